@@ -1,0 +1,451 @@
+"""Conditions over facts: one declaration, two evaluators.
+
+Each condition evaluates in Kleene's three-valued logic (``True``/``False``/``None`` for
+unknown) on one case, tells which unknown facts would decide it, and compiles to a Polars
+expression whose nulls follow the same logic (Polars' ``&``/``|``/``~`` are Kleene).
+Conditions are frozen dataclasses so a revision variant can replace a parameter
+(``dataclasses.replace``) or be read from JSON (:func:`from_dict`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
+
+import polars as pl
+
+from samverkan.rules.facts import FACTS, format_time
+
+Tri = bool | None
+
+
+class Context:
+    """One case: its facts plus the dimensions decided so far (for :class:`Decided`)."""
+
+    __slots__ = ("facts", "outcome", "missing")
+
+    def __init__(self, facts: Mapping[str, Any]):
+        self.facts = facts
+        self.outcome: dict[str, str] = {}
+        self.missing: dict[str, frozenset[str]] = {}
+
+
+class Cond:
+    kind: ClassVar[str] = ""
+    _registry: ClassVar[dict[str, type[Cond]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.kind:
+            Cond._registry[cls.kind] = cls
+
+    def evaluate(self, ctx: Context) -> Tri:
+        raise NotImplementedError
+
+    def unknowns(self, ctx: Context) -> frozenset[str]:
+        """The unknown facts that decide this condition; empty unless it evaluates to None."""
+        return frozenset()
+
+    def expr(self) -> pl.Expr:
+        raise NotImplementedError
+
+    def fact_names(self) -> frozenset[str]:
+        return frozenset()
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def __and__(self, other: Cond) -> Cond:
+        return All((self, other))
+
+    def __or__(self, other: Cond) -> Cond:
+        return AnyOf((self, other))
+
+    def __invert__(self) -> Cond:
+        return Not(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind}
+        for f in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if isinstance(value, tuple) and value and isinstance(value[0], Cond):
+                value = [c.to_dict() for c in value]
+            elif isinstance(value, Cond):
+                value = value.to_dict()
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[f.name] = value
+        return out
+
+
+def from_dict(data: Mapping[str, Any]) -> Cond:
+    cls = Cond._registry.get(str(data.get("kind")))
+    if cls is None:
+        raise ValueError(f"okänd villkorstyp: {data.get('kind')!r}")
+    kwargs: dict[str, Any] = {}
+    for f in fields(cls):  # type: ignore[arg-type]
+        value = data[f.name]
+        if isinstance(value, list) and value and isinstance(value[0], Mapping):
+            value = tuple(from_dict(v) for v in value)
+        elif isinstance(value, Mapping):
+            value = from_dict(value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        kwargs[f.name] = value
+    return cls(**kwargs)
+
+
+class _FactCond(Cond):
+    fact: str
+
+    def _value(self, ctx: Context) -> Any:
+        return ctx.facts.get(self.fact)
+
+    def unknowns(self, ctx: Context) -> frozenset[str]:
+        return frozenset((self.fact,)) if ctx.facts.get(self.fact) is None else frozenset()
+
+    def fact_names(self) -> frozenset[str]:
+        return frozenset((self.fact,))
+
+    def _label(self) -> str:
+        return FACTS[self.fact].label
+
+
+def _value_label(fact: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    return FACTS[fact].label_of(str(value))
+
+
+@dataclass(frozen=True)
+class Is(_FactCond):
+    """fact == value (booleans included)."""
+
+    kind: ClassVar[str] = "is"
+    fact: str
+    value: Any
+
+    def evaluate(self, ctx: Context) -> Tri:
+        v = ctx.facts.get(self.fact)
+        return None if v is None else v == self.value
+
+    def expr(self) -> pl.Expr:
+        return pl.col(self.fact) == pl.lit(self.value)
+
+    def describe(self) -> str:
+        return f"{self._label()} är {_value_label(self.fact, self.value)}"
+
+
+@dataclass(frozen=True)
+class In(_FactCond):
+    kind: ClassVar[str] = "in"
+    fact: str
+    values: tuple[Any, ...]
+
+    def evaluate(self, ctx: Context) -> Tri:
+        v = ctx.facts.get(self.fact)
+        return None if v is None else v in self.values
+
+    def expr(self) -> pl.Expr:
+        return pl.col(self.fact).is_in(list(self.values))
+
+    def describe(self) -> str:
+        labels = ", ".join(_value_label(self.fact, v) for v in self.values)
+        return f"{self._label()} är en av: {labels}"
+
+
+@dataclass(frozen=True)
+class AtLeast(_FactCond):
+    """fact >= n (ages in whole years)."""
+
+    kind: ClassVar[str] = "at_least"
+    fact: str
+    n: int
+
+    def evaluate(self, ctx: Context) -> Tri:
+        v = ctx.facts.get(self.fact)
+        return None if v is None else v >= self.n
+
+    def expr(self) -> pl.Expr:
+        return pl.col(self.fact) >= self.n
+
+    def describe(self) -> str:
+        return f"{self._label()} minst {self.n}"
+
+
+@dataclass(frozen=True)
+class Below(_FactCond):
+    """fact < n."""
+
+    kind: ClassVar[str] = "below"
+    fact: str
+    n: int
+
+    def evaluate(self, ctx: Context) -> Tri:
+        v = ctx.facts.get(self.fact)
+        return None if v is None else v < self.n
+
+    def expr(self) -> pl.Expr:
+        return pl.col(self.fact) < self.n
+
+    def describe(self) -> str:
+        return f"{self._label()} under {self.n}"
+
+
+@dataclass(frozen=True)
+class Has(_FactCond):
+    """A set fact contains item."""
+
+    kind: ClassVar[str] = "has"
+    fact: str
+    item: str
+
+    def evaluate(self, ctx: Context) -> Tri:
+        v = ctx.facts.get(self.fact)
+        return None if v is None else self.item in v
+
+    def expr(self) -> pl.Expr:
+        return pl.col(self.fact).list.contains(pl.lit(self.item))
+
+    def describe(self) -> str:
+        return f"{self._label()} omfattar {_value_label(self.fact, self.item)}"
+
+
+@dataclass(frozen=True)
+class CountAtLeast(_FactCond):
+    """A set fact has at least n members."""
+
+    kind: ClassVar[str] = "count_at_least"
+    fact: str
+    n: int
+
+    def evaluate(self, ctx: Context) -> Tri:
+        v = ctx.facts.get(self.fact)
+        return None if v is None else len(v) >= self.n
+
+    def expr(self) -> pl.Expr:
+        return pl.col(self.fact).list.len() >= self.n
+
+    def describe(self) -> str:
+        return f"{self._label()}: minst {self.n}"
+
+
+@dataclass(frozen=True)
+class TimeWithin(_FactCond):
+    """Minutes after midnight in [start, end); wraps past midnight when start > end."""
+
+    kind: ClassVar[str] = "time_within"
+    fact: str
+    start: int
+    end: int
+
+    def evaluate(self, ctx: Context) -> Tri:
+        v = ctx.facts.get(self.fact)
+        if v is None:
+            return None
+        if self.start <= self.end:
+            return bool(self.start <= v < self.end)
+        return bool(v >= self.start or v < self.end)
+
+    def expr(self) -> pl.Expr:
+        col = pl.col(self.fact)
+        if self.start <= self.end:
+            return (col >= self.start) & (col < self.end)
+        return (col >= self.start) | (col < self.end)
+
+    def describe(self) -> str:
+        return f"{self._label()} {format_time(self.start)}–{format_time(self.end)}"
+
+
+@dataclass(frozen=True)
+class Decided(Cond):
+    """Another outcome dimension has this value (undetermined there means unknown here)."""
+
+    kind: ClassVar[str] = "decided"
+    dimension: str
+    value: str
+
+    def evaluate(self, ctx: Context) -> Tri:
+        v = ctx.outcome[self.dimension]
+        return None if v == "undetermined" else v == self.value
+
+    def unknowns(self, ctx: Context) -> frozenset[str]:
+        if ctx.outcome[self.dimension] == "undetermined":
+            return ctx.missing.get(self.dimension, frozenset())
+        return frozenset()
+
+    def expr(self) -> pl.Expr:
+        col = pl.col(self.dimension)
+        return pl.when(col == "undetermined").then(pl.lit(None, pl.Boolean)).otherwise(
+            col == self.value
+        )
+
+    def describe(self) -> str:
+        from samverkan.rules.outcome import DIMENSIONS, value_label
+
+        return f"{DIMENSIONS[self.dimension]} är {value_label(self.dimension, self.value)}"
+
+
+@dataclass(frozen=True)
+class InForce(Cond):
+    """The agreement version is in force on the case's date (see validity.py)."""
+
+    kind: ClassVar[str] = "in_force"
+    version_key: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+    def evaluate(self, ctx: Context) -> Tri:
+        date = ctx.facts.get("date")
+        if date is None:
+            return None
+        return self.valid_from <= date and (self.valid_to is None or date <= self.valid_to)
+
+    def unknowns(self, ctx: Context) -> frozenset[str]:
+        return frozenset(("date",)) if ctx.facts.get("date") is None else frozenset()
+
+    def expr(self) -> pl.Expr:
+        col = pl.col("date")
+        expr = col >= pl.lit(self.valid_from)
+        if self.valid_to is not None:
+            expr = expr & (col <= pl.lit(self.valid_to))
+        return expr
+
+    def fact_names(self) -> frozenset[str]:
+        return frozenset(("date",))
+
+    def describe(self) -> str:
+        end = self.valid_to.isoformat() if self.valid_to else "tills vidare"
+        return f"{self.version_key} gäller {self.valid_from.isoformat()}–{end}"
+
+
+@dataclass(frozen=True)
+class Const(Cond):
+    kind: ClassVar[str] = "const"
+    value: bool
+
+    def evaluate(self, ctx: Context) -> Tri:
+        return self.value
+
+    def expr(self) -> pl.Expr:
+        return pl.lit(self.value)
+
+    def describe(self) -> str:
+        return "alltid" if self.value else "aldrig"
+
+
+TRUE = Const(True)
+FALSE = Const(False)
+
+
+@dataclass(frozen=True)
+class All(Cond):
+    kind: ClassVar[str] = "all"
+    parts: tuple[Cond, ...] = field(default_factory=tuple)
+
+    def evaluate(self, ctx: Context) -> Tri:
+        result: Tri = True
+        for part in self.parts:
+            v = part.evaluate(ctx)
+            if v is False:
+                return False
+            if v is None:
+                result = None
+        return result
+
+    def unknowns(self, ctx: Context) -> frozenset[str]:
+        if self.evaluate(ctx) is not None:
+            return frozenset()
+        out: frozenset[str] = frozenset()
+        for part in self.parts:
+            out |= part.unknowns(ctx)
+        return out
+
+    def expr(self) -> pl.Expr:
+        if not self.parts:
+            return pl.lit(True)
+        expr = self.parts[0].expr()
+        for part in self.parts[1:]:
+            expr = expr & part.expr()
+        return expr
+
+    def fact_names(self) -> frozenset[str]:
+        return frozenset().union(*(p.fact_names() for p in self.parts))
+
+    def describe(self) -> str:
+        return " och ".join(_paren(p) for p in self.parts) or "alltid"
+
+
+@dataclass(frozen=True)
+class AnyOf(Cond):
+    kind: ClassVar[str] = "any"
+    parts: tuple[Cond, ...] = field(default_factory=tuple)
+
+    def evaluate(self, ctx: Context) -> Tri:
+        result: Tri = False
+        for part in self.parts:
+            v = part.evaluate(ctx)
+            if v is True:
+                return True
+            if v is None:
+                result = None
+        return result
+
+    def unknowns(self, ctx: Context) -> frozenset[str]:
+        if self.evaluate(ctx) is not None:
+            return frozenset()
+        out: frozenset[str] = frozenset()
+        for part in self.parts:
+            out |= part.unknowns(ctx)
+        return out
+
+    def expr(self) -> pl.Expr:
+        if not self.parts:
+            return pl.lit(False)
+        expr = self.parts[0].expr()
+        for part in self.parts[1:]:
+            expr = expr | part.expr()
+        return expr
+
+    def fact_names(self) -> frozenset[str]:
+        return frozenset().union(*(p.fact_names() for p in self.parts))
+
+    def describe(self) -> str:
+        return " eller ".join(_paren(p) for p in self.parts) or "aldrig"
+
+
+@dataclass(frozen=True)
+class Not(Cond):
+    kind: ClassVar[str] = "not"
+    part: Cond
+
+    def evaluate(self, ctx: Context) -> Tri:
+        v = self.part.evaluate(ctx)
+        return None if v is None else not v
+
+    def unknowns(self, ctx: Context) -> frozenset[str]:
+        return self.part.unknowns(ctx)
+
+    def expr(self) -> pl.Expr:
+        return ~self.part.expr()
+
+    def fact_names(self) -> frozenset[str]:
+        return self.part.fact_names()
+
+    def describe(self) -> str:
+        return f"inte {_paren(self.part)}"
+
+
+def _paren(cond: Cond) -> str:
+    text = cond.describe()
+    return f"({text})" if isinstance(cond, All | AnyOf) and len(cond.parts) > 1 else text
+
+
+def all_of(*parts: Cond) -> Cond:
+    return All(tuple(parts))
+
+
+def any_of(*parts: Cond) -> Cond:
+    return AnyOf(tuple(parts))

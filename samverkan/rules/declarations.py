@@ -1,0 +1,91 @@
+"""How the agreements are declared: rules as data, grouped in agreement versions.
+
+A rule names the clause it implements and an *anchor* (a few of the clause's own words)
+so that the engine quotes the paragraph from the clause library instead of retyping it.
+Precedence is explicit, as in Catala's default logic: a rule may name the rules it
+``overrides`` (its base rules), and a ``fallback`` rule applies only where no other rule
+of its dimension does. Declaration order never decides between rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from samverkan.rules.conditions import TRUE, Cond
+from samverkan.rules.outcome import ACTIONS, DIMENSION_VALUES
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    clause: str
+    anchor: str
+    when: Cond
+    decides: Mapping[str, str] = field(default_factory=dict)
+    actions: tuple[str, ...] = ()
+    overrides: tuple[str, ...] = ()
+    fallback: bool = False
+    summary: str = ""  # our plain-Swedish gloss; the clause's words come from the library
+
+    def __post_init__(self) -> None:
+        for dim, value in self.decides.items():
+            if dim not in DIMENSION_VALUES or value not in DIMENSION_VALUES[dim]:
+                raise ValueError(f"{self.id}: okänt utfall {dim}={value}")
+        for action in self.actions:
+            if action not in ACTIONS:
+                raise ValueError(f"{self.id}: okänd åtgärd {action}")
+        if not self.decides and not self.actions:
+            raise ValueError(f"{self.id}: regeln avgör ingenting")
+
+
+@dataclass(frozen=True)
+class Term:
+    """An agreement's term: first period, then automatic renewal unless notice is given."""
+
+    start: dt.date
+    first_end: dt.date
+    renewal_years: int = 0  # 0: no automatic renewal
+    notice_months: int = 0  # written notice this long before a term ends
+
+
+@dataclass(frozen=True)
+class AgreementVersion:
+    agreement: str  # domain-model id, e.g. "jh-hemsjukvard"
+    version: str  # e.g. "2020-03-01"
+    title: str
+    region: str
+    term: Term
+    scope: Cond  # which questions this agreement governs
+    rules: tuple[Rule, ...]
+    valid_from: dt.date | None = None  # when this version's rules start (default: term start)
+    valid_to: dt.date | None = None  # when a later version replaces it
+    forum: str = ""
+    dispute_path: tuple[str, ...] = ()
+    follows: str | None = None  # an annex that follows its main agreement's term
+    note: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.agreement}@{self.version}"
+
+    @property
+    def starts(self) -> dt.date:
+        return self.valid_from or self.term.start
+
+
+def rule(
+    id: str,
+    clause: str,
+    anchor: str,
+    when: Cond = TRUE,
+    *,
+    decides: Mapping[str, str] | None = None,
+    actions: tuple[str, ...] = (),
+    overrides: tuple[str, ...] = (),
+    fallback: bool = False,
+    summary: str = "",
+) -> Rule:
+    """Shorthand used by the agreement modules."""
+    return Rule(id, clause, anchor, when, dict(decides or {}), actions, overrides, fallback, summary)

@@ -1,0 +1,189 @@
+"""One decision: three-valued evaluation with reasons and the facts still missing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from samverkan.rules.clauses.library import passage
+from samverkan.rules.conditions import Context, Tri
+from samverkan.rules.facts import FACT_ORDER, Facts, facts_to_json, validate_facts
+from samverkan.rules.outcome import ACTIONS, DIMENSIONS, UNDETERMINED
+from samverkan.rules.ruleset import Dimension, Relevance, RuleSet, default_ruleset, last_applied
+
+# Why a decision rests on no agreement (``status``):
+DECIDED = "decided"
+NOT_IN_FORCE = "not_in_force"  # the governing agreement is not in force on the date
+NOT_COVERED = "not_covered"  # no agreement in the library governs the question
+INCOMPLETE = "incomplete"  # region or date unknown
+
+
+@dataclass
+class Reason:
+    dimension: str
+    rule: str
+    clause: str
+    text: str
+    action: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {"dimension": self.dimension, "rule": self.rule, "clause": self.clause, "text": self.text}
+        if self.action:
+            out["action"] = self.action
+        return out
+
+
+@dataclass
+class Decision:
+    facts: Facts
+    status: str
+    in_force: bool
+    agreements: list[dict[str, Any]]
+    outcome: dict[str, str]
+    rules: dict[str, str | None]
+    actions: list[str]
+    missing_facts: list[str]
+    reasons: list[Reason] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "agreements": self.agreements,
+            "in_force": self.in_force,
+            "status": self.status,
+            "outcome": self.outcome,
+            "rules": self.rules,
+            "actions": self.actions,
+            "missing_facts": self.missing_facts,
+            "reasons": [r.as_dict() for r in self.reasons],
+            "facts": facts_to_json(self.facts),
+        }
+
+
+def decide(raw_facts: Mapping[str, Any], ruleset: RuleSet | None = None) -> Decision:
+    """Decide one case from the flat facts object; raises facts.InvalidFacts on bad input."""
+    return decide_facts(validate_facts(raw_facts), ruleset)
+
+
+def decide_facts(facts: Facts, ruleset: RuleSet | None = None) -> Decision:
+    region, date = facts["region"], facts["date"]
+    if region is None or date is None:
+        missing = [f for f in ("region", "date") if facts[f] is None]
+        return _blank(facts, INCOMPLETE, [], missing)
+    ruleset = ruleset or default_ruleset(region)
+    ctx = Context(facts)
+    relevant = [r for r in ruleset.relevance if r.scope.evaluate(ctx) is not False]
+    if not relevant:
+        return _blank(facts, NOT_COVERED, [], [], covered=False)
+    governing = [r for r in relevant if r.in_force.evaluate(ctx)]
+    if not governing:
+        return _blank(facts, NOT_IN_FORCE, [_agreement(last_applied(ruleset, relevant, date))], [])
+    return _evaluate(ruleset, ctx, governing)
+
+
+def _evaluate(ruleset: RuleSet, ctx: Context, governing: list[Relevance]) -> Decision:
+    rules: dict[str, str | None] = {}
+    reasons: list[Reason] = []
+    missing: set[str] = set()
+    for dim in ruleset.dimensions:
+        value, rule_id, unknown = _decide_dimension(dim, ctx)
+        ctx.outcome[dim.name] = value
+        ctx.missing[dim.name] = unknown
+        rules[dim.name] = rule_id
+        missing |= unknown
+        if rule_id is not None:
+            r = ruleset.rules_by_id[rule_id]
+            reasons.append(Reason(dim.name, r.id, r.clause, passage(r.clause, r.anchor)))
+    actions: list[str] = []
+    for action, g in ruleset.actions:
+        v = g.guard.evaluate(ctx)
+        if v is True and action not in actions:
+            actions.append(action)
+            r = g.rule
+            reasons.append(Reason("actions", r.id, r.clause, passage(r.clause, r.anchor), action))
+        elif v is None:
+            missing |= g.guard.unknowns(ctx)
+    actions.sort(key=list(ACTIONS).index)
+    outcome = {name: ctx.outcome[name] for name in DIMENSIONS}
+    return Decision(
+        facts=dict(ctx.facts),
+        status=DECIDED,
+        in_force=True,
+        agreements=[_agreement(r) for r in governing],
+        outcome=outcome,
+        rules={name: rules[name] for name in DIMENSIONS},
+        actions=actions,
+        missing_facts=[f for f in FACT_ORDER if f in missing],
+        reasons=reasons,
+    )
+
+
+def _decide_dimension(dim: Dimension, ctx: Context) -> tuple[str, str | None, frozenset[str]]:
+    effective: dict[str, Tri] = {}
+    by_id = {g.rule.id: g for g in dim.rules}
+    for rule_id in dim.order:  # exceptions first
+        g = by_id[rule_id]
+        v = g.guard.evaluate(ctx)
+        if v is not False:
+            for e in g.exceptions:
+                ev = effective[e]
+                if ev is True:
+                    v = False
+                    break
+                if ev is None:
+                    v = None
+        effective[rule_id] = v
+    for g in dim.rules:
+        if effective[g.rule.id] is True:
+            return g.value, g.rule.id, frozenset()
+    unknown: set[str] = set()
+    seen: set[str] = set()
+
+    def collect(rule_id: str) -> None:  # the unknowns behind an undetermined rule
+        if rule_id in seen:
+            return
+        seen.add(rule_id)
+        g = by_id[rule_id]
+        unknown.update(g.guard.unknowns(ctx))
+        for e in g.exceptions:
+            if effective[e] is None:
+                collect(e)
+
+    for rule_id, v in effective.items():
+        if v is None:
+            collect(rule_id)
+    return UNDETERMINED, None, frozenset(unknown)
+
+
+def _agreement(rel: Relevance) -> dict[str, Any]:
+    v = rel.version
+    return {
+        "id": v.agreement,
+        "version": v.version,
+        "title": v.title,
+        "valid_from": rel.in_force.valid_from.isoformat(),
+        "valid_to": rel.in_force.valid_to.isoformat() if rel.in_force.valid_to else None,
+    }
+
+
+def _blank(
+    facts: Facts, status: str, agreements: list[dict[str, Any]], missing: list[str], covered: bool = True
+) -> Decision:
+    outcome = dict.fromkeys(DIMENSIONS, UNDETERMINED)
+    if not covered:
+        outcome["health_care_responsibility"] = "not_covered"
+    return Decision(
+        facts=facts,
+        status=status,
+        in_force=False,
+        agreements=agreements,
+        outcome=outcome,
+        rules=dict.fromkeys(DIMENSIONS),
+        actions=[],
+        missing_facts=missing,
+    )
+
+
+def today() -> dt.date:
+    return dt.date.today()

@@ -1,0 +1,155 @@
+"""The rule declarations of one region, arranged for evaluation.
+
+Both evaluators (engine.py for one case, batch.py for a DataFrame) read this one
+structure, so neither has rules of its own. For every dimension it holds the rules that
+decide it, each with its guard (agreement in force, agreement scope, rule condition) and
+the rules that override it; an effective rule is ``guard and not any(effective exception)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from samverkan.rules.conditions import Cond, Decided, InForce, all_of
+from samverkan.rules.declarations import AgreementVersion, Rule
+from samverkan.rules.outcome import DIMENSIONS
+from samverkan.rules.validity import Notices, version_end
+
+
+@dataclass(frozen=True)
+class Guarded:
+    rule: Rule
+    version: AgreementVersion
+    guard: Cond
+    exceptions: tuple[str, ...]  # ids of rules (same dimension) that override this one
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class Dimension:
+    name: str
+    rules: tuple[Guarded, ...]  # declaration order: the first effective rule is reported
+    order: tuple[str, ...]  # rule ids with every exception before the rules it overrides
+
+
+@dataclass(frozen=True)
+class Relevance:
+    version: AgreementVersion
+    scope: Cond
+    in_force: InForce
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    region: str
+    versions: tuple[AgreementVersion, ...]
+    relevance: tuple[Relevance, ...]
+    dimensions: tuple[Dimension, ...]  # dependency order (Decided conditions)
+    actions: tuple[tuple[str, Guarded], ...]
+    rules_by_id: dict[str, Rule] = field(default_factory=dict)
+
+
+def in_force_condition(version: AgreementVersion, notices: Notices | None = None) -> InForce:
+    return InForce(version.key, version.starts, version_end(version, notices))
+
+
+def build(versions: Sequence[AgreementVersion], region: str, notices: Notices | None = None) -> RuleSet:
+    versions = tuple(v for v in versions if v.region == region)
+    relevance = tuple(Relevance(v, v.scope, in_force_condition(v, notices)) for v in versions)
+    guarded: list[tuple[Rule, AgreementVersion, Cond]] = []
+    rules_by_id: dict[str, Rule] = {}
+    for rel in relevance:
+        for r in rel.version.rules:
+            if r.id in rules_by_id:
+                raise ValueError(f"regel-id {r.id} finns två gånger")
+            rules_by_id[r.id] = r
+            guarded.append((r, rel.version, all_of(rel.in_force, rel.scope, r.when)))
+    dimensions = [
+        _dimension(name, [(r, v, g) for r, v, g in guarded if name in r.decides])
+        for name in DIMENSIONS
+    ]
+    actions = tuple(
+        (action, Guarded(r, v, g, ()))
+        for r, v, g in guarded
+        for action in r.actions
+    )
+    for r in rules_by_id.values():
+        unknown = [o for o in r.overrides if o not in rules_by_id]
+        if unknown:
+            raise ValueError(f"{r.id} åsidosätter okänd regel {unknown[0]}")
+    return RuleSet(region, versions, relevance, _dependency_order(dimensions), actions, rules_by_id)
+
+
+def _dimension(name: str, rules: list[tuple[Rule, AgreementVersion, Cond]]) -> Dimension:
+    entries = []
+    for r, v, g in rules:
+        exceptions = [e.id for e, _, _ in rules if r.id in e.overrides]
+        if r.fallback:
+            exceptions += [e.id for e, _, _ in rules if not e.fallback and e.id not in exceptions]
+        entries.append(Guarded(r, v, g, tuple(exceptions), r.decides[name]))
+    return Dimension(name, tuple(entries), _exceptions_first(entries))
+
+
+def _exceptions_first(entries: Iterable[Guarded]) -> tuple[str, ...]:
+    by_id = {g.rule.id: g for g in entries}
+    done: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(rule_id: str) -> None:
+        if rule_id in done:
+            return
+        if rule_id in visiting:
+            raise ValueError(f"cirkulärt undantag vid {rule_id}")
+        visiting.add(rule_id)
+        for e in by_id[rule_id].exceptions:
+            visit(e)
+        visiting.discard(rule_id)
+        done.append(rule_id)
+
+    for rule_id in by_id:
+        visit(rule_id)
+    return tuple(done)
+
+
+def _decided_refs(cond: Cond) -> set[str]:
+    if isinstance(cond, Decided):
+        return {cond.dimension}
+    refs: set[str] = set()
+    for attr in ("parts", "part"):
+        sub = getattr(cond, attr, None)
+        if isinstance(sub, Cond):
+            refs |= _decided_refs(sub)
+        elif isinstance(sub, tuple):
+            for s in sub:
+                refs |= _decided_refs(s)
+    return refs
+
+
+def _dependency_order(dimensions: list[Dimension]) -> tuple[Dimension, ...]:
+    deps = {d.name: set().union(*(_decided_refs(g.guard) for g in d.rules)) for d in dimensions}
+    ordered: list[Dimension] = []
+    remaining = {d.name: d for d in dimensions}
+    while remaining:
+        ready = [n for n in remaining if deps[n] <= {d.name for d in ordered}]
+        if not ready:
+            raise ValueError(f"cirkulärt beroende mellan utfall: {sorted(remaining)}")
+        ordered.extend(remaining.pop(n) for n in ready)
+    return tuple(ordered)
+
+
+@cache
+def default_ruleset(region: str) -> RuleSet:
+    from samverkan.rules.agreements import ALL_VERSIONS
+
+    return build(ALL_VERSIONS, region)
+
+
+def last_applied(ruleset: RuleSet, candidates: Sequence[Relevance], on: dt.date) -> Relevance:
+    """The agreement to name when none governing the question is in force on ``on``."""
+    ended = [r for r in candidates if r.in_force.valid_to and r.in_force.valid_to < on]
+    if ended:
+        return max(ended, key=lambda r: r.in_force.valid_to or on)
+    return min(candidates, key=lambda r: r.in_force.valid_from)
