@@ -44,7 +44,9 @@ def read_cases(path: str | Path) -> pl.DataFrame:
         return pl.read_parquet(path)
     if path.suffix == ".csv":
         return pl.read_csv(path, infer_schema_length=10000)
-    raise InvalidFacts([FactError("file", "unsupported_format", "Filen ska vara .parquet eller .csv.")])
+    raise InvalidFacts(
+        [FactError("file", "unsupported_format", "Filen ska vara .parquet eller .csv.")]
+    )
 
 
 def normalise(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
@@ -56,16 +58,23 @@ def normalise(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
         raise InvalidFacts(
             [FactError(n, "unknown_fact", f"Okänd uppgift '{n}'.", FACT_ORDER) for n in unknown]
         )
-    columns = []
+    columns, raw = [], []
+    schema = lf.collect_schema()
     for name, spec in FACTS.items():
         if name not in names:
             columns.append(pl.lit(None, _DTYPES[spec.kind]).alias(name))
-        else:
-            columns.append(_typed(name, spec.kind, lf.collect_schema()[name]).alias(name))
-    lf = lf.with_columns(columns)
+            continue
+        columns.append(_typed(name, spec.kind, schema[name]).alias(name))
+        if spec.kind in (Kind.DATE, Kind.TIME, Kind.INT, Kind.BOOL):
+            raw.append(pl.col(name).alias(_raw(name)))  # to tell malformed from unknown
+    lf = lf.with_columns(raw).with_columns(columns)
     lf = lf.with_columns(pl.col("self_care_assessment").fill_null("not_assessed"))
-    _check(lf)
+    _check(lf, [n for n in FACTS if n in names])
     return lf.select(FACT_ORDER)
+
+
+def _raw(name: str) -> str:
+    return f"__raw__{name}"
 
 
 def _typed(name: str, kind: Kind, dtype: pl.DataType) -> pl.Expr:
@@ -74,39 +83,85 @@ def _typed(name: str, kind: Kind, dtype: pl.DataType) -> pl.Expr:
         return col.str.to_date("%Y-%m-%d", strict=False)
     if kind is Kind.TIME and dtype == pl.String:
         parts = col.str.extract_groups(r"^([01]\d|2[0-3]):([0-5]\d)$")
-        return (
-            parts.struct.field("1").cast(pl.Int32) * 60 + parts.struct.field("2").cast(pl.Int32)
-        )
+        return parts.struct.field("1").cast(pl.Int32) * 60 + parts.struct.field("2").cast(pl.Int32)
     if kind is Kind.SET and dtype == pl.String:
-        return pl.when(col.str.strip_chars() == "").then(pl.lit([], pl.List(pl.String))).otherwise(
-            col.str.split(";").list.eval(pl.element().str.strip_chars())
+        return (
+            pl.when(col.str.strip_chars().is_in(["", "[]"]))
+            .then(pl.lit([], pl.List(pl.String)))
+            .otherwise(col.str.split(";").list.eval(pl.element().str.strip_chars()))
         )
     if kind is Kind.CODE:
         return col.cast(pl.String)
     return col.cast(_DTYPES[kind], strict=False)
 
 
-def _check(lf: pl.LazyFrame) -> None:
+def _check(lf: pl.LazyFrame, present: list[str]) -> None:
     """Reject values outside the domain model, naming field, rule and first bad row."""
     checks: list[tuple[str, str, str, pl.Expr, tuple[str, ...]]] = []
-    for name, spec in FACTS.items():
-        col = pl.col(name)
+    for name in present:
+        spec, col = FACTS[name], pl.col(name)
+        if spec.kind in (Kind.DATE, Kind.TIME, Kind.INT, Kind.BOOL):
+            malformed = pl.col(_raw(name)).is_not_null() & col.is_null()
+            code = {
+                Kind.DATE: "invalid_date",
+                Kind.TIME: "invalid_time",
+                Kind.INT: "not_an_integer",
+                Kind.BOOL: "not_a_boolean",
+            }[spec.kind]
+            checks.append((name, code, "Felaktigt format", malformed, ()))
         if spec.kind is Kind.ENUM:
-            checks.append((name, "invalid_choice", "Ogiltigt värde", col.is_not_null() & ~col.is_in(spec.values), spec.values))
+            checks.append(
+                (
+                    name,
+                    "invalid_choice",
+                    "Ogiltigt värde",
+                    col.is_not_null() & ~col.is_in(spec.values),
+                    spec.values,
+                )
+            )
         elif spec.kind is Kind.SET:
             bad = col.list.eval(~pl.element().is_in(spec.values)).list.any()
-            checks.append((name, "invalid_choice", "Ogiltigt värde", bad.fill_null(False), spec.values))
+            checks.append(
+                (name, "invalid_choice", "Ogiltigt värde", bad.fill_null(False), spec.values)
+            )
         elif spec.kind is Kind.INT:
-            checks.append((name, "out_of_range", "Värdet ska vara 0–130", (col < 0) | (col > 130), ()))
+            checks.append(
+                (name, "out_of_range", "Värdet ska vara 0–130", (col < 0) | (col > 130), ())
+            )
         elif spec.kind is Kind.CODE:
             codes = tuple(c for r in REGIONS.values() for c in r.municipalities)
-            checks.append((name, "unknown_municipality", "Okänd kommunkod", col.is_not_null() & ~col.is_in(codes), codes))
+            checks.append(
+                (
+                    name,
+                    "unknown_municipality",
+                    "Okänd kommunkod",
+                    col.is_not_null() & ~col.is_in(codes),
+                    codes,
+                )
+            )
+            for region in REGIONS.values():
+                foreign = (
+                    (pl.col("region") == region.id)
+                    & col.is_not_null()
+                    & ~col.is_in(list(region.municipalities))
+                )
+                checks.append(
+                    (
+                        name,
+                        "municipality_not_in_region",
+                        f"Kommunkoden finns inte i {region.name}",
+                        foreign,
+                        tuple(region.municipalities),
+                    )
+                )
     flags = lf.select(
         [expr.fill_null(False).arg_max().alias(f"{i}") for i, (*_, expr, _) in enumerate(checks)]
         + [expr.fill_null(False).any().alias(f"any{i}") for i, (*_, expr, _) in enumerate(checks)]
     ).collect()
     errors = [
-        FactError(name, code, f"{message} för {FACTS[name].label} (rad {flags[f'{i}'][0] + 1}).", allowed)
+        FactError(
+            name, code, f"{message} för {FACTS[name].label} (rad {flags[f'{i}'][0] + 1}).", allowed
+        )
         for i, (name, code, message, _, allowed) in enumerate(checks)
         if flags[f"any{i}"][0]
     ]
@@ -114,7 +169,9 @@ def _check(lf: pl.LazyFrame) -> None:
         raise InvalidFacts(errors)
 
 
-def decide(frame: pl.DataFrame | pl.LazyFrame, rulesets: dict[str, RuleSet] | None = None) -> pl.DataFrame:
+def decide(
+    frame: pl.DataFrame | pl.LazyFrame, rulesets: dict[str, RuleSet] | None = None
+) -> pl.DataFrame:
     """Decide every row; the result has the input facts plus the decision columns."""
     lf = normalise(frame).with_row_index(_ROW)
     parts = [_incomplete(lf.filter(pl.col("region").is_null() | pl.col("date").is_null()))]
@@ -154,10 +211,14 @@ def _any(exprs: Iterable[pl.Expr]) -> pl.Expr:
 
 def _decide_region(lf: pl.LazyFrame, ruleset: RuleSet) -> pl.LazyFrame:
     relevant = [rel.scope.expr().fill_null(True) for rel in ruleset.relevance]
-    governing = [r & rel.in_force.expr() for r, rel in zip(relevant, ruleset.relevance, strict=True)]
+    governing = [
+        r & rel.in_force.expr() for r, rel in zip(relevant, ruleset.relevance, strict=True)
+    ]
     status = (
-        pl.when(~_any(relevant)).then(pl.lit("not_covered"))
-        .when(~_any(governing)).then(pl.lit("not_in_force"))
+        pl.when(~_any(relevant))
+        .then(pl.lit("not_covered"))
+        .when(~_any(governing))
+        .then(pl.lit("not_in_force"))
         .otherwise(pl.lit("decided"))
     )
     lf = lf.with_columns(status.alias(STATUS))
@@ -180,19 +241,30 @@ def _decide_region(lf: pl.LazyFrame, ruleset: RuleSet) -> pl.LazyFrame:
             rule = pl.when(hit).then(pl.lit(g.rule.id)).otherwise(rule)
         blank = pl.lit(UNDETERMINED)
         if dim.name == "health_care_responsibility":
-            blank = pl.when(pl.col(STATUS) == "not_covered").then(pl.lit("not_covered")).otherwise(blank)
+            blank = (
+                pl.when(pl.col(STATUS) == "not_covered")
+                .then(pl.lit("not_covered"))
+                .otherwise(blank)
+            )
         lf = lf.with_columns(
             pl.when(decided).then(value).otherwise(blank).alias(dim.name),
-            pl.when(decided).then(rule).otherwise(pl.lit(None, pl.String)).alias(f"{dim.name}__rule"),
+            pl.when(decided)
+            .then(rule)
+            .otherwise(pl.lit(None, pl.String))
+            .alias(f"{dim.name}__rule"),
         )
     action_flags = []
     for action in ACTIONS:
         guards = [g.guard.expr() for name, g in ruleset.actions if name == action]
         if guards:
             due = (decided & _any(guards)).fill_null(False)
-            action_flags.append(pl.when(due).then(pl.lit(action)).otherwise(pl.lit(None, pl.String)))
+            action_flags.append(
+                pl.when(due).then(pl.lit(action)).otherwise(pl.lit(None, pl.String))
+            )
     actions = (
-        pl.concat_list(action_flags).list.drop_nulls() if action_flags else pl.lit([], pl.List(pl.String))
+        pl.concat_list(action_flags).list.drop_nulls()
+        if action_flags
+        else pl.lit([], pl.List(pl.String))
     )
     return lf.with_columns(actions.alias("actions"), decided.alias("in_force")).drop(temp)
 

@@ -29,7 +29,12 @@ class Reason:
     action: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        out = {"dimension": self.dimension, "rule": self.rule, "clause": self.clause, "text": self.text}
+        out = {
+            "dimension": self.dimension,
+            "rule": self.rule,
+            "clause": self.clause,
+            "text": self.text,
+        }
         if self.action:
             out["action"] = self.action
         return out
@@ -168,7 +173,11 @@ def _agreement(rel: Relevance) -> dict[str, Any]:
 
 
 def _blank(
-    facts: Facts, status: str, agreements: list[dict[str, Any]], missing: list[str], covered: bool = True
+    facts: Facts,
+    status: str,
+    agreements: list[dict[str, Any]],
+    missing: list[str],
+    covered: bool = True,
 ) -> Decision:
     outcome = dict.fromkeys(DIMENSIONS, UNDETERMINED)
     if not covered:

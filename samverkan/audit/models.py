@@ -1,0 +1,102 @@
+"""The append-only access log (loggning av åtkomst, PDL 4 kap. 3 §).
+
+Why not django-auditlog: it records field diffs of saved models through signals, but not
+reads, exports or searches, not the purpose of an access, not the role and organisation the
+user had at the time, and its LogEntry may be deleted (admin, `auditlogflush`). Access to
+personal data in this system is mostly *reads*, so an own, small model fits better.
+
+Append-only in Python: saving an existing row, deleting one, and QuerySet update/delete raise
+AppendOnlyError. On PostgreSQL a trigger (migration 0002) refuses UPDATE and DELETE as well.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.accounts.models import Organisation, Role
+
+
+class AppendOnlyError(Exception):
+    """Audit events are never changed or removed."""
+
+
+def _refuse(*args: Any, **kwargs: Any) -> NoReturn:
+    raise AppendOnlyError("Granskningsloggen kan bara läggas till, aldrig ändras eller tas bort.")
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("visa")
+    SEARCH = "search", _("sök")
+    CREATE = "create", _("skapa")
+    UPDATE = "update", _("ändra")
+    DELETE = "delete", _("ta bort")
+    EXPORT = "export", _("exportera")
+    PRINT = "print", _("skriv ut")
+    LOGIN = "login", _("inloggning")
+    LOGOUT = "logout", _("utloggning")
+    LOGIN_FAILED = "login_failed", _("misslyckad inloggning")
+    ACCESS_DENIED = "access_denied", _("nekad åtkomst")
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    update = _refuse  # type: ignore[assignment]
+    delete = _refuse  # type: ignore[assignment]
+    _raw_delete = _refuse  # type: ignore[assignment]
+
+
+class AuditEvent(models.Model):
+    timestamp = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,  # users are deactivated, never deleted, once they have a log
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("användare"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("roll"), max_length=40, choices=Role.choices, blank=True)
+    action = models.CharField(_("händelse"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("objekttyp"), max_length=60, blank=True)
+    object_id = models.CharField(_("objekt-id"), max_length=64, blank=True)
+    person_ref = models.CharField(
+        _("personreferens"),
+        max_length=64,
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Den enda plats där en persons identitet får loggas."),
+    )
+    why = models.TextField(_("syfte"), blank=True)
+    ip = models.GenericIPAddressField(_("IP-adress"), null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-timestamp", "-id"]
+        verbose_name = _("granskningshändelse")
+        verbose_name_plural = _("granskningshändelser")
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.timestamp:%Y-%m-%d %H:%M} {self.action} {self.object_type}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            _refuse()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse()

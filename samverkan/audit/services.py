@@ -1,0 +1,75 @@
+"""Recording and reading the audit log. `record` is the one door for writing it."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+from samverkan.accounts.models import Role
+from samverkan.accounts.services import profile_of
+from samverkan.audit.models import Action, AuditEvent
+
+Actor = AbstractBaseUser | AnonymousUser | HttpRequest | None
+
+
+def record(
+    actor: Actor,
+    action: Action | str,
+    obj_type: str | type[Model] = "",
+    obj_id: object = "",
+    *,
+    person_ref: str | None = None,
+    why: str = "",
+) -> AuditEvent:
+    """Append one event. `actor` is a user or a request (which also gives the IP address).
+
+    Organisation and role are copied from the user's profile as they are now, so the log
+    shows what the user was when it happened. `person_ref` is the only field that may hold a
+    person's identifier; never put one in `why` or `obj_id`.
+    """
+    request = actor if isinstance(actor, HttpRequest) else None
+    user = getattr(request, "user", None) if request is not None else actor
+    if user is not None and not user.is_authenticated:
+        user = None
+    profile = profile_of(user)
+    if isinstance(obj_type, type):
+        obj_type = obj_type._meta.label_lower
+    return AuditEvent.objects.create(
+        user=user,
+        organisation=profile.organisation if profile else None,
+        role=profile.role if profile else "",
+        action=Action(action),
+        object_type=obj_type,
+        object_id="" if obj_id is None else str(obj_id),
+        person_ref=person_ref or None,
+        why=why,
+        ip=_client_ip(request),
+    )
+
+
+def _client_ip(request: HttpRequest | None) -> str | None:
+    # REMOTE_ADDR only: X-Forwarded-For can be forged unless a known proxy sets it.
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def can_view_log(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Log control is for administrators (their own organisation) and superusers (all)."""
+    if not user.is_authenticated:
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    profile = profile_of(user)
+    return profile is not None and profile.role == Role.ADMINISTRATOR
+
+
+def events_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.select_related("user", "organisation")
+    if getattr(user, "is_superuser", False):
+        return events
+    profile = profile_of(user)
+    if profile is None or profile.role != Role.ADMINISTRATOR:
+        return events.none()
+    return events.filter(organisation=profile.organisation)

@@ -1,0 +1,160 @@
+"""Django settings, read from the environment (12-factor).
+
+| variable | default | meaning |
+|---|---|---|
+| `DATABASE_URL` | `sqlite:///<var>/samverkan.sqlite3` | any URL dj-database-url understands |
+| `SECRET_KEY` | see `env.secret_key` | required unless DEBUG or loopback-only |
+| `ALLOWED_HOSTS` | `127.0.0.1,localhost` | comma-separated |
+| `CSRF_TRUSTED_ORIGINS` | empty | comma-separated, e.g. `https://samverkan.example.se` |
+| `SAMVERKAN_DEBUG` | off | `1` turns DEBUG on |
+| `SAMVERKAN_HTTPS` | off | `1` when served over HTTPS (secure cookies, HSTS, redirect) |
+| `SAMVERKAN_VAR_DIR` | `<checkout>/var`, else `./var` | SQLite file, static files, local key |
+| `SAMVERKAN_LOG_LEVEL` | `INFO` | |
+"""
+
+from __future__ import annotations
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.config import env
+from samverkan.config.logs import logging_config
+
+DEBUG = env.env_bool("SAMVERKAN_DEBUG")
+HTTPS = env.env_bool("SAMVERKAN_HTTPS")
+VAR_DIR = env.var_dir()
+ALLOWED_HOSTS = env.env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env.env_list("CSRF_TRUSTED_ORIGINS")
+SECRET_KEY = env.secret_key(debug=DEBUG, allowed_hosts=ALLOWED_HOSTS, var=VAR_DIR)
+
+INSTALLED_APPS = [
+    # Ours first, so our Swedish registration/*.html win over django.contrib.admin's.
+    "samverkan.web",
+    "samverkan.accounts",
+    "samverkan.audit",
+    # --- Later apps: add them here, in this order, as they arrive. ---
+    # "samverkan.library",
+    # "samverkan.guide",
+    # "samverkan.people",
+    # "samverkan.sip",
+    # "samverkan.purchases",
+    # "samverkan.deviations",
+    # "samverkan.followup",
+    # --- end of later apps ---
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "ninja",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "samverkan.web.middleware.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "samverkan.web.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "samverkan.config.urls"
+WSGI_APPLICATION = "samverkan.config.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "samverkan.web.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------------------
+_SQLITE_DEFAULT = VAR_DIR / "samverkan.sqlite3"
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{_SQLITE_DEFAULT}",
+        conn_max_age=60,
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # WAL + IMMEDIATE: several gunicorn threads write without "database is locked".
+            "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+    if DATABASES["default"]["NAME"] == str(_SQLITE_DEFAULT):
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# --- Authentication ---------------------------------------------------------------------
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "web:start"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- HTTPS: only when it is really there, otherwise http://127.0.0.1 must keep working ---
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(env.env_str("SAMVERKAN_HSTS_SECONDS", "31536000")) if HTTPS else 0
+if HTTPS:
+    # Behind a TLS-terminating proxy, which must set X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Language and formats ---------------------------------------------------------------
+# UI strings are written in Swedish in the source (msgid = Swedish); `en` exists for
+# Django's own strings and future catalogs. See samverkan.web.middleware.LocaleMiddleware.
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", _("svenska")), ("en", _("engelska"))]
+LOCALE_PATHS = [env.PACKAGE_DIR / "locale"]
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["samverkan.config.formats"]
+
+# --- Static files (whitenoise) ----------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- Logging: never request bodies, never personal data ---------------------------------
+LOGGING = logging_config(env.env_str("SAMVERKAN_LOG_LEVEL", "INFO").upper())

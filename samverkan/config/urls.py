@@ -1,0 +1,17 @@
+"""Root URLconf. Later apps add one `path(...)` each in the marked block."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from samverkan.api.main import api
+
+urlpatterns = [
+    path("", include("samverkan.web.urls")),
+    path("accounts/", include("samverkan.accounts.urls")),
+    path("audit/", include("samverkan.audit.urls")),
+    # --- Later apps, e.g. path("guide/", include("samverkan.guide.urls")), ---
+    # --- end of later apps ---
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

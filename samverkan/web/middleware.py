@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
+
+from samverkan.web.public import is_public
+
+# The API answers 401 in JSON itself instead of redirecting (bearer tokens have no session).
+API_PREFIX = "/api/"
+
+
+class LoginRequiredMiddleware(DjangoLoginRequired):
+    """Django's LoginRequiredMiddleware plus the PUBLIC_PATHS list and the API exemption."""
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> HttpResponse | None:
+        path = request.path_info
+        if path.startswith(API_PREFIX) or is_public(path):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Swedish unless the user picked another language (the set_language cookie).
+
+    The browser's Accept-Language is ignored: our own strings are written in Swedish, and an
+    English browser would otherwise get Django's built-in strings (form errors, password
+    rules) in English in the middle of Swedish pages.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        try:
+            language = translation.get_supported_language_variant(chosen) if chosen else ""
+        except LookupError:
+            language = ""
+        translation.activate(language or settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
