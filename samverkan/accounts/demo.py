@@ -107,7 +107,7 @@ _FIRST_NAMES = [
     "Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Sara", "Anders", "Elin",
     "Per", "Lena", "Nils", "Eva", "Olof", "Ingrid", "Jonas", "Malin", "Mats",
 ]  # fmt: skip
-_LAST_NAMES = ["Demosson", "Testberg", "Provlund", "Exempelsdotter", "Fiktivström", "Övningsgren"]
+_LAST_NAMES = ["Demosson", "Testberg", "Provlund", "Exempelholm", "Fiktivström", "Övningsgren"]
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,7 @@ def demo_users() -> list[DemoUser]:
             n = len(users)
             username = USERNAME_OVERRIDES.get((role, slug), f"{ROLE_USERNAME[role]}.{slug}")
             first = _FIRST_NAMES[n % len(_FIRST_NAMES)]
-            last = _LAST_NAMES[n % len(_LAST_NAMES)]
+            last = _LAST_NAMES[(n + n // len(_FIRST_NAMES)) % len(_LAST_NAMES)]  # unique pairs
             users.append(DemoUser(username, first, last, role, slug))
     return users
 
@@ -177,8 +177,9 @@ def _load_organisations() -> dict[str, Organisation]:
                 Unit.objects.get_or_create(
                     organisation=kommun, name=unit_name, defaults={"kind": kind}
                 )
-    for slug, (region_id, code) in DEMO_ORGANISATIONS.items():
-        by_slug[slug] = Organisation.objects.get(scb_code=code or REGIONS[region_id].county_code)
+    for slug, (region_id, kommun_code) in DEMO_ORGANISATIONS.items():
+        scb_code = kommun_code or REGIONS[region_id].county_code
+        by_slug[slug] = Organisation.objects.get(scb_code=scb_code)
     return by_slug
 
 

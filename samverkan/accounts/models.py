@@ -27,7 +27,9 @@ class Organisation(models.Model):
         _("SCB-kod"),
         max_length=4,
         unique=True,
-        validators=[RegexValidator(r"^\d{2}(\d{2})?$", _("Två (län) eller fyra (kommun) siffror."))],
+        validators=[
+            RegexValidator(r"^\d{2}(\d{2})?$", _("Två (län) eller fyra (kommun) siffror."))
+        ],
         help_text=_("Kommunkod för kommuner, länskod för regioner."),
     )
     region = models.CharField(_("region"), max_length=40, choices=REGION_CHOICES)
@@ -38,7 +40,10 @@ class Organisation(models.Model):
         validators=[RegexValidator(r"^\d{6}-?\d{4}$", _("Format: NNNNNN-NNNN."))],
     )
     peppol_scheme = models.CharField(
-        _("Peppol-schema"), max_length=4, blank=True, help_text=_("T.ex. 0007 (organisationsnummer).")
+        _("Peppol-schema"),
+        max_length=4,
+        blank=True,
+        help_text=_("T.ex. 0007 (organisationsnummer)."),
     )
     peppol_id = models.CharField(_("Peppol-id"), max_length=60, blank=True)
     invoice_reference = models.CharField(_("fakturareferens"), max_length=100, blank=True)
@@ -69,12 +74,20 @@ class Organisation(models.Model):
         expected_len = 2 if self.is_region else 4
         if self.scb_code and len(self.scb_code) != expected_len:
             raise ValidationError({"scb_code": _("Fel längd på SCB-koden för denna typ.")})
-        if self.kind == OrganisationKind.MUNICIPALITY and self.scb_code:
-            if region_of_municipality(self.scb_code) != self.region:
-                raise ValidationError({"scb_code": _("Kommunen hör inte till vald region.")})
-        if self.is_region and self.region in REGIONS:
-            if REGIONS[self.region].county_code != self.scb_code:
-                raise ValidationError({"scb_code": _("Länskoden stämmer inte med regionen.")})
+        in_wrong_region = (
+            self.kind == OrganisationKind.MUNICIPALITY
+            and self.scb_code
+            and region_of_municipality(self.scb_code) != self.region
+        )
+        if in_wrong_region:
+            raise ValidationError({"scb_code": _("Kommunen hör inte till vald region.")})
+        wrong_county = (
+            self.is_region
+            and self.region in REGIONS
+            and REGIONS[self.region].county_code != self.scb_code
+        )
+        if wrong_county:
+            raise ValidationError({"scb_code": _("Länskoden stämmer inte med regionen.")})
 
 
 class UnitKind(models.TextChoices):
@@ -105,7 +118,9 @@ class Unit(models.Model):
         verbose_name = _("enhet")
         verbose_name_plural = _("enheter")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="accounts_unit_name_unique"),
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="accounts_unit_name_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -192,7 +207,10 @@ class ApiToken(models.Model):
     name = models.CharField(_("namn"), max_length=100)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(
-        _("början av token"), max_length=12, editable=False, help_text=_("För att känna igen token.")
+        _("början av token"),
+        max_length=12,
+        editable=False,
+        help_text=_("För att känna igen token."),
     )
     created = models.DateTimeField(_("skapad"), auto_now_add=True)
     last_used = models.DateTimeField(_("senast använd"), null=True, blank=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.utils import timezone
 
 from samverkan.accounts.models import ApiToken, Organisation, Role, StaffProfile
@@ -36,7 +37,7 @@ def hash_token(plain: str) -> str:
     return hashlib.sha256(plain.encode()).hexdigest()
 
 
-def create_token(user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
+def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token; the plain text is returned here once and never stored."""
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -45,13 +46,11 @@ def create_token(user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
     return token, plain
 
 
-def user_for_token(plain: str) -> AbstractBaseUser | None:
+def user_for_token(plain: str) -> User | None:
     """The active user a token belongs to (and mark it used), or None."""
     if not plain.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("user").filter(token_hash=hash_token(plain)).first()
-    )
+    token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(plain)).first()
     if token is None or not token.user.is_active:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used=timezone.now())

@@ -1,12 +1,13 @@
-"""The append-only access log (loggning av åtkomst, PDL 4 kap. 3 §).
+"""The append-only access log (PDL 4 kap. 3 §: access is documented and checked).
 
 Why not django-auditlog: it records field diffs of saved models through signals, but not
 reads, exports or searches, not the purpose of an access, not the role and organisation the
 user had at the time, and its LogEntry may be deleted (admin, `auditlogflush`). Access to
 personal data in this system is mostly *reads*, so an own, small model fits better.
 
-Append-only in Python: saving an existing row, deleting one, and QuerySet update/delete raise
-AppendOnlyError. On PostgreSQL a trigger (migration 0002) refuses UPDATE and DELETE as well.
+Append-only in Python: saving an existing row, deleting one, and QuerySet update, bulk_update
+and delete raise AppendOnlyError. On PostgreSQL a trigger (migration 0002) refuses UPDATE and
+DELETE as well.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class Action(models.TextChoices):
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     update = _refuse  # type: ignore[assignment]
+    bulk_update = _refuse  # type: ignore[assignment]
     delete = _refuse  # type: ignore[assignment]
     _raw_delete = _refuse  # type: ignore[assignment]
 
@@ -71,7 +73,8 @@ class AuditEvent(models.Model):
     action = models.CharField(_("händelse"), max_length=20, choices=Action.choices)
     object_type = models.CharField(_("objekttyp"), max_length=60, blank=True)
     object_id = models.CharField(_("objekt-id"), max_length=64, blank=True)
-    person_ref = models.CharField(
+    # NULL, not "": "no person involved" is a fact the log control filters on.
+    person_ref = models.CharField(  # noqa: DJ001
         _("personreferens"),
         max_length=64,
         null=True,

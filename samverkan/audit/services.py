@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import cast
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
@@ -10,7 +12,7 @@ from samverkan.accounts.models import Role
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action, AuditEvent
 
-Actor = AbstractBaseUser | AnonymousUser | HttpRequest | None
+Actor = User | AbstractBaseUser | AnonymousUser | HttpRequest | None
 
 
 def record(
@@ -29,14 +31,14 @@ def record(
     person's identifier; never put one in `why` or `obj_id`.
     """
     request = actor if isinstance(actor, HttpRequest) else None
-    user = getattr(request, "user", None) if request is not None else actor
-    if user is not None and not user.is_authenticated:
-        user = None
-    profile = profile_of(user)
+    # getattr: requests built by hand (e.g. Client.force_login) carry no .user.
+    user = getattr(actor, "user", None) if isinstance(actor, HttpRequest) else actor
+    account = cast("User | None", user if user is not None and user.is_authenticated else None)
+    profile = profile_of(account)
     if isinstance(obj_type, type):
         obj_type = obj_type._meta.label_lower
     return AuditEvent.objects.create(
-        user=user,
+        user=account,
         organisation=profile.organisation if profile else None,
         role=profile.role if profile else "",
         action=Action(action),

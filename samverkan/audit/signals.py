@@ -10,14 +10,19 @@ from samverkan.audit.models import Action
 from samverkan.audit.services import record
 
 
+def _actor(request: Any, user: Any) -> Any:
+    # A request built by hand (Client.force_login) has no .user; then log the user alone.
+    return request if getattr(request, "user", None) is not None else user
+
+
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record(request if request is not None else user, Action.LOGIN)
+    record(_actor(request, user), Action.LOGIN)
 
 
 def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     # Sent before request.user is reset, so the request still names who leaves.
     if user is not None:
-        record(request if request is not None else user, Action.LOGOUT)
+        record(_actor(request, user), Action.LOGOUT)
 
 
 def _login_failed(sender: Any, credentials: Any, request: Any = None, **kwargs: Any) -> None:

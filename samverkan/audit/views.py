@@ -23,19 +23,23 @@ def event_list(request: HttpRequest) -> HttpResponse:
     organisations = Organisation.objects.all()
     if not getattr(user, "is_superuser", False):
         own = organisation_of(user)
-        organisations = organisations.filter(pk=own.pk if own else None)
+        organisations = organisations.filter(pk=own.pk) if own else organisations.none()
     form = EventFilterForm(request.GET or None, organisations=organisations)
     events = events_visible_to(user)
     person_ref = None
-    if form.is_bound and form.is_valid():
-        events = form.filter(events)
-        person_ref = form.cleaned_data.get("person") or None
-        why = form.describe()
-    else:
-        why = "Logguppföljning"
-    record(request, Action.SEARCH if form.is_bound else Action.VIEW, AuditEvent,
-           person_ref=person_ref, why=why)
+    why = "Logguppföljning"
+    if form.is_bound:
+        if form.is_valid():
+            events = form.filter(events)
+            person_ref = form.cleaned_data.get("person") or None
+            why = form.describe()
+        else:
+            events = events.none()
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("sida"))
+    # Read the rows before logging this look, so it does not list itself.
+    page.object_list = list(page.object_list)
+    action = Action.SEARCH if form.is_bound else Action.VIEW
+    record(request, action, AuditEvent, person_ref=person_ref, why=why)
     query = request.GET.copy()
     query.pop("sida", None)
     return render(

@@ -8,10 +8,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from samverkan.rules.clauses.library import passage
-from samverkan.rules.conditions import Context, Tri
+from samverkan.rules.conditions import Context, Tri, all_of
 from samverkan.rules.facts import FACT_ORDER, Facts, facts_to_json, validate_facts
 from samverkan.rules.outcome import ACTIONS, DIMENSIONS, UNDETERMINED
-from samverkan.rules.ruleset import Dimension, Relevance, RuleSet, default_ruleset, last_applied
+from samverkan.rules.ruleset import (
+    Dimension,
+    Guarded,
+    Relevance,
+    RuleSet,
+    default_ruleset,
+    last_applied,
+)
 
 # Why a decision rests on no agreement (``status``):
 DECIDED = "decided"
@@ -87,12 +94,45 @@ def decide_facts(facts: Facts, ruleset: RuleSet | None = None) -> Decision:
     return _evaluate(ruleset, ctx, governing)
 
 
+class _Guards:
+    """Guard values for one case: agreement-level parts (in force, scope) are evaluated
+    once per agreement version, not once per rule; semantics equal ``g.guard``."""
+
+    def __init__(self, ruleset: RuleSet, ctx: Context):
+        self.ctx = ctx
+        self.version: dict[str, Tri] = {}
+        for rel in ruleset.relevance:
+            f = rel.in_force.evaluate(ctx)
+            self.version[rel.version.key] = False if f is False else _and(f, rel.scope.evaluate(ctx))
+        self.rels = {rel.version.key: rel for rel in ruleset.relevance}
+
+    def value(self, g: Guarded) -> Tri:
+        head = self.version[g.vkey]
+        if head is False:
+            return False
+        when = g.rule.when.evaluate(self.ctx)
+        if when is False:
+            return False
+        return None if head is None or when is None else True
+
+    def unknowns(self, g: Guarded) -> frozenset[str]:
+        rel = self.rels[g.vkey]
+        return all_of(rel.in_force, rel.scope, g.rule.when).unknowns(self.ctx)
+
+
+def _and(a: Tri, b: Tri) -> Tri:
+    if a is False or b is False:
+        return False
+    return None if a is None or b is None else True
+
+
 def _evaluate(ruleset: RuleSet, ctx: Context, governing: list[Relevance]) -> Decision:
+    guards = _Guards(ruleset, ctx)
     rules: dict[str, str | None] = {}
     reasons: list[Reason] = []
     missing: set[str] = set()
     for dim in ruleset.dimensions:
-        value, rule_id, unknown = _decide_dimension(dim, ctx)
+        value, rule_id, unknown = _decide_dimension(dim, guards)
         ctx.outcome[dim.name] = value
         ctx.missing[dim.name] = unknown
         rules[dim.name] = rule_id
@@ -102,13 +142,13 @@ def _evaluate(ruleset: RuleSet, ctx: Context, governing: list[Relevance]) -> Dec
             reasons.append(Reason(dim.name, r.id, r.clause, passage(r.clause, r.anchor)))
     actions: list[str] = []
     for action, g in ruleset.actions:
-        v = g.guard.evaluate(ctx)
+        v = guards.value(g)
         if v is True and action not in actions:
             actions.append(action)
             r = g.rule
             reasons.append(Reason("actions", r.id, r.clause, passage(r.clause, r.anchor), action))
         elif v is None:
-            missing |= g.guard.unknowns(ctx)
+            missing |= guards.unknowns(g)
     actions.sort(key=list(ACTIONS).index)
     outcome = {name: ctx.outcome[name] for name in DIMENSIONS}
     return Decision(
@@ -124,12 +164,12 @@ def _evaluate(ruleset: RuleSet, ctx: Context, governing: list[Relevance]) -> Dec
     )
 
 
-def _decide_dimension(dim: Dimension, ctx: Context) -> tuple[str, str | None, frozenset[str]]:
+def _decide_dimension(dim: Dimension, guards: _Guards) -> tuple[str, str | None, frozenset[str]]:
     effective: dict[str, Tri] = {}
-    by_id = {g.rule.id: g for g in dim.rules}
+    by_id = dim.by_id
     for rule_id in dim.order:  # exceptions first
         g = by_id[rule_id]
-        v = g.guard.evaluate(ctx)
+        v = guards.value(g)
         if v is not False:
             for e in g.exceptions:
                 ev = effective[e]
@@ -150,7 +190,7 @@ def _decide_dimension(dim: Dimension, ctx: Context) -> tuple[str, str | None, fr
             return
         seen.add(rule_id)
         g = by_id[rule_id]
-        unknown.update(g.guard.unknowns(ctx))
+        unknown.update(guards.unknowns(g))
         for e in g.exceptions:
             if effective[e] is None:
                 collect(e)

@@ -199,6 +199,34 @@ FACTS: dict[str, FactSpec] = {
             "Vårdas personen enligt öppen tvångsvård?",
             {"open_lpt": "Öppen LPT", "open_lrv": "Öppen LRV", "none": "Nej"},
         ),
+        # Appended for the agreement modules (samverkan/rules/agreements/).
+        _bool(
+            "service_purchase_requested",
+            "Tjänsteköp begärt",
+            "Ber regionen kommunen utföra insatsen genom tjänsteköp?",
+        ),
+        _bool(
+            "asylum_entitlement",
+            "Vård som alltid ska erbjudas asylsökande och papperslösa",
+            "Gäller det mödravård, vård vid abort, preventivmedelsrådgivning, hälsoundersökning"
+            " eller läkemedel som förskrivs i samband med sådan vård?",
+        ),
+        _enum(
+            "habilitation_type",
+            "Typ av habilitering",
+            "Gäller habiliteringen medicinsk vård eller råd och stöd?",
+            {"medical": "Medicinsk vård", "advice_support": "Råd och stöd"},
+        ),
+        _bool(
+            "question_of_principle",
+            "Fråga av principiell betydelse",
+            "Är frågan som huvudmännen är oense om av principiell betydelse?",
+        ),
+        _bool(
+            "serious_deviation",
+            "Allvarlig avvikelse",
+            "Har en allvarlig avvikelse inträffat?",
+        ),
     )
 }
 

@@ -15,8 +15,10 @@ kommunkod as ``String``), so ``batch.normalise(generate(n))`` changes nothing.
 ``unknown_share`` blanks that share of every fact except the keys ``region`` and ``date``
 (drawn after the facts, so the same seed gives the same population with holes in it); an
 unknown ``self_care_assessment`` is ``not_assessed``, as the domain model defines it.
-``prescriber`` and ``medication_risk_remains`` are only stated for the interventions they
-concern (aids and materials, medication management) and are unknown otherwise.
+``prescriber``, ``medication_risk_remains`` and ``habilitation_type`` are only stated for
+the interventions they concern (aids and materials, medication management, habilitation)
+and ``question_of_principle`` only where the parties disagree; they are unknown otherwise.
+A fact added to ``facts.py`` that this module does not know yet comes out all unknown.
 
 Age bands in the fact table: 0–17, 18–64, 65–79, 80–89, 90+.
 
@@ -74,6 +76,11 @@ Facts (``load_assumptions()`` returns this table as data; a test keeps the two e
 | discharge_from_inpatient_care | 0–17: 2 %, 18–64: 2 %, 65–79: 5 %, 80–89: 5 %, 90+: 5 % | assumption after Socialstyrelsen, slutenvårdstillfällen per age 2023 |
 | parties_disagree | 1 % | assumption |
 | compulsory_care | psychiatric_disability: open_lpt 0.5 %, open_lrv 0.1 %; otherwise none | Socialstyrelsen, psykiatrisk tvångsvård 2023 (≈ 1 000 persons in öppen tvångsvård) |
+| service_purchase_requested | registered_elsewhere: 30 %; otherwise 2 % | assumption (jh-hemsjukvard §7.2: visitors' hemsjukvård by tjänsteköp) |
+| asylum_entitlement | asylum_seeker or undocumented: 20 %; otherwise 2 % | assumption (mödravård, abort, preventivmedelsrådgivning, hälsoundersökning) |
+| habilitation_type | habilitation only: medical 50 %, advice_support 50 % | assumption |
+| question_of_principle | only where parties_disagree: 30 % | assumption |
+| serious_deviation | 0.5 % | assumption |
 """
 
 from __future__ import annotations
@@ -150,7 +157,12 @@ LSS_HOUSING: Bands = (0.0005, 0.0045, 0.0015, 0.0003, 0.0)
 ADL_ANY_ORDINARY: Bands = (0.01, 0.015, 0.06, 0.25, 0.55)
 ADL_ANY_SPECIAL_HOUSING = 0.95
 ADL_ANY_LSS_HOUSING = 0.5
-ADL_GIVEN_ANY: dict[str, float] = {"hygiene": 0.85, "dressing": 0.70, "moving": 0.55, "eating": 0.25}
+ADL_GIVEN_ANY: dict[str, float] = {
+    "hygiene": 0.85,
+    "dressing": 0.70,
+    "moving": 0.55,
+    "eating": 0.25,
+}
 PSYCHIATRIC_DISABILITY: Bands = (0.005, 0.02, 0.012, 0.01, 0.01)
 PERSONAL_ASSISTANCE: Bands = (0.002, 0.0025, 0.001, 0.0005, 0.0005)
 EXTENSIVE_HOME_CARE_PER_100K: dict[str, float] = {
@@ -221,6 +233,11 @@ NEEDS_HEALTH_AND_SOCIAL_CARE = (0.60, 0.05)  # with a care need, otherwise
 DISCHARGE: Bands = (0.02, 0.02, 0.05, 0.05, 0.05)
 PARTIES_DISAGREE = 0.01
 COMPULSORY_CARE_PSYCHIATRIC: dict[str, float] = {"open_lpt": 0.005, "open_lrv": 0.001}
+SERVICE_PURCHASE_REQUESTED = (0.30, 0.02)  # registered_elsewhere, otherwise
+ASYLUM_ENTITLEMENT = (0.20, 0.02)  # asylum_seeker or undocumented, otherwise
+HABILITATION_TYPE: dict[str, float] = {"medical": 0.5, "advice_support": 0.5}
+QUESTION_OF_PRINCIPLE = 0.3  # of the cases where the parties disagree
+SERIOUS_DEVIATION = 0.005
 
 
 # --- the assumptions as data -------------------------------------------------------------
@@ -240,9 +257,7 @@ def _mix(mix: dict[str, float]) -> str:
 
 
 def _assumption_rows() -> list[tuple[str, str, str]]:
-    tourism = ", ".join(
-        f"{c} {_municipality_name(c)}" for c in TOURISM_MUNICIPALITIES
-    )
+    tourism = ", ".join(f"{c} {_municipality_name(c)}" for c in TOURISM_MUNICIPALITIES)
     mix_names = list(INTERVENTION_MIX)
     periods = ", ".join(f"{k}: {_pct(v[2])}" for k, v in TIME_PERIODS.items())
     evening_night = sum(v[2] for k, v in TIME_PERIODS.items() if k != "08–17")
@@ -361,9 +376,27 @@ def _assumption_rows() -> list[tuple[str, str, str]]:
         (
             "compulsory_care",
             f"psychiatric_disability: {_mix(COMPULSORY_CARE_PSYCHIATRIC)}; otherwise none",
-            "Socialstyrelsen, psykiatrisk tvångsvård 2023 (≈ 1 000 persons in öppen "
-            "tvångsvård)",
+            "Socialstyrelsen, psykiatrisk tvångsvård 2023 (≈ 1 000 persons in öppen tvångsvård)",
         ),
+        (
+            "service_purchase_requested",
+            f"registered_elsewhere: {_pct(SERVICE_PURCHASE_REQUESTED[0])}; "
+            f"otherwise {_pct(SERVICE_PURCHASE_REQUESTED[1])}",
+            "assumption (jh-hemsjukvard §7.2: visitors' hemsjukvård by tjänsteköp)",
+        ),
+        (
+            "asylum_entitlement",
+            f"asylum_seeker or undocumented: {_pct(ASYLUM_ENTITLEMENT[0])}; "
+            f"otherwise {_pct(ASYLUM_ENTITLEMENT[1])}",
+            "assumption (mödravård, abort, preventivmedelsrådgivning, hälsoundersökning)",
+        ),
+        ("habilitation_type", f"habilitation only: {_mix(HABILITATION_TYPE)}", "assumption"),
+        (
+            "question_of_principle",
+            f"only where parties_disagree: {_pct(QUESTION_OF_PRINCIPLE)}",
+            "assumption",
+        ),
+        ("serious_deviation", _pct(SERIOUS_DEVIATION), "assumption"),
     ]
 
 
@@ -425,7 +458,12 @@ def _cdf(p: Sequence[float]) -> np.ndarray:
 def _categorical(rng: np.random.Generator, cdf: np.ndarray, n: int) -> np.ndarray:
     """Draw category codes from one distribution (cdf from :func:`_cdf`)."""
     u = rng.random(n, dtype=np.float32)
-    return np.searchsorted(cdf, u, side="right").astype(np.uint8)
+    if cdf.shape[0] > 6:  # a binary search beats one pass per boundary
+        return np.searchsorted(cdf, u, side="right").astype(np.uint8)
+    codes = np.zeros(n, dtype=np.uint8)
+    for bound in cdf:
+        codes += u >= bound
+    return codes
 
 
 def _categorical_by(rng: np.random.Generator, cdfs: np.ndarray, group: np.ndarray) -> np.ndarray:
@@ -446,6 +484,9 @@ def _lookup(values: Sequence[str | None], code_column: str) -> pl.Expr:
     return pl.lit(pl.Series(list(values), dtype=pl.String)).gather(pl.col(code_column))
 
 
+CHUNK_ROWS = 1_000_000  # rows drawn per chunk: bounds the NumPy working set
+
+
 def generate(
     n: int,
     region: str | None = None,
@@ -456,7 +497,9 @@ def generate(
     """``n`` synthetic cases in ``region`` (both regions by population when ``None``).
 
     Deterministic in ``seed``. ``unknown_share`` blanks that share of every fact except
-    ``region`` and ``date`` independently at random.
+    ``region`` and ``date`` independently at random. Rows are drawn in chunks of
+    :data:`CHUNK_ROWS`, each from its own stream ``(seed, chunk number)``, so a larger ``n``
+    extends a smaller one with the same seed, and memory stays near the result's size.
     """
     if n < 0:
         raise ValueError("n must be ≥ 0")
@@ -465,17 +508,27 @@ def generate(
     if not 0.0 <= unknown_share <= 1.0:
         raise ValueError("unknown_share must be within 0–1")
     day = date if isinstance(date, dt.date) else dt.date.fromisoformat(date)
-    rng = np.random.default_rng(seed)
+    sizes = [min(CHUNK_ROWS, n - start) for start in range(0, n, CHUNK_ROWS)] or [0]
+    chunks = [
+        _generate_chunk(size, region, np.random.default_rng([seed, i]), day, unknown_share)
+        for i, size in enumerate(sizes)
+    ]
+    return chunks[0] if len(chunks) == 1 else pl.concat(chunks, rechunk=False)
 
+
+def _generate_chunk(
+    n: int, region: str | None, rng: np.random.Generator, day: dt.date, unknown_share: float
+) -> pl.DataFrame:
     # Kommun, region and age.
     munis = [
-        m
-        for m in MUNICIPALITIES
-        if region is None or m.code in REGIONS[region].municipalities
+        m for m in MUNICIPALITIES if region is None or m.code in REGIONS[region].municipalities
     ]
     region_ids = list(REGIONS)
     muni_region = np.array(
-        [next(i for i, r in enumerate(region_ids) if m.code in REGIONS[r].municipalities) for m in munis],
+        [
+            next(i for i, r in enumerate(region_ids) if m.code in REGIONS[r].municipalities)
+            for m in munis
+        ],
         dtype=np.uint8,
     )
     kommun = _categorical(rng, _cdf([m.population for m in munis]), n)
@@ -521,7 +574,8 @@ def generate(
 
     housing_names = list(FACTS["housing"].values)
     h_ordinary, h_special, h_lss, h_temporary = (
-        housing_names.index(h) for h in ("ordinary", "special_housing", "lss_housing", "temporary_stay")
+        housing_names.index(h)
+        for h in ("ordinary", "special_housing", "lss_housing", "temporary_stay")
     )
     u = rng.random(n, dtype=np.float32)
     p_special = by_band(SPECIAL_HOUSING)
@@ -564,9 +618,7 @@ def generate(
     del period
     day_start, day_end, _ = TIME_PERIODS["08–17"]
     daytime = (minutes >= day_start) & (minutes < day_end)
-    day_activity = (
-        _bernoulli(rng, by_band(DAY_ACTIVITY), n) & daytime & (housing == h_ordinary)
-    )
+    day_activity = _bernoulli(rng, by_band(DAY_ACTIVITY), n) & daytime & (housing == h_ordinary)
     del daytime
 
     # The intervention, from one of three mixes.
@@ -611,6 +663,22 @@ def generate(
     compulsory_p = list(COMPULSORY_CARE_PSYCHIATRIC.values())
     compulsory = _categorical(rng, _cdf([*compulsory_p, 1.0 - sum(compulsory_p)]), n)
     compulsory[~psychiatric] = compulsory_names.index("none")
+    purchase = _bernoulli(
+        rng,
+        np.where(
+            residence == residence_names.index("registered_elsewhere"),
+            *SERVICE_PURCHASE_REQUESTED,
+        ).astype(np.float32),
+        n,
+    )
+    no_permit = (residence == residence_names.index("asylum_seeker")) | (
+        residence == residence_names.index("undocumented")
+    )
+    entitlement = _bernoulli(rng, np.where(no_permit, *ASYLUM_ENTITLEMENT).astype(np.float32), n)
+    habilitation = _categorical(rng, _cdf(list(HABILITATION_TYPE.values())), n)
+    habilitation[intervention != intervention_names.index("habilitation")] = len(HABILITATION_TYPE)
+    principle = _bernoulli(rng, QUESTION_OF_PRINCIPLE, n)
+    deviation = _bernoulli(rng, SERIOUS_DEVIATION, n)
 
     raw = pl.DataFrame(
         {
@@ -638,6 +706,11 @@ def generate(
             "discharge_from_inpatient_care": discharge,
             "parties_disagree": disagree,
             "compulsory_care": compulsory,
+            "service_purchase_requested": purchase,
+            "asylum_entitlement": entitlement,
+            "habilitation_type": habilitation,
+            "question_of_principle": principle,
+            "serious_deviation": deviation,
         }
     )
     del kommun, residence, age, housing, adl_mask, minutes, intervention
@@ -662,6 +735,10 @@ def generate(
         ),
         "treatment_responsibility": _lookup(treatment_names, "treatment_responsibility"),
         "compulsory_care": _lookup(compulsory_names, "compulsory_care"),
+        "habilitation_type": _lookup([*HABILITATION_TYPE, None], "habilitation_type"),
+        "question_of_principle": pl.when(pl.col("parties_disagree")).then(
+            pl.col("question_of_principle")
+        ),
     }
     missing = [name for name in FACT_ORDER if name not in typed and name not in raw.columns]
     if missing:  # a fact added to facts.py that this generator does not know yet: unknown

@@ -26,6 +26,7 @@ class Guarded:
     guard: Cond
     exceptions: tuple[str, ...]  # ids of rules (same dimension) that override this one
     value: str = ""
+    vkey: str = ""  # the version's key, precomputed for the hot path
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Dimension:
     name: str
     rules: tuple[Guarded, ...]  # declaration order: the first effective rule is reported
     order: tuple[str, ...]  # rule ids with every exception before the rules it overrides
+    by_id: dict[str, Guarded] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def build(versions: Sequence[AgreementVersion], region: str, notices: Notices | 
         for name in DIMENSIONS
     ]
     actions = tuple(
-        (action, Guarded(r, v, g, ()))
+        (action, Guarded(r, v, g, (), "", v.key))
         for r, v, g in guarded
         for action in r.actions
     )
@@ -89,8 +91,10 @@ def _dimension(name: str, rules: list[tuple[Rule, AgreementVersion, Cond]]) -> D
         exceptions = [e.id for e, _, _ in rules if r.id in e.overrides]
         if r.fallback:
             exceptions += [e.id for e, _, _ in rules if not e.fallback and e.id not in exceptions]
-        entries.append(Guarded(r, v, g, tuple(exceptions), r.decides[name]))
-    return Dimension(name, tuple(entries), _exceptions_first(entries))
+        entries.append(Guarded(r, v, g, tuple(exceptions), r.decides[name], v.key))
+    return Dimension(
+        name, tuple(entries), _exceptions_first(entries), {g.rule.id: g for g in entries}
+    )
 
 
 def _exceptions_first(entries: Iterable[Guarded]) -> tuple[str, ...]:

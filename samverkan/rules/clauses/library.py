@@ -7,6 +7,7 @@ the agreements' words are read from the shipped texts and never retyped in code.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -204,6 +205,7 @@ def _comparable(text: str) -> str:
     return collapse(text).casefold()
 
 
+@functools.lru_cache(maxsize=4096)  # decisions quote the same few passages over and over
 def passage(clause_id: str, anchor: str, context: int = 0) -> str:
     """The one paragraph of the clause containing `anchor`, plus `context` following paragraphs.
 

@@ -1,0 +1,51 @@
+"""API authentication: a bearer token (ApiToken) or the browser's session (CSRF-checked)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import SessionAuth
+from ninja.security.http import HttpBearer
+
+from samverkan.accounts.services import user_for_token
+
+
+class BearerTokenAuth(HttpBearer):
+    def __call__(self, request: HttpRequest) -> Any | None:
+        # Parsed here rather than in HttpBearer, which logs the whole header in DEBUG.
+        scheme, _, token = request.headers.get(self.header, "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        return self.authenticate(request, token.strip())
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any | None:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user  # so audit.record(request) and services see who it is
+            request.api_auth_method = "token"  # type: ignore[attr-defined]
+        return user
+
+
+class CsrfSessionAuth(SessionAuth):
+    """django-ninja's SessionAuth, except that anonymous requests skip the CSRF check.
+
+    Without a logged-in session there is nothing to forge, and the client should learn that
+    it is not authenticated (401), not that its CSRF token is missing (403).
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
+bearer_auth = BearerTokenAuth()
+session_auth = CsrfSessionAuth()
+# Bearer first: a token client sends no CSRF token, and must not be refused for that.
+API_AUTH = [bearer_auth, session_auth]
+
+
+def auth_method(request: HttpRequest) -> str:
+    """ "token" or "session": how the current API request was authenticated."""
+    return getattr(request, "api_auth_method", "session")

@@ -1,0 +1,156 @@
+"""One error shape for the whole API, for every router to reuse.
+
+    {"detail": [{"field": "name", "code": "missing", "message": "Fältet måste anges."}]}
+
+422 validation, 400 unreadable body, 401 not authenticated, 403 forbidden (also CSRF),
+404 not found, 500 unexpected (logged, never shown). Routers raise `ApiError` for their
+own refusals and put `ERROR_RESPONSES` in `response=` so the OpenAPI schema shows them.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+logger = logging.getLogger(__name__)
+
+
+class ErrorItem(Schema):
+    field: str | None = None
+    code: str
+    message: str
+
+
+class ErrorResponse(Schema):
+    detail: list[ErrorItem]
+
+
+ERROR_RESPONSES: dict[int, type[Schema]] = {
+    401: ErrorResponse,
+    403: ErrorResponse,
+    422: ErrorResponse,
+}
+
+
+class ApiError(HttpError):
+    """Raise from a router: `raise ApiError(403, "wrong_organisation", "…")`."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None):
+        super().__init__(status, message)
+        self.code = code
+        self.field = field
+
+
+def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
+    return {"detail": [{"field": field, "code": code, "message": message}]}
+
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    429: "throttled",
+}
+_STATUS_MESSAGES = {
+    400: "Begäran kunde inte läsas (är kroppen giltig JSON?).",
+    401: "Inloggning krävs: logga in eller skicka 'Authorization: Bearer <token>'.",
+    403: "Du har inte behörighet till detta.",
+    404: "Finns inte.",
+    429: "För många anrop, försök igen senare.",
+}
+# Swedish wording for the common pydantic error types; others keep pydantic's message.
+_VALIDATION_MESSAGES = {
+    "missing": "Fältet måste anges.",
+    "string_too_short": "För kort (minst {min_length} tecken).",
+    "string_too_long": "För långt (högst {max_length} tecken).",
+    "string_type": "Ska vara text.",
+    "int_parsing": "Ska vara ett heltal.",
+    "int_type": "Ska vara ett heltal.",
+    "bool_parsing": "Ska vara true eller false.",
+    "date_from_datetime_parsing": "Ska vara ett datum (ÅÅÅÅ-MM-DD).",
+    "date_parsing": "Ska vara ett datum (ÅÅÅÅ-MM-DD).",
+    "enum": "Ogiltigt värde; tillåtna: {expected}.",
+    "literal_error": "Ogiltigt värde; tillåtna: {expected}.",
+    "greater_than_equal": "Ska vara minst {ge}.",
+    "less_than_equal": "Ska vara högst {le}.",
+    "extra_forbidden": "Okänt fält.",
+}
+# Where a value came from; dropped from the field path.
+_SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+
+def _field(loc: Any) -> str | None:
+    """("body", "payload", "name") -> "name"; ("path", "token_id") -> "token_id".
+
+    Body errors carry the view's parameter name second; it is no word of the client's.
+    """
+    parts = [str(part) for part in loc or ()]
+    source = parts.pop(0) if parts and parts[0] in _SOURCES else None
+    if source == "body" and len(parts) > 1:
+        parts.pop(0)
+    return ".".join(parts) or None
+
+
+def _message(error: dict[str, Any]) -> str:
+    template = _VALIDATION_MESSAGES.get(error.get("type", ""))
+    if template is None:
+        return str(error.get("msg", "Ogiltigt värde."))
+    try:
+        return template.format(**error.get("ctx", {}))
+    except (KeyError, IndexError):
+        return str(error.get("msg", "Ogiltigt värde."))
+
+
+def validation_items(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "field": _field(error.get("loc")),
+            "code": str(error.get("type", "invalid")),
+            "message": _message(error),
+        }
+        for error in errors
+    ]
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    # Handlers take `exc: Any`: ninja's handler type is invariant in the exception class.
+    def respond(request: HttpRequest, body: dict[str, Any], status: int) -> HttpResponse:
+        response = api.create_response(request, body, status=status)
+        if status == 401:
+            response["WWW-Authenticate"] = 'Bearer realm="samverkan"'
+        return response
+
+    def on_validation(request: HttpRequest, exc: Any) -> HttpResponse:
+        return respond(request, {"detail": validation_items(exc.errors)}, 422)
+
+    def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        status = exc.status_code
+        if isinstance(exc, ApiError):
+            return respond(request, error_body(exc.code, exc.message, exc.field), status)
+        if isinstance(exc, AuthenticationError):
+            return respond(request, error_body("not_authenticated", _STATUS_MESSAGES[401]), 401)
+        if status == 403 and "CSRF" in exc.message:
+            message = "CSRF-kontrollen misslyckades: skicka X-CSRFToken med sessionsinloggning."
+            return respond(request, error_body("csrf_failed", message), 403)
+        code = _STATUS_CODES.get(status, "error")
+        return respond(request, error_body(code, _STATUS_MESSAGES.get(status, exc.message)), status)
+
+    def on_not_found(request: HttpRequest, exc: Any) -> HttpResponse:
+        return respond(request, error_body("not_found", _STATUS_MESSAGES[404]), 404)
+
+    def on_unexpected(request: HttpRequest, exc: Any) -> HttpResponse:
+        logger.exception("Unhandled API error on %s %s", request.method, request.path)
+        message = "Ett oväntat fel uppstod. Felet är loggat."
+        return respond(request, error_body("server_error", message), 500)
+
+    api.add_exception_handler(ValidationError, on_validation)
+    api.add_exception_handler(HttpError, on_http_error)
+    api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(Exception, on_unexpected)

@@ -1,0 +1,32 @@
+"""The one NinjaAPI, mounted at /api/. Routers of other apps are listed in ROUTERS.
+
+Each app keeps its router in `<app>/api.py` as `router = Router(...)`; add one line here,
+e.g. `("/guide", "samverkan.guide.api.router")`. Every route requires authentication
+(token or session) unless the router or operation says `auth=None` (public data only).
+"""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from samverkan.api import me, tokens
+from samverkan.api.auth import API_AUTH
+from samverkan.api.errors import install_error_handlers
+
+ROUTERS: list[tuple[str, str]] = [
+    # ("/guide", "samverkan.guide.api.router"),
+]
+
+api = NinjaAPI(
+    title="Samverkan API",
+    version="1",
+    description="Samverkansavtal mellan region och kommun. Felformat: se ErrorResponse.",
+    urls_namespace="api",
+    docs_url="/docs",
+    auth=API_AUTH,
+)
+install_error_handlers(api)
+api.add_router("", me.router)
+api.add_router("/tokens", tokens.router)
+for prefix, router_path in ROUTERS:
+    api.add_router(prefix, router_path)

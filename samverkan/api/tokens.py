@@ -1,0 +1,62 @@
+"""The caller's own API tokens. Creating one needs a browser session, not a token:
+a leaked token must not be able to mint more."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from samverkan.accounts.models import ApiToken
+from samverkan.accounts.services import create_token
+from samverkan.api.auth import session_auth
+from samverkan.api.errors import ERROR_RESPONSES, ApiError
+from samverkan.audit.models import Action
+from samverkan.audit.services import record
+
+router = Router(tags=["konto"])
+
+
+class TokenIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100, description="Vad token används till")
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created: datetime.datetime
+    last_used: datetime.datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = Field(..., description="Visas bara nu; spara den direkt.")
+
+
+@router.post(
+    "",
+    auth=session_auth,
+    response={201: TokenCreatedOut, **ERROR_RESPONSES},
+    summary="Skapa API-token",
+)
+def create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedOut]:
+    token, plain = create_token(request.auth, payload.name.strip())  # type: ignore[attr-defined]
+    record(request, Action.CREATE, ApiToken, token.pk)
+    return Status(201, TokenCreatedOut(**TokenOut.from_orm(token).model_dump(), token=plain))
+
+
+@router.get("", response={200: list[TokenOut], **ERROR_RESPONSES}, summary="Mina API-token")
+def list_tokens(request: HttpRequest) -> list[ApiToken]:
+    return list(ApiToken.objects.filter(user=request.auth))  # type: ignore[attr-defined]
+
+
+@router.delete(
+    "/{token_id}", response={204: None, 404: dict, **ERROR_RESPONSES}, summary="Återkalla API-token"
+)
+def revoke(request: HttpRequest, token_id: int) -> Status[None]:
+    deleted, _ = ApiToken.objects.filter(pk=token_id, user=request.auth).delete()  # type: ignore[attr-defined]
+    if not deleted:
+        raise ApiError(404, "not_found", "Ingen sådan token.")
+    record(request, Action.DELETE, ApiToken, token_id)
+    return Status(204, None)

@@ -1,0 +1,118 @@
+"""`samverkan serve`: prepare the database and static files, then run the web server."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+# Access log without query strings and referrers: both can carry search terms about persons.
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 2, dev: bool = False) -> None:
+    """Migrate, collect static files, load the demo data, then serve on host:port.
+
+    Production mode runs gunicorn (gthread workers); `dev=True` runs Django's runserver
+    with DEBUG on and auto-reload.
+    """
+    if dev:
+        os.environ.setdefault("SAMVERKAN_DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    # The autoreloader re-runs this process; prepare only once, in the parent.
+    if os.environ.get("RUN_MAIN") != "true":
+        _prepare()
+        _announce(host, port)
+    if dev:
+        call_command("runserver", f"{_bind_host(host)}:{port}")
+    else:
+        _run_gunicorn(f"{_bind_host(host)}:{port}", workers)
+
+
+def _prepare() -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from samverkan.accounts.demo import load_demo
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    load_demo()
+
+
+def _announce(host: str, port: int) -> None:
+    from samverkan.accounts.demo import DEMO_PASSWORD
+
+    shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
+    print(f"Samverkan: http://{_bind_host(shown)}:{port}/")
+    print(
+        f"Logga in som 'admin' med lösenordet '{DEMO_PASSWORD}' (alla demoanvändare: docs/demo-users.md)."
+    )
+
+
+def _bind_host(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def _run_gunicorn(bind: str, workers: int) -> None:
+    from django.db import connections
+    from gunicorn.app.base import BaseApplication
+
+    from samverkan.config.wsgi import application
+
+    # gunicorn forks its workers: none of them may inherit the parent's connection.
+    connections.close_all()
+
+    options: dict[str, Any] = {
+        "bind": bind,
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": 4,
+        "accesslog": "-",
+        "errorlog": "-",
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "logconfig_dict": _gunicorn_logging(),
+        # gunicorn >= 27 opens a control socket in ~/.gunicorn; two servers would share it.
+        "control_socket_disable": True,
+    }
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            known = self.cfg.settings  # type: ignore[union-attr]
+            for key, value in options.items():
+                if key in known:  # older gunicorn lacks some settings
+                    self.cfg.set(key, value)  # type: ignore[union-attr]
+
+        def load(self) -> Any:
+            return application
+
+    Server().run()
+
+
+def _gunicorn_logging() -> dict[str, Any]:
+    """gunicorn's own loggers through the same redacting formatter as Django's."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "redacted": {
+                "()": "samverkan.config.logs.RedactingFormatter",
+                "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+            }
+        },
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": "redacted"},
+        },
+        "loggers": {
+            "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        },
+    }

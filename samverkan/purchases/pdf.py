@@ -1,0 +1,434 @@
+"""Swedish invoice PDF, the attachment at individual level (PDF and CSV).
+
+Region Gävleborg's agreement asks for a monthly invoice "med bilaga med detaljerad
+information på individnivå": :func:`render_attachment_pdf` and :func:`attachment_csv` give
+one row per service record (date, time, anonymised person reference, performer, hours,
+amount). The person reference is whatever display value the caller passes; a personnummer is
+refused here too.
+
+Fonts: fpdf2's core font Helvetica, whose encoding is Latin-1. That covers å, ä, ö, é and the
+other Swedish letters; typographic characters outside Latin-1 (en dash, curly quotes, the
+minus sign, ...) are replaced by plain ASCII before drawing (:func:`pdf_text`). No font file
+is needed on the machine.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from samverkan.purchases.money import format_number_sv, format_sek, round_ore, to_decimal
+from samverkan.purchases.ubl import (
+    UNIT_CODES,
+    InvoiceDataError,
+    InvoiceDoc,
+    Party,
+    Totals,
+    compute_totals,
+    contains_personnummer,
+)
+
+__all__ = [
+    "VAT_NOTE",
+    "ServiceRow",
+    "attachment_csv",
+    "pdf_text",
+    "render_attachment_pdf",
+    "render_invoice_pdf",
+]
+
+VAT_NOTE = (
+    "Momsfri: sjukvård mellan offentliga huvudmän (10 kap. mervärdesskattelagen, "
+    "art. 132.1 b mervärdesskattedirektivet)."
+)
+
+_REPLACEMENTS = {
+    "\u2013": "-",  # en dash
+    "\u2014": "-",  # em dash
+    "\u2212": "-",  # minus sign
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": ",",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2026": "...",
+    "\u2022": "-",
+    "\u202f": " ",  # narrow no-break space
+    "\u2009": " ",
+    "\u20ac": "EUR",
+}
+
+
+def pdf_text(text: object) -> str:
+    """``text`` made Latin-1 safe for the PDF core fonts (unknown characters become ``?``)."""
+    value = str(text)
+    for old, new in _REPLACEMENTS.items():
+        value = value.replace(old, new)
+    return value.encode("latin-1", errors="replace").decode("latin-1")
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    """One performed service record for the attachment. ``person_ref`` is a display value
+    chosen by the caller (anonymised); ``amount`` in kronor."""
+
+    date: dt.date
+    start: dt.time | None
+    end: dt.time | None
+    person_ref: str
+    performer: str
+    hours: Decimal
+    amount: Decimal
+
+    @property
+    def time_text(self) -> str:
+        if self.start and self.end:
+            return f"{self.start:%H:%M}-{self.end:%H:%M}"
+        if self.start:
+            return f"{self.start:%H:%M}"
+        return ""
+
+
+def _check_rows(rows: Sequence[ServiceRow]) -> None:
+    for index, row in enumerate(rows):
+        if contains_personnummer(row.person_ref) or contains_personnummer(row.performer):
+            raise InvoiceDataError(
+                f"rows[{index}].person_ref",
+                "personnummer_in_text",
+                "Bilagan får inte innehålla personnummer; använd en anonymiserad referens.",
+            )
+
+
+# --------------------------------------------------------------------------- CSV
+
+CSV_HEADER = ("Datum", "Starttid", "Sluttid", "Person (ref)", "Utförare", "Timmar", "Belopp (kr)")
+
+
+def _csv_text(value: str) -> str:
+    # A cell starting with = + - @ is a formula to a spreadsheet: neutralise it.
+    if value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
+def attachment_csv(rows: Iterable[ServiceRow]) -> bytes:
+    """The attachment as CSV for Excel in Sweden: UTF-8 with BOM, ``;`` between cells,
+    decimal comma, CRLF line ends, one header row."""
+    rows = list(rows)
+    _check_rows(rows)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(CSV_HEADER)
+    for row in rows:
+        writer.writerow(
+            (
+                row.date.isoformat(),
+                f"{row.start:%H:%M}" if row.start else "",
+                f"{row.end:%H:%M}" if row.end else "",
+                _csv_text(row.person_ref),
+                _csv_text(row.performer),
+                format_number_sv(row.hours, 2, grouping=False),
+                format_number_sv(round_ore(row.amount), 2, grouping=False),
+            )
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+class _Pdf(FPDF):
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.set_font("helvetica", "", 7)
+        self.set_text_color(90, 90, 90)
+        self.cell(0, 4, pdf_text(self.footer_text), align="L")
+        self.set_x(self.l_margin)
+        self.cell(0, 4, f"Sida {self.page_no()} av {{nb}}", align="R")
+        self.set_text_color(0, 0, 0)
+
+
+def _new_pdf(title: str, seller: Party, *, compress: bool) -> _Pdf:
+    pdf = _Pdf(orientation="P", unit="mm", format="A4")
+    pdf.set_compression(compress)
+    pdf.set_margins(15, 15, 15)
+    pdf.set_auto_page_break(auto=True, margin=20)
+    pdf.set_title(pdf_text(title))
+    pdf.set_author(pdf_text(seller.name))
+    pdf.set_creator("Samverkan")
+    parts = [seller.name, f"Org.nr {_org_display(seller.org_number)}"]
+    if seller.vat_number:
+        parts.append(f"Momsreg.nr {seller.vat_number}")
+    if seller.bankgiro:
+        parts.append(f"Bankgiro {_bankgiro_display(seller.bankgiro)}")
+    pdf.footer_text = "  |  ".join(parts)
+    pdf.add_page()
+    return pdf
+
+
+def _org_display(value: str) -> str:
+    digits = value.replace("-", "").replace(" ", "")
+    if len(digits) == 12 and digits.startswith("16"):
+        digits = digits[2:]
+    return f"{digits[:6]}-{digits[6:]}" if len(digits) == 10 else value
+
+
+def _bankgiro_display(value: str) -> str:
+    digits = value.replace("-", "")
+    return f"{digits[:-4]}-{digits[-4:]}" if digits.isdigit() and len(digits) in (7, 8) else value
+
+
+def _address(party: Party) -> list[str]:
+    lines = [party.name, *[a for a in party.address_lines if a.strip()]]
+    city = f"{party.postal_code_display} {party.city}".strip()
+    if city:
+        lines.append(city)
+    if party.country != "SE":
+        lines.append(party.country)
+    return lines
+
+
+def _kv(pdf: FPDF, x: float, label: str, value: str, *, label_w: float = 32, w: float = 60) -> None:
+    """A label and a value that wraps inside ``w`` millimetres."""
+    pdf.set_x(x)
+    pdf.set_font("helvetica", "", 8)
+    pdf.cell(label_w, 5, pdf_text(label))
+    pdf.set_font("helvetica", "B", 9)
+    pdf.multi_cell(w - label_w, 5, pdf_text(value), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _row(
+    pdf: FPDF,
+    widths: Sequence[float],
+    values: Sequence[str],
+    aligns: Sequence[str],
+    *,
+    bold: bool = False,
+    fill: bool = False,
+    line_h: float = 5,
+) -> None:
+    """A table row whose cells wrap; the row breaks to a new page as a whole."""
+    pdf.set_font("helvetica", "B" if bold else "", 8)
+    texts = [pdf_text(v) for v in values]
+    heights = []
+    for w, text in zip(widths, texts, strict=True):
+        lines = pdf.multi_cell(w, line_h, text, dry_run=True, output="LINES", padding=(0, 1))
+        count = len(lines) if isinstance(lines, list) else 1
+        heights.append(max(1, count) * line_h)
+    height = max(heights)
+    if pdf.get_y() + height > pdf.page_break_trigger:
+        pdf.add_page()
+    x0, y0 = pdf.l_margin, pdf.get_y()
+    if fill:
+        pdf.set_fill_color(235, 235, 235)
+        pdf.rect(x0, y0, sum(widths), height, style="F")
+    x = x0
+    for w, text, align in zip(widths, texts, aligns, strict=True):
+        pdf.set_xy(x, y0)
+        pdf.multi_cell(
+            w, line_h, text, align=align, padding=(0, 1), new_x=XPos.RIGHT, new_y=YPos.TOP
+        )
+        x += w
+    pdf.set_xy(x0, y0 + height)
+
+
+def _header(pdf: FPDF, doc: InvoiceDoc, title: str) -> None:
+    top = pdf.get_y()
+    # Seller, top left.
+    pdf.set_font("helvetica", "B", 13)
+    pdf.cell(95, 7, pdf_text(doc.seller.name), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("helvetica", "", 8)
+    for line in _address(doc.seller)[1:]:
+        pdf.cell(95, 4, pdf_text(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    seller_bottom = pdf.get_y()
+    # Title and document facts, top right.
+    pdf.set_xy(115, top)
+    pdf.set_font("helvetica", "B", 16)
+    pdf.cell(80, 8, pdf_text(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _kv(pdf, 115, "Fakturanummer", doc.number, w=80)
+    _kv(pdf, 115, "Fakturadatum", doc.issue_date.isoformat(), w=80)
+    if doc.due_date and not doc.is_credit_note:
+        _kv(pdf, 115, "Förfallodatum", doc.due_date.isoformat(), w=80)
+    if doc.period_start and doc.period_end:
+        _kv(
+            pdf,
+            115,
+            "Period",
+            f"{doc.period_start.isoformat()} - {doc.period_end.isoformat()}",
+            w=80,
+        )
+    # Buyer, in the address window.
+    pdf.set_y(max(pdf.get_y(), seller_bottom) + 6)
+    y = pdf.get_y()
+    pdf.set_xy(115, y)
+    pdf.set_font("helvetica", "", 7)
+    pdf.cell(80, 4, "Mottagare", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for index, line in enumerate(_address(doc.buyer)):
+        pdf.set_x(115)
+        pdf.set_font("helvetica", "B" if index == 0 else "", 10)
+        pdf.cell(80, 5, pdf_text(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    buyer_bottom = pdf.get_y()
+    # References, left of the address window.
+    pdf.set_y(y)
+    if doc.buyer_reference:
+        _kv(pdf, 15, "Er referens", doc.buyer_reference, w=92)
+    if doc.buyer.contact_name:
+        _kv(pdf, 15, "Er kontaktperson", doc.buyer.contact_name, w=92)
+    if doc.seller.contact_name:
+        _kv(pdf, 15, "Vår referens", doc.seller.contact_name, w=92)
+    if doc.order_reference:
+        _kv(pdf, 15, "Ordernummer", doc.order_reference, w=92)
+    if doc.contract_reference:
+        _kv(pdf, 15, "Avtal", doc.contract_reference, w=92)
+    if doc.preceding_invoice:
+        ref = doc.preceding_invoice.number
+        if doc.preceding_invoice.issue_date:
+            ref += f" ({doc.preceding_invoice.issue_date.isoformat()})"
+        _kv(pdf, 15, "Krediterar faktura", ref, w=92)
+    pdf.set_y(max(pdf.get_y(), buyer_bottom) + 6)
+
+
+def _totals_block(pdf: FPDF, doc: InvoiceDoc, totals: Totals) -> None:
+    rows = [("Summa exkl. moms", format_sek(totals.tax_exclusive))]
+    percent = format_number_sv(to_decimal(doc.vat_percent), 0)
+    rows.append((f"Moms {percent} %", format_sek(totals.tax)))
+    if totals.rounding != 0:
+        rows.append(("Öresavrundning", format_sek(totals.rounding)))
+    label = "Att kreditera" if doc.is_credit_note else "Att betala"
+    pdf.ln(2)
+    for text, value in rows:
+        _row(pdf, (125, 55), (text, value), ("R", "R"))
+    _row(pdf, (125, 55), (label, format_sek(totals.payable)), ("R", "R"), bold=True, fill=True)
+
+
+def render_invoice_pdf(doc: InvoiceDoc, *, compress: bool = True) -> bytes:
+    """The invoice or credit note as a Swedish PDF (A4). ``compress=False`` leaves the page
+    streams readable (for tests)."""
+    totals = compute_totals(doc)
+    title = "KREDITFAKTURA" if doc.is_credit_note else "FAKTURA"
+    pdf = _new_pdf(f"{title.capitalize()} {doc.number}", doc.seller, compress=compress)
+    _header(pdf, doc, title)
+
+    if doc.note:
+        pdf.set_font("helvetica", "", 9)
+        pdf.multi_cell(180, 5, pdf_text(doc.note), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(2)
+
+    widths = (70, 24, 18, 12, 26, 30)
+    aligns = ("L", "L", "R", "L", "R", "R")
+    _row(
+        pdf,
+        widths,
+        ("Beskrivning", "Individref", "Antal", "Enhet", "À-pris", "Belopp"),
+        aligns,
+        bold=True,
+        fill=True,
+    )
+    for line in doc.lines:
+        description = line.description
+        if line.period:
+            description += f" ({line.period[0].isoformat()} - {line.period[1].isoformat()})"
+        _row(
+            pdf,
+            widths,
+            (
+                description,
+                line.person_ref or "",
+                format_number_sv(to_decimal(line.quantity), 2),
+                UNIT_CODES.get(line.unit_code, line.unit_code),
+                format_sek(to_decimal(line.unit_price)),
+                format_sek(to_decimal(line.line_amount)),
+            ),
+            aligns,
+        )
+    _totals_block(pdf, doc, totals)
+
+    pdf.ln(4)
+    pdf.set_font("helvetica", "", 8)
+    if doc.vat_category == "E":
+        pdf.multi_cell(180, 4, pdf_text(VAT_NOTE), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if not doc.is_credit_note and doc.seller.bankgiro:
+        reference = doc.payment_reference or doc.number
+        text = (
+            f"Betalas till bankgiro {_bankgiro_display(doc.seller.bankgiro)}. "
+            f"Ange referens {reference} vid betalning."
+        )
+        pdf.multi_cell(180, 4, pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if doc.is_credit_note and doc.preceding_invoice:
+        text = f"Kreditfakturan avser faktura {doc.preceding_invoice.number}."
+        pdf.multi_cell(180, 4, pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if doc.attachments:
+        names = ", ".join(a.filename for a in doc.attachments)
+        pdf.multi_cell(180, 4, pdf_text(f"Bilaga: {names}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    return bytes(pdf.output())
+
+
+def render_attachment_pdf(
+    doc: InvoiceDoc, rows: Sequence[ServiceRow], *, compress: bool = True
+) -> bytes:
+    """The attachment at individual level: one row per service record, with totals."""
+    rows = list(rows)
+    _check_rows(rows)
+    pdf = _new_pdf(f"Bilaga till faktura {doc.number}", doc.seller, compress=compress)
+    _header(pdf, doc, "BILAGA")
+    pdf.set_font("helvetica", "B", 10)
+    pdf.multi_cell(
+        180,
+        5,
+        pdf_text(f"Specifikation på individnivå till faktura {doc.number}"),
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.ln(2)
+    widths = (22, 24, 28, 56, 20, 30)
+    aligns = ("L", "L", "L", "L", "R", "R")
+    header = ("Datum", "Tid", "Person (ref)", "Utförare", "Timmar", "Belopp")
+    _row(pdf, widths, header, aligns, bold=True, fill=True)
+    total_hours = Decimal(0)
+    total_amount = Decimal(0)
+    for row in rows:
+        hours = to_decimal(row.hours)
+        amount = round_ore(row.amount)
+        total_hours += hours
+        total_amount += amount
+        _row(
+            pdf,
+            widths,
+            (
+                row.date.isoformat(),
+                row.time_text,
+                row.person_ref,
+                row.performer,
+                format_number_sv(hours, 2),
+                format_sek(amount),
+            ),
+            aligns,
+        )
+    _row(
+        pdf,
+        widths,
+        (
+            "Summa",
+            f"{len(rows)} rader",
+            "",
+            "",
+            format_number_sv(total_hours, 2),
+            format_sek(total_amount),
+        ),
+        aligns,
+        bold=True,
+        fill=True,
+    )
+    return bytes(pdf.output())

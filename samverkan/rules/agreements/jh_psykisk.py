@@ -1,0 +1,328 @@
+"""Överenskommelse om samverkan gällande personer med psykiska funktionsnedsättningar (JH).
+
+Governs the psychiatric interventions, open compulsory care and persons with a psychiatric
+disability. While it is in force (2017-06-01–2020-12-31) it also says that the home-care
+agreement does not regulate persons with a psychiatric disability (§5.1, §5.4); those rules
+override the home-care agreement's and lapse with this agreement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from samverkan.rules.agreements.jh_hemsjukvard import HCR, REGION
+from samverkan.rules.conditions import AtLeast, Below, Decided, In, Is, all_of, any_of
+from samverkan.rules.declarations import AgreementVersion, Term, rule
+
+AGREEMENT = "jh-psykisk"
+TERM = Term(dt.date(2017, 6, 1), dt.date(2020, 12, 31))
+
+REGION_INTERVENTIONS = ("psychosocial_first_line", "psychiatric_specialist", "habilitation")
+MUNICIPAL_INTERVENTIONS = ("housing_support", "occupation", "relative_support")
+PSYCHIATRIC = In("intervention", REGION_INTERVENTIONS + MUNICIPAL_INTERVENTIONS)
+OPEN_COMPULSORY_CARE = In("compulsory_care", ("open_lpt", "open_lrv"))
+PSYCHIATRIC_DISABILITY = Is("psychiatric_disability", True)
+SCOPE = any_of(PSYCHIATRIC, OPEN_COMPULSORY_CARE, PSYCHIATRIC_DISABILITY)
+
+FIRST_LINE = Is("intervention", "psychosocial_first_line")
+SPECIALIST = Is("intervention", "psychiatric_specialist")
+HABILITATION = Is("intervention", "habilitation")
+
+# Every home-care rule that would otherwise decide responsibility for a non-physician
+# intervention (the physician rule stays: "samtliga medborgare", §7.2).
+HOME_CARE_RESPONSIBILITY = (
+    "jh-hsv.responsibility.special_housing",
+    "jh-hsv.responsibility.day_activity",
+    "jh-hsv.responsibility.lss_housing",
+    "jh-hsv.responsibility.personal_assistance_lss",
+    "jh-hsv.responsibility.ordinary_with_needs",
+    "jh-hsv.responsibility.ordinary_without_needs",
+    "jh-hsv.responsibility.temporary_stay",
+    "jh-hsv.responsibility.medication_risk",
+    "jh-hsv.responsibility.medication_without_risk",
+    "jh-hsv.responsibility.self_care",
+    "jh-hsv.responsibility.registered_elsewhere",
+    "jh-hsv.responsibility.eu_eea",
+    "jh-hsv.responsibility.asylum_child",
+    "jh-hsv.responsibility.asylum_adult_urgent",
+    "jh-hsv.responsibility.asylum_adult_listed",
+    "jh-hsv.responsibility.asylum_adult_not_covered",
+)
+
+
+def _c(section: str) -> str:
+    return f"{AGREEMENT} {section}"
+
+
+# --- health_care_responsibility, performer, employer per intervention (§5.1–§5.6) ----------
+# Regionen har hälso- och sjukvården (primärvård, psykiatri, habilitering); kommunens
+# socialtjänst har boende, sysselsättning och anhörigstöd. Var och en utför med egen personal.
+RESPONSIBILITY_RULES = (
+    rule(
+        "jh-psyk.responsibility.first_line",
+        _c("§5.1"),
+        "Den psykosociala verksamheten ska stå för första linjens vård vid psykisk ohälsa",
+        FIRST_LINE,
+        decides={HCR: "region", "performer": "region", "employer": "region"},
+        summary="Första linjens vård vid psykisk ohälsa är regionens.",
+    ),
+    rule(
+        "jh-psyk.responsibility.specialist",
+        _c("§5.1"),
+        "Vuxenpsykiatrin ansvarar för att fullgöra Region Jämtland Härjedalens sjukvårdsuppdrag",
+        SPECIALIST,
+        decides={HCR: "region", "performer": "region", "employer": "region"},
+        summary="Specialistpsykiatri är regionens (vuxenpsykiatrin, för barn BUP).",
+    ),
+    rule(
+        "jh-psyk.responsibility.habilitation",
+        _c("§5.1"),
+        "Habilitering för barn och ungdomar (BUH) ansvarar för att fullgöra",
+        HABILITATION,
+        decides={HCR: "region", "performer": "region", "employer": "region"},
+        summary="Habilitering är regionens (BUH för barn och unga, vuxenhabiliteringen inom "
+        "vuxenpsykiatrin för vuxna).",
+    ),
+    rule(
+        "jh-psyk.responsibility.housing_support",
+        _c("§5.2"),
+        "ansvarar kommunen för att tillförsäkra personer som söker stöd en skälig levnadsnivå",
+        Is("intervention", "housing_support"),
+        decides={HCR: "municipality", "performer": "municipality", "employer": "municipality"},
+        summary="Stöd i boendet och bostad med särskild service (SoL/LSS): kommunen.",
+    ),
+    rule(
+        "jh-psyk.responsibility.occupation",
+        _c("§5.3"),
+        "Kommunen är skyldig att erbjuda sysselsättning",
+        Is("intervention", "occupation"),
+        decides={HCR: "municipality", "performer": "municipality", "employer": "municipality"},
+        summary="Sysselsättning och daglig verksamhet (SoL, 9 § 10 LSS): kommunen.",
+    ),
+    rule(
+        "jh-psyk.responsibility.relative_support",
+        _c("§5.6"),
+        "socialnämnden ska erbjuda stöd för att underlätta för de personer som vårdar",
+        Is("intervention", "relative_support"),
+        decides={HCR: "municipality", "performer": "municipality", "employer": "municipality"},
+        summary="Stöd till anhöriga och närstående (5 kap. 10 § SoL): kommunen.",
+    ),
+)
+
+# --- the home-care agreement does not regulate this target group (§5.1, §5.4) --------------
+# Så länge överenskommelsen gäller svarar hemsjukvårdsavtalet inte för personer med psykisk
+# funktionsnedsättning; när den upphör gäller hemsjukvårdsavtalets regler igen.
+NOT_REGULATED_RULES = (
+    rule(
+        "jh-psyk.responsibility.home_care_not_regulated",
+        _c("§5.1"),
+        "Avtalet reglerar inte insatser för personer med psykisk funktionsnedsättning",
+        all_of(
+            PSYCHIATRIC_DISABILITY,
+            In("intervention", ("nursing", "medication_management", "lab_analysis")),
+        ),
+        decides={HCR: "not_regulated"},
+        overrides=HOME_CARE_RESPONSIBILITY,
+        summary="Hemsjukvård för personer med psykisk funktionsnedsättning regleras inte av "
+        "hemsjukvårdsavtalet; parterna ska först komma överens om tillämpningen. "
+        "Läkarinsatser är fortfarande regionens.",
+    ),
+    rule(
+        "jh-psyk.responsibility.rehabilitation_not_regulated",
+        _c("§5.4"),
+        "Avtalet reglerar inte insatser för personer med psykisk funktionsnedsättning",
+        all_of(
+            PSYCHIATRIC_DISABILITY,
+            In("intervention", ("rehabilitation", "aids_and_materials")),
+        ),
+        decides={HCR: "not_regulated"},
+        overrides=HOME_CARE_RESPONSIBILITY,
+        summary="Arbetsterapeut- och fysioterapeutinsatser och hjälpmedel för personer med "
+        "psykisk funktionsnedsättning regleras inte av hemsjukvårdsavtalet.",
+    ),
+)
+
+# --- region_unit by intervention and age (§5.1) ---------------------------------------------
+# BUP 0–17.99 år (även första linjen för barn), UPM 16–25 år (direkt tillgänglig), vuxen-
+# psykiatrin och K2 från 18 år, BUH 0–19.99 år (medicinsk vård) och 0–20.99 år (råd och stöd).
+UNIT_RULES = (
+    rule(
+        "jh-psyk.region_unit.first_line_child",
+        _c("§5.1"),
+        "Verksamheten ska möta länets behov av såväl första linjen",
+        all_of(FIRST_LINE, Below("age", 16)),
+        decides={"region_unit": "child_psychiatry_bup"},
+        summary="Första linjen för barn under 16: BUP, som ska möta behovet av första linjen "
+        "för barn.",
+    ),
+    rule(
+        "jh-psyk.region_unit.first_line_youth",
+        _c("§5.1"),
+        "riktar sig direkt till ungdomar och unga vuxna i åldern 16-25 år",
+        all_of(FIRST_LINE, AtLeast("age", 16), Below("age", 26)),
+        decides={"region_unit": "youth_clinic_upm"},
+        summary="Första linjen 16–25 år: UPM, som unga kan vända sig direkt till (16–17-åringar "
+        "kan också få första linjen på BUP).",
+    ),
+    rule(
+        "jh-psyk.region_unit.first_line_adult",
+        _c("§5.1"),
+        "Primärvården är första instans i hälso- och sjukvården",
+        all_of(FIRST_LINE, AtLeast("age", 26)),
+        decides={"region_unit": "primary_care"},
+        summary="Första linjen från 26 år: primärvårdens psykosociala verksamhet.",
+    ),
+    rule(
+        "jh-psyk.region_unit.specialist_child",
+        _c("§5.1"),
+        "Målgrupperna för BUP avgränsas åldersmässigt till barn och ungdomar 0-17.99 år",
+        all_of(SPECIALIST, Below("age", 18)),
+        decides={"region_unit": "child_psychiatry_bup"},
+        summary="Specialistpsykiatri under 18 år: BUP.",
+    ),
+    rule(
+        "jh-psyk.region_unit.k2_recovery",
+        _c("§5.1"),
+        "K2-återhämtning",
+        all_of(SPECIALIST, AtLeast("age", 18), PSYCHIATRIC_DISABILITY),
+        decides={"region_unit": "adult_psychiatry"},
+        summary="Återhämtning för vuxna (från 18 år) med psykisk funktionsnedsättning: K2 "
+        "inom vuxenpsykiatrin.",
+    ),
+    rule(
+        "jh-psyk.region_unit.specialist_adult",
+        _c("§5.1"),
+        "Vuxenpsykiatrin vänder sig till personer över 18 år",
+        all_of(SPECIALIST, AtLeast("age", 18)),
+        decides={"region_unit": "adult_psychiatry"},
+        summary="Specialistpsykiatri från 18 år, även tvångsvård enligt LPT och LRV: "
+        "vuxenpsykiatrin.",
+    ),
+    rule(
+        "jh-psyk.region_unit.habilitation_child",
+        _c("§5.1"),
+        "gällande medicinsk vård och 0-20.99 år gällande råd och stöd",
+        all_of(
+            HABILITATION,
+            any_of(
+                Below("age", 20),
+                all_of(Is("habilitation_type", "advice_support"), Below("age", 21)),
+            ),
+        ),
+        decides={"region_unit": "child_habilitation_buh"},
+        summary="Habilitering: BUH till och med 19 år för medicinsk vård och till och med "
+        "20 år för råd och stöd.",
+    ),
+    rule(
+        "jh-psyk.region_unit.habilitation_adult",
+        _c("§5.1"),
+        "Vuxenhabilitering",
+        all_of(
+            HABILITATION,
+            any_of(
+                AtLeast("age", 21),
+                all_of(Is("habilitation_type", "medical"), AtLeast("age", 20)),
+            ),
+        ),
+        decides={"region_unit": "adult_psychiatry"},
+        summary="Habilitering efter BUH:s åldersgränser: vuxenhabiliteringen inom "
+        "vuxenpsykiatrin.",
+    ),
+    rule(
+        "jh-psyk.region_unit.municipal",
+        _c("§5.1"),
+        "Kommunernas socialtjänst ansvarar primärt för insatser enligt socialtjänstlagen",
+        In("intervention", MUNICIPAL_INTERVENTIONS),
+        decides={"region_unit": "none"},
+        summary="Socialtjänstens insatser: ingen enhet inom regionen.",
+    ),
+)
+
+# --- cost and compensation (§5.11, §10) ------------------------------------------------------
+# Var och en betalar inom sitt ansvarsområde; överenskommelsen har ingen ersättningsmodell.
+ECONOMY_RULES = (
+    rule(
+        "jh-psyk.cost.region",
+        _c("§5.11"),
+        "Respektive huvudman svarar för kostnaderna inom sitt ansvarsområde",
+        all_of(PSYCHIATRIC, Decided(HCR, "region")),
+        decides={"cost": "region"},
+        summary="Regionen betalar insatser inom sitt ansvarsområde.",
+    ),
+    rule(
+        "jh-psyk.cost.municipality",
+        _c("§5.11"),
+        "Respektive huvudman svarar för kostnaderna inom sitt ansvarsområde",
+        all_of(PSYCHIATRIC, Decided(HCR, "municipality")),
+        decides={"cost": "municipality"},
+        summary="Kommunen betalar insatser inom sitt ansvarsområde.",
+    ),
+    rule(
+        "jh-psyk.compensation.none",
+        _c("§10"),
+        "Den reviderade versionen gäller från 2017-06-01",
+        PSYCHIATRIC,
+        fallback=True,
+        decides={"compensation": "none"},
+        summary="Den reviderade överenskommelsen (2017-06-01–2020-12-31) har ingen ersättning "
+        "mellan parterna; gemensam finansiering kräver en egen överenskommelse (§5.11).",
+    ),
+)
+
+# --- actions (§3, §6.1, §6.3, §11) -----------------------------------------------------------
+ACTION_RULES = (
+    rule(
+        "jh-psyk.sip.needs_both",
+        _c("§6.1"),
+        "har behov av insatser från fler än en huvudman",
+        Is("needs_health_and_social_care", True),
+        actions=("offer_sip",),
+        summary="Behov av insatser från både hälso- och sjukvård och socialtjänst: SIP.",
+    ),
+    rule(
+        "jh-psyk.sip.target_group",
+        _c("§3"),
+        "Målgruppen består av barn, unga4 och vuxna med psykiska funktionsnedsättningar",
+        all_of(PSYCHIATRIC_DISABILITY, Is("needs_health_and_social_care", True)),
+        actions=("offer_sip",),
+        summary="Personer i målgruppen, barn som vuxna, som behöver insatser från båda "
+        "huvudmännen ska få en SIP (§6.1).",
+    ),
+    rule(
+        "jh-psyk.compulsory_care.care_plan",
+        _c("§6.3"),
+        "Chefsöverläkaren ansvarar för att upprätta denna",
+        OPEN_COMPULSORY_CARE,
+        actions=("coordinated_care_plan_chief_physician",),
+        summary="Öppen LPT eller LRV: samordnad vårdplan som chefsöverläkaren upprättar med "
+        "patienten och de aktörer som ansvarar för insatserna.",
+    ),
+    rule(
+        "jh-psyk.dispute.manager",
+        _c("§11"),
+        "hänskjuts dessa i första hand till respektive ansvarig överordnad chef",
+        Is("parties_disagree", True),
+        actions=("escalate_to_manager",),
+        summary="Tvist om tolkning eller tillämpning: först till ansvarig överordnad chef, "
+        "sedan allmän domstol.",
+    ),
+)
+
+VERSION = AgreementVersion(
+    agreement=AGREEMENT,
+    version="2017-06-01",
+    title="Överenskommelse om samverkan gällande personer med psykiska funktionsnedsättningar",
+    region=REGION,
+    term=TERM,
+    scope=SCOPE,
+    rules=(
+        *RESPONSIBILITY_RULES,
+        *NOT_REGULATED_RULES,
+        *UNIT_RULES,
+        *ECONOMY_RULES,
+        *ACTION_RULES,
+    ),
+    forum="SVOM",
+    dispute_path=("respektive ansvarig överordnad chef", "allmän domstol"),
+    note="Den reviderade versionen gäller 2017-06-01–2020-12-31 utan automatisk förlängning.",
+)

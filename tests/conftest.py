@@ -1,0 +1,163 @@
+"""Shared fixtures: organisations, staff per role, logged-in clients, API token clients.
+
+def test_x(client_as, nurse):           # a Django test client logged in as a nurse
+    client = client_as(nurse)
+
+def test_y(make_staff, orgs):           # anyone, anywhere
+    user = make_staff(Role.MAS, orgs.krokom)
+
+def test_z(api_client, nurse):          # Authorization: Bearer <token> on every request
+    api_client(nurse).get("/api/me")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from samverkan.accounts.models import Organisation, OrganisationKind, Role, StaffProfile, Unit
+from samverkan.accounts.services import create_token
+
+TEST_PASSWORD = "samverkan-test-lösen"
+
+
+@pytest.fixture(scope="session")
+def _static_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("static")
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_static(settings, _static_root):
+    """Fast password hashing; plain static storage (tests run without collectstatic)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STATIC_ROOT = _static_root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def password() -> str:
+    """The password of every user made by make_staff."""
+    return TEST_PASSWORD
+
+
+def _organisation(name: str, kind: str, scb_code: str, region: str) -> Organisation:
+    org, _ = Organisation.objects.get_or_create(
+        scb_code=scb_code, defaults={"name": name, "kind": kind, "region": region}
+    )
+    return org
+
+
+@pytest.fixture
+def orgs(db) -> SimpleNamespace:
+    """Five organisations: region_jh, ostersund, krokom, region_gvb, gavle."""
+    jh, gvb = "jamtland-harjedalen", "gavleborg"
+    return SimpleNamespace(
+        region_jh=_organisation("Region Jämtland Härjedalen", OrganisationKind.REGION, "23", jh),
+        ostersund=_organisation("Östersunds kommun", OrganisationKind.MUNICIPALITY, "2380", jh),
+        krokom=_organisation("Krokoms kommun", OrganisationKind.MUNICIPALITY, "2309", jh),
+        region_gvb=_organisation("Region Gävleborg", OrganisationKind.REGION, "21", gvb),
+        gavle=_organisation("Gävle kommun", OrganisationKind.MUNICIPALITY, "2180", gvb),
+    )
+
+
+@pytest.fixture
+def make_staff(db, orgs) -> Callable[..., object]:
+    """make_staff(role, organisation=orgs.ostersund, username=None, unit=None) -> User."""
+    counter = iter(range(1, 10_000))
+
+    def make(role: Role, organisation: Organisation | None = None, username: str | None = None,
+             unit: Unit | None = None, **user_fields: object):  # fmt: skip
+        organisation = organisation or orgs.ostersund
+        username = username or f"{role.value}.{organisation.scb_code}.{next(counter)}"
+        user_fields.setdefault("first_name", "Testa")
+        user_fields.setdefault("last_name", "Testsson")
+        user = get_user_model().objects.create_user(
+            username=username, password=TEST_PASSWORD, **user_fields
+        )
+        StaffProfile.objects.create(user=user, organisation=organisation, unit=unit, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def nurse(make_staff, orgs):
+    return make_staff(Role.NURSE, orgs.ostersund, "ssk.test")
+
+
+@pytest.fixture
+def physician(make_staff, orgs):
+    return make_staff(Role.PHYSICIAN, orgs.region_jh, "lakare.test")
+
+
+@pytest.fixture
+def needs_assessor(make_staff, orgs):
+    return make_staff(Role.NEEDS_ASSESSOR, orgs.ostersund, "bistand.test")
+
+
+@pytest.fixture
+def sip_coordinator(make_staff, orgs):
+    return make_staff(Role.SIP_COORDINATOR, orgs.krokom, "sip.test")
+
+
+@pytest.fixture
+def mas(make_staff, orgs):
+    return make_staff(Role.MAS, orgs.ostersund, "mas.test")
+
+
+@pytest.fixture
+def chief_physician(make_staff, orgs):
+    return make_staff(Role.CHIEF_PHYSICIAN, orgs.region_jh, "chefslakare.test")
+
+
+@pytest.fixture
+def finance_officer(make_staff, orgs):
+    return make_staff(Role.FINANCE_OFFICER, orgs.region_jh, "ekonom.test")
+
+
+@pytest.fixture
+def forum_member(make_staff, orgs):
+    return make_staff(Role.FORUM_MEMBER, orgs.region_jh, "forum.test")
+
+
+@pytest.fixture
+def administrator(make_staff, orgs):
+    """Administratör in Östersund: sees the audit log of Östersund only."""
+    return make_staff(Role.ADMINISTRATOR, orgs.ostersund, "admin.test")
+
+
+@pytest.fixture
+def superuser(make_staff, orgs):
+    return make_staff(
+        Role.ADMINISTRATOR, orgs.region_jh, "super.test", is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def client_as(db) -> Callable[[object], Client]:
+    """client_as(user) -> a Client with that user's session (force_login; skips the form)."""
+
+    def login(user: object) -> Client:
+        client = Client()
+        client.force_login(user)  # type: ignore[arg-type]
+        return client
+
+    return login
+
+
+@pytest.fixture
+def api_client(db) -> Callable[[object], Client]:
+    """api_client(user) -> a Client sending a fresh bearer token of that user."""
+
+    def make(user: object) -> Client:
+        _, plain = create_token(user, "test")  # type: ignore[arg-type]
+        return Client(headers={"Authorization": f"Bearer {plain}"})
+
+    return make

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+
+import pytest
+
+from samverkan.purchases.money import format_sek
+from samverkan.purchases.pdf import (
+    ServiceRow,
+    attachment_csv,
+    pdf_text,
+    render_attachment_pdf,
+    render_invoice_pdf,
+)
+from samverkan.purchases.ubl import InvoiceDataError, compute_totals
+
+from .conftest import Example
+
+
+def latin1(text: str) -> bytes:
+    return text.encode("latin-1")
+
+
+def test_invoice_pdf_has_number_and_totals(gavleborg: Example) -> None:
+    data = render_invoice_pdf(gavleborg.doc, compress=False)
+    assert data.startswith(b"%PDF")
+    assert latin1("HK-2019-1187") in data
+    assert latin1("FAKTURA") in data
+    assert latin1("KST 80904") in data
+    assert latin1("Region G\xe4vleborg") in data
+    assert latin1("826 82 S\xf6derhamn") in data
+    assert latin1("Att betala") in data
+    assert latin1(format_sek(compute_totals(gavleborg.doc).payable)) in data
+    assert latin1("Momsfri: sjukv\xe5rd mellan offentliga huvudm\xe4n") in data
+    assert latin1("\xd6resavrundning") in data
+
+
+def test_compressed_pdf_is_valid_and_smaller(gavleborg: Example) -> None:
+    compressed = render_invoice_pdf(gavleborg.doc)
+    assert compressed.startswith(b"%PDF") and compressed.rstrip().endswith(b"%%EOF")
+    assert len(compressed) < len(render_invoice_pdf(gavleborg.doc, compress=False))
+
+
+def test_credit_note_pdf(credit_note: Example) -> None:
+    data = render_invoice_pdf(credit_note.doc, compress=False)
+    assert latin1("KREDITFAKTURA") in data
+    assert latin1("OK-2026-0311-K1") in data
+    assert latin1("Att kreditera") in data
+
+
+def test_text_outside_latin1_is_replaced(jamtland: Example) -> None:
+    doc = dataclasses.replace(jamtland.doc, note="Dagtid 08.00–17.00 — “tjänsteköp” … 5 €")
+    data = render_invoice_pdf(doc, compress=False)
+    assert latin1('Dagtid 08.00-17.00 - "tj\xe4nstek\xf6p" ... 5 EUR') in data
+    assert pdf_text("Ω") == "?"
+
+
+def test_attachment_pdf_lists_each_record_and_reconciles(gavleborg: Example) -> None:
+    data = render_attachment_pdf(gavleborg.doc, gavleborg.rows, compress=False)
+    assert data.startswith(b"%PDF")
+    assert latin1("HK-2019-1187") in data
+    for row in gavleborg.rows:
+        assert latin1(row.person_ref) in data
+        assert latin1(format_sek(row.amount)) in data
+    total = compute_totals(gavleborg.doc).line_extension
+    assert sum(row.amount for row in gavleborg.rows) == total
+    assert latin1(format_sek(total)) in data
+    assert latin1("Summa") in data and latin1("5 rader") in data
+
+
+def test_long_attachment_breaks_pages(gavleborg: Example) -> None:
+    rows = gavleborg.rows * 40
+    data = render_attachment_pdf(gavleborg.doc, rows, compress=False)
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", data)) >= 3
+
+
+def test_attachment_csv_for_swedish_excel(gavleborg: Example) -> None:
+    data = attachment_csv(gavleborg.rows)
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    lines = text.split("\r\n")
+    assert lines[0] == "Datum;Starttid;Sluttid;Person (ref);Utförare;Timmar;Belopp (kr)"
+    assert lines[1] == "2019-11-04;08:00;16:30;P-0017;Undersköterska 1;8,50;1274,15"
+    assert lines[-1] == ""
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))[1:]
+    total = sum(Decimal(r[6].replace(",", ".")) for r in records)
+    assert total == compute_totals(gavleborg.doc).line_extension
+
+
+def test_csv_neutralises_formulas() -> None:
+    row = ServiceRow(
+        dt.date(2026, 3, 1), None, None, "=HYPERLINK(1)", "+Namn", Decimal("1"), Decimal("-5")
+    )
+    text = attachment_csv([row]).decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in text and "'+Namn" in text
+    assert ";-5,00\r\n" in text  # numbers are left alone
+
+
+def test_personnummer_is_refused_in_attachment() -> None:
+    row = ServiceRow(
+        dt.date(2026, 3, 1), None, None, "121212-1212", "A", Decimal("1"), Decimal("1")
+    )
+    with pytest.raises(InvoiceDataError):
+        attachment_csv([row])

@@ -1,0 +1,130 @@
+"""Base template, start page per role, nav and work-queue registries, error pages, language."""
+
+import datetime
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import Client
+
+from samverkan.accounts.models import Role, is_licensed
+from samverkan.web import nav, work_queue
+from samverkan.web.work_queue import TaskItem
+
+ROLE_ORG = {
+    Role.PHYSICIAN: "region_jh",
+    Role.CHIEF_PHYSICIAN: "region_jh",
+    Role.NEEDS_ASSESSOR: "krokom",
+    Role.MAS: "krokom",
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_start_page_per_role(client_as, make_staff, orgs, role):
+    org = getattr(orgs, ROLE_ORG.get(role, "ostersund"))
+    user = make_staff(role, org, first_name="Kim")
+    response = client_as(user).get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Hej Kim!" in html
+    assert str(role.label) in html and org.name in html
+    assert "Mina uppgifter" in html and "Inga uppgifter just nu." in html
+    assert ("Legitimerad hälso- och sjukvårdspersonal" in html) == is_licensed(role)
+    assert ("Granskningslogg" in html) == (role == Role.ADMINISTRATOR)
+
+
+def test_start_page_for_a_user_without_profile(client_as, django_user_model):
+    user = django_user_model.objects.create_user("utan.roll", password="x")
+    html = client_as(user).get("/").content.decode()
+    assert "ingen roll eller organisation" in html
+
+
+def test_base_template_is_accessible(client_as, nurse):
+    html = client_as(nurse).get("/").content.decode()
+    assert '<html lang="sv">' in html
+    assert 'class="skip-link" href="#innehall"' in html and 'id="innehall"' in html
+    assert 'name="viewport"' in html
+    assert "htmx.min.js" in html and "0BSD" not in html  # licence note is a template comment
+    assert '<form method="post" action="/accounts/logout/">' in html
+
+
+def test_nav_shows_registered_slots_only_in_fixed_order(client_as, nurse, client):
+    assert 'aria-label="Huvudmeny"' not in client_as(nurse).get("/").content.decode()
+    nav.register_nav("followup", "web:start")
+    nav.register_nav("guide", "password_change", public=True)
+    nav.register_nav("sip", "web:start", visible=lambda user: False)
+    try:
+        html = client_as(nurse).get("/").content.decode()
+        assert 'aria-label="Huvudmeny"' in html
+        assert html.index("Ansvarsguiden") < html.index("Uppföljning")
+        assert '<a href="/" aria-current="page">Uppföljning</a>' in html
+        assert ">SIP<" not in html
+        anonymous = client.get("/accounts/login/").content.decode()
+        assert "Ansvarsguiden" in anonymous and "Uppföljning" not in anonymous
+    finally:
+        for slot in ("followup", "guide", "sip"):
+            nav.unregister_nav(slot)
+
+
+def test_unknown_nav_slot_is_refused():
+    with pytest.raises(ValueError):
+        nav.register_nav("kaffe", "web:start")
+
+
+def test_work_queue_items_and_a_failing_provider(client_as, nurse):
+    def sip_tasks(user):
+        return [
+            TaskItem("Uppföljning av SIP", "/sip/1/", "SIP", due=datetime.date(2030, 1, 2)),
+            TaskItem("Avvikelse att besvara", "/avvikelser/3/", "Avvikelser", urgent=True),
+        ]
+
+    def broken(user):
+        raise RuntimeError("boom")
+
+    work_queue.register_work_queue(sip_tasks)
+    work_queue.register_work_queue(broken)
+    try:
+        html = client_as(nurse).get("/").content.decode()
+    finally:
+        work_queue.unregister_work_queue(sip_tasks)
+        work_queue.unregister_work_queue(broken)
+    assert html.index("Avvikelse att besvara") < html.index("Uppföljning av SIP")
+    assert '<time datetime="2030-01-02">2030-01-02</time>' in html
+    assert "Några uppgifter kunde inte hämtas" in html
+    assert "Inga uppgifter just nu." not in html
+
+
+def test_404_is_swedish(client_as, nurse):
+    response = client_as(nurse).get("/finns-inte/")
+    assert response.status_code == 404
+    assert "Sidan finns inte" in response.content.decode()
+
+
+def test_500_template_renders_without_context():
+    html = render_to_string("500.html")
+    assert "Något gick fel" in html and 'lang="sv"' in html
+
+
+@pytest.mark.django_db
+def test_csrf_failure_page_is_swedish():
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "x"})
+    assert response.status_code == 403
+    assert "Formuläret har gått ut" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_browser_language_does_not_switch_but_an_explicit_choice_does(client):
+    html = client.get("/accounts/login/", headers={"Accept-Language": "en"}).content.decode()
+    assert "Användarnamn" in html
+    client.cookies["django_language"] = "en"
+    assert "Username" in client.get("/accounts/login/").content.decode()
+
+
+def test_numbers_use_swedish_format():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override("sv"):
+        html = Template("{{ n }} {{ d }}").render(
+            Context({"n": 1234567.5, "d": datetime.date(2025, 3, 1)})
+        )
+    assert html == "1\xa0234\xa0567,5 1 mars 2025"
