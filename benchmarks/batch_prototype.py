@@ -16,6 +16,11 @@ differs. Proposed changes, each measured on its own by ``benchmarks/batch.py --p
 4. ``decide``: the per-region filter, concat and sort carry only the row index and the
    decision columns; the facts are joined back by position (``hstack``), so the 29 fact
    columns (lists and strings) are not gathered again.
+6. Each agreement version's guard (in force on the date and in scope) as one column that
+   the rules read, instead of repeating ``date >= … & intervention.is_in(…)`` in every
+   rule's guard (common-subexpression elimination does not reach across contexts).
+7. Optional (``enum_input=True``): enum facts as ``pl.Enum`` after normalise, so every
+   ``==``/``is_in`` compares small integers instead of strings.
 5. Optional (``enum_output=True``): decision columns as ``pl.Enum`` (a few bytes per row)
    instead of ``String`` (16 bytes per row per column): less memory, cheaper gathers. This
    changes the output dtype, so it is a proposal for the API, not a drop-in change.
@@ -32,7 +37,7 @@ from samverkan.rules.batch import _ROW, DECISION_COLUMNS, STATUS, _any, _eff
 from samverkan.rules.facts import FACT_ORDER
 from samverkan.rules.outcome import ACTIONS, DIMENSION_VALUES, UNDETERMINED
 from samverkan.rules.regions import REGIONS
-from samverkan.rules.ruleset import Dimension, RuleSet, default_ruleset
+from samverkan.rules.ruleset import Dimension, Guarded, RuleSet, default_ruleset
 
 MAX_MASK_BITS = 16  # 65 536 possible lists of actions at most
 
@@ -71,13 +76,23 @@ def _decide_region(
     decided = pl.col(STATUS) == "decided"
     not_covered = pl.col(STATUS) == "not_covered"
     temp: list[str] = []
+    # change 6: each agreement version's "in force and in scope" once, as a column
+    version_column = {rel.version.key: f"__rel__{i}" for i, rel in enumerate(ruleset.relevance)}
+    lf = lf.with_columns(
+        (rel.in_force.expr() & rel.scope.expr()).alias(version_column[rel.version.key])
+        for rel in ruleset.relevance
+    )
+    temp.extend(version_column.values())
+
+    def guard(g: Guarded) -> pl.Expr:  # == g.guard.expr(): all_of(in_force, scope, when)
+        return pl.col(version_column[g.version.key]) & g.rule.when.expr()
     for dim in ruleset.dimensions:
         by_id = {g.rule.id: g for g in dim.rules}
         for group in _depths(dim):  # change 3
             exprs = []
             for rule_id in group:
                 g = by_id[rule_id]
-                eff = g.guard.expr()
+                eff = guard(g)
                 if g.exceptions:
                     eff = eff & ~pl.any_horizontal(
                         [pl.col(_eff(dim.name, e)) for e in g.exceptions]
@@ -124,7 +139,7 @@ def _decide_region(
     else:
         bits = []
         for bit, action in enumerate(present):
-            guards = [g.guard.expr() for name, g in ruleset.actions if name == action]
+            guards = [guard(g) for name, g in ruleset.actions if name == action]
             due = (decided & _any(guards)).fill_null(False)
             bits.append(due.cast(pl.UInt16) * (1 << bit))
         mask = pl.sum_horizontal(bits).cast(pl.UInt16)

@@ -14,7 +14,13 @@ from samverkan.api.auth import API_AUTH
 from samverkan.api.errors import install_error_handlers
 
 ROUTERS: list[tuple[str, str]] = [
-    # ("/guide", "samverkan.guide.api.router"),
+    ("", "samverkan.library.api.router"),  # /agreements and /clauses
+    ("/decisions", "samverkan.guide.api.router"),
+    ("/persons", "samverkan.people.api.router"),
+    ("/sips", "samverkan.sip.api.router"),
+    ("/purchases", "samverkan.purchases.api.router"),
+    ("/deviations", "samverkan.deviations.api.router"),
+    ("/followup", "samverkan.followup.api.router"),
 ]
 
 api = NinjaAPI(

@@ -10,6 +10,13 @@ urlpatterns = [
     path("accounts/", include("samverkan.accounts.urls")),
     path("audit/", include("samverkan.audit.urls")),
     # --- Later apps, e.g. path("guide/", include("samverkan.guide.urls")), ---
+    path("avtal/", include("samverkan.library.urls")),
+    path("guide/", include("samverkan.guide.urls")),
+    path("personer/", include("samverkan.people.urls")),
+    path("sip/", include("samverkan.sip.urls")),
+    path("tjanstekop/", include("samverkan.purchases.urls")),
+    path("avvikelser/", include("samverkan.deviations.urls")),
+    path("uppfoljning/", include("samverkan.followup.urls")),
     # --- end of later apps ---
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -604,6 +604,5 @@ VERSION = AgreementVersion(
         "närmsta chef (§8)",
         "samverkansforum med verksamhetschefer/förvaltningschefer (§11)",
     ),
-    note="Bara revisionen 2020-03-01 finns som text; den tillämpas från avtalets start "
-    "2017-04-01.",
+    note="Bara revisionen 2020-03-01 finns som text; den tillämpas från avtalets start 2017-04-01.",
 )

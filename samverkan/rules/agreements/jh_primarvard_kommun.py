@@ -38,7 +38,11 @@ PERFORMER_RULES = (
         _c("Tjänstgöring kvällar och nätter 17.00–08.00"),
         "Kommunen svarar utan ersättning för distriktssköterske-insatser kvällar och nätter",
         NIGHT_DISTRICT_NURSE,
-        decides={"performer": "municipality", "compensation": "none", "region_unit": "primary_care"},
+        decides={
+            "performer": "municipality",
+            "compensation": "none",
+            "region_unit": "primary_care",
+        },
         overrides=("jh-hsv.performer.region", "jh-hsv.performer.service_purchase"),
         summary="17.00–08.00 utför kommunen distriktssköterskeinsatser inom regionens "
         "primärvård, utan ersättning, även om tjänsteköp begärts.",

@@ -225,8 +225,7 @@ UNIT_RULES = (
             ),
         ),
         decides={"region_unit": "adult_psychiatry"},
-        summary="Habilitering efter BUH:s åldersgränser: vuxenhabiliteringen inom "
-        "vuxenpsykiatrin.",
+        summary="Habilitering efter BUH:s åldersgränser: vuxenhabiliteringen inom vuxenpsykiatrin.",
     ),
     rule(
         "jh-psyk.region_unit.municipal",

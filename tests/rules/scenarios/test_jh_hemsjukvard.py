@@ -166,7 +166,9 @@ def test_7_3_medication_without_risk_is_self_care() -> None:
     assert d.rules["performer"] == "jh-hsv.performer.self_care"
     assert d.missing_facts == []
     assert d.actions == []
-    assert_quotes(d, HCR, "jh-hemsjukvard §7.3", "sköta hela eller delar av sin läkemedelshantering")
+    assert_quotes(
+        d, HCR, "jh-hemsjukvard §7.3", "sköta hela eller delar av sin läkemedelshantering"
+    )
     assert_quotes(d, "performer", "jh-hemsjukvard §4", "Med egenvård menas")
 
 
@@ -415,9 +417,7 @@ def test_8_principled_disagreement_goes_to_the_forum() -> None:
     forum, där tvister löses."""
     d = jh(parties_disagree=True, question_of_principle=True)
     assert d.actions == ["escalate_to_manager", "escalate_to_forum"]
-    assert_quotes(
-        d, "actions", "jh-hemsjukvard §11", "samverkansforum", action="escalate_to_forum"
-    )
+    assert_quotes(d, "actions", "jh-hemsjukvard §11", "samverkansforum", action="escalate_to_forum")
 
 
 def test_6_disagreement_never_hits_the_individual() -> None:
@@ -452,7 +452,10 @@ def test_6_2_discharge_appoints_a_named_care_contact() -> None:
     d = jh(discharge_from_inpatient_care=True)
     assert d.actions == ["appoint_named_care_contact"]
     assert_quotes(
-        d, "actions", "jh-hemsjukvard §6.2", "fast vårdkontakt utses",
+        d,
+        "actions",
+        "jh-hemsjukvard §6.2",
+        "fast vårdkontakt utses",
         action="appoint_named_care_contact",
     )
 
@@ -462,7 +465,10 @@ def test_6_2_end_of_life_named_care_contact_is_a_physician() -> None:
     d = jh(end_of_life=True, housing="special_housing")
     assert d.actions == ["assess_self_care_first", "named_care_contact_physician"]
     assert_quotes(
-        d, "actions", "jh-hemsjukvard §6.2", "livets slutskede",
+        d,
+        "actions",
+        "jh-hemsjukvard §6.2",
+        "livets slutskede",
         action="named_care_contact_physician",
     )
 
@@ -472,7 +478,10 @@ def test_8_1_serious_deviation_contacts_chief_physician_and_mas() -> None:
     d = jh(serious_deviation=True)
     assert d.actions == ["contact_chief_physician_mas"]
     assert_quotes(
-        d, "actions", "jh-hemsjukvard §8.1", "chefsläkare/MAS",
+        d,
+        "actions",
+        "jh-hemsjukvard §8.1",
+        "chefsläkare/MAS",
         action="contact_chief_physician_mas",
     )
 

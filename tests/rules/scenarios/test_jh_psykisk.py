@@ -231,9 +231,7 @@ def test_6_1_sip_for_needs_from_both_principals() -> None:
     """jh-psykisk §6.1: SIP när insatser behövs från fler än en huvudman."""
     d = psych(intervention="occupation", needs_health_and_social_care=True)
     assert d.actions == ["offer_sip"]
-    assert_quotes(
-        d, "actions", "jh-psykisk §6.1", "fler än en huvudman", action="offer_sip"
-    )
+    assert_quotes(d, "actions", "jh-psykisk §6.1", "fler än en huvudman", action="offer_sip")
 
 
 def test_3_target_group_children_and_adults_get_sip() -> None:
@@ -283,9 +281,7 @@ def test_11_disputes_go_to_the_superior_manager() -> None:
     """jh-psykisk §11: tvister hänskjuts i första hand till ansvarig överordnad chef."""
     d = psych(intervention="housing_support", parties_disagree=True)
     assert d.actions == ["escalate_to_manager"]
-    assert_quotes(
-        d, "actions", "jh-psykisk §11", "överordnad chef", action="escalate_to_manager"
-    )
+    assert_quotes(d, "actions", "jh-psykisk §11", "överordnad chef", action="escalate_to_manager")
 
 
 # --- §10: dates ---------------------------------------------------------------------------------

@@ -139,7 +139,11 @@ def jamtland_cases() -> pl.DataFrame:
     # Home care: the intervention decides which of time, prescriber, risk, disagreement matter.
     per_intervention: list[dict[str, Any]] = []
     for intervention in HOME_CARE:
-        times = TIMES if intervention in ("nursing", "medication_management", "lab_analysis") else ["12:00"]
+        times = (
+            TIMES
+            if intervention in ("nursing", "medication_management", "lab_analysis")
+            else ["12:00"]
+        )
         risks = [True, False] if intervention == "medication_management" else [False]
         aids = intervention == "aids_and_materials"
         for time in times:
@@ -259,7 +263,9 @@ def decided(request: pytest.FixtureRequest) -> tuple[str, pl.DataFrame, dict, Ru
 def test_no_two_effective_rules_disagree(decided: tuple) -> None:
     region, frame, columns, _ = decided
     for dimension, values in columns.items():
-        per_value = [pl.any_horizontal([pl.col(c) for c in cols]).cast(pl.Int8) for cols in values.values()]
+        per_value = [
+            pl.any_horizontal([pl.col(c) for c in cols]).cast(pl.Int8) for cols in values.values()
+        ]
         clash = frame.filter(pl.sum_horizontal(per_value) > 1)
         assert clash.height == 0, (region, dimension, clash.head(3).to_dicts())
 
@@ -279,7 +285,13 @@ def test_every_known_case_in_force_is_decided(decided: tuple) -> None:
 
 def test_every_rule_applies_somewhere(decided: tuple) -> None:
     region, frame, columns, ruleset = decided
-    effective = {c.split("|", 1)[1] for values in columns.values() for cols in values.values() for c in cols if frame[c].any()}
+    effective = {
+        c.split("|", 1)[1]
+        for values in columns.values()
+        for cols in values.values()
+        for c in cols
+        if frame[c].any()
+    }
     dimension_rules = {g.rule.id for d in ruleset.dimensions for g in d.rules}
     assert dimension_rules - effective == set(), region
     for action, g in ruleset.actions:
@@ -289,7 +301,11 @@ def test_every_rule_applies_somewhere(decided: tuple) -> None:
 
 def test_in_force_follows_the_version_windows(decided: tuple) -> None:
     region, frame, _, _ = decided
-    before = frame.filter(pl.col("date") < dt.date(2017, 4, 1) if region == JH else pl.col("date") < dt.date(2018, 4, 1))
+    before = frame.filter(
+        pl.col("date") < dt.date(2017, 4, 1)
+        if region == JH
+        else pl.col("date") < dt.date(2018, 4, 1)
+    )
     assert before.height > 0 and not before["in_force"].any()
     if region == GVB:
         after = frame.filter(pl.col("date") > dt.date(2019, 12, 31))
@@ -302,3 +318,54 @@ def test_in_force_follows_the_version_windows(decided: tuple) -> None:
             (pl.col("date") > dt.date(2020, 12, 31)) & pl.col("intervention").is_in(PSYCHIATRIC)
         )
         assert late_psych.height > 0 and set(late_psych["status"]) == {"not_in_force"}
+
+
+# --- citations ---------------------------------------------------------------------------
+
+REQUIRED_CLAUSES = [
+    *(
+        f"jh-hemsjukvard §{n}"
+        for n in ("1", "4", "6", "6.1", "6.2", "7.2", "7.3", "7.5", "7.6", "7.7", "8", "8.1")
+    ),
+    "jh-hemsjukvard §8.3",
+    "jh-hemsjukvard §10",
+    "jh-hemsjukvard §11",
+    "jh-primarvard-kommun Läkarmedverkan",
+    "jh-primarvard-kommun Laboratorieservice och högrentservice",
+    "jh-primarvard-kommun Tjänstgöring kvällar och nätter 17.00–08.00",
+    "jh-primarvard-kommun Dagtid 08.00–17.00",
+    "jh-primarvard-kommun Medicinteknisk utrustning och läkemedel",
+    *(
+        f"jh-psykisk §{n}"
+        for n in ("3", "5.1", "5.2", "5.3", "5.4", "5.6", "5.11", "6.1", "6.3", "10", "11")
+    ),
+    "gvb-svart-sjuka Överenskommelse",
+    "gvb-svart-sjuka Målgrupp för överenskommelsen",
+    "gvb-svart-sjuka Gränsdragning egenvård och hälso- och sjukvård",
+    "gvb-svart-sjuka Vårdkedja - ansvar",
+    "gvb-svart-sjuka Barn",
+    "gvb-svart-sjuka Ekonomisk överenskommelse 2018-2019",
+    "gvb-svart-sjuka Faktureringsadress",
+]
+
+
+def test_every_required_clause_is_cited_and_every_anchor_is_unique() -> None:
+    from samverkan.rules.agreements import ALL_VERSIONS
+    from samverkan.rules.clauses.library import clauses, passage
+
+    known = clauses()
+    cited = {r.clause for v in ALL_VERSIONS for r in v.rules}
+    assert [c for c in REQUIRED_CLAUSES if c not in cited] == []
+    for version in ALL_VERSIONS:
+        prefix = {
+            "jh-hemsjukvard": "jh-hsv.",
+            "jh-primarvard-kommun": "jh-pvk.",
+            "jh-psykisk": "jh-psyk.",
+            "gvb-svart-sjuka": "gvb.",
+        }[version.agreement]
+        for r in version.rules:
+            assert r.clause in known, r.id
+            assert r.clause.startswith(version.agreement), r.id  # cites its own text
+            assert r.id.startswith(prefix) and r.id.count(".") == 2, r.id
+            assert passage(r.clause, r.anchor) in known[r.clause].paragraphs  # exactly one
+            assert r.summary, r.id
