@@ -12,7 +12,9 @@ def test_z(api_client, nurse):          # Authorization: Bearer <token> on every
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -161,3 +163,75 @@ def api_client(db) -> Callable[[object], Client]:
         return Client(headers={"Authorization": f"Bearer {plain}"})
 
     return make
+
+
+# --- Browser tests: Playwright driving Debian's chromium (never a downloaded browser) ---
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """One headless chromium per test session; skipped where it is not installed
+    (a fresh machine), failing instead under CI (SAMVERKAN_REQUIRE_BROWSER=1)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("SAMVERKAN_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} saknas: installera Debians paket chromium")
+        pytest.skip(f"{CHROMIUM} saknas (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop; Django's ORM then needs this to be allowed.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium_browser, live_server):
+    """A fresh browser context at tablet size, with `page.base_url` set to the live server."""
+    context = chromium_browser.new_context(
+        viewport={"width": 1024, "height": 768}, locale="sv-SE", base_url=live_server.url
+    )
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def screenshot(request):
+    """screenshot(page, "name") saves test-artifacts/screenshots/<test>-<name>.png."""
+
+    def take(pg, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{request.node.name}-{name}.png"
+        pg.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def login(password):
+    """login(page, user) signs in through the real login form."""
+
+    def do(pg, user) -> None:
+        pg.goto("/accounts/login/")
+        pg.get_by_label("Användarnamn").fill(user.username)
+        pg.get_by_label("Lösenord").fill(password)
+        pg.get_by_role("button", name="Logga in").click()
+        pg.wait_for_load_state()
+
+    return do
