@@ -57,7 +57,6 @@ from samverkan.rules.conditions import (  # noqa: E402
 )
 from samverkan.rules.declarations import AgreementVersion, Term, rule  # noqa: E402
 from samverkan.rules.facts import FACT_ORDER, FACTS, Kind, format_time  # noqa: E402
-from samverkan.rules.outcome import DIMENSIONS  # noqa: E402
 from samverkan.rules.ruleset import RuleSet, build  # noqa: E402
 
 JH = "jamtland-harjedalen"
@@ -147,28 +146,47 @@ def reset_peak() -> bool:
 # --- part 1: batch.decide at one size ----------------------------------------------------------
 
 
-def work_decide(n: int, seed: int, date: str) -> dict[str, Any]:
+IMPLEMENTATIONS: dict[str, str] = {
+    "batch": "batch.decide",
+    "prototype": "prototype (benchmarks/batch_prototype.py), String output",
+    "prototype-enum": "prototype, pl.Enum output",
+}
+
+
+def _decider(impl: str) -> Callable[[pl.DataFrame, dict[str, RuleSet]], pl.DataFrame]:
+    if impl == "batch":
+        return batch.decide
+    import batch_prototype
+
+    enum_output = impl == "prototype-enum"
+    return lambda frame, rs: batch_prototype.decide(frame, rs, enum_output=enum_output)
+
+
+def work_decide(n: int, seed: int, date: str, impl: str = "batch") -> dict[str, Any]:
+    decide = _decider(impl)
     rs = rulesets()  # built outside the timing
-    batch.decide(population.generate(1_000, seed=seed + 1, date=date), rs)  # warm Polars up
+    decide(population.generate(1_000, seed=seed + 1, date=date), rs)  # warm Polars up
     t = time.perf_counter()
     frame = population.generate(n, seed=seed, date=date)
     generate_s = time.perf_counter() - t
     out: dict[str, Any] = {
         "n": n,
+        "impl": impl,
         "generate_s": generate_s,
         "rss_after_generate_gb": rss_gb(),
         "peak_generate_gb": maxrss_gb(),
+        "load": os.getloadavg()[0],
     }
     out["peak_reset"] = reset_peak()
-    t = time.perf_counter()
-    result = batch.decide(frame, rs)
+    t, cpu = time.perf_counter(), time.process_time()
+    result = decide(frame, rs)
     out["decide_s"] = time.perf_counter() - t
+    out["decide_cpu_s"] = time.process_time() - cpu
     out["peak_decide_gb"] = peak_gb() if out["peak_reset"] else None
     out["peak_process_gb"] = maxrss_gb()
     out["result_columns"] = len(result.columns)
     out["decision_columns"] = len(batch.DECISION_COLUMNS)
-    out["status"] = dict(result["status"].value_counts().iter_rows())
-    out["hcr"] = dict(result[HCR].value_counts().iter_rows())
+    out["status"] = dict(result["status"].cast(pl.String).value_counts().iter_rows())
     out["rules"] = {r: len(rs[r].rules_by_id) for r in population.REGIONS}
     out["rules_from"] = agreement_versions()[1]
     return out
@@ -277,9 +295,7 @@ def core_rule_python(rows: list[tuple[Any, ...]]) -> list[str]:
     out: list[str] = []
     append = out.append
     for intervention, residence, housing, day_activity, adl in rows:
-        if intervention == "physician":
-            append("region")
-        elif residence == "registered_elsewhere":
+        if intervention == "physician" or residence == "registered_elsewhere":
             append("region")
         elif housing == "special_housing" or day_activity:
             append("municipality")
@@ -417,7 +433,7 @@ def work_core(n: int, seed: int, date: str, loop_rows: int, repeat: int) -> dict
     enum_facts = enum_frame(facts)
     out["enum_cast_s"] = time.perf_counter() - t
     first, med, enum_out = _timed(
-        lambda: enum_facts.lazy().select(enum_chain().alias(HCR)).collect(), repeat
+        lambda f=enum_facts: f.lazy().select(enum_chain().alias(HCR)).collect(), repeat
     )
     out["a_enum_chain"] = {"first_s": first, "median_s": med,
                            "disagree": int((enum_out[HCR].cast(pl.String) != reference).sum())}  # fmt: skip
@@ -542,99 +558,119 @@ def work_single(n: int, seed: int, date: str) -> dict[str, Any]:
 # --- part 4: profile ------------------------------------------------------------------------------
 
 
-def decide_plan(frame: pl.DataFrame, rs: dict[str, RuleSet]) -> pl.LazyFrame:
-    """batch.decide up to its collect (copied from batch.py, to profile the plan)."""
-    lf = batch.normalise(frame).with_row_index(batch._ROW)
-    parts = [batch._incomplete(lf.filter(pl.col("region").is_null() | pl.col("date").is_null()))]
-    for region in population.REGIONS:
-        rows = lf.filter((pl.col("region") == region) & pl.col("date").is_not_null())
-        parts.append(batch._decide_region(rows, rs[region]))
-    columns = [batch._ROW, *FACT_ORDER, *batch.DECISION_COLUMNS]
-    return pl.concat([p.select(columns) for p in parts]).sort(batch._ROW).drop(batch._ROW)
-
-
-def decide_plan_unsorted(frame: pl.DataFrame, rs: dict[str, RuleSet]) -> pl.LazyFrame:
-    """Prototype: one pass over all rows, each region's answer chosen by pl.when on the
-    region column, instead of filter per region + concat + sort on a row index."""
-    lf = batch.normalise(frame)
-    incomplete = pl.col("region").is_null() | pl.col("date").is_null()
-    regional = [
-        batch._decide_region(lf, rs[region]).select(
-            pl.col(c).name.suffix(f"__{i}") for c in batch.DECISION_COLUMNS
-        )
-        for i, region in enumerate(population.REGIONS)
-    ]
-    blank = {
-        e.meta.output_name(): e
-        for e in batch._blank_columns(pl.lit("incomplete"), covered=pl.lit(True))
-    }
-    wide = pl.concat([lf, *regional], how="horizontal")
-    chosen = []
-    for column in batch.DECISION_COLUMNS:
-        expr = blank[column]
-        for i, region in reversed(list(enumerate(population.REGIONS))):
-            expr = pl.when(~incomplete & (pl.col("region") == region)).then(
-                pl.col(f"{column}__{i}")
-            ).otherwise(expr)
-        chosen.append(expr.alias(column))
-    return wide.select(*FACT_ORDER, *chosen)
+def _cpu(fn: Callable[[], Any], repeat: int = 2) -> tuple[float, float]:
+    """(best wall, best CPU) seconds over ``repeat`` runs; CPU counts every thread."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        t, c = time.perf_counter(), time.process_time()
+        fn()
+        walls.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
+    return min(walls), min(cpus)
 
 
 def work_profile(n: int, seed: int, date: str) -> dict[str, Any]:
+    import batch_prototype as proto
+
+    from samverkan.rules.outcome import ACTIONS
+
     frame = population.generate(n, seed=seed, date=date)
     rs = rulesets()
     batch.decide(frame.head(1000), rs)
     out: dict[str, Any] = {"n": n, "rules_from": agreement_versions()[1]}
 
-    # the size of what batch compiles
-    per_region = {}
-    for region in population.REGIONS:
-        r = rs[region]
-        per_region[region] = {
+    compiled = {}
+    for region, r in rs.items():
+        compiled[region] = {
             "versions": len(r.versions),
             "rules": len(r.rules_by_id),
             "effective_columns": sum(len(d.order) for d in r.dimensions),
-            "with_columns_contexts": 2 + sum(len(d.order) + 1 for d in r.dimensions),
+            "with_columns_contexts": 3 + sum(len(d.order) + 1 for d in r.dimensions),
             "action_guards": len(r.actions),
-            "plan_chars": len(batch._decide_region(pl.LazyFrame(schema=frame.schema), r).explain()),
+            "actions": len({a for a, _ in r.actions}),
         }
-    out["compiled"] = per_region
+    out["compiled"] = compiled
 
-    # stages, timed apart
-    stages: dict[str, float] = {}
-    t = time.perf_counter()
-    lazy = batch.normalise(frame)
-    stages["normalise: _check (eager, one pass)"] = time.perf_counter() - t
-    t = time.perf_counter()
-    normalised = lazy.collect()
-    stages["normalise: typed columns (collect)"] = time.perf_counter() - t
-    for region in population.REGIONS:
-        rows = normalised.filter(pl.col("region") == region)
-        t = time.perf_counter()
-        batch._decide_region(rows.lazy(), rs[region]).collect()
-        stages[f"_decide_region {region} ({rows.height:,} rows)"] = time.perf_counter() - t
-    t = time.perf_counter()
-    full = decide_plan(frame, rs).collect()
-    stages["batch.decide plan (all of it)"] = time.perf_counter() - t
-    t = time.perf_counter()
-    pl.concat(
-        [normalised.with_row_index(batch._ROW).filter(pl.col("region") == r) for r in population.REGIONS]
-    ).sort(batch._ROW)
-    stages["filter per region + concat + sort of the facts alone"] = time.perf_counter() - t
-    t = time.perf_counter()
-    unsorted = decide_plan_unsorted(frame, rs).collect()
-    stages["prototype: one pass, pl.when per region, no sort"] = time.perf_counter() - t
-    out["prototype_equal"] = unsorted.equals(full.select(unsorted.columns))
+    stages: list[tuple[str, float, float]] = []
+
+    def stage(label: str, fn: Callable[[], Any], repeat: int = 2) -> None:
+        stages.append((label, *_cpu(fn, repeat)))
+
+    stage("batch.decide, all of it", lambda: batch.decide(frame, rs), 1)
+    stage("  normalise (its _check: one eager pass over every fact)", lambda: batch.normalise(frame))
+    facts = batch.normalise(frame).collect()
+    for region, r in rs.items():
+        rows = facts.filter(pl.col("region") == region)
+        lf = rows.lazy()
+        stage(f"  _decide_region {region}, {rows.height:,} rows, {len(r.rules_by_id)} rules",
+              lambda lf=lf, r=r: batch._decide_region(lf, r).collect())  # fmt: skip
+        previous = 0.0
+        for k, dim in enumerate(r.dimensions, start=1):
+            sub = dataclasses.replace(r, dimensions=r.dimensions[:k], actions=())
+            _, cpu = _cpu(lambda lf=lf, sub=sub: batch._decide_region(lf, sub).collect())
+            stages.append((f"    + {dim.name} ({len(dim.rules)} rules), CPU increment", 0.0, cpu - previous))  # fmt: skip
+            previous = cpu
+        _, cpu = _cpu(lambda lf=lf, r=r: batch._decide_region(lf, r).collect())
+        stages.append((f"    + actions ({len(r.actions)} guards), CPU increment", 0.0, cpu - previous))
+
+        # the two biggest costs, old and new, on the same rows
+        decided = batch._decide_region(lf, r).collect()
+        flags = []
+        for action in ACTIONS:
+            guards = [g.guard.expr() for name, g in r.actions if name == action]
+            if guards:
+                due = ((pl.col(batch.STATUS) == "decided") & batch._any(guards)).fill_null(False)
+                flags.append(pl.when(due).then(pl.lit(action)).otherwise(pl.lit(None, pl.String)))
+        if flags:
+            stage(f"      actions now: concat_list({len(flags)} flags).list.drop_nulls()",
+                  lambda d=decided, f=flags: d.lazy().select(pl.concat_list(f).list.drop_nulls()).collect())  # fmt: skip
+            mask = pl.sum_horizontal(
+                [(pl.when(f.is_not_null()).then(1 << i).otherwise(0)) for i, f in enumerate(flags)]
+            ).cast(pl.UInt16)
+            lists = pl.Series([[str(i)] for i in range(1 << len(flags))])
+            stage("      proposal: UInt16 bit mask + one gather",
+                  lambda d=decided, m=mask, s=lists: d.lazy().select(pl.lit(s).gather(m)).collect())  # fmt: skip
+        dim = max(r.dimensions, key=lambda d: len(d.rules))
+        if dim.rules:
+            hits = [pl.col(f"__h{i}") for i in range(len(dim.rules))]
+            rng = np.random.default_rng(seed)
+            hit_frame = pl.DataFrame(
+                {f"__h{i}": rng.random(decided.height) < 1 / len(dim.rules) for i in range(len(hits))}
+            )
+            chain: pl.Expr = pl.lit(UNDETERMINED_VALUE)
+            for h, g in zip(reversed(hits), reversed(dim.rules), strict=True):
+                chain = pl.when(h).then(pl.lit(g.rule.id)).otherwise(chain)
+            first = pl.coalesce(
+                [pl.when(h).then(pl.lit(i, pl.UInt16)) for i, h in enumerate(hits)]
+                + [pl.lit(len(hits), pl.UInt16)]
+            )
+            ids = pl.Series([g.rule.id for g in dim.rules] + [UNDETERMINED_VALUE])
+            stage(f"      {dim.name}__rule now: when/then chain, {len(hits)} String levels (random hits)",
+                  lambda h=hit_frame, c=chain: h.lazy().select(c).collect())  # fmt: skip
+            stage("      proposal: coalesce of UInt16 indices + one gather",
+                  lambda h=hit_frame, f=first, i=ids: h.lazy().select(pl.lit(i).gather(f)).collect())  # fmt: skip
+    columns = [batch._ROW, *FACT_ORDER, *batch.DECISION_COLUMNS]
+    regional = [
+        batch._decide_region(facts.lazy().with_row_index(batch._ROW).filter(pl.col("region") == region), r)
+        .select(columns)
+        .collect()
+        for region, r in rs.items()
+    ]  # fmt: skip
+    stage(f"  concat + sort by row index of all {len(columns) - 1} columns",
+          lambda parts=regional: pl.concat(parts).sort(batch._ROW))  # fmt: skip
+    del regional
+    stage("prototype decide (String output)", lambda: proto.decide(frame, rs), 1)
+    stage("prototype decide (pl.Enum output)", lambda: proto.decide(frame, rs, enum_output=True), 1)
     out["stages"] = stages
-
-    # the plan, node by node
-    _, profile = decide_plan(frame, rs).profile()
-    profile = profile.with_columns((pl.col("end") - pl.col("start")).alias("us"))
-    out["nodes"] = [
-        (row["node"][:110], row["us"] / 1e6)
-        for row in profile.sort("us", descending=True).head(15).iter_rows(named=True)
-    ]
+    sample = frame.head(200_000)
+    reference = batch.decide(sample, rs)
+    out["prototype_equal"] = proto.decide(sample, rs).equals(reference)
+    holes = population.generate(200_000, seed=seed + 2, date=date, unknown_share=0.3)
+    out["prototype_equal_unknowns"] = proto.decide(holes, rs).equals(batch.decide(holes, rs))
     return out
+
+
+UNDETERMINED_VALUE = "undetermined"
 
 
 # --- the driver -----------------------------------------------------------------------------------
@@ -667,26 +703,22 @@ def print_decide(r: dict[str, Any]) -> None:
         print(f"  error: {r['error']}")
         return
     n = r["n"]
-    print(f"  {n:>12,} cases  generate {r['generate_s']:6.2f} s (not counted)")
-    print(
-        f"  {'':>12}        batch.decide {r['decide_s']:6.2f} s  = {n / r['decide_s']:,.0f} rows/s"
-        f"  ({r['result_columns']} columns out, {r['decision_columns']} of them decisions)"
-    )
-    print(
-        f"  {'':>12}        peak RSS: whole process {_gb(r['peak_process_gb'])}"
-        f" | after generation {_gb(r['rss_after_generate_gb'])}"
-        f" | during decide {_gb(r['peak_decide_gb'])}"
-    )
-    print(f"  {'':>12}        rules per region {r['rules']} ({r['rules_from']})")
-    print(f"  {'':>12}        status {r['status']}")
+    label = IMPLEMENTATIONS[r["impl"]]
+    pad = " " * 22
+    print(f"  {n:>12,} cases  {label}: {r['decide_s']:6.2f} s wall, {r['decide_cpu_s']:6.2f} s CPU"
+          f"  = {n / r['decide_s']:,.0f} rows/s  (load average {r['load']:.1f})")  # fmt: skip
+    print(f"{pad}generation {r['generate_s']:.2f} s, not counted; {r['result_columns']} columns out,"
+          f" {r['decision_columns']} of them decisions")  # fmt: skip
+    print(f"{pad}peak RSS: whole process {_gb(r['peak_process_gb'])}"
+          f" | after generation {_gb(r['rss_after_generate_gb'])}"
+          f" | during the decide call {_gb(r['peak_decide_gb'])}")  # fmt: skip
+    print(f"{pad}rules per region {r['rules']}; status {r['status']}")
     if n >= 10_000_000:
         scaled = r["decide_s"] * 10_000_000 / n
-        print(
-            f"  {'':>12}        target all rules over 10M ≤ {TARGETS['all_rules_10m_s']:.0f} s: "
-            f"{scaled:.2f} s, {_target(scaled <= TARGETS['all_rules_10m_s'])}; "
-            f"peak < {TARGETS['peak_gb_10m']:.0f} GB: {_gb(r['peak_process_gb'])}, "
-            f"{_target(r['peak_process_gb'] < TARGETS['peak_gb_10m'])}"
-        )
+        print(f"{pad}targets: all rules over 10M ≤ {TARGETS['all_rules_10m_s']:.0f} s → {scaled:.2f} s,"
+              f" {_target(scaled <= TARGETS['all_rules_10m_s'])};"
+              f" peak < {TARGETS['peak_gb_10m']:.0f} GB → {_gb(r['peak_process_gb'])},"
+              f" {_target(r['peak_process_gb'] < TARGETS['peak_gb_10m'])}")  # fmt: skip
 
 
 def print_core(r: dict[str, Any]) -> None:
@@ -754,19 +786,18 @@ def print_profile(r: dict[str, Any]) -> None:
     if "error" in r:
         print(f"  error: {r['error']}")
         return
-    print(f"  {r['n']:,} cases; rules: {r['rules_from']}")
+    print(f"  {r['n']:,} cases; best of 2 runs unless the whole call (1 run)")
     for region, c in r["compiled"].items():
-        print(f"  {region}: {c['versions']} versions, {c['rules']} rules, "
-              f"{c['effective_columns']} temporary rule columns, "
-              f"{c['with_columns_contexts']} with_columns contexts, {c['action_guards']} action guards, "
-              f"plan {c['plan_chars']:,} characters")  # fmt: skip
-    print("  stages:")
-    for stage, seconds in r["stages"].items():
-        print(f"    {stage:<62} {seconds:7.3f} s")
-    print(f"    prototype gives the same frame as batch.decide: {r['prototype_equal']}")
-    print("  slowest plan nodes (polars LazyFrame.profile, seconds; nodes overlap in time):")
-    for node, seconds in r["nodes"]:
-        print(f"    {seconds:7.3f}  {node}")
+        print(f"  {region}: {c['versions']} agreement versions, {c['rules']} rules →"
+              f" {c['effective_columns']} temporary rule columns in"
+              f" {c['with_columns_contexts']} sequential with_columns, {c['action_guards']} action"
+              f" guards for {c['actions']} actions")  # fmt: skip
+    print(f"  {'stage':<76} {'wall':>8} {'CPU':>8}")
+    for label, wall, cpu in r["stages"]:
+        wall_text = f"{wall:8.3f}" if wall else " " * 8
+        print(f"  {label:<76} {wall_text} {cpu:8.3f}")
+    print(f"  prototype output equals batch.decide: {r['prototype_equal']} (complete facts),"
+          f" {r['prototype_equal_unknowns']} (30 % unknown)")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -774,6 +805,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="1e6,1e7", help="comma-separated case counts")
     parser.add_argument("--quick", action="store_true", help="100k cases only (CI smoke)")
     parser.add_argument("--profile", action="store_true", help="also profile batch.decide")
+    parser.add_argument("--profile-size", default="1e6", help="cases for the profile")
     parser.add_argument("--date", default=DEFAULT_DATE, help="the date every case concerns")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--single", type=int, default=2000, help="facts objects for part 3")
@@ -781,11 +813,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3, help="warm runs per core-rule variant")
     parser.add_argument("--worker", choices=("decide", "core", "single", "profile"), help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--impl", default="batch", choices=tuple(IMPLEMENTATIONS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.worker:
         work = {
-            "decide": lambda: work_decide(args.n, args.seed, args.date),
+            "decide": lambda: work_decide(args.n, args.seed, args.date, args.impl),
             "core": lambda: work_core(args.n, args.seed, args.date, args.loop_rows, args.repeat),
             "single": lambda: work_single(args.n, args.seed, args.date),
             "profile": lambda: work_profile(args.n, args.seed, args.date),
@@ -801,9 +834,13 @@ def main(argv: list[str] | None = None) -> None:
     print(f"cases from population.generate(n, seed={args.seed}, date={args.date!r}); "
           "each part runs in its own subprocess")  # fmt: skip
 
+    versions, source = agreement_versions()
+    print(f"rules: {source}")
     print("\n1. batch.decide: every dimension, rule-id columns, status, actions")
+    impls = list(IMPLEMENTATIONS) if args.profile else ["batch"]
     for n in sizes:
-        print_decide(run_worker("decide", n=n, seed=args.seed, date=args.date))
+        for impl in impls:
+            print_decide(run_worker("decide", n=n, seed=args.seed, date=args.date, impl=impl))
 
     core_n = max(sizes)
     print(f"\n2. the core home-care rule (jh-hemsjukvard §7.2/§7.3, {HCR}), three ways")
@@ -815,7 +852,8 @@ def main(argv: list[str] | None = None) -> None:
 
     if args.profile:
         print("\n4. profile of batch.decide")
-        print_profile(run_worker("profile", n=max(sizes), seed=args.seed, date=args.date))
+        profile_n = min(int(float(args.profile_size)), max(sizes))
+        print_profile(run_worker("profile", n=profile_n, seed=args.seed, date=args.date))
 
 
 if __name__ == "__main__":

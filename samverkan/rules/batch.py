@@ -13,7 +13,14 @@ from pathlib import Path
 
 import polars as pl
 
-from samverkan.rules.facts import FACT_ORDER, FACTS, FactError, InvalidFacts, Kind
+from samverkan.rules.facts import (
+    ASSUMED_WHEN_UNKNOWN,
+    FACT_ORDER,
+    FACTS,
+    FactError,
+    InvalidFacts,
+    Kind,
+)
 from samverkan.rules.outcome import ACTIONS, DIMENSIONS, UNDETERMINED
 from samverkan.rules.regions import REGIONS
 from samverkan.rules.ruleset import RuleSet, default_ruleset
@@ -68,7 +75,7 @@ def normalise(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
         if spec.kind in (Kind.DATE, Kind.TIME, Kind.INT, Kind.BOOL):
             raw.append(pl.col(name).alias(_raw(name)))  # to tell malformed from unknown
     lf = lf.with_columns(raw).with_columns(columns)
-    lf = lf.with_columns(pl.col("self_care_assessment").fill_null("not_assessed"))
+    lf = lf.with_columns(pl.col(n).fill_null(v) for n, v in ASSUMED_WHEN_UNKNOWN.items())
     _check(lf, [n for n in FACTS if n in names])
     return lf.select(FACT_ORDER)
 

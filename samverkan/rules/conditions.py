@@ -278,8 +278,10 @@ class Decided(Cond):
 
     def expr(self) -> pl.Expr:
         col = pl.col(self.dimension)
-        return pl.when(col == "undetermined").then(pl.lit(None, pl.Boolean)).otherwise(
-            col == self.value
+        return (
+            pl.when(col == "undetermined")
+            .then(pl.lit(None, pl.Boolean))
+            .otherwise(col == self.value)
         )
 
     def describe(self) -> str:

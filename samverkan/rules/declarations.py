@@ -88,4 +88,6 @@ def rule(
     summary: str = "",
 ) -> Rule:
     """Shorthand used by the agreement modules."""
-    return Rule(id, clause, anchor, when, dict(decides or {}), actions, overrides, fallback, summary)
+    return Rule(
+        id, clause, anchor, when, dict(decides or {}), actions, overrides, fallback, summary
+    )

@@ -103,7 +103,9 @@ class _Guards:
         self.version: dict[str, Tri] = {}
         for rel in ruleset.relevance:
             f = rel.in_force.evaluate(ctx)
-            self.version[rel.version.key] = False if f is False else _and(f, rel.scope.evaluate(ctx))
+            self.version[rel.version.key] = (
+                False if f is False else _and(f, rel.scope.evaluate(ctx))
+            )
         self.rels = {rel.version.key: rel for rel in ruleset.relevance}
 
     def value(self, g: Guarded) -> Tri:

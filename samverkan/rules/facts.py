@@ -231,6 +231,16 @@ FACTS: dict[str, FactSpec] = {
 }
 
 FACT_ORDER: tuple[str, ...] = tuple(FACTS)
+
+# Facts whose absence has a meaning, so they are never "unknown": the domain model defines
+# an unknown egenvård assessment as "not yet assessed", and the process flags below are
+# events someone reports (a disagreement, a serious deviation): unreported means none.
+ASSUMED_WHEN_UNKNOWN: dict[str, object] = {
+    "self_care_assessment": "not_assessed",
+    "parties_disagree": False,
+    "question_of_principle": False,
+    "serious_deviation": False,
+}
 MAX_AGE = 130
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -268,9 +278,7 @@ def validate_facts(raw: Mapping[str, Any]) -> Facts:
     for key, value in raw.items():
         spec = FACTS.get(key)
         if spec is None:
-            errors.append(
-                FactError(key, "unknown_fact", f"Okänd uppgift '{key}'.", FACT_ORDER)
-            )
+            errors.append(FactError(key, "unknown_fact", f"Okänd uppgift '{key}'.", FACT_ORDER))
             continue
         if value is None:
             continue
@@ -292,9 +300,9 @@ def validate_facts(raw: Mapping[str, Any]) -> Facts:
             )
     if errors:
         raise InvalidFacts(errors)
-    # The domain model defines an unknown egenvård assessment as "not yet assessed".
-    if out["self_care_assessment"] is None:
-        out["self_care_assessment"] = "not_assessed"
+    for name, value in ASSUMED_WHEN_UNKNOWN.items():
+        if out[name] is None:
+            out[name] = value
     return out
 
 
@@ -311,7 +319,9 @@ def _parse(spec: FactSpec, value: Any) -> Any:
         return value
     if kind is Kind.BOOL:
         if not isinstance(value, bool):
-            raise _Bad("not_a_boolean", f"{spec.label} ska vara true eller false.", ("true", "false"))
+            raise _Bad(
+                "not_a_boolean", f"{spec.label} ska vara true eller false.", ("true", "false")
+            )
         return value
     if kind is Kind.INT:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -344,7 +354,9 @@ def _parse(spec: FactSpec, value: Any) -> Any:
             raise _Bad("not_a_list", f"{spec.label} ska vara en lista.", spec.values)
         wrong = [v for v in value if v not in spec.values]
         if wrong:
-            raise _Bad("invalid_choice", f"Ogiltigt värde '{wrong[0]}' för {spec.label}.", spec.values)
+            raise _Bad(
+                "invalid_choice", f"Ogiltigt värde '{wrong[0]}' för {spec.label}.", spec.values
+            )
         return frozenset(value)
     raise AssertionError(kind)
 

@@ -58,7 +58,9 @@ def in_force_condition(version: AgreementVersion, notices: Notices | None = None
     return InForce(version.key, version.starts, version_end(version, notices))
 
 
-def build(versions: Sequence[AgreementVersion], region: str, notices: Notices | None = None) -> RuleSet:
+def build(
+    versions: Sequence[AgreementVersion], region: str, notices: Notices | None = None
+) -> RuleSet:
     versions = tuple(v for v in versions if v.region == region)
     relevance = tuple(Relevance(v, v.scope, in_force_condition(v, notices)) for v in versions)
     guarded: list[tuple[Rule, AgreementVersion, Cond]] = []
@@ -74,9 +76,7 @@ def build(versions: Sequence[AgreementVersion], region: str, notices: Notices | 
         for name in DIMENSIONS
     ]
     actions = tuple(
-        (action, Guarded(r, v, g, (), "", v.key))
-        for r, v, g in guarded
-        for action in r.actions
+        (action, Guarded(r, v, g, (), "", v.key)) for r, v, g in guarded for action in r.actions
     )
     for r in rules_by_id.values():
         unknown = [o for o in r.overrides if o not in rules_by_id]

@@ -403,13 +403,14 @@ def test_7_7_disagreement_on_material_cost_is_shared_and_escalated() -> None:
     assert_quotes(d, "cost", "jh-hemsjukvard §7.7", "delas lika till dess överenskommelse skett")
 
 
-def test_7_7_unknown_disagreement_leaves_material_cost_undetermined() -> None:
-    """jh-hemsjukvard §7.7: vet vi inte om huvudmännen är oense kan materialkostnaden inte
-    avgöras; saknas gör just oenigheten (och det som bara den styr)."""
-    d = jh(intervention="aids_and_materials", parties_disagree=None, question_of_principle=False)
+def test_7_7_unreported_disagreement_means_none_so_material_cost_follows_the_patient() -> None:
+    """jh-hemsjukvard §7.7: oenighet är en händelse någon rapporterar; ingen rapport betyder
+    ingen oenighet (facts.ASSUMED_WHEN_UNKNOWN), så kostnaden följer patientansvaret."""
+    d = jh(intervention="aids_and_materials", parties_disagree=None, question_of_principle=None)
     assert d.outcome[HCR] == "region"
-    assert d.outcome["cost"] == "undetermined"
-    assert d.missing_facts == ["parties_disagree"]
+    assert d.outcome["cost"] == "region"
+    assert "parties_disagree" not in d.missing_facts
+    assert d.actions == []
 
 
 def test_8_principled_disagreement_goes_to_the_forum() -> None:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import assert_quotes, jh, outcome
+from .helpers import Decision, assert_quotes, jh, outcome
 
 HCR = "health_care_responsibility"
 IN_FORCE = "2019-06-01"
 
 
-def psych(**facts: object) -> object:
+def psych(**facts: object) -> Decision:
     return jh(date=IN_FORCE, **facts)
 
 

@@ -5,8 +5,8 @@ size 0/1/2, ages at every boundary a rule uses, times at 07:59/08:00/16:59/17:00
 inside each version window), decided with ``samverkan.rules.batch.decide``, and checked:
 
 * conflicts: in no row do two effective rules decide one dimension differently;
-* gaps: no fully known row that an agreement in force governs is ``undetermined`` for
-  health_care_responsibility, performer or cost, except the deliberate gaps below;
+* gaps: no fully known row that an agreement in force governs is ``undetermined`` in any
+  dimension, except the deliberate gaps below;
 * dead rules: every rule is effective (every action rule due) in some row.
 
 Deliberate gaps (the agreements give no answer, so the engine must not invent one):
@@ -16,7 +16,10 @@ Deliberate gaps (the agreements give no answer, so the engine must not invent on
   psychiatric disability, and the parties have not yet agreed who performs);
 * cost when health_care_responsibility is ``not_covered`` or ``self_care`` (egenvård is
   no huvudman's health care; the value set has no "the individual"), except where a cost
-  rule speaks of it (laboratory, material, Gävleborg's 50 % model).
+  rule speaks of it (laboratory, material, Gävleborg's 50 % model);
+* employer when no huvudman's staff performs (``not_covered``, ``not_regulated``,
+  ``self_care``), except Gävleborg's kommun staff around a person with specialist care.
+region_unit and compensation are always decided (fallbacks ``none``).
 
 The enumeration is split into slices so that a fact is varied only where a rule reads it
 (e.g. prescriber only for aids_and_materials); the rest are fixed known values.
@@ -40,15 +43,16 @@ MUST_DECIDE = ("health_care_responsibility", "performer", "cost")
 GAPS = {
     "performer": {"not_covered", "not_regulated"},
     "cost": {"not_covered", "self_care"},
+    "employer": {"not_covered", "not_regulated", "self_care"},
 }
-_DTYPES = {
-    Kind.ENUM: pl.String,
-    Kind.CODE: pl.String,
-    Kind.BOOL: pl.Boolean,
-    Kind.INT: pl.Int32,
-    Kind.DATE: pl.Date,
-    Kind.TIME: pl.String,
-    Kind.SET: pl.List(pl.String),
+_DTYPES: dict[Kind, pl.DataType] = {
+    Kind.ENUM: pl.String(),
+    Kind.CODE: pl.String(),
+    Kind.BOOL: pl.Boolean(),
+    Kind.INT: pl.Int32(),
+    Kind.DATE: pl.Date(),
+    Kind.TIME: pl.String(),
+    Kind.SET: pl.List(pl.String()),
 }
 # Known values for facts a slice does not vary (none of them changes a rule's answer there).
 FIXED: dict[str, Any] = {
@@ -180,7 +184,8 @@ def jamtland_cases() -> pl.DataFrame:
         _values("self_care_assessment", list(FACTS["self_care_assessment"].values)),
         _values("wishes_health_centre", [True, False]),
         _values("service_purchase_requested", [True, False]),
-        _dates("2019-06-01", "2022-06-01"),  # with and without jh-psykisk in force
+        # before jh-psykisk starts, while it is in force, after it has ended
+        _dates("2017-05-01", "2019-06-01", "2022-06-01"),
     )
     # Open compulsory care with home care brings jh-psykisk into scope.
     compulsory_home_care = _product(
@@ -253,7 +258,7 @@ def _effective_columns(frame: pl.DataFrame, ruleset: RuleSet) -> tuple[pl.DataFr
 def decided(request: pytest.FixtureRequest) -> tuple[str, pl.DataFrame, dict, RuleSet]:
     region = request.param
     cases = jamtland_cases() if region == JH else gavleborg_cases()
-    assert cases.height < 1_500_000
+    assert cases.height < 2_000_000
     result = batch.decide(cases)
     ruleset = default_ruleset(region)
     flagged, columns = _effective_columns(result, ruleset)
@@ -275,7 +280,9 @@ def test_every_known_case_in_force_is_decided(decided: tuple) -> None:
     governed = frame.filter(pl.col("status") == "decided")
     assert governed.height > 0
     assert governed.filter(pl.col("health_care_responsibility") == "undetermined").height == 0
-    for dimension in ("performer", "cost"):
+    for dimension in ("region_unit", "compensation"):
+        assert governed.filter(pl.col(dimension) == "undetermined").height == 0, dimension
+    for dimension in ("performer", "cost", "employer"):
         gap = governed.filter(
             (pl.col(dimension) == "undetermined")
             & ~pl.col("health_care_responsibility").is_in(list(GAPS[dimension]))
