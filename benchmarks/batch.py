@@ -94,7 +94,9 @@ def agreement_versions() -> tuple[tuple[AgreementVersion, ...], str]:
                 if isinstance(v, AgreementVersion) and v not in found:
                     found.append(v)
                     names.append(v.key)
-    return tuple(found), f"ALL_VERSIONS is empty; VERSION(S) of the modules: {', '.join(names) or 'none'}"
+    return tuple(
+        found
+    ), f"ALL_VERSIONS is empty; VERSION(S) of the modules: {', '.join(names) or 'none'}"
 
 
 def rulesets() -> dict[str, RuleSet]:
@@ -411,6 +413,14 @@ def work_core(n: int, seed: int, date: str, loop_rows: int, repeat: int) -> dict
     out["a_engine"] = {"first_s": first, "median_s": med}
     reference = engine_out[HCR]
 
+    import batch_prototype as proto
+
+    first, med, _ = _timed(
+        lambda: proto._decide_region(facts.lazy(), core).select(HCR, f"{HCR}__rule").collect(),
+        repeat,
+    )
+    out["a_prototype"] = {"first_s": first, "median_s": med}
+
     # (a) also: the agreement module's own rules for this dimension, when encoded
     restricted = restricted_agreement_ruleset()
     if restricted is not None:
@@ -423,10 +433,19 @@ def work_core(n: int, seed: int, date: str, loop_rows: int, repeat: int) -> dict
             "rules": len(restricted.rules_by_id),
             "same_as_core": float((agreement_out[HCR] == reference).mean() or 0.0),
         }
+        first, med, _ = _timed(
+            lambda: (
+                proto._decide_region(facts.lazy(), restricted).select(HCR, f"{HCR}__rule").collect()
+            ),
+            repeat,
+        )
+        out["a_agreement_prototype"] = {"first_s": first, "median_s": med}
     del lf
 
     # (a) references: a hand-built pl.when chain, and the same chain on pl.Enum columns
-    first, med, chain_out = _timed(lambda: facts.lazy().select(hand_chain().alias(HCR)).collect(), repeat)
+    first, med, chain_out = _timed(
+        lambda: facts.lazy().select(hand_chain().alias(HCR)).collect(), repeat
+    )
     out["a_hand_chain"] = {"first_s": first, "median_s": med,
                            "disagree": int((chain_out[HCR] != reference).sum())}  # fmt: skip
     t = time.perf_counter()
@@ -443,13 +462,17 @@ def work_core(n: int, seed: int, date: str, loop_rows: int, repeat: int) -> dict
     try:
         out["b_openfisca"] = _openfisca(facts, reference, repeat)
     except ImportError as error:
-        out["b_openfisca"] = {"error": f"openfisca-core not installed ({error}); run with --group bench"}
+        out["b_openfisca"] = {
+            "error": f"openfisca-core not installed ({error}); run with --group bench"
+        }
 
     # (c) a plain Python loop over rows, on loop_rows rows, scaled to n
     m = min(loop_rows, n)
-    rows = facts.head(m).select(
-        "intervention", "residence", "housing", "day_activity", "adl_needs_over_time"
-    ).rows()
+    rows = (
+        facts.head(m)
+        .select("intervention", "residence", "housing", "day_activity", "adl_needs_over_time")
+        .rows()
+    )
     t = time.perf_counter()
     loop_out = core_rule_python(rows)
     loop_s = time.perf_counter() - t
@@ -478,9 +501,7 @@ def _openfisca(facts: pl.DataFrame, reference: pl.Series, repeat: int) -> dict[s
         for name in ("intervention", "housing", "residence")
     }
     inputs["day_activity"] = facts["day_activity"].to_numpy()
-    inputs["adl_need_count"] = (
-        facts["adl_needs_over_time"].list.len().cast(pl.Int32).to_numpy()
-    )
+    inputs["adl_need_count"] = facts["adl_needs_over_time"].list.len().cast(pl.Int32).to_numpy()
     out["convert_s"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -551,7 +572,9 @@ def work_single(n: int, seed: int, date: str) -> dict[str, Any]:
         }
     decisions = [decide(c) for c in cases]
     out["reasons_per_decision"] = sum(len(d.reasons) for d in decisions) / len(decisions)
-    out["status"] = {s: sum(d.status == s for d in decisions) for s in {d.status for d in decisions}}
+    out["status"] = {
+        s: sum(d.status == s for d in decisions) for s in {d.status for d in decisions}
+    }
     return out
 
 
@@ -597,7 +620,9 @@ def work_profile(n: int, seed: int, date: str) -> dict[str, Any]:
         stages.append((label, *_cpu(fn, repeat)))
 
     stage("batch.decide, all of it", lambda: batch.decide(frame, rs), 1)
-    stage("  normalise (its _check: one eager pass over every fact)", lambda: batch.normalise(frame))
+    stage(
+        "  normalise (its _check: one eager pass over every fact)", lambda: batch.normalise(frame)
+    )
     facts = batch.normalise(frame).collect()
     for region, r in rs.items():
         rows = facts.filter(pl.col("region") == region)
@@ -611,7 +636,9 @@ def work_profile(n: int, seed: int, date: str) -> dict[str, Any]:
             stages.append((f"    + {dim.name} ({len(dim.rules)} rules), CPU increment", 0.0, cpu - previous))  # fmt: skip
             previous = cpu
         _, cpu = _cpu(lambda lf=lf, r=r: batch._decide_region(lf, r).collect())
-        stages.append((f"    + actions ({len(r.actions)} guards), CPU increment", 0.0, cpu - previous))
+        stages.append(
+            (f"    + actions ({len(r.actions)} guards), CPU increment", 0.0, cpu - previous)
+        )
 
         # the two biggest costs, old and new, on the same rows
         decided = batch._decide_region(lf, r).collect()
@@ -635,7 +662,10 @@ def work_profile(n: int, seed: int, date: str) -> dict[str, Any]:
             hits = [pl.col(f"__h{i}") for i in range(len(dim.rules))]
             rng = np.random.default_rng(seed)
             hit_frame = pl.DataFrame(
-                {f"__h{i}": rng.random(decided.height) < 1 / len(dim.rules) for i in range(len(hits))}
+                {
+                    f"__h{i}": rng.random(decided.height) < 1 / len(dim.rules)
+                    for i in range(len(hits))
+                }
             )
             chain: pl.Expr = pl.lit(UNDETERMINED_VALUE)
             for h, g in zip(reversed(hits), reversed(dim.rules), strict=True):
@@ -731,15 +761,21 @@ def print_core(r: dict[str, Any]) -> None:
     a = r["a_engine"]["median_s"]
 
     def line(label: str, d: dict[str, Any], extra: str = "") -> None:
-        print(f"  {label:<58} {d['median_s']:8.3f} s  [{d['first_s']:.3f}]  {_ratio(d['median_s'], a):>8} of (a){extra}")
+        print(
+            f"  {label:<72} {d['median_s']:8.3f} s  [{d['first_s']:.3f}]  {_ratio(d['median_s'], a):>8} of (a){extra}"
+        )
 
     line("(a) engine: six-branch declaration compiled by batch.py", r["a_engine"])
+    line("    same declaration, prototype compiler", r["a_prototype"])
     if "a_agreement" in r:
         d = r["a_agreement"]
-        line(f"    agreement module's {HCR} rules ({d['rules']})", d,
+        line(f"    agreement module's own {HCR} rules ({d['rules']}), batch.py", d,
              f"  same answer as (a) on {d['same_as_core']:.1%}")  # fmt: skip
+        line("    the same, prototype compiler", r["a_agreement_prototype"])
     else:
-        print("      (jh-hemsjukvard is not encoded in agreements/ yet: only the declaration above)")
+        print(
+            "      (jh-hemsjukvard is not encoded in agreements/ yet: only the declaration above)"
+        )
     line("    hand-built pl.when chain, String columns", r["a_hand_chain"],
          f"  disagrees on {r['a_hand_chain']['disagree']} rows")  # fmt: skip
     line("    prototype: same chain on pl.Enum columns", r["a_enum_chain"],
@@ -751,12 +787,12 @@ def print_core(r: dict[str, Any]) -> None:
         for key, label in (("idiomatic", "select over Enum members, as documented"),
                            ("by_index", "select over Enum indices")):  # fmt: skip
             d = b[key]
-            print(f"  {'(b) OpenFisca, ' + label:<58} {d['median_s']:8.3f} s  [{d['first_s']:.3f}]"
+            print(f"  {'(b) OpenFisca, ' + label:<72} {d['median_s']:8.3f} s  [{d['first_s']:.3f}]"
                   f"  OpenFisca / Polars = {_ratio(d['median_s'], a)}  disagrees on {d['disagree']} rows")  # fmt: skip
         print(f"      not counted: system {b['system_s']:.2f} s, Polars→NumPy {b['convert_s']:.2f} s,"
               f" simulation {b['simulation_s']:.2f} s, set_input {b['set_input_s']:.2f} s")  # fmt: skip
     c = r["c_python"]
-    print(f"  {'(c) plain Python loop over rows':<58} {c['scaled_s']:8.3f} s  "
+    print(f"  {'(c) plain Python loop over rows':<72} {c['scaled_s']:8.3f} s  "
           f"(measured {c['measured_s']:.3f} s on {c['rows']:,} rows, ×{n / c['rows']:g})"
           f"  Python / Polars = {_ratio(c['scaled_s'], a)}  disagrees on {c['disagree']}")  # fmt: skip
     if "error" not in b:
@@ -776,10 +812,14 @@ def print_single(r: dict[str, Any]) -> None:
         print(f"  {label:<34} median {d['median_us']:7.1f} µs   p99 {d['p99_us']:7.1f} µs"
               f"   mean {d['mean_us']:7.1f} µs")  # fmt: skip
     med = r["decide"]["median_us"]
-    print(f"  over {r['n']:,} generated facts objects (5 % of facts unknown); "
-          f"{r['reasons_per_decision']:.1f} reasons per decision; status {r['status']}")
-    print(f"  target single decision ≤ {TARGETS['single_median_us']:.0f} µs median: "
-          f"{_target(med <= TARGETS['single_median_us'])}")
+    print(
+        f"  over {r['n']:,} generated facts objects (5 % of facts unknown); "
+        f"{r['reasons_per_decision']:.1f} reasons per decision; status {r['status']}"
+    )
+    print(
+        f"  target single decision ≤ {TARGETS['single_median_us']:.0f} µs median: "
+        f"{_target(med <= TARGETS['single_median_us'])}"
+    )
 
 
 def print_profile(r: dict[str, Any]) -> None:
@@ -811,9 +851,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--single", type=int, default=2000, help="facts objects for part 3")
     parser.add_argument("--loop-rows", type=int, default=1_000_000, help="rows for the Python loop")
     parser.add_argument("--repeat", type=int, default=3, help="warm runs per core-rule variant")
-    parser.add_argument("--worker", choices=("decide", "core", "single", "profile"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--worker", choices=("decide", "core", "single", "profile"), help=argparse.SUPPRESS
+    )
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--impl", default="batch", choices=tuple(IMPLEMENTATIONS), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--impl", default="batch", choices=tuple(IMPLEMENTATIONS), help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
 
     if args.worker:

@@ -16,12 +16,10 @@ differs. Proposed changes, each measured on its own by ``benchmarks/batch.py --p
 4. ``decide``: the per-region filter, concat and sort carry only the row index and the
    decision columns; the facts are joined back by position (``hstack``), so the 29 fact
    columns (lists and strings) are not gathered again.
-6. Each agreement version's guard (in force on the date and in scope) as one column that
+5. Each agreement version's guard (in force on the date and in scope) as one column that
    the rules read, instead of repeating ``date >= … & intervention.is_in(…)`` in every
    rule's guard (common-subexpression elimination does not reach across contexts).
-7. Optional (``enum_input=True``): enum facts as ``pl.Enum`` after normalise, so every
-   ``==``/``is_in`` compares small integers instead of strings.
-5. Optional (``enum_output=True``): decision columns as ``pl.Enum`` (a few bytes per row)
+6. Optional (``enum_output=True``): decision columns as ``pl.Enum`` (a few bytes per row)
    instead of ``String`` (16 bytes per row per column): less memory, cheaper gathers. This
    changes the output dtype, so it is a proposal for the API, not a drop-in change.
 """
@@ -76,7 +74,7 @@ def _decide_region(
     decided = pl.col(STATUS) == "decided"
     not_covered = pl.col(STATUS) == "not_covered"
     temp: list[str] = []
-    # change 6: each agreement version's "in force and in scope" once, as a column
+    # change 5: each agreement version's "in force and in scope" once, as a column
     version_column = {rel.version.key: f"__rel__{i}" for i, rel in enumerate(ruleset.relevance)}
     lf = lf.with_columns(
         (rel.in_force.expr() & rel.scope.expr()).alias(version_column[rel.version.key])
@@ -86,6 +84,7 @@ def _decide_region(
 
     def guard(g: Guarded) -> pl.Expr:  # == g.guard.expr(): all_of(in_force, scope, when)
         return pl.col(version_column[g.version.key]) & g.rule.when.expr()
+
     for dim in ruleset.dimensions:
         by_id = {g.rule.id: g for g in dim.rules}
         for group in _depths(dim):  # change 3
@@ -159,9 +158,7 @@ def decide(
     """batch.decide with the changes above."""
     facts = batch.normalise(frame).collect()
     lf = facts.lazy().with_row_index(_ROW)
-    incomplete = batch._incomplete(
-        lf.filter(pl.col("region").is_null() | pl.col("date").is_null())
-    )
+    incomplete = batch._incomplete(lf.filter(pl.col("region").is_null() | pl.col("date").is_null()))
     parts = [incomplete.select(_ROW, *DECISION_COLUMNS)]
     chosen = {r: (rulesets or {}).get(r) or default_ruleset(r) for r in REGIONS}
     rule_ids = sorted({i for rs in chosen.values() for i in rs.rules_by_id})

@@ -1,5 +1,629 @@
-"""JSON API of the guide app (mounted at /api/ by samverkan.api.main)."""
+"""JSON API of the responsibility guide, mounted at /api/decisions by samverkan.api.main.
 
-from ninja import Router
+    POST /api/decisions        one facts object  -> one decision (domain-model JSON)
+    POST /api/decisions/batch  many facts objects (JSON lines or CSV) -> one line/row each
+
+Authentication: a bearer token or a logged-in session (the API default), although the web
+guide is public. The API is the machine interface: a batch of 100 000 cases costs seconds
+of CPU, and a token lets the kommun or region that runs an integration be identified, rate
+limited and switched off. Anyone without an account has the same answers in the web guide.
+
+Audit: decisions carry no personal data (the facts describe a situation: region, date,
+kommun, age in years, housing, needs; never who the person is), so neither endpoint writes
+an audit entry, and request bodies are never logged.
+
+The engine is the one validator of facts (``rules.facts.validate_facts``), so the API, the
+CLI and the web guide accept exactly the same things. In front of it the API is stricter
+only where the engine is lenient with Python callers, so that the OpenAPI schema is exact:
+``date`` must be a ``YYYY-MM-DD`` string, ``time`` an ``HH:MM`` string (not minutes),
+``municipality`` a string (not a number). Errors come back as 422 with the engine's codes
+(``invalid_choice``, ``unknown_fact``, …) and the allowed values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+import polars as pl
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.multipartparser import MultiPartParserError
+from ninja import Query, Router
+from ninja.openapi.schema import REF_TEMPLATE
+from ninja.schema import NinjaGenerateJsonSchema
+
+from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
+from samverkan.guide.schemas import (
+    DATE_PATTERN,
+    TIME_PATTERN,
+    BatchDecision,
+    Decision,
+    FactErrorResponse,
+)
+from samverkan.rules import batch, engine
+from samverkan.rules.facts import (
+    FACT_ORDER,
+    FACTS,
+    FactError,
+    Facts,
+    InvalidFacts,
+    Kind,
+    facts_to_json,
+    validate_facts,
+)
+from samverkan.rules.outcome import DIMENSIONS
 
 router = Router(tags=["Ansvarsguiden"])
+
+if TYPE_CHECKING:
+    OutputFormat = str
+else:
+    OutputFormat = Literal["jsonl", "ndjson", "csv"]
+
+# A facts object is well under 2 kB; anything near this is not one.
+MAX_FACTS_BYTES = 64 * 1024
+# The batch caps: beyond them the answer is 413 (split the file, or use `samverkan decide
+# --batch` locally, which has no cap).
+MAX_BATCH_BYTES = 20 * 1024 * 1024
+MAX_BATCH_ROWS = 100_000
+MAX_REPORTED_ERRORS = 50  # a file full of errors answers with the first ones
+_MAX_MESSAGE = 300  # engine messages quote the bad value; a huge value must not come back whole
+
+JSON_TYPES = ("application/json",)
+JSONL_TYPES = (
+    "application/x-ndjson",
+    "application/jsonl",
+    "application/json-lines",
+    "application/x-jsonlines",
+    "application/jsonlines",
+)
+CSV_TYPES = ("text/csv", "application/csv")
+JSONL_MEDIA_TYPE = "application/x-ndjson"
+CSV_MEDIA_TYPE = "text/csv"
+
+_TIME_RE = re.compile(TIME_PATTERN)
+_DATE_RE = re.compile(DATE_PATTERN)
+_INT_RE = re.compile(r"[+-]?[0-9]+")
+
+_FACTS_REF = {"$ref": "#/components/schemas/Facts"}
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
+_FACT_ERROR_REF = {"$ref": "#/components/schemas/FactErrorResponse"}
+# BatchDecision is only named in openapi_extra, which ninja does not collect components from:
+# inline it (its parts, Outcome, DecisionRules and Facts, are components through Decision).
+_BATCH_DECISION_SCHEMA = {
+    key: value
+    for key, value in BatchDecision.model_json_schema(
+        ref_template=REF_TEMPLATE, schema_generator=NinjaGenerateJsonSchema
+    ).items()
+    if key != "$defs"
+}
+
+
+# --- Reading and checking facts ---------------------------------------------------------------
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} är inte giltig JSON")
+
+
+def _loads(data: bytes | str) -> Any:
+    """Strict JSON: NaN and Infinity are refused like any other non-JSON."""
+    return json.loads(data, parse_constant=_reject_constant)
+
+
+def _strict(spec_kind: Kind, value: Any) -> tuple[Any, FactError | None]:
+    """The API's stricter reading of one known, non-null value (see the module docstring)."""
+    if spec_kind is Kind.DATE:
+        if not isinstance(value, str) or not _DATE_RE.fullmatch(value):
+            return value, FactError("", "invalid_date", "ska vara ett datum ÅÅÅÅ-MM-DD.")
+    elif spec_kind is Kind.TIME:
+        if not isinstance(value, str) or not _TIME_RE.fullmatch(value):
+            return value, FactError(
+                "", "invalid_time", "ska vara ett klockslag TT:MM (00:00–23:59)."
+            )
+    elif spec_kind is Kind.CODE:
+        if not isinstance(value, str):
+            return value, FactError(
+                "", "not_a_string", 'ska vara en kommunkod som text, t.ex. "2380".'
+            )
+    elif spec_kind is Kind.INT and isinstance(value, float) and value.is_integer():
+        return int(value), None  # JSON Schema counts 67.0 as an integer
+    return value, None
+
+
+def check_facts(raw: Any) -> Facts:
+    """The engine's typed facts for one JSON value, or InvalidFacts naming every bad field."""
+    if not isinstance(raw, Mapping):
+        raise InvalidFacts([FactError("facts", "not_an_object", "Fakta ska vara ett JSON-objekt.")])
+    errors: list[FactError] = []
+    clean: dict[str, Any] = {}
+    for key, value in raw.items():
+        spec = FACTS.get(key)
+        if spec is not None and value is not None:
+            value, error = _strict(spec.kind, value)
+            if error is not None:
+                errors.append(FactError(key, error.code, f"{spec.label} {error.message}"))
+                continue
+        clean[key] = value
+    try:
+        facts = validate_facts(clean)
+    except InvalidFacts as exc:
+        errors.extend(exc.errors)
+    if errors:
+        order = {key: i for i, key in enumerate(raw)}
+        errors.sort(key=lambda e: order.get(e.field, len(order)))
+        raise InvalidFacts(errors)
+    return facts
+
+
+def _error_item(error: FactError, row: int | None = None) -> dict[str, Any]:
+    message = error.message
+    if len(message) > _MAX_MESSAGE:
+        message = message[: _MAX_MESSAGE - 1] + "…"
+    item: dict[str, Any] = {"field": error.field, "code": error.code, "message": message}
+    if error.allowed:
+        item["allowed"] = list(error.allowed)
+    if row is not None:
+        item["row"] = row
+    return item
+
+
+def _invalid(items: list[dict[str, Any]]) -> JsonResponse:
+    return _json({"detail": items}, status=422)
+
+
+def _json(data: Any, status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
+def _too_large(limit: int) -> ApiError:
+    mib = limit / (1024 * 1024)
+    size = f"{mib:g} MiB" if mib >= 1 else f"{limit // 1024} KiB"
+    return ApiError(413, "too_large", f"Kroppen är för stor (högst {size}).")
+
+
+def _read_body(request: HttpRequest, limit: int) -> bytes:
+    """The request body, at most `limit` bytes (413 beyond), without Django's 2.5 MB cap."""
+    if _content_length(request) > limit:
+        raise _too_large(limit)
+    try:
+        # request.body would refuse more than DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).
+        body = request.body if hasattr(request, "_body") else request.read(limit + 1)
+    except RequestDataTooBig:
+        raise _too_large(limit) from None
+    if len(body) > limit:
+        raise _too_large(limit)
+    return body
+
+
+def _unsupported(allowed: tuple[str, ...]) -> ApiError:
+    return ApiError(
+        415,
+        "unsupported_media_type",
+        f"Fel Content-Type; skicka {', '.join(allowed)}.",
+        field="Content-Type",
+    )
+
+
+# --- One decision -----------------------------------------------------------------------------
+
+
+@router.post(
+    "",
+    summary="Avgör en fråga",
+    description=(
+        "Skicka fakta om en person och en insats (domänmodellens platta faktaobjekt) och få "
+        "beslutet: vem som har hälso- och sjukvårdsansvaret, utför, är arbetsgivare och betalar, "
+        "vilken enhet inom regionen, ersättning, åtgärder som krävs, uppgifter som saknas och "
+        "skälen med avtalens egna ord. Okända uppgifter utelämnas eller sätts till null; motorn "
+        "gissar aldrig utan svarar `undetermined` och listar dem i `missing_facts`.\n\n"
+        "Kräver inloggning (token eller session). Inga personuppgifter: inget loggas."
+    ),
+    operation_id="decide",
+    response={
+        200: Decision,
+        400: ErrorResponse,
+        413: ErrorResponse,
+        415: ErrorResponse,
+        **ERROR_RESPONSES,
+        422: FactErrorResponse,
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": _FACTS_REF}},
+        },
+    },
+)
+def decide(request: HttpRequest) -> HttpResponse:
+    """One decision. No audit entry: the facts carry no personal data (module docstring)."""
+    if request.content_type not in JSON_TYPES:
+        raise _unsupported(JSON_TYPES)
+    body = _read_body(request, MAX_FACTS_BYTES)
+    if not body.strip():
+        raise ApiError(
+            400, "empty_body", "Kroppen är tom; skicka ett JSON-objekt med fakta, t.ex. {}."
+        )
+    try:
+        raw = _loads(body)
+    except (ValueError, RecursionError):
+        raise ApiError(400, "invalid_json", "Kroppen är inte giltig JSON.") from None
+    try:
+        facts = check_facts(raw)
+    except InvalidFacts as exc:
+        return _invalid([_error_item(e) for e in exc.errors])
+    # Returned as built: the engine's dict is the domain-model JSON (tests check the schema).
+    return _json(engine.decide_facts(facts).as_dict())
+
+
+# --- Many decisions ---------------------------------------------------------------------------
+
+
+class _BatchInvalid(Exception):
+    def __init__(self, items: list[dict[str, Any]]):
+        self.items = items
+
+
+def _parse_jsonl(text: str) -> Iterator[tuple[int, Any]]:
+    """(line number, value) for every non-blank line; invalid JSON raises _BatchInvalid."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, _loads(line)
+        except (ValueError, RecursionError):
+            message = f"Rad {number} är inte giltig JSON."
+            raise _BatchInvalid([_batch_error("invalid_json", message, number)]) from None
+
+
+_TRUE = {"true", "1", "ja", "yes"}
+_FALSE = {"false", "0", "nej", "no"}
+
+
+def _csv_value(kind: Kind, text: str) -> Any:
+    """A CSV cell as the JSON value it stands for; empty = unknown. Sets: `a;b`, `[]` = none."""
+    text = text.strip()
+    if not text:
+        return None
+    if kind is Kind.BOOL:
+        folded = text.casefold()
+        return True if folded in _TRUE else False if folded in _FALSE else text
+    if kind is Kind.INT and _INT_RE.fullmatch(text):
+        try:
+            return int(text)
+        except ValueError:  # more digits than Python converts
+            return text
+    if kind is Kind.SET:
+        if text == "[]":
+            return []
+        return [part.strip() for part in text.split(";") if part.strip()]
+    return text
+
+
+def _parse_csv(text: str) -> Iterator[tuple[int, Any]]:
+    """(data row number, facts dict) per row; the header names the facts.
+
+    The delimiter is a comma, or a semicolon when the header has semicolons and no comma (as
+    Swedish Excel writes CSV); a set fact then needs quotes around `a;b`.
+    """
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in first_line and "," not in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [name.strip() for name in next(reader, [])]
+    except csv.Error as exc:
+        raise _BatchInvalid(
+            [_batch_error("invalid_csv", f"Rubrikraden går inte att läsa: {exc}.")]
+        ) from None
+    unknown = [
+        _error_item(FactError(name, "unknown_fact", f"Okänd uppgift '{name}'.", FACT_ORDER))
+        for name in header
+        if name not in FACTS
+    ]
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    unknown += [
+        _error_item(FactError(name, "duplicate_column", f"Kolumnen '{name}' finns flera gånger."))
+        for name in duplicated
+    ]
+    if unknown:
+        raise _BatchInvalid(unknown)
+    kinds = [FACTS[name].kind for name in header]
+    number = 0
+    while True:
+        number += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise _BatchInvalid(
+                [_batch_error("invalid_csv", f"Raden går inte att läsa: {exc}.", number)]
+            ) from None
+        if not any(cell.strip() for cell in cells):
+            number -= 1  # blank lines are not rows
+            continue
+        if len(cells) != len(header):
+            message = f"Raden har {len(cells)} fält, rubrikraden {len(header)}."
+            raise _BatchInvalid([_batch_error("wrong_field_count", message, number)])
+        yield (
+            number,
+            {
+                name: _csv_value(kind, cell)
+                for name, kind, cell in zip(header, kinds, cells, strict=True)
+            },
+        )
+
+
+def _batch_error(code: str, message: str, row: int | None = None) -> dict[str, Any]:
+    item: dict[str, Any] = {"field": None, "code": code, "message": message}
+    if row is not None:
+        item["row"] = row
+    return item
+
+
+def _checked_rows(rows: Iterator[tuple[int, Any]]) -> tuple[list[int], list[Facts]]:
+    """Every row checked like a single decision; _BatchInvalid names row and field."""
+    numbers: list[int] = []
+    checked: list[Facts] = []
+    errors: list[dict[str, Any]] = []
+    for number, raw in rows:
+        if len(numbers) >= MAX_BATCH_ROWS:
+            message = f"Högst {MAX_BATCH_ROWS} rader per anrop; dela upp filen."
+            raise ApiError(413, "too_many_rows", message)
+        try:
+            checked.append(check_facts(raw))
+        except InvalidFacts as exc:
+            errors.extend(_error_item(e, number) for e in exc.errors)
+            if len(errors) >= MAX_REPORTED_ERRORS:
+                break
+            checked.append({})
+        numbers.append(number)
+    if errors:
+        raise _BatchInvalid(errors[:MAX_REPORTED_ERRORS])
+    return numbers, checked
+
+
+_DTYPES: dict[Kind, pl.DataType] = {
+    Kind.ENUM: pl.String(),
+    Kind.CODE: pl.String(),
+    Kind.BOOL: pl.Boolean(),
+    Kind.INT: pl.Int32(),
+    Kind.DATE: pl.Date(),
+    Kind.TIME: pl.Int32(),
+    Kind.SET: pl.List(pl.String()),
+}
+
+
+def _frame(checked: list[Facts]) -> pl.DataFrame:
+    """The checked facts as the batch engine's typed columns (sets in the domain model's order)."""
+    columns: dict[str, list[Any]] = {}
+    for name in FACT_ORDER:
+        spec = FACTS[name]
+        values = [facts[name] for facts in checked]
+        if spec.kind is Kind.SET:
+            order = spec.values.index
+            values = [None if v is None else sorted(v, key=order) for v in values]
+        columns[name] = values
+    schema = {name: _DTYPES[FACTS[name].kind] for name in FACT_ORDER}
+    return pl.DataFrame(columns, schema=schema)
+
+
+_CHUNK_ROWS = 2_000
+
+
+def _jsonl_lines(numbers: list[int], checked: list[Facts], result: pl.DataFrame) -> Iterator[bytes]:
+    decided = result.select(
+        ["status", "in_force", *DIMENSIONS, *(f"{d}__rule" for d in DIMENSIONS), "actions"]
+    )
+    lines: list[str] = []
+    rows = decided.iter_rows(named=True)
+    for number, facts, row in zip(numbers, checked, rows, strict=True):
+        line = {
+            "row": number,
+            "status": row["status"],
+            "in_force": row["in_force"],
+            "outcome": {d: row[d] for d in DIMENSIONS},
+            "rules": {d: row[f"{d}__rule"] for d in DIMENSIONS},
+            "actions": row["actions"],
+            "facts": facts_to_json(facts),
+        }
+        lines.append(json.dumps(line, ensure_ascii=False))
+        if len(lines) == _CHUNK_ROWS:
+            yield ("\n".join(lines) + "\n").encode()
+            lines = []
+    if lines:
+        yield ("\n".join(lines) + "\n").encode()
+
+
+def _csv_columns() -> list[pl.Expr]:
+    out = [pl.col("row")]
+    for name in FACT_ORDER:
+        col, kind = pl.col(name), FACTS[name].kind
+        if kind is Kind.TIME:
+            hours = (col // 60).cast(pl.String).str.zfill(2)
+            minutes = (col % 60).cast(pl.String).str.zfill(2)
+            col = pl.concat_str([hours, pl.lit(":"), minutes])
+        elif kind is Kind.SET:
+            col = pl.when(col.list.len() == 0).then(pl.lit("[]")).otherwise(col.list.join(";"))
+        out.append(col.alias(name))
+    out += [pl.col("status"), pl.col("in_force")]
+    for d in DIMENSIONS:
+        out += [pl.col(d), pl.col(f"{d}__rule")]
+    out.append(pl.col("actions").list.join(";"))
+    return out
+
+
+def _csv_chunks(numbers: list[int], result: pl.DataFrame) -> Iterator[bytes]:
+    table = result.with_columns(pl.Series("row", numbers, dtype=pl.Int64)).select(_csv_columns())
+    for start in range(0, max(table.height, 1), _CHUNK_ROWS * 5):
+        part = table.slice(start, _CHUNK_ROWS * 5)
+        yield part.write_csv(include_header=start == 0).encode()
+
+
+def _input_format(request: HttpRequest) -> tuple[str, bytes]:
+    """("jsonl" | "csv", raw bytes) from a JSON lines or CSV body, or a multipart file."""
+    content_type = request.content_type or ""
+    if content_type == "multipart/form-data":
+        if _content_length(request) > MAX_BATCH_BYTES + 64 * 1024:
+            raise _too_large(MAX_BATCH_BYTES)
+        try:
+            upload = request.FILES.get("file")
+        except RequestDataTooBig:
+            raise _too_large(MAX_BATCH_BYTES) from None
+        except (MultiPartParserError, SuspiciousOperation):
+            raise ApiError(400, "invalid_multipart", "Formulärdata går inte att läsa.") from None
+        if upload is None:
+            raise ApiError(422, "missing_file", "Skicka filen i fältet 'file'.", field="file")
+        if upload.size is not None and upload.size > MAX_BATCH_BYTES:
+            raise _too_large(MAX_BATCH_BYTES)
+        data = upload.read(MAX_BATCH_BYTES + 1)
+        if len(data) > MAX_BATCH_BYTES:
+            raise _too_large(MAX_BATCH_BYTES)
+        part_type = (upload.content_type or "").split(";")[0].strip().lower()
+        name = (upload.name or "").lower()
+        if part_type in JSONL_TYPES or name.endswith((".jsonl", ".ndjson")):
+            return "jsonl", data
+        if part_type in CSV_TYPES or name.endswith(".csv"):
+            return "csv", data
+        return ("jsonl" if data.lstrip()[:1] == b"{" else "csv"), data
+    if content_type in JSONL_TYPES:
+        return "jsonl", _read_body(request, MAX_BATCH_BYTES)
+    if content_type in CSV_TYPES:
+        return "csv", _read_body(request, MAX_BATCH_BYTES)
+    raise _unsupported((JSONL_MEDIA_TYPE, CSV_MEDIA_TYPE, "multipart/form-data"))
+
+
+def _output_format(request: HttpRequest, format: str | None) -> str:
+    if format is not None:
+        return "csv" if format == "csv" else "jsonl"
+    preferred = request.get_preferred_type([JSONL_MEDIA_TYPE, *JSONL_TYPES[1:], CSV_MEDIA_TYPE])
+    return "csv" if preferred == CSV_MEDIA_TYPE else "jsonl"
+
+
+_CSV_DESCRIPTION = (
+    "CSV med rubrikrad av faktanamn (komma, eller semikolon som Excel skriver). Tom cell = "
+    "okänd. Mängder som `adl_needs_over_time`: värden åtskilda av `;`, `[]` = inga. "
+    "Sanningsvärden: true/false (även ja/nej, 1/0)."
+)
+
+
+@router.post(
+    "/batch",
+    summary="Avgör många frågor (JSON lines eller CSV)",
+    description=(
+        "Skicka många faktaobjekt på en gång: JSON lines (`application/x-ndjson`, ett "
+        "faktaobjekt per rad), CSV (`text/csv`), eller en uppladdad fil (multipart, fältet "
+        "`file`, .csv eller .jsonl). Svaret har en rad per fall, i samma ordning, som JSON "
+        f"lines eller CSV (Accept eller `?format=`). Högst {MAX_BATCH_ROWS} rader och "
+        f"{MAX_BATCH_BYTES // (1024 * 1024)} MiB, annars 413 (`too_many_rows`, `too_large`). "
+        "Ogiltiga rader ger 422 med rad och fält; inget fall avgörs då.\n\n"
+        "Batchmotorn ger utfall, regler, åtgärder och status per rad, inte skäl med citat: "
+        "fråga `POST /api/decisions` om ett enskilt fall för dem. Kräver inloggning."
+    ),
+    operation_id="decide_batch",
+    response={
+        400: ErrorResponse,
+        413: ErrorResponse,
+        415: ErrorResponse,
+        **ERROR_RESPONSES,
+        422: FactErrorResponse,
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                JSONL_MEDIA_TYPE: {
+                    "schema": {
+                        "type": "array",
+                        "items": _FACTS_REF,
+                        "description": "JSON lines: ett faktaobjekt (Facts) per rad.",
+                    }
+                },
+                CSV_MEDIA_TYPE: {"schema": {"type": "string", "description": _CSV_DESCRIPTION}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "file": {
+                                "type": "string",
+                                "format": "binary",
+                                "description": "En .csv- eller .jsonl-fil.",
+                            }
+                        },
+                        "required": ["file"],
+                    }
+                },
+            },
+        },
+        "responses": {
+            200: {
+                "description": "En rad per fall, i indatas ordning.",
+                "content": {
+                    JSONL_MEDIA_TYPE: {
+                        "schema": {
+                            "type": "array",
+                            "items": _BATCH_DECISION_SCHEMA,
+                            "description": "JSON lines: ett BatchDecision-objekt per rad.",
+                        }
+                    },
+                    CSV_MEDIA_TYPE: {
+                        "schema": {
+                            "type": "string",
+                            "description": (
+                                "Kolumnerna row, alla fakta, status, in_force, varje dimension "
+                                "och `<dimension>__rule`, actions (åtskilda av `;`)."
+                            ),
+                        }
+                    },
+                },
+            }
+        },
+    },
+)
+def decide_batch(
+    request: HttpRequest,
+    format: OutputFormat | None = Query(  # noqa: B008 - ninja's way to describe a parameter
+        None,
+        description=(
+            "Svarets format: `jsonl` (JSON lines, standard) eller `csv`. Utan parametern avgör "
+            "Accept-huvudet (`application/x-ndjson` eller `text/csv`)."
+        ),
+    ),
+) -> HttpResponse:
+    """Many decisions with the batch engine. No audit entry: no personal data (module docstring)."""
+    kind, data = _input_format(request)
+    output = _output_format(request, format)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ApiError(400, "invalid_encoding", "Indata ska vara UTF-8.") from None
+    try:
+        numbers, checked = _checked_rows(
+            _parse_jsonl(text) if kind == "jsonl" else _parse_csv(text)
+        )
+    except _BatchInvalid as exc:
+        return _invalid(exc.items)
+    result = batch.decide(_frame(checked))
+    if output == "csv":
+        response = StreamingHttpResponse(
+            _csv_chunks(numbers, result), content_type=f"{CSV_MEDIA_TYPE}; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="beslut.csv"'
+    else:
+        response = StreamingHttpResponse(
+            _jsonl_lines(numbers, checked, result), content_type=JSONL_MEDIA_TYPE
+        )
+    response["X-Row-Count"] = str(len(numbers))
+    return response

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class PeopleConfig(AppConfig):
     name = "samverkan.people"
     verbose_name = _("Personer och insatser")
+
+    def ready(self) -> None:
+        from samverkan.people.access import has_read_role
+        from samverkan.people.queue import people_tasks
+        from samverkan.web.nav import register_nav
+        from samverkan.web.work_queue import register_work_queue
+
+        register_nav("people", "people:index", visible=has_read_role)
+        register_work_queue(people_tasks)

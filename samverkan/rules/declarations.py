@@ -28,6 +28,7 @@ class Rule:
     overrides: tuple[str, ...] = ()
     fallback: bool = False
     summary: str = ""  # our plain-Swedish gloss; the clause's words come from the library
+    context: int = 0  # quote this many following paragraphs too (e.g. a bulleted list)
 
     def __post_init__(self) -> None:
         for dim, value in self.decides.items():
@@ -86,8 +87,18 @@ def rule(
     overrides: tuple[str, ...] = (),
     fallback: bool = False,
     summary: str = "",
+    context: int = 0,
 ) -> Rule:
     """Shorthand used by the agreement modules."""
     return Rule(
-        id, clause, anchor, when, dict(decides or {}), actions, overrides, fallback, summary
+        id,
+        clause,
+        anchor,
+        when,
+        dict(decides or {}),
+        actions,
+        overrides,
+        fallback,
+        summary,
+        context,
     )

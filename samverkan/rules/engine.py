@@ -141,14 +141,16 @@ def _evaluate(ruleset: RuleSet, ctx: Context, governing: list[Relevance]) -> Dec
         missing |= unknown
         if rule_id is not None:
             r = ruleset.rules_by_id[rule_id]
-            reasons.append(Reason(dim.name, r.id, r.clause, passage(r.clause, r.anchor)))
+            reasons.append(Reason(dim.name, r.id, r.clause, passage(r.clause, r.anchor, r.context)))
     actions: list[str] = []
     for action, g in ruleset.actions:
         v = guards.value(g)
         if v is True and action not in actions:
             actions.append(action)
             r = g.rule
-            reasons.append(Reason("actions", r.id, r.clause, passage(r.clause, r.anchor), action))
+            reasons.append(
+                Reason("actions", r.id, r.clause, passage(r.clause, r.anchor, r.context), action)
+            )
         elif v is None:
             missing |= guards.unknowns(g)
     actions.sort(key=list(ACTIONS).index)

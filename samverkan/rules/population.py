@@ -13,11 +13,14 @@ The columns are exactly the facts of ``facts.FACT_ORDER`` with the dtypes
 ``adl_needs_over_time`` as ``List(String)`` in the domain model's order, enums and the SCB
 kommunkod as ``String``), so ``batch.normalise(generate(n))`` changes nothing.
 ``unknown_share`` blanks that share of every fact except the keys ``region`` and ``date``
-(drawn after the facts, so the same seed gives the same population with holes in it); an
-unknown ``self_care_assessment`` is ``not_assessed``, as the domain model defines it.
+(drawn after the facts, so the same seed gives the same population with holes in it); a
+fact that ``facts.ASSUMED_WHEN_UNKNOWN`` gives a value for (``self_care_assessment`` →
+``not_assessed``, ``parties_disagree``, ``question_of_principle``, ``serious_deviation`` →
+false) takes that value instead, as ``batch.normalise`` and the engine would.
 ``prescriber``, ``medication_risk_remains`` and ``habilitation_type`` are only stated for
 the interventions they concern (aids and materials, medication management, habilitation)
-and ``question_of_principle`` only where the parties disagree; they are unknown otherwise.
+and ``question_of_principle`` only where the parties disagree; they are unknown (false
+for ``question_of_principle``) otherwise.
 A fact added to ``facts.py`` that this module does not know yet comes out all unknown.
 
 Age bands in the fact table: 0–17, 18–64, 65–79, 80–89, 90+.
@@ -92,7 +95,13 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from samverkan.rules.facts import ADL_NEEDS, FACT_ORDER, FACTS, INTERVENTIONS
+from samverkan.rules.facts import (
+    ADL_NEEDS,
+    ASSUMED_WHEN_UNKNOWN,
+    FACT_ORDER,
+    FACTS,
+    INTERVENTIONS,
+)
 from samverkan.rules.regions import REGIONS
 
 KEY_FACTS: tuple[str, ...] = ("region", "date")
@@ -754,11 +763,10 @@ def _generate_chunk(
         raw = raw.hstack(pl.DataFrame(masks))
         for name in blank:
             expr = typed.get(name, pl.col(name))
-            unknown = pl.col(f"__unknown__{name}")
-            if name == "self_care_assessment":
-                typed[name] = pl.when(unknown).then(pl.lit("not_assessed")).otherwise(expr)
-            else:
-                typed[name] = pl.when(~unknown).then(expr)
+            typed[name] = pl.when(~pl.col(f"__unknown__{name}")).then(expr)
+    for name, value in ASSUMED_WHEN_UNKNOWN.items():  # what an unknown value means
+        if name in FACTS:
+            typed[name] = typed.get(name, pl.col(name)).fill_null(value)
 
     columns = [typed.get(name, pl.col(name)).alias(name) for name in FACT_ORDER]
     return raw.lazy().select(columns).collect()

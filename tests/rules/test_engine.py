@@ -22,7 +22,13 @@ VERSION = AgreementVersion(
     term=Term(dt.date(2020, 1, 1), dt.date(2021, 12, 31), renewal_years=0),
     scope=Is("intervention", "nursing") | Is("intervention", "physician"),
     rules=(
-        rule("t.default", CLAUSE, "x", decides={"health_care_responsibility": "region"}, fallback=True),
+        rule(
+            "t.default",
+            CLAUSE,
+            "x",
+            decides={"health_care_responsibility": "region"},
+            fallback=True,
+        ),
         rule(
             "t.adl",
             CLAUSE,
@@ -45,7 +51,9 @@ VERSION = AgreementVersion(
             Decided("health_care_responsibility", "municipality"),
             decides={"cost": "municipality"},
         ),
-        rule("t.sip", CLAUSE, "x", Is("needs_health_and_social_care", True), actions=("offer_sip",)),
+        rule(
+            "t.sip", CLAUSE, "x", Is("needs_health_and_social_care", True), actions=("offer_sip",)
+        ),
     ),
 )
 RULES = ruleset.build([VERSION], REGION)
@@ -53,7 +61,7 @@ RULES = ruleset.build([VERSION], REGION)
 
 @pytest.fixture(autouse=True)
 def _quote_stub(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "passage", lambda clause, anchor: f"[{clause}]")
+    monkeypatch.setattr(engine, "passage", lambda clause, anchor, context=0: f"[{clause}]")
 
 
 def decide(**facts: Any) -> engine.Decision:
@@ -61,13 +69,19 @@ def decide(**facts: Any) -> engine.Decision:
 
 
 def test_exception_overrides_its_base_and_fallback_fills_the_rest() -> None:
-    assert decide(intervention="nursing", housing="ordinary", adl_needs_over_time=["eating"]).rules[
-        "health_care_responsibility"
-    ] == "t.adl"
+    assert (
+        decide(intervention="nursing", housing="ordinary", adl_needs_over_time=["eating"]).rules[
+            "health_care_responsibility"
+        ]
+        == "t.adl"
+    )
     physician = decide(intervention="physician", housing="ordinary", adl_needs_over_time=["eating"])
     assert physician.rules["health_care_responsibility"] == "t.physician"
     plain = decide(intervention="nursing", housing="ordinary", adl_needs_over_time=[])
-    assert (plain.outcome["health_care_responsibility"], plain.rules["health_care_responsibility"]) == (
+    assert (
+        plain.outcome["health_care_responsibility"],
+        plain.rules["health_care_responsibility"],
+    ) == (
         "region",
         "t.default",
     )
@@ -81,7 +95,9 @@ def test_unknown_fact_leaves_dimension_undetermined_and_names_only_deciding_fact
 
 
 def test_a_false_conjunct_makes_other_unknowns_irrelevant() -> None:
-    d = decide(intervention="nursing", housing="special_housing", needs_health_and_social_care=False)
+    d = decide(
+        intervention="nursing", housing="special_housing", needs_health_and_social_care=False
+    )
     assert d.outcome["health_care_responsibility"] == "region"
     assert d.missing_facts == []
 
@@ -95,9 +111,7 @@ def test_decided_condition_propagates_undetermined() -> None:
 
 def test_out_of_scope_is_not_covered_and_out_of_term_is_not_in_force() -> None:
     assert decide(intervention="rehabilitation").status == engine.NOT_COVERED
-    late = engine.decide(
-        {"region": REGION, "date": "2022-01-01", "intervention": "nursing"}, RULES
-    )
+    late = engine.decide({"region": REGION, "date": "2022-01-01", "intervention": "nursing"}, RULES)
     assert (late.status, late.in_force) == (engine.NOT_IN_FORCE, False)
     assert late.agreements[0]["valid_to"] == "2021-12-31"
     assert set(late.outcome.values()) == {"undetermined"}
@@ -109,8 +123,12 @@ def test_missing_region_or_date_asks_for_them() -> None:
 
 
 def test_reasons_quote_the_deciding_rules_clause() -> None:
-    d = decide(intervention="nursing", housing="ordinary", adl_needs_over_time=["eating"],
-               needs_health_and_social_care=True)
+    d = decide(
+        intervention="nursing",
+        housing="ordinary",
+        adl_needs_over_time=["eating"],
+        needs_health_and_social_care=True,
+    )
     by_dim = {r.dimension: r for r in d.reasons}
     assert by_dim["health_care_responsibility"].rule == "t.adl"
     assert by_dim["health_care_responsibility"].text == f"[{CLAUSE}]"
@@ -119,7 +137,12 @@ def test_reasons_quote_the_deciding_rules_clause() -> None:
 
 def test_conflicting_overrides_are_rejected_when_building() -> None:
     bad = AgreementVersion(
-        "x", "1", "x", REGION, Term(dt.date(2020, 1, 1), dt.date(2021, 1, 1)), Is("age", 1),
+        "x",
+        "1",
+        "x",
+        REGION,
+        Term(dt.date(2020, 1, 1), dt.date(2021, 1, 1)),
+        Is("age", 1),
         (rule("a", CLAUSE, "x", decides={"cost": "region"}, overrides=("nope",)),),
     )
     with pytest.raises(ValueError, match="nope"):
@@ -141,5 +164,9 @@ def test_batch_uses_the_same_rules() -> None:
     out = batch.decide(frame, {REGION: RULES})
     # no ADL need at all decides it even with housing unknown
     assert out["health_care_responsibility"].to_list() == ["municipality", "region", "region"]
-    assert out["health_care_responsibility__rule"].to_list() == ["t.adl", "t.physician", "t.default"]
+    assert out["health_care_responsibility__rule"].to_list() == [
+        "t.adl",
+        "t.physician",
+        "t.default",
+    ]
     assert out["cost"].to_list() == ["municipality", "undetermined", "undetermined"]

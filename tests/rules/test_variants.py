@@ -12,7 +12,7 @@ from .test_engine import REGION, VERSION
 
 @pytest.fixture(autouse=True)
 def _quote_stub(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "passage", lambda clause, anchor: clause)
+    monkeypatch.setattr(engine, "passage", lambda clause, anchor, context=0: clause)
 
 
 def decide(versions: tuple, **facts: object) -> engine.Decision:

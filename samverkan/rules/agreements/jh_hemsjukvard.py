@@ -272,6 +272,7 @@ HOUSING_RULES = (
         decides={HCR: "municipality"},
         summary="Ordinärt boende med minst ett behov över tid (äta/dricka, klä sig, förflytta "
         "sig, hygien; hjälp från närstående räknas): kommunen.",
+        context=5,  # the four criteria and "Motsvarande gäller … närstående"
     ),
     rule(
         "jh-hsv.responsibility.ordinary_without_needs",

@@ -86,11 +86,11 @@ def _words(text: str) -> str:
 def assert_quotes(
     decision: Decision, dimension: str, clause: str, words: str, action: str | None = None
 ) -> None:
-    """The reason for ``dimension`` (or ``action``) cites ``clause`` and quotes one of its
-    paragraphs verbatim, a paragraph containing ``words``."""
+    """The reason for ``dimension`` (or ``action``) cites ``clause`` and quotes its paragraphs
+    verbatim (one, or a run of consecutive ones), containing ``words``."""
     r = reason(decision, dimension, action)
     assert r.clause == clause, (dimension, r.clause, r.rule)
-    assert r.text in clauses()[clause].paragraphs, r.text
+    assert r.text in "\n".join(clauses()[clause].paragraphs), r.text
     assert _words(words) in _words(r.text), (words, r.text)
 
 

@@ -1,0 +1,244 @@
+"""What the agreement library shows: agreements on a date, clauses, the rules citing them, search.
+
+Reads only the public parts of ``samverkan.rules`` (agreement declarations, validity, the
+clause library and its search). Other apps link to clauses through :func:`clause_url`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from samverkan.rules.agreements import ALL_VERSIONS
+from samverkan.rules.clauses.classification import CoverageRow, coverage
+from samverkan.rules.clauses.library import AGREEMENTS, Clause, UnknownClause, clauses, get
+from samverkan.rules.clauses.search import search, stems
+from samverkan.rules.declarations import AgreementVersion, Rule
+from samverkan.rules.outcome import ACTIONS, DIMENSIONS, value_label
+from samverkan.rules.regions import REGIONS
+from samverkan.rules.validity import Status, add_months, notice_deadline, status
+
+SEARCH_LIMIT = 20
+
+
+class UnknownAgreement(LookupError):
+    pass
+
+
+# --- Agreements and their status ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    version: AgreementVersion
+    status: Status
+    region_name: str
+    notice_ends_term_on: dt.date | None  # the term end the next notice deadline refers to
+    clause_count: int
+
+    @property
+    def id(self) -> str:
+        return self.version.agreement
+
+
+def agreements_on(day: dt.date) -> list[AgreementRow]:
+    """Every agreement version with its status on ``day``, in the library's order."""
+    counts = _clause_counts()
+    return [
+        AgreementRow(
+            version=version,
+            status=(st := status(version, day)),
+            region_name=REGIONS[version.region].name,
+            notice_ends_term_on=_term_end_of_notice(version, st),
+            clause_count=counts.get(version.agreement, 0),
+        )
+        for version in ALL_VERSIONS
+    ]
+
+
+def _term_end_of_notice(version: AgreementVersion, st: Status) -> dt.date | None:
+    # validity moves the deadline to the next term once this term's deadline has passed.
+    if st.next_notice_deadline is None or st.term_end is None:
+        return None
+    term = version.term
+    if notice_deadline(term, st.term_end) == st.next_notice_deadline:
+        return st.term_end
+    return add_months(st.term_end, 12 * term.renewal_years)
+
+
+@cache
+def _clause_counts() -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for clause in clauses().values():
+        counts[clause.agreement] = counts.get(clause.agreement, 0) + 1
+    return counts
+
+
+def versions_of(agreement_id: str) -> list[AgreementVersion]:
+    if agreement_id not in AGREEMENTS:
+        raise UnknownAgreement(agreement_id)
+    return [v for v in ALL_VERSIONS if v.agreement == agreement_id]
+
+
+def agreement_title(agreement_id: str) -> str:
+    versions = versions_of(agreement_id)
+    return versions[-1].title if versions else agreement_id
+
+
+# --- Clauses: addresses, classification, citing rules ------------------------------------
+
+_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
+
+
+def _slugify(clause_id: str) -> str:
+    # Keeps dots so "§5.11" and "§5.1.1" stay apart; everything else becomes one hyphen.
+    folded = clause_id.casefold().translate(_FOLD)
+    return re.sub(r"[^a-z0-9.]+", "-", folded).strip("-")
+
+
+@cache
+def _slugs() -> tuple[dict[str, str], dict[str, str]]:
+    by_id = {clause_id: _slugify(clause_id) for clause_id in clauses()}
+    by_slug = {slug: clause_id for clause_id, slug in by_id.items()}
+    if len(by_slug) != len(by_id):
+        raise ValueError("two clause ids share one slug")
+    return by_id, by_slug
+
+
+def clause_slug(clause_id: str) -> str:
+    return _slugs()[0][get(clause_id).id]
+
+
+def clause_url(clause_id: str) -> str:
+    """The clause viewer's address for a clause id (forgiving spelling, as ``library.get``)."""
+    return reverse("library:clause", args=[clause_slug(clause_id)])
+
+
+def find_clause(key: str) -> Clause:
+    """The clause for a slug or any spelling of its id; raises UnknownClause (Swedish text)."""
+    clause_id = _slugs()[1].get(key.strip().casefold())
+    return get(clause_id if clause_id is not None else key)
+
+
+def clauses_of(agreement_id: str) -> list[tuple[Clause, CoverageRow]]:
+    versions_of(agreement_id)  # raises UnknownAgreement
+    rows = _coverage()
+    return [(c, rows[c.id]) for c in clauses().values() if c.agreement == agreement_id]
+
+
+def neighbours(clause: Clause) -> tuple[Clause | None, Clause | None]:
+    """The previous and next clause of the same agreement (document order)."""
+    same = [c for c in clauses().values() if c.agreement == clause.agreement]
+    at = [c.id for c in same].index(clause.id)
+    return (same[at - 1] if at > 0 else None, same[at + 1] if at + 1 < len(same) else None)
+
+
+@cache
+def _citations() -> dict[str, tuple[tuple[AgreementVersion, Rule], ...]]:
+    cited: dict[str, list[tuple[AgreementVersion, Rule]]] = {}
+    for version in ALL_VERSIONS:
+        for rule in version.rules:
+            cited.setdefault(get(rule.clause).id, []).append((version, rule))
+    return {clause_id: tuple(pairs) for clause_id, pairs in cited.items()}
+
+
+@cache
+def _coverage() -> dict[str, CoverageRow]:
+    cited = {clause_id: [r.id for _, r in pairs] for clause_id, pairs in _citations().items()}
+    return {row.clause_id: row for row in coverage(cited)}
+
+
+def classification(clause: Clause) -> CoverageRow:
+    return _coverage()[clause.id]
+
+
+@dataclass(frozen=True)
+class CitingRule:
+    id: str
+    agreement_version: str
+    summary: str
+    condition: str  # Swedish, from Cond.describe()
+    decides: tuple[tuple[str, str], ...]  # (dimension label, value label)
+    actions: tuple[str, ...]  # Swedish action labels
+    overrides: tuple[str, ...]
+    fallback: bool
+
+
+def citing_rules(clause: Clause) -> list[CitingRule]:
+    return [
+        CitingRule(
+            id=rule.id,
+            agreement_version=f"{version.agreement} (version {version.version})",
+            summary=rule.summary,
+            condition=rule.when.describe(),
+            decides=tuple(
+                (DIMENSIONS[dim], value_label(dim, value)) for dim, value in rule.decides.items()
+            ),
+            actions=tuple(ACTIONS[a] for a in rule.actions),
+            overrides=rule.overrides,
+            fallback=rule.fallback,
+        )
+        for version, rule in _citations().get(clause.id, ())
+    ]
+
+
+# --- Search -------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    clause: Clause
+    url: str
+    snippet: SafeString  # escaped text with the matching words in <mark>
+
+
+def search_clauses(query: str, agreement: str | None = None) -> list[SearchResult]:
+    """The engine's Swedish search (stems + BM25), with the query's words marked."""
+    if agreement is not None:
+        versions_of(agreement)  # raises UnknownAgreement
+    wanted = set(stems(query))
+    return [
+        SearchResult(hit.clause, clause_url(hit.clause.id), highlight(hit.snippet, wanted))
+        for hit in search(query, limit=SEARCH_LIMIT, agreement=agreement)
+    ]
+
+
+def highlight(text: str, wanted_stems: set[str]) -> SafeString:
+    parts: list[str] = []
+    position = 0
+    for word in _WORD.finditer(text):
+        if set(stems(word.group())) & wanted_stems:
+            parts.append(escape(text[position : word.start()]))
+            parts.append(format_html("<mark>{}</mark>", word.group()))
+            position = word.end()
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
+
+
+__all__ = [
+    "AgreementRow",
+    "CitingRule",
+    "SearchResult",
+    "UnknownAgreement",
+    "UnknownClause",
+    "agreement_title",
+    "agreements_on",
+    "citing_rules",
+    "classification",
+    "clause_slug",
+    "clause_url",
+    "clauses_of",
+    "find_clause",
+    "highlight",
+    "neighbours",
+    "search_clauses",
+    "versions_of",
+]

@@ -1,0 +1,94 @@
+"""Avtalsbiblioteket: agreements on a date, clause lists, the clause viewer, search. Public."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from samverkan.library import services
+from samverkan.rules.clauses.library import AGREEMENTS, UnknownClause
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    raw = request.GET.get("date", "").strip()
+    try:
+        day = dt.date.fromisoformat(raw) if raw else dt.date.today()
+    except ValueError:
+        error = _("Datum (date): ”%(value)s” är inte ett datum. Skriv det som ÅÅÅÅ-MM-DD.") % {
+            "value": raw
+        }
+        context = {"error": error, "day": dt.date.today(), "raw_date": raw}
+        return render(request, "library/index.html", context, status=400)
+    context = {"day": day, "raw_date": day.isoformat(), "rows": services.agreements_on(day)}
+    return render(request, "library/index.html", context)
+
+
+def agreement(request: HttpRequest, agreement_id: str) -> HttpResponse:
+    try:
+        versions = services.versions_of(agreement_id)
+        rows = services.clauses_of(agreement_id)
+    except services.UnknownAgreement:
+        raise Http404(_("Avtalet finns inte i biblioteket.")) from None
+    context = {
+        "agreement_id": agreement_id,
+        "title": services.agreement_title(agreement_id),
+        "versions": versions,
+        "rows": [(c, row, services.clause_url(c.id)) for c, row in rows],
+    }
+    return render(request, "library/agreement.html", context)
+
+
+def clause_lookup(request: HttpRequest) -> HttpResponse:
+    """``/avtal/klausul/?id=jh-hemsjukvard §7.3``: any spelling, redirected to the viewer."""
+    return _to_clause(request, request.GET.get("id", ""))
+
+
+def clause(request: HttpRequest, key: str) -> HttpResponse:
+    try:
+        found = services.find_clause(key)
+    except UnknownClause as unknown:
+        return _unknown_clause(request, str(unknown))
+    if services.clause_slug(found.id) != key:
+        return redirect("library:clause", services.clause_slug(found.id))
+    previous, following = services.neighbours(found)
+    context = {
+        "clause": found,
+        "title": services.agreement_title(found.agreement),
+        "classification": services.classification(found),
+        "rules": services.citing_rules(found),
+        "previous": previous and (previous, services.clause_url(previous.id)),
+        "following": following and (following, services.clause_url(following.id)),
+    }
+    return render(request, "library/clause.html", context)
+
+
+def _to_clause(request: HttpRequest, key: str) -> HttpResponse:
+    if not key.strip():
+        return _unknown_clause(request, _("Ange en klausul, till exempel jh-hemsjukvard §7.3."))
+    try:
+        found = services.find_clause(key)
+    except UnknownClause as unknown:
+        return _unknown_clause(request, str(unknown))
+    return redirect("library:clause", services.clause_slug(found.id))
+
+
+def _unknown_clause(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "library/unknown_clause.html", {"message": message}, status=404)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    agreement_id = request.GET.get("avtal", "").strip() or None
+    if agreement_id is not None and agreement_id not in AGREEMENTS:
+        agreement_id = None  # an old or mistyped filter: search everything instead of failing
+    results = services.search_clauses(query, agreement_id) if query else []
+    context = {
+        "query": query,
+        "agreement_id": agreement_id,
+        "agreements": [(a, services.agreement_title(a)) for a in AGREEMENTS],
+        "results": results,
+    }
+    return render(request, "library/search.html", context)

@@ -1,0 +1,501 @@
+"""SIP (samordnad individuell plan): the plan, the person's consent, participants and the
+plan's versions.
+
+The plan itself lives in immutable `PlanVersion` snapshots (goals, needs, actions, overall
+responsibility, fasta vårdkontakter, follow-up date, and the Gävleborg checklist and risk
+analysis); a revision or a follow-up is a new version. `Sip.version` is the number of the
+current version and the optimistic-concurrency token: a save names the version it started
+from and is refused when another save came first (see `services.save_plan`).
+
+Read and change SIPs only through `samverkan.sip.access` and `samverkan.sip.services`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.accounts.models import Organisation, OrganisationKind, Unit
+from samverkan.rules.facts import FACTS
+
+
+class ImmutableVersionError(Exception):
+    """A saved plan version is a snapshot: it is never changed or removed."""
+
+
+def _refuse(*args: Any, **kwargs: Any) -> NoReturn:
+    raise ImmutableVersionError("En sparad planversion kan inte ändras; spara en ny version.")
+
+
+class SipStatus(models.TextChoices):
+    DRAFT = "draft", _("utkast")
+    INVITED = "invited", _("kallad")
+    ACTIVE = "active", _("aktiv")
+    FOLLOWED_UP = "followed_up", _("uppföljd")
+    CLOSED = "closed", _("avslutad")
+
+
+OPEN_STATUSES = (SipStatus.DRAFT, SipStatus.INVITED, SipStatus.ACTIVE, SipStatus.FOLLOWED_UP)
+
+
+class AgreementContext(models.TextChoices):
+    """The agreement the SIP is made under (ids of the domain model); blank: the law only."""
+
+    JH_HEMSJUKVARD = "jh-hemsjukvard", _("Samverkansavtal hemsjukvård (Jämtland Härjedalen)")
+    JH_PRIMARVARD_KOMMUN = "jh-primarvard-kommun", _("Bilaga 2 primärvård – kommun")
+    JH_PSYKISK = "jh-psykisk", _("Överenskommelse psykiska funktionsnedsättningar")
+    GVB_SVART_SJUKA = "gvb-svart-sjuka", _("Svårt sjuka som vårdas i hemmet (Gävleborg)")
+
+
+AGREEMENTS_BY_REGION: dict[str, tuple[str, ...]] = {
+    "jamtland-harjedalen": (
+        AgreementContext.JH_HEMSJUKVARD,
+        AgreementContext.JH_PRIMARVARD_KOMMUN,
+        AgreementContext.JH_PSYKISK,
+    ),
+    "gavleborg": (AgreementContext.GVB_SVART_SJUKA,),
+}
+
+
+def _fact_choices(name: str) -> list[tuple[str, str]]:
+    spec = FACTS[name]
+    return [(v, label) for v, label in zip(spec.values, spec.value_labels, strict=True) if v != "none"]
+
+
+class CompulsoryCare(models.TextChoices):
+    NONE = "", _("Nej")
+    OPEN_LPT = "open_lpt", _("Öppen psykiatrisk tvångsvård (öppen LPT)")
+    OPEN_LRV = "open_lrv", _("Öppen rättspsykiatrisk vård (öppen LRV)")
+
+
+EXTENSIVE_HOME_CARE_CHOICES = [("", _("Ingen av dessa")), *_fact_choices("extensive_home_care")]
+
+
+class Sip(models.Model):
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="sips", verbose_name=_("person")
+    )
+    initiated_by_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="initiated_sips",
+        verbose_name=_("initierande organisation"),
+    )
+    initiated_by_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("initierande enhet"),
+    )
+    initiated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("initierad av"),
+    )
+    initiated_on_request_of_person = models.BooleanField(
+        _("på personens egen begäran"),
+        default=False,
+        help_text=_("Behovet av en plan kan påkallas av den enskilde själv (hemsjukvård §6.1)."),
+    )
+    agreement = models.CharField(
+        _("avtal"), max_length=40, choices=AgreementContext.choices, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=SipStatus.choices, default=SipStatus.DRAFT
+    )
+    # Mirrors of the current version, for lists and the work queue.
+    overall_responsible_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("övergripande ansvar"),
+    )
+    follow_up_date = models.DateField(_("uppföljning senast"), null=True, blank=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=0, help_text=_("Nummer på gällande planversion.")
+    )
+    discharge_approved_at = models.DateTimeField(_("klar för utskrivning"), null=True, blank=True)
+    discharge_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("utskrivning godkänd av"),
+    )
+    closed_at = models.DateTimeField(_("avslutad"), null=True, blank=True)
+    created = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("SIP")
+        verbose_name_plural = _("SIP:ar")
+        indexes = [models.Index(fields=["status", "follow_up_date"])]
+
+    def __str__(self) -> str:
+        return f"SIP {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def current_version(self) -> PlanVersion | None:
+        return self.versions.filter(number=self.version).first() if self.version else None
+
+    def active_consents(self) -> models.QuerySet[Consent]:
+        return self.consents.filter(withdrawn_at__isnull=True)
+
+
+class ConsentGiver(models.TextChoices):
+    PERSON = "person", _("personen själv")
+    GUARDIAN = "guardian", _("vårdnadshavare")
+    LEGAL_REPRESENTATIVE = "legal_representative", _("god man/förvaltare (ställföreträdare)")
+
+
+class ConsentScope(models.TextChoices):
+    ALL_INVITED = "all_invited", _("alla kallade deltagare")
+    LISTED = "listed", _("bara angivna organisationer")
+
+
+class Consent(models.Model):
+    """The person's consent that the invited organisations may see the plan.
+
+    Before any active consent only the initiating organisation sees the SIP; withdrawing
+    it (`withdrawn_at`) hides the plan from the others again. Never deleted.
+    """
+
+    sip = models.ForeignKey(Sip, on_delete=models.PROTECT, related_name="consents")
+    given_by = models.CharField(_("samtycke lämnat av"), max_length=30, choices=ConsentGiver.choices)
+    given_by_name = models.CharField(
+        _("namn på vårdnadshavare/ställföreträdare"), max_length=200, blank=True
+    )
+    given_at = models.DateTimeField(_("lämnat"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registrerat av"),
+    )
+    recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+    scope = models.CharField(
+        _("omfattning"), max_length=20, choices=ConsentScope.choices, default=ConsentScope.ALL_INVITED
+    )
+    organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="+", verbose_name=_("organisationer")
+    )
+    note = models.TextField(_("anteckning"), blank=True)
+    withdrawn_at = models.DateTimeField(_("återkallat"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("återkallande registrerat av"),
+    )
+
+    class Meta:
+        ordering = ["-given_at", "-pk"]
+        verbose_name = _("samtycke")
+        verbose_name_plural = _("samtycken")
+
+    def __str__(self) -> str:
+        return f"Samtycke {self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class ParticipantResponse(models.TextChoices):
+    PENDING = "pending", _("ej besvarad")
+    ACCEPTED = "accepted", _("accepterad")
+    DECLINED = "declined", _("avböjd")
+
+
+class Participant(models.Model):
+    """An invited organisation (and unit): the kallelse to the SIP meeting and its answer."""
+
+    sip = models.ForeignKey(Sip, on_delete=models.PROTECT, related_name="participants")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="sip_participations"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="sip_participations"
+    )
+    invited_at = models.DateTimeField(_("kallad"), default=timezone.now)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    meeting_at = models.DateTimeField(_("mötestid"), null=True, blank=True)
+    meeting_place = models.CharField(_("mötesplats"), max_length=200, blank=True)
+    response = models.CharField(
+        _("svar"),
+        max_length=10,
+        choices=ParticipantResponse.choices,
+        default=ParticipantResponse.PENDING,
+    )
+    responded_at = models.DateTimeField(_("besvarad"), null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    response_note = models.TextField(_("kommentar"), blank=True)
+
+    class Meta:
+        ordering = ["invited_at", "pk"]
+        verbose_name = _("deltagare")
+        verbose_name_plural = _("deltagare")
+
+    def __str__(self) -> str:
+        return f"{self.unit.name if self.unit else ''} {self.organisation}".strip()
+
+
+class VersionKind(models.TextChoices):
+    START = "start", _("start")
+    REVISION = "revision", _("revidering")
+    FOLLOW_UP = "follow_up", _("uppföljning")
+
+
+class PlanVersionQuerySet(models.QuerySet["PlanVersion"]):
+    update = _refuse  # type: ignore[assignment]
+    bulk_update = _refuse  # type: ignore[assignment]
+    delete = _refuse  # type: ignore[assignment]
+
+
+class PlanVersion(models.Model):
+    """The whole plan as saved at one moment. Rows hanging off it (actions, contacts,
+    checklist items, risks) are written with it and never changed afterwards."""
+
+    sip = models.ForeignKey(Sip, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    kind = models.CharField(_("typ"), max_length=20, choices=VersionKind.choices)
+    based_on = models.PositiveIntegerField(_("utgick från version"), null=True, blank=True)
+    goals = models.JSONField(_("mina mål (med egna ord)"), default=list, blank=True)
+    needs = models.JSONField(_("behov"), default=list, blank=True)
+    overall_responsible_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("övergripande ansvar, organisation"),
+    )
+    overall_responsible_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("övergripande ansvar, enhet"),
+    )
+    overall_responsibility_note = models.CharField(
+        _("övergripande ansvar, vem"), max_length=300, blank=True
+    )
+    follow_up_date = models.DateField(_("uppföljning senast"), null=True, blank=True)
+    end_of_life = models.BooleanField(_("vård i livets slutskede"), default=False)
+    discharge_from_inpatient_care = models.BooleanField(
+        _("utskrivning från sluten vård"), default=False
+    )
+    extensive_home_care = models.CharField(
+        _("omfattande hälso- och sjukvårdsinsatser i hemmet"),
+        max_length=30,
+        choices=EXTENSIVE_HOME_CARE_CHOICES,
+        blank=True,
+    )
+    compulsory_care = models.CharField(
+        _("öppen tvångsvård"), max_length=10, choices=CompulsoryCare.choices, blank=True
+    )
+    chief_physician_name = models.CharField(
+        _("chefsöverläkare"), max_length=200, blank=True
+    )
+    follow_up_notes = models.TextField(_("uppföljning: hur har det gått"), blank=True)
+    change_note = models.CharField(_("vad ändrades"), max_length=300, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("av")
+    )
+    author_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("sparad"), default=timezone.now)
+
+    objects = PlanVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sip", "-number"]
+        verbose_name = _("planversion")
+        verbose_name_plural = _("planversioner")
+        constraints = [
+            models.UniqueConstraint(fields=["sip", "number"], name="sip_version_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"SIP {self.sip_id} version {self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            _refuse()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse()
+
+
+class _SnapshotRow(models.Model):
+    """A row of a plan version; `key` follows the same row from version to version."""
+
+    key = models.CharField(max_length=36, default=uuid.uuid4)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            _refuse()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse()
+
+
+class Huvudman(models.TextChoices):
+    REGION = OrganisationKind.REGION.value, _("regionen")
+    MUNICIPALITY = OrganisationKind.MUNICIPALITY.value, _("kommunen")
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("planerad")
+    IN_PROGRESS = "in_progress", _("pågår")
+    DONE = "done", _("klar")
+    CANCELLED = "cancelled", _("inställd")
+
+
+OPEN_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
+
+
+class Action(_SnapshotRow):
+    """An insats/åtgärd in the plan: what, which huvudman and unit, by when."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="actions")
+    description = models.TextField(_("insats/åtgärd"))
+    huvudman = models.CharField(_("ansvarig huvudman"), max_length=20, choices=Huvudman.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("enhet")
+    )
+    due = models.DateField(_("klart senast"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+
+    class Meta:
+        ordering = ["version", "position", "pk"]
+        verbose_name = _("insats i SIP")
+        verbose_name_plural = _("insatser i SIP")
+
+
+class NamedCareContact(_SnapshotRow):
+    """A fast vårdkontakt (hemsjukvård §6.2; Gävleborg: with clear areas of responsibility)."""
+
+    version = models.ForeignKey(
+        PlanVersion, on_delete=models.PROTECT, related_name="care_contacts"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("enhet")
+    )
+    name_or_role = models.CharField(_("namn eller funktion"), max_length=200)
+    is_physician = models.BooleanField(_("läkare"), default=False)
+    responsibility = models.CharField(_("ansvarsområde"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["version", "position", "pk"]
+        verbose_name = _("fast vårdkontakt")
+        verbose_name_plural = _("fasta vårdkontakter")
+
+
+class DischargeChecklistItem(_SnapshotRow):
+    """One item of Gävleborg's checklist before discharge (Bilaga 1), with who/when done."""
+
+    version = models.ForeignKey(
+        PlanVersion, on_delete=models.PROTECT, related_name="checklist_items"
+    )
+    text = models.CharField(_("punkt"), max_length=300)
+    done = models.BooleanField(_("klar"), default=False)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("klarmarkerad av"),
+    )
+    done_at = models.DateTimeField(_("klarmarkerad"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["version", "position", "pk"]
+        verbose_name = _("checklistpunkt")
+        verbose_name_plural = _("checklista före utskrivning")
+
+
+class Likelihood(models.IntegerChoices):
+    """SKL's risk matrix (sannolikhet, 1–4)."""
+
+    VERY_LOW = 1, _("1 – mycket liten")
+    LOW = 2, _("2 – liten")
+    HIGH = 3, _("3 – stor")
+    VERY_HIGH = 4, _("4 – mycket stor")
+
+
+class Severity(models.IntegerChoices):
+    """SKL's risk matrix (konsekvens, 1–4)."""
+
+    MINOR = 1, _("1 – mindre")
+    MODERATE = 2, _("2 – måttlig")
+    SIGNIFICANT = 3, _("3 – betydande")
+    CATASTROPHIC = 4, _("4 – katastrofal")
+
+
+class RiskAnalysisItem(_SnapshotRow):
+    """One risk of the riskanalys per SKL's template: risk, consequence, probability and
+    severity (risk value = their product, 1–16), measures, owner and when."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="risks")
+    risk = models.TextField(_("risk (vad kan hända)"))
+    consequence = models.TextField(_("konsekvens"))
+    likelihood = models.PositiveSmallIntegerField(_("sannolikhet"), choices=Likelihood.choices)
+    severity = models.PositiveSmallIntegerField(_("allvarlighetsgrad"), choices=Severity.choices)
+    measures = models.TextField(_("åtgärder"), blank=True)
+    owner = models.CharField(_("ansvarig"), max_length=200, blank=True)
+    due = models.DateField(_("klart senast"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["version", "position", "pk"]
+        verbose_name = _("risk")
+        verbose_name_plural = _("riskanalys")
+
+    @property
+    def risk_value(self) -> int:
+        return int(self.likelihood) * int(self.severity)
+
