@@ -23,7 +23,6 @@ from samverkan.accounts.models import Organisation, Role, StaffProfile
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
-from samverkan.people.access import can_see
 from samverkan.deviations.models import (
     CONTACT_ROLES,
     ChiefContact,
@@ -31,6 +30,7 @@ from samverkan.deviations.models import (
     Dispute,
     DisputeStatus,
 )
+from samverkan.people.access import can_see
 
 Actor = Any  # a user or an HttpRequest
 
@@ -78,7 +78,9 @@ def deviations_visible_to(actor: Actor) -> QuerySet[Deviation]:
     if found is None or found.role in NO_CASE_ROLES:
         return Deviation.objects.none()
     org = found.organisation_id
-    return Deviation.objects.filter(Q(reporting_organisation_id=org) | Q(receiving_organisation_id=org))
+    return Deviation.objects.filter(
+        Q(reporting_organisation_id=org) | Q(receiving_organisation_id=org)
+    )
 
 
 def get_deviation_for(actor: Actor, pk: Any, *, why: str) -> Deviation:
@@ -216,9 +218,7 @@ def region_of(actor: Actor) -> str | None:
 def may_keep_records(actor: Actor, region: str) -> bool:
     found = profile(actor)
     return (
-        found is not None
-        and found.role in LIFECYCLE_ROLES
-        and found.organisation.region == region
+        found is not None and found.role in LIFECYCLE_ROLES and found.organisation.region == region
     )
 
 

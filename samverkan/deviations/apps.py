@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class DeviationsConfig(AppConfig):
     name = "samverkan.deviations"
     verbose_name = _("Avvikelser, tvister och avtalsförvaltning")
+
+    def ready(self) -> None:
+        from samverkan.accounts.services import profile_of
+        from samverkan.deviations.tasks import PROVIDERS
+        from samverkan.web.nav import register_nav
+        from samverkan.web.work_queue import register_work_queue
+
+        register_nav(
+            "deviations", "deviations:index", visible=lambda user: profile_of(user) is not None
+        )
+        for provider in PROVIDERS:
+            register_work_queue(provider)

@@ -53,7 +53,9 @@ LOCAL_POINTS: tuple[LocalPoint, ...] = (
         "physician_participation",
         "Rutin angående läkarmedverkan",
         BIL2,
-        Citation("jh-primarvard-kommun Samverkansrutin mellan primärvård och kommun", "skriftlig rutin"),
+        Citation(
+            "jh-primarvard-kommun Samverkansrutin mellan primärvård och kommun", "skriftlig rutin"
+        ),
     ),
     LocalPoint(
         "equipment_and_medicines",
@@ -73,7 +75,9 @@ LOCAL_POINTS: tuple[LocalPoint, ...] = (
         "lab_service",
         "Rutiner angående laboratorieservice, högrentservice och riskavfall",
         BIL2,
-        Citation("jh-primarvard-kommun Laboratorieservice och högrentservice", "upprättar gemensamt"),
+        Citation(
+            "jh-primarvard-kommun Laboratorieservice och högrentservice", "upprättar gemensamt"
+        ),
     ),
     LocalPoint(
         "service_purchase_documentation",

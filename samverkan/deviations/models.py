@@ -228,7 +228,9 @@ class ChiefContact(models.Model):
     )
     created_at = models.DateTimeField(_("skapad"), default=timezone.now)
     done_at = models.DateTimeField(_("kontakt tagen"), null=True, blank=True)
-    done_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    done_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["organisation__name", "role"]
@@ -522,7 +524,9 @@ class Bilaga2List(models.Model):
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     fixed_at = models.DateTimeField(_("fastställd"), null=True, blank=True)
-    fixed_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    fixed_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-year", "kind"]

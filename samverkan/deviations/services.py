@@ -15,11 +15,11 @@ audit log; none logs personal data to the application log.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -34,6 +34,7 @@ from samverkan.deviations.citations import (
     SERIOUS_DIRECT_CONTACT,
     Citation,
 )
+from samverkan.deviations.deadlines import answer_due, is_overdue
 from samverkan.deviations.disputes import (  # noqa: F401  (re-exported)
     DISPUTE_TRIGGERS,
     EscalationStep,
@@ -89,29 +90,10 @@ from samverkan.deviations.reports import (  # noqa: F401  (re-exported)
 )
 from samverkan.rules.agreements import ALL_VERSIONS
 
-DEFAULT_ANSWER_DAYS = 30
 CONTACT_ACTION = ChiefContact.ACTION
 VERSIONS = {v.agreement: v for v in ALL_VERSIONS}
 # The agreement a deviation belongs to when the reporter names none.
 DEFAULT_AGREEMENT = {"jamtland-harjedalen": "jh-hemsjukvard", "gavleborg": "gvb-svart-sjuka"}
-
-
-def answer_days() -> int:
-    """Days the receiver has to answer (settings.SAMVERKAN_DEVIATION_ANSWER_DAYS, default 30)."""
-    return int(getattr(settings, "SAMVERKAN_DEVIATION_ANSWER_DAYS", DEFAULT_ANSWER_DAYS))
-
-
-def answer_due(deviation: Deviation, days: int | None = None) -> dt.date:
-    received = timezone.localdate(deviation.received_at)
-    return received + dt.timedelta(days=answer_days() if days is None else days)
-
-
-def is_overdue(deviation: Deviation, on: dt.date | None = None, days: int | None = None) -> bool:
-    """Not answered by the deadline (answered late, or still unanswered after it)."""
-    due = answer_due(deviation, days)
-    if deviation.answered_at is not None:
-        return timezone.localdate(deviation.answered_at) > due
-    return (on or timezone.localdate()) > due
 
 
 def agreements_for_region(region: str) -> list[tuple[str, str]]:
@@ -145,8 +127,6 @@ def find_person(actor: Any, text: str, *, why: str) -> Any:
 
     text = (text or "").strip()
     try:
-        import uuid
-
         return get_person_for(actor, uuid.UUID(text), why=why)
     except ValueError:
         pass
@@ -279,7 +259,9 @@ def _create_contacts(deviation: Deviation) -> list[ChiefContact]:
         )
         for role in [r for r in CONTACT_ROLES if r in held] or list(CONTACT_ROLES):
             contacts.append(
-                ChiefContact.objects.create(deviation=deviation, organisation=organisation, role=role)
+                ChiefContact.objects.create(
+                    deviation=deviation, organisation=organisation, role=role
+                )
             )
     return contacts
 
@@ -400,7 +382,9 @@ def allowed_transitions(actor: Any, deviation: Deviation) -> list[str]:
 
 
 @transaction.atomic
-def change_status(actor: Any, pk: Any, status: str, *, answer: str = "", note: str = "") -> Deviation:
+def change_status(
+    actor: Any, pk: Any, status: str, *, answer: str = "", note: str = ""
+) -> Deviation:
     """Move a deviation along received → investigating → answered → closed.
 
     The receiving side investigates and answers (an answer is required); either side closes
@@ -425,7 +409,9 @@ def change_status(actor: Any, pk: Any, status: str, *, answer: str = "", note: s
     deviation.status = status
     deviation.save()
     _event(actor, deviation, DeviationEvent.What.STATUS, status, note.strip())
-    record(actor, Action.UPDATE, Deviation, deviation.pk, person_ref=_ref(deviation.person), why=why)
+    record(
+        actor, Action.UPDATE, Deviation, deviation.pk, person_ref=_ref(deviation.person), why=why
+    )
     return deviation
 
 
@@ -481,22 +467,3 @@ def answered_for_reporter(user: Any) -> QuerySet[Deviation]:
 def ensure_case_role(actor: Any, why: str) -> None:
     if not access.may_see_cases(actor):
         raise access.denied(actor, Deviation, "", why, status=403)
-
-
-__all__ = [
-    "CONTACT_ACTION",
-    "DeviationView",
-    "PermissionDenied",
-    "allowed_transitions",
-    "answer_days",
-    "answer_due",
-    "change_status",
-    "counterparts",
-    "find_person",
-    "is_overdue",
-    "list_deviations",
-    "mark_contact_done",
-    "receiver_of",
-    "report_deviation",
-    "view_deviation",
-]

@@ -249,13 +249,13 @@ def _unsupported(allowed: tuple[str, ...]) -> ApiError:
 )
 def decide(request: HttpRequest) -> HttpResponse:
     """One decision. No audit entry: the facts carry no personal data (module docstring)."""
-    if request.content_type not in JSON_TYPES:
-        raise _unsupported(JSON_TYPES)
     body = _read_body(request, MAX_FACTS_BYTES)
     if not body.strip():
         raise ApiError(
             400, "empty_body", "Kroppen är tom; skicka ett JSON-objekt med fakta, t.ex. {}."
         )
+    if request.content_type not in JSON_TYPES:
+        raise _unsupported(JSON_TYPES)
     try:
         raw = _loads(body)
     except (ValueError, RecursionError):
@@ -351,8 +351,8 @@ def _parse_csv(text: str) -> Iterator[tuple[int, Any]]:
             raise _BatchInvalid(
                 [_batch_error("invalid_csv", f"Raden går inte att läsa: {exc}.", number)]
             ) from None
-        if not any(cell.strip() for cell in cells):
-            number -= 1  # blank lines are not rows
+        if not cells:
+            number -= 1  # empty lines are not rows (",,," is: a case with every fact unknown)
             continue
         if len(cells) != len(header):
             message = f"Raden har {len(cells)} fält, rubrikraden {len(header)}."
@@ -505,11 +505,16 @@ def _input_format(request: HttpRequest) -> tuple[str, bytes]:
     raise _unsupported((JSONL_MEDIA_TYPE, CSV_MEDIA_TYPE, "multipart/form-data"))
 
 
-def _output_format(request: HttpRequest, format: str | None) -> str:
+def _output_format(request: HttpRequest, format: str | None, input_format: str) -> str:
+    """`?format=` first, then a specific Accept header, else the input's own format."""
     if format is not None:
         return "csv" if format == "csv" else "jsonl"
-    preferred = request.get_preferred_type([JSONL_MEDIA_TYPE, *JSONL_TYPES[1:], CSV_MEDIA_TYPE])
-    return "csv" if preferred == CSV_MEDIA_TYPE else "jsonl"
+    accept = request.headers.get("Accept", "").strip()
+    if accept and accept != "*/*":
+        preferred = request.get_preferred_type([*JSONL_TYPES, CSV_MEDIA_TYPE])
+        if preferred is not None:
+            return "csv" if preferred == CSV_MEDIA_TYPE else "jsonl"
+    return input_format
 
 
 _CSV_DESCRIPTION = (
@@ -597,14 +602,14 @@ def decide_batch(
     format: OutputFormat | None = Query(  # noqa: B008 - ninja's way to describe a parameter
         None,
         description=(
-            "Svarets format: `jsonl` (JSON lines, standard) eller `csv`. Utan parametern avgör "
-            "Accept-huvudet (`application/x-ndjson` eller `text/csv`)."
+            "Svarets format: `jsonl` (JSON lines) eller `csv`. Utan parametern avgör Accept-huvudet "
+            "(`application/x-ndjson` eller `text/csv`), annars samma format som indata."
         ),
     ),
 ) -> HttpResponse:
     """Many decisions with the batch engine. No audit entry: no personal data (module docstring)."""
     kind, data = _input_format(request)
-    output = _output_format(request, format)
+    output = _output_format(request, format, kind)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -615,7 +620,7 @@ def decide_batch(
         )
     except _BatchInvalid as exc:
         return _invalid(exc.items)
-    result = batch.decide(_frame(checked))
+    result = batch.decide(_frame(checked), action_list=True)
     if output == "csv":
         response = StreamingHttpResponse(
             _csv_chunks(numbers, result), content_type=f"{CSV_MEDIA_TYPE}; charset=utf-8"

@@ -1,8 +1,6 @@
 """Which question the guide asks next, and the form control that asks it.
 
-Only facts the engine lists in ``missing_facts`` are asked. The order is the engine's
-(``FACT_ORDER``) except that the intervention comes first: it decides which agreement
-governs the question at all, and so which other facts matter.
+Only facts the engine lists in ``missing_facts`` are asked, in ``QUESTION_ORDER``.
 """
 
 from __future__ import annotations
@@ -10,11 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from samverkan.guide.state import Answer
-from samverkan.rules.facts import FACT_ORDER, FACTS, MAX_AGE, Kind
+from samverkan.guide.state import QUESTION_ORDER, Answer
+from samverkan.rules.facts import FACTS, MAX_AGE, Kind
 from samverkan.rules.regions import REGIONS
-
-FIRST_QUESTIONS = ("region", "date", "intervention")
 
 
 @dataclass(frozen=True)
@@ -44,7 +40,7 @@ class Question:
 
 def next_fact(missing: Iterable[str], skipped: Iterable[str]) -> str | None:
     left = set(missing) - set(skipped)
-    for name in (*FIRST_QUESTIONS, *FACT_ORDER):
+    for name in QUESTION_ORDER:
         if name in left:
             return name
     return None
@@ -60,7 +56,10 @@ def question(fact: str, answers: Mapping[str, Answer]) -> Question:
             spec.label,
             spec.question,
             "checkbox",
-            tuple(Choice(v, lbl, v in chosen) for v, lbl in zip(spec.values, spec.value_labels)),
+            tuple(
+                Choice(v, lbl, v in chosen)
+                for v, lbl in zip(spec.values, spec.value_labels, strict=True)
+            ),
             help="Markera alla som stämmer. Lämna alla omarkerade om inget av dem stämmer.",
         )
     if spec.kind is Kind.CODE:
@@ -68,7 +67,8 @@ def question(fact: str, answers: Mapping[str, Answer]) -> Question:
     as_text = _as_text(current)
     if spec.kind in (Kind.ENUM, Kind.BOOL):
         choices = tuple(
-            Choice(v, lbl, v == as_text) for v, lbl in zip(spec.values, spec.value_labels)
+            Choice(v, lbl, v == as_text)
+            for v, lbl in zip(spec.values, spec.value_labels, strict=True)
         )
         return Question(fact, spec.label, spec.question, "radio", choices)
     if spec.kind is Kind.INT:

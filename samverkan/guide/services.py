@@ -11,10 +11,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from samverkan.guide.questions import Question, display_value, next_fact, question
-from samverkan.guide.state import GuideState, query_items, to_query, without
+from samverkan.guide.state import QUESTION_ORDER, GuideState, query_items, to_query, without
 from samverkan.library.services import clause_url
 from samverkan.rules.engine import DECIDED, INCOMPLETE, NOT_COVERED, NOT_IN_FORCE, Decision, decide
-from samverkan.rules.facts import FACT_ORDER, FACTS, InvalidFacts
+from samverkan.rules.facts import FACTS, InvalidFacts
 from samverkan.rules.outcome import ACTIONS, DIMENSIONS, UNDETERMINED, value_label
 from samverkan.rules.regions import REGIONS, municipality_name
 
@@ -139,7 +139,7 @@ def _skipped(state: GuideState) -> tuple[AnswerRow, ...]:
             "Vet inte",
             to_query(state.answers, state.skipped - {name}, editing=name),
         )
-        for name in FACT_ORDER
+        for name in QUESTION_ORDER
         if name in state.skipped
     )
 

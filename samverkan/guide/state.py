@@ -14,12 +14,20 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlencode
 
 from django.http import QueryDict
 
 from samverkan.rules.facts import FACT_ORDER, FACTS, Kind
+
+# The order questions are asked and answers listed: the intervention right after region and
+# date, since it decides which agreement governs the question and so which facts matter.
+QUESTION_ORDER: tuple[str, ...] = (
+    "region",
+    "date",
+    "intervention",
+    *(name for name in FACT_ORDER if name not in ("region", "date", "intervention")),
+)
 
 SKIP = "skip"
 EDIT = "edit"
@@ -33,7 +41,7 @@ Answer = str | bool | int | list[str]
 
 @dataclass(frozen=True)
 class GuideState:
-    answers: dict[str, Answer]  # JSON-like values, in FACT_ORDER; unknown facts left out
+    answers: dict[str, Answer]  # JSON-like values, in QUESTION_ORDER; unknown facts left out
     skipped: frozenset[str] = frozenset()
     editing: str | None = None
     defaults: frozenset[str] = field(default_factory=frozenset)  # filled in, not asked
@@ -54,7 +62,7 @@ def parse(query: QueryDict, today: dt.date) -> GuideState:
     if "date" not in answers:
         answers["date"] = today.isoformat()
         defaults.add("date")
-        answers = {name: answers[name] for name in FACT_ORDER if name in answers}
+    answers = {name: answers[name] for name in QUESTION_ORDER if name in answers}
     editing = query.get(EDIT)
     return GuideState(
         answers=answers,
@@ -87,7 +95,7 @@ def query_items(
     """(name, value) pairs in a stable order: for links and for the form's hidden inputs."""
     omitted = set(leave_out)
     items: list[tuple[str, str]] = []
-    for name in FACT_ORDER:
+    for name in QUESTION_ORDER:
         if name in omitted or name not in answers:
             continue
         value = answers[name]
@@ -98,7 +106,7 @@ def query_items(
             items.append((name, "true" if value else "false"))
         else:
             items.append((name, str(value)))
-    items.extend((SKIP, name) for name in FACT_ORDER if name in set(skipped) - omitted)
+    items.extend((SKIP, name) for name in QUESTION_ORDER if name in set(skipped) - omitted)
     if editing:
         items.append((EDIT, editing))
     return items
@@ -110,7 +118,7 @@ def to_query(
     editing: str | None = None,
     leave_out: Iterable[str] = (),
 ) -> str:
-    return urlencode(query_items(answers, skipped, editing, leave_out))
+    return urlencode(query_items(answers, skipped, editing, leave_out), safe=":")
 
 
 def without(state: GuideState, names: Iterable[str]) -> dict[str, Answer]:
@@ -119,7 +127,3 @@ def without(state: GuideState, names: Iterable[str]) -> dict[str, Answer]:
     for name in list(gone):
         gone.update(DEPENDENT_FACTS.get(name, ()))
     return {name: value for name, value in state.answers.items() if name not in gone}
-
-
-def as_raw_facts(answers: Mapping[str, Answer]) -> dict[str, Any]:
-    return dict(answers)

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from samverkan.guide import views
 
 app_name = "guide"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("pdf", views.pdf, name="pdf"),
+]

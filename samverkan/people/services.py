@@ -80,6 +80,7 @@ __all__ = [
     "search_persons",
     "set_fact",
     "tasks_for_user",
+    "update_intervention",
 ]
 
 
@@ -859,6 +860,42 @@ def create_intervention(
     record_change(
         actor, person, "people.intervention", why, obj_id=intervention.pk, action=Action.CREATE
     )
+    return intervention
+
+
+@transaction.atomic
+def update_intervention(
+    actor: Any,
+    intervention: Intervention,
+    *,
+    facts: Mapping[str, Any] | None = None,
+    end: dt.date | None = None,
+    status: str | None = None,
+    why: str = "Ändra insats",
+) -> Intervention:
+    """Change an intervention's own facts (a value None removes it), end date or status.
+    Decisions already made are not touched: re-decide to apply the change."""
+    user = access._user(actor)
+    if not can_change(user, intervention.person):
+        raise PermissionDenied
+    new_facts = dict(intervention.facts or {})
+    for name, value in (facts or {}).items():
+        json_value = _validate_fact(name, value, INTERVENTION_FACTS, "facts")
+        if json_value is None:
+            new_facts.pop(name, None)
+        else:
+            new_facts[name] = json_value
+    if end is not None and end < intervention.start:
+        raise PeopleError("end", "before_start", "Slutdatumet ligger före startdatumet.")
+    if status is not None and status not in InterventionStatus.values:
+        raise PeopleError("status", "invalid_choice", "Ogiltig status för insatsen.")
+    intervention.facts = new_facts
+    if end is not None:
+        intervention.end = end
+    if status is not None:
+        intervention.status = status
+    intervention.save(update_fields=["facts", "end", "status"])
+    record_change(actor, intervention.person, "people.intervention", why, obj_id=intervention.pk)
     return intervention
 
 

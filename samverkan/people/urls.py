@@ -1,5 +1,37 @@
-from django.http import HttpResponse
 from django.urls import path
 
+from samverkan.people import views
+
 app_name = "people"
-urlpatterns = [path("", lambda request: HttpResponse("…"), name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("ny/", views.create, name="create"),
+    path("uppgifter/", views.tasks, name="tasks"),
+    path("uppgifter/<int:task_id>/", views.task_detail, name="task"),
+    path("<uuid:person_id>/", views.detail, name="detail"),
+    path("<uuid:person_id>/identitet/", views.add_identity, name="add_identity"),
+    path("<uuid:person_id>/sammanfor/", views.merge, name="merge"),
+    path("<uuid:person_id>/uppgift/", views.set_fact, name="set_fact"),
+    path("<uuid:person_id>/insats/ny/", views.create_intervention, name="create_intervention"),
+    path(
+        "<uuid:person_id>/insats/<int:intervention_id>/",
+        views.intervention_detail,
+        name="intervention",
+    ),
+    path(
+        "<uuid:person_id>/insats/<int:intervention_id>/besluta/",
+        views.decide,
+        name="decide",
+    ),
+    path(
+        "<uuid:person_id>/beslut/<int:decision_id>/",
+        views.decision_diff,
+        name="decision_diff",
+    ),
+    path("<uuid:person_id>/egenvard/ny/", views.create_assessment, name="create_assessment"),
+    path(
+        "<uuid:person_id>/egenvard/<int:assessment_id>/",
+        views.assessment_detail,
+        name="assessment",
+    ),
+]

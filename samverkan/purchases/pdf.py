@@ -10,6 +10,9 @@ Fonts: fpdf2's core font Helvetica, whose encoding is Latin-1. That covers Ã¥, Ã
 other Swedish letters; typographic characters outside Latin-1 (en dash, curly quotes, the
 minus sign, ...) are replaced by plain ASCII before drawing (:func:`pdf_text`). No font file
 is needed on the machine.
+
+Rendering is deterministic: the PDF's creation date is the document's issue date, so the
+same invoice gives the same bytes every time (an issued invoice can be regenerated).
 """
 
 from __future__ import annotations
@@ -160,8 +163,10 @@ class _Pdf(FPDF):
         self.set_text_color(0, 0, 0)
 
 
-def _new_pdf(title: str, seller: Party, *, compress: bool) -> _Pdf:
+def _new_pdf(title: str, seller: Party, *, compress: bool, created: dt.date) -> _Pdf:
     pdf = _Pdf(orientation="P", unit="mm", format="A4")
+    # The document date, not the clock: the same invoice always renders to the same bytes.
+    pdf.set_creation_date(dt.datetime.combine(created, dt.time(0, 0), tzinfo=dt.UTC))
     pdf.set_compression(compress)
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(auto=True, margin=20)
@@ -318,7 +323,9 @@ def render_invoice_pdf(doc: InvoiceDoc, *, compress: bool = True) -> bytes:
     streams readable (for tests)."""
     totals = compute_totals(doc)
     title = "KREDITFAKTURA" if doc.is_credit_note else "FAKTURA"
-    pdf = _new_pdf(f"{title.capitalize()} {doc.number}", doc.seller, compress=compress)
+    pdf = _new_pdf(
+        f"{title.capitalize()} {doc.number}", doc.seller, compress=compress, created=doc.issue_date
+    )
     _header(pdf, doc, title)
 
     if doc.note:
@@ -381,7 +388,12 @@ def render_attachment_pdf(
     """The attachment at individual level: one row per service record, with totals."""
     rows = list(rows)
     _check_rows(rows)
-    pdf = _new_pdf(f"Bilaga till faktura {doc.number}", doc.seller, compress=compress)
+    pdf = _new_pdf(
+        f"Bilaga till faktura {doc.number}",
+        doc.seller,
+        compress=compress,
+        created=doc.issue_date,
+    )
     _header(pdf, doc, "BILAGA")
     pdf.set_font("helvetica", "B", 10)
     pdf.multi_cell(

@@ -11,7 +11,7 @@ statistics to quote. Nothing here is about a real person.
 The columns are exactly the facts of ``facts.FACT_ORDER`` with the dtypes
 ``batch.normalise`` produces (``date`` as ``pl.Date``, ``time`` as minutes after midnight,
 ``adl_needs_over_time`` as ``List(String)`` in the domain model's order, enums and the SCB
-kommunkod as ``String``), so ``batch.normalise(generate(n))`` changes nothing.
+kommunkod as ``pl.Enum``), so ``batch.normalise(generate(n))`` changes nothing.
 ``unknown_share`` blanks that share of every fact except the keys ``region`` and ``date``
 (drawn after the facts, so the same seed gives the same population with holes in it); a
 fact that ``facts.ASSUMED_WHEN_UNKNOWN`` gives a value for (``self_care_assessment`` →
@@ -489,8 +489,12 @@ def _bernoulli(rng: np.random.Generator, p: np.ndarray | float, n: int) -> np.nd
 
 
 def _lookup(values: Sequence[str | None], code_column: str) -> pl.Expr:
-    """The string values indexed by a small integer code column (fast for many rows)."""
-    return pl.lit(pl.Series(list(values), dtype=pl.String)).gather(pl.col(code_column))
+    """The fact's values indexed by a small integer code column (fast for many rows)."""
+    from samverkan.rules.batch import fact_dtype
+
+    return pl.lit(pl.Series(list(values), dtype=fact_dtype(code_column))).gather(
+        pl.col(code_column)
+    )
 
 
 CHUNK_ROWS = 1_000_000  # rows drawn per chunk: bounds the NumPy working set
@@ -751,9 +755,9 @@ def _generate_chunk(
     }
     missing = [name for name in FACT_ORDER if name not in typed and name not in raw.columns]
     if missing:  # a fact added to facts.py that this generator does not know yet: unknown
-        from samverkan.rules.batch import _DTYPES
+        from samverkan.rules.batch import fact_dtype
 
-        typed.update({name: pl.lit(None, _DTYPES[FACTS[name].kind]) for name in missing})
+        typed.update({name: pl.lit(None, fact_dtype(name)) for name in missing})
 
     if unknown_share > 0:
         blank = [name for name in FACT_ORDER if name not in KEY_FACTS]

@@ -61,3 +61,6 @@ def region_of_municipality(code: str) -> str | None:
         if code in region.municipalities:
             return region.id
     return None
+
+
+ALL_MUNICIPALITIES: tuple[str, ...] = tuple(c for r in REGIONS.values() for c in r.municipalities)

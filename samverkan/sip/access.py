@@ -123,9 +123,7 @@ def participating_persons(user: Any) -> Q:
 # --- audit ------------------------------------------------------------------------------
 
 
-def audit(
-    actor: Actor, action: AuditAction | str, sip: Sip, why: str, obj: Any = None
-) -> None:
+def audit(actor: Actor, action: AuditAction | str, sip: Sip, why: str, obj: Any = None) -> None:
     """One audit event about a SIP (person_ref = the SIP's person). `why` never holds names
     or identifiers."""
     if obj is None:

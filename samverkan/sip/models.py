@@ -64,7 +64,9 @@ AGREEMENTS_BY_REGION: dict[str, tuple[str, ...]] = {
 
 def _fact_choices(name: str) -> list[tuple[str, str]]:
     spec = FACTS[name]
-    return [(v, label) for v, label in zip(spec.values, spec.value_labels, strict=True) if v != "none"]
+    return [
+        (v, label) for v, label in zip(spec.values, spec.value_labels, strict=True) if v != "none"
+    ]
 
 
 class CompulsoryCare(models.TextChoices):
@@ -178,7 +180,9 @@ class Consent(models.Model):
     """
 
     sip = models.ForeignKey(Sip, on_delete=models.PROTECT, related_name="consents")
-    given_by = models.CharField(_("samtycke lämnat av"), max_length=30, choices=ConsentGiver.choices)
+    given_by = models.CharField(
+        _("samtycke lämnat av"), max_length=30, choices=ConsentGiver.choices
+    )
     given_by_name = models.CharField(
         _("namn på vårdnadshavare/ställföreträdare"), max_length=200, blank=True
     )
@@ -191,7 +195,10 @@ class Consent(models.Model):
     )
     recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
     scope = models.CharField(
-        _("omfattning"), max_length=20, choices=ConsentScope.choices, default=ConsentScope.ALL_INVITED
+        _("omfattning"),
+        max_length=20,
+        choices=ConsentScope.choices,
+        default=ConsentScope.ALL_INVITED,
     )
     organisations = models.ManyToManyField(
         Organisation, blank=True, related_name="+", verbose_name=_("organisationer")
@@ -322,9 +329,7 @@ class PlanVersion(models.Model):
     compulsory_care = models.CharField(
         _("öppen tvångsvård"), max_length=10, choices=CompulsoryCare.choices, blank=True
     )
-    chief_physician_name = models.CharField(
-        _("chefsöverläkare"), max_length=200, blank=True
-    )
+    chief_physician_name = models.CharField(_("chefsöverläkare"), max_length=200, blank=True)
     follow_up_notes = models.TextField(_("uppföljning: hur har det gått"), blank=True)
     change_note = models.CharField(_("vad ändrades"), max_length=300, blank=True)
     author = models.ForeignKey(
@@ -400,7 +405,12 @@ class Action(_SnapshotRow):
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
     )
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("enhet")
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enhet"),
     )
     due = models.DateField(_("klart senast"), null=True, blank=True)
     status = models.CharField(
@@ -412,18 +422,24 @@ class Action(_SnapshotRow):
         verbose_name = _("insats i SIP")
         verbose_name_plural = _("insatser i SIP")
 
+    def __str__(self) -> str:
+        return f"Insats {self.pk}"
+
 
 class NamedCareContact(_SnapshotRow):
     """A fast vårdkontakt (hemsjukvård §6.2; Gävleborg: with clear areas of responsibility)."""
 
-    version = models.ForeignKey(
-        PlanVersion, on_delete=models.PROTECT, related_name="care_contacts"
-    )
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="care_contacts")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
     )
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("enhet")
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enhet"),
     )
     name_or_role = models.CharField(_("namn eller funktion"), max_length=200)
     is_physician = models.BooleanField(_("läkare"), default=False)
@@ -433,6 +449,9 @@ class NamedCareContact(_SnapshotRow):
         ordering = ["version", "position", "pk"]
         verbose_name = _("fast vårdkontakt")
         verbose_name_plural = _("fasta vårdkontakter")
+
+    def __str__(self) -> str:
+        return f"Fast vårdkontakt {self.pk}"
 
 
 class DischargeChecklistItem(_SnapshotRow):
@@ -457,6 +476,9 @@ class DischargeChecklistItem(_SnapshotRow):
         ordering = ["version", "position", "pk"]
         verbose_name = _("checklistpunkt")
         verbose_name_plural = _("checklista före utskrivning")
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class Likelihood(models.IntegerChoices):
@@ -495,7 +517,9 @@ class RiskAnalysisItem(_SnapshotRow):
         verbose_name = _("risk")
         verbose_name_plural = _("riskanalys")
 
+    def __str__(self) -> str:
+        return f"Risk {self.pk}"
+
     @property
     def risk_value(self) -> int:
         return int(self.likelihood) * int(self.severity)
-

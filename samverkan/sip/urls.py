@@ -1,4 +1,28 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from samverkan.sip import views
 
 app_name = "sip"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("ny/<uuid:person_id>/", views.start, name="start"),
+    path("enheter/", views.unit_options, name="unit_options"),
+    path("<int:sip_id>/", views.detail, name="detail"),
+    path("<int:sip_id>/samtycke/", views.consent, name="consent"),
+    path(
+        "<int:sip_id>/samtycke/<int:consent_id>/aterkalla/",
+        views.withdraw_consent,
+        name="withdraw_consent",
+    ),
+    path("<int:sip_id>/kalla/", views.invite, name="invite"),
+    path("<int:sip_id>/deltagare/<int:participant_id>/svar/", views.respond, name="respond"),
+    path("<int:sip_id>/plan/", views.plan_edit, name="plan"),
+    path("<int:sip_id>/uppfoljning/", views.follow_up, name="follow_up"),
+    path("<int:sip_id>/versioner/", views.versions, name="versions"),
+    path("<int:sip_id>/versioner/<int:number>/", views.version_detail, name="version"),
+    path("<int:sip_id>/jamfor/", views.compare, name="compare"),
+    path("<int:sip_id>/status/", views.change_status, name="status"),
+    path("<int:sip_id>/utskrivning/", views.discharge, name="discharge"),
+    path("<int:sip_id>/pdf", views.pdf, name="pdf"),
+    path("<int:sip_id>/fhir", views.fhir, name="fhir"),
+]

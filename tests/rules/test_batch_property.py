@@ -46,7 +46,7 @@ def single_answer(case: dict[str, Any]) -> dict[str, Any]:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(facts_objects(), min_size=1, max_size=40))
 def test_batch_agrees_with_single_on_partially_unknown_facts(cases: list[dict[str, Any]]) -> None:
-    result = batch.decide(frame_of(cases))
+    result = batch.decide(frame_of(cases), action_list=True)
     columns = ["status", "in_force", *(c for d in DIMENSIONS for c in (d, f"{d}__rule")), "actions"]
     for case, row in zip(cases, result.select(columns).iter_rows(named=True), strict=True):
         assert row == single_answer(case), case
@@ -55,7 +55,7 @@ def test_batch_agrees_with_single_on_partially_unknown_facts(cases: list[dict[st
 @settings(max_examples=40, deadline=None)
 @given(st.lists(facts_objects(unknown=0.0), min_size=1, max_size=20))
 def test_batch_agrees_with_single_on_complete_facts(cases: list[dict[str, Any]]) -> None:
-    result = batch.decide(frame_of(cases))
+    result = batch.decide(frame_of(cases), action_list=True)
     for case, row in zip(cases, result.iter_rows(named=True), strict=True):
         expected = single_answer(case)
         assert {k: row[k] for k in expected} == expected, case
@@ -67,7 +67,7 @@ def test_batch_keeps_row_order_and_input_facts() -> None:
         {"region": None, "date": "2022-01-01"},
         {"region": "jamtland-harjedalen", "date": "2022-01-01", "intervention": "physician"},
     ]
-    result = batch.decide(frame_of(cases))
+    result = batch.decide(frame_of(cases), action_list=True)
     assert result["region"].to_list() == ["gavleborg", None, "jamtland-harjedalen"]
     assert result["status"][1] == "incomplete"
 
@@ -81,7 +81,7 @@ def test_batch_reads_csv_with_semicolon_separated_sets(tmp_path: Any) -> None:
         "jamtland-harjedalen,2022-02-01,,ordinary,,nursing\n",
         encoding="utf-8",
     )
-    result = batch.decide(batch.read_cases(path))
+    result = batch.decide(batch.read_cases(path), action_list=True)
     # an empty cell is unknown, like every other column; [] is the empty set
     assert result["adl_needs_over_time"].to_list() == [["dressing", "eating"], [], None]
     assert result["time"].to_list() == [570, None, None]

@@ -31,7 +31,7 @@ def test_columns_and_dtypes_are_what_batch_normalise_produces() -> None:
     for unknown_share in (0.0, 0.3):
         frame = population.generate(5_000, seed=1, unknown_share=unknown_share)
         assert frame.columns == list(FACT_ORDER)
-        normalised = batch.normalise(frame).collect()
+        normalised = batch.normalise(frame)
         assert normalised.schema == frame.schema
         assert normalised.equals(frame)  # nothing to coerce, no null filled in
 

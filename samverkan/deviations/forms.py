@@ -1,0 +1,302 @@
+"""Forms of the deviation, dispute and agreement pages (the services do the checking)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.accounts.models import Organisation, OrganisationKind, Role, Unit, UnitKind
+from samverkan.deviations.local_points import POINT_CHOICES
+from samverkan.deviations.models import (
+    AgreementSettings,
+    Category,
+    CostBearer,
+    Kind,
+    ListKind,
+    Severity,
+)
+
+OTHER_POINT = "other"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields (or on the form)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            field = name if name in form.fields else None
+            for e in errors:
+                form.add_error(field, e)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class DeviationForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Vad gäller det?"), choices=Kind.choices, initial=Kind.DEVIATION
+    )
+    receiving_organisation = forms.ModelChoiceField(
+        label=_("Till huvudman"), queryset=Organisation.objects.none()
+    )
+    agreement = forms.ChoiceField(label=_("Avtal"), choices=())
+    category = forms.ChoiceField(label=_("Kategori"), choices=Category.choices)
+    severity = forms.ChoiceField(
+        label=_("Allvarlighetsgrad"),
+        choices=Severity.choices,
+        initial=Severity.MINOR,
+        help_text=_("Allvarlig: chefsläkare och MAS hos båda huvudmännen får en uppgift direkt."),
+    )
+    occurred_on = forms.DateField(label=_("Datum"), widget=DateInput)
+    occurred_time = forms.TimeField(label=_("Klockslag"), required=False, widget=TimeInput)
+    location = forms.CharField(label=_("Var hände det?"), max_length=200)
+    description = forms.CharField(
+        label=_("Vad hände?"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Beskriv händelsen sakligt. Skriv inte personnummer här; koppla personen nedan."
+        ),
+    )
+    person = forms.CharField(
+        label=_("Person (valfritt)"),
+        required=False,
+        max_length=64,
+        help_text=_("Personnummer, samordnings- eller reservnummer, eller personens id."),
+    )
+
+    def __init__(
+        self, *args: Any, counterparts: Any, agreements: list[tuple[str, str]], **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        field = self.fields["receiving_organisation"]
+        field.queryset = counterparts  # type: ignore[attr-defined]
+        if counterparts.count() == 1:
+            field.initial = counterparts.first()
+        self.fields["agreement"].choices = agreements  # type: ignore[attr-defined]
+        self.fields["occurred_on"].initial = timezone.localdate()
+
+
+class StatusForm(forms.Form):
+    status = forms.CharField(widget=forms.HiddenInput)
+    answer = forms.CharField(
+        label=_("Svar"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    note = forms.CharField(label=_("Anteckning"), required=False, max_length=2000)
+
+
+class ContactForm(forms.Form):
+    note = forms.CharField(label=_("Anteckning om kontakten"), required=False, max_length=2000)
+
+
+class FollowupForm(forms.Form):
+    agreement = forms.ChoiceField(label=_("Avtal"), choices=())
+    year = forms.IntegerField(label=_("År"), min_value=2017, max_value=2100)
+    days = forms.IntegerField(
+        label=_("Svarsfrist (dagar)"), min_value=1, max_value=365, required=False
+    )
+
+    def __init__(self, *args: Any, agreements: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].choices = agreements  # type: ignore[attr-defined]
+
+
+class DisputeForm(forms.Form):
+    counterparty = forms.ModelChoiceField(label=_("Motpart"), queryset=Organisation.objects.none())
+    agreement = forms.ChoiceField(label=_("Avtal"), choices=())
+    question = forms.CharField(
+        label=_("Vad är oklart eller omtvistat?"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    acting_organisation = forms.ModelChoiceField(
+        label=_("Vem agerar nu?"),
+        queryset=Organisation.objects.none(),
+        help_text=_("Den enskildes behov tillgodoses först; frågan avgörs sedan."),
+    )
+    acting_note = forms.CharField(
+        label=_("Vad görs för den enskilde under tiden?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    of_principle = forms.BooleanField(label=_("Frågan är av principiell betydelse"), required=False)
+    facts = forms.CharField(
+        label=_("Fakta till ansvarsmotorn (JSON, valfritt)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Från Ansvarsguiden. Tomt: parterna är oense."),
+    )
+    person = forms.CharField(label=_("Person (valfritt)"), required=False, max_length=64)
+
+    def __init__(
+        self,
+        *args: Any,
+        own: Organisation,
+        counterparts: Any,
+        agreements: list[tuple[str, str]],
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["counterparty"].queryset = counterparts  # type: ignore[attr-defined]
+        self.fields["acting_organisation"].queryset = (  # type: ignore[attr-defined]
+            Organisation.objects.filter(pk=own.pk) | counterparts
+        )
+        self.fields["acting_organisation"].initial = own
+        self.fields["agreement"].choices = agreements  # type: ignore[attr-defined]
+
+    def clean_facts(self) -> dict[str, Any] | None:
+        text = self.cleaned_data.get("facts", "").strip()
+        if not text:
+            return None
+        try:
+            facts = json.loads(text)
+        except ValueError as exc:
+            raise ValidationError(_("Fakta ska vara ett JSON-objekt.")) from exc
+        if not isinstance(facts, dict):
+            raise ValidationError(_("Fakta ska vara ett JSON-objekt."))
+        return facts
+
+
+class EscalateForm(forms.Form):
+    note = forms.CharField(
+        label=_("Varför lyfts frågan?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    of_principle = forms.BooleanField(label=_("Frågan är av principiell betydelse"), required=False)
+
+
+class CostForm(forms.Form):
+    description = forms.CharField(label=_("Kostnad"), max_length=200)
+    amount = forms.DecimalField(
+        label=_("Belopp (kr)"), max_digits=12, decimal_places=2, min_value=0
+    )
+    incurred_on = forms.DateField(label=_("Datum"), widget=DateInput)
+    paid_by = forms.ModelChoiceField(label=_("Betald av"), queryset=Organisation.objects.none())
+
+    def __init__(self, *args: Any, parties: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["paid_by"].queryset = parties  # type: ignore[attr-defined]
+        self.fields["incurred_on"].initial = timezone.localdate()
+
+
+class DecisionForm(forms.Form):
+    decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DateInput)
+    decided_by = forms.CharField(
+        label=_("Beslutat av"),
+        required=False,
+        max_length=200,
+        help_text=_("Tomt: instansen ärendet är hos."),
+    )
+    cost_bearer = forms.ChoiceField(label=_("Kostnadsansvar"), choices=CostBearer.choices)
+    reasoning = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["decided_on"].initial = timezone.localdate()
+
+
+class NoticeForm(forms.Form):
+    given_by = forms.ModelChoiceField(label=_("Uppsagt av"), queryset=Organisation.objects.none())
+    given_on = forms.DateField(label=_("Uppsagt den"), widget=DateInput)
+    document_ref = forms.CharField(label=_("Diarienummer/dokumentreferens"), max_length=200)
+
+    def __init__(self, *args: Any, region: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["given_by"].queryset = Organisation.objects.filter(region=region)  # type: ignore[attr-defined]
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = AgreementSettings
+        fields = ["reminder_lead_days", "responsible_role", "followup_month", "followup_day"]
+
+
+class LocalAgreementForm(forms.Form):
+    point = forms.ChoiceField(
+        label=_("Punkt"),
+        choices=[*POINT_CHOICES, (OTHER_POINT, _("Annan punkt"))],
+        help_text=_("Lokala överenskommelser får bara träffas på de punkter §8.3 anger."),
+    )
+    other_point = forms.CharField(label=_("Annan punkt: vilken?"), required=False, max_length=200)
+    municipality = forms.ModelChoiceField(label=_("Kommun"), queryset=Organisation.objects.none())
+    health_centre = forms.ModelChoiceField(
+        label=_("Hälsocentral"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("Alla som arbetar med kommunen"),
+    )
+    title = forms.CharField(label=_("Rubrik"), max_length=200)
+    agreed_on = forms.DateField(label=_("Överenskommen den"), widget=DateInput)
+    valid_to = forms.DateField(label=_("Gäller till och med"), required=False, widget=DateInput)
+    document_ref = forms.CharField(label=_("Dokumentreferens"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, region: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            region=region, kind=OrganisationKind.MUNICIPALITY
+        )
+        self.fields["health_centre"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
+            organisation__region=region,
+            organisation__kind=OrganisationKind.REGION,
+            kind=UnitKind.PRIMARY_CARE,
+        )
+
+
+class ListForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Förteckning"), choices=ListKind.choices)
+    year = forms.IntegerField(label=_("År"), min_value=2017, max_value=2100)
+    items = forms.CharField(
+        label=_("Innehåll"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("En rad per artikel eller läkemedel. Tomt: förra årets innehåll kopieras."),
+    )
+
+
+class ItemsForm(forms.Form):
+    items = forms.CharField(
+        label=_("Innehåll"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Ändras innehållet gäller tidigare underskrifter inte längre."),
+    )
+
+
+class MemberForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Ledamot"), queryset=get_user_model().objects.none())
+
+    def __init__(self, *args: Any, region: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        users = (
+            get_user_model()
+            .objects.filter(staff_profile__organisation__region=region, is_active=True)
+            .exclude(staff_profile__role=Role.FINANCE_OFFICER)
+        )
+        field = self.fields["user"]
+        field.queryset = users.select_related("staff_profile__organisation").order_by(  # type: ignore[attr-defined]
+            "staff_profile__organisation__name", "last_name"
+        )
+        field.label_from_instance = lambda u: (  # type: ignore[attr-defined]
+            f"{u.get_full_name() or u.username} – {u.staff_profile.organisation}"
+        )
+
+
+class VariationForm(forms.Form):
+    municipality = forms.ModelChoiceField(label=_("Kommun"), queryset=Organisation.objects.none())
+    description = forms.CharField(label=_("Variation"), widget=forms.Textarea(attrs={"rows": 3}))
+    agreed_on = forms.DateField(label=_("Överenskommen den"), widget=DateInput)
+
+    def __init__(self, *args: Any, region: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            region=region, kind=OrganisationKind.MUNICIPALITY
+        )

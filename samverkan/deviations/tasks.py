@@ -1,0 +1,113 @@
+"""Work-queue providers ("Mina uppgifter"): no personal data in titles, links to the case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from samverkan.accounts.models import Role
+from samverkan.deviations import access
+from samverkan.deviations.deadlines import answer_due
+from samverkan.deviations.disputes import FORUM, current_step
+from samverkan.deviations.lifecycle import reminders_for
+from samverkan.deviations.models import (
+    Bilaga2List,
+    DisputeStatus,
+    Kind,
+    Severity,
+    WorkingGroupMember,
+)
+from samverkan.deviations.services import (
+    answered_for_reporter,
+    open_contacts_for,
+    waiting_for_receiver,
+)
+from samverkan.web.work_queue import TaskItem
+
+SOURCE = "Avvikelser"
+
+
+def _kind(kind: str) -> str:
+    return "Klagomål/synpunkt" if kind == Kind.COMPLAINT else "Avvikelse"
+
+
+def deviation_tasks(user: Any) -> list[TaskItem]:
+    items = []
+    for contact in open_contacts_for(user):
+        d = contact.deviation
+        items.append(
+            TaskItem(
+                title=f"Allvarlig avvikelse #{d.pk}: ta direktkontakt ({contact.get_role_display()})",
+                url=reverse("deviations:detail", args=[d.pk]),
+                source=SOURCE,
+                urgent=True,
+                detail=f"{d.reporting_organisation} → {d.receiving_organisation}",
+            )
+        )
+    for d in waiting_for_receiver(user):
+        items.append(
+            TaskItem(
+                title=f"{_kind(d.kind)} #{d.pk} att besvara ({d.get_category_display()})",
+                url=reverse("deviations:detail", args=[d.pk]),
+                source=SOURCE,
+                due=answer_due(d),
+                urgent=d.severity == Severity.SERIOUS,
+                detail=f"Från {d.reporting_organisation}",
+            )
+        )
+    for d in answered_for_reporter(user):
+        items.append(
+            TaskItem(
+                title=f"{_kind(d.kind)} #{d.pk} är besvarad: läs svaret och avsluta",
+                url=reverse("deviations:detail", args=[d.pk]),
+                source=SOURCE,
+            )
+        )
+    return items
+
+
+def dispute_tasks(user: Any) -> list[TaskItem]:
+    profile = access.profile(user)
+    if profile is None or profile.role == Role.ADMINISTRATOR:
+        return []
+    items = []
+    for dispute in access.disputes_visible_to(user).filter(status=DisputeStatus.OPEN):
+        step = current_step(dispute)
+        forum_task = step.kind == FORUM and profile.role == Role.FORUM_MEMBER
+        own = dispute.opened_by_id == user.pk
+        if forum_task or (own and step.kind != FORUM):
+            items.append(
+                TaskItem(
+                    title=f"Tvist #{dispute.pk} hos {step.title}",
+                    url=reverse("deviations:dispute", args=[dispute.pk]),
+                    source="Tvister",
+                    detail=f"{dispute.region_party} – {dispute.municipality_party}",
+                )
+            )
+    return items
+
+
+def lifecycle_tasks(user: Any) -> list[TaskItem]:
+    today = timezone.localdate()
+    items = [
+        TaskItem(title=r.title, url=r.url, source="Avtal", due=r.due, urgent=r.due <= today)
+        for r in reminders_for(user, today)
+    ]
+    unsigned = WorkingGroupMember.objects.filter(
+        user=user, signed_at__isnull=True, bilaga2_list__fixed_at__isnull=True
+    ).select_related("bilaga2_list")
+    for member in unsigned:
+        lst: Bilaga2List = member.bilaga2_list
+        items.append(
+            TaskItem(
+                title=f"Underteckna förteckningen: {lst}",
+                url=reverse("deviations:list_detail", args=[lst.pk]),
+                source="Bilaga 2",
+            )
+        )
+    return items
+
+
+PROVIDERS = (deviation_tasks, dispute_tasks, lifecycle_tasks)

@@ -1,0 +1,669 @@
+"""Pages: deviations and complaints, forum follow-up, disputes, agreements, local agreements,
+routines and Bilaga 2 lists. Thin: the services check access, audit and validate."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from samverkan.accounts.models import Organisation, Role
+from samverkan.audit.models import Action
+from samverkan.audit.services import record
+from samverkan.deviations import access, disputes, lifecycle, reports, services
+from samverkan.deviations.citations import (
+    DISPUTE_CLAUSE,
+    FOLLOWED_UP_IN_FORUM,
+    INDIVIDUAL_FIRST,
+    LISTS_REVISED_YEARLY,
+    LISTS_SIGNED_BY_ALL,
+    LOCAL_ONLY_AT_POINTS,
+    LOCAL_VARIATIONS,
+    SHARE_COSTS,
+    SPLIT_UNTIL_AGREED,
+)
+from samverkan.deviations.forms import (
+    OTHER_POINT,
+    ContactForm,
+    CostForm,
+    DecisionForm,
+    DeviationForm,
+    DisputeForm,
+    EscalateForm,
+    FollowupForm,
+    ItemsForm,
+    ListForm,
+    LocalAgreementForm,
+    MemberForm,
+    NoticeForm,
+    SettingsForm,
+    StatusForm,
+    VariationForm,
+    apply_errors,
+)
+from samverkan.deviations.local_points import LOCAL_POINTS
+from samverkan.deviations.models import (
+    Bilaga2List,
+    Dispute,
+    LocalAgreement,
+    Status,
+)
+from samverkan.rules import engine
+from samverkan.rules.facts import InvalidFacts
+
+PAGE_SIZE = 30
+
+
+def _profile(request: HttpRequest) -> Any:
+    profile = access.profile(request)
+    if profile is None:
+        record(request, Action.ACCESS_DENIED, "deviations", why="Avvikelser: ingen roll")
+        raise PermissionDenied
+    return profile
+
+
+# --- deviations ---------------------------------------------------------------------------
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    if profile.role in access.NO_CASE_ROLES:
+        target = (
+            "deviations:followup"
+            if profile.role in access.FOLLOWUP_ROLES
+            else "deviations:agreements"
+        )
+        return redirect(target)
+    direction = request.GET.get("riktning") or ""
+    status = request.GET.get("status") or ""
+    deviations = services.list_deviations(
+        request,
+        status=status if status in Status.values else None,
+        direction=direction if direction in ("sent", "received") else None,
+        serious_only=request.GET.get("allvarliga") == "1",
+    )
+    page = Paginator(deviations, PAGE_SIZE).get_page(request.GET.get("sida"))
+    return render(
+        request,
+        "deviations/index.html",
+        {
+            "page": page,
+            "direction": direction,
+            "status": status,
+            "statuses": Status.choices,
+            "serious_only": request.GET.get("allvarliga") == "1",
+            "contacts": services.open_contacts_for(request.user),
+        },
+    )
+
+
+def new(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    services.ensure_case_role(request, "Avvikelse: rapportera")
+    form = DeviationForm(
+        request.POST or None,
+        counterparts=services.counterparts(profile.organisation),
+        agreements=services.agreements_for_region(profile.organisation.region),
+        initial={
+            "agreement": services.DEFAULT_AGREEMENT.get(profile.organisation.region),
+            "person": request.GET.get("person", ""),
+            "kind": request.GET.get("typ", "deviation"),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = (
+                services.find_person(request, data["person"], why="Avvikelse: koppla person")
+                if data["person"]
+                else None
+            )
+            deviation = services.report_deviation(
+                request,
+                receiving_organisation=data["receiving_organisation"],
+                kind=data["kind"],
+                agreement=data["agreement"],
+                category=data["category"],
+                severity=data["severity"],
+                occurred_on=data["occurred_on"],
+                occurred_time=data["occurred_time"],
+                location=data["location"],
+                description=data["description"],
+                person=person,
+            )
+        except Http404:
+            form.add_error("person", "Personen finns inte eller är inte synlig för dig.")
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            text = (
+                "Avvikelsen är skickad till "
+                if deviation.kind == "deviation"
+                else "Klagomålet är vidarebefordrat till "
+            )
+            messages.success(request, text + str(deviation.receiving_organisation) + ".")
+            return redirect("deviations:detail", deviation.pk)
+    return render(request, "deviations/new.html", {"form": form})
+
+
+def _detail_context(request: HttpRequest, pk: int, **forms: Any) -> dict[str, Any]:
+    view = services.view_deviation(request, pk)
+    return {
+        "view": view,
+        "d": view.deviation,
+        "status_form": forms.get("status_form") or StatusForm(),
+        "contact_form": ContactForm(),
+        "Status": Status,
+    }
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "deviations/detail.html", _detail_context(request, pk))
+
+
+@require_POST
+def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            deviation = services.change_status(
+                request,
+                pk,
+                form.cleaned_data["status"],
+                answer=form.cleaned_data["answer"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Status: {deviation.get_status_display()}.")
+            return redirect("deviations:detail", pk)
+    context = _detail_context(request, pk, status_form=form)
+    return render(request, "deviations/detail.html", context, status=422)
+
+
+@require_POST
+def contact_done(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ContactForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    contact = services.mark_contact_done(request, pk, note=note)
+    messages.success(request, "Direktkontakten är registrerad.")
+    return redirect("deviations:detail", contact.deviation_id)
+
+
+def followup(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    if profile.role not in access.FOLLOWUP_ROLES:
+        record(request, Action.ACCESS_DENIED, "deviations.followup", why="Avvikelser: uppföljning")
+        raise PermissionDenied
+    region = profile.organisation.region
+    agreements = services.agreements_for_region(region)
+    today = timezone.localdate()
+    form = FollowupForm(
+        request.GET or None,
+        agreements=agreements,
+        initial={"agreement": services.DEFAULT_AGREEMENT.get(region), "year": today.year},
+    )
+    agreement, year, days = (
+        services.DEFAULT_AGREEMENT.get(region, agreements[0][0]),
+        today.year,
+        None,
+    )
+    if form.is_bound and form.is_valid():
+        agreement, year, days = (
+            form.cleaned_data["agreement"],
+            form.cleaned_data["year"],
+            form.cleaned_data["days"],
+        )
+    forum = profile.role == Role.FORUM_MEMBER
+    result = reports.forum_followup(
+        agreement,
+        year,
+        region=region if forum else None,
+        organisation=None if forum else profile.organisation,
+        days=days,
+        suppress=profile.role not in (Role.CHIEF_PHYSICIAN, Role.MAS),
+    )
+    record(
+        request,
+        Action.VIEW,
+        "deviations.followup",
+        why=f"Avvikelser: uppföljning {agreement} {year}",
+    )
+    return render(
+        request,
+        "deviations/followup.html",
+        {"form": form, "result": result, "citation": FOLLOWED_UP_IN_FORUM},
+    )
+
+
+# --- disputes -----------------------------------------------------------------------------
+
+
+def dispute_list(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    if profile.role == Role.ADMINISTRATOR:
+        raise access.denied(request, Dispute, "", "Tvister: lista", status=403)
+    items = access.disputes_visible_to(request).select_related("region_party", "municipality_party")
+    record(request, Action.SEARCH, Dispute, why="Tvister: lista")
+    rows = [(d, disputes.current_step(d)) for d in items]
+    return render(
+        request,
+        "deviations/disputes.html",
+        {"rows": rows, "can_open": profile.role not in access.NO_CASE_ROLES},
+    )
+
+
+def dispute_new(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    services.ensure_case_role(request, "Tvist: öppna")
+    form = DisputeForm(
+        request.POST or None,
+        own=profile.organisation,
+        counterparts=services.counterparts(profile.organisation),
+        agreements=services.agreements_for_region(profile.organisation.region),
+        initial={
+            "agreement": services.DEFAULT_AGREEMENT.get(profile.organisation.region),
+            "facts": request.GET.get("facts", ""),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision = engine.decide(data["facts"]) if data["facts"] else None
+            person = (
+                services.find_person(request, data["person"], why="Tvist: koppla person")
+                if data["person"]
+                else None
+            )
+            dispute = services.open_dispute(
+                request,
+                counterparty=data["counterparty"],
+                question=data["question"],
+                acting_organisation=data["acting_organisation"],
+                acting_note=data["acting_note"],
+                agreement=None if decision else data["agreement"],
+                decision=decision,
+                person=person,
+                of_principle=data["of_principle"],
+            )
+        except InvalidFacts as exc:
+            form.add_error("facts", str(exc))
+        except Http404:
+            form.add_error("person", "Personen finns inte eller är inte synlig för dig.")
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Ärendet är öppnat och lyft till närmsta chef.")
+            return redirect("deviations:dispute", dispute.pk)
+    return render(
+        request,
+        "deviations/dispute_new.html",
+        {"form": form, "citations": [INDIVIDUAL_FIRST, SHARE_COSTS, SPLIT_UNTIL_AGREED]},
+    )
+
+
+def _dispute_context(request: HttpRequest, pk: int, **forms: Any) -> dict[str, Any]:
+    dispute = access.get_dispute_for(request, pk, why="Tvist: visa")
+    party = access.is_party(request, dispute)
+    person = dispute.person if party and access.person_shown(request, dispute.person) else None
+    record(
+        request,
+        Action.VIEW,
+        Dispute,
+        dispute.pk,
+        person_ref=person.ref if person is not None else None,
+        why="Tvist: visa",
+    )
+    parties = Organisation.objects.filter(
+        pk__in=[dispute.region_party_id, dispute.municipality_party_id]
+    )
+    is_open = access.is_open(dispute)
+    return {
+        "dispute": dispute,
+        "person": person,
+        "person_hidden": dispute.person_id is not None and person is None,
+        "path": disputes.escalation_path(dispute.agreement),
+        "step": disputes.current_step(dispute),
+        "next_step": disputes.next_step(dispute) if is_open else None,
+        "ledger": disputes.ledger(dispute),
+        "steps": dispute.steps.select_related("by", "organisation"),
+        "may_act": is_open and party and access.may_see_cases(request),
+        "may_decide": disputes.may_decide(request, dispute),
+        "escalate_form": forms.get("escalate_form") or EscalateForm(),
+        "cost_form": forms.get("cost_form") or CostForm(parties=parties),
+        "decision_form": forms.get("decision_form") or DecisionForm(),
+        "clause": DISPUTE_CLAUSE.get(dispute.agreement),
+        "citations": [INDIVIDUAL_FIRST, SHARE_COSTS],
+    }
+
+
+def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "deviations/dispute.html", _dispute_context(request, pk))
+
+
+def _dispute_post(
+    request: HttpRequest, pk: int, form: Any, key: str, action: Any, success: str
+) -> HttpResponse:
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("deviations:dispute", pk)
+    context = _dispute_context(request, pk, **{key: form})
+    return render(request, "deviations/dispute.html", context, status=422)
+
+
+@require_POST
+def dispute_escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dispute_post(
+        request,
+        pk,
+        EscalateForm(request.POST),
+        "escalate_form",
+        lambda data: services.escalate_dispute(
+            request, pk, note=data["note"], of_principle=data["of_principle"]
+        ),
+        "Ärendet är lyft till nästa steg.",
+    )
+
+
+@require_POST
+def dispute_cost(request: HttpRequest, pk: int) -> HttpResponse:
+    dispute = access.get_dispute_for(request, pk, why="Tvist: kostnad")
+    parties = Organisation.objects.filter(
+        pk__in=[dispute.region_party_id, dispute.municipality_party_id]
+    )
+    return _dispute_post(
+        request,
+        pk,
+        CostForm(request.POST, parties=parties),
+        "cost_form",
+        lambda data: services.add_cost(request, pk, **data),
+        "Kostnaden är bokförd och delas lika tills vidare.",
+    )
+
+
+@require_POST
+def dispute_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dispute_post(
+        request,
+        pk,
+        DecisionForm(request.POST),
+        "decision_form",
+        lambda data: services.record_dispute_decision(request, pk, **data),
+        "Beslutet är registrerat och reskontran reglerad.",
+    )
+
+
+# --- agreements ---------------------------------------------------------------------------
+
+
+def _region(request: HttpRequest) -> str:
+    return str(_profile(request).organisation.region)
+
+
+def agreements(request: HttpRequest) -> HttpResponse:
+    region = _region(request)
+    return render(
+        request,
+        "deviations/agreements.html",
+        {"overviews": lifecycle.agreements_overview(region=region), "today": timezone.localdate()},
+    )
+
+
+def _agreement_context(request: HttpRequest, agreement: str, **forms: Any) -> dict[str, Any]:
+    region = _region(request)
+    version = lifecycle.VERSIONS.get(agreement)
+    if version is None or version.region != region:
+        raise Http404
+    overview = lifecycle.agreement_overview(agreement)
+    may_edit = access.may_keep_records(request, region)
+    return {
+        "o": overview,
+        "may_edit": may_edit,
+        "notice_form": forms.get("notice_form") or NoticeForm(region=region),
+        "settings_form": forms.get("settings_form") or SettingsForm(instance=overview.settings),
+    }
+
+
+def agreement_detail(request: HttpRequest, agreement: str) -> HttpResponse:
+    return render(request, "deviations/agreement.html", _agreement_context(request, agreement))
+
+
+@require_POST
+def agreement_notice(request: HttpRequest, agreement: str) -> HttpResponse:
+    form = NoticeForm(request.POST, region=_region(request))
+    if form.is_valid():
+        try:
+            lifecycle.record_notice(request, agreement, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Uppsägningen är registrerad; avtalets slut är omräknat.")
+            return redirect("deviations:agreement", agreement)
+    context = _agreement_context(request, agreement, notice_form=form)
+    return render(request, "deviations/agreement.html", context, status=422)
+
+
+@require_POST
+def agreement_settings(request: HttpRequest, agreement: str) -> HttpResponse:
+    if agreement not in lifecycle.VERSIONS:
+        raise Http404
+    form = SettingsForm(request.POST, instance=lifecycle.settings_for(agreement))
+    if form.is_valid():
+        try:
+            lifecycle.update_settings(request, agreement, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Påminnelserna är ändrade.")
+            return redirect("deviations:agreement", agreement)
+    context = _agreement_context(request, agreement, settings_form=form)
+    return render(request, "deviations/agreement.html", context, status=422)
+
+
+# --- local agreements and routines --------------------------------------------------------
+
+
+def local_agreements(request: HttpRequest) -> HttpResponse:
+    region = _region(request)
+    form = LocalAgreementForm(request.POST or None, region=region)
+    refusal = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            point = data["point"]
+            if point == OTHER_POINT:
+                point = data["other_point"].strip() or OTHER_POINT
+            try:
+                lifecycle.register_local_agreement(
+                    request,
+                    point=point,
+                    municipality=data["municipality"],
+                    health_centre=data["health_centre"],
+                    title=data["title"],
+                    agreed_on=data["agreed_on"],
+                    valid_to=data["valid_to"],
+                    document_ref=data["document_ref"],
+                )
+            except lifecycle.LocalAgreementRefused as exc:
+                refusal = exc
+                status = 422
+            except ValidationError as exc:
+                apply_errors(form, exc)
+                status = 422
+            else:
+                messages.success(request, "Den lokala överenskommelsen är registrerad.")
+                return redirect("deviations:local")
+        else:
+            status = 422
+    rows = LocalAgreement.objects.filter(municipality__region=region).select_related(
+        "municipality", "health_centre"
+    )
+    points = {p.key: p for p in LOCAL_POINTS}
+    return render(
+        request,
+        "deviations/local.html",
+        {
+            "form": form,
+            "rows": [(r, points.get(r.point)) for r in rows],
+            "points": LOCAL_POINTS,
+            "refusal": refusal,
+            "citation": LOCAL_ONLY_AT_POINTS,
+            "may_edit": access.may_keep_records(request, region)
+            and region == "jamtland-harjedalen",
+        },
+        status=status,
+    )
+
+
+def routines(request: HttpRequest) -> HttpResponse:
+    region = _region(request)
+    on = timezone.localdate()
+    if request.GET.get("datum"):
+        with contextlib.suppress(ValueError):
+            on = dt.date.fromisoformat(request.GET["datum"])
+    return render(
+        request,
+        "deviations/routines.html",
+        {
+            "matrix": lifecycle.routines_matrix(region, on),
+            "coverage": reports.routines_coverage(region, on),
+        },
+    )
+
+
+# --- Bilaga 2 lists -----------------------------------------------------------------------
+
+
+def lists(request: HttpRequest) -> HttpResponse:
+    region = _region(request)
+    form = ListForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            lst = lifecycle.create_list(request, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Ny version skapad.")
+            return redirect("deviations:list_detail", lst.pk)
+    return render(
+        request,
+        "deviations/lists.html",
+        {
+            "form": form,
+            "lists": lifecycle.lists_for(),
+            "may_edit": access.may_keep_records(request, region)
+            and _profile(request).organisation.is_region,
+            "citations": [LISTS_REVISED_YEARLY, LISTS_SIGNED_BY_ALL, LOCAL_VARIATIONS],
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+def _list_context(request: HttpRequest, pk: int, **forms: Any) -> dict[str, Any]:
+    region = _region(request)
+    lst = get_object_or_404(Bilaga2List, pk=pk, region=region)
+    members = list(lst.members.select_related("user", "organisation"))
+    me = next((m for m in members if m.user_id == request.user.pk), None)
+    convener = access.may_keep_records(request, region) and _profile(request).organisation.is_region
+    return {
+        "lst": lst,
+        "members": members,
+        "me": me,
+        "convener": convener,
+        "may_vary": access.may_keep_records(request, region),
+        "variations": lst.variations.select_related("municipality"),
+        "items_form": forms.get("items_form") or ItemsForm(initial={"items": lst.items}),
+        "member_form": forms.get("member_form") or MemberForm(region=region),
+        "variation_form": forms.get("variation_form") or VariationForm(region=region),
+        "fix_errors": forms.get("fix_errors"),
+        "citations": [LISTS_SIGNED_BY_ALL, LOCAL_VARIATIONS],
+    }
+
+
+def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "deviations/list_detail.html", _list_context(request, pk))
+
+
+def _list_post(
+    request: HttpRequest, pk: int, form: Any, key: str, action: Any, success: str
+) -> HttpResponse:
+    lst = get_object_or_404(Bilaga2List, pk=pk, region=_region(request))
+    if form is None or form.is_valid():
+        try:
+            action(lst, form.cleaned_data if form is not None else {})
+        except ValidationError as exc:
+            if form is None:
+                context = _list_context(request, pk, fix_errors=exc.messages)
+                return render(request, "deviations/list_detail.html", context, status=422)
+            apply_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("deviations:list_detail", pk)
+    context = _list_context(request, pk, **{key: form})
+    return render(request, "deviations/list_detail.html", context, status=422)
+
+
+@require_POST
+def list_items(request: HttpRequest, pk: int) -> HttpResponse:
+    return _list_post(
+        request, pk, ItemsForm(request.POST), "items_form",
+        lambda lst, data: lifecycle.update_list_items(request, lst, data["items"]),
+        "Innehållet är ändrat; ledamöterna behöver underteckna på nytt.",
+    )  # fmt: skip
+
+
+@require_POST
+def list_member(request: HttpRequest, pk: int) -> HttpResponse:
+    return _list_post(
+        request, pk, MemberForm(request.POST, region=_region(request)), "member_form",
+        lambda lst, data: lifecycle.add_list_member(request, lst, data["user"]),
+        "Ledamoten är tillagd.",
+    )  # fmt: skip
+
+
+@require_POST
+def list_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    return _list_post(
+        request,
+        pk,
+        None,
+        "",
+        lambda lst, data: lifecycle.sign_list(request, lst),
+        "Du har undertecknat.",
+    )
+
+
+@require_POST
+def list_fix(request: HttpRequest, pk: int) -> HttpResponse:
+    return _list_post(
+        request,
+        pk,
+        None,
+        "",
+        lambda lst, data: lifecycle.fix_list(request, lst),
+        "Förteckningen är fastställd.",
+    )
+
+
+@require_POST
+def list_variation(request: HttpRequest, pk: int) -> HttpResponse:
+    return _list_post(
+        request, pk, VariationForm(request.POST, region=_region(request)), "variation_form",
+        lambda lst, data: lifecycle.add_local_variation(request, lst, **data),
+        "Den lokala variationen är registrerad.",
+    )  # fmt: skip

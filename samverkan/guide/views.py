@@ -1,0 +1,57 @@
+"""Ansvarsguiden's pages. Public: only facts about a situation, never about who the person is."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+
+from samverkan.guide import pdf as guide_pdf
+from samverkan.guide import services
+from samverkan.guide.state import GuideState, parse
+from samverkan.rules.facts import InvalidFacts
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    state = parse(request.GET, services.today())
+    try:
+        guide = services.build(state)
+    except InvalidFacts as invalid:
+        return _invalid(request, state, invalid)
+    context = {"guide": guide, "share_url": _share_url(request, guide.share_query)}
+    return _render(request, context)
+
+
+def pdf(request: HttpRequest) -> HttpResponse:
+    state = parse(request.GET, services.today())
+    try:
+        guide = services.build(state)
+    except InvalidFacts as invalid:
+        return _invalid(request, state, invalid)
+    share_url = _share_url(request, guide.share_query)
+    response = HttpResponse(guide_pdf.render(guide, share_url), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="ansvarsguiden-{guide.date}.pdf"'
+    return response
+
+
+def _invalid(request: HttpRequest, state: GuideState, invalid: InvalidFacts) -> HttpResponse:
+    context = {
+        "errors": services.field_errors(invalid),
+        "repaired_query": services.without_invalid(state, invalid),
+    }
+    return _render(request, context, status=400)
+
+
+def _render(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    # HTMX swaps only the guide; a full page for everything else (also htmx history restore).
+    htmx = getattr(request, "htmx", None)
+    partial = bool(htmx) and not htmx.history_restore_request
+    template = "guide/_guide.html" if partial else "guide/index.html"
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _share_url(request: HttpRequest, query: str) -> str:
+    return request.build_absolute_uri(f"{reverse('guide:index')}?{query}")

@@ -1,0 +1,564 @@
+"""The people pages. Thin: every read goes through access.get_person_for (audited), every
+change through services. Work without JavaScript; HTMX only swaps fragments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from samverkan.accounts.services import profile_of
+from samverkan.audit.models import Action, AuditEvent
+from samverkan.audit.services import record
+from samverkan.people import access, services
+from samverkan.people.forms import (
+    AssessmentForm,
+    CompleteTaskForm,
+    FactForm,
+    IdentityForm,
+    InterventionForm,
+    MergeForm,
+    PerformerChangeForm,
+    PersonForm,
+    ReviewForm,
+    SearchForm,
+    apply_error,
+)
+from samverkan.people.identity import IdSystem, InvalidIdentifier, parse_identifier
+from samverkan.people.models import (
+    AssessmentStatus,
+    Intervention,
+    Person,
+    ResponsibilityDecision,
+    SelfCareAssessment,
+    Task,
+    TaskStatus,
+    fact_value_display,
+)
+from samverkan.people.presentation import decision_view, diff_view
+from samverkan.people.queue import task_title
+from samverkan.people.services import PERSON_FACTS, PeopleError
+from samverkan.rules.facts import FACTS
+from samverkan.rules.regions import municipality_name
+
+SIP_BLOCK_TEMPLATE = "people/_sip_block.html"
+
+
+def _sip_block_exists() -> bool:
+    try:
+        get_template(SIP_BLOCK_TEMPLATE)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def _person(request: HttpRequest, person_id: Any, why: str, *, change: bool = False) -> Person:
+    return access.get_person_for(request, person_id, why=why, change=change)
+
+
+def _redirect_if_merged(person: Person, name: str = "people:detail") -> HttpResponse | None:
+    if person.merged_into_id is not None:
+        return redirect(name, person_id=person.survivor().pk)
+    return None
+
+
+def _intervention(person: Person, intervention_id: int) -> Intervention:
+    intervention = person.interventions.filter(pk=intervention_id).first()
+    if intervention is None:
+        raise Http404
+    return intervention
+
+
+# --- search and create -----------------------------------------------------------------
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """Person search: an exact identifier, or a name within the own organisation."""
+    access.require_read_role(request, "Personsök")
+    form = SearchForm(request.GET or None)
+    results: list[Person] | None = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        results = services.search_persons(request, form.cleaned_data["q"])
+    template = "people/_results.html" if request.htmx else "people/index.html"  # type: ignore[attr-defined]
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "results": results,
+            "can_create": access.has_write_role(request.user),
+        },
+    )
+
+
+def create(request: HttpRequest) -> HttpResponse:
+    access.require_write_role(request, "Registrera person")
+    form = PersonForm(request.POST or None)
+    existing_id = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person, created = services.create_person(
+                request,
+                identifier=data["identifier"],
+                id_system=data["id_system"] or None,
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                birth_date=data["birth_date"],
+                sex=data["sex"],
+                home_municipality=data["home_municipality"],
+                confirm_care_relation=data["confirm_care_relation"],
+            )
+        except PeopleError as error:
+            apply_error(form, error)
+            existing_id = error.extra.get("person_id")
+        else:
+            if created:
+                messages.success(request, "Personen är registrerad.")
+            else:
+                messages.success(
+                    request, "Personen fanns redan. Din organisation har nu en vårdrelation."
+                )
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/create.html", {"form": form, "existing_id": existing_id})
+
+
+# --- the person page --------------------------------------------------------------------
+
+
+def _fact_rows(person: Person) -> list[dict[str, Any]]:
+    history = services.fact_history(person)
+    rows = []
+    for name in PERSON_FACTS:
+        records = history.get(name, [])
+        current = next((r for r in records if r.valid_to is None), None)
+        rows.append(
+            {
+                "name": name,
+                "label": FACTS[name].label,
+                "current": current,
+                "history": [r for r in records if r is not current],
+            }
+        )
+    # Known facts first, in the domain model's order; unknown ones after.
+    rows.sort(key=lambda row: row["current"] is None or row["current"].value is None)
+    return rows
+
+
+def _history_events(person: Person) -> list[AuditEvent]:
+    refs = [i.value for i in person.identities.all()] + [f"person:{person.pk}"]
+    refs += [i.value for p in person.merged_from.all() for i in p.identities.all()]
+    return list(
+        AuditEvent.objects.filter(
+            person_ref__in=refs, action__in=[Action.CREATE, Action.UPDATE]
+        ).select_related("user", "organisation")[:50]
+    )
+
+
+def detail(request: HttpRequest, person_id: Any) -> HttpResponse:
+    reveal = request.GET.get("visa") == "identiteter"
+    why = "Visa identitetsnummer" if reveal else "Visa person"
+    person = _person(request, person_id, why)
+    if response := _redirect_if_merged(person):
+        return response
+    identities = list(person.identities.all())
+    if request.htmx and reveal:  # type: ignore[attr-defined]
+        return render(
+            request,
+            "people/_identities.html",
+            {"person": person, "identities": identities, "reveal": True},
+        )
+    interventions = []
+    for intervention in person.interventions.select_related(
+        "performing_organisation", "performing_unit", "ordering_organisation"
+    ):
+        latest = intervention.latest_decision()
+        interventions.append(
+            {
+                "obj": intervention,
+                "decision": decision_view(latest) if latest else None,
+                "count": intervention.decisions.count(),
+            }
+        )
+    user = request.user
+    context = {
+        "person": person,
+        "identities": identities,
+        "reveal": reveal,
+        "age": services._age_on(person, timezone.localdate()),
+        "municipality": _municipality_label(person.home_municipality),
+        "fact_rows": _fact_rows(person),
+        "interventions": interventions,
+        "assessments": person.self_care_assessments.select_related(
+            "assessed_by", "assessed_by_organisation"
+        ),
+        "tasks": person.tasks.filter(status=TaskStatus.OPEN).select_related(
+            "organisation", "unit", "intervention"
+        ),
+        "care_relations": person.care_relations.select_related("organisation", "unit"),
+        "merged_from": person.merged_from.all(),
+        "history": _history_events(person),
+        "can_change": access.can_change(user, person),
+        "sip_block": SIP_BLOCK_TEMPLATE if _sip_block_exists() else None,
+        "licensed": bool((p := profile_of(user)) and p.is_licensed),
+    }
+    return render(request, "people/detail.html", context)
+
+
+def _municipality_label(code: str) -> str:
+    if not code:
+        return ""
+    try:
+        return f"{municipality_name(code)} ({code})"
+    except KeyError:
+        return code
+
+
+def add_identity(request: HttpRequest, person_id: Any) -> HttpResponse:
+    person = _person(request, person_id, "Lägg till identitet", change=True)
+    if response := _redirect_if_merged(person, "people:add_identity"):
+        return response
+    form = IdentityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_identity(
+                request,
+                person,
+                form.cleaned_data["identifier"],
+                form.cleaned_data["id_system"] or None,
+            )
+        except PeopleError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, "Identiteten är tillagd.")
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/identity_form.html", {"person": person, "form": form})
+
+
+def merge(request: HttpRequest, person_id: Any) -> HttpResponse:
+    """Merge a duplicate (e.g. the reservnummer record) into this person."""
+    person = _person(request, person_id, "Sammanför personer", change=True)
+    if response := _redirect_if_merged(person, "people:merge"):
+        return response
+    form = MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        system = form.cleaned_data["id_system"] or None
+        try:
+            parsed = parse_identifier(
+                form.cleaned_data["identifier"], IdSystem(system) if system else None
+            )
+        except InvalidIdentifier as exc:
+            form.add_error("identifier", exc.message)
+        else:
+            source = services.find_by_identifier(parsed)
+            if source is None or not access.can_change(request.user, source):
+                record(request, Action.ACCESS_DENIED, Person, person_ref=parsed.value, why="Sammanför")
+                form.add_error(
+                    "identifier", "Ingen person med det numret finns hos din organisation."
+                )
+            else:
+                try:
+                    services.merge_persons(request, source=source, target=person)
+                except PeopleError as error:
+                    apply_error(form, error)
+                else:
+                    messages.success(request, "Personerna är sammanförda.")
+                    return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/merge.html", {"person": person, "form": form})
+
+
+def set_fact(request: HttpRequest, person_id: Any) -> HttpResponse:
+    person = _person(request, person_id, "Ändra uppgift", change=True)
+    if response := _redirect_if_merged(person, "people:set_fact"):
+        return response
+    name = request.POST.get("name") or request.GET.get("name")
+    if name not in PERSON_FACTS:
+        name = None
+    current = person.fact_records.filter(name=name, valid_to__isnull=True).first() if name else None
+    initial: dict[str, Any] = {"name": name}
+    if current is not None and current.value is not None:
+        value = current.value
+        initial["value"] = ("true" if value else "false") if isinstance(value, bool) else value
+    form = FactForm(
+        request.POST if request.method == "POST" and name else None,
+        fact_name=name,
+        initial=initial,
+    )
+    if request.method == "POST" and name and form.is_valid():
+        try:
+            services.set_fact(
+                request,
+                person,
+                name,
+                form.value(),
+                valid_from=form.cleaned_data["valid_from"],
+                reason=form.cleaned_data["reason"],
+            )
+        except PeopleError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, f"{FACTS[name].label} är sparad.")
+            return redirect(reverse("people:detail", args=[person.pk]) + "#uppgifter")
+    chooser = FactForm(fact_name=None, initial={"name": name}) if not name else None
+    return render(
+        request,
+        "people/fact_form.html",
+        {"person": person, "form": form, "chooser": chooser, "fact_name": name,
+         "spec": FACTS.get(name or ""), "current": current},  # fmt: skip
+    )
+
+
+# --- interventions and decisions --------------------------------------------------------
+
+
+def create_intervention(request: HttpRequest, person_id: Any) -> HttpResponse:
+    person = _person(request, person_id, "Registrera insats", change=True)
+    if response := _redirect_if_merged(person, "people:create_intervention"):
+        return response
+    profile = profile_of(request.user)
+    assert profile is not None  # get_person_for(change=True) required a role
+    form = InterventionForm(
+        request.POST or None,
+        organisation=profile.organisation,
+        initial={"start": timezone.localdate(), "performing_unit": profile.unit},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            intervention = services.create_intervention(
+                request,
+                person,
+                kind=data["kind"],
+                start=data["start"],
+                end=data["end"],
+                performing_unit=data["performing_unit"],
+                ordering_organisation=data["ordering_organisation"],
+                status=data["status"],
+                facts=form.intervention_facts(),
+            )
+            if data["decide_now"]:
+                services.decide_intervention(request, intervention)
+        except PeopleError as error:
+            apply_error(form, error)
+        else:
+            messages.success(
+                request,
+                "Insatsen är registrerad och ansvaret beslutat."
+                if data["decide_now"]
+                else "Insatsen är registrerad.",
+            )
+            return redirect("people:intervention", person_id=person.pk, intervention_id=intervention.pk)
+    return render(request, "people/intervention_form.html", {"person": person, "form": form})
+
+
+def intervention_detail(request: HttpRequest, person_id: Any, intervention_id: int) -> HttpResponse:
+    person = _person(request, person_id, "Visa insats och ansvarsbeslut")
+    if response := _redirect_if_merged(person):
+        return response
+    intervention = _intervention(person, intervention_id)
+    decisions = [decision_view(d) for d in intervention.decisions.select_related("decided_by")]
+    return render(
+        request,
+        "people/intervention.html",
+        {
+            "person": person,
+            "intervention": intervention,
+            "decisions": decisions,
+            "intervention_facts": [
+                (FACTS[k].label, fact_value_display(k, v))
+                for k, v in (intervention.facts or {}).items()
+                if k in FACTS
+            ],
+            "can_change": access.can_change(request.user, person),
+            "tasks": intervention.tasks.select_related("organisation", "unit"),
+        },
+    )
+
+
+@require_POST
+def decide(request: HttpRequest, person_id: Any, intervention_id: int) -> HttpResponse:
+    """Decide (or re-decide: "Ompröva") the responsibility; a re-decision shows the diff."""
+    person = _person(request, person_id, "Besluta ansvar", change=True)
+    intervention = _intervention(person, intervention_id)
+    try:
+        current, diff = services.redecide_intervention(request, intervention)
+    except PeopleError as error:
+        messages.error(request, error.message)
+        return redirect("people:intervention", person_id=person.pk, intervention_id=intervention.pk)
+    if diff is None:
+        messages.success(request, "Ansvaret är beslutat.")
+        return redirect("people:intervention", person_id=person.pk, intervention_id=intervention.pk)
+    return redirect("people:decision_diff", person_id=person.pk, decision_id=current.pk)
+
+
+def decision_diff(request: HttpRequest, person_id: Any, decision_id: int) -> HttpResponse:
+    """A decision next to the one it superseded."""
+    person = _person(request, person_id, "Visa omprövning av ansvarsbeslut")
+    decision = (
+        ResponsibilityDecision.objects.select_related("intervention", "supersedes")
+        .filter(pk=decision_id, intervention__person=person)
+        .first()
+    )
+    if decision is None:
+        raise Http404
+    diff = (
+        diff_view(services.diff_decisions(decision.supersedes, decision))
+        if decision.supersedes
+        else None
+    )
+    return render(
+        request,
+        "people/decision_diff.html",
+        {
+            "person": person,
+            "intervention": decision.intervention,
+            "current": decision_view(decision),
+            "previous": decision_view(decision.supersedes) if decision.supersedes else None,
+            "diff": diff,
+        },
+    )
+
+
+# --- egenvård ----------------------------------------------------------------------------
+
+
+def create_assessment(request: HttpRequest, person_id: Any) -> HttpResponse:
+    person = _person(request, person_id, "Egenvårdsbedömning", change=True)
+    if response := _redirect_if_merged(person, "people:create_assessment"):
+        return response
+    profile = profile_of(request.user)
+    licensed = bool(profile and profile.is_licensed)
+    intervention = None
+    if request.GET.get("insats", "").isdigit() or request.POST.get("intervention", "").isdigit():
+        intervention = person.interventions.filter(
+            pk=int(request.POST.get("intervention") or request.GET.get("insats") or 0)
+        ).first()
+    initial: dict[str, Any] = {}
+    if intervention is not None:
+        initial["intervention_kind"] = intervention.kind
+    form = AssessmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.create_assessment(
+                request,
+                person,
+                intervention=intervention,
+                intervention_kind=data["intervention_kind"],
+                measure=data["measure"],
+                result=data["result"],
+                review_date=data["review_date"],
+                performed_by_person_or_others=data["performed_by_person_or_others"],
+                guardians=form.guardian_list(),
+                notes=data["notes"],
+            )
+        except PeopleError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, "Egenvårdsbedömningen är sparad.")
+            return redirect(reverse("people:detail", args=[person.pk]) + "#egenvard")
+    return render(
+        request,
+        "people/assessment_form.html",
+        {"person": person, "form": form, "licensed": licensed, "intervention": intervention},
+    )
+
+
+def assessment_detail(request: HttpRequest, person_id: Any, assessment_id: int) -> HttpResponse:
+    person = _person(request, person_id, "Visa egenvårdsbedömning")
+    assessment = (
+        SelfCareAssessment.objects.select_related("assessed_by", "assessed_by_organisation")
+        .filter(pk=assessment_id, person=person)
+        .first()
+    )
+    if assessment is None:
+        raise Http404
+    can_change = access.can_change(request.user, person)
+    performer_form = PerformerChangeForm(prefix="performer")
+    review_form = ReviewForm(prefix="review")
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        try:
+            if "performer-new_performer" in request.POST:
+                performer_form = PerformerChangeForm(request.POST, prefix="performer")
+                if performer_form.is_valid():
+                    services.report_performer_change(
+                        request, assessment, performer_form.cleaned_data["new_performer"]
+                    )
+                    messages.success(request, "Bedömningen är markerad för omprövning.")
+                    return redirect("people:assessment", person_id=person.pk, assessment_id=assessment.pk)
+            else:
+                review_form = ReviewForm(request.POST, prefix="review")
+                if review_form.is_valid():
+                    services.flag_assessment_for_review(
+                        request, assessment, reason=review_form.cleaned_data["reason"]
+                    )
+                    messages.success(request, "Bedömningen är markerad för omprövning.")
+                    return redirect("people:assessment", person_id=person.pk, assessment_id=assessment.pk)
+        except PeopleError as error:
+            messages.error(request, error.message)
+    return render(
+        request,
+        "people/assessment.html",
+        {
+            "person": person,
+            "assessment": assessment,
+            "can_change": can_change and assessment.status != AssessmentStatus.REPLACED,
+            "performer_form": performer_form,
+            "review_form": review_form,
+        },
+    )
+
+
+# --- tasks ---------------------------------------------------------------------------------
+
+
+def tasks(request: HttpRequest) -> HttpResponse:
+    """Mina uppgifter: the user's and their unit's open tasks, due first."""
+    access.require_read_role(request, "Mina uppgifter")
+    items = list(services.tasks_for_user(request.user).select_related("from_organisation"))
+    visible = set(
+        access.persons_visible_to(request.user)
+        .filter(pk__in=[t.person_id for t in items])
+        .values_list("pk", flat=True)
+    )
+    rows = [{"task": t, "title": task_title(t), "visible": t.person_id in visible} for t in items]
+    record(request, Action.VIEW, Task, why=f"Mina uppgifter ({len(rows)})")
+    return render(
+        request, "people/tasks.html", {"rows": rows, "today": timezone.localdate()}
+    )
+
+
+def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    access.require_read_role(request, "Uppgift")
+    task = services.task_for_user(request, task_id)
+    visible = access.can_see(request.user, task.person)
+    form = CompleteTaskForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.complete_task(request, task, note=form.cleaned_data["note"])
+            except PeopleError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, "Uppgiften är klar.")
+                return HttpResponseRedirect(reverse("people:tasks"))
+    if visible:
+        access.record_view(request, task.person, "people.task", "Visa uppgift", obj_id=task.pk)
+    else:
+        record(request, Action.VIEW, Task, task.pk, why="Visa uppgift (utan personuppgifter)")
+    return render(
+        request,
+        "people/task.html",
+        {"task": task, "title": task_title(task), "visible": visible, "form": form,
+         "can_complete": task.status == TaskStatus.OPEN and access.has_read_role(request.user)},  # fmt: skip
+    )

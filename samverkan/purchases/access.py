@@ -1,0 +1,163 @@
+"""Who may do what in tjänsteköp, and which records and invoices a user sees.
+
+- An organisation sees only the services it performed or pays for (``records_visible_to``);
+  within it, care staff see the records of persons they may see (people.access), the
+  finance officer (ekonom) and MAS all of the organisation's records.
+- Care staff (people.access.WRITE_ROLES) register services for their own organisation.
+- Only the ekonom of the selling organisation runs invoices, credits and approves for
+  invoicing (MAS may approve too).
+- Administrators edit price lists; they see no personal data.
+- Invoices carry no personal data (anonymised references); the seller's and buyer's ekonom,
+  MAS and administrator see them. The reference → person map is shown only to the ekonom
+  of the two parties, and only for persons they may see, each look audited.
+
+Every refusal is logged (``access_denied``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from samverkan.accounts.models import Organisation, Role
+from samverkan.accounts.services import profile_of
+from samverkan.audit.models import Action
+from samverkan.audit.services import record as audit
+from samverkan.people.access import READ_ROLES, WRITE_ROLES, persons_visible_to
+from samverkan.purchases.errors import NotAllowed
+
+__all__ = [
+    "APPROVE_ROLES",
+    "INVOICE_VIEW_ROLES",
+    "can_approve",
+    "can_edit_prices",
+    "can_register",
+    "can_run_invoices",
+    "can_view_invoices",
+    "invoices_visible_to",
+    "organisation_of_actor",
+    "records_visible_to",
+    "require_price_admin",
+    "require_register",
+    "require_run_invoices",
+    "user_of",
+]
+
+APPROVE_ROLES = frozenset({Role.FINANCE_OFFICER, Role.MAS})
+INVOICE_VIEW_ROLES = frozenset({Role.FINANCE_OFFICER, Role.MAS, Role.ADMINISTRATOR})
+ALL_RECORD_ROLES = frozenset({Role.FINANCE_OFFICER, Role.MAS})
+
+
+def user_of(actor: Any) -> Any:
+    return actor.user if isinstance(actor, HttpRequest) else actor
+
+
+def _role(actor: Any) -> str | None:
+    profile = profile_of(user_of(actor))
+    return profile.role if profile else None
+
+
+def organisation_of_actor(actor: Any) -> Organisation | None:
+    profile = profile_of(user_of(actor))
+    return profile.organisation if profile else None
+
+
+def _deny(actor: Any, obj_type: str, why: str, message: str) -> NotAllowed:
+    audit(actor, Action.ACCESS_DENIED, obj_type, why=why)
+    return NotAllowed.one(None, "forbidden", message)
+
+
+def can_register(actor: Any) -> bool:
+    return _role(actor) in WRITE_ROLES
+
+
+def require_register(actor: Any) -> Any:
+    if not can_register(actor):
+        raise _deny(
+            actor,
+            "purchases.servicerecord",
+            "Tjänsteköp: registrera insats",
+            "Din roll får inte registrera utförda insatser.",
+        )
+    return user_of(actor)
+
+
+def can_approve(actor: Any, organisation: Organisation | None = None) -> bool:
+    org = organisation_of_actor(actor)
+    if org is None or _role(actor) not in APPROVE_ROLES:
+        return False
+    return organisation is None or organisation.pk == org.pk
+
+
+def can_run_invoices(actor: Any, seller: Organisation | None = None) -> bool:
+    org = organisation_of_actor(actor)
+    if org is None or _role(actor) != Role.FINANCE_OFFICER:
+        return False
+    return seller is None or seller.pk == org.pk
+
+
+def require_run_invoices(actor: Any, seller: Organisation | None = None) -> Any:
+    if not can_run_invoices(actor, seller):
+        raise _deny(
+            actor,
+            "purchases.invoicerun",
+            "Tjänsteköp: fakturering",
+            "Bara ekonom vid den säljande organisationen får köra fakturering och kreditera.",
+        )
+    return user_of(actor)
+
+
+def can_edit_prices(actor: Any) -> bool:
+    user = user_of(actor)
+    return bool(getattr(user, "is_superuser", False)) or _role(actor) == Role.ADMINISTRATOR
+
+
+def require_price_admin(actor: Any) -> Any:
+    if not can_edit_prices(actor):
+        raise _deny(
+            actor,
+            "purchases.price",
+            "Tjänsteköp: prislista",
+            "Bara administratörer får ändra prislistor.",
+        )
+    return user_of(actor)
+
+
+def can_view_invoices(actor: Any) -> bool:
+    return _role(actor) in INVOICE_VIEW_ROLES
+
+
+def records_visible_to(actor: Any) -> QuerySet[Any]:
+    """Service records of the user's organisation (performed or paid for) the user may see."""
+    from samverkan.purchases.models import ServiceRecord
+
+    user = user_of(actor)
+    profile = profile_of(user)
+    if profile is None or profile.role not in READ_ROLES:
+        return ServiceRecord.objects.none()
+    org_id = profile.organisation_id
+    records = ServiceRecord.objects.filter(Q(performer_org_id=org_id) | Q(payer_org_id=org_id))
+    if profile.role in ALL_RECORD_ROLES:
+        return records
+    return records.filter(person__in=persons_visible_to(user).values("pk"))
+
+
+def invoices_visible_to(actor: Any) -> QuerySet[Any]:
+    from samverkan.purchases.models import Invoice
+
+    profile = profile_of(user_of(actor))
+    if profile is None or profile.role not in INVOICE_VIEW_ROLES:
+        return Invoice.objects.none()
+    org_id = profile.organisation_id
+    return Invoice.objects.filter(Q(seller_id=org_id) | Q(buyer_id=org_id))
+
+
+def can_see_person_map(actor: Any, seller_id: int, buyer_id: int) -> bool:
+    org = organisation_of_actor(actor)
+    return (
+        org is not None
+        and _role(actor) == Role.FINANCE_OFFICER
+        and org.pk in (seller_id, buyer_id)
+    )

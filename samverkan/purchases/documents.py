@@ -1,0 +1,196 @@
+"""The files of an invoice: Peppol BIS 3.0 XML, the Swedish PDF, the attachment (CSV, PDF).
+
+Built from what the invoice row froze when it was issued (party snapshots, lines, rates,
+attachment rows), never from the live organisation data, so generation is deterministic:
+the same invoice gives the same bytes. The first generation of each file is also stored
+(``InvoiceDocument``) with its SHA-256, and later downloads return the stored bytes.
+
+Persons appear only as the invoice's anonymised references (P-0001, …); the person map stays
+in the database behind access checks (``person_map``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from samverkan.purchases.models import (
+    AttachmentRow,
+    Invoice,
+    InvoiceDocument,
+    InvoiceKind,
+    InvoiceLine,
+    PriceUnit,
+    ore_to_kronor,
+    person_ref,
+)
+from samverkan.purchases.money import minutes_to_hours
+from samverkan.purchases.pdf import ServiceRow, attachment_csv, render_attachment_pdf, render_invoice_pdf
+from samverkan.purchases.ubl import (
+    Attachment,
+    InvoiceDoc,
+    Party,
+    PrecedingInvoice,
+    build_ubl,
+)
+from samverkan.purchases.ubl import InvoiceLine as UblLine
+
+__all__ = [
+    "CONTENT_TYPES",
+    "FILENAMES",
+    "attachment_rows",
+    "build_invoice_doc",
+    "document_bytes",
+    "generate",
+]
+
+CONTENT_TYPES = {
+    InvoiceDocument.Kind.XML: "application/xml",
+    InvoiceDocument.Kind.PDF: "application/pdf",
+    InvoiceDocument.Kind.ATTACHMENT_CSV: "text/csv; charset=utf-8",
+    InvoiceDocument.Kind.ATTACHMENT_PDF: "application/pdf",
+}
+FILENAMES = {
+    InvoiceDocument.Kind.XML: "{number}.xml",
+    InvoiceDocument.Kind.PDF: "{number}.pdf",
+    InvoiceDocument.Kind.ATTACHMENT_CSV: "{number}-bilaga.csv",
+    InvoiceDocument.Kind.ATTACHMENT_PDF: "{number}-bilaga.pdf",
+}
+UNIT_CODE = {PriceUnit.HOUR: "HUR", PriceUnit.VISIT: "C62", PriceUnit.PIECE: "C62"}
+
+
+def _party(data: dict[str, Any]) -> Party:
+    return Party(
+        name=data["name"],
+        org_number=data["org_number"],
+        address_lines=tuple(data.get("address_lines") or ()),
+        postal_code=data.get("postal_code") or "",
+        city=data.get("city") or "",
+        peppol_id=data.get("peppol_id"),
+        peppol_scheme=data.get("peppol_scheme") or "0007",
+        vat_number=data.get("vat_number"),
+        contact_name=data.get("contact_name"),
+        contact_email=data.get("contact_email"),
+        contact_phone=data.get("contact_phone"),
+        bankgiro=data.get("bankgiro"),
+    )
+
+
+def _quantity(line: InvoiceLine) -> Decimal:
+    if line.unit == PriceUnit.HOUR:
+        # Six decimals keep quantity x price within PEPPOL-EN16931-R120's 0.02 of the line
+        # amount (computed from the exact minutes) for any price below 30,000 kr/h.
+        return minutes_to_hours(int(line.minutes), 6)
+    return Decimal(line.visits)
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return timezone.localtime(value)
+
+
+def attachment_rows(invoice: Invoice) -> Iterator[ServiceRow]:
+    rows = (
+        AttachmentRow.objects.filter(invoice=invoice)
+        .order_by("person_no", "start_at", "pk")
+        .values_list("service_date", "start_at", "end_at", "person_no", "performer", "minutes", "amount_ore")
+    )
+    for day, start, end, number, performer, minutes, amount in rows.iterator(chunk_size=5000):
+        yield ServiceRow(
+            date=day,
+            start=_local(start).time(),
+            end=_local(end).time(),
+            person_ref=person_ref(number),
+            performer=performer,
+            hours=minutes_to_hours(int(minutes), 2),
+            amount=ore_to_kronor(amount),
+        )
+
+
+def build_invoice_doc(invoice: Invoice, *, with_attachment: bool = True) -> InvoiceDoc:
+    lines = [
+        UblLine(
+            id=str(line.position),
+            description=line.description,
+            quantity=_quantity(line),
+            unit_code=UNIT_CODE[PriceUnit(line.unit)],
+            unit_price=ore_to_kronor(line.unit_price_ore),
+            line_amount=ore_to_kronor(line.amount_ore),
+            person_ref=line.person_ref or None,
+        )
+        for line in InvoiceLine.objects.filter(invoice=invoice).order_by("position").iterator(
+            chunk_size=5000
+        )
+    ]
+    attachments: tuple[Attachment, ...] = ()
+    if with_attachment and AttachmentRow.objects.filter(invoice=invoice).exists():
+        attachments = (
+            Attachment(
+                filename=f"{invoice.number}-bilaga.csv",
+                content=attachment_csv(attachment_rows(invoice)),
+                description="Bilaga på individnivå",
+            ),
+        )
+    preceding = None
+    if invoice.kind == InvoiceKind.CREDIT_NOTE and invoice.credits_id:
+        original = Invoice.objects.only("number", "issue_date").get(pk=invoice.credits_id)
+        preceding = PrecedingInvoice(original.number, original.issue_date)
+    return InvoiceDoc(
+        number=invoice.number,
+        issue_date=invoice.issue_date,
+        due_date=invoice.due_date,
+        seller=_party(invoice.seller_party),
+        buyer=_party(invoice.buyer_party),
+        buyer_reference=invoice.buyer_reference or None,
+        contract_reference=invoice.contract_reference or None,
+        period_start=invoice.period_start,
+        period_end=invoice.period_end,
+        note=invoice.note or None,
+        lines=lines,
+        document_type="credit_note" if invoice.kind == InvoiceKind.CREDIT_NOTE else "invoice",
+        preceding_invoice=preceding,
+        attachments=attachments,
+    )
+
+
+def generate(invoice: Invoice, kind: str) -> bytes:
+    """The file, generated from the invoice (deterministic; not stored)."""
+    if kind == InvoiceDocument.Kind.XML:
+        return build_ubl(build_invoice_doc(invoice))
+    if kind == InvoiceDocument.Kind.PDF:
+        return render_invoice_pdf(build_invoice_doc(invoice, with_attachment=False))
+    if kind == InvoiceDocument.Kind.ATTACHMENT_CSV:
+        return attachment_csv(attachment_rows(invoice))
+    if kind == InvoiceDocument.Kind.ATTACHMENT_PDF:
+        doc = build_invoice_doc(invoice, with_attachment=False)
+        return render_attachment_pdf(doc, list(attachment_rows(invoice)))
+    raise ValueError(f"Okänd filtyp: {kind}")
+
+
+def document_bytes(invoice: Invoice, kind: str) -> bytes:
+    """The stored file, generated and stored on first use."""
+    stored = InvoiceDocument.objects.filter(invoice=invoice, kind=kind).first()
+    if stored is not None:
+        return bytes(stored.content)
+    content = generate(invoice, kind)
+    try:
+        with transaction.atomic():
+            InvoiceDocument.objects.create(
+                invoice=invoice,
+                kind=kind,
+                content=content,
+                sha256=hashlib.sha256(content).hexdigest(),
+            )
+    except IntegrityError:  # generated concurrently: the stored one wins (same bytes)
+        stored = InvoiceDocument.objects.get(invoice=invoice, kind=kind)
+        return bytes(stored.content)
+    return content
+
+
+def filename(invoice: Invoice, kind: str) -> str:
+    return FILENAMES[InvoiceDocument.Kind(kind)].format(number=invoice.number)

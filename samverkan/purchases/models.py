@@ -1,0 +1,748 @@
+"""Tjänsteköp and invoicing between huvudmän: service records, prices, invoice runs, ledger.
+
+Amounts on invoices, lines, attachment rows and ledger entries are whole öre in integer
+columns (``*_ore``): exact on every database, summable in SQL, and what EN 16931 rounds to.
+Prices entered by an administrator are kronor (Decimal, two places).
+
+What is never changed once written:
+
+- ``Price``: an edit is a new version row (``supersedes``); the old row only gets
+  ``retired_at``. ``save()`` of an existing row raises.
+- ``Invoice`` and its lines, rates, person map and attachment rows: a correction is a credit
+  note plus a new invoice. Only an invoice's ``status`` moves from ``issued`` to ``credited``.
+- ``DecisionSnapshot``: content-addressed (SHA-256 of its JSON), shared by every record with
+  the same decision, never updated.
+- ``ServiceRecord``: only its status moves (draft → approved → invoiced → credited, or
+  withdrawn) and an invoice run sets ``invoice``; a wrong record is withdrawn (or credited)
+  and registered anew.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.accounts.models import Organisation, Unit
+from samverkan.purchases.bases import AGREEMENT_NAMES, BASES
+from samverkan.rules.facts import INTERVENTIONS
+
+INTERVENTION_CHOICES = list(INTERVENTIONS.items())
+AGREEMENT_CHOICES = list(AGREEMENT_NAMES.items())
+BASIS_CHOICES = [(b.id, b.label) for b in BASES.values()]
+
+
+class ImmutableError(Exception):
+    """Prices, invoices and decision snapshots are never changed in place."""
+
+
+def _refuse(*args: Any, **kwargs: Any) -> NoReturn:
+    raise ImmutableError("Raden är historik och kan inte ändras; skapa en ny version i stället.")
+
+
+def ore_to_kronor(ore: int | None) -> Decimal:
+    return (Decimal(ore or 0) / 100).quantize(Decimal("0.01"))
+
+
+class PaymentMode(models.TextChoices):
+    NONE = "none", _("ingen ersättning")
+    SERVICE_PURCHASE = "service_purchase", _("tjänsteköp (prislista)")
+    HOURLY_SHARE_50 = "hourly_share_50", _("50 % av utförd tid (FK:s timbelopp)")
+    HOME_REGION = "home_region", _("faktureras hemregionen")
+    SHARED = "shared", _("delas lika tills överenskommelse")
+
+
+class Band(models.TextChoices):
+    DAY = "day", _("dagtid 08–17")
+    EVENING_NIGHT = "evening_night", _("kväll, natt och helg")
+
+
+class RecordStatus(models.TextChoices):
+    DRAFT = "draft", _("utkast")
+    APPROVED = "approved", _("godkänd")
+    INVOICED = "invoiced", _("fakturerad")
+    CREDITED = "credited", _("krediterad")
+    WITHDRAWN = "withdrawn", _("makulerad")
+
+
+#: Records that occupy their staff member's time (the overlap rule applies to these).
+ACTIVE_STATUSES = (RecordStatus.DRAFT, RecordStatus.APPROVED, RecordStatus.INVOICED)
+
+
+class DecisionSnapshot(models.Model):
+    """The engine's decision for a service (outcome, deciding rules, actions, missing facts,
+    agreements, the facts used apart from date and time) and which payment mode followed.
+
+    Content-addressed: records with the same decision share one row, so a month of a million
+    records does not store a million copies of the same JSON.
+    """
+
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    data = models.JSONField(_("beslut"))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("beslutsögonblicksbild")
+        verbose_name_plural = _("beslutsögonblicksbilder")
+
+    def __str__(self) -> str:
+        return f"Beslut {self.digest[:10]}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            _refuse()
+        super().save(*args, **kwargs)
+
+
+class ImportBatch(models.Model):
+    class Mode(models.TextChoices):
+        ALL_OR_NOTHING = "all_or_nothing", _("inget sparas om någon rad är fel")
+        VALID_ONLY = "valid_only", _("spara de rader som är rätt")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    filename = models.CharField(_("filnamn"), max_length=200, blank=True)
+    mode = models.CharField(_("läge"), max_length=20, choices=Mode.choices)
+    total_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    saved_rows = models.PositiveIntegerField(default=0)
+    saved_records = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, help_text=_("Fel per rad: row, field, code, message."))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("importer")
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ServiceRecord(models.Model):
+    """A performed service, or the part of one inside one time band (see timesplit).
+
+    Few indexes on purpose: an invoice run updates a month of records at once, and every
+    index costs on each row; the composite indexes below cover the foreign keys we query by.
+    """
+
+    service_date = models.DateField(_("datum"))
+    start_at = models.DateTimeField(_("start"))
+    end_at = models.DateTimeField(_("slut"))
+    minutes = models.PositiveIntegerField(_("minuter"))
+    band = models.CharField(_("tidsband"), max_length=20, choices=Band.choices)
+    registration = models.UUIDField(
+        _("registrering"), default=uuid.uuid4, help_text=_("Delarna av en insats delar id.")
+    )
+    segment = models.PositiveSmallIntegerField(_("del"), default=0)
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="service_records",
+        verbose_name=_("person"),
+    )
+    performer_org = models.ForeignKey(
+        Organisation,
+        db_index=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("utförande organisation"),
+    )
+    performer_unit = models.ForeignKey(
+        Unit,
+        db_index=False,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("utförande enhet"),
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        db_index=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("utförare"),
+    )
+    orderer_org = models.ForeignKey(
+        Organisation,
+        db_index=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("beställande organisation"),
+    )
+    payer_org = models.ForeignKey(
+        Organisation,
+        db_index=False,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("betalande organisation"),
+    )
+    intervention = models.CharField(_("insats"), max_length=40, choices=INTERVENTION_CHOICES)
+    basis = models.CharField(_("avtalsgrund"), max_length=40, choices=BASIS_CHOICES)
+    agreement = models.CharField(_("avtal"), max_length=40, choices=AGREEMENT_CHOICES)
+    payment = models.CharField(_("ersättning"), max_length=20, choices=PaymentMode.choices)
+    decision = models.ForeignKey(
+        DecisionSnapshot,
+        db_index=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("beslut"),
+    )
+    dispute_ref = models.CharField(_("tvistreferens"), max_length=64, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RecordStatus.choices, default=RecordStatus.DRAFT
+    )
+    invoice = models.ForeignKey(
+        "Invoice",
+        db_index=False,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records",
+        verbose_name=_("faktura"),
+    )
+    replaces = models.ForeignKey(
+        "self",
+        db_index=False,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("ersätter"),
+    )
+    external_id = models.CharField(_("externt id"), max_length=64, blank=True)
+    import_batch = models.ForeignKey(
+        ImportBatch,
+        db_index=False,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records",
+    )
+    withdrawn_reason = models.CharField(_("skäl till makulering"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        db_index=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registrerad av"),
+    )
+    created_at = models.DateTimeField(_("registrerad"), default=timezone.now)
+
+    class Meta:
+        ordering = ["start_at", "pk"]
+        verbose_name = _("utförd insats")
+        verbose_name_plural = _("utförda insatser")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_at__gt=models.F("start_at")), name="purchases_record_end_after_start"
+            ),
+            models.CheckConstraint(condition=Q(minutes__gt=0), name="purchases_record_minutes"),
+            models.UniqueConstraint(
+                fields=["performer_org", "external_id"],
+                condition=~Q(external_id="") & Q(status__in=["draft", "approved", "invoiced"]),
+                name="purchases_record_external_id_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["staff", "start_at"], name="purchases_rec_staff_start"),
+            models.Index(
+                fields=["performer_org", "payer_org", "service_date", "status"],
+                name="purchases_rec_billing",
+            ),
+            models.Index(fields=["invoice", "person"], name="purchases_rec_invoice"),
+            models.Index(fields=["payer_org", "service_date"], name="purchases_rec_payer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Insats {self.pk} {self.service_date}"
+
+    @property
+    def local_start(self) -> Any:
+        return timezone.localtime(self.start_at)
+
+    @property
+    def local_end(self) -> Any:
+        return timezone.localtime(self.end_at)
+
+
+class PriceUnit(models.TextChoices):
+    HOUR = "hour", _("per timme")
+    VISIT = "visit", _("per besök")
+    PIECE = "piece", _("styck")  # ledger lines on an invoice; not for prices
+
+
+class PriceList(models.Model):
+    """The prices of one agreement (Bilaga 4 for Jämtland Härjedalen ships empty)."""
+
+    agreement = models.CharField(_("avtal"), max_length=40, choices=AGREEMENT_CHOICES, unique=True)
+    name = models.CharField(_("namn"), max_length=200)
+    description = models.TextField(_("beskrivning"), blank=True)
+    is_demo = models.BooleanField(_("demo"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["agreement"]
+        verbose_name = _("prislista")
+        verbose_name_plural = _("prislistor")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Price(models.Model):
+    """One price version. Empty intervention or band: applies to all (the more specific wins)."""
+
+    price_list = models.ForeignKey(
+        PriceList, on_delete=models.PROTECT, related_name="prices", verbose_name=_("prislista")
+    )
+    intervention = models.CharField(
+        _("insats"), max_length=40, choices=INTERVENTION_CHOICES, blank=True
+    )
+    band = models.CharField(_("tidsband"), max_length=20, choices=Band.choices, blank=True)
+    unit = models.CharField(_("enhet"), max_length=10, choices=PriceUnit.choices)
+    amount = models.DecimalField(_("belopp (kr)"), max_digits=12, decimal_places=2)
+    valid_from = models.DateField(_("gäller från"))
+    valid_to = models.DateField(_("gäller till och med"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("ersätter"),
+    )
+    source = models.CharField(_("källa/beslut"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("demo"), default=False)
+    retired_at = models.DateTimeField(_("ersatt/borttagen"), null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("inlagd av"),
+    )
+    created_at = models.DateTimeField(_("inlagd"), default=timezone.now)
+
+    class Meta:
+        ordering = ["price_list", "intervention", "band", "valid_from", "version"]
+        verbose_name = _("pris")
+        verbose_name_plural = _("priser")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="purchases_price_positive"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="purchases_price_validity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} kr {self.get_unit_display()} från {self.valid_from}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.retired_at is None
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            _refuse()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse()
+
+
+class BillingProfile(models.Model):
+    """An organisation's invoicing details beyond accounts.Organisation (as seller)."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="billing_profile",
+        verbose_name=_("organisation"),
+    )
+    bankgiro = models.CharField(_("bankgiro"), max_length=9, blank=True)
+    contact_name = models.CharField(_("vår referens"), max_length=100, blank=True)
+    contact_email = models.EmailField(_("e-post för fakturafrågor"), blank=True)
+    contact_phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    payment_days = models.PositiveSmallIntegerField(_("betalningsvillkor (dagar)"), default=30)
+
+    class Meta:
+        verbose_name = _("faktureringsuppgifter")
+        verbose_name_plural = _("faktureringsuppgifter")
+
+    def __str__(self) -> str:
+        return f"Faktureringsuppgifter {self.organisation}"
+
+
+class RunKind(models.TextChoices):
+    REGULAR = "regular", _("ordinarie")
+    CORRECTION = "correction", _("rättelse")
+
+
+class RunStatus(models.TextChoices):
+    OPEN = "open", _("öppen för rättelse")
+    RUNNING = "running", _("pågår")
+    DONE = "done", _("klar")
+
+
+class InvoiceRun(models.Model):
+    """One seller's invoicing of one buyer for one month. The regular run locks the month
+    when done; a credit note opens a correction run for the month, which the next run
+    finishes (new invoices for the corrected records) and locks again."""
+
+    seller = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("säljare")
+    )
+    buyer = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("köpare")
+    )
+    month = models.DateField(_("månad"), help_text=_("Månadens första dag."))
+    kind = models.CharField(_("typ"), max_length=20, choices=RunKind.choices)
+    sequence = models.PositiveSmallIntegerField(_("löpnummer"), default=1)
+    status = models.CharField(_("status"), max_length=20, choices=RunStatus.choices)
+    locked = models.BooleanField(_("låst"), default=False)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    started_at = models.DateTimeField(_("startad"), default=timezone.now)
+    finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
+    deadline = models.DateField(_("ska vara köparen tillhanda"), null=True, blank=True)
+    late = models.BooleanField(_("sen"), default=False)
+    message = models.TextField(_("meddelande"), blank=True)
+
+    class Meta:
+        ordering = ["-month", "seller", "buyer", "sequence"]
+        verbose_name = _("faktureringskörning")
+        verbose_name_plural = _("faktureringskörningar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seller", "buyer", "month", "sequence"], name="purchases_run_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Körning {self.seller} → {self.buyer} {self.month:%Y-%m} ({self.sequence})"
+
+
+class InvoiceCounter(models.Model):
+    """The last invoice number used by a seller; locked (select_for_update) while an invoice
+    is created, so numbers are unique and without gaps per seller."""
+
+    seller = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, primary_key=True, related_name="+"
+    )
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("fakturanummerserie")
+        verbose_name_plural = _("fakturanummerserier")
+
+
+class InvoiceKind(models.TextChoices):
+    INVOICE = "invoice", _("faktura")
+    CREDIT_NOTE = "credit_note", _("kreditfaktura")
+
+
+class InvoiceStatus(models.TextChoices):
+    ISSUED = "issued", _("utställd")
+    CREDITED = "credited", _("krediterad")
+
+
+class Invoice(models.Model):
+    run = models.ForeignKey(
+        InvoiceRun, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("körning")
+    )
+    seller = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("säljare")
+    )
+    buyer = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("köpare")
+    )
+    number = models.CharField(_("fakturanummer"), max_length=30, unique=True)
+    sequence_number = models.PositiveIntegerField(_("nummer i serien"))
+    kind = models.CharField(_("typ"), max_length=20, choices=InvoiceKind.choices)
+    credits = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credited_by",
+        verbose_name=_("krediterar"),
+    )
+    agreement = models.CharField(_("avtal"), max_length=40, choices=AGREEMENT_CHOICES)
+    status = models.CharField(
+        _("status"), max_length=20, choices=InvoiceStatus.choices, default=InvoiceStatus.ISSUED
+    )
+    issue_date = models.DateField(_("fakturadatum"))
+    due_date = models.DateField(_("förfallodatum"), null=True, blank=True)
+    period_start = models.DateField(_("period från"))
+    period_end = models.DateField(_("period till"))
+    deadline = models.DateField(_("ska vara köparen tillhanda"), null=True, blank=True)
+    late = models.BooleanField(_("sen"), default=False)
+    buyer_reference = models.CharField(_("köparens referens"), max_length=100, blank=True)
+    contract_reference = models.CharField(_("avtal (referens)"), max_length=200, blank=True)
+    note = models.TextField(_("meddelande"), blank=True)
+    seller_party = models.JSONField(_("säljare vid utställandet"))
+    buyer_party = models.JSONField(_("köpare vid utställandet"))
+    currency = models.CharField(max_length=3, default="SEK")
+    line_total_ore = models.BigIntegerField(default=0)
+    rounding_ore = models.BigIntegerField(default=0)
+    payable_ore = models.BigIntegerField(default=0)
+    line_count = models.PositiveIntegerField(default=0)
+    record_count = models.PositiveIntegerField(default=0)
+    reason = models.TextField(_("skäl (kreditering)"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["seller", "sequence_number"]
+        verbose_name = _("faktura")
+        verbose_name_plural = _("fakturor")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seller", "sequence_number"], name="purchases_invoice_number_per_seller"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display().capitalize()} {self.number}"
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == InvoiceKind.CREDIT_NOTE
+
+    @property
+    def payable(self) -> Decimal:
+        return ore_to_kronor(self.payable_ore)
+
+    @property
+    def line_total(self) -> Decimal:
+        return ore_to_kronor(self.line_total_ore)
+
+
+class InvoiceRate(models.Model):
+    """How one group of records on an invoice was priced: the price version or the
+    Försäkringskassan rate used, for which dates. Lines refer to it."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="rates")
+    payment = models.CharField(max_length=20, choices=PaymentMode.choices)
+    intervention = models.CharField(max_length=40, choices=INTERVENTION_CHOICES)
+    band = models.CharField(max_length=20, choices=Band.choices)
+    date_from = models.DateField()
+    date_to = models.DateField()
+    unit = models.CharField(max_length=10, choices=PriceUnit.choices)
+    unit_price_ore = models.BigIntegerField()
+    price = models.ForeignKey(Price, on_delete=models.PROTECT, null=True, related_name="+")
+    rate_year = models.PositiveSmallIntegerField(null=True)
+    description = models.CharField(max_length=200)
+    source = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        verbose_name = _("tillämpat pris")
+        verbose_name_plural = _("tillämpade priser")
+
+
+class InvoicePerson(models.Model):
+    """The anonymised person reference on one invoice (P-0001 …) and whom it stands for.
+    Shown only behind access checks; never on the invoice or its attachment."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="persons")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["invoice", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "number"], name="purchases_iperson_no"),
+            models.UniqueConstraint(fields=["invoice", "person"], name="purchases_iperson_person"),
+        ]
+
+    @property
+    def ref(self) -> str:
+        return person_ref(self.number)
+
+
+def person_ref(number: int | None) -> str:
+    return f"P-{number:04d}" if number else ""
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    position = models.PositiveIntegerField()
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    person_no = models.PositiveIntegerField(null=True, blank=True)
+    rate = models.ForeignKey(
+        InvoiceRate, on_delete=models.PROTECT, null=True, blank=True, related_name="lines"
+    )
+    payment = models.CharField(max_length=20, choices=PaymentMode.choices)
+    dispute_ref = models.CharField(max_length=64, blank=True)
+    description = models.CharField(max_length=300)
+    unit = models.CharField(max_length=10, choices=PriceUnit.choices)
+    unit_price_ore = models.BigIntegerField()
+    minutes = models.BigIntegerField(default=0)
+    visits = models.BigIntegerField(default=0)
+    record_count = models.BigIntegerField(default=0)
+    amount_ore = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["invoice", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "position"], name="purchases_line_position"),
+        ]
+        indexes = [
+            models.Index(fields=["invoice", "person", "rate"], name="purchases_line_lookup"),
+        ]
+
+    @property
+    def person_ref(self) -> str:
+        return person_ref(self.person_no)
+
+    @property
+    def amount(self) -> Decimal:
+        return ore_to_kronor(self.amount_ore)
+
+    @property
+    def unit_price(self) -> Decimal:
+        return ore_to_kronor(self.unit_price_ore)
+
+
+class AttachmentRow(models.Model):
+    """One row of the attachment at individual level (one service record)."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="attachment_rows")
+    line = models.ForeignKey(InvoiceLine, on_delete=models.PROTECT, related_name="+")
+    record = models.ForeignKey(ServiceRecord, on_delete=models.PROTECT, related_name="+")
+    person_no = models.PositiveIntegerField()
+    service_date = models.DateField()
+    start_at = models.DateTimeField()
+    end_at = models.DateTimeField()
+    performer = models.CharField(max_length=200)
+    minutes = models.PositiveIntegerField()
+    amount_ore = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["invoice", "person_no", "start_at", "pk"]
+        indexes = [models.Index(fields=["invoice", "person_no"], name="purchases_att_invoice")]
+
+    @property
+    def person_ref(self) -> str:
+        return person_ref(self.person_no)
+
+
+class InvoiceDocument(models.Model):
+    """A generated file, kept once generated (generation is deterministic as well)."""
+
+    class Kind(models.TextChoices):
+        XML = "xml", _("e-faktura (Peppol BIS 3.0)")
+        PDF = "pdf", _("faktura (PDF)")
+        ATTACHMENT_CSV = "attachment_csv", _("bilaga (CSV)")
+        ATTACHMENT_PDF = "attachment_pdf", _("bilaga (PDF)")
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "kind"], name="purchases_document_unique"),
+        ]
+
+
+class LedgerKind(models.TextChoices):
+    SPLIT = "split", _("delad lika")
+    REVERSAL = "reversal", _("återförd (kreditfaktura)")
+    SETTLEMENT = "settlement", _("reglering efter överenskommelse")
+
+
+class LedgerSource(models.TextChoices):
+    MANUAL = "manual", _("tvistad kostnad")
+    SERVICE = "service", _("utförda insatser")
+    SETTLEMENT = "settlement", _("överenskommelse")
+
+
+class DisputeLedgerEntry(models.Model):
+    """The dispute ledger (§7.7, §8: shared equally until the parties agree).
+
+    ``amount_ore`` is what ``debtor`` owes ``creditor`` through this entry (negative only
+    for a reversal by a credit note). A split entry carries the whole disputed cost in
+    ``cost_ore`` and half of it in ``amount_ore``; a settlement entry the difference owed once
+    the parties agree (always positive: the parties are swapped if the money goes back).
+    Entries without an ``invoice_line`` are invoiced by the creditor's next run.
+    """
+
+    dispute_ref = models.CharField(_("tvistreferens"), max_length=64, db_index=True)
+    kind = models.CharField(_("typ"), max_length=20, choices=LedgerKind.choices)
+    source = models.CharField(_("källa"), max_length=20, choices=LedgerSource.choices)
+    agreement = models.CharField(_("avtal"), max_length=40, choices=AGREEMENT_CHOICES)
+    creditor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("fordringsägare")
+    )
+    debtor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("gäldenär")
+    )
+    cost_ore = models.BigIntegerField(_("tvistad kostnad (öre)"), default=0)
+    amount_ore = models.BigIntegerField(_("belopp (öre)"))
+    description = models.CharField(_("beskrivning"), max_length=300)
+    occurred_on = models.DateField(_("datum"))
+    invoice_month = models.DateField(_("faktureras månad"))
+    invoice_line = models.OneToOneField(
+        InvoiceLine,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entry",
+    )
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["dispute_ref", "created_at", "pk"]
+        verbose_name = _("tvistreskontra")
+        verbose_name_plural = _("tvistreskontra")
+        indexes = [
+            models.Index(
+                fields=["creditor", "debtor", "invoice_month"], name="purchases_ledger_billing"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dispute_ref} {self.get_kind_display()} {ore_to_kronor(self.amount_ore)} kr"
+
+    @property
+    def amount(self) -> Decimal:
+        return ore_to_kronor(self.amount_ore)

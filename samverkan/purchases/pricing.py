@@ -1,0 +1,317 @@
+"""Price lists with history, and the rate an invoice uses for a group of records.
+
+Prices (Bilaga 4 tjänsteköp) are entered by an administrator: the agreements do not state
+them, so the lists ship empty. An edit never changes a row: it adds a version that
+supersedes the old one (which gets ``retired_at``). For a record, the most specific active
+price wins: intervention and band given beat "all"; two equally specific prices valid the
+same day are refused when saved.
+
+Gävleborg's 50 % of performed time is priced from Försäkringskassan's schablonbelopp in
+``rates.py`` (with its source); an unverified or missing year is reported as missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from samverkan.audit.models import Action
+from samverkan.audit.services import record as audit
+from samverkan.purchases import rates
+from samverkan.purchases.access import require_price_admin
+from samverkan.purchases.bases import AGREEMENT_NAMES, HOURLY_SHARE_50, SHARED
+from samverkan.purchases.errors import PriceError, Problem
+from samverkan.purchases.models import Band, Price, PriceList, PriceUnit
+from samverkan.purchases.money import format_sek, to_decimal
+from samverkan.rules.facts import INTERVENTIONS
+
+__all__ = [
+    "PriceIndex",
+    "Rate",
+    "price_list_for",
+    "rate_for",
+    "retire_price",
+    "set_price",
+]
+
+BAND_TEXT = {"day": "dagtid 08–17", "evening_night": "kväll, natt och helg"}
+MODE_TEXT = {
+    "service_purchase": "tjänsteköp",
+    "hourly_share_50": "50 % av utförd tid",
+    "shared": "delad kostnad 50 %",
+}
+
+
+@dataclass(frozen=True)
+class Rate:
+    """What a group of records is invoiced at."""
+
+    unit: str  # PriceUnit value: hour or visit
+    unit_price_ore: int
+    description: str
+    source: str
+    price_id: int | None = None
+    rate_year: int | None = None
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A price that is not there (or not usable), in Swedish."""
+
+    key: tuple[str, ...]
+    message: str
+
+
+def _ore(amount: Decimal) -> int:
+    return int((to_decimal(amount) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _half(ore: int) -> int:
+    return int((Decimal(ore) / 2).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def price_list_for(agreement: str) -> PriceList:
+    """The agreement's price list (created empty if it does not exist)."""
+    if agreement not in AGREEMENT_NAMES:
+        raise PriceError.one("agreement", "unknown_agreement", f"Okänt avtal: {agreement}.")
+    price_list, _ = PriceList.objects.get_or_create(
+        agreement=agreement,
+        defaults={
+            "name": f"Prislista {AGREEMENT_NAMES[agreement]}",
+            "description": "Priserna finns inte i avtalstexten; de läggs in av en administratör.",
+        },
+    )
+    return price_list
+
+
+class PriceIndex:
+    """The active prices, loaded once (a run or an import looks up many keys)."""
+
+    def __init__(self, prices: Iterable[Price] | None = None) -> None:
+        if prices is None:
+            prices = Price.objects.filter(retired_at__isnull=True).select_related("price_list")
+        self._by_agreement: dict[str, list[Price]] = defaultdict(list)
+        for price in prices:
+            self._by_agreement[price.price_list.agreement].append(price)
+
+    def find(self, agreement: str, intervention: str, band: str, day: dt.date) -> list[Price]:
+        """The most specific prices valid on ``day`` (normally one; two or more = ambiguous)."""
+        best: list[Price] = []
+        best_score = -1
+        for price in self._by_agreement.get(agreement, ()):
+            if price.intervention not in ("", intervention) or price.band not in ("", band):
+                continue
+            if price.valid_from > day or (price.valid_to is not None and price.valid_to < day):
+                continue
+            score = (2 if price.intervention else 0) + (1 if price.band else 0)
+            if score > best_score:
+                best, best_score = [price], score
+            elif score == best_score:
+                best.append(price)
+        return best
+
+
+def _describe(intervention: str, band: str, payment: str) -> str:
+    return f"{INTERVENTIONS.get(intervention, intervention)}, {BAND_TEXT.get(band, band)} – {MODE_TEXT.get(payment, payment)}"
+
+
+def rate_for(
+    index: PriceIndex, *, payment: str, agreement: str, intervention: str, band: str, day: dt.date
+) -> Rate | Missing:
+    key = (payment, agreement, intervention, band)
+    description = _describe(intervention, band, payment)
+    if payment == HOURLY_SHARE_50:
+        try:
+            hourly = rates.hourly_amount(day.year)
+        except rates.RateMissing as exc:
+            return Missing(key + (str(day.year),), exc.message)
+        row = rates.rate_for(day.year)
+        return Rate(
+            unit=PriceUnit.HOUR,
+            unit_price_ore=_half(_ore(hourly)),
+            description=description,
+            source=(
+                f"Försäkringskassans schablonbelopp {day.year}: {format_sek(hourly)}/tim, "
+                f"50 % ersätts. Källa: {row.source}"
+            ),
+            rate_year=day.year,
+        )
+    found = index.find(agreement, intervention, band, day)
+    if not found:
+        return Missing(
+            key,
+            f"Pris saknas i prislistan för {AGREEMENT_NAMES.get(agreement, agreement)}: "
+            f"{INTERVENTIONS.get(intervention, intervention)}, {BAND_TEXT.get(band, band)}",
+        )
+    if len(found) > 1:
+        return Missing(
+            key,
+            f"Flera priser gäller samtidigt i prislistan för {agreement}: "
+            f"{INTERVENTIONS.get(intervention, intervention)}, {BAND_TEXT.get(band, band)}",
+        )
+    price = found[0]
+    unit_price = _ore(price.amount)
+    source = f"Prislista {agreement}, pris {price.pk} version {price.version}"
+    if price.source:
+        source += f" ({price.source})"
+    if price.is_demo:
+        source += " – DEMOPRIS"
+    if payment == SHARED:
+        unit_price = _half(unit_price)
+        source += "; 50 % (delas lika tills överenskommelse)"
+    return Rate(
+        unit=price.unit,
+        unit_price_ore=unit_price,
+        description=description,
+        source=source,
+        price_id=price.pk,
+    )
+
+
+# --------------------------------------------------------------------------- editing
+
+
+def _check_price(
+    *,
+    intervention: str,
+    band: str,
+    unit: str,
+    amount: Any,
+    valid_from: dt.date | None,
+    valid_to: dt.date | None,
+) -> Decimal:
+    problems: list[Problem] = []
+    if intervention and intervention not in INTERVENTIONS:
+        problems.append(Problem("intervention", "invalid_choice", "Insats: okänt värde."))
+    if band and band not in Band.values:
+        problems.append(Problem("band", "invalid_choice", "Tidsband: okänt värde."))
+    if unit not in (PriceUnit.HOUR, PriceUnit.VISIT):
+        problems.append(
+            Problem("unit", "invalid_choice", "Enhet: ska vara per timme eller per besök.")
+        )
+    value = Decimal(0)
+    try:
+        value = to_decimal(amount)
+    except (TypeError, ValueError):
+        problems.append(Problem("amount", "invalid_amount", "Belopp: ange ett belopp i kronor."))
+    else:
+        if value < 0:
+            problems.append(Problem("amount", "negative", "Belopp: får inte vara negativt."))
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -2:
+            problems.append(
+                Problem("amount", "too_many_decimals", "Belopp: högst två decimaler (öre).")
+            )
+    if valid_from is None:
+        problems.append(Problem("valid_from", "required", "Gäller från: ange ett datum."))
+    elif valid_to is not None and valid_to < valid_from:
+        problems.append(
+            Problem("valid_to", "before_valid_from", "Gäller till: får inte vara före från-datum.")
+        )
+    if problems:
+        raise PriceError(problems)
+    return value
+
+
+def set_price(
+    actor: Any,
+    *,
+    agreement: str,
+    intervention: str = "",
+    band: str = "",
+    unit: str = PriceUnit.HOUR,
+    amount: Any,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    source: str = "",
+    replaces: Price | None = None,
+    is_demo: bool = False,
+) -> Price:
+    """Add a price, or a new version of ``replaces`` (administrators only).
+
+    Two active prices for the same intervention and band may not be valid on the same day.
+    """
+    user = require_price_admin(actor)
+    value = _check_price(
+        intervention=intervention,
+        band=band,
+        unit=unit,
+        amount=amount,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    price_list = price_list_for(agreement)
+    with transaction.atomic():
+        if replaces is not None:
+            replaces = Price.objects.select_for_update().get(pk=replaces.pk)
+            if replaces.retired_at is not None:
+                raise PriceError.one(
+                    "replaces", "already_replaced", "Priset har redan ersatts av en nyare version."
+                )
+            if replaces.price_list_id != price_list.pk:
+                raise PriceError.one("replaces", "other_list", "Priset hör till en annan prislista.")
+        clashing = Price.objects.filter(
+            price_list=price_list, intervention=intervention, band=band, retired_at__isnull=True
+        ).exclude(pk=replaces.pk if replaces else None)
+        end = valid_to or dt.date.max
+        for other in clashing:
+            other_end = other.valid_to or dt.date.max
+            if other.valid_from <= end and valid_from <= other_end:
+                raise PriceError.one(
+                    "valid_from",
+                    "overlapping_validity",
+                    f"Gäller från: ett annat pris för samma insats och tidsband gäller redan "
+                    f"{other.valid_from}–{other.valid_to or 'tills vidare'}. Ersätt det priset "
+                    "i stället, eller avsluta det först.",
+                )
+        price = Price(
+            price_list=price_list,
+            intervention=intervention,
+            band=band,
+            unit=unit,
+            amount=value,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            version=(replaces.version + 1) if replaces else 1,
+            supersedes=replaces,
+            source=source,
+            is_demo=is_demo,
+            created_by=user,
+        )
+        if replaces is not None:
+            Price.objects.filter(pk=replaces.pk).update(retired_at=timezone.now(), retired_by=user)
+        price.save()
+        audit(
+            actor,
+            Action.UPDATE if replaces else Action.CREATE,
+            Price,
+            price.pk,
+            why=f"Pris i prislista {agreement}" + (f" (ersätter {replaces.pk})" if replaces else ""),
+        )
+    return price
+
+
+def retire_price(actor: Any, price: Price) -> Price:
+    """End a price without a successor (kept as history)."""
+    user = require_price_admin(actor)
+    with transaction.atomic():
+        updated = Price.objects.filter(pk=price.pk, retired_at__isnull=True).update(
+            retired_at=timezone.now(), retired_by=user
+        )
+        if not updated:
+            raise PriceError.one("price", "already_replaced", "Priset är redan borttaget.")
+        audit(actor, Action.DELETE, Price, price.pk, why="Pris borttaget ur prislistan")
+    return Price.objects.get(pk=price.pk)
+
+
+def price_history(price_list: PriceList) -> list[Price]:
+    return list(price_list.prices.select_related("created_by", "retired_by").order_by(
+        "intervention", "band", "valid_from", "version"
+    ))

@@ -1,0 +1,126 @@
+"""What views, the API and other apps may call in tjänsteköp (the app's one door).
+
+Registration and import
+    ``register_service(actor, ServiceInput, approve=False) -> list[ServiceRecord]``
+    ``import_csv(actor, content, mode="all_or_nothing"|"valid_only", filename="") -> ImportReport``
+    ``withdraw_record(actor, record, reason=…)``, ``approve_records(actor, month=…, record_ids=None)``
+Prices
+    ``set_price(actor, agreement=…, intervention="", band="", unit="hour", amount=…,
+    valid_from=…, valid_to=None, source="", replaces=None) -> Price``, ``retire_price``
+Invoicing
+    ``run_invoices(actor, seller=…, buyer=…, month=…, today=None) -> RunResult``
+    ``credit_invoice(actor, invoice, reason=…, today=None) -> Invoice`` (the credit note)
+    ``document_bytes(invoice, kind)``: ``xml`` | ``pdf`` | ``attachment_csv`` | ``attachment_pdf``
+    ``person_map(actor, invoice) -> list[(ref, Person | None)]`` (ekonom of the parties)
+Dispute ledger (for samverkan.deviations)
+    ``open_disputed_cost(dispute_ref=…, creditor=…, debtor=…, amount=…, description=…,
+    occurred_on=…, agreement="jh-hemsjukvard", user=None) -> DisputeLedgerEntry``
+    ``settle_dispute(dispute_ref=…, payer=…, payer_share=1, decided_on=None, note="",
+    user=None) -> list[DisputeLedgerEntry]``
+    ``dispute_balance(dispute_ref) -> DisputeBalance``
+
+Errors are ``errors.PurchasesError`` subclasses carrying ``problems`` (field, code, Swedish
+message); ``NotAllowed`` means 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from samverkan.audit.models import Action
+from samverkan.audit.services import record as audit
+from samverkan.people.access import persons_visible_to
+from samverkan.people.models import Person
+from samverkan.purchases.access import can_see_person_map
+from samverkan.purchases.csv_import import ImportReport, RowError, import_csv
+from samverkan.purchases.documents import document_bytes, generate
+from samverkan.purchases.errors import (
+    InvalidService,
+    InvoicingRefused,
+    LedgerError,
+    NotAllowed,
+    PriceError,
+    Problem,
+    PurchasesError,
+)
+from samverkan.purchases.invoicing import RunResult, credit_invoice, run_invoices
+from samverkan.purchases.ledger import (
+    DisputeBalance,
+    dispute_balance,
+    open_disputed_cost,
+    settle_dispute,
+)
+from samverkan.purchases.models import Invoice, InvoicePerson
+from samverkan.purchases.pricing import price_list_for, retire_price, set_price
+from samverkan.purchases.registration import (
+    ServiceInput,
+    approve_records,
+    is_month_locked,
+    register_service,
+    withdraw_record,
+)
+
+__all__ = [
+    "DisputeBalance",
+    "ImportReport",
+    "InvalidService",
+    "InvoicingRefused",
+    "LedgerError",
+    "NotAllowed",
+    "PriceError",
+    "Problem",
+    "PurchasesError",
+    "RowError",
+    "RunResult",
+    "ServiceInput",
+    "approve_records",
+    "credit_invoice",
+    "dispute_balance",
+    "document_bytes",
+    "generate",
+    "import_csv",
+    "is_month_locked",
+    "open_disputed_cost",
+    "person_map",
+    "price_list_for",
+    "register_service",
+    "retire_price",
+    "run_invoices",
+    "set_price",
+    "settle_dispute",
+    "withdraw_record",
+]
+
+
+def person_map(actor: Any, invoice: Invoice) -> list[tuple[str, Person | None]]:
+    """Whom the invoice's references stand for: the ekonom of seller or buyer only, and
+    only persons the user may see (others stay ``None``). Every person shown is audited."""
+    if not can_see_person_map(actor, invoice.seller_id, invoice.buyer_id):
+        audit(actor, Action.ACCESS_DENIED, Invoice, invoice.pk, why="Tjänsteköp: personreferenser")
+        raise NotAllowed.one(
+            None, "forbidden", "Bara ekonom hos säljaren eller köparen får se vem referenserna avser."
+        )
+    rows = list(
+        InvoicePerson.objects.filter(invoice=invoice).order_by("number").values_list("number", "person_id")
+    )
+    visible = set(
+        persons_visible_to(actor).filter(pk__in=[p for _, p in rows]).values_list("pk", flat=True)
+    )
+    persons = {
+        p.pk: p for p in Person.objects.filter(pk__in=visible).prefetch_related("identities")
+    }
+    result: list[tuple[str, Person | None]] = []
+    for number, person_id in rows:
+        person = persons.get(person_id)
+        ref = f"P-{number:04d}"
+        if person is not None:
+            audit(
+                actor,
+                Action.VIEW,
+                InvoicePerson,
+                invoice.pk,
+                person_ref=person.ref,
+                why=f"Tjänsteköp: vem {ref} på faktura {invoice.number} avser",
+            )
+        result.append((ref, person))
+    return result

@@ -1,0 +1,52 @@
+"""FHIR import for the SIP app: the Patients of a Patient resource or a Bundle become persons.
+
+The person itself is created by `samverkan.people.services.import_patient` (identifiers
+validated, care relation to the importing organisation, audited); this module only finds
+the Patients. A SIP Bundle exported by `sip.outputs` imports the same way: its Patient
+becomes (or finds) the person.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from samverkan.accounts.models import Organisation, Unit
+from samverkan.people import services as people_services
+from samverkan.people.models import Person
+
+
+def patients_in(data: str | bytes | Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The Patient resources in a Patient or a Bundle (JSON text or a dict)."""
+    resource = json.loads(data) if isinstance(data, str | bytes) else dict(data)
+    kind = resource.get("resourceType")
+    if kind == "Patient":
+        return [resource]
+    if kind == "Bundle":
+        return [
+            entry["resource"]
+            for entry in resource.get("entry", [])
+            if (entry.get("resource") or {}).get("resourceType") == "Patient"
+        ]
+    raise ValueError("Förväntade en FHIR Patient eller Bundle.")
+
+
+def import_patients(
+    actor: Any,
+    data: str | bytes | Mapping[str, Any],
+    *,
+    organisation: Organisation,
+    unit: Unit | None = None,
+) -> list[tuple[Person, bool]]:
+    """(person, created) for each Patient; raises people.services.PeopleError on a bad one
+    (then none of them is imported)."""
+    with transaction.atomic():
+        return [
+            people_services.import_patient(
+                actor, patient, organisation=organisation, unit=unit, why="FHIR-import av Patient"
+            )
+            for patient in patients_in(data)
+        ]

@@ -1,0 +1,364 @@
+"""Outputs of a SIP: the PDF the person is given, and the FHIR R4 Bundle.
+
+PDF: fpdf2 with the core font Helvetica (Latin-1: å, ä, ö are there; en dashes and curly
+quotes are replaced by `purchases.pdf.pdf_text`). It holds the person's own plan only:
+their name and identifier, goals, needs, the actions with who and when, the overall
+responsibility, the fasta vårdkontakter, the next follow-up and the participating
+organisations. No staff user names, no consent details, no other person.
+
+FHIR: Patient, Organization (every organisation the plan names), CarePlan and CareTeam
+through `samverkan.people.fhir` (fhir.resources R4B = FHIR 4.3.0; the same resources as R4),
+in a Bundle of type collection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+from fhir.resources.R4B.bundle import Bundle
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from samverkan.accounts.models import Organisation
+from samverkan.people import fhir
+from samverkan.people.identity import PersonIdentifier
+from samverkan.people.identity import display as display_identifier
+from samverkan.people.models import Person
+from samverkan.purchases.pdf import pdf_text
+from samverkan.sip.models import (
+    ActionStatus,
+    CompulsoryCare,
+    Huvudman,
+    ParticipantResponse,
+    Sip,
+    SipStatus,
+)
+from samverkan.sip.plan import PlanData, plan_of
+
+# --- FHIR -----------------------------------------------------------------------------------
+
+CAREPLAN_STATUS = {
+    SipStatus.DRAFT: "draft",
+    SipStatus.INVITED: "draft",
+    SipStatus.ACTIVE: "active",
+    SipStatus.FOLLOWED_UP: "active",
+    SipStatus.CLOSED: "completed",
+}
+ACTIVITY_STATUS = {
+    ActionStatus.PLANNED: "not-started",
+    ActionStatus.IN_PROGRESS: "in-progress",
+    ActionStatus.DONE: "completed",
+    ActionStatus.CANCELLED: "cancelled",
+}
+CAREPLAN_TITLE = "Samordnad individuell plan (SIP)"
+
+
+def person_identifiers(person: Person) -> list[PersonIdentifier]:
+    """The person's current identifiers, the primary one first."""
+    primary = person.primary_identity()
+    identities = [i for i in person.identities.all() if i.is_active]
+    identities.sort(key=lambda i: i.pk != (primary.pk if primary else None))
+    return [i.identifier for i in identities]
+
+
+def person_data(person: Person) -> fhir.PersonData:
+    sex = person.sex if person.sex in fhir.GENDERS else None
+    return fhir.PersonData(
+        identifiers=person_identifiers(person),
+        given=person.given_name.split(),
+        family=person.family_name or None,
+        birth_date=person.birth_date,
+        sex=sex,  # type: ignore[arg-type]
+        municipality_code=person.home_municipality or None,
+    )
+
+
+def org_id(organisation: Organisation) -> str:
+    return f"org-{organisation.scb_code}"
+
+
+def organisation_data(organisation: Organisation) -> fhir.OrganisationData:
+    return fhir.OrganisationData(
+        id=org_id(organisation),
+        name=organisation.name,
+        kind=organisation.kind,
+        scb_code=organisation.scb_code,
+    )
+
+
+def careplan_data(sip: Sip, plan: PlanData, subject: PersonIdentifier) -> fhir.CarePlanData:
+    return fhir.CarePlanData(
+        id=f"sip-{sip.pk}",
+        person=subject,
+        title=CAREPLAN_TITLE,
+        status=CAREPLAN_STATUS[SipStatus(sip.status)],
+        created=timezone.localtime(sip.created),
+        goals=list(plan.goals),
+        activities=[
+            fhir.ActivityData(
+                description=action.description,
+                responsible_org_id=org_id(action.organisation),
+                unit_name=action.unit.name if action.unit else None,
+                due=action.due,
+                status=ACTIVITY_STATUS[ActionStatus(action.status)],
+            )
+            for action in plan.actions
+        ],
+        overall_responsible_org_id=org_id(plan.overall_responsible_organisation)
+        if plan.overall_responsible_organisation
+        else None,
+        followup_date=plan.follow_up_date,
+    )
+
+
+def careteam_data(sip: Sip, plan: PlanData, subject: PersonIdentifier) -> fhir.CareTeamData:
+    members = [
+        fhir.ParticipantData(
+            org_id=org_id(sip.initiated_by_organisation),
+            unit_name=sip.initiated_by_unit.name if sip.initiated_by_unit else None,
+            role="Initierande organisation",
+        )
+    ]
+    for participant in sip.participants.exclude(
+        response=ParticipantResponse.DECLINED
+    ).select_related("organisation", "unit"):
+        members.append(
+            fhir.ParticipantData(
+                org_id=org_id(participant.organisation),
+                unit_name=participant.unit.name if participant.unit else None,
+                role="Deltagare i SIP",
+            )
+        )
+    if plan.overall_responsible_organisation:
+        role = "Övergripande ansvar"
+        if plan.compulsory_care and plan.chief_physician_name:
+            role = f"Övergripande ansvar: chefsöverläkare {plan.chief_physician_name}"
+        elif plan.overall_responsibility_note:
+            role = f"Övergripande ansvar: {plan.overall_responsibility_note}"
+        members.append(
+            fhir.ParticipantData(
+                org_id=org_id(plan.overall_responsible_organisation),
+                unit_name=plan.overall_responsible_unit.name
+                if plan.overall_responsible_unit
+                else None,
+                role=role,
+                is_physician=bool(plan.compulsory_care and plan.chief_physician_name),
+            )
+        )
+    for contact in plan.care_contacts:
+        members.append(
+            fhir.ParticipantData(
+                org_id=org_id(contact.organisation),
+                unit_name=contact.unit.name if contact.unit else None,
+                role=f"Fast vårdkontakt: {contact.name_or_role}",
+                is_named_care_contact=True,
+                is_physician=contact.is_physician,
+            )
+        )
+    return fhir.CareTeamData(id=f"sip-{sip.pk}-team", person=subject, participants=members)
+
+
+def organisations_named(sip: Sip, plan: PlanData) -> list[Organisation]:
+    found: dict[int, Organisation] = {}
+    candidates: list[Organisation | None] = [
+        sip.initiated_by_organisation,
+        plan.overall_responsible_organisation,
+        *(p.organisation for p in sip.participants.select_related("organisation")),
+        *(a.organisation for a in plan.actions),
+        *(c.organisation for c in plan.care_contacts),
+    ]
+    for organisation in candidates:
+        if organisation is not None:
+            found.setdefault(organisation.pk, organisation)
+    return sorted(found.values(), key=lambda o: o.scb_code)
+
+
+def sip_resources(sip: Sip) -> list[Any]:
+    """[PersonData, OrganisationData…, CarePlanData, CareTeamData] of the current version."""
+    plan = plan_of(sip.current_version())
+    person = person_data(sip.person)
+    if not person.identifiers:
+        raise ValueError("Personen saknar identitet; planen kan inte exporteras som FHIR.")
+    subject = person.identifiers[0]
+    return [
+        person,
+        *(organisation_data(o) for o in organisations_named(sip, plan)),
+        careplan_data(sip, plan, subject),
+        careteam_data(sip, plan, subject),
+    ]
+
+
+def fhir_bundle(sip: Sip, *, base_url: str | None = None) -> Bundle:
+    resources: list[Any] = []
+    for item in sip_resources(sip):
+        if isinstance(item, fhir.PersonData):
+            resources.append(fhir.patient_to_fhir(item, resource_id=f"person-{sip.person.pk}"))
+        else:
+            resources.append(item)
+    return fhir.bundle_collection(
+        resources,
+        bundle_id=f"sip-{sip.pk}-v{sip.version}",
+        timestamp=timezone.now(),
+        base_url=base_url,
+    )
+
+
+def fhir_bundle_json(sip: Sip, *, base_url: str | None = None) -> str:
+    return fhir.to_json(fhir_bundle(sip, base_url=base_url), indent=2)
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+
+class _SipPdf(FPDF):
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.set_font("helvetica", "", 8)
+        self.set_text_color(90, 90, 90)
+        self.cell(0, 4, pdf_text(self.footer_text), align="L")
+        self.set_x(self.l_margin)
+        self.cell(0, 4, f"Sida {self.page_no()} av {{nb}}", align="R")
+        self.set_text_color(0, 0, 0)
+
+
+def _date(value: dt.date | None) -> str:
+    return value.isoformat() if value else "ej bestämt"
+
+
+def _heading(pdf: FPDF, text: str) -> None:
+    pdf.ln(3)
+    pdf.set_font("helvetica", "B", 13)
+    pdf.cell(0, 8, pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("helvetica", "", 11)
+
+
+def _paragraph(pdf: FPDF, text: str) -> None:
+    pdf.multi_cell(0, 6, pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _bullets(pdf: FPDF, items: list[str], empty: str) -> None:
+    if not items:
+        _paragraph(pdf, empty)
+        return
+    for item in items:
+        pdf.set_x(pdf.l_margin + 3)
+        pdf.multi_cell(0, 6, pdf_text(f"- {item}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _where(organisation: Organisation | None, unit: Any) -> str:
+    if organisation is None:
+        return "ej bestämt"
+    return f"{unit.name}, {organisation.name}" if unit else organisation.name
+
+
+def sip_pdf(sip: Sip, *, compress: bool = True) -> bytes:
+    """The current plan as a PDF in Swedish, for the person."""
+    version = sip.current_version()
+    plan = plan_of(version)
+    person = sip.person
+    identity = person.primary_identity()
+
+    pdf = _SipPdf(orientation="P", unit="mm", format="A4")
+    pdf.set_compression(compress)
+    pdf.set_margins(18, 18, 18)
+    pdf.set_auto_page_break(auto=True, margin=20)
+    pdf.set_title(pdf_text(CAREPLAN_TITLE))
+    pdf.set_creator("Samverkan")
+    pdf.footer_text = (
+        f"SIP nr {sip.pk}, version {sip.version}. Du kan när som helst ta tillbaka ditt samtycke."
+    )
+    pdf.add_page()
+
+    pdf.set_font("helvetica", "B", 18)
+    pdf.cell(
+        0,
+        10,
+        pdf_text("Min samordnade individuella plan (SIP)"),
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.set_font("helvetica", "", 11)
+    who = person.name + (f", {display_identifier(identity.identifier)}" if identity else "")
+    _paragraph(pdf, f"Planen gäller: {who}")
+    saved = timezone.localdate(version.created_at) if version else None
+    _paragraph(
+        pdf,
+        f"Status: {SipStatus(sip.status).label}. Senast ändrad: {_date(saved)}."
+        + (" Planen påbörjades på din egen begäran." if sip.initiated_on_request_of_person else ""),
+    )
+
+    _heading(pdf, "Mina mål")
+    _bullets(pdf, plan.goals, "Målen är inte skrivna ännu.")
+    _heading(pdf, "Mina behov")
+    _bullets(pdf, plan.needs, "Behoven är inte beskrivna ännu.")
+
+    _heading(pdf, "Vem gör vad och när")
+    if plan.actions:
+        pdf.set_font("helvetica", "", 10)
+        with pdf.table(
+            col_widths=(70, 62, 22, 20),
+            text_align="LEFT",
+            line_height=5.5,
+            headings_style=None,
+        ) as table:
+            header = table.row()
+            for title in ("Insats", "Vem ansvarar", "Klart senast", "Status"):
+                header.cell(title)
+            for action in plan.actions:
+                row = table.row()
+                row.cell(pdf_text(action.description))
+                row.cell(
+                    pdf_text(
+                        f"{Huvudman(action.huvudman).label.capitalize()}: "
+                        f"{_where(action.organisation, action.unit)}"
+                    )
+                )
+                row.cell(_date(action.due))
+                row.cell(pdf_text(ActionStatus(action.status).label))
+        pdf.set_font("helvetica", "", 11)
+    else:
+        _paragraph(pdf, "Inga insatser är bestämda ännu.")
+
+    _heading(pdf, "Vem har det övergripande ansvaret")
+    text = _where(plan.overall_responsible_organisation, plan.overall_responsible_unit)
+    if plan.overall_responsibility_note:
+        text = f"{plan.overall_responsibility_note}, {text}"
+    _paragraph(pdf, text)
+    if plan.compulsory_care and plan.chief_physician_name:
+        _paragraph(
+            pdf,
+            f"Du vårdas enligt {CompulsoryCare(plan.compulsory_care).label.lower()}. "
+            f"Chefsöverläkare {plan.chief_physician_name} ansvarar för den samordnade vårdplanen.",
+        )
+
+    _heading(pdf, "Mina fasta vårdkontakter")
+    if plan.care_contacts:
+        for contact in plan.care_contacts:
+            line = f"{contact.name_or_role}{' (läkare)' if contact.is_physician else ''}, "
+            line += _where(contact.organisation, contact.unit)
+            if contact.responsibility:
+                line += f". Ansvar: {contact.responsibility}"
+            _bullets(pdf, [line], "")
+    else:
+        _paragraph(pdf, "Ingen fast vårdkontakt är utsedd ännu.")
+
+    participants = [
+        _where(p.organisation, p.unit)
+        for p in sip.participants.exclude(response=ParticipantResponse.DECLINED).select_related(
+            "organisation", "unit"
+        )
+    ]
+    _heading(pdf, "Verksamheter som deltar")
+    _bullets(
+        pdf,
+        [_where(sip.initiated_by_organisation, sip.initiated_by_unit), *participants],
+        "",
+    )
+
+    _heading(pdf, "Nästa uppföljning")
+    _paragraph(pdf, f"Planen följs upp senast {_date(plan.follow_up_date)}.")
+    return bytes(pdf.output())

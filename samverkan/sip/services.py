@@ -1,0 +1,573 @@
+"""What views, the API and other apps may do with a SIP. Every change is audited.
+
+Callers check access first (`samverkan.sip.access`); these functions check the SIP's own
+rules (status, the agreements' plan rules, concurrency) and raise `SipError` subclasses with
+Swedish messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from samverkan.accounts.models import Organisation, Unit
+from samverkan.accounts.services import profile_of
+from samverkan.audit.models import Action as AuditAction
+from samverkan.people import services as people_services
+from samverkan.people.models import Person
+from samverkan.sip.access import audit, user_of
+from samverkan.sip.models import (
+    AGREEMENTS_BY_REGION,
+    Action,
+    AgreementContext,
+    CompulsoryCare,
+    Consent,
+    ConsentGiver,
+    ConsentScope,
+    DischargeChecklistItem,
+    NamedCareContact,
+    Participant,
+    ParticipantResponse,
+    PlanVersion,
+    RiskAnalysisItem,
+    Sip,
+    SipStatus,
+    VersionKind,
+)
+from samverkan.sip.plan import (
+    GVB_CHECKLIST,
+    Change,
+    ChecklistRow,
+    PlanData,
+    RuleError,
+    check_activation,
+    check_discharge,
+    check_plan,
+    diff,
+    is_gvb_target_group,
+    plan_of,
+)
+
+Actor = Any
+
+
+class SipError(Exception):
+    """A refusal with stable code(s) and Swedish messages."""
+
+    status = 400
+
+    def __init__(self, errors: list[RuleError]):
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = errors
+
+    @classmethod
+    def single(cls, field: str, code: str, message: str) -> SipError:
+        return cls([RuleError(field, code, message)])
+
+
+class PlanRuleError(SipError):
+    """The plan (or the status change asked for) breaks a rule of the agreements."""
+
+    status = 422
+
+
+class StateError(SipError):
+    """Not possible in the SIP's current status."""
+
+    status = 409
+
+
+class PlanConflict(SipError):
+    """Someone else saved a version after the one this edit started from."""
+
+    status = 409
+
+    def __init__(self, base_version: int, current_version: int, changes: list[Change]):
+        super().__init__(
+            [
+                RuleError(
+                    "base_version",
+                    "version_conflict",
+                    f"Planen har ändrats av någon annan medan du redigerade (du utgick från "
+                    f"version {base_version}, nu gäller version {current_version}). Dina "
+                    "ändringar är inte sparade.",
+                )
+            ]
+        )
+        self.base_version = base_version
+        self.current_version = current_version
+        self.changes = changes
+
+
+# --- starting ------------------------------------------------------------------------------
+
+
+def agreements_for(organisation: Organisation) -> tuple[str, ...]:
+    return AGREEMENTS_BY_REGION.get(organisation.region, ())
+
+
+def default_agreement(organisation: Organisation) -> str:
+    """Gävleborg: svårt sjuka; Jämtland Härjedalen: hemsjukvård (psykisk: chosen by hand)."""
+    return (agreements_for(organisation) or ("",))[0]
+
+
+def circumstances_of(person: Person) -> dict[str, Any]:
+    """The person's current facts the plan rules use, as PlanData field values."""
+    facts = people_services.current_facts(person)
+    extensive = facts.get("extensive_home_care")
+    compulsory = facts.get("compulsory_care")
+    return {
+        "end_of_life": facts.get("end_of_life") is True,
+        "discharge_from_inpatient_care": facts.get("discharge_from_inpatient_care") is True,
+        "extensive_home_care": extensive if extensive and extensive != "none" else "",
+        "compulsory_care": compulsory if compulsory in CompulsoryCare.values else "",
+    }
+
+
+def start_sip(
+    actor: Actor,
+    person: Person,
+    *,
+    agreement: str = "",
+    on_request_of_person: bool = False,
+    circumstances: dict[str, Any] | None = None,
+) -> Sip:
+    """A new SIP (status draft) initiated by the user's organisation, with version 1 holding
+    the circumstances (prefilled from the person's facts) and, for Gävleborg's target
+    group, the checklist before discharge. The caller has checked that the user may see
+    the person."""
+    user = user_of(actor)
+    profile = profile_of(user)
+    if profile is None:
+        raise SipError.single("", "no_organisation", "Ditt konto saknar organisation.")
+    organisation = profile.organisation
+    if agreement and agreement not in agreements_for(organisation):
+        raise PlanRuleError.single(
+            "agreement", "agreement_region", "Avtalet gäller inte i din organisations region."
+        )
+    facts = circumstances_of(person)
+    facts.update(circumstances or {})
+    with transaction.atomic():
+        sip = Sip.objects.create(
+            person=person,
+            initiated_by_organisation=organisation,
+            initiated_by_unit=profile.unit,
+            initiated_by=user,
+            initiated_on_request_of_person=on_request_of_person,
+            agreement=agreement,
+            version=0,
+        )
+        plan = PlanData(**facts)
+        if is_gvb_target_group(sip, plan):
+            plan.checklist = [ChecklistRow(text) for text in GVB_CHECKLIST]
+        errors = [e for e in check_plan(plan) if e.code == "invalid"]
+        if errors:
+            raise PlanRuleError(errors)
+        _write_version(sip, plan, user, VersionKind.START, based_on=None)
+        audit(actor, AuditAction.CREATE, sip, "SIP startad")
+    return sip
+
+
+# --- consent --------------------------------------------------------------------------------
+
+
+def record_consent(
+    actor: Actor,
+    sip: Sip,
+    *,
+    given_by: str,
+    given_by_name: str = "",
+    given_at: dt.datetime | None = None,
+    scope: str = ConsentScope.ALL_INVITED,
+    organisations: Iterable[Organisation] = (),
+    note: str = "",
+) -> Consent:
+    _require_open(sip)
+    if given_by not in ConsentGiver.values:
+        raise SipError.single("given_by", "invalid", "Ange vem som lämnade samtycket.")
+    if given_by != ConsentGiver.PERSON and not given_by_name.strip():
+        raise SipError.single(
+            "given_by_name", "required", "Ange namnet på vårdnadshavaren eller ställföreträdaren."
+        )
+    organisations = list(organisations)
+    if scope == ConsentScope.LISTED and not organisations:
+        raise SipError.single(
+            "organisations", "required", "Välj vilka organisationer samtycket gäller."
+        )
+    if scope not in ConsentScope.values:
+        raise SipError.single("scope", "invalid", "Okänd omfattning.")
+    if given_at and given_at > timezone.now() + dt.timedelta(minutes=5):
+        raise SipError.single("given_at", "future", "Samtycket kan inte vara lämnat i framtiden.")
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            sip=sip,
+            given_by=given_by,
+            given_by_name=given_by_name.strip() if given_by != ConsentGiver.PERSON else "",
+            given_at=given_at or timezone.now(),
+            recorded_by=user_of(actor),
+            scope=scope,
+            note=note,
+        )
+        if scope == ConsentScope.LISTED:
+            consent.organisations.set(organisations)
+        audit(actor, AuditAction.CREATE, sip, "Samtycke registrerat", consent)
+    return consent
+
+
+def withdraw_consent(actor: Actor, consent: Consent) -> Consent:
+    if consent.withdrawn_at is not None:
+        raise StateError.single("", "already_withdrawn", "Samtycket är redan återkallat.")
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = user_of(actor)
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    audit(actor, AuditAction.UPDATE, consent.sip, "Samtycke återkallat", consent)
+    return consent
+
+
+# --- participants ---------------------------------------------------------------------------
+
+
+def invite(
+    actor: Actor,
+    sip: Sip,
+    *,
+    organisation: Organisation,
+    unit: Unit | None = None,
+    meeting_at: dt.datetime | None = None,
+    meeting_place: str = "",
+) -> Participant:
+    """Kallelse: invite an organisation (and unit; another kommun's too) to the SIP."""
+    _require_open(sip)
+    if unit is not None and unit.organisation_id != organisation.pk:
+        raise SipError.single("unit", "unit_organisation", "Enheten hör inte till organisationen.")
+    if organisation.pk == sip.initiated_by_organisation_id and unit is None:
+        raise SipError.single(
+            "organisation",
+            "initiator",
+            "Din egen organisation deltar redan; välj en enhet om en annan enhet ska kallas.",
+        )
+    duplicate = sip.participants.filter(organisation=organisation, unit=unit).exclude(
+        response=ParticipantResponse.DECLINED
+    )
+    if duplicate.exists():
+        raise SipError.single("unit", "duplicate", "Den här enheten är redan kallad.")
+    with transaction.atomic():
+        participant = Participant.objects.create(
+            sip=sip,
+            organisation=organisation,
+            unit=unit,
+            invited_by=user_of(actor),
+            meeting_at=meeting_at,
+            meeting_place=meeting_place,
+        )
+        if sip.status == SipStatus.DRAFT:
+            Sip.objects.filter(pk=sip.pk).update(status=SipStatus.INVITED, updated=timezone.now())
+            sip.status = SipStatus.INVITED
+        audit(actor, AuditAction.CREATE, sip, "Kallelse till SIP", participant)
+    return participant
+
+
+def respond(actor: Actor, participant: Participant, *, accept: bool, note: str = "") -> Participant:
+    _require_open(participant.sip)
+    participant.response = ParticipantResponse.ACCEPTED if accept else ParticipantResponse.DECLINED
+    participant.responded_at = timezone.now()
+    participant.responded_by = user_of(actor)
+    participant.response_note = note
+    participant.save(update_fields=["response", "responded_at", "responded_by", "response_note"])
+    why = "Kallelse accepterad" if accept else "Kallelse avböjd"
+    audit(actor, AuditAction.UPDATE, participant.sip, why, participant)
+    return participant
+
+
+# --- plan versions --------------------------------------------------------------------------
+
+
+def _require_open(sip: Sip) -> None:
+    if not sip.is_open:
+        raise StateError.single("status", "closed", "SIP:en är avslutad och kan inte ändras.")
+
+
+def _carry_checklist(previous: PlanData, plan: PlanData, user: Any) -> None:
+    """Who ticked an item, and when, is set by the save that ticked it and kept after."""
+    before = {row.key: row for row in previous.checklist if row.key}
+    now = timezone.now()
+    for row in plan.checklist:
+        old = before.get(row.key)
+        if not row.done:
+            row.done_by, row.done_at = None, None
+        elif old is not None and old.done:
+            row.done_by, row.done_at = old.done_by, old.done_at
+        else:
+            row.done_by, row.done_at = user, now
+
+
+def _write_version(
+    sip: Sip, plan: PlanData, user: Any, kind: str, *, based_on: int | None
+) -> PlanVersion:
+    """Write version sip.version + 1 if nobody wrote one since `based_on` (else conflict)."""
+    number = (based_on or 0) + 1
+    claimed = Sip.objects.filter(pk=sip.pk, version=based_on or 0).update(
+        version=number,
+        follow_up_date=plan.follow_up_date,
+        overall_responsible_organisation=plan.overall_responsible_organisation,
+        updated=timezone.now(),
+    )
+    if not claimed:
+        current = Sip.objects.get(pk=sip.pk).version
+        raise _conflict(sip, based_on or 0, current)
+    profile = profile_of(user)
+    version = PlanVersion.objects.create(
+        sip=sip,
+        number=number,
+        kind=kind,
+        based_on=based_on,
+        goals=plan.goals,
+        needs=plan.needs,
+        overall_responsible_organisation=plan.overall_responsible_organisation,
+        overall_responsible_unit=plan.overall_responsible_unit,
+        overall_responsibility_note=plan.overall_responsibility_note,
+        follow_up_date=plan.follow_up_date,
+        end_of_life=plan.end_of_life,
+        discharge_from_inpatient_care=plan.discharge_from_inpatient_care,
+        extensive_home_care=plan.extensive_home_care,
+        compulsory_care=plan.compulsory_care,
+        chief_physician_name=plan.chief_physician_name.strip() if plan.compulsory_care else "",
+        follow_up_notes=plan.follow_up_notes,
+        change_note=plan.change_note,
+        author=user,
+        author_organisation=profile.organisation if profile else None,
+    )
+    Action.objects.bulk_create(
+        Action(
+            version=version,
+            key=row.key or _new_key(),
+            position=n,
+            description=row.description.strip(),
+            huvudman=row.huvudman,
+            organisation=row.organisation,
+            unit=row.unit,
+            due=row.due,
+            status=row.status,
+        )
+        for n, row in enumerate(plan.actions)
+    )
+    NamedCareContact.objects.bulk_create(
+        NamedCareContact(
+            version=version,
+            key=row.key or _new_key(),
+            position=n,
+            organisation=row.organisation,
+            unit=row.unit,
+            name_or_role=row.name_or_role.strip(),
+            is_physician=row.is_physician,
+            responsibility=row.responsibility.strip(),
+        )
+        for n, row in enumerate(plan.care_contacts)
+    )
+    DischargeChecklistItem.objects.bulk_create(
+        DischargeChecklistItem(
+            version=version,
+            key=row.key or _new_key(),
+            position=n,
+            text=row.text,
+            done=row.done,
+            done_by=row.done_by,
+            done_at=row.done_at,
+        )
+        for n, row in enumerate(plan.checklist)
+    )
+    RiskAnalysisItem.objects.bulk_create(
+        RiskAnalysisItem(
+            version=version,
+            key=row.key or _new_key(),
+            position=n,
+            risk=row.risk.strip(),
+            consequence=row.consequence.strip(),
+            likelihood=row.likelihood,
+            severity=row.severity,
+            measures=row.measures.strip(),
+            owner=row.owner.strip(),
+            due=row.due,
+        )
+        for n, row in enumerate(plan.risks)
+    )
+    sip.version = number
+    sip.follow_up_date = plan.follow_up_date
+    sip.overall_responsible_organisation = plan.overall_responsible_organisation
+    return version
+
+
+def _new_key() -> str:
+    return str(uuid.uuid4())
+
+
+def version_plan(sip: Sip, number: int) -> PlanData:
+    return plan_of(sip.versions.filter(number=number).first())
+
+
+def _conflict(sip: Sip, base: int, current: int) -> PlanConflict:
+    return PlanConflict(base, current, diff(version_plan(sip, base), version_plan(sip, current)))
+
+
+def save_plan(
+    actor: Actor,
+    sip: Sip,
+    plan: PlanData,
+    *,
+    base_version: int,
+    kind: str = VersionKind.REVISION,
+) -> PlanVersion:
+    """Save the plan as a new version, if nobody saved since `base_version`.
+
+    Raises PlanConflict (with the field-level changes from `base_version` to the current
+    version) when someone did, PlanRuleError when the plan breaks the agreements' rules.
+    """
+    user = user_of(actor)
+    _require_open(sip)
+    with transaction.atomic():
+        # Re-read under the transaction: SQLite runs it IMMEDIATE, PostgreSQL locks the row.
+        locked = Sip.objects.select_for_update().select_related("initiated_by_organisation")
+        sip_now = locked.get(pk=sip.pk)
+        if sip_now.version != base_version:
+            raise _conflict(sip_now, base_version, sip_now.version)
+        previous = version_plan(sip_now, base_version)
+        plan = replace(plan)
+        if is_gvb_target_group(sip_now, plan) and not plan.checklist:
+            plan.checklist = previous.checklist or [ChecklistRow(text) for text in GVB_CHECKLIST]
+        errors = check_plan(plan)
+        if sip_now.status in (SipStatus.ACTIVE, SipStatus.FOLLOWED_UP):
+            errors = check_activation(plan)
+        if errors:
+            raise PlanRuleError(errors)
+        _carry_checklist(previous, plan, user)
+        version = _write_version(sip_now, plan, user, kind, based_on=base_version)
+        if kind == VersionKind.FOLLOW_UP and sip_now.status in (
+            SipStatus.ACTIVE,
+            SipStatus.FOLLOWED_UP,
+        ):
+            Sip.objects.filter(pk=sip.pk).update(status=SipStatus.FOLLOWED_UP)
+            sip_now.status = SipStatus.FOLLOWED_UP
+        why = "SIP uppföljd" if kind == VersionKind.FOLLOW_UP else "SIP-plan reviderad"
+        audit(actor, AuditAction.UPDATE, sip_now, why, version)
+    sip.version, sip.status = sip_now.version, sip_now.status
+    sip.follow_up_date = sip_now.follow_up_date
+    sip.overall_responsible_organisation = sip_now.overall_responsible_organisation
+    return version
+
+
+def follow_up(
+    actor: Actor,
+    sip: Sip,
+    *,
+    base_version: int,
+    notes: str,
+    next_follow_up: dt.date | None,
+    action_statuses: dict[str, str] | None = None,
+) -> PlanVersion:
+    """A follow-up: the current plan with the notes, updated action statuses and the next
+    follow-up date, as a new version (status followed_up)."""
+    if sip.status not in (SipStatus.ACTIVE, SipStatus.FOLLOWED_UP):
+        raise StateError.single(
+            "status", "not_active", "Bara en fastställd (aktiv) plan kan följas upp."
+        )
+    plan = version_plan(sip, base_version)
+    for row in plan.actions:
+        if action_statuses and row.key in action_statuses:
+            row.status = action_statuses[row.key]
+    plan.follow_up_notes = notes
+    plan.follow_up_date = next_follow_up
+    plan.change_note = "Uppföljning"
+    return save_plan(actor, sip, plan, base_version=base_version, kind=VersionKind.FOLLOW_UP)
+
+
+def update_action(
+    actor: Actor,
+    sip: Sip,
+    key: str,
+    *,
+    base_version: int,
+    status: str | None = None,
+    due: dt.date | None = None,
+    set_due: bool = False,
+) -> PlanVersion:
+    """Change one action's status (and due date) as a new version."""
+    plan = version_plan(sip, base_version)
+    row = next((a for a in plan.actions if a.key == key), None)
+    if row is None:
+        raise SipError.single("key", "not_found", "Insatsen finns inte i den versionen.")
+    if status is not None:
+        row.status = status
+    if set_due:
+        row.due = due
+    plan.change_note = "Insats ändrad"
+    plan.follow_up_notes = ""
+    return save_plan(actor, sip, plan, base_version=base_version)
+
+
+# --- status and discharge ---------------------------------------------------------------------
+
+
+def activate(actor: Actor, sip: Sip) -> Sip:
+    """Fastställ planen: goals, at least one action, overall responsibility, follow-up."""
+    if sip.status not in (SipStatus.DRAFT, SipStatus.INVITED):
+        raise StateError.single("status", "not_draft", "Planen är redan fastställd eller avslutad.")
+    errors = check_activation(plan_of(sip.current_version()))
+    if errors:
+        raise PlanRuleError(errors)
+    return _set_status(actor, sip, SipStatus.ACTIVE, "SIP fastställd")
+
+
+def close(actor: Actor, sip: Sip) -> Sip:
+    _require_open(sip)
+    return _set_status(actor, sip, SipStatus.CLOSED, "SIP avslutad")
+
+
+def _set_status(actor: Actor, sip: Sip, status: str, why: str) -> Sip:
+    now = timezone.now()
+    sip.status = status
+    sip.closed_at = now if status == SipStatus.CLOSED else None
+    sip.save(update_fields=["status", "closed_at", "updated"])
+    audit(actor, AuditAction.UPDATE, sip, why)
+    return sip
+
+
+def discharge_errors(sip: Sip) -> list[RuleError]:
+    return check_discharge(sip, plan_of(sip.current_version()))
+
+
+def approve_discharge(actor: Actor, sip: Sip) -> Sip:
+    """Klart för utskrivning: the named care contact, and for Gävleborg's target group the
+    checklist and the risk analysis, must be in place."""
+    _require_open(sip)
+    errors = discharge_errors(sip)
+    if errors:
+        raise PlanRuleError(errors)
+    sip.discharge_approved_at = timezone.now()
+    sip.discharge_approved_by = user_of(actor)
+    sip.save(update_fields=["discharge_approved_at", "discharge_approved_by", "updated"])
+    audit(actor, AuditAction.UPDATE, sip, "Klar för utskrivning")
+    return sip
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    old: int
+    new: int
+    changes: list[Change]
+
+
+def compare_versions(sip: Sip, old: int, new: int) -> VersionDiff:
+    return VersionDiff(old, new, diff(version_plan(sip, old), version_plan(sip, new)))
+
+
+def agreement_label(value: str) -> str:
+    return AgreementContext(value).label if value else "Ingen särskild överenskommelse (lag)"

@@ -1,0 +1,74 @@
+"""Template helpers for the SIP pages and the SIP block on the person page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+from samverkan.people.access import can_change
+from samverkan.people.identity import display
+from samverkan.sip.access import sip_organisation, sips_visible_to
+from samverkan.sip.models import ActionStatus
+
+register = template.Library()
+
+
+@register.simple_tag
+def person_url(person: Any) -> str:
+    """The person page, if the people app has one ("" otherwise)."""
+    for name in ("people:detail", "people:person"):
+        try:
+            return reverse(name, args=[person.pk])
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+@register.filter
+def person_identifier(person: Any) -> str:
+    """The person's primary identifier, written out (only where the page shows the person)."""
+    identity = person.primary_identity()
+    return display(identity.identifier) if identity else "identitet saknas"
+
+
+@register.simple_tag(takes_context=True)
+def person_sips(context: template.Context, person: Any) -> list[Any]:
+    """The person's SIPs the current user may see (for the person page's SIP block)."""
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    if user is None:
+        return []
+    return list(
+        sips_visible_to(user)
+        .filter(person=person)
+        .select_related("initiated_by_organisation", "overall_responsible_organisation")
+        .order_by("-created")
+    )
+
+
+@register.filter
+def risk_class(value: int) -> str:
+    """SKL's matrix: 1–3 low, 4–6 medium, 8–9 high, 12–16 very high."""
+    value = int(value)
+    if value >= 12:
+        return "risk--very-high"
+    if value >= 8:
+        return "risk--high"
+    if value >= 4:
+        return "risk--medium"
+    return "risk--low"
+
+
+@register.filter
+def action_status(value: str) -> str:
+    return str(ActionStatus(value).label) if value in ActionStatus.values else value
+
+
+@register.simple_tag(takes_context=True)
+def can_start_sip(context: template.Context, person: Any) -> bool:
+    """Only the own organisation (write role, active care relation) starts a SIP."""
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    return user is not None and sip_organisation(user) is not None and can_change(user, person)

@@ -1,0 +1,492 @@
+"""SIP pages. Thin: access through `sip.access`, changes through `sip.services`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.forms import BaseFormSet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from samverkan.accounts.models import Organisation
+from samverkan.audit.models import Action as AuditAction
+from samverkan.audit.services import record
+from samverkan.people.access import get_person_for
+from samverkan.sip import access, services
+from samverkan.sip.forms import (
+    FORMSETS,
+    ConsentForm,
+    FollowUpForm,
+    InviteForm,
+    PlanForm,
+    RespondForm,
+    StartSipForm,
+    formset_initial,
+    plan_from_forms,
+    plan_initial,
+    unit_choices,
+)
+from samverkan.sip.models import (
+    Consent,
+    Participant,
+    ParticipantResponse,
+    Sip,
+    SipStatus,
+)
+from samverkan.sip.outputs import fhir_bundle_json, sip_pdf
+from samverkan.sip.plan import GVB_CHECKLIST, PlanData, is_gvb_target_group, plan_of
+
+PAGE_SIZE = 25
+MORE_ROWS = 2  # rows the "Fler rader" button adds
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+# --- list and start -----------------------------------------------------------------------
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """The SIPs the user's organisation initiated or takes part in (with consent)."""
+    if access.sip_organisation(request.user) is None:
+        record(request, AuditAction.ACCESS_DENIED, Sip, why="SIP-översikt")
+        raise PermissionDenied
+    show = request.GET.get("visa", "oppna")
+    sips = (
+        access.sips_visible_to(request.user)
+        .select_related("person", "initiated_by_organisation", "overall_responsible_organisation")
+        .prefetch_related("person__identities")
+        .order_by("follow_up_date", "-created")
+    )
+    if show != "alla":
+        sips = sips.exclude(status=SipStatus.CLOSED)
+    page = Paginator(sips, PAGE_SIZE).get_page(request.GET.get("sida"))
+    page.object_list = list(page.object_list)
+    for sip in page.object_list:
+        access.audit(request, AuditAction.VIEW, sip, "SIP-översikt (lista)")
+    return render(request, "sip/index.html", {"page": page, "show": show})
+
+
+def start(request: HttpRequest, person_id: Any) -> HttpResponse:
+    """Start a SIP for a person of the own organisation (or on the person's own request)."""
+    person = get_person_for(request, person_id, why="Starta SIP", change=True)
+    organisation = access.sip_organisation(request.user)
+    if organisation is None:
+        raise PermissionDenied
+    agreements = services.agreements_for(organisation)
+    if request.method == "POST":
+        form = StartSipForm(request.POST, agreements=agreements)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                sip = services.start_sip(
+                    request,
+                    person,
+                    agreement=data["agreement"],
+                    on_request_of_person=data["on_request_of_person"],
+                    circumstances={
+                        name: data[name]
+                        for name in (
+                            "end_of_life",
+                            "discharge_from_inpatient_care",
+                            "extensive_home_care",
+                            "compulsory_care",
+                        )
+                    },
+                )
+            except services.SipError as error:
+                for e in error.errors:
+                    form.add_error(e.field if e.field in form.fields else None, e.message)
+            else:
+                messages.success(
+                    request, "SIP:en är startad. Registrera personens samtycke innan du kallar."
+                )
+                return redirect("sip:detail", sip.pk)
+    else:
+        initial = {
+            "agreement": services.default_agreement(organisation),
+            "on_request_of_person": request.GET.get("egen_begaran") == "1",
+            **services.circumstances_of(person),
+        }
+        form = StartSipForm(initial=initial, agreements=agreements)
+    return render(request, "sip/start.html", {"form": form, "person": person})
+
+
+# --- the SIP page -------------------------------------------------------------------------
+
+
+def _participants(sip: Sip) -> list[Participant]:
+    return list(
+        sip.participants.select_related("organisation", "unit", "invited_by", "responded_by")
+    )
+
+
+def detail(request: HttpRequest, sip_id: int) -> HttpResponse:
+    sip = access.get_sip_for(request, sip_id, why="Visa SIP")
+    version = sip.current_version()
+    plan = plan_of(version)
+    user = request.user
+    own = access.sip_organisation(user)
+    participants = _participants(sip)
+    can_manage = access.can_manage(user, sip)
+    for participant in participants:
+        participant.can_respond = (  # type: ignore[attr-defined]
+            own is not None and participant.organisation_id == own.pk and sip.is_open
+        )
+    context = {
+        "sip": sip,
+        "person": sip.person,
+        "version": version,
+        "plan": plan,
+        "participants": participants,
+        "consents": list(
+            sip.consents.select_related("recorded_by", "withdrawn_by").prefetch_related(
+                Prefetch("organisations", queryset=Organisation.objects.order_by("name"))
+            )
+        ),
+        "has_consent": sip.active_consents().exists(),
+        "can_manage": can_manage,
+        "can_edit": access.can_edit_plan(user, sip),
+        "gvb_target_group": is_gvb_target_group(sip, plan),
+        "activation_errors": services.check_activation(plan)
+        if sip.status in (SipStatus.DRAFT, SipStatus.INVITED)
+        else [],
+        "discharge_errors": services.discharge_errors(sip)
+        if plan.discharge_from_inpatient_care and sip.is_open
+        else [],
+        "agreement_label": services.agreement_label(sip.agreement),
+        "respond_form": RespondForm(),
+    }
+    return render(request, "sip/detail.html", context)
+
+
+def _service_errors(request: HttpRequest, error: services.SipError) -> None:
+    for e in error.errors:
+        messages.error(request, e.message)
+
+
+def consent(request: HttpRequest, sip_id: int) -> HttpResponse:
+    sip = access.get_sip_for(request, sip_id, why="Registrera samtycke", audit_view=False)
+    access.require(request, access.can_manage(request.user, sip), sip, "Registrera samtycke")
+    initiator = sip.initiated_by_organisation
+    if request.method == "POST":
+        form = ConsentForm(request.POST, initiator=initiator)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.record_consent(
+                    request,
+                    sip,
+                    given_by=data["given_by"],
+                    given_by_name=data["given_by_name"],
+                    given_at=data["given_at"],
+                    scope=data["scope"],
+                    organisations=data["organisations"],
+                    note=data["note"],
+                )
+            except services.SipError as error:
+                for e in error.errors:
+                    form.add_error(e.field if e.field in form.fields else None, e.message)
+            else:
+                messages.success(request, "Samtycket är registrerat.")
+                return redirect("sip:detail", sip.pk)
+    else:
+        access.audit(request, AuditAction.VIEW, sip, "Registrera samtycke")
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        form = ConsentForm(initiator=initiator, initial={"given_at": now})
+    return render(request, "sip/consent.html", {"sip": sip, "person": sip.person, "form": form})
+
+
+@require_POST
+def withdraw_consent(request: HttpRequest, sip_id: int, consent_id: int) -> HttpResponse:
+    sip = access.get_sip_for(request, sip_id, why="Återkalla samtycke", audit_view=False)
+    access.require(request, access.can_manage(request.user, sip), sip, "Återkalla samtycke")
+    consent = get_object_or_404(Consent, pk=consent_id, sip=sip)
+    try:
+        services.withdraw_consent(request, consent)
+    except services.SipError as error:
+        _service_errors(request, error)
+    else:
+        messages.success(request, "Samtycket är återkallat. De kallade ser inte längre planen.")
+    return redirect(reverse("sip:detail", args=[sip.pk]) + "#samtycke")
+
+
+def invite(request: HttpRequest, sip_id: int) -> HttpResponse:
+    sip = access.get_sip_for(request, sip_id, why="Kalla till SIP", audit_view=False)
+    access.require(request, access.can_manage(request.user, sip), sip, "Kalla till SIP")
+    if request.method == "POST":
+        form = InviteForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.invite(
+                    request,
+                    sip,
+                    organisation=data["organisation"],
+                    unit=data["unit"],
+                    meeting_at=data["meeting_at"],
+                    meeting_place=data["meeting_place"],
+                )
+            except services.SipError as error:
+                for e in error.errors:
+                    form.add_error(e.field if e.field in form.fields else None, e.message)
+            else:
+                messages.success(request, "Kallelsen är skickad.")
+                if not sip.active_consents().exists():
+                    messages.warning(
+                        request,
+                        "Det finns inget samtycke ännu: de kallade ser inte planen förrän "
+                        "personens samtycke är registrerat.",
+                    )
+                return redirect(reverse("sip:detail", args=[sip.pk]) + "#deltagare")
+    else:
+        access.audit(request, AuditAction.VIEW, sip, "Kalla till SIP")
+        form = InviteForm()
+    return render(request, "sip/invite.html", {"sip": sip, "person": sip.person, "form": form})
+
+
+@require_GET
+def unit_options(request: HttpRequest) -> HttpResponse:
+    """HTMX: the unit <option>s of one organisation (no personal data)."""
+    organisation = Organisation.objects.filter(pk=request.GET.get("organisation") or 0).first()
+    groups = unit_choices([organisation] if organisation else None)[1:]
+    return render(request, "sip/_unit_options.html", {"groups": groups})
+
+
+@require_POST
+def respond(request: HttpRequest, sip_id: int, participant_id: int) -> HttpResponse:
+    sip = access.get_sip_for(request, sip_id, why="Svara på kallelse", audit_view=False)
+    participant = get_object_or_404(Participant, pk=participant_id, sip=sip)
+    access.require(request, access.can_respond(request.user, participant), sip, "Svara på kallelse")
+    form = RespondForm(request.POST)
+    htmx = _is_htmx(request)
+    if form.is_valid():
+        accept = form.cleaned_data["answer"] == "accept"
+        try:
+            services.respond(request, participant, accept=accept, note=form.cleaned_data["note"])
+        except services.SipError as error:
+            _service_errors(request, error)
+        else:
+            if not accept:
+                messages.success(request, "Du har avböjt kallelsen.")
+            elif not htmx:
+                messages.success(request, "Du har accepterat kallelsen.")
+    if participant.response == ParticipantResponse.DECLINED:
+        # Declined: the SIP is no longer this organisation's to see.
+        if htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("web:start")
+            return response
+        return redirect("web:start")
+    if htmx:
+        participant.can_respond = True  # type: ignore[attr-defined]
+        return render(
+            request,
+            "sip/_participant.html",
+            {"sip": sip, "participant": participant, "just_answered": True},
+        )
+    return redirect(reverse("sip:detail", args=[sip.pk]) + "#deltagare")
+
+
+# --- the plan editor ----------------------------------------------------------------------
+
+
+def _bind_formsets(
+    request: HttpRequest, plan: PlanData | None, more: str | None = None
+) -> dict[str, BaseFormSet]:
+    if request.method == "POST":
+        data = request.POST.copy()
+        if more in FORMSETS:
+            total = f"{more}-TOTAL_FORMS"
+            data[total] = str(int(data.get(total, "0") or 0) + MORE_ROWS)
+        return {prefix: cls(data, prefix=prefix) for prefix, cls in FORMSETS.items()}
+    initial = formset_initial(plan or PlanData())
+    return {prefix: cls(initial=initial[prefix], prefix=prefix) for prefix, cls in FORMSETS.items()}
+
+
+def plan_edit(request: HttpRequest, sip_id: int) -> HttpResponse:
+    sip = access.get_sip_for(request, sip_id, why="Redigera SIP-plan", audit_view=False)
+    access.require(request, access.can_edit_plan(request.user, sip), sip, "Redigera SIP-plan")
+    current = plan_of(sip.current_version())
+    conflict: services.PlanConflict | None = None
+    rule_errors: list[Any] = []
+    more = request.POST.get("fler") if request.method == "POST" else None
+    formsets = _bind_formsets(request, current, more)
+    if request.method == "POST":
+        form = PlanForm(request.POST)
+        valid = form.is_valid() and all(fs.is_valid() for fs in formsets.values())
+        if valid and not more:
+            plan = plan_from_forms(form, formsets)
+            try:
+                services.save_plan(
+                    request, sip, plan, base_version=form.cleaned_data["base_version"]
+                )
+            except services.PlanConflict as error:
+                conflict = error
+                # The next save is deliberate: it starts from the version now current.
+                form.data = form.data.copy()
+                form.data["base_version"] = str(error.current_version)
+            except services.SipError as error:
+                rule_errors = error.errors
+            else:
+                messages.success(request, f"Planen är sparad som version {sip.version}.")
+                return redirect("sip:detail", sip.pk)
+    else:
+        access.audit(request, AuditAction.VIEW, sip, "Redigera SIP-plan")
+        form = PlanForm(initial=plan_initial(current, sip.version))
+    status = 409 if conflict else (422 if rule_errors else 200)
+    context = {
+        "sip": sip,
+        "person": sip.person,
+        "form": form,
+        "formsets": formsets,
+        "conflict": conflict,
+        "rule_errors": rule_errors,
+        "gvb_target_group": is_gvb_target_group(sip, current)
+        or bool(form.data.get("extensive_home_care") if form.is_bound else False),
+        "gvb_checklist": GVB_CHECKLIST,
+    }
+    return render(request, "sip/plan_form.html", context, status=status)
+
+
+def follow_up(request: HttpRequest, sip_id: int) -> HttpResponse:
+    sip = access.get_sip_for(request, sip_id, why="Följa upp SIP", audit_view=False)
+    access.require(request, access.can_edit_plan(request.user, sip), sip, "Följa upp SIP")
+    plan = plan_of(sip.current_version())
+    conflict: services.PlanConflict | None = None
+    if request.method == "POST":
+        form = FollowUpForm(request.POST, actions=plan.actions)
+        if form.is_valid():
+            try:
+                services.follow_up(
+                    request,
+                    sip,
+                    base_version=form.cleaned_data["base_version"],
+                    notes=form.cleaned_data["notes"],
+                    next_follow_up=form.cleaned_data["next_follow_up"],
+                    action_statuses=form.action_statuses(),
+                )
+            except services.PlanConflict as error:
+                conflict = error
+                form.data = form.data.copy()
+                form.data["base_version"] = str(error.current_version)
+            except services.SipError as error:
+                for e in error.errors:
+                    form.add_error(None, e.message)
+            else:
+                messages.success(request, f"Uppföljningen är sparad som version {sip.version}.")
+                return redirect("sip:detail", sip.pk)
+    else:
+        access.audit(request, AuditAction.VIEW, sip, "Följa upp SIP")
+        form = FollowUpForm(
+            actions=plan.actions,
+            initial={"base_version": sip.version, "next_follow_up": plan.follow_up_date},
+        )
+    context = {"sip": sip, "person": sip.person, "form": form, "plan": plan, "conflict": conflict}
+    return render(request, "sip/follow_up.html", context, status=409 if conflict else 200)
+
+
+# --- history ------------------------------------------------------------------------------
+
+
+def versions(request: HttpRequest, sip_id: int) -> HttpResponse:
+    sip = access.get_sip_for(request, sip_id, why="SIP: versionshistorik")
+    rows = list(sip.versions.select_related("author", "author_organisation").order_by("-number"))
+    return render(
+        request, "sip/versions.html", {"sip": sip, "person": sip.person, "versions": rows}
+    )
+
+
+def version_detail(request: HttpRequest, sip_id: int, number: int) -> HttpResponse:
+    sip = access.get_sip_for(request, sip_id, why="SIP: visa version")
+    version = get_object_or_404(sip.versions.select_related("author"), number=number)
+    context = {
+        "sip": sip,
+        "person": sip.person,
+        "version": version,
+        "plan": plan_of(version),
+        "gvb_target_group": is_gvb_target_group(sip, plan_of(version)),
+    }
+    return render(request, "sip/version.html", context)
+
+
+def compare(request: HttpRequest, sip_id: int) -> HttpResponse:
+    sip = access.get_sip_for(request, sip_id, why="SIP: jämför versioner")
+    try:
+        new = int(request.GET.get("till") or sip.version)
+        old = int(request.GET.get("fran") or max(new - 1, 1))
+    except ValueError:
+        old, new = max(sip.version - 1, 1), sip.version
+    numbers = list(sip.versions.values_list("number", flat=True).order_by("number"))
+    if old not in numbers or new not in numbers:
+        old, new = max(sip.version - 1, 1), sip.version
+    result = services.compare_versions(sip, old, new)
+    context = {
+        "sip": sip,
+        "person": sip.person,
+        "result": result,
+        "numbers": numbers,
+    }
+    return render(request, "sip/compare.html", context)
+
+
+# --- status, discharge, outputs -----------------------------------------------------------
+
+
+@require_POST
+def change_status(request: HttpRequest, sip_id: int) -> HttpResponse:
+    sip = access.get_sip_for(request, sip_id, why="Ändra SIP-status", audit_view=False)
+    access.require(request, access.can_manage(request.user, sip), sip, "Ändra SIP-status")
+    wanted = request.POST.get("status")
+    try:
+        if wanted == SipStatus.ACTIVE:
+            services.activate(request, sip)
+            messages.success(request, "Planen är fastställd.")
+        elif wanted == SipStatus.CLOSED:
+            services.close(request, sip)
+            messages.success(request, "SIP:en är avslutad.")
+        else:
+            messages.error(request, "Okänd status.")
+    except services.SipError as error:
+        _service_errors(request, error)
+    return redirect("sip:detail", sip.pk)
+
+
+@require_POST
+def discharge(request: HttpRequest, sip_id: int) -> HttpResponse:
+    sip = access.get_sip_for(request, sip_id, why="Klart för utskrivning", audit_view=False)
+    access.require(request, access.can_manage(request.user, sip), sip, "Klart för utskrivning")
+    try:
+        services.approve_discharge(request, sip)
+    except services.SipError as error:
+        _service_errors(request, error)
+    else:
+        messages.success(request, "Planen är markerad klar för utskrivning.")
+    return redirect(reverse("sip:detail", args=[sip.pk]) + "#utskrivning")
+
+
+def pdf(request: HttpRequest, sip_id: int) -> HttpResponseBase:
+    sip = access.get_sip_for(request, sip_id, why="SIP som PDF", audit_view=False)
+    access.audit(request, AuditAction.PRINT, sip, "SIP som PDF till personen")
+    response = HttpResponse(sip_pdf(sip), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="sip-{sip.pk}.pdf"'
+    return response
+
+
+def fhir(request: HttpRequest, sip_id: int) -> HttpResponseBase:
+    sip = access.get_sip_for(request, sip_id, why="SIP som FHIR", audit_view=False)
+    access.audit(request, AuditAction.EXPORT, sip, "SIP som FHIR-bundle")
+    base_url = request.build_absolute_uri("/fhir")
+    response = HttpResponse(
+        fhir_bundle_json(sip, base_url=base_url), content_type="application/fhir+json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="sip-{sip.pk}.fhir.json"'
+    return response

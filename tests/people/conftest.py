@@ -1,0 +1,49 @@
+"""Fixtures for the people app: Skatteverket test persons registered through the services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from samverkan.people import services
+from samverkan.people.models import Person
+from samverkan.people.testpersons import synthetic_persons
+
+# Person facts that make a Jämtland Härjedalen nursing decision complete (see demo.py).
+from samverkan.people.demo import JH_INTERVENTION, JH_PERSON  # noqa: E402
+
+
+@pytest.fixture
+def testpersons() -> list[dict[str, Any]]:
+    """40 synthetic persons on Skatteverket's test personnummer (distinct numbers)."""
+    return synthetic_persons(40, seed=20261124)
+
+
+@pytest.fixture
+def make_person(testpersons) -> Callable[..., Person]:
+    """make_person(user, index=0, **fields) registers test person `index` as `user`."""
+
+    def make(user: Any, index: int = 0, **fields: Any) -> Person:
+        data = testpersons[index]
+        fields.setdefault("given_name", data["given"])
+        fields.setdefault("family_name", data["family"])
+        fields.setdefault("home_municipality", "2380")
+        person, created = services.create_person(
+            user, identifier=data["personnummer"], **fields
+        )
+        assert created
+        return person
+
+    return make
+
+
+@pytest.fixture
+def jh_person_facts() -> dict[str, Any]:
+    return dict(JH_PERSON)
+
+
+@pytest.fixture
+def jh_intervention_facts() -> dict[str, Any]:
+    return dict(JH_INTERVENTION)

@@ -1,0 +1,160 @@
+"""The consent gate: before consent only the initiating organisation sees the plan; after
+consent the invited unit does; a withdrawn consent hides it again."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from samverkan.people.access import can_change, persons_visible_to
+from samverkan.sip import access, services
+from samverkan.sip.models import ConsentScope, ParticipantResponse, SipStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def _invite_krokom(sip, staff, orgs, units):
+    return services.invite(
+        staff.ost,
+        sip,
+        organisation=orgs.krokom,
+        unit=units.krokom_social,
+        meeting_at=timezone.now() + dt.timedelta(days=2),
+    )
+
+
+def test_before_consent_only_the_initiator_sees_it(client_as, sip, staff, orgs, units):
+    _invite_krokom(sip, staff, orgs, units)
+    assert access.can_see(staff.ost, sip)
+    assert not access.can_see(staff.krokom, sip)
+    assert client_as(staff.ost).get(f"/sip/{sip.pk}/").status_code == 200
+    assert client_as(staff.krokom).get(f"/sip/{sip.pk}/").status_code == 404
+    assert sip not in access.sips_visible_to(staff.krokom)
+
+
+def test_after_consent_the_invited_unit_sees_it_and_withdrawal_hides_it(
+    client_as, sip, staff, orgs, units
+):
+    _invite_krokom(sip, staff, orgs, units)
+    consent = services.record_consent(staff.ost, sip, given_by="person")
+    krokom = client_as(staff.krokom)
+    page = krokom.get(f"/sip/{sip.pk}/")
+    assert page.status_code == 200
+    assert "Sigrid Planström" in page.content.decode()
+    assert not access.can_see(staff.gavle, sip)  # unrelated organisation
+    assert client_as(staff.gavle).get(f"/sip/{sip.pk}/").status_code == 404
+
+    services.withdraw_consent(staff.ost, consent)
+    assert krokom.get(f"/sip/{sip.pk}/").status_code == 404
+    assert access.can_see(staff.ost, sip)
+
+
+def test_invitation_alone_or_consent_alone_is_not_enough(sip, staff, orgs, units):
+    services.record_consent(staff.ost, sip, given_by="person")
+    assert not access.can_see(staff.krokom, sip)  # consent, but not invited
+    _invite_krokom(sip, staff, orgs, units)
+    assert access.can_see(staff.krokom, sip)
+
+
+def test_consent_for_listed_organisations_only(sip, staff, orgs, units):
+    _invite_krokom(sip, staff, orgs, units)
+    services.invite(staff.ost, sip, organisation=orgs.region_jh, unit=units.jh_hc)
+    services.record_consent(
+        staff.ost, sip, given_by="person", scope=ConsentScope.LISTED, organisations=[orgs.region_jh]
+    )
+    assert access.can_see(staff.region, sip)
+    assert not access.can_see(staff.krokom, sip)
+
+
+def test_a_guardian_consent_needs_a_name(sip, staff):
+    with pytest.raises(services.SipError) as error:
+        services.record_consent(staff.ost, sip, given_by="guardian")
+    assert error.value.errors[0].field == "given_by_name"
+    consent = services.record_consent(
+        staff.ost, sip, given_by="guardian", given_by_name="Vårdnadshavare Ett"
+    )
+    assert consent.is_active
+
+
+def test_a_declined_invitation_gives_no_access(sip, staff, orgs, units):
+    participant = _invite_krokom(sip, staff, orgs, units)
+    services.record_consent(staff.ost, sip, given_by="person")
+    services.respond(staff.krokom, participant, accept=False)
+    assert participant.response == ParticipantResponse.DECLINED
+    assert not access.can_see(staff.krokom, sip)
+
+
+def test_invitation_of_another_kommuns_unit(client_as, sip, staff, orgs, units):
+    response = client_as(staff.ost).post(
+        f"/sip/{sip.pk}/kalla/",
+        {
+            "organisation": orgs.krokom.pk,
+            "unit": units.krokom_social.pk,
+            "meeting_at": "2030-05-06T13:30",
+            "meeting_place": "Kommunhuset",
+        },
+    )
+    assert response.status_code == 302
+    participant = sip.participants.get()
+    assert (participant.organisation, participant.unit) == (orgs.krokom, units.krokom_social)
+    assert timezone.localtime(participant.meeting_at).strftime("%Y-%m-%d %H:%M") == "2030-05-06 13:30"
+    sip.refresh_from_db()
+    assert sip.status == SipStatus.INVITED
+    # The unit is given without its organisation: the organisation follows from the unit.
+    response = client_as(staff.ost).post(
+        f"/sip/{sip.pk}/kalla/", {"unit": units.jh_hc.pk, "meeting_at": ""}
+    )
+    assert response.status_code == 302
+    assert sip.participants.filter(organisation=orgs.region_jh, unit=units.jh_hc).exists()
+
+
+def test_unit_of_the_wrong_organisation_is_refused(client_as, sip, staff, orgs, units):
+    response = client_as(staff.ost).post(
+        f"/sip/{sip.pk}/kalla/", {"organisation": orgs.gavle.pk, "unit": units.krokom_social.pk}
+    )
+    assert response.status_code == 200
+    assert "Enheten hör inte till vald organisation" in response.content.decode()
+    assert not sip.participants.exists()
+
+
+def test_participant_with_consent_can_open_the_person_page_read_only(
+    client_as, sip, staff, orgs, units, person
+):
+    _invite_krokom(sip, staff, orgs, units)
+    assert not persons_visible_to(staff.krokom).filter(pk=person.pk).exists()
+    assert client_as(staff.krokom).get(f"/personer/{person.pk}/").status_code == 404
+    services.record_consent(staff.ost, sip, given_by="person")
+    assert persons_visible_to(staff.krokom).filter(pk=person.pk).exists()
+    page = client_as(staff.krokom).get(f"/personer/{person.pk}/")
+    assert page.status_code == 200
+    assert f"/sip/{sip.pk}/" in page.content.decode()  # the SIP block on the person page
+    assert not can_change(staff.krokom, person)
+    services.close(staff.ost, sip)
+    assert not persons_visible_to(staff.krokom).filter(pk=person.pk).exists()
+
+
+def test_consent_form_records_who_and_scope(client_as, sip, staff, orgs):
+    response = client_as(staff.ost).post(
+        f"/sip/{sip.pk}/samtycke/",
+        {
+            "given_by": "legal_representative",
+            "given_by_name": "God man Exempel",
+            "given_at": "2026-01-02T10:00",
+            "scope": "listed",
+            "organisations": [orgs.krokom.pk],
+            "note": "",
+        },
+    )
+    assert response.status_code == 302
+    consent = sip.consents.get()
+    assert consent.given_by == "legal_representative"
+    assert list(consent.organisations.all()) == [orgs.krokom]
+    assert consent.recorded_by == staff.ost
+
+
+def test_only_the_initiator_records_consent_or_invites(client_as, shared_sip, staff):
+    krokom = client_as(staff.krokom)
+    assert krokom.get(f"/sip/{shared_sip.pk}/samtycke/").status_code == 403
+    assert krokom.post(f"/sip/{shared_sip.pk}/kalla/", {}).status_code == 403
