@@ -3,9 +3,8 @@
     uv run --group bench python benchmarks/batch.py                 # 1M and 10M cases
     uv run --group bench python benchmarks/batch.py --sizes 1e6     # other sizes
     uv run --group bench python benchmarks/batch.py --quick         # 100k only (CI smoke)
-    uv run --group bench python benchmarks/batch.py --profile       # where batch.decide spends time
 
-Four parts, each in its own subprocess so memory peaks do not mix:
+Three parts, each in its own subprocess so memory peaks do not mix:
 
 1. ``batch.decide`` over cases from ``population.generate`` (every dimension, the rule-id
    columns, status and actions): wall time without generation (reported apart), peak RSS
@@ -16,9 +15,6 @@ Four parts, each in its own subprocess so memory peaks do not mix:
    kommun; otherwise region), six branches, three ways over the same rows: (a) our engine's
    compiled Polars expression, (b) OpenFisca, (c) a plain Python loop.
 3. ``engine.decide`` with its full explanation on about 2 000 realistic facts objects.
-4. With ``--profile``: the Polars plan of ``batch.decide`` node by node, the stages timed
-   apart and prototypes of faster variants (they copy batch.py's logic here; batch.py and
-   engine.py are not changed by this script).
 
 Targets are printed next to the figures; nothing is asserted.
 """
@@ -56,7 +52,7 @@ from samverkan.rules.conditions import (  # noqa: E402
     any_of,
 )
 from samverkan.rules.declarations import AgreementVersion, Term, rule  # noqa: E402
-from samverkan.rules.facts import FACT_ORDER, FACTS, Kind, format_time  # noqa: E402
+from samverkan.rules.facts import FACTS, Kind, format_time  # noqa: E402
 from samverkan.rules.ruleset import RuleSet, build  # noqa: E402
 
 JH = "jamtland-harjedalen"
@@ -148,24 +144,8 @@ def reset_peak() -> bool:
 # --- part 1: batch.decide at one size ----------------------------------------------------------
 
 
-IMPLEMENTATIONS: dict[str, str] = {
-    "batch": "batch.decide",
-    "prototype": "prototype (benchmarks/batch_prototype.py), String output",
-    "prototype-enum": "prototype, pl.Enum output",
-}
-
-
-def _decider(impl: str) -> Callable[[pl.DataFrame, dict[str, RuleSet]], pl.DataFrame]:
-    if impl == "batch":
-        return batch.decide
-    import batch_prototype
-
-    enum_output = impl == "prototype-enum"
-    return lambda frame, rs: batch_prototype.decide(frame, rs, enum_output=enum_output)
-
-
-def work_decide(n: int, seed: int, date: str, impl: str = "batch") -> dict[str, Any]:
-    decide = _decider(impl)
+def work_decide(n: int, seed: int, date: str) -> dict[str, Any]:
+    decide = batch.decide
     rs = rulesets()  # built outside the timing
     decide(population.generate(1_000, seed=seed + 1, date=date), rs)  # warm Polars up
     t = time.perf_counter()
@@ -173,7 +153,6 @@ def work_decide(n: int, seed: int, date: str, impl: str = "batch") -> dict[str, 
     generate_s = time.perf_counter() - t
     out: dict[str, Any] = {
         "n": n,
-        "impl": impl,
         "generate_s": generate_s,
         "rss_after_generate_gb": rss_gb(),
         "peak_generate_gb": maxrss_gb(),
@@ -254,7 +233,9 @@ def restricted_agreement_ruleset() -> RuleSet | None:
 def engine_dimension_plan(lf: pl.LazyFrame, ruleset: RuleSet) -> pl.LazyFrame:
     """batch.py's own compilation for one region, keeping the one dimension (the optimiser
     drops the dimensions and actions nobody reads)."""
-    return batch._decide_region(lf, ruleset).select(HCR, f"{HCR}__rule")
+    return batch.region_plan(lf, ruleset, batch.DecisionTypes([ruleset])).select(
+        HCR, f"{HCR}__rule"
+    )
 
 
 def hand_chain() -> pl.Expr:
@@ -402,8 +383,7 @@ def work_core(n: int, seed: int, date: str, loop_rows: int, repeat: int) -> dict
     t = time.perf_counter()
     frame = population.generate(n, region=JH, seed=seed, date=date).rechunk()
     out["generate_s"] = time.perf_counter() - t
-    lf = batch.normalise(frame).cache()  # the engine reads normalised facts
-    facts = batch.normalise(frame).collect()
+    facts = batch.normalise(frame)  # the engine reads normalised facts (Enum columns)
 
     # (a) the engine: the six branches declared with our API, compiled by batch.py
     core = build([core_rule_declaration()], JH)
@@ -412,14 +392,6 @@ def work_core(n: int, seed: int, date: str, loop_rows: int, repeat: int) -> dict
     )
     out["a_engine"] = {"first_s": first, "median_s": med}
     reference = engine_out[HCR]
-
-    import batch_prototype as proto
-
-    first, med, _ = _timed(
-        lambda: proto._decide_region(facts.lazy(), core).select(HCR, f"{HCR}__rule").collect(),
-        repeat,
-    )
-    out["a_prototype"] = {"first_s": first, "median_s": med}
 
     # (a) also: the agreement module's own rules for this dimension, when encoded
     restricted = restricted_agreement_ruleset()
@@ -433,14 +405,6 @@ def work_core(n: int, seed: int, date: str, loop_rows: int, repeat: int) -> dict
             "rules": len(restricted.rules_by_id),
             "same_as_core": float((agreement_out[HCR] == reference).mean() or 0.0),
         }
-        first, med, _ = _timed(
-            lambda: (
-                proto._decide_region(facts.lazy(), restricted).select(HCR, f"{HCR}__rule").collect()
-            ),
-            repeat,
-        )
-        out["a_agreement_prototype"] = {"first_s": first, "median_s": med}
-    del lf
 
     # (a) references: a hand-built pl.when chain, and the same chain on pl.Enum columns
     first, med, chain_out = _timed(
@@ -578,131 +542,6 @@ def work_single(n: int, seed: int, date: str) -> dict[str, Any]:
     return out
 
 
-# --- part 4: profile ------------------------------------------------------------------------------
-
-
-def _cpu(fn: Callable[[], Any], repeat: int = 2) -> tuple[float, float]:
-    """(best wall, best CPU) seconds over ``repeat`` runs; CPU counts every thread."""
-    walls, cpus = [], []
-    for _ in range(repeat):
-        t, c = time.perf_counter(), time.process_time()
-        fn()
-        walls.append(time.perf_counter() - t)
-        cpus.append(time.process_time() - c)
-    return min(walls), min(cpus)
-
-
-def work_profile(n: int, seed: int, date: str) -> dict[str, Any]:
-    import batch_prototype as proto
-
-    from samverkan.rules.outcome import ACTIONS
-
-    frame = population.generate(n, seed=seed, date=date)
-    rs = rulesets()
-    batch.decide(frame.head(1000), rs)
-    out: dict[str, Any] = {"n": n, "rules_from": agreement_versions()[1]}
-
-    compiled = {}
-    for region, r in rs.items():
-        compiled[region] = {
-            "versions": len(r.versions),
-            "rules": len(r.rules_by_id),
-            "effective_columns": sum(len(d.order) for d in r.dimensions),
-            "with_columns_contexts": 3 + sum(len(d.order) + 1 for d in r.dimensions),
-            "action_guards": len(r.actions),
-            "actions": len({a for a, _ in r.actions}),
-        }
-    out["compiled"] = compiled
-
-    stages: list[tuple[str, float, float]] = []
-
-    def stage(label: str, fn: Callable[[], Any], repeat: int = 2) -> None:
-        stages.append((label, *_cpu(fn, repeat)))
-
-    stage("batch.decide, all of it", lambda: batch.decide(frame, rs), 1)
-    stage(
-        "  normalise (its _check: one eager pass over every fact)", lambda: batch.normalise(frame)
-    )
-    facts = batch.normalise(frame).collect()
-    for region, r in rs.items():
-        rows = facts.filter(pl.col("region") == region)
-        lf = rows.lazy()
-        stage(f"  _decide_region {region}, {rows.height:,} rows, {len(r.rules_by_id)} rules",
-              lambda lf=lf, r=r: batch._decide_region(lf, r).collect())  # fmt: skip
-        previous = 0.0
-        for k, dim in enumerate(r.dimensions, start=1):
-            sub = dataclasses.replace(r, dimensions=r.dimensions[:k], actions=())
-            _, cpu = _cpu(lambda lf=lf, sub=sub: batch._decide_region(lf, sub).collect())
-            stages.append((f"    + {dim.name} ({len(dim.rules)} rules), CPU increment", 0.0, cpu - previous))  # fmt: skip
-            previous = cpu
-        _, cpu = _cpu(lambda lf=lf, r=r: batch._decide_region(lf, r).collect())
-        stages.append(
-            (f"    + actions ({len(r.actions)} guards), CPU increment", 0.0, cpu - previous)
-        )
-
-        # the two biggest costs, old and new, on the same rows
-        decided = batch._decide_region(lf, r).collect()
-        flags = []
-        for action in ACTIONS:
-            guards = [g.guard.expr() for name, g in r.actions if name == action]
-            if guards:
-                due = ((pl.col(batch.STATUS) == "decided") & batch._any(guards)).fill_null(False)
-                flags.append(pl.when(due).then(pl.lit(action)).otherwise(pl.lit(None, pl.String)))
-        if flags:
-            stage(f"      actions now: concat_list({len(flags)} flags).list.drop_nulls()",
-                  lambda d=decided, f=flags: d.lazy().select(pl.concat_list(f).list.drop_nulls()).collect())  # fmt: skip
-            mask = pl.sum_horizontal(
-                [(pl.when(f.is_not_null()).then(1 << i).otherwise(0)) for i, f in enumerate(flags)]
-            ).cast(pl.UInt16)
-            lists = pl.Series([[str(i)] for i in range(1 << len(flags))])
-            stage("      proposal: UInt16 bit mask + one gather",
-                  lambda d=decided, m=mask, s=lists: d.lazy().select(pl.lit(s).gather(m)).collect())  # fmt: skip
-        dim = max(r.dimensions, key=lambda d: len(d.rules))
-        if dim.rules:
-            hits = [pl.col(f"__h{i}") for i in range(len(dim.rules))]
-            rng = np.random.default_rng(seed)
-            hit_frame = pl.DataFrame(
-                {
-                    f"__h{i}": rng.random(decided.height) < 1 / len(dim.rules)
-                    for i in range(len(hits))
-                }
-            )
-            chain: pl.Expr = pl.lit(UNDETERMINED_VALUE)
-            for h, g in zip(reversed(hits), reversed(dim.rules), strict=True):
-                chain = pl.when(h).then(pl.lit(g.rule.id)).otherwise(chain)
-            first = pl.coalesce(
-                [pl.when(h).then(pl.lit(i, pl.UInt16)) for i, h in enumerate(hits)]
-                + [pl.lit(len(hits), pl.UInt16)]
-            )
-            ids = pl.Series([g.rule.id for g in dim.rules] + [UNDETERMINED_VALUE])
-            stage(f"      {dim.name}__rule now: when/then chain, {len(hits)} String levels (random hits)",
-                  lambda h=hit_frame, c=chain: h.lazy().select(c).collect())  # fmt: skip
-            stage("      proposal: coalesce of UInt16 indices + one gather",
-                  lambda h=hit_frame, f=first, i=ids: h.lazy().select(pl.lit(i).gather(f)).collect())  # fmt: skip
-    columns = [batch._ROW, *FACT_ORDER, *batch.DECISION_COLUMNS]
-    regional = [
-        batch._decide_region(facts.lazy().with_row_index(batch._ROW).filter(pl.col("region") == region), r)
-        .select(columns)
-        .collect()
-        for region, r in rs.items()
-    ]  # fmt: skip
-    stage(f"  concat + sort by row index of all {len(columns) - 1} columns",
-          lambda parts=regional: pl.concat(parts).sort(batch._ROW))  # fmt: skip
-    del regional
-    stage("prototype decide (String output)", lambda: proto.decide(frame, rs), 1)
-    stage("prototype decide (pl.Enum output)", lambda: proto.decide(frame, rs, enum_output=True), 1)
-    out["stages"] = stages
-    sample = frame.head(200_000)
-    reference = batch.decide(sample, rs)
-    out["prototype_equal"] = proto.decide(sample, rs).equals(reference)
-    holes = population.generate(200_000, seed=seed + 2, date=date, unknown_share=0.3)
-    out["prototype_equal_unknowns"] = proto.decide(holes, rs).equals(batch.decide(holes, rs))
-    return out
-
-
-UNDETERMINED_VALUE = "undetermined"
-
-
 # --- the driver -----------------------------------------------------------------------------------
 
 
@@ -733,7 +572,7 @@ def print_decide(r: dict[str, Any]) -> None:
         print(f"  error: {r['error']}")
         return
     n = r["n"]
-    label = IMPLEMENTATIONS[r["impl"]]
+    label = "batch.decide"
     pad = " " * 22
     print(f"  {n:>12,} cases  {label}: {r['decide_s']:6.2f} s wall, {r['decide_cpu_s']:6.2f} s CPU"
           f"  = {n / r['decide_s']:,.0f} rows/s  (load average {r['load']:.1f})")  # fmt: skip
@@ -766,19 +605,17 @@ def print_core(r: dict[str, Any]) -> None:
         )
 
     line("(a) engine: six-branch declaration compiled by batch.py", r["a_engine"])
-    line("    same declaration, prototype compiler", r["a_prototype"])
     if "a_agreement" in r:
         d = r["a_agreement"]
         line(f"    agreement module's own {HCR} rules ({d['rules']}), batch.py", d,
              f"  same answer as (a) on {d['same_as_core']:.1%}")  # fmt: skip
-        line("    the same, prototype compiler", r["a_agreement_prototype"])
     else:
         print(
             "      (jh-hemsjukvard is not encoded in agreements/ yet: only the declaration above)"
         )
     line("    hand-built pl.when chain, String columns", r["a_hand_chain"],
          f"  disagrees on {r['a_hand_chain']['disagree']} rows")  # fmt: skip
-    line("    prototype: same chain on pl.Enum columns", r["a_enum_chain"],
+    line("    the same chain on pl.Enum columns", r["a_enum_chain"],
          f"  (+{r['enum_cast_s']:.2f} s one-off cast)")  # fmt: skip
     b = r["b_openfisca"]
     if "error" in b:
@@ -822,50 +659,24 @@ def print_single(r: dict[str, Any]) -> None:
     )
 
 
-def print_profile(r: dict[str, Any]) -> None:
-    if "error" in r:
-        print(f"  error: {r['error']}")
-        return
-    print(f"  {r['n']:,} cases; best of 2 runs unless the whole call (1 run)")
-    for region, c in r["compiled"].items():
-        print(f"  {region}: {c['versions']} agreement versions, {c['rules']} rules →"
-              f" {c['effective_columns']} temporary rule columns in"
-              f" {c['with_columns_contexts']} sequential with_columns, {c['action_guards']} action"
-              f" guards for {c['actions']} actions")  # fmt: skip
-    print(f"  {'stage':<76} {'wall':>8} {'CPU':>8}")
-    for label, wall, cpu in r["stages"]:
-        wall_text = f"{wall:8.3f}" if wall else " " * 8
-        print(f"  {label:<76} {wall_text} {cpu:8.3f}")
-    print(f"  prototype output equals batch.decide: {r['prototype_equal']} (complete facts),"
-          f" {r['prototype_equal_unknowns']} (30 % unknown)")  # fmt: skip
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1e6,1e7", help="comma-separated case counts")
     parser.add_argument("--quick", action="store_true", help="100k cases only (CI smoke)")
-    parser.add_argument("--profile", action="store_true", help="also profile batch.decide")
-    parser.add_argument("--profile-size", default="1e6", help="cases for the profile")
     parser.add_argument("--date", default=DEFAULT_DATE, help="the date every case concerns")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--single", type=int, default=2000, help="facts objects for part 3")
     parser.add_argument("--loop-rows", type=int, default=1_000_000, help="rows for the Python loop")
     parser.add_argument("--repeat", type=int, default=3, help="warm runs per core-rule variant")
-    parser.add_argument(
-        "--worker", choices=("decide", "core", "single", "profile"), help=argparse.SUPPRESS
-    )
+    parser.add_argument("--worker", choices=("decide", "core", "single"), help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
-    parser.add_argument(
-        "--impl", default="batch", choices=tuple(IMPLEMENTATIONS), help=argparse.SUPPRESS
-    )
     args = parser.parse_args(argv)
 
     if args.worker:
         work = {
-            "decide": lambda: work_decide(args.n, args.seed, args.date, args.impl),
+            "decide": lambda: work_decide(args.n, args.seed, args.date),
             "core": lambda: work_core(args.n, args.seed, args.date, args.loop_rows, args.repeat),
             "single": lambda: work_single(args.n, args.seed, args.date),
-            "profile": lambda: work_profile(args.n, args.seed, args.date),
         }[args.worker]
         print(json.dumps(work()))
         return
@@ -881,10 +692,8 @@ def main(argv: list[str] | None = None) -> None:
     versions, source = agreement_versions()
     print(f"rules: {source}")
     print("\n1. batch.decide: every dimension, rule-id columns, status, actions")
-    impls = list(IMPLEMENTATIONS) if args.profile else ["batch"]
     for n in sizes:
-        for impl in impls:
-            print_decide(run_worker("decide", n=n, seed=args.seed, date=args.date, impl=impl))
+        print_decide(run_worker("decide", n=n, seed=args.seed, date=args.date))
 
     core_n = max(sizes)
     print(f"\n2. the core home-care rule (jh-hemsjukvard §7.2/§7.3, {HCR}), three ways")
@@ -893,11 +702,6 @@ def main(argv: list[str] | None = None) -> None:
 
     print("\n3. single decisions with the full explanation")
     print_single(run_worker("single", n=args.single, seed=args.seed, date=args.date))
-
-    if args.profile:
-        print("\n4. profile of batch.decide")
-        profile_n = min(int(float(args.profile_size)), max(sizes))
-        print_profile(run_worker("profile", n=profile_n, seed=args.seed, date=args.date))
 
 
 if __name__ == "__main__":

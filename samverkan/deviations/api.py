@@ -37,7 +37,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from samverkan.accounts.models import Organisation, Role, Unit
 from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
@@ -81,18 +81,22 @@ def handled(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(request, *args, **kwargs)
         except lifecycle.LocalAgreementRefused as exc:
             message = f"{exc.clause}: »{exc.reason}«"
-            return 422, {
-                "detail": [{"field": "point", "code": "not_allowed_by_8_3", "message": message}]
-            }
+            return Status(
+                422,
+                {"detail": [{"field": "point", "code": "not_allowed_by_8_3", "message": message}]},
+            )
         except ValidationError as exc:
-            return 422, {"detail": _items(exc)}
+            return Status(422, {"detail": _items(exc)})
         except InvalidFacts as exc:
-            return 422, {
-                "detail": [
-                    {"field": f"facts.{e.field}", "code": e.code, "message": e.message}
-                    for e in exc.errors
-                ]
-            }
+            return Status(
+                422,
+                {
+                    "detail": [
+                        {"field": f"facts.{e.field}", "code": e.code, "message": e.message}
+                        for e in exc.errors
+                    ]
+                },
+            )
         except PermissionDenied as exc:
             raise ApiError(403, "forbidden", "Du har inte behörighet till detta.") from exc
 
@@ -299,7 +303,7 @@ def report(request: HttpRequest, payload: DeviationIn) -> Any:
         description=payload.description,
         person=_person(request, payload.person, "Avvikelse: koppla person"),
     )
-    return 201, _deviation_out(request, deviation.pk)
+    return Status(201, _deviation_out(request, deviation.pk))
 
 
 class FollowupCell(Schema):
@@ -621,7 +625,7 @@ def open_dispute(request: HttpRequest, payload: DisputeIn) -> Any:
         person=_person(request, payload.person, "Tvist: koppla person"),
         of_principle=payload.of_principle,
     )
-    return 201, _dispute_out(request, dispute.pk)
+    return Status(201, _dispute_out(request, dispute.pk))
 
 
 @router.get(
@@ -812,7 +816,7 @@ def add_notice(request: HttpRequest, agreement: str, payload: NoticeIn) -> Any:
         given_on=payload.given_on,
         document_ref=payload.document_ref,
     )
-    return 201, _agreement_out(lifecycle.agreement_overview(agreement))
+    return Status(201, _agreement_out(lifecycle.agreement_overview(agreement)))
 
 
 class SettingsIn(Schema):
@@ -937,7 +941,7 @@ def add_local(request: HttpRequest, payload: LocalAgreementIn) -> Any:
         valid_to=payload.valid_to,
         document_ref=payload.document_ref,
     )
-    return 201, _local_out(local)
+    return Status(201, _local_out(local))
 
 
 class RoutineCellOut(Schema):
@@ -1086,8 +1090,13 @@ def list_lists(request: HttpRequest) -> Any:
 @router.post("/lists", response={201: ListOut, **RESPONSES}, summary="Ny årsversion")
 @handled
 def create_list(request: HttpRequest, payload: ListIn) -> Any:
-    return 201, _list_out(
-        lifecycle.create_list(request, kind=payload.kind, year=payload.year, items=payload.items)
+    return Status(
+        201,
+        _list_out(
+            lifecycle.create_list(
+                request, kind=payload.kind, year=payload.year, items=payload.items
+            )
+        ),
     )
 
 

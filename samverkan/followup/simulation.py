@@ -15,7 +15,7 @@ One query for baseline, variant and diff
 profiles → the batch engine's compiled rules for the baseline rule set → the same for the
 variant rule set over the very same rows → one ``group_by`` over (kommun, intervention,
 baseline value, variant value …) → hours and SEK joined from the price table. One
-``collect()`` runs it. The per-region evaluator is ``batch._decide_region``, the code
+``collect()`` runs it. The per-region evaluator is ``batch.region_plan``, the code
 ``batch.decide`` itself runs for each region, so the baseline *is* ``batch.decide``'s answer
 (tests/followup/test_simulation.py checks that row by row); only the lazy entry point is
 used, because ``batch.decide`` collects eagerly and validates again.
@@ -446,12 +446,12 @@ def _evaluate(
     ]
     for region in REGIONS:
         rows = lf.filter((pl.col("region") == region) & pl.col("date").is_not_null())
-        base = batch._decide_region(rows, baseline[region]).select(
+        base = batch.region_plan(rows, baseline[region], batch.DecisionTypes([baseline[region]])).select(
             *facts,
             *(c for c in carry if c not in facts),
             *(pl.col(d).cast(string).alias(base_col(d)) for d in dims),
         )
-        both = batch._decide_region(base, variant[region]).select(
+        both = batch.region_plan(base, variant[region], batch.DecisionTypes([variant[region]])).select(
             *carry,
             *(pl.col(base_col(d)) for d in dims),
             *(pl.col(d).cast(string).alias(var_col(d)) for d in dims),

@@ -62,7 +62,8 @@ class Guide:
     answered: tuple[AnswerRow, ...]
     skipped: tuple[AnswerRow, ...]
     hidden: tuple[tuple[str, str], ...]  # the rest of the state, carried by the form
-    share_query: str
+    share_query: str  # the answers; the link to share
+    page_query: str  # the answers plus the question being changed; the address of this page
     status: str  # decided, partly_decided, not_in_force, not_covered, incomplete
     agreements: tuple[Agreement, ...] = ()
     outcome: tuple[OutcomeRow, ...] = ()
@@ -101,6 +102,7 @@ def build(state: GuideState) -> Guide:
         skipped=_skipped(state),
         hidden=tuple(hidden),
         share_query=to_query(state.answers, state.skipped),
+        page_query=to_query(state.answers, state.skipped, state.editing),
         status=_status(decision),
         agreements=tuple(_agreement(a) for a in decision.agreements),
         outcome=_outcome(decision),

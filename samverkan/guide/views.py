@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django_htmx.http import push_url
 
 from samverkan.guide import pdf as guide_pdf
 from samverkan.guide import services
@@ -20,7 +21,11 @@ def index(request: HttpRequest) -> HttpResponse:
     except InvalidFacts as invalid:
         return _invalid(request, state, invalid)
     context = {"guide": guide, "share_url": _share_url(request, guide.share_query)}
-    return _render(request, context)
+    response = _render(request, context)
+    if getattr(request, "htmx", False):
+        # The address bar shows the canonical link (same order and spelling as "Kopiera länk").
+        response = push_url(response, f"{reverse('guide:index')}?{guide.page_query}")
+    return response
 
 
 def pdf(request: HttpRequest) -> HttpResponse:

@@ -693,7 +693,6 @@ def _age_on(person: Person, day: dt.date) -> int | None:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-@transaction.atomic
 def create_assessment(
     actor: Any,
     person: Person,
@@ -717,6 +716,7 @@ def create_assessment(
     user = access._user(actor)
     profile = _profile_or_refuse(user)
     if not is_licensed(profile.role):
+        # Logged outside the transaction below, so that the refusal stays in the log.
         record(actor, Action.ACCESS_DENIED, SelfCareAssessment, person_ref=person.ref, why=why)
         raise PeopleError(
             "assessed_by",
@@ -726,6 +726,31 @@ def create_assessment(
         )
     if not can_change(user, person):
         raise PermissionDenied
+    with transaction.atomic():
+        return _create_assessment(
+            actor, person, profile, intervention_kind=intervention_kind, measure=measure,
+            result=result, review_date=review_date,
+            performed_by_person_or_others=performed_by_person_or_others, guardians=guardians,
+            intervention=intervention, notes=notes, why=why,
+        )  # fmt: skip
+
+
+def _create_assessment(
+    actor: Any,
+    person: Person,
+    profile: Any,
+    *,
+    intervention_kind: str,
+    measure: str,
+    result: str,
+    review_date: dt.date | None,
+    performed_by_person_or_others: str,
+    guardians: list[Any] | None,
+    intervention: Intervention | None,
+    notes: str,
+    why: str,
+) -> SelfCareAssessment:
+    user = access._user(actor)
     if intervention is not None:
         if intervention.person_id != person.pk:
             raise PeopleError("intervention", "other_person", "Insatsen gäller en annan person.")

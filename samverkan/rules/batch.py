@@ -33,7 +33,7 @@ from samverkan.rules.facts import (
 )
 from samverkan.rules.outcome import ACTIONS, DIMENSION_VALUES, DIMENSIONS, UNDETERMINED
 from samverkan.rules.regions import ALL_MUNICIPALITIES, REGIONS
-from samverkan.rules.ruleset import RuleSet, default_ruleset
+from samverkan.rules.ruleset import Dimension, Guarded, RuleSet, default_ruleset
 
 STATUS = "status"
 STATUSES = ("decided", "not_in_force", "not_covered", "incomplete")
@@ -186,8 +186,7 @@ def decide(
     chosen = {r: (rulesets or {}).get(r) or default_ruleset(r) for r in REGIONS}
     keys = facts.select(features.key(chosen.values()).alias(_KEY)).to_series()
     first = keys.arg_unique()  # one representative row per distinct decision key
-    answers = decide_rows(facts[first], chosen).select(_as_enums(chosen.values()))
-    answers = answers.with_columns(keys.gather(first))
+    answers = decide_rows(facts[first], chosen).with_columns(keys.gather(first))
     joined = keys.to_frame().join(answers, on=_KEY, how="left", maintain_order="left")
     result = pl.concat([facts, joined.drop(_KEY)], how="horizontal")
     return with_action_list(result) if action_list else result
@@ -204,11 +203,12 @@ def with_action_list(result: pl.DataFrame) -> pl.DataFrame:
 
 def decide_rows(facts: pl.DataFrame, rulesets: Mapping[str, RuleSet]) -> pl.DataFrame:
     """Evaluate the rules row by row (vectorised) on normalised facts, no key compression."""
+    types = DecisionTypes(rulesets.values())
     lf = facts.lazy().with_row_index(_ROW)
-    parts = [_incomplete(lf.filter(pl.col("region").is_null() | pl.col("date").is_null()))]
+    parts = [_incomplete(lf.filter(pl.col("region").is_null() | pl.col("date").is_null()), types)]
     for region, ruleset in rulesets.items():
         rows = lf.filter((pl.col("region") == region) & pl.col("date").is_not_null())
-        parts.append(_decide_region(rows, ruleset))
+        parts.append(region_plan(rows, ruleset, types))
     columns = [_ROW, *DECISION_COLUMNS]
     return pl.concat([p.select(columns) for p in parts]).sort(_ROW).drop(_ROW).collect()
 
@@ -219,32 +219,27 @@ def decide_file(path: str | Path, out: str | Path) -> int:
     return result.height
 
 
-def _as_enums(rulesets: Iterable[RuleSet]) -> list[pl.Expr]:
-    """Decision columns as Enums: a few bytes a row instead of a string each."""
-    rule_ids = pl.Enum(sorted({rid for rs in rulesets for rid in rs.rules_by_id}))
-    out = [pl.col(STATUS).cast(pl.Enum(STATUSES)), pl.col("in_force")]
+class DecisionTypes:
+    """The Enum dtypes of the decision columns (shared by every region's part)."""
+
+    def __init__(self, rulesets: Iterable[RuleSet]):
+        self.status = pl.Enum(STATUSES)
+        self.rule = pl.Enum(sorted({rid for rs in rulesets for rid in rs.rules_by_id}))
+        self.value = {dim: pl.Enum(tuple(DIMENSION_VALUES[dim])) for dim in DIMENSIONS}
+
+    def lit_status(self, status: str) -> pl.Expr:
+        return pl.lit(status, self.status)
+
+
+def _incomplete(lf: pl.LazyFrame, types: DecisionTypes) -> pl.LazyFrame:
+    cols = [types.lit_status("incomplete").alias(STATUS), pl.lit(False).alias("in_force")]
     for dim in DIMENSIONS:
-        out += [
-            pl.col(dim).cast(pl.Enum(tuple(DIMENSION_VALUES[dim]))),
-            pl.col(f"{dim}__rule").cast(rule_ids),
+        cols += [
+            pl.lit(UNDETERMINED, types.value[dim]).alias(dim),
+            pl.lit(None, types.rule).alias(f"{dim}__rule"),
         ]
-    out += [pl.col(c) for c in ACTION_COLUMNS]
-    return out
-
-
-def _incomplete(lf: pl.LazyFrame) -> pl.LazyFrame:
-    return lf.with_columns(_blank_columns(pl.lit("incomplete"), covered=pl.lit(True)))
-
-
-def _blank_columns(status: pl.Expr, covered: pl.Expr) -> list[pl.Expr]:
-    cols = [status.alias(STATUS), pl.lit(False).alias("in_force")]
-    for name in DIMENSIONS:
-        value = pl.lit(UNDETERMINED)
-        if name == "health_care_responsibility":
-            value = pl.when(covered).then(value).otherwise(pl.lit("not_covered"))
-        cols += [value.alias(name), pl.lit(None, pl.String).alias(f"{name}__rule")]
     cols += [pl.lit(False).alias(c) for c in ACTION_COLUMNS]
-    return cols
+    return lf.with_columns(cols)
 
 
 def _any(exprs: Iterable[pl.Expr]) -> pl.Expr:
@@ -252,54 +247,79 @@ def _any(exprs: Iterable[pl.Expr]) -> pl.Expr:
     return pl.any_horizontal(exprs) if exprs else pl.lit(False)
 
 
-def _decide_region(lf: pl.LazyFrame, ruleset: RuleSet) -> pl.LazyFrame:
+def region_plan(lf: pl.LazyFrame, ruleset: RuleSet, types: DecisionTypes) -> pl.LazyFrame:
+    # Agreement-level guards once per version (in force on the date, in scope), not per rule.
+    versions = {rel.version.key: f"__v{i}" for i, rel in enumerate(ruleset.relevance)}
     relevant = [rel.scope.expr().fill_null(True) for rel in ruleset.relevance]
     governing = [
         r & rel.in_force.expr() for r, rel in zip(relevant, ruleset.relevance, strict=True)
     ]
     status = (
         pl.when(~_any(relevant))
-        .then(pl.lit("not_covered"))
+        .then(types.lit_status("not_covered"))
         .when(~_any(governing))
-        .then(pl.lit("not_in_force"))
-        .otherwise(pl.lit("decided"))
+        .then(types.lit_status("not_in_force"))
+        .otherwise(types.lit_status("decided"))
     )
-    lf = lf.with_columns(status.alias(STATUS))
+    lf = lf.with_columns(
+        status.alias(STATUS),
+        *(
+            (rel.in_force.expr() & rel.scope.expr()).alias(versions[rel.version.key])
+            for rel in ruleset.relevance
+        ),
+    )
     decided = pl.col(STATUS) == "decided"
-    temp: list[str] = []
+    temp = list(versions.values())
+
+    def guard(g: Guarded) -> pl.Expr:  # equals g.guard.expr(): Kleene's "and" is associative
+        return pl.col(versions[g.vkey]) & g.rule.when.expr()
+
     for dim in ruleset.dimensions:
-        for rule_id in dim.order:  # exceptions first, so their columns exist
-            g = dim.by_id[rule_id]
-            eff = g.guard.expr()
-            if g.exceptions:
-                eff = eff & ~pl.any_horizontal([pl.col(_eff(dim.name, e)) for e in g.exceptions])
-            lf = lf.with_columns(eff.alias(_eff(dim.name, rule_id)))
-            temp.append(_eff(dim.name, rule_id))
-        value: pl.Expr = pl.lit(UNDETERMINED)
-        rule: pl.Expr = pl.lit(None, pl.String)
+        for layer in _layers(dim):  # exceptions in earlier layers, so their columns exist
+            columns = []
+            for g in layer:
+                eff = guard(g)
+                if g.exceptions:
+                    eff = eff & ~pl.any_horizontal(
+                        [pl.col(_eff(dim.name, e)) for e in g.exceptions]
+                    )
+                columns.append(eff.alias(_eff(dim.name, g.rule.id)))
+                temp.append(_eff(dim.name, g.rule.id))
+            lf = lf.with_columns(columns)
+        value: pl.Expr = pl.lit(UNDETERMINED, types.value[dim.name])
+        rule: pl.Expr = pl.lit(None, types.rule)
         for g in reversed(dim.rules):  # build the chain so the first rule is tested first
             hit = pl.col(_eff(dim.name, g.rule.id)).fill_null(False)
-            value = pl.when(hit).then(pl.lit(g.value)).otherwise(value)
-            rule = pl.when(hit).then(pl.lit(g.rule.id)).otherwise(rule)
-        blank = pl.lit(UNDETERMINED)
+            value = pl.when(hit).then(pl.lit(g.value, types.value[dim.name])).otherwise(value)
+            rule = pl.when(hit).then(pl.lit(g.rule.id, types.rule)).otherwise(rule)
+        blank = pl.lit(UNDETERMINED, types.value[dim.name])
         if dim.name == "health_care_responsibility":
-            blank = (
-                pl.when(pl.col(STATUS) == "not_covered")
-                .then(pl.lit("not_covered"))
-                .otherwise(blank)
-            )
+            not_covered = pl.lit("not_covered", types.value[dim.name])
+            blank = pl.when(pl.col(STATUS) == "not_covered").then(not_covered).otherwise(blank)
         lf = lf.with_columns(
             pl.when(decided).then(value).otherwise(blank).alias(dim.name),
             pl.when(decided)
             .then(rule)
-            .otherwise(pl.lit(None, pl.String))
+            .otherwise(pl.lit(None, types.rule))
             .alias(f"{dim.name}__rule"),
         )
     flags = []
     for action in ACTIONS:
-        guards = [g.guard.expr() for name, g in ruleset.actions if name == action]
+        guards = [guard(g) for name, g in ruleset.actions if name == action]
         flags.append((decided & _any(guards)).fill_null(False).alias(f"action__{action}"))
     return lf.with_columns(*flags, decided.alias("in_force")).drop(temp)
+
+
+def _layers(dim: Dimension) -> list[list[Guarded]]:
+    """The dimension's rules grouped so every exception sits in an earlier layer than its base."""
+    depth: dict[str, int] = {}
+    for rule_id in dim.order:  # exceptions come first in dim.order
+        exceptions = dim.by_id[rule_id].exceptions
+        depth[rule_id] = 1 + max((depth[e] for e in exceptions), default=-1)
+    layers: list[list[Guarded]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
+    for rule_id in dim.order:
+        layers[depth[rule_id]].append(dim.by_id[rule_id])
+    return layers
 
 
 def _eff(dimension: str, rule_id: str) -> str:

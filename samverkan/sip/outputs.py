@@ -20,6 +20,7 @@ from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 
 from samverkan.accounts.models import Organisation
 from samverkan.people import fhir
@@ -303,7 +304,7 @@ def sip_pdf(sip: Sip, *, compress: bool = True) -> bytes:
             col_widths=(70, 62, 22, 20),
             text_align="LEFT",
             line_height=5.5,
-            headings_style=None,
+            headings_style=FontFace(emphasis="BOLD", fill_color=(235, 238, 241)),
         ) as table:
             header = table.row()
             for title in ("Insats", "Vem ansvarar", "Klart senast", "Status"):

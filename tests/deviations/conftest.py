@@ -32,7 +32,9 @@ def people(make_staff, orgs, units) -> SimpleNamespace:
     return SimpleNamespace(
         kommun_nurse=make_staff(Role.NURSE, orgs.ostersund, "ssk.ostersund", unit=units.home_care),
         kommun_mas=make_staff(Role.MAS, orgs.ostersund, "mas.ostersund"),
-        region_receiver=make_staff(Role.NURSE, orgs.region_jh, "mottagare.region", unit=units.safety),
+        region_receiver=make_staff(
+            Role.NURSE, orgs.region_jh, "mottagare.region", unit=units.safety
+        ),
         region_nurse=make_staff(Role.NURSE, orgs.region_jh, "ssk.region", unit=units.hc_centrum),
         region_chief=make_staff(Role.CHIEF_PHYSICIAN, orgs.region_jh, "chefslakare.region"),
         krokom_nurse=make_staff(Role.NURSE, orgs.krokom, "ssk.krokom"),
@@ -48,7 +50,9 @@ def person(orgs, people):
     from samverkan.people.models import CareRelation, Person, PersonIdentity
 
     p = Person.objects.create(given_name="Greta", family_name="Testsson")
-    PersonIdentity.objects.create(person=p, system="personnummer", value="194208269128", is_primary=True)
+    PersonIdentity.objects.create(
+        person=p, system="personnummer", value="194208269128", is_primary=True
+    )
     CareRelation.objects.create(person=p, organisation=orgs.ostersund, since=dt.date(2020, 1, 1))
     return p
 

@@ -15,18 +15,27 @@ def test_other_organisation_gets_404_web_and_api(people, report, client_as, api_
     d = report(people.kommun_nurse)
     assert client_as(people.krokom_nurse).get(f"/avvikelser/{d.pk}/").status_code == 404
     assert api_client(people.krokom_nurse).get(f"/api/deviations/{d.pk}").status_code == 404
-    assert client_as(people.krokom_nurse).get("/avvikelser/").content.decode().count(f"#{d.pk}") == 0
+    assert (
+        client_as(people.krokom_nurse).get("/avvikelser/").content.decode().count(f"#{d.pk}") == 0
+    )
     assert api_client(people.krokom_nurse).get("/api/deviations").json() == []
     assert AuditEvent.objects.filter(action="access_denied", object_id=str(d.pk)).count() == 2
 
 
 def test_both_organisations_see_it(people, report, client_as):
     d = report(people.kommun_nurse)
-    for user in (people.kommun_nurse, people.kommun_mas, people.region_receiver, people.region_nurse):
+    for user in (
+        people.kommun_nurse,
+        people.kommun_mas,
+        people.region_receiver,
+        people.region_nurse,
+    ):
         assert client_as(user).get(f"/avvikelser/{d.pk}/").status_code == 200
 
 
-def test_forum_member_and_administrator_see_no_single_deviation(people, report, client_as, api_client):
+def test_forum_member_and_administrator_see_no_single_deviation(
+    people, report, client_as, api_client
+):
     d = report(people.kommun_nurse)
     for user in (people.forum, people.admin):
         assert client_as(user).get(f"/avvikelser/{d.pk}/").status_code == 403
@@ -58,7 +67,11 @@ def test_reporter_cannot_link_a_person_they_may_not_see(people, report, person):
         services.find_person(people.region_nurse, "19420826-9128", why="test")
     assert services.find_person(people.kommun_nurse, "19420826-9128", why="test") == person
     with pytest.raises(Http404):
-        report(people.region_nurse, receiving_organisation=people.kommun_nurse.staff_profile.organisation, person=person)
+        report(
+            people.region_nurse,
+            receiving_organisation=people.kommun_nurse.staff_profile.organisation,
+            person=person,
+        )
 
 
 def test_forum_follow_up_has_no_personal_data(people, report, person, client_as):

@@ -52,8 +52,12 @@ def test_status_flow_is_visible_to_both_with_timestamps(people, report, client_a
     reporter = client_as(people.kommun_nurse)
 
     # The reporter cannot answer their own deviation.
-    assert reporter.post(f"/avvikelser/{d.pk}/status/", {"status": "investigating"}).status_code == 403
-    assert receiver.post(f"/avvikelser/{d.pk}/status/", {"status": "investigating"}).status_code == 302
+    assert (
+        reporter.post(f"/avvikelser/{d.pk}/status/", {"status": "investigating"}).status_code == 403
+    )
+    assert (
+        receiver.post(f"/avvikelser/{d.pk}/status/", {"status": "investigating"}).status_code == 302
+    )
     answer = "Rutinen för läkemedelslistor vid utskrivning är uppdaterad."
     response = receiver.post(f"/avvikelser/{d.pk}/status/", {"status": "answered", "answer": ""})
     assert response.status_code == 422
@@ -82,7 +86,9 @@ def test_reporter_may_send_an_answer_back(people, report):
         services.change_status(people.kommun_nurse, d.pk, "answered", answer="Själv")
 
 
-def test_serious_deviation_notifies_chief_physician_and_mas_of_both(people, report, orgs, make_staff):
+def test_serious_deviation_notifies_chief_physician_and_mas_of_both(
+    people, report, orgs, make_staff
+):
     region_mas = make_staff(Role.MAS, orgs.region_jh, "mas.region")
     d = report(people.kommun_nurse, severity="serious", category="fall")
     assert d.direct_contact
@@ -98,7 +104,10 @@ def test_serious_deviation_notifies_chief_physician_and_mas_of_both(people, repo
         assert len(items) == 1 and items[0].urgent
     view = services.view_deviation(people.region_receiver, d.pk)
     assert view.actions == ["contact_chief_physician_mas"]
-    assert "Vid allvarliga avvikelser ska direktkontakt tas med chefsläkare/MAS." in view.citations[0].text
+    assert (
+        "Vid allvarliga avvikelser ska direktkontakt tas med chefsläkare/MAS."
+        in view.citations[0].text
+    )
     # Confirming the contact clears that one task.
     contact = ChiefContact.objects.get(deviation=d, role=Role.CHIEF_PHYSICIAN)
     with pytest.raises(Exception):

@@ -39,6 +39,11 @@ FACTS = {
     "compulsory_care": "none",
     "intervention": "aids_and_materials",
     "parties_disagree": True,
+    "service_purchase_requested": False,
+    "asylum_entitlement": False,
+    "habilitation_type": "medical",
+    "question_of_principle": False,
+    "serious_deviation": False,
 }
 
 
@@ -83,7 +88,14 @@ def test_open_from_engine_decision_shared_equally(people, orgs):
 
 
 def test_a_clear_engine_answer_opens_no_case(people, orgs):
-    clear = engine.decide(FACTS | {"intervention": "nursing", "adl_needs_over_time": ["dressing"], "parties_disagree": False})
+    clear = engine.decide(
+        FACTS
+        | {
+            "intervention": "nursing",
+            "adl_needs_over_time": ["dressing"],
+            "parties_disagree": False,
+        }
+    )
     assert services.decision_triggers(clear) == []
     with pytest.raises(ValidationError) as exc:
         open_case(people.kommun_nurse, orgs, decision=clear)
@@ -91,11 +103,13 @@ def test_a_clear_engine_answer_opens_no_case(people, orgs):
 
 
 def test_undetermined_and_not_regulated_open_cases(people, orgs):
-    unknown = engine.decide({"region": "jamtland-harjedalen", "date": "2024-03-01", "intervention": "nursing"})
+    unknown = engine.decide(
+        {"region": "jamtland-harjedalen", "date": "2024-03-01", "intervention": "nursing"}
+    )
     assert "cost=undetermined" in services.decision_triggers(unknown)
-    assert services.decision_triggers({"outcome": {"health_care_responsibility": "not_regulated"}}) == [
-        "health_care_responsibility=not_regulated"
-    ]
+    assert services.decision_triggers(
+        {"outcome": {"health_care_responsibility": "not_regulated"}}
+    ) == ["health_care_responsibility=not_regulated"]
 
 
 def test_who_acts_now_is_required(people, orgs):
@@ -112,7 +126,9 @@ def test_home_care_dispute_lifecycle_managers_forum_decision(people, orgs, clien
                       incurred_on=dt.date(2024, 3, 3), paid_by=orgs.region_jh)  # fmt: skip
     ledger = services.ledger(case)
     assert ledger.total == Decimal("1200.01") and not ledger.settled
-    assert ledger.region.interim_share == Decimal("600.01")  # the region, not having paid, owes the half rounded up
+    assert ledger.region.interim_share == Decimal(
+        "600.01"
+    )  # the region, not having paid, owes the half rounded up
     assert ledger.municipality.interim_share == Decimal("600.00")
     assert ledger.region.interim_transfer == Decimal("400.01")  # region pays kommun
     assert ledger.municipality.interim_transfer == Decimal("-400.00")
@@ -121,7 +137,9 @@ def test_home_care_dispute_lifecycle_managers_forum_decision(people, orgs, clien
     with pytest.raises(ValidationError) as exc:
         services.escalate_dispute(people.kommun_nurse, case.pk, note="Ingen enighet hos cheferna.")
     assert "principiell betydelse" in str(exc.value)
-    services.escalate_dispute(people.kommun_nurse, case.pk, note="Gäller alla madrasser.", of_principle=True)
+    services.escalate_dispute(
+        people.kommun_nurse, case.pk, note="Gäller alla madrasser.", of_principle=True
+    )
     case.refresh_from_db()
     assert case.level == 2 and disputes.current_step(case).kind == "forum"
     with pytest.raises(ValidationError):
@@ -144,7 +162,10 @@ def test_home_care_dispute_lifecycle_managers_forum_decision(people, orgs, clien
     assert case.decided_by.startswith("SVOM/Fredagsgruppen") and "förskrivaren" in case.reasoning
     ledger = services.ledger(case)
     assert ledger.settled
-    assert (ledger.region.final_share, ledger.municipality.final_share) == (Decimal("0"), Decimal("1200.01"))
+    assert (ledger.region.final_share, ledger.municipality.final_share) == (
+        Decimal("0"),
+        Decimal("1200.01"),
+    )
     assert ledger.municipality.settlement == Decimal("600.01")
     assert ledger.region.settlement == Decimal("-600.01")
     assert [s.what for s in case.steps.all()] == ["opened", "cost", "cost", "escalated", "decision"]
@@ -159,11 +180,15 @@ def test_home_care_dispute_lifecycle_managers_forum_decision(people, orgs, clien
 def test_psychiatric_dispute_goes_to_superior_managers_then_court(people, orgs, api_client):
     case = open_case(people.kommun_nurse, orgs, agreement="jh-psykisk", question="Tolkning av §6.")
     assert disputes.current_step(case).label == "respektive ansvarig överordnad chef"
-    body = api_client(people.kommun_nurse).post(
-        f"/api/deviations/disputes/{case.pk}/escalate",
-        {"note": "Parterna kan inte enas."},
-        content_type="application/json",
-    ).json()
+    body = (
+        api_client(people.kommun_nurse)
+        .post(
+            f"/api/deviations/disputes/{case.pk}/escalate",
+            {"note": "Parterna kan inte enas."},
+            content_type="application/json",
+        )
+        .json()
+    )
     assert body["step"] == {"level": 2, "kind": "court", "title": "allmän domstol"}
     assert body["next_step"] is None
     # No forum: forum members neither see it nor get a task.
@@ -192,7 +217,9 @@ def test_gavleborg_dispute_goes_to_lansledning_valfard(make_staff, orgs):
 def test_dispute_access(people, orgs, client_as, api_client):
     case = open_case(people.kommun_nurse, orgs)
     assert client_as(people.krokom_nurse).get(f"/avvikelser/tvister/{case.pk}/").status_code == 404
-    assert client_as(people.forum).get(f"/avvikelser/tvister/{case.pk}/").status_code == 404  # not at forum
+    assert (
+        client_as(people.forum).get(f"/avvikelser/tvister/{case.pk}/").status_code == 404
+    )  # not at forum
     assert client_as(people.admin).get(f"/avvikelser/tvister/{case.pk}/").status_code == 403
     assert client_as(people.region_nurse).get(f"/avvikelser/tvister/{case.pk}/").status_code == 200
 

@@ -46,7 +46,9 @@ def row(table: reports.Table, label: str) -> list[str]:
 
 
 def test_forum_member_sees_suppressed_aggregates(deviations):
-    result = reports.forum_followup("jh-hemsjukvard", YEAR, region="jamtland-harjedalen", on=dt.date(YEAR, 12, 31))
+    result = reports.forum_followup(
+        "jh-hemsjukvard", YEAR, region="jamtland-harjedalen", on=dt.date(YEAR, 12, 31)
+    )
     assert result.suppressed and str(result.total) == "8"
     medication = row(result.by_category, "Läkemedel")
     assert medication[2] == "6" and medication[-1] == "6"  # March and the year
@@ -58,7 +60,11 @@ def test_forum_member_sees_suppressed_aggregates(deviations):
 
 def test_chief_physician_sees_exact_numbers_and_overdue(deviations, orgs):
     result = reports.forum_followup(
-        "jh-hemsjukvard", YEAR, organisation=orgs.region_jh, suppress=False, on=dt.date(YEAR, 12, 31)
+        "jh-hemsjukvard",
+        YEAR,
+        organisation=orgs.region_jh,
+        suppress=False,
+        on=dt.date(YEAR, 12, 31),
     )
     assert row(result.by_category, "Fall")[3] == "2"
     region = dict(result.overdue.rows)["Region Jämtland Härjedalen"]
@@ -71,20 +77,29 @@ def test_chief_physician_sees_exact_numbers_and_overdue(deviations, orgs):
 
 
 def test_answer_deadline_is_configurable(deviations, orgs, settings):
-    late = reports.forum_followup("jh-hemsjukvard", YEAR, organisation=orgs.region_jh, suppress=False, days=50)
+    late = reports.forum_followup(
+        "jh-hemsjukvard", YEAR, organisation=orgs.region_jh, suppress=False, days=50
+    )
     assert dict(late.overdue.rows)["Region Jämtland Härjedalen"][0].value == 0
     settings.SAMVERKAN_DEVIATION_ANSWER_DAYS = 3
     assert services.answer_days() == 3
-    strict = reports.forum_followup("jh-hemsjukvard", YEAR, organisation=orgs.region_jh, suppress=False)
+    strict = reports.forum_followup(
+        "jh-hemsjukvard", YEAR, organisation=orgs.region_jh, suppress=False
+    )
     assert strict.answer_days == 3
     assert dict(strict.overdue.rows)["Region Jämtland Härjedalen"][0].value == 2
 
 
 def test_followup_page_and_api_by_role(deviations, people, client_as, api_client):
-    page = client_as(people.forum).get(f"/avvikelser/uppfoljning/?agreement=jh-hemsjukvard&year={YEAR}&days=30")
+    page = client_as(people.forum).get(
+        f"/avvikelser/uppfoljning/?agreement=jh-hemsjukvard&year={YEAR}&days=30"
+    )
     assert page.status_code == 200
     html = page.content.decode()
-    assert "&lt;5" in html and "Uppföljning av avvikelser mellan huvudmännen sker i gemensamt forum." in html
+    assert (
+        "&lt;5" in html
+        and "Uppföljning av avvikelser mellan huvudmännen sker i gemensamt forum." in html
+    )
     body = api_client(people.forum).get(f"/api/deviations/followup?year={YEAR}").json()
     assert body["suppressed"] is True and body["total"] == {"value": 8, "hidden": False}
     falls = next(r for r in body["tables"][0]["rows"] if r["label"] == "Fall")
@@ -97,7 +112,11 @@ def test_followup_page_and_api_by_role(deviations, people, client_as, api_client
 
 def test_yearly_report_query_reconciles(deviations):
     counts = services.deviations_by_category_org_month("jh-hemsjukvard", YEAR)
-    assert sum(c.count for c in counts) == reports.deviations_in_year("jh-hemsjukvard", YEAR).count() == 8
+    assert (
+        sum(c.count for c in counts)
+        == reports.deviations_in_year("jh-hemsjukvard", YEAR).count()
+        == 8
+    )
     march = [c for c in counts if c.month == 3]
     assert len(march) == 1 and march[0].count == 6 and march[0].category_label == "läkemedel"
     assert march[0].reporting_organisation == "Östersunds kommun"

@@ -65,16 +65,27 @@ def test_notice_page_and_api(people, orgs, client_as, api_client):
     body = api_client(people.kommun_nurse).get("/api/deviations/agreements/jh-hemsjukvard").json()
     assert body["final_end"] == "2024-12-31" and body["notices"][0]["document_ref"] == "KS 2024/17"
     assert [s["kind"] for s in body["dispute_path"]] == ["managers", "forum"]
-    assert api_client(people.kommun_nurse).get("/api/deviations/agreements/gvb-svart-sjuka").status_code == 404
+    assert (
+        api_client(people.kommun_nurse)
+        .get("/api/deviations/agreements/gvb-svart-sjuka")
+        .status_code
+        == 404
+    )
 
 
 def test_reminders_appear_ahead_of_deadlines(people, orgs, monkeypatch):
     # 2026-06-30 is the notice deadline; default lead time 90 days -> from 2026-04-01.
-    assert not [r for r in services.reminders(D("2026-03-31"), "jh-hemsjukvard") if r.kind == "notice_deadline"]
+    assert not [
+        r
+        for r in services.reminders(D("2026-03-31"), "jh-hemsjukvard")
+        if r.kind == "notice_deadline"
+    ]
     shown = services.reminders(D("2026-04-01"), "jh-hemsjukvard")
     notice = [r for r in shown if r.kind == "notice_deadline"]
     assert notice and notice[0].due == D("2026-06-30") and notice[0].role == Role.FORUM_MEMBER
-    assert not [r for r in services.reminders(D("2026-07-01"), "jh-hemsjukvard") if r.due == D("2026-06-30")]
+    assert not [
+        r for r in services.reminders(D("2026-07-01"), "jh-hemsjukvard") if r.due == D("2026-06-30")
+    ]
     # Yearly follow-up (default 31 December): shows from 2 October.
     assert [r.kind for r in services.reminders(D("2026-10-02"), "jh-hemsjukvard")] == ["followup"]
 
@@ -82,7 +93,10 @@ def test_reminders_appear_ahead_of_deadlines(people, orgs, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D("2026-05-15"))
     titles = [i.title for i in tasks_for(people.forum).items]
     assert any("Sista dag för uppsägning" in t for t in titles)
-    assert any("Sista dag för uppsägning" in t for t in (i.title for i in tasks_for(people.kommun_forum).items))
+    assert any(
+        "Sista dag för uppsägning" in t
+        for t in (i.title for i in tasks_for(people.kommun_forum).items)
+    )
     assert not any("uppsägning" in i.title for i in tasks_for(people.kommun_nurse).items)
 
 
@@ -90,8 +104,14 @@ def test_lead_time_and_role_are_configurable(people, monkeypatch):
     lifecycle.update_settings(people.forum, "jh-hemsjukvard", reminder_lead_days=30,
                               responsible_role=Role.MAS)  # fmt: skip
     assert AgreementSettings.objects.get(agreement="jh-hemsjukvard").reminder_lead_days == 30
-    assert not [r for r in services.reminders(D("2026-05-15"), "jh-hemsjukvard") if r.kind == "notice_deadline"]
-    assert [r.kind for r in services.reminders(D("2026-06-01"), "jh-hemsjukvard")] == ["notice_deadline"]
+    assert not [
+        r
+        for r in services.reminders(D("2026-05-15"), "jh-hemsjukvard")
+        if r.kind == "notice_deadline"
+    ]
+    assert [r.kind for r in services.reminders(D("2026-06-01"), "jh-hemsjukvard")] == [
+        "notice_deadline"
+    ]
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D("2026-06-01"))
     assert any("uppsägning" in i.title for i in tasks_for(people.kommun_mas).items)
     assert not any("uppsägning" in i.title for i in tasks_for(people.forum).items)
@@ -104,14 +124,19 @@ def test_ended_agreements_remind_nothing():
     assert overview.status.ended and overview.final_end == D("2020-12-31")
 
 
-def test_local_agreement_refused_outside_8_3_with_the_quote(people, orgs, units, client_as, api_client):
+def test_local_agreement_refused_outside_8_3_with_the_quote(
+    people, orgs, units, client_as, api_client
+):
     with pytest.raises(services.LocalAgreementRefused) as exc:
         services.register_local_agreement(people.forum, point="Egen taxa för hembesök",
                                           municipality=orgs.ostersund, title="Taxa",
                                           agreed_on=D("2024-01-01"))  # fmt: skip
     quote = passage("jh-hemsjukvard §8.3", "enbart ske på de punkter", context=2)
     assert exc.value.reason == quote and exc.value.clause == "jh-hemsjukvard §8.3"
-    assert "Därför ska lokala överenskommelser enbart ske på de punkter där detta särskilt anges" in quote
+    assert (
+        "Därför ska lokala överenskommelser enbart ske på de punkter där detta särskilt anges"
+        in quote
+    )
     response = client_as(people.forum).post(
         "/avvikelser/lokala/",
         {"point": "other", "other_point": "Egen taxa", "municipality": orgs.ostersund.pk,
@@ -121,7 +146,12 @@ def test_local_agreement_refused_outside_8_3_with_the_quote(people, orgs, units,
     assert "enbart ske på de punkter där detta särskilt anges" in response.content.decode()
     body = api_client(people.forum).post(
         "/api/deviations/local-agreements",
-        {"point": "taxa", "municipality_id": orgs.ostersund.pk, "title": "T", "agreed_on": "2024-01-01"},
+        {
+            "point": "taxa",
+            "municipality_id": orgs.ostersund.pk,
+            "title": "T",
+            "agreed_on": "2024-01-01",
+        },
         content_type="application/json",
     )
     assert body.status_code == 422 and body.json()["detail"][0]["code"] == "not_allowed_by_8_3"
@@ -144,8 +174,13 @@ def test_routines_matrix(people, orgs, units, client_as):
         title="Lab", agreed_on=D("2020-01-01"), valid_to=D("2023-12-31"))  # fmt: skip
     matrix = services.routines_matrix("jamtland-harjedalen", D("2024-06-01"))
     rows = {(r.health_centre.name, r.municipality.name): r for r in matrix.rows}
-    assert set(rows) == {("Hälsocentral Centrum", "Östersunds kommun"), ("Hälsocentral Lit", "Krokoms kommun")}
-    ost = {c.point.key: c.present for c in rows[("Hälsocentral Centrum", "Östersunds kommun")].cells}
+    assert set(rows) == {
+        ("Hälsocentral Centrum", "Östersunds kommun"),
+        ("Hälsocentral Lit", "Krokoms kommun"),
+    }
+    ost = {
+        c.point.key: c.present for c in rows[("Hälsocentral Centrum", "Östersunds kommun")].cells
+    }
     assert ost == {"physician_participation": True, "lab_service": False, "cosmic_access": True,
                    "service_purchase_documentation": False}  # fmt: skip
     krokom = rows[("Hälsocentral Lit", "Krokoms kommun")]
@@ -154,7 +189,9 @@ def test_routines_matrix(people, orgs, units, client_as):
     coverage = reports.routines_coverage("jamtland-harjedalen", D("2024-06-01"))
     assert coverage.pairs == 2 and coverage.complete_pairs == 0
     assert {p.point: p.present for p in coverage.points}["cosmic_access"] == 1
-    page = client_as(people.kommun_nurse).get("/avvikelser/rutiner/?datum=2024-06-01").content.decode()
+    page = (
+        client_as(people.kommun_nurse).get("/avvikelser/rutiner/?datum=2024-06-01").content.decode()
+    )
     assert "Rutin angående läkarmedverkan" in page and "saknas" in page and "finns" in page
 
 
@@ -170,7 +207,9 @@ def test_bilaga2_list_fixed_only_when_all_have_signed(people, orgs, client_as, m
     services.sign_list(region_rep, lst)
     with pytest.raises(ValidationError) as exc:
         services.fix_list(people.forum, lst)
-    assert "1 ledamöter har inte undertecknat" in str(exc.value) and "Östersunds kommun" in str(exc.value)
+    assert "1 ledamöter har inte undertecknat" in str(exc.value) and "Östersunds kommun" in str(
+        exc.value
+    )
     assert "undertecknas av samtliga ledamöter i arbetsgruppen" in str(exc.value)
     # A non-member cannot sign; a change of items voids the signatures given.
     with pytest.raises(PermissionDenied):
@@ -179,8 +218,14 @@ def test_bilaga2_list_fixed_only_when_all_have_signed(people, orgs, client_as, m
     assert lst.members.filter(signed_at__isnull=False).count() == 0
     assert any("Underteckna förteckningen" in i.title for i in tasks_for(kommun_rep).items)
     for user in (region_rep, kommun_rep):
-        assert client_as(user).post(f"/avvikelser/forteckningar/{lst.pk}/underteckna/").status_code == 302
-    assert client_as(people.forum).post(f"/avvikelser/forteckningar/{lst.pk}/faststall/").status_code == 302
+        assert (
+            client_as(user).post(f"/avvikelser/forteckningar/{lst.pk}/underteckna/").status_code
+            == 302
+        )
+    assert (
+        client_as(people.forum).post(f"/avvikelser/forteckningar/{lst.pk}/faststall/").status_code
+        == 302
+    )
     lst.refresh_from_db()
     assert lst.is_fixed and lst.item_lines[-1] == "Glukagon"
     with pytest.raises(ValidationError):
@@ -203,7 +248,9 @@ def test_only_the_region_convenes_the_lists(people):
 
 
 def test_fix_refused_on_the_page(people, orgs, client_as):
-    lst = services.create_list(people.forum, kind="basic_equipment", year=2025, items="Blodtrycksmätare")
+    lst = services.create_list(
+        people.forum, kind="basic_equipment", year=2025, items="Blodtrycksmätare"
+    )
     services.add_list_member(people.forum, lst, people.kommun_mas)
     services.add_list_member(people.forum, lst, people.region_chief)
     response = client_as(people.forum).post(f"/avvikelser/forteckningar/{lst.pk}/faststall/")

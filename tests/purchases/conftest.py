@@ -262,3 +262,121 @@ def jamtland() -> Example:
 @pytest.fixture
 def credit_note() -> Example:
     return build_credit_note()
+
+
+# --------------------------------------------------------------------------- database world
+# Organisations get their real organisation numbers (recalled; all pass the Luhn check);
+# persons are Skatteverket test persons. Nothing here is a real person.
+
+ORG_NUMBERS = {
+    "23": "232100-0214",  # Region Jämtland Härjedalen
+    "2380": "212000-2627",  # Östersunds kommun
+    "2309": "212000-2544",  # Krokoms kommun
+    "21": "232100-0198",  # Region Gävleborg
+    "2180": "212000-2163",  # Gävle kommun
+}
+
+
+def at(day: dt.date, hhmm: str) -> dt.datetime:
+    """An aware datetime, Swedish time."""
+    hh, mm = (int(p) for p in hhmm.split(":"))
+    return dt.datetime.combine(day, dt.time(hh, mm), tzinfo=STOCKHOLM)
+
+
+@pytest.fixture
+def tk(db, orgs, make_staff):
+    """The tjänsteköp world: parties with invoicing data, staff, three persons, one price."""
+    from types import SimpleNamespace
+
+    from samverkan.accounts.models import Role, Unit, UnitKind
+    from samverkan.people.models import CareRelation, Person, PersonIdentity
+    from samverkan.people.testpersons import synthetic_persons
+    from samverkan.purchases import services
+    from samverkan.purchases.models import BillingProfile
+
+    for org in (orgs.region_jh, orgs.ostersund, orgs.krokom, orgs.region_gvb, orgs.gavle):
+        org.org_number = ORG_NUMBERS[org.scb_code]
+        org.street_address = "Box 1"
+        org.postal_code = "83182" if org.region == "jamtland-harjedalen" else "80310"
+        org.city = "Östersund" if org.region == "jamtland-harjedalen" else "Gävle"
+        org.invoice_reference = f"Ref {org.scb_code}"
+        org.save()
+    BillingProfile.objects.create(
+        organisation=orgs.ostersund, bankgiro="123-4567", contact_name="Ekonomienheten"
+    )
+    BillingProfile.objects.create(organisation=orgs.gavle, bankgiro="5050-1055")
+    hsv_ost = Unit.objects.create(
+        organisation=orgs.ostersund, name="Hemsjukvården Östersund", kind=UnitKind.HOME_HEALTH_CARE
+    )
+    hsv_gavle = Unit.objects.create(
+        organisation=orgs.gavle, name="Hemsjukvården Gävle", kind=UnitKind.HOME_HEALTH_CARE
+    )
+    w = SimpleNamespace(orgs=orgs)
+    w.nurse = make_staff(Role.NURSE, orgs.ostersund, "ssk.ost", unit=hsv_ost)
+    w.nurse2 = make_staff(Role.NURSE, orgs.ostersund, "ssk2.ost", unit=hsv_ost)
+    w.ekonom = make_staff(Role.FINANCE_OFFICER, orgs.ostersund, "ekonom.ost")
+    w.ekonom_region = make_staff(Role.FINANCE_OFFICER, orgs.region_jh, "ekonom.rjh")
+    w.ekonom_krokom = make_staff(Role.FINANCE_OFFICER, orgs.krokom, "ekonom.krokom")
+    w.admin = make_staff(Role.ADMINISTRATOR, orgs.ostersund, "admin.ost")
+    w.nurse_krokom = make_staff(Role.NURSE, orgs.krokom, "ssk.krokom")
+    w.nurse_gavle = make_staff(Role.NURSE, orgs.gavle, "ssk.gavle", unit=hsv_gavle)
+    w.ekonom_gavle = make_staff(Role.FINANCE_OFFICER, orgs.gavle, "ekonom.gavle")
+    people = synthetic_persons(6, seed=5)
+    persons = []
+    for index, data in enumerate(people):
+        org = orgs.gavle if index >= 4 else orgs.ostersund
+        person = Person.objects.create(
+            given_name=data["given"],
+            family_name=data["family"],
+            birth_date=data["birth_date"],
+            home_municipality=org.scb_code,
+        )
+        PersonIdentity.objects.create(
+            person=person, system="personnummer", value=data["personnummer"], is_primary=True
+        )
+        CareRelation.objects.create(person=person, organisation=org, since=dt.date(2017, 1, 1))
+        persons.append(person)
+    w.p1, w.p2, w.p3, w.p4, w.pg1, w.pg2 = persons
+    w.pnr = {p.pk: d["personnummer"] for p, d in zip(persons, people, strict=True)}
+    w.price = services.set_price(
+        w.admin,
+        agreement="jh-hemsjukvard",
+        intervention="nursing",
+        band="day",
+        unit="hour",
+        amount=Decimal("650.00"),
+        valid_from=dt.date(2020, 1, 1),
+        source="Test: bilaga 4",
+    )
+    return w
+
+
+@pytest.fixture
+def register(tk):
+    """register(user, person, day, "09:00", "10:30", basis=…, approve_by=ekonom) -> records."""
+    from samverkan.purchases import services
+
+    def reg(user, person, day, start, end, *, basis="jh-tjanstekop", intervention="nursing",
+            approve_by=None, **kwargs):  # fmt: skip
+        start_at = at(day, start)
+        end_at = at(day, end)
+        if end_at <= start_at:
+            end_at += dt.timedelta(days=1)
+        records = services.register_service(
+            user,
+            services.ServiceInput(
+                person=person,
+                start=start_at,
+                end=end_at,
+                intervention=intervention,
+                basis=basis,
+                **kwargs,
+            ),
+        )
+        if approve_by is not None:
+            services.approve_records(
+                approve_by, month=day, record_ids=[r.pk for r in records]
+            )
+        return records
+
+    return reg

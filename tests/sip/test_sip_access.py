@@ -1,0 +1,168 @@
+"""The access matrix: every SIP page and API endpoint, as every role of the initiating
+organisation, a participating organisation with consent, a participating organisation
+without consent and an unrelated organisation.
+
+Write endpoints are called with requests that pass access but then fail (or change
+nothing that matters), so one SIP serves the whole walk: what is tested is only whether
+the door opens (the expected status) or not (403 or 404, and nothing changed).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from samverkan.accounts.models import Role
+from samverkan.people.testpersons import shared_dir
+from samverkan.sip import services
+from samverkan.sip.access import SIP_ROLES
+from samverkan.sip.models import ConsentScope
+
+pytestmark = pytest.mark.django_db
+
+NON_SIP_ROLES = [role for role in Role if role not in SIP_ROLES]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str  # "get", "post", "patch"; "api-" prefix: bearer token client
+    url: str
+    door: str  # any, units, start, read, manage, respond
+    allowed: int  # status when the door opens
+    data: dict | None = None
+
+
+def _endpoints(sip, person, consent_withdrawn, krokom_participant, own_org, action_key):
+    s, p = sip.pk, person.pk
+    patient = json.loads(
+        (Path(shared_dir()) / "testdata/fhir/patient-samordningsnummer.json").read_text()
+    )
+    return [
+        # pages
+        Endpoint("index", "get", "/sip/", "any", 200),
+        Endpoint("units", "get", f"/sip/enheter/?organisation={own_org.pk}", "units", 200),
+        Endpoint("start form", "get", f"/sip/ny/{p}/", "start", 200),
+        Endpoint("detail", "get", f"/sip/{s}/", "read", 200),
+        Endpoint("editor", "get", f"/sip/{s}/plan/", "read", 200),
+        Endpoint("editor save (stale)", "post", f"/sip/{s}/plan/", "read", 200, {"base_version": "x"}),
+        Endpoint("follow-up", "get", f"/sip/{s}/uppfoljning/", "read", 200),
+        Endpoint("versions", "get", f"/sip/{s}/versioner/", "read", 200),
+        Endpoint("version 1", "get", f"/sip/{s}/versioner/1/", "read", 200),
+        Endpoint("compare", "get", f"/sip/{s}/jamfor/?fran=1&till=2", "read", 200),
+        Endpoint("pdf", "get", f"/sip/{s}/pdf", "read", 200),
+        Endpoint("fhir", "get", f"/sip/{s}/fhir", "read", 200),
+        Endpoint("consent form", "get", f"/sip/{s}/samtycke/", "manage", 200),
+        Endpoint("consent save (invalid)", "post", f"/sip/{s}/samtycke/", "manage", 200, {}),
+        Endpoint("withdraw (already)", "post", f"/sip/{s}/samtycke/{consent_withdrawn.pk}/aterkalla/", "manage", 302),
+        Endpoint("invite form", "get", f"/sip/{s}/kalla/", "manage", 200),
+        Endpoint("invite (invalid)", "post", f"/sip/{s}/kalla/", "manage", 200, {}),
+        Endpoint("status (unknown)", "post", f"/sip/{s}/status/", "manage", 302, {"status": "x"}),
+        Endpoint("discharge (not one)", "post", f"/sip/{s}/utskrivning/", "manage", 302),
+        Endpoint("respond (invalid)", "post", f"/sip/{s}/deltagare/{krokom_participant.pk}/svar/", "respond", 302, {"answer": "x"}),
+        # API
+        Endpoint("api list", "api-get", f"/api/sips?person_id={p}", "any", 200),
+        Endpoint("api create", "api-post", "/api/sips", "start", 201, {"person_id": str(p)}),
+        Endpoint("api detail", "api-get", f"/api/sips/{s}", "read", 200),
+        Endpoint("api versions", "api-get", f"/api/sips/{s}/versions", "read", 200),
+        Endpoint("api version 1", "api-get", f"/api/sips/{s}/versions/1", "read", 200),
+        Endpoint("api diff", "api-get", f"/api/sips/{s}/diff?old=1&new=2", "read", 200),
+        Endpoint("api actions", "api-get", f"/api/sips/{s}/actions", "read", 200),
+        Endpoint("api pdf", "api-get", f"/api/sips/{s}/pdf", "read", 200),
+        Endpoint("api fhir", "api-get", f"/api/sips/{s}/fhir", "read", 200),
+        Endpoint("api save (stale)", "api-post", f"/api/sips/{s}/versions", "read", 409, {"base_version": 1}),
+        Endpoint("api follow-up (stale)", "api-post", f"/api/sips/{s}/follow-ups", "read", 409,
+                 {"base_version": 1, "notes": "x", "next_follow_up": "2031-01-01"}),  # fmt: skip
+        Endpoint("api action (stale)", "api-patch", f"/api/sips/{s}/actions/{action_key}", "read", 400,
+                 {"base_version": 99, "status": "done"}),  # fmt: skip
+        Endpoint("api consent (no name)", "api-post", f"/api/sips/{s}/consents", "manage", 400, {"given_by": "guardian"}),
+        Endpoint("api withdraw (already)", "api-post", f"/api/sips/{s}/consents/{consent_withdrawn.pk}/withdraw", "manage", 409),
+        Endpoint("api invite (own org)", "api-post", f"/api/sips/{s}/participants", "manage", 400, {"organisation_id": own_org.pk}),
+        Endpoint("api status (active again)", "api-post", f"/api/sips/{s}/status", "manage", 409, {"status": "active"}),
+        Endpoint("api discharge (not one)", "api-post", f"/api/sips/{s}/discharge", "manage", 422),
+        Endpoint("api respond", "api-post", f"/api/sips/{s}/participants/{krokom_participant.pk}/response", "respond", 200, {"accept": True}),
+        Endpoint("api import patient", "api-post", "/api/sips/fhir/patients", "any", 200, patient),
+    ]
+
+
+RELATIONS = ["own", "participating_with_consent", "participating_without_consent", "unrelated"]
+
+
+def _expected(relation: str, role: Role, door: str, allowed: int) -> set[int]:
+    if door == "units":
+        return {allowed}
+    if role not in SIP_ROLES:
+        return {403}
+    table = {
+        "any": {r: allowed for r in RELATIONS},
+        "start": {"own": allowed},
+        "read": {"own": allowed, "participating_with_consent": allowed},
+        "manage": {"own": allowed, "participating_with_consent": 403},
+        "respond": {"own": 403, "participating_with_consent": allowed},
+    }
+    return {table[door].get(relation, 404)}
+
+
+@pytest.fixture
+def matrix_sip(sip, staff, orgs, units, plan_factory):
+    services.save_plan(staff.ost, sip, plan_factory(), base_version=1)
+    services.activate(staff.ost, sip)
+    withdrawn = services.record_consent(staff.ost, sip, given_by="person")
+    services.withdraw_consent(staff.ost, withdrawn)
+    services.record_consent(
+        staff.ost, sip, given_by="person", scope=ConsentScope.LISTED, organisations=[orgs.krokom]
+    )
+    krokom = services.invite(staff.ost, sip, organisation=orgs.krokom, unit=units.krokom_social)
+    services.invite(staff.ost, sip, organisation=orgs.region_jh, unit=units.jh_hc)
+    return sip, withdrawn, krokom
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+def test_access_matrix(relation, matrix_sip, person, orgs, make_staff, client_as, api_client):
+    sip, withdrawn, krokom_participant = matrix_sip
+    organisation = {
+        "own": orgs.ostersund,
+        "participating_with_consent": orgs.krokom,
+        "participating_without_consent": orgs.region_jh,
+        "unrelated": orgs.gavle,
+    }[relation]
+    key = sip.current_version().actions.first().key
+    endpoints = _endpoints(sip, person, withdrawn, krokom_participant, organisation, key)
+    failures = []
+    for role in Role:
+        user = make_staff(role, organisation)
+        web, api = client_as(user), api_client(user)
+        for endpoint in endpoints:
+            version_before = type(sip).objects.get(pk=sip.pk).version
+            client = api if endpoint.method.startswith("api-") else web
+            method = endpoint.method.removeprefix("api-")
+            if method == "get":
+                response = client.get(endpoint.url)
+            elif endpoint.method.startswith("api-"):
+                response = getattr(client, method)(
+                    endpoint.url, json.dumps(endpoint.data or {}), content_type="application/json"
+                )
+            else:
+                response = client.post(endpoint.url, endpoint.data or {})
+            expected = _expected(relation, role, endpoint.door, endpoint.allowed)
+            if response.status_code not in expected:
+                failures.append(
+                    f"{relation} {role.value} {endpoint.name}: {response.status_code}, "
+                    f"expected {sorted(expected)}"
+                )
+            if response.status_code in (403, 404):
+                assert type(sip).objects.get(pk=sip.pk).version == version_before
+    assert not failures, "\n".join(failures)
+
+
+def test_denials_are_audited(matrix_sip, staff, client_as):
+    from samverkan.audit.models import AuditEvent
+
+    sip = matrix_sip[0]
+    assert client_as(staff.gavle).get(f"/sip/{sip.pk}/").status_code == 404
+    event = AuditEvent.objects.filter(user=staff.gavle, action="access_denied").get()
+    assert event.person_ref == sip.person.ref
+    assert event.object_type == "sip.sip"
