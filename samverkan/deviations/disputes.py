@@ -35,6 +35,7 @@ from samverkan.audit.models import Action
 from samverkan.audit.services import record
 from samverkan.deviations import access, ledger_bridge
 from samverkan.deviations.citations import OF_PRINCIPLE
+from samverkan.deviations.lifecycle import DEFAULT_AGREEMENT
 from samverkan.deviations.models import (
     CostBearer,
     Dispute,
@@ -196,6 +197,7 @@ def open_dispute(
             )
         named = [a["id"] for a in decision_dict.get("agreements", [])]
         agreement = agreement or (named[0] if named else None)
+    agreement = agreement or DEFAULT_AGREEMENT.get(profile.organisation.region)
     if agreement not in VERSIONS or VERSIONS[agreement].region != profile.organisation.region:
         errors["agreement"] = "Välj ett avtal som gäller i din region."
     if parties is not None and acting_organisation not in parties:
@@ -239,7 +241,7 @@ def _ref(person: Any) -> str | None:
 def _require_open_party(actor: Any, dispute: Dispute, why: str) -> None:
     if dispute.status != DisputeStatus.OPEN:
         raise ValidationError("Tvisten är redan avgjord.")
-    if not access.is_party(actor, dispute) or access.profile(actor).role in access.NO_CASE_ROLES:  # type: ignore[union-attr]
+    if not (access.is_party(actor, dispute) and access.may_see_cases(actor)):
         raise access.denied(actor, Dispute, dispute.pk, why, status=403)
 
 
@@ -317,12 +319,7 @@ def may_decide(actor: Any, dispute: Dispute) -> bool:
         return False
     if current_step(dispute).kind == FORUM:
         return access.is_forum_member_for(actor, dispute)
-    profile = access.profile(actor)
-    return (
-        access.is_party(actor, dispute)
-        and profile is not None
-        and profile.role not in access.NO_CASE_ROLES
-    )
+    return access.is_party(actor, dispute) and access.may_see_cases(actor)
 
 
 @transaction.atomic

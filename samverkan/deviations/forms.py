@@ -36,7 +36,7 @@ class TimeInput(forms.TimeInput):
     input_type = "time"
 
 
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
+def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's ValidationError on the form's fields (or on the form)."""
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():

@@ -57,6 +57,8 @@ from samverkan.rules.declarations import AgreementVersion
 from samverkan.rules.regions import REGIONS
 
 VERSIONS: dict[str, AgreementVersion] = {v.agreement: v for v in ALL_VERSIONS}
+# The main agreement per region: a deviation or dispute belongs to it unless another is named.
+DEFAULT_AGREEMENT = {"jamtland-harjedalen": "jh-hemsjukvard", "gavleborg": "gvb-svart-sjuka"}
 
 
 # --- notices and the computed term --------------------------------------------------------

@@ -34,7 +34,7 @@ from samverkan.deviations.citations import (
     SERIOUS_DIRECT_CONTACT,
     Citation,
 )
-from samverkan.deviations.deadlines import answer_due, is_overdue
+from samverkan.deviations.deadlines import answer_days, answer_due, is_overdue  # noqa: F401
 from samverkan.deviations.disputes import (  # noqa: F401  (re-exported)
     DISPUTE_TRIGGERS,
     EscalationStep,
@@ -48,6 +48,7 @@ from samverkan.deviations.disputes import (  # noqa: F401  (re-exported)
     record_dispute_decision,
 )
 from samverkan.deviations.lifecycle import (  # noqa: F401  (re-exported)
+    DEFAULT_AGREEMENT,
     AgreementOverview,
     LocalAgreementRefused,
     Reminder,
@@ -92,8 +93,6 @@ from samverkan.rules.agreements import ALL_VERSIONS
 
 CONTACT_ACTION = ChiefContact.ACTION
 VERSIONS = {v.agreement: v for v in ALL_VERSIONS}
-# The agreement a deviation belongs to when the reporter names none.
-DEFAULT_AGREEMENT = {"jamtland-harjedalen": "jh-hemsjukvard", "gavleborg": "gvb-svart-sjuka"}
 
 
 def agreements_for_region(region: str) -> list[tuple[str, str]]:

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class FollowupConfig(AppConfig):
     name = "samverkan.followup"
     verbose_name = _("Uppföljning och revisionssimulering")
+
+    def ready(self) -> None:
+        from samverkan.followup.access import can_use
+        from samverkan.web.nav import register_nav
+
+        register_nav("followup", "followup:index", visible=can_use)

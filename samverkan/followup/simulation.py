@@ -73,6 +73,7 @@ HCR = "health_care_responsibility"
 COST = "cost"
 # The dimensions whose transitions the simulation reports (who is huvudman, who pays).
 SIMULATED: tuple[str, ...] = (HCR, COST)
+KEYS = ("municipality", "intervention")
 CASES = "cases"
 PERSONS = "persons"
 HOURS = "hours"
@@ -446,18 +447,57 @@ def _evaluate(
     ]
     for region in REGIONS:
         rows = lf.filter((pl.col("region") == region) & pl.col("date").is_not_null())
-        base = batch.region_plan(rows, baseline[region], batch.DecisionTypes([baseline[region]])).select(
+        base = batch.region_plan(
+            rows, baseline[region], batch.DecisionTypes([baseline[region]])
+        ).select(
             *facts,
             *(c for c in carry if c not in facts),
             *(pl.col(d).cast(string).alias(base_col(d)) for d in dims),
         )
-        both = batch.region_plan(base, variant[region], batch.DecisionTypes([variant[region]])).select(
+        both = batch.region_plan(
+            base, variant[region], batch.DecisionTypes([variant[region]])
+        ).select(
             *carry,
             *(pl.col(base_col(d)) for d in dims),
             *(pl.col(d).cast(string).alias(var_col(d)) for d in dims),
         )
         parts.append(both)
     return pl.concat(parts, how="vertical")
+
+
+def evaluated_plan(
+    frame: pl.DataFrame | pl.LazyFrame,
+    baseline: Mapping[str, RuleSet],
+    variant: Mapping[str, RuleSet],
+    *,
+    prices: pl.DataFrame | None = None,
+    dims: Sequence[str] = SIMULATED,
+    compress: bool = True,
+) -> pl.LazyFrame:
+    """Baseline and variant values for every profile (``compress``) or every case, lazily:
+    municipality, intervention, ``cases`` [, ``_person``], ``<dim>__baseline`` …,
+    ``<dim>__variant`` … [, ``hours``, ``sek``]."""
+    lf = _prepared(frame)
+    names = lf.collect_schema().names()
+    base = {r: pruned(rs, dims) for r, rs in baseline.items()}
+    var = {r: pruned(rs, dims) for r, rs in variant.items()}
+    if compress:
+        rows = _profiles(lf, [*base.values(), *var.values()], KEYS)
+        carry = [*KEYS, CASES]
+    else:
+        rows = lf.with_columns(_weight(names).alias(CASES))
+        carry = [*KEYS, CASES, *(["_person"] if "_person" in names else [])]
+    evaluated = _evaluate(rows, base, var, dims, carry).with_columns(
+        pl.col(k).cast(pl.String) for k in KEYS
+    )
+    if prices is not None:
+        evaluated = (
+            evaluated.join(prices.lazy().drop("price_source"), on="intervention", how="left")
+            .with_columns((pl.col(CASES) * pl.col("hours_per_case")).alias(HOURS))
+            .with_columns((pl.col(HOURS) * pl.col("price_per_hour")).alias(SEK))
+            .drop("hours_per_case", "price_per_hour")
+        )
+    return evaluated
 
 
 def diff_plan(
@@ -478,33 +518,24 @@ def diff_plan(
     ``sek`` per cell. Result columns: municipality, intervention, ``<dim>__baseline`` …,
     ``<dim>__variant`` … , ``cases`` [, ``persons``] [, ``hours``, ``sek``].
     """
-    lf = _prepared(frame)
-    names = lf.collect_schema().names()
-    base = {r: pruned(rs, dims) for r, rs in baseline.items()}
-    var = {r: pruned(rs, dims) for r, rs in variant.items()}
-    keys = ["municipality", "intervention"]
-    if compress:
-        rows = _profiles(lf, [*base.values(), *var.values()], keys)
-        carry = [*keys, CASES]
-    else:
-        rows = lf.with_columns(_weight(names).alias(CASES))
-        carry = [*keys, CASES, *(["_person"] if "_person" in names else [])]
-    evaluated = _evaluate(rows, base, var, dims, carry)
-    group = [*keys, *(base_col(d) for d in dims), *(var_col(d) for d in dims)]
-    aggs = [pl.col(CASES).sum().alias(CASES)]
-    if not compress and "_person" in names:
-        aggs.append(pl.col("_person").drop_nulls().n_unique().cast(pl.Int64).alias(PERSONS))
-    table = (
-        evaluated.group_by(group).agg(aggs).with_columns(pl.col(k).cast(pl.String) for k in keys)
+    evaluated = evaluated_plan(
+        frame, baseline, variant, prices=prices, dims=dims, compress=compress
     )
-    if prices is not None:
-        table = (
-            table.join(prices.lazy(), on="intervention", how="left")
-            .with_columns((pl.col(CASES) * pl.col("hours_per_case")).alias(HOURS))
-            .with_columns((pl.col(HOURS) * pl.col("price_per_hour")).alias(SEK))
-            .drop("hours_per_case", "price_per_hour", "price_source")
-        )
-    return table.sort(group, nulls_last=True)
+    names = evaluated.collect_schema().names()
+    group = [*KEYS, *(base_col(d) for d in dims), *(var_col(d) for d in dims)]
+    return evaluated.group_by(group).agg(_sums(names)).sort(group, nulls_last=True)
+
+
+def _sums(names: Sequence[str]) -> list[pl.Expr]:
+    """Cases (and persons, hours, SEK) of a group; SEK is null when a price is missing."""
+    aggs = [pl.col(CASES).sum().alias(CASES)]
+    if "_person" in names:
+        aggs.append(pl.col("_person").drop_nulls().n_unique().cast(pl.Int64).alias(PERSONS))
+    elif PERSONS in names:
+        aggs.append(pl.col(PERSONS).sum().alias(PERSONS))
+    if HOURS in names:
+        aggs += [pl.col(HOURS).sum().alias(HOURS), _sum_or_null(SEK)]
+    return aggs
 
 
 def decide_both(
@@ -524,75 +555,88 @@ def decide_both(
 
 @dataclass
 class Result:
-    """A simulation's diff table and the figures a forum reads first."""
+    """A simulation's diff table and the figures a forum reads first.
+
+    ``table`` is :func:`diff_plan`'s result. ``per_case`` (recorded cases only) is
+    :func:`evaluated_plan`'s per-case frame with ``_person``: aggregates then count distinct
+    persons exactly (a sum of per-cell person counts would count a person with two
+    interventions twice, and the small-cell rule needs the true number)."""
 
     table: pl.DataFrame
     dims: tuple[str, ...] = SIMULATED
     elapsed_s: float = 0.0
     notes: list[str] = field(default_factory=list)
+    per_case: pl.DataFrame | None = None
 
     @property
     def has_persons(self) -> bool:
         return PERSONS in self.table.columns
 
+    @property
+    def _source(self) -> pl.DataFrame:
+        return self.per_case if self.per_case is not None else self.table
+
     def moved(self, dim: str = HCR) -> pl.DataFrame:
         return self.table.filter(pl.col(base_col(dim)) != pl.col(var_col(dim)))
 
     def total_cases(self) -> int:
-        return int(self.table[CASES].sum() or 0)
+        return int(self.table[CASES].sum() or 0) if CASES in self.table.columns else 0
+
+    def total(self, dim: str | None = None) -> dict[str, Any]:
+        """Cases (persons, hours, SEK) in all, or of the cases whose ``dim`` changes."""
+        frame = self._source
+        if frame.is_empty():
+            return {CASES: 0}
+        if dim is not None:
+            frame = frame.filter(pl.col(base_col(dim)) != pl.col(var_col(dim)))
+        if frame.is_empty():
+            return {CASES: 0, **({PERSONS: 0} if self.has_persons else {})}
+        return frame.select(_sums(frame.columns)).row(0, named=True)
 
     def moved_cases(self, dim: str = HCR) -> int:
-        return int(self.moved(dim)[CASES].sum() or 0)
+        return int(self.total(dim).get(CASES) or 0)
 
     def transitions(self, dim: str = HCR) -> pl.DataFrame:
-        """From → to with cases, hours and SEK (only the changed cells)."""
-        aggs = [pl.col(CASES).sum()]
-        if PERSONS in self.table.columns:
-            aggs.append(pl.col(PERSONS).sum())
-        if HOURS in self.table.columns:
-            aggs += [pl.col(HOURS).sum(), _sum_or_null(SEK)]
+        """From → to with cases (persons), hours and SEK (only the changed cells)."""
+        frame = self._source.filter(pl.col(base_col(dim)) != pl.col(var_col(dim)))
         return (
-            self.moved(dim)
-            .group_by(base_col(dim), var_col(dim))
-            .agg(aggs)
-            .sort(CASES, descending=True)
+            frame.group_by(base_col(dim), var_col(dim))
+            .agg(_sums(frame.columns))
+            .sort([CASES, base_col(dim), var_col(dim)], descending=[True, False, False])
         )
 
     def by(self, column: str, dim: str = HCR) -> pl.DataFrame:
-        """Changed cases per kommun or intervention, with the net move to the kommuner."""
-        moved = self.moved(dim)
+        """Changed cases per kommun or intervention, with the net move to the kommuner
+        (cases, hours, SEK that become the kommun's minus those that stop being it)."""
+        frame = self._source.filter(pl.col(base_col(dim)) != pl.col(var_col(dim)))
         to_m = (pl.col(var_col(dim)) == "municipality").cast(pl.Int64) - (
             pl.col(base_col(dim)) == "municipality"
         ).cast(pl.Int64)
-        aggs = [
-            pl.col(CASES).sum().alias("moved_cases"),
-            (pl.col(CASES) * to_m).sum().alias("net_to_municipality"),
-        ]
-        if PERSONS in moved.columns:
-            aggs.append(pl.col(PERSONS).sum().alias("moved_persons"))
-        if HOURS in moved.columns:
+        aggs = [*_sums(frame.columns), (pl.col(CASES) * to_m).sum().alias("net_cases")]
+        if HOURS in frame.columns:
             aggs += [
-                (pl.col(HOURS) * to_m).sum().alias("net_hours_to_municipality"),
-                _net_sek(to_m).alias("net_sek_to_municipality"),
+                (pl.col(HOURS) * to_m).sum().alias("net_hours"),
+                _net_sek(to_m).alias("net_sek"),
             ]
-        return moved.group_by(column).agg(aggs).sort("moved_cases", descending=True)
+        return frame.group_by(column).agg(aggs).sort([CASES, column], descending=[True, False])
 
     def cost_shift(self) -> dict[str, float | None]:
-        """Net SEK per year that moves to the kommuner (negative: to the region) by the
-        cost dimension: the kommun's share of each cell before and after (region 0, kommun
-        1, shared equally ½, billed to the home region 0)."""
-        if SEK not in self.table.columns or COST not in self.dims:
-            return {"sek": None, "hours": None}
+        """Net hours and SEK a year that move to the kommuner (negative: to the region) by
+        the cost dimension: the kommun's share of each cell before and after (kommun 1,
+        shared equally ½, region, home region and undetermined 0). SEK is None when a
+        price that matters is missing (``sek_partial`` then sums the known ones)."""
+        table = self.table
+        if SEK not in table.columns or COST not in self.dims or table.is_empty():
+            return {"sek": None, "hours": None, "sek_partial": None}
         share = {"municipality": 1.0, "shared_equally": 0.5}
         before = pl.col(base_col(COST)).replace_strict(share, default=0.0, return_dtype=pl.Float64)
         after = pl.col(var_col(COST)).replace_strict(share, default=0.0, return_dtype=pl.Float64)
         delta = after - before
-        frame = self.table.select(
+        row = table.select(
             (pl.col(HOURS) * delta).sum().alias("hours"),
             (pl.col(SEK) * delta).sum().alias("sek"),
             (pl.col(SEK).is_null() & (delta != 0)).any().alias("missing"),
-        )
-        row = frame.row(0, named=True)
+        ).row(0, named=True)
         return {
             "hours": float(row["hours"] or 0.0),
             "sek": None if row["missing"] else float(row["sek"] or 0.0),

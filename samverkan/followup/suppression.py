@@ -57,15 +57,15 @@ class Cell:
         return format_number(self.value, self.kind)
 
     def csv(self) -> str:
-        """Machine-readable: plain digits with a decimal point; "<5" when hidden."""
+        """For a Swedish spreadsheet: no thousands separator, decimal comma; "<5" hidden."""
         if self.hidden:
             return HIDDEN_TEXT
         if self.value is None:
             return ""
         if self.kind == "sek":
-            return f"{Decimal(str(self.value)).quantize(Decimal('1'))}"
-        if self.kind in ("hours", "percent"):
-            return f"{float(self.value):.1f}"
+            return f"{Decimal(str(self.value)).quantize(Decimal('0.01'))}".replace(".", ",")
+        if self.kind in ("hours", "percent") or isinstance(self.value, float):
+            return f"{float(self.value):.1f}".replace(".", ",")
         return str(self.value)
 
     def __str__(self) -> str:

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from samverkan.followup import views
 
 app_name = "followup"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("rapport/<slug:agreement>/<int:year>/", views.yearly_report, name="report"),
+    path("rapport/<slug:agreement>/<int:year>/csv", views.yearly_report_csv, name="report_csv"),
+    path("rapport/<slug:agreement>/<int:year>/pdf", views.yearly_report_pdf, name="report_pdf"),
+    path("simulering/", views.simulation_index, name="simulations"),
+    path("simulering/regel", views.rule_detail, name="rule"),
+    path("simulering/<int:pk>/", views.simulation_detail, name="simulation"),
+]

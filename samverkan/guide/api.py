@@ -31,7 +31,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.http.multipartparser import MultiPartParserError
 from ninja import Query, Router
 from ninja.openapi.schema import REF_TEMPLATE
@@ -606,7 +612,7 @@ def decide_batch(
             "(`application/x-ndjson` eller `text/csv`), annars samma format som indata."
         ),
     ),
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Many decisions with the batch engine. No audit entry: no personal data (module docstring)."""
     kind, data = _input_format(request)
     output = _output_format(request, format, kind)

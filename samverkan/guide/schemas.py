@@ -104,6 +104,9 @@ def _municipality_in_region() -> list[dict[str, Any]]:
     ]
 
 
+_FACTS_SCHEMA_EXTRA: Any = {"allOf": _municipality_in_region()}
+
+
 class _FactsBase(Schema):
     """Fakta om en fråga: ett platt objekt där varje uppgift kan vara okänd (saknas eller null).
 
@@ -112,9 +115,7 @@ class _FactsBase(Schema):
     måste kommunen ligga i regionen (422 `municipality_not_in_region`).
     """
 
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"allOf": _municipality_in_region()}
-    )
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_FACTS_SCHEMA_EXTRA)
 
 
 Facts: type[Schema] = create_model(  # type: ignore[call-overload]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import QueryDict
@@ -44,7 +44,6 @@ class GuideState:
     answers: dict[str, Answer]  # JSON-like values, in QUESTION_ORDER; unknown facts left out
     skipped: frozenset[str] = frozenset()
     editing: str | None = None
-    defaults: frozenset[str] = field(default_factory=frozenset)  # filled in, not asked
 
 
 def parse(query: QueryDict, today: dt.date) -> GuideState:
@@ -58,17 +57,14 @@ def parse(query: QueryDict, today: dt.date) -> GuideState:
         value = _from_query(name, query.getlist(name))
         if value is not None:
             answers[name] = value
-    defaults: set[str] = set()
     if "date" not in answers:
-        answers["date"] = today.isoformat()
-        defaults.add("date")
+        answers["date"] = today.isoformat()  # in the link too, so a shared answer keeps its date
     answers = {name: answers[name] for name in QUESTION_ORDER if name in answers}
     editing = query.get(EDIT)
     return GuideState(
         answers=answers,
         skipped=skipped,
         editing=editing if editing in FACTS else None,
-        defaults=frozenset(defaults),
     )
 
 

@@ -1,7 +1,12 @@
-"""Ansvarsguiden's pages. Public: only facts about a situation, never about who the person is."""
+"""Ansvarsguiden's pages. Public: only facts about a situation, never about who the person is.
+
+Public twice over: the "/guide/" prefix is registered in apps.py, and each view is marked
+login_not_required so it stays public whatever happens to the shared PUBLIC_PATHS list.
+"""
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,6 +19,7 @@ from samverkan.guide.state import GuideState, parse
 from samverkan.rules.facts import InvalidFacts
 
 
+@login_not_required
 def index(request: HttpRequest) -> HttpResponse:
     state = parse(request.GET, services.today())
     try:
@@ -28,6 +34,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@login_not_required
 def pdf(request: HttpRequest) -> HttpResponse:
     state = parse(request.GET, services.today())
     try:
@@ -51,7 +58,7 @@ def _invalid(request: HttpRequest, state: GuideState, invalid: InvalidFacts) -> 
 def _render(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
     # HTMX swaps only the guide; a full page for everything else (also htmx history restore).
     htmx = getattr(request, "htmx", None)
-    partial = bool(htmx) and not htmx.history_restore_request
+    partial = htmx is not None and bool(htmx) and not htmx.history_restore_request
     template = "guide/_guide.html" if partial else "guide/index.html"
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ("HX-Request",))

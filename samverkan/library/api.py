@@ -31,6 +31,8 @@ from samverkan.guide.schemas import DATE_PATTERN
 from samverkan.library.schemas import (
     AgreementsOut,
     AgreementStatus,
+    CitingRule,
+    Classification,
     ClauseDetail,
     ClauseList,
     ClauseSummary,
@@ -241,6 +243,6 @@ def clause_detail(request: HttpRequest, clause_id: str) -> ClauseDetail:
         source=clause.source,
         line_start=clause.line_start,
         line_end=clause.line_end,
-        classification={"status": row.status, "reason": row.reason},
-        rules=_citing().get(clause.id, []),
+        classification=Classification(status=row.status, reason=row.reason),
+        rules=[CitingRule(**rule) for rule in _citing().get(clause.id, [])],
     )

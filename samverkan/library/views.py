@@ -1,9 +1,14 @@
-"""Avtalsbiblioteket: agreements on a date, clause lists, the clause viewer, search. Public."""
+"""Avtalsbiblioteket: agreements on a date, clause lists, the clause viewer, search.
+
+Public (public agreement texts, no personal data): "/avtal/" is registered in apps.py and
+each view is marked login_not_required as well, as in the guide.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +17,7 @@ from samverkan.library import services
 from samverkan.rules.clauses.library import AGREEMENTS, UnknownClause
 
 
+@login_not_required
 def index(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("date", "").strip()
     try:
@@ -26,6 +32,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "library/index.html", context)
 
 
+@login_not_required
 def agreement(request: HttpRequest, agreement_id: str) -> HttpResponse:
     try:
         versions = services.versions_of(agreement_id)
@@ -41,11 +48,13 @@ def agreement(request: HttpRequest, agreement_id: str) -> HttpResponse:
     return render(request, "library/agreement.html", context)
 
 
+@login_not_required
 def clause_lookup(request: HttpRequest) -> HttpResponse:
     """``/avtal/klausul/?id=jh-hemsjukvard §7.3``: any spelling, redirected to the viewer."""
     return _to_clause(request, request.GET.get("id", ""))
 
 
+@login_not_required
 def clause(request: HttpRequest, key: str) -> HttpResponse:
     try:
         found = services.find_clause(key)
@@ -79,6 +88,7 @@ def _unknown_clause(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "library/unknown_clause.html", {"message": message}, status=404)
 
 
+@login_not_required
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     agreement_id = request.GET.get("avtal", "").strip() or None

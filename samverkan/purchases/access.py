@@ -3,7 +3,8 @@
 - An organisation sees only the services it performed or pays for (``records_visible_to``);
   within it, care staff see the records of persons they may see (people.access), the
   finance officer (ekonom) and MAS all of the organisation's records.
-- Care staff (people.access.WRITE_ROLES) register services for their own organisation.
+- Care staff (people.access.WRITE_ROLES) register their own services; the ekonom and MAS
+  may register or import services for the organisation's staff.
 - Only the ekonom of the selling organisation runs invoices, credits and approves for
   invoicing (MAS may approve too).
 - Administrators edit price lists; they see no personal data.
@@ -70,7 +71,9 @@ def _deny(actor: Any, obj_type: str, why: str, message: str) -> NotAllowed:
 
 
 def can_register(actor: Any) -> bool:
-    return _role(actor) in WRITE_ROLES
+    """Care staff register their own work; the ekonom (and MAS) may register or import
+    services on behalf of the organisation's staff (e.g. from another system)."""
+    return _role(actor) in WRITE_ROLES or _role(actor) == Role.FINANCE_OFFICER
 
 
 def require_register(actor: Any) -> Any:

@@ -14,11 +14,13 @@ person             personnummer, samordningsnummer, reservnummer, LMA-nummer   y
                    or Samverkan's person id
 insats             code (nursing) or Swedish name (Sjuksköterskeinsats)        yes
 avtalsgrund        basis id, e.g. jh-tjanstekop, gvb-timersattning              yes
-utförare (staff)   user name of the staff member; empty: the importing user    no
+utförare (staff)   user name of the staff member; empty: the importing user    no*
 beställare         SCB code of the ordering organisation; empty: the region    no
 tvistreferens      dispute case (basis jh-delad-kostnad)                       no
 externt_id         the other system's id: a row already imported is refused    no
 =================  ==========================================================  ==========
+
+(*) required when the importing user is not care staff (e.g. the ekonom).
 
 Two modes, chosen by the user: ``all_or_nothing`` saves nothing if any row is invalid;
 ``valid_only`` saves the valid rows. Either way the report lists every invalid row with
@@ -47,6 +49,7 @@ from django.db import IntegrityError, transaction
 from samverkan.accounts.models import Organisation
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
+from samverkan.people.access import WRITE_ROLES
 from samverkan.people.identity import InvalidIdentifier, parse_identifier
 from samverkan.people.models import Person, PersonIdentity
 from samverkan.purchases.access import can_approve
@@ -317,6 +320,8 @@ def import_csv(
         ).values_list("external_id", flat=True)
     )
     seen_external: set[str] = set()
+    # An empty staff cell means the importing user, if the user does care work at all.
+    own_work_default = builder.profile.role in WRITE_ROLES
 
     inputs: list[tuple[_Row, ServiceInput]] = []
     for row in rows:
@@ -336,7 +341,9 @@ def import_csv(
                 person = None
         staff_name = row.values.get("staff", "").strip()
         staff = builder.user
-        if staff_name:
+        if not staff_name and not own_work_default:
+            row.problems.append(problem("staff", "required", "ange vem som utförde insatsen"))
+        elif staff_name:
             staff = users.get(staff_name)
             if staff is None:
                 row.problems.append(problem("staff", "unknown_user", f"okänd användare {staff_name!r}"))

@@ -43,6 +43,7 @@ from django.utils import timezone
 from samverkan.accounts.models import Organisation, Unit
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
+from samverkan.purchases import rates
 from samverkan.purchases.access import require_run_invoices, user_of
 from samverkan.purchases.bases import (
     BILLING_TERMS,
@@ -250,12 +251,9 @@ def _plan(seller: Organisation, buyer: Organisation, month: dt.date) -> tuple[li
             missing[key] = (rate.message, n)
             continue
         last = plan.rates[-1] if plan.rates else None
-        if (
-            last is not None
-            and last[0] == rate
-            and last[1:4] == (payment, intervention, band)
-            and last[5] + dt.timedelta(days=1) == day
-        ):
+        # Keys come sorted by date: a rate row spans every record day of its key until
+        # the price changes (no record of the key lies between with another price).
+        if last is not None and last[0] == rate and last[1:4] == (payment, intervention, band):
             plan.rates[-1] = (*last[:5], day)
         else:
             plan.rates.append((rate, payment, intervention, band, day, day))
@@ -436,7 +434,7 @@ def _note(plan: _Plan, month: dt.date) -> str:
             parts.append(
                 "Ersättning enligt Ekonomisk överenskommelse 2018-2019: 50 % av utförd tid "
                 f"enligt Försäkringskassans schablonbelopp {rate.rate_year} "
-                f"({format_sek(rate.unit_price_ore * 2 / 100)}/tim)."
+                f"({format_sek(rates.hourly_amount(rate.rate_year))}/tim)."
             )
             break
     if any(p == SHARED for _, p, *__ in plan.rates):
@@ -510,6 +508,7 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
         [
             InvoiceRate(
                 invoice=invoice,
+                line_key=line_key,
                 payment=payment,
                 intervention=intervention,
                 band=band,
@@ -522,7 +521,9 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
                 description=rate.description[:200],
                 source=rate.source[:400],
             )
-            for rate, payment, intervention, band, date_from, date_to in plan.rates
+            for (rate, payment, intervention, band, date_from, date_to), line_key in zip(
+                plan.rates, _line_keys(plan), strict=True
+            )
         ]
     )
     rec, rate_t, line = _t(ServiceRecord), _t(InvoiceRate), _t(InvoiceLine)
@@ -546,23 +547,23 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
         )
         cursor.execute(
             f"""
-            INSERT INTO {line} (invoice_id, position, person_id, person_no, rate_id, payment,
-                dispute_ref, description, unit, unit_price_ore, minutes, visits, record_count,
-                amount_ore)
+            INSERT INTO {line} (invoice_id, position, person_id, person_no, line_key, rate_id,
+                payment, dispute_ref, description, unit, unit_price_ore, minutes, visits,
+                record_count, amount_ore)
             SELECT %s,
-                ROW_NUMBER() OVER (ORDER BY p.number, g.rate_id, g.dispute_ref),
-                g.person_id, p.number, g.rate_id, k.payment, g.dispute_ref, k.description,
-                k.unit, k.unit_price_ore, g.minutes, g.visits, g.n,
+                ROW_NUMBER() OVER (ORDER BY p.number, g.line_key, g.dispute_ref),
+                g.person_id, p.number, g.line_key, g.rate_id, k.payment, g.dispute_ref,
+                k.description, k.unit, k.unit_price_ore, g.minutes, g.visits, g.n,
                 CASE WHEN k.unit = %s THEN (2 * g.minutes * k.unit_price_ore + 60) / 120
                      ELSE g.visits * k.unit_price_ore END
             FROM (
-                SELECT r.person_id, k.id AS rate_id, r.dispute_ref,
+                SELECT r.person_id, k.line_key, MIN(k.id) AS rate_id, r.dispute_ref,
                     SUM(r.minutes) AS minutes,
                     SUM(CASE WHEN r.segment = 0 THEN 1 ELSE 0 END) AS visits,
                     COUNT(*) AS n
                 FROM {rec} r {rate_join}
                 WHERE r.invoice_id = %s
-                GROUP BY r.person_id, k.id, r.dispute_ref
+                GROUP BY r.person_id, k.line_key, r.dispute_ref
             ) g
             JOIN {rate_t} k ON k.id = g.rate_id
             JOIN {person_t} p ON p.invoice_id = %s AND p.person_id = g.person_id
@@ -592,7 +593,7 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
                         ORDER BY {remainder} DESC, r.start_at, r.id) AS rn
                 FROM {rec} r {rate_join}
                 JOIN {line} l ON l.invoice_id = %s AND l.person_id = r.person_id
-                    AND l.rate_id = k.id AND l.dispute_ref = r.dispute_ref
+                    AND l.line_key = k.line_key AND l.dispute_ref = r.dispute_ref
                 JOIN {org_t} o ON o.id = r.performer_org_id
                 LEFT JOIN {unit_t} u ON u.id = r.performer_unit_id
                 WHERE r.invoice_id = %s
@@ -625,6 +626,16 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
                 for line_id, ref, amount, description in shared
             ]
         )
+
+
+def _line_keys(plan: _Plan) -> list[int]:
+    """Rates that read the same on an invoice (mode, unit, price, text) share lines."""
+    keys: dict[tuple[Any, ...], int] = {}
+    out = []
+    for rate, payment, *_ in plan.rates:
+        identity = (payment, rate.unit, rate.unit_price_ore, rate.description)
+        out.append(keys.setdefault(identity, len(keys) + 1))
+    return out
 
 
 def _write_ledger_lines(invoice: Invoice, ledger_ids: list[int], month: dt.date) -> None:
@@ -773,10 +784,10 @@ def _copy_documents_rows(original: Invoice, credit: Invoice) -> None:
         )
         cursor.execute(
             f"""
-            INSERT INTO {line_t} (invoice_id, position, person_id, person_no, rate_id, payment,
-                dispute_ref, description, unit, unit_price_ore, minutes, visits, record_count,
-                amount_ore)
-            SELECT %s, position, person_id, person_no, rate_id, payment, dispute_ref,
+            INSERT INTO {line_t} (invoice_id, position, person_id, person_no, line_key, rate_id,
+                payment, dispute_ref, description, unit, unit_price_ore, minutes, visits,
+                record_count, amount_ore)
+            SELECT %s, position, person_id, person_no, line_key, rate_id, payment, dispute_ref,
                 description, unit, unit_price_ore, minutes, visits, record_count, amount_ore
             FROM {line_t} WHERE invoice_id = %s
             """,

@@ -252,7 +252,7 @@ class ServiceRecord(models.Model):
             ),
             models.CheckConstraint(condition=Q(minutes__gt=0), name="purchases_record_minutes"),
             models.UniqueConstraint(
-                fields=["performer_org", "external_id"],
+                fields=["performer_org", "external_id", "segment"],
                 condition=~Q(external_id="") & Q(status__in=["draft", "approved", "invoiced"]),
                 name="purchases_record_external_id_unique",
             ),
@@ -551,6 +551,8 @@ class InvoiceRate(models.Model):
     Försäkringskassan rate used, for which dates. Lines refer to it."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="rates")
+    #: Rates with the same line key (same mode, unit, price and text) share invoice lines.
+    line_key = models.PositiveIntegerField(default=1)
     payment = models.CharField(max_length=20, choices=PaymentMode.choices)
     intervention = models.CharField(max_length=40, choices=INTERVENTION_CHOICES)
     band = models.CharField(max_length=20, choices=Band.choices)
@@ -599,6 +601,7 @@ class InvoiceLine(models.Model):
         "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     person_no = models.PositiveIntegerField(null=True, blank=True)
+    line_key = models.PositiveIntegerField(default=0)
     rate = models.ForeignKey(
         InvoiceRate, on_delete=models.PROTECT, null=True, blank=True, related_name="lines"
     )
@@ -618,7 +621,7 @@ class InvoiceLine(models.Model):
             models.UniqueConstraint(fields=["invoice", "position"], name="purchases_line_position"),
         ]
         indexes = [
-            models.Index(fields=["invoice", "person", "rate"], name="purchases_line_lookup"),
+            models.Index(fields=["invoice", "person", "line_key"], name="purchases_line_lookup"),
         ]
 
     @property

@@ -136,7 +136,11 @@ def rate_for(
         return Rate(
             unit=PriceUnit.HOUR,
             unit_price_ore=_half(_ore(hourly)),
-            description=description,
+            # One line per person and month, whatever the intervention or time of day.
+            description=(
+                "Egenvård/hälso- och sjukvårdsinsatser, 50 % av utförd tid "
+                f"(Försäkringskassans timbelopp {day.year})"
+            ),
             source=(
                 f"Försäkringskassans schablonbelopp {day.year}: {format_sek(hourly)}/tim, "
                 f"50 % ersätts. Källa: {row.source}"

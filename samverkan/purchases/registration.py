@@ -302,7 +302,7 @@ class RecordBuilder:
 
         segments: list[timesplit.Segment] = []
         if data.start is None or data.end is None:
-            if not any(p.field in ("start", "end") for p in problems):
+            if not any(p.field in ("start", "end", "date") for p in problems):
                 problems.append(problem("start", "required", "ange start- och sluttid"))
         else:
             try:

@@ -17,7 +17,7 @@ from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Body, Field, Router, Schema
 from ninja.responses import Status
 
 from samverkan.accounts.models import Organisation, Unit
@@ -33,7 +33,7 @@ from samverkan.sip.models import (
     Sip,
     SipStatus,
 )
-from samverkan.sip.outputs import fhir_bundle_json, sip_pdf
+from samverkan.sip.outputs import fhir_bundle_json
 from samverkan.sip.plan import (
     ActionRow,
     Change,
@@ -764,7 +764,7 @@ def list_versions(request: HttpRequest, sip_id: int) -> list[VersionSummary]:
 
 @router.post(
     "/{int:sip_id}/versions",
-    response={201: PlanOut, 409: ConflictOut, 428: ErrorResponse, 400: ErrorResponse, **RESPONSES},
+    response={**RESPONSES, 201: PlanOut, 409: ConflictOut, 428: ErrorResponse, 400: ErrorResponse},
     summary="Spara ny planversion (revidering)",
 )
 @_translate
@@ -815,7 +815,7 @@ class FollowUpIn(Schema):
 
 @router.post(
     "/{int:sip_id}/follow-ups",
-    response={201: PlanOut, 409: ConflictOut, 428: ErrorResponse, 400: ErrorResponse, **RESPONSES},
+    response={**RESPONSES, 201: PlanOut, 409: ConflictOut, 428: ErrorResponse, 400: ErrorResponse},
     summary="Följ upp planen",
 )
 @_translate
@@ -851,7 +851,7 @@ class ActionPatchIn(Schema):
 
 @router.patch(
     "/{int:sip_id}/actions/{key}",
-    response={200: PlanOut, 409: ConflictOut, 428: ErrorResponse, 400: ErrorResponse, **RESPONSES},
+    response={**RESPONSES, 200: PlanOut, 409: ConflictOut, 428: ErrorResponse, 400: ErrorResponse},
     summary="Ändra status eller datum för en insats (ny version)",
 )
 @_translate
@@ -906,6 +906,8 @@ def approve_discharge(request: HttpRequest, sip_id: int) -> SipOut:
 def pdf(request: HttpRequest, sip_id: int) -> HttpResponse:
     sip = access.get_sip_for(request, sip_id, why="SIP som PDF (API)", audit_view=False)
     access.audit(request, AuditAction.PRINT, sip, "SIP som PDF till personen (API)")
+    from samverkan.sip.pdf import sip_pdf  # fpdf2 is slow to import: only when asked
+
     response = HttpResponse(sip_pdf(sip), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="sip-{sip.pk}.pdf"'
     return response
@@ -933,7 +935,10 @@ class ImportedOut(Schema):
     summary="Importera FHIR Patient (eller Bundle med Patient)",
 )
 @_translate
-def import_fhir_patients(request: HttpRequest, payload: dict[str, Any]) -> list[ImportedOut]:
+def import_fhir_patients(
+    request: HttpRequest,
+    payload: dict[str, Any] = Body(...),  # noqa: B008 (ninja declares the body so)
+) -> list[ImportedOut]:
     """Creates (or finds) the persons and gives the user's organisation a care relation."""
     organisation = access.sip_organisation(request.user)
     if organisation is None:

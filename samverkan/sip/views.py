@@ -40,7 +40,7 @@ from samverkan.sip.models import (
     Sip,
     SipStatus,
 )
-from samverkan.sip.outputs import fhir_bundle_json, sip_pdf
+from samverkan.sip.outputs import fhir_bundle_json
 from samverkan.sip.plan import GVB_CHECKLIST, PlanData, is_gvb_target_group, plan_of
 
 PAGE_SIZE = 25
@@ -476,6 +476,8 @@ def discharge(request: HttpRequest, sip_id: int) -> HttpResponse:
 def pdf(request: HttpRequest, sip_id: int) -> HttpResponseBase:
     sip = access.get_sip_for(request, sip_id, why="SIP som PDF", audit_view=False)
     access.audit(request, AuditAction.PRINT, sip, "SIP som PDF till personen")
+    from samverkan.sip.pdf import sip_pdf  # fpdf2 is slow to import: only when asked
+
     response = HttpResponse(sip_pdf(sip), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="sip-{sip.pk}.pdf"'
     return response

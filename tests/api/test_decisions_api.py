@@ -65,13 +65,17 @@ def errors(response) -> list[dict]:
     body = response.json()
     assert set(body) == {"detail"}, body
     for item in body["detail"]:
-        assert {"field", "code", "message"} <= set(item) <= {
-            "field",
-            "code",
-            "message",
-            "allowed",
-            "row",
-        }
+        assert (
+            {"field", "code", "message"}
+            <= set(item)
+            <= {
+                "field",
+                "code",
+                "message",
+                "allowed",
+                "row",
+            }
+        )
         assert item["message"]
     return body["detail"]
 
@@ -93,7 +97,9 @@ def test_jamtland_ordinary_housing_nursing_is_decided(api):
         "region_unit": "none",
         "compensation": "none",
     }
-    assert body["rules"]["health_care_responsibility"] == "jh-hsv.responsibility.ordinary_with_needs"
+    assert (
+        body["rules"]["health_care_responsibility"] == "jh-hsv.responsibility.ordinary_with_needs"
+    )
     assert [a["id"] for a in body["agreements"]] == ["jh-hemsjukvard", "jh-primarvard-kommun"]
     reason = next(r for r in body["reasons"] if r["dimension"] == "health_care_responsibility")
     assert reason["clause"] == "jh-hemsjukvard §7.3" and reason["text"]
@@ -267,7 +273,9 @@ def test_wrong_method_is_405(api):
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
     max_leaves=6,
 )
 fact_values = st.dictionaries(st.sampled_from(FACT_ORDER), json_values, max_size=6)

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
 from samverkan.accounts.models import Role
 from samverkan.audit.models import AuditEvent
@@ -110,7 +111,7 @@ def test_serious_deviation_notifies_chief_physician_and_mas_of_both(
     )
     # Confirming the contact clears that one task.
     contact = ChiefContact.objects.get(deviation=d, role=Role.CHIEF_PHYSICIAN)
-    with pytest.raises(Exception):
+    with pytest.raises(Http404):
         services.mark_contact_done(people.kommun_mas, contact.pk)
     services.mark_contact_done(people.region_chief, contact.pk, note="Ringt MAS.")
     assert not any(f"#{d.pk}: ta direktkontakt" in t for t in titles(people.region_chief))

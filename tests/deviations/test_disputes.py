@@ -131,7 +131,7 @@ def test_home_care_dispute_lifecycle_managers_forum_decision(people, orgs, clien
     )  # the region, not having paid, owes the half rounded up
     assert ledger.municipality.interim_share == Decimal("600.00")
     assert ledger.region.interim_transfer == Decimal("400.01")  # region pays kommun
-    assert ledger.municipality.interim_transfer == Decimal("-400.00")
+    assert ledger.municipality.interim_transfer == Decimal("-400.01")  # kommun receives
 
     # To the forum only as a question of principle (§8).
     with pytest.raises(ValidationError) as exc:
@@ -241,3 +241,23 @@ def test_open_dispute_from_the_page_with_facts(people, orgs, client_as):
     assert response.status_code == 302, response.content.decode()[:2000]
     page = client_as(people.kommun_nurse).get(response["Location"]).content.decode()
     assert "cost=shared_equally" in page and "närmsta chef (§8)" in page
+
+
+def test_costs_and_settlement_reach_the_purchases_ledger(people, orgs):
+    from samverkan.purchases import services as purchases
+
+    case = open_case(people.kommun_nurse, orgs)
+    cost = services.add_cost(people.kommun_nurse, case.pk, description="Madrass", amount="1000.01",
+                             incurred_on=dt.date(2024, 3, 2), paid_by=orgs.ostersund)  # fmt: skip
+    assert cost.ledger_ref
+    ref = f"tvist-{case.pk}"
+    [pair] = purchases.dispute_balance(ref).pairs
+    assert (pair.creditor_id, pair.debtor_id) == (orgs.ostersund.pk, orgs.region_jh.pk)
+    assert pair.owed == services.ledger(case).region.interim_share == Decimal("500.01")
+    services.record_dispute_decision(people.region_nurse, case.pk, decided_on=dt.date(2024, 4, 2),
+                                     reasoning="Cheferna är överens.", cost_bearer="region")  # fmt: skip
+    balance = purchases.dispute_balance(ref)
+    assert balance.settled and balance.pairs[0].owed == Decimal("1000.01")
+    case.refresh_from_db()
+    ledger = services.ledger(case)
+    assert ledger.region.interim_share + ledger.region.settlement == Decimal("1000.01")

@@ -6,6 +6,14 @@ import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
+@pytest.fixture(autouse=True)
+def _warm_up(client):
+    """Import every app's URLs and build the search index before the browser's 10 s clock runs."""
+    for url in ("/guide/?region=jamtland-harjedalen", "/avtal/klausul/jh-hemsjukvard-7.3"):
+        client.get(url)
+
+
 # How a nurse answers the Jämtland case, per question (fact name -> what to do on the page).
 ANSWERS = {
     "intervention": ("radio", "Sjuksköterskeinsats"),
@@ -69,8 +77,16 @@ def test_nurse_answers_the_guide_and_opens_a_cited_clause(page, login, nurse, sc
     assert "Avgjort enligt avtal som gäller" in page.inner_text(".answer-status")
     assert "intervention=nursing" in page.url  # htmx pushed the state into the address
     assert page.locator("#dela-lank").input_value().endswith(page.url.split("/guide/")[1])
-    assert page.get_by_role("button", name="Kopiera länk").is_visible()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Kopiera länk").click()
+    page.wait_for_selector("text=Länken är kopierad.")
+    assert page.evaluate("navigator.clipboard.readText()") == page.url
     screenshot(page, "decided")
+
+    page.emulate_media(media="print")
+    assert not page.locator(".question-form, .site-header").first.is_visible()
+    screenshot(page, "print")
+    page.emulate_media(media="screen")
 
     page.set_viewport_size({"width": 768, "height": 1024})
     screenshot(page, "decided-768")

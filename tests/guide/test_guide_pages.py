@@ -9,6 +9,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
+from samverkan.web import public
 from tests.guide.forms import read_form
 
 pytestmark = pytest.mark.django_db
@@ -240,6 +241,20 @@ def test_guide_and_library_are_in_the_public_nav(client):
     html = client.get("/accounts/login/").content.decode()
     assert '<a href="/guide/">Ansvarsguiden</a>' in html
     assert '<a href="/avtal/">Avtalsbiblioteket</a>' in html
+
+
+def test_guide_and_library_are_public_paths():
+    assert public.is_public("/guide/") and public.is_public("/guide/pdf")
+    assert public.is_public("/avtal/klausul/jh-hemsjukvard-7.3")
+    assert not public.is_public("/personer/")
+
+
+@pytest.mark.parametrize(
+    "path", ["/guide/", "/guide/pdf?region=gavleborg", "/avtal/", "/avtal/sok"]
+)
+def test_pages_stay_public_without_the_registered_prefix(client, monkeypatch, path):
+    monkeypatch.setattr(public, "PUBLIC_PATHS", ["/accounts/login/"])
+    assert client.get(path).status_code == 200
 
 
 def test_logged_in_users_see_the_same_guide(client_as, nurse):

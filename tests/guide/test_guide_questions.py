@@ -27,7 +27,6 @@ def test_parse_turns_query_values_into_fact_types():
         "end_of_life": False,
         "urgent": True,
     }
-    assert state.defaults == {"date"}
 
 
 def test_bad_values_are_kept_for_the_engine_to_name():

@@ -7,6 +7,13 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _warm_up(client):
+    """Import every app's URLs and build the search index before the browser's 10 s clock runs."""
+    for url in ("/avtal/", "/avtal/sok?q=läkemedel"):
+        client.get(url)
+
+
 def test_search_the_library_and_open_a_clause(page, login, nurse, screenshot):
     login(page, nurse)
     page.goto("/avtal/?date=2022-08-01")

@@ -135,6 +135,7 @@ def test_the_engine_decides_when_the_persons_facts_are_known(tk, register) -> No
         "compulsory_care": "none",
         "urgent": False,
         "asylum_entitlement": False,
+        "day_activity": False,
     }
     for name, value in facts.items():
         FactRecord.objects.create(person=tk.p3, name=name, value=value, valid_from=dt.date(2020, 1, 1))

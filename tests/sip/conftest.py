@@ -45,10 +45,22 @@ def staff(make_staff, orgs, units) -> SimpleNamespace:
     other kommun's unit that is invited); region: Region JH physician; gavle: Gävle nurse;
     gvb: Region Gävleborg physician."""
     return SimpleNamespace(
-        ost=make_staff(Role.NURSE, orgs.ostersund, "ssk.ost", unit=units.ost_home,
-                       first_name="Lena", last_name="Ostman"),  # fmt: skip
-        krokom=make_staff(Role.NEEDS_ASSESSOR, orgs.krokom, "bistand.krokom", unit=units.krokom_social,
-                          first_name="Karin", last_name="Krok"),  # fmt: skip
+        ost=make_staff(
+            Role.NURSE,
+            orgs.ostersund,
+            "ssk.ost",
+            unit=units.ost_home,
+            first_name="Lena",
+            last_name="Ostman",
+        ),  # fmt: skip
+        krokom=make_staff(
+            Role.NEEDS_ASSESSOR,
+            orgs.krokom,
+            "bistand.krokom",
+            unit=units.krokom_social,
+            first_name="Karin",
+            last_name="Krok",
+        ),  # fmt: skip
         region=make_staff(Role.PHYSICIAN, orgs.region_jh, "lakare.jh", unit=units.jh_hc),
         gavle=make_staff(Role.NURSE, orgs.gavle, "ssk.gavle", unit=units.gavle_home),
         gvb=make_staff(Role.PHYSICIAN, orgs.region_gvb, "lakare.gvb", unit=units.gvb_hc),

@@ -99,7 +99,9 @@ def test_invitation_of_another_kommuns_unit(client_as, sip, staff, orgs, units):
     assert response.status_code == 302
     participant = sip.participants.get()
     assert (participant.organisation, participant.unit) == (orgs.krokom, units.krokom_social)
-    assert timezone.localtime(participant.meeting_at).strftime("%Y-%m-%d %H:%M") == "2030-05-06 13:30"
+    assert (
+        timezone.localtime(participant.meeting_at).strftime("%Y-%m-%d %H:%M") == "2030-05-06 13:30"
+    )
     sip.refresh_from_db()
     assert sip.status == SipStatus.INVITED
     # The unit is given without its organisation: the organisation follows from the unit.

@@ -53,9 +53,7 @@ def test_each_save_is_a_new_immutable_version(sip, staff, plan_factory):
     assert [a.key for a in first.actions.all()] == [a.key for a in second.actions.all()]
 
 
-def test_a_save_against_an_older_version_is_refused_with_the_changes(
-    sip, staff, plan_factory
-):
+def test_a_save_against_an_older_version_is_refused_with_the_changes(sip, staff, plan_factory):
     services.save_plan(staff.ost, sip, plan_factory(), base_version=1)
     base = sip.version
     # Two people open version 2. The first saves a new goal and a changed date.
@@ -119,7 +117,10 @@ def test_end_of_life_rule_on_the_editor_page(client_as, sip, staff, orgs, units)
     data = _editor_post(sip, orgs, units, end_of_life="on")
     response = client_as(staff.ost).post(f"/sip/{sip.pk}/plan/", data)
     assert response.status_code == 422
-    assert "Vid vård i livets slutskede ska en fast vårdkontakt vara läkare" in response.content.decode()
+    assert (
+        "Vid vård i livets slutskede ska en fast vårdkontakt vara läkare"
+        in response.content.decode()
+    )
     data["contacts-0-is_physician"] = "on"
     response = client_as(staff.ost).post(f"/sip/{sip.pk}/plan/", data)
     assert response.status_code == 302
@@ -218,7 +219,9 @@ def _gvb_plan(orgs, units, sip):
     plan.overall_responsible_organisation = orgs.region_gvb
     plan.follow_up_date = timezone.localdate() + dt.timedelta(days=14)
     plan.care_contacts = [
-        ContactRow(orgs.region_gvb, "Läkare med samordningsansvar", units.gvb_hc, is_physician=True),
+        ContactRow(
+            orgs.region_gvb, "Läkare med samordningsansvar", units.gvb_hc, is_physician=True
+        ),
         ContactRow(orgs.gavle, "Sjuksköterska", units.gavle_home),
     ]
     return plan
@@ -230,9 +233,7 @@ def test_gavleborg_target_group_gets_the_checklist(gvb_sip):
     assert not any(i.done for i in items)
 
 
-def test_checklist_and_risk_analysis_are_required_before_discharge(
-    gvb_sip, staff, orgs, units
-):
+def test_checklist_and_risk_analysis_are_required_before_discharge(gvb_sip, staff, orgs, units):
     plan = _gvb_plan(orgs, units, gvb_sip)
     services.save_plan(staff.gavle, gvb_sip, plan, base_version=gvb_sip.version)
     with pytest.raises(services.PlanRuleError) as error:

@@ -1,0 +1,116 @@
+"""Charts of the yearly report with matplotlib: SVG inline in the page, PNG in the PDF.
+
+The Figure API (no pyplot): no global state, safe in a threaded server. Suppressed cells
+are drawn as nothing and marked "<5" beside their bar, so a chart never shows what the
+table hides. Colours: the Okabe–Ito palette (distinguishable with colour blindness), text
+kept as text in the SVG (``svg.fonttype = none``) so screen readers and search find it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+
+from samverkan.followup.report import Chart
+from samverkan.followup.suppression import HIDDEN_TEXT, format_number
+
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+TEXT = "#1b1b1b"
+
+# Local to our figures (rc_context), so other apps' matplotlib settings are left alone.
+RC: dict[str, Any] = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "samverkan",  # stable ids: the same report gives the same SVG
+    "font.family": ["DejaVu Sans"],
+}
+
+
+def _figure(chart: Chart) -> Figure:
+    n = len(chart.categories)
+    height = min(
+        1.2 + 0.42 * max(n, 1) * (1 if chart.stacked else max(1, len(chart.series) * 0.7)), 9
+    )
+    fig = Figure(figsize=(7.2, height), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    if n == 0:
+        ax.set_axis_off()
+        ax.set_title(chart.title, loc="left", fontsize=11, color=TEXT, fontweight="bold")
+        ax.text(0.5, 0.4, "Inga uppgifter för året", transform=ax.transAxes, ha="center",
+                color=TEXT, fontsize=10)  # fmt: skip
+        return fig
+    positions = list(range(n))
+    bar_h = 0.7 if chart.stacked else 0.8 / max(len(chart.series), 1)
+    left = [0.0] * n
+    hidden_at: dict[int, list[str]] = {}
+    biggest = 0.0
+    for s_index, (label, cells) in enumerate(chart.series):
+        values = [float(c.shown or 0) for c in cells]
+        for i, c in enumerate(cells):
+            if c.hidden:
+                hidden_at.setdefault(i, []).append(label)
+        color = PALETTE[s_index % len(PALETTE)]
+        if chart.stacked:
+            ax.barh(positions, values, left=left, height=bar_h, color=color, label=label)
+            left = [a + b for a, b in zip(left, values, strict=True)]
+            biggest = max([biggest, *left])
+        else:
+            offset = (s_index - (len(chart.series) - 1) / 2) * bar_h
+            ys = [p + offset for p in positions]
+            bars = ax.barh(ys, values, height=bar_h, color=color, label=label)
+            for bar, cell in zip(bars, cells, strict=True):
+                text = HIDDEN_TEXT if cell.hidden else format_number(cell.shown or 0, cell.kind)
+                ax.annotate(
+                    text,
+                    (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+                    xytext=(3, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=8,
+                    color=TEXT,
+                )
+            biggest = max([biggest, *values])
+    if chart.stacked:
+        for i in positions:
+            note = format_number(left[i], "count")
+            if i in hidden_at:
+                note += f" (+ {HIDDEN_TEXT} dolt)"
+            ax.annotate(
+                note, (left[i], i), xytext=(3, 0), textcoords="offset points", va="center",
+                fontsize=8, color=TEXT,
+            )  # fmt: skip
+    ax.set_yticks(positions, chart.categories, fontsize=9, color=TEXT)
+    ax.invert_yaxis()
+    ax.set_xlim(0, (biggest or 1) * 1.25)
+    ax.set_xlabel(chart.unit.capitalize(), fontsize=9, color=TEXT)
+    ax.tick_params(axis="x", labelsize=8, colors=TEXT)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(chart.title, loc="left", fontsize=11, color=TEXT, fontweight="bold")
+    if len(chart.series) > 1:
+        ax.legend(fontsize=8, frameon=False, loc="lower right", ncols=min(len(chart.series), 3))
+    return fig
+
+
+def svg(chart: Chart) -> str:
+    """The chart as an inline <svg> element (no XML prolog), labelled for screen readers."""
+    buffer = io.StringIO()
+    with rc_context(RC):  # type: ignore[arg-type]
+        _figure(chart).savefig(buffer, format="svg", metadata={"Date": None})
+    text = buffer.getvalue()
+    text = text[text.index("<svg") :]
+    label = chart.title.replace('"', "'")
+    text = re.sub(
+        r"<svg ", f'<svg role="img" aria-label="{label}" class="chart-svg" ', text, count=1
+    )
+    return text
+
+
+def png(chart: Chart, dpi: int = 150) -> bytes:
+    buffer = io.BytesIO()
+    with rc_context(RC):  # type: ignore[arg-type]
+        _figure(chart).savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()

@@ -1,0 +1,165 @@
+"""The yearly report as CSV and PDF. Both render the same :class:`report.YearlyReport` the
+page renders, so the small-cell rule ("<5") is the same in all three.
+
+CSV: semicolon-separated, UTF-8 with BOM and decimal comma, so that a Swedish spreadsheet
+opens it as it is; one row per cell: section, table, row, column, value.
+
+PDF (fpdf2): title, the key figures, the charts as PNG, then the tables. Font: DejaVu Sans
+as matplotlib ships it (so å, ä, ö, →, – and the non-breaking spaces print as they are).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import matplotlib
+from django.utils import timezone
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from samverkan.followup import charts
+from samverkan.followup.report import YearlyReport
+from samverkan.followup.suppression import HIDDEN_TEXT
+
+CSV_HEADER = ("Avsnitt", "Tabell", "Rad", "Kolumn", "Värde")
+FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+SUPPRESSION_NOTE = (
+    f"Celler som bygger på färre än 5 personer visas som {HIDDEN_TEXT}. "
+    "Inga personuppgifter finns i rapporten."
+)
+
+
+def filename(report: YearlyReport, ext: str) -> str:
+    return f"arsuppfoljning-{report.agreement}-{report.year}.{ext}"
+
+
+def to_csv(report: YearlyReport) -> str:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    out = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    out.writerow(CSV_HEADER)
+    out.writerow(["Rapport", "", "Avtal", "", report.title])
+    out.writerow(["Rapport", "", "År", "", str(report.year)])
+    out.writerow(["Rapport", "", "Region", "", report.region_name])
+    out.writerow(["Rapport", "", "Anmärkning", "", SUPPRESSION_NOTE])
+    for figure in report.key_figures:
+        out.writerow(["Nyckeltal", "", figure.label, "", figure.sentence])
+    for section in report.sections:
+        if not section.available:
+            out.writerow([section.title, "", "", "", section.missing_note])
+            continue
+        for table in section.tables:
+            if not table.rows:
+                out.writerow([section.title, table.caption, "", "", "Inga uppgifter"])
+            for label, cells in table.rows:
+                for column, cell in zip(table.columns, cells, strict=True):
+                    out.writerow([section.title, table.caption, label, column, cell.csv()])
+    return buffer.getvalue()
+
+
+class _Pdf(FPDF):
+    def __init__(self, report: YearlyReport) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.report = report
+        self.add_font("dejavu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+        self.add_font("dejavu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        self.set_auto_page_break(True, margin=15)
+        self.set_margins(15, 15, 15)
+        self.set_title(f"Årsuppföljning {report.title} {report.year}")
+        self.set_author("Samverkan")
+        self.set_creation_date(timezone.now())
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("dejavu", "", 7)
+        self.set_text_color(80, 80, 80)
+        self.cell(0, 5, f"{self.report.title} – {self.report.year} – sida {self.page_no()}")
+
+
+def to_pdf(report: YearlyReport) -> bytes:
+    pdf = _Pdf(report)
+    pdf.add_page()
+    width = pdf.epw
+    pdf.set_font("dejavu", "B", 16)
+    pdf.multi_cell(width, 8, f"Årsuppföljning {report.year}")
+    pdf.set_font("dejavu", "", 11)
+    pdf.multi_cell(width, 6, report.title)
+    pdf.set_font("dejavu", "", 9)
+    pdf.set_text_color(70, 70, 70)
+    forum = f" · forum: {report.forum}" if report.forum else ""
+    pdf.multi_cell(
+        width,
+        5,
+        f"{report.region_name}{forum} · framtagen "
+        f"{timezone.localtime(report.generated_at):%Y-%m-%d}",
+    )
+    pdf.multi_cell(width, 5, SUPPRESSION_NOTE)
+    pdf.set_text_color(0, 0, 0)
+    pdf.ln(3)
+    pdf.set_font("dejavu", "B", 12)
+    pdf.cell(width, 7, "Det viktigaste", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("dejavu", "", 10)
+    for figure in report.key_figures:
+        pdf.multi_cell(width, 6, f"• {figure.sentence}", new_x="LMARGIN", new_y="NEXT")
+    if report.missing_sources:
+        pdf.set_font("dejavu", "", 9)
+        pdf.multi_cell(
+            width,
+            5,
+            "Ingen data ännu: " + ", ".join(report.missing_sources) + ".",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    for section in report.sections:
+        if not section.available or section.chart is None:
+            continue
+        image = charts.png(section.chart)
+        pdf.ln(2)
+        pdf.image(io.BytesIO(image), w=width * 0.9)
+        if section.chart.takeaway:
+            pdf.set_font("dejavu", "", 8)
+            pdf.multi_cell(width, 4, section.chart.takeaway, new_x="LMARGIN", new_y="NEXT")
+    pdf.add_page()
+    pdf.set_font("dejavu", "B", 13)
+    pdf.cell(width, 8, "Tabeller", new_x="LMARGIN", new_y="NEXT")
+    for section in report.sections:
+        pdf.set_font("dejavu", "B", 11)
+        pdf.ln(2)
+        pdf.multi_cell(width, 6, section.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("dejavu", "", 8)
+        if not section.available:
+            pdf.multi_cell(width, 5, section.missing_note, new_x="LMARGIN", new_y="NEXT")
+            continue
+        pdf.multi_cell(width, 4, section.source_note, new_x="LMARGIN", new_y="NEXT")
+        for table in section.tables:
+            pdf.ln(1)
+            pdf.set_font("dejavu", "B", 9)
+            pdf.multi_cell(width, 5, table.caption, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("dejavu", "", 8)
+            if not table.rows:
+                pdf.multi_cell(width, 5, "Inga uppgifter.", new_x="LMARGIN", new_y="NEXT")
+                continue
+            first = 0.34 if len(table.columns) > 2 else 0.5
+            rest = (1 - first) / len(table.columns)
+            widths = [first, *([rest] * len(table.columns))]
+            with pdf.table(
+                col_widths=[w * 100 for w in widths],
+                text_align=["LEFT", *(["RIGHT"] * len(table.columns))],
+                headings_style=FontFace(emphasis="BOLD", fill_color=(235, 238, 241)),
+                line_height=5,
+                first_row_as_headings=True,
+            ) as rows:
+                head = rows.row()
+                for text in (table.row_head, *table.columns):
+                    head.cell(text)
+                for label, cells in table.rows:
+                    row = rows.row()
+                    row.cell(label)
+                    for cell in cells:
+                        row.cell(cell.text())
+            if table.note:
+                pdf.set_font("dejavu", "", 7)
+                pdf.multi_cell(width, 4, table.note, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

@@ -1,0 +1,190 @@
+"""The simulation form: a rule variant without code (a rule, a change) or as JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.followup import simulation as sim
+from samverkan.followup.models import PopulationSource
+from samverkan.followup.services import DEFAULT_SYNTHETIC, MAX_SYNTHETIC
+from samverkan.rules.outcome import DIMENSION_VALUES, DIMENSIONS
+from samverkan.rules.regions import REGIONS
+from samverkan.rules.variants import VariantError
+
+OP_CHOICES = [
+    ("set_parameter", _("Ändra ett tal i regelns villkor (t.ex. antal behov, åldersgräns)")),
+    ("set_outcome", _("Ändra vad regeln avgör (t.ex. kommunen i stället för regionen)")),
+    ("disable", _("Ta bort regeln")),
+]
+
+
+def rule_choices(regions: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for info in sim.rule_catalogue():
+        if info.region not in regions:
+            continue
+        groups.setdefault(info.agreement_title, []).append(
+            (info.id, f"{info.id} – {info.summary[:90]}")
+        )
+    return list(groups.items())
+
+
+def outcome_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    return [
+        (
+            str(DIMENSIONS[dim]),
+            [(f"{dim}={value}", f"{DIMENSIONS[dim]}: {label}") for value, label in values.items()],
+        )
+        for dim, values in DIMENSION_VALUES.items()
+    ]
+
+
+class SimulationForm(forms.Form):
+    name = forms.CharField(label=_("Namn på simuleringen"), max_length=200)
+    description = forms.CharField(
+        label=_("Beskrivning (valfri)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    rule = forms.ChoiceField(
+        label=_("Regel"),
+        required=False,
+        help_text=_("Välj regeln som ändras. Villkor och utfall visas under listan."),
+    )
+    op = forms.ChoiceField(label=_("Ändring"), choices=OP_CHOICES, required=False)
+    parameter = forms.CharField(
+        label=_("Villkor att ändra"),
+        required=False,
+        help_text=_("Vilket tal i villkoret (fylls i när du valt regel)."),
+    )
+    new_value = forms.IntegerField(
+        label=_("Nytt värde"), required=False, min_value=0, max_value=2000
+    )
+    outcome = forms.ChoiceField(label=_("Nytt utfall"), required=False)
+    variant_json = forms.CharField(
+        label=_("Eller: varianten som JSON"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text=_(
+            'Går före fälten ovan. Format: {"name": …, "changes": [{"op": "set_parameter", '
+            '"rule": …, "kind": …, "fact": …, "n": 2}]}'
+        ),
+    )
+    source = forms.ChoiceField(
+        label=_("Fall"), choices=PopulationSource.choices, initial=PopulationSource.SYNTHETIC
+    )
+    region = forms.ChoiceField(label=_("Län"))
+    n = forms.IntegerField(
+        label=_("Antal syntetiska fall"),
+        initial=DEFAULT_SYNTHETIC,
+        min_value=1,
+        max_value=MAX_SYNTHETIC,
+        required=False,
+    )
+    seed = forms.IntegerField(label=_("Slumpfrö"), initial=0, min_value=0, required=False)
+    date = forms.DateField(
+        label=_("Datum som prövas"),
+        initial=dt.date(2026, 1, 1),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "Avgör vilka avtal som gäller (Gävleborgs avtal gällde 2018-04-01–2019-12-31)."
+        ),
+    )
+    price_year = forms.IntegerField(
+        label=_("Prisår (valfritt)"),
+        required=False,
+        min_value=2017,
+        max_value=2100,
+        help_text=_("Tomt: datumets år, eller senaste år med verifierat schablonbelopp."),
+    )
+
+    def __init__(self, *args: Any, regions: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.regions = regions
+        rule_field = self.fields["rule"]
+        assert isinstance(rule_field, forms.ChoiceField)
+        rule_field.choices = [("", _("– välj regel –")), *rule_choices(regions)]
+        rule_field.widget.attrs.update(
+            {
+                "hx-get": reverse("followup:rule"),
+                "hx-target": "#rule-detail",
+                "hx-swap": "outerHTML",
+                "hx-trigger": "change",
+            }
+        )
+        outcome_field, region_field = self.fields["outcome"], self.fields["region"]
+        assert isinstance(outcome_field, forms.ChoiceField)
+        assert isinstance(region_field, forms.ChoiceField)
+        outcome_field.choices = [("", "–"), *outcome_choices()]
+        region_field.choices = [(r, REGIONS[r].name) for r in regions]
+        self.variant: sim.Variant | None = None
+
+    def _variant_data(self) -> dict[str, Any] | None:
+        data = self.cleaned_data
+        text = (data.get("variant_json") or "").strip()
+        if text:
+            try:
+                parsed = json.loads(text)
+            except json.JSONDecodeError as exc:
+                self.add_error("variant_json", f"Ogiltig JSON: {exc.msg} (rad {exc.lineno}).")
+                return None
+            if isinstance(parsed, dict):
+                parsed.setdefault("name", data.get("name") or "Variant")
+                parsed.setdefault("description", data.get("description") or "")
+            return parsed
+        rule_id, op = data.get("rule"), data.get("op")
+        if not rule_id:
+            self.add_error("rule", _("Välj en regel (eller skriv varianten som JSON)."))
+            return None
+        info = sim.rule_info(rule_id)
+        if info is None:
+            self.add_error("rule", _("Regeln finns inte."))
+            return None
+        change: dict[str, Any]
+        if op == "set_parameter":
+            key, value = data.get("parameter") or "", data.get("new_value")
+            parameter = next((p for p in info.parameters if p.key == key), None)
+            if parameter is None:
+                self.add_error("parameter", _("Välj ett av regelns villkor med ett tal."))
+                return None
+            if value is None:
+                self.add_error("new_value", _("Ange det nya värdet."))
+                return None
+            change = parameter.change(rule_id, value)
+        elif op == "set_outcome":
+            outcome = data.get("outcome") or ""
+            dim, _sep, value = outcome.partition("=")
+            if not value:
+                self.add_error("outcome", _("Välj det nya utfallet."))
+                return None
+            change = {"op": "set_outcome", "rule": rule_id, "dimension": dim, "value": value}
+        elif op == "disable":
+            change = {"op": "disable", "rule": rule_id}
+        else:
+            self.add_error("op", _("Välj vilken ändring som görs."))
+            return None
+        return {
+            "name": data.get("name") or "Variant",
+            "description": data.get("description") or "",
+            "changes": [change],
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        variant = self._variant_data()
+        if variant is None:
+            return data
+        try:
+            self.variant = sim.parse_variant(variant)
+        except VariantError as exc:
+            field = "variant_json" if (data.get("variant_json") or "").strip() else None
+            self.add_error(field, exc.message if exc.index == 0 else str(exc))
+        if data.get("source") == PopulationSource.SYNTHETIC and not data.get("n"):
+            self.add_error("n", _("Ange antal fall."))
+        return data

@@ -1,0 +1,56 @@
+"""The yearly report's query services: disputes and outcomes, local agreements, coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from samverkan.deviations import reports, services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_disputes_and_outcomes(people, orgs):
+    year = timezone.localdate().year
+    case = services.open_dispute(
+        people.kommun_nurse, counterparty=orgs.region_jh, question="Q", agreement="jh-primarvard-kommun",
+        acting_organisation=orgs.ostersund, acting_note="Kommunen fortsätter.",
+    )  # fmt: skip
+    services.add_cost(people.kommun_nurse, case.pk, description="K", amount="100",
+                      incurred_on=timezone.localdate(), paid_by=orgs.ostersund)  # fmt: skip
+    services.record_dispute_decision(people.region_nurse, case.pk, decided_on=timezone.localdate(),
+                                     reasoning="Överens.", cost_bearer="shared_equally")  # fmt: skip
+    other = services.open_dispute(
+        people.kommun_nurse, counterparty=orgs.region_jh, question="P", agreement="jh-psykisk",
+        acting_organisation=orgs.region_jh, acting_note="Regionen fortsätter.",
+    )  # fmt: skip
+    rows = services.disputes_and_outcomes("jh-hemsjukvard", year)  # includes its Bilaga 2
+    assert [(r.id, r.status, r.cost_bearer, r.step_kind) for r in rows] == [
+        (case.pk, "resolved", "shared_equally", "managers")
+    ]
+    assert (
+        rows[0].disputed_amount == Decimal("100.00")
+        and rows[0].step == "närmsta chef (huvudavtalet §8)"
+    )
+    psyk = services.disputes_and_outcomes("jh-psykisk", year)
+    assert [r.id for r in psyk] == [other.pk] and psyk[0].status == "open"
+    assert reports.dispute_summary(rows) == {
+        "total": 1, "status:resolved": 1, "basis:disagreement": 1, "step:managers": 1,
+        "cost_bearer:shared_equally": 1,
+    }  # fmt: skip
+    assert services.disputes_and_outcomes("jh-hemsjukvard", year - 1) == []
+
+
+def test_local_agreements_in_year(people, orgs, units):
+    reg = services.register_local_agreement
+    reg(people.forum, point="lab_service", municipality=orgs.ostersund, title="Lab",
+        agreed_on=dt.date(2023, 5, 1), valid_to=dt.date(2024, 4, 30))  # fmt: skip
+    reg(people.forum, point="cosmic_access", municipality=orgs.krokom, title="Cosmic",
+        agreed_on=dt.date(2025, 2, 1))  # fmt: skip
+    assert [r.title for r in services.local_agreements_in_year("jh-hemsjukvard", 2024)] == ["Lab"]
+    assert [r.point_label for r in services.local_agreements_in_year("jh-hemsjukvard", 2025)] == [
+        "Rutin för behörigheter i Cosmic"
+    ]
