@@ -162,7 +162,7 @@ def _persons(w: dict, org_key: str, count: int, *, identities: list[str] | None 
 
 def _bulk_records(w: dict, n: int) -> float:
     """n approved hourly-share records, Gävle → Region Gävleborg, November 2019 (bulk SQL)."""
-    from django.db import connection
+    from django.db import connection, transaction
 
     from samverkan.purchases.decisions import decide_segment
     from samverkan.purchases.bases import BASES
@@ -246,7 +246,7 @@ def _bulk_records(w: dict, n: int) -> float:
     else:
         placeholders = ", ".join(["%s"] * 24)
         batch: list = []
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
             for row in rows():
                 batch.append(row)
                 if len(batch) == 20_000:

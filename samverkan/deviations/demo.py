@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from samverkan.accounts.models import Organisation, Unit, UnitKind
-from samverkan.deviations import disputes, lifecycle
+from samverkan.deviations import lifecycle
 from samverkan.deviations.models import (
     Bilaga2List,
     CareArea,
@@ -320,5 +320,4 @@ def load_demo() -> dict[str, int]:
         "disputes": Dispute.objects.filter(question__endswith=MARK).count(),
         "local_agreements": LocalAgreement.objects.count(),
         "bilaga2_lists": Bilaga2List.objects.count(),
-        "escalation_steps": sum(len(disputes.escalation_path(a)) for a in lifecycle.VERSIONS),
     }

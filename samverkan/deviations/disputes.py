@@ -35,7 +35,7 @@ from samverkan.audit.models import Action
 from samverkan.audit.services import record
 from samverkan.deviations import access, ledger_bridge
 from samverkan.deviations.citations import OF_PRINCIPLE
-from samverkan.deviations.lifecycle import DEFAULT_AGREEMENT
+from samverkan.deviations.lifecycle import DEFAULT_AGREEMENT, VERSIONS
 from samverkan.deviations.models import (
     CostBearer,
     Dispute,
@@ -45,11 +45,8 @@ from samverkan.deviations.models import (
     DisputeStep,
 )
 from samverkan.purchases.money import ZERO, round_ore
-from samverkan.rules.agreements import ALL_VERSIONS
 from samverkan.rules.declarations import AgreementVersion
 from samverkan.rules.outcome import DIMENSIONS, UNDETERMINED
-
-VERSIONS: dict[str, AgreementVersion] = {v.agreement: v for v in ALL_VERSIONS}
 
 # Engine answers that open a dispute: dimension -> values.
 DISPUTE_TRIGGERS: dict[str, frozenset[str]] = {

@@ -92,7 +92,6 @@ from samverkan.deviations.reports import (  # noqa: F401  (re-exported)
 from samverkan.rules.agreements import ALL_VERSIONS
 
 CONTACT_ACTION = ChiefContact.ACTION
-VERSIONS = {v.agreement: v for v in ALL_VERSIONS}
 
 
 def agreements_for_region(region: str) -> list[tuple[str, str]]:

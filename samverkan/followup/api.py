@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from samverkan.api.errors import ERROR_RESPONSES, ApiError
@@ -158,7 +158,7 @@ def _simulation(saved: Simulation) -> dict[str, Any]:
 
 
 @router.post("/simulations", response={201: dict[str, Any], **ERROR_RESPONSES})
-def create_simulation(request: HttpRequest, payload: SimulationIn) -> tuple[int, dict[str, Any]]:
+def create_simulation(request: HttpRequest, payload: SimulationIn) -> Status:
     """Run a variant over synthetic or recorded cases and save it."""
     _require(request, "followup.simulation")
     pop = payload.population
@@ -175,7 +175,7 @@ def create_simulation(request: HttpRequest, payload: SimulationIn) -> tuple[int,
         saved = services.run_and_save(request, variant, spec)
     except services.SimulationError as exc:
         raise ApiError(422, exc.code, exc.message, f"population.{exc.field}") from None
-    return 201, _simulation(saved)
+    return Status(201, _simulation(saved))
 
 
 @router.get("/simulations", response={200: list[dict[str, Any]], **ERROR_RESPONSES})

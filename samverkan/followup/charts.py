@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 from typing import Any
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from samverkan.followup.report import Chart
 from samverkan.followup.suppression import HIDDEN_TEXT, format_number
@@ -29,29 +31,31 @@ RC: dict[str, Any] = {
 }
 
 
+def _wrap(label: str, width: int = 24) -> str:
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
 def _figure(chart: Chart) -> Figure:
     n = len(chart.categories)
-    height = min(
-        1.2 + 0.42 * max(n, 1) * (1 if chart.stacked else max(1, len(chart.series) * 0.7)), 9
-    )
-    fig = Figure(figsize=(7.2, height), dpi=100, layout="constrained")
+    rows = max(n, 1) * (1 if chart.stacked else max(1, len(chart.series) * 0.8))
+    legend = len(chart.series) > 1
+    height = min(1.5 + 0.5 * rows + (0.35 if legend else 0), 9)
+    fig = Figure(figsize=(6.4, height), dpi=100, layout="constrained")
     ax = fig.add_subplot()
+    fig.suptitle(chart.title, x=0.02, ha="left", fontsize=13, color=TEXT, fontweight="bold")
     if n == 0:
         ax.set_axis_off()
-        ax.set_title(chart.title, loc="left", fontsize=11, color=TEXT, fontweight="bold")
         ax.text(0.5, 0.4, "Inga uppgifter för året", transform=ax.transAxes, ha="center",
-                color=TEXT, fontsize=10)  # fmt: skip
+                color=TEXT, fontsize=12)  # fmt: skip
         return fig
     positions = list(range(n))
     bar_h = 0.7 if chart.stacked else 0.8 / max(len(chart.series), 1)
     left = [0.0] * n
-    hidden_at: dict[int, list[str]] = {}
+    hidden_at: set[int] = set()
     biggest = 0.0
     for s_index, (label, cells) in enumerate(chart.series):
         values = [float(c.shown or 0) for c in cells]
-        for i, c in enumerate(cells):
-            if c.hidden:
-                hidden_at.setdefault(i, []).append(label)
+        hidden_at |= {i for i, c in enumerate(cells) if c.hidden}
         color = PALETTE[s_index % len(PALETTE)]
         if chart.stacked:
             ax.barh(positions, values, left=left, height=bar_h, color=color, label=label)
@@ -66,32 +70,36 @@ def _figure(chart: Chart) -> Figure:
                 ax.annotate(
                     text,
                     (bar.get_width(), bar.get_y() + bar.get_height() / 2),
-                    xytext=(3, 0),
+                    xytext=(4, 0),
                     textcoords="offset points",
                     va="center",
-                    fontsize=8,
+                    fontsize=11,
                     color=TEXT,
                 )
             biggest = max([biggest, *values])
     if chart.stacked:
         for i in positions:
-            note = format_number(left[i], "count")
+            shown = format_number(round(left[i]), "count") if left[i] else ""
             if i in hidden_at:
-                note += f" (+ {HIDDEN_TEXT} dolt)"
+                note = f"{shown} + dolda ({HIDDEN_TEXT})" if shown else f"dolt ({HIDDEN_TEXT})"
+            else:
+                note = shown or "0"
             ax.annotate(
-                note, (left[i], i), xytext=(3, 0), textcoords="offset points", va="center",
-                fontsize=8, color=TEXT,
+                note, (left[i], i), xytext=(4, 0), textcoords="offset points", va="center",
+                fontsize=11, color=TEXT,
             )  # fmt: skip
-    ax.set_yticks(positions, chart.categories, fontsize=9, color=TEXT)
+    ax.set_yticks(positions, [_wrap(c) for c in chart.categories], fontsize=11, color=TEXT)
     ax.invert_yaxis()
-    ax.set_xlim(0, (biggest or 1) * 1.25)
-    ax.set_xlabel(chart.unit.capitalize(), fontsize=9, color=TEXT)
-    ax.tick_params(axis="x", labelsize=8, colors=TEXT)
+    ax.set_xlim(0, max(biggest, 4) * 1.3)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+    ax.set_xlabel(chart.unit.capitalize(), fontsize=11, color=TEXT)
+    ax.tick_params(axis="x", labelsize=10, colors=TEXT)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.set_title(chart.title, loc="left", fontsize=11, color=TEXT, fontweight="bold")
-    if len(chart.series) > 1:
-        ax.legend(fontsize=8, frameon=False, loc="lower right", ncols=min(len(chart.series), 3))
+    if legend:
+        fig.legend(
+            loc="outside lower left", fontsize=11, frameon=False, ncols=min(len(chart.series), 3)
+        )
     return fig
 
 

@@ -42,6 +42,7 @@ from samverkan.followup.suppression import Cell, format_number, is_small, protec
 from samverkan.rules.agreements import ALL_VERSIONS
 from samverkan.rules.outcome import DIMENSION_VALUES
 from samverkan.rules.regions import REGIONS, municipality_name
+from samverkan.rules.validity import version_end
 
 HCR = "health_care_responsibility"
 HCR_COLUMNS = (
@@ -161,9 +162,13 @@ def family(agreement: str) -> list[str]:
 
 
 def years_for(agreement: str, today: dt.date | None = None) -> list[int]:
+    """The years the agreement was in force, newest first, up to this year."""
     today = today or timezone.localdate()
-    start = version_of(agreement).starts.year
-    return list(range(today.year, start - 1, -1))
+    versions = [v for v in ALL_VERSIONS if v.agreement == agreement]
+    start = min(v.starts for v in versions).year
+    ends = [version_end(v) for v in versions]
+    last = today.year if any(e is None for e in ends) else max(e for e in ends if e).year
+    return list(range(min(today.year, last), start - 1, -1))
 
 
 def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:

@@ -5,8 +5,8 @@
 
 Authentication: a bearer token or a logged-in session (the API default), although the web
 guide is public. The API is the machine interface: a batch of 100 000 cases costs seconds
-of CPU, and a token lets the kommun or region that runs an integration be identified, rate
-limited and switched off. Anyone without an account has the same answers in the web guide.
+of CPU, and a token names the kommun or region that runs an integration and can be revoked.
+Anyone without an account gets the same answers, one at a time, in the public web guide.
 
 Audit: decisions carry no personal data (the facts describe a situation: region, date,
 kommun, age in years, housing, needs; never who the person is), so neither endpoint writes
@@ -97,8 +97,6 @@ _DATE_RE = re.compile(DATE_PATTERN)
 _INT_RE = re.compile(r"[+-]?[0-9]+")
 
 _FACTS_REF = {"$ref": "#/components/schemas/Facts"}
-_ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
-_FACT_ERROR_REF = {"$ref": "#/components/schemas/FactErrorResponse"}
 # BatchDecision is only named in openapi_extra, which ninja does not collect components from:
 # inline it (its parts, Outcome, DecisionRules and Facts, are components through Decision).
 _BATCH_DECISION_SCHEMA = {
@@ -223,6 +221,21 @@ def _unsupported(allowed: tuple[str, ...]) -> ApiError:
     )
 
 
+# Swedish descriptions of the answers (ninja's defaults are English status names).
+_RESPONSE_TEXTS: dict[int, str] = {
+    400: "Kroppen går inte att läsa (tom, inte JSON, inte UTF-8, trasig multipart).",
+    401: "Inloggning krävs: token (Authorization: Bearer …) eller session.",
+    403: "Sessionsinloggning utan giltig CSRF-token.",
+    413: "För stor kropp (`too_large`) eller för många rader (`too_many_rows`).",
+    415: "Fel Content-Type (`unsupported_media_type`).",
+    422: "Ogiltiga fakta: fält, kod, meddelande och tillåtna värden (i batch även rad).",
+}
+
+
+def _response_texts(*statuses: int) -> dict[int, dict[str, str]]:
+    return {status: {"description": _RESPONSE_TEXTS[status]} for status in statuses}
+
+
 # --- One decision -----------------------------------------------------------------------------
 
 
@@ -250,6 +263,10 @@ def _unsupported(allowed: tuple[str, ...]) -> ApiError:
         "requestBody": {
             "required": True,
             "content": {"application/json": {"schema": _FACTS_REF}},
+        },
+        "responses": {
+            200: {"description": "Beslutet enligt domänmodellen."},
+            **_response_texts(400, 401, 403, 413, 415, 422),
         },
     },
 )
@@ -283,8 +300,11 @@ class _BatchInvalid(Exception):
 
 
 def _parse_jsonl(text: str) -> Iterator[tuple[int, Any]]:
-    """(line number, value) for every non-blank line; invalid JSON raises _BatchInvalid."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    """(line number, value) for every non-blank line; invalid JSON raises _BatchInvalid.
+
+    Lines end at "\n" only (an optional "\r" before it is whitespace): str.splitlines would
+    also cut at U+2028 and friends, which JSON allows inside strings."""
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -579,6 +599,7 @@ _CSV_DESCRIPTION = (
             },
         },
         "responses": {
+            **_response_texts(400, 401, 403, 413, 415, 422),
             200: {
                 "description": "En rad per fall, i indatas ordning.",
                 "content": {
@@ -599,7 +620,7 @@ _CSV_DESCRIPTION = (
                         }
                     },
                 },
-            }
+            },
         },
     },
 )

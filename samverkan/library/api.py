@@ -119,6 +119,7 @@ def _status_row(version: AgreementVersion, day: dt.date) -> dict[str, Any]:
     ),
     operation_id="list_agreements",
     response={200: AgreementsOut, 422: ErrorResponse},
+    openapi_extra={"responses": {422: {"description": "Ogiltigt datum (`invalid_date`)."}}},
 )
 def agreements(
     request: HttpRequest,
@@ -192,6 +193,7 @@ def _summary(clause: library.Clause, score: float | None, snippet: str | None) -
     ),
     operation_id="list_clauses",
     response={200: ClauseList, 422: ErrorResponse},
+    openapi_extra={"responses": {422: {"description": "Ogiltig parameter (fält och kod)."}}},
 )
 def clause_list(
     request: HttpRequest,
@@ -226,6 +228,9 @@ def clause_list(
     ),
     operation_id="get_clause",
     response={200: ClauseDetail, 404: ErrorResponse},
+    openapi_extra={
+        "responses": {404: {"description": "Okänd klausul (`unknown_clause`), med förslag."}}
+    },
 )
 def clause_detail(request: HttpRequest, clause_id: str) -> ClauseDetail:
     try:

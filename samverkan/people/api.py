@@ -58,7 +58,12 @@ from samverkan.people.services import PeopleError
 router = Router(tags=["Personer och insatser"])
 
 RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 404: ErrorResponse, 409: ErrorResponse}
-_CONFLICT_CODES = {"already_registered", "registered_elsewhere", "belongs_to_other", "already_added"}
+_CONFLICT_CODES = {
+    "already_registered",
+    "registered_elsewhere",
+    "belongs_to_other",
+    "already_added",
+}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -295,7 +300,7 @@ def _person_out(request: HttpRequest, person: Person) -> PersonOut:
         sex=person.sex,
         home_municipality=person.home_municipality,
         merged_into=person.merged_into_id,
-        identities=[_identity(i) for i in person.identities.all()],
+        identities=[out for i in person.identities.all() if (out := _identity(i))],
         facts=services.current_facts(person),
         can_change=access.can_change(request.user, person),
     )
@@ -479,9 +484,7 @@ def add_identity(
     return Status(201, _identity(identity))
 
 
-@router.post(
-    "/{uuid:person_id}/merge", response={200: PersonOut, **RESPONSES}, summary="Sammanför"
-)
+@router.post("/{uuid:person_id}/merge", response={200: PersonOut, **RESPONSES}, summary="Sammanför")
 @_translate
 def merge(request: HttpRequest, person_id: uuid.UUID, payload: MergeIn) -> PersonOut:
     target = _get(request, person_id, "Sammanför personer (API)", change=True)
@@ -497,18 +500,14 @@ def merge(request: HttpRequest, person_id: uuid.UUID, payload: MergeIn) -> Perso
 def facts(request: HttpRequest, person_id: uuid.UUID) -> FactsOut:
     person = _get(request, person_id, "Visa uppgifter (API)")
     history = person.fact_records.select_related("recorded_by").order_by("name", "-valid_from")
-    return FactsOut(
-        current=services.current_facts(person), history=[_fact_out(r) for r in history]
-    )
+    return FactsOut(current=services.current_facts(person), history=[_fact_out(r) for r in history])
 
 
 @router.post(
     "/{uuid:person_id}/facts", response={201: FactRecordOut, **RESPONSES}, summary="Sätt uppgift"
 )
 @_translate
-def set_fact(
-    request: HttpRequest, person_id: uuid.UUID, payload: FactIn
-) -> Status[FactRecordOut]:
+def set_fact(request: HttpRequest, person_id: uuid.UUID, payload: FactIn) -> Status[FactRecordOut]:
     person = _get(request, person_id, "Ändra uppgift (API)", change=True)
     fact = services.set_fact(
         request,
@@ -630,9 +629,7 @@ def _decide(request: HttpRequest, person_id: uuid.UUID, intervention_id: int) ->
     summary="Besluta ansvar",
 )
 @_translate
-def decide(
-    request: HttpRequest, person_id: uuid.UUID, intervention_id: int
-) -> Status[DecideOut]:
+def decide(request: HttpRequest, person_id: uuid.UUID, intervention_id: int) -> Status[DecideOut]:
     return Status(201, _decide(request, person_id, intervention_id))
 
 
@@ -642,9 +639,7 @@ def decide(
     summary="Ompröva ansvar (med skillnad)",
 )
 @_translate
-def redecide(
-    request: HttpRequest, person_id: uuid.UUID, intervention_id: int
-) -> Status[DecideOut]:
+def redecide(request: HttpRequest, person_id: uuid.UUID, intervention_id: int) -> Status[DecideOut]:
     return Status(201, _decide(request, person_id, intervention_id))
 
 
@@ -673,10 +668,7 @@ def decisions(
 @_translate
 def assessments(request: HttpRequest, person_id: uuid.UUID) -> list[AssessmentOut]:
     person = _get(request, person_id, "Visa egenvårdsbedömningar (API)")
-    return [
-        _assessment_out(a)
-        for a in person.self_care_assessments.select_related("assessed_by")
-    ]
+    return [_assessment_out(a) for a in person.self_care_assessments.select_related("assessed_by")]
 
 
 @router.post(

@@ -55,17 +55,17 @@ class SearchForm(forms.Form):
 
 
 class PersonForm(forms.Form):
+    identifier = forms.CharField(
+        label=_("Identitetsnummer"),
+        max_length=20,
+        help_text=_("T.ex. ÅÅÅÅMMDD-NNNN, ÅÅMMDD-NNNN, NN-NNNNNN (LMA) eller reservnummer."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     id_system = forms.ChoiceField(
         label=_("Identitetstyp"),
         choices=[("", _("Känn igen automatiskt")), *ID_SYSTEM_CHOICES],
         required=False,
         help_text=_("Ett regionalt reservnummer tas bara emot när reservnummer är valt."),
-    )
-    identifier = forms.CharField(
-        label=_("Identitetsnummer"),
-        max_length=20,
-        help_text=_("T.ex. ÅÅÅÅMMDD-NNNN, ÅÅMMDD-NNNN, NN-NNNNNN (LMA) eller reservnummer."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
     )
     given_name = forms.CharField(label=_("Förnamn"), max_length=200, required=False)
     family_name = forms.CharField(label=_("Efternamn"), max_length=200, required=False)
@@ -88,20 +88,29 @@ class PersonForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["home_municipality"].choices = municipality_choices()  # type: ignore[attr-defined]
+        # Asked only once the person turned out to be registered elsewhere.
+        self.ask_confirmation = bool(self.data.get("confirm_care_relation"))
+
+    def shown_fields(self) -> list[Any]:
+        return [
+            self[name]
+            for name in self.fields
+            if name != "confirm_care_relation" or self.ask_confirmation
+        ]
 
 
 class IdentityForm(forms.Form):
-    id_system = PersonForm.base_fields["id_system"]
     identifier = PersonForm.base_fields["identifier"]
+    id_system = PersonForm.base_fields["id_system"]
 
 
 class MergeForm(forms.Form):
-    id_system = PersonForm.base_fields["id_system"]
     identifier = forms.CharField(
         label=_("Identitetsnummer på dubbletten"),
         max_length=20,
         help_text=_("T.ex. reservnumret på den post som ska föras in i denna person."),
     )
+    id_system = PersonForm.base_fields["id_system"]
     confirm = forms.BooleanField(
         label=_("Jag har kontrollerat att det är samma person"), required=True
     )

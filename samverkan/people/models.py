@@ -487,7 +487,9 @@ class SelfCareAssessment(models.Model):
         related_name="+",
         verbose_name=_("bedömd av"),
     )
-    assessed_by_role = models.CharField(_("roll vid bedömningen"), max_length=40, choices=Role.choices)
+    assessed_by_role = models.CharField(
+        _("roll vid bedömningen"), max_length=40, choices=Role.choices
+    )
     assessed_by_organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,

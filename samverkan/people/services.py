@@ -160,8 +160,10 @@ def _parse(text: str, system: str | IdSystem | None, field: str) -> PersonIdenti
         sys = IdSystem(system) if system else None
     except ValueError:
         raise PeopleError(
-            "id_system", "invalid_choice", "Okänd identitetstyp: välj personnummer, "
-            "samordningsnummer, LMA-nummer eller reservnummer."
+            "id_system",
+            "invalid_choice",
+            "Okänd identitetstyp: välj personnummer, "
+            "samordningsnummer, LMA-nummer eller reservnummer.",
         ) from None
     try:
         return parse_identifier(text, sys, field=field)
@@ -305,7 +307,7 @@ def create_person(
         added_by=person.created_by,
     )
     record_change(actor, person, "people.person", why, action=Action.CREATE)
-    add_care_relation(actor, person, why=why)
+    add_care_relation(actor, person, why=f"{why}: vårdrelation")
     if home_municipality:
         _open_fact(person, "municipality", home_municipality, person.created_by, "Vid registrering")
     return person, True
@@ -438,9 +440,7 @@ def merge_persons(
     today = timezone.localdate()
     source_ref, target_ref = source.ref, target.ref
 
-    target_systems = {
-        i.system for i in target.identities.filter(ended_on__isnull=True)
-    }
+    target_systems = {i.system for i in target.identities.filter(ended_on__isnull=True)}
     for identity in source.identities.all():
         identity.person = target
         identity.is_primary = False
@@ -514,9 +514,7 @@ def search_persons(actor: Any, query: str, *, why: str = "Sök person") -> list[
             continue
     if parsed is not None and not any(c.isalpha() for c in query.replace("-", "")[:8]):
         holder = find_by_identifier(parsed)
-        found = (
-            [holder] if holder is not None and access.can_see(user, holder) else []
-        )
+        found = [holder] if holder is not None and access.can_see(user, holder) else []
         record(actor, Action.SEARCH, Person, person_ref=parsed.value, why=why + ": identitet")
         return found
     terms = query.split()
@@ -624,7 +622,9 @@ def _review_task(assessment: SelfCareAssessment, from_org: Organisation | None) 
         kind=TaskKind.REVIEW_ASSESSMENT,
         person=assessment.person,
         organisation=assessment.assessed_by_organisation,
-        unit=profile.unit if profile and profile.organisation_id == assessment.assessed_by_organisation_id else None,
+        unit=profile.unit
+        if profile and profile.organisation_id == assessment.assessed_by_organisation_id
+        else None,
         assignee=assessment.assessed_by,
         due=timezone.localdate() + dt.timedelta(days=REVIEW_DUE_DAYS),
         intervention=assessment.intervention,
@@ -647,9 +647,7 @@ def flag_assessment_for_review(
     assessment.save(update_fields=["status", "review_reason"])
     profile = profile_of(user)
     _review_task(assessment, profile.organisation if profile else None)
-    record_change(
-        actor, assessment.person, "people.selfcareassessment", why, obj_id=assessment.pk
-    )
+    record_change(actor, assessment.person, "people.selfcareassessment", why, obj_id=assessment.pk)
     return assessment
 
 
@@ -768,7 +766,9 @@ def _create_assessment(
     if review_date is None:
         raise PeopleError("review_date", "required", "Ange när bedömningen senast ska omprövas.")
     if review_date < today:
-        raise PeopleError("review_date", "in_past", "Omprövningsdatumet kan inte ligga bakåt i tiden.")
+        raise PeopleError(
+            "review_date", "in_past", "Omprövningsdatumet kan inte ligga bakåt i tiden."
+        )
     if result == SelfCareResult.SELF_CARE and not performed_by_person_or_others.strip():
         raise PeopleError(
             "performed_by_person_or_others",
@@ -861,7 +861,10 @@ def create_intervention(
     performing_organisation = performing_organisation or profile.organisation
     if performing_unit is None and performing_organisation.pk == profile.organisation_id:
         performing_unit = profile.unit
-    if performing_unit is not None and performing_unit.organisation_id != performing_organisation.pk:
+    if (
+        performing_unit is not None
+        and performing_unit.organisation_id != performing_organisation.pk
+    ):
         raise PeopleError(
             "performing_unit", "wrong_organisation", "Enheten hör inte till utförande organisation."
         )
@@ -1049,7 +1052,9 @@ def _tasks_for_decision(
         ).first()
         if duplicate is not None:
             if action == "named_care_contact_physician" and "läkare" not in duplicate.note:
-                duplicate.note = (duplicate.note + "\n").lstrip() + "Fast vårdkontakt ska vara läkare."
+                duplicate.note = (
+                    duplicate.note + "\n"
+                ).lstrip() + "Fast vårdkontakt ska vara läkare."
                 duplicate.save(update_fields=["note"])
             continue
         task = Task.objects.create(
@@ -1071,9 +1076,7 @@ def _tasks_for_decision(
 
 
 def _agreement_version(snapshot: Mapping[str, Any]) -> str:
-    return ", ".join(
-        f"{a.get('id')} {a.get('version')}" for a in snapshot.get("agreements", [])
-    )
+    return ", ".join(f"{a.get('id')} {a.get('version')}" for a in snapshot.get("agreements", []))
 
 
 @transaction.atomic
@@ -1336,7 +1339,9 @@ def import_patient(
             home_municipality=municipality,
         )
         PersonIdentity.objects.create(
-            person=person, system=identifiers[0].system.value, value=identifiers[0].value,
+            person=person,
+            system=identifiers[0].system.value,
+            value=identifiers[0].value,
             is_primary=True,
         )
         for extra in identifiers[1:]:
@@ -1347,11 +1352,11 @@ def import_patient(
         record(actor, Action.CREATE, Person, person.pk, person_ref=person.ref, why=why)
     else:
         person = existing
-    if not CareRelation.objects.filter(active_on(), person=person, organisation=organisation).exists():
+    if not CareRelation.objects.filter(
+        active_on(), person=person, organisation=organisation
+    ).exists():
         relation = CareRelation.objects.create(
             person=person, organisation=organisation, unit=unit, created_by=user
         )
-        record(
-            actor, Action.CREATE, CareRelation, relation.pk, person_ref=person.ref, why=why
-        )
+        record(actor, Action.CREATE, CareRelation, relation.pk, person_ref=person.ref, why=why)
     return person, created

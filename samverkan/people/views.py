@@ -120,6 +120,7 @@ def create(request: HttpRequest) -> HttpResponse:
         except PeopleError as error:
             apply_error(form, error)
             existing_id = error.extra.get("person_id")
+            form.ask_confirmation = error.code == "registered_elsewhere"
         else:
             if created:
                 messages.success(request, "Personen är registrerad.")
@@ -136,8 +137,10 @@ def create(request: HttpRequest) -> HttpResponse:
 
 def _fact_rows(person: Person) -> list[dict[str, Any]]:
     history = services.fact_history(person)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in PERSON_FACTS:
+        if name == "age" and person.birth_date is not None:
+            continue  # shown from the birth date
         records = history.get(name, [])
         current = next((r for r in records if r.valid_to is None), None)
         rows.append(
@@ -149,7 +152,7 @@ def _fact_rows(person: Person) -> list[dict[str, Any]]:
             }
         )
     # Known facts first, in the domain model's order; unknown ones after.
-    rows.sort(key=lambda row: row["current"] is None or row["current"].value is None)
+    rows.sort(key=lambda row: getattr(row["current"], "value", None) is None)
     return rows
 
 
@@ -260,7 +263,9 @@ def merge(request: HttpRequest, person_id: Any) -> HttpResponse:
         else:
             source = services.find_by_identifier(parsed)
             if source is None or not access.can_change(request.user, source):
-                record(request, Action.ACCESS_DENIED, Person, person_ref=parsed.value, why="Sammanför")
+                record(
+                    request, Action.ACCESS_DENIED, Person, person_ref=parsed.value, why="Sammanför"
+                )
                 form.add_error(
                     "identifier", "Ingen person med det numret finns hos din organisation."
                 )
@@ -311,8 +316,14 @@ def set_fact(request: HttpRequest, person_id: Any) -> HttpResponse:
     return render(
         request,
         "people/fact_form.html",
-        {"person": person, "form": form, "chooser": chooser, "fact_name": name,
-         "spec": FACTS.get(name or ""), "current": current},  # fmt: skip
+        {
+            "person": person,
+            "form": form,
+            "chooser": chooser,
+            "fact_name": name,
+            "spec": FACTS.get(name or ""),
+            "current": current,
+        },  # fmt: skip
     )
 
 
@@ -355,7 +366,9 @@ def create_intervention(request: HttpRequest, person_id: Any) -> HttpResponse:
                 if data["decide_now"]
                 else "Insatsen är registrerad.",
             )
-            return redirect("people:intervention", person_id=person.pk, intervention_id=intervention.pk)
+            return redirect(
+                "people:intervention", person_id=person.pk, intervention_id=intervention.pk
+            )
     return render(request, "people/intervention_form.html", {"person": person, "form": form})
 
 
@@ -495,7 +508,9 @@ def assessment_detail(request: HttpRequest, person_id: Any, assessment_id: int) 
                         request, assessment, performer_form.cleaned_data["new_performer"]
                     )
                     messages.success(request, "Bedömningen är markerad för omprövning.")
-                    return redirect("people:assessment", person_id=person.pk, assessment_id=assessment.pk)
+                    return redirect(
+                        "people:assessment", person_id=person.pk, assessment_id=assessment.pk
+                    )
             else:
                 review_form = ReviewForm(request.POST, prefix="review")
                 if review_form.is_valid():
@@ -503,7 +518,9 @@ def assessment_detail(request: HttpRequest, person_id: Any, assessment_id: int) 
                         request, assessment, reason=review_form.cleaned_data["reason"]
                     )
                     messages.success(request, "Bedömningen är markerad för omprövning.")
-                    return redirect("people:assessment", person_id=person.pk, assessment_id=assessment.pk)
+                    return redirect(
+                        "people:assessment", person_id=person.pk, assessment_id=assessment.pk
+                    )
         except PeopleError as error:
             messages.error(request, error.message)
     return render(
@@ -533,9 +550,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
     )
     rows = [{"task": t, "title": task_title(t), "visible": t.person_id in visible} for t in items]
     record(request, Action.VIEW, Task, why=f"Mina uppgifter ({len(rows)})")
-    return render(
-        request, "people/tasks.html", {"rows": rows, "today": timezone.localdate()}
-    )
+    return render(request, "people/tasks.html", {"rows": rows, "today": timezone.localdate()})
 
 
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
@@ -543,15 +558,14 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     task = services.task_for_user(request, task_id)
     visible = access.can_see(request.user, task.person)
     form = CompleteTaskForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.complete_task(request, task, note=form.cleaned_data["note"])
-            except PeopleError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(request, "Uppgiften är klar.")
-                return HttpResponseRedirect(reverse("people:tasks"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complete_task(request, task, note=form.cleaned_data["note"])
+        except PeopleError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Uppgiften är klar.")
+            return HttpResponseRedirect(reverse("people:tasks"))
     if visible:
         access.record_view(request, task.person, "people.task", "Visa uppgift", obj_id=task.pk)
     else:
@@ -559,6 +573,11 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     return render(
         request,
         "people/task.html",
-        {"task": task, "title": task_title(task), "visible": visible, "form": form,
-         "can_complete": task.status == TaskStatus.OPEN and access.has_read_role(request.user)},  # fmt: skip
+        {
+            "task": task,
+            "title": task_title(task),
+            "visible": visible,
+            "form": form,
+            "can_complete": task.status == TaskStatus.OPEN and access.has_read_role(request.user),
+        },  # fmt: skip
     )

@@ -82,6 +82,7 @@ from samverkan.purchases.ubl import InvoiceDataError, normalize_org_number, swed
 
 __all__ = [
     "RunResult",
+    "records_of",
     "credit_invoice",
     "invoice_number",
     "party_problems",
@@ -221,21 +222,14 @@ def _plan(seller: Organisation, buyer: Organisation, month: dt.date) -> tuple[li
     keys = (
         _selection(seller.pk, buyer.pk, month)
         .values_list("agreement", "payment", "intervention", "band", "service_date")
+        .annotate(n=Count("id"))
         .order_by("agreement", "payment", "intervention", "band", "service_date")
-        .distinct()
     )
     counts: dict[tuple[str, str, str, str], int] = defaultdict(int)
-
-    for row in (
-        _selection(seller.pk, buyer.pk, month)
-        .values("agreement", "payment", "intervention", "band")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        counts[(row["agreement"], row["payment"], row["intervention"], row["band"])] = row["n"]
     plans: dict[str, _Plan] = {}
     missing: dict[str, tuple[str, int]] = {}
-    for agreement, payment, intervention, band, day in keys:
+    for agreement, payment, intervention, band, day, n_day in keys:
+        counts[(agreement, payment, intervention, band)] += n_day
         rate = rate_for(
             index,
             payment=payment,
@@ -246,9 +240,8 @@ def _plan(seller: Organisation, buyer: Organisation, month: dt.date) -> tuple[li
         )
         plan = plans.setdefault(agreement, _Plan(agreement, [], 0, []))
         if isinstance(rate, Missing):
-            key = rate.message
-            n = counts[(agreement, payment, intervention, band)]
-            missing[key] = (rate.message, n)
+            message, n = missing.get(rate.message, (rate.message, 0))
+            missing[rate.message] = (message, n + n_day)
             continue
         last = plan.rates[-1] if plan.rates else None
         # Keys come sorted by date: a rate row spans every record day of its key until
@@ -426,6 +419,21 @@ def _t(model: Any) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+def _date(day: dt.date) -> Any:
+    return connection.ops.adapt_datefield_value(day)
+
+
+def _records_of(invoice: Invoice) -> Any:
+    """The records on an invoice, found through the billing index."""
+    return ServiceRecord.objects.filter(
+        performer_org_id=invoice.seller_id,
+        payer_org_id=invoice.buyer_id,
+        service_date__gte=invoice.period_start,
+        service_date__lte=invoice.period_end,
+        invoice=invoice,
+    )
+
+
 def _note(plan: _Plan, month: dt.date) -> str:
     terms = BILLING_TERMS.get(plan.agreement)
     parts = []
@@ -530,6 +538,19 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
     person_t, att = _t(InvoicePerson), _t(AttachmentRow)
     org_t, unit_t = _t(Organisation), _t(Unit)
     inv = invoice.pk
+    # The claimed records, found through the billing index (no index on invoice_id: an
+    # index on it would be rewritten for every claimed row, the costliest part of a run).
+    claimed = (
+        "r.performer_org_id = %s AND r.payer_org_id = %s AND r.service_date >= %s "
+        "AND r.service_date <= %s AND r.invoice_id = %s"
+    )
+    claimed_params = [
+        invoice.seller_id,
+        invoice.buyer_id,
+        _date(invoice.period_start),
+        _date(invoice.period_end),
+        inv,
+    ]
     rate_join = (
         f"JOIN {rate_t} k ON k.invoice_id = %s AND k.payment = r.payment "
         "AND k.intervention = r.intervention AND k.band = r.band "
@@ -541,9 +562,9 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
             f"""
             INSERT INTO {person_t} (invoice_id, person_id, number)
             SELECT %s, t.person_id, ROW_NUMBER() OVER (ORDER BY t.person_id)
-            FROM (SELECT DISTINCT person_id FROM {rec} WHERE invoice_id = %s) t
+            FROM (SELECT DISTINCT r.person_id FROM {rec} r WHERE {claimed}) t
             """,
-            [inv, inv],
+            [inv, *claimed_params],
         )
         cursor.execute(
             f"""
@@ -562,13 +583,13 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
                     SUM(CASE WHEN r.segment = 0 THEN 1 ELSE 0 END) AS visits,
                     COUNT(*) AS n
                 FROM {rec} r {rate_join}
-                WHERE r.invoice_id = %s
+                WHERE {claimed}
                 GROUP BY r.person_id, k.line_key, r.dispute_ref
             ) g
             JOIN {rate_t} k ON k.id = g.rate_id
             JOIN {person_t} p ON p.invoice_id = %s AND p.person_id = g.person_id
             """,
-            [inv, hour, inv, inv, inv],
+            [inv, hour, inv, *claimed_params, inv],
         )
         base = (
             f"CASE WHEN k.unit = '{hour}' THEN (r.minutes * k.unit_price_ore) / 60 "
@@ -576,30 +597,38 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
         )
         remainder = f"CASE WHEN k.unit = '{hour}' THEN (r.minutes * k.unit_price_ore) % 60 ELSE 0 END"
         remainder = remainder.replace("%", "%%")
+        # One pass over the claimed records: the line each row belongs to is known by its
+        # position (DENSE_RANK over person, line key, dispute: the same order the lines were
+        # numbered in), and the line's amount is recomputed from the partition's minutes, so
+        # no join to the lines is needed.
+        line_part = "PARTITION BY r.person_id, k.line_key, r.dispute_ref"
         cursor.execute(
             f"""
-            INSERT INTO {att} (invoice_id, line_id, record_id, person_no, service_date,
+            INSERT INTO {att} (invoice_id, position, record_id, person_no, service_date,
                 start_at, end_at, performer, minutes, amount_ore)
-            SELECT %s, t.line_id, t.id, t.person_no, t.service_date, t.start_at, t.end_at,
+            SELECT %s, t.position, t.id, t.person_no, t.service_date, t.start_at, t.end_at,
                 t.performer, t.minutes,
                 t.base + CASE WHEN t.rn <= t.line_amount - t.base_sum THEN 1 ELSE 0 END
             FROM (
-                SELECT r.id, l.id AS line_id, l.person_no, r.service_date, r.start_at,
-                    r.end_at, COALESCE(u.name, o.name) AS performer, r.minutes,
-                    l.amount_ore AS line_amount,
+                SELECT r.id, r.service_date, r.start_at, r.end_at, r.minutes,
+                    DENSE_RANK() OVER (ORDER BY r.person_id) AS person_no,
+                    DENSE_RANK() OVER (ORDER BY r.person_id, k.line_key, r.dispute_ref)
+                        AS position,
+                    COALESCE((SELECT u.name FROM {unit_t} u WHERE u.id = r.performer_unit_id),
+                             (SELECT o.name FROM {org_t} o WHERE o.id = r.performer_org_id))
+                        AS performer,
+                    CASE WHEN k.unit = '{hour}'
+                        THEN (2 * SUM(r.minutes) OVER ({line_part}) * k.unit_price_ore + 60) / 120
+                        ELSE SUM({base}) OVER ({line_part}) END AS line_amount,
                     {base} AS base,
-                    SUM({base}) OVER (PARTITION BY l.id) AS base_sum,
-                    ROW_NUMBER() OVER (PARTITION BY l.id
+                    SUM({base}) OVER ({line_part}) AS base_sum,
+                    ROW_NUMBER() OVER ({line_part}
                         ORDER BY {remainder} DESC, r.start_at, r.id) AS rn
                 FROM {rec} r {rate_join}
-                JOIN {line} l ON l.invoice_id = %s AND l.person_id = r.person_id
-                    AND l.line_key = k.line_key AND l.dispute_ref = r.dispute_ref
-                JOIN {org_t} o ON o.id = r.performer_org_id
-                LEFT JOIN {unit_t} u ON u.id = r.performer_unit_id
-                WHERE r.invoice_id = %s
+                WHERE {claimed}
             ) t
             """,
-            [inv, inv, inv, inv],
+            [inv, inv, *claimed_params],
         )
     shared = list(
         InvoiceLine.objects.filter(invoice=invoice, payment=PaymentMode.SHARED).values_list(
@@ -738,7 +767,7 @@ def credit_invoice(
         )
         _copy_documents_rows(original, credit)
         Invoice.objects.filter(pk=original.pk).update(status=InvoiceStatus.CREDITED)
-        ServiceRecord.objects.filter(invoice=original).update(status=RecordStatus.CREDITED)
+        _records_of(original).update(status=RecordStatus.CREDITED)
         _clone_as_drafts(original, user)
         _reverse_ledger(original, credit)
         audit(
@@ -795,21 +824,18 @@ def _copy_documents_rows(original: Invoice, credit: Invoice) -> None:
         )
         cursor.execute(
             f"""
-            INSERT INTO {att_t} (invoice_id, line_id, record_id, person_no, service_date,
+            INSERT INTO {att_t} (invoice_id, position, record_id, person_no, service_date,
                 start_at, end_at, performer, minutes, amount_ore)
-            SELECT %s, nl.id, a.record_id, a.person_no, a.service_date, a.start_at, a.end_at,
-                a.performer, a.minutes, a.amount_ore
-            FROM {att_t} a
-            JOIN {line_t} ol ON ol.id = a.line_id
-            JOIN {line_t} nl ON nl.invoice_id = %s AND nl.position = ol.position
-            WHERE a.invoice_id = %s
+            SELECT %s, position, record_id, person_no, service_date, start_at, end_at,
+                performer, minutes, amount_ore
+            FROM {att_t} WHERE invoice_id = %s
             """,
-            [credit.pk, credit.pk, original.pk],
+            [credit.pk, original.pk],
         )
 
 
 def _clone_as_drafts(original: Invoice, user: Any) -> int:
-    records = list(ServiceRecord.objects.filter(invoice=original).order_by("pk"))
+    records = list(_records_of(original).order_by("pk"))
     now = timezone.now()
     clones = [
         ServiceRecord(
@@ -898,3 +924,6 @@ def _reverse_ledger(original: Invoice, credit: Invoice) -> None:
 def invoices_of_run(run: InvoiceRun) -> Iterable[Invoice]:
     return run.invoices.order_by("sequence_number")
 
+
+
+records_of = _records_of

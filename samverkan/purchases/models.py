@@ -248,7 +248,8 @@ class ServiceRecord(models.Model):
         verbose_name_plural = _("utförda insatser")
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_at__gt=models.F("start_at")), name="purchases_record_end_after_start"
+                condition=Q(end_at__gt=models.F("start_at")),
+                name="purchases_record_end_after_start",
             ),
             models.CheckConstraint(condition=Q(minutes__gt=0), name="purchases_record_minutes"),
             models.UniqueConstraint(
@@ -260,10 +261,9 @@ class ServiceRecord(models.Model):
         indexes = [
             models.Index(fields=["staff", "start_at"], name="purchases_rec_staff_start"),
             models.Index(
-                fields=["performer_org", "payer_org", "service_date", "status"],
+                fields=["performer_org", "payer_org", "service_date"],
                 name="purchases_rec_billing",
             ),
-            models.Index(fields=["invoice", "person"], name="purchases_rec_invoice"),
             models.Index(fields=["payer_org", "service_date"], name="purchases_rec_payer"),
         ]
 
@@ -574,8 +574,12 @@ class InvoicePerson(models.Model):
     """The anonymised person reference on one invoice (P-0001 …) and whom it stands for.
     Shown only behind access checks; never on the invoice or its attachment."""
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="persons")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    invoice = models.ForeignKey(
+        Invoice, db_index=False, on_delete=models.PROTECT, related_name="persons"
+    )
+    person = models.ForeignKey(
+        "people.Person", db_index=False, on_delete=models.PROTECT, related_name="+"
+    )
     number = models.PositiveIntegerField()
 
     class Meta:
@@ -595,15 +599,27 @@ def person_ref(number: int | None) -> str:
 
 
 class InvoiceLine(models.Model):
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    invoice = models.ForeignKey(
+        Invoice, db_index=False, on_delete=models.PROTECT, related_name="lines"
+    )
     position = models.PositiveIntegerField()
     person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "people.Person",
+        db_index=False,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     person_no = models.PositiveIntegerField(null=True, blank=True)
     line_key = models.PositiveIntegerField(default=0)
     rate = models.ForeignKey(
-        InvoiceRate, on_delete=models.PROTECT, null=True, blank=True, related_name="lines"
+        InvoiceRate,
+        db_index=False,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
     )
     payment = models.CharField(max_length=20, choices=PaymentMode.choices)
     dispute_ref = models.CharField(max_length=64, blank=True)
@@ -638,11 +654,17 @@ class InvoiceLine(models.Model):
 
 
 class AttachmentRow(models.Model):
-    """One row of the attachment at individual level (one service record)."""
+    """One row of the attachment at individual level (one service record); its invoice line
+    is the one with the same ``position``."""
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="attachment_rows")
-    line = models.ForeignKey(InvoiceLine, on_delete=models.PROTECT, related_name="+")
-    record = models.ForeignKey(ServiceRecord, on_delete=models.PROTECT, related_name="+")
+    invoice = models.ForeignKey(
+        Invoice, db_index=False, on_delete=models.PROTECT, related_name="attachment_rows"
+    )
+    position = models.PositiveIntegerField(help_text="The position of its invoice line.")
+
+    record = models.ForeignKey(
+        ServiceRecord, db_index=False, on_delete=models.PROTECT, related_name="+"
+    )
     person_no = models.PositiveIntegerField()
     service_date = models.DateField()
     start_at = models.DateTimeField()

@@ -41,11 +41,11 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format=DATETIME_FORMAT)
 
 
-def date_field(label: str, required: bool = False) -> forms.DateField:
+def date_field(label: Any, required: bool = False) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DateInput())
 
 
-def datetime_field(label: str, required: bool = False) -> forms.DateTimeField:
+def datetime_field(label: Any, required: bool = False) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         required=required,
@@ -55,7 +55,7 @@ def datetime_field(label: str, required: bool = False) -> forms.DateTimeField:
 
 
 class OrganisationField(forms.ModelChoiceField):
-    def __init__(self, label: str, required: bool = True, **kwargs: Any):
+    def __init__(self, label: Any, required: bool = True, **kwargs: Any):
         super().__init__(
             queryset=Organisation.objects.order_by("region", "kind", "name"),
             label=label,
@@ -79,7 +79,7 @@ def unit_choices(organisations: Iterable[Organisation] | None = None) -> list[An
 class UnitField(forms.ChoiceField):
     """A unit select grouped by organisation; cleans to a Unit or None."""
 
-    def __init__(self, label: str, **kwargs: Any):
+    def __init__(self, label: Any, **kwargs: Any):
         kwargs.setdefault("required", False)
         super().__init__(label=label, choices=unit_choices, **kwargs)
 
@@ -174,12 +174,13 @@ class InviteForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         organisation, unit = data.get("organisation"), data.get("unit")
-        if unit is not None and organisation is None:
-            data["organisation"] = unit.organisation
+        if organisation is None:
+            if unit is not None:
+                data["organisation"] = unit.organisation
+            elif not self.errors:
+                self.add_error("organisation", _("Välj en organisation eller en enhet."))
         elif unit is not None and unit.organisation_id != organisation.pk:
             self.add_error("unit", _("Enheten hör inte till vald organisation."))
-        elif organisation is None and not self.errors:
-            self.add_error("organisation", _("Välj en organisation eller en enhet."))
         return data
 
 
@@ -205,12 +206,11 @@ class PlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Ett behov per rad."),
     )
-    overall_responsible_organisation = OrganisationField(
-        _("Övergripande ansvar: organisation"), required=False
-    )
-    overall_responsible_unit = UnitField(_("Övergripande ansvar: enhet"))
+    # Shown under the legend "Övergripande ansvar och uppföljning".
+    overall_responsible_organisation = OrganisationField(_("Organisation"), required=False)
+    overall_responsible_unit = UnitField(_("Enhet"))
     overall_responsibility_note = forms.CharField(
-        label=_("Övergripande ansvar: vem (funktion)"), required=False, max_length=300
+        label=_("Vem (funktion)"), required=False, max_length=300
     )
     follow_up_date = date_field(_("Uppföljning senast"))
     end_of_life = forms.BooleanField(label=_("Vård i livets slutskede"), required=False)
@@ -288,7 +288,7 @@ ContactFormSet = forms.formset_factory(ContactForm, extra=1, can_delete=True)
 ChecklistFormSet = forms.formset_factory(ChecklistForm, extra=0)
 RiskFormSet = forms.formset_factory(RiskForm, extra=1, can_delete=True)
 
-FORMSETS = {
+FORMSETS: dict[str, type[forms.BaseFormSet]] = {
     "actions": ActionFormSet,
     "contacts": ContactFormSet,
     "checklist": ChecklistFormSet,

@@ -93,6 +93,13 @@ class ChecklistRow:
     done_at: dt.datetime | None = None
     key: str = ""
 
+    @property
+    def done_text(self) -> str:
+        """ "Ja (who)" or "Nej", for diffs."""
+        if not self.done:
+            return "Nej"
+        return f"Ja ({_user_name(self.done_by)})" if self.done_by is not None else "Ja"
+
 
 @dataclass
 class RiskRow:
@@ -439,8 +446,7 @@ _ROW_FIELDS: dict[str, list[tuple[str, str, Callable[[Any], str]]]] = {
     ],
     "checklist": [
         ("text", "punkt", _text),
-        ("done", "klar", _text),
-        ("done_by", "klarmarkerad av", _user_name),
+        ("done_text", "klar", _text),
     ],
     "risks": [
         ("risk", "risk", _text),

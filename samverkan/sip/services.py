@@ -20,7 +20,7 @@ from samverkan.accounts.models import Organisation, Unit
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action as AuditAction
 from samverkan.people import services as people_services
-from samverkan.people.models import Person
+from samverkan.people.models import Person, Task, TaskKind, TaskStatus
 from samverkan.sip.access import audit, user_of
 from samverkan.sip.models import (
     AGREEMENTS_BY_REGION,
@@ -171,7 +171,60 @@ def start_sip(
             raise PlanRuleError(errors)
         _write_version(sip, plan, user, VersionKind.START, based_on=None)
         audit(actor, AuditAction.CREATE, sip, "SIP startad")
+        complete_people_tasks(actor, sip, plan)
     return sip
+
+
+# --- the people app's tasks that a SIP fulfils -------------------------------------------------
+
+SIP_TASK_KINDS = (
+    TaskKind.SIP,
+    TaskKind.NAMED_CARE_CONTACT,
+    TaskKind.COORDINATED_CARE_PLAN,
+    TaskKind.RISK_ANALYSIS,
+    TaskKind.DISCHARGE_CHECKLIST,
+)
+
+
+def task_fulfilled(task: Task, plan: PlanData) -> bool:
+    """Whether the plan does what the task (from a responsibility decision) asks."""
+    if task.kind == TaskKind.SIP:
+        return True
+    if task.kind == TaskKind.NAMED_CARE_CONTACT:
+        if task.action == "named_care_contact_physician":
+            return any(c.is_physician for c in plan.care_contacts)
+        return bool(plan.care_contacts)
+    if task.kind == TaskKind.COORDINATED_CARE_PLAN:
+        return bool(plan.compulsory_care and plan.chief_physician_name.strip())
+    if task.kind == TaskKind.RISK_ANALYSIS:
+        return bool(plan.risks) and all(r.measures.strip() and r.owner.strip() for r in plan.risks)
+    if task.kind == TaskKind.DISCHARGE_CHECKLIST:
+        return bool(plan.checklist) and all(item.done for item in plan.checklist)
+    return False
+
+
+def complete_people_tasks(actor: Actor, sip: Sip, plan: PlanData) -> list[Task]:
+    """Mark done the open tasks of the user's organisation about this person that the SIP
+    now fulfils (offer SIP, fast vårdkontakt, chief physician's plan, risk analysis,
+    checklist)."""
+    profile = profile_of(user_of(actor))
+    if profile is None:
+        return []
+    tasks = Task.objects.filter(
+        person=sip.person,
+        organisation=profile.organisation,
+        status=TaskStatus.OPEN,
+        kind__in=SIP_TASK_KINDS,
+    )
+    done = []
+    for task in tasks:
+        if task_fulfilled(task, plan):
+            done.append(
+                people_services.complete_task(
+                    actor, task, note=f"Klar genom SIP nr {sip.pk}.", why="Uppgift klar genom SIP"
+                )
+            )
+    return done
 
 
 # --- consent --------------------------------------------------------------------------------
@@ -455,6 +508,7 @@ def save_plan(
             sip_now.status = SipStatus.FOLLOWED_UP
         why = "SIP uppföljd" if kind == VersionKind.FOLLOW_UP else "SIP-plan reviderad"
         audit(actor, AuditAction.UPDATE, sip_now, why, version)
+        complete_people_tasks(actor, sip_now, plan)
     sip.version, sip.status = sip_now.version, sip_now.status
     sip.follow_up_date = sip_now.follow_up_date
     sip.overall_responsible_organisation = sip_now.overall_responsible_organisation
@@ -555,6 +609,13 @@ def approve_discharge(actor: Actor, sip: Sip) -> Sip:
     return sip
 
 
+def move_sips_on_merge(source: Person, target: Person, user: Any) -> None:
+    """people.services.MERGE_HOOKS: when a person record is merged into another (e.g. a
+    reservnummer into a new personnummer), its SIPs follow to the surviving record. The
+    merge itself is audited by the people app under both persons' references."""
+    Sip.objects.filter(person=source).update(person=target, updated=timezone.now())
+
+
 # --- reading ----------------------------------------------------------------------------------
 
 
@@ -570,4 +631,4 @@ def compare_versions(sip: Sip, old: int, new: int) -> VersionDiff:
 
 
 def agreement_label(value: str) -> str:
-    return AgreementContext(value).label if value else "Ingen särskild överenskommelse (lag)"
+    return str(AgreementContext(value).label) if value else "Ingen särskild överenskommelse (lag)"

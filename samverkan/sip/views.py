@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.forms import BaseFormSet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -312,6 +312,13 @@ def _bind_formsets(
     return {prefix: cls(initial=initial[prefix], prefix=prefix) for prefix, cls in FORMSETS.items()}
 
 
+def _with_base(request: HttpRequest, version: int) -> QueryDict:
+    """The submitted data, now based on `version` (after a conflict was shown)."""
+    data = request.POST.copy()
+    data["base_version"] = str(version)
+    return data
+
+
 def plan_edit(request: HttpRequest, sip_id: int) -> HttpResponse:
     sip = access.get_sip_for(request, sip_id, why="Redigera SIP-plan", audit_view=False)
     access.require(request, access.can_edit_plan(request.user, sip), sip, "Redigera SIP-plan")
@@ -332,8 +339,7 @@ def plan_edit(request: HttpRequest, sip_id: int) -> HttpResponse:
             except services.PlanConflict as error:
                 conflict = error
                 # The next save is deliberate: it starts from the version now current.
-                form.data = form.data.copy()
-                form.data["base_version"] = str(error.current_version)
+                form.data = _with_base(request, error.current_version)
             except services.SipError as error:
                 rule_errors = error.errors
             else:
@@ -376,8 +382,7 @@ def follow_up(request: HttpRequest, sip_id: int) -> HttpResponse:
                 )
             except services.PlanConflict as error:
                 conflict = error
-                form.data = form.data.copy()
-                form.data["base_version"] = str(error.current_version)
+                form.data = _with_base(request, error.current_version)
             except services.SipError as error:
                 for e in error.errors:
                     form.add_error(None, e.message)

@@ -451,6 +451,13 @@ def test_batch_jsonl_rows_are_line_numbers(api):
     assert (error["row"], error["field"], error["code"]) == (3, "age", "not_an_integer")
 
 
+def test_batch_jsonl_lines_end_at_newline_only(api):
+    # U+2028 may stand raw inside a JSON string; it must not split the line.
+    text = '{"housing": "a\u2028b"}\r\n' + jsonl([GAVLEBORG_2024])
+    (error,) = errors(api.post(BATCH, text.encode(), content_type=JSONL))
+    assert (error["row"], error["field"], error["code"]) == (1, "housing", "invalid_choice")
+
+
 def test_batch_invalid_json_line(api):
     response = api.post(BATCH, '{}\n{"a": \n', content_type=JSONL)
     assert response.status_code == 422

@@ -23,7 +23,9 @@ def test_serious_deviation_from_kommun_nurse_to_region_receiver(page, login, peo
     page.get_by_label("Allvarlighetsgrad").select_option(label="allvarlig")
     page.get_by_label("Datum").fill((dt.date.today() - dt.timedelta(days=1)).isoformat())
     page.get_by_label("Klockslag").fill("14:30")
-    page.get_by_label("Var hände det?").fill("Utskrivning från medicinkliniken till ordinärt boende")
+    page.get_by_label("Var hände det?").fill(
+        "Utskrivning från medicinkliniken till ordinärt boende"
+    )
     page.get_by_label("Vad hände?").fill(
         "Patienten kom hem utan aktuell läkemedelslista; insulindosen var ändrad utan besked."
     )

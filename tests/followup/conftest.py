@@ -28,7 +28,7 @@ ORG_NUMBERS = {
     "2180": "212000-2163",
 }
 YEAR = timezone.localdate().year
-MARCH = dt.date(YEAR, 3, 1)
+JANUARY = dt.date(YEAR, 1, 1)
 
 # Facts that leave the home-care rules nothing unknown (ordinary housing, in the county).
 BASE_FACTS: dict[str, Any] = {
@@ -181,8 +181,7 @@ def world(db, orgs, make_staff) -> SimpleNamespace:  # noqa: C901
             )
         w.sips.append(sip)
 
-    # Tjänsteköp: Östersund performs nursing for the region, March (invoiced) and April
-    # (approved, not yet invoiced).
+    # Tjänsteköp: Östersund performs nursing for the region.
     w.price = purchases.set_price(
         w.admin,
         agreement="jh-hemsjukvard",
@@ -194,10 +193,17 @@ def world(db, orgs, make_staff) -> SimpleNamespace:  # noqa: C901
         source="Test: bilaga 4",
     )
     w.records = []
+    # January (invoiced) and February (approved): weekdays without holidays.
+    if timezone.localdate() < dt.date(YEAR, 3, 1):
+        pytest.skip("the purchases part needs January and February of this year behind us")
+    january = [d for d in (dt.date(YEAR, 1, 12) + dt.timedelta(days=i) for i in range(14))
+               if d.weekday() < 5]  # fmt: skip
+    february = [d for d in (dt.date(YEAR, 2, 9) + dt.timedelta(days=i) for i in range(14))
+                if d.weekday() < 5]  # fmt: skip
     for index, p in enumerate(w.ost_municipal[:5] + w.ost_region[:1]):
         for day, start, end in (
-            (dt.date(YEAR, 3, 10 + index), "09:00", "10:30"),
-            (dt.date(YEAR, 4, 7 + index), "13:00", "13:45"),
+            (january[index], "09:00", "10:30"),
+            (february[index], "13:00", "13:45"),
         ):
             records = purchases.register_service(
                 w.nurse,
@@ -217,8 +223,8 @@ def world(db, orgs, make_staff) -> SimpleNamespace:  # noqa: C901
         w.ekonom,
         seller=orgs.ostersund,
         buyer=orgs.region_jh,
-        month=MARCH,
-        today=dt.date(YEAR, 4, 2),
+        month=JANUARY,
+        today=dt.date(YEAR, 2, 2),
     )
 
     # Avvikelser: Östersund reports 6 medication deviations (1 serious) and 2 falls to the

@@ -62,7 +62,7 @@ def test_decisions_reconcile(world) -> None:
     assert built.section("decisions").extra["municipal_share"].value == pytest.approx(
         100 * municipal / 12
     )
-    assert "12 ansvarsbeslut" in figure.sentence and "83 %" in figure.sentence
+    assert "12 ansvarsbeslut" in figure.sentence and "83\u00a0%" in figure.sentence
 
 
 def test_assessments_reconcile(world) -> None:
@@ -168,7 +168,7 @@ def test_page_csv_and_pdf_show_the_same_suppressed_cells_and_no_person(
     cells = {(r[0], r[2], r[3]): r[4] for r in rows[1:]}
     assert cells[("Ansvarsbeslut", "Krokom", "Kommunen")] == HIDDEN_TEXT
     assert cells[("Ansvarsbeslut", "Östersund", "Totalt")] == HIDDEN_TEXT
-    assert cells[("SIP", "Östersunds kommun", "Startade")] == "6"
+    assert cells[("Samordnad individuell plan (SIP)", "Östersunds kommun", "Startade")] == "6"
     assert cells[("Tjänsteköp", "Östersunds kommun → Region Jämtland Härjedalen", "Fakturerat")] == (
         "5850,00"
     )

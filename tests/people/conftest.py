@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from samverkan.people import services
-from samverkan.people.models import Person
-from samverkan.people.testpersons import synthetic_persons
 
 # Person facts that make a Jämtland Härjedalen nursing decision complete (see demo.py).
 from samverkan.people.demo import JH_INTERVENTION, JH_PERSON  # noqa: E402
+from samverkan.people.models import Person
+from samverkan.people.testpersons import synthetic_persons
 
 
 @pytest.fixture
@@ -30,9 +30,7 @@ def make_person(testpersons) -> Callable[..., Person]:
         fields.setdefault("given_name", data["given"])
         fields.setdefault("family_name", data["family"])
         fields.setdefault("home_municipality", "2380")
-        person, created = services.create_person(
-            user, identifier=data["personnummer"], **fields
-        )
+        person, created = services.create_person(user, identifier=data["personnummer"], **fields)
         assert created
         return person
 

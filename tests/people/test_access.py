@@ -78,8 +78,12 @@ def page_endpoints(c) -> list[Endpoint]:
         Endpoint("new intervention form", "write", "get", f"/personer/{p}/insats/ny/"),
         Endpoint("new assessment form", "write", "get", f"/personer/{p}/egenvard/ny/"),
         Endpoint(
-            "set fact", "write", "post", f"/personer/{p}/uppgift/",
-            {"name": "housing", "value": "ordinary"}, ok=302,
+            "set fact",
+            "write",
+            "post",
+            f"/personer/{p}/uppgift/",
+            {"name": "housing", "value": "ordinary"},
+            ok=302,
         ),  # fmt: skip
         Endpoint("decide", "write", "post", f"/personer/{p}/insats/{i}/besluta/", {}, ok=302),
     ]
@@ -96,22 +100,36 @@ def api_endpoints(c) -> list[Endpoint]:
         Endpoint("decisions", "read", "get", f"{base}/interventions/{i}/decisions"),
         Endpoint("assessments", "read", "get", f"{base}/assessments"),
         Endpoint(
-            "set fact", "write", "post", f"{base}/facts",
-            {"name": "housing", "value": "ordinary"}, ok=201,
+            "set fact",
+            "write",
+            "post",
+            f"{base}/facts",
+            {"name": "housing", "value": "ordinary"},
+            ok=201,
         ),  # fmt: skip
         Endpoint("decide", "write", "post", f"{base}/interventions/{i}/decide", {}, ok=201),
         Endpoint("redecide", "write", "post", f"{base}/interventions/{i}/redecide", {}, ok=201),
         Endpoint(
-            "patch intervention", "write", "patch", f"{base}/interventions/{i}",
+            "patch intervention",
+            "write",
+            "patch",
+            f"{base}/interventions/{i}",
             {"facts": {"time": "10:00"}},
         ),  # fmt: skip
         Endpoint(
-            "review assessment", "write", "post",
-            f"{base}/assessments/{c.assessment.pk}/review", {"reason": "Kontroll"},
+            "review assessment",
+            "write",
+            "post",
+            f"{base}/assessments/{c.assessment.pk}/review",
+            {"reason": "Kontroll"},
         ),  # fmt: skip
         Endpoint(
-            "add identity", "write", "post", f"{base}/identities",
-            {"identifier": "NOT-A-NUMBER"}, ok=422,  # reaching validation = access granted
+            "add identity",
+            "write",
+            "post",
+            f"{base}/identities",
+            {"identifier": "NOT-A-NUMBER"},
+            ok=422,  # reaching validation = access granted
         ),  # fmt: skip
     ]
 
@@ -251,9 +269,10 @@ def test_extra_visibility_hook_grants_read_only(case, make_staff, orgs, client_a
     assert client.get(f"/personer/{case.person.pk}/").status_code == 200
     assert client.get(f"/personer/{case.person.pk}/uppgift/?name=housing").status_code == 404
     # Name search stays within the own organisation; an exact identifier finds it.
-    assert str(case.person.pk) not in client.get(
-        f"/personer/?q={case.person.family_name}"
-    ).content.decode()
+    assert (
+        str(case.person.pk)
+        not in client.get(f"/personer/?q={case.person.family_name}").content.decode()
+    )
     number = case.person.primary_identity().value
     assert str(case.person.pk) in client.get(f"/personer/?q={number}").content.decode()
 

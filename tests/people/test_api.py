@@ -33,9 +33,12 @@ def test_create_search_get_with_every_written_form(api_client, nurse, testperson
     response = _post(
         client,
         "/api/persons",
-        {"identifier": f"{number[2:8]}-{number[8:]}" if int(number[:4]) > 1930 else number,
-         "given_name": data["given"], "family_name": data["family"],
-         "home_municipality": "2380"},  # fmt: skip
+        {
+            "identifier": f"{number[2:8]}-{number[8:]}" if int(number[:4]) > 1930 else number,
+            "given_name": data["given"],
+            "family_name": data["family"],
+            "home_municipality": "2380",
+        },  # fmt: skip
     )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -187,7 +190,9 @@ def test_assessments_tasks_and_merge(api_client, make_staff, orgs, testpersons, 
     again = _post(client, f"/api/persons/tasks/{review_task['id']}/complete", {})
     assert again.status_code == 422
     stranger = api_client(make_staff(Role.NURSE, orgs.gavle))
-    assert _post(stranger, f"/api/persons/tasks/{review_task['id']}/complete", {}).status_code == 404
+    assert (
+        _post(stranger, f"/api/persons/tasks/{review_task['id']}/complete", {}).status_code == 404
+    )
     # The person later gets a personnummer registered as a separate record: merge.
     number = testpersons[7]["personnummer"]
     target = _post(client, "/api/persons", {"identifier": number, "family_name": "Reserv"}).json()

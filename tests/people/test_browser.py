@@ -4,21 +4,29 @@ change. Screenshots go to test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from samverkan.accounts.models import Unit, UnitKind
 from samverkan.people.models import Person, ResponsibilityDecision
+from samverkan.rules.facts import FACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _set_fact(page, person: Person, name: str, label: str, value: str | list[str]) -> None:
+def _field(page, label: str):
+    """The control with exactly this label (Django adds a ':' after it)."""
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))
+
+
+def _set_fact(page, person: Person, name: str, value: str | list[str]) -> None:
     page.goto(f"/personer/{person.pk}/uppgift/?name={name}")
     if isinstance(value, list):
         for option in value:
             page.get_by_label(option).check()
     else:
-        page.get_by_label(label, exact=True).select_option(value)
+        _field(page, FACTS[name].label).select_option(value)
     page.get_by_role("button", name="Spara").click()
     page.wait_for_url(f"**/personer/{person.pk}/#uppgifter")
 
@@ -32,6 +40,9 @@ def test_create_person_add_facts_decide_and_redecide(page, login, nurse, orgs, t
     nurse.staff_profile.save()
     data = testpersons[0]
     number = data["personnummer"]
+    # The first request imports every app (seconds on a busy CI machine).
+    page.set_default_timeout(30_000)
+    page.set_default_navigation_timeout(60_000)
     login(page, nurse)
 
     page.get_by_role("link", name="Personer").first.click()
@@ -56,31 +67,31 @@ def test_create_person_add_facts_decide_and_redecide(page, login, nurse, orgs, t
     page.get_by_role("link", name="Visa hela numren").click()
     page.wait_for_selector(f"text={number[:8]}-{number[8:]}")
 
-    for name, label, value in [
-        ("residence", "Värde", "registered_in_county"),
-        ("housing", "Värde", "ordinary"),
-        ("personal_assistance_lss", "Värde", "false"),
-        ("end_of_life", "Värde", "false"),
-        ("wishes_health_centre", "Värde", "false"),
-        ("needs_health_and_social_care", "Värde", "false"),
-        ("discharge_from_inpatient_care", "Värde", "false"),
-        ("psychiatric_disability", "Värde", "false"),
-        ("compulsory_care", "Värde", "none"),
+    for name, value in [
+        ("residence", "registered_in_county"),
+        ("housing", "ordinary"),
+        ("personal_assistance_lss", "false"),
+        ("end_of_life", "false"),
+        ("wishes_health_centre", "false"),
+        ("needs_health_and_social_care", "false"),
+        ("discharge_from_inpatient_care", "false"),
+        ("psychiatric_disability", "false"),
+        ("compulsory_care", "none"),
     ]:
-        _set_fact(page, person, name, label, value)
-    _set_fact(page, person, "adl_needs_over_time", "", ["Klä sig"])
+        _set_fact(page, person, name, value)
+    _set_fact(page, person, "adl_needs_over_time", ["Klä sig"])
     page.goto(f"/personer/{person.pk}/#uppgifter")
     screenshot(page, "person-facts")
 
     page.get_by_role("link", name="Ny insats").click()
-    page.get_by_label("Insats", exact=True).select_option("nursing")
+    _field(page, "Insats").select_option("nursing")
     page.get_by_label("Startdatum").fill("2022-02-01")
     page.locator("summary", has_text="Uppgifter som gäller just denna insats").click()
     page.get_by_label("Klockslag").fill("10:00")
     for label in ("Dagverksamhet", "Risk kvarstår trots dosdispensering/hjälpmedel",
                   "Vård som inte kan anstå", "Tjänsteköp begärt",
                   "Vård som alltid ska erbjudas asylsökande och papperslösa"):  # fmt: skip
-        page.get_by_label(label, exact=True).select_option("false")
+        _field(page, label).select_option("false")
     page.get_by_label("Förskrivare").select_option("region")
     page.get_by_label("Typ av habilitering").select_option("medical")
     screenshot(page, "intervention-form")
@@ -93,7 +104,7 @@ def test_create_person_add_facts_decide_and_redecide(page, login, nurse, orgs, t
     assert "jh-hemsjukvard version 2020-03-01" in content
     assert ResponsibilityDecision.objects.count() == 1
 
-    _set_fact(page, person, "housing", "Värde", "lss_housing")
+    _set_fact(page, person, "housing", "lss_housing")
     page.goto(f"/personer/{person.pk}/#insatser")
     page.get_by_role("button", name="Ompröva").first.click()
     page.wait_for_selector("text=Ändrat ansvar")

@@ -28,7 +28,12 @@ def _hundred_plus() -> str:
 def _written_forms(twelve: str) -> list[str]:
     ten = twelve[2:]
     sep = "+" if int(twelve[:4]) <= timezone.localdate().year - 100 else "-"
-    return [twelve, f"{twelve[:8]}-{twelve[8:]}", f"{ten[:6]}{sep}{ten[6:]}", ten if sep == "-" else f"{ten[:6]}+{ten[6:]}"]
+    return [
+        twelve,
+        f"{twelve[:8]}-{twelve[8:]}",
+        f"{ten[:6]}{sep}{ten[6:]}",
+        ten if sep == "-" else f"{ten[:6]}+{ten[6:]}",
+    ]
 
 
 @pytest.mark.parametrize("form", range(4))
@@ -37,8 +42,12 @@ def test_create_person_page_accepts_every_written_form(client_as, nurse, testper
     written = _written_forms(data["personnummer"])[form]
     response = client_as(nurse).post(
         "/personer/ny/",
-        {"identifier": written, "given_name": data["given"], "family_name": data["family"],
-         "home_municipality": "2380"},  # fmt: skip
+        {
+            "identifier": written,
+            "given_name": data["given"],
+            "family_name": data["family"],
+            "home_municipality": "2380",
+        },  # fmt: skip
     )
     assert response.status_code == 302
     person = Person.objects.get()
@@ -57,9 +66,12 @@ def test_hundred_year_old_with_plus_separator(client_as, nurse):
 
 def test_samordningsnummer_and_reservnummer_and_lma(client_as, nurse):
     client = client_as(nurse)
-    assert client.post(
-        "/personer/ny/", {"identifier": "610973-2393", "family_name": "Smith"}
-    ).status_code == 302
+    assert (
+        client.post(
+            "/personer/ny/", {"identifier": "610973-2393", "family_name": "Smith"}
+        ).status_code
+        == 302
+    )
     identity = Person.objects.get(family_name="Smith").primary_identity()
     assert (identity.system, identity.value) == ("samordningsnummer", SAMORDNINGSNUMMER)
     response = client.post(
@@ -158,7 +170,9 @@ def test_facts_decision_and_redecide_through_pages(client_as, nurse, make_person
     response = client.post(f"/personer/{person.pk}/insats/{intervention.pk}/besluta/")
     assert response.status_code == 302 and "/beslut/" in response["Location"]
     diff = client.get(response["Location"]).content.decode()
-    assert "Ändrat ansvar" in diff and "<del>Kommunen</del>" in diff and "<ins>Regionen</ins>" in diff
+    assert (
+        "Ändrat ansvar" in diff and "<del>Kommunen</del>" in diff and "<ins>Regionen</ins>" in diff
+    )
     assert "Bostad med särskild service" in diff
     assert ResponsibilityDecision.objects.count() == 2
     # The person page lists facts with history and the latest decision.

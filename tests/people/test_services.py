@@ -129,9 +129,7 @@ def test_roles_without_write_access_cannot_register(make_staff, orgs, testperson
     for role in (Role.FINANCE_OFFICER, Role.FORUM_MEMBER, Role.ADMINISTRATOR):
         user = make_staff(role, orgs.ostersund)
         with pytest.raises(PermissionDenied):
-            services.create_person(
-                user, identifier=testpersons[0]["personnummer"], family_name="X"
-            )
+            services.create_person(user, identifier=testpersons[0]["personnummer"], family_name="X")
 
 
 def test_reservnummer_person_gets_personnummer_and_keeps_reservnummer_as_history(
@@ -422,7 +420,9 @@ def jh_case(nurse, make_person, jh_person_facts, jh_intervention_facts):
 
     def make(index: int = 0, **facts):
         person = make_person(nurse, index)
-        for name, value in (jh_person_facts | {"adl_needs_over_time": ["dressing"]} | facts).items():
+        for name, value in (
+            jh_person_facts | {"adl_needs_over_time": ["dressing"]} | facts
+        ).items():
             services.set_fact(nurse, person, name, value, valid_from=dt.date(2022, 1, 1))
         intervention = services.create_intervention(
             nurse, person, kind="nursing", start=dt.date(2022, 2, 1), facts=jh_intervention_facts
@@ -531,7 +531,9 @@ def test_tasks_go_to_the_responsible_units(make_staff, orgs, make_person, jh_per
                                            jh_intervention_facts):  # fmt: skip
     from samverkan.accounts.models import Unit
 
-    finance = Unit.objects.create(organisation=orgs.region_jh, name="Ekonomi", kind=UnitKind.FINANCE)
+    finance = Unit.objects.create(
+        organisation=orgs.region_jh, name="Ekonomi", kind=UnitKind.FINANCE
+    )
     hsv = Unit.objects.create(
         organisation=orgs.ostersund, name="Hemsjukvården", kind=UnitKind.HOME_HEALTH_CARE
     )
@@ -562,12 +564,20 @@ def test_tasks_go_to_the_responsible_units(make_staff, orgs, make_person, jh_per
     ).items():
         services.set_fact(region_nurse, visitor, name, value)
     visit = services.create_intervention(
-        region_nurse, visitor, kind="nursing", start=dt.date(2022, 2, 1), facts=jh_intervention_facts
+        region_nurse,
+        visitor,
+        kind="nursing",
+        start=dt.date(2022, 2, 1),
+        facts=jh_intervention_facts,
     )
     billed = services.decide_intervention(region_nurse, visit)
     assert billed.actions == ["bill_home_region"]
     bill = Task.objects.get(source_decision=billed)
-    assert (bill.kind, bill.organisation, bill.unit) == ("bill_home_region", orgs.region_jh, finance)
+    assert (bill.kind, bill.organisation, bill.unit) == (
+        "bill_home_region",
+        orgs.region_jh,
+        finance,
+    )
     # Re-deciding does not duplicate open tasks.
     services.redecide_intervention(region_nurse, visit)
     assert Task.objects.filter(intervention=visit).count() == 1
@@ -612,7 +622,9 @@ def test_intervention_validation(nurse, make_person, orgs):
     with pytest.raises(PeopleError) as caught:
         services.create_intervention(nurse, person, kind="nursing", facts={"housing": "ordinary"})
     assert caught.value.code == "unknown_fact"
-    intervention = services.create_intervention(nurse, person, kind="nursing", facts={"time": "18:30"})
+    intervention = services.create_intervention(
+        nurse, person, kind="nursing", facts={"time": "18:30"}
+    )
     services.update_intervention(nurse, intervention, facts={"time": None, "urgent": True})
     assert intervention.facts == {"urgent": True}
 

@@ -62,7 +62,7 @@ def test_a_run_makes_one_invoice_with_lines_per_person_and_an_attachment(tk, mar
         assert line.unit_price_ore == 65000
         expected = (Decimal(line.minutes) * Decimal("650") / 60).quantize(Decimal("0.01"))
         assert line.amount == expected
-        rows = AttachmentRow.objects.filter(line=line)
+        rows = AttachmentRow.objects.filter(invoice=invoice, position=line.position)
         assert sum(r.amount_ore for r in rows) == line.amount_ore
         assert sum(r.minutes for r in rows) == line.minutes
     assert invoice.record_count == 4

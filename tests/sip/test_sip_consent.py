@@ -160,3 +160,12 @@ def test_only_the_initiator_records_consent_or_invites(client_as, shared_sip, st
     krokom = client_as(staff.krokom)
     assert krokom.get(f"/sip/{shared_sip.pk}/samtycke/").status_code == 403
     assert krokom.post(f"/sip/{shared_sip.pk}/kalla/", {}).status_code == 403
+
+
+def test_a_merged_persons_sips_follow_to_the_surviving_record(sip, staff, person, make_person):
+    from samverkan.people import services as people_services
+
+    survivor = make_person(given_name="Sigrid", family_name="Planström")
+    people_services.merge_persons(staff.ost, source=person, target=survivor)
+    sip.refresh_from_db()
+    assert sip.person == survivor

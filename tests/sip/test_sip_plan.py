@@ -350,3 +350,26 @@ def test_more_rows_button_adds_rows_without_saving(client_as, sip, staff, orgs, 
     assert response.status_code == 200
     assert 'name="actions-2-description"' in response.content.decode()
     assert sip.versions.count() == 1
+
+
+def test_a_sip_fulfils_the_persons_open_tasks(staff, person, orgs, plan_factory):
+    from samverkan.people.models import Task, TaskKind, TaskStatus
+
+    offer = Task.objects.create(kind=TaskKind.SIP, person=person, organisation=orgs.ostersund)
+    contact = Task.objects.create(
+        kind=TaskKind.NAMED_CARE_CONTACT,
+        action="named_care_contact_physician",
+        person=person,
+        organisation=orgs.ostersund,
+    )
+    elsewhere = Task.objects.create(kind=TaskKind.SIP, person=person, organisation=orgs.krokom)
+    sip = services.start_sip(staff.ost, person)
+    offer.refresh_from_db()
+    contact.refresh_from_db()
+    assert offer.status == TaskStatus.DONE and f"SIP nr {sip.pk}" in offer.note
+    assert contact.status == TaskStatus.OPEN  # no physician named yet
+    services.save_plan(staff.ost, sip, plan_factory(), base_version=1)
+    contact.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert contact.status == TaskStatus.DONE
+    assert elsewhere.status == TaskStatus.OPEN  # another organisation's task

@@ -8,7 +8,6 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 
 from samverkan.people.access import can_change
-from samverkan.people.identity import display
 from samverkan.sip.access import sip_organisation, sips_visible_to
 from samverkan.sip.models import ActionStatus
 
@@ -28,9 +27,10 @@ def person_url(person: Any) -> str:
 
 @register.filter
 def person_identifier(person: Any) -> str:
-    """The person's primary identifier, written out (only where the page shows the person)."""
+    """The person's primary identifier, masked as on the person page (19121212-****); the
+    whole number is shown on the person page on request, and in the person's own PDF."""
     identity = person.primary_identity()
-    return display(identity.identifier) if identity else "identitet saknas"
+    return identity.masked if identity else "identitet saknas"
 
 
 @register.simple_tag(takes_context=True)
