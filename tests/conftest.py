@@ -201,11 +201,14 @@ def chromium_browser():
 @pytest.fixture
 def page(chromium_browser, live_server):
     """A fresh browser context at tablet size, with `page.base_url` set to the live server."""
+    from django.urls import get_resolver
+
+    _ = get_resolver().url_patterns  # import every app's views now, not on the first page load
     context = chromium_browser.new_context(
         viewport={"width": 1024, "height": 768}, locale="sv-SE", base_url=live_server.url
     )
     pg = context.new_page()
-    pg.set_default_timeout(10_000)
+    pg.set_default_timeout(20_000)
     yield pg
     context.close()
 

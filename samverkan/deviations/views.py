@@ -302,7 +302,8 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "Ärendet är öppnat och lyft till närmsta chef.")
+            step = disputes.current_step(dispute)
+            messages.success(request, f"Ärendet är öppnat och lyft till: {step.title}.")
             return redirect("deviations:dispute", dispute.pk)
     return render(
         request,

@@ -10,15 +10,15 @@ and nothing here concerns a person, so there is nothing to authenticate or audit
 Clause ids contain spaces and "§"; clients URL-encode them in the path (Django decodes the
 path before routing). The route takes the rest of the path, so an id with "/" or a newline
 (a client's typo, "%2F", "%0A") still reaches the view and gets the JSON 404
-``unknown_clause``. Spelling is
-forgiven as in ``clauses.library.get`` ("jh-hemsjukvard 7.3" finds "jh-hemsjukvard §7.3").
+``unknown_clause``. Spelling is forgiven as in ``clauses.library.get``
+("jh-hemsjukvard 7.3" finds "jh-hemsjukvard §7.3").
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.urls import register_converter
@@ -29,6 +29,7 @@ from pydantic import StringConstraints, WithJsonSchema
 from samverkan.api.errors import ApiError, ErrorResponse
 from samverkan.guide.schemas import DATE_PATTERN
 from samverkan.library.schemas import (
+    AgreementId,
     AgreementsOut,
     AgreementStatus,
     CitingRule,
@@ -64,12 +65,6 @@ register_converter(ClauseTextConverter, "clause_text")
 MAX_QUERY_LENGTH = 500
 MAX_LIMIT = 200
 SEARCH_LIMIT = 10  # hits when `limit` is not given; a plain list then has every clause
-
-if TYPE_CHECKING:
-    AgreementParam = str
-else:
-    from samverkan.library.schemas import AgreementId as AgreementParam
-
 
 # A date as text, parsed in the view: pydantic's lax date would read "0" as a Unix timestamp.
 DateText = Annotated[
@@ -200,7 +195,7 @@ def clause_list(
     q: str | None = Query(  # noqa: B008
         None, max_length=MAX_QUERY_LENGTH, description="Sökord på svenska, t.ex. `egenvård`."
     ),
-    agreement: AgreementParam | None = Query(None, description="Bara detta avtal."),  # noqa: B008
+    agreement: AgreementId | None = Query(None, description="Bara detta avtal."),  # noqa: B008
     limit: int | None = Query(  # noqa: B008
         None, ge=1, le=MAX_LIMIT, description=f"Högst så många klausuler (1–{MAX_LIMIT})."
     ),

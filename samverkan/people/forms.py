@@ -231,6 +231,43 @@ class InterventionForm(forms.Form):
                                         "ordering_organisation")]  # fmt: skip
 
 
+class InterventionEditForm(forms.Form):
+    """End date, status and the intervention's own facts (empty = unknown)."""
+
+    end = forms.DateField(label=_("Slutdatum"), required=False, widget=DateInput())
+    status = forms.ChoiceField(label=_("Status"), choices=InterventionStatus.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in _intervention_fact_names():
+            self.fields[f"fact_{name}"] = _fact_field(name)
+
+    def intervention_facts(self) -> dict[str, Any]:
+        """Every intervention fact; None removes it."""
+        out: dict[str, Any] = {}
+        for name in _intervention_fact_names():
+            value = self.cleaned_data.get(f"fact_{name}")
+            out[name] = None if value in (None, "", []) else value
+        return out
+
+    def fact_fields(self) -> list[Any]:
+        return [self[f"fact_{name}"] for name in _intervention_fact_names()]
+
+    def main_fields(self) -> list[Any]:
+        return [self["end"], self["status"]]
+
+
+def _intervention_fact_names() -> list[str]:
+    return sorted(INTERVENTION_FACTS, key=list(FACTS).index)
+
+
+def initial_fact_value(value: Any) -> Any:
+    """A stored fact value as a form's initial value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
 class AssessmentForm(forms.Form):
     intervention_kind = forms.ChoiceField(label=_("Insats"), choices=INTERVENTION_CHOICES)
     measure = forms.CharField(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from samverkan.people.models import ResponsibilityDecision, fact_value_display
-from samverkan.people.services import DecisionDiff
+from samverkan.people.services import INTERVENTION_FACTS, PERSON_FACTS, DecisionDiff
 from samverkan.rules.explain import STATUS_TEXT
 from samverkan.rules.facts import FACTS
 from samverkan.rules.outcome import ACTIONS, DIMENSIONS, value_label
@@ -27,7 +27,7 @@ class DecisionView:
     agreements: list[str]
     outcome: list[tuple[str, str]]
     actions: list[str]
-    missing: list[tuple[str, str]]  # (label, question)
+    missing: list[tuple[str, str, str, str]]  # (fact, label, question, where: person/intervention)
     reasons: list[ReasonView] = field(default_factory=list)
     facts: list[tuple[str, str]] = field(default_factory=list)
 
@@ -61,7 +61,12 @@ def decision_view(decision: ResponsibilityDecision) -> DecisionView:
         for r in decision.reasons
     ]
     missing = [
-        (FACTS[f].label, FACTS[f].question) if f in FACTS else (f, "")
+        (
+            f,
+            FACTS[f].label if f in FACTS else f,
+            FACTS[f].question if f in FACTS else "",
+            "person" if f in PERSON_FACTS else "intervention" if f in INTERVENTION_FACTS else "",
+        )
         for f in decision.missing_facts
     ]
     facts = [

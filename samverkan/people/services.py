@@ -1250,9 +1250,9 @@ def tasks_for_user(user: Any, *, include_done: bool = False) -> QuerySet[Task]:
     tasks = Task.objects.filter(own)
     if not include_done:
         tasks = tasks.filter(status=TaskStatus.OPEN)
-    return tasks.select_related("person", "intervention", "organisation", "unit").order_by(
-        "due", "created_at"
-    )
+    return tasks.select_related(
+        "person", "intervention", "organisation", "unit", "from_organisation"
+    ).order_by("due", "created_at")
 
 
 def task_for_user(actor: Any, task_id: Any) -> Task:

@@ -19,6 +19,11 @@ urlpatterns = [
         name="intervention",
     ),
     path(
+        "<uuid:person_id>/insats/<int:intervention_id>/andra/",
+        views.edit_intervention,
+        name="edit_intervention",
+    ),
+    path(
         "<uuid:person_id>/insats/<int:intervention_id>/besluta/",
         views.decide,
         name="decide",

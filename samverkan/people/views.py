@@ -24,6 +24,7 @@ from samverkan.people.forms import (
     CompleteTaskForm,
     FactForm,
     IdentityForm,
+    InterventionEditForm,
     InterventionForm,
     MergeForm,
     PerformerChangeForm,
@@ -31,6 +32,7 @@ from samverkan.people.forms import (
     ReviewForm,
     SearchForm,
     apply_error,
+    initial_fact_value,
 )
 from samverkan.people.identity import IdSystem, InvalidIdentifier, parse_identifier
 from samverkan.people.models import (
@@ -372,6 +374,41 @@ def create_intervention(request: HttpRequest, person_id: Any) -> HttpResponse:
     return render(request, "people/intervention_form.html", {"person": person, "form": form})
 
 
+def edit_intervention(request: HttpRequest, person_id: Any, intervention_id: int) -> HttpResponse:
+    """The intervention's own facts, end date and status. Decisions are not touched."""
+    person = _person(request, person_id, "Ändra insats", change=True)
+    if response := _redirect_if_merged(person):
+        return response
+    intervention = _intervention(person, intervention_id)
+    initial: dict[str, Any] = {"end": intervention.end, "status": intervention.status}
+    for name, value in (intervention.facts or {}).items():
+        initial[f"fact_{name}"] = initial_fact_value(value)
+    form = InterventionEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_intervention(
+                request,
+                intervention,
+                facts=form.intervention_facts(),
+                end=form.cleaned_data["end"],
+                status=form.cleaned_data["status"],
+            )
+        except PeopleError as error:
+            apply_error(form, error)
+        else:
+            messages.success(
+                request, "Insatsen är ändrad. Ompröva ansvaret för att använda ändringen."
+            )
+            return redirect(
+                "people:intervention", person_id=person.pk, intervention_id=intervention.pk
+            )
+    return render(
+        request,
+        "people/intervention_edit.html",
+        {"person": person, "intervention": intervention, "form": form},
+    )
+
+
 def intervention_detail(request: HttpRequest, person_id: Any, intervention_id: int) -> HttpResponse:
     person = _person(request, person_id, "Visa insats och ansvarsbeslut")
     if response := _redirect_if_merged(person):
@@ -436,6 +473,7 @@ def decision_diff(request: HttpRequest, person_id: Any, decision_id: int) -> Htt
             "current": decision_view(decision),
             "previous": decision_view(decision.supersedes) if decision.supersedes else None,
             "diff": diff,
+            "can_change": access.can_change(request.user, person),
         },
     )
 

@@ -630,6 +630,10 @@ class InvoiceLine(models.Model):
     visits = models.BigIntegerField(default=0)
     record_count = models.BigIntegerField(default=0)
     amount_ore = models.BigIntegerField()
+    #: The sum of the records' own amounts, and the record that takes the difference to
+    #: ``amount_ore`` on the attachment (see invoicing).
+    rows_ore = models.BigIntegerField(default=0)
+    last_record_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["invoice", "position"]

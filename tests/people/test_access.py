@@ -76,6 +76,7 @@ def page_endpoints(c) -> list[Endpoint]:
         Endpoint("add identity form", "write", "get", f"/personer/{p}/identitet/"),
         Endpoint("merge form", "write", "get", f"/personer/{p}/sammanfor/"),
         Endpoint("new intervention form", "write", "get", f"/personer/{p}/insats/ny/"),
+        Endpoint("edit intervention form", "write", "get", f"/personer/{p}/insats/{i}/andra/"),
         Endpoint("new assessment form", "write", "get", f"/personer/{p}/egenvard/ny/"),
         Endpoint(
             "set fact",

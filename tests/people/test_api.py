@@ -58,7 +58,7 @@ def test_create_search_get_with_every_written_form(api_client, nurse, testperson
 @pytest.mark.parametrize(
     ("identifier", "id_system", "code"),
     [
-        ("19121312-1212", None, "invalid_date"),
+        ("19411321-9202", None, "invalid_date"),  # test number 194103219202, month 13
         ("196109732393", "personnummer", "system_mismatch"),
         ("12-34", "lma", "invalid_format"),
         ("K069", "reservnummer", "invalid_format"),
@@ -207,3 +207,15 @@ def test_assessments_tasks_and_merge(api_client, make_staff, orgs, testpersons, 
     assert Person.objects.get(pk=pid).merged_into_id is not None
     assert len(client.get(f"/api/persons/{target['id']}/interventions").json()) == 1
     assert Task.objects.filter(person_id=pid).count() == 0
+
+
+def test_openapi_lists_the_person_endpoints(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for path in (
+        "/api/persons",
+        "/api/persons/tasks",
+        "/api/persons/{person_id}/facts",
+        "/api/persons/{person_id}/interventions/{intervention_id}/redecide",
+        "/api/persons/{person_id}/assessments/{assessment_id}/review",
+    ):
+        assert path in paths

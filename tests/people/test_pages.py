@@ -280,3 +280,27 @@ def test_pages_use_swedish_and_have_one_h1(client_as, nurse, make_person):
         body = client.get(url).content.decode()
         assert len(re.findall(r"<h1[ >]", body)) == 1, url
         assert '<html lang="sv">' in body
+
+
+def test_missing_facts_link_to_their_forms_and_edit_intervention(client_as, nurse, make_person):
+    person = make_person(nurse)
+    client = client_as(nurse)
+    response = client.post(
+        f"/personer/{person.pk}/insats/ny/",
+        {"kind": "nursing", "start": "2022-02-01", "status": "active", "decide_now": "on"},
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "Uppgifter som saknas" in page
+    assert f"/personer/{person.pk}/uppgift/?name=residence" in page
+    intervention = person.interventions.get()
+    edit_url = f"/personer/{person.pk}/insats/{intervention.pk}/andra/"
+    assert edit_url in page
+    form = client.get(edit_url)
+    assert form.status_code == 200
+    response = client.post(
+        edit_url, {"status": "active", "fact_time": "18:30", "fact_urgent": "true"}
+    )
+    assert response.status_code == 302
+    intervention.refresh_from_db()
+    assert intervention.facts == {"time": "18:30", "urgent": True}
+    assert client.get(edit_url).content.decode().count('value="18:30"') == 1

@@ -74,9 +74,10 @@ def test_create_person_reads_birth_date_and_sex_and_relates_to_own_organisation(
     ("identifier", "field", "code"),
     [
         ("", "identifier", "empty"),
-        ("19121212-121", "identifier", "invalid_format"),
-        ("19121312-1212", "identifier", "invalid_date"),
-        ("19121212-1213", "identifier", "invalid_checksum"),
+        # Skatteverket test number 194103219202, broken in one way each.
+        ("19410321-920", "identifier", "invalid_format"),
+        ("19411321-9202", "identifier", "invalid_date"),
+        ("19410321-9203", "identifier", "invalid_checksum"),
     ],
 )
 def test_create_person_refuses_bad_identifiers_in_swedish(nurse, identifier, field, code):
