@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import hashlib
 import secrets
 
@@ -46,6 +48,9 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     return token, plain
 
 
+LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
+
+
 def user_for_token(plain: str) -> User | None:
     """The active user a token belongs to (and mark it used), or None."""
     if not plain.startswith(TOKEN_PREFIX):
@@ -53,5 +58,8 @@ def user_for_token(plain: str) -> User | None:
     token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(plain)).first()
     if token is None or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used=timezone.now())
+    now = timezone.now()
+    # A write per request would serialise every API call on the database; minutes suffice.
+    if token.last_used is None or now - token.last_used > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used=now)
     return token.user

@@ -38,14 +38,31 @@ def _prepare() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    from samverkan.accounts.demo import load_demo
-
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    load_demo()
+    load_all_demo_data()
+
+
+# Each app's demo loader is idempotent and builds on the ones before it.
+DEMO_LOADERS = (
+    "samverkan.accounts.demo",
+    "samverkan.people.demo",
+    "samverkan.sip.demo",
+    "samverkan.purchases.demo",
+    "samverkan.deviations.demo",
+)
+
+
+def load_all_demo_data() -> None:
+    import importlib
+    import importlib.util
+
+    for module in DEMO_LOADERS:
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module).load_demo()
 
 
 def _announce(host: str, port: int) -> None:

@@ -39,10 +39,26 @@ class DisplayTable:
     rows: list[list[str]] = field(default_factory=list)
     numeric_from: int = 1
     note: str = ""
+    text_columns: tuple[int, ...] = ()  # columns at or after numeric_from that are text
+
+    @property
+    def numeric(self) -> list[bool]:
+        return [
+            i >= self.numeric_from and i not in self.text_columns for i in range(len(self.head))
+        ]
+
+    @property
+    def head_cells(self) -> list[tuple[str, bool]]:
+        return list(zip(self.head, self.numeric, strict=True))
+
+    @property
+    def body(self) -> list[list[tuple[str, bool]]]:
+        return [list(zip(row, self.numeric, strict=True)) for row in self.rows]
 
 
 @dataclass
 class SimulationView:
+    headline: str
     simulation: Simulation
     region_name: str
     recorded: bool
@@ -80,17 +96,26 @@ def _transitions(data: dict[str, Any], dim: str, recorded: bool) -> DisplayTable
     return table
 
 
-def _by(data: dict[str, Any], key: str, caption: str, label: Any, recorded: bool) -> DisplayTable:
-    head = [caption.split(" ")[0].capitalize(), "Fall som byter huvudman"]
+def _by(
+    data: dict[str, Any], key: str, title: str, head0: str, label: Any, recorded: bool
+) -> DisplayTable:
+    head = [head0, "Byter"]
     if recorded:
         head.append("Personer")
-    head += ["Netto till kommunen (fall)", "Netto till kommunen (timmar/år)", "Netto (kr/år)"]
+    head += ["Netto fall", "Netto timmar/år", "Netto kr/år"]
+    cost = key.startswith("cost_")
     table = DisplayTable(
-        f"Per {caption}",
+        title,
         head,
-        note="Netto: fall, timmar och kronor som blir kommunens minus de som slutar vara det.",
+        note=(
+            "Netto: kommunens andel efter minus före (kommunen 1, delas lika ½) av fallens "
+            "timmar och kronor; minus = till regionen. Underlag för skatteväxling."
+            if cost
+            else "Netto: det som blir kommunens hälso- och sjukvårdsansvar minus det som "
+            "slutar vara det (minus = till regionen)."
+        ),
     )
-    column = "municipality" if key == "by_municipality" else "intervention"
+    column = "intervention" if key == "by_intervention" else "municipality"
     for row in data.get("tables", {}).get(key, []):
         hidden = bool(row.get("suppressed"))
         cells = [label(row.get(column)), _num(row.get(sim.CASES), hidden=hidden)]
@@ -152,6 +177,7 @@ def _prices(data: dict[str, Any]) -> DisplayTable:
         f"Antaganden: timmar per fall och år, pris per timme ({data.get('price_year')})",
         ["Insats", "Timmar per fall och år", "Varför", "Kr per timme", "Priskälla"],
         numeric_from=1,
+        text_columns=(2, 4),
     )
     for p in data.get("prices", []):
         price = p.get("price_per_hour")
@@ -160,11 +186,35 @@ def _prices(data: dict[str, Any]) -> DisplayTable:
                 sim.intervention_label(p["intervention"]),
                 _num(p["hours_per_case"], "hours"),
                 HOURS_REASONING.get(p["intervention"], ""),
-                format_number(float(price), "sek") if price is not None else "saknas",
+                format_number(float(price), "price") if price is not None else "saknas",
                 SOURCE_LABELS.get(p["source"], p["source"]),
             ]
         )
     return table
+
+
+def _headline(summary: dict[str, Any], dims: list[str]) -> str:
+    """The result in one plain sentence (the basis for a skatteväxling discussion)."""
+    moved = summary.get("moved", {}).get(sim.HCR, {})
+    if moved.get("suppressed"):
+        return "Färre än 5 personer byter huvudman; siffrorna visas inte."
+    cases = moved.get(sim.CASES) or 0
+    if not cases:
+        return "Ändringen flyttar inget fall mellan huvudmännen."
+    total = summary.get("cases") or 0
+    share = f" ({100 * cases / total:.1f} % av fallen)".replace(".", ",") if total else ""
+    text = f"{_num(cases)} fall{share} byter hälso- och sjukvårdsansvarig huvudman."
+    shift = summary.get("cost_shift", {})
+    sek = shift.get("sek")
+    if summary.get("cost_shift_suppressed") or sek is None:
+        return text
+    if round(sek) == 0:
+        return text + " Kostnaden flyttar inte i netto."
+    who, other = ("kommunerna", "regionen") if sek > 0 else ("regionen", "kommunerna")
+    return (
+        text + f" Netto flyttar {format_number(abs(sek), 'sek')} per år "
+        f"({format_number(abs(shift.get('hours') or 0), 'hours')} timmar) från {other} till {who}."
+    )
 
 
 def simulation_view(simulation: Simulation) -> SimulationView:
@@ -198,8 +248,37 @@ def simulation_view(simulation: Simulation) -> SimulationView:
             )
         )
     tables = [_transitions(data, d, recorded) for d in data.get("dims", [])]
-    tables.append(_by(data, "by_municipality", "kommun", sim.municipality_label, recorded))
-    tables.append(_by(data, "by_intervention", "insats", sim.intervention_label, recorded))
+    tables.append(
+        _by(
+            data,
+            "by_municipality",
+            "Per kommun: fall som byter huvudman",
+            "Kommun",
+            sim.municipality_label,
+            recorded,
+        )
+    )
+    tables.append(
+        _by(
+            data,
+            "by_intervention",
+            "Per insats: fall som byter huvudman",
+            "Insats",
+            sim.intervention_label,
+            recorded,
+        )
+    )
+    if "cost_by_municipality" in data.get("tables", {}):
+        tables.append(
+            _by(
+                data,
+                "cost_by_municipality",
+                "Per kommun: kostnad som flyttar (kostnadsansvar)",
+                "Kommun",
+                sim.municipality_label,
+                recorded,
+            )
+        )
     population = simulation.population or {}
     pop_rows = [
         ("Fall", simulation.get_source_display()),
@@ -214,6 +293,7 @@ def simulation_view(simulation: Simulation) -> SimulationView:
     pop_rows.append(("Prisår", str(data.get("price_year", ""))))
     pop_rows.append(("Beräkningstid", f"{simulation.elapsed_ms} ms"))
     return SimulationView(
+        headline=_headline(summary, data.get("dims", [])),
         simulation=simulation,
         region_name=REGIONS[simulation.region].name if simulation.region in REGIONS else "",
         recorded=recorded,

@@ -259,6 +259,8 @@ def serialise(outcome: Outcome) -> dict[str, Any]:
             tables[f"transitions:{dim}"] = _records(result.transitions(dim), recorded)
         tables["by_municipality"] = _records(result.by("municipality"), recorded)
         tables["by_intervention"] = _records(result.by("intervention"), recorded)
+        if sim.COST in result.dims:
+            tables["cost_by_municipality"] = _records(result.by("municipality", sim.COST), recorded)
         cost_moved = summary["moved"].get(sim.COST, {})
         if recorded and cost_moved.get("suppressed"):
             summary["cost_shift"] = {"sek": None, "hours": None, "sek_partial": None}

@@ -606,12 +606,11 @@ class Result:
         )
 
     def by(self, column: str, dim: str = HCR) -> pl.DataFrame:
-        """Changed cases per kommun or intervention, with the net move to the kommuner
-        (cases, hours, SEK that become the kommun's minus those that stop being it)."""
+        """Changed cases per kommun or intervention, with the net move to the kommuner:
+        the kommun's share after minus before (kommun 1, shared equally ½, else 0) times
+        the cases, hours and SEK of each cell (negative: to the region)."""
         frame = self._source.filter(pl.col(base_col(dim)) != pl.col(var_col(dim)))
-        to_m = (pl.col(var_col(dim)) == "municipality").cast(pl.Int64) - (
-            pl.col(base_col(dim)) == "municipality"
-        ).cast(pl.Int64)
+        to_m = _share(var_col(dim)) - _share(base_col(dim))
         aggs = [*_sums(frame.columns), (pl.col(CASES) * to_m).sum().alias("net_cases")]
         if HOURS in frame.columns:
             aggs += [
@@ -628,10 +627,7 @@ class Result:
         table = self.table
         if SEK not in table.columns or COST not in self.dims or table.is_empty():
             return {"sek": None, "hours": None, "sek_partial": None}
-        share = {"municipality": 1.0, "shared_equally": 0.5}
-        before = pl.col(base_col(COST)).replace_strict(share, default=0.0, return_dtype=pl.Float64)
-        after = pl.col(var_col(COST)).replace_strict(share, default=0.0, return_dtype=pl.Float64)
-        delta = after - before
+        delta = _share(var_col(COST)) - _share(base_col(COST))
         row = table.select(
             (pl.col(HOURS) * delta).sum().alias("hours"),
             (pl.col(SEK) * delta).sum().alias("sek"),
@@ -642,6 +638,14 @@ class Result:
             "sek": None if row["missing"] else float(row["sek"] or 0.0),
             "sek_partial": float(row["sek"] or 0.0),
         }
+
+
+MUNICIPAL_SHARE = {"municipality": 1.0, "shared_equally": 0.5}
+
+
+def _share(column: str) -> pl.Expr:
+    """The kommuner's share of a cell by its value (kommun 1, shared equally ½, else 0)."""
+    return pl.col(column).replace_strict(MUNICIPAL_SHARE, default=0.0, return_dtype=pl.Float64)
 
 
 def _sum_or_null(column: str) -> pl.Expr:

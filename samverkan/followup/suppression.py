@@ -77,6 +77,9 @@ def format_number(value: Number, kind: str = "count") -> str:
     if kind == "sek":
         text = f"{round(float(value)):,}".replace(",", "\u00a0")
         return f"{text}\u00a0kr"
+    if kind == "price":
+        text = f"{float(value):,.2f}".replace(",", "\u00a0").replace(".", ",")
+        return f"{text}\u00a0kr"
     if kind == "hours":
         text = f"{float(value):,.0f}".replace(",", "\u00a0")
         return text

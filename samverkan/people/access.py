@@ -41,6 +41,8 @@ __all__ = [
     "can_change",
     "can_see",
     "get_person_for",
+    "has_read_role",
+    "has_write_role",
     "own_persons",
     "persons_visible_to",
     "record_change",

@@ -612,11 +612,13 @@ def patch_intervention(
     return _intervention_out(intervention)
 
 
-def _decide(request: HttpRequest, person_id: uuid.UUID, intervention_id: int) -> DecideOut:
+def _decide(
+    request: HttpRequest, person_id: uuid.UUID, intervention_id: int, on: dt.date | None
+) -> DecideOut:
     person = _get(request, person_id, "Besluta ansvar (API)", change=True)
     intervention = _intervention(person, intervention_id)
     decision, diff = services.redecide_intervention(
-        request, intervention, why="Ansvarsbeslut (API)"
+        request, intervention, on=on, why="Ansvarsbeslut (API)"
     )
     return DecideOut(
         decision=_decision_out(decision), diff=diff.as_dict() if diff is not None else None
@@ -629,8 +631,12 @@ def _decide(request: HttpRequest, person_id: uuid.UUID, intervention_id: int) ->
     summary="Besluta ansvar",
 )
 @_translate
-def decide(request: HttpRequest, person_id: uuid.UUID, intervention_id: int) -> Status[DecideOut]:
-    return Status(201, _decide(request, person_id, intervention_id))
+def decide(
+    request: HttpRequest, person_id: uuid.UUID, intervention_id: int, on: dt.date | None = None
+) -> Status[DecideOut]:
+    """Decide (again). `on`: the date the question concerns (default: the intervention's
+    start). With an earlier decision, the answer includes the diff against it."""
+    return Status(201, _decide(request, person_id, intervention_id, on))
 
 
 @router.post(
@@ -639,8 +645,11 @@ def decide(request: HttpRequest, person_id: uuid.UUID, intervention_id: int) -> 
     summary="Ompröva ansvar (med skillnad)",
 )
 @_translate
-def redecide(request: HttpRequest, person_id: uuid.UUID, intervention_id: int) -> Status[DecideOut]:
-    return Status(201, _decide(request, person_id, intervention_id))
+def redecide(
+    request: HttpRequest, person_id: uuid.UUID, intervention_id: int, on: dt.date | None = None
+) -> Status[DecideOut]:
+    """The same as decide; the answer's `diff` compares with the decision it supersedes."""
+    return Status(201, _decide(request, person_id, intervention_id, on))
 
 
 @router.get(

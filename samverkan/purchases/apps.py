@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class PurchasesConfig(AppConfig):
     name = "samverkan.purchases"
     verbose_name = _("Tjänsteköp och fakturering")
+
+    def ready(self) -> None:
+        from samverkan.purchases.queue import purchases_tasks, visible_in_nav
+        from samverkan.web.nav import register_nav
+        from samverkan.web.work_queue import register_work_queue
+
+        register_nav("purchases", "purchases:index", visible=visible_in_nav)
+        register_work_queue(purchases_tasks)

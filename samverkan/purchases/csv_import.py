@@ -57,7 +57,9 @@ from samverkan.purchases.errors import NotAllowed, Problem, PurchasesError
 from samverkan.purchases.models import ACTIVE_STATUSES, ImportBatch, ServiceRecord
 from samverkan.purchases.registration import (
     RecordBuilder,
+    RecordRow,
     ServiceInput,
+    insert_rows,
     is_overlap_error,
     problem,
 )
@@ -388,7 +390,7 @@ def import_csv(
     )
 
     # ---- validate every row
-    valid: list[tuple[_Row, list[ServiceRecord]]] = []
+    valid: list[tuple[_Row, list[RecordRow]]] = []
     for row, data in inputs:
         try:
             records = builder.build(data, approve=approve)
@@ -417,10 +419,8 @@ def import_csv(
                 saved_records=sum(len(r) for _, r in valid),
                 errors=[e.as_dict() for e in report.errors],
             )
-            records = [rec for _, recs in valid for rec in recs]
-            for rec in records:
-                rec.import_batch = batch
-            ServiceRecord.objects.bulk_create(records, batch_size=2000)
+            records = [rec._replace(import_batch_id=batch.pk) for _, recs in valid for rec in recs]
+            insert_rows(records)
             _audit_persons(actor, batch, {rec.person_id for rec in records})
     except IntegrityError as exc:
         message = (

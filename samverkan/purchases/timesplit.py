@@ -164,10 +164,14 @@ def _local(day: dt.date, at: dt.time) -> dt.datetime:
 
 
 def _next_boundary(cur: dt.datetime) -> dt.datetime:
+    """The next 08:00, 17:00 or midnight after ``cur`` (local). Wall-clock comparison is
+    safe: the boundaries are never inside a DST gap or fold (02:00-03:00)."""
+    t = cur.time()
     day = cur.date()
-    for candidate in (_local(day, DAY_START), _local(day, DAY_END)):
-        if _utc(candidate) > _utc(cur):
-            return candidate
+    if t < DAY_START:
+        return _local(day, DAY_START)
+    if t < DAY_END:
+        return _local(day, DAY_END)
     return _local(day + dt.timedelta(days=1), dt.time(0, 0))
 
 
@@ -207,12 +211,16 @@ def split(start: dt.datetime, end: dt.datetime) -> list[Segment]:
             "En insats får vara högst 24 timmar. Dela upp den i flera registreringar.",
         )
     segments: list[Segment] = []
-    cur = s
-    while _utc(cur) < _utc(e):
+    cur, cur_utc, end_utc = s, _utc(s), _utc(e)
+    while cur_utc < end_utc:
         boundary = _next_boundary(cur)
-        seg_end = boundary if _utc(boundary) < _utc(e) else e
+        boundary_utc = _utc(boundary)
+        if boundary_utc < end_utc:
+            seg_end, seg_end_utc = boundary, boundary_utc
+        else:
+            seg_end, seg_end_utc = e, end_utc
         segments.append(_segment(cur, seg_end))
-        cur = seg_end
+        cur, cur_utc = seg_end, seg_end_utc
     return segments
 
 

@@ -147,6 +147,8 @@ def get_sip_for(actor: Actor, sip_id: Any, *, why: str, audit_view: bool = True)
         pk = int(sip_id)
     except (TypeError, ValueError):
         raise Http404 from None
+    if not 0 < pk < 2**63:  # beyond the database's integers: cannot exist
+        raise Http404
     sip = Sip.objects.select_related("person", "initiated_by_organisation").filter(pk=pk).first()
     if sip is None:
         record(actor, AuditAction.ACCESS_DENIED, "sip.sip", pk, why=why)

@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import uuid
 from collections.abc import Callable
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -46,7 +46,15 @@ from samverkan.sip.plan import (
 
 router = Router(tags=["SIP"])
 
-RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 404: ErrorResponse, 409: ErrorResponse}
+MAX_ID = 2**63 - 1  # the database's integer range: larger ids are refused, not overflowed
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+RESPONSES: dict[int, Any] = {
+    **ERROR_RESPONSES,
+    400: ErrorResponse,
+    404: ErrorResponse,
+    409: ErrorResponse,
+}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -124,8 +132,8 @@ class ActionIn(Schema):
     key: str = ""
     description: str = Field(..., min_length=1, max_length=2000)
     huvudman: Literal["region", "municipality"]
-    organisation_id: int
-    unit_id: int | None = None
+    organisation_id: DbId
+    unit_id: DbId | None = None
     due: dt.date | None = None
     status: Literal["planned", "in_progress", "done", "cancelled"] = "planned"
 
@@ -133,8 +141,8 @@ class ActionIn(Schema):
 class ContactIn(Schema):
     key: str = ""
     name_or_role: str = Field(..., min_length=1, max_length=200)
-    organisation_id: int
-    unit_id: int | None = None
+    organisation_id: DbId
+    unit_id: DbId | None = None
     is_physician: bool = False
     responsibility: str = Field("", max_length=300)
 
@@ -166,8 +174,8 @@ class PlanIn(Schema):
     )
     goals: list[str] = []
     needs: list[str] = []
-    overall_responsible_organisation_id: int | None = None
-    overall_responsible_unit_id: int | None = None
+    overall_responsible_organisation_id: DbId | None = None
+    overall_responsible_unit_id: DbId | None = None
     overall_responsibility_note: str = Field("", max_length=300)
     follow_up_date: dt.date | None = None
     end_of_life: bool = False
@@ -457,6 +465,13 @@ def _sip_out(sip: Sip) -> SipOut:
     )
 
 
+def _db_id(value: int) -> int:
+    """A path id within the database's integer range (else 404)."""
+    if not 0 < value <= MAX_ID:
+        raise Http404
+    return value
+
+
 def _organisation(pk: int | None, field: str) -> Organisation | None:
     if pk is None:
         return None
@@ -625,7 +640,7 @@ def create_sip(request: HttpRequest, payload: SipCreateIn) -> Any:
     return Status(201, _sip_out(sip))
 
 
-@router.get("/{int:sip_id}", response={200: SipOut, **RESPONSES}, summary="En SIP")
+@router.get("/{sip_id}", response={200: SipOut, **RESPONSES}, summary="En SIP")
 @_translate
 def get_sip(request: HttpRequest, sip_id: int, response: HttpResponse) -> SipOut:
     sip = access.get_sip_for(request, sip_id, why="Visa SIP (API)")
@@ -638,12 +653,12 @@ class ConsentIn(Schema):
     given_by_name: str = Field("", max_length=200)
     given_at: dt.datetime | None = None
     scope: Literal["all_invited", "listed"] = "all_invited"
-    organisation_ids: list[int] = []
+    organisation_ids: list[DbId] = []
     note: str = ""
 
 
 @router.post(
-    "/{int:sip_id}/consents", response={201: ConsentOut, **RESPONSES}, summary="Registrera samtycke"
+    "/{sip_id}/consents", response={201: ConsentOut, **RESPONSES}, summary="Registrera samtycke"
 )
 @_translate
 def add_consent(request: HttpRequest, sip_id: int, payload: ConsentIn) -> Any:
@@ -668,7 +683,7 @@ def add_consent(request: HttpRequest, sip_id: int, payload: ConsentIn) -> Any:
 
 
 @router.post(
-    "/{int:sip_id}/consents/{int:consent_id}/withdraw",
+    "/{sip_id}/consents/{consent_id}/withdraw",
     response={200: ConsentOut, **RESPONSES},
     summary="Återkalla samtycke",
 )
@@ -676,21 +691,21 @@ def add_consent(request: HttpRequest, sip_id: int, payload: ConsentIn) -> Any:
 def withdraw_consent(request: HttpRequest, sip_id: int, consent_id: int) -> ConsentOut:
     sip = access.get_sip_for(request, sip_id, why="Återkalla samtycke (API)", audit_view=False)
     access.require(request, access.can_manage(request.user, sip), sip, "Återkalla samtycke (API)")
-    consent = sip.consents.filter(pk=consent_id).first()
+    consent = sip.consents.filter(pk=_db_id(consent_id)).first()
     if consent is None:
         raise Http404
     return _consent_out(services.withdraw_consent(request, consent))
 
 
 class InviteIn(Schema):
-    organisation_id: int | None = None
-    unit_id: int | None = None
+    organisation_id: DbId | None = None
+    unit_id: DbId | None = None
     meeting_at: dt.datetime | None = None
     meeting_place: str = Field("", max_length=200)
 
 
 @router.post(
-    "/{int:sip_id}/participants",
+    "/{sip_id}/participants",
     response={201: ParticipantOut, **RESPONSES},
     summary="Kalla deltagare",
 )
@@ -721,7 +736,7 @@ class RespondIn(Schema):
 
 
 @router.post(
-    "/{int:sip_id}/participants/{int:participant_id}/response",
+    "/{sip_id}/participants/{participant_id}/response",
     response={200: ParticipantOut, **RESPONSES},
     summary="Svara på kallelse",
 )
@@ -730,7 +745,7 @@ def respond(
     request: HttpRequest, sip_id: int, participant_id: int, payload: RespondIn
 ) -> ParticipantOut:
     sip = access.get_sip_for(request, sip_id, why="Svara på kallelse (API)", audit_view=False)
-    participant = sip.participants.filter(pk=participant_id).first()
+    participant = sip.participants.filter(pk=_db_id(participant_id)).first()
     if participant is None:
         raise Http404
     access.require(
@@ -742,7 +757,7 @@ def respond(
 
 
 @router.get(
-    "/{int:sip_id}/versions",
+    "/{sip_id}/versions",
     response={200: list[VersionSummary], **RESPONSES},
     summary="Planversioner",
 )
@@ -763,8 +778,8 @@ def list_versions(request: HttpRequest, sip_id: int) -> list[VersionSummary]:
 
 
 @router.post(
-    "/{int:sip_id}/versions",
-    response={**RESPONSES, 201: PlanOut, 409: ConflictOut, 428: ErrorResponse, 400: ErrorResponse},
+    "/{sip_id}/versions",
+    response={**RESPONSES, 201: PlanOut, 409: ConflictOut, 428: ErrorResponse},
     summary="Spara ny planversion (revidering)",
 )
 @_translate
@@ -778,21 +793,21 @@ def save_version(request: HttpRequest, sip_id: int, payload: PlanIn, response: H
 
 
 @router.get(
-    "/{int:sip_id}/versions/{int:number}",
+    "/{sip_id}/versions/{number}",
     response={200: PlanOut, **RESPONSES},
     summary="En planversion",
 )
 @_translate
 def get_version(request: HttpRequest, sip_id: int, number: int) -> PlanOut:
     sip = access.get_sip_for(request, sip_id, why="SIP: visa version (API)")
-    plan = _plan_out(sip, number)
+    plan = _plan_out(sip, _db_id(number))
     if plan is None:
         raise Http404
     return plan
 
 
 @router.get(
-    "/{int:sip_id}/diff",
+    "/{sip_id}/diff",
     response={200: DiffOut, **RESPONSES},
     summary="Skillnad mellan två versioner",
 )
@@ -814,8 +829,8 @@ class FollowUpIn(Schema):
 
 
 @router.post(
-    "/{int:sip_id}/follow-ups",
-    response={**RESPONSES, 201: PlanOut, 409: ConflictOut, 428: ErrorResponse, 400: ErrorResponse},
+    "/{sip_id}/follow-ups",
+    response={**RESPONSES, 201: PlanOut, 409: ConflictOut, 428: ErrorResponse},
     summary="Följ upp planen",
 )
 @_translate
@@ -833,9 +848,7 @@ def add_follow_up(request: HttpRequest, sip_id: int, payload: FollowUpIn) -> Any
     return Status(201, _plan_out(sip, version.number))
 
 
-@router.get(
-    "/{int:sip_id}/actions", response={200: list[ActionOut], **RESPONSES}, summary="Insatser"
-)
+@router.get("/{sip_id}/actions", response={200: list[ActionOut], **RESPONSES}, summary="Insatser")
 @_translate
 def list_actions(request: HttpRequest, sip_id: int) -> list[ActionOut]:
     sip = access.get_sip_for(request, sip_id, why="SIP: insatser (API)")
@@ -850,8 +863,8 @@ class ActionPatchIn(Schema):
 
 
 @router.patch(
-    "/{int:sip_id}/actions/{key}",
-    response={**RESPONSES, 200: PlanOut, 409: ConflictOut, 428: ErrorResponse, 400: ErrorResponse},
+    "/{sip_id}/actions/{key}",
+    response={**RESPONSES, 200: PlanOut, 409: ConflictOut, 428: ErrorResponse},
     summary="Ändra status eller datum för en insats (ny version)",
 )
 @_translate
@@ -874,9 +887,7 @@ class StatusIn(Schema):
     status: Literal["active", "closed"]
 
 
-@router.post(
-    "/{int:sip_id}/status", response={200: SipOut, **RESPONSES}, summary="Fastställ/avsluta"
-)
+@router.post("/{sip_id}/status", response={200: SipOut, **RESPONSES}, summary="Fastställ/avsluta")
 @_translate
 def set_status(request: HttpRequest, sip_id: int, payload: StatusIn) -> SipOut:
     sip = access.get_sip_for(request, sip_id, why="Ändra SIP-status (API)", audit_view=False)
@@ -889,7 +900,7 @@ def set_status(request: HttpRequest, sip_id: int, payload: StatusIn) -> SipOut:
 
 
 @router.post(
-    "/{int:sip_id}/discharge", response={200: SipOut, **RESPONSES}, summary="Klart för utskrivning"
+    "/{sip_id}/discharge", response={200: SipOut, **RESPONSES}, summary="Klart för utskrivning"
 )
 @_translate
 def approve_discharge(request: HttpRequest, sip_id: int) -> SipOut:
@@ -901,7 +912,19 @@ def approve_discharge(request: HttpRequest, sip_id: int) -> SipOut:
     return _sip_out(sip)
 
 
-@router.get("/{int:sip_id}/pdf", response={200: None, **RESPONSES}, summary="SIP som PDF")
+@router.get(
+    "/{sip_id}/pdf",
+    response={200: None, **RESPONSES},
+    summary="SIP som PDF",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "Planen som PDF på svenska, för personen.",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
 @_translate
 def pdf(request: HttpRequest, sip_id: int) -> HttpResponse:
     sip = access.get_sip_for(request, sip_id, why="SIP som PDF (API)", audit_view=False)
@@ -914,7 +937,17 @@ def pdf(request: HttpRequest, sip_id: int) -> HttpResponse:
 
 
 @router.get(
-    "/{int:sip_id}/fhir", response={200: None, **RESPONSES}, summary="SIP som FHIR R4 Bundle"
+    "/{sip_id}/fhir",
+    response={200: None, **RESPONSES},
+    summary="SIP som FHIR R4 Bundle",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "Bundle (collection): Patient, Organization, CarePlan, CareTeam.",
+                "content": {"application/fhir+json": {"schema": {"type": "object"}}},
+            }
+        }
+    },
 )
 @_translate
 def fhir(request: HttpRequest, sip_id: int) -> HttpResponse:

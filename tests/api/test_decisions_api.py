@@ -541,3 +541,54 @@ def test_batch_of_many_generated_cases_matches_the_engine(api):
     for case, line in zip(cases, lines, strict=True):
         single = expected(case)
         assert (line["outcome"], line["actions"]) == (single["outcome"], single["actions"])
+
+
+# --- The OpenAPI document ---------------------------------------------------------------------
+
+
+def _refs(node):
+    if isinstance(node, dict):
+        if "$ref" in node:
+            yield node["$ref"]
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+@pytest.mark.django_db
+def test_openapi_describes_the_facts_exactly(client):
+    schema = client.get("/api/openapi.json").json()
+    components = schema["components"]["schemas"]
+    for ref in set(_refs(schema)):
+        assert ref.removeprefix("#/components/schemas/") in components, ref
+    facts = components["Facts"]
+    assert list(facts["properties"]) == list(FACT_ORDER)
+    assert facts["additionalProperties"] is False
+
+    def non_null(name):
+        (typed,) = [s for s in facts["properties"][name]["anyOf"] if s.get("type") != "null"]
+        return typed
+
+    assert non_null("age") == {"type": "integer", "minimum": 0, "maximum": 130}
+    assert non_null("date") == {"type": "string", "format": "date"}
+    assert non_null("time")["pattern"] == guide_api.TIME_PATTERN
+    assert non_null("municipality")["type"] == "string"
+    assert "2380" in non_null("municipality")["enum"]
+    assert "ordinary" in non_null("housing")["enum"]
+    assert non_null("adl_needs_over_time")["items"]["enum"] == [
+        "eating",
+        "dressing",
+        "moving",
+        "hygiene",
+    ]
+    operation = schema["paths"]["/api/decisions"]["post"]
+    assert operation["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Facts"
+    }
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "413", "415", "422"}
+    assert all("description" in facts["properties"][name] for name in FACT_ORDER)
+    batch = schema["paths"]["/api/decisions/batch"]["post"]
+    assert set(batch["requestBody"]["content"]) == {JSONL, "text/csv", "multipart/form-data"}
+    assert set(batch["responses"]["200"]["content"]) == {JSONL, "text/csv"}

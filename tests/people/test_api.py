@@ -132,6 +132,10 @@ def test_facts_interventions_decisions_and_diff(api_client, nurse, testpersons, 
     assert {"fact": "housing", "before": "ordinary", "after": "lss_housing"} in diff["facts"]
     decisions = client.get(f"/api/persons/{pid}/interventions/{iid}/decisions").json()
     assert [d["id"] for d in decisions] == [body["decision"]["id"], latest["id"]]
+    dated = _post(client, f"/api/persons/{pid}/interventions/{iid}/decide?on=2016-01-01", {})
+    assert dated.status_code == 201
+    assert dated.json()["decision"]["facts_used"]["date"] == "2016-01-01"
+    assert dated.json()["decision"]["in_force"] is False
     assert ResponsibilityDecision.objects.get(pk=latest["id"]).outcome == latest["outcome"]
     history = client.get(f"/api/persons/{pid}/facts").json()
     assert history["current"]["housing"] == "lss_housing"

@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from samverkan.accounts.services import create_token
 from samverkan.sip import services
 
-MAX_EXAMPLES = 15
+MAX_EXAMPLES = 8
 
 
 @pytest.fixture

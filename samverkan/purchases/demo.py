@@ -1,0 +1,237 @@
+"""Demo data for tjänsteköp: invoicing details, price lists and a few service records.
+
+``load_demo()`` is idempotent (safe on every ``samverkan serve``). It needs the accounts
+demo (organisations, staff) and calls it if the demo staff are missing. Two synthetic
+persons per kommun are created here on Skatteverket's test numbers (with a care relation,
+no facts), so the demo does not depend on the people demo's cases.
+
+- Jämtland Härjedalen: the Bilaga 4 price list is EMPTY in the agreement text, so it ships
+  empty except ONE demo price (sjuksköterskeinsats dagtid, 650 kr/tim) clearly marked as a
+  demo price, so that an invoice run can be shown. An administrator replaces it.
+- Gävleborg: 50 % of performed time at Försäkringskassan's hourly amount (rates.py, with
+  sources); the demo records are from November 2019, while the agreement was in force.
+- Organisation numbers are the parties' own (recalled, Luhn-checked, not verified against a
+  register) and are filled in only where empty; bankgiro numbers are made up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from samverkan.accounts.models import Organisation
+from samverkan.people.models import CareRelation, Person, PersonIdentity
+from samverkan.people.testpersons import synthetic_persons
+from samverkan.purchases import services
+from samverkan.purchases.bases import month_start
+from samverkan.purchases.models import BillingProfile, Price, PriceList, ServiceRecord
+from samverkan.purchases.pricing import price_list_for
+from samverkan.purchases.timesplit import STOCKHOLM
+
+DEMO_SEED = 5150
+DEMO_PRICE_SOURCE = "DEMOPRIS – inte ur bilaga 4. Ersätt med det pris huvudmännen beslutat."
+
+# scb_code -> (organisation number, invoice reference, street, postal code, city)
+ORG_DATA = {
+    "23": ("232100-0214", "Demo: HC Lit 4120", "Box 654", "83127", "Östersund"),
+    "2380": ("212000-2627", "Demo: Vård och omsorg", "Rådhusgatan 44", "83182", "Östersund"),
+    "21": ("232100-0198", "KST 80904", "Ledning Hälso- och sjukvård", "82682", "Söderhamn"),
+    "2180": ("212000-2163", "Demo: Omsorgsförvaltningen", "Drottninggatan 22", "80310", "Gävle"),
+}
+BANKGIRO = {"2380": "123-4567", "2180": "5050-1055"}
+
+
+def _user(username: str) -> Any:
+    return get_user_model().objects.filter(username=username).first()
+
+
+def _ensure_accounts() -> None:
+    if _user("ssk.ostersund") is None or _user("ssk.gavle") is None:
+        from samverkan.accounts.demo import load_demo as load_accounts
+
+        load_accounts()
+
+
+def _organisations() -> dict[str, Organisation]:
+    orgs = {o.scb_code: o for o in Organisation.objects.filter(scb_code__in=ORG_DATA)}
+    for code, (number, reference, street, postal, city) in ORG_DATA.items():
+        org = orgs.get(code)
+        if org is None:
+            continue
+        changed = False
+        for attr, value in (
+            ("org_number", number),
+            ("invoice_reference", reference),
+            ("street_address", street),
+            ("postal_code", postal),
+            ("city", city),
+        ):
+            if not getattr(org, attr):
+                setattr(org, attr, value)
+                changed = True
+        if changed:
+            org.save()
+        if code in BANKGIRO:
+            BillingProfile.objects.get_or_create(
+                organisation=org,
+                defaults={"bankgiro": BANKGIRO[code], "contact_name": "Ekonomienheten (demo)"},
+            )
+    return orgs
+
+
+def _price_lists(admin: Any) -> int:
+    jh = price_list_for("jh-hemsjukvard")
+    if not jh.description.startswith("Bilaga 4"):
+        PriceList.objects.filter(pk=jh.pk).update(
+            description=(
+                "Bilaga 4 (tjänsteköp): priserna finns inte i avtalstexten. Listan är tom "
+                "utom ett DEMOPRIS; en administratör lägger in de beslutade priserna."
+            )
+        )
+    gvb = price_list_for("gvb-svart-sjuka")
+    if not gvb.description.startswith("Ersättningen"):
+        PriceList.objects.filter(pk=gvb.pk).update(
+            description=(
+                "Ersättningen är 50 % av utförd tid enligt Försäkringskassans schablonbelopp "
+                "för assistansersättning (se tabellen nedan, med källor); inga egna priser."
+            )
+        )
+    if Price.objects.filter(price_list=jh, is_demo=True).exists():
+        return 0
+    services.set_price(
+        admin,
+        agreement="jh-hemsjukvard",
+        intervention="nursing",
+        band="day",
+        unit="hour",
+        amount="650.00",
+        valid_from=dt.date(2024, 1, 1),
+        source=DEMO_PRICE_SOURCE,
+        is_demo=True,
+    )
+    return 1
+
+
+def _persons(org: Organisation, actor: Any, count: int, offset: int) -> list[Person]:
+    """The demo persons of ``org`` (created once; no facts recorded, so the agreement basis
+    decides the payment mode where the engine lacks facts)."""
+    persons: list[Person] = []
+    for data in synthetic_persons(count, seed=DEMO_SEED + offset):
+        identity = PersonIdentity.objects.filter(value=data["personnummer"]).select_related(
+            "person"
+        ).first()
+        if identity is not None:
+            person = identity.person
+        else:
+            person = Person.objects.create(
+                given_name=data["given"],
+                family_name=data["family"],
+                birth_date=data["birth_date"],
+                sex=data["sex"],
+                home_municipality=org.scb_code,
+                created_by=actor,
+            )
+            PersonIdentity.objects.create(
+                person=person,
+                system="personnummer",
+                value=data["personnummer"],
+                is_primary=True,
+                added_by=actor,
+            )
+        if not CareRelation.objects.filter(person=person, organisation=org).exists():
+            CareRelation.objects.create(
+                person=person, organisation=org, since=dt.date(2017, 1, 1), created_by=actor
+            )
+        persons.append(person)
+    return persons
+
+
+def _register(actor: Any, person: Person, day: dt.date, start: str, end: str, basis: str, ext: str) -> int:
+    if ServiceRecord.objects.filter(external_id=ext).exists():
+        return 0
+    hs, ms = (int(p) for p in start.split(":"))
+    he, me = (int(p) for p in end.split(":"))
+    start_at = dt.datetime.combine(day, dt.time(hs, ms), tzinfo=STOCKHOLM)
+    end_at = dt.datetime.combine(day, dt.time(he, me), tzinfo=STOCKHOLM)
+    if end_at <= start_at:
+        end_at += dt.timedelta(days=1)
+    try:
+        records = services.register_service(
+            actor,
+            services.ServiceInput(
+                person=person,
+                start=start_at,
+                end=end_at,
+                intervention="nursing",
+                basis=basis,
+                external_id=ext,
+            ),
+        )
+    except services.PurchasesError:
+        return 0  # e.g. the month is already invoiced and locked
+    return len(records)
+
+
+def _weekdays(month: dt.date, count: int) -> list[dt.date]:
+    days, day = [], month
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+@transaction.atomic
+def load_demo() -> dict[str, int]:
+    """Create what is missing; returns counts."""
+    _ensure_accounts()
+    orgs = _organisations()
+    admin = _user("admin.regionjh") or _user("admin")
+    created_prices = _price_lists(admin) if admin else 0
+    records = 0
+    nurse_ost, ekonom_ost = _user("ssk.ostersund"), _user("ekonom.ostersund")
+    if nurse_ost is not None and "2380" in orgs:
+        persons = _persons(orgs["2380"], nurse_ost, 2, 0)
+        last_month = month_start(month_start(timezone.localdate()) - dt.timedelta(days=1))
+        days = _weekdays(last_month, 3)
+        plan = [
+            (persons[0], days[0], "15:30", "18:15"),  # crosses 17: day paid, evening not
+            (persons[0], days[1], "09:00", "10:00"),
+            (persons[-1], days[2], "13:10", "14:40"),
+        ]
+        for index, (person, day, start, end) in enumerate(plan):
+            records += _register(
+                nurse_ost, person, day, start, end, "jh-tjanstekop", f"demo-ost-{day:%Y%m}-{index}"
+            )
+        if ekonom_ost is not None:
+            services.approve_records(
+                ekonom_ost,
+                month=last_month,
+                record_ids=ServiceRecord.objects.filter(
+                    external_id__startswith=f"demo-ost-{last_month:%Y%m}-", status="draft"
+                ).values_list("pk", flat=True)[:2],
+            )
+    nurse_gvb, ekonom_gvb = _user("ssk.gavle"), _user("ekonom.gavle")
+    if nurse_gvb is not None and "2180" in orgs:
+        persons = _persons(orgs["2180"], nurse_gvb, 2, 1)
+        nov = dt.date(2019, 11, 1)
+        plan = [
+            (persons[0], dt.date(2019, 11, 4), "08:00", "16:30"),
+            (persons[0], dt.date(2019, 11, 5), "22:00", "23:45"),
+            (persons[-1], dt.date(2019, 11, 7), "07:00", "19:20"),
+        ]
+        for index, (person, day, start, end) in enumerate(plan):
+            records += _register(
+                nurse_gvb, person, day, start, end, "gvb-timersattning", f"demo-gvb-{index}"
+            )
+        if ekonom_gvb is not None:
+            services.approve_records(ekonom_gvb, month=nov)
+    return {
+        "prices": created_prices,
+        "records": records,
+        "service_records": ServiceRecord.objects.count(),
+    }

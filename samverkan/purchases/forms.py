@@ -1,0 +1,195 @@
+"""Forms of the tjänsteköp pages. They shape input; the rules live in the services, and the
+views copy a service problem back onto the field it names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.accounts.models import Organisation
+from samverkan.purchases.bases import basis_choices, month_start
+from samverkan.purchases.errors import PurchasesError
+from samverkan.purchases.models import AGREEMENT_CHOICES, Band, ImportBatch, PriceUnit
+from samverkan.purchases.timesplit import STOCKHOLM
+from samverkan.rules.facts import INTERVENTIONS
+
+# Field names of the services → form fields.
+FIELD_MAP = {"start": "start", "end": "end", "date": "date", "person": "person"}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class MonthField(forms.CharField):
+    """A month as ``ÅÅÅÅ-MM`` (``<input type="month">``) → the first day of it."""
+
+    widget = forms.TextInput(attrs={"type": "month", "pattern": r"\d{4}-\d{2}"})
+
+    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            year, month = (int(p) for p in str(value).split("-")[:2])
+            return dt.date(year, month, 1)
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Ange månad som ÅÅÅÅ-MM.")) from None
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return f"{value:%Y-%m}"
+        return value
+
+
+def apply_problems(form: forms.Form, error: PurchasesError) -> None:
+    """Put each problem on the field it names (else on the form)."""
+    for p in error.problems:
+        field = FIELD_MAP.get(p.field or "", p.field or "")
+        if field in form.fields:
+            form.add_error(field, p.message)
+        else:
+            form.add_error(None, p.message)
+
+
+def intervention_choices() -> list[tuple[str, str]]:
+    return list(INTERVENTIONS.items())
+
+
+class ServiceForm(forms.Form):
+    """Fast entry on a tablet: date, start, end, person, intervention; the rest defaults."""
+
+    date = forms.DateField(label=_("Datum"), widget=DateInput())
+    start = forms.TimeField(label=_("Start"), widget=TimeInput())
+    end = forms.TimeField(
+        label=_("Slut"),
+        widget=TimeInput(),
+        help_text=_("En sluttid före starttiden betyder nästa dygn."),
+    )
+    person = forms.ChoiceField(label=_("Person"))
+    intervention = forms.ChoiceField(label=_("Insats"), choices=intervention_choices)
+    basis = forms.ChoiceField(label=_("Avtalsgrund"))
+    orderer = forms.ModelChoiceField(
+        label=_("Beställare"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("Regionen (standard)"),
+    )
+    dispute_ref = forms.CharField(
+        label=_("Tvistreferens"),
+        max_length=64,
+        required=False,
+        help_text=_("Bara när kostnadsansvaret är tvistigt (ärendenummer)."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        persons: list[tuple[str, str]],
+        organisation: Organisation,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"date": timezone.localdate(), "intervention": "nursing"},
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", _("– Välj person –")), *persons]
+        choices = basis_choices(organisation.region)
+        self.fields["basis"].choices = choices
+        if choices and not self.is_bound:
+            self.initial.setdefault("basis", choices[0][0])
+        self.fields["orderer"].queryset = Organisation.objects.filter(
+            region=organisation.region
+        ).exclude(pk=organisation.pk)
+        for name in ("date", "start", "end"):
+            self.fields[name].widget.attrs["class"] = "big-input"
+
+    def times(self) -> tuple[dt.datetime, dt.datetime]:
+        day: dt.date = self.cleaned_data["date"]
+        start = dt.datetime.combine(day, self.cleaned_data["start"], tzinfo=STOCKHOLM)
+        end = dt.datetime.combine(day, self.cleaned_data["end"], tzinfo=STOCKHOLM)
+        if end <= start:
+            end += dt.timedelta(days=1)
+        return start, end
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Skäl"), max_length=300)
+
+
+class MonthForm(forms.Form):
+    month = MonthField(label=_("Månad"), required=False)
+
+    def month_or_default(self) -> dt.date:
+        if self.is_valid() and self.cleaned_data.get("month"):
+            return self.cleaned_data["month"]
+        return month_start(timezone.localdate())
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV-fil"), help_text=_("UTF-8, semikolon eller komma, en rubrikrad.")
+    )
+    mode = forms.ChoiceField(
+        label=_("Om någon rad är fel"),
+        choices=ImportBatch.Mode.choices,
+        initial=ImportBatch.Mode.ALL_OR_NOTHING,
+        widget=forms.RadioSelect,
+    )
+
+
+class RunForm(forms.Form):
+    month = MonthField(label=_("Månad"))
+    buyer = forms.ModelChoiceField(label=_("Köpare"), queryset=Organisation.objects.none())
+
+    def __init__(self, *args: Any, seller: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["buyer"].queryset = Organisation.objects.filter(
+            region=seller.region
+        ).exclude(pk=seller.pk)
+
+
+class CreditForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Skäl till kreditering"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PriceForm(forms.Form):
+    agreement = forms.ChoiceField(label=_("Avtal"), choices=AGREEMENT_CHOICES)
+    intervention = forms.ChoiceField(
+        label=_("Insats"),
+        required=False,
+        choices=lambda: [("", "Alla insatser"), *intervention_choices()],
+    )
+    band = forms.ChoiceField(
+        label=_("Tidsband"), required=False, choices=[("", "Alla tider"), *Band.choices]
+    )
+    unit = forms.ChoiceField(
+        label=_("Enhet"), choices=[(PriceUnit.HOUR, "per timme"), (PriceUnit.VISIT, "per besök")]
+    )
+    amount = forms.DecimalField(label=_("Belopp (kr)"), min_value=0, decimal_places=2)
+    valid_from = forms.DateField(label=_("Gäller från"), widget=DateInput())
+    valid_to = forms.DateField(label=_("Gäller till och med"), widget=DateInput(), required=False)
+    source = forms.CharField(
+        label=_("Källa/beslut"),
+        max_length=300,
+        required=False,
+        help_text=_("T.ex. beslut i samverkansforum, datum."),
+    )
+    replaces = forms.IntegerField(required=False, widget=forms.HiddenInput)

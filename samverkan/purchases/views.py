@@ -1,0 +1,585 @@
+"""Tjänsteköp pages (Swedish, tablet first). Thin: rules in services, access in access.py.
+
+Every page that shows persons records an audit event per person shown; pages work without
+JavaScript (HTMX only swaps the recent-records list after a registration).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from samverkan.accounts.models import Organisation, StaffProfile
+from samverkan.accounts.services import profile_of
+from samverkan.audit.models import Action
+from samverkan.audit.services import record as audit
+from samverkan.people.access import READ_ROLES, persons_visible_to
+from samverkan.people.models import Person
+from samverkan.purchases import access, documents, rates, services
+from samverkan.purchases.bases import (
+    AGREEMENT_NAMES,
+    BASES,
+    BILLING_TERMS,
+    PAYMENT_MODE_LABELS,
+    delivery_deadline,
+    month_end,
+    month_start,
+    next_month,
+)
+from samverkan.purchases.errors import NotAllowed, PurchasesError
+from samverkan.purchases.forms import (
+    CreditForm,
+    ImportForm,
+    MonthForm,
+    PriceForm,
+    RunForm,
+    ServiceForm,
+    WithdrawForm,
+    apply_problems,
+)
+from samverkan.purchases.models import (
+    ImportBatch,
+    Invoice,
+    InvoiceDocument,
+    InvoiceLine,
+    InvoiceRun,
+    Price,
+    PriceList,
+    RecordStatus,
+    ServiceRecord,
+    ore_to_kronor,
+)
+from samverkan.purchases.pricing import price_list_for
+
+PAGE_SIZE = 100
+MAX_UPLOAD = 60 * 1024 * 1024
+
+
+def _profile(request: HttpRequest) -> StaffProfile:
+    profile = profile_of(request.user)
+    if profile is None:
+        audit(request, Action.ACCESS_DENIED, "purchases", why="Tjänsteköp: ingen roll")
+        raise PermissionDenied
+    return profile
+
+
+def _person_label(person: Person) -> str:
+    born = f" ({person.birth_date:%Y})" if person.birth_date else ""
+    return f"{person.family_name}, {person.given_name}{born}".strip(", ")
+
+
+def _person_choices(request: HttpRequest) -> list[tuple[str, str]]:
+    persons = list(persons_visible_to(request.user).order_by("family_name", "given_name")[:2000])
+    audit(
+        request,
+        Action.SEARCH,
+        Person,
+        why=f"Tjänsteköp: personväljare ({len(persons)} personer)",
+    )
+    return [(str(p.pk), _person_label(p)) for p in persons]
+
+
+def _audit_persons(request: HttpRequest, person_ids: set[Any], why: str) -> dict[Any, Person]:
+    """The visible persons among ``person_ids``, each shown one audited."""
+    visible = {
+        p.pk: p
+        for p in persons_visible_to(request.user)
+        .filter(pk__in=list(person_ids))
+        .prefetch_related("identities")
+    }
+    for person in visible.values():
+        audit(request, Action.VIEW, ServiceRecord, "", person_ref=person.ref, why=why)
+    return visible
+
+
+def _recent(request: HttpRequest) -> list[ServiceRecord]:
+    since = timezone.now() - dt.timedelta(days=2)
+    return list(
+        ServiceRecord.objects.filter(created_by=request.user, created_at__gte=since)
+        .select_related("person", "payer_org")
+        .order_by("-created_at", "segment")[:30]
+    )
+
+
+# --------------------------------------------------------------------------- registration
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """Register a performed service (the nurse's page) and see today's registrations."""
+    profile = _profile(request)
+    can_register = access.can_register(request)
+    if not can_register and not (
+        access.can_view_invoices(request) or access.can_edit_prices(request)
+    ):
+        audit(request, Action.ACCESS_DENIED, ServiceRecord, why="Tjänsteköp")
+        raise PermissionDenied
+    form = None
+    if can_register:
+        persons = _person_choices(request)
+        form = ServiceForm(
+            request.POST or None, persons=persons, organisation=profile.organisation
+        )
+        if request.method == "POST" and form.is_valid():
+            start, end = form.times()
+            person = persons_visible_to(request.user).filter(pk=form.cleaned_data["person"]).first()
+            try:
+                records = services.register_service(
+                    request,
+                    services.ServiceInput(
+                        person=person,
+                        start=start,
+                        end=end,
+                        intervention=form.cleaned_data["intervention"],
+                        basis=form.cleaned_data["basis"],
+                        orderer=form.cleaned_data["orderer"],
+                        dispute_ref=form.cleaned_data["dispute_ref"],
+                    ),
+                )
+            except PurchasesError as exc:
+                apply_problems(form, exc)
+            else:
+                parts = ", ".join(
+                    f"{r.get_band_display()} {r.minutes} min: {r.get_payment_display()}"
+                    for r in records
+                )
+                messages.success(request, f"Insatsen är registrerad ({parts}).")
+                return redirect("purchases:index")
+    elif request.method == "POST":
+        raise PermissionDenied
+    recent = _recent(request) if can_register else []
+    if recent:
+        _audit_persons(request, {r.person_id for r in recent}, "Tjänsteköp: mina registreringar")
+    return render(
+        request,
+        "purchases/index.html",
+        {
+            "form": form,
+            "recent": recent,
+            "withdraw_form": WithdrawForm(),
+            "can_review": access.can_approve(request) or access.can_view_invoices(request),
+            "can_invoice": access.can_run_invoices(request),
+            "can_edit_prices": access.can_edit_prices(request),
+        },
+    )
+
+
+@require_POST
+def withdraw(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = access.records_visible_to(request).filter(pk=record_id).first()
+    if record is None:
+        audit(request, Action.ACCESS_DENIED, ServiceRecord, record_id, why="Makulera insats")
+        raise Http404
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Ange varför insatsen makuleras.")
+    else:
+        try:
+            count = services.withdraw_record(request, record, reason=form.cleaned_data["reason"])
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.messages[0]) from None
+        except PurchasesError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Insatsen är makulerad ({count} del(ar)).")
+    return redirect(request.POST.get("next") or "purchases:index")
+
+
+# --------------------------------------------------------------------------- month review
+
+
+def month_review(request: HttpRequest) -> HttpResponse:
+    """The organisation's records of a month (performed or paid for), with approval."""
+    profile = _profile(request)
+    if profile.role not in READ_ROLES:
+        audit(request, Action.ACCESS_DENIED, ServiceRecord, why="Tjänsteköp: månadsgranskning")
+        raise PermissionDenied
+    filter_form = MonthForm(request.GET or None)
+    month = filter_form.month_or_default()
+    records = access.records_visible_to(request).filter(
+        service_date__gte=month, service_date__lte=month_end(month)
+    )
+    status = request.GET.get("status", "")
+    if status in RecordStatus.values:
+        records = records.filter(status=status)
+    status_labels = dict(RecordStatus.choices)
+    summary = [
+        {
+            **row,
+            "status_label": status_labels.get(row["status"], row["status"]),
+            "mode_label": PAYMENT_MODE_LABELS.get(row["payment"], row["payment"]),
+        }
+        for row in records.values("status", "payment")
+        .annotate(n=Count("id"), minutes=Sum("minutes"))
+        .order_by("status", "payment")
+    ]
+    page = Paginator(
+        records.select_related("payer_org", "performer_org", "staff").order_by("start_at", "pk"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("sida"))
+    rows = list(page.object_list)
+    persons = _audit_persons(
+        request, {r.person_id for r in rows}, f"Tjänsteköp: månadsgranskning {month:%Y-%m}"
+    )
+    drafts = records.filter(status=RecordStatus.DRAFT, performer_org=profile.organisation).count()
+    return render(
+        request,
+        "purchases/month.html",
+        {
+            "month": month,
+            "prev_month": month_start(month - dt.timedelta(days=1)),
+            "next_month": next_month(month),
+            "filter_form": filter_form,
+            "status": status,
+            "statuses": RecordStatus.choices,
+            "page": page,
+            "rows": [(r, persons.get(r.person_id)) for r in rows],
+            "summary": summary,
+            "drafts": drafts,
+            "can_approve": access.can_approve(request),
+            "withdraw_form": WithdrawForm(),
+        },
+    )
+
+
+@require_POST
+def approve(request: HttpRequest) -> HttpResponse:
+    form = MonthForm(request.POST)
+    month = form.month_or_default()
+    try:
+        count = services.approve_records(request, month=month)
+    except NotAllowed:
+        raise PermissionDenied from None
+    messages.success(request, f"{count} insatser godkända för fakturering ({month:%Y-%m}).")
+    return redirect(f"{reverse('purchases:month')}?month={month:%Y-%m}")
+
+
+# --------------------------------------------------------------------------- CSV import
+
+
+def import_view(request: HttpRequest) -> HttpResponse:
+    _profile(request)
+    if not access.can_register(request):
+        audit(request, Action.ACCESS_DENIED, ImportBatch, why="Tjänsteköp: import")
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            form.add_error("file", "Filen är för stor (högst 60 MB).")
+        else:
+            try:
+                report = services.import_csv(
+                    request,
+                    upload.read(),
+                    mode=form.cleaned_data["mode"],
+                    filename=upload.name or "",
+                )
+            except PurchasesError as exc:
+                apply_problems(form, exc)
+    return render(
+        request,
+        "purchases/import.html",
+        {
+            "form": form,
+            "report": report,
+            "errors_shown": report.errors[:500] if report else [],
+            "batches": ImportBatch.objects.filter(created_by=request.user)[:10],
+        },
+    )
+
+
+def import_errors(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = ImportBatch.objects.filter(pk=batch_id, created_by=request.user).first()
+    if batch is None:
+        raise Http404
+    from samverkan.purchases.csv_import import ImportReport, RowError
+
+    report = ImportReport(mode=batch.mode, errors=[RowError(**e) for e in batch.errors])
+    response = HttpResponse(report.errors_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-fel.csv"'
+    return response
+
+
+# --------------------------------------------------------------------------- invoicing
+
+
+def invoicing(request: HttpRequest) -> HttpResponse:
+    """Run invoices (ekonom of the seller) and see runs and invoices (both parties)."""
+    profile = _profile(request)
+    if not access.can_view_invoices(request):
+        audit(request, Action.ACCESS_DENIED, InvoiceRun, why="Tjänsteköp: fakturering")
+        raise PermissionDenied
+    org = profile.organisation
+    can_run = access.can_run_invoices(request)
+    default_month = month_start(month_start(timezone.localdate()) - dt.timedelta(days=1))
+    form = RunForm(
+        request.POST or None, seller=org, initial={"month": default_month}
+    )
+    result = None
+    refused: list[str] = []
+    if request.method == "POST":
+        if not can_run:
+            try:
+                access.require_run_invoices(request, org)  # logs the refusal
+            except NotAllowed:
+                raise PermissionDenied from None
+        if form.is_valid():
+            try:
+                result = services.run_invoices(
+                    request,
+                    seller=org,
+                    buyer=form.cleaned_data["buyer"],
+                    month=form.cleaned_data["month"],
+                )
+            except NotAllowed:
+                raise PermissionDenied from None
+            except PurchasesError as exc:
+                refused = exc.messages
+    runs = (
+        InvoiceRun.objects.filter(Q(seller=org) | Q(buyer=org))
+        .select_related("seller", "buyer")
+        .order_by("-month", "seller__name", "buyer__name", "sequence")[:60]
+    )
+    invoices = (
+        access.invoices_visible_to(request)
+        .select_related("seller", "buyer", "credits")
+        .order_by("-period_start", "-sequence_number")[:100]
+    )
+    return render(
+        request,
+        "purchases/invoicing.html",
+        {
+            "form": form,
+            "can_run": can_run,
+            "result": result,
+            "refused": refused,
+            "runs": runs,
+            "invoices": invoices,
+            "deadlines": _deadlines(org),
+        },
+    )
+
+
+def _deadlines(org: Organisation) -> list[dict[str, Any]]:
+    """Agreements with a delivery deadline where ``org`` sells: last month's due dates."""
+    today = timezone.localdate()
+    last_month = month_start(month_start(today) - dt.timedelta(days=1))
+    out = []
+    for agreement, terms in BILLING_TERMS.items():
+        if terms.deadline_day is None:
+            continue
+        if not any(b.agreement == agreement and b.region == org.region for b in BASES.values()):
+            continue
+        deadline = delivery_deadline(agreement, last_month)
+        out.append(
+            {
+                "agreement": AGREEMENT_NAMES[agreement],
+                "month": last_month,
+                "deadline": deadline,
+                "reference": terms.buyer_reference,
+                "passed": deadline is not None and today > deadline,
+            }
+        )
+    return out
+
+
+def _invoice_or_404(request: HttpRequest, invoice_id: int) -> Invoice:
+    invoice = (
+        access.invoices_visible_to(request)
+        .select_related("seller", "buyer", "credits", "run")
+        .filter(pk=invoice_id)
+        .first()
+    )
+    if invoice is None:
+        audit(request, Action.ACCESS_DENIED, Invoice, invoice_id, why="Tjänsteköp: faktura")
+        raise Http404
+    return invoice
+
+
+def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    _profile(request)
+    invoice = _invoice_or_404(request, invoice_id)
+    lines = Paginator(
+        InvoiceLine.objects.filter(invoice=invoice).order_by("position"), PAGE_SIZE
+    ).get_page(request.GET.get("sida"))
+    audit(request, Action.VIEW, Invoice, invoice.pk, why=f"Faktura {invoice.number}")
+    credited_by = Invoice.objects.filter(credits=invoice).first()
+    return render(
+        request,
+        "purchases/invoice.html",
+        {
+            "invoice": invoice,
+            "lines": lines,
+            "credited_by": credited_by,
+            "can_credit": access.can_run_invoices(request, invoice.seller)
+            and not invoice.is_credit_note
+            and invoice.status == "issued",
+            "can_see_persons": access.can_see_person_map(
+                request, invoice.seller_id, invoice.buyer_id
+            ),
+            "credit_form": CreditForm(),
+            "files": [
+                (kind, label, documents.filename(invoice, kind))
+                for kind, label in InvoiceDocument.Kind.choices
+            ],
+        },
+    )
+
+
+def invoice_file(request: HttpRequest, invoice_id: int, kind: str) -> HttpResponse:
+    _profile(request)
+    invoice = _invoice_or_404(request, invoice_id)
+    if kind not in InvoiceDocument.Kind.values:
+        raise Http404
+    content = services.document_bytes(invoice, kind)
+    audit(
+        request,
+        Action.EXPORT,
+        Invoice,
+        invoice.pk,
+        why=f"Hämtat {InvoiceDocument.Kind(kind).label} för faktura {invoice.number}",
+    )
+    response = HttpResponse(content, content_type=documents.CONTENT_TYPES[InvoiceDocument.Kind(kind)])
+    response["Content-Disposition"] = f'attachment; filename="{documents.filename(invoice, kind)}"'
+    return response
+
+
+@require_POST
+def credit(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    _profile(request)
+    invoice = _invoice_or_404(request, invoice_id)
+    form = CreditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Ange skäl till krediteringen.")
+        return redirect("purchases:invoice", invoice_id=invoice.pk)
+    try:
+        note = services.credit_invoice(request, invoice, reason=form.cleaned_data["reason"])
+    except NotAllowed:
+        raise PermissionDenied from None
+    except PurchasesError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("purchases:invoice", invoice_id=invoice.pk)
+    messages.success(
+        request,
+        f"Kreditfaktura {note.number} är utställd. Insatserna ligger som utkast: rätta, "
+        "godkänn och kör faktureringen för månaden igen.",
+    )
+    return redirect("purchases:invoice", invoice_id=note.pk)
+
+
+def invoice_persons(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    _profile(request)
+    invoice = _invoice_or_404(request, invoice_id)
+    try:
+        mapping = services.person_map(request, invoice)
+    except NotAllowed:
+        raise PermissionDenied from None
+    return render(
+        request,
+        "purchases/invoice_persons.html",
+        {
+            "invoice": invoice,
+            "rows": [(ref, person, _person_label(person) if person else None) for ref, person in mapping],
+        },
+    )
+
+
+# --------------------------------------------------------------------------- prices
+
+
+def prices(request: HttpRequest) -> HttpResponse:
+    """Price lists with history (administrators edit) and Försäkringskassan's rates."""
+    profile = _profile(request)
+    if not (access.can_edit_prices(request) or access.can_view_invoices(request)):
+        audit(request, Action.ACCESS_DENIED, Price, why="Tjänsteköp: prislistor")
+        raise PermissionDenied
+    can_edit = access.can_edit_prices(request)
+    initial: dict[str, Any] = {}
+    replacing = request.GET.get("ersatt", "")
+    if replacing.isdigit():
+        old = Price.objects.select_related("price_list").filter(pk=int(replacing)).first()
+        if old is not None:
+            initial = {
+                "agreement": old.price_list.agreement,
+                "intervention": old.intervention,
+                "band": old.band,
+                "unit": old.unit,
+                "amount": old.amount,
+                "valid_from": old.valid_from,
+                "valid_to": old.valid_to,
+                "replaces": old.pk,
+            }
+    form = PriceForm(request.POST or None, initial=initial) if can_edit else None
+    if request.method == "POST":
+        if not can_edit or form is None:
+            raise PermissionDenied
+        if request.POST.get("retire"):
+            price = Price.objects.filter(pk=request.POST.get("retire")).first()
+            if price is None:
+                raise Http404
+            try:
+                services.retire_price(request, price)
+            except PurchasesError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, "Priset är borttaget (finns kvar i historiken).")
+            return redirect("purchases:prices")
+        if form.is_valid():
+            data = form.cleaned_data
+            replaces = Price.objects.filter(pk=data.get("replaces")).first() if data.get("replaces") else None
+            try:
+                services.set_price(
+                    request,
+                    agreement=data["agreement"],
+                    intervention=data["intervention"],
+                    band=data["band"],
+                    unit=data["unit"],
+                    amount=data["amount"],
+                    valid_from=data["valid_from"],
+                    valid_to=data["valid_to"],
+                    source=data["source"],
+                    replaces=replaces,
+                )
+            except PurchasesError as exc:
+                apply_problems(form, exc)
+            else:
+                messages.success(request, "Priset är sparat som en ny version.")
+                return redirect("purchases:prices")
+    lists = []
+    for agreement in AGREEMENT_NAMES:
+        if not any(b.agreement == agreement for b in BASES.values()):
+            continue
+        price_list = PriceList.objects.filter(agreement=agreement).first() or (
+            price_list_for(agreement) if can_edit else None
+        )
+        history = (
+            list(price_list.prices.select_related("created_by").order_by(
+                "intervention", "band", "valid_from", "version"
+            ))
+            if price_list
+            else []
+        )
+        lists.append({"agreement": agreement, "list": price_list, "prices": history})
+    return render(
+        request,
+        "purchases/prices.html",
+        {
+            "lists": lists,
+            "form": form,
+            "can_edit": can_edit,
+            "rates": sorted(rates.SCHABLONBELOPP.values(), key=lambda r: r.year),
+            "organisation": profile.organisation,
+        },
+    )
+
