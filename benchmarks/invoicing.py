@@ -95,8 +95,12 @@ def _world() -> dict:
     w = {
         "region_gvb": org("Region Gävleborg", OrganisationKind.REGION, "21", gvb, "232100-0198"),
         "gavle": org("Gävle kommun", OrganisationKind.MUNICIPALITY, "2180", gvb, "212000-2163"),
-        "region_jh": org("Region Jämtland Härjedalen", OrganisationKind.REGION, "23", jh, "232100-0214"),
-        "ostersund": org("Östersunds kommun", OrganisationKind.MUNICIPALITY, "2380", jh, "212000-2627"),
+        "region_jh": org(
+            "Region Jämtland Härjedalen", OrganisationKind.REGION, "23", jh, "232100-0214"
+        ),
+        "ostersund": org(
+            "Östersunds kommun", OrganisationKind.MUNICIPALITY, "2380", jh, "212000-2627"
+        ),
     }
     User = get_user_model()
     for key, role, org_key in (
@@ -129,7 +133,9 @@ def _staff(w: dict, org_key: str, count: int, prefix: str) -> list[int]:
     users = list(User.objects.filter(username__startswith=prefix).order_by("username"))
     StaffProfile.objects.bulk_create(
         [
-            StaffProfile(user=u, organisation=w[org_key], unit=w[f"unit_{org_key}"], role=Role.NURSE)
+            StaffProfile(
+                user=u, organisation=w[org_key], unit=w[f"unit_{org_key}"], role=Role.NURSE
+            )
             for u in users
         ],
         batch_size=2000,
@@ -141,12 +147,20 @@ def _persons(w: dict, org_key: str, count: int, *, identities: list[str] | None 
     from samverkan.people.models import CareRelation, Person, PersonIdentity
 
     persons = [
-        Person(id=uuid.uuid4(), given_name="Test", family_name=f"Person {i}", home_municipality=w[org_key].scb_code)
+        Person(
+            id=uuid.uuid4(),
+            given_name="Test",
+            family_name=f"Person {i}",
+            home_municipality=w[org_key].scb_code,
+        )
         for i in range(count)
     ]
     Person.objects.bulk_create(persons, batch_size=2000)
     CareRelation.objects.bulk_create(
-        [CareRelation(person=p, organisation=w[org_key], since=dt.date(2017, 1, 1)) for p in persons],
+        [
+            CareRelation(person=p, organisation=w[org_key], since=dt.date(2017, 1, 1))
+            for p in persons
+        ],
         batch_size=2000,
     )
     if identities:
@@ -164,8 +178,8 @@ def _bulk_records(w: dict, n: int) -> float:
     """n approved hourly-share records, Gävle → Region Gävleborg, November 2019 (bulk SQL)."""
     from django.db import connection, transaction
 
-    from samverkan.purchases.decisions import decide_segment
     from samverkan.purchases.bases import BASES
+    from samverkan.purchases.decisions import decide_segment
     from samverkan.purchases.models import DecisionSnapshot, ServiceRecord
     from samverkan.purchases.timesplit import STOCKHOLM
 
@@ -250,10 +264,14 @@ def _bulk_records(w: dict, n: int) -> float:
             for row in rows():
                 batch.append(row)
                 if len(batch) == 20_000:
-                    cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", batch)
+                    cursor.executemany(
+                        f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", batch
+                    )
                     batch = []
             if batch:
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", batch)
+                cursor.executemany(
+                    f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", batch
+                )
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     if vendor == "postgresql":
@@ -329,10 +347,16 @@ def child(url: str, label: str, records: int, rows: int) -> None:
     print(f"[{label}] running it again: {time.perf_counter() - t:.2f} s, status {again.status}")
 
     content, gen_s = _csv_content(w, rows)
-    print(f"[{label}] CSV of {rows:,} rows built in {gen_s:.1f} s ({len(content) / 1e6:.1f} MB, not timed)")
+    print(
+        f"[{label}] CSV of {rows:,} rows built in {gen_s:.1f} s ({len(content) / 1e6:.1f} MB, not timed)"
+    )
     t = time.perf_counter()
     report = services.import_csv(
-        w["ekonom_ost"], content, mode="all_or_nothing", filename="bench.csv", today=dt.date(2026, 3, 1)
+        w["ekonom_ost"],
+        content,
+        mode="all_or_nothing",
+        filename="bench.csv",
+        today=dt.date(2026, 3, 1),
     )
     import_s = time.perf_counter() - t
     print(

@@ -100,14 +100,12 @@ def profile(frame: pl.DataFrame, key: str) -> None:
     stages = {
         "prepare (select, fill the process flags)": lambda: lf.select("region").collect(),
         "+ decision key (features.key, both rule sets)": lambda: keyed.select("__key").collect(),
-        "+ count per key, kommun, intervention": lambda: keyed.group_by(
-            "__key", "municipality", "intervention"
-        )
-        .len()
-        .collect(),
-        "+ first row per key": lambda: keyed.filter(pl.col("__key").is_first_distinct())
-        .select("__key")
-        .collect(),
+        "+ count per key, kommun, intervention": lambda: (
+            keyed.group_by("__key", "municipality", "intervention").len().collect()
+        ),
+        "+ first row per key": lambda: (
+            keyed.filter(pl.col("__key").is_first_distinct()).select("__key").collect()
+        ),
         "profiles (count + first rows joined)": lambda: simulation._profiles(
             lf, sets, simulation.KEYS
         ).collect(),

@@ -83,9 +83,9 @@ def to_pdf(report: YearlyReport) -> bytes:
     pdf.add_page()
     width = pdf.epw
     pdf.set_font("dejavu", "B", 16)
-    pdf.multi_cell(width, 8, f"Årsuppföljning {report.year}")
+    pdf.multi_cell(width, 8, f"Årsuppföljning {report.year}", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("dejavu", "", 11)
-    pdf.multi_cell(width, 6, report.title)
+    pdf.multi_cell(width, 6, report.title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("dejavu", "", 9)
     pdf.set_text_color(70, 70, 70)
     forum = f" · forum: {report.forum}" if report.forum else ""
@@ -94,8 +94,10 @@ def to_pdf(report: YearlyReport) -> bytes:
         5,
         f"{report.region_name}{forum} · framtagen "
         f"{timezone.localtime(report.generated_at):%Y-%m-%d}",
+        new_x="LMARGIN",
+        new_y="NEXT",
     )
-    pdf.multi_cell(width, 5, SUPPRESSION_NOTE)
+    pdf.multi_cell(width, 5, SUPPRESSION_NOTE, new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.ln(3)
     pdf.set_font("dejavu", "B", 12)
@@ -117,7 +119,7 @@ def to_pdf(report: YearlyReport) -> bytes:
             continue
         image = charts.png(section.chart)
         pdf.ln(2)
-        pdf.image(io.BytesIO(image), w=width * 0.9)
+        pdf.image(io.BytesIO(image), w=width * 0.8)
         if section.chart.takeaway:
             pdf.set_font("dejavu", "", 8)
             pdf.multi_cell(width, 4, section.chart.takeaway, new_x="LMARGIN", new_y="NEXT")

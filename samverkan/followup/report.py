@@ -276,10 +276,14 @@ def _decisions(agreement: str, year: int) -> Section:
         takeaway="Staplarna visar hur besluten fördelades mellan kommunen, regionen och egenvård.",
     )
     municipal = [r for r in rows if r.outcome == "municipality"]
+    others = [r for r in rows if r.outcome != "municipality"]
     extra = {
         "total": Cell.count(len(rows), len({r.person for r in rows})),
-        "municipal_share": Cell.measure(
-            100 * len(municipal) / len(rows), len({r.person for r in municipal}), "percent"
+        "municipal_share": Cell.part(
+            100 * len(municipal) / len(rows),
+            len({r.person for r in municipal}),
+            len({r.person for r in others}),
+            "percent",
         )
         if rows
         else Cell(None, 0),
@@ -442,9 +446,12 @@ def _assessments(agreement: str, year: int) -> Section:
         takeaway="Hur ofta legitimerad personal bedömde att åtgärden kan utföras som egenvård.",
     )
     self_care = [r for r in rows if r.result == "self_care"]
+    health_care = [r for r in rows if r.result != "self_care"]
     extra = {
         "total": Cell.count(len(rows), len({r.person for r in rows})),
-        "self_care": Cell.count(len(self_care), len({r.person for r in self_care})),
+        "self_care": Cell.part(
+            len(self_care), len({r.person for r in self_care}), len({r.person for r in health_care})
+        ),
     }
     return Section(
         "assessments",
@@ -640,7 +647,11 @@ def _deviations(agreement: str, year: int) -> Section:
         chart,
         extra={
             "total": Cell.count(sum(by_category.values())),
-            "serious": Cell.count(sum(serious.values())),
+            "serious": Cell.part(
+                sum(serious.values()),
+                sum(serious.values()),
+                sum(by_category.values()) - sum(serious.values()),
+            ),
             "complaints": Cell.count(complaints),
         },
     )
@@ -702,7 +713,11 @@ def _disputes(agreement: str, year: int) -> Section:
         chart,
         extra={
             "total": Cell.count(len(outcomes)),
-            "resolved": Cell.count(sum(1 for o in outcomes if o.status == "resolved")),
+            "resolved": Cell.part(
+                sum(1 for o in outcomes if o.status == "resolved"),
+                sum(1 for o in outcomes if o.status == "resolved"),
+                sum(1 for o in outcomes if o.status != "resolved"),
+            ),
         },
     )
 
@@ -717,7 +732,12 @@ def _key_figures(sections: dict[str, Section]) -> list[KeyFigure]:
         total, share = s.extra["total"], s.extra["municipal_share"]
         if total.hidden:
             text = "Färre än 5 personer fick ett ansvarsbeslut."
-        elif share.value is not None and not share.hidden:
+        elif share.hidden:
+            text = (
+                f"{total.text()} ansvarsbeslut fattades (fördelningen visas inte: färre än 5 "
+                "personer i någon del)."
+            )
+        elif share.value is not None:
             text = (
                 f"{total.text()} ansvarsbeslut fattades; i {share.text()} av dem fick kommunen "
                 "hälso- och sjukvårdsansvaret."
@@ -739,14 +759,9 @@ def _key_figures(sections: dict[str, Section]) -> list[KeyFigure]:
     s = sections["assessments"]
     if s.available:
         a, b = s.extra["total"], s.extra["self_care"]
-        figures.append(
-            KeyFigure(
-                "Egenvård",
-                a,
-                f"{a.text()} egenvårdsbedömningar gjordes; {b.text()} av dem bedömdes som "
-                "egenvård.",
-            )
-        )
+        text = f"{a.text()} egenvårdsbedömningar gjordes"
+        text += "." if b.hidden and not a.hidden else f"; {b.text()} av dem bedömdes som egenvård."
+        figures.append(KeyFigure("Egenvård", a, text))
     s = sections["purchases"]
     if s.available:
         hours, sek = s.extra["hours"], s.extra["sek"]

@@ -44,6 +44,12 @@ class Cell:
     def measure(cls, value: Number | None, units: int | None, kind: str) -> Cell:
         return cls(value, units, is_small(units), kind)
 
+    @classmethod
+    def part(cls, value: Number | None, units: int, rest_units: int, kind: str = "count") -> Cell:
+        """A part of a total that is shown beside it: hidden when the part or the rest
+        (total minus part, which a reader can compute) rests on 1–4 persons."""
+        return cls(value, units, is_small(units) or is_small(rest_units), kind)
+
     @property
     def shown(self) -> Number | None:
         """The value a reader may see (None when hidden or missing)."""

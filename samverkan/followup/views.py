@@ -50,7 +50,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "agreements": agreements,
             "simulations": services.simulations_for(request.user)[:10],
-            "examples": sim.EXAMPLES,
+            "examples": _examples(request),
         },
     )
 
@@ -110,6 +110,12 @@ def yearly_report_pdf(request: HttpRequest, agreement: str, year: int) -> HttpRe
 
 
 # --- simulation ------------------------------------------------------------------------------
+
+
+def _examples(request: HttpRequest) -> list[sim.Example]:
+    """The ready-made examples for the user's region(s)."""
+    regions = access.regions_of(request.user)
+    return [e for e in sim.EXAMPLES if e.region in regions]
 
 
 def _initial(request: HttpRequest, regions: list[str]) -> dict[str, Any]:
@@ -184,7 +190,7 @@ def simulation_index(request: HttpRequest) -> HttpResponse:
         "followup/simulation_form.html",
         {
             "form": form,
-            "examples": sim.EXAMPLES,
+            "examples": _examples(request),
             "simulations": services.simulations_for(request.user)[:20],
             "rule": sim.rule_info(rule_id) if rule_id else None,
             "selected_parameter": form["parameter"].value(),

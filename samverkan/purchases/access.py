@@ -160,7 +160,5 @@ def invoices_visible_to(actor: Any) -> QuerySet[Any]:
 def can_see_person_map(actor: Any, seller_id: int, buyer_id: int) -> bool:
     org = organisation_of_actor(actor)
     return (
-        org is not None
-        and _role(actor) == Role.FINANCE_OFFICER
-        and org.pk in (seller_id, buyer_id)
+        org is not None and _role(actor) == Role.FINANCE_OFFICER and org.pk in (seller_id, buyer_id)
     )

@@ -616,9 +616,7 @@ def list_runs(request: HttpRequest) -> Any:
     from django.db.models import Q
 
     org = _org(request)
-    runs = InvoiceRun.objects.filter(Q(seller=org) | Q(buyer=org)).select_related(
-        "seller", "buyer"
-    )
+    runs = InvoiceRun.objects.filter(Q(seller=org) | Q(buyer=org)).select_related("seller", "buyer")
     return [
         {
             "id": r.pk,

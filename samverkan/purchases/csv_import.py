@@ -236,7 +236,9 @@ def import_csv(
     Raises NotAllowed if the user may not register services (or approve, with ``approve``).
     """
     if mode not in ImportBatch.Mode.values:
-        raise PurchasesError.one("mode", "invalid_choice", "Läge: välj all_or_nothing eller valid_only.")
+        raise PurchasesError.one(
+            "mode", "invalid_choice", "Läge: välj all_or_nothing eller valid_only."
+        )
     builder = RecordBuilder(actor)  # checks the role
     if approve and not can_approve(actor):
         raise NotAllowed.one(None, "forbidden", "Bara ekonom eller MAS får godkänna insatser.")
@@ -284,7 +286,9 @@ def import_csv(
         row = _Row(line_no, values)
         if len(cells) != len(header):
             row.problems.append(
-                Problem(None, "column_count", f"Raden har {len(cells)} celler, rubriken {len(header)}.")
+                Problem(
+                    None, "column_count", f"Raden har {len(cells)} celler, rubriken {len(header)}."
+                )
             )
         _parse_times(row)
         _parse_person(row, today, person_cache)
@@ -296,18 +300,18 @@ def import_csv(
     ids = {r.person_key[1] for r in rows if r.person_key and r.person_key[0] == "id"}
     by_ident: dict[str, Any] = {}
     for chunk in _chunks(idents, 5000):
-        for value, person_id, ended in PersonIdentity.objects.filter(value__in=chunk).values_list(
+        for value, owner, ended in PersonIdentity.objects.filter(value__in=chunk).values_list(
             "value", "person_id", "ended_on"
         ):
             if value not in by_ident or ended is None:
-                by_ident[value] = person_id
+                by_ident[value] = owner
     wanted = {str(p) for p in by_ident.values()} | ids
     persons: dict[str, Person] = {}
     for chunk in _chunks(sorted(wanted), 5000):
-        for person in Person.objects.filter(pk__in=chunk).only(
+        for found in Person.objects.filter(pk__in=chunk).only(
             "id", "birth_date", "home_municipality", "merged_into"
         ):
-            persons[str(person.pk)] = person
+            persons[str(found.pk)] = found
     User = get_user_model()
     usernames = {r.values.get("staff", "").strip() for r in rows} - {""}
     users = {u.username: u for u in User.objects.filter(username__in=usernames)}
@@ -327,18 +331,26 @@ def import_csv(
 
     inputs: list[tuple[_Row, ServiceInput]] = []
     for row in rows:
-        person = None
+        person: Person | None = None
         if row.person_key is not None:
             kind, value = row.person_key
-            person_id = by_ident.get(value) if kind == "ident" else value
+            person_id: Any = by_ident.get(value) if kind == "ident" else value
             person = persons.get(str(person_id)) if person_id else None
             if person is None:
                 row.problems.append(
-                    problem("person", "person_unknown", "ingen person med den identiteten finns i Samverkan")
+                    problem(
+                        "person",
+                        "person_unknown",
+                        "ingen person med den identiteten finns i Samverkan",
+                    )
                 )
             elif person.merged_into_id:
                 row.problems.append(
-                    problem("person", "person_merged", "personposten är sammanförd med en annan; använd den")
+                    problem(
+                        "person",
+                        "person_merged",
+                        "personposten är sammanförd med en annan; använd den",
+                    )
                 )
                 person = None
         staff_name = row.values.get("staff", "").strip()
@@ -348,20 +360,28 @@ def import_csv(
         elif staff_name:
             staff = users.get(staff_name)
             if staff is None:
-                row.problems.append(problem("staff", "unknown_user", f"okänd användare {staff_name!r}"))
+                row.problems.append(
+                    problem("staff", "unknown_user", f"okänd användare {staff_name!r}")
+                )
                 staff = builder.user
         orderer = None
         code = row.values.get("orderer", "").strip()
         if code:
             orderer = orgs.get(code)
             if orderer is None:
-                row.problems.append(problem("orderer", "unknown_organisation", f"okänd SCB-kod {code!r}"))
+                row.problems.append(
+                    problem("orderer", "unknown_organisation", f"okänd SCB-kod {code!r}")
+                )
         ext = row.values.get("external_id", "").strip()
         if ext:
             if ext in existing_external:
-                row.problems.append(problem("external_id", "already_imported", "raden är redan importerad"))
+                row.problems.append(
+                    problem("external_id", "already_imported", "raden är redan importerad")
+                )
             elif ext in seen_external:
-                row.problems.append(problem("external_id", "duplicate_in_file", "samma id finns två gånger i filen"))
+                row.problems.append(
+                    problem("external_id", "duplicate_in_file", "samma id finns två gånger i filen")
+                )
             seen_external.add(ext)
         inputs.append(
             (
@@ -441,4 +461,11 @@ def _audit_persons(actor: Any, batch: ImportBatch, person_ids: set[Any]) -> None
     why = f"Tjänsteköp: import {batch.pk} av utförda insatser"
     for chunk in _chunks(sorted(person_ids, key=str), 2000):
         for person in Person.objects.filter(pk__in=chunk).prefetch_related("identities"):
-            audit(actor, Action.CREATE, ServiceRecord, f"import:{batch.pk}", person_ref=person.ref, why=why)
+            audit(
+                actor,
+                Action.CREATE,
+                ServiceRecord,
+                f"import:{batch.pk}",
+                person_ref=person.ref,
+                why=why,
+            )

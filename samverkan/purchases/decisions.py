@@ -147,7 +147,7 @@ def decide_segment(
     stored_facts = {
         k: v for k, v in facts_to_json(decision.facts).items() if k not in ("date", "time")
     }
-    snapshot = {
+    snapshot: dict[str, Any] = {
         "basis": basis.id,
         "band": band,
         "payment": payment,
@@ -196,7 +196,9 @@ def person_facts_on(
             best[name] = (valid_from, value, recorded_at)
     facts = {name: v[1] for name, v in best.items() if v[1] is not None}
     if "age" not in facts and birth_date is not None:
-        years = day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+        years = (
+            day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+        )
         facts["age"] = max(0, years)
     return facts
 

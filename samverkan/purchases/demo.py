@@ -121,9 +121,11 @@ def _persons(org: Organisation, actor: Any, count: int, offset: int) -> list[Per
     decides the payment mode where the engine lacks facts)."""
     persons: list[Person] = []
     for data in synthetic_persons(count, seed=DEMO_SEED + offset):
-        identity = PersonIdentity.objects.filter(value=data["personnummer"]).select_related(
-            "person"
-        ).first()
+        identity = (
+            PersonIdentity.objects.filter(value=data["personnummer"])
+            .select_related("person")
+            .first()
+        )
         if identity is not None:
             person = identity.person
         else:
@@ -150,7 +152,9 @@ def _persons(org: Organisation, actor: Any, count: int, offset: int) -> list[Per
     return persons
 
 
-def _register(actor: Any, person: Person, day: dt.date, start: str, end: str, basis: str, ext: str) -> int:
+def _register(
+    actor: Any, person: Person, day: dt.date, start: str, end: str, basis: str, ext: str
+) -> int:
     if ServiceRecord.objects.filter(external_id=ext).exists():
         return 0
     hs, ms = (int(p) for p in start.split(":"))
@@ -177,7 +181,8 @@ def _register(actor: Any, person: Person, day: dt.date, start: str, end: str, ba
 
 
 def _weekdays(month: dt.date, count: int) -> list[dt.date]:
-    days, day = [], month
+    days: list[dt.date] = []
+    day = month
     while len(days) < count:
         if day.weekday() < 5:
             days.append(day)

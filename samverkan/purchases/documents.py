@@ -31,7 +31,12 @@ from samverkan.purchases.models import (
     person_ref,
 )
 from samverkan.purchases.money import minutes_to_hours
-from samverkan.purchases.pdf import ServiceRow, attachment_csv, render_attachment_pdf, render_invoice_pdf
+from samverkan.purchases.pdf import (
+    ServiceRow,
+    attachment_csv,
+    render_attachment_pdf,
+    render_invoice_pdf,
+)
 from samverkan.purchases.ubl import (
     Attachment,
     InvoiceDoc,
@@ -98,7 +103,9 @@ def attachment_rows(invoice: Invoice) -> Iterator[ServiceRow]:
     rows = (
         AttachmentRow.objects.filter(invoice=invoice)
         .order_by("person_no", "start_at", "pk")
-        .values_list("service_date", "start_at", "end_at", "person_no", "performer", "minutes", "amount_ore")
+        .values_list(
+            "service_date", "start_at", "end_at", "person_no", "performer", "minutes", "amount_ore"
+        )
     )
     for day, start, end, number, performer, minutes, amount in rows.iterator(chunk_size=5000):
         yield ServiceRow(
@@ -123,9 +130,9 @@ def build_invoice_doc(invoice: Invoice, *, with_attachment: bool = True) -> Invo
             line_amount=ore_to_kronor(line.amount_ore),
             person_ref=line.person_ref or None,
         )
-        for line in InvoiceLine.objects.filter(invoice=invoice).order_by("position").iterator(
-            chunk_size=5000
-        )
+        for line in InvoiceLine.objects.filter(invoice=invoice)
+        .order_by("position")
+        .iterator(chunk_size=5000)
     ]
     attachments: tuple[Attachment, ...] = ()
     if with_attachment and AttachmentRow.objects.filter(invoice=invoice).exists():

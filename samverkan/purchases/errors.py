@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class PurchasesError(Exception):
         super().__init__("; ".join(p.message for p in self.problems))
 
     @classmethod
-    def one(cls, field: str | None, code: str, message: str) -> PurchasesError:
+    def one(cls, field: str | None, code: str, message: str) -> Self:
         return cls(Problem(field, code, message))
 
     @property

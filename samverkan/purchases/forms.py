@@ -4,7 +4,7 @@ views copy a service problem back onto the field it names."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -75,11 +75,7 @@ class ServiceForm(forms.Form):
 
     date = forms.DateField(label=_("Datum"), widget=DateInput())
     start = forms.TimeField(label=_("Start"), widget=TimeInput())
-    end = forms.TimeField(
-        label=_("Slut"),
-        widget=TimeInput(),
-        help_text=_("En sluttid före starttiden betyder nästa dygn."),
-    )
+    end = forms.TimeField(label=_("Slut"), widget=TimeInput())
     person = forms.ChoiceField(label=_("Person"))
     intervention = forms.ChoiceField(label=_("Insats"), choices=intervention_choices)
     basis = forms.ChoiceField(label=_("Avtalsgrund"))
@@ -108,12 +104,15 @@ class ServiceForm(forms.Form):
             {"date": timezone.localdate(), "intervention": "nursing"},
         )
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", _("– Välj person –")), *persons]
+        cast(forms.ChoiceField, self.fields["person"]).choices = [
+            ("", _("– Välj person –")),
+            *persons,
+        ]
         choices = basis_choices(organisation.region)
-        self.fields["basis"].choices = choices
+        cast(forms.ChoiceField, self.fields["basis"]).choices = choices
         if choices and not self.is_bound:
             self.initial.setdefault("basis", choices[0][0])
-        self.fields["orderer"].queryset = Organisation.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["orderer"]).queryset = Organisation.objects.filter(
             region=organisation.region
         ).exclude(pk=organisation.pk)
         for name in ("date", "start", "end"):
@@ -159,7 +158,7 @@ class RunForm(forms.Form):
 
     def __init__(self, *args: Any, seller: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["buyer"].queryset = Organisation.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["buyer"]).queryset = Organisation.objects.filter(
             region=seller.region
         ).exclude(pk=seller.pk)
 

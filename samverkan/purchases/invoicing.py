@@ -33,8 +33,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -45,7 +45,7 @@ from samverkan.accounts.models import Organisation, Unit
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.purchases import rates
-from samverkan.purchases.access import require_run_invoices, user_of
+from samverkan.purchases.access import require_run_invoices
 from samverkan.purchases.bases import (
     BILLING_TERMS,
     HOURLY_SHARE_50,
@@ -678,9 +678,10 @@ def _write_ledger_lines(invoice: Invoice, ledger_ids: list[int], month: dt.date)
     if not ledger_ids:
         return
     position = (
-        InvoiceLine.objects.filter(invoice=invoice).order_by("-position").values_list(
-            "position", flat=True
-        ).first()
+        InvoiceLine.objects.filter(invoice=invoice)
+        .order_by("-position")
+        .values_list("position", flat=True)
+        .first()
         or 0
     )
     for entry in DisputeLedgerEntry.objects.filter(pk__in=ledger_ids).order_by("occurred_on", "pk"):
@@ -720,7 +721,11 @@ def _totals(invoice: Invoice, record_count: int) -> None:
         record_count=record_count,
     )
     invoice.line_total_ore, invoice.rounding_ore = total, rounding
-    invoice.payable_ore, invoice.line_count, invoice.record_count = total + rounding, count, record_count
+    invoice.payable_ore, invoice.line_count, invoice.record_count = (
+        total + rounding,
+        count,
+        record_count,
+    )
 
 
 # --------------------------------------------------------------------------- credit notes
@@ -741,9 +746,13 @@ def credit_invoice(
     with transaction.atomic():
         original = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if original.kind != InvoiceKind.INVOICE:
-            raise InvoicingRefused.one("invoice", "not_invoice", "En kreditfaktura kan inte krediteras.")
+            raise InvoicingRefused.one(
+                "invoice", "not_invoice", "En kreditfaktura kan inte krediteras."
+            )
         if original.status != InvoiceStatus.ISSUED:
-            raise InvoicingRefused.one("invoice", "already_credited", "Fakturan är redan krediterad.")
+            raise InvoicingRefused.one(
+                "invoice", "already_credited", "Fakturan är redan krediterad."
+            )
         run = _correction_run(original, user)
         number = _next_number(original.seller)
         credit = Invoice.objects.create(
@@ -886,9 +895,7 @@ def _reverse_ledger(original: Invoice, credit: Invoice) -> None:
     )
     if not entries:
         return
-    credit_lines = dict(
-        InvoiceLine.objects.filter(invoice=credit).values_list("position", "pk")
-    )
+    credit_lines = dict(InvoiceLine.objects.filter(invoice=credit).values_list("position", "pk"))
     new: list[DisputeLedgerEntry] = []
     for entry in entries:
         assert entry.invoice_line is not None
@@ -931,7 +938,6 @@ def _reverse_ledger(original: Invoice, credit: Invoice) -> None:
 
 def invoices_of_run(run: InvoiceRun) -> Iterable[Invoice]:
     return run.invoices.order_by("sequence_number")
-
 
 
 records_of = _records_of

@@ -88,7 +88,9 @@ def open_disputed_cost(
     if agreement not in AGREEMENT_NAMES:
         problems.append(Problem("agreement", "unknown_agreement", "Avtal: okänt avtal."))
     if not description.strip():
-        problems.append(Problem("description", "required", "Beskrivning: ange vad kostnaden avser."))
+        problems.append(
+            Problem("description", "required", "Beskrivning: ange vad kostnaden avser.")
+        )
     cost = 0
     try:
         cost = _ore(amount)
@@ -103,7 +105,9 @@ def open_disputed_cost(
             dispute_ref=dispute_ref, kind=LedgerKind.SETTLEMENT
         ).exists():
             raise LedgerError.one(
-                "dispute_ref", "already_settled", "Tvisten är redan reglerad; öppna ett nytt ärende."
+                "dispute_ref",
+                "already_settled",
+                "Tvisten är redan reglerad; öppna ett nytt ärende.",
             )
         entry = DisputeLedgerEntry.objects.create(
             dispute_ref=dispute_ref,
@@ -117,7 +121,9 @@ def open_disputed_cost(
             description=description.strip()[:300],
             occurred_on=occurred_on,
             invoice_month=_open_month(creditor, debtor, occurred_on),
-            created_by=user_of(user) if user is not None and user_of(user).is_authenticated else None,
+            created_by=user_of(user)
+            if user is not None and user_of(user).is_authenticated
+            else None,
         )
         audit(
             user,
@@ -212,7 +218,9 @@ def settle_dispute(
             .order_by("pk")
         )
         if not entries:
-            raise LedgerError.one("dispute_ref", "unknown_dispute", "Tvisten har inga bokade kostnader.")
+            raise LedgerError.one(
+                "dispute_ref", "unknown_dispute", "Tvisten har inga bokade kostnader."
+            )
         if any(e.kind == LedgerKind.SETTLEMENT for e in entries):
             raise LedgerError.one("dispute_ref", "already_settled", "Tvisten är redan reglerad.")
         settlements = []
@@ -226,8 +234,12 @@ def settle_dispute(
             difference = final - acc["owed"]
             if difference == 0:
                 continue
-            creditor, debtor = (creditor_id, debtor_id) if difference > 0 else (debtor_id, creditor_id)
-            first = next(e for e in entries if {e.creditor_id, e.debtor_id} == {creditor_id, debtor_id})
+            creditor, debtor = (
+                (creditor_id, debtor_id) if difference > 0 else (debtor_id, creditor_id)
+            )
+            first = next(
+                e for e in entries if {e.creditor_id, e.debtor_id} == {creditor_id, debtor_id}
+            )
             text = f"Reglering enligt överenskommelse {decided_on:%Y-%m-%d}"
             if note.strip():
                 text += f": {note.strip()}"

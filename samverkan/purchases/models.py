@@ -361,10 +361,6 @@ class Price(models.Model):
     def __str__(self) -> str:
         return f"{self.amount} kr {self.get_unit_display()} från {self.valid_from}"
 
-    @property
-    def is_active(self) -> bool:
-        return self.retired_at is None
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             _refuse()
@@ -372,6 +368,10 @@ class Price(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         _refuse()
+
+    @property
+    def is_active(self) -> bool:
+        return self.retired_at is None
 
 
 class BillingProfile(models.Model):
@@ -460,6 +460,9 @@ class InvoiceCounter(models.Model):
     class Meta:
         verbose_name = _("fakturanummerserie")
         verbose_name_plural = _("fakturanummerserier")
+
+    def __str__(self) -> str:
+        return f"Fakturanummer {self.seller_id}: {self.last_number}"
 
 
 class InvoiceKind(models.TextChoices):
@@ -569,6 +572,9 @@ class InvoiceRate(models.Model):
         verbose_name = _("tillämpat pris")
         verbose_name_plural = _("tillämpade priser")
 
+    def __str__(self) -> str:
+        return f"{self.description} ({self.unit_price_ore / 100:.2f} kr)"
+
 
 class InvoicePerson(models.Model):
     """The anonymised person reference on one invoice (P-0001 …) and whom it stands for.
@@ -588,6 +594,9 @@ class InvoicePerson(models.Model):
             models.UniqueConstraint(fields=["invoice", "number"], name="purchases_iperson_no"),
             models.UniqueConstraint(fields=["invoice", "person"], name="purchases_iperson_person"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} på faktura {self.invoice_id}"
 
     @property
     def ref(self) -> str:
@@ -644,6 +653,9 @@ class InvoiceLine(models.Model):
             models.Index(fields=["invoice", "person", "line_key"], name="purchases_line_lookup"),
         ]
 
+    def __str__(self) -> str:
+        return f"Rad {self.position} på faktura {self.invoice_id}"
+
     @property
     def person_ref(self) -> str:
         return person_ref(self.person_no)
@@ -681,6 +693,9 @@ class AttachmentRow(models.Model):
         ordering = ["invoice", "person_no", "start_at", "pk"]
         indexes = [models.Index(fields=["invoice", "person_no"], name="purchases_att_invoice")]
 
+    def __str__(self) -> str:
+        return f"Bilagerad {self.pk} på faktura {self.invoice_id}"
+
     @property
     def person_ref(self) -> str:
         return person_ref(self.person_no)
@@ -705,6 +720,9 @@ class InvoiceDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["invoice", "kind"], name="purchases_document_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} för faktura {self.invoice_id}"
 
 
 class LedgerKind(models.TextChoices):

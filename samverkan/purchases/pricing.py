@@ -260,10 +260,14 @@ def set_price(
                     "replaces", "already_replaced", "Priset har redan ersatts av en nyare version."
                 )
             if replaces.price_list_id != price_list.pk:
-                raise PriceError.one("replaces", "other_list", "Priset hör till en annan prislista.")
+                raise PriceError.one(
+                    "replaces", "other_list", "Priset hör till en annan prislista."
+                )
         clashing = Price.objects.filter(
             price_list=price_list, intervention=intervention, band=band, retired_at__isnull=True
-        ).exclude(pk=replaces.pk if replaces else None)
+        )
+        if replaces is not None:
+            clashing = clashing.exclude(pk=replaces.pk)
         end = valid_to or dt.date.max
         for other in clashing:
             other_end = other.valid_to or dt.date.max
@@ -297,7 +301,8 @@ def set_price(
             Action.UPDATE if replaces else Action.CREATE,
             Price,
             price.pk,
-            why=f"Pris i prislista {agreement}" + (f" (ersätter {replaces.pk})" if replaces else ""),
+            why=f"Pris i prislista {agreement}"
+            + (f" (ersätter {replaces.pk})" if replaces else ""),
         )
     return price
 
@@ -316,6 +321,8 @@ def retire_price(actor: Any, price: Price) -> Price:
 
 
 def price_history(price_list: PriceList) -> list[Price]:
-    return list(price_list.prices.select_related("created_by", "retired_by").order_by(
-        "intervention", "band", "valid_from", "version"
-    ))
+    return list(
+        price_list.prices.select_related("created_by", "retired_by").order_by(
+            "intervention", "band", "valid_from", "version"
+        )
+    )

@@ -15,7 +15,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -266,9 +265,7 @@ class RecordBuilder:
 
     def _is_visible(self, person: Person) -> bool:
         if person.pk not in self._visible:
-            self._visible[person.pk] = (
-                persons_visible_to(self.user).filter(pk=person.pk).exists()
-            )
+            self._visible[person.pk] = persons_visible_to(self.user).filter(pk=person.pk).exists()
         return self._visible[person.pk]
 
     def _person_facts(self, person: Person) -> list[tuple[str, Any, dt.date, dt.date | None, Any]]:
@@ -349,27 +346,38 @@ class RecordBuilder:
                 problems.append(problem("person", "required", "ange vem insatsen gavs till"))
         elif not self._is_visible(person):
             problems.append(
-                problem("person", "person_not_visible", "personen finns inte eller är inte synlig för dig")
-            )
-        if data.intervention not in INTERVENTIONS:
-            if not any(p.field == "intervention" for p in problems):
-                problems.append(
-                    problem("intervention", "invalid_choice", f"okänd insats {data.intervention!r}")
+                problem(
+                    "person",
+                    "person_not_visible",
+                    "personen finns inte eller är inte synlig för dig",
                 )
+            )
+        if data.intervention not in INTERVENTIONS and not any(
+            p.field == "intervention" for p in problems
+        ):
+            problems.append(
+                problem("intervention", "invalid_choice", f"okänd insats {data.intervention!r}")
+            )
         basis: Basis | None = BASES.get(data.basis)
         if basis is None:
             if not any(p.field == "basis" for p in problems):
-                problems.append(problem("basis", "invalid_choice", f"okänd avtalsgrund {data.basis!r}"))
+                problems.append(
+                    problem("basis", "invalid_choice", f"okänd avtalsgrund {data.basis!r}")
+                )
         elif basis.region != self.organisation.region:
             problems.append(
-                problem("basis", "wrong_region", "avtalsgrunden gäller inte i din organisations region")
+                problem(
+                    "basis", "wrong_region", "avtalsgrunden gäller inte i din organisations region"
+                )
             )
 
         staff = data.staff or self.user
         staff_profile = self._staff_profile(staff)
         if staff_profile is None or staff_profile.organisation_id != self.organisation.pk:
             problems.append(
-                problem("staff", "staff_other_organisation", "utföraren hör inte till din organisation")
+                problem(
+                    "staff", "staff_other_organisation", "utföraren hör inte till din organisation"
+                )
             )
         if staff.pk != self.user.pk and not self._for_others:
             # Care staff register their own work; ekonom/MAS may register for colleagues.
@@ -378,7 +386,9 @@ class RecordBuilder:
             )
         unit = data.unit or (staff_profile.unit if staff_profile else None)
         if unit is not None and unit.organisation_id != self.organisation.pk:
-            problems.append(problem("unit", "unit_other_organisation", "enheten hör inte till din organisation"))
+            problems.append(
+                problem("unit", "unit_other_organisation", "enheten hör inte till din organisation")
+            )
 
         orderer = data.orderer
         if orderer is None and self.organisation.kind == OrganisationKind.MUNICIPALITY:
@@ -488,7 +498,9 @@ class RecordBuilder:
                         "överenskommelse)",
                     )
                 )
-            if payer is not None and self.is_locked(self.organisation.pk, payer.pk, month_start(day)):
+            if payer is not None and self.is_locked(
+                self.organisation.pk, payer.pk, month_start(day)
+            ):
                 raise InvalidService(
                     problem(
                         "date",
@@ -564,7 +576,9 @@ def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
 
 def is_month_locked(seller_id: int, buyer_id: int, month: dt.date) -> bool:
     """Invoiced and closed: the regular run is done and no correction is open."""
-    runs = InvoiceRun.objects.filter(seller_id=seller_id, buyer_id=buyer_id, month=month_start(month))
+    runs = InvoiceRun.objects.filter(
+        seller_id=seller_id, buyer_id=buyer_id, month=month_start(month)
+    )
     if not runs.filter(kind=RunKind.REGULAR, locked=True).exists():
         return False
     return not runs.filter(
@@ -581,12 +595,12 @@ def is_overlap_error(exc: IntegrityError) -> bool:
 
 
 def overlap_problem() -> Problem:
-    return problem(
-        "start", "overlap", "överlappar en annan registrerad insats för samma utförare"
-    )
+    return problem("start", "overlap", "överlappar en annan registrerad insats för samma utförare")
 
 
-def register_service(actor: Any, data: ServiceInput, *, approve: bool = False) -> list[ServiceRecord]:
+def register_service(
+    actor: Any, data: ServiceInput, *, approve: bool = False
+) -> list[ServiceRecord]:
     """Register one performed service (atomic): its records, one per time band segment.
 
     ``approve=True`` saves them approved for invoicing (ekonom or MAS only).

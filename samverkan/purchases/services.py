@@ -98,10 +98,14 @@ def person_map(actor: Any, invoice: Invoice) -> list[tuple[str, Person | None]]:
     if not can_see_person_map(actor, invoice.seller_id, invoice.buyer_id):
         audit(actor, Action.ACCESS_DENIED, Invoice, invoice.pk, why="Tjänsteköp: personreferenser")
         raise NotAllowed.one(
-            None, "forbidden", "Bara ekonom hos säljaren eller köparen får se vem referenserna avser."
+            None,
+            "forbidden",
+            "Bara ekonom hos säljaren eller köparen får se vem referenserna avser.",
         )
     rows = list(
-        InvoicePerson.objects.filter(invoice=invoice).order_by("number").values_list("number", "person_id")
+        InvoicePerson.objects.filter(invoice=invoice)
+        .order_by("number")
+        .values_list("number", "person_id")
     )
     visible = set(
         persons_visible_to(actor).filter(pk__in=[p for _, p in rows]).values_list("pk", flat=True)

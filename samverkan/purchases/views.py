@@ -6,6 +6,7 @@ JavaScript (HTMX only swaps the recent-records list after a registration).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -57,7 +58,6 @@ from samverkan.purchases.models import (
     PriceList,
     RecordStatus,
     ServiceRecord,
-    ore_to_kronor,
 )
 from samverkan.purchases.pricing import price_list_for
 
@@ -105,7 +105,7 @@ def _audit_persons(request: HttpRequest, person_ids: set[Any], why: str) -> dict
 def _recent(request: HttpRequest) -> list[ServiceRecord]:
     since = timezone.now() - dt.timedelta(days=2)
     return list(
-        ServiceRecord.objects.filter(created_by=request.user, created_at__gte=since)
+        ServiceRecord.objects.filter(created_by_id=request.user.pk, created_at__gte=since)
         .select_related("person", "payer_org")
         .order_by("-created_at", "segment")[:30]
     )
@@ -126,8 +126,15 @@ def index(request: HttpRequest) -> HttpResponse:
     form = None
     if can_register:
         persons = _person_choices(request)
+        initial: dict[str, Any] = {"date": timezone.localdate(), "intervention": "nursing"}
+        # After a save, keep the day: a nurse often enters several services of one day.
+        with contextlib.suppress(ValueError):
+            initial["date"] = dt.date.fromisoformat(request.GET.get("datum", ""))
         form = ServiceForm(
-            request.POST or None, persons=persons, organisation=profile.organisation
+            request.POST or None,
+            persons=persons,
+            organisation=profile.organisation,
+            initial=initial,
         )
         if request.method == "POST" and form.is_valid():
             start, end = form.times()
@@ -153,7 +160,8 @@ def index(request: HttpRequest) -> HttpResponse:
                     for r in records
                 )
                 messages.success(request, f"Insatsen är registrerad ({parts}).")
-                return redirect("purchases:index")
+                day = form.cleaned_data["date"]
+                return redirect(f"{reverse('purchases:index')}?datum={day:%Y-%m-%d}")
     elif request.method == "POST":
         raise PermissionDenied
     recent = _recent(request) if can_register else []
@@ -294,13 +302,13 @@ def import_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "report": report,
             "errors_shown": report.errors[:500] if report else [],
-            "batches": ImportBatch.objects.filter(created_by=request.user)[:10],
+            "batches": ImportBatch.objects.filter(created_by_id=request.user.pk)[:10],
         },
     )
 
 
 def import_errors(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = ImportBatch.objects.filter(pk=batch_id, created_by=request.user).first()
+    batch = ImportBatch.objects.filter(pk=batch_id, created_by_id=request.user.pk).first()
     if batch is None:
         raise Http404
     from samverkan.purchases.csv_import import ImportReport, RowError
@@ -323,9 +331,7 @@ def invoicing(request: HttpRequest) -> HttpResponse:
     org = profile.organisation
     can_run = access.can_run_invoices(request)
     default_month = month_start(month_start(timezone.localdate()) - dt.timedelta(days=1))
-    form = RunForm(
-        request.POST or None, seller=org, initial={"month": default_month}
-    )
+    form = RunForm(request.POST or None, seller=org, initial={"month": default_month})
     result = None
     refused: list[str] = []
     if request.method == "POST":
@@ -450,7 +456,9 @@ def invoice_file(request: HttpRequest, invoice_id: int, kind: str) -> HttpRespon
         invoice.pk,
         why=f"Hämtat {InvoiceDocument.Kind(kind).label} för faktura {invoice.number}",
     )
-    response = HttpResponse(content, content_type=documents.CONTENT_TYPES[InvoiceDocument.Kind(kind)])
+    response = HttpResponse(
+        content, content_type=documents.CONTENT_TYPES[InvoiceDocument.Kind(kind)]
+    )
     response["Content-Disposition"] = f'attachment; filename="{documents.filename(invoice, kind)}"'
     return response
 
@@ -490,7 +498,9 @@ def invoice_persons(request: HttpRequest, invoice_id: int) -> HttpResponse:
         "purchases/invoice_persons.html",
         {
             "invoice": invoice,
-            "rows": [(ref, person, _person_label(person) if person else None) for ref, person in mapping],
+            "rows": [
+                (ref, person, _person_label(person) if person else None) for ref, person in mapping
+            ],
         },
     )
 
@@ -524,8 +534,9 @@ def prices(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not can_edit or form is None:
             raise PermissionDenied
-        if request.POST.get("retire"):
-            price = Price.objects.filter(pk=request.POST.get("retire")).first()
+        retire = request.POST.get("retire", "")
+        if retire:
+            price = Price.objects.filter(pk=int(retire) if retire.isdigit() else 0).first()
             if price is None:
                 raise Http404
             try:
@@ -537,7 +548,8 @@ def prices(request: HttpRequest) -> HttpResponse:
             return redirect("purchases:prices")
         if form.is_valid():
             data = form.cleaned_data
-            replaces = Price.objects.filter(pk=data.get("replaces")).first() if data.get("replaces") else None
+            replaces_id = data.get("replaces")
+            replaces = Price.objects.filter(pk=replaces_id).first() if replaces_id else None
             try:
                 services.set_price(
                     request,
@@ -564,9 +576,11 @@ def prices(request: HttpRequest) -> HttpResponse:
             price_list_for(agreement) if can_edit else None
         )
         history = (
-            list(price_list.prices.select_related("created_by").order_by(
-                "intervention", "band", "valid_from", "version"
-            ))
+            list(
+                price_list.prices.select_related("created_by").order_by(
+                    "intervention", "band", "valid_from", "version"
+                )
+            )
             if price_list
             else []
         )
@@ -582,4 +596,3 @@ def prices(request: HttpRequest) -> HttpResponse:
             "organisation": profile.organisation,
         },
     )
-

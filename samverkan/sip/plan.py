@@ -195,6 +195,48 @@ def is_gvb_target_group(sip: Sip, plan: PlanData) -> bool:
     return in_gavleborg and bool(plan.extensive_home_care)
 
 
+# --- what the agreements say about this plan ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Note:
+    clause: str
+    text: str
+
+
+def agreement_notes(
+    plan: PlanData,
+    *,
+    on_request: bool = False,
+    personal_assistance_lss: bool = False,
+    in_gavleborg: bool = False,
+) -> list[Note]:
+    """The clauses that speak to this plan's circumstances, quoted."""
+    wanted: list[tuple[bool, str, str]] = [
+        (on_request, "jh-hemsjukvard §6.1", "Behovet av en plan kan också påkallas"),
+        (personal_assistance_lss, "jh-hemsjukvard §7.3", "kalla till SIP"),
+        (plan.end_of_life, CLAUSE_PHYSICIAN, "Vid vård i livets slutskede"),
+        (
+            plan.discharge_from_inpatient_care,
+            CLAUSE_PHYSICIAN,
+            "I samband med utskrivning från sjukhuset",
+        ),
+        (bool(plan.compulsory_care), CLAUSE_CHIEF_PHYSICIAN, "Chefsöverläkaren ansvarar"),
+        (in_gavleborg, "gvb-svart-sjuka Överenskommelse", "fasta vårdkontakter med tydliga"),
+        (
+            in_gavleborg and bool(plan.extensive_home_care),
+            CLAUSE_GVB_CHAIN,
+            "Checklistan ska följas innan utskrivning",
+        ),
+        (
+            in_gavleborg and bool(plan.extensive_home_care),
+            CLAUSE_GVB_CHAIN,
+            "riskanalys (enligt SKL s mall)",
+        ),
+    ]
+    return [Note(clause, quote(clause, anchor)) for applies, clause, anchor in wanted if applies]
+
+
 # --- rules --------------------------------------------------------------------------------
 
 

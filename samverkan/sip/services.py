@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action as AuditAction
 from samverkan.people import services as people_services
 from samverkan.people.models import Person, Task, TaskKind, TaskStatus
-from samverkan.sip.access import audit, user_of
+from samverkan.sip.access import audit, sip_organisation, user_of
 from samverkan.sip.models import (
     AGREEMENTS_BY_REGION,
     Action,
@@ -44,8 +45,10 @@ from samverkan.sip.plan import (
     GVB_CHECKLIST,
     Change,
     ChecklistRow,
+    Note,
     PlanData,
     RuleError,
+    agreement_notes,
     check_activation,
     check_discharge,
     check_plan,
@@ -144,15 +147,15 @@ def start_sip(
     the person."""
     user = user_of(actor)
     profile = profile_of(user)
-    if profile is None:
-        raise SipError.single("", "no_organisation", "Ditt konto saknar organisation.")
+    if profile is None or sip_organisation(user) is None:
+        raise PermissionDenied
     organisation = profile.organisation
     if agreement and agreement not in agreements_for(organisation):
         raise PlanRuleError.single(
             "agreement", "agreement_region", "Avtalet gäller inte i din organisations region."
         )
     facts = circumstances_of(person)
-    facts.update(circumstances or {})
+    facts.update({k: v for k, v in (circumstances or {}).items() if k in facts})
     with transaction.atomic():
         sip = Sip.objects.create(
             person=person,
@@ -628,6 +631,19 @@ class VersionDiff:
 
 def compare_versions(sip: Sip, old: int, new: int) -> VersionDiff:
     return VersionDiff(old, new, diff(version_plan(sip, old), version_plan(sip, new)))
+
+
+def notes_for(
+    person: Person, plan: PlanData, *, organisation: Organisation, on_request: bool
+) -> list[Note]:
+    """What the agreements say about a SIP in these circumstances (quoted clauses)."""
+    facts = people_services.current_facts(person)
+    return agreement_notes(
+        plan,
+        on_request=on_request,
+        personal_assistance_lss=facts.get("personal_assistance_lss") is True,
+        in_gavleborg=organisation.region == "gavleborg",
+    )
 
 
 def agreement_label(value: str) -> str:

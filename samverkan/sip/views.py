@@ -41,7 +41,13 @@ from samverkan.sip.models import (
     SipStatus,
 )
 from samverkan.sip.outputs import fhir_bundle_json
-from samverkan.sip.plan import GVB_CHECKLIST, PlanData, is_gvb_target_group, plan_of
+from samverkan.sip.plan import (
+    GVB_CHECKLIST,
+    PlanData,
+    check_discharge,
+    is_gvb_target_group,
+    plan_of,
+)
 
 PAGE_SIZE = 25
 MORE_ROWS = 2  # rows the "Fler rader" button adds
@@ -77,11 +83,12 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def start(request: HttpRequest, person_id: Any) -> HttpResponse:
     """Start a SIP for a person of the own organisation (or on the person's own request)."""
-    person = get_person_for(request, person_id, why="Starta SIP", change=True)
+    person = get_person_for(request, person_id, why="Starta SIP", change=True).survivor()
     organisation = access.sip_organisation(request.user)
     if organisation is None:
         raise PermissionDenied
     agreements = services.agreements_for(organisation)
+    circumstances = services.circumstances_of(person)
     if request.method == "POST":
         form = StartSipForm(request.POST, agreements=agreements)
         if form.is_valid():
@@ -103,8 +110,7 @@ def start(request: HttpRequest, person_id: Any) -> HttpResponse:
                     },
                 )
             except services.SipError as error:
-                for e in error.errors:
-                    form.add_error(e.field if e.field in form.fields else None, e.message)
+                _form_errors(form, error)
             else:
                 messages.success(
                     request, "SIP:en är startad. Registrera personens samtycke innan du kallar."
@@ -114,10 +120,16 @@ def start(request: HttpRequest, person_id: Any) -> HttpResponse:
         initial = {
             "agreement": services.default_agreement(organisation),
             "on_request_of_person": request.GET.get("egen_begaran") == "1",
-            **services.circumstances_of(person),
+            **circumstances,
         }
         form = StartSipForm(initial=initial, agreements=agreements)
-    return render(request, "sip/start.html", {"form": form, "person": person})
+    notes = services.notes_for(
+        person,
+        PlanData(**circumstances),
+        organisation=organisation,
+        on_request=request.GET.get("egen_begaran") == "1",
+    )
+    return render(request, "sip/start.html", {"form": form, "person": person, "notes": notes})
 
 
 # --- the SIP page -------------------------------------------------------------------------
@@ -159,13 +171,24 @@ def detail(request: HttpRequest, sip_id: int) -> HttpResponse:
         "activation_errors": services.check_activation(plan)
         if sip.status in (SipStatus.DRAFT, SipStatus.INVITED)
         else [],
-        "discharge_errors": services.discharge_errors(sip)
+        "discharge_errors": check_discharge(sip, plan)
         if plan.discharge_from_inpatient_care and sip.is_open
         else [],
         "agreement_label": services.agreement_label(sip.agreement),
-        "respond_form": RespondForm(),
+        "notes": services.notes_for(
+            sip.person,
+            plan,
+            organisation=sip.initiated_by_organisation,
+            on_request=sip.initiated_on_request_of_person,
+        ),
     }
     return render(request, "sip/detail.html", context)
+
+
+def _form_errors(form: Any, error: services.SipError) -> None:
+    """A service's refusal on the form: on the field it names, else above the form."""
+    for e in error.errors:
+        form.add_error(e.field if e.field in form.fields else None, e.message)
 
 
 def _service_errors(request: HttpRequest, error: services.SipError) -> None:
@@ -193,8 +216,7 @@ def consent(request: HttpRequest, sip_id: int) -> HttpResponse:
                     note=data["note"],
                 )
             except services.SipError as error:
-                for e in error.errors:
-                    form.add_error(e.field if e.field in form.fields else None, e.message)
+                _form_errors(form, error)
             else:
                 messages.success(request, "Samtycket är registrerat.")
                 return redirect("sip:detail", sip.pk)
@@ -236,8 +258,7 @@ def invite(request: HttpRequest, sip_id: int) -> HttpResponse:
                     meeting_place=data["meeting_place"],
                 )
             except services.SipError as error:
-                for e in error.errors:
-                    form.add_error(e.field if e.field in form.fields else None, e.message)
+                _form_errors(form, error)
             else:
                 messages.success(request, "Kallelsen är skickad.")
                 if not sip.active_consents().exists():

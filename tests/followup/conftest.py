@@ -93,8 +93,19 @@ def world(db, orgs, make_staff) -> SimpleNamespace:  # noqa: C901
 
     numbers = iter(test_personnummer(20, seed=77))
     names = iter(
-        ["Astrid", "Bertil", "Cecilia", "David", "Ebba", "Folke", "Greta", "Harald", "Ingrid",
-         "Johan", "Karin", "Lennart"]  # fmt: skip
+        [
+            "Astrid",
+            "Bertil",
+            "Cecilia",
+            "David",
+            "Ebba",
+            "Folke",
+            "Greta",
+            "Harald",
+            "Ingrid",
+            "Johan",
+            "Karin",
+        ]
     )
 
     def person(actor: Any, municipality: str, adl: list[str]) -> Any:

@@ -24,7 +24,9 @@ def test_forum_member_sees_the_report_and_the_view_is_audited(client_as, forum_m
     response = client_as(forum_member).get(REPORT)
     assert response.status_code == 200
     assert "Årsuppföljning" in response.content.decode()
-    event = AuditEvent.objects.filter(action=Action.VIEW, object_type="followup.yearly_report").get()
+    event = AuditEvent.objects.filter(
+        action=Action.VIEW, object_type="followup.yearly_report"
+    ).get()
     assert event.object_id == f"jh-hemsjukvard/{YEAR}"
     assert event.user == forum_member and event.role == Role.FORUM_MEMBER
     assert event.person_ref is None

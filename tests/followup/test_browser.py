@@ -41,5 +41,7 @@ def test_forum_member_reads_the_report_and_runs_the_two_adl_simulation(
     # The HTMX rule picker shows a rule's condition and numbers.
     page.goto("/uppfoljning/simulering/")
     page.get_by_label("Regel", exact=True).select_option("jh-hsv.responsibility.asylum_child")
-    page.locator("#rule-detail option", has_text="Ålder under 18 (nu 18)").wait_for(state="attached")
+    page.locator("#rule-detail option", has_text="Ålder under 18 (nu 18)").wait_for(
+        state="attached"
+    )
     screenshot(page, "rule-picker")

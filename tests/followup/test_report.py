@@ -59,10 +59,11 @@ def test_decisions_reconcile(world) -> None:
     figure = built.key_figures[0]
     assert figure.cell.value == decisions.count() == 12
     municipal = sum(n for (m, o), n in counted.items() if o == "municipality")
-    assert built.section("decisions").extra["municipal_share"].value == pytest.approx(
-        100 * municipal / 12
-    )
-    assert "12 ansvarsbeslut" in figure.sentence and "83\u00a0%" in figure.sentence
+    share = built.section("decisions").extra["municipal_share"]
+    assert share.value == pytest.approx(100 * municipal / 12)
+    # 83 % of 12 would give away the 2 Östersund persons of the region: not shown.
+    assert share.hidden
+    assert "12 ansvarsbeslut" in figure.sentence and "%" not in figure.sentence
 
 
 def test_assessments_reconcile(world) -> None:
@@ -77,7 +78,10 @@ def test_assessments_reconcile(world) -> None:
     assert ost["Hälso- och sjukvård"].value == by_result["health_care"] == 2
     assert ost["Totalt"].value == records.count() == 7
     assert ost["Hälso- och sjukvård"].hidden and ost["Egenvård"].hidden  # complementary
-    assert built.section("assessments").extra["self_care"].value == 5
+    extra = built.section("assessments").extra
+    assert extra["self_care"].value == 5 and extra["self_care"].hidden  # 7 − 5 = 2 persons
+    sentence = next(f for f in built.key_figures if f.label == "Egenvård").sentence
+    assert sentence == "7 egenvårdsbedömningar gjordes."
 
 
 def test_sips_reconcile(world) -> None:
@@ -153,9 +157,7 @@ def _personal_data(world) -> list[str]:
     return [s for s in out if s]
 
 
-def test_page_csv_and_pdf_show_the_same_suppressed_cells_and_no_person(
-    world, client_as
-) -> None:
+def test_page_csv_and_pdf_show_the_same_suppressed_cells_and_no_person(world, client_as) -> None:
     client = client_as(world.forum)
     base = f"/uppfoljning/rapport/{AGREEMENT}/{world.year}/"
     page = client.get(base).content.decode()
@@ -169,9 +171,9 @@ def test_page_csv_and_pdf_show_the_same_suppressed_cells_and_no_person(
     assert cells[("Ansvarsbeslut", "Krokom", "Kommunen")] == HIDDEN_TEXT
     assert cells[("Ansvarsbeslut", "Östersund", "Totalt")] == HIDDEN_TEXT
     assert cells[("Samordnad individuell plan (SIP)", "Östersunds kommun", "Startade")] == "6"
-    assert cells[("Tjänsteköp", "Östersunds kommun → Region Jämtland Härjedalen", "Fakturerat")] == (
-        "5850,00"
-    )
+    assert cells[
+        ("Tjänsteköp", "Östersunds kommun → Region Jämtland Härjedalen", "Fakturerat")
+    ] == ("5850,00")
     assert cells[("Tvister (oklart ansvar)", "Delas lika", "Antal")] == HIDDEN_TEXT
     for name in _personal_data(world):
         assert name not in page and name not in data

@@ -9,7 +9,8 @@ from typing import Any
 import polars as pl
 import pytest
 
-from samverkan.followup import prices, simulation as sim
+from samverkan.followup import prices
+from samverkan.followup import simulation as sim
 from samverkan.rules import batch, population
 from samverkan.rules.variants import Variant, VariantError
 
@@ -179,9 +180,7 @@ def test_the_examples_run_and_the_diff_table_adds_up(baseline, key: str) -> None
     day = dt.date.fromisoformat(example.date)
     cases = population.generate(50_000, region=example.region, seed=11, date=day)
     price_rows = prices.prices(2024)
-    table = sim.diff_plan(
-        cases, baseline, variant, prices=prices.price_frame(price_rows)
-    ).collect()
+    table = sim.diff_plan(cases, baseline, variant, prices=prices.price_frame(price_rows)).collect()
     per_case = sim.decide_both(cases, baseline, variant)
     # Compressed profiles give exactly the per-case counts.
     expected = (
@@ -261,7 +260,12 @@ def test_missing_price_is_missing_not_guessed(baseline) -> None:
     listed = prices.prices(2026, {"nursing": prices.Decimal("700")})
     nursing = next(p for p in listed if p.intervention == "nursing")
     assert nursing.source == prices.SOURCE_PRICE_LIST and nursing.price_per_hour == 700
-    facts = frame([ADL_CASES["one_need"][0], case(intervention="rehabilitation", adl_needs_over_time=["eating"])])
+    facts = frame(
+        [
+            ADL_CASES["one_need"][0],
+            case(intervention="rehabilitation", adl_needs_over_time=["eating"]),
+        ]
+    )
     variant = sim.variant_rulesets(example_variant("two-adl-needs"))
     table = sim.diff_plan(facts, baseline, variant, prices=prices.price_frame(listed)).collect()
     result = sim.Result(table)

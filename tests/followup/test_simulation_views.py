@@ -48,7 +48,9 @@ def test_running_an_example_saves_it_and_shows_who_moves(client_as, forum_member
     page = client.get(response["Location"]).content.decode()
     assert "Vilka byter huvudman" in page and "Kommunen" in page and "Regionen" in page
     assert "Timmar per fall och år" in page
-    assert AuditEvent.objects.filter(action=Action.CREATE, object_type="followup.simulation").exists()
+    assert AuditEvent.objects.filter(
+        action=Action.CREATE, object_type="followup.simulation"
+    ).exists()
     assert AuditEvent.objects.filter(action=Action.VIEW, object_type="followup.simulation").exists()
     transitions = saved.result["tables"][f"transitions:{sim.HCR}"]
     assert transitions[0][sim.base_col(sim.HCR)] == "municipality"
@@ -103,9 +105,11 @@ def test_invalid_variants_are_explained(client_as, forum_member, data, message) 
 
 
 def test_rule_fragment_lists_the_numbers_one_can_change(client_as, forum_member) -> None:
-    page = client_as(forum_member).get(
-        f"{URL}regel?rule=jh-hsv.responsibility.ordinary_with_needs"
-    ).content.decode()
+    page = (
+        client_as(forum_member)
+        .get(f"{URL}regel?rule=jh-hsv.responsibility.ordinary_with_needs")
+        .content.decode()
+    )
     assert "count_at_least:adl_needs_over_time:n" in page
     assert "Ordinärt boende med minst ett behov" in page
 
@@ -160,3 +164,30 @@ def test_api_runs_and_lists_simulations(api_client, forum_member, nurse) -> None
     rules = client.get("/api/followup/rules").json()
     assert all(r["region"] == "jamtland-harjedalen" for r in rules)
     assert api_client(nurse).get("/api/followup/simulations").status_code == 403
+
+
+def test_gavleborg_forum_member_runs_the_new_age_limit_example(client_as, make_staff, orgs):
+    from samverkan.accounts.models import Role
+
+    member = make_staff(Role.FORUM_MEMBER, orgs.region_gvb)
+    client = client_as(member)
+    index = client.get("/uppfoljning/").content.decode()
+    assert "Ny åldersgräns" in index and "Två ADL-behov" not in index
+    assert "Överenskommelse svårt sjuka" in index and "2019" in index
+    page = client.get(f"{URL}?example=new-age-limit").content.decode()
+    assert 'value="gavleborg" selected' in page and 'value="2019-06-01"' in page
+    response = client.post(
+        URL,
+        {
+            "name": "Ny åldersgräns",
+            "variant_json": json.dumps(sim.example("new-age-limit").variant),
+            "source": "synthetic",
+            "region": "gavleborg",
+            "date": "2019-06-01",
+            "n": "20000",
+        },
+    )
+    assert response.status_code == 302
+    saved = Simulation.objects.get()
+    assert saved.region == "gavleborg" and saved.result["price_year"] == 2019
+    assert client.get("/uppfoljning/rapport/gvb-svart-sjuka/2019/").status_code == 200

@@ -374,9 +374,7 @@ def register(tk):
             ),
         )
         if approve_by is not None:
-            services.approve_records(
-                approve_by, month=day, record_ids=[r.pk for r in records]
-            )
+            services.approve_records(approve_by, month=day, record_ids=[r.pk for r in records])
         return records
 
     return reg

@@ -68,7 +68,10 @@ def test_two_concurrent_runs_for_two_buyers_number_without_gaps(tk, register) ->
     assert all(isinstance(r, services.RunResult) for r in results), results
     numbers = sorted(Invoice.objects.values_list("sequence_number", flat=True))
     assert numbers == [1, 2]
-    assert sorted(Invoice.objects.values_list("number", flat=True)) == ["2380-000001", "2380-000002"]
+    assert sorted(Invoice.objects.values_list("number", flat=True)) == [
+        "2380-000001",
+        "2380-000002",
+    ]
 
 
 def test_the_same_run_started_twice_at_once_makes_one_invoice(tk, register) -> None:

@@ -103,7 +103,15 @@ def test_nothing_to_invoice_writes_nothing(tk) -> None:
 
 
 def test_missing_price_refuses_with_the_list_of_what_is_missing(tk, register) -> None:
-    register(tk.nurse, tk.p1, dt.date(2026, 3, 10), "09:00", "10:00", intervention="rehabilitation", approve_by=tk.ekonom)
+    register(
+        tk.nurse,
+        tk.p1,
+        dt.date(2026, 3, 10),
+        "09:00",
+        "10:00",
+        intervention="rehabilitation",
+        approve_by=tk.ekonom,
+    )
     register(tk.nurse, tk.p1, dt.date(2026, 3, 11), "09:00", "10:00", approve_by=tk.ekonom)
     with pytest.raises(services.InvoicingRefused) as caught:
         run(tk)
@@ -134,7 +142,9 @@ def test_only_the_sellers_ekonom_runs_invoices(tk, march) -> None:
 
 
 @pytest.mark.parametrize("point", ["after_claim", "after_lines", "after_ledger", "before_commit"])
-def test_a_crash_mid_invoice_leaves_nothing_and_a_rerun_finishes(tk, march, monkeypatch, point) -> None:
+def test_a_crash_mid_invoice_leaves_nothing_and_a_rerun_finishes(
+    tk, march, monkeypatch, point
+) -> None:
     def crash(name: str) -> None:
         if name == point:
             raise KeyboardInterrupt(f"kill -9 at {name}")
@@ -157,7 +167,9 @@ def test_a_crash_mid_invoice_leaves_nothing_and_a_rerun_finishes(tk, march, monk
     assert InvoiceRun.objects.get().attempts == 2
 
 
-def test_a_crash_between_two_invoices_keeps_the_first_and_numbers_stay_gapless(tk, march, monkeypatch) -> None:
+def test_a_crash_between_two_invoices_keeps_the_first_and_numbers_stay_gapless(
+    tk, march, monkeypatch
+) -> None:
     services.open_disputed_cost(
         dispute_ref="AVV-1",
         creditor=tk.orgs.ostersund,
@@ -191,11 +203,16 @@ def test_credit_note_and_new_invoice_correct_a_closed_month(tk, march) -> None:
     (original,) = run(tk).created
     with pytest.raises(services.NotAllowed):
         services.credit_invoice(tk.nurse, original, reason="Fel")
-    credit = services.credit_invoice(tk.ekonom, original, reason="Fel tid 12 mars", today=dt.date(2026, 4, 10))
+    credit = services.credit_invoice(
+        tk.ekonom, original, reason="Fel tid 12 mars", today=dt.date(2026, 4, 10)
+    )
     assert credit.kind == "credit_note" and credit.credits_id == original.pk
     assert credit.number == "2380-000002"
     assert credit.payable_ore == original.payable_ore
-    assert InvoiceLine.objects.filter(invoice=credit).count() == InvoiceLine.objects.filter(invoice=original).count()
+    assert (
+        InvoiceLine.objects.filter(invoice=credit).count()
+        == InvoiceLine.objects.filter(invoice=original).count()
+    )
     original.refresh_from_db()
     assert original.status == "credited"
     assert ServiceRecord.objects.filter(invoice=original, status=RecordStatus.CREDITED).count() == 4
@@ -215,7 +232,9 @@ def test_credit_note_and_new_invoice_correct_a_closed_month(tk, march) -> None:
     assert new.run.kind == "correction"
     assert services.is_month_locked(tk.orgs.ostersund.pk, tk.orgs.region_jh.pk, MARCH)
     assert run(tk).status == "already_done"
-    numbers = sorted(Invoice.objects.filter(seller=tk.orgs.ostersund).values_list("sequence_number", flat=True))
+    numbers = sorted(
+        Invoice.objects.filter(seller=tk.orgs.ostersund).values_list("sequence_number", flat=True)
+    )
     assert numbers == [1, 2, 3]
 
 
@@ -226,9 +245,21 @@ def test_gavleborg_hourly_share_and_the_25th_deadline(tk, register) -> None:
         (dt.date(2019, 11, 5), "22:00", "23:45", tk.pg1),
         (dt.date(2019, 11, 7), "07:00", "19:20", tk.pg2),
     ):
-        register(tk.nurse_gavle, person, day, start, end, basis="gvb-timersattning", approve_by=tk.ekonom_gavle)
+        register(
+            tk.nurse_gavle,
+            person,
+            day,
+            start,
+            end,
+            basis="gvb-timersattning",
+            approve_by=tk.ekonom_gavle,
+        )
     on_time = services.run_invoices(
-        tk.ekonom_gavle, seller=tk.orgs.gavle, buyer=tk.orgs.region_gvb, month=nov, today=dt.date(2019, 12, 2)
+        tk.ekonom_gavle,
+        seller=tk.orgs.gavle,
+        buyer=tk.orgs.region_gvb,
+        month=nov,
+        today=dt.date(2019, 12, 2),
     )
     (invoice,) = on_time.created
     assert invoice.deadline == dt.date(2019, 12, 25)
@@ -246,9 +277,21 @@ def test_gavleborg_hourly_share_and_the_25th_deadline(tk, register) -> None:
 
 
 def test_a_late_gavleborg_run_is_flagged(tk, register) -> None:
-    register(tk.nurse_gavle, tk.pg1, dt.date(2019, 11, 4), "09:00", "10:00", basis="gvb-timersattning", approve_by=tk.ekonom_gavle)
+    register(
+        tk.nurse_gavle,
+        tk.pg1,
+        dt.date(2019, 11, 4),
+        "09:00",
+        "10:00",
+        basis="gvb-timersattning",
+        approve_by=tk.ekonom_gavle,
+    )
     late = services.run_invoices(
-        tk.ekonom_gavle, seller=tk.orgs.gavle, buyer=tk.orgs.region_gvb, month=dt.date(2019, 11, 1), today=dt.date(2019, 12, 27)
+        tk.ekonom_gavle,
+        seller=tk.orgs.gavle,
+        buyer=tk.orgs.region_gvb,
+        month=dt.date(2019, 11, 1),
+        today=dt.date(2019, 12, 27),
     )
     assert late.late and late.created[0].late
     assert any("Sen:" in m and "2019-12-25" in m for m in late.messages)
@@ -260,17 +303,34 @@ def test_unverified_rate_years_are_missing_prices(tk, register) -> None:
     row = rates.SCHABLONBELOPP[2019]
     original = rates.SCHABLONBELOPP
     try:
-        rates.SCHABLONBELOPP = {**original, 2019: rates.ScheduleRate(2019, row.amount, False, "test")}
-        register(tk.nurse_gavle, tk.pg1, dt.date(2019, 11, 4), "09:00", "10:00", basis="gvb-timersattning", approve_by=tk.ekonom_gavle)
+        rates.SCHABLONBELOPP = {
+            **original,
+            2019: rates.ScheduleRate(2019, row.amount, False, "test"),
+        }
+        register(
+            tk.nurse_gavle,
+            tk.pg1,
+            dt.date(2019, 11, 4),
+            "09:00",
+            "10:00",
+            basis="gvb-timersattning",
+            approve_by=tk.ekonom_gavle,
+        )
         with pytest.raises(services.InvoicingRefused, match="inte verifierat"):
             services.run_invoices(
-                tk.ekonom_gavle, seller=tk.orgs.gavle, buyer=tk.orgs.region_gvb, month=dt.date(2019, 11, 1), today=dt.date(2019, 12, 2)
+                tk.ekonom_gavle,
+                seller=tk.orgs.gavle,
+                buyer=tk.orgs.region_gvb,
+                month=dt.date(2019, 11, 1),
+                today=dt.date(2019, 12, 2),
             )
     finally:
         rates.SCHABLONBELOPP = original
 
 
-def test_produced_invoice_and_credit_note_pass_both_peppol_rule_sets(tk, march, peppol_validator) -> None:
+def test_produced_invoice_and_credit_note_pass_both_peppol_rule_sets(
+    tk, march, peppol_validator
+) -> None:
     (invoice,) = run(tk).created
     credit = services.credit_invoice(tk.ekonom, invoice, reason="Test", today=dt.date(2026, 4, 5))
     for document in (invoice, credit):
@@ -287,9 +347,21 @@ def test_produced_invoice_and_credit_note_pass_both_peppol_rule_sets(tk, march, 
 
 
 def test_gavleborg_invoice_passes_peppol(tk, register, peppol_validator) -> None:
-    register(tk.nurse_gavle, tk.pg1, dt.date(2019, 11, 4), "07:10", "17:25", basis="gvb-timersattning", approve_by=tk.ekonom_gavle)
+    register(
+        tk.nurse_gavle,
+        tk.pg1,
+        dt.date(2019, 11, 4),
+        "07:10",
+        "17:25",
+        basis="gvb-timersattning",
+        approve_by=tk.ekonom_gavle,
+    )
     (invoice,) = services.run_invoices(
-        tk.ekonom_gavle, seller=tk.orgs.gavle, buyer=tk.orgs.region_gvb, month=dt.date(2019, 11, 1), today=dt.date(2019, 12, 2)
+        tk.ekonom_gavle,
+        seller=tk.orgs.gavle,
+        buyer=tk.orgs.region_gvb,
+        month=dt.date(2019, 11, 1),
+        today=dt.date(2019, 12, 2),
     ).created
     errors = fatal(peppol_validator.validate(services.document_bytes(invoice, "xml")))
     assert not errors, errors
@@ -330,7 +402,9 @@ def test_dispute_ledger_split_then_settlement(tk) -> None:
         dispute_ref="AVV-9", payer=tk.orgs.region_jh, decided_on=dt.date(2026, 4, 20)
     )
     assert settlement.amount_ore == 50000
-    assert settlement.creditor == tk.orgs.ostersund and settlement.invoice_month == dt.date(2026, 4, 1)
+    assert settlement.creditor == tk.orgs.ostersund and settlement.invoice_month == dt.date(
+        2026, 4, 1
+    )
     (april,) = run(tk, month=dt.date(2026, 4, 1), today=dt.date(2026, 5, 2)).created
     assert april.line_total_ore == 50000
     with pytest.raises(services.LedgerError):
@@ -352,7 +426,16 @@ def test_settlement_the_other_way_is_invoiced_by_the_other_party(tk) -> None:
 
 
 def test_shared_services_are_invoiced_at_half_and_booked_in_the_ledger(tk, register) -> None:
-    register(tk.nurse, tk.p1, dt.date(2026, 3, 10), "09:00", "10:00", basis="jh-delad-kostnad", dispute_ref="AVV-3", approve_by=tk.ekonom)
+    register(
+        tk.nurse,
+        tk.p1,
+        dt.date(2026, 3, 10),
+        "09:00",
+        "10:00",
+        basis="jh-delad-kostnad",
+        dispute_ref="AVV-3",
+        approve_by=tk.ekonom,
+    )
     (invoice,) = run(tk).created
     (line,) = InvoiceLine.objects.filter(invoice=invoice)
     assert line.amount_ore == 32500 and line.dispute_ref == "AVV-3"

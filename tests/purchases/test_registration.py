@@ -138,7 +138,9 @@ def test_the_engine_decides_when_the_persons_facts_are_known(tk, register) -> No
         "day_activity": False,
     }
     for name, value in facts.items():
-        FactRecord.objects.create(person=tk.p3, name=name, value=value, valid_from=dt.date(2020, 1, 1))
+        FactRecord.objects.create(
+            person=tk.p3, name=name, value=value, valid_from=dt.date(2020, 1, 1)
+        )
     day, evening = register(tk.nurse, tk.p3, DAY, "16:00", "18:00")
     day_data = DecisionSnapshot.objects.get(pk=day.decision_id).data
     evening_data = DecisionSnapshot.objects.get(pk=evening.decision_id).data
@@ -152,7 +154,9 @@ def test_the_engine_decides_when_the_persons_facts_are_known(tk, register) -> No
 
 def test_gavleborg_agreement_outside_its_validity_is_refused(tk, register) -> None:
     with pytest.raises(services.InvalidService) as caught:
-        register(tk.nurse_gavle, tk.pg1, dt.date(2024, 3, 5), "09:00", "10:00", basis="gvb-timersattning")
+        register(
+            tk.nurse_gavle, tk.pg1, dt.date(2024, 3, 5), "09:00", "10:00", basis="gvb-timersattning"
+        )
     assert caught.value.problems[0].code == "agreement_not_in_force"
     (record,) = register(
         tk.nurse_gavle, tk.pg1, dt.date(2019, 11, 5), "09:00", "10:00", basis="gvb-timersattning"

@@ -373,3 +373,18 @@ def test_a_sip_fulfils_the_persons_open_tasks(staff, person, orgs, plan_factory)
     elsewhere.refresh_from_db()
     assert contact.status == TaskStatus.DONE
     assert elsewhere.status == TaskStatus.OPEN  # another organisation's task
+
+
+def test_pages_quote_what_the_agreements_say(client_as, staff, make_person):
+    from samverkan.people import services as people_services
+
+    person = make_person()
+    people_services.set_fact(staff.ost, person, "personal_assistance_lss", True)
+    people_services.set_fact(staff.ost, person, "end_of_life", True)
+    html = client_as(staff.ost).get(f"/sip/ny/{person.pk}/?egen_begaran=1").content.decode()
+    assert "särskilt viktigt att bedöma egenvård och kalla till SIP" in html  # §7.3
+    assert "Behovet av en plan kan också påkallas av den enskilde själv." in html  # §6.1
+    assert "Vid vård i livets slutskede ska en fast vårdkontakt vara läkare." in html  # §6.2
+    sip = services.start_sip(staff.ost, person)
+    html = client_as(staff.ost).get(f"/sip/{sip.pk}/").content.decode()
+    assert "jh-hemsjukvard §7.3" in html and "jh-hemsjukvard §6.2" in html
