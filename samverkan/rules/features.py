@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -120,7 +120,7 @@ def feature_columns(rulesets: Iterable[RuleSet]) -> list[tuple[pl.Expr, int]]:
     return out
 
 
-def _band(col: pl.Expr, thresholds: list[object]) -> tuple[pl.Expr, int]:
+def _band(col: pl.Expr, thresholds: Sequence[object]) -> tuple[pl.Expr, int]:
     """1 + how many thresholds the value reaches; 0 when unknown."""
     band = pl.sum_horizontal([(col >= pl.lit(t)).cast(pl.UInt64) for t in thresholds]) + 1
     return pl.when(col.is_null()).then(pl.lit(0, pl.UInt64)).otherwise(band), len(thresholds) + 2
