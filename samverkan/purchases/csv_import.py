@@ -53,6 +53,7 @@ from samverkan.people.access import WRITE_ROLES
 from samverkan.people.identity import InvalidIdentifier, parse_identifier
 from samverkan.people.models import Person, PersonIdentity
 from samverkan.purchases.access import can_approve
+from samverkan.purchases.dbtune import tune_for_bulk_work
 from samverkan.purchases.errors import NotAllowed, Problem, PurchasesError
 from samverkan.purchases.models import ACTIVE_STATUSES, ImportBatch, ServiceRecord
 from samverkan.purchases.registration import (
@@ -240,6 +241,7 @@ def import_csv(
             "mode", "invalid_choice", "Läge: välj all_or_nothing eller valid_only."
         )
     builder = RecordBuilder(actor)  # checks the role
+    tune_for_bulk_work()
     if approve and not can_approve(actor):
         raise NotAllowed.one(None, "forbidden", "Bara ekonom eller MAS får godkänna insatser.")
     report = ImportReport(mode=mode)

@@ -55,6 +55,7 @@ from samverkan.purchases.bases import (
     month_end,
     month_start,
 )
+from samverkan.purchases.dbtune import tune_for_bulk_work
 from samverkan.purchases.errors import InvoicingRefused, Problem
 from samverkan.purchases.models import (
     AttachmentRow,
@@ -325,6 +326,7 @@ def run_invoices(
             drafts_left=drafts,
         )
 
+    tune_for_bulk_work()
     plans, problems, drafts = _plan(seller, buyer, month)
     if problems:
         raise InvoicingRefused(problems)
