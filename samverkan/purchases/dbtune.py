@@ -15,7 +15,9 @@ SQLITE_CACHE_KIB = 256 * 1024
 
 
 def tune_for_bulk_work() -> None:
-    if connection.vendor != "sqlite":
+    """Set the pragmas, unless inside a transaction (SQLite refuses ``temp_store`` there;
+    the work is then simply done with the defaults)."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
         return
     with connection.cursor() as cursor:
         cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
