@@ -239,7 +239,6 @@ class RateOut(Schema):
 class RunIn(Schema):
     buyer: str = Field(description="SCB code of the buyer")
     month: str
-    today: dt.date | None = Field(default=None, description="issue date (default today)")
 
 
 class InvoiceSummary(Schema):
@@ -314,7 +313,6 @@ class InvoiceDetail(InvoiceSummary):
 
 class CreditIn(Schema):
     reason: str = Field(min_length=1, max_length=500)
-    today: dt.date | None = None
 
 
 class PairOut(Schema):
@@ -648,9 +646,9 @@ def create_run(request: HttpRequest, payload: RunIn) -> Any:
     if buyer is None:
         raise ApiError(422, "unknown_organisation", "Okänd SCB-kod.", "buyer")
     month = _month(payload.month)
-    result = services.run_invoices(
-        request, seller=org, buyer=buyer, month=month, today=payload.today
-    )
+    # The issue date is today: the deadline check (e.g. Gävleborg's 25th) must not be
+    # defeated by a chosen date.
+    result = services.run_invoices(request, seller=org, buyer=buyer, month=month)
     body = {
         "id": result.run.pk if result.run else None,
         "status": result.status,
@@ -725,7 +723,7 @@ def get_invoice(request: HttpRequest, invoice_id: int) -> Any:
 @_translate
 def credit_invoice(request: HttpRequest, invoice_id: int, payload: CreditIn) -> Any:
     invoice = _invoice_or_404(request, invoice_id)
-    note = services.credit_invoice(request, invoice, reason=payload.reason, today=payload.today)
+    note = services.credit_invoice(request, invoice, reason=payload.reason)
     note = Invoice.objects.select_related("seller", "buyer", "credits").get(pk=note.pk)
     return Status(201, _invoice_summary(note))
 

@@ -197,6 +197,7 @@ class RecordBuilder:
         assert profile is not None
         self.profile = profile
         self.organisation = profile.organisation
+        self._org_id: int = self.organisation.id
         self.now = now or timezone.now()
         self._regions: dict[str, Organisation | None] = {}
         self._profiles: dict[int, StaffProfile | None] = {profile.user_id: profile}
@@ -268,37 +269,40 @@ class RecordBuilder:
         return self._regions[region]
 
     def _staff_profile(self, staff: Any) -> StaffProfile | None:
-        if staff.pk not in self._profiles:
-            self._profiles[staff.pk] = (
+        if staff.id not in self._profiles:
+            self._profiles[staff.id] = (
                 StaffProfile.objects.select_related("organisation", "unit")
-                .filter(user_id=staff.pk)
+                .filter(user_id=staff.id)
                 .first()
             )
-        return self._profiles[staff.pk]
+        return self._profiles[staff.id]
 
     def _is_visible(self, person: Person) -> bool:
-        if person.pk not in self._visible:
-            self._visible[person.pk] = persons_visible_to(self.user).filter(pk=person.pk).exists()
-        return self._visible[person.pk]
+        if person.id not in self._visible:
+            self._visible[person.id] = persons_visible_to(self.user).filter(pk=person.id).exists()
+        return self._visible[person.id]
 
     def _person_facts(self, person: Person) -> list[tuple[str, Any, dt.date, dt.date | None, Any]]:
-        if person.pk not in self._facts:
-            self._facts[person.pk] = list(
-                FactRecord.objects.filter(person_id=person.pk).values_list(
+        if person.id not in self._facts:
+            self._facts[person.id] = list(
+                FactRecord.objects.filter(person_id=person.id).values_list(
                     "name", "value", "valid_from", "valid_to", "recorded_at"
                 )
             )
-        return self._facts[person.pk]
+        return self._facts[person.id]
 
     def _person_facts_on(
         self, person: Person, rows: list[Any], day: dt.date
     ) -> tuple[dict[str, Any], tuple[Any, ...]]:
         """The person's facts on ``day`` and a hashable key of them (cached)."""
-        cache_key = (person.pk, day)
+        cache_key = (person.id, day)
         found = self._facts_on.get(cache_key)
         if found is None:
             facts = person_facts_on(rows, person.birth_date, day)
-            key = tuple(sorted((k, _hashable(v)) for k, v in facts.items()))
+            if rows:
+                key = tuple(sorted((k, _hashable(v)) for k, v in facts.items()))
+            else:  # only the age, from the birth date
+                key = tuple(facts.items())
             found = self._facts_on[cache_key] = (facts, key)
         return found
 
@@ -386,19 +390,19 @@ class RecordBuilder:
 
         staff = data.staff or self.user
         staff_profile = self._staff_profile(staff)
-        if staff_profile is None or staff_profile.organisation_id != self.organisation.pk:
+        if staff_profile is None or staff_profile.organisation_id != self._org_id:
             problems.append(
                 problem(
                     "staff", "staff_other_organisation", "utföraren hör inte till din organisation"
                 )
             )
-        if staff.pk != self.user.pk and not self._for_others:
+        if staff.id != self.user.id and not self._for_others:
             # Care staff register their own work; ekonom/MAS may register for colleagues.
             problems.append(
                 problem("staff", "not_own_work", "du kan bara registrera insatser du själv utfört")
             )
         unit = data.unit or (staff_profile.unit if staff_profile else None)
-        if unit is not None and unit.organisation_id != self.organisation.pk:
+        if unit is not None and unit.organisation_id != self._org_id:
             problems.append(
                 problem("unit", "unit_other_organisation", "enheten hör inte till din organisation")
             )
@@ -429,7 +433,7 @@ class RecordBuilder:
                         problem("start", "in_future", "en utförd insats kan inte ligga i framtiden")
                     )
                 if staff_profile is not None:
-                    clash = self._busy(staff.pk, data.start, data.end)
+                    clash = self._busy(staff.id, data.start, data.end)
                     if clash is not None:
                         problems.append(
                             problem(
@@ -493,7 +497,7 @@ class RecordBuilder:
                 )
             payment = decision.payment
             payer = orderer if payment in INVOICEABLE_MODES else None
-            if payer is not None and payer.pk == self.organisation.pk:
+            if payer is not None and payer.id == self._org_id:
                 raise InvalidService(
                     problem(
                         "orderer",
@@ -511,9 +515,7 @@ class RecordBuilder:
                         "överenskommelse)",
                     )
                 )
-            if payer is not None and self.is_locked(
-                self.organisation.pk, payer.pk, month_start(day)
-            ):
+            if payer is not None and self.is_locked(self._org_id, payer.id, month_start(day)):
                 raise InvalidService(
                     problem(
                         "date",
@@ -531,27 +533,27 @@ class RecordBuilder:
                     seg.band.value,
                     registration,
                     index,
-                    person.pk,
-                    self.organisation.pk,
-                    unit.pk if unit is not None else None,
-                    staff.pk,
-                    orderer.pk,
-                    payer.pk if payer is not None else None,
+                    person.id,
+                    self._org_id,
+                    unit.id if unit is not None else None,
+                    staff.id,
+                    orderer.id,
+                    payer.id if payer is not None else None,
                     data.intervention,
                     basis.id,
                     basis.agreement,
                     payment,
-                    self._snapshot(decision).pk,
+                    self._snapshot(decision).id,
                     data.dispute_ref,
                     RecordStatus.APPROVED.value if approve else RecordStatus.DRAFT.value,
                     data.external_id,
                     "",
-                    self.user.pk,
+                    self.user.id,
                     self.now,
                 )
             )
         assert data.start is not None and data.end is not None
-        bisect.insort(self._intervals.setdefault(staff.pk, []), (data.start, data.end))
+        bisect.insort(self._intervals.setdefault(staff.id, []), (data.start, data.end))
         return records
 
 

@@ -175,10 +175,14 @@ def _next_boundary(cur: dt.datetime) -> dt.datetime:
     return _local(day + dt.timedelta(days=1), dt.time(0, 0))
 
 
+@lru_cache(maxsize=4096)
+def _day_info(day: dt.date) -> tuple[bool, str | None, bool]:
+    """(weekend, holiday name, holiday eve) of a date."""
+    return day.weekday() >= 5, holiday_name(day), is_holiday_eve(day)
+
+
 def _segment(start: dt.datetime, end: dt.datetime) -> Segment:
-    day = start.date()
-    weekend = day.weekday() >= 5
-    name = holiday_name(day)
+    weekend, name, eve = _day_info(start.date())
     office_hours = DAY_START <= start.time() < DAY_END
     band = Band.DAY if office_hours and not weekend and name is None else Band.EVENING_NIGHT
     return Segment(
@@ -188,7 +192,7 @@ def _segment(start: dt.datetime, end: dt.datetime) -> Segment:
         weekend=weekend,
         holiday=name is not None,
         holiday_name=name,
-        holiday_eve=is_holiday_eve(day),
+        holiday_eve=eve,
     )
 
 
