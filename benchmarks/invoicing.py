@@ -204,7 +204,7 @@ def _bulk_records(w: dict, n: int) -> float:
         "service_date, start_at, end_at, minutes, band, registration, segment, person_id, "
         "performer_org_id, performer_unit_id, staff_id, orderer_org_id, payer_org_id, "
         "intervention, basis, agreement, payment, decision_id, dispute_ref, status, "
-        "external_id, withdrawn_reason, created_by_id, created_at"
+        "external_id, withdrawn_reason, created_by_id, created_at, occupies"
     )
     now = dt.datetime(2019, 12, 1, 12, 0, tzinfo=dt.UTC)
     per_staff = n // len(staff) + 1  # 500: ~17 one-hour slots a day, 30 days
@@ -251,6 +251,7 @@ def _bulk_records(w: dict, n: int) -> float:
                     "",
                     staff_id,
                     convert(now),
+                    True,
                 )
                 count += 1
 
@@ -261,7 +262,7 @@ def _bulk_records(w: dict, n: int) -> float:
                 copy.write_row(row)
         raw.commit() if not raw.autocommit else None
     else:
-        placeholders = ", ".join(["%s"] * 24)
+        placeholders = ", ".join(["%s"] * 25)
         batch: list = []
         with transaction.atomic(), connection.cursor() as cursor:
             for row in rows():

@@ -117,7 +117,9 @@ class RecordOut(Schema):
     end: dt.datetime
     minutes: int
     band: str
-    person_id: uuid.UUID
+    person_id: uuid.UUID | None = Field(
+        description="the person, when you may see the person (else null)"
+    )
     performer_org: str
     staff: str
     orderer_org: str
@@ -332,7 +334,7 @@ class DisputeOut(Schema):
 # --------------------------------------------------------------------------- helpers
 
 
-def _record_out(r: ServiceRecord) -> dict[str, Any]:
+def _record_out(r: ServiceRecord, visible: set[Any] | None = None) -> dict[str, Any]:
     return {
         "id": r.pk,
         "registration": r.registration,
@@ -342,7 +344,7 @@ def _record_out(r: ServiceRecord) -> dict[str, Any]:
         "end": r.end_at,
         "minutes": r.minutes,
         "band": r.band,
-        "person_id": r.person_id,
+        "person_id": r.person_id if visible is None or r.person_id in visible else None,
         "performer_org": r.performer_org.scb_code,
         "staff": r.staff.username,
         "orderer_org": r.orderer_org.scb_code,
@@ -357,10 +359,15 @@ def _record_out(r: ServiceRecord) -> dict[str, Any]:
     }
 
 
-def _audit_records(request: HttpRequest, records: list[ServiceRecord], why: str) -> None:
+def _audit_records(request: HttpRequest, records: list[ServiceRecord], why: str) -> set[Any]:
+    """The persons among the records the user may see; each is audited as shown."""
     ids = {r.person_id for r in records}
-    for person in Person.objects.filter(pk__in=ids).prefetch_related("identities"):
+    visible = persons_visible_to(request.user).filter(pk__in=ids).prefetch_related("identities")
+    shown = set()
+    for person in visible:
         audit(request, Action.VIEW, ServiceRecord, "", person_ref=person.ref, why=why)
+        shown.add(person.pk)
+    return shown
 
 
 def _invoice_summary(i: Invoice) -> dict[str, Any]:
@@ -412,12 +419,12 @@ def list_records(
     count = records.count()
     page = max(1, page)
     rows = list(records.order_by("start_at", "pk")[(page - 1) * MAX_PAGE : page * MAX_PAGE])
-    _audit_records(request, rows, f"API tjänsteköp: insatser {first:%Y-%m}")
+    visible = _audit_records(request, rows, f"API tjänsteköp: insatser {first:%Y-%m}")
     return {
         "month": f"{first:%Y-%m}",
         "count": count,
         "page": page,
-        "items": [_record_out(r) for r in rows],
+        "items": [_record_out(r, visible) for r in rows],
     }
 
 
@@ -474,8 +481,8 @@ def _record_or_404(request: HttpRequest, record_id: int) -> ServiceRecord:
 @router.get("/records/{record_id}", response={200: RecordDetail, **RESPONSES})
 def get_record(request: HttpRequest, record_id: int) -> Any:
     record = _record_or_404(request, record_id)
-    _audit_records(request, [record], "API tjänsteköp: insats")
-    data = _record_out(record)
+    visible = _audit_records(request, [record], "API tjänsteköp: insats")
+    data = _record_out(record, visible)
     data["decision"] = DecisionSnapshot.objects.get(pk=record.decision_id).data
     return data
 

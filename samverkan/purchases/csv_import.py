@@ -44,18 +44,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from samverkan.accounts.models import Organisation
 from samverkan.audit.models import Action
-from samverkan.audit.services import record as audit
+from samverkan.audit.services import record_many
 from samverkan.people.access import WRITE_ROLES
 from samverkan.people.identity import InvalidIdentifier, parse_identifier
 from samverkan.people.models import Person, PersonIdentity
 from samverkan.purchases.access import can_approve
 from samverkan.purchases.dbtune import tune_for_bulk_work
 from samverkan.purchases.errors import NotAllowed, Problem, PurchasesError
-from samverkan.purchases.models import ACTIVE_STATUSES, ImportBatch, ServiceRecord
+from samverkan.purchases.models import ImportBatch, ServiceRecord
 from samverkan.purchases.registration import (
     RecordBuilder,
     RecordRow,
@@ -320,12 +320,8 @@ def import_csv(
     codes = {r.values.get("orderer", "").strip() for r in rows} - {""}
     orgs = {o.scb_code: o for o in Organisation.objects.filter(scb_code__in=codes)}
     external = [r.values.get("external_id", "").strip() for r in rows]
-    existing_external = set(
-        ServiceRecord.objects.filter(
-            performer_org=builder.organisation,
-            external_id__in=[e for e in external if e],
-            status__in=ACTIVE_STATUSES,
-        ).values_list("external_id", flat=True)
+    existing_external = _existing_external_ids(
+        builder.organisation.pk, sorted({e for e in external if e})
     )
     seen_external: set[str] = set()
     # An empty staff cell means the importing user, if the user does care work at all.
@@ -458,16 +454,43 @@ def import_csv(
     return report
 
 
+def _existing_external_ids(organisation_id: int, ids: list[str]) -> set[str]:
+    """The ids already imported (and not withdrawn or credited) for the organisation."""
+    found: set[str] = set()
+    if not ids:
+        return found
+    table = connection.ops.quote_name(ServiceRecord._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # one array parameter, not 100,000
+            cursor.execute(
+                f"SELECT external_id FROM {table} WHERE performer_org_id = %s AND occupies "
+                "AND external_id = ANY(%s)",
+                [organisation_id, ids],
+            )
+            found.update(row[0] for row in cursor.fetchall())
+            return found
+    for chunk in _chunks(ids, 5000):
+        found.update(
+            ServiceRecord.objects.filter(
+                performer_org_id=organisation_id, external_id__in=chunk, occupies=True
+            ).values_list("external_id", flat=True)
+        )
+    return found
+
+
 def _audit_persons(actor: Any, batch: ImportBatch, person_ids: set[Any]) -> None:
     """One audit event per person whose services were imported (PDL: per patient)."""
-    why = f"Tjänsteköp: import {batch.pk} av utförda insatser"
+    refs: list[str] = []
     for chunk in _chunks(sorted(person_ids, key=str), 2000):
-        for person in Person.objects.filter(pk__in=chunk).prefetch_related("identities"):
-            audit(
-                actor,
-                Action.CREATE,
-                ServiceRecord,
-                f"import:{batch.pk}",
-                person_ref=person.ref,
-                why=why,
-            )
+        refs.extend(
+            person.ref
+            for person in Person.objects.filter(pk__in=chunk).prefetch_related("identities")
+        )
+    record_many(
+        actor,
+        Action.CREATE,
+        ServiceRecord,
+        f"import:{batch.pk}",
+        person_refs=sorted(refs),
+        why=f"Tjänsteköp: import {batch.pk} av utförda insatser",
+    )

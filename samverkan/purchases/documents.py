@@ -11,6 +11,7 @@ in the database behind access checks (``person_map``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
@@ -170,7 +171,12 @@ def generate(invoice: Invoice, kind: str) -> bytes:
     if kind == InvoiceDocument.Kind.XML:
         return build_ubl(build_invoice_doc(invoice))
     if kind == InvoiceDocument.Kind.PDF:
-        return render_invoice_pdf(build_invoice_doc(invoice, with_attachment=False))
+        doc = build_invoice_doc(invoice, with_attachment=False)
+        if AttachmentRow.objects.filter(invoice=invoice).exists():
+            # The PDF names the attachment; its rows are in the attachment files.
+            note = Attachment(filename=f"{invoice.number}-bilaga.csv", content=b"")
+            doc = dataclasses.replace(doc, attachments=(note,))
+        return render_invoice_pdf(doc)
     if kind == InvoiceDocument.Kind.ATTACHMENT_CSV:
         return attachment_csv(attachment_rows(invoice))
     if kind == InvoiceDocument.Kind.ATTACHMENT_PDF:

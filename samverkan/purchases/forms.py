@@ -97,6 +97,7 @@ class ServiceForm(forms.Form):
         *args: Any,
         persons: list[tuple[str, str]],
         organisation: Organisation,
+        staff: list[tuple[str, str]] | None = None,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault(
@@ -117,6 +118,10 @@ class ServiceForm(forms.Form):
         ).exclude(pk=organisation.pk)
         for name in ("date", "start", "end"):
             self.fields[name].widget.attrs["class"] = "big-input"
+        if staff is not None:  # ekonom/MAS register for the organisation's staff
+            self.fields["staff"] = forms.ChoiceField(
+                label=_("Utförare"), choices=[("", _("– Välj utförare –")), *staff]
+            )
 
     def times(self) -> tuple[dt.datetime, dt.datetime]:
         day: dt.date = self.cleaned_data["date"]

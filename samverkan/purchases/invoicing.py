@@ -351,7 +351,16 @@ def run_invoices(
     created: list[Invoice] = []
     for plan in sorted(plans, key=lambda p: p.agreement):
         _checkpoint("before_invoice")
-        invoice = _create_invoice(run, plan, user=user, today=today)
+        try:
+            invoice = _create_invoice(run, plan, user=user, today=today)
+        except _PlanOutdated:
+            # Records were approved while the run planned (a key it has no rate for): plan
+            # again; the invoice of this agreement is made from the new plan.
+            fresh, problems, drafts = _plan(seller, buyer, month)
+            if problems:
+                raise InvoicingRefused(problems) from None
+            again = next((p for p in fresh if p.agreement == plan.agreement), None)
+            invoice = _create_invoice(run, again, user=user, today=today) if again else None
         if invoice is not None:
             created.append(invoice)
             audit(actor, Action.CREATE, Invoice, invoice.pk, why=f"Faktura {invoice.number}")
@@ -426,6 +435,10 @@ class _NothingToInvoice(Exception):
     pass
 
 
+class _PlanOutdated(Exception):
+    """A claimed record has no rate in the plan (approved after planning)."""
+
+
 def _next_number(seller: Organisation) -> int:
     """Take the seller's next number; the counter row stays locked until commit."""
     InvoiceCounter.objects.bulk_create([InvoiceCounter(seller=seller)], ignore_conflicts=True)
@@ -455,7 +468,6 @@ def _records_of(invoice: Invoice) -> Any:
 
 
 def _note(plan: _Plan, month: dt.date) -> str:
-    terms = BILLING_TERMS.get(plan.agreement)
     parts = []
     for rate, payment, *_ in plan.rates:
         if payment == HOURLY_SHARE_50 and rate.rate_year:
@@ -467,9 +479,9 @@ def _note(plan: _Plan, month: dt.date) -> str:
             break
     if any(p == SHARED for _, p, *__ in plan.rates):
         parts.append("Delad kostnad: 50 % faktureras tills huvudmännen är överens (§7.7, §8).")
-    if terms and terms.clause:
-        parts.append(f"Avtal: {terms.contract_reference}.")
-    parts.append(f"Period {month:%Y-%m}. Bilaga på individnivå med anonymiserade personreferenser.")
+    parts.append(f"Period {month:%Y-%m}.")
+    if plan.rates:
+        parts.append("Bilaga på individnivå med anonymiserade personreferenser.")
     return " ".join(parts)
 
 
@@ -520,6 +532,8 @@ def _create_invoice(run: InvoiceRun, plan: _Plan, *, user: Any, today: dt.date) 
                 raise _NothingToInvoice
             if claimed:
                 _write_records_part(invoice, plan)
+                if _records_on_lines(invoice) != claimed:
+                    raise _PlanOutdated
             _checkpoint("after_lines")
             _write_ledger_lines(invoice, ledger_ids, month)
             _checkpoint("after_ledger")
@@ -583,7 +597,24 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
         f"CASE WHEN k.unit = '{hour}' THEN (2 * r.minutes * k.unit_price_ore + 60) / 120 "
         "WHEN r.segment = 0 THEN k.unit_price_ore ELSE 0 END"
     )
+    pg = connection.vendor == "postgresql"
+    if pg:
+        # Fresh rows have no statistics yet: the planner would guess "1 row" and walk the
+        # records person by person. Hash joins are right for a month of records.
+        performer = "COALESCE(u.name, o.name)"
+        names_join = (
+            f"JOIN {org_t} o ON o.id = r.performer_org_id "
+            f"LEFT JOIN {unit_t} u ON u.id = r.performer_unit_id"
+        )
+    else:
+        performer = (
+            f"COALESCE((SELECT u.name FROM {unit_t} u WHERE u.id = r.performer_unit_id), "
+            f"(SELECT o.name FROM {org_t} o WHERE o.id = r.performer_org_id))"
+        )
+        names_join = ""
     with connection.cursor() as cursor:
+        if pg:
+            cursor.execute("SET LOCAL enable_nestloop = off")
         # Lines: one per person and line key (and dispute); persons numbered in id order.
         cursor.execute(
             f"""
@@ -627,18 +658,20 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
             INSERT INTO {att} (invoice_id, position, record_id, person_no, service_date,
                 start_at, end_at, performer, minutes, amount_ore)
             SELECT %s, l.position, r.id, l.person_no, r.service_date, r.start_at, r.end_at,
-                COALESCE((SELECT u.name FROM {unit_t} u WHERE u.id = r.performer_unit_id),
-                         (SELECT o.name FROM {org_t} o WHERE o.id = r.performer_org_id)),
+                {performer},
                 r.minutes,
                 {row_ore}
                     + CASE WHEN r.id = l.last_record_id THEN l.amount_ore - l.rows_ore ELSE 0 END
             FROM {rec} r {rate_join}
             JOIN {line} l ON l.invoice_id = %s AND l.person_id = r.person_id
                 AND l.line_key = k.line_key AND l.dispute_ref = r.dispute_ref
+            {names_join}
             WHERE {claimed}
             """,
             [inv, inv, inv, *claimed_params],
         )
+        if pg:
+            cursor.execute("SET LOCAL enable_nestloop = on")
     shared = list(
         InvoiceLine.objects.filter(invoice=invoice, payment=PaymentMode.SHARED).values_list(
             "pk", "dispute_ref", "amount_ore", "description"
@@ -664,6 +697,15 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
                 for line_id, ref, amount, description in shared
             ]
         )
+
+
+def _records_on_lines(invoice: Invoice) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COALESCE(SUM(record_count), 0) FROM {_t(InvoiceLine)} WHERE invoice_id = %s",
+            [invoice.pk],
+        )
+        return int(cursor.fetchone()[0])
 
 
 def _line_keys(plan: _Plan) -> list[int]:
@@ -785,7 +827,7 @@ def credit_invoice(
         )
         _copy_documents_rows(original, credit)
         Invoice.objects.filter(pk=original.pk).update(status=InvoiceStatus.CREDITED)
-        _records_of(original).update(status=RecordStatus.CREDITED)
+        _records_of(original).update(status=RecordStatus.CREDITED, occupies=False)
         _clone_as_drafts(original, user)
         _reverse_ledger(original, credit)
         audit(
@@ -854,39 +896,37 @@ def _copy_documents_rows(original: Invoice, credit: Invoice) -> None:
 
 
 def _clone_as_drafts(original: Invoice, user: Any) -> int:
-    records = list(_records_of(original).order_by("pk"))
-    now = timezone.now()
-    clones = [
-        ServiceRecord(
-            service_date=r.service_date,
-            start_at=r.start_at,
-            end_at=r.end_at,
-            minutes=r.minutes,
-            band=r.band,
-            registration=r.registration,
-            segment=r.segment,
-            person_id=r.person_id,
-            performer_org_id=r.performer_org_id,
-            performer_unit_id=r.performer_unit_id,
-            staff_id=r.staff_id,
-            orderer_org_id=r.orderer_org_id,
-            payer_org_id=r.payer_org_id,
-            intervention=r.intervention,
-            basis=r.basis,
-            agreement=r.agreement,
-            payment=r.payment,
-            decision_id=r.decision_id,
-            dispute_ref=r.dispute_ref,
-            status=RecordStatus.DRAFT,
-            replaces_id=r.pk,
-            external_id=r.external_id,
-            created_by=user,
-            created_at=now,
+    """Copies of the credited records as drafts (``replaces`` the original), in one
+    INSERT … SELECT: an invoice may hold a month of records."""
+    copied = (
+        "service_date, start_at, end_at, minutes, band, registration, segment, person_id, "
+        "performer_org_id, performer_unit_id, staff_id, orderer_org_id, payer_org_id, "
+        "intervention, basis, agreement, payment, decision_id, dispute_ref, external_id, "
+        "withdrawn_reason, import_batch_id"
+    )
+    rec = _t(ServiceRecord)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {rec} ({copied}, status, occupies, replaces_id, created_by_id,
+                created_at)
+            SELECT {copied}, %s, %s, id, %s, %s FROM {rec}
+            WHERE performer_org_id = %s AND payer_org_id = %s AND service_date >= %s
+                AND service_date <= %s AND invoice_id = %s
+            """,
+            [
+                RecordStatus.DRAFT.value,
+                True,
+                user.pk,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                original.seller_id,
+                original.buyer_id,
+                _date(original.period_start),
+                _date(original.period_end),
+                original.pk,
+            ],
         )
-        for r in records
-    ]
-    ServiceRecord.objects.bulk_create(clones, batch_size=2000)
-    return len(clones)
+        return int(cursor.rowcount)
 
 
 def _reverse_ledger(original: Invoice, credit: Invoice) -> None:

@@ -175,6 +175,8 @@ def _pairs(entries: list[DisputeLedgerEntry]) -> dict[tuple[int, int], dict[str,
             acc["invoiced"] += sign * entry.amount_ore
         if entry.kind in (LedgerKind.SPLIT, LedgerKind.REVERSAL):
             acc["cost"] += sign * entry.cost_ore
+            # What each side paid, kept apart: a decision shares the sum of both, not the net.
+            acc["paid_by_creditor" if sign == 1 else "paid_by_debtor"] += entry.cost_ore
     return pairs
 
 
@@ -230,8 +232,10 @@ def settle_dispute(
                     "payer", "not_a_party", "Betalare: organisationen är inte part i tvisten."
                 )
             debtor_share = share if payer.pk == debtor_id else Decimal(1) - share
-            final = int((Decimal(acc["cost"]) * debtor_share).quantize(Decimal(1), ROUND_HALF_UP))
-            difference = final - acc["owed"]
+            # The debtor bears its share of everything both paid, less what it paid itself.
+            total = acc["paid_by_creditor"] + acc["paid_by_debtor"]
+            bears = int((Decimal(total) * debtor_share).quantize(Decimal(1), ROUND_HALF_UP))
+            difference = bears - acc["paid_by_debtor"] - acc["owed"]
             if difference == 0:
                 continue
             creditor, debtor = (

@@ -24,7 +24,7 @@ from samverkan.accounts.models import Organisation, StaffProfile
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
-from samverkan.people.access import READ_ROLES, persons_visible_to
+from samverkan.people.access import READ_ROLES, WRITE_ROLES, persons_visible_to
 from samverkan.people.models import Person
 from samverkan.purchases import access, documents, rates, services
 from samverkan.purchases.bases import (
@@ -130,10 +130,21 @@ def index(request: HttpRequest) -> HttpResponse:
         # After a save, keep the day: a nurse often enters several services of one day.
         with contextlib.suppress(ValueError):
             initial["date"] = dt.date.fromisoformat(request.GET.get("datum", ""))
+        staff = None
+        if access.can_approve(request):
+            staff = [
+                (str(p.user_id), p.user.get_full_name() or p.user.username)
+                for p in StaffProfile.objects.filter(
+                    organisation=profile.organisation, role__in=sorted(WRITE_ROLES)
+                )
+                .select_related("user")
+                .order_by("user__last_name", "user__first_name")
+            ]
         form = ServiceForm(
             request.POST or None,
             persons=persons,
             organisation=profile.organisation,
+            staff=staff,
             initial=initial,
         )
         if request.method == "POST" and form.is_valid():
@@ -150,6 +161,7 @@ def index(request: HttpRequest) -> HttpResponse:
                         basis=form.cleaned_data["basis"],
                         orderer=form.cleaned_data["orderer"],
                         dispute_ref=form.cleaned_data["dispute_ref"],
+                        staff=_staff_user(form.cleaned_data.get("staff")),
                     ),
                 )
             except PurchasesError as exc:
@@ -179,6 +191,14 @@ def index(request: HttpRequest) -> HttpResponse:
             "can_edit_prices": access.can_edit_prices(request),
         },
     )
+
+
+def _staff_user(user_id: str | None) -> Any:
+    if not user_id:
+        return None
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(pk=int(user_id)).first() if user_id.isdigit() else None
 
 
 @require_POST

@@ -5,7 +5,7 @@ from django.test import RequestFactory
 
 from samverkan.accounts.models import Role, StaffProfile
 from samverkan.audit.models import Action, AppendOnlyError, AuditEvent
-from samverkan.audit.services import record
+from samverkan.audit.services import record, record_many
 
 
 @pytest.fixture
@@ -100,3 +100,16 @@ def test_postgresql_trigger_refuses_raw_update_and_delete(event):
 def test_force_login_is_recorded_with_the_user(client_as, nurse):
     client_as(nurse)
     assert AuditEvent.objects.get(action=Action.LOGIN).user == nurse
+
+
+def test_record_many_writes_one_event_per_person_like_record(nurse, orgs):
+    request = RequestFactory().post("/", REMOTE_ADDR="10.1.2.4")
+    request.user = nurse
+    refs = ["191212121212", "201212121212", "person:7"]
+    assert record_many(request, Action.CREATE, AuditEvent, "import:3", person_refs=refs, why="X")
+    events = AuditEvent.objects.filter(object_id="import:3").order_by("person_ref")
+    assert [e.person_ref for e in events] == sorted(refs)
+    assert {(e.user_id, e.organisation_id, e.role, e.action, e.ip, e.why) for e in events} == {
+        (nurse.pk, orgs.ostersund.pk, Role.NURSE, Action.CREATE, "10.1.2.4", "X")
+    }
+    assert record_many(nurse, Action.CREATE, AuditEvent, "x", person_refs=[], why="") == 0

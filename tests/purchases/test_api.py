@@ -148,3 +148,13 @@ def test_refused_run_lists_what_is_missing(tk, api_client, register) -> None:
     response = _post(api_client(tk.ekonom), "/runs", {"buyer": "23", "month": "2026-03"})
     assert response.status_code == 409
     assert response.json()["detail"][0]["code"] == "price_missing"
+
+
+def test_the_paying_party_sees_records_without_persons_it_may_not_see(
+    tk, api_client, register
+) -> None:
+    register(tk.nurse, tk.p1, dt.date(2026, 3, 10), "09:00", "10:00")
+    (item,) = api_client(tk.ekonom_region).get(API + "/records?month=2026-03").json()["items"]
+    assert item["person_id"] is None and item["payer_org"] == "23"
+    (own,) = api_client(tk.ekonom).get(API + "/records?month=2026-03").json()["items"]
+    assert own["person_id"] == str(tk.p1.pk)

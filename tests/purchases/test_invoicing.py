@@ -425,6 +425,51 @@ def test_settlement_the_other_way_is_invoiced_by_the_other_party(tk) -> None:
     assert settlement.amount_ore == 40000
 
 
+def test_settlement_shares_what_both_parties_paid_not_the_net(tk) -> None:
+    # Östersund paid 1000 kr and the region 600 kr of one disputed matter (§7.7, §8):
+    # the halves net to 200 kr owed to Östersund until the parties agree.
+    for creditor, debtor, amount in (
+        (tk.orgs.ostersund, tk.orgs.region_jh, "1000"),
+        (tk.orgs.region_jh, tk.orgs.ostersund, "600"),
+    ):
+        services.open_disputed_cost(
+            dispute_ref="AVV-11",
+            creditor=creditor,
+            debtor=debtor,
+            amount=amount,
+            description="Hjälpmedel",
+            occurred_on=dt.date(2026, 3, 5),
+        )
+    (pair,) = services.dispute_balance("AVV-11").pairs
+    assert pair.owed_ore == 20000
+    # The region bears it all (1600 kr): having paid 600, it owes Östersund 1000 in all,
+    # 800 more than the 200 already owed.
+    (settlement,) = services.settle_dispute(dispute_ref="AVV-11", payer=tk.orgs.region_jh)
+    assert settlement.creditor == tk.orgs.ostersund and settlement.debtor == tk.orgs.region_jh
+    assert settlement.amount_ore == 80000
+
+
+def test_settlement_at_a_quarter_when_both_parties_paid(tk) -> None:
+    for creditor, debtor, amount in (
+        (tk.orgs.ostersund, tk.orgs.region_jh, "1000"),
+        (tk.orgs.region_jh, tk.orgs.ostersund, "600"),
+    ):
+        services.open_disputed_cost(
+            dispute_ref="AVV-12",
+            creditor=creditor,
+            debtor=debtor,
+            amount=amount,
+            description="Material",
+            occurred_on=dt.date(2026, 3, 5),
+        )
+    # Östersund bears 25 % of 1600 = 400 kr; it paid 1000, so the region owes it 600 in
+    # all: 400 more than the 200 the halves gave.
+    (settlement,) = services.settle_dispute(
+        dispute_ref="AVV-12", payer=tk.orgs.ostersund, payer_share="0.25"
+    )
+    assert settlement.creditor == tk.orgs.ostersund and settlement.amount_ore == 40000
+
+
 def test_shared_services_are_invoiced_at_half_and_booked_in_the_ledger(tk, register) -> None:
     register(
         tk.nurse,
@@ -444,3 +489,37 @@ def test_shared_services_are_invoiced_at_half_and_booked_in_the_ledger(tk, regis
     services.credit_invoice(tk.ekonom, invoice, reason="Fel", today=dt.date(2026, 4, 5))
     (pair,) = services.dispute_balance("AVV-3").pairs
     assert pair.cost_ore == 0 and pair.owed_ore == 0
+
+
+def test_records_approved_while_a_run_plans_are_invoiced_from_a_fresh_plan(
+    tk, march, register, monkeypatch
+) -> None:
+    services.set_price(
+        tk.admin,
+        agreement="jh-hemsjukvard",
+        intervention="rehabilitation",
+        unit="visit",
+        amount="400.00",
+        valid_from=dt.date(2020, 1, 1),
+    )
+    added = []
+
+    def sneak_in(name: str) -> None:
+        if name == "before_invoice" and not added:
+            added.extend(
+                register(
+                    tk.nurse,
+                    tk.p3,
+                    dt.date(2026, 3, 20),
+                    "09:00",
+                    "10:00",
+                    intervention="rehabilitation",
+                    approve_by=tk.ekonom,
+                )
+            )
+
+    monkeypatch.setattr(invoicing, "_checkpoint", sneak_in)
+    (invoice,) = run(tk).created
+    assert invoice.record_count == 5
+    assert ServiceRecord.objects.get(pk=added[0].pk).invoice_id == invoice.pk
+    assert sum(line.record_count for line in InvoiceLine.objects.filter(invoice=invoice)) == 5

@@ -235,3 +235,23 @@ def test_start_page_work_queue_for_ekonom(tk, client_as, register, monkeypatch) 
     (item,) = [i for i in items if "Fakturera" in i.title]
     assert item.urgent and item.due == dt.date(2019, 12, 25)
     assert "KST 80904" in item.detail
+
+
+def test_ekonom_registers_for_a_staff_member(tk, client_as) -> None:
+    client = client_as(tk.ekonom)
+    page = client.get(reverse("purchases:index"))
+    assert "Utförare" in page.content.decode()
+    response = client.post(
+        reverse("purchases:index"),
+        {
+            "date": DAY.isoformat(),
+            "start": "09:00",
+            "end": "10:00",
+            "person": str(tk.p1.pk),
+            "staff": str(tk.nurse2.pk),
+            "intervention": "nursing",
+            "basis": "jh-tjanstekop",
+        },
+    )
+    assert response.status_code == 302
+    assert ServiceRecord.objects.get().staff == tk.nurse2
