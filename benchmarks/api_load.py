@@ -2,7 +2,7 @@
 
     uv run python benchmarks/api_load.py                      # 16 and 64 clients
     uv run python benchmarks/api_load.py --clients 16 --requests 5000
-    uv run python benchmarks/api_load.py --workers 3
+    uv run python benchmarks/api_load.py --workers 3 --threads 1
 
 What it does, all on loopback and in a temporary directory that is removed at the end:
 
@@ -301,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=4000, help="anrop per samtidighetsnivå")
     parser.add_argument("--seconds", type=float, default=30.0, help="tak per nivå")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn-arbetare")
+    parser.add_argument("--threads", type=int, default=2, help="trådar per arbetare")
     parser.add_argument("--facts", type=int, default=3000, help="olika faktaobjekt att skicka")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="behåll temp-katalogen (loggen)")
@@ -312,11 +313,22 @@ def main(argv: list[str] | None = None) -> int:
     base = f"http://127.0.0.1:{port}"
     log = tmp / "server.log"
     print(f"Python {platform.python_version()}, {os.cpu_count()} kärnor, {platform.platform()}")
-    print(f"Startar samverkan serve på {base} ({args.workers} arbetare), databas i {tmp}")
+    print(
+        f"Startar samverkan serve på {base} ({args.workers} arbetare × {args.threads} trådar), "
+        f"databas i {tmp}"
+    )
     with log.open("wb") as out:
         proc = subprocess.Popen(
             samverkan(
-                "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers)
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+                "--threads",
+                str(args.threads),
             ),
             cwd=ROOT,
             env=env,

@@ -56,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="starta webbappen (SQLite om inte DATABASE_URL är satt)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--workers", type=int, default=2)
+    s.add_argument("--workers", type=int, default=2, help="gunicorn-processer (en per kärna)")
+    s.add_argument("--threads", type=int, default=2, help="trådar per process")
     s.add_argument(
         "--dev", action="store_true", help="Djangos utvecklingsserver i stället för gunicorn"
     )
@@ -214,7 +215,7 @@ def _clause_coverage(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from samverkan.config.serve import serve
 
-    serve(host=args.host, port=args.port, workers=args.workers, dev=args.dev)
+    serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads, dev=args.dev)
     return EXIT_OK
 
 

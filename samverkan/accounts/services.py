@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.db import connection
 from django.utils import timezone
 
 from samverkan.accounts.models import ApiToken, Organisation, Role, StaffProfile
@@ -50,15 +52,45 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 
 
-def user_for_token(plain: str) -> User | None:
-    """The active user a token belongs to (and mark it used), or None."""
+def token_owner(plain: str) -> int | None:
+    """The id of the active user a token belongs to (and mark the token used), or None.
+
+    One plain SQL statement: this runs on every API call, and building the same ORM query
+    each time cost more than answering the decision it guards.
+    """
     if not plain.startswith(TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(plain)).first()
-    if token is None or not token.user.is_active:
+    with connection.cursor() as cursor:
+        cursor.execute(_token_sql(), [hash_token(plain)])
+        row = cursor.fetchone()
+    if row is None or not row[2]:
         return None
+    token_id, user_id, _, last_used = row
     now = timezone.now()
+    if isinstance(last_used, str):  # SQLite may hand back the stored UTC text …
+        last_used = dt.datetime.fromisoformat(last_used)
+    if last_used is not None and last_used.tzinfo is None:  # … or a naive UTC datetime
+        last_used = last_used.replace(tzinfo=dt.UTC)
     # A write per request would serialise every API call on the database; minutes suffice.
-    if token.last_used is None or now - token.last_used > LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used=now)
-    return token.user
+    if last_used is None or now - last_used > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token_id).update(last_used=now)
+    return int(user_id)
+
+
+@functools.cache
+def _token_sql() -> str:
+    quote = connection.ops.quote_name
+    token = ApiToken._meta
+    user = token.get_field("user").related_model._meta  # type: ignore[union-attr]
+    return (
+        f"SELECT t.{quote('id')}, t.{quote('user_id')}, u.{quote('is_active')}, "
+        f"t.{quote('last_used')} FROM {quote(token.db_table)} t "
+        f"JOIN {quote(user.db_table)} u ON u.{quote(str(user.pk.column))} = t.{quote('user_id')} "
+        f"WHERE t.{quote('token_hash')} = %s"
+    )
+
+
+def user_for_token(plain: str) -> User | None:
+    """The active user a token belongs to (and mark it used), or None."""
+    user_id = token_owner(plain)
+    return None if user_id is None else User.objects.get(pk=user_id)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 from ninja.security import SessionAuth
 from ninja.security.http import HttpBearer
 
-from samverkan.accounts.services import user_for_token
+from samverkan.accounts.services import token_owner
 
 
 class BearerTokenAuth(HttpBearer):
@@ -20,11 +22,24 @@ class BearerTokenAuth(HttpBearer):
         return self.authenticate(request, token.strip())
 
     def authenticate(self, request: HttpRequest, token: str) -> Any | None:
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user  # so audit.record(request) and services see who it is
-            request.api_auth_method = "token"  # type: ignore[attr-defined]
+        user_id = token_owner(token)
+        if user_id is None:
+            return None
+        user = _TokenUser(lambda: get_user_model().objects.get(pk=user_id))
+        request.user = user  # type: ignore[assignment]  # audit.record(request) reads it
+        request.api_auth_method = "token"  # type: ignore[attr-defined]
         return user
+
+
+class _TokenUser(SimpleLazyObject):
+    """The token's user, loaded from the database only when a view asks who it is.
+
+    Truthy without loading: the token query already found an active user, and ninja tests
+    the authenticator's result for truth. A decision needs no user at all.
+    """
+
+    def __bool__(self) -> bool:
+        return True
 
 
 class CsrfSessionAuth(SessionAuth):

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
@@ -109,3 +111,15 @@ def test_unknown_or_inactive_tokens_give_no_user(nurse):
     nurse.is_active = False
     nurse.save()
     assert user_for_token(plain) is None
+
+
+def test_last_used_is_written_at_most_every_few_minutes(nurse):
+    token, plain = create_token(nurse, "x")
+    assert user_for_token(plain) == nurse
+    first = ApiToken.objects.get(pk=token.pk).last_used
+    assert user_for_token(plain) == nurse
+    assert ApiToken.objects.get(pk=token.pk).last_used == first
+    stale = first - dt.timedelta(minutes=6)
+    ApiToken.objects.filter(pk=token.pk).update(last_used=stale)
+    assert user_for_token(plain) == nurse
+    assert ApiToken.objects.get(pk=token.pk).last_used > first
