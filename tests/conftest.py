@@ -33,6 +33,32 @@ def _static_root(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _recorded_notices(request):
+    """Decisions read the notices recorded in the database; a test without database access
+    decides on the declared terms only, and no test sees another test's notices."""
+    from samverkan.deviations.lifecycle import cached_notices, forget_notices
+    from samverkan.rules.ruleset import use_notices
+
+    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    forget_notices()
+    use_notices(cached_notices if uses_db else None)
+    yield
+    forget_notices()
+    use_notices(None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_notices_outside_tests():
+    """Module- and session-scoped fixtures (e.g. the rule-set enumeration) run before any
+    test's database access is allowed: they decide on the declared terms."""
+    from samverkan.rules.ruleset import use_notices
+
+    use_notices(None)
+
+
+@pytest.fixture(autouse=True)
 def _fast_and_static(settings, _static_root):
     """Fast password hashing; plain static storage (tests run without collectstatic)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -8,6 +8,7 @@ notices recorded here (`recorded_notices()`: also for other apps that build rule
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +69,26 @@ def recorded_notices() -> dict[str, dt.date]:
     """agreement id -> the earliest notice recorded (validity's `notices`)."""
     rows = Notice.objects.values("agreement").annotate(first=Min("given_on"))
     return {row["agreement"]: row["first"] for row in rows}
+
+
+NOTICES_TTL_S = 10.0
+_notices_cache: tuple[float, dict[str, dt.date]] | None = None
+
+
+def cached_notices() -> dict[str, dt.date]:
+    """``recorded_notices()``, kept for a few seconds: every decision asks (via the rule
+    sets), and a notice is given once in years. A notice saved in this process clears the
+    cache at once (signals below); other server processes see it within the TTL."""
+    global _notices_cache
+    now = time.monotonic()
+    if _notices_cache is None or now - _notices_cache[0] > NOTICES_TTL_S:
+        _notices_cache = (now, recorded_notices())
+    return _notices_cache[1]
+
+
+def forget_notices(**_: Any) -> None:
+    global _notices_cache
+    _notices_cache = None
 
 
 def settings_for(agreement: str) -> AgreementSettings:

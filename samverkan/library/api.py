@@ -42,6 +42,7 @@ from samverkan.rules.agreements import ALL_VERSIONS
 from samverkan.rules.clauses import classification, library
 from samverkan.rules.clauses.search import search
 from samverkan.rules.declarations import AgreementVersion
+from samverkan.rules.ruleset import current_notices
 from samverkan.rules.validity import status, version_end
 
 router = Router(tags=["Avtalsbiblioteket"])
@@ -78,10 +79,10 @@ DateText = Annotated[
 
 def _status_row(version: AgreementVersion, day: dt.date) -> dict[str, Any]:
     try:
-        row = status(version, day).as_dict()
+        row = status(version, day, current_notices()).as_dict()
     except (ValueError, OverflowError):
         # A renewing term's end past year 9999 cannot be represented; the rest still can.
-        end = version_end(version)
+        end = version_end(version, current_notices())
         in_force = version.starts <= day and (end is None or day <= end)
         row = {
             "in_force": in_force,

@@ -22,6 +22,7 @@ from samverkan.rules.clauses.search import search, stems
 from samverkan.rules.declarations import AgreementVersion, Rule
 from samverkan.rules.outcome import ACTIONS, DIMENSIONS, value_label
 from samverkan.rules.regions import REGIONS
+from samverkan.rules.ruleset import current_notices
 from samverkan.rules.validity import Status, add_months, notice_deadline, status
 
 SEARCH_LIMIT = 20
@@ -50,10 +51,11 @@ class AgreementRow:
 def agreements_on(day: dt.date) -> list[AgreementRow]:
     """Every agreement version with its status on ``day``, in the library's order."""
     counts = _clause_counts()
+    notices = current_notices()  # recorded terminations end a renewing term
     return [
         AgreementRow(
             version=version,
-            status=(st := status(version, day)),
+            status=(st := status(version, day, notices)),
             region_name=REGIONS[version.region].name,
             notice_ends_term_on=_term_end_of_notice(version, st),
             clause_count=counts.get(version.agreement, 0),

@@ -9,7 +9,7 @@ the rules that override it; an effective rule is ``guard and not any(effective e
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -144,11 +144,31 @@ def _dependency_order(dimensions: list[Dimension]) -> tuple[Dimension, ...]:
     return tuple(ordered)
 
 
-@cache
+_notices_source: Callable[[], Notices] | None = None
+
+
+def use_notices(source: Callable[[], Notices] | None) -> None:
+    """Where the default rule sets learn which agreements were terminated: the web app
+    registers its record of notices; without one, only the declared terms count."""
+    global _notices_source
+    _notices_source = source
+
+
+def current_notices() -> Notices:
+    return _notices_source() if _notices_source is not None else {}
+
+
 def default_ruleset(region: str) -> RuleSet:
+    """The region's rules with the notices recorded now (a notice ends a renewing term)."""
+    notices = current_notices()
+    return _ruleset(region, tuple(sorted(notices.items())) if notices else ())
+
+
+@cache
+def _ruleset(region: str, notices: tuple[tuple[str, dt.date], ...]) -> RuleSet:
     from samverkan.rules.agreements import ALL_VERSIONS
 
-    return build(ALL_VERSIONS, region)
+    return build(ALL_VERSIONS, region, dict(notices))
 
 
 def last_applied(ruleset: RuleSet, candidates: Sequence[Relevance], on: dt.date) -> Relevance:

@@ -255,3 +255,34 @@ def test_fix_refused_on_the_page(people, orgs, client_as):
     services.add_list_member(people.forum, lst, people.region_chief)
     response = client_as(people.forum).post(f"/avvikelser/forteckningar/{lst.pk}/faststall/")
     assert response.status_code == 422 and "Kan inte fastställas" in response.content.decode()
+
+
+def test_a_recorded_notice_ends_the_agreement_for_decisions_api_and_library(
+    people, orgs, monkeypatch, api_client, client
+):
+    """jh-hemsjukvard §10: notice before 30 June 2026 ends the agreement on 31 Dec 2026.
+    Every answer after that day must say so, not assume the term renews."""
+    facts = {
+        "region": "jamtland-harjedalen",
+        "date": "2027-03-01",
+        "housing": "ordinary",
+        "intervention": "nursing",
+    }
+    api = api_client(people.kommun_nurse)
+    before = api.post("/api/decisions", facts, content_type="application/json").json()
+    assert before["status"] != "not_in_force"
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D("2026-09-01"))
+    services.record_notice(people.forum, "jh-hemsjukvard", given_by=orgs.krokom,
+                           given_on=D("2026-05-01"), document_ref="Dnr 2026/7")  # fmt: skip
+
+    after = api.post("/api/decisions", facts, content_type="application/json").json()
+    assert after["status"] == "not_in_force"
+    (last,) = (a for a in after["agreements"] if a["id"] == "jh-hemsjukvard")
+    assert last["valid_to"] == "2026-12-31"
+
+    rows = {r["id"]: r for r in client.get("/api/agreements?date=2026-09-01").json()["agreements"]}
+    assert rows["jh-hemsjukvard"]["valid_to"] == "2026-12-31"
+    assert rows["jh-hemsjukvard"]["renews"] is False
+    assert rows["jh-hemsjukvard"]["next_notice_deadline"] is None
+    later = {r["id"]: r for r in client.get("/api/agreements?date=2027-01-15").json()["agreements"]}
+    assert later["jh-hemsjukvard"]["in_force"] is False
