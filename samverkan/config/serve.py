@@ -89,6 +89,7 @@ def _run_gunicorn(bind: str, workers: int, threads: int) -> None:
 
     from samverkan.config.wsgi import application
 
+    _warm_up()
     # gunicorn forks its workers: none of them may inherit the parent's connection.
     connections.close_all()
 
@@ -116,6 +117,19 @@ def _run_gunicorn(bind: str, workers: int, threads: int) -> None:
             return application
 
     Server().run()
+
+
+def _warm_up() -> None:
+    """Load what the first request would otherwise wait for (URLconf with every view and the
+    API schema, the rule sets of both regions) once, before gunicorn forks its workers."""
+    from django.urls import get_resolver
+
+    from samverkan.rules.regions import REGIONS
+    from samverkan.rules.ruleset import default_ruleset
+
+    get_resolver().url_patterns  # noqa: B018 - importing the URLconf is the point
+    for region in REGIONS:
+        default_ruleset(region)
 
 
 def _gunicorn_logging() -> dict[str, Any]:
