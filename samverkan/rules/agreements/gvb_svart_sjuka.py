@@ -207,18 +207,18 @@ PERFORMER_RULES = (
     ),
 )
 
-# --- cost, compensation, region_unit (Ekonomisk överenskommelse, Faktureringsadress, ...) ---
+# --- cost, compensation, region_unit (Ekonomisk överenskommelse, Vårdkedja, ...) ---
 # Regionen ersätter 50 % av utförd tid där specialistvården behandlar; annars bär var och en
 # sitt eget ansvar.
 ECONOMY_RULES = (
     rule(
         "gvb.cost.specialist_shared",
-        _c("Faktureringsadress"),
-        "Region Gävleborg Ledning Hälso- och sjukvård",
+        _c("Ekonomisk överenskommelse 2018-2019"),
+        "Ersättningen från Region Gävleborg utgör 50 procent av utförd tid",
         all_of(HEALTH, SPECIALIST),
         decides={"cost": "shared_equally"},
         summary="Specialistvården behandlar: kommunen bär kostnaden som arbetsgivare och "
-        "fakturerar regionen 50 % av utförd tid månadsvis till denna adress.",
+        "regionen ersätter 50 % av utförd tid (faktureras månadsvis).",
     ),
     rule(
         "gvb.cost.primary_care_level",

@@ -52,7 +52,6 @@ EXPECTED_ENCODED: tuple[str, ...] = (
     "gvb-svart-sjuka Vårdkedja - ansvar",
     "gvb-svart-sjuka Barn",
     "gvb-svart-sjuka Ekonomisk överenskommelse 2018-2019",
-    "gvb-svart-sjuka Faktureringsadress",
 )
 
 _HEADING_ONLY = "Kapitelrubrik utan egen text; innehållet står i underavsnitten."
@@ -94,6 +93,7 @@ PROSE: dict[str, str] = {
     "gvb-svart-sjuka Parter": "Räknar upp parterna; kommunerna finns redan i regionregistret.",
     "gvb-svart-sjuka Uppföljning": "Årlig uppföljning genom Länsledning Välfärd; ingen regel för enskilda ärenden.",
     "gvb-svart-sjuka Förslag till fortsatt utvecklingsarbete": "Förslag om patientsäkerhetsgrupp och riskanalysmall; inte bindande.",
+    "gvb-svart-sjuka Faktureringsadress": "Adress och referens för fakturan; tjänsteköpets faktureringsvillkor använder den, ingen ansvarsregel.",
     "gvb-svart-sjuka Bilaga 1 Checklista": "Bara rubriken finns; själva checklistan saknas i texten.",
     "gvb-svart-sjuka Undertecknande parter": _SIGNATURES,
 }

@@ -22,7 +22,7 @@ SPECIALIST_OUTCOME = {
 }
 
 
-# --- Målgrupp, Ekonomisk överenskommelse, Faktureringsadress --------------------------------
+# --- Målgrupp, Ekonomisk överenskommelse, Vårdkedja ---------------------------------------
 
 
 @pytest.mark.parametrize("care", ["respirator", "tracheostomy", "peritoneal_dialysis"])
@@ -47,7 +47,7 @@ def test_target_group_with_specialist_treatment_gets_the_50_percent_model(care: 
     ekonomi = "gvb-svart-sjuka Ekonomisk överenskommelse 2018-2019"
     assert_quotes(d, "compensation", ekonomi, "50 procent av utförd tid")
     assert_quotes(d, "employer", ekonomi, "är arbetsgivare för den personal")
-    assert_quotes(d, "cost", "gvb-svart-sjuka Faktureringsadress", "KST 80904")
+    assert_quotes(d, "cost", ekonomi, "50 procent av utförd tid")
     assert_quotes(d, HCR, "gvb-svart-sjuka Bakgrund", "specialistvårdsnivån")
     assert_quotes(
         d,

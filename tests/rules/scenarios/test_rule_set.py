@@ -352,7 +352,6 @@ REQUIRED_CLAUSES = [
     "gvb-svart-sjuka Vårdkedja - ansvar",
     "gvb-svart-sjuka Barn",
     "gvb-svart-sjuka Ekonomisk överenskommelse 2018-2019",
-    "gvb-svart-sjuka Faktureringsadress",
 ]
 
 
