@@ -10,8 +10,9 @@ evaluates the rules once per distinct key. Unknown (null) is a code of its own e
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -100,39 +101,126 @@ def _note(leaf: Cond, out: dict[str, _Needs]) -> None:
         raise TypeError(f"features: okänd villkorstyp {type(leaf).__name__}")
 
 
-def feature_columns(rulesets: Iterable[RuleSet]) -> list[tuple[pl.Expr, int]]:
-    """(expression, cardinality) per feature; every expression is 0 for unknown."""
-    out: list[tuple[pl.Expr, int]] = []
+@dataclass(frozen=True)
+class Feature:
+    """One feature: ``scaled(stride, dtype)`` is ``code * stride`` in ``dtype``, with the
+    code in ``range(cardinality)`` and 0 for unknown. Booleans and bands fold the stride
+    into their literals (a comparison or two and a select per row, no arithmetic); an
+    Enum is its physical code, widened, plus one, times the stride."""
+
+    name: str
+    cardinality: int
+    scaled: Callable[[int, pl.DataType], pl.Expr]
+
+    def expr(self) -> pl.Expr:
+        return self.scaled(1, pl.UInt64())
+
+
+def features(rulesets: Iterable[RuleSet]) -> list[Feature]:
+    out: list[Feature] = []
     for fact, need in sorted(needs(rulesets).items()):
         col, kind = pl.col(fact), FACTS[fact].kind
         if need.code:
             if kind is Kind.BOOL:
-                out.append((col.cast(pl.UInt64) + 1, 3))
+                out.append(Feature(fact, 3, _tri(col)))
             else:  # Enum columns (see batch.fact_dtype)
                 n = len(FACTS[fact].values) if kind is Kind.ENUM else len(ALL_MUNICIPALITIES)
-                out.append((col.to_physical().cast(pl.UInt64) + 1, n + 1))
+                out.append(Feature(fact, n + 1, _enum_code(col)))
         if need.thresholds:
-            out.append(_band(col, sorted(need.thresholds)))  # type: ignore[type-var]
+            thresholds = sorted(need.thresholds)  # type: ignore[type-var]
+            out.append(Feature(fact, len(thresholds) + 2, _band(col, thresholds)))
         for item in sorted(need.members):
-            out.append((col.list.contains(pl.lit(item)).cast(pl.UInt64) + 1, 3))
+            out.append(Feature(f"{fact} ∋ {item}", 3, _tri(col.list.contains(pl.lit(item)))))
         if need.sizes:
-            out.append(_band(col.list.len(), sorted(need.sizes)))
+            sizes = sorted(need.sizes)
+            out.append(Feature(f"|{fact}|", len(sizes) + 2, _band(col.list.len(), sizes)))
     return out
 
 
-def _band(col: pl.Expr, thresholds: Sequence[object]) -> tuple[pl.Expr, int]:
+def feature_columns(rulesets: Iterable[RuleSet]) -> list[tuple[pl.Expr, int]]:
+    """(expression, cardinality) per feature; every expression is 0 for unknown."""
+    return [(f.expr(), f.cardinality) for f in features(rulesets)]
+
+
+def _tri(cond: pl.Expr) -> Callable[[int, pl.DataType], pl.Expr]:
+    """A boolean: unknown 0, false 1, true 2."""
+
+    def scaled(stride: int, dtype: pl.DataType) -> pl.Expr:
+        return (
+            pl.when(cond.is_null())
+            .then(pl.lit(0, dtype))
+            .when(cond)
+            .then(pl.lit(2 * stride, dtype))
+            .otherwise(pl.lit(stride, dtype))
+        )
+
+    return scaled
+
+
+def _enum_code(col: pl.Expr) -> Callable[[int, pl.DataType], pl.Expr]:
+    """An Enum: unknown 0, else 1 + its physical code."""
+
+    def scaled(stride: int, dtype: pl.DataType) -> pl.Expr:
+        code = col.to_physical().cast(dtype) + pl.lit(1, dtype)
+        if stride != 1:
+            code = code * pl.lit(stride, dtype)
+        return code.fill_null(pl.lit(0, dtype))
+
+    return scaled
+
+
+def _band(col: pl.Expr, thresholds: Sequence[object]) -> Callable[[int, pl.DataType], pl.Expr]:
     """1 + how many thresholds the value reaches; 0 when unknown."""
-    band = pl.sum_horizontal([(col >= pl.lit(t)).cast(pl.UInt64) for t in thresholds]) + 1
-    return pl.when(col.is_null()).then(pl.lit(0, pl.UInt64)).otherwise(band), len(thresholds) + 2
+
+    def scaled(stride: int, dtype: pl.DataType) -> pl.Expr:
+        band: pl.Expr = pl.lit(stride, dtype)  # below the lowest threshold
+        for i, threshold in enumerate(thresholds):  # the highest threshold reached wins
+            reached = pl.lit((i + 2) * stride, dtype)
+            band = pl.when(col >= pl.lit(threshold)).then(reached).otherwise(band)
+        return pl.when(col.is_null()).then(pl.lit(0, dtype)).otherwise(band)
+
+    return scaled
+
+
+_WORDS = ((2**16, pl.UInt16()), (2**32, pl.UInt32()), (2**64, pl.UInt64()))
+
+
+def _words(feats: Sequence[Feature]) -> list[list[Feature]]:
+    """Features packed into words whose code space fits 16 bits (first fit, largest first;
+    a feature too large for one gets a wider word of its own)."""
+    words: list[tuple[int, list[Feature]]] = []
+    for f in sorted(feats, key=lambda f: -f.cardinality):
+        for i, (size, members) in enumerate(words):
+            if size * f.cardinality <= _WORDS[0][0]:
+                words[i] = (size * f.cardinality, [*members, f])
+                break
+        else:
+            words.append((f.cardinality, [f]))
+    return [members for _, members in words]
 
 
 def key(rulesets: Iterable[RuleSet]) -> pl.Expr:
-    """One UInt64 per row; equal keys guarantee equal decisions."""
-    expr: pl.Expr = pl.lit(0, pl.UInt64)
+    """One UInt64 per row; equal keys guarantee equal decisions.
+
+    A mixed-radix number over the features: small words (16 bits where they fit) are
+    summed in their own narrow type, then the few words are combined in 64 bits."""
+    expr: pl.Expr | None = None
     stride = 1
-    for feature, cardinality in feature_columns(list(rulesets)):
-        expr = expr + feature.fill_null(0) * pl.lit(stride, pl.UInt64)
-        stride *= cardinality
+    for members in _words(features(list(rulesets))):
+        size = math.prod(f.cardinality for f in members)
+        dtype = next(d for limit, d in _WORDS if size <= limit)
+        word: pl.Expr | None = None
+        inner = 1
+        for f in members:
+            term = f.scaled(inner, dtype)
+            word = term if word is None else word + term
+            inner *= f.cardinality
+        assert word is not None
+        term = word.cast(pl.UInt64)
+        if stride != 1:
+            term = term * pl.lit(stride, pl.UInt64)
+        expr = term if expr is None else expr + term
+        stride *= size
         if stride >= _MAX_KEY:
             raise OverflowError("för många särdrag för en 64-bitars nyckel")
-    return expr
+    return pl.lit(0, pl.UInt64) if expr is None else expr
