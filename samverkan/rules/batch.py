@@ -6,8 +6,10 @@ vectorised answer equals engine.decide row by row (tests/rules/test_batch_proper
 Millions of cases share far fewer distinct *decision keys*: every condition reads a fact
 through a small feature (an enum code, an age band between the thresholds the rules use, a
 date band between version boundaries …; see features.py). The rules are evaluated once per
-distinct key and the answers joined back, so the cost grows with the number of rows only
-through a few integer operations and one join.
+distinct key into a small table, so the cost grows with the number of rows only through
+the key (a few narrow integer operations), one hash join for each row's position in the
+table and one gather of its few packed columns (Enum codes, and the Booleans as bits of
+one integer) that cheap bit tests unpack.
 
 Output columns: the facts, ``status``, ``in_force``, one per outcome dimension and
 ``<dimension>__rule`` (the deciding rule id), as ``pl.Enum``, one Boolean ``action__<name>``
@@ -23,6 +25,7 @@ from pathlib import Path
 import polars as pl
 
 from samverkan.rules import features
+from samverkan.rules.conditions import Const
 from samverkan.rules.facts import (
     ASSUMED_WHEN_UNKNOWN,
     FACT_ORDER,
@@ -33,7 +36,7 @@ from samverkan.rules.facts import (
 )
 from samverkan.rules.outcome import ACTIONS, DIMENSION_VALUES, DIMENSIONS, UNDETERMINED
 from samverkan.rules.regions import ALL_MUNICIPALITIES, REGIONS
-from samverkan.rules.ruleset import Dimension, Guarded, RuleSet, default_ruleset
+from samverkan.rules.ruleset import Dimension, Guarded, Relevance, RuleSet, default_ruleset
 
 STATUS = "status"
 STATUSES = ("decided", "not_in_force", "not_covered", "incomplete")
@@ -46,6 +49,8 @@ DECISION_COLUMNS: tuple[str, ...] = (
 )
 _ROW = "__row"
 _KEY = "__key"
+_DECIDED = "__decided"
+_NOT_COVERED = "__not_covered"
 
 
 def fact_dtype(name: str) -> pl.DataType:
@@ -128,6 +133,7 @@ def _typed(name: str, kind: Kind, dtype: pl.DataType) -> pl.Expr:
 def _check(df: pl.DataFrame, present: list[str]) -> None:
     """Reject values outside the domain model, naming field, rule and first bad row."""
     checks: list[tuple[str, str, str, pl.Expr, tuple[str, ...]]] = []
+    quick: dict[int, pl.Expr] = {}  # a cheaper test whether any row fails check i
     for name in present:
         spec, col = FACTS[name], pl.col(name)
         if _raw(name) in df.columns:
@@ -138,6 +144,8 @@ def _check(df: pl.DataFrame, present: list[str]) -> None:
             )
         if spec.kind is Kind.SET:
             bad = col.list.eval(~pl.element().is_in(spec.values)).list.any()
+            members = col.explode(empty_as_null=False, keep_nulls=False)
+            quick[len(checks)] = ~members.is_in(spec.values)
             checks.append((name, "invalid_choice", "Ogiltigt värde", bad, spec.values))
         elif spec.kind is Kind.INT:
             checks.append(
@@ -151,12 +159,16 @@ def _check(df: pl.DataFrame, present: list[str]) -> None:
                 checks.append((name, "municipality_not_in_region", message, foreign, tuple(codes)))
     if not checks:
         return
-    flags = df.select(expr.fill_null(False).alias(str(i)) for i, (*_, expr, _) in enumerate(checks))
+    failed = df.lazy().select(
+        quick.get(i, expr).fill_null(False).any().alias(str(i))
+        for i, (*_, expr, _) in enumerate(checks)
+    )
     errors = []
-    for i, (name, code, message, _, allowed) in enumerate(checks):
-        column = flags[str(i)]
-        if column.any():
-            row = int(column.arg_max() or 0) + 1
+    for (name, code, message, expr, allowed), bad in zip(
+        checks, failed.collect().row(0), strict=True
+    ):
+        if bad:  # only now find the first bad row
+            row = int(df.select(expr.fill_null(False).arg_max()).item() or 0) + 1
             errors.append(
                 FactError(name, code, f"{message} för {FACTS[name].label} (rad {row}).", allowed)
             )
@@ -184,12 +196,59 @@ def decide(
     """Decide every row; the result has the input facts plus the decision columns."""
     facts = normalise(frame)
     chosen = {r: (rulesets or {}).get(r) or default_ruleset(r) for r in REGIONS}
-    keys = facts.select(features.key(chosen.values()).alias(_KEY)).to_series()
+    types = DecisionTypes(chosen.values())
+    keys = facts.select(features.key(chosen.values()).alias(_KEY)).to_series().rechunk()
     first = keys.arg_unique()  # one representative row per distinct decision key
-    answers = decide_rows(facts[first], chosen).with_columns(keys.gather(first))
-    joined = keys.to_frame().join(answers, on=_KEY, how="left", maintain_order="left")
-    result = pl.concat([facts, joined.drop(_KEY)], how="horizontal")
+    table = _packed(decide_rows(facts[first], chosen), types)
+    # every row's position in the table, then one gather of the few packed columns
+    distinct = keys.gather(first).to_frame(_KEY).with_row_index(_ROW)
+    index = keys.to_frame(_KEY).join(distinct, on=_KEY, how="left", maintain_order="left")[_ROW]
+    result = pl.concat([facts, _unpacked(table[index], types)], how="horizontal")
     return with_action_list(result) if action_list else result
+
+
+_MASK = "__mask"
+_RULE_BIT = 16  # bits of _MASK: one per action from 0, "has a rule" per dimension from 16
+
+
+def _packed(answers: pl.DataFrame, types: DecisionTypes) -> pl.DataFrame:
+    """The decisions of the distinct keys in columns that are cheap to gather for millions
+    of rows: Enum columns without nulls (a missing rule id filled in) and the Booleans
+    (actions, rule id present) as bits of one UInt32."""
+    assert len(ACTIONS) <= _RULE_BIT and _RULE_BIT + len(DIMENSIONS) <= 32
+
+    def bit(flag: pl.Expr, i: int) -> pl.Expr:
+        return pl.when(flag).then(pl.lit(1 << i, pl.UInt32)).otherwise(pl.lit(0, pl.UInt32))
+
+    flags = [bit(pl.col(f"action__{a}"), i) for i, a in enumerate(ACTIONS)]
+    flags += [
+        bit(pl.col(f"{d}__rule").is_not_null(), _RULE_BIT + j) for j, d in enumerate(DIMENSIONS)
+    ]
+    columns: list[pl.Expr] = [pl.col(STATUS)]
+    for d in DIMENSIONS:
+        columns.append(pl.col(d))
+        if types.rule.categories.len():
+            filler = pl.lit(types.rule.categories[0], types.rule)
+            columns.append(pl.col(f"{d}__rule").fill_null(filler))
+    mask = pl.sum_horizontal(flags).cast(pl.UInt32).alias(_MASK)
+    return answers.select(*columns, mask).rechunk()  # gathers from one chunk are faster
+
+
+def _unpacked(gathered: pl.DataFrame, types: DecisionTypes) -> pl.DataFrame:
+    """The decision columns (DECISION_COLUMNS) from gathered :func:`_packed` rows."""
+
+    def bit(i: int) -> pl.Expr:
+        return (pl.col(_MASK) & pl.lit(1 << i, pl.UInt32)) != pl.lit(0, pl.UInt32)
+
+    columns: list[pl.Expr] = [pl.col(STATUS), (pl.col(STATUS) == "decided").alias("in_force")]
+    for j, d in enumerate(DIMENSIONS):
+        rule = f"{d}__rule"
+        if rule in gathered.columns:
+            columns += [pl.col(d), pl.when(bit(_RULE_BIT + j)).then(pl.col(rule)).alias(rule)]
+        else:  # no rule ids at all
+            columns += [pl.col(d), pl.lit(None, types.rule).alias(rule)]
+    columns += [bit(i).alias(f"action__{a}") for i, a in enumerate(ACTIONS)]
+    return gathered.lazy().select(columns).collect()
 
 
 def with_action_list(result: pl.DataFrame) -> pl.DataFrame:
@@ -242,34 +301,56 @@ def _incomplete(lf: pl.LazyFrame, types: DecisionTypes) -> pl.LazyFrame:
     return lf.with_columns(cols)
 
 
+def _version_guard(rel: Relevance) -> pl.Expr:
+    """In force and in scope (Kleene), without the scope when it is a constant."""
+    if isinstance(rel.scope, Const):
+        return rel.in_force.expr() if rel.scope.value else pl.lit(False)
+    return rel.in_force.expr() & rel.scope.expr()
+
+
 def _any(exprs: Iterable[pl.Expr]) -> pl.Expr:
     exprs = list(exprs)
     return pl.any_horizontal(exprs) if exprs else pl.lit(False)
 
 
 def region_plan(lf: pl.LazyFrame, ruleset: RuleSet, types: DecisionTypes) -> pl.LazyFrame:
+    """The decision columns for rows of one region, as a lazy plan of cheap operations.
+
+    Conditions become bit operations on Boolean columns (Kleene's logic, as the single
+    evaluator); the few operations that write a whole column per row are the final
+    selects: one per rule for the rule-id column, one per distinct value for the value.
+    """
     # Agreement-level guards once per version (in force on the date, in scope), not per rule.
     versions = {rel.version.key: f"__v{i}" for i, rel in enumerate(ruleset.relevance)}
     relevant = [rel.scope.expr().fill_null(True) for rel in ruleset.relevance]
     governing = [
         r & rel.in_force.expr() for r, rel in zip(relevant, ruleset.relevance, strict=True)
     ]
-    status = (
-        pl.when(~_any(relevant))
-        .then(types.lit_status("not_covered"))
-        .when(~_any(governing))
-        .then(types.lit_status("not_in_force"))
-        .otherwise(types.lit_status("decided"))
-    )
+    # status: not_covered when no agreement is relevant, else not_in_force when none
+    # governing is in force, else decided (a null test counts as false, as in pl.when)
+    not_covered = (~_any(relevant)).fill_null(False)
+    not_in_force = (~_any(governing)).fill_null(False)
+    scopes = [rel.scope for rel in ruleset.relevance]
+    never_covered: bool | None = None  # known without reading a row when every scope is
+    if all(isinstance(scope, Const) for scope in scopes):  # a constant
+        never_covered = not any(scope.value for scope in scopes if isinstance(scope, Const))
+    uncovered = not_covered if never_covered is None else pl.lit(never_covered)
     lf = lf.with_columns(
-        status.alias(STATUS),
-        *(
-            (rel.in_force.expr() & rel.scope.expr()).alias(versions[rel.version.key])
-            for rel in ruleset.relevance
-        ),
+        *([not_covered.alias(_NOT_COVERED)] if never_covered is None else []),
+        (~uncovered & ~not_in_force).alias(_DECIDED),
+        *(_version_guard(rel).alias(versions[rel.version.key]) for rel in ruleset.relevance),
     )
-    decided = pl.col(STATUS) == "decided"
-    temp = list(versions.values())
+    decided = pl.col(_DECIDED)
+    if never_covered is None:
+        uncovered = pl.col(_NOT_COVERED)
+    status = (
+        pl.when(decided)
+        .then(types.lit_status("decided"))
+        .when(uncovered)
+        .then(types.lit_status("not_covered"))
+        .otherwise(types.lit_status("not_in_force"))
+    )
+    temp = [_DECIDED, *([_NOT_COVERED] if never_covered is None else []), *versions.values()]
 
     def guard(g: Guarded) -> pl.Expr:  # equals g.guard.expr(): Kleene's "and" is associative
         return pl.col(versions[g.vkey]) & g.rule.when.expr()
@@ -286,28 +367,53 @@ def region_plan(lf: pl.LazyFrame, ruleset: RuleSet, types: DecisionTypes) -> pl.
                 columns.append(eff.alias(_eff(dim.name, g.rule.id)))
                 temp.append(_eff(dim.name, g.rule.id))
             lf = lf.with_columns(columns)
-        value: pl.Expr = pl.lit(UNDETERMINED, types.value[dim.name])
+        # The first effective rule in declaration order decides. An effective rule implies
+        # an agreement relevant and in force, i.e. status "decided", so no test of status.
+        hits = [(g, pl.col(_eff(dim.name, g.rule.id)).fill_null(False)) for g in dim.rules]
         rule: pl.Expr = pl.lit(None, types.rule)
-        for g in reversed(dim.rules):  # build the chain so the first rule is tested first
-            hit = pl.col(_eff(dim.name, g.rule.id)).fill_null(False)
-            value = pl.when(hit).then(pl.lit(g.value, types.value[dim.name])).otherwise(value)
+        for g, hit in reversed(hits):  # the chain tests the first rule first
             rule = pl.when(hit).then(pl.lit(g.rule.id, types.rule)).otherwise(rule)
-        blank = pl.lit(UNDETERMINED, types.value[dim.name])
-        if dim.name == "health_care_responsibility":
-            not_covered = pl.lit("not_covered", types.value[dim.name])
-            blank = pl.when(pl.col(STATUS) == "not_covered").then(not_covered).otherwise(blank)
-        lf = lf.with_columns(
-            pl.when(decided).then(value).otherwise(blank).alias(dim.name),
-            pl.when(decided)
-            .then(rule)
-            .otherwise(pl.lit(None, types.rule))
-            .alias(f"{dim.name}__rule"),
-        )
+        value: pl.Expr = pl.lit(UNDETERMINED, types.value[dim.name])
+        if dim.name == "health_care_responsibility" and never_covered is not False:
+            not_covered_value = pl.lit("not_covered", types.value[dim.name])
+            value = pl.when(uncovered).then(not_covered_value).otherwise(value)
+        for v, hit in _value_tests(hits):
+            value = pl.when(hit).then(pl.lit(v, types.value[dim.name])).otherwise(value)
+        lf = lf.with_columns(value.alias(dim.name), rule.alias(f"{dim.name}__rule"))
     flags = []
     for action in ACTIONS:
         guards = [guard(g) for name, g in ruleset.actions if name == action]
         flags.append((decided & _any(guards)).fill_null(False).alias(f"action__{action}"))
-    return lf.with_columns(*flags, decided.alias("in_force")).drop(temp)
+    return lf.with_columns(status.alias(STATUS), *flags, decided.alias("in_force")).drop(temp)
+
+
+_SELECT_COST = 3  # a select writes a whole column: about three Boolean operations
+
+
+def _value_tests(hits: list[tuple[Guarded, pl.Expr]]) -> list[tuple[str, pl.Expr]]:
+    """(value, test) pairs for a when/then chain, last test first, whose result is the
+    value of the first hit in ``hits`` (declaration order).
+
+    Either one test per value: "a hit not preceded by a hit of another value" (a rule's own
+    exceptions are not tested: they cannot hit with it), so the tests never overlap; or
+    one test per run of consecutive rules with the same value, in order. Whichever costs
+    fewer operations."""
+    by_value: dict[str, list[pl.Expr]] = {}
+    operations = 0
+    for k, (g, hit) in enumerate(hits):
+        exceptions = set(g.exceptions)
+        before = [h for q, h in hits[:k] if q.value != g.value and q.rule.id not in exceptions]
+        by_value.setdefault(g.value, []).append(hit & ~_any(before) if before else hit)
+        operations += 2 * len(before) + 1
+    runs: list[tuple[str, list[pl.Expr]]] = []
+    for g, hit in hits:
+        if runs and runs[-1][0] == g.value:
+            runs[-1][1].append(hit)
+        else:
+            runs.append((g.value, [hit]))
+    if operations + _SELECT_COST * len(by_value) < len(hits) + _SELECT_COST * len(runs):
+        return [(v, _any(tests)) for v, tests in by_value.items()]
+    return [(v, _any(tests)) for v, tests in reversed(runs)]
 
 
 def _layers(dim: Dimension) -> list[list[Guarded]]:

@@ -61,6 +61,21 @@ def test_batch_agrees_with_single_on_complete_facts(cases: list[dict[str, Any]])
         assert {k: row[k] for k in expected} == expected, case
 
 
+@pytest.mark.parametrize("select_cost", [0, 10**6])  # one test per run / one per value
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases=st.lists(facts_objects(), min_size=1, max_size=40))
+def test_both_value_compilations_agree_with_single(
+    select_cost: int, cases: list[dict[str, Any]]
+) -> None:
+    columns = ["status", *(c for d in DIMENSIONS for c in (d, f"{d}__rule"))]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(batch, "_SELECT_COST", select_cost)
+        result = batch.decide(frame_of(cases))
+    for case, row in zip(cases, result.select(columns).iter_rows(named=True), strict=True):
+        expected = single_answer(case)
+        assert row == {k: expected[k] for k in columns}, case
+
+
 def test_batch_keeps_row_order_and_input_facts() -> None:
     cases = [
         {"region": "gavleborg", "date": "2019-01-01", "age": 40},
@@ -116,6 +131,13 @@ def test_batch_reads_csv_with_semicolon_separated_sets(tmp_path: Any) -> None:
         ("housing", ["ordinary", "castle"], "housing", "invalid_choice"),
         ("age", [40, -3], "age", "out_of_range"),
         ("municipality", ["2380", "9999"], "municipality", "unknown_municipality"),
+        ("municipality", ["2380", "2104"], "municipality", "municipality_not_in_region"),
+        (
+            "adl_needs_over_time",
+            [["eating"], ["eating", "flying"]],
+            "adl_needs_over_time",
+            "invalid_choice",
+        ),
         ("colour", ["red", "blue"], "colour", "unknown_fact"),
     ],
 )
