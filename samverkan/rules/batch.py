@@ -198,8 +198,10 @@ def decide(
     chosen = {r: (rulesets or {}).get(r) or default_ruleset(r) for r in REGIONS}
     types = DecisionTypes(chosen.values())
     keys = facts.select(features.key(chosen.values()).alias(_KEY)).to_series().rechunk()
-    first = keys.arg_unique()  # one representative row per distinct decision key
-    table = _packed(decide_rows(facts[first], chosen), types)
+    first = keys.arg_unique().sort()  # one representative row per distinct decision key
+    chosen_rows = pl.repeat(False, facts.height, dtype=pl.Boolean, eager=True)
+    representatives = facts.lazy().filter(chosen_rows.scatter(first, True)).collect()
+    table = _packed(decide_rows(representatives, chosen), types)
     # every row's position in the table, then one gather of the few packed columns
     distinct = keys.gather(first).to_frame(_KEY).with_row_index(_ROW)
     index = keys.to_frame(_KEY).join(distinct, on=_KEY, how="left", maintain_order="left")[_ROW]
@@ -308,6 +310,12 @@ def _version_guard(rel: Relevance) -> pl.Expr:
     return rel.in_force.expr() & rel.scope.expr()
 
 
+def _not(expr: pl.Expr) -> pl.Expr:
+    """Kleene's "not" as ``^ True``: the optimiser would push ``~`` into an "or" of n columns
+    (n negations and n - 1 "and"s instead of one operation)."""
+    return expr ^ True
+
+
 def _any(exprs: Iterable[pl.Expr]) -> pl.Expr:
     exprs = list(exprs)
     return pl.any_horizontal(exprs) if exprs else pl.lit(False)
@@ -361,15 +369,17 @@ def region_plan(lf: pl.LazyFrame, ruleset: RuleSet, types: DecisionTypes) -> pl.
             for g in layer:
                 eff = guard(g)
                 if g.exceptions:
-                    eff = eff & ~pl.any_horizontal(
+                    overridden = pl.any_horizontal(
                         [pl.col(_eff(dim.name, e)) for e in g.exceptions]
                     )
+                    eff = eff & _not(overridden)
                 columns.append(eff.alias(_eff(dim.name, g.rule.id)))
                 temp.append(_eff(dim.name, g.rule.id))
             lf = lf.with_columns(columns)
         # The first effective rule in declaration order decides. An effective rule implies
         # an agreement relevant and in force, i.e. status "decided", so no test of status.
-        hits = [(g, pl.col(_eff(dim.name, g.rule.id)).fill_null(False)) for g in dim.rules]
+        # (pl.when takes an unknown test as false, so the tests need no fill_null.)
+        hits = [(g, pl.col(_eff(dim.name, g.rule.id))) for g in dim.rules]
         rule: pl.Expr = pl.lit(None, types.rule)
         for g, hit in reversed(hits):  # the chain tests the first rule first
             rule = pl.when(hit).then(pl.lit(g.rule.id, types.rule)).otherwise(rule)
@@ -394,26 +404,35 @@ def _value_tests(hits: list[tuple[Guarded, pl.Expr]]) -> list[tuple[str, pl.Expr
     """(value, test) pairs for a when/then chain, last test first, whose result is the
     value of the first hit in ``hits`` (declaration order).
 
-    Either one test per value: "a hit not preceded by a hit of another value" (a rule's own
-    exceptions are not tested: they cannot hit with it), so the tests never overlap; or
-    one test per run of consecutive rules with the same value, in order. Whichever costs
-    fewer operations."""
+    A hit is an effective-rule column, unknown (null) counting as no hit, as pl.when reads
+    a test. Either one test per value: "a hit not preceded by a hit of another value" (a
+    rule's own exceptions are not tested: they cannot hit with it), so the tests never
+    overlap and the value tested last needs only "any hit"; or one test per run of
+    consecutive rules with the same value, in order. Whichever costs fewer operations."""
     by_value: dict[str, list[pl.Expr]] = {}
-    operations = 0
+    cost: dict[str, int] = {}
     for k, (g, hit) in enumerate(hits):
         exceptions = set(g.exceptions)
         before = [h for q, h in hits[:k] if q.value != g.value and q.rule.id not in exceptions]
-        by_value.setdefault(g.value, []).append(hit & ~_any(before) if before else hit)
-        operations += 2 * len(before) + 1
+        if before:
+            hit = hit & _not(_any(before).fill_null(False))
+        by_value.setdefault(g.value, []).append(hit)
+        cost[g.value] = cost.get(g.value, -1) + (len(before) + 3 if before else 1)
     runs: list[tuple[str, list[pl.Expr]]] = []
     for g, hit in hits:
         if runs and runs[-1][0] == g.value:
             runs[-1][1].append(hit)
         else:
             runs.append((g.value, [hit]))
-    if operations + _SELECT_COST * len(by_value) < len(hits) + _SELECT_COST * len(runs):
-        return [(v, _any(tests)) for v, tests in by_value.items()]
-    return [(v, _any(tests)) for v, tests in reversed(runs)]
+    if not hits:
+        return []
+    last = max(cost, key=lambda v: cost[v])  # the dearest test becomes "any hit"
+    operations = sum(cost.values()) - cost[last] + len(hits) - 1
+    run_operations = len(hits) - len(runs)  # the "or"s within runs
+    if operations + _SELECT_COST * len(by_value) < run_operations + _SELECT_COST * len(runs):
+        tests = [(v, _any(parts)) for v, parts in by_value.items() if v != last]
+        return [(last, _any([h for _, h in hits])), *tests]
+    return [(v, _any(parts)) for v, parts in reversed(runs)]
 
 
 def _layers(dim: Dimension) -> list[list[Guarded]]:
