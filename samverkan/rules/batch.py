@@ -204,7 +204,8 @@ def decide(
     table = _packed(decide_rows(representatives, chosen), types)
     # every row's position in the table, then one gather of the few packed columns
     distinct = keys.gather(first).to_frame(_KEY).with_row_index(_ROW)
-    index = keys.to_frame(_KEY).join(distinct, on=_KEY, how="left", maintain_order="left")[_ROW]
+    index = keys.to_frame(_KEY).join(distinct, on=_KEY, how="inner", maintain_order="left")[_ROW]
+    assert index.len() == keys.len()  # every key is in the table
     result = pl.concat([facts, _unpacked(table[index], types)], how="horizontal")
     return with_action_list(result) if action_list else result
 
