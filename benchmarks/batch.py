@@ -13,7 +13,8 @@ Three parts, each in its own subprocess so memory peaks do not mix:
    responsibility: physician → region; registered elsewhere → region; special housing or
    dagverksamhet → kommun; LSS housing → region; ordinary housing with an ADL need →
    kommun; otherwise region), six branches, three ways over the same rows: (a) our engine's
-   compiled Polars expression, (b) OpenFisca, (c) a plain Python loop.
+   compiled Polars expression (the value, as the others compute it, and apart the value
+   with the deciding rule's id), (b) OpenFisca, (c) a plain Python loop.
 3. ``engine.decide`` with its full explanation on about 2 000 realistic facts objects.
 
 Targets are printed next to the figures; nothing is asserted.
@@ -231,11 +232,17 @@ def restricted_agreement_ruleset() -> RuleSet | None:
 
 
 def engine_dimension_plan(lf: pl.LazyFrame, ruleset: RuleSet) -> pl.LazyFrame:
-    """batch.py's own compilation for one region, keeping the one dimension (the optimiser
-    drops the dimensions and actions nobody reads)."""
+    """batch.py's own compilation for one region, keeping the one dimension and its rule-id
+    column (the optimiser drops the dimensions and actions nobody reads)."""
     return batch.region_plan(lf, ruleset, batch.DecisionTypes([ruleset])).select(
         HCR, f"{HCR}__rule"
     )
+
+
+def engine_value_plan(lf: pl.LazyFrame, ruleset: RuleSet) -> pl.LazyFrame:
+    """The same compilation keeping only the value: what OpenFisca's formula and the hand
+    chains compute."""
+    return batch.region_plan(lf, ruleset, batch.DecisionTypes([ruleset])).select(HCR)
 
 
 def hand_chain() -> pl.Expr:
@@ -385,13 +392,18 @@ def work_core(n: int, seed: int, date: str, loop_rows: int, repeat: int) -> dict
     out["generate_s"] = time.perf_counter() - t
     facts = batch.normalise(frame)  # the engine reads normalised facts (Enum columns)
 
-    # (a) the engine: the six branches declared with our API, compiled by batch.py
+    # (a) the engine: the six branches declared with our API, compiled by batch.py; the
+    # value alone (what OpenFisca computes), and with the rule-id column
     core = build([core_rule_declaration()], JH)
-    first, med, engine_out = _timed(
-        lambda: engine_dimension_plan(facts.lazy(), core).collect(), repeat
-    )
+    first, med, engine_out = _timed(lambda: engine_value_plan(facts.lazy(), core).collect(), repeat)
     out["a_engine"] = {"first_s": first, "median_s": med}
     reference = engine_out[HCR]
+    first, med, with_rule = _timed(
+        lambda: engine_dimension_plan(facts.lazy(), core).collect(), repeat
+    )
+    out["a_engine_rule"] = {"first_s": first, "median_s": med,
+                            "disagree": int((with_rule[HCR] != reference).sum())}  # fmt: skip
+    del with_rule
 
     # (a) also: the agreement module's own rules for this dimension, when encoded
     restricted = restricted_agreement_ruleset()
@@ -604,7 +616,9 @@ def print_core(r: dict[str, Any]) -> None:
             f"  {label:<72} {d['median_s']:8.3f} s  [{d['first_s']:.3f}]  {_ratio(d['median_s'], a):>8} of (a){extra}"
         )
 
-    line("(a) engine: six-branch declaration compiled by batch.py", r["a_engine"])
+    line("(a) engine: six-branch declaration compiled by batch.py, the value", r["a_engine"])
+    line("    the same with the rule-id column (the explanation)", r["a_engine_rule"],
+         f"  disagrees on {r['a_engine_rule']['disagree']} rows")  # fmt: skip
     if "a_agreement" in r:
         d = r["a_agreement"]
         line(f"    agreement module's own {HCR} rules ({d['rules']}), batch.py", d,
@@ -633,9 +647,12 @@ def print_core(r: dict[str, Any]) -> None:
           f"(measured {c['measured_s']:.3f} s on {c['rows']:,} rows, ×{n / c['rows']:g})"
           f"  Python / Polars = {_ratio(c['scaled_s'], a)}  disagrees on {c['disagree']}")  # fmt: skip
     if "error" not in b:
+        goal = TARGETS["core_vs_openfisca"]
         ratio = b["idiomatic"]["median_s"] / a
-        print(f"  target core rule ≥ {TARGETS['core_vs_openfisca']:.0f}× faster than OpenFisca: "
-              f"{ratio:.1f}×, {_target(ratio >= TARGETS['core_vs_openfisca'])}")  # fmt: skip
+        with_rule = b["idiomatic"]["median_s"] / r["a_engine_rule"]["median_s"]
+        print(f"  target core rule ≥ {goal:.0f}× faster than OpenFisca as documented: "
+              f"the value {ratio:.1f}×, {_target(ratio >= goal)}; "
+              f"with the rule-id column too {with_rule:.1f}×, {_target(with_rule >= goal)}")  # fmt: skip
     print(f"  peak RSS of this part: {_gb(r['peak_process_gb'])}")
 
 
