@@ -197,8 +197,8 @@ def test_nurse_pages_meet_wcag_21_aa(audit, login, staff, person) -> None:
 
 
 def test_forum_member_and_admin_pages_meet_wcag_21_aa(audit, login, world) -> None:  # noqa: F811
-    """A year of cooperation (tests/followup): the report's tables and charts, and an
-    audit log with many events."""
+    """A year of cooperation (tests/followup): the report's tables and charts, wide tables
+    (prices, routines, an audit log with many events) that scroll sideways on a tablet."""
     login(audit.page, world.forum)
     audit.visit("/uppfoljning/", "uppföljning")
     audit.page.get_by_role("link", name=str(world.year)).first.click()
@@ -207,8 +207,13 @@ def test_forum_member_and_admin_pages_meet_wcag_21_aa(audit, login, world) -> No
     audit.check("årsrapporten")
     audit.visit("/uppfoljning/simulering/", "simulering")
     audit.page.get_by_role("button", name="Logga ut").click()
+    login(audit.page, world.ekonom)
+    audit.page.set_viewport_size(TABLET)
+    audit.visit("/tjanstekop/priser/", "prislistor")
+    audit.visit("/avvikelser/rutiner/", "rutiner per hälsocentral och kommun")
+    audit.page.get_by_role("button", name="Logga ut").click()
     login(audit.page, world.admin)
     audit.visit("/audit/", "granskningsloggen")
-    audit.page.set_viewport_size(TABLET)
+    audit.page.set_viewport_size({"width": 1024, "height": 768})
     audit.check("granskningsloggen")
     audit.assert_clean()
