@@ -25,7 +25,7 @@ from pathlib import Path
 import polars as pl
 
 from samverkan.rules import features
-from samverkan.rules.conditions import Const
+from samverkan.rules.conditions import TRUE, Const
 from samverkan.rules.facts import (
     ASSUMED_WHEN_UNKNOWN,
     FACT_ORDER,
@@ -365,10 +365,17 @@ def region_plan(lf: pl.LazyFrame, ruleset: RuleSet, types: DecisionTypes) -> pl.
         return pl.col(versions[g.vkey]) & g.rule.when.expr()
 
     for dim in ruleset.dimensions:
+        # With one agreement version behind all of the dimension's rules, every guard starts
+        # with the same in-force-and-scope column V. Where V is true the rules' effective
+        # columns equal those computed without V; where it is false or unknown no rule hits.
+        # Only hits are read below, so V is tested once per value and once for the rule id
+        # instead of once per rule.
+        vkeys = {g.vkey for g in dim.rules}
+        gate = pl.col(versions[vkeys.pop()]) if len(vkeys) == 1 else None
         for layer in _layers(dim):  # exceptions in earlier layers, so their columns exist
             columns = []
             for g in layer:
-                eff = guard(g)
+                eff = guard(g) if gate is None else g.rule.when.expr()
                 if g.exceptions:
                     overridden = pl.any_horizontal(
                         [pl.col(_eff(dim.name, e)) for e in g.exceptions]
@@ -384,12 +391,15 @@ def region_plan(lf: pl.LazyFrame, ruleset: RuleSet, types: DecisionTypes) -> pl.
         rule: pl.Expr = pl.lit(None, types.rule)
         for g, hit in reversed(hits):  # the chain tests the first rule first
             rule = pl.when(hit).then(pl.lit(g.rule.id, types.rule)).otherwise(rule)
+        if gate is not None and hits:
+            rule = pl.when(gate).then(rule).otherwise(pl.lit(None, types.rule))
         value: pl.Expr = pl.lit(UNDETERMINED, types.value[dim.name])
         if dim.name == "health_care_responsibility" and never_covered is not False:
             not_covered_value = pl.lit("not_covered", types.value[dim.name])
             value = pl.when(uncovered).then(not_covered_value).otherwise(value)
-        for v, hit in _value_tests(hits):
-            value = pl.when(hit).then(pl.lit(v, types.value[dim.name])).otherwise(value)
+        for v, hit in _value_tests(hits, bare=gate is not None):
+            test = hit if gate is None else gate & hit
+            value = pl.when(test).then(pl.lit(v, types.value[dim.name])).otherwise(value)
         lf = lf.with_columns(value.alias(dim.name), rule.alias(f"{dim.name}__rule"))
     flags = []
     for action in ACTIONS:
@@ -401,7 +411,9 @@ def region_plan(lf: pl.LazyFrame, ruleset: RuleSet, types: DecisionTypes) -> pl.
 _SELECT_COST = 3  # a select writes a whole column: about three Boolean operations
 
 
-def _value_tests(hits: list[tuple[Guarded, pl.Expr]]) -> list[tuple[str, pl.Expr]]:
+def _value_tests(
+    hits: list[tuple[Guarded, pl.Expr]], bare: bool = False
+) -> list[tuple[str, pl.Expr]]:
     """(value, test) pairs for a when/then chain, last test first, whose result is the
     value of the first hit in ``hits`` (declaration order).
 
@@ -409,7 +421,13 @@ def _value_tests(hits: list[tuple[Guarded, pl.Expr]]) -> list[tuple[str, pl.Expr
     a test. Either one test per value: "a hit not preceded by a hit of another value" (a
     rule's own exceptions are not tested: they cannot hit with it), so the tests never
     overlap and the value tested last needs only "any hit"; or one test per run of
-    consecutive rules with the same value, in order. Whichever costs fewer operations."""
+    consecutive rules with the same value, in order. Whichever costs fewer operations.
+
+    ``bare``: the columns hold ``when and not any(exception)`` without the version guard,
+    so an unconditional rule overridden by all the others is exactly "none of the others"
+    and "any hit" is "the others' 'or' is known"."""
+    if not hits:
+        return []
     by_value: dict[str, list[pl.Expr]] = {}
     cost: dict[str, int] = {}
     for k, (g, hit) in enumerate(hits):
@@ -425,14 +443,17 @@ def _value_tests(hits: list[tuple[Guarded, pl.Expr]]) -> list[tuple[str, pl.Expr
             runs[-1][1].append(hit)
         else:
             runs.append((g.value, [hit]))
-    if not hits:
-        return []
+    any_hit = _any([h for _, h in hits])
+    ids = {g.rule.id for g, _ in hits}
+    for g, _ in hits:
+        if bare and g.rule.when == TRUE and set(g.exceptions) == ids - {g.rule.id}:
+            any_hit = _any([h for q, h in hits if q is not g]).is_not_null()
     last = max(cost, key=lambda v: cost[v])  # the dearest test becomes "any hit"
     operations = sum(cost.values()) - cost[last] + len(hits) - 1
     run_operations = len(hits) - len(runs)  # the "or"s within runs
     if operations + _SELECT_COST * len(by_value) < run_operations + _SELECT_COST * len(runs):
         tests = [(v, _any(parts)) for v, parts in by_value.items() if v != last]
-        return [(last, _any([h for _, h in hits])), *tests]
+        return [(last, any_hit), *tests]
     return [(v, _any(parts)) for v, parts in reversed(runs)]
 
 

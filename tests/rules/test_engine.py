@@ -10,6 +10,9 @@ import pytest
 from samverkan.rules import batch, engine, ruleset
 from samverkan.rules.conditions import CountAtLeast, Decided, Is, all_of
 from samverkan.rules.declarations import AgreementVersion, Term, rule
+from samverkan.rules.outcome import DIMENSIONS
+
+from .test_batch_property import frame_of
 
 REGION = "jamtland-harjedalen"
 CLAUSE = "jh-hemsjukvard §7.3"
@@ -170,3 +173,36 @@ def test_batch_uses_the_same_rules() -> None:
         "t.default",
     ]
     assert out["cost"].to_list() == ["municipality", "undetermined", "undetermined"]
+
+
+@pytest.mark.parametrize("select_cost", [0, 10**6])
+def test_batch_agrees_with_single_on_every_known_and_unknown_combination(
+    select_cost: int,
+) -> None:
+    """test_engine's rule set (one version, so its guard is tested once per value; a
+    fallback overridden by every other rule; an exception; a Decided condition) on every
+    combination of known and unknown facts it reads."""
+    cases = [
+        {
+            "region": REGION,
+            "date": date,
+            "intervention": intervention,
+            "housing": housing,
+            "adl_needs_over_time": adl,
+            "needs_health_and_social_care": both,
+        }
+        for date in ("2020-06-01", "2019-06-01", None)
+        for intervention in ("nursing", "physician", "rehabilitation", None)
+        for housing in ("ordinary", "special_housing", None)
+        for adl in ([], ["eating"], None)
+        for both in (True, None)
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(batch, "_SELECT_COST", select_cost)  # one test per run / per value
+        result = batch.decide(frame_of(cases), {REGION: RULES}, action_list=True)
+    for case, row in zip(cases, result.iter_rows(named=True), strict=True):
+        d = engine.decide(case, RULES)
+        expected = {"status": d.status, "in_force": d.in_force, "actions": d.actions}
+        for dim in DIMENSIONS:
+            expected[dim], expected[f"{dim}__rule"] = d.outcome[dim], d.rules[dim]
+        assert {k: row[k] for k in expected} == expected, case
