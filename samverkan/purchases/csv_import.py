@@ -455,27 +455,38 @@ def import_csv(
 
 
 def _existing_external_ids(organisation_id: int, ids: list[str]) -> set[str]:
-    """The ids already imported (and not withdrawn or credited) for the organisation."""
+    """The ids already imported (and not withdrawn or credited) for the organisation.
+
+    The WHERE clause repeats the partial unique index's condition word for word
+    (``NOT ("external_id" = '') AND "occupies"``): SQLite uses a partial index only when the
+    query implies its condition, and scans the whole table otherwise (a second per 5,000
+    ids on a million records).
+    """
     found: set[str] = set()
     if not ids:
         return found
     table = connection.ops.quote_name(ServiceRecord._meta.db_table)
+    where = f"performer_org_id = %s AND NOT ({_q('external_id')} = '') AND {_q('occupies')}"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # one array parameter, not 100,000
             cursor.execute(
-                f"SELECT external_id FROM {table} WHERE performer_org_id = %s AND occupies "
-                "AND external_id = ANY(%s)",
+                f"SELECT external_id FROM {table} WHERE {where} AND external_id = ANY(%s)",
                 [organisation_id, ids],
             )
             found.update(row[0] for row in cursor.fetchall())
             return found
-    for chunk in _chunks(ids, 5000):
-        found.update(
-            ServiceRecord.objects.filter(
-                performer_org_id=organisation_id, external_id__in=chunk, occupies=True
-            ).values_list("external_id", flat=True)
-        )
+        for chunk in _chunks(ids, 5000):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT external_id FROM {table} WHERE {where} AND external_id IN ({marks})",
+                [organisation_id, *chunk],
+            )
+            found.update(row[0] for row in cursor.fetchall())
     return found
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
 def _audit_persons(actor: Any, batch: ImportBatch, person_ids: set[Any]) -> None:
