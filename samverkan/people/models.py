@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -114,6 +115,21 @@ class Person(models.Model):
             seen.add(person.merged_into_id)
             person = person.merged_into  # type: ignore[assignment]
         return person
+
+
+def person_refs(person_ids: Iterable[Any]) -> dict[Any, str]:
+    """``Person.ref`` for many persons at once, from the identities alone (an import audits
+    thousands of persons; building each Person with its identities cost a millisecond)."""
+    ids = list(person_ids)
+    best: dict[Any, tuple[tuple[bool, int, Any], str]] = {}
+    rows = PersonIdentity.objects.filter(person_id__in=ids, ended_on__isnull=True).values_list(
+        "person_id", "is_primary", "system", "added_on", "value"
+    )
+    for person_id, is_primary, system, added_on, value in rows:
+        rank = (not is_primary, _SYSTEM_RANK[system], added_on)
+        if person_id not in best or rank < best[person_id][0]:
+            best[person_id] = (rank, value)
+    return {pid: best[pid][1] if pid in best else f"person:{pid}" for pid in ids}
 
 
 # Order in which identities become "primary" when none is flagged.

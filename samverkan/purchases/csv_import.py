@@ -51,7 +51,7 @@ from samverkan.audit.models import Action
 from samverkan.audit.services import record_many
 from samverkan.people.access import WRITE_ROLES
 from samverkan.people.identity import InvalidIdentifier, parse_identifier
-from samverkan.people.models import Person, PersonIdentity
+from samverkan.people.models import Person, PersonIdentity, person_refs
 from samverkan.purchases.access import can_approve
 from samverkan.purchases.dbtune import tune_for_bulk_work
 from samverkan.purchases.errors import NotAllowed, Problem, PurchasesError
@@ -493,10 +493,7 @@ def _audit_persons(actor: Any, batch: ImportBatch, person_ids: set[Any]) -> None
     """One audit event per person whose services were imported (PDL: per patient)."""
     refs: list[str] = []
     for chunk in _chunks(sorted(person_ids, key=str), 2000):
-        refs.extend(
-            person.ref
-            for person in Person.objects.filter(pk__in=chunk).prefetch_related("identities")
-        )
+        refs.extend(person_refs(chunk).values())
     record_many(
         actor,
         Action.CREATE,

@@ -23,6 +23,7 @@ from samverkan.people.models import (
     Task,
     TaskKind,
     TaskStatus,
+    person_refs,
 )
 from samverkan.people.services import PeopleError
 
@@ -151,6 +152,7 @@ def test_reservnummer_person_gets_personnummer_and_keeps_reservnummer_as_history
     assert identities["reservnummer"].ended_on == timezone.localdate()
     assert not identities["reservnummer"].is_primary
     assert person.ref == number
+    assert person_refs([person.pk]) == {person.pk: number}
     # Both references find the change in the audit log.
     assert _events(number, Action.UPDATE)
     assert _events(RESERVNUMMER, Action.UPDATE)
@@ -700,3 +702,11 @@ def test_fhir_import_command(orgs, capsys):
     assert Person.objects.count() == 3
     for number in ("196101182803", SAMORDNINGSNUMMER, RESERVNUMMER):
         assert number not in out  # no identifiers on the console
+
+
+def test_person_refs_match_ref_for_many_persons(nurse, make_person):
+    persons = [make_person(nurse, i) for i in range(3)]
+    bare = Person.objects.create(given_name="Utan", family_name="Identitet")
+    refs = person_refs([p.pk for p in [*persons, bare]])
+    assert refs == {p.pk: p.ref for p in [*persons, bare]}
+    assert refs[bare.pk] == f"person:{bare.pk}"
