@@ -237,7 +237,7 @@ UNIT_RULES = (
     ),
 )
 
-# --- cost and compensation (§5.11, §10) ------------------------------------------------------
+# --- cost and compensation (§5.11) ----------------------------------------------------------
 # Var och en betalar inom sitt ansvarsområde; överenskommelsen har ingen ersättningsmodell.
 ECONOMY_RULES = (
     rule(
@@ -258,8 +258,8 @@ ECONOMY_RULES = (
     ),
     rule(
         "jh-psyk.compensation.none",
-        _c("§10"),
-        "Den reviderade versionen gäller från 2017-06-01",
+        _c("§5.11"),
+        "Respektive huvudman svarar för kostnaderna inom sitt ansvarsområde",
         PSYCHIATRIC,
         fallback=True,
         decides={"compensation": "none"},

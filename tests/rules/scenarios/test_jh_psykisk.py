@@ -150,12 +150,12 @@ def test_5_11_region_pays_for_psychiatry() -> None:
     assert d.rules["cost"] == "jh-psyk.cost.region"
 
 
-def test_10_no_compensation_between_the_parties() -> None:
-    """jh-psykisk §10: den reviderade överenskommelsen 2017-06-01–2020-12-31 har ingen
-    ersättningsmodell."""
+def test_5_11_no_compensation_between_the_parties() -> None:
+    """jh-psykisk §5.11: var huvudman svarar för kostnaderna inom sitt ansvarsområde;
+    överenskommelsen har ingen ersättning mellan parterna."""
     d = psych(intervention="occupation")
     assert d.outcome["compensation"] == "none"
-    assert_quotes(d, "compensation", "jh-psykisk §10", "gäller från 2017-06-01")
+    assert_quotes(d, "compensation", "jh-psykisk §5.11", "svarar för kostnaderna")
 
 
 # --- §5.1 and §5.4: the home-care agreement does not regulate the target group ---------------

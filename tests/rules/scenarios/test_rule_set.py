@@ -344,7 +344,7 @@ REQUIRED_CLAUSES = [
     "jh-primarvard-kommun Medicinteknisk utrustning och läkemedel",
     *(
         f"jh-psykisk §{n}"
-        for n in ("3", "5.1", "5.2", "5.3", "5.4", "5.6", "5.11", "6.1", "6.3", "10", "11")
+        for n in ("3", "5.1", "5.2", "5.3", "5.4", "5.6", "5.11", "6.1", "6.3", "11")
     ),
     "gvb-svart-sjuka Överenskommelse",
     "gvb-svart-sjuka Målgrupp för överenskommelsen",
