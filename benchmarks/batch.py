@@ -28,7 +28,6 @@ import datetime as dt
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -44,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.memory import maxrss_gb, peak_gb, reset_peak, rss_gb  # noqa: E402
 from samverkan.rules import batch, engine, population  # noqa: E402
 from samverkan.rules.conditions import (  # noqa: E402
     TRUE,
@@ -102,44 +102,6 @@ def rulesets() -> dict[str, RuleSet]:
 
 
 # --- memory --------------------------------------------------------------------------------
-
-
-def _status_kb(field: str) -> int | None:
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
-def rss_gb() -> float | None:
-    kb = _status_kb("VmRSS")
-    return kb / 1e6 if kb is not None else None
-
-
-def peak_gb() -> float | None:
-    """Peak RSS since the last :func:`reset_peak` (Linux VmHWM), else since start."""
-    kb = _status_kb("VmHWM")
-    return kb / 1e6 if kb is not None else None
-
-
-def maxrss_gb() -> float:
-    """Peak RSS of the whole process (getrusage; kilobytes on Linux, bytes on macOS)."""
-    value = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return value / 1e9 if sys.platform == "darwin" else value / 1e6
-
-
-def reset_peak() -> bool:
-    """Reset VmHWM so the next peak is the coming step's alone (Linux ≥ 4.0)."""
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
-            refs.write("5")
-        return True
-    except OSError:
-        return False
 
 
 # --- part 1: batch.decide at one size ----------------------------------------------------------

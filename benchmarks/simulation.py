@@ -35,31 +35,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.memory import reset_peak, status_kb  # noqa: E402
 from samverkan.followup import prices, simulation  # noqa: E402
 from samverkan.rules import features, population  # noqa: E402
 from samverkan.rules.variants import Variant  # noqa: E402
 
 TARGET_S = 2.0
-
-
-def _status_kb(field: str) -> int | None:
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
-def _reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
-            f.write("5")
-        return True
-    except OSError:
-        return False
 
 
 def _gb(kb: int | None) -> str:
@@ -154,12 +135,12 @@ def main() -> None:
             print(
                 f"\nPopulation: {n:,} synthetic cases (both counties, date {example.date}) "
                 f"generated in {time.perf_counter() - started:.2f} s (not part of the figure "
-                f"below); RSS now {_gb(_status_kb('VmRSS'))}"
+                f"below); RSS now {_gb(status_kb('VmRSS'))}"
             )
         frame = by_date[example.date]
-        reset = _reset_peak()
+        reset = reset_peak()
         times, table = run_variant(frame, key, args.repeat)
-        peak = _status_kb("VmHWM") if reset else None
+        peak = status_kb("VmHWM") if reset else None
         result = simulation.Result(table)
         print(f"\nVariant: {example.name} ({key})")
         print(

@@ -43,7 +43,7 @@ from samverkan.rules.clauses import classification, library
 from samverkan.rules.clauses.search import search
 from samverkan.rules.declarations import AgreementVersion
 from samverkan.rules.ruleset import current_notices
-from samverkan.rules.validity import status, version_end
+from samverkan.rules.validity import Notices, status, version_end
 
 router = Router(tags=["Avtalsbiblioteket"])
 
@@ -77,12 +77,12 @@ DateText = Annotated[
 # --- Agreements -----------------------------------------------------------------------------
 
 
-def _status_row(version: AgreementVersion, day: dt.date) -> dict[str, Any]:
+def _status_row(version: AgreementVersion, day: dt.date, notices: Notices) -> dict[str, Any]:
     try:
-        row = status(version, day, current_notices()).as_dict()
+        row = status(version, day, notices).as_dict()
     except (ValueError, OverflowError):
         # A renewing term's end past year 9999 cannot be represented; the rest still can.
-        end = version_end(version, current_notices())
+        end = version_end(version, notices)
         in_force = version.starts <= day and (end is None or day <= end)
         row = {
             "in_force": in_force,
@@ -132,9 +132,10 @@ def agreements(
             raise ApiError(
                 422, "invalid_date", "Ska vara ett datum (ÅÅÅÅ-MM-DD).", "date"
             ) from None
+    notices = current_notices()  # recorded terminations end a renewing term
     return {
         "date": day,
-        "agreements": [AgreementStatus(**_status_row(v, day)) for v in ALL_VERSIONS],
+        "agreements": [AgreementStatus(**_status_row(v, day, notices)) for v in ALL_VERSIONS],
     }
 
 

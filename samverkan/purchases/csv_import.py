@@ -465,7 +465,7 @@ def _existing_external_ids(organisation_id: int, ids: list[str]) -> set[str]:
     found: set[str] = set()
     if not ids:
         return found
-    table = connection.ops.quote_name(ServiceRecord._meta.db_table)
+    table = _q(ServiceRecord._meta.db_table)
     where = f"performer_org_id = %s AND NOT ({_q('external_id')} = '') AND {_q('occupies')}"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # one array parameter, not 100,000

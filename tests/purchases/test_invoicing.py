@@ -425,21 +425,26 @@ def test_settlement_the_other_way_is_invoiced_by_the_other_party(tk) -> None:
     assert settlement.amount_ore == 40000
 
 
-def test_settlement_shares_what_both_parties_paid_not_the_net(tk) -> None:
-    # Östersund paid 1000 kr and the region 600 kr of one disputed matter (§7.7, §8):
-    # the halves net to 200 kr owed to Östersund until the parties agree.
+def _both_paid(tk, dispute_ref: str) -> None:
+    """Östersund paid 1000 kr and the region 600 kr of one disputed matter."""
     for creditor, debtor, amount in (
         (tk.orgs.ostersund, tk.orgs.region_jh, "1000"),
         (tk.orgs.region_jh, tk.orgs.ostersund, "600"),
     ):
         services.open_disputed_cost(
-            dispute_ref="AVV-11",
+            dispute_ref=dispute_ref,
             creditor=creditor,
             debtor=debtor,
             amount=amount,
             description="Hjälpmedel",
             occurred_on=dt.date(2026, 3, 5),
         )
+
+
+def test_settlement_shares_what_both_parties_paid_not_the_net(tk) -> None:
+    # Östersund paid 1000 kr and the region 600 kr of one disputed matter (§7.7, §8):
+    # the halves net to 200 kr owed to Östersund until the parties agree.
+    _both_paid(tk, "AVV-11")
     (pair,) = services.dispute_balance("AVV-11").pairs
     assert pair.owed_ore == 20000
     # The region bears it all (1600 kr): having paid 600, it owes Östersund 1000 in all,
@@ -450,18 +455,7 @@ def test_settlement_shares_what_both_parties_paid_not_the_net(tk) -> None:
 
 
 def test_settlement_at_a_quarter_when_both_parties_paid(tk) -> None:
-    for creditor, debtor, amount in (
-        (tk.orgs.ostersund, tk.orgs.region_jh, "1000"),
-        (tk.orgs.region_jh, tk.orgs.ostersund, "600"),
-    ):
-        services.open_disputed_cost(
-            dispute_ref="AVV-12",
-            creditor=creditor,
-            debtor=debtor,
-            amount=amount,
-            description="Material",
-            occurred_on=dt.date(2026, 3, 5),
-        )
+    _both_paid(tk, "AVV-12")
     # Östersund bears 25 % of 1600 = 400 kr; it paid 1000, so the region owes it 600 in
     # all: 400 more than the 200 the halves gave.
     (settlement,) = services.settle_dispute(
