@@ -21,6 +21,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from samverkan.accounts.services import create_token
 
+pytestmark = pytest.mark.fuzz
+
 MAX_EXAMPLES = 25
 OURS = r"^/api/(agreements|clauses|decisions)"
 OPAQUE_BODIES = {"text/csv", "multipart/form-data"}

@@ -17,6 +17,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from samverkan.accounts.services import create_token
 from samverkan.sip import services
 
+pytestmark = pytest.mark.fuzz
+
 MAX_EXAMPLES = 8
 
 
