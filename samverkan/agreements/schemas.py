@@ -18,7 +18,7 @@ class OrgOut(Schema):
 
 
 class StepOut(Schema):
-    """A step of an agreement's dispute path (`escalation.EscalationStep`)."""
+    # A step of an agreement's dispute path (`escalation.EscalationStep`).
 
     level: int
     kind: str
@@ -41,7 +41,7 @@ class NoticeOut(Schema):
 
 
 class AgreementOut(Schema):
-    """An `selectors.AgreementOverview`."""
+    # Read from a `selectors.AgreementOverview` (a comment: a docstring would enter OpenAPI).
 
     id: str = Field(alias="agreement")
     version: str = Field(alias="version.version")
@@ -81,7 +81,7 @@ class SettingsIn(Schema):
 
 
 class PointOut(Schema):
-    """A `local_points.LocalPoint`."""
+    # Read from a `local_points.LocalPoint`.
 
     key: str
     label: str
@@ -138,7 +138,7 @@ class RoutineRowOut(Schema):
 
 
 class RoutinesOut(Schema):
-    """A `selectors.RoutinesMatrix`."""
+    # Read from a `selectors.RoutinesMatrix`.
 
     region: str
     on: dt.date

@@ -88,6 +88,14 @@ class DeviationOut(DeviationSummary):
     events: list[EventOut]
     citations: list[dict[str, str]]
 
+    @staticmethod
+    def resolve_receiving_unit(deviation: Any) -> str | None:
+        return deviation.receiving_unit.name if deviation.receiving_unit else None
+
+    @staticmethod
+    def resolve_citations(view: Any) -> list[dict[str, str]]:
+        return [c.as_dict() for c in view.citations]
+
 
 class StatusIn(Schema):
     status: str

@@ -21,7 +21,7 @@ from samverkan.accounts.models import Role
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
 from samverkan.deviations import access, reports, services
-from samverkan.deviations.api.common import RESPONSES, handled, org, person
+from samverkan.deviations.api.common import RESPONSES, Merged, handled, org, person
 from samverkan.deviations.schemas import (
     ContactOut,
     DeviationIn,
@@ -40,30 +40,7 @@ router = Router(tags=["Avvikelser"])
 
 def _deviation_out(request: HttpRequest, pk: int) -> DeviationOut:
     view = services.view_deviation(request, pk)
-    d = view.deviation
-    return DeviationOut.model_validate(
-        dict(
-            **DeviationSummary.from_orm(d).dict(),
-            agreement=d.agreement,
-            occurred_on=d.occurred_on,
-            occurred_time=d.occurred_time,
-            location=d.location,
-            description=d.description,
-            receiving_unit=d.receiving_unit.name if d.receiving_unit else None,
-            receiving_role=d.receiving_role,
-            investigating_at=d.investigating_at,
-            answer=d.answer,
-            answer_due=view.answer_due,
-            overdue=view.overdue,
-            person=view.person,
-            person_hidden=view.person_hidden,
-            actions=view.actions,
-            transitions=view.transitions,
-            contacts=view.contacts,
-            events=view.events,
-            citations=[c.as_dict() for c in view.citations],
-        )
-    )
+    return DeviationOut.from_orm(Merged(view, view.deviation))
 
 
 @router.get("", response={200: list[DeviationSummary], **RESPONSES}, summary="Avvikelser")

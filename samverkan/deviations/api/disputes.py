@@ -16,7 +16,7 @@ from samverkan.accounts.models import Role
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
 from samverkan.deviations import access, disputes, services
-from samverkan.deviations.api.common import RESPONSES, handled, org, person
+from samverkan.deviations.api.common import RESPONSES, Merged, handled, org, person
 from samverkan.deviations.models import Dispute
 from samverkan.deviations.schemas import (
     CostIn,
@@ -31,20 +31,9 @@ from samverkan.rules import engine
 router = Router(tags=["Tvister"])
 
 
-def _dispute_summary(d: Dispute) -> dict[str, Any]:
-    """The summary read from the dispute's attributes, with its current step."""
-    return DisputeSummary.from_orm(_WithStep(d)).dict()
-
-
-class _WithStep:
+def _with_step(d: Dispute) -> Merged:
     """A dispute and its current step (the one summary field no attribute holds)."""
-
-    def __init__(self, dispute: Dispute):
-        self._dispute = dispute
-        self.step = disputes.current_step(dispute)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._dispute, name)
+    return Merged(d, step=disputes.current_step(d))
 
 
 def _dispute_out(request: HttpRequest, pk: int) -> DisputeOut:
@@ -55,24 +44,16 @@ def _dispute_out(request: HttpRequest, pk: int) -> DisputeOut:
     )
     record(request, Action.VIEW, Dispute, d.pk, person_ref=shown.ref if shown else None, why=why)
     ledger = disputes.ledger(d)
-    following = disputes.next_step(d) if access.is_open(d) else None
-    return DisputeOut.model_validate(
-        dict(
-            **_dispute_summary(d),
-            question=d.question,
-            acting_organisation=d.acting_organisation,
-            acting_note=d.acting_note,
-            of_principle=d.of_principle,
-            person=shown,
-            path=list(disputes.escalation_path(d.agreement)),
-            next_step=following,
-            decided_on=d.decided_on,
-            decided_by=d.decided_by,
-            reasoning=d.reasoning,
-            cost_bearer=d.cost_bearer,
+    return DisputeOut.from_orm(
+        Merged(
+            d,
+            person=shown,  # never the dispute's person unless people.access allows
+            step=disputes.current_step(d),
+            path=disputes.escalation_path(d.agreement),
+            next_step=disputes.next_step(d) if access.is_open(d) else None,
             total=ledger.total,
             settled=ledger.settled,
-            parties=ledger.parties,
+            parties=ledger.parties,  # the ledger's balances, not Dispute.parties
             costs=ledger.costs,
             history=list(d.steps.select_related("organisation")),
         )
@@ -87,7 +68,7 @@ def list_disputes(request: HttpRequest) -> Any:
         raise access.denied(request, Dispute, "", "API: tvister", status=403)
     record(request, Action.SEARCH, Dispute, why="API: tvister")
     rows = access.disputes_visible_to(request).select_related("region_party", "municipality_party")
-    return [_WithStep(d) for d in rows[:500]]
+    return [_with_step(d) for d in rows[:500]]
 
 
 @router.post("", response={201: DisputeOut, **RESPONSES}, summary="Öppna tvist")
