@@ -7,7 +7,8 @@ opens. Its costs are split equally until a decision (`ledger`). The case starts 
 first step of the agreement's escalation path and can be lifted one step at a time.
 
 The path is read from the agreement's declaration (`AgreementVersion.dispute_path` and
-`.forum`), never written per view:
+`.forum`), never written per view; the agreements room owns it
+(`samverkan.agreements.selectors.escalation_path`):
 
 - jh-hemsjukvard (and its Bilaga 2): närmsta chef (§8), then the forum (SVOM/Fredagsgruppen,
   §11) when the question is of principle;
