@@ -36,7 +36,7 @@ def _static_root(tmp_path_factory):
 def _recorded_notices(request):
     """Decisions read the notices recorded in the database; a test without database access
     decides on the declared terms only, and no test sees another test's notices."""
-    from samverkan.deviations.lifecycle import cached_notices, forget_notices
+    from samverkan.agreements.selectors import cached_notices, forget_notices
     from samverkan.rules.ruleset import use_notices
 
     uses_db = request.node.get_closest_marker("django_db") is not None or bool(

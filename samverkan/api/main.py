@@ -20,6 +20,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/sips", "samverkan.sip.api.router"),
     ("/purchases", "samverkan.purchases.api.router"),
     ("/deviations", "samverkan.deviations.api.router"),
+    ("/deviations", "samverkan.agreements.api.router"),  # lifecycle: its paths as before
     ("/followup", "samverkan.followup.api.router"),
 ]
 

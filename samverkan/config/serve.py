@@ -56,6 +56,7 @@ DEMO_LOADERS = (
     "samverkan.people.demo",
     "samverkan.sip.demo",
     "samverkan.purchases.demo",
+    "samverkan.agreements.demo",
     "samverkan.deviations.demo",
 )
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "samverkan.people",
     "samverkan.sip",
     "samverkan.purchases",
+    "samverkan.agreements",
     "samverkan.deviations",
     "samverkan.followup",
     # --- end of later apps ---

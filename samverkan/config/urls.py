@@ -16,6 +16,7 @@ urlpatterns = [
     path("sip/", include("samverkan.sip.urls")),
     path("tjanstekop/", include("samverkan.purchases.urls")),
     path("avvikelser/", include("samverkan.deviations.urls")),
+    path("avvikelser/", include("samverkan.agreements.urls")),  # the same addresses as before
     path("uppfoljning/", include("samverkan.followup.urls")),
     # --- end of later apps ---
     path("api/", api.urls),

@@ -7,8 +7,8 @@
   person is linked, not who.
 - Disputes: staff of the two parties; forum members of the agreement's region once the
   dispute has reached a forum step (never the person).
-- Agreement lifecycle pages hold no personal data: any staff member of the region may read
-  them; `LIFECYCLE_ROLES` may record notices, local agreements and lists.
+
+The agreements' lifecycle has its own policy: `samverkan.agreements.access`.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from samverkan.accounts.models import Organisation, Role, StaffProfile
+from samverkan.accounts.models import Role, StaffProfile
 from samverkan.accounts.services import profile_of
+from samverkan.agreements.selectors import forum_levels
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
 from samverkan.deviations.models import (
@@ -36,8 +37,6 @@ Actor = Any  # a user or an HttpRequest
 
 # Roles that never see single deviations (forum: aggregates only; admin: the audit log).
 NO_CASE_ROLES = frozenset({Role.FORUM_MEMBER, Role.ADMINISTRATOR})
-# Roles that may keep the agreements' records (notices, local agreements, lists, settings).
-LIFECYCLE_ROLES = frozenset({Role.MAS, Role.CHIEF_PHYSICIAN, Role.ADMINISTRATOR, Role.FORUM_MEMBER})
 # Roles that see the forum follow-up: forum members (region-wide, small cells suppressed);
 # chefsläkare, MAS and administrators (their own organisation's deviations).
 FOLLOWUP_ROLES = frozenset({Role.FORUM_MEMBER, Role.CHIEF_PHYSICIAN, Role.MAS, Role.ADMINISTRATOR})
@@ -156,8 +155,6 @@ def disputes_visible_to(actor: Actor) -> QuerySet[Dispute]:
     if found is None:
         return Dispute.objects.none()
     if found.role == Role.FORUM_MEMBER:
-        from samverkan.deviations.disputes import forum_levels
-
         region = found.organisation.region
         q = Q(pk__in=[])
         for agreement, levels in forum_levels().items():
@@ -205,30 +202,3 @@ def is_forum_member_for(actor: Actor, dispute: Dispute) -> bool:
 
 def is_open(dispute: Dispute) -> bool:
     return dispute.status == DisputeStatus.OPEN
-
-
-# --- lifecycle -----------------------------------------------------------------------------
-
-
-def region_of(actor: Actor) -> str | None:
-    found = profile(actor)
-    return found.organisation.region if found else None
-
-
-def may_keep_records(actor: Actor, region: str) -> bool:
-    found = profile(actor)
-    return (
-        found is not None and found.role in LIFECYCLE_ROLES and found.organisation.region == region
-    )
-
-
-def require_records_role(actor: Actor, region: str, what: Any, why: str) -> StaffProfile:
-    if not may_keep_records(actor, region):
-        raise denied(actor, what, "", why, status=403)
-    found = profile(actor)
-    assert found is not None
-    return found
-
-
-def organisations_in(region: str) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(region=region)

@@ -7,7 +7,8 @@ opens. Its costs are split equally until a decision (`ledger`). The case starts 
 first step of the agreement's escalation path and can be lifted one step at a time.
 
 The path is read from the agreement's declaration (`AgreementVersion.dispute_path` and
-`.forum`), never written per view:
+`.forum`), never written per view; the agreements room owns it
+(`samverkan.agreements.selectors.escalation_path`):
 
 - jh-hemsjukvard (and its Bilaga 2): närmsta chef (§8), then the forum (SVOM/Fredagsgruppen,
   §11) when the question is of principle;
@@ -23,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -31,11 +31,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from samverkan.accounts.models import Organisation, OrganisationKind
+from samverkan.agreements.selectors import (  # noqa: F401  (re-exported for the room)
+    COURT,
+    DEFAULT_AGREEMENT,
+    FORUM,
+    MANAGERS,
+    VERSIONS,
+    EscalationStep,
+    escalation_path,
+    forum_levels,
+)
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
 from samverkan.deviations import access, ledger_bridge
 from samverkan.deviations.citations import OF_PRINCIPLE
-from samverkan.deviations.lifecycle import DEFAULT_AGREEMENT, VERSIONS
 from samverkan.deviations.models import (
     CostBearer,
     Dispute,
@@ -45,7 +54,6 @@ from samverkan.deviations.models import (
     DisputeStep,
 )
 from samverkan.purchases.money import ZERO, round_ore
-from samverkan.rules.declarations import AgreementVersion
 from samverkan.rules.outcome import DIMENSIONS, UNDETERMINED
 
 # Engine answers that open a dispute: dimension -> values.
@@ -54,53 +62,6 @@ DISPUTE_TRIGGERS: dict[str, frozenset[str]] = {
     "health_care_responsibility": frozenset({"not_regulated", UNDETERMINED}),
     **{dim: frozenset({UNDETERMINED}) for dim in ("performer", "employer")},
 }
-# The first step when an agreement has no dispute clause of its own.
-NEAREST_MANAGERS = "närmsta chef hos respektive part"
-
-MANAGERS, FORUM, COURT = "managers", "forum", "court"
-
-
-@dataclass(frozen=True)
-class EscalationStep:
-    level: int  # 1 = first step
-    kind: str  # managers | forum | court
-    label: str  # the step as the agreement's declaration names it
-    forum: str = ""  # the forum's name, for a forum step
-
-    @property
-    def title(self) -> str:
-        if self.kind == FORUM and self.forum and self.forum not in self.label:
-            return f"{self.forum} – {self.label}"
-        return self.label
-
-
-def _kind(text: str, version: AgreementVersion, level: int) -> str:
-    lowered = text.casefold()
-    if "domstol" in lowered:
-        return COURT
-    if level > 1 and (text == version.forum or "forum" in lowered):
-        return FORUM
-    return MANAGERS
-
-
-@cache
-def escalation_path(agreement: str) -> tuple[EscalationStep, ...]:
-    """The agreement's dispute path, step 1 first (from its declaration)."""
-    version = VERSIONS[agreement]
-    texts = version.dispute_path or tuple(t for t in (NEAREST_MANAGERS, version.forum) if t)
-    steps = []
-    for level, text in enumerate(texts, start=1):
-        kind = _kind(text, version, level)
-        steps.append(EscalationStep(level, kind, text, version.forum if kind == FORUM else ""))
-    return tuple(steps)
-
-
-def forum_levels() -> dict[str, list[int]]:
-    """Per agreement, the levels at which its forum handles a dispute."""
-    return {
-        agreement: [step.level for step in escalation_path(agreement) if step.kind == FORUM]
-        for agreement in VERSIONS
-    }
 
 
 def current_step(dispute: Dispute) -> EscalationStep:

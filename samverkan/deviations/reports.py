@@ -9,8 +9,8 @@ For the yearly report (samverkan/followup):
 
     deviations_by_category_org_month(agreement, year) -> list[DeviationCount]
     disputes_and_outcomes(agreement, year) -> list[DisputeOutcome]
-    local_agreements_in_year(agreement, year) -> list[LocalAgreementRow]
-    routines_coverage(region, on) -> RoutineCoverage
+
+Local agreements and routines for the report: `samverkan.agreements.selectors`.
 """
 
 from __future__ import annotations
@@ -26,16 +26,14 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from samverkan.accounts.models import Organisation
+from samverkan.agreements.selectors import agreement_family
 from samverkan.deviations.deadlines import answer_days, is_overdue
 from samverkan.deviations.disputes import current_step
-from samverkan.deviations.lifecycle import VERSIONS, routines_matrix
-from samverkan.deviations.local_points import POINTS_BY_KEY
 from samverkan.deviations.models import (
     Category,
     Deviation,
     Dispute,
     Kind,
-    LocalAgreement,
     Severity,
     Status,
 )
@@ -47,11 +45,6 @@ MONTHS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", 
 def suppressed(count: int) -> bool:
     """The small-cell rule: 1–4 persons/events are not shown (0 is)."""
     return 0 < count < SMALL_CELL
-
-
-def agreement_family(agreement: str) -> list[str]:
-    """The agreement and the annexes that follow it (jh-hemsjukvard + Bilaga 2)."""
-    return [agreement, *(v.agreement for v in VERSIONS.values() if v.follows == agreement)]
 
 
 def _year_range(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -181,87 +174,6 @@ def dispute_summary(outcomes: Iterable[DisputeOutcome]) -> dict[str, int]:
         if o.cost_bearer:
             summary[f"cost_bearer:{o.cost_bearer}"] += 1
     return dict(summary)
-
-
-@dataclass(frozen=True)
-class LocalAgreementRow:
-    id: int
-    point: str
-    point_label: str
-    municipality: str
-    health_centre: str  # "" = the whole kommun
-    title: str
-    agreed_on: dt.date
-    valid_to: dt.date | None
-
-
-def local_agreements_in_year(agreement: str, year: int) -> list[LocalAgreementRow]:
-    """Local agreements and routines (jh-hemsjukvard §8.3) in force at some time in `year`."""
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    rows = (
-        LocalAgreement.objects.filter(
-            agreement__in=agreement_family(agreement), agreed_on__lte=last
-        )
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
-        .select_related("municipality", "health_centre")
-    )
-    return [
-        LocalAgreementRow(
-            id=r.pk,
-            point=r.point,
-            point_label=POINTS_BY_KEY[r.point].label if r.point in POINTS_BY_KEY else r.point,
-            municipality=r.municipality.name,
-            health_centre=r.health_centre.name if r.health_centre else "",
-            title=r.title,
-            agreed_on=r.agreed_on,
-            valid_to=r.valid_to,
-        )
-        for r in rows
-    ]
-
-
-@dataclass(frozen=True)
-class PointCoverage:
-    point: str
-    label: str
-    present: int
-    missing: int
-
-
-@dataclass(frozen=True)
-class RoutineCoverage:
-    region: str
-    on: dt.date
-    pairs: int  # hälsocentral–kommun pairs
-    complete_pairs: int  # pairs with every required routine
-    points: list[PointCoverage]
-    missing: list[tuple[str, str, str]]  # (hälsocentral, kommun, point label)
-
-
-def routines_coverage(
-    region: str = "jamtland-harjedalen", on: dt.date | None = None
-) -> RoutineCoverage:
-    """How many hälsocentral–kommun pairs have each required routine on `on`."""
-    matrix = routines_matrix(region, on)
-    present: Counter[str] = Counter()
-    missing = []
-    for row in matrix.rows:
-        for cell in row.cells:
-            if cell.present:
-                present[cell.point.key] += 1
-            else:
-                missing.append((row.health_centre.name, row.municipality.name, cell.point.label))
-    n = len(matrix.rows)
-    return RoutineCoverage(
-        region=region,
-        on=matrix.on,
-        pairs=n,
-        complete_pairs=matrix.complete_rows,
-        points=[
-            PointCoverage(p.key, p.label, present[p.key], n - present[p.key]) for p in matrix.points
-        ],
-        missing=missing,
-    )
 
 
 # --- the forum's follow-up ----------------------------------------------------------------

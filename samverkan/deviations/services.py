@@ -1,8 +1,8 @@
 """What views, the API and other apps may call: deviations and complaints (jh-hemsjukvard §8.1).
 
-Disputes live in `disputes.py`, the agreement lifecycle in `lifecycle.py`, the forum
-follow-up and the yearly report's queries in `reports.py`; they are re-exported here so
-other apps import from one door:
+Disputes live in `disputes.py`, the forum follow-up and the yearly report's queries in
+`reports.py`; they are re-exported here so other apps import from one door (the agreements'
+lifecycle is its own room: `samverkan.agreements.services` and `.selectors`):
 
     from samverkan.deviations import services
     services.report_deviation(request, ...)
@@ -26,6 +26,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from samverkan.accounts.models import Organisation, OrganisationKind, Role, StaffProfile, Unit
+from samverkan.agreements.selectors import DEFAULT_AGREEMENT  # noqa: F401  (re-exported)
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
 from samverkan.deviations import access
@@ -47,26 +48,6 @@ from samverkan.deviations.disputes import (  # noqa: F401  (re-exported)
     open_dispute,
     record_dispute_decision,
 )
-from samverkan.deviations.lifecycle import (  # noqa: F401  (re-exported)
-    DEFAULT_AGREEMENT,
-    AgreementOverview,
-    LocalAgreementRefused,
-    Reminder,
-    RoutinesMatrix,
-    add_list_member,
-    add_local_variation,
-    agreement_overview,
-    agreements_overview,
-    create_list,
-    fix_list,
-    record_notice,
-    recorded_notices,
-    register_local_agreement,
-    reminders,
-    routines_matrix,
-    sign_list,
-    update_list_items,
-)
 from samverkan.deviations.models import (
     CONTACT_ROLES,
     Category,
@@ -82,12 +63,9 @@ from samverkan.deviations.reports import (  # noqa: F401  (re-exported)
     DeviationCount,
     DisputeOutcome,
     ForumFollowUp,
-    RoutineCoverage,
     deviations_by_category_org_month,
     disputes_and_outcomes,
     forum_followup,
-    local_agreements_in_year,
-    routines_coverage,
 )
 from samverkan.rules.agreements import ALL_VERSIONS
 

@@ -5,19 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 
 from samverkan.accounts.models import Role
 from samverkan.deviations import access
 from samverkan.deviations.deadlines import answer_due
 from samverkan.deviations.disputes import FORUM, current_step
-from samverkan.deviations.lifecycle import reminders_for
 from samverkan.deviations.models import (
-    Bilaga2List,
     DisputeStatus,
     Kind,
     Severity,
-    WorkingGroupMember,
 )
 from samverkan.deviations.services import (
     answered_for_reporter,
@@ -89,25 +85,4 @@ def dispute_tasks(user: Any) -> list[TaskItem]:
     return items
 
 
-def lifecycle_tasks(user: Any) -> list[TaskItem]:
-    today = timezone.localdate()
-    items = [
-        TaskItem(title=r.title, url=r.url, source="Avtal", due=r.due, urgent=r.due <= today)
-        for r in reminders_for(user, today)
-    ]
-    unsigned = WorkingGroupMember.objects.filter(
-        user=user, signed_at__isnull=True, bilaga2_list__fixed_at__isnull=True
-    ).select_related("bilaga2_list")
-    for member in unsigned:
-        lst: Bilaga2List = member.bilaga2_list
-        items.append(
-            TaskItem(
-                title=f"Underteckna förteckningen: {lst}",
-                url=reverse("deviations:list_detail", args=[lst.pk]),
-                source="Bilaga 2",
-            )
-        )
-    return items
-
-
-PROVIDERS = (deviation_tasks, dispute_tasks, lifecycle_tasks)
+PROVIDERS = (deviation_tasks, dispute_tasks)

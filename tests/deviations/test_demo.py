@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from samverkan.accounts.demo import load_demo as load_accounts
+from samverkan.agreements.demo import load_demo as load_agreements
 from samverkan.deviations.demo import load_demo
 
 pytestmark = pytest.mark.django_db
@@ -13,10 +14,11 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_is_idempotent_and_browsable(client):
     load_accounts()
+    agreements = load_agreements()
+    assert agreements == {"local_agreements": 7, "bilaga2_lists": 4}
     first = load_demo()
     assert first["deviations"] >= 30 and first["disputes"] == 3
-    assert first["local_agreements"] == 7 and first["bilaga2_lists"] == 4
-    assert load_demo() == first
+    assert load_demo() == first and load_agreements() == agreements
     users = get_user_model().objects
     for username, urls in {
         "ssk.ostersund": ["/avvikelser/", "/avvikelser/tvister/", "/avvikelser/ny/"],
@@ -28,7 +30,8 @@ def test_demo_is_idempotent_and_browsable(client):
         client.force_login(users.get(username=username))
         for url in urls:
             assert client.get(url).status_code == 200, (username, url)
-    from samverkan.deviations.models import Bilaga2List, Deviation, Dispute
+    from samverkan.agreements.models import Bilaga2List
+    from samverkan.deviations.models import Deviation, Dispute
 
     client.force_login(users.get(username="ssk.ostersund"))
     for d in Deviation.objects.filter(reporting_organisation__scb_code="2380")[:5]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -42,15 +41,3 @@ def test_disputes_and_outcomes(people, orgs):
         "cost_bearer:shared_equally": 1,
     }  # fmt: skip
     assert services.disputes_and_outcomes("jh-hemsjukvard", year - 1) == []
-
-
-def test_local_agreements_in_year(people, orgs, units):
-    reg = services.register_local_agreement
-    reg(people.forum, point="lab_service", municipality=orgs.ostersund, title="Lab",
-        agreed_on=dt.date(2023, 5, 1), valid_to=dt.date(2024, 4, 30))  # fmt: skip
-    reg(people.forum, point="cosmic_access", municipality=orgs.krokom, title="Cosmic",
-        agreed_on=dt.date(2025, 2, 1))  # fmt: skip
-    assert [r.title for r in services.local_agreements_in_year("jh-hemsjukvard", 2024)] == ["Lab"]
-    assert [r.point_label for r in services.local_agreements_in_year("jh-hemsjukvard", 2025)] == [
-        "Rutin för behörigheter i Cosmic"
-    ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from samverkan.deviations.citations import Citation
+from samverkan.agreements.citations import Citation
 
 LOCAL_AGREEMENTS_CLAUSE = "jh-hemsjukvard §8.3"
 LOCAL_AGREEMENTS_AGREEMENT = "jh-hemsjukvard"

@@ -10,8 +10,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from samverkan.accounts.models import Role
-from samverkan.deviations import lifecycle, reports, services
-from samverkan.deviations.models import AgreementSettings, CareArea
+from samverkan.agreements import selectors, services
+from samverkan.agreements.models import AgreementSettings, CareArea
 from samverkan.rules.clauses.library import passage
 from samverkan.web.work_queue import tasks_for
 
@@ -23,17 +23,17 @@ D = dt.date.fromisoformat
     ("given_on", "end"), [("2026-05-01", "2026-12-31"), ("2026-08-01", "2028-12-31")]
 )
 def test_notice_changes_the_computed_end(people, orgs, given_on, end, monkeypatch):
-    before = services.agreement_overview("jh-hemsjukvard", D("2026-04-01"))
+    before = selectors.agreement_overview("jh-hemsjukvard", D("2026-04-01"))
     assert before.final_end is None and before.next_notice_deadline == D("2026-06-30")
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D("2026-09-01"))
     services.record_notice(people.forum, "jh-hemsjukvard", given_by=orgs.krokom,
                            given_on=D(given_on), document_ref="Dnr 2026/123")  # fmt: skip
-    assert services.recorded_notices() == {"jh-hemsjukvard": D(given_on)}
-    after = services.agreement_overview("jh-hemsjukvard", D("2026-09-01"))
+    assert selectors.recorded_notices() == {"jh-hemsjukvard": D(given_on)}
+    after = selectors.agreement_overview("jh-hemsjukvard", D("2026-09-01"))
     assert after.final_end == D(end) and after.status.valid_to == D(end)
     assert not after.status.renews
     # The annex follows the main agreement.
-    annex = services.agreement_overview("jh-primarvard-kommun", D("2026-09-01"))
+    annex = selectors.agreement_overview("jh-primarvard-kommun", D("2026-09-01"))
     assert annex.final_end == D(end)
 
 
@@ -77,17 +77,19 @@ def test_reminders_appear_ahead_of_deadlines(people, orgs, monkeypatch):
     # 2026-06-30 is the notice deadline; default lead time 90 days -> from 2026-04-01.
     assert not [
         r
-        for r in services.reminders(D("2026-03-31"), "jh-hemsjukvard")
+        for r in selectors.reminders(D("2026-03-31"), "jh-hemsjukvard")
         if r.kind == "notice_deadline"
     ]
-    shown = services.reminders(D("2026-04-01"), "jh-hemsjukvard")
+    shown = selectors.reminders(D("2026-04-01"), "jh-hemsjukvard")
     notice = [r for r in shown if r.kind == "notice_deadline"]
     assert notice and notice[0].due == D("2026-06-30") and notice[0].role == Role.FORUM_MEMBER
     assert not [
-        r for r in services.reminders(D("2026-07-01"), "jh-hemsjukvard") if r.due == D("2026-06-30")
+        r
+        for r in selectors.reminders(D("2026-07-01"), "jh-hemsjukvard")
+        if r.due == D("2026-06-30")
     ]
     # Yearly follow-up (default 31 December): shows from 2 October.
-    assert [r.kind for r in services.reminders(D("2026-10-02"), "jh-hemsjukvard")] == ["followup"]
+    assert [r.kind for r in selectors.reminders(D("2026-10-02"), "jh-hemsjukvard")] == ["followup"]
 
     # In the work queue of forum members in the region, not of nurses or Gävleborg.
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D("2026-05-15"))
@@ -101,15 +103,15 @@ def test_reminders_appear_ahead_of_deadlines(people, orgs, monkeypatch):
 
 
 def test_lead_time_and_role_are_configurable(people, monkeypatch):
-    lifecycle.update_settings(people.forum, "jh-hemsjukvard", reminder_lead_days=30,
+    services.update_settings(people.forum, "jh-hemsjukvard", reminder_lead_days=30,
                               responsible_role=Role.MAS)  # fmt: skip
     assert AgreementSettings.objects.get(agreement="jh-hemsjukvard").reminder_lead_days == 30
     assert not [
         r
-        for r in services.reminders(D("2026-05-15"), "jh-hemsjukvard")
+        for r in selectors.reminders(D("2026-05-15"), "jh-hemsjukvard")
         if r.kind == "notice_deadline"
     ]
-    assert [r.kind for r in services.reminders(D("2026-06-01"), "jh-hemsjukvard")] == [
+    assert [r.kind for r in selectors.reminders(D("2026-06-01"), "jh-hemsjukvard")] == [
         "notice_deadline"
     ]
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D("2026-06-01"))
@@ -118,9 +120,9 @@ def test_lead_time_and_role_are_configurable(people, monkeypatch):
 
 
 def test_ended_agreements_remind_nothing():
-    assert services.reminders(D("2026-05-15"), "jh-psykisk") == []
-    assert services.reminders(D("2026-05-15"), "gvb-svart-sjuka") == []
-    overview = services.agreement_overview("jh-psykisk", D("2026-05-15"))
+    assert selectors.reminders(D("2026-05-15"), "jh-psykisk") == []
+    assert selectors.reminders(D("2026-05-15"), "gvb-svart-sjuka") == []
+    overview = selectors.agreement_overview("jh-psykisk", D("2026-05-15"))
     assert overview.status.ended and overview.final_end == D("2020-12-31")
 
 
@@ -172,7 +174,7 @@ def test_routines_matrix(people, orgs, units, client_as):
         title="Behörigheter i Cosmic", agreed_on=D("2024-01-01"))  # fmt: skip
     reg(people.forum, point="lab_service", municipality=orgs.krokom, health_centre=units.hc_lit,
         title="Lab", agreed_on=D("2020-01-01"), valid_to=D("2023-12-31"))  # fmt: skip
-    matrix = services.routines_matrix("jamtland-harjedalen", D("2024-06-01"))
+    matrix = selectors.routines_matrix("jamtland-harjedalen", D("2024-06-01"))
     rows = {(r.health_centre.name, r.municipality.name): r for r in matrix.rows}
     assert set(rows) == {
         ("Hälsocentral Centrum", "Östersunds kommun"),
@@ -185,8 +187,10 @@ def test_routines_matrix(people, orgs, units, client_as):
                    "service_purchase_documentation": False}  # fmt: skip
     krokom = rows[("Hälsocentral Lit", "Krokoms kommun")]
     assert len(krokom.missing) == 4  # the lab routine expired
-    assert services.routines_matrix("jamtland-harjedalen", D("2022-01-01")).rows[0].cells[1].present
-    coverage = reports.routines_coverage("jamtland-harjedalen", D("2024-06-01"))
+    assert (
+        selectors.routines_matrix("jamtland-harjedalen", D("2022-01-01")).rows[0].cells[1].present
+    )
+    coverage = selectors.routines_coverage("jamtland-harjedalen", D("2024-06-01"))
     assert coverage.pairs == 2 and coverage.complete_pairs == 0
     assert {p.point: p.present for p in coverage.points}["cosmic_access"] == 1
     page = (

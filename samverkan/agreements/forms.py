@@ -1,0 +1,132 @@
+"""Forms of the agreements' pages (the services do the checking)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.accounts.models import Organisation, OrganisationKind, Role, Unit, UnitKind
+from samverkan.agreements.local_points import POINT_CHOICES
+from samverkan.agreements.models import AgreementSettings, ListKind
+
+OTHER_POINT = "other"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields (or on the form)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            field = name if name in form.fields else None
+            for e in errors:
+                form.add_error(field, e)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class NoticeForm(forms.Form):
+    given_by = forms.ModelChoiceField(label=_("Uppsagt av"), queryset=Organisation.objects.none())
+    given_on = forms.DateField(label=_("Uppsagt den"), widget=DateInput)
+    document_ref = forms.CharField(label=_("Diarienummer/dokumentreferens"), max_length=200)
+
+    def __init__(self, *args: Any, region: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["given_by"].queryset = Organisation.objects.filter(region=region)  # type: ignore[attr-defined]
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = AgreementSettings
+        fields = ["reminder_lead_days", "responsible_role", "followup_month", "followup_day"]
+
+
+class LocalAgreementForm(forms.Form):
+    point = forms.ChoiceField(
+        label=_("Punkt"),
+        choices=[*POINT_CHOICES, (OTHER_POINT, _("Annan punkt"))],
+        help_text=_("Lokala överenskommelser får bara träffas på de punkter §8.3 anger."),
+    )
+    other_point = forms.CharField(label=_("Annan punkt: vilken?"), required=False, max_length=200)
+    municipality = forms.ModelChoiceField(label=_("Kommun"), queryset=Organisation.objects.none())
+    health_centre = forms.ModelChoiceField(
+        label=_("Hälsocentral"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("Alla som arbetar med kommunen"),
+    )
+    title = forms.CharField(label=_("Rubrik"), max_length=200)
+    agreed_on = forms.DateField(label=_("Överenskommen den"), widget=DateInput)
+    valid_to = forms.DateField(label=_("Gäller till och med"), required=False, widget=DateInput)
+    document_ref = forms.CharField(label=_("Dokumentreferens"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, region: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            region=region, kind=OrganisationKind.MUNICIPALITY
+        )
+        self.fields["health_centre"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
+            organisation__region=region,
+            organisation__kind=OrganisationKind.REGION,
+            kind=UnitKind.PRIMARY_CARE,
+        )
+
+
+class ListForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Förteckning"), choices=ListKind.choices)
+    year = forms.IntegerField(label=_("År"), min_value=2017, max_value=2100)
+    items = forms.CharField(
+        label=_("Innehåll"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("En rad per artikel eller läkemedel. Tomt: förra årets innehåll kopieras."),
+    )
+
+
+class ItemsForm(forms.Form):
+    items = forms.CharField(
+        label=_("Innehåll"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Ändras innehållet gäller tidigare underskrifter inte längre."),
+    )
+
+
+class MemberForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Ledamot"), queryset=get_user_model().objects.none())
+
+    def __init__(self, *args: Any, region: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        users = (
+            get_user_model()
+            .objects.filter(staff_profile__organisation__region=region, is_active=True)
+            .exclude(staff_profile__role=Role.FINANCE_OFFICER)
+        )
+        field = self.fields["user"]
+        field.queryset = users.select_related("staff_profile__organisation").order_by(  # type: ignore[attr-defined]
+            "staff_profile__organisation__name", "last_name"
+        )
+        field.label_from_instance = lambda u: (  # type: ignore[attr-defined]
+            f"{u.get_full_name() or u.username} – {u.staff_profile.organisation}"
+        )
+
+
+class VariationForm(forms.Form):
+    municipality = forms.ModelChoiceField(label=_("Kommun"), queryset=Organisation.objects.none())
+    description = forms.CharField(label=_("Variation"), widget=forms.Textarea(attrs={"rows": 3}))
+    agreed_on = forms.DateField(label=_("Överenskommen den"), widget=DateInput)
+
+    def __init__(self, *args: Any, region: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            region=region, kind=OrganisationKind.MUNICIPALITY
+        )

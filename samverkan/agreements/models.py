@@ -1,0 +1,247 @@
+"""The agreements' lifecycle as the parties run it (its own room since issue 10).
+
+- `Notice` (uppsägning) feeds `samverkan.rules.validity`: this room tells the rules which
+  versions are in force (see `apps.py`).
+- `AgreementSettings` holds the reminder lead time and who is reminded.
+- `LocalAgreement` (lokal överenskommelse, only at the points jh-hemsjukvard §8.3 lists: see
+  `local_points.py`) also holds the local routines; `CareArea` says which hälsocentral works
+  with which kommun.
+- Bilaga 2's lists (`Bilaga2List`): yearly versions, fixed when every `WorkingGroupMember`
+  has signed; `LocalVariation` per kommun.
+
+The tables keep the names they had in the deviations app (`db_table`), so a database made
+before the move keeps its rows (migrations: state-only move, see `migrations/0001_initial.py`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.accounts.models import Organisation, Role, Unit
+from samverkan.rules.agreements import ALL_VERSIONS
+
+AGREEMENT_CHOICES = [(v.agreement, v.title) for v in ALL_VERSIONS]
+USER = settings.AUTH_USER_MODEL
+
+
+# --- Notices and settings -----------------------------------------------------------------
+
+
+class Notice(models.Model):
+    """Written notice of termination (uppsägning); the earliest one per agreement counts."""
+
+    agreement = models.CharField(_("avtal"), max_length=40, choices=AGREEMENT_CHOICES)
+    given_by = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("uppsagt av")
+    )
+    given_on = models.DateField(_("uppsagt den"))
+    document_ref = models.CharField(_("dokumentreferens"), max_length=200)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "deviations_notice"  # kept from the deviations app (issue 10)
+        ordering = ["agreement", "given_on", "id"]
+        verbose_name = _("uppsägning")
+        verbose_name_plural = _("uppsägningar")
+
+    def __str__(self) -> str:
+        return f"{self.agreement}: {self.given_on}"
+
+
+DEFAULT_LEAD_DAYS = 90
+
+
+class AgreementSettings(models.Model):
+    """Per agreement: how early reminders appear, for which role, and the follow-up date."""
+
+    agreement = models.CharField(_("avtal"), max_length=40, choices=AGREEMENT_CHOICES, unique=True)
+    reminder_lead_days = models.PositiveIntegerField(
+        _("påminnelse dagar före"),
+        default=DEFAULT_LEAD_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+    )
+    responsible_role = models.CharField(
+        _("roll som påminns"), max_length=40, choices=Role.choices, default=Role.FORUM_MEMBER
+    )
+    followup_month = models.PositiveSmallIntegerField(
+        _("årlig uppföljning senast (månad)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    followup_day = models.PositiveSmallIntegerField(
+        _("årlig uppföljning senast (dag)"),
+        default=31,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+
+    class Meta:
+        db_table = "deviations_agreementsettings"  # kept from the deviations app (issue 10)
+        verbose_name = _("avtalsinställning")
+        verbose_name_plural = _("avtalsinställningar")
+
+    def __str__(self) -> str:
+        return self.agreement
+
+    def followup_due(self, year: int) -> dt.date:
+        day = min(self.followup_day, _month_length(year, self.followup_month))
+        return dt.date(year, self.followup_month, day)
+
+
+def _month_length(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+class CareArea(models.Model):
+    """A hälsocentral and a kommun that work together (their routines are matched)."""
+
+    health_centre = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("hälsocentral")
+    )
+    municipality = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("kommun")
+    )
+
+    class Meta:
+        db_table = "deviations_carearea"  # kept from the deviations app (issue 10)
+        ordering = ["municipality__name", "health_centre__name"]
+        verbose_name = _("hälsocentral–kommun")
+        verbose_name_plural = _("hälsocentraler–kommuner")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["health_centre", "municipality"], name="deviations_care_area_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.health_centre.name} – {self.municipality}"
+
+
+class LocalAgreement(models.Model):
+    """A lokal överenskommelse (or routine) at one of the points jh-hemsjukvard §8.3 allows."""
+
+    agreement = models.CharField(_("avtal"), max_length=40, choices=AGREEMENT_CHOICES)
+    point = models.CharField(_("punkt enligt §8.3"), max_length=40)
+    municipality = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommun")
+    )
+    health_centre = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hälsocentral"),
+        help_text=_("Tomt: gäller alla hälsocentraler som arbetar med kommunen."),
+    )
+    title = models.CharField(_("rubrik"), max_length=200)
+    document_ref = models.CharField(_("dokumentreferens"), max_length=200, blank=True)
+    agreed_on = models.DateField(_("överenskommen den"))
+    valid_to = models.DateField(_("gäller till och med"), null=True, blank=True)
+    registered_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "deviations_localagreement"  # kept from the deviations app (issue 10)
+        ordering = ["municipality__name", "point", "-agreed_on"]
+        verbose_name = _("lokal överenskommelse")
+        verbose_name_plural = _("lokala överenskommelser")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.agreed_on <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+# --- Bilaga 2: basic equipment and emergency medicines -----------------------------------
+
+
+class ListKind(models.TextChoices):
+    BASIC_EQUIPMENT = "basic_equipment", _("medicinsk basutrustning")
+    EMERGENCY_MEDICINES = "emergency_medicines", _("läkemedel för akut bruk")
+
+
+class Bilaga2List(models.Model):
+    """One yearly version of a Bilaga 2 list; fixed when every member has signed."""
+
+    region = models.CharField(_("region"), max_length=40, default="jamtland-harjedalen")
+    kind = models.CharField(_("förteckning"), max_length=30, choices=ListKind.choices)
+    year = models.PositiveSmallIntegerField(_("år"))
+    items = models.TextField(_("innehåll"), help_text=_("En rad per artikel eller läkemedel."))
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    fixed_at = models.DateTimeField(_("fastställd"), null=True, blank=True)
+    fixed_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        db_table = "deviations_bilaga2list"  # kept from the deviations app (issue 10)
+        ordering = ["-year", "kind"]
+        verbose_name = _("förteckning (bilaga 2)")
+        verbose_name_plural = _("förteckningar (bilaga 2)")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "kind", "year"], name="deviations_list_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display().capitalize()} {self.year}"
+
+    @property
+    def is_fixed(self) -> bool:
+        return self.fixed_at is not None
+
+    @property
+    def item_lines(self) -> list[str]:
+        return [line.strip() for line in self.items.splitlines() if line.strip()]
+
+
+class WorkingGroupMember(models.Model):
+    bilaga2_list = models.ForeignKey(Bilaga2List, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(_("undertecknad"), null=True, blank=True)
+
+    class Meta:
+        db_table = "deviations_workinggroupmember"  # kept from the deviations app (issue 10)
+        ordering = ["organisation__kind", "organisation__name", "id"]
+        verbose_name = _("arbetsgruppsledamot")
+        verbose_name_plural = _("arbetsgruppsledamöter")
+        constraints = [
+            models.UniqueConstraint(fields=["bilaga2_list", "user"], name="deviations_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bilaga2_list}: {self.organisation}"
+
+
+class LocalVariation(models.Model):
+    """A locally agreed variation of a list in one kommun (Bilaga 2)."""
+
+    bilaga2_list = models.ForeignKey(
+        Bilaga2List, on_delete=models.CASCADE, related_name="variations"
+    )
+    municipality = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommun")
+    )
+    description = models.TextField(_("variation"))
+    agreed_on = models.DateField(_("överenskommen den"))
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "deviations_localvariation"  # kept from the deviations app (issue 10)
+        ordering = ["municipality__name", "agreed_on"]
+        verbose_name = _("lokal variation")
+        verbose_name_plural = _("lokala variationer")
+
+    def __str__(self) -> str:
+        return f"{self.bilaga2_list}: {self.municipality}"

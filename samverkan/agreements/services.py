@@ -1,0 +1,329 @@
+"""Writes of the agreements' lifecycle: notices, reminder settings, local agreements (§8.3),
+Bilaga 2 lists. Every function taking an `actor` (a user or an HttpRequest) checks access
+(`access.LIFECYCLE_ROLES`), validates, and writes the audit log; reads are in `selectors`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from samverkan.accounts.models import (
+    Organisation,
+    OrganisationKind,
+    Role,
+    StaffProfile,
+    Unit,
+    UnitKind,
+)
+from samverkan.agreements import access
+from samverkan.agreements.citations import LISTS_SIGNED_BY_ALL, LOCAL_ONLY_AT_POINTS
+from samverkan.agreements.local_points import LOCAL_AGREEMENTS_AGREEMENT, POINTS_BY_KEY
+from samverkan.agreements.models import (
+    DEFAULT_LEAD_DAYS,
+    AgreementSettings,
+    Bilaga2List,
+    ListKind,
+    LocalAgreement,
+    LocalVariation,
+    Notice,
+    WorkingGroupMember,
+)
+from samverkan.agreements.selectors import (
+    LISTS_REGION,
+    VERSIONS,
+    recorded_notices,
+    settings_for,
+)
+from samverkan.audit.models import Action
+from samverkan.audit.services import record
+from samverkan.rules import validity
+
+
+@transaction.atomic
+def record_notice(
+    actor: Any,
+    agreement: str,
+    *,
+    given_by: Organisation,
+    given_on: dt.date,
+    document_ref: str,
+) -> Notice:
+    """Record a written notice of termination; the computed end follows from it."""
+    version = VERSIONS.get(agreement)
+    why = "Avtal: registrera uppsägning"
+    if version is None:
+        raise ValidationError({"agreement": "Okänt avtal."})
+    access.require_records_role(actor, version.region, Notice, why)
+    errors: dict[str, str] = {}
+    if version.follows:
+        errors["agreement"] = f"Bilagan följer {version.follows}: säg upp huvudavtalet."
+    elif not version.term.renewal_years:
+        errors["agreement"] = "Avtalet förlängs inte automatiskt; ingen uppsägning behövs."
+    if given_by.region != version.region:
+        errors["given_by"] = "Den som säger upp ska vara part i avtalet."
+    if given_on < version.starts:
+        errors["given_on"] = "Datumet är före avtalets start."
+    elif validity.status(version, given_on, recorded_notices()).ended:
+        errors["given_on"] = "Avtalet hade redan upphört den dagen."
+    if given_on > timezone.localdate():
+        errors["given_on"] = "Datumet ligger i framtiden."
+    if not document_ref.strip():
+        errors["document_ref"] = (
+            "Ange diarienummer eller dokumentreferens för den skriftliga uppsägningen."
+        )
+    if errors:
+        raise ValidationError(errors)
+    notice = Notice.objects.create(
+        agreement=agreement,
+        given_by=given_by,
+        given_on=given_on,
+        document_ref=document_ref.strip(),
+        recorded_by=access.user_of(actor),
+    )
+    record(actor, Action.CREATE, Notice, notice.pk, why=why)
+    return notice
+
+
+@transaction.atomic
+def update_settings(
+    actor: Any,
+    agreement: str,
+    *,
+    reminder_lead_days: int = DEFAULT_LEAD_DAYS,
+    responsible_role: str = Role.FORUM_MEMBER,
+    followup_month: int = 12,
+    followup_day: int = 31,
+) -> AgreementSettings:
+    version = VERSIONS[agreement]
+    why = "Avtal: ändra påminnelser"
+    access.require_records_role(actor, version.region, AgreementSettings, why)
+    cfg = settings_for(agreement)
+    cfg.reminder_lead_days = reminder_lead_days
+    cfg.responsible_role = responsible_role
+    cfg.followup_month = followup_month
+    cfg.followup_day = followup_day
+    cfg.full_clean()
+    cfg.save()
+    record(actor, Action.UPDATE, AgreementSettings, cfg.pk, why=why)
+    return cfg
+
+
+# --- local agreements and routines --------------------------------------------------------
+
+
+class LocalAgreementRefused(ValidationError):
+    """A local agreement at a point §8.3 does not allow; `reason` quotes §8.3."""
+
+    def __init__(self, point: str):
+        self.point = point
+        self.clause = LOCAL_ONLY_AT_POINTS.clause
+        self.reason = LOCAL_ONLY_AT_POINTS.paragraph
+        super().__init__(
+            {"point": f"Lokal överenskommelse är inte tillåten här. {self.clause}: »{self.reason}«"}
+        )
+
+
+@transaction.atomic
+def register_local_agreement(
+    actor: Any,
+    *,
+    point: str,
+    municipality: Organisation,
+    title: str,
+    agreed_on: dt.date,
+    health_centre: Unit | None = None,
+    document_ref: str = "",
+    valid_to: dt.date | None = None,
+) -> LocalAgreement:
+    """Register a local agreement or routine; only at the points jh-hemsjukvard §8.3 lists
+    (`local_points.LOCAL_POINTS`), else `LocalAgreementRefused` quoting §8.3."""
+    why = "Lokal överenskommelse: registrera"
+    version = VERSIONS[LOCAL_AGREEMENTS_AGREEMENT]
+    access.require_records_role(actor, version.region, LocalAgreement, why)
+    if point not in POINTS_BY_KEY:
+        record(actor, Action.ACCESS_DENIED, LocalAgreement, why=f"{why}: punkt utanför §8.3")
+        raise LocalAgreementRefused(point)
+    errors: dict[str, str] = {}
+    if municipality.kind != OrganisationKind.MUNICIPALITY or municipality.region != version.region:
+        errors["municipality"] = "Välj en kommun som är part i jh-hemsjukvard."
+    if health_centre is not None and (
+        health_centre.kind != UnitKind.PRIMARY_CARE
+        or health_centre.organisation.region != version.region
+        or not health_centre.organisation.is_region
+    ):
+        errors["health_centre"] = "Välj en av regionens hälsocentraler."
+    if not title.strip():
+        errors["title"] = "Ange en rubrik."
+    if valid_to is not None and valid_to < agreed_on:
+        errors["valid_to"] = "Slutdatum är före startdatum."
+    if errors:
+        raise ValidationError(errors)
+    local = LocalAgreement.objects.create(
+        agreement=LOCAL_AGREEMENTS_AGREEMENT,
+        point=point,
+        municipality=municipality,
+        health_centre=health_centre,
+        title=title.strip(),
+        document_ref=document_ref.strip(),
+        agreed_on=agreed_on,
+        valid_to=valid_to,
+        registered_by=access.user_of(actor),
+    )
+    record(actor, Action.CREATE, LocalAgreement, local.pk, why=why)
+    return local
+
+
+# --- Bilaga 2 lists -----------------------------------------------------------------------
+
+
+def _require_open(lst: Bilaga2List) -> None:
+    if lst.is_fixed:
+        raise ValidationError(
+            "Förteckningen är fastställd och kan inte ändras; skapa nästa års version."
+        )
+
+
+def _require_convener(actor: Any, why: str) -> StaffProfile:
+    """Lists are kept by the region (the convener) through LIFECYCLE_ROLES."""
+    profile = access.require_records_role(actor, LISTS_REGION, Bilaga2List, why)
+    if not profile.organisation.is_region:
+        raise access.denied(actor, Bilaga2List, "", why, status=403)
+    return profile
+
+
+@transaction.atomic
+def create_list(actor: Any, *, kind: str, year: int, items: str = "") -> Bilaga2List:
+    """Start a year's version of a list; without items, last version's items are copied."""
+    why = "Bilaga 2: ny förteckning"
+    _require_convener(actor, why)
+    if kind not in ListKind.values:
+        raise ValidationError({"kind": "Okänd förteckning."})
+    if Bilaga2List.objects.filter(region=LISTS_REGION, kind=kind, year=year).exists():
+        raise ValidationError({"year": "Det finns redan en version för det året."})
+    if not items.strip():
+        previous = (
+            Bilaga2List.objects.filter(region=LISTS_REGION, kind=kind, year__lt=year)
+            .order_by("-year")
+            .first()
+        )
+        items = previous.items if previous else ""
+    lst = Bilaga2List.objects.create(
+        region=LISTS_REGION,
+        kind=kind,
+        year=year,
+        items=items.strip(),
+        created_by=access.user_of(actor),
+    )
+    record(actor, Action.CREATE, Bilaga2List, lst.pk, why=why)
+    return lst
+
+
+@transaction.atomic
+def update_list_items(actor: Any, lst: Bilaga2List, items: str) -> Bilaga2List:
+    """Change the items of a draft; signatures already given no longer hold."""
+    why = "Bilaga 2: ändra förteckning"
+    _require_convener(actor, why)
+    _require_open(lst)
+    lst.items = items.strip()
+    lst.save(update_fields=["items"])
+    lst.members.update(signed_at=None)
+    record(actor, Action.UPDATE, Bilaga2List, lst.pk, why=why)
+    return lst
+
+
+@transaction.atomic
+def add_list_member(actor: Any, lst: Bilaga2List, user: Any) -> WorkingGroupMember:
+    why = "Bilaga 2: arbetsgrupp"
+    _require_convener(actor, why)
+    _require_open(lst)
+    profile = access.profile(user)
+    if profile is None or profile.organisation.region != lst.region:
+        raise ValidationError(
+            {"user": "Ledamoten ska representera regionen eller en kommun i länet."}
+        )
+    member, _ = WorkingGroupMember.objects.get_or_create(
+        bilaga2_list=lst, user=user, defaults={"organisation": profile.organisation}
+    )
+    record(actor, Action.UPDATE, Bilaga2List, lst.pk, why=why)
+    return member
+
+
+@transaction.atomic
+def sign_list(actor: Any, lst: Bilaga2List) -> WorkingGroupMember:
+    """The signing member's own signature on the draft."""
+    why = "Bilaga 2: underteckna"
+    member = lst.members.filter(user=access.user_of(actor)).first()
+    if member is None:
+        raise access.denied(actor, Bilaga2List, lst.pk, why, status=403)
+    _require_open(lst)
+    if member.signed_at is None:
+        member.signed_at = timezone.now()
+        member.save(update_fields=["signed_at"])
+    record(actor, Action.UPDATE, Bilaga2List, lst.pk, why=why)
+    return member
+
+
+@transaction.atomic
+def fix_list(actor: Any, lst: Bilaga2List) -> Bilaga2List:
+    """Fix (fastställ) the version: refused until every member of the working group, with
+    both the region and the kommuner represented, has signed (Bilaga 2)."""
+    why = "Bilaga 2: fastställ"
+    _require_convener(actor, why)
+    _require_open(lst)
+    members = list(lst.members.select_related("organisation", "user"))
+    quote = f"{LISTS_SIGNED_BY_ALL.clause}: »{LISTS_SIGNED_BY_ALL.text}«"
+    if not any(m.organisation.is_region for m in members) or not any(
+        not m.organisation.is_region for m in members
+    ):
+        raise ValidationError(
+            f"Arbetsgruppen ska ha ledamöter från både regionen och kommunerna. {quote}"
+        )
+    unsigned = [m for m in members if m.signed_at is None]
+    if unsigned:
+        names = ", ".join(
+            f"{m.user.get_full_name() or m.user.get_username()} ({m.organisation})"
+            for m in unsigned
+        )
+        raise ValidationError(
+            f"Fastställs inte: {len(unsigned)} ledamöter har inte undertecknat ({names}). {quote}"
+        )
+    lst.fixed_at = timezone.now()
+    lst.fixed_by = access.user_of(actor)
+    lst.save(update_fields=["fixed_at", "fixed_by"])
+    record(actor, Action.UPDATE, Bilaga2List, lst.pk, why=why)
+    return lst
+
+
+@transaction.atomic
+def add_local_variation(
+    actor: Any,
+    lst: Bilaga2List,
+    *,
+    municipality: Organisation,
+    description: str,
+    agreed_on: dt.date,
+) -> LocalVariation:
+    """Record a locally agreed variation of a list in a kommun (staff of that kommun or the
+    region)."""
+    why = "Bilaga 2: lokal variation"
+    profile = access.require_records_role(actor, lst.region, LocalVariation, why)
+    if municipality.kind != OrganisationKind.MUNICIPALITY or municipality.region != lst.region:
+        raise ValidationError({"municipality": "Välj en kommun i länet."})
+    if not profile.organisation.is_region and profile.organisation_id != municipality.pk:
+        raise access.denied(actor, LocalVariation, "", why, status=403)
+    if not description.strip():
+        raise ValidationError({"description": "Beskriv variationen."})
+    variation = LocalVariation.objects.create(
+        bilaga2_list=lst,
+        municipality=municipality,
+        description=description.strip(),
+        agreed_on=agreed_on,
+        recorded_by=access.user_of(actor),
+    )
+    record(actor, Action.CREATE, LocalVariation, variation.pk, why=why)
+    return variation

@@ -1,0 +1,142 @@
+"""Disputes (tvister: jh-hemsjukvard §6, §7.7, §8, §11; jh-psykisk §11), mounted at
+/api/deviations/disputes:
+
+    GET/POST /api/deviations/disputes, GET /api/deviations/disputes/{id}
+    POST /api/deviations/disputes/{id}/escalate | /costs | /decision
+"""
+
+# No `from __future__ import annotations`: the views are wrapped by `common.handled`, and
+# django-ninja reads their annotations as objects (the wrapper's module cannot resolve names).
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from samverkan.accounts.models import Role
+from samverkan.audit.models import Action
+from samverkan.audit.services import record
+from samverkan.deviations import access, disputes, services
+from samverkan.deviations.api.common import RESPONSES, Merged, handled, org, person
+from samverkan.deviations.models import Dispute
+from samverkan.deviations.schemas import (
+    CostIn,
+    DecisionIn,
+    DisputeIn,
+    DisputeOut,
+    DisputeSummary,
+    EscalateIn,
+)
+from samverkan.rules import engine
+
+router = Router(tags=["Tvister"])
+
+
+def _with_step(d: Dispute) -> Merged:
+    """A dispute and its current step (the one summary field no attribute holds)."""
+    return Merged(d, step=disputes.current_step(d))
+
+
+def _dispute_out(request: HttpRequest, pk: int) -> DisputeOut:
+    why = "API: tvist"
+    d = access.get_dispute_for(request, pk, why=why)
+    shown = (
+        d.person if access.is_party(request, d) and access.person_shown(request, d.person) else None
+    )
+    record(request, Action.VIEW, Dispute, d.pk, person_ref=shown.ref if shown else None, why=why)
+    ledger = disputes.ledger(d)
+    return DisputeOut.from_orm(
+        Merged(
+            d,
+            person=shown,  # never the dispute's person unless people.access allows
+            step=disputes.current_step(d),
+            path=disputes.escalation_path(d.agreement),
+            next_step=disputes.next_step(d) if access.is_open(d) else None,
+            total=ledger.total,
+            settled=ledger.settled,
+            parties=ledger.parties,  # the ledger's balances, not Dispute.parties
+            costs=ledger.costs,
+            history=list(d.steps.select_related("organisation")),
+        )
+    )
+
+
+@router.get("", response={200: list[DisputeSummary], **RESPONSES}, summary="Tvister")
+@handled
+def list_disputes(request: HttpRequest) -> Any:
+    profile = access.profile(request)
+    if profile is None or profile.role == Role.ADMINISTRATOR:
+        raise access.denied(request, Dispute, "", "API: tvister", status=403)
+    record(request, Action.SEARCH, Dispute, why="API: tvister")
+    rows = access.disputes_visible_to(request).select_related("region_party", "municipality_party")
+    return [_with_step(d) for d in rows[:500]]
+
+
+@router.post("", response={201: DisputeOut, **RESPONSES}, summary="Öppna tvist")
+@handled
+def open_dispute(request: HttpRequest, payload: DisputeIn) -> Any:
+    decision = engine.decide(payload.facts) if payload.facts is not None else None
+    dispute = services.open_dispute(
+        request,
+        counterparty=org(payload.counterparty_id, "counterparty_id"),
+        question=payload.question,
+        acting_organisation=org(payload.acting_organisation_id, "acting_organisation_id"),
+        acting_note=payload.acting_note,
+        agreement=payload.agreement,
+        decision=decision,
+        person=person(request, payload.person, "Tvist: koppla person"),
+        of_principle=payload.of_principle,
+    )
+    return Status(201, _dispute_out(request, dispute.pk))
+
+
+@router.get("/{int:dispute_id}", response={200: DisputeOut, **RESPONSES}, summary="En tvist")
+@handled
+def get_dispute(request: HttpRequest, dispute_id: int) -> Any:
+    return _dispute_out(request, dispute_id)
+
+
+@router.post(
+    "/{int:dispute_id}/escalate",
+    response={200: DisputeOut, **RESPONSES},
+    summary="Lyft tvist",
+)
+@handled
+def escalate(request: HttpRequest, dispute_id: int, payload: EscalateIn) -> Any:
+    services.escalate_dispute(
+        request, dispute_id, note=payload.note, of_principle=payload.of_principle
+    )
+    return _dispute_out(request, dispute_id)
+
+
+@router.post(
+    "/{int:dispute_id}/costs",
+    response={200: DisputeOut, **RESPONSES},
+    summary="Bokför kostnad",
+)
+@handled
+def add_cost(request: HttpRequest, dispute_id: int, payload: CostIn) -> Any:
+    services.add_cost(
+        request,
+        dispute_id,
+        description=payload.description,
+        amount=payload.amount,
+        incurred_on=payload.incurred_on,
+        paid_by=org(payload.paid_by_id, "paid_by_id"),
+    )
+    return _dispute_out(request, dispute_id)
+
+
+@router.post(
+    "/{int:dispute_id}/decision", response={200: DisputeOut, **RESPONSES}, summary="Beslut"
+)
+@handled
+def decide(request: HttpRequest, dispute_id: int, payload: DecisionIn) -> Any:
+    services.record_dispute_decision(
+        request,
+        dispute_id,
+        decided_on=payload.decided_on,
+        reasoning=payload.reasoning,
+        cost_bearer=payload.cost_bearer,
+        decided_by=payload.decided_by,
+    )
+    return _dispute_out(request, dispute_id)

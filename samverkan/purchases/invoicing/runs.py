@@ -1,0 +1,480 @@
+"""Invoice runs: parties, the selection and plan of a month, the run and one invoice per
+agreement in one transaction (see the package docstring)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from samverkan.accounts.models import Organisation
+from samverkan.audit.models import Action
+from samverkan.audit.services import record as audit
+from samverkan.purchases import rates
+from samverkan.purchases.access import require_run_invoices
+from samverkan.purchases.bases import (
+    BILLING_TERMS,
+    HOURLY_SHARE_50,
+    INVOICEABLE_MODES,
+    SHARED,
+    delivery_deadline,
+    month_end,
+    month_start,
+)
+from samverkan.purchases.dbtune import tune_for_bulk_work
+from samverkan.purchases.errors import InvoicingRefused, Problem
+from samverkan.purchases.invoicing.ledger import _write_ledger_lines
+from samverkan.purchases.invoicing.sql import _records_on_lines, _totals, _write_records_part
+from samverkan.purchases.models import (
+    BillingProfile,
+    DisputeLedgerEntry,
+    Invoice,
+    InvoiceCounter,
+    InvoiceKind,
+    InvoiceRun,
+    RecordStatus,
+    RunKind,
+    RunStatus,
+    ServiceRecord,
+)
+from samverkan.purchases.money import format_sek
+from samverkan.purchases.pricing import Missing, PriceIndex, Rate, rate_for
+from samverkan.purchases.ubl import InvoiceDataError, normalize_org_number, swedish_vat_number
+
+
+def _checkpoint(name: str) -> None:
+    """The package's hook, looked up when called (tests replace
+    ``samverkan.purchases.invoicing._checkpoint`` to crash at a named point of a run)."""
+    sys.modules[__package__]._checkpoint(name)  # type: ignore[attr-defined]
+
+
+ACTIVE_RUN = (RunStatus.OPEN, RunStatus.RUNNING)
+
+
+@dataclass
+class RunResult:
+    status: str  # created | nothing | already_done | refused
+    run: InvoiceRun | None = None
+    created: list[Invoice] = field(default_factory=list)
+    invoices: list[Invoice] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    late: bool = False
+    deadline: dt.date | None = None
+    drafts_left: int = 0
+
+
+def invoice_number(seller: Organisation, sequence: int) -> str:
+    """``2380-000017``: the seller's SCB code and its gapless sequence number."""
+    return f"{seller.scb_code}-{sequence:06d}"
+
+
+def _digits(org: Organisation) -> str | None:
+    try:
+        return normalize_org_number(org.org_number)
+    except InvoiceDataError:
+        return None
+
+
+def party_problems(seller: Organisation, buyer: Organisation, agreement: str) -> list[Problem]:
+    """What the seller and buyer lack for an e-invoice (Swedish, one problem each)."""
+    problems = []
+    for role, org in (("säljaren", seller), ("köparen", buyer)):
+        if not org.org_number:
+            problems.append(
+                Problem(
+                    "org_number",
+                    "org_number_missing",
+                    f"Organisationsnummer saknas för {role} {org.name}; lägg in det under "
+                    "organisationens uppgifter.",
+                )
+            )
+        elif _digits(org) is None:
+            problems.append(
+                Problem(
+                    "org_number",
+                    "org_number_invalid",
+                    f"Organisationsnumret för {role} {org.name} är ogiltigt (kontrollsiffra).",
+                )
+            )
+    terms = BILLING_TERMS.get(agreement)
+    if not ((terms and terms.buyer_reference) or buyer.invoice_reference):
+        problems.append(
+            Problem(
+                "buyer_reference",
+                "buyer_reference_missing",
+                f"Köparens fakturareferens saknas för {buyer.name} (t.ex. kostnadsställe); "
+                "lägg in den som organisationens fakturareferens.",
+            )
+        )
+    return problems
+
+
+def _party(org: Organisation, *, seller: bool, agreement: str) -> dict[str, Any]:
+    terms = BILLING_TERMS.get(agreement)
+    profile = BillingProfile.objects.filter(organisation=org).first() if seller else None
+    digits = _digits(org) or ""
+    address = [org.street_address] if org.street_address else []
+    postal_code, city = org.postal_code, org.city
+    if not seller and terms and terms.buyer_address_lines:
+        address = list(terms.buyer_address_lines)
+        postal_code, city = terms.buyer_postal_code, terms.buyer_city
+    return {
+        "name": org.name,
+        "org_number": digits,
+        "address_lines": address,
+        "postal_code": postal_code.replace(" ", ""),
+        "city": city,
+        "peppol_id": org.peppol_id or None,
+        "peppol_scheme": org.peppol_scheme or "0007",
+        "vat_number": swedish_vat_number(digits) if (seller and digits) else None,
+        "contact_name": (profile.contact_name or None) if profile else None,
+        "contact_email": (profile.contact_email or None) if profile else None,
+        "contact_phone": (profile.contact_phone or None) if profile else None,
+        "bankgiro": (profile.bankgiro or None) if profile else None,
+    }
+
+
+def _selection(seller_id: int, buyer_id: int, month: dt.date) -> Any:
+    return ServiceRecord.objects.filter(
+        performer_org_id=seller_id,
+        payer_org_id=buyer_id,
+        service_date__gte=month,
+        service_date__lte=month_end(month),
+        status=RecordStatus.APPROVED,
+        invoice__isnull=True,
+        payment__in=sorted(INVOICEABLE_MODES),
+    )
+
+
+def _ledger_open(seller_id: int, buyer_id: int, month: dt.date) -> Any:
+    return DisputeLedgerEntry.objects.filter(
+        creditor_id=seller_id,
+        debtor_id=buyer_id,
+        invoice_month__lte=month,
+        invoice_line__isnull=True,
+        amount_ore__gt=0,
+    )
+
+
+@dataclass
+class _Plan:
+    agreement: str
+    rates: list[tuple[Rate, str, str, str, dt.date, dt.date]]  # rate, payment, intv, band, from, to
+    record_count: int
+    ledger_ids: list[int]
+
+
+def _plan(
+    seller: Organisation, buyer: Organisation, month: dt.date
+) -> tuple[list[_Plan], list[Problem], int]:
+    """Rates per agreement for the month's records, the problems (missing prices…) and the
+    number of drafts left out; one pass over the month's records of the pair."""
+    index = PriceIndex()
+    invoiceable = Q(status=RecordStatus.APPROVED, payment__in=sorted(INVOICEABLE_MODES))
+    keys = (
+        ServiceRecord.objects.filter(
+            performer_org_id=seller.pk,
+            payer_org_id=buyer.pk,
+            service_date__gte=month,
+            service_date__lte=month_end(month),
+            status__in=(RecordStatus.APPROVED, RecordStatus.DRAFT),
+        )
+        .values_list("agreement", "payment", "intervention", "band", "service_date")
+        .annotate(
+            n=Count("id", filter=invoiceable),
+            drafts=Count("id", filter=Q(status=RecordStatus.DRAFT)),
+        )
+        .order_by("agreement", "payment", "intervention", "band", "service_date")
+    )
+    counts: dict[tuple[str, str, str, str], int] = defaultdict(int)
+    plans: dict[str, _Plan] = {}
+    missing: dict[str, tuple[str, int]] = {}
+    drafts = 0
+    for agreement, payment, intervention, band, day, n_day, drafts_day in keys:
+        drafts += drafts_day
+        if not n_day:
+            continue
+        counts[(agreement, payment, intervention, band)] += n_day
+        rate = rate_for(
+            index,
+            payment=payment,
+            agreement=agreement,
+            intervention=intervention,
+            band=band,
+            day=day,
+        )
+        plan = plans.setdefault(agreement, _Plan(agreement, [], 0, []))
+        if isinstance(rate, Missing):
+            message, n = missing.get(rate.message, (rate.message, 0))
+            missing[rate.message] = (message, n + n_day)
+            continue
+        last = plan.rates[-1] if plan.rates else None
+        # Keys come sorted by date: a rate row spans every record day of its key until
+        # the price changes (no record of the key lies between with another price).
+        if last is not None and last[0] == rate and last[1:4] == (payment, intervention, band):
+            plan.rates[-1] = (*last[:5], day)
+        else:
+            plan.rates.append((rate, payment, intervention, band, day, day))
+    for (agreement, *_), n in counts.items():
+        plans[agreement].record_count += n
+    for entry_id, agreement in _ledger_open(seller.pk, buyer.pk, month).values_list(
+        "id", "agreement"
+    ):
+        plans.setdefault(agreement, _Plan(agreement, [], 0, [])).ledger_ids.append(entry_id)
+    problems = [
+        Problem("price", "price_missing", f"{message} ({n} insatser).")
+        for message, n in missing.values()
+    ]
+    for agreement in plans:
+        problems.extend(p for p in party_problems(seller, buyer, agreement) if p not in problems)
+    return list(plans.values()), problems, drafts
+
+
+def run_invoices(
+    actor: Any,
+    *,
+    seller: Organisation,
+    buyer: Organisation,
+    month: dt.date,
+    today: dt.date | None = None,
+) -> RunResult:
+    """Invoice ``buyer`` for ``seller``'s approved records of ``month`` (ekonom only).
+
+    Idempotent and resumable; see the module docstring. Raises InvoicingRefused when prices
+    or party data are missing (nothing is written then).
+    """
+    user = require_run_invoices(actor, seller)
+    month = month_start(month)
+    today = today or timezone.localdate()
+    if seller.pk == buyer.pk:
+        raise InvoicingRefused.one("buyer", "same_party", "Säljare och köpare kan inte vara samma.")
+
+    run = _current_run(seller, buyer, month)
+    if run is None and _is_done(seller, buyer, month):
+        drafts = ServiceRecord.objects.filter(
+            performer_org_id=seller.pk,
+            payer_org_id=buyer.pk,
+            service_date__gte=month,
+            service_date__lte=month_end(month),
+            status=RecordStatus.DRAFT,
+        ).count()
+        invoices = list(Invoice.objects.filter(seller=seller, buyer=buyer, run__month=month))
+        return RunResult(
+            "already_done",
+            run=InvoiceRun.objects.filter(
+                seller=seller, buyer=buyer, month=month, kind=RunKind.REGULAR
+            ).first(),
+            invoices=invoices,
+            messages=[f"Fakturering för {month:%Y-%m} är redan gjord och månaden är låst."],
+            drafts_left=drafts,
+        )
+
+    tune_for_bulk_work()
+    plans, problems, drafts = _plan(seller, buyer, month)
+    if problems:
+        raise InvoicingRefused(problems)
+    if run is None and not plans:
+        return RunResult(
+            "nothing",
+            messages=[f"Inga godkända insatser att fakturera för {month:%Y-%m}."],
+            drafts_left=drafts,
+        )
+
+    run = run or _start_run(seller, buyer, month, user)
+    InvoiceRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, attempts=run.attempts + 1, started_by=user
+    )
+    audit(
+        actor,
+        Action.CREATE,
+        InvoiceRun,
+        run.pk,
+        why=f"Fakturering {seller.scb_code}→{buyer.scb_code} {month:%Y-%m} startad",
+    )
+    created: list[Invoice] = []
+    for plan in sorted(plans, key=lambda p: p.agreement):
+        _checkpoint("before_invoice")
+        try:
+            invoice = _create_invoice(run, plan, user=user, today=today)
+        except _PlanOutdated:
+            # Records were approved while the run planned (a key it has no rate for): plan
+            # again; the invoice of this agreement is made from the new plan.
+            fresh, problems, drafts = _plan(seller, buyer, month)
+            if problems:
+                raise InvoicingRefused(problems) from None
+            again = next((p for p in fresh if p.agreement == plan.agreement), None)
+            invoice = _create_invoice(run, again, user=user, today=today) if again else None
+        if invoice is not None:
+            created.append(invoice)
+            audit(actor, Action.CREATE, Invoice, invoice.pk, why=f"Faktura {invoice.number}")
+        _checkpoint("after_invoice")
+
+    invoices = list(Invoice.objects.filter(run=run).order_by("sequence_number"))
+    late = any(i.late for i in invoices if i.kind == InvoiceKind.INVOICE)
+    deadlines = [i.deadline for i in invoices if i.deadline]
+    messages = [f"{len(created)} faktura(or) skapade för {month:%Y-%m}."]
+    for invoice in invoices:
+        if invoice.late and invoice.deadline:
+            messages.append(
+                f"Sen: faktura {invoice.number} ska vara {buyer.name} tillhanda senast "
+                f"{invoice.deadline:%Y-%m-%d} (avtalets krav) men är daterad "
+                f"{invoice.issue_date:%Y-%m-%d}."
+            )
+    if drafts:
+        messages.append(f"{drafts} insatser är utkast och ingår inte; godkänn dem först.")
+    InvoiceRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE,
+        locked=True,
+        finished_at=timezone.now(),
+        late=late,
+        deadline=min(deadlines) if deadlines else None,
+        message="\n".join(messages),
+    )
+    run.refresh_from_db()
+    return RunResult(
+        "created" if created else "nothing",
+        run=run,
+        created=created,
+        invoices=invoices,
+        messages=messages,
+        late=late,
+        deadline=run.deadline,
+        drafts_left=drafts,
+    )
+
+
+def _is_done(seller: Organisation, buyer: Organisation, month: dt.date) -> bool:
+    return InvoiceRun.objects.filter(
+        seller=seller, buyer=buyer, month=month, kind=RunKind.REGULAR, locked=True
+    ).exists()
+
+
+def _current_run(seller: Organisation, buyer: Organisation, month: dt.date) -> InvoiceRun | None:
+    """The run to continue: an interrupted regular run or an open correction run."""
+    return (
+        InvoiceRun.objects.filter(seller=seller, buyer=buyer, month=month, status__in=ACTIVE_RUN)
+        .order_by("sequence")
+        .first()
+    )
+
+
+def _start_run(seller: Organisation, buyer: Organisation, month: dt.date, user: Any) -> InvoiceRun:
+    try:
+        with transaction.atomic():
+            return InvoiceRun.objects.create(
+                seller=seller,
+                buyer=buyer,
+                month=month,
+                kind=RunKind.REGULAR,
+                sequence=1,
+                status=RunStatus.RUNNING,
+                started_by=user,
+            )
+    except IntegrityError:  # a concurrent run created it: continue that one
+        return InvoiceRun.objects.get(seller=seller, buyer=buyer, month=month, sequence=1)
+
+
+class _NothingToInvoice(Exception):
+    pass
+
+
+class _PlanOutdated(Exception):
+    """A claimed record has no rate in the plan (approved after planning)."""
+
+
+def _next_number(seller: Organisation) -> int:
+    """Take the seller's next number; the counter row stays locked until commit."""
+    InvoiceCounter.objects.bulk_create([InvoiceCounter(seller=seller)], ignore_conflicts=True)
+    counter = InvoiceCounter.objects.select_for_update().get(seller=seller)
+    counter.last_number += 1
+    InvoiceCounter.objects.filter(pk=counter.pk).update(last_number=counter.last_number)
+    return counter.last_number
+
+
+def _note(plan: _Plan, month: dt.date) -> str:
+    parts = []
+    for rate, payment, *_ in plan.rates:
+        if payment == HOURLY_SHARE_50 and rate.rate_year:
+            parts.append(
+                "Ersättning enligt Ekonomisk överenskommelse 2018-2019: 50 % av utförd tid "
+                f"enligt Försäkringskassans schablonbelopp {rate.rate_year} "
+                f"({format_sek(rates.hourly_amount(rate.rate_year))}/tim)."
+            )
+            break
+    if any(p == SHARED for _, p, *__ in plan.rates):
+        parts.append("Delad kostnad: 50 % faktureras tills huvudmännen är överens (§7.7, §8).")
+    parts.append(f"Period {month:%Y-%m}.")
+    if plan.rates:
+        parts.append("Bilaga på individnivå med anonymiserade personreferenser.")
+    return " ".join(parts)
+
+
+def _create_invoice(run: InvoiceRun, plan: _Plan, *, user: Any, today: dt.date) -> Invoice | None:
+    seller, buyer, month = run.seller, run.buyer, run.month
+    terms = BILLING_TERMS.get(plan.agreement)
+    deadline = delivery_deadline(plan.agreement, month)
+    profile = BillingProfile.objects.filter(organisation=seller).first()
+    payment_days = profile.payment_days if profile else (terms.payment_days if terms else 30)
+    try:
+        with transaction.atomic():
+            number = _next_number(seller)
+            invoice = Invoice.objects.create(
+                run=run,
+                seller=seller,
+                buyer=buyer,
+                number=invoice_number(seller, number),
+                sequence_number=number,
+                kind=InvoiceKind.INVOICE,
+                agreement=plan.agreement,
+                issue_date=today,
+                due_date=today + dt.timedelta(days=payment_days),
+                period_start=month,
+                period_end=month_end(month),
+                deadline=deadline,
+                late=bool(deadline and today > deadline),
+                buyer_reference=(terms.buyer_reference if terms and terms.buyer_reference else "")
+                or buyer.invoice_reference,
+                contract_reference=terms.contract_reference if terms else "",
+                note=_note(plan, month),
+                seller_party=_party(seller, seller=True, agreement=plan.agreement),
+                buyer_party=_party(buyer, seller=False, agreement=plan.agreement),
+                created_by=user,
+            )
+            claimed = (
+                _selection(seller.pk, buyer.pk, month)
+                .filter(agreement=plan.agreement)
+                .update(invoice=invoice, status=RecordStatus.INVOICED)
+            )
+            _checkpoint("after_claim")
+            ledger_ids = list(
+                _ledger_open(seller.pk, buyer.pk, month)
+                .filter(pk__in=plan.ledger_ids, agreement=plan.agreement)
+                .select_for_update()
+                .values_list("pk", flat=True)
+            )
+            if not claimed and not ledger_ids:
+                raise _NothingToInvoice
+            if claimed:
+                _write_records_part(invoice, plan)
+                if _records_on_lines(invoice) != claimed:
+                    raise _PlanOutdated
+            _checkpoint("after_lines")
+            _write_ledger_lines(invoice, ledger_ids, month)
+            _checkpoint("after_ledger")
+            _totals(invoice, claimed)
+            _checkpoint("before_commit")
+    except _NothingToInvoice:
+        return None
+    return invoice
+
+
+def invoices_of_run(run: InvoiceRun) -> Iterable[Invoice]:
+    return run.invoices.order_by("sequence_number")
