@@ -7,16 +7,14 @@ case-handling roles and administrators get 403 (audited); anonymous users go to 
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from samverkan.accounts.models import Role
 from samverkan.audit.models import Action, AuditEvent
 from samverkan.followup.models import Simulation
+from tests.followup.conftest import YEAR
 
 pytestmark = pytest.mark.django_db
-YEAR = dt.date.today().year
 REPORT = f"/uppfoljning/rapport/jh-hemsjukvard/{YEAR}/"
 
 
