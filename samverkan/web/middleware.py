@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.contrib.messages.middleware import MessageMiddleware as DjangoMessageMiddleware
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
@@ -47,3 +48,13 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             language = ""
         translation.activate(language or settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class MessageMiddleware(DjangoMessageMiddleware):
+    """Django's flash messages, for the pages only: the API's JSON answers never show them,
+    and building the cookie and session storage for every API call cost more than a decision.
+    (Django's process_response already skips requests without a storage.)"""
+
+    def process_request(self, request: HttpRequest) -> None:
+        if not request.path_info.startswith(API_PREFIX):
+            super().process_request(request)
