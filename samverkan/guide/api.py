@@ -291,8 +291,8 @@ def decide(request: HttpRequest) -> HttpResponse:
     # Returned as built: the engine's dict is the domain-model JSON (tests check the schema).
     # Encoded here with the plain JSON encoder: JsonResponse's DjangoJSONEncoder has nothing to
     # add for the engine's str/bool/list/dict, and its extra layers cost a tenth of a decision.
-    body = json.dumps(engine.decide_facts(facts).as_dict(), ensure_ascii=False)
-    return HttpResponse(body.encode(), content_type=_JSON_MEDIA_TYPE)
+    answer = json.dumps(engine.decide_facts(facts).as_dict(), ensure_ascii=False)
+    return HttpResponse(answer.encode(), content_type=_JSON_MEDIA_TYPE)
 
 
 # --- Many decisions ---------------------------------------------------------------------------
