@@ -12,11 +12,14 @@ from ninja.security.http import HttpBearer
 
 from samverkan.accounts.services import token_owner
 
+_AUTHORIZATION = "HTTP_AUTHORIZATION"  # the WSGI name of HttpBearer.header
+
 
 class BearerTokenAuth(HttpBearer):
     def __call__(self, request: HttpRequest) -> Any | None:
-        # Parsed here rather than in HttpBearer, which logs the whole header in DEBUG.
-        scheme, _, token = request.headers.get(self.header, "").partition(" ")
+        # Parsed here rather than in HttpBearer, which logs the whole header in DEBUG; read
+        # from META, as request.headers would copy every header into a new dict per call.
+        scheme, _, token = request.META.get(_AUTHORIZATION, "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
         return self.authenticate(request, token.strip())

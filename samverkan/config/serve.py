@@ -102,6 +102,7 @@ def _run_gunicorn(bind: str, workers: int, threads: int) -> None:
         "accesslog": "-",
         "errorlog": "-",
         "access_log_format": ACCESS_LOG_FORMAT,
+        "logger_class": "samverkan.config.access_log.AccessLogger",  # same lines, less work
         "logconfig_dict": _gunicorn_logging(),
         # gunicorn >= 27 opens a control socket in ~/.gunicorn; two servers would share it.
         "control_socket_disable": True,

@@ -6,6 +6,8 @@ from django.urls import include, path
 from samverkan.api.main import api
 
 urlpatterns = [
+    # The API first: its calls are the most frequent, and each include tried before costs.
+    path("api/", api.urls),
     path("", include("samverkan.web.urls")),
     path("accounts/", include("samverkan.accounts.urls")),
     path("audit/", include("samverkan.audit.urls")),
@@ -19,7 +21,6 @@ urlpatterns = [
     path("avvikelser/", include("samverkan.agreements.urls")),  # the same addresses as before
     path("uppfoljning/", include("samverkan.followup.urls")),
     # --- end of later apps ---
-    path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

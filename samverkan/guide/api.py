@@ -81,6 +81,7 @@ MAX_REPORTED_ERRORS = 50  # a file full of errors answers with the first ones
 _MAX_MESSAGE = 300  # engine messages quote the bad value; a huge value must not come back whole
 
 JSON_TYPES = ("application/json",)
+_JSON_MEDIA_TYPE = "application/json"  # as JsonResponse sends it (no charset parameter)
 JSONL_TYPES = (
     "application/x-ndjson",
     "application/jsonl",
@@ -288,7 +289,10 @@ def decide(request: HttpRequest) -> HttpResponse:
     except InvalidFacts as exc:
         return _invalid([_error_item(e) for e in exc.errors])
     # Returned as built: the engine's dict is the domain-model JSON (tests check the schema).
-    return _json(engine.decide_facts(facts).as_dict())
+    # Encoded here with the plain JSON encoder: JsonResponse's DjangoJSONEncoder has nothing to
+    # add for the engine's str/bool/list/dict, and its extra layers cost a tenth of a decision.
+    answer = json.dumps(engine.decide_facts(facts).as_dict(), ensure_ascii=False)
+    return HttpResponse(answer.encode(), content_type=_JSON_MEDIA_TYPE)
 
 
 # --- Many decisions ---------------------------------------------------------------------------

@@ -4,10 +4,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.contrib.messages.middleware import MessageMiddleware as DjangoMessageMiddleware
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from samverkan.web.public import is_public
 
@@ -47,3 +50,25 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             language = ""
         translation.activate(language or settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        """Django's answer headers without its language-prefix lookups: the URLconf has no
+        i18n_patterns, so the language never comes from the path (checked, not assumed)."""
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        if is_language_prefix_patterns_used(urlconf)[0]:
+            return super().process_response(request, response)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+class MessageMiddleware(DjangoMessageMiddleware):
+    """Django's flash messages, for the pages only: the API's JSON answers never show them,
+    and building the cookie and session storage for every API call cost more than a decision.
+    (Django's process_response already skips requests without a storage.)"""
+
+    def process_request(self, request: HttpRequest) -> None:
+        if not request.path_info.startswith(API_PREFIX):
+            super().process_request(request)

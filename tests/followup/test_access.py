@@ -7,16 +7,15 @@ case-handling roles and administrators get 403 (audited); anonymous users go to 
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from samverkan.accounts.models import Role
 from samverkan.audit.models import Action, AuditEvent
 from samverkan.followup.models import Simulation
+from tests.access_matrix import GROUPS, Failures, roles_where
+from tests.followup.conftest import YEAR
 
 pytestmark = pytest.mark.django_db
-YEAR = dt.date.today().year
 REPORT = f"/uppfoljning/rapport/jh-hemsjukvard/{YEAR}/"
 
 
@@ -42,43 +41,45 @@ def test_exports_are_audited_as_exports(client_as, forum_member, suffix: str) ->
     ).exists()
 
 
-@pytest.mark.parametrize(
-    "role", [Role.FORUM_MEMBER, Role.MAS, Role.CHIEF_PHYSICIAN, Role.FINANCE_OFFICER]
+# From the role table (tests/access_matrix.py), grouped: one test per role group.
+FOLLOWUP_ROLES = roles_where(followup=True)
+REFUSED_URLS = (
+    "/uppfoljning/",
+    REPORT,
+    f"{REPORT}csv",
+    f"{REPORT}pdf",
+    "/uppfoljning/simulering/",
+    "/uppfoljning/simulering/regel?rule=gvb.responsibility.child",
 )
-def test_the_forums_roles_may_open_the_app(client_as, make_staff, orgs, role) -> None:
-    user = make_staff(role, orgs.krokom)
-    client = client_as(user)
-    assert client.get("/uppfoljning/").status_code == 200
-    assert client.get(REPORT).status_code == 200
-    assert client.get("/uppfoljning/simulering/").status_code == 200
+
+
+@pytest.mark.parametrize("group", [g for g, roles in GROUPS.items() if set(roles) & FOLLOWUP_ROLES])
+def test_the_forums_roles_may_open_the_app(client_as, make_staff, orgs, group) -> None:
+    failures = Failures()
+    for role in GROUPS[group]:
+        client = client_as(make_staff(role, orgs.krokom))
+        for url in ("/uppfoljning/", REPORT, "/uppfoljning/simulering/"):
+            failures.expect(client.get(url).status_code, 200, f"{role.value} {url}")
+    failures.assert_none()
 
 
 @pytest.mark.parametrize(
-    "role",
-    [
-        Role.NURSE,
-        Role.PHYSICIAN,
-        Role.OCCUPATIONAL_THERAPIST,
-        Role.PHYSIOTHERAPIST,
-        Role.NEEDS_ASSESSOR,
-        Role.SIP_COORDINATOR,
-        Role.ADMINISTRATOR,
-    ],
+    "group", [g for g, roles in GROUPS.items() if not set(roles) & FOLLOWUP_ROLES]
 )
-def test_other_roles_get_403_and_the_refusal_is_audited(client_as, make_staff, orgs, role) -> None:
-    user = make_staff(role, orgs.ostersund)
-    client = client_as(user)
-    for url in (
-        "/uppfoljning/",
-        REPORT,
-        f"{REPORT}csv",
-        f"{REPORT}pdf",
-        "/uppfoljning/simulering/",
-        "/uppfoljning/simulering/regel?rule=gvb.responsibility.child",
-    ):
-        assert client.get(url).status_code == 403, url
-    assert AuditEvent.objects.filter(action=Action.ACCESS_DENIED, user=user).count() == 6
-    assert not AuditEvent.objects.filter(action=Action.VIEW, user=user).exists()
+def test_other_roles_get_403_and_the_refusal_is_audited(client_as, make_staff, orgs, group) -> None:
+    failures = Failures()
+    for role in GROUPS[group]:
+        user = make_staff(role, orgs.ostersund)
+        client = client_as(user)
+        for url in REFUSED_URLS:
+            failures.expect(client.get(url).status_code, 403, f"{role.value} {url}")
+        refusals = AuditEvent.objects.filter(action=Action.ACCESS_DENIED, user=user).count()
+        failures.expect(refusals, len(REFUSED_URLS), f"{role.value}: audited refusals")
+        failures.check(
+            not AuditEvent.objects.filter(action=Action.VIEW, user=user).exists(),
+            f"{role.value}: a view was audited",
+        )
+    failures.assert_none()
 
 
 def test_nurse_is_refused_the_api_too(api_client, nurse) -> None:

@@ -1,0 +1,31 @@
+"""The role table of the access matrices (tests/access_matrix.py) is the apps' own rules."""
+
+from __future__ import annotations
+
+from samverkan.accounts.models import Role
+from samverkan.followup.access import FOLLOWUP_ROLES
+from samverkan.people.access import READ_ROLES, WRITE_ROLES
+from samverkan.sip.access import SIP_ROLES
+from tests.access_matrix import GROUPS, ROLE_TABLE, roles_where
+
+
+def test_every_role_has_one_row_and_one_group() -> None:
+    assert [row.role for row in ROLE_TABLE] == list(Role)
+    assert sorted(role for roles in GROUPS.values() for role in roles) == sorted(Role)
+
+
+def test_the_table_states_the_apps_role_sets() -> None:
+    assert roles_where(reads_persons=True) == READ_ROLES
+    assert roles_where(changes_persons=True) == WRITE_ROLES
+    assert roles_where(sip=True) == SIP_ROLES
+    assert roles_where(followup=True) == FOLLOWUP_ROLES
+
+
+def test_roles_of_one_group_have_the_same_rights() -> None:
+    for roles in GROUPS.values():
+        rights = {
+            (r.reads_persons, r.changes_persons, r.sip, r.followup)
+            for r in ROLE_TABLE
+            if r.role in roles
+        }
+        assert len(rights) == 1, roles
