@@ -44,6 +44,7 @@ from django.utils import timezone
 from samverkan.accounts.models import Organisation, Unit
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
+from samverkan.core.money import format_sek, payable_rounding
 from samverkan.purchases import rates
 from samverkan.purchases.access import require_run_invoices
 from samverkan.purchases.bases import (
@@ -78,7 +79,6 @@ from samverkan.purchases.models import (
     RunStatus,
     ServiceRecord,
 )
-from samverkan.purchases.money import format_sek, payable_rounding
 from samverkan.purchases.pricing import Missing, PriceIndex, Rate, rate_for
 from samverkan.purchases.ubl import InvoiceDataError, normalize_org_number, swedish_vat_number
 

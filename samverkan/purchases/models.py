@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import Organisation, Unit
 from samverkan.core.models import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
+from samverkan.core.money import ore_to_kronor
 from samverkan.purchases.bases import AGREEMENT_NAMES, BASES
 from samverkan.rules.facts import INTERVENTIONS
 
@@ -44,10 +45,6 @@ class ImmutableError(AppendOnlyError):
 
 
 _IMMUTABLE = "Raden är historik och kan inte ändras; skapa en ny version i stället."
-
-
-def ore_to_kronor(ore: int | None) -> Decimal:
-    return (Decimal(ore or 0) / 100).quantize(Decimal("0.01"))
 
 
 class PaymentMode(models.TextChoices):

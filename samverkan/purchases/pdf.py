@@ -27,7 +27,7 @@ from decimal import Decimal
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from samverkan.purchases.money import format_number_sv, format_sek, round_ore, to_decimal
+from samverkan.core.money import format_number_sv, format_sek, round_ore, to_decimal
 from samverkan.purchases.ubl import (
     UNIT_CODES,
     InvoiceDataError,

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from samverkan.purchases.money import (
+from samverkan.core.money import (
     ZERO,
     payable_rounding,
     round_ore,
