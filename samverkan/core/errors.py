@@ -14,14 +14,14 @@ is stable for programs. A refusal with several problems carries several :class:`
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Self
 
 __all__ = ["Detail", "Problem", "body"]
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Detail:
     """One item of a refusal: the field (``None``: the request as a whole), a stable code and
     a Swedish message; ``allowed`` lists accepted values where there are few."""
@@ -30,7 +30,7 @@ class Detail:
     code: str
     message: str
     allowed: tuple[str, ...] = ()
-    extras: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    extras: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"field": self.field, "code": self.code, "message": self.message}

@@ -62,7 +62,7 @@ class AppendOnlyQuerySet(models.QuerySet[_M]):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def update(self, **kwargs: Any) -> int:
-        closing = getattr(self.model, "append_only_closing_fields", frozenset())
+        closing: frozenset[str] = getattr(self.model, "append_only_closing_fields", frozenset())
         if not kwargs or not set(kwargs) <= closing:
             self._refuse()
         return super().update(**kwargs)
