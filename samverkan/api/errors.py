@@ -5,7 +5,8 @@
 422 validation, 400 unreadable body, 401 not authenticated, 403 forbidden (also CSRF),
 404 not found, 500 unexpected (logged, never shown). Services and routers raise
 `samverkan.core.errors.Problem` (or an app's subclass, or `ApiError` here) for their own
-refusals; Django's PermissionDenied is 403 `forbidden`. Routers need no translators of their
+refusals; Django's PermissionDenied is 403 `forbidden`, its ValidationError 422 `invalid`
+(one item per field and message). Routers need no translators of their
 own, and put `ERROR_RESPONSES` in `response=` so the OpenAPI schema shows them.
 """
 
@@ -15,6 +16,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -131,6 +133,18 @@ def validation_items(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def django_validation_items(exc: DjangoValidationError) -> list[dict[str, Any]]:
+    """A Django ValidationError (model or form rules) as items: one per field and message."""
+    if hasattr(exc, "error_dict"):
+        return [
+            {"field": None if name == "__all__" else name, "code": "invalid", "message": message}
+            for name, errors in exc.error_dict.items()
+            for error in errors
+            for message in error.messages
+        ]
+    return [{"field": None, "code": "invalid", "message": m} for m in exc.messages]
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     # Handlers take `exc: Any`: ninja's handler type is invariant in the exception class.
     def respond(request: HttpRequest, body: dict[str, Any], status: int) -> HttpResponse:
@@ -144,6 +158,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     def on_problem(request: HttpRequest, exc: Any) -> HttpResponse:
         return respond(request, exc.body(), exc.status)
+
+    def on_django_validation(request: HttpRequest, exc: Any) -> HttpResponse:
+        return respond(request, {"detail": django_validation_items(exc)}, 422)
 
     def on_forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
         return respond(request, error_body("forbidden", FORBIDDEN_MESSAGE), 403)
@@ -169,6 +186,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(ValidationError, on_validation)
     api.add_exception_handler(Problem, on_problem)
     api.add_exception_handler(PermissionDenied, on_forbidden)
+    api.add_exception_handler(DjangoValidationError, on_django_validation)
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(Exception, on_unexpected)

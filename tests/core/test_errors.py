@@ -158,3 +158,20 @@ def test_no_router_translates_errors_of_its_own():
         if "add_exception_handler" in text or "def _translate(" in text:
             offenders.append(str(path.relative_to(root)))
     assert offenders == []
+
+
+def test_a_django_validation_error_is_422_with_one_item_per_field_and_message():
+    from django.core.exceptions import ValidationError
+
+    exc = ValidationError({"__all__": ["Hela formuläret."], "point": ["A.", "B."]})
+    assert _answer(exc) == (
+        422,
+        {
+            "detail": [
+                _item(None, "invalid", "Hela formuläret."),
+                _item("point", "invalid", "A."),
+                _item("point", "invalid", "B."),
+            ]
+        },
+    )
+    assert _answer(ValidationError("Fel.")) == (422, {"detail": [_item(None, "invalid", "Fel.")]})
