@@ -20,6 +20,7 @@ from samverkan.core.errors import Detail, Problem
 from samverkan.people.services import PeopleError
 from samverkan.purchases.errors import InvoicingRefused, NotAllowed, PurchasesError
 from samverkan.purchases.errors import Problem as PurchaseProblem
+from samverkan.purchases.ubl import InvoiceDataError
 from samverkan.sip.plan import Change, RuleError
 from samverkan.sip.services import PlanConflict, PlanRuleError, SipError, StateError
 
@@ -91,6 +92,11 @@ def _item(field, code, message):
             StateError.single("status", "closed", "Stängd."),
             409,
             [_item("status", "closed", "Stängd.")],
+        ),
+        (
+            InvoiceDataError("buyer.org_number", "invalid", "Köparens org.nr är ogiltigt."),
+            422,
+            [_item("buyer.org_number", "invalid", "Köparens org.nr är ogiltigt.")],
         ),
         (PermissionDenied(), 403, [_item(None, "forbidden", "Du har inte behörighet till detta.")]),
     ],
