@@ -17,8 +17,6 @@ visible 404, a rule or validation error 422 with the field. Schemas: `schemas.py
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -45,43 +43,11 @@ from samverkan.agreements.schemas import (
     SettingsIn,
     VariationIn,
 )
-from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
+from samverkan.api.errors import ERROR_RESPONSES, ErrorResponse
 
 router = Router(tags=["Avtalsförvaltning"])
 
 RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 404: ErrorResponse}
-
-
-def _items(exc: ValidationError) -> list[dict[str, Any]]:
-    if hasattr(exc, "error_dict"):
-        return [
-            {"field": None if name == "__all__" else name, "code": "invalid", "message": message}
-            for name, errors in exc.error_dict.items()
-            for error in errors
-            for message in error.messages
-        ]
-    return [{"field": None, "code": "invalid", "message": m} for m in exc.messages]
-
-
-def handled(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Services' refusals in the API's error shape: 422 ValidationError, 403, 404."""
-
-    @functools.wraps(fn)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(request, *args, **kwargs)
-        except services.LocalAgreementRefused as exc:
-            message = f"{exc.clause}: »{exc.reason}«"
-            return Status(
-                422,
-                {"detail": [{"field": "point", "code": "not_allowed_by_8_3", "message": message}]},
-            )
-        except ValidationError as exc:
-            return Status(422, {"detail": _items(exc)})
-        except PermissionDenied as exc:
-            raise ApiError(403, "forbidden", "Du har inte behörighet till detta.") from exc
-
-    return wrapper
 
 
 def _org(pk: int, field: str) -> Organisation:
@@ -114,7 +80,6 @@ def _own_agreement(request: HttpRequest, agreement: str) -> str:
     response={200: list[AgreementOut], **RESPONSES},
     summary="Avtalen och deras frister",
 )
-@handled
 def agreements(request: HttpRequest, on: dt.date | None = None) -> Any:
     return selectors.agreements_overview(on, region=_region(request))
 
@@ -122,7 +87,6 @@ def agreements(request: HttpRequest, on: dt.date | None = None) -> Any:
 @router.get(
     "/agreements/{agreement}", response={200: AgreementOut, **RESPONSES}, summary="Ett avtal"
 )
-@handled
 def agreement(request: HttpRequest, agreement: str, on: dt.date | None = None) -> Any:
     return selectors.agreement_overview(_own_agreement(request, agreement), on)
 
@@ -132,7 +96,6 @@ def agreement(request: HttpRequest, agreement: str, on: dt.date | None = None) -
     response={201: AgreementOut, **RESPONSES},
     summary="Registrera uppsägning",
 )
-@handled
 def add_notice(request: HttpRequest, agreement: str, payload: NoticeIn) -> Any:
     agreement = _own_agreement(request, agreement)
     services.record_notice(
@@ -150,7 +113,6 @@ def add_notice(request: HttpRequest, agreement: str, payload: NoticeIn) -> Any:
     response={200: AgreementOut, **RESPONSES},
     summary="Påminnelser",
 )
-@handled
 def put_settings(request: HttpRequest, agreement: str, payload: SettingsIn) -> Any:
     agreement = _own_agreement(request, agreement)
     services.update_settings(request, agreement, **payload.dict())
@@ -172,7 +134,6 @@ def local_points(request: HttpRequest) -> Any:
     response={200: list[LocalAgreementOut], **RESPONSES},
     summary="Lokala överenskommelser",
 )
-@handled
 def list_local(request: HttpRequest) -> Any:
     return LocalAgreement.objects.filter(municipality__region=_region(request)).select_related(
         "municipality", "health_centre"
@@ -184,7 +145,6 @@ def list_local(request: HttpRequest) -> Any:
     response={201: LocalAgreementOut, **RESPONSES},
     summary="Registrera lokal överenskommelse",
 )
-@handled
 def add_local(request: HttpRequest, payload: LocalAgreementIn) -> Any:
     centre = (
         Unit.objects.filter(pk=payload.health_centre_id).first()
@@ -213,7 +173,6 @@ def add_local(request: HttpRequest, payload: LocalAgreementIn) -> Any:
     response={200: RoutinesOut, **RESPONSES},
     summary="Rutiner per hälsocentral och kommun",
 )
-@handled
 def routines(request: HttpRequest, on: dt.date | None = None) -> Any:
     return selectors.routines_matrix(_region(request), on)
 
@@ -228,13 +187,11 @@ def _list(request: HttpRequest, pk: int) -> Bilaga2List:
 @router.get(
     "/lists", response={200: list[ListOut], **RESPONSES}, summary="Förteckningar (bilaga 2)"
 )
-@handled
 def list_lists(request: HttpRequest) -> Any:
     return list(selectors.lists_for(_region(request)))
 
 
 @router.post("/lists", response={201: ListOut, **RESPONSES}, summary="Ny årsversion")
-@handled
 def create_list(request: HttpRequest, payload: ListIn) -> Any:
     return Status(
         201,
@@ -243,7 +200,6 @@ def create_list(request: HttpRequest, payload: ListIn) -> Any:
 
 
 @router.get("/lists/{int:list_id}", response={200: ListOut, **RESPONSES}, summary="En förteckning")
-@handled
 def get_list(request: HttpRequest, list_id: int) -> Any:
     return _list(request, list_id)
 
@@ -251,7 +207,6 @@ def get_list(request: HttpRequest, list_id: int) -> Any:
 @router.put(
     "/lists/{int:list_id}/items", response={200: ListOut, **RESPONSES}, summary="Ändra innehåll"
 )
-@handled
 def put_items(request: HttpRequest, list_id: int, payload: ItemsIn) -> Any:
     return services.update_list_items(request, _list(request, list_id), payload.items)
 
@@ -261,7 +216,6 @@ def put_items(request: HttpRequest, list_id: int, payload: ItemsIn) -> Any:
     response={200: ListOut, **RESPONSES},
     summary="Lägg till ledamot",
 )
-@handled
 def add_member(request: HttpRequest, list_id: int, payload: MemberIn) -> Any:
     lst = _list(request, list_id)
     user = get_user_model().objects.filter(pk=payload.user_id).first()
@@ -274,7 +228,6 @@ def add_member(request: HttpRequest, list_id: int, payload: MemberIn) -> Any:
 @router.post(
     "/lists/{int:list_id}/sign", response={200: ListOut, **RESPONSES}, summary="Underteckna"
 )
-@handled
 def sign(request: HttpRequest, list_id: int) -> Any:
     lst = _list(request, list_id)
     services.sign_list(request, lst)
@@ -282,7 +235,6 @@ def sign(request: HttpRequest, list_id: int) -> Any:
 
 
 @router.post("/lists/{int:list_id}/fix", response={200: ListOut, **RESPONSES}, summary="Fastställ")
-@handled
 def fix(request: HttpRequest, list_id: int) -> Any:
     return services.fix_list(request, _list(request, list_id))
 
@@ -292,7 +244,6 @@ def fix(request: HttpRequest, list_id: int) -> Any:
     response={200: ListOut, **RESPONSES},
     summary="Lokal variation",
 )
-@handled
 def add_variation(request: HttpRequest, list_id: int, payload: VariationIn) -> Any:
     lst = _list(request, list_id)
     services.add_local_variation(

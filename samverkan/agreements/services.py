@@ -41,6 +41,7 @@ from samverkan.agreements.selectors import (
 )
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
+from samverkan.core.errors import Problem
 from samverkan.rules import validity
 
 
@@ -116,16 +117,14 @@ def update_settings(
 # --- local agreements and routines --------------------------------------------------------
 
 
-class LocalAgreementRefused(ValidationError):
+class LocalAgreementRefused(Problem):
     """A local agreement at a point §8.3 does not allow; `reason` quotes §8.3."""
 
     def __init__(self, point: str):
         self.point = point
         self.clause = LOCAL_ONLY_AT_POINTS.clause
         self.reason = LOCAL_ONLY_AT_POINTS.paragraph
-        super().__init__(
-            {"point": f"Lokal överenskommelse är inte tillåten här. {self.clause}: »{self.reason}«"}
-        )
+        super().__init__("point", "not_allowed_by_8_3", f"{self.clause}: »{self.reason}«")
 
 
 @transaction.atomic

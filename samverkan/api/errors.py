@@ -1,10 +1,13 @@
-"""One error shape for the whole API, for every router to reuse.
+"""One error shape for the whole API, handled once here for every router.
 
     {"detail": [{"field": "name", "code": "missing", "message": "Fältet måste anges."}]}
 
 422 validation, 400 unreadable body, 401 not authenticated, 403 forbidden (also CSRF),
-404 not found, 500 unexpected (logged, never shown). Routers raise `ApiError` for their
-own refusals and put `ERROR_RESPONSES` in `response=` so the OpenAPI schema shows them.
+404 not found, 500 unexpected (logged, never shown). Services and routers raise
+`samverkan.core.errors.Problem` (or an app's subclass, or `ApiError` here) for their own
+refusals; Django's PermissionDenied is 403 `forbidden`, its ValidationError 422 `invalid`
+(one item per field and message). Routers need no translators of their
+own, and put `ERROR_RESPONSES` in `response=` so the OpenAPI schema shows them.
 """
 
 from __future__ import annotations
@@ -12,9 +15,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from samverkan.core.errors import Problem
+from samverkan.core.errors import body as error_body
 
 logger = logging.getLogger(__name__)
 
@@ -36,17 +44,23 @@ ERROR_RESPONSES: dict[int, type[Schema]] = {
 }
 
 
-class ApiError(HttpError):
-    """Raise from a router: `raise ApiError(403, "wrong_organisation", "…")`."""
+class ApiError(Problem):
+    """A router's own refusal: `raise ApiError(403, "wrong_organisation", "…")`.
+
+    The status first, for the routers that raise it; otherwise a plain :class:`Problem`.
+    """
 
     def __init__(self, status: int, code: str, message: str, field: str | None = None):
-        super().__init__(status, message)
-        self.code = code
-        self.field = field
+        super().__init__(field, code, message, status=status)
+
+    @property
+    def status_code(self) -> int:  # as ninja's HttpError called it
+        return self.status
 
 
-def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
-    return {"detail": [{"field": field, "code": code, "message": message}]}
+FORBIDDEN_MESSAGE = "Du har inte behörighet till detta."
+
+__all__ = ["ERROR_RESPONSES", "ApiError", "ErrorItem", "ErrorResponse", "Problem", "error_body"]
 
 
 _STATUS_CODES = {
@@ -61,7 +75,7 @@ _STATUS_CODES = {
 _STATUS_MESSAGES = {
     400: "Begäran kunde inte läsas (är kroppen giltig JSON?).",
     401: "Inloggning krävs: logga in eller skicka 'Authorization: Bearer <token>'.",
-    403: "Du har inte behörighet till detta.",
+    403: FORBIDDEN_MESSAGE,
     404: "Finns inte.",
     429: "För många anrop, försök igen senare.",
 }
@@ -119,6 +133,18 @@ def validation_items(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def django_validation_items(exc: DjangoValidationError) -> list[dict[str, Any]]:
+    """A Django ValidationError (model or form rules) as items: one per field and message."""
+    if hasattr(exc, "error_dict"):
+        return [
+            {"field": None if name == "__all__" else name, "code": "invalid", "message": message}
+            for name, errors in exc.error_dict.items()
+            for error in errors
+            for message in error.messages
+        ]
+    return [{"field": None, "code": "invalid", "message": m} for m in exc.messages]
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     # Handlers take `exc: Any`: ninja's handler type is invariant in the exception class.
     def respond(request: HttpRequest, body: dict[str, Any], status: int) -> HttpResponse:
@@ -130,10 +156,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_validation(request: HttpRequest, exc: Any) -> HttpResponse:
         return respond(request, {"detail": validation_items(exc.errors)}, 422)
 
+    def on_problem(request: HttpRequest, exc: Any) -> HttpResponse:
+        return respond(request, exc.body(), exc.status)
+
+    def on_django_validation(request: HttpRequest, exc: Any) -> HttpResponse:
+        return respond(request, {"detail": django_validation_items(exc)}, 422)
+
+    def on_forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
+        return respond(request, error_body("forbidden", FORBIDDEN_MESSAGE), 403)
+
     def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         status = exc.status_code
-        if isinstance(exc, ApiError):
-            return respond(request, error_body(exc.code, exc.message, exc.field), status)
         if isinstance(exc, AuthenticationError):
             return respond(request, error_body("not_authenticated", _STATUS_MESSAGES[401]), 401)
         if status == 403 and "CSRF" in exc.message:
@@ -151,6 +184,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return respond(request, error_body("server_error", message), 500)
 
     api.add_exception_handler(ValidationError, on_validation)
+    api.add_exception_handler(Problem, on_problem)
+    api.add_exception_handler(PermissionDenied, on_forbidden)
+    api.add_exception_handler(DjangoValidationError, on_django_validation)
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(Exception, on_unexpected)

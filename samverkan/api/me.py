@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from samverkan.accounts.services import profile_of
+from samverkan.accounts.actors import actor_for
 from samverkan.api.auth import auth_method
 from samverkan.api.errors import ERROR_RESPONSES
 
@@ -34,7 +34,8 @@ class MeOut(Schema):
 @router.get("/me", response={200: MeOut, **ERROR_RESPONSES}, summary="Vem är jag?")
 def me(request: HttpRequest) -> MeOut:
     user = request.auth  # type: ignore[attr-defined]
-    profile = profile_of(user)
+    actor = actor_for(user)
+    profile = actor.profile if actor else None
     return MeOut(
         username=user.get_username(),
         full_name=user.get_full_name(),

@@ -5,8 +5,8 @@ reads, exports or searches, not the purpose of an access, not the role and organ
 user had at the time, and its LogEntry may be deleted (admin, `auditlogflush`). Access to
 personal data in this system is mostly *reads*, so an own, small model fits better.
 
-Append-only in Python: saving an existing row, deleting one, and QuerySet update, bulk_update
-and delete raise AppendOnlyError. On PostgreSQL a trigger (migration 0002) refuses UPDATE and
+Append-only in Python (the shared base, `samverkan.core.models`): saving an existing row,
+deleting one, and QuerySet update, bulk_update and delete raise AppendOnlyError. On PostgreSQL a trigger (migration 0002) refuses UPDATE and
 DELETE as well.
 """
 
@@ -20,14 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import Organisation, Role
+from samverkan.core import models as core_models
 
 
-class AppendOnlyError(Exception):
+class AppendOnlyError(core_models.AppendOnlyError):
     """Audit events are never changed or removed."""
-
-
-def _refuse(*args: Any, **kwargs: Any) -> NoReturn:
-    raise AppendOnlyError("Granskningsloggen kan bara läggas till, aldrig ändras eller tas bort.")
 
 
 class Action(models.TextChoices):
@@ -44,14 +41,15 @@ class Action(models.TextChoices):
     ACCESS_DENIED = "access_denied", _("nekad åtkomst")
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    update = _refuse  # type: ignore[assignment]
-    bulk_update = _refuse  # type: ignore[assignment]
-    delete = _refuse  # type: ignore[assignment]
-    _raw_delete = _refuse  # type: ignore[assignment]
+class AuditEventQuerySet(core_models.AppendOnlyQuerySet["AuditEvent"]):
+    def _raw_delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # a cascade's fast path
+        self._refuse()
 
 
-class AuditEvent(models.Model):
+class AuditEvent(core_models.AppendOnlyModel):
+    append_only_error = AppendOnlyError
+    append_only_message = "Granskningsloggen kan bara läggas till, aldrig ändras eller tas bort."
+
     timestamp = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -95,11 +93,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.timestamp:%Y-%m-%d %H:%M} {self.action} {self.object_type}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            _refuse()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        _refuse()

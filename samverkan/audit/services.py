@@ -8,11 +8,13 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from samverkan.accounts.actors import Actor as StaffActor
+from samverkan.accounts.actors import actor_for, role_of, user_of
 from samverkan.accounts.models import Role
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action, AuditEvent
 
-Actor = User | AbstractBaseUser | AnonymousUser | HttpRequest | None
+Actor = User | AbstractBaseUser | AnonymousUser | HttpRequest | StaffActor | None
 
 
 def record(
@@ -31,8 +33,7 @@ def record(
     person's identifier; never put one in `why` or `obj_id`.
     """
     request = actor if isinstance(actor, HttpRequest) else None
-    # getattr: requests built by hand (e.g. Client.force_login) carry no .user.
-    user = getattr(actor, "user", None) if isinstance(actor, HttpRequest) else actor
+    user = user_of(actor)  # None for a request built by hand (Client.force_login)
     account = cast("User | None", user if user is not None and user.is_authenticated else None)
     profile = profile_of(account)
     if isinstance(obj_type, type):
@@ -98,15 +99,14 @@ def can_view_log(user: AbstractBaseUser | AnonymousUser) -> bool:
         return False
     if getattr(user, "is_superuser", False):
         return True
-    profile = profile_of(user)
-    return profile is not None and profile.role == Role.ADMINISTRATOR
+    return role_of(user) == Role.ADMINISTRATOR
 
 
 def events_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[AuditEvent]:
     events = AuditEvent.objects.select_related("user", "organisation")
     if getattr(user, "is_superuser", False):
         return events
-    profile = profile_of(user)
-    if profile is None or profile.role != Role.ADMINISTRATOR:
+    actor = actor_for(user)
+    if actor is None or actor.role != Role.ADMINISTRATOR:
         return events.none()
-    return events.filter(organisation=profile.organisation)
+    return events.filter(organisation=actor.organisation)

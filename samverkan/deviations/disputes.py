@@ -43,6 +43,7 @@ from samverkan.agreements.selectors import (  # noqa: F401  (re-exported for the
 )
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
+from samverkan.core.money import ZERO, round_ore
 from samverkan.deviations import access, ledger_bridge
 from samverkan.deviations.citations import OF_PRINCIPLE
 from samverkan.deviations.models import (
@@ -53,7 +54,6 @@ from samverkan.deviations.models import (
     DisputeStatus,
     DisputeStep,
 )
-from samverkan.purchases.money import ZERO, round_ore
 from samverkan.rules.outcome import DIMENSIONS, UNDETERMINED
 
 # Engine answers that open a dispute: dimension -> values.

@@ -4,27 +4,24 @@ page renders, so the small-cell rule ("<5") is the same in all three.
 CSV: semicolon-separated, UTF-8 with BOM and decimal comma, so that a Swedish spreadsheet
 opens it as it is; one row per cell: section, table, row, column, value.
 
-PDF (fpdf2): title, the key figures, the charts as PNG, then the tables. Font: DejaVu Sans
-as matplotlib ships it (so å, ä, ö, →, – and the non-breaking spaces print as they are).
+PDF (fpdf2): title, the key figures, the charts as PNG, then the tables, on the one PDF text
+layer (`samverkan.core.documents`, DejaVu Sans embedded); the CSV by its one CSV writer.
 """
 
 from __future__ import annotations
 
-import csv
 import io
-from pathlib import Path
+from collections.abc import Iterator
 
-import matplotlib
 from django.utils import timezone
-from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from samverkan.core.documents import FONT, Document, csv_text
 from samverkan.followup import charts
 from samverkan.followup.report import YearlyReport
 from samverkan.followup.suppression import HIDDEN_TEXT
 
 CSV_HEADER = ("Avsnitt", "Tabell", "Rad", "Kolumn", "Värde")
-FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 SUPPRESSION_NOTE = (
     f"Celler som bygger på färre än 5 personer visas som {HIDDEN_TEXT}. "
     "Inga personuppgifter finns i rapporten."
@@ -36,35 +33,32 @@ def filename(report: YearlyReport, ext: str) -> str:
 
 
 def to_csv(report: YearlyReport) -> str:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    out = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    out.writerow(CSV_HEADER)
-    out.writerow(["Rapport", "", "Avtal", "", report.title])
-    out.writerow(["Rapport", "", "År", "", str(report.year)])
-    out.writerow(["Rapport", "", "Region", "", report.region_name])
-    out.writerow(["Rapport", "", "Anmärkning", "", SUPPRESSION_NOTE])
+    return csv_text(_csv_rows(report), CSV_HEADER)
+
+
+def _csv_rows(report: YearlyReport) -> Iterator[tuple[str, str, str, str, str]]:
+    yield ("Rapport", "", "Avtal", "", report.title)
+    yield ("Rapport", "", "År", "", str(report.year))
+    yield ("Rapport", "", "Region", "", report.region_name)
+    yield ("Rapport", "", "Anmärkning", "", SUPPRESSION_NOTE)
     for figure in report.key_figures:
-        out.writerow(["Nyckeltal", "", figure.label, "", figure.sentence])
+        yield ("Nyckeltal", "", figure.label, "", figure.sentence)
     for section in report.sections:
         if not section.available:
-            out.writerow([section.title, "", "", "", section.missing_note])
+            yield (section.title, "", "", "", section.missing_note)
             continue
         for table in section.tables:
             if not table.rows:
-                out.writerow([section.title, table.caption, "", "", "Inga uppgifter"])
+                yield (section.title, table.caption, "", "", "Inga uppgifter")
             for label, cells in table.rows:
                 for column, cell in zip(table.columns, cells, strict=True):
-                    out.writerow([section.title, table.caption, label, column, cell.csv()])
-    return buffer.getvalue()
+                    yield (section.title, table.caption, label, column, cell.csv())
 
 
-class _Pdf(FPDF):
+class _Pdf(Document):
     def __init__(self, report: YearlyReport) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.report = report
-        self.add_font("dejavu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-        self.add_font("dejavu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
         self.set_auto_page_break(True, margin=15)
         self.set_margins(15, 15, 15)
         self.set_title(f"Årsuppföljning {report.title} {report.year}")
@@ -73,7 +67,7 @@ class _Pdf(FPDF):
 
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font("dejavu", "", 7)
+        self.set_font(FONT, "", 7)
         self.set_text_color(80, 80, 80)
         self.cell(0, 5, f"{self.report.title} – {self.report.year} – sida {self.page_no()}")
 
@@ -82,11 +76,11 @@ def to_pdf(report: YearlyReport) -> bytes:
     pdf = _Pdf(report)
     pdf.add_page()
     width = pdf.epw
-    pdf.set_font("dejavu", "B", 16)
+    pdf.set_font(FONT, "B", 16)
     pdf.multi_cell(width, 8, f"Årsuppföljning {report.year}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("dejavu", "", 11)
+    pdf.set_font(FONT, "", 11)
     pdf.multi_cell(width, 6, report.title, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("dejavu", "", 9)
+    pdf.set_font(FONT, "", 9)
     pdf.set_text_color(70, 70, 70)
     forum = f" · forum: {report.forum}" if report.forum else ""
     pdf.multi_cell(
@@ -100,13 +94,13 @@ def to_pdf(report: YearlyReport) -> bytes:
     pdf.multi_cell(width, 5, SUPPRESSION_NOTE, new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.ln(3)
-    pdf.set_font("dejavu", "B", 12)
+    pdf.set_font(FONT, "B", 12)
     pdf.cell(width, 7, "Det viktigaste", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("dejavu", "", 10)
+    pdf.set_font(FONT, "", 10)
     for figure in report.key_figures:
         pdf.multi_cell(width, 6, f"• {figure.sentence}", new_x="LMARGIN", new_y="NEXT")
     if report.missing_sources:
-        pdf.set_font("dejavu", "", 9)
+        pdf.set_font(FONT, "", 9)
         pdf.multi_cell(
             width,
             5,
@@ -121,25 +115,25 @@ def to_pdf(report: YearlyReport) -> bytes:
         pdf.ln(2)
         pdf.image(io.BytesIO(image), w=width * 0.8)
         if section.chart.takeaway:
-            pdf.set_font("dejavu", "", 8)
+            pdf.set_font(FONT, "", 8)
             pdf.multi_cell(width, 4, section.chart.takeaway, new_x="LMARGIN", new_y="NEXT")
     pdf.add_page()
-    pdf.set_font("dejavu", "B", 13)
+    pdf.set_font(FONT, "B", 13)
     pdf.cell(width, 8, "Tabeller", new_x="LMARGIN", new_y="NEXT")
     for section in report.sections:
-        pdf.set_font("dejavu", "B", 11)
+        pdf.set_font(FONT, "B", 11)
         pdf.ln(2)
         pdf.multi_cell(width, 6, section.title, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("dejavu", "", 8)
+        pdf.set_font(FONT, "", 8)
         if not section.available:
             pdf.multi_cell(width, 5, section.missing_note, new_x="LMARGIN", new_y="NEXT")
             continue
         pdf.multi_cell(width, 4, section.source_note, new_x="LMARGIN", new_y="NEXT")
         for table in section.tables:
             pdf.ln(1)
-            pdf.set_font("dejavu", "B", 9)
+            pdf.set_font(FONT, "B", 9)
             pdf.multi_cell(width, 5, table.caption, new_x="LMARGIN", new_y="NEXT")
-            pdf.set_font("dejavu", "", 8)
+            pdf.set_font(FONT, "", 8)
             if not table.rows:
                 pdf.multi_cell(width, 5, "Inga uppgifter.", new_x="LMARGIN", new_y="NEXT")
                 continue
@@ -162,6 +156,6 @@ def to_pdf(report: YearlyReport) -> bytes:
                     for cell in cells:
                         row.cell(cell.text())
             if table.note:
-                pdf.set_font("dejavu", "", 7)
+                pdf.set_font(FONT, "", 7)
                 pdf.multi_cell(width, 4, table.note, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -38,6 +38,7 @@ from django.apps import apps
 from django.db import DatabaseError
 from django.utils import timezone
 
+from samverkan.core.money import ore_to_kronor
 from samverkan.followup.suppression import Cell, format_number, is_small, protect
 from samverkan.rules.agreements import ALL_VERSIONS
 from samverkan.rules.outcome import DIMENSION_VALUES
@@ -547,7 +548,7 @@ def _purchases(agreement: str, year: int) -> Section:
         else:
             sek_col.append(
                 Cell.measure(
-                    (Decimal(invoiced.ore) / 100).quantize(Decimal("0.01")),
+                    ore_to_kronor(invoiced.ore),
                     len(invoiced.persons) or None,
                     "sek",
                 )
@@ -571,7 +572,7 @@ def _purchases(agreement: str, year: int) -> Section:
             round(sum(r.minutes for r in rows) / 60, 1), len({r.person for r in rows}), "hours"
         ),
         "sek": Cell.measure(
-            (Decimal(sum(x.ore for x in all_sums)) / 100).quantize(Decimal("0.01")),
+            ore_to_kronor(sum(x.ore for x in all_sums)),
             len(sek_persons),
             "sek",
         ),

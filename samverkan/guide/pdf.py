@@ -1,7 +1,5 @@
-"""The guide's answer as a PDF (fpdf2, core font Helvetica: Latin-1 covers å, ä, ö and §).
-
-Characters outside Latin-1 (en dash, curly quotes, ellipsis, bullets) are replaced before
-drawing, so no font file is needed on the server.
+"""The guide's answer as a PDF, on the one PDF text layer (`samverkan.core.documents`:
+DejaVu Sans embedded, so "≥", en dashes, curly quotes and Sami names print as they are).
 """
 
 from __future__ import annotations
@@ -11,28 +9,9 @@ import datetime as dt
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from samverkan.core.documents import FONT, Document
+from samverkan.core.documents import text as pdf_text
 from samverkan.guide.services import Guide
-
-_REPLACEMENTS = {
-    "\u2013": "-",
-    "\u2014": "-",
-    "\u2212": "-",
-    "\u2010": "-",
-    "\u2011": "-",
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u201a": ",",
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u201e": '"',
-    "\u2026": "...",
-    "\u2022": "-",
-    "\uf0b7": "-",  # the Symbol-font bullet some agreement texts carry
-    "\u00ad": "",  # soft hyphen
-    "\u202f": " ",
-    "\u2009": " ",
-    "\u00a0": " ",
-}
 
 HEADLINES = {
     "decided": "Avgjort enligt avtal som gäller {date} i {region}.",
@@ -43,18 +22,11 @@ HEADLINES = {
 }
 
 
-def latin1(text: object) -> str:
-    value = str(text)
-    for old, new in _REPLACEMENTS.items():
-        value = value.replace(old, new)
-    return value.encode("latin-1", errors="replace").decode("latin-1")
-
-
-class _Document(FPDF):
+class _Document(Document):
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font("Helvetica", size=8)
-        self.cell(0, 5, latin1(f"Ansvarsguiden, Samverkan - sida {self.page_no()}"), align="C")
+        self.set_font(FONT, size=8)
+        self.cell(0, 5, pdf_text(f"Ansvarsguiden, Samverkan - sida {self.page_no()}"), align="C")
 
 
 def render(guide: Guide, share_url: str) -> bytes:
@@ -63,9 +35,9 @@ def render(guide: Guide, share_url: str) -> bytes:
     pdf.set_margins(18, 18, 18)
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 18)
+    pdf.set_font(FONT, "B", 18)
     _line(pdf, "Ansvarsguiden", 9)
-    pdf.set_font("Helvetica", size=9)
+    pdf.set_font(FONT, size=9)
     _line(
         pdf,
         f"Utskrivet {dt.date.today().isoformat()}. Svaret bygger på avtalstexterna i Samverkan.",
@@ -77,33 +49,33 @@ def render(guide: Guide, share_url: str) -> bytes:
     for row in guide.skipped:
         _pair(pdf, row.label, row.value)
     _heading(pdf, "Svar")
-    pdf.set_font("Helvetica", "B", 11)
+    pdf.set_font(FONT, "B", 11)
     _line(pdf, HEADLINES[guide.status].format(date=guide.date, region=guide.region_name), 6)
     _agreements(pdf, guide)
     for outcome in guide.outcome:
         _pair(pdf, outcome.label, outcome.value)
     if guide.actions:
         _heading(pdf, "Att göra")
-        pdf.set_font("Helvetica", size=10)
+        pdf.set_font(FONT, size=10)
         for action in guide.actions:
             _line(pdf, f"- {action}", 5.5)
     if guide.reasons:
         _heading(pdf, "Skäl ur avtalen")
         for reason in guide.reasons:
-            pdf.set_font("Helvetica", "B", 10)
+            pdf.set_font(FONT, "B", 10)
             _line(pdf, f"{reason.clause} (regel {reason.rule}): {', '.join(reason.about)}", 5.5)
-            pdf.set_font("Helvetica", "I", 10)
+            pdf.set_font(FONT, "I", 10)
             pdf.set_x(pdf.l_margin + 5)
             _line(pdf, f'"{reason.text}"', 5, indent=5)
             pdf.ln(2)
     _heading(pdf, "Länk till svaret")
-    pdf.set_font("Helvetica", size=9)
+    pdf.set_font(FONT, size=9)
     _line(pdf, share_url, 4.5)
     return bytes(pdf.output())
 
 
 def _agreements(pdf: FPDF, guide: Guide) -> None:
-    pdf.set_font("Helvetica", size=10)
+    pdf.set_font(FONT, size=10)
     for agreement in guide.agreements:
         end = agreement.valid_to or "tills vidare"
         if guide.status == "not_in_force":
@@ -122,16 +94,16 @@ def _agreements(pdf: FPDF, guide: Guide) -> None:
 
 def _heading(pdf: FPDF, text: str) -> None:
     pdf.ln(3)
-    pdf.set_font("Helvetica", "B", 13)
+    pdf.set_font(FONT, "B", 13)
     _line(pdf, text, 7)
 
 
 def _pair(pdf: FPDF, label: str, value: str) -> None:
-    pdf.set_font("Helvetica", size=10)
-    text = f"**{latin1(label)}:** {latin1(value)}"
+    pdf.set_font(FONT, size=10)
+    text = f"**{pdf_text(label)}:** {pdf_text(value)}"
     pdf.multi_cell(0, 5.5, text, markdown=True, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _line(pdf: FPDF, text: str, height: float, indent: float = 0) -> None:
     width = pdf.w - pdf.l_margin - pdf.r_margin - indent
-    pdf.multi_cell(width, height, latin1(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(width, height, pdf_text(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)

@@ -28,19 +28,16 @@ the person or number already exists) with field, code and a Swedish message.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import uuid
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
 from samverkan.accounts.models import Organisation, Unit
-from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
+from samverkan.api.errors import ERROR_RESPONSES, ErrorResponse
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
 from samverkan.people import access, services
@@ -58,32 +55,6 @@ from samverkan.people.services import PeopleError
 router = Router(tags=["Personer och insatser"])
 
 RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 404: ErrorResponse, 409: ErrorResponse}
-_CONFLICT_CODES = {
-    "already_registered",
-    "registered_elsewhere",
-    "belongs_to_other",
-    "already_added",
-}
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _translate(view: F) -> F:
-    """PermissionDenied -> 403, PeopleError -> 422/409 in the API's error shape."""
-
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(*args, **kwargs)
-        except PermissionDenied:
-            raise ApiError(403, "forbidden", "Du har inte behörighet till detta.") from None
-        except PeopleError as error:
-            status = 409 if error.code in _CONFLICT_CODES else 422
-            raise ApiError(status, error.code, error.message, error.field) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
 # --- schemas -------------------------------------------------------------------------------
 
 
@@ -411,7 +382,6 @@ def _intervention(person: Person, intervention_id: int) -> Intervention:
 
 
 @router.get("/tasks", response={200: list[TaskOut], **RESPONSES}, summary="Mina uppgifter")
-@_translate
 def my_tasks(request: HttpRequest) -> list[TaskOut]:
     access.require_read_role(request, "Mina uppgifter (API)")
     tasks = list(services.tasks_for_user(request.user).select_related("assignee"))
@@ -427,7 +397,6 @@ def my_tasks(request: HttpRequest) -> list[TaskOut]:
 @router.post(
     "/tasks/{task_id}/complete", response={200: TaskOut, **RESPONSES}, summary="Klarmarkera"
 )
-@_translate
 def complete_task(request: HttpRequest, task_id: int, payload: TaskCompleteIn) -> TaskOut:
     access.require_read_role(request, "Klarmarkera uppgift (API)")
     task = services.task_for_user(request, task_id)
@@ -439,13 +408,11 @@ def complete_task(request: HttpRequest, task_id: int, payload: TaskCompleteIn) -
 
 
 @router.get("", response={200: list[PersonSummary], **RESPONSES}, summary="Sök person")
-@_translate
 def search(request: HttpRequest, q: str = "") -> list[PersonSummary]:
     return [_summary(p) for p in services.search_persons(request, q, why="Sök person (API)")]
 
 
 @router.post("", response={201: PersonOut, 200: PersonOut, **RESPONSES}, summary="Registrera")
-@_translate
 def create(request: HttpRequest, payload: PersonCreate) -> Status[PersonOut]:
     person, created = services.create_person(
         request,
@@ -463,7 +430,6 @@ def create(request: HttpRequest, payload: PersonCreate) -> Status[PersonOut]:
 
 
 @router.get("/{uuid:person_id}", response={200: PersonOut, **RESPONSES}, summary="En person")
-@_translate
 def get_person(request: HttpRequest, person_id: uuid.UUID) -> PersonOut:
     return _person_out(request, _get(request, person_id, "Visa person (API)"))
 
@@ -473,7 +439,6 @@ def get_person(request: HttpRequest, person_id: uuid.UUID) -> PersonOut:
     response={201: IdentityOut, **RESPONSES},
     summary="Lägg till identitet",
 )
-@_translate
 def add_identity(
     request: HttpRequest, person_id: uuid.UUID, payload: IdentityIn
 ) -> Status[IdentityOut | None]:
@@ -485,7 +450,6 @@ def add_identity(
 
 
 @router.post("/{uuid:person_id}/merge", response={200: PersonOut, **RESPONSES}, summary="Sammanför")
-@_translate
 def merge(request: HttpRequest, person_id: uuid.UUID, payload: MergeIn) -> PersonOut:
     target = _get(request, person_id, "Sammanför personer (API)", change=True)
     source = access.get_person_for(
@@ -496,7 +460,6 @@ def merge(request: HttpRequest, person_id: uuid.UUID, payload: MergeIn) -> Perso
 
 
 @router.get("/{uuid:person_id}/facts", response={200: FactsOut, **RESPONSES}, summary="Uppgifter")
-@_translate
 def facts(request: HttpRequest, person_id: uuid.UUID) -> FactsOut:
     person = _get(request, person_id, "Visa uppgifter (API)")
     history = person.fact_records.select_related("recorded_by").order_by("name", "-valid_from")
@@ -506,7 +469,6 @@ def facts(request: HttpRequest, person_id: uuid.UUID) -> FactsOut:
 @router.post(
     "/{uuid:person_id}/facts", response={201: FactRecordOut, **RESPONSES}, summary="Sätt uppgift"
 )
-@_translate
 def set_fact(request: HttpRequest, person_id: uuid.UUID, payload: FactIn) -> Status[FactRecordOut]:
     person = _get(request, person_id, "Ändra uppgift (API)", change=True)
     fact = services.set_fact(
@@ -529,7 +491,6 @@ def set_fact(request: HttpRequest, person_id: uuid.UUID, payload: FactIn) -> Sta
     response={200: list[InterventionOut], **RESPONSES},
     summary="Insatser",
 )
-@_translate
 def interventions(request: HttpRequest, person_id: uuid.UUID) -> list[InterventionOut]:
     person = _get(request, person_id, "Visa insatser (API)")
     return [_intervention_out(i) for i in person.interventions.all()]
@@ -549,7 +510,6 @@ def _organisation(pk: int | None, field: str) -> Organisation | None:
     response={201: InterventionOut, **RESPONSES},
     summary="Registrera insats",
 )
-@_translate
 def create_intervention(
     request: HttpRequest, person_id: uuid.UUID, payload: InterventionIn
 ) -> Status[InterventionOut]:
@@ -583,7 +543,6 @@ def create_intervention(
     response={200: InterventionOut, **RESPONSES},
     summary="En insats",
 )
-@_translate
 def get_intervention(
     request: HttpRequest, person_id: uuid.UUID, intervention_id: int
 ) -> InterventionOut:
@@ -596,7 +555,6 @@ def get_intervention(
     response={200: InterventionOut, **RESPONSES},
     summary="Ändra insats",
 )
-@_translate
 def patch_intervention(
     request: HttpRequest, person_id: uuid.UUID, intervention_id: int, payload: InterventionPatch
 ) -> InterventionOut:
@@ -630,7 +588,6 @@ def _decide(
     response={201: DecideOut, **RESPONSES},
     summary="Besluta ansvar",
 )
-@_translate
 def decide(
     request: HttpRequest, person_id: uuid.UUID, intervention_id: int, on: dt.date | None = None
 ) -> Status[DecideOut]:
@@ -644,7 +601,6 @@ def decide(
     response={201: DecideOut, **RESPONSES},
     summary="Ompröva ansvar (med skillnad)",
 )
-@_translate
 def redecide(
     request: HttpRequest, person_id: uuid.UUID, intervention_id: int, on: dt.date | None = None
 ) -> Status[DecideOut]:
@@ -657,7 +613,6 @@ def redecide(
     response={200: list[DecisionOut], **RESPONSES},
     summary="Alla ansvarsbeslut för insatsen",
 )
-@_translate
 def decisions(
     request: HttpRequest, person_id: uuid.UUID, intervention_id: int
 ) -> list[DecisionOut]:
@@ -674,7 +629,6 @@ def decisions(
     response={200: list[AssessmentOut], **RESPONSES},
     summary="Egenvårdsbedömningar",
 )
-@_translate
 def assessments(request: HttpRequest, person_id: uuid.UUID) -> list[AssessmentOut]:
     person = _get(request, person_id, "Visa egenvårdsbedömningar (API)")
     return [_assessment_out(a) for a in person.self_care_assessments.select_related("assessed_by")]
@@ -685,7 +639,6 @@ def assessments(request: HttpRequest, person_id: uuid.UUID) -> list[AssessmentOu
     response={201: AssessmentOut, **RESPONSES},
     summary="Ny egenvårdsbedömning",
 )
-@_translate
 def create_assessment(
     request: HttpRequest, person_id: uuid.UUID, payload: AssessmentIn
 ) -> Status[AssessmentOut]:
@@ -714,7 +667,6 @@ def create_assessment(
     response={200: AssessmentOut, **RESPONSES},
     summary="Ompröva egenvårdsbedömning / ny utförare",
 )
-@_translate
 def review_assessment(
     request: HttpRequest, person_id: uuid.UUID, assessment_id: int, payload: ReviewIn
 ) -> AssessmentOut:

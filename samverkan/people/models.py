@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable
-from typing import Any, NoReturn
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -20,18 +20,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import Organisation, Role, Unit
+from samverkan.core.models import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 from samverkan.people.identity import IdSystem, PersonIdentifier
 from samverkan.people.identity import display as display_identifier
 from samverkan.people.identity import mask as mask_identifier
 from samverkan.rules.facts import FACTS, INTERVENTIONS
 
 
-class ImmutableError(Exception):
+class ImmutableError(AppendOnlyError):
     """A responsibility decision is a snapshot: it is never changed or removed."""
 
 
-def _refuse_change(*args: Any, **kwargs: Any) -> NoReturn:
-    raise ImmutableError("Ett ansvarsbeslut är en ögonblicksbild och kan inte ändras.")
+_IMMUTABLE = "Ett ansvarsbeslut är en ögonblicksbild och kan inte ändras."
 
 
 class Sex(models.TextChoices):
@@ -386,18 +386,19 @@ class Intervention(models.Model):
         return self.decisions.order_by("-decided_at", "-pk").first()
 
 
-class DecisionQuerySet(models.QuerySet["ResponsibilityDecision"]):
-    update = _refuse_change  # type: ignore[assignment]
-    bulk_update = _refuse_change  # type: ignore[assignment]
-    delete = _refuse_change  # type: ignore[assignment]
+class DecisionQuerySet(AppendOnlyQuerySet["ResponsibilityDecision"]):
+    pass
 
 
-class ResponsibilityDecision(models.Model):
+class ResponsibilityDecision(AppendOnlyModel):
     """The engine's answer for an intervention at the time it was decided: a snapshot.
 
     Saved once, never changed (save of an existing row, delete and QuerySet update/delete
     raise ImmutableError). A re-decision is a new row with `supersedes` set.
     """
+
+    append_only_error = ImmutableError
+    append_only_message = _IMMUTABLE
 
     intervention = models.ForeignKey(
         Intervention, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("insats")
@@ -445,14 +446,6 @@ class ResponsibilityDecision(models.Model):
 
     def __str__(self) -> str:
         return f"Ansvarsbeslut {self.pk} ({self.decided_at:%Y-%m-%d})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            _refuse_change()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        _refuse_change()
 
     @property
     def reasons(self) -> list[dict[str, Any]]:

@@ -23,6 +23,7 @@ from samverkan.accounts.models import Organisation, OrganisationKind, Unit, Unit
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
+from samverkan.core.errors import Problem
 from samverkan.people import access
 from samverkan.people.access import can_change, record_change
 from samverkan.people.identity import (
@@ -84,21 +85,20 @@ __all__ = [
 ]
 
 
-class PeopleError(ValueError):
-    """A refused request: `field` (form/API field), stable `code`, Swedish `message`."""
+class PeopleError(Problem, ValueError):
+    """A refused request: `field` (form/API field), stable `code`, Swedish `message`.
+
+    HTTP 409 for the codes that say the person or identifier is already there, else 422.
+    `extra` is for the views (e.g. the existing person's id), never sent by the API.
+    """
+
+    CONFLICT_CODES = frozenset(
+        {"already_registered", "registered_elsewhere", "belongs_to_other", "already_added"}
+    )
 
     def __init__(self, field: str | None, code: str, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.field = field
-        self.code = code
-        self.message = message
+        super().__init__(field, code, message, status=409 if code in self.CONFLICT_CODES else 422)
         self.extra = extra
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "code": self.code, "message": self.message}
-
-    def __repr__(self) -> str:
-        return f"PeopleError(field={self.field!r}, code={self.code!r})"
 
 
 def _identifier_error(exc: InvalidIdentifier, field: str) -> PeopleError:

@@ -20,8 +20,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 
+from samverkan.accounts.actors import organisation_of as organisation_of_actor
+from samverkan.accounts.actors import role_of as _role
+from samverkan.accounts.actors import user_of
 from samverkan.accounts.models import Organisation, Role
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
@@ -49,20 +51,6 @@ __all__ = [
 APPROVE_ROLES = frozenset({Role.FINANCE_OFFICER, Role.MAS})
 INVOICE_VIEW_ROLES = frozenset({Role.FINANCE_OFFICER, Role.MAS, Role.ADMINISTRATOR})
 ALL_RECORD_ROLES = frozenset({Role.FINANCE_OFFICER, Role.MAS})
-
-
-def user_of(actor: Any) -> Any:
-    return actor.user if isinstance(actor, HttpRequest) else actor
-
-
-def _role(actor: Any) -> str | None:
-    profile = profile_of(user_of(actor))
-    return profile.role if profile else None
-
-
-def organisation_of_actor(actor: Any) -> Organisation | None:
-    profile = profile_of(user_of(actor))
-    return profile.organisation if profile else None
 
 
 def _deny(actor: Any, obj_type: str, why: str, message: str) -> NotAllowed:

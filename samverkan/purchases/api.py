@@ -26,11 +26,9 @@ Swedish message). Every read of records about persons is audited per person.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import uuid
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router, Schema
@@ -47,7 +45,6 @@ from samverkan.people.access import READ_ROLES, persons_visible_to
 from samverkan.people.models import Person
 from samverkan.purchases import access, documents, rates, services
 from samverkan.purchases.bases import month_end, month_start
-from samverkan.purchases.errors import PurchasesError
 from samverkan.purchases.models import (
     DecisionSnapshot,
     ImportBatch,
@@ -64,21 +61,7 @@ from samverkan.purchases.timesplit import STOCKHOLM
 
 router = Router(tags=["Tjänsteköp och fakturering"])
 RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 404: ErrorResponse, 409: ErrorResponse}
-F = TypeVar("F", bound=Callable[..., Any])
 MAX_PAGE = 500
-
-
-def _translate(view: F) -> F:
-    """PurchasesError -> its status with every problem in the API's error shape."""
-
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(*args, **kwargs)
-        except PurchasesError as error:
-            return Status(error.status, {"detail": [p.as_dict() for p in error.problems]})
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _forbidden(request: HttpRequest, what: str) -> ApiError:
@@ -429,7 +412,6 @@ def list_records(
 
 
 @router.post("/records", response={201: list[RecordOut], **RESPONSES})
-@_translate
 def create_record(request: HttpRequest, payload: RecordIn) -> Any:
     if not access.can_register(request):
         raise _forbidden(request, "registrera insats")
@@ -488,7 +470,6 @@ def get_record(request: HttpRequest, record_id: int) -> Any:
 
 
 @router.post("/records/{record_id}/withdraw", response={200: ApproveOut, **RESPONSES})
-@_translate
 def withdraw_record(request: HttpRequest, record_id: int, payload: WithdrawIn) -> Any:
     record = _record_or_404(request, record_id)
     count = services.withdraw_record(request, record, reason=payload.reason)
@@ -496,7 +477,6 @@ def withdraw_record(request: HttpRequest, record_id: int, payload: WithdrawIn) -
 
 
 @router.post("/records/approve", response={200: ApproveOut, **RESPONSES})
-@_translate
 def approve_records(request: HttpRequest, payload: ApproveIn) -> Any:
     count = services.approve_records(
         request, month=_month(payload.month), record_ids=payload.record_ids
@@ -508,7 +488,6 @@ def approve_records(request: HttpRequest, payload: ApproveIn) -> Any:
 
 
 @router.post("/imports", response={200: ImportOut, **RESPONSES})
-@_translate
 def import_csv(
     request: HttpRequest,
     file: UploadedFile = File(...),  # noqa: B008
@@ -563,7 +542,6 @@ def list_prices(request: HttpRequest) -> Any:
 
 
 @router.post("/prices", response={201: PriceOut, **RESPONSES})
-@_translate
 def create_price(request: HttpRequest, payload: PriceIn) -> Any:
     if not access.can_edit_prices(request):
         raise _forbidden(request, "prislista")
@@ -588,7 +566,6 @@ def create_price(request: HttpRequest, payload: PriceIn) -> Any:
 
 
 @router.post("/prices/{price_id}/retire", response={200: PriceOut, **RESPONSES})
-@_translate
 def retire_price(request: HttpRequest, price_id: int) -> Any:
     if not access.can_edit_prices(request):
         raise _forbidden(request, "prislista")
@@ -643,7 +620,6 @@ def list_runs(request: HttpRequest) -> Any:
 
 
 @router.post("/runs", response={200: RunOut, 201: RunOut, **RESPONSES})
-@_translate
 def create_run(request: HttpRequest, payload: RunIn) -> Any:
     org = access.organisation_of_actor(request)
     if org is None or not access.can_run_invoices(request, org):
@@ -727,7 +703,6 @@ def get_invoice(request: HttpRequest, invoice_id: int) -> Any:
 
 
 @router.post("/invoices/{invoice_id}/credit", response={201: InvoiceSummary, **RESPONSES})
-@_translate
 def credit_invoice(request: HttpRequest, invoice_id: int, payload: CreditIn) -> Any:
     invoice = _invoice_or_404(request, invoice_id)
     note = services.credit_invoice(request, invoice, reason=payload.reason)

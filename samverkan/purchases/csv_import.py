@@ -49,6 +49,7 @@ from django.db import IntegrityError, connection, transaction
 from samverkan.accounts.models import Organisation
 from samverkan.audit.models import Action
 from samverkan.audit.services import record_many
+from samverkan.core.documents import csv_bytes
 from samverkan.people.access import WRITE_ROLES
 from samverkan.people.identity import InvalidIdentifier, parse_identifier
 from samverkan.people.models import Person, PersonIdentity, person_refs
@@ -132,12 +133,10 @@ class ImportReport:
         }
 
     def errors_csv(self) -> bytes:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-        writer.writerow(("Rad", "Fält", "Regel", "Meddelande"))
-        for e in self.errors:
-            writer.writerow((e.row, e.field or "", e.code, e.message))
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        return csv_bytes(
+            ((e.row, e.field or "", e.code, e.message) for e in self.errors),
+            ("Rad", "Fält", "Regel", "Meddelande"),
+        )
 
 
 def _norm(name: str) -> str:

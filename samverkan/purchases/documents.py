@@ -21,6 +21,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from samverkan.core.money import minutes_to_hours
 from samverkan.purchases.models import (
     AttachmentRow,
     Invoice,
@@ -31,7 +32,6 @@ from samverkan.purchases.models import (
     ore_to_kronor,
     person_ref,
 )
-from samverkan.purchases.money import minutes_to_hours
 from samverkan.purchases.pdf import (
     ServiceRow,
     attachment_csv,

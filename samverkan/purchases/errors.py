@@ -2,42 +2,37 @@
 
 Views show ``message``; the API returns ``{"field", "code", "message"}`` items; the CSV import
 reports them per row. Messages name the field (in Swedish) and the rule that was broken and
-never contain personal data.
+never contain personal data. Built on the one error type, :mod:`samverkan.core.errors`: a
+``Problem`` here is one item (:class:`~samverkan.core.errors.Detail`), a ``PurchasesError``
+a :class:`~samverkan.core.errors.Problem` with one or more of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, Self
+from typing import Self
+
+from samverkan.core.errors import Detail
+from samverkan.core.errors import Problem as _Problem
+
+Problem = Detail  # one item: Problem(field, code, message)
 
 
-@dataclass(frozen=True)
-class Problem:
-    field: str | None
-    code: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "code": self.code, "message": self.message}
-
-
-class PurchasesError(Exception):
+class PurchasesError(_Problem):
     """A refusal with one or more problems (Swedish messages)."""
 
     status = 422
 
-    def __init__(self, problems: Iterable[Problem] | Problem) -> None:
-        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
-        super().__init__("; ".join(p.message for p in self.problems))
+    def __init__(self, problems: Iterable[Detail] | Detail) -> None:
+        self._set([problems] if isinstance(problems, Detail) else list(problems))
+
+    @property
+    def problems(self) -> list[Detail]:
+        return self.details
 
     @classmethod
     def one(cls, field: str | None, code: str, message: str) -> Self:
-        return cls(Problem(field, code, message))
-
-    @property
-    def messages(self) -> list[str]:
-        return [p.message for p in self.problems]
+        return cls(Detail(field, code, message))
 
 
 class InvalidService(PurchasesError):

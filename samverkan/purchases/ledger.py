@@ -32,22 +32,13 @@ from django.utils import timezone
 from samverkan.accounts.models import Organisation
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
+from samverkan.core.money import half_ore, to_decimal, to_ore
 from samverkan.purchases.access import user_of
 from samverkan.purchases.bases import AGREEMENT_NAMES, month_start, next_month
 from samverkan.purchases.errors import LedgerError, Problem
 from samverkan.purchases.models import DisputeLedgerEntry, LedgerKind, LedgerSource
-from samverkan.purchases.money import to_decimal
 
 __all__ = ["DisputeBalance", "dispute_balance", "open_disputed_cost", "settle_dispute"]
-
-
-def _ore(amount: Any) -> int:
-    value = to_decimal(amount)
-    return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def _half_ore(ore: int) -> int:
-    return int((Decimal(ore) / 2).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _open_month(creditor: Organisation, debtor: Organisation, day: dt.date) -> dt.date:
@@ -93,7 +84,7 @@ def open_disputed_cost(
         )
     cost = 0
     try:
-        cost = _ore(amount)
+        cost = to_ore(amount)
     except (TypeError, ValueError):
         problems.append(Problem("amount", "invalid_amount", "Belopp: ange kronor (t.ex. 1250.00)."))
     if cost <= 0 and not any(p.field == "amount" for p in problems):
@@ -117,7 +108,7 @@ def open_disputed_cost(
             creditor=creditor,
             debtor=debtor,
             cost_ore=cost,
-            amount_ore=_half_ore(cost),
+            amount_ore=half_ore(cost),
             description=description.strip()[:300],
             occurred_on=occurred_on,
             invoice_month=_open_month(creditor, debtor, occurred_on),

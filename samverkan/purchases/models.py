@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any, NoReturn
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -30,6 +30,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import Organisation, Unit
+from samverkan.core.models import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
+from samverkan.core.money import ore_to_kronor
 from samverkan.purchases.bases import AGREEMENT_NAMES, BASES
 from samverkan.rules.facts import INTERVENTIONS
 
@@ -38,16 +40,11 @@ AGREEMENT_CHOICES = list(AGREEMENT_NAMES.items())
 BASIS_CHOICES = [(b.id, b.label) for b in BASES.values()]
 
 
-class ImmutableError(Exception):
+class ImmutableError(AppendOnlyError):
     """Prices, invoices and decision snapshots are never changed in place."""
 
 
-def _refuse(*args: Any, **kwargs: Any) -> NoReturn:
-    raise ImmutableError("Raden är historik och kan inte ändras; skapa en ny version i stället.")
-
-
-def ore_to_kronor(ore: int | None) -> Decimal:
-    return (Decimal(ore or 0) / 100).quantize(Decimal("0.01"))
+_IMMUTABLE = "Raden är historik och kan inte ändras; skapa en ny version i stället."
 
 
 class PaymentMode(models.TextChoices):
@@ -75,13 +72,17 @@ class RecordStatus(models.TextChoices):
 ACTIVE_STATUSES = (RecordStatus.DRAFT, RecordStatus.APPROVED, RecordStatus.INVOICED)
 
 
-class DecisionSnapshot(models.Model):
+class DecisionSnapshot(AppendOnlyModel):
     """The engine's decision for a service (outcome, deciding rules, actions, missing facts,
     agreements, the facts used apart from date and time) and which payment mode followed.
 
     Content-addressed: records with the same decision share one row, so a month of a million
     records does not store a million copies of the same JSON.
     """
+
+    append_only_error = ImmutableError
+    append_only_message = _IMMUTABLE
+    objects = AppendOnlyQuerySet["DecisionSnapshot"].as_manager()
 
     digest = models.CharField(max_length=64, unique=True, editable=False)
     data = models.JSONField(_("beslut"))
@@ -93,11 +94,6 @@ class DecisionSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Beslut {self.digest[:10]}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            _refuse()
-        super().save(*args, **kwargs)
 
 
 class ImportBatch(models.Model):
@@ -318,8 +314,16 @@ class PriceList(models.Model):
         return self.name
 
 
-class Price(models.Model):
-    """One price version. Empty intervention or band: applies to all (the more specific wins)."""
+class Price(AppendOnlyModel):
+    """One price version. Empty intervention or band: applies to all (the more specific wins).
+
+    Append-only; retiring it (replaced or removed) sets only `retired_at` and `retired_by`.
+    """
+
+    append_only_error = ImmutableError
+    append_only_message = _IMMUTABLE
+    append_only_closing_fields = frozenset({"retired_at", "retired_by"})
+    objects = AppendOnlyQuerySet["Price"].as_manager()
 
     price_list = models.ForeignKey(
         PriceList, on_delete=models.PROTECT, related_name="prices", verbose_name=_("prislista")
@@ -375,14 +379,6 @@ class Price(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} kr {self.get_unit_display()} från {self.valid_from}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            _refuse()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        _refuse()
 
     @property
     def is_active(self) -> bool:

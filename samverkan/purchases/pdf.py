@@ -6,10 +6,9 @@ one row per service record (date, time, anonymised person reference, performer, 
 amount). The person reference is whatever display value the caller passes; a personnummer is
 refused here too.
 
-Fonts: fpdf2's core font Helvetica, whose encoding is Latin-1. That covers å, ä, ö, é and the
-other Swedish letters; typographic characters outside Latin-1 (en dash, curly quotes, the
-minus sign, ...) are replaced by plain ASCII before drawing (:func:`pdf_text`). No font file
-is needed on the machine.
+Fonts and text: the one PDF text layer, :mod:`samverkan.core.documents` (DejaVu Sans
+embedded, Unicode: Sami names, en dashes and curly quotes print as they are). The CSV is
+written by its one CSV writer (formula-injection guard on every cell).
 
 Rendering is deterministic: the PDF's creation date is the document's issue date, so the
 same invoice gives the same bytes every time (an issued invoice can be regenerated).
@@ -17,9 +16,7 @@ same invoice gives the same bytes every time (an issued invoice can be regenerat
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,7 +24,9 @@ from decimal import Decimal
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from samverkan.purchases.money import format_number_sv, format_sek, round_ore, to_decimal
+from samverkan.core.documents import FONT, Document, csv_bytes
+from samverkan.core.documents import text as pdf_text
+from samverkan.core.money import format_number_sv, format_sek, round_ore, to_decimal
 from samverkan.purchases.ubl import (
     UNIT_CODES,
     InvoiceDataError,
@@ -51,33 +50,6 @@ VAT_NOTE = (
     "Momsfri: sjukvård mellan offentliga huvudmän (10 kap. mervärdesskattelagen, "
     "art. 132.1 b mervärdesskattedirektivet)."
 )
-
-_REPLACEMENTS = {
-    "\u2013": "-",  # en dash
-    "\u2014": "-",  # em dash
-    "\u2212": "-",  # minus sign
-    "\u2010": "-",
-    "\u2011": "-",
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u201a": ",",
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u201e": '"',
-    "\u2026": "...",
-    "\u2022": "-",
-    "\u202f": " ",  # narrow no-break space
-    "\u2009": " ",
-    "\u20ac": "EUR",
-}
-
-
-def pdf_text(text: object) -> str:
-    """``text`` made Latin-1 safe for the PDF core fonts (unknown characters become ``?``)."""
-    value = str(text)
-    for old, new in _REPLACEMENTS.items():
-        value = value.replace(old, new)
-    return value.encode("latin-1", errors="replace").decode("latin-1")
 
 
 @dataclass(frozen=True)
@@ -117,54 +89,33 @@ def _check_rows(rows: Sequence[ServiceRow]) -> None:
 CSV_HEADER = ("Datum", "Starttid", "Sluttid", "Person (ref)", "Utförare", "Timmar", "Belopp (kr)")
 
 
-def _csv_text(value: str) -> str:
-    # A cell starting with = + - @ is a formula to a spreadsheet: neutralise it.
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
-
-
 def attachment_csv(rows: Iterable[ServiceRow]) -> bytes:
     """The attachment as CSV for Excel in Sweden: UTF-8 with BOM, ``;`` between cells,
     decimal comma, CRLF line ends, one header row."""
     rows = list(rows)
     _check_rows(rows)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(CSV_HEADER)
-    for row in rows:
-        writer.writerow(
+    return csv_bytes(
+        (
             (
                 row.date.isoformat(),
                 f"{row.start:%H:%M}" if row.start else "",
                 f"{row.end:%H:%M}" if row.end else "",
-                _csv_text(row.person_ref),
-                _csv_text(row.performer),
+                row.person_ref,
+                row.performer,
                 format_number_sv(row.hours, 2, grouping=False),
                 format_number_sv(round_ore(row.amount), 2, grouping=False),
             )
-        )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+            for row in rows
+        ),
+        CSV_HEADER,
+    )
 
 
 # --------------------------------------------------------------------------- PDF
 
 
-class _Pdf(FPDF):
-    footer_text = ""
-
-    def footer(self) -> None:
-        self.set_y(-14)
-        self.set_font("helvetica", "", 7)
-        self.set_text_color(90, 90, 90)
-        self.cell(0, 4, pdf_text(self.footer_text), align="L")
-        self.set_x(self.l_margin)
-        self.cell(0, 4, f"Sida {self.page_no()} av {{nb}}", align="R")
-        self.set_text_color(0, 0, 0)
-
-
-def _new_pdf(title: str, seller: Party, *, compress: bool, created: dt.date) -> _Pdf:
-    pdf = _Pdf(orientation="P", unit="mm", format="A4")
+def _new_pdf(title: str, seller: Party, *, compress: bool, created: dt.date) -> Document:
+    pdf = Document(orientation="P", unit="mm", format="A4")
     # The document date, not the clock: the same invoice always renders to the same bytes.
     pdf.set_creation_date(dt.datetime.combine(created, dt.time(0, 0), tzinfo=dt.UTC))
     pdf.set_compression(compress)
@@ -208,9 +159,9 @@ def _address(party: Party) -> list[str]:
 def _kv(pdf: FPDF, x: float, label: str, value: str, *, label_w: float = 32, w: float = 60) -> None:
     """A label and a value that wraps inside ``w`` millimetres."""
     pdf.set_x(x)
-    pdf.set_font("helvetica", "", 8)
+    pdf.set_font(FONT, "", 8)
     pdf.cell(label_w, 5, pdf_text(label))
-    pdf.set_font("helvetica", "B", 9)
+    pdf.set_font(FONT, "B", 9)
     pdf.multi_cell(w - label_w, 5, pdf_text(value), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
@@ -225,7 +176,7 @@ def _row(
     line_h: float = 5,
 ) -> None:
     """A table row whose cells wrap; the row breaks to a new page as a whole."""
-    pdf.set_font("helvetica", "B" if bold else "", 8)
+    pdf.set_font(FONT, "B" if bold else "", 8)
     texts = [pdf_text(v) for v in values]
     heights = []
     for w, text in zip(widths, texts, strict=True):
@@ -252,15 +203,15 @@ def _row(
 def _header(pdf: FPDF, doc: InvoiceDoc, title: str) -> None:
     top = pdf.get_y()
     # Seller, top left.
-    pdf.set_font("helvetica", "B", 13)
+    pdf.set_font(FONT, "B", 13)
     pdf.cell(95, 7, pdf_text(doc.seller.name), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("helvetica", "", 8)
+    pdf.set_font(FONT, "", 8)
     for line in _address(doc.seller)[1:]:
         pdf.cell(95, 4, pdf_text(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     seller_bottom = pdf.get_y()
     # Title and document facts, top right.
     pdf.set_xy(115, top)
-    pdf.set_font("helvetica", "B", 16)
+    pdf.set_font(FONT, "B", 16)
     pdf.cell(80, 8, pdf_text(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     _kv(pdf, 115, "Fakturanummer", doc.number, w=80)
     _kv(pdf, 115, "Fakturadatum", doc.issue_date.isoformat(), w=80)
@@ -278,11 +229,11 @@ def _header(pdf: FPDF, doc: InvoiceDoc, title: str) -> None:
     pdf.set_y(max(pdf.get_y(), seller_bottom) + 6)
     y = pdf.get_y()
     pdf.set_xy(115, y)
-    pdf.set_font("helvetica", "", 7)
+    pdf.set_font(FONT, "", 7)
     pdf.cell(80, 4, "Mottagare", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     for index, line in enumerate(_address(doc.buyer)):
         pdf.set_x(115)
-        pdf.set_font("helvetica", "B" if index == 0 else "", 10)
+        pdf.set_font(FONT, "B" if index == 0 else "", 10)
         pdf.cell(80, 5, pdf_text(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     buyer_bottom = pdf.get_y()
     # References, left of the address window.
@@ -329,7 +280,7 @@ def render_invoice_pdf(doc: InvoiceDoc, *, compress: bool = True) -> bytes:
     _header(pdf, doc, title)
 
     if doc.note:
-        pdf.set_font("helvetica", "", 9)
+        pdf.set_font(FONT, "", 9)
         pdf.multi_cell(180, 5, pdf_text(doc.note), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(2)
 
@@ -363,7 +314,7 @@ def render_invoice_pdf(doc: InvoiceDoc, *, compress: bool = True) -> bytes:
     _totals_block(pdf, doc, totals)
 
     pdf.ln(4)
-    pdf.set_font("helvetica", "", 8)
+    pdf.set_font(FONT, "", 8)
     if doc.vat_category == "E":
         pdf.multi_cell(180, 4, pdf_text(VAT_NOTE), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if not doc.is_credit_note and doc.seller.bankgiro:
@@ -395,7 +346,7 @@ def render_attachment_pdf(
         created=doc.issue_date,
     )
     _header(pdf, doc, "BILAGA")
-    pdf.set_font("helvetica", "B", 10)
+    pdf.set_font(FONT, "B", 10)
     pdf.multi_cell(
         180,
         5,

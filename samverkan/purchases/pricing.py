@@ -16,7 +16,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -24,12 +24,12 @@ from django.utils import timezone
 
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
+from samverkan.core.money import format_sek, half_ore, to_decimal, to_ore
 from samverkan.purchases import rates
 from samverkan.purchases.access import require_price_admin
 from samverkan.purchases.bases import AGREEMENT_NAMES, HOURLY_SHARE_50, SHARED
 from samverkan.purchases.errors import PriceError, Problem
 from samverkan.purchases.models import Band, Price, PriceList, PriceUnit
-from samverkan.purchases.money import format_sek, to_decimal
 from samverkan.rules.facts import INTERVENTIONS
 
 __all__ = [
@@ -67,14 +67,6 @@ class Missing:
 
     key: tuple[str, ...]
     message: str
-
-
-def _ore(amount: Decimal) -> int:
-    return int((to_decimal(amount) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def _half(ore: int) -> int:
-    return int((Decimal(ore) / 2).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def price_list_for(agreement: str) -> PriceList:
@@ -135,7 +127,7 @@ def rate_for(
         row = rates.rate_for(day.year)
         return Rate(
             unit=PriceUnit.HOUR,
-            unit_price_ore=_half(_ore(hourly)),
+            unit_price_ore=half_ore(to_ore(hourly)),
             # One line per person and month, whatever the intervention or time of day.
             description=(
                 "Egenvård/hälso- och sjukvårdsinsatser, 50 % av utförd tid "
@@ -161,14 +153,14 @@ def rate_for(
             f"{INTERVENTIONS.get(intervention, intervention)}, {BAND_TEXT.get(band, band)}",
         )
     price = found[0]
-    unit_price = _ore(price.amount)
+    unit_price = to_ore(price.amount)
     source = f"Prislista {agreement}, pris {price.pk} version {price.version}"
     if price.source:
         source += f" ({price.source})"
     if price.is_demo:
         source += " – DEMOPRIS"
     if payment == SHARED:
-        unit_price = _half(unit_price)
+        unit_price = half_ore(unit_price)
         source += "; 50 % (delas lika tills överenskommelse)"
     return Rate(
         unit=price.unit,

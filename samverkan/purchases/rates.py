@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from samverkan.purchases.money import ONE_ORE, round_ore
+from samverkan.core.money import ONE_ORE, round_ore
 
 __all__ = [
     "SCHABLONBELOPP",

@@ -47,7 +47,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from samverkan.purchases.money import (
+from samverkan.core.errors import Problem
+from samverkan.core.money import (
     ZERO,
     payable_rounding,
     round_ore,
@@ -119,15 +120,16 @@ _SWEDISH_VAT_RATES = (Decimal(25), Decimal(12), Decimal(6))
 _R120_SLACK = Decimal("0.02")
 
 
-class InvoiceDataError(ValueError):
+class InvoiceDataError(Problem, ValueError):
     """The document cannot be sent as it is. ``field`` names the input, ``code`` is stable for
-    programs, ``message`` is Swedish for the user."""
+    programs, ``message`` is Swedish for the user (a :class:`~samverkan.core.errors.Problem`,
+    422 in the API)."""
 
     def __init__(self, field: str, code: str, message: str) -> None:
-        self.field = field
-        self.code = code
-        self.message = message
-        super().__init__(f"{field}: {message}")
+        super().__init__(field, code, message)
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
 
 
 # --------------------------------------------------------------------------- identifiers

@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from samverkan.accounts.actors import actor_for
 from samverkan.accounts.models import Organisation, StaffProfile
-from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.people.access import READ_ROLES, WRITE_ROLES, persons_visible_to
@@ -66,11 +66,11 @@ MAX_UPLOAD = 60 * 1024 * 1024
 
 
 def _profile(request: HttpRequest) -> StaffProfile:
-    profile = profile_of(request.user)
-    if profile is None:
+    actor = actor_for(request)
+    if actor is None:
         audit(request, Action.ACCESS_DENIED, "purchases", why="Tjänsteköp: ingen roll")
         raise PermissionDenied
-    return profile
+    return actor.profile
 
 
 def _person_label(person: Person) -> str:

@@ -25,8 +25,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
+from samverkan.accounts.actors import ActorLike, user_of
 from samverkan.accounts.models import Organisation
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action as AuditAction
@@ -43,11 +44,7 @@ from samverkan.sip.models import (
 
 SIP_ROLES: frozenset[str] = WRITE_ROLES
 
-Actor = Any  # a user or an HttpRequest
-
-
-def user_of(actor: Actor) -> Any:
-    return actor.user if isinstance(actor, HttpRequest) else actor
+Actor = ActorLike  # a user, an HttpRequest or an accounts Actor
 
 
 def sip_organisation(user: Any) -> Organisation | None:

@@ -10,10 +10,8 @@ Breaking an agreement rule gives 422 with the clause quoted in the message.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import uuid
-from collections.abc import Callable
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -56,8 +54,6 @@ RESPONSES: dict[int, Any] = {
     409: ErrorResponse,
 }
 
-F = TypeVar("F", bound=Callable[..., Any])
-
 
 class ChangeOut(Schema):
     section: str
@@ -75,45 +71,6 @@ class ConflictOut(Schema):
 
 def _changes(changes: list[Change]) -> list[ChangeOut]:
     return [ChangeOut(section=c.section, label=c.label, old=c.old, new=c.new) for c in changes]
-
-
-def _translate(view: F) -> F:
-    """PermissionDenied -> 403; SipError -> 400/409/422; PlanConflict -> 409 with the diff."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied:
-            raise ApiError(403, "forbidden", "Du har inte behörighet till detta.") from None
-        except services.PlanConflict as conflict:
-            body = ConflictOut(
-                detail=[
-                    {"field": e.field, "code": e.code, "message": e.message}
-                    for e in conflict.errors
-                ],
-                base_version=conflict.base_version,
-                current_version=conflict.current_version,
-                changes=_changes(conflict.changes),
-            )
-            return Status(409, body)
-        except services.SipError as error:
-            first = error.errors[0]
-            if len(error.errors) == 1:
-                raise ApiError(error.status, first.code, first.message, first.field) from None
-            return Status(
-                error.status,
-                {
-                    "detail": [
-                        {"field": e.field, "code": e.code, "message": e.message}
-                        for e in error.errors
-                    ]
-                },
-            )
-        except PeopleError as error:
-            raise ApiError(422, error.code, error.message, error.field) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 # --- schemas ---------------------------------------------------------------------------
@@ -593,7 +550,6 @@ class SipCreateIn(Schema):
 
 
 @router.get("", response={200: list[SipSummary], **RESPONSES}, summary="SIP:ar jag ser")
-@_translate
 def list_sips(
     request: HttpRequest,
     person_id: uuid.UUID | None = None,
@@ -615,7 +571,6 @@ def list_sips(
 
 
 @router.post("", response={201: SipOut, **RESPONSES}, summary="Starta SIP")
-@_translate
 def create_sip(request: HttpRequest, payload: SipCreateIn) -> Any:
     person = get_person_for(request, payload.person_id, why="Starta SIP (API)", change=True)
     if access.sip_organisation(request.user) is None:
@@ -641,7 +596,6 @@ def create_sip(request: HttpRequest, payload: SipCreateIn) -> Any:
 
 
 @router.get("/{sip_id}", response={200: SipOut, **RESPONSES}, summary="En SIP")
-@_translate
 def get_sip(request: HttpRequest, sip_id: int, response: HttpResponse) -> SipOut:
     sip = access.get_sip_for(request, sip_id, why="Visa SIP (API)")
     response["ETag"] = f'"{sip.version}"'
@@ -660,7 +614,6 @@ class ConsentIn(Schema):
 @router.post(
     "/{sip_id}/consents", response={201: ConsentOut, **RESPONSES}, summary="Registrera samtycke"
 )
-@_translate
 def add_consent(request: HttpRequest, sip_id: int, payload: ConsentIn) -> Any:
     sip = access.get_sip_for(request, sip_id, why="Registrera samtycke (API)", audit_view=False)
     access.require(request, access.can_manage(request.user, sip), sip, "Registrera samtycke (API)")
@@ -687,7 +640,6 @@ def add_consent(request: HttpRequest, sip_id: int, payload: ConsentIn) -> Any:
     response={200: ConsentOut, **RESPONSES},
     summary="Återkalla samtycke",
 )
-@_translate
 def withdraw_consent(request: HttpRequest, sip_id: int, consent_id: int) -> ConsentOut:
     sip = access.get_sip_for(request, sip_id, why="Återkalla samtycke (API)", audit_view=False)
     access.require(request, access.can_manage(request.user, sip), sip, "Återkalla samtycke (API)")
@@ -709,7 +661,6 @@ class InviteIn(Schema):
     response={201: ParticipantOut, **RESPONSES},
     summary="Kalla deltagare",
 )
-@_translate
 def invite(request: HttpRequest, sip_id: int, payload: InviteIn) -> Any:
     sip = access.get_sip_for(request, sip_id, why="Kalla till SIP (API)", audit_view=False)
     access.require(request, access.can_manage(request.user, sip), sip, "Kalla till SIP (API)")
@@ -740,7 +691,6 @@ class RespondIn(Schema):
     response={200: ParticipantOut, **RESPONSES},
     summary="Svara på kallelse",
 )
-@_translate
 def respond(
     request: HttpRequest, sip_id: int, participant_id: int, payload: RespondIn
 ) -> ParticipantOut:
@@ -761,7 +711,6 @@ def respond(
     response={200: list[VersionSummary], **RESPONSES},
     summary="Planversioner",
 )
-@_translate
 def list_versions(request: HttpRequest, sip_id: int) -> list[VersionSummary]:
     sip = access.get_sip_for(request, sip_id, why="SIP: versioner (API)")
     return [
@@ -782,7 +731,6 @@ def list_versions(request: HttpRequest, sip_id: int) -> list[VersionSummary]:
     response={**RESPONSES, 201: PlanOut, 409: ConflictOut, 428: ErrorResponse},
     summary="Spara ny planversion (revidering)",
 )
-@_translate
 def save_version(request: HttpRequest, sip_id: int, payload: PlanIn, response: HttpResponse) -> Any:
     sip = access.get_sip_for(request, sip_id, why="Redigera SIP-plan (API)", audit_view=False)
     access.require(request, access.can_edit_plan(request.user, sip), sip, "Redigera SIP-plan (API)")
@@ -797,7 +745,6 @@ def save_version(request: HttpRequest, sip_id: int, payload: PlanIn, response: H
     response={200: PlanOut, **RESPONSES},
     summary="En planversion",
 )
-@_translate
 def get_version(request: HttpRequest, sip_id: int, number: int) -> PlanOut:
     sip = access.get_sip_for(request, sip_id, why="SIP: visa version (API)")
     plan = _plan_out(sip, _db_id(number))
@@ -811,7 +758,6 @@ def get_version(request: HttpRequest, sip_id: int, number: int) -> PlanOut:
     response={200: DiffOut, **RESPONSES},
     summary="Skillnad mellan två versioner",
 )
-@_translate
 def version_diff(request: HttpRequest, sip_id: int, old: int, new: int) -> DiffOut:
     sip = access.get_sip_for(request, sip_id, why="SIP: jämför versioner (API)")
     numbers = set(sip.versions.values_list("number", flat=True))
@@ -833,7 +779,6 @@ class FollowUpIn(Schema):
     response={**RESPONSES, 201: PlanOut, 409: ConflictOut, 428: ErrorResponse},
     summary="Följ upp planen",
 )
-@_translate
 def add_follow_up(request: HttpRequest, sip_id: int, payload: FollowUpIn) -> Any:
     sip = access.get_sip_for(request, sip_id, why="Följa upp SIP (API)", audit_view=False)
     access.require(request, access.can_edit_plan(request.user, sip), sip, "Följa upp SIP (API)")
@@ -849,7 +794,6 @@ def add_follow_up(request: HttpRequest, sip_id: int, payload: FollowUpIn) -> Any
 
 
 @router.get("/{sip_id}/actions", response={200: list[ActionOut], **RESPONSES}, summary="Insatser")
-@_translate
 def list_actions(request: HttpRequest, sip_id: int) -> list[ActionOut]:
     sip = access.get_sip_for(request, sip_id, why="SIP: insatser (API)")
     plan = _plan_out(sip)
@@ -867,7 +811,6 @@ class ActionPatchIn(Schema):
     response={**RESPONSES, 200: PlanOut, 409: ConflictOut, 428: ErrorResponse},
     summary="Ändra status eller datum för en insats (ny version)",
 )
-@_translate
 def patch_action(request: HttpRequest, sip_id: int, key: str, payload: ActionPatchIn) -> Any:
     sip = access.get_sip_for(request, sip_id, why="SIP: ändra insats (API)", audit_view=False)
     access.require(request, access.can_edit_plan(request.user, sip), sip, "SIP: ändra insats (API)")
@@ -888,7 +831,6 @@ class StatusIn(Schema):
 
 
 @router.post("/{sip_id}/status", response={200: SipOut, **RESPONSES}, summary="Fastställ/avsluta")
-@_translate
 def set_status(request: HttpRequest, sip_id: int, payload: StatusIn) -> SipOut:
     sip = access.get_sip_for(request, sip_id, why="Ändra SIP-status (API)", audit_view=False)
     access.require(request, access.can_manage(request.user, sip), sip, "Ändra SIP-status (API)")
@@ -902,7 +844,6 @@ def set_status(request: HttpRequest, sip_id: int, payload: StatusIn) -> SipOut:
 @router.post(
     "/{sip_id}/discharge", response={200: SipOut, **RESPONSES}, summary="Klart för utskrivning"
 )
-@_translate
 def approve_discharge(request: HttpRequest, sip_id: int) -> SipOut:
     sip = access.get_sip_for(request, sip_id, why="Klart för utskrivning (API)", audit_view=False)
     access.require(
@@ -925,7 +866,6 @@ def approve_discharge(request: HttpRequest, sip_id: int) -> SipOut:
         }
     },
 )
-@_translate
 def pdf(request: HttpRequest, sip_id: int) -> HttpResponse:
     sip = access.get_sip_for(request, sip_id, why="SIP som PDF (API)", audit_view=False)
     access.audit(request, AuditAction.PRINT, sip, "SIP som PDF till personen (API)")
@@ -949,7 +889,6 @@ def pdf(request: HttpRequest, sip_id: int) -> HttpResponse:
         }
     },
 )
-@_translate
 def fhir(request: HttpRequest, sip_id: int) -> HttpResponse:
     sip = access.get_sip_for(request, sip_id, why="SIP som FHIR (API)", audit_view=False)
     access.audit(request, AuditAction.EXPORT, sip, "SIP som FHIR-bundle (API)")
@@ -967,7 +906,6 @@ class ImportedOut(Schema):
     response={200: list[ImportedOut], **RESPONSES},
     summary="Importera FHIR Patient (eller Bundle med Patient)",
 )
-@_translate
 def import_fhir_patients(
     request: HttpRequest,
     payload: dict[str, Any] = Body(...),  # noqa: B008 (ninja declares the body so)

@@ -13,7 +13,6 @@ Read and change SIPs only through `samverkan.sip.access` and `samverkan.sip.serv
 from __future__ import annotations
 
 import uuid
-from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
@@ -21,15 +20,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import Organisation, OrganisationKind, Unit
+from samverkan.core.models import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 from samverkan.rules.facts import FACTS
 
 
-class ImmutableVersionError(Exception):
+class ImmutableVersionError(AppendOnlyError):
     """A saved plan version is a snapshot: it is never changed or removed."""
 
 
-def _refuse(*args: Any, **kwargs: Any) -> NoReturn:
-    raise ImmutableVersionError("En sparad planversion kan inte ändras; spara en ny version.")
+_IMMUTABLE = "En sparad planversion kan inte ändras; spara en ny version."
 
 
 class SipStatus(models.TextChoices):
@@ -280,15 +279,16 @@ class VersionKind(models.TextChoices):
     FOLLOW_UP = "follow_up", _("uppföljning")
 
 
-class PlanVersionQuerySet(models.QuerySet["PlanVersion"]):
-    update = _refuse  # type: ignore[assignment]
-    bulk_update = _refuse  # type: ignore[assignment]
-    delete = _refuse  # type: ignore[assignment]
+class PlanVersionQuerySet(AppendOnlyQuerySet["PlanVersion"]):
+    pass
 
 
-class PlanVersion(models.Model):
+class PlanVersion(AppendOnlyModel):
     """The whole plan as saved at one moment. Rows hanging off it (actions, contacts,
     checklist items, risks) are written with it and never changed afterwards."""
+
+    append_only_error = ImmutableVersionError
+    append_only_message = _IMMUTABLE
 
     sip = models.ForeignKey(Sip, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
@@ -353,31 +353,19 @@ class PlanVersion(models.Model):
     def __str__(self) -> str:
         return f"SIP {self.sip_id} version {self.number}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            _refuse()
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        _refuse()
-
-
-class _SnapshotRow(models.Model):
+class _SnapshotRow(AppendOnlyModel):
     """A row of a plan version; `key` follows the same row from version to version."""
+
+    append_only_error = ImmutableVersionError
+    append_only_message = _IMMUTABLE
+    objects = AppendOnlyQuerySet.as_manager()
 
     key = models.CharField(max_length=36, default=uuid.uuid4)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            _refuse()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        _refuse()
 
 
 class Huvudman(models.TextChoices):

@@ -1,7 +1,7 @@
 """The SIP as a PDF in Swedish that the person can be given.
 
-fpdf2 with the core font Helvetica (Latin-1: å, ä, ö are there; en dashes and curly quotes
-are replaced by `purchases.pdf.pdf_text`). It holds the person's own plan only: their name
+Written on the one PDF text layer, `samverkan.core.documents` (DejaVu Sans embedded: Sami
+names, en dashes and curly quotes print as they are). It holds the person's own plan only: their name
 and identifier, goals, needs, the actions with who and when, the overall responsibility,
 the fasta vårdkontakter, the next follow-up and the participating organisations. No staff
 user names, no consent details, no other person.
@@ -20,8 +20,9 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from samverkan.accounts.models import Organisation
+from samverkan.core.documents import FONT, Document
+from samverkan.core.documents import text as pdf_text
 from samverkan.people.identity import display as display_identifier
-from samverkan.purchases.pdf import pdf_text
 from samverkan.sip.models import (
     ActionStatus,
     CompulsoryCare,
@@ -34,17 +35,8 @@ from samverkan.sip.outputs import CAREPLAN_TITLE
 from samverkan.sip.plan import plan_of
 
 
-class _SipPdf(FPDF):
-    footer_text = ""
-
-    def footer(self) -> None:
-        self.set_y(-14)
-        self.set_font("helvetica", "", 8)
-        self.set_text_color(90, 90, 90)
-        self.cell(0, 4, pdf_text(self.footer_text), align="L")
-        self.set_x(self.l_margin)
-        self.cell(0, 4, f"Sida {self.page_no()} av {{nb}}", align="R")
-        self.set_text_color(0, 0, 0)
+class _SipPdf(Document):
+    footer_size = 8
 
 
 def _date(value: dt.date | None) -> str:
@@ -53,9 +45,9 @@ def _date(value: dt.date | None) -> str:
 
 def _heading(pdf: FPDF, text: str) -> None:
     pdf.ln(3)
-    pdf.set_font("helvetica", "B", 13)
+    pdf.set_font(FONT, "B", 13)
     pdf.cell(0, 8, pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("helvetica", "", 11)
+    pdf.set_font(FONT, "", 11)
 
 
 def _paragraph(pdf: FPDF, text: str) -> None:
@@ -95,7 +87,7 @@ def sip_pdf(sip: Sip, *, compress: bool = True) -> bytes:
     )
     pdf.add_page()
 
-    pdf.set_font("helvetica", "B", 18)
+    pdf.set_font(FONT, "B", 18)
     pdf.cell(
         0,
         10,
@@ -103,7 +95,7 @@ def sip_pdf(sip: Sip, *, compress: bool = True) -> bytes:
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
-    pdf.set_font("helvetica", "", 11)
+    pdf.set_font(FONT, "", 11)
     who = person.name + (f", {display_identifier(identity.identifier)}" if identity else "")
     _paragraph(pdf, f"Planen gäller: {who}")
     saved = timezone.localdate(version.created_at) if version else None
@@ -120,7 +112,7 @@ def sip_pdf(sip: Sip, *, compress: bool = True) -> bytes:
 
     _heading(pdf, "Vem gör vad och när")
     if plan.actions:
-        pdf.set_font("helvetica", "", 10)
+        pdf.set_font(FONT, "", 10)
         with pdf.table(
             col_widths=(66, 60, 26, 22),
             text_align="LEFT",
@@ -141,7 +133,7 @@ def sip_pdf(sip: Sip, *, compress: bool = True) -> bytes:
                 )
                 row.cell(_date(action.due))
                 row.cell(pdf_text(ActionStatus(action.status).label))
-        pdf.set_font("helvetica", "", 11)
+        pdf.set_font(FONT, "", 11)
     else:
         _paragraph(pdf, "Inga insatser är bestämda ännu.")
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from samverkan.accounts.models import Organisation, Unit
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action as AuditAction
+from samverkan.core.errors import Detail, Problem
 from samverkan.people import services as people_services
 from samverkan.people.models import Person, Task, TaskKind, TaskStatus
 from samverkan.sip.access import audit, sip_organisation, user_of
@@ -60,13 +61,13 @@ from samverkan.sip.plan import (
 Actor = Any
 
 
-class SipError(Exception):
-    """A refusal with stable code(s) and Swedish messages."""
+class SipError(Problem):
+    """A refusal with stable code(s) and Swedish messages (one item per broken rule)."""
 
     status = 400
 
     def __init__(self, errors: list[RuleError]):
-        super().__init__("; ".join(e.message for e in errors))
+        self._set(Detail(e.field, e.code, e.message) for e in errors)
         self.errors = errors
 
     @classmethod
@@ -106,6 +107,18 @@ class PlanConflict(SipError):
         self.base_version = base_version
         self.current_version = current_version
         self.changes = changes
+
+    def body(self) -> dict[str, Any]:
+        """The refusal, the two versions and what the other edit changed (for the API)."""
+        changes = [
+            {"section": c.section, "label": c.label, "old": c.old, "new": c.new}
+            for c in self.changes
+        ]
+        return super().body() | {
+            "base_version": self.base_version,
+            "current_version": self.current_version,
+            "changes": changes,
+        }
 
 
 # --- starting ------------------------------------------------------------------------------

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zlib
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 
+from samverkan.core.documents import text_lines
 from samverkan.web import public
 from tests.guide.forms import read_form
 
@@ -41,13 +41,7 @@ def _submit(client, hidden, answer_name, answer_values):
 
 
 def _pdf_text(content: bytes) -> str:
-    text = []
-    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
-        try:
-            text.append(zlib.decompress(stream.group(1)).decode("latin-1"))
-        except zlib.error:
-            continue
-    return "\n".join(text)
+    return "\n".join(text_lines(content))
 
 
 def test_anonymous_user_gets_the_start_form(client):
@@ -206,7 +200,7 @@ def test_pdf_carries_the_decision(client):
     assert "Avgjort enligt avtal som gäller 2026-11-24" in text
     assert "Hälso- och sjukvårdsansvar:" in text and "Kommunen" in text
     assert "jh-hemsjukvard §7.3" in text
-    assert "Bilaga 2 Samverkan och ansvar primärvård - kommun" in text  # en dash replaced
+    assert "Bilaga 2 Samverkan och ansvar primärvård – kommun" in text  # Unicode: as it is
 
 
 def test_pdf_refuses_invalid_values_with_400(client):

@@ -14,8 +14,8 @@ from decimal import Decimal
 
 import pytest
 
+from samverkan.core.money import minutes_to_hours, round_ore
 from samverkan.purchases import peppol_validation
-from samverkan.purchases.money import minutes_to_hours, round_ore
 from samverkan.purchases.pdf import ServiceRow, attachment_csv
 from samverkan.purchases.rates import allocate_share_50, hourly_amount, hourly_share_50
 from samverkan.purchases.timesplit import STOCKHOLM, Band, split

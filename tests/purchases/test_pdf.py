@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from samverkan.purchases.money import format_sek
+from samverkan.core.documents import text_lines
+from samverkan.core.money import format_sek
 from samverkan.purchases.pdf import (
     ServiceRow,
     attachment_csv,
@@ -22,22 +23,23 @@ from samverkan.purchases.ubl import InvoiceDataError, compute_totals
 from .conftest import Example
 
 
-def latin1(text: str) -> bytes:
-    return text.encode("latin-1")
+def pdf_text_of(data: bytes) -> str:
+    return "\n".join(text_lines(data))
 
 
 def test_invoice_pdf_has_number_and_totals(gavleborg: Example) -> None:
     data = render_invoice_pdf(gavleborg.doc, compress=False)
     assert data.startswith(b"%PDF")
-    assert latin1("HK-2019-1187") in data
-    assert latin1("FAKTURA") in data
-    assert latin1("KST 80904") in data
-    assert latin1("Region G\xe4vleborg") in data
-    assert latin1("826 82 S\xf6derhamn") in data
-    assert latin1("Att betala") in data
-    assert latin1(format_sek(compute_totals(gavleborg.doc).payable)) in data
-    assert latin1("Momsfri: sjukv\xe5rd mellan offentliga huvudm\xe4n") in data
-    assert latin1("\xd6resavrundning") in data
+    text = pdf_text_of(data)
+    assert "HK-2019-1187" in text
+    assert "FAKTURA" in text
+    assert "KST 80904" in text
+    assert "Region G\xe4vleborg" in text
+    assert "826 82 S\xf6derhamn" in text
+    assert "Att betala" in text
+    assert format_sek(compute_totals(gavleborg.doc).payable) in text
+    assert "Momsfri: sjukv\xe5rd mellan offentliga huvudm\xe4n" in text
+    assert "\xd6resavrundning" in text
 
 
 def test_compressed_pdf_is_valid_and_smaller(gavleborg: Example) -> None:
@@ -47,30 +49,33 @@ def test_compressed_pdf_is_valid_and_smaller(gavleborg: Example) -> None:
 
 
 def test_credit_note_pdf(credit_note: Example) -> None:
-    data = render_invoice_pdf(credit_note.doc, compress=False)
-    assert latin1("KREDITFAKTURA") in data
-    assert latin1("OK-2026-0311-K1") in data
-    assert latin1("Att kreditera") in data
+    text = pdf_text_of(render_invoice_pdf(credit_note.doc, compress=False))
+    assert "KREDITFAKTURA" in text
+    assert "OK-2026-0311-K1" in text
+    assert "Att kreditera" in text
 
 
-def test_text_outside_latin1_is_replaced(jamtland: Example) -> None:
-    doc = dataclasses.replace(jamtland.doc, note="Dagtid 08.00–17.00 — “tjänsteköp” … 5 €")
-    data = render_invoice_pdf(doc, compress=False)
-    assert latin1('Dagtid 08.00-17.00 - "tj\xe4nstek\xf6p" ... 5 EUR') in data
-    assert pdf_text("Ω") == "?"
+def test_unicode_text_prints_as_it_is(jamtland: Example) -> None:
+    # Since the one PDF text layer (core.documents) embeds DejaVu Sans, dashes, quotes, "€",
+    # "≥" and Sami names print as they are; before, they were replaced or became "?".
+    note = "Dagtid 08.00–17.00 — “tjänsteköp” … 5 € ≥ 2 h, Áilu Čárjá Đuođđa Ŋ Šoađđi Ŧ Žaž"
+    doc = dataclasses.replace(jamtland.doc, note=note)
+    assert note in pdf_text_of(render_invoice_pdf(doc, compress=False))
+    assert pdf_text("Ω") == "Ω" and pdf_text("漢") == "?"
 
 
 def test_attachment_pdf_lists_each_record_and_reconciles(gavleborg: Example) -> None:
     data = render_attachment_pdf(gavleborg.doc, gavleborg.rows, compress=False)
     assert data.startswith(b"%PDF")
-    assert latin1("HK-2019-1187") in data
+    text = pdf_text_of(data)
+    assert "HK-2019-1187" in text
     for row in gavleborg.rows:
-        assert latin1(row.person_ref) in data
-        assert latin1(format_sek(row.amount)) in data
+        assert row.person_ref in text
+        assert format_sek(row.amount) in text
     total = compute_totals(gavleborg.doc).line_extension
     assert sum(row.amount for row in gavleborg.rows) == total
-    assert latin1(format_sek(total)) in data
-    assert latin1("Summa") in data and latin1("5 rader") in data
+    assert format_sek(total) in text
+    assert "Summa" in text and "5 rader" in text
 
 
 def test_long_attachment_breaks_pages(gavleborg: Example) -> None:

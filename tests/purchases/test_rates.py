@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from samverkan.purchases.money import (
+from samverkan.core.money import (
     format_number_sv,
     format_sek,
     minutes_to_hours,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from samverkan.purchases.money import minutes_to_hours
+from samverkan.core.money import minutes_to_hours
 from samverkan.purchases.peppol_validation import (
     Assertion,
     PeppolValidationUnavailable,

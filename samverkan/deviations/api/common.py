@@ -1,57 +1,31 @@
-"""What the deviations room's routers share: the error translation and request helpers."""
+"""What the deviations room's routers share: request helpers (errors are handled once, by the API)."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Status
 
 from samverkan.accounts.models import Organisation
-from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
+from samverkan.api.errors import ERROR_RESPONSES, ErrorResponse
+from samverkan.core.errors import Detail, Problem
 from samverkan.deviations import services
+from samverkan.rules import engine
 from samverkan.rules.facts import InvalidFacts
 
 RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 404: ErrorResponse}
 
 
-def _items(exc: ValidationError) -> list[dict[str, Any]]:
-    if hasattr(exc, "error_dict"):
-        return [
-            {"field": None if name == "__all__" else name, "code": "invalid", "message": message}
-            for name, errors in exc.error_dict.items()
-            for error in errors
-            for message in error.messages
-        ]
-    return [{"field": None, "code": "invalid", "message": m} for m in exc.messages]
-
-
-def handled(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Services' refusals in the API's error shape: 422 ValidationError, 403, 404."""
-
-    @functools.wraps(fn)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(request, *args, **kwargs)
-        except ValidationError as exc:
-            return Status(422, {"detail": _items(exc)})
-        except InvalidFacts as exc:
-            return Status(
-                422,
-                {
-                    "detail": [
-                        {"field": f"facts.{e.field}", "code": e.code, "message": e.message}
-                        for e in exc.errors
-                    ]
-                },
-            )
-        except PermissionDenied as exc:
-            raise ApiError(403, "forbidden", "Du har inte behörighet till detta.") from exc
-
-    return wrapper
+def decide(facts: dict[str, Any]) -> Any:
+    """The engine's decision on the request's `facts`; invalid facts are refused with the
+    field named under `facts.`."""
+    try:
+        return engine.decide(facts)
+    except InvalidFacts as exc:
+        raise Problem.many(
+            Detail(f"facts.{e.field}", e.code, e.message) for e in exc.errors
+        ) from None
 
 
 def org(pk: int, field: str) -> Organisation:

@@ -8,8 +8,6 @@ POST /api/deviations/contacts/{id}/done       chefsläkare/MAS: direct contact t
 GET  /api/deviations/followup                 the forum's aggregates (small cells hidden)
 """
 
-# No `from __future__ import annotations`: the views are wrapped by `common.handled`, and
-# django-ninja reads their annotations as objects (the wrapper's module cannot resolve names).
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,7 +19,7 @@ from samverkan.accounts.models import Role
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
 from samverkan.deviations import access, reports, services
-from samverkan.deviations.api.common import RESPONSES, Merged, handled, org, person
+from samverkan.deviations.api.common import RESPONSES, Merged, org, person
 from samverkan.deviations.schemas import (
     ContactOut,
     DeviationIn,
@@ -44,7 +42,6 @@ def _deviation_out(request: HttpRequest, pk: int) -> DeviationOut:
 
 
 @router.get("", response={200: list[DeviationSummary], **RESPONSES}, summary="Avvikelser")
-@handled
 def list_deviations(
     request: HttpRequest,
     status: str | None = None,
@@ -58,7 +55,6 @@ def list_deviations(
 
 
 @router.post("", response={201: DeviationOut, **RESPONSES}, summary="Rapportera avvikelse")
-@handled
 def report(request: HttpRequest, payload: DeviationIn) -> Any:
     deviation = services.report_deviation(
         request,
@@ -81,7 +77,6 @@ def _cell(cell: reports.Cell) -> FollowupCell:
 
 
 @router.get("/followup", response={200: FollowupOut, **RESPONSES}, summary="Forumets uppföljning")
-@handled
 def followup(
     request: HttpRequest,
     agreement: str | None = None,
@@ -138,7 +133,6 @@ def followup(
 @router.get(
     "/{int:deviation_id}", response={200: DeviationOut, **RESPONSES}, summary="En avvikelse"
 )
-@handled
 def get_deviation(request: HttpRequest, deviation_id: int) -> Any:
     return _deviation_out(request, deviation_id)
 
@@ -146,7 +140,6 @@ def get_deviation(request: HttpRequest, deviation_id: int) -> Any:
 @router.post(
     "/{int:deviation_id}/status", response={200: DeviationOut, **RESPONSES}, summary="Ändra status"
 )
-@handled
 def change_status(request: HttpRequest, deviation_id: int, payload: StatusIn) -> Any:
     services.change_status(
         request, deviation_id, payload.status, answer=payload.answer, note=payload.note
@@ -159,6 +152,5 @@ def change_status(request: HttpRequest, deviation_id: int, payload: StatusIn) ->
     response={200: ContactOut, **RESPONSES},
     summary="Direktkontakt tagen",
 )
-@handled
 def contact_done(request: HttpRequest, contact_id: int, payload: NoteIn) -> Any:
     return services.mark_contact_done(request, contact_id, note=payload.note)

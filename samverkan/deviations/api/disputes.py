@@ -5,8 +5,6 @@
     POST /api/deviations/disputes/{id}/escalate | /costs | /decision
 """
 
-# No `from __future__ import annotations`: the views are wrapped by `common.handled`, and
-# django-ninja reads their annotations as objects (the wrapper's module cannot resolve names).
 from typing import Any
 
 from django.http import HttpRequest
@@ -16,7 +14,8 @@ from samverkan.accounts.models import Role
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
 from samverkan.deviations import access, disputes, services
-from samverkan.deviations.api.common import RESPONSES, Merged, handled, org, person
+from samverkan.deviations.api.common import RESPONSES, Merged, org, person
+from samverkan.deviations.api.common import decide as decide_facts
 from samverkan.deviations.models import Dispute
 from samverkan.deviations.schemas import (
     CostIn,
@@ -26,7 +25,6 @@ from samverkan.deviations.schemas import (
     DisputeSummary,
     EscalateIn,
 )
-from samverkan.rules import engine
 
 router = Router(tags=["Tvister"])
 
@@ -61,7 +59,6 @@ def _dispute_out(request: HttpRequest, pk: int) -> DisputeOut:
 
 
 @router.get("", response={200: list[DisputeSummary], **RESPONSES}, summary="Tvister")
-@handled
 def list_disputes(request: HttpRequest) -> Any:
     profile = access.profile(request)
     if profile is None or profile.role == Role.ADMINISTRATOR:
@@ -72,9 +69,8 @@ def list_disputes(request: HttpRequest) -> Any:
 
 
 @router.post("", response={201: DisputeOut, **RESPONSES}, summary="Öppna tvist")
-@handled
 def open_dispute(request: HttpRequest, payload: DisputeIn) -> Any:
-    decision = engine.decide(payload.facts) if payload.facts is not None else None
+    decision = decide_facts(payload.facts) if payload.facts is not None else None
     dispute = services.open_dispute(
         request,
         counterparty=org(payload.counterparty_id, "counterparty_id"),
@@ -90,7 +86,6 @@ def open_dispute(request: HttpRequest, payload: DisputeIn) -> Any:
 
 
 @router.get("/{int:dispute_id}", response={200: DisputeOut, **RESPONSES}, summary="En tvist")
-@handled
 def get_dispute(request: HttpRequest, dispute_id: int) -> Any:
     return _dispute_out(request, dispute_id)
 
@@ -100,7 +95,6 @@ def get_dispute(request: HttpRequest, dispute_id: int) -> Any:
     response={200: DisputeOut, **RESPONSES},
     summary="Lyft tvist",
 )
-@handled
 def escalate(request: HttpRequest, dispute_id: int, payload: EscalateIn) -> Any:
     services.escalate_dispute(
         request, dispute_id, note=payload.note, of_principle=payload.of_principle
@@ -113,7 +107,6 @@ def escalate(request: HttpRequest, dispute_id: int, payload: EscalateIn) -> Any:
     response={200: DisputeOut, **RESPONSES},
     summary="Bokför kostnad",
 )
-@handled
 def add_cost(request: HttpRequest, dispute_id: int, payload: CostIn) -> Any:
     services.add_cost(
         request,
@@ -129,7 +122,6 @@ def add_cost(request: HttpRequest, dispute_id: int, payload: CostIn) -> Any:
 @router.post(
     "/{int:dispute_id}/decision", response={200: DisputeOut, **RESPONSES}, summary="Beslut"
 )
-@handled
 def decide(request: HttpRequest, dispute_id: int, payload: DecisionIn) -> Any:
     services.record_dispute_decision(
         request,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from samverkan.accounts.models import Organisation
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
+from samverkan.core.money import format_sek
 from samverkan.purchases import rates
 from samverkan.purchases.access import require_run_invoices
 from samverkan.purchases.bases import (
@@ -44,7 +45,6 @@ from samverkan.purchases.models import (
     RunStatus,
     ServiceRecord,
 )
-from samverkan.purchases.money import format_sek
 from samverkan.purchases.pricing import Missing, PriceIndex, Rate, rate_for
 from samverkan.purchases.ubl import InvoiceDataError, normalize_org_number, swedish_vat_number
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 
 from samverkan.accounts.models import Organisation, Unit
+from samverkan.core.money import payable_rounding
 from samverkan.purchases.models import (
     AttachmentRow,
     DisputeLedgerEntry,
@@ -23,7 +24,6 @@ from samverkan.purchases.models import (
     PriceUnit,
     ServiceRecord,
 )
-from samverkan.purchases.money import payable_rounding
 
 if TYPE_CHECKING:
     from samverkan.purchases.invoicing.runs import _Plan

@@ -10,6 +10,8 @@ EN 16931 sum rules (BR-CO-10 and friends).
   :func:`payable_rounding` gives the difference, which a UBL invoice states as
   ``cbc:PayableRoundingAmount`` (BT-114) so that BR-CO-16 still reconciles.
 - :func:`format_sek` writes ``12 345,50 kr`` (space between thousands, decimal comma).
+- Stored amounts are whole öre (``int``): :func:`to_ore` and :func:`ore_to_kronor` convert,
+  :func:`half_ore` halves (the half-price rules), each half up.
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ __all__ = [
     "ZERO",
     "format_number_sv",
     "format_sek",
+    "half_ore",
     "minutes_to_hours",
+    "ore_to_kronor",
     "payable_rounding",
     "round_krona",
     "round_ore",
     "to_decimal",
+    "to_ore",
     "xml_amount",
 ]
 
@@ -51,6 +56,21 @@ def to_decimal(value: Decimal | int | str) -> Decimal:
 def round_ore(amount: Decimal | int | str) -> Decimal:
     """Round to whole öre (two decimals), half away from zero: 1.005 -> 1.01, -1.005 -> -1.01."""
     return to_decimal(amount).quantize(ONE_ORE, rounding=ROUND_HALF_UP)
+
+
+def to_ore(amount: Decimal | int | str) -> int:
+    """Kronor as whole öre, half away from zero: ``to_ore("12.345") == 1235``."""
+    return int((to_decimal(amount) * 100).quantize(ONE_KRONA, rounding=ROUND_HALF_UP))
+
+
+def ore_to_kronor(ore: int | None) -> Decimal:
+    """Whole öre as kronor with two decimals (``None`` is zero): 1235 -> Decimal('12.35')."""
+    return (Decimal(ore or 0) / 100).quantize(ONE_ORE)
+
+
+def half_ore(ore: int) -> int:
+    """Half of an amount in öre, half up: 125 -> 63."""
+    return int((Decimal(ore) / 2).quantize(ONE_KRONA, rounding=ROUND_HALF_UP))
 
 
 def round_krona(amount: Decimal | int | str) -> Decimal:
