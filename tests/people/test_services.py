@@ -234,7 +234,7 @@ def test_merge_refuses_self_and_other_organisations_persons(make_staff, orgs, ma
 
 def test_merge_hooks_let_other_apps_move_their_rows(nurse, make_person, monkeypatch):
     seen = []
-    monkeypatch.setattr(services, "MERGE_HOOKS", [lambda s, t, u: seen.append((s.pk, t.pk))])
+    monkeypatch.setattr(services.merge, "MERGE_HOOKS", [lambda s, t, u: seen.append((s.pk, t.pk))])
     a, b = make_person(nurse, 0), make_person(nurse, 1)
     services.merge_persons(nurse, source=a, target=b)
     assert seen == [(a.pk, b.pk)]
