@@ -18,6 +18,7 @@ import pytest
 from django.utils import timezone
 
 from samverkan.accounts.models import Role, Unit, UnitKind
+from tests.baselines import HOME_CARE_PERSON
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ORG_NUMBERS = {
@@ -31,18 +32,7 @@ YEAR = timezone.localdate().year
 JANUARY = dt.date(YEAR, 1, 1)
 
 # Facts that leave the home-care rules nothing unknown (ordinary housing, in the county).
-BASE_FACTS: dict[str, Any] = {
-    "residence": "registered_in_county",
-    "housing": "ordinary",
-    "personal_assistance_lss": False,
-    "psychiatric_disability": False,
-    "extensive_home_care": "none",
-    "compulsory_care": "none",
-    "end_of_life": False,
-    "needs_health_and_social_care": False,
-    "discharge_from_inpatient_care": False,
-    "wishes_health_centre": False,
-}
+BASE_FACTS: dict[str, Any] = dict(HOME_CARE_PERSON)
 INTERVENTION_FACTS: dict[str, Any] = {
     "day_activity": False,
     "service_purchase_requested": False,
