@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -16,19 +15,14 @@ from samverkan.people.access import can_change
 from samverkan.people.identity import (
     IdSystem,
 )
+from samverkan.people.merge import MERGE_HOOKS, move_live_references
 from samverkan.people.models import (
-    CareRelation,
-    Intervention,
     Person,
-    SelfCareAssessment,
-    Task,
 )
 from samverkan.people.services._common import (
     PeopleError,
 )
 from samverkan.people.services.persons import _ENDED_BY
-
-MERGE_HOOKS: list[Callable[[Person, Person, Any], None]] = []
 
 
 @transaction.atomic
@@ -39,8 +33,10 @@ def merge_persons(
 
     Moves identities (source's become history unless target has none of the kind), facts
     (where both have a current value, the target's wins and the source's is closed today,
-    kept as history), interventions with their decisions, assessments, tasks and care
-    relations. `source.merged_into = target`; the audit log gets an entry under both
+    kept as history), and every other room's live records as `samverkan.people.merge`
+    declares them (interventions with their decisions, assessments, tasks, care relations,
+    open service records, deviations, disputes; SIP by its hook); history (issued invoices)
+    keeps its reference and resolves to `target` when read. `source.merged_into = target`; the audit log gets an entry under both
     persons' references. Both must be the user's organisation's persons.
     """
     user = access._user(actor)
@@ -73,10 +69,8 @@ def merge_persons(
         fact.person = target
         fact.save()
 
-    Intervention.objects.filter(person=source).update(person=target)
-    SelfCareAssessment.objects.filter(person=source).update(person=target)
-    Task.objects.filter(person=source).update(person=target)
-    CareRelation.objects.filter(person=source).update(person=target)
+    # Every other room's live records, as declared in samverkan.people.merge.
+    move_live_references(source, target)
     for hook in MERGE_HOOKS:
         hook(source, target, user)
 
