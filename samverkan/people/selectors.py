@@ -49,6 +49,7 @@ __all__ = [
     "resolve_identifiers",
     "survivor_id",
     "survivor_ids",
+    "visible_person_ids",
 ]
 
 #: (name, JSON value, valid_from, valid_to, recorded_at): one FactRecord, as rooms that
@@ -203,7 +204,9 @@ def find_by_identifier(identifier: PersonIdentifier) -> Person | None:
     return identity.person.survivor() if identity else None
 
 
-def _visible_ids(user: Any, ids: Iterable[Any]) -> set[Any]:
+def visible_person_ids(actor: Any, ids: Iterable[Any]) -> set[Any]:
+    """The ids among ``ids`` of (not merged) persons the actor may see; one query per 5,000."""
+    user = access._user(actor)
     wanted = list(dict.fromkeys(ids))
     visible: set[Any] = set()
     for start in range(0, len(wanted), 5000):
@@ -230,7 +233,7 @@ def resolve_identifiers(actor: Any, values: Iterable[str]) -> dict[str, Person]:
                 holder[value] = owner
     survivors = survivor_ids(holder.values())
     by_id = {v: survivors.get(pk, pk) for v, pk in holder.items()}
-    visible = _visible_ids(user, by_id.values())
+    visible = visible_person_ids(user, by_id.values())
     persons = {p.pk: p for p in Person.objects.filter(pk__in=list(visible))}
     return {v: persons[pk] for v, pk in by_id.items() if pk in persons}
 
@@ -255,7 +258,7 @@ def resolve_identifier(actor: Any, identifier: PersonIdentifier | str) -> Person
 def survivor_ids(person_ids: Iterable[Any]) -> dict[Any, Any]:
     """Person id -> the id of the surviving person (itself when never merged)."""
     result: dict[Any, Any] = {}
-    pending = {pk: pk for pk in person_ids}
+    pending = {pk: access._as_uuid(pk) or pk for pk in person_ids}
     for _ in range(16):  # merge chains are flattened on merge; older ones are short
         if not pending:
             break

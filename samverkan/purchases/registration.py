@@ -27,8 +27,8 @@ from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.people.access import persons_visible_to
-from samverkan.people.models import FactRecord, Person
-from samverkan.people.selectors import assessments_of
+from samverkan.people.models import Person
+from samverkan.people.selectors import assessments_of, fact_rows_of
 from samverkan.purchases import timesplit
 from samverkan.purchases.access import can_approve, require_register, user_of
 from samverkan.purchases.bases import BASES, INVOICEABLE_MODES, Basis, month_start
@@ -246,12 +246,8 @@ class RecordBuilder:
             )
         for pk in ids:
             self._visible[pk] = pk in visible
-            self._facts.setdefault(pk, [])
-        for chunk in _chunks(ids, 5000):
-            for row in FactRecord.objects.filter(person_id__in=chunk).values_list(
-                "person_id", "name", "value", "valid_from", "valid_to", "recorded_at"
-            ):
-                self._facts[row[0]].append(row[1:])
+        # The person's facts and assessments through the people room's door, in bulk.
+        self._facts.update(fact_rows_of(ids))
         self._assessments.update(assessments_of(ids))
         staff = list(set(staff_ids))
         for profile in StaffProfile.objects.filter(user_id__in=staff).select_related(
@@ -310,11 +306,7 @@ class RecordBuilder:
 
     def _person_facts(self, person: Person) -> list[tuple[str, Any, dt.date, dt.date | None, Any]]:
         if person.id not in self._facts:
-            self._facts[person.id] = list(
-                FactRecord.objects.filter(person_id=person.id).values_list(
-                    "name", "value", "valid_from", "valid_to", "recorded_at"
-                )
-            )
+            self._facts[person.id] = fact_rows_of([person.id])[person.id]
             self._assessments.update(assessments_of([person.id]))
         return self._facts[person.id]
 
