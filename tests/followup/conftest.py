@@ -132,7 +132,7 @@ def world(db, orgs, make_staff) -> SimpleNamespace:  # noqa: C901
         people.create_assessment(
             w.nurse,
             p,
-            intervention_kind="nursing",
+            intervention_kind="medication_management",  # not the nursing decided above
             measure="Insulininjektion",
             result="self_care" if index < 5 else "health_care",
             review_date=dt.date(YEAR + 1, 6, 1),

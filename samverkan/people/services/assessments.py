@@ -26,11 +26,13 @@ from samverkan.people.models import (
     TaskKind,
     TaskStatus,
 )
+from samverkan.people.selectors import ASSESSMENT_FACT
 from samverkan.people.services._common import (
     PeopleError,
     _age_on,
     _profile_or_refuse,
 )
+from samverkan.people.services.interventions import redecide_reading
 from samverkan.rules.facts import INTERVENTIONS
 
 # --- egenvård assessments -------------------------------------------------------------
@@ -63,10 +65,18 @@ def _review_task(assessment: SelfCareAssessment, from_org: Organisation | None) 
     )
 
 
+@transaction.atomic
 def flag_assessment_for_review(
-    actor: Any, assessment: SelfCareAssessment, *, reason: str, why: str = "Ompröva egenvård"
+    actor: Any,
+    assessment: SelfCareAssessment,
+    *,
+    reason: str,
+    why: str = "Ompröva egenvård",
+    redecide: bool = True,
 ) -> SelfCareAssessment:
-    """Mark an active assessment `needs_review` with the reason; a review task follows."""
+    """Mark an active assessment `needs_review` with the reason; a review task follows.
+    An assessment under review counts as not assessed: the open interventions of its kind
+    are re-decided (unless ``redecide=False``: the caller re-decides once for all)."""
     user = access._user(actor)
     if assessment.status == AssessmentStatus.REPLACED:
         raise PeopleError("status", "replaced", "Bedömningen är redan ersatt av en ny.")
@@ -78,6 +88,14 @@ def flag_assessment_for_review(
     profile = profile_of(user)
     _review_task(assessment, profile.organisation if profile else None)
     record_change(actor, assessment.person, "people.selfcareassessment", why, obj_id=assessment.pk)
+    if redecide:
+        redecide_reading(
+            actor,
+            assessment.person,
+            {ASSESSMENT_FACT},
+            intervention_kind=assessment.intervention_kind,
+            why=f"{why}: bedömningen omprövas",
+        )
     return assessment
 
 
@@ -247,5 +265,13 @@ def _create_assessment(
         task.save(update_fields=["status", "completed_at", "completed_by", "note"])
     record_change(
         actor, person, "people.selfcareassessment", why, obj_id=assessment.pk, action=Action.CREATE
+    )
+    # The decisions of this intervention kind read the assessment: they stay current.
+    redecide_reading(
+        actor,
+        person,
+        {ASSESSMENT_FACT},
+        intervention_kind=intervention_kind,
+        why=f"{why}: ny bedömning",
     )
     return assessment

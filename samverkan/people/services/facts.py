@@ -16,6 +16,7 @@ from samverkan.people.models import (
     FactRecord,
     Person,
 )
+from samverkan.people.selectors import ASSESSMENT_FACT
 from samverkan.people.services._common import (
     PERSON_FACTS,
     PeopleError,
@@ -23,6 +24,7 @@ from samverkan.people.services._common import (
     _validate_fact,
 )
 from samverkan.people.services.assessments import flag_assessment_for_review
+from samverkan.people.services.interventions import redecide_reading
 from samverkan.rules.facts import FACTS
 
 # --- facts over time --------------------------------------------------------------------
@@ -82,6 +84,7 @@ def set_fact(
         person.home_municipality = json_value or ""
         person.save(update_fields=["home_municipality", "updated_at"])
     record_change(actor, person, "people.factrecord", f"{why}: {FACTS[name].label}", obj_id=new.pk)
+    changed = {name}
     if current is not None or json_value is not None:
         label = FACTS[name].label
         for assessment in person.self_care_assessments.filter(status=AssessmentStatus.ACTIVE):
@@ -89,5 +92,9 @@ def set_fact(
                 actor,
                 assessment,
                 reason=f"Ändrade förhållanden: {label} ändrades {valid_from.isoformat()}.",
+                redecide=False,
             )
+            changed.add(ASSESSMENT_FACT)
+    # Decisions that read the fact (or an assessment now under review) stay current.
+    redecide_reading(actor, person, changed, why=f"Ny uppgift: {FACTS[name].label}")
     return new

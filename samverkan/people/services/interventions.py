@@ -4,7 +4,7 @@ decision calls for."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -296,6 +296,8 @@ def decide_intervention(
         action=Action.CREATE,
     )
     _tasks_for_decision(saved, intervention, user)
+    if previous is not None:
+        _close_obsolete_tasks(saved, intervention, user)
     return saved
 
 
@@ -404,3 +406,64 @@ def redecide_intervention(
     previous = intervention.latest_decision()
     current = decide_intervention(actor, intervention, on=on, why=why)
     return current, (diff_decisions(previous, current) if previous else None)
+
+
+# --- decisions stay current -------------------------------------------------------------------
+
+#: Interventions whose decisions are kept current when what they read changes.
+OPEN_INTERVENTION_STATUSES = (InterventionStatus.PLANNED, InterventionStatus.ACTIVE)
+OBSOLETE_TASK_NOTE = "Uppgiften gäller inte längre: det nya ansvarsbeslutet kräver den inte."
+
+
+def _close_obsolete_tasks(
+    decision: ResponsibilityDecision, intervention: Intervention, user: Any
+) -> list[Task]:
+    """Close the intervention's open tasks that earlier decisions called for and this one
+    does not (e.g. "bedöm egenvård först" once the assessment is made)."""
+    still = {ACTION_TASKS[a] for a in decision.actions if a in ACTION_TASKS}
+    obsolete = list(
+        Task.objects.filter(
+            intervention=intervention, status=TaskStatus.OPEN, source_decision__isnull=False
+        )
+        .exclude(source_decision=decision)
+        .exclude(kind__in=still)
+    )
+    now = timezone.now()
+    for task in obsolete:
+        task.status = TaskStatus.DONE
+        task.completed_at = now
+        task.completed_by = user if user is not None and user.is_authenticated else None
+        task.note = (task.note + "\n" if task.note else "") + OBSOLETE_TASK_NOTE
+        task.save(update_fields=["status", "completed_at", "completed_by", "note"])
+    return obsolete
+
+
+def redecide_reading(
+    actor: Any,
+    person: Person,
+    facts: Iterable[str],
+    *,
+    intervention_kind: str | None = None,
+    why: str,
+) -> list[tuple[ResponsibilityDecision, DecisionDiff | None]]:
+    """Re-decide the person's open interventions whose latest decision read one of ``facts``
+    (it was given the fact, or missed it), in the caller's transaction: the new decision
+    supersedes the old (kept as history), tasks that no longer apply are closed. With
+    ``intervention_kind`` only interventions of that kind (an egenvård assessment is of one
+    kind). A decision made for a given date is made again for that date."""
+    wanted = set(facts)
+    done: list[tuple[ResponsibilityDecision, DecisionDiff | None]] = []
+    interventions = person.interventions.filter(status__in=OPEN_INTERVENTION_STATUSES)
+    if intervention_kind is not None:
+        interventions = interventions.filter(kind=intervention_kind)
+    for intervention in interventions.select_related("performing_organisation", "person"):
+        latest = intervention.latest_decision()
+        if latest is None:
+            continue
+        read = set(latest.facts_used or {}) | set(latest.missing_facts or [])
+        if not read & wanted:
+            continue
+        day = (latest.facts_used or {}).get("date")
+        on = dt.date.fromisoformat(day) if day else None
+        done.append(redecide_intervention(actor, intervention, on=on, why=why))
+    return done
