@@ -101,3 +101,11 @@ def test_persons_merged_earlier_follow_too(tk, merged) -> None:
     people.merge_persons(tk.nurse, source=survivor, target=third)
     temporary.refresh_from_db()
     assert temporary.merged_into_id == third.pk  # no chain left behind
+
+
+def test_the_api_shows_the_invoiced_record_of_the_merged_away_person(tk, merged, api_client):
+    temporary, survivor, invoiced, *_ = merged
+    (record,) = invoiced
+    response = api_client(tk.nurse).get(f"/api/purchases/records/{record.pk}")
+    assert response.status_code == 200, response.content
+    assert response.json()["person_id"] == str(temporary.pk)  # history, shown, not hidden
