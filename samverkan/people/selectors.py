@@ -234,7 +234,11 @@ def resolve_identifiers(actor: Any, values: Iterable[str]) -> dict[str, Person]:
     survivors = survivor_ids(holder.values())
     by_id = {v: survivors.get(pk, pk) for v, pk in holder.items()}
     visible = visible_person_ids(user, by_id.values())
-    persons = {p.pk: p for p in Person.objects.filter(pk__in=list(visible))}
+    persons: dict[Any, Person] = {}
+    wanted_ids = sorted(visible, key=str)
+    for start in range(0, len(wanted_ids), 5000):
+        for found in Person.objects.filter(pk__in=wanted_ids[start : start + 5000]):
+            persons[found.pk] = found
     return {v: persons[pk] for v, pk in by_id.items() if pk in persons}
 
 
@@ -262,11 +266,14 @@ def survivor_ids(person_ids: Iterable[Any]) -> dict[Any, Any]:
     for _ in range(16):  # merge chains are flattened on merge; older ones are short
         if not pending:
             break
-        merged = dict(
-            Person.objects.filter(
-                pk__in=list(set(pending.values())), merged_into__isnull=False
-            ).values_list("pk", "merged_into_id")
-        )
+        current_ids = sorted(set(pending.values()), key=str)
+        merged: dict[Any, Any] = {}
+        for start in range(0, len(current_ids), 5000):
+            merged.update(
+                Person.objects.filter(
+                    pk__in=current_ids[start : start + 5000], merged_into__isnull=False
+                ).values_list("pk", "merged_into_id")
+            )
         next_pending = {}
         for original, current in pending.items():
             if current in merged:
