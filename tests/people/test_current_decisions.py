@@ -119,3 +119,19 @@ def test_setting_the_same_value_again_changes_no_decision(jh_case, nurse) -> Non
     person, intervention, first = jh_case()
     services.set_fact(nurse, person, "housing", "ordinary")
     assert intervention.latest_decision().pk == first.pk
+
+
+def test_an_assessment_under_review_re_decides_as_not_assessed(jh_case, nurse) -> None:
+    person, intervention, _ = jh_case()
+    assessment = services.create_assessment(
+        nurse, person, intervention_kind="nursing", measure="Påklädning med stödstrumpor",
+        result="self_care", review_date=REVIEW, performed_by_person_or_others="Maken",
+    )  # fmt: skip
+    assessed = intervention.latest_decision()
+    assert assessed.facts_used["self_care_assessment"] == "self_care"
+    services.report_performer_change(nurse, assessment, "Hemtjänsten")
+    latest = intervention.latest_decision()
+    assert latest.supersedes_id == assessed.pk
+    assert latest.facts_used["self_care_assessment"] == "not_assessed"
+    assert "assess_self_care_first" in latest.actions
+    assert _self_care_tasks(intervention).exists()
