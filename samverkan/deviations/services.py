@@ -98,8 +98,9 @@ def find_person(actor: Any, text: str, *, why: str) -> Any:
 
     Goes through people.access (audited); Http404 if unknown or not visible.
     """
-    from samverkan.people.access import get_person_for, persons_visible_to
+    from samverkan.people.access import get_person_for
     from samverkan.people.identity import InvalidIdentifier, parse_identifier
+    from samverkan.people.selectors import resolve_identifier
 
     text = (text or "").strip()
     try:
@@ -110,14 +111,7 @@ def find_person(actor: Any, text: str, *, why: str) -> Any:
         identifier = parse_identifier(text)
     except InvalidIdentifier as exc:
         raise ValidationError({"person": str(exc)}) from exc
-    person = (
-        persons_visible_to(access.user_of(actor))
-        .filter(
-            identities__system=identifier.system.value,
-            identities__value=identifier.value,
-        )
-        .first()
-    )
+    person = resolve_identifier(actor, identifier)  # the people room's one resolver
     if person is None:
         record(actor, Action.ACCESS_DENIED, "people.person", why=why)
         raise Http404

@@ -29,6 +29,7 @@ from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.people.access import READ_ROLES, WRITE_ROLES, persons_visible_to
+from samverkan.people.selectors import person_ids_seen_as
 from samverkan.purchases.errors import NotAllowed
 
 __all__ = [
@@ -132,7 +133,8 @@ def records_visible_to(actor: Any) -> QuerySet[Any]:
     records = ServiceRecord.objects.filter(Q(performer_org_id=org_id) | Q(payer_org_id=org_id))
     if profile.role in ALL_RECORD_ROLES:
         return records
-    return records.filter(person__in=persons_visible_to(user).values("pk"))
+    # History (invoiced records) of a merged-away person is seen through the survivor.
+    return records.filter(person__in=person_ids_seen_as(persons_visible_to(user)))
 
 
 def invoices_visible_to(actor: Any) -> QuerySet[Any]:

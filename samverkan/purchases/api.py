@@ -43,6 +43,7 @@ from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.people.access import READ_ROLES, persons_visible_to
 from samverkan.people.models import Person
+from samverkan.people.selectors import survivor_ids
 from samverkan.purchases import access, documents, rates, services
 from samverkan.purchases.bases import month_end, month_start
 from samverkan.purchases.models import (
@@ -344,13 +345,13 @@ def _record_out(r: ServiceRecord, visible: set[Any] | None = None) -> dict[str, 
 
 def _audit_records(request: HttpRequest, records: list[ServiceRecord], why: str) -> set[Any]:
     """The persons among the records the user may see; each is audited as shown."""
-    ids = {r.person_id for r in records}
-    visible = persons_visible_to(request.user).filter(pk__in=ids).prefetch_related("identities")
+    survivors = survivor_ids({r.person_id for r in records})  # merged-away: the survivor
+    visible = persons_visible_to(request.user).filter(pk__in=set(survivors.values()))
     shown = set()
-    for person in visible:
+    for person in visible.prefetch_related("identities"):
         audit(request, Action.VIEW, ServiceRecord, "", person_ref=person.ref, why=why)
         shown.add(person.pk)
-    return shown
+    return {pk for pk, survivor in survivors.items() if survivor in shown}
 
 
 def _invoice_summary(i: Invoice) -> dict[str, Any]:

@@ -52,7 +52,8 @@ from samverkan.audit.services import record_many
 from samverkan.core.documents import csv_bytes
 from samverkan.people.access import WRITE_ROLES
 from samverkan.people.identity import InvalidIdentifier, parse_identifier
-from samverkan.people.models import Person, PersonIdentity, person_refs
+from samverkan.people.models import Person, person_refs
+from samverkan.people.selectors import resolve_identifiers, survivor_ids, visible_person_ids
 from samverkan.purchases.access import can_approve
 from samverkan.purchases.dbtune import tune_for_bulk_work
 from samverkan.purchases.errors import NotAllowed, Problem, PurchasesError
@@ -299,16 +300,16 @@ def import_csv(
     # ---- bulk lookups
     idents = sorted({r.person_key[1] for r in rows if r.person_key and r.person_key[0] == "ident"})
     ids = {r.person_key[1] for r in rows if r.person_key and r.person_key[0] == "id"}
-    by_ident: dict[str, Any] = {}
-    for chunk in _chunks(idents, 5000):
-        for value, owner, ended in PersonIdentity.objects.filter(value__in=chunk).values_list(
-            "value", "person_id", "ended_on"
-        ):
-            if value not in by_ident or ended is None:
-                by_ident[value] = owner
-    wanted = {str(p) for p in by_ident.values()} | ids
-    persons: dict[str, Person] = {}
-    for chunk in _chunks(sorted(wanted), 5000):
+    # Identifiers resolve through the people room's door: a number held by a person the user
+    # may not see answers exactly as an unused one (person_unknown), never revealing that the
+    # person exists elsewhere. So does a person id the user may not see.
+    resolved = resolve_identifiers(builder.user, idents)
+    by_ident: dict[str, Any] = {value: person.pk for value, person in resolved.items()}
+    persons: dict[str, Person] = {str(person.pk): person for person in resolved.values()}
+    survivors = survivor_ids(ids)
+    visible_ids = visible_person_ids(builder.user, survivors.values())
+    wanted = {raw for raw, survivor in survivors.items() if survivor in visible_ids}
+    for chunk in _chunks(sorted(str(pk) for pk in wanted), 5000):
         for found in Person.objects.filter(pk__in=chunk).only(
             "id", "birth_date", "home_municipality", "merged_into"
         ):
@@ -338,7 +339,7 @@ def import_csv(
                     problem(
                         "person",
                         "person_unknown",
-                        "ingen person med den identiteten finns i Samverkan",
+                        "ingen person med den identiteten finns bland de personer du får se",
                     )
                 )
             elif person.merged_into_id:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from samverkan.people.selectors import facts_from_rows
 from samverkan.purchases.bases import (
     HOME_REGION,
     HOURLY_SHARE_50,
@@ -44,7 +45,7 @@ from samverkan.purchases.bases import (
 from samverkan.purchases.timesplit import DAY_END, DAY_START
 from samverkan.rules import engine
 from samverkan.rules.conditions import AtLeast, Below, Cond
-from samverkan.rules.facts import FACTS, MAX_AGE, InvalidFacts, facts_to_json
+from samverkan.rules.facts import FACTS, InvalidFacts, facts_to_json
 from samverkan.rules.ruleset import default_ruleset
 
 __all__ = [
@@ -230,32 +231,17 @@ def person_facts_on(
     fact_rows: Iterable[tuple[str, Any, dt.date, dt.date | None, Any]],
     birth_date: dt.date | None,
     day: dt.date,
+    *,
+    assessments: Mapping[str, str] | None = None,
+    intervention: str | None = None,
 ) -> dict[str, Any]:
-    """The person's facts valid on ``day`` from ``(name, value, valid_from, valid_to,
-    recorded_at)`` rows: per fact the row with the latest ``valid_from`` not after ``day``
-    whose ``valid_to`` is empty or not before ``day`` (either convention for closing a fact
-    gives the new value from its first day). Age from the birth date when not recorded."""
-    facts = _facts_from_rows(fact_rows, day) if fact_rows else {}
-    if "age" not in facts and birth_date is not None:
-        years = (
-            day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-        )
-        if 0 <= years <= MAX_AGE:  # an impossible age is left unknown, not refused
-            facts["age"] = years
-    return facts
-
-
-def _facts_from_rows(
-    fact_rows: Iterable[tuple[str, Any, dt.date, dt.date | None, Any]], day: dt.date
-) -> dict[str, Any]:
-    best: dict[str, tuple[dt.date, Any, Any]] = {}
-    for name, value, valid_from, valid_to, recorded_at in fact_rows:
-        if valid_from > day or (valid_to is not None and valid_to < day):
-            continue
-        current = best.get(name)
-        if current is None or (valid_from, recorded_at) > (current[0], current[2]):
-            best[name] = (valid_from, value, recorded_at)
-    return {name: v[1] for name, v in best.items() if v[1] is not None}
+    """The person's facts valid on ``day``: the people room's one assembler
+    (``samverkan.people.selectors.facts_from_rows``), so that a service record is decided on
+    the same facts as the person page, the egenvård assessment of ``intervention`` included
+    (``assessments``: intervention kind -> result, ``selectors.assessments_of``)."""
+    return facts_from_rows(
+        fact_rows, birth_date, day, assessments=assessments, intervention=intervention
+    )
 
 
 __all__ += ["InvalidFacts"]

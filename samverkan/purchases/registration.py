@@ -27,7 +27,8 @@ from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.people.access import persons_visible_to
-from samverkan.people.models import FactRecord, Person
+from samverkan.people.models import Person
+from samverkan.people.selectors import assessments_of, fact_rows_of
 from samverkan.purchases import timesplit
 from samverkan.purchases.access import can_approve, require_register, user_of
 from samverkan.purchases.bases import BASES, INVOICEABLE_MODES, Basis, month_start
@@ -216,12 +217,13 @@ class RecordBuilder:
         self._profiles: dict[int, StaffProfile | None] = {profile.user_id: profile}
         self._visible: dict[Any, bool] = {}
         self._facts: dict[Any, list[tuple[str, Any, dt.date, dt.date | None, Any]]] = {}
+        self._assessments: dict[Any, dict[str, str]] = {}
         self._intervals: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
         self._loaded_staff_range: dict[int, tuple[dt.datetime, dt.datetime]] = {}
         self._locked: dict[tuple[int, int, dt.date], bool] = {}
         self._snapshots: dict[str, DecisionSnapshot] = {}
         self._decisions: dict[tuple[Any, ...], SegmentDecision] = {}
-        self._facts_on: dict[tuple[Any, dt.date], tuple[dict[str, Any], tuple[Any, ...]]] = {}
+        self._facts_on: dict[tuple[Any, dt.date, str], tuple[dict[str, Any], tuple[Any, ...]]] = {}
         # Care staff register their own work; ekonom/MAS may register for colleagues.
         self._for_others = can_approve(actor, self.organisation)
 
@@ -244,12 +246,9 @@ class RecordBuilder:
             )
         for pk in ids:
             self._visible[pk] = pk in visible
-            self._facts.setdefault(pk, [])
-        for chunk in _chunks(ids, 5000):
-            for row in FactRecord.objects.filter(person_id__in=chunk).values_list(
-                "person_id", "name", "value", "valid_from", "valid_to", "recorded_at"
-            ):
-                self._facts[row[0]].append(row[1:])
+        # The person's facts and assessments through the people room's door, in bulk.
+        self._facts.update(fact_rows_of(ids))
+        self._assessments.update(assessments_of(ids))
         staff = list(set(staff_ids))
         for profile in StaffProfile.objects.filter(user_id__in=staff).select_related(
             "organisation", "unit"
@@ -307,21 +306,25 @@ class RecordBuilder:
 
     def _person_facts(self, person: Person) -> list[tuple[str, Any, dt.date, dt.date | None, Any]]:
         if person.id not in self._facts:
-            self._facts[person.id] = list(
-                FactRecord.objects.filter(person_id=person.id).values_list(
-                    "name", "value", "valid_from", "valid_to", "recorded_at"
-                )
-            )
+            self._facts[person.id] = fact_rows_of([person.id])[person.id]
+            self._assessments.update(assessments_of([person.id]))
         return self._facts[person.id]
 
     def _person_facts_on(
-        self, person: Person, rows: list[Any], day: dt.date
+        self, person: Person, rows: list[Any], day: dt.date, intervention: str
     ) -> tuple[dict[str, Any], tuple[Any, ...]]:
-        """The person's facts on ``day`` and a hashable key of them (cached)."""
-        cache_key = (person.id, day)
+        """The person's facts on ``day`` (with the egenvård assessment of ``intervention``)
+        and a hashable key of them (cached)."""
+        cache_key = (person.id, day, intervention)
         found = self._facts_on.get(cache_key)
         if found is None:
-            facts = person_facts_on(rows, person.birth_date, day)
+            facts = person_facts_on(
+                rows,
+                person.birth_date,
+                day,
+                assessments=self._assessments.get(person.id),
+                intervention=intervention,
+            )
             if rows:
                 key = tuple(sorted((k, _hashable(v)) for k, v in facts.items()))
             else:  # only the age, from the birth date
@@ -479,7 +482,7 @@ class RecordBuilder:
         facts_rows = self._person_facts(person)
         for index, seg in enumerate(segments):
             day = seg.local_date
-            facts, facts_key = self._person_facts_on(person, facts_rows, day)
+            facts, facts_key = self._person_facts_on(person, facts_rows, day, data.intervention)
             key = (
                 basis.id,
                 seg.band.value,

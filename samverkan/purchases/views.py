@@ -26,6 +26,7 @@ from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.people.access import READ_ROLES, WRITE_ROLES, persons_visible_to
 from samverkan.people.models import Person
+from samverkan.people.selectors import survivor_ids
 from samverkan.purchases import access, documents, rates, services
 from samverkan.purchases.bases import (
     AGREEMENT_NAMES,
@@ -90,16 +91,18 @@ def _person_choices(request: HttpRequest) -> list[tuple[str, str]]:
 
 
 def _audit_persons(request: HttpRequest, person_ids: set[Any], why: str) -> dict[Any, Person]:
-    """The visible persons among ``person_ids``, each shown one audited."""
+    """The visible persons among ``person_ids``, each shown one audited. History of a
+    merged-away person (an invoiced record) reads as the surviving person."""
+    survivors = survivor_ids(person_ids)
     visible = {
         p.pk: p
         for p in persons_visible_to(request.user)
-        .filter(pk__in=list(person_ids))
+        .filter(pk__in=list(set(survivors.values())))
         .prefetch_related("identities")
     }
     for person in visible.values():
         audit(request, Action.VIEW, ServiceRecord, "", person_ref=person.ref, why=why)
-    return visible
+    return {pk: visible[s] for pk, s in survivors.items() if s in visible}
 
 
 def _recent(request: HttpRequest) -> list[ServiceRecord]:

@@ -14,36 +14,15 @@ from samverkan.deviations import disputes, services
 from samverkan.deviations.models import DisputeStatus
 from samverkan.rules import engine
 from samverkan.web.work_queue import tasks_for
+from tests.baselines import JH_CASE
 
 pytestmark = pytest.mark.django_db
 
-FACTS = {
-    "region": "jamtland-harjedalen",
+FACTS = dict(JH_CASE) | {
     "date": "2024-03-01",
-    "time": "10:00",
-    "municipality": "2380",
-    "residence": "registered_in_county",
-    "age": 80,
-    "housing": "ordinary",
-    "day_activity": False,
-    "personal_assistance_lss": False,
-    "adl_needs_over_time": [],
-    "psychiatric_disability": False,
-    "end_of_life": False,
     "prescriber": "municipality",
-    "medication_risk_remains": False,
-    "wishes_health_centre": False,
-    "urgent": False,
-    "needs_health_and_social_care": False,
-    "discharge_from_inpatient_care": False,
-    "compulsory_care": "none",
     "intervention": "aids_and_materials",
     "parties_disagree": True,
-    "service_purchase_requested": False,
-    "asylum_entitlement": False,
-    "habilitation_type": "medical",
-    "question_of_principle": False,
-    "serious_deviation": False,
 }
 
 

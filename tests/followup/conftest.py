@@ -24,6 +24,7 @@ import time_machine
 from django.utils import timezone
 
 from samverkan.accounts.models import Role, Unit, UnitKind
+from tests.baselines import HOME_CARE_PERSON
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ORG_NUMBERS = {
@@ -52,18 +53,7 @@ def fixed_clock() -> Any:
 
 
 # Facts that leave the home-care rules nothing unknown (ordinary housing, in the county).
-BASE_FACTS: dict[str, Any] = {
-    "residence": "registered_in_county",
-    "housing": "ordinary",
-    "personal_assistance_lss": False,
-    "psychiatric_disability": False,
-    "extensive_home_care": "none",
-    "compulsory_care": "none",
-    "end_of_life": False,
-    "needs_health_and_social_care": False,
-    "discharge_from_inpatient_care": False,
-    "wishes_health_centre": False,
-}
+BASE_FACTS: dict[str, Any] = dict(HOME_CARE_PERSON)
 INTERVENTION_FACTS: dict[str, Any] = {
     "day_activity": False,
     "service_purchase_requested": False,
@@ -163,7 +153,7 @@ def world(db, orgs, make_staff) -> SimpleNamespace:  # noqa: C901
         people.create_assessment(
             w.nurse,
             p,
-            intervention_kind="nursing",
+            intervention_kind="medication_management",  # not the nursing decided above
             measure="Insulininjektion",
             result="self_care" if index < 5 else "health_care",
             review_date=dt.date(YEAR + 1, 6, 1),

@@ -3,6 +3,7 @@ cases, saved to revisit, audited; recorded results follow the small-cell rule.""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from samverkan.audit.models import Action, AuditEvent
 from samverkan.followup import simulation as sim
 from samverkan.followup.models import Simulation
+from samverkan.people import services as people
 
 pytestmark = pytest.mark.django_db
 URL = "/uppfoljning/simulering/"
@@ -115,6 +117,14 @@ def test_rule_fragment_lists_the_numbers_one_can_change(client_as, forum_member)
 
 
 def test_recorded_cases_follow_the_small_cell_rule(world, client_as) -> None:
+    # Five Östersund persons' nursing is assessed as egenvård (the world's assessments are of
+    # their medication, so that its decisions and tjänsteköp figures stay as they were).
+    for person in world.ost_municipal[:5]:
+        people.create_assessment(
+            world.nurse, person, intervention_kind="nursing", measure="Insulininjektion",
+            result="self_care", review_date=dt.date(world.year + 1, 6, 1),
+            performed_by_person_or_others="Personen tar sprutan själv.",
+        )  # fmt: skip
     client = client_as(world.forum)
     variant = json.dumps(sim.example("two-adl-needs").variant)
     response = post(client, variant_json=variant, source="recorded", date=f"{world.year}-06-01")

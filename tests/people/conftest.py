@@ -8,11 +8,9 @@ from typing import Any
 import pytest
 
 from samverkan.people import services
-
-# Person facts that make a Jämtland Härjedalen nursing decision complete (see demo.py).
-from samverkan.people.demo import JH_INTERVENTION, JH_PERSON  # noqa: E402
 from samverkan.people.models import Person
 from samverkan.people.testpersons import synthetic_persons
+from tests.baselines import JH_INTERVENTION, JH_PERSON
 
 
 @pytest.fixture

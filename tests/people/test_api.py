@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from samverkan.accounts.models import Role
 from samverkan.audit.models import Action, AuditEvent
+from samverkan.people import services
 from samverkan.people.models import Person, ResponsibilityDecision, Task
 
 pytestmark = pytest.mark.django_db
@@ -120,18 +121,25 @@ def test_facts_interventions_decisions_and_diff(api_client, nurse, testpersons, 
     assert "jh-hemsjukvard 2020-03-01" in latest["agreement_version"]
     iid = intervention["id"]
     _post(client, f"/api/persons/{pid}/facts", {"name": "housing", "value": "lss_housing"})
+    # Issue 10: the fact change re-decides the intervention in the same transaction.
+    auto = client.get(f"/api/persons/{pid}/interventions/{iid}/decisions").json()[0]
+    assert auto["supersedes"] == latest["id"]
     redecided = _post(client, f"/api/persons/{pid}/interventions/{iid}/redecide", {})
     assert redecided.status_code == 201
     body = redecided.json()
-    assert body["decision"]["supersedes"] == latest["id"]
-    diff = body["diff"]
+    assert body["decision"]["supersedes"] == auto["id"]
+    assert body["diff"]["changed"] is False  # nothing new since the automatic re-decision
+    diff = services.diff_decisions(
+        ResponsibilityDecision.objects.get(pk=latest["id"]),
+        ResponsibilityDecision.objects.get(pk=auto["id"]),
+    ).as_dict()
     assert diff["changed"] is True
     assert {"dimension": "health_care_responsibility", "before": "municipality",
             "after": "region"} in diff["outcome"]  # fmt: skip
     assert diff["actions"]["removed"] == ["assess_self_care_first"]
     assert {"fact": "housing", "before": "ordinary", "after": "lss_housing"} in diff["facts"]
     decisions = client.get(f"/api/persons/{pid}/interventions/{iid}/decisions").json()
-    assert [d["id"] for d in decisions] == [body["decision"]["id"], latest["id"]]
+    assert [d["id"] for d in decisions] == [body["decision"]["id"], auto["id"], latest["id"]]
     dated = _post(client, f"/api/persons/{pid}/interventions/{iid}/decide?on=2016-01-01", {})
     assert dated.status_code == 201
     assert dated.json()["decision"]["facts_used"]["date"] == "2016-01-01"

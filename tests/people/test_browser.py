@@ -105,8 +105,10 @@ def test_create_person_add_facts_decide_and_redecide(page, login, nurse, orgs, t
     assert ResponsibilityDecision.objects.count() == 1
 
     _set_fact(page, person, "housing", "lss_housing")
-    page.goto(f"/personer/{person.pk}/#insatser")
-    page.get_by_role("button", name="Ompröva").first.click()
+    # Issue 10: the fact change re-decides the intervention; its diff page shows the change.
+    latest = ResponsibilityDecision.objects.order_by("-pk").first()
+    assert latest is not None
+    page.goto(f"/personer/{person.pk}/beslut/{latest.pk}/")
     page.wait_for_selector("text=Ändrat ansvar")
     screenshot(page, "redecide-diff")
     assert "Regionen" in page.content()
@@ -116,4 +118,5 @@ def test_create_person_add_facts_decide_and_redecide(page, login, nurse, orgs, t
     screenshot(page, "person-page")
     page.goto("/")
     screenshot(page, "start-tasks")
-    assert "Egenvårdsbedömning: sjuksköterskeinsats" in page.content()
+    # The region is now responsible: the egenvård task of the old decision is closed.
+    assert "Egenvårdsbedömning: sjuksköterskeinsats" not in page.content()

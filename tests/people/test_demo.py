@@ -24,7 +24,8 @@ def test_load_demo_is_idempotent_and_uses_test_numbers_only():
             assert identity.value == DEMO_RESERVNUMMER
     assert Person.objects.count() == len(CASES) + 1
     decisions = ResponsibilityDecision.objects.all()
-    assert decisions.count() == len(CASES) + 2  # one case is re-decided after a move
+    # One case is re-decided after a move, one with its egenvård assessment (issue 10).
+    assert decisions.count() == len(CASES) + 3
     assert all(d.status == "decided" and d.in_force for d in decisions)
     assert all(not d.missing_facts for d in decisions)
     kinds = set(Task.objects.values_list("kind", flat=True))

@@ -165,11 +165,12 @@ def test_facts_decision_and_redecide_through_pages(client_as, nurse, make_person
     assert "Ta ställning till egenvård innan överföring" in page
     assert "<blockquote>" in page and "jh-hemsjukvard §7.3" in page
     intervention = person.interventions.get()
-    # Change a fact, then "Ompröva": the diff page.
+    # Change a fact: the intervention is re-decided with it (issue 10); the diff page.
     client.post(f"/personer/{person.pk}/uppgift/", {"name": "housing", "value": "lss_housing"})
-    response = client.post(f"/personer/{person.pk}/insats/{intervention.pk}/besluta/")
-    assert response.status_code == 302 and "/beslut/" in response["Location"]
-    diff = client.get(response["Location"]).content.decode()
+    latest = intervention.latest_decision()
+    page = client.get(f"/personer/{person.pk}/insats/{intervention.pk}/").content.decode()
+    assert f"/personer/{person.pk}/beslut/{latest.pk}/" in page
+    diff = client.get(f"/personer/{person.pk}/beslut/{latest.pk}/").content.decode()
     assert (
         "Ändrat ansvar" in diff and "<del>Kommunen</del>" in diff and "<ins>Regionen</ins>" in diff
     )

@@ -52,7 +52,7 @@ def test_all_or_nothing_saves_nothing_and_reports_every_bad_row(tk) -> None:
         6: {"overlap"},
         7: {"invalid_date"},
         8: by_row[8],
-        9: {"person_not_visible"},
+        9: {"person_unknown"},  # issue 10: answers as an unused number would
         10: {"invalid_choice", "unknown_user"},
     }
     assert [e.field for e in report.errors if e.row == 8] == ["person"]  # wrong check digit

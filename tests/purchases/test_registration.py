@@ -11,6 +11,7 @@ from samverkan.audit.models import AuditEvent
 from samverkan.people.models import FactRecord
 from samverkan.purchases import services
 from samverkan.purchases.models import DecisionSnapshot, RecordStatus, ServiceRecord
+from tests.baselines import JH_PERSON
 
 from .conftest import at
 
@@ -122,21 +123,7 @@ def test_decision_snapshot_is_kept_and_shared(tk, register) -> None:
 
 
 def test_the_engine_decides_when_the_persons_facts_are_known(tk, register) -> None:
-    facts = {
-        "residence": "registered_in_county",
-        "housing": "ordinary",
-        "personal_assistance_lss": False,
-        "adl_needs_over_time": [],
-        "psychiatric_disability": False,
-        "end_of_life": False,
-        "wishes_health_centre": False,
-        "needs_health_and_social_care": False,
-        "discharge_from_inpatient_care": False,
-        "compulsory_care": "none",
-        "urgent": False,
-        "asylum_entitlement": False,
-        "day_activity": False,
-    }
+    facts = dict(JH_PERSON) | {"urgent": False, "asylum_entitlement": False, "day_activity": False}
     for name, value in facts.items():
         FactRecord.objects.create(
             person=tk.p3, name=name, value=value, valid_from=dt.date(2020, 1, 1)

@@ -11,38 +11,12 @@ from typing import Any
 from samverkan.rules import engine
 from samverkan.rules.clauses.library import clauses
 from samverkan.rules.engine import Decision
+from tests.baselines import JH_CASE
 
 JH = "jamtland-harjedalen"
 GVB = "gavleborg"
 
-JH_BASE: dict[str, Any] = {
-    "region": JH,
-    "date": "2022-02-01",
-    "time": "10:00",
-    "municipality": "2380",
-    "residence": "registered_in_county",
-    "age": 80,
-    "housing": "ordinary",
-    "day_activity": False,
-    "personal_assistance_lss": False,
-    "adl_needs_over_time": [],
-    "psychiatric_disability": False,
-    "end_of_life": False,
-    "intervention": "nursing",
-    "prescriber": "region",
-    "medication_risk_remains": False,
-    "wishes_health_centre": False,
-    "urgent": False,
-    "needs_health_and_social_care": False,
-    "discharge_from_inpatient_care": False,
-    "parties_disagree": False,
-    "compulsory_care": "none",
-    "service_purchase_requested": False,
-    "asylum_entitlement": False,
-    "habilitation_type": "medical",
-    "question_of_principle": False,
-    "serious_deviation": False,
-}
+JH_BASE: dict[str, Any] = dict(JH_CASE)
 
 GVB_BASE: dict[str, Any] = {
     "region": GVB,

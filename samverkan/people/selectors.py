@@ -1,0 +1,298 @@
+"""Reads of personal data other rooms use: the one door, so that every room gets one truth.
+
+- `facts_on` / `facts_for_decision` / `facts_from_rows`: the facts of a person on a day, the
+  ONE assembler every room that decides reads (interventions, service records, SIP,
+  disputes, follow-up). It gives the person's facts valid that day, the age from the birth
+  date and, for an intervention kind, the person's egenvård assessment of it.
+- `resolve_identifier` / `resolve_identifiers`: identifiers to persons, answering only with
+  persons the actor may see. A number another organisation holds answers exactly as an
+  unused number (None), so no probe reveals that a person exists elsewhere.
+- `survivor_id` / `survivor_ids` / `person_ids_seen_as`: history that keeps its reference to a
+  merged-away person (issued invoices, decision snapshots, the audit log) resolves to the
+  surviving person when read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from samverkan.people import access
+from samverkan.people.identity import InvalidIdentifier, PersonIdentifier, parse_identifier
+from samverkan.people.models import (
+    AssessmentStatus,
+    FactRecord,
+    Intervention,
+    Person,
+    PersonIdentity,
+    SelfCareAssessment,
+)
+from samverkan.rules.facts import FACTS, MAX_AGE
+from samverkan.rules.regions import REGIONS
+
+__all__ = [
+    "ASSESSMENT_FACT",
+    "FactRow",
+    "age_on",
+    "assessments_of",
+    "current_facts",
+    "fact_rows_of",
+    "facts_for_decision",
+    "facts_from_rows",
+    "facts_on",
+    "find_by_identifier",
+    "person_ids_seen_as",
+    "resolve_identifier",
+    "resolve_identifiers",
+    "survivor_id",
+    "survivor_ids",
+    "visible_person_ids",
+]
+
+#: (name, JSON value, valid_from, valid_to, recorded_at): one FactRecord, as rooms that
+#: decide in bulk preload them.
+FactRow = tuple[str, Any, dt.date, dt.date | None, Any]
+#: The fact the egenvård assessment gives the engine.
+ASSESSMENT_FACT = "self_care_assessment"
+NOT_ASSESSED = "not_assessed"
+
+
+# --- facts of a person on a day -----------------------------------------------------------
+
+
+def age_on(birth_date: dt.date | None, day: dt.date) -> int | None:
+    """Whole years on ``day``; None when unknown or impossible (before birth, past MAX_AGE)."""
+    if birth_date is None or day < birth_date:
+        return None
+    years = day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+    return years if 0 <= years <= MAX_AGE else None
+
+
+def facts_from_rows(
+    fact_rows: Iterable[FactRow],
+    birth_date: dt.date | None,
+    day: dt.date,
+    *,
+    assessments: Mapping[str, str] | None = None,
+    intervention: str | None = None,
+    current: bool = False,
+) -> dict[str, Any]:
+    """The person's facts valid on ``day`` from preloaded rows (no database access).
+
+    With ``current`` the open rows (what is known now: an intervention is decided on what is
+    known of the person today, whatever its date); otherwise per fact the row with the latest ``valid_from`` not after ``day`` whose ``valid_to`` is
+    empty or not before ``day`` (either convention for closing a fact gives the new value from
+    its first day); ``age`` from the birth date when not recorded; with ``intervention``, the
+    ``self_care_assessment`` from ``assessments`` (intervention kind -> result of the active
+    assessment, see `assessments_of`), ``not_assessed`` when there is none.
+    """
+    best: dict[str, tuple[dt.date, Any, Any]] = {}
+    for name, value, valid_from, valid_to, recorded_at in fact_rows:
+        if current:
+            if valid_to is not None:
+                continue
+        elif valid_from > day or (valid_to is not None and valid_to < day):
+            continue
+        found = best.get(name)
+        if found is None or (valid_from, recorded_at) > (found[0], found[2]):
+            best[name] = (valid_from, value, recorded_at)
+    facts = {name: v[1] for name, v in best.items() if v[1] is not None}
+    if "age" not in facts:
+        age = age_on(birth_date, day)
+        if age is not None:
+            facts["age"] = age
+    if intervention is not None:
+        facts[ASSESSMENT_FACT] = (assessments or {}).get(intervention, NOT_ASSESSED)
+    return facts
+
+
+def fact_rows_of(person_ids: Iterable[Any]) -> dict[Any, list[FactRow]]:
+    """Every FactRecord row of these persons, per person id (ids without facts included)."""
+    ids = list(dict.fromkeys(person_ids))
+    rows: dict[Any, list[FactRow]] = {pk: [] for pk in ids}
+    for start in range(0, len(ids), 5000):
+        for pk, *row in FactRecord.objects.filter(
+            person_id__in=ids[start : start + 5000]
+        ).values_list("person_id", "name", "value", "valid_from", "valid_to", "recorded_at"):
+            rows.setdefault(pk, []).append(tuple(row))  # type: ignore[arg-type]
+    return rows
+
+
+def assessments_of(person_ids: Iterable[Any]) -> dict[Any, dict[str, str]]:
+    """Per person id: intervention kind -> result of the newest active egenvård assessment.
+    One that needs review counts as not assessed."""
+    ids = list(dict.fromkeys(person_ids))
+    found: dict[Any, dict[str, str]] = {pk: {} for pk in ids}
+    for start in range(0, len(ids), 5000):
+        rows = (
+            SelfCareAssessment.objects.filter(
+                person_id__in=ids[start : start + 5000], status=AssessmentStatus.ACTIVE
+            )
+            .order_by("assessed_at", "pk")
+            .values_list("person_id", "intervention_kind", "result")
+        )
+        for pk, kind, result in rows:
+            found.setdefault(pk, {})[kind] = result  # the newest wins
+    return found
+
+
+def facts_on(
+    person: Person, day: dt.date, *, intervention: str | None = None, current: bool = False
+) -> dict[str, Any]:
+    """The facts of one person on ``day`` (see `facts_from_rows`), read from the database."""
+    rows = fact_rows_of([person.pk])[person.pk]
+    assessments = assessments_of([person.pk])[person.pk] if intervention else None
+    return facts_from_rows(
+        rows,
+        person.birth_date,
+        day,
+        assessments=assessments,
+        intervention=intervention,
+        current=current,
+    )
+
+
+def current_facts(person: Person) -> dict[str, Any]:
+    """The person's current (open) facts, JSON values, unknown ones left out."""
+    return {
+        r.name: r.value
+        for r in person.fact_records.filter(valid_to__isnull=True)
+        if r.value is not None
+    }
+
+
+def facts_for_decision(intervention: Intervention, *, on: dt.date | None = None) -> dict[str, Any]:
+    """The flat facts object for the engine (domain-model JSON) about one intervention:
+
+    the person's current facts (what is known now), `age` on the date, the egenvård assessment of this intervention kind; `municipality` from the home
+    kommun (left out when it lies outside the performing organisation's region: the person is
+    then registered elsewhere, which `residence` says); then the intervention's own facts;
+    `intervention` = its kind, `date` = `on` or the intervention's start, `region` = the
+    performing organisation's.
+    """
+    person = intervention.person
+    day = on or intervention.start
+    region = intervention.performing_organisation.region
+    facts = facts_on(person, day, intervention=intervention.kind, current=True)
+    municipality = facts.get("municipality") or person.home_municipality or None
+    if municipality and municipality not in REGIONS[region].municipalities:
+        municipality = None
+    if municipality:
+        facts["municipality"] = municipality
+    else:
+        facts.pop("municipality", None)
+    facts.update(intervention.facts or {})
+    facts.update({"intervention": intervention.kind, "date": day.isoformat(), "region": region})
+    return {name: facts[name] for name in FACTS if facts.get(name) is not None}
+
+
+# --- identifiers --------------------------------------------------------------------------
+
+
+def find_by_identifier(identifier: PersonIdentifier) -> Person | None:
+    """The (surviving) person holding this identifier, active or as history; NO access
+    check: for the people room's own writes only (a merge, a duplicate check). Everything
+    that answers a user goes through `resolve_identifier`."""
+    identity = (
+        PersonIdentity.objects.select_related("person")
+        .filter(system=identifier.system.value, value=identifier.value)
+        .first()
+    )
+    return identity.person.survivor() if identity else None
+
+
+def visible_person_ids(actor: Any, ids: Iterable[Any]) -> set[Any]:
+    """The ids among ``ids`` of (not merged) persons the actor may see; one query per 5,000."""
+    user = access._user(actor)
+    wanted = list(dict.fromkeys(ids))
+    visible: set[Any] = set()
+    for start in range(0, len(wanted), 5000):
+        visible.update(
+            access.persons_visible_to(user)
+            .filter(pk__in=wanted[start : start + 5000])
+            .values_list("pk", flat=True)
+        )
+    return visible
+
+
+def resolve_identifiers(actor: Any, values: Iterable[str]) -> dict[str, Person]:
+    """Normalised identifier values -> the surviving person holding each, ONLY where the
+    actor may see that person. A value held by a person the actor may not see is left out,
+    exactly like an unused one. One query per 5,000 values (for imports)."""
+    user = access._user(actor)
+    wanted = sorted(set(values))
+    holder: dict[str, Any] = {}
+    for start in range(0, len(wanted), 5000):
+        for value, owner, ended in PersonIdentity.objects.filter(
+            value__in=wanted[start : start + 5000]
+        ).values_list("value", "person_id", "ended_on"):
+            if value not in holder or ended is None:
+                holder[value] = owner
+    survivors = survivor_ids(holder.values())
+    by_id = {v: survivors.get(pk, pk) for v, pk in holder.items()}
+    visible = visible_person_ids(user, by_id.values())
+    persons: dict[Any, Person] = {}
+    wanted_ids = sorted(visible, key=str)
+    for start in range(0, len(wanted_ids), 5000):
+        for found in Person.objects.filter(pk__in=wanted_ids[start : start + 5000]):
+            persons[found.pk] = found
+    return {v: persons[pk] for v, pk in by_id.items() if pk in persons}
+
+
+def resolve_identifier(actor: Any, identifier: PersonIdentifier | str) -> Person | None:
+    """The (surviving) person holding the identifier if the actor may see it, else None:
+    a number another organisation holds answers exactly as an unused one."""
+    if isinstance(identifier, str):
+        try:
+            identifier = parse_identifier(identifier)
+        except InvalidIdentifier:
+            return None
+    person = find_by_identifier(identifier)
+    if person is None or not access.can_see(access._user(actor), person):
+        return None
+    return person
+
+
+# --- merged persons: history resolves to the survivor ----------------------------------------
+
+
+def survivor_ids(person_ids: Iterable[Any]) -> dict[Any, Any]:
+    """Person id -> the id of the surviving person (itself when never merged)."""
+    result: dict[Any, Any] = {}
+    pending = {pk: access._as_uuid(pk) or pk for pk in person_ids}
+    for _ in range(16):  # merge chains are flattened on merge; older ones are short
+        if not pending:
+            break
+        current_ids = sorted(set(pending.values()), key=str)
+        merged: dict[Any, Any] = {}
+        for start in range(0, len(current_ids), 5000):
+            merged.update(
+                Person.objects.filter(
+                    pk__in=current_ids[start : start + 5000], merged_into__isnull=False
+                ).values_list("pk", "merged_into_id")
+            )
+        next_pending = {}
+        for original, current in pending.items():
+            if current in merged:
+                next_pending[original] = merged[current]
+            else:
+                result[original] = current
+        pending = next_pending
+    result.update(pending)
+    return result
+
+
+def survivor_id(person_id: Any) -> Any:
+    return survivor_ids([person_id])[person_id]
+
+
+def person_ids_seen_as(persons: QuerySet[Person]) -> QuerySet[Person, Any]:
+    """The ids of these persons and of every record merged into one of them: filter history
+    by it (``records.filter(person__in=person_ids_seen_as(persons_visible_to(user)))``)."""
+    ids = persons.values("pk")
+    return Person.objects.filter(
+        Q(pk__in=ids) | Q(merged_into__in=ids) | Q(merged_into__merged_into__in=ids)
+    ).values("pk")

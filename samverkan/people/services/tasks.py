@@ -1,0 +1,82 @@
+"""The work queue's tasks: listing and completing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from samverkan.accounts.services import profile_of
+from samverkan.audit.models import Action
+from samverkan.audit.services import record
+from samverkan.people import access
+from samverkan.people.access import record_change
+from samverkan.people.models import (
+    Task,
+    TaskStatus,
+)
+from samverkan.people.services._common import (
+    PeopleError,
+)
+
+# --- tasks ------------------------------------------------------------------------------
+
+
+def tasks_for_user(user: Any, *, include_done: bool = False) -> QuerySet[Task]:
+    """The user's tasks: assigned to them, or unassigned in their unit (or to the whole
+    organisation when the task names no unit). Due first."""
+    profile = profile_of(user)
+    if profile is None:
+        return Task.objects.none()
+    own = Q(assignee=user) | (
+        Q(assignee__isnull=True, organisation_id=profile.organisation_id)
+        & (Q(unit__isnull=True) | Q(unit_id=profile.unit_id))
+    )
+    tasks = Task.objects.filter(own)
+    if not include_done:
+        tasks = tasks.filter(status=TaskStatus.OPEN)
+    return tasks.select_related(
+        "person", "intervention", "organisation", "unit", "from_organisation"
+    ).order_by("due", "created_at")
+
+
+def task_for_user(actor: Any, task_id: Any) -> Task:
+    """A task of the user's organisation, or Http404 (logged)."""
+    user = access._user(actor)
+    profile = profile_of(user)
+    task = (
+        Task.objects.select_related("person", "intervention", "organisation", "unit")
+        .filter(pk=task_id)
+        .first()
+        if str(task_id).isdigit()
+        else None
+    )
+    if task is None or profile is None or task.organisation_id != profile.organisation_id:
+        record(actor, Action.ACCESS_DENIED, Task, task_id, why="Uppgift")
+        raise Http404
+    return task
+
+
+@transaction.atomic
+def complete_task(actor: Any, task: Task, *, note: str = "", why: str = "Uppgift klar") -> Task:
+    """Mark a task of the user's organisation done."""
+    user = access._user(actor)
+    profile = profile_of(user)
+    if profile is None or task.organisation_id != profile.organisation_id:
+        raise PermissionDenied
+    if profile.role not in access.READ_ROLES:
+        raise PermissionDenied
+    if task.status == TaskStatus.DONE:
+        raise PeopleError("status", "already_done", "Uppgiften är redan klarmarkerad.")
+    task.status = TaskStatus.DONE
+    task.completed_at = timezone.now()
+    task.completed_by = user
+    if note.strip():
+        task.note = (task.note + "\n" if task.note else "") + note.strip()
+    task.save(update_fields=["status", "completed_at", "completed_by", "note"])
+    record_change(actor, task.person, "people.task", why, obj_id=task.pk)
+    return task
