@@ -10,25 +10,22 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
+from samverkan.accounts.actors import ActorLike, actor_for
 from samverkan.accounts.models import Organisation, Role, StaffProfile
-from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
 
-Actor = Any  # a user or an HttpRequest
+Actor = ActorLike  # a request, a user or an accounts Actor
 
 # Roles that may keep the agreements' records (notices, local agreements, lists, settings).
 LIFECYCLE_ROLES = frozenset({Role.MAS, Role.CHIEF_PHYSICIAN, Role.ADMINISTRATOR, Role.FORUM_MEMBER})
 
 
-def user_of(actor: Actor) -> Any:
-    return actor.user if isinstance(actor, HttpRequest) else actor
-
-
 def profile(actor: Actor) -> StaffProfile | None:
-    return profile_of(user_of(actor))
+    found = actor_for(actor)
+    return found.profile if found else None
 
 
 def denied(actor: Actor, obj_type: Any, obj_id: Any, why: str, *, status: int) -> Exception:

@@ -17,10 +17,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
+from samverkan.accounts.actors import ActorLike, actor_for, user_of
 from samverkan.accounts.models import Role, StaffProfile
-from samverkan.accounts.services import profile_of
 from samverkan.agreements.selectors import forum_levels
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
@@ -33,7 +33,7 @@ from samverkan.deviations.models import (
 )
 from samverkan.people.access import can_see
 
-Actor = Any  # a user or an HttpRequest
+Actor = ActorLike  # a request, a user or an accounts Actor
 
 # Roles that never see single deviations (forum: aggregates only; admin: the audit log).
 NO_CASE_ROLES = frozenset({Role.FORUM_MEMBER, Role.ADMINISTRATOR})
@@ -42,12 +42,9 @@ NO_CASE_ROLES = frozenset({Role.FORUM_MEMBER, Role.ADMINISTRATOR})
 FOLLOWUP_ROLES = frozenset({Role.FORUM_MEMBER, Role.CHIEF_PHYSICIAN, Role.MAS, Role.ADMINISTRATOR})
 
 
-def user_of(actor: Actor) -> Any:
-    return actor.user if isinstance(actor, HttpRequest) else actor
-
-
 def profile(actor: Actor) -> StaffProfile | None:
-    return profile_of(user_of(actor))
+    found = actor_for(actor)
+    return found.profile if found else None
 
 
 def require_profile(actor: Actor, why: str) -> StaffProfile:

@@ -7,13 +7,13 @@ class DeviationsConfig(AppConfig):
     verbose_name = _("Avvikelser och tvister")
 
     def ready(self) -> None:
-        from samverkan.accounts.services import profile_of
+        from samverkan.accounts.actors import actor_for
         from samverkan.deviations.tasks import PROVIDERS
         from samverkan.web.nav import register_nav
         from samverkan.web.work_queue import register_work_queue
 
         register_nav(
-            "deviations", "deviations:index", visible=lambda user: profile_of(user) is not None
+            "deviations", "deviations:index", visible=lambda user: actor_for(user) is not None
         )
         for provider in PROVIDERS:
             register_work_queue(provider)

@@ -26,8 +26,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
+from samverkan.accounts.actors import ActorLike, role_of, user_of
 from samverkan.accounts.models import Role
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
@@ -73,16 +74,15 @@ VisibilityHook = Callable[[Any], Q]
 # gets the user (with a staff profile and a read role) and returns a Q over Person.
 EXTRA_VISIBILITY: list[VisibilityHook] = []
 
-Actor = Any  # a user or an HttpRequest (which also gives the IP address to the audit log)
+Actor = ActorLike  # a request (which also gives the IP address to the audit log), a user or an Actor
 
 
 def _user(actor: Actor) -> Any:
-    return actor.user if isinstance(actor, HttpRequest) else actor
+    return user_of(actor)
 
 
 def _role(user: Any) -> str | None:
-    profile = profile_of(user)
-    return profile.role if profile else None
+    return role_of(user)
 
 
 def has_read_role(user: Any) -> bool:

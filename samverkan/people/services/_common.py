@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from samverkan.accounts.services import profile_of
+from samverkan.accounts.actors import require_actor
 from samverkan.core.errors import Problem
 from samverkan.people.identity import (
     IdSystem,
@@ -85,10 +85,10 @@ def _validate_fact(name: str, value: Any, allowed: Iterable[str], field: str) ->
 
 
 def _profile_or_refuse(user: Any) -> Any:
-    profile = profile_of(user)
-    if profile is None:
-        raise PeopleError(None, "no_profile", "Ditt konto saknar organisation och roll.")
-    return profile
+    actor = require_actor(
+        user, lambda: PeopleError(None, "no_profile", "Ditt konto saknar organisation och roll.")
+    )
+    return actor.profile
 
 
 def _parse(text: str, system: str | IdSystem | None, field: str) -> PersonIdentifier:
