@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from samverkan.accounts.actors import ActorLike, actor_for
+from samverkan.accounts.actors import user_of as user_of
 from samverkan.accounts.models import Organisation, Role, StaffProfile
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
