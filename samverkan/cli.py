@@ -122,7 +122,7 @@ def _decide_batch(args: argparse.Namespace) -> int:
     if not args.out:
         return _fail("--batch kräver --out OUT.parquet")
     try:
-        cases = read_facts(args.batch)
+        cases = read_facts(args.batch, with_facts=False)
     except InvalidFactsFile as exc:
         return _fail_file(exc)
     except OSError as exc:

@@ -21,6 +21,10 @@ GOOD = {
         'region;date;adl_needs_over_time\njamtland-harjedalen;2022-02-01;"dressing;hygiene"\n'
     ),
     "byte order mark": "\ufeffregion,date,adl_needs_over_time\ngavleborg,2019-06-01,[]\n",
+    "blank line, CRLF, spaces": (
+        "region , age,urgent\r\ngavleborg, 17 ,YES\r\n\r\njamtland-harjedalen,+90,0\r\n"
+    ),
+    "every fact unknown": "region,date\n,\n",
 }
 BAD = {
     "bad boolean": "region,date,urgent\ngavleborg,2019-01-01,kanske\n",
@@ -28,6 +32,10 @@ BAD = {
     "ragged row": "region,date\ngavleborg\n",
     "bad age and housing": "region,age,housing\ngavleborg,gammal,castle\ngavleborg,200,ordinary\n",
     "duplicate column": "age,age\n1,2\n",
+    "too long a row": "region,date\ngavleborg,2019-06-01,x\n",
+    "bad date, set member and kommun": (
+        "region,date,adl_needs_over_time,municipality\ngavleborg,2019-6-1,dressing;flying,2380\n"
+    ),
 }
 
 
@@ -92,3 +100,32 @@ def test_read_facts_names_the_format_it_cannot_read(tmp_path) -> None:
     with pytest.raises(InvalidFactsFile) as exc:
         read_facts(b"\xff\xfe", "csv")
     assert exc.value.code == "invalid_encoding"
+
+
+def test_a_large_valid_csv_takes_the_vectorised_path_with_the_same_frame(tmp_path) -> None:
+    from samverkan.rules import io, population
+    from samverkan.rules.batch import normalise
+
+    cases = population.generate(3_000, seed=7, date="2022-02-01", unknown_share=0.05)
+    sets = [n for n, t in cases.schema.items() if isinstance(t, pl.List)]
+    text = cases.with_columns(
+        pl.when(pl.col(n).list.len() == 0)
+        .then(pl.lit("[]"))
+        .otherwise(pl.col(n).list.join(";"))
+        .alias(n)
+        for n in sets
+    ).with_columns(
+        (
+            (pl.col("time") // 60).cast(pl.String).str.zfill(2)
+            + ":"
+            + (pl.col("time") % 60).cast(pl.String).str.zfill(2)
+        ).alias("time")
+    )
+    path = tmp_path / "fall.csv"
+    text.write_csv(path)
+    assert '"' not in path.read_text()  # plain CSV: the fast path applies
+    fast = io._fast_csv(path.read_text(), None)
+    assert fast is not None
+    rows = read_facts(path)  # the row reader
+    assert fast.equals(normalise(rows.frame))
+    assert read_facts(path, with_facts=False).frame.equals(fast)
