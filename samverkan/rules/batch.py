@@ -73,7 +73,7 @@ def read_cases(path: str | Path) -> pl.DataFrame:
     """The checked facts of a .csv, .jsonl or .parquet file (the one reader: rules.io)."""
     from samverkan.rules.io import read_facts
 
-    return read_facts(path).frame
+    return read_facts(path, with_facts=False).frame
 
 
 def normalise(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
