@@ -8,7 +8,10 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from samverkan.rules import InvalidFactsFile
 
 EXIT_OK, EXIT_INVALID = 0, 2
 
@@ -136,7 +139,7 @@ def _decide_batch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _fail_file(exc: Any) -> int:
+def _fail_file(exc: InvalidFactsFile) -> int:
     """A facts file's errors, one line each: where (row, column), what, and the stable code."""
     print("Fel: ogiltiga fakta i filen", file=sys.stderr)
     for e in exc.errors:
