@@ -45,8 +45,7 @@ from samverkan.deviations.models import (
     DisputeStep,
 )
 from samverkan.purchases.money import ZERO, round_ore
-from samverkan.rules.declarations import AgreementVersion
-from samverkan.rules.outcome import DIMENSIONS, UNDETERMINED
+from samverkan.rules import DIMENSIONS, UNDETERMINED, AgreementVersion
 
 # Engine answers that open a dispute: dimension -> values.
 DISPUTE_TRIGGERS: dict[str, frozenset[str]] = {
