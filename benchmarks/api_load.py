@@ -114,12 +114,13 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 def request_bodies(n: int, seed: int) -> list[bytes]:
     """`n` facts objects as the API takes them: generated persons and interventions."""
     sys.path.insert(0, str(ROOT))
-    from samverkan.rules import facts_to_json, generate_population
+    from samverkan.rules import population
+    from samverkan.rules.facts import facts_to_json
 
     per_date = -(-n // len(DATES))
     bodies = []
     for i, day in enumerate(DATES):
-        frame = generate_population(per_date, seed=seed + i, date=day, unknown_share=0.1)
+        frame = population.generate(per_date, seed=seed + i, date=day, unknown_share=0.1)
         bodies += [json.dumps(facts_to_json(row)).encode() for row in frame.iter_rows(named=True)]
     random.Random(seed).shuffle(bodies)
     return bodies[:n]

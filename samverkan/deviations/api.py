@@ -53,8 +53,8 @@ from samverkan.deviations.models import (
     Dispute,
     LocalAgreement,
 )
-from samverkan.rules import InvalidFacts
-from samverkan.rules import decide as rules_decide
+from samverkan.rules import engine
+from samverkan.rules.facts import InvalidFacts
 
 router = Router(tags=["Avvikelser, tvister och avtalsförvaltning"])
 
@@ -613,7 +613,7 @@ def list_disputes(request: HttpRequest) -> Any:
 @router.post("/disputes", response={201: DisputeOut, **RESPONSES}, summary="Öppna tvist")
 @handled
 def open_dispute(request: HttpRequest, payload: DisputeIn) -> Any:
-    decision = rules_decide(payload.facts) if payload.facts is not None else None
+    decision = engine.decide(payload.facts) if payload.facts is not None else None
     dispute = services.open_dispute(
         request,
         counterparty=_org(payload.counterparty_id, "counterparty_id"),

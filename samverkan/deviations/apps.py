@@ -13,7 +13,7 @@ class DeviationsConfig(AppConfig):
         from samverkan.deviations.lifecycle import cached_notices, forget_notices
         from samverkan.deviations.models import Notice
         from samverkan.deviations.tasks import PROVIDERS
-        from samverkan.rules import use_notices
+        from samverkan.rules.ruleset import use_notices
         from samverkan.web.nav import register_nav
         from samverkan.web.work_queue import register_work_queue
 

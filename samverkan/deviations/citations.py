@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from samverkan.rules import collapse, passage
+from samverkan.rules.clauses.library import passage
+from samverkan.rules.clauses.parser import collapse
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])")
 

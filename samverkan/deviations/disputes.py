@@ -45,7 +45,8 @@ from samverkan.deviations.models import (
     DisputeStep,
 )
 from samverkan.purchases.money import ZERO, round_ore
-from samverkan.rules import DIMENSIONS, UNDETERMINED, AgreementVersion
+from samverkan.rules.declarations import AgreementVersion
+from samverkan.rules.outcome import DIMENSIONS, UNDETERMINED
 
 # Engine answers that open a dispute: dimension -> values.
 DISPUTE_TRIGGERS: dict[str, frozenset[str]] = {

@@ -52,8 +52,10 @@ from samverkan.deviations.models import (
     Notice,
     WorkingGroupMember,
 )
-from samverkan.rules import ALL_VERSIONS, REGIONS, AgreementVersion, Status, version_end
-from samverkan.rules import status as rules_status
+from samverkan.rules import validity
+from samverkan.rules.agreements import ALL_VERSIONS
+from samverkan.rules.declarations import AgreementVersion
+from samverkan.rules.regions import REGIONS
 
 VERSIONS: dict[str, AgreementVersion] = {v.agreement: v for v in ALL_VERSIONS}
 # The main agreement per region: a deviation or dispute belongs to it unless another is named.
@@ -127,7 +129,7 @@ class Reminder:
 @dataclass
 class AgreementOverview:
     version: AgreementVersion
-    status: Status
+    status: validity.Status
     parties: list[Organisation]
     notices: list[Notice]
     renewal: str
@@ -147,7 +149,7 @@ class AgreementOverview:
         return self.version.agreement
 
 
-def _who_must_act(version: AgreementVersion, status: Status) -> str:
+def _who_must_act(version: AgreementVersion, status: validity.Status) -> str:
     if version.follows:
         return f"Följer {version.follows}: uppsägning av huvudavtalet avslutar även bilagan."
     if status.next_notice_deadline is None:
@@ -187,9 +189,9 @@ def agreement_overview(
     on = on or timezone.localdate()
     version = VERSIONS[agreement]
     notices = recorded_notices() if notices is None else notices
-    status = rules_status(version, on, notices)
+    status = validity.status(version, on, notices)
     cfg = settings_for(agreement)
-    end = version_end(version, notices)
+    end = validity.version_end(version, notices)
     dues = _followup_dues(version, cfg, on, end) if not status.ended else []
     owner = version.follows or agreement
     citations = [c for c in (FOLLOWUP_CLAUSE.get(agreement),) if c]
@@ -227,7 +229,7 @@ def agreements_overview(
 
 def _reminders(
     version: AgreementVersion,
-    status: Status,
+    status: validity.Status,
     cfg: AgreementSettings,
     dues: list[dt.date],
     end: dt.date | None,
@@ -307,7 +309,7 @@ def record_notice(
         errors["given_by"] = "Den som säger upp ska vara part i avtalet."
     if given_on < version.starts:
         errors["given_on"] = "Datumet är före avtalets start."
-    elif rules_status(version, given_on, recorded_notices()).ended:
+    elif validity.status(version, given_on, recorded_notices()).ended:
         errors["given_on"] = "Avtalet hade redan upphört den dagen."
     if given_on > timezone.localdate():
         errors["given_on"] = "Datumet ligger i framtiden."

@@ -89,7 +89,7 @@ from samverkan.deviations.reports import (  # noqa: F401  (re-exported)
     local_agreements_in_year,
     routines_coverage,
 )
-from samverkan.rules import ALL_VERSIONS
+from samverkan.rules.agreements import ALL_VERSIONS
 
 CONTACT_ACTION = ChiefContact.ACTION
 

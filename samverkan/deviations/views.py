@@ -56,7 +56,8 @@ from samverkan.deviations.models import (
     LocalAgreement,
     Status,
 )
-from samverkan.rules import InvalidFacts, decide
+from samverkan.rules import engine
+from samverkan.rules.facts import InvalidFacts
 
 PAGE_SIZE = 30
 
@@ -277,7 +278,7 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            decision = decide(data["facts"]) if data["facts"] else None
+            decision = engine.decide(data["facts"]) if data["facts"] else None
             person = (
                 services.find_person(request, data["person"], why="Tvist: koppla person")
                 if data["person"]

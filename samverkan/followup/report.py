@@ -39,7 +39,10 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from samverkan.followup.suppression import Cell, format_number, is_small, protect
-from samverkan.rules import ALL_VERSIONS, DIMENSION_VALUES, REGIONS, municipality_name, version_end
+from samverkan.rules.agreements import ALL_VERSIONS
+from samverkan.rules.outcome import DIMENSION_VALUES
+from samverkan.rules.regions import REGIONS, municipality_name
+from samverkan.rules.validity import version_end
 
 HCR = "health_care_responsibility"
 HCR_COLUMNS = (

@@ -49,21 +49,18 @@ from samverkan.guide.schemas import (
     Decision,
     FactErrorResponse,
 )
-from samverkan.rules import (
-    DIMENSIONS,
+from samverkan.rules import InvalidFactsFile, decide_frame, engine, read_facts
+from samverkan.rules.facts import (
     FACT_ORDER,
     FACTS,
     FactError,
     Facts,
     InvalidFacts,
-    InvalidFactsFile,
     Kind,
-    decide_facts,
-    decide_frame,
     facts_to_json,
-    read_facts,
     validate_facts,
 )
+from samverkan.rules.outcome import DIMENSIONS
 
 router = Router(tags=["Ansvarsguiden"])
 
@@ -288,7 +285,7 @@ def decide(request: HttpRequest) -> HttpResponse:
     except InvalidFacts as exc:
         return _invalid([_error_item(e) for e in exc.errors])
     # Returned as built: the engine's dict is the domain-model JSON (tests check the schema).
-    return _json(decide_facts(facts).as_dict())
+    return _json(engine.decide_facts(facts).as_dict())
 
 
 # --- Many decisions ---------------------------------------------------------------------------

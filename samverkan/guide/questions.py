@@ -9,7 +9,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from samverkan.guide.state import QUESTION_ORDER, Answer
-from samverkan.rules import FACTS, MAX_AGE, REGIONS, Kind
+from samverkan.rules.facts import FACTS, MAX_AGE, Kind
+from samverkan.rules.regions import REGIONS
 
 
 @dataclass(frozen=True)

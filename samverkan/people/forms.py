@@ -17,7 +17,8 @@ from samverkan.people.models import (
     Sex,
 )
 from samverkan.people.services import INTERVENTION_FACTS, PERSON_FACTS, PeopleError
-from samverkan.rules import FACTS, REGIONS, Kind
+from samverkan.rules.facts import FACTS, Kind
+from samverkan.rules.regions import REGIONS
 
 
 class DateInput(forms.DateInput):

@@ -23,7 +23,7 @@ from samverkan.accounts.models import Organisation, Role, Unit
 from samverkan.people.identity import IdSystem, PersonIdentifier
 from samverkan.people.identity import display as display_identifier
 from samverkan.people.identity import mask as mask_identifier
-from samverkan.rules import FACTS, INTERVENTIONS
+from samverkan.rules.facts import FACTS, INTERVENTIONS
 
 
 class ImmutableError(Exception):
@@ -306,7 +306,7 @@ def fact_value_display(name: str, value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(spec.label_of(str(v)) for v in value) or "Inga"
     if name == "municipality":
-        from samverkan.rules import municipality_name
+        from samverkan.rules.regions import municipality_name
 
         try:
             return f"{municipality_name(str(value))} ({value})"

@@ -49,16 +49,9 @@ from samverkan.people.models import (
     TaskStatus,
     active_on,
 )
-from samverkan.rules import (
-    FACTS,
-    INTERVENTIONS,
-    REGIONS,
-    InvalidFacts,
-    decide,
-    facts_to_json,
-    region_of_municipality,
-    validate_facts,
-)
+from samverkan.rules import engine
+from samverkan.rules.facts import FACTS, INTERVENTIONS, InvalidFacts, facts_to_json, validate_facts
+from samverkan.rules.regions import REGIONS, region_of_municipality
 
 __all__ = [
     "ACTION_TASKS",
@@ -1102,7 +1095,7 @@ def decide_intervention(
         raise PermissionDenied
     facts = facts_for_decision(intervention, on=on)
     try:
-        decision = decide(facts)
+        decision = engine.decide(facts)
     except InvalidFacts as exc:
         error = exc.errors[0]
         raise PeopleError(f"facts.{error.field}", error.code, error.message) from None

@@ -41,15 +41,8 @@ from samverkan.purchases.bases import (
     SHARED,
     Basis,
 )
-from samverkan.rules import (
-    FACTS,
-    MAX_AGE,
-    Decision,
-    InvalidFacts,
-    decide,
-    equivalent_facts,
-    facts_to_json,
-)
+from samverkan.rules import engine, equivalent_facts
+from samverkan.rules.facts import FACTS, MAX_AGE, InvalidFacts, facts_to_json
 
 __all__ = [
     "SegmentDecision",
@@ -96,12 +89,12 @@ def _hashable(value: Any) -> Any:
 
 
 @lru_cache(maxsize=65536)
-def _decide_cached(key: tuple[tuple[str, Any], ...]) -> Decision:
+def _decide_cached(key: tuple[tuple[str, Any], ...]) -> engine.Decision:
     facts = {k: (list(v) if isinstance(v, tuple) else v) for k, v in key}
-    return decide(facts)
+    return engine.decide(facts)
 
 
-def _decide(facts: Mapping[str, Any]) -> Decision:
+def _decide(facts: Mapping[str, Any]) -> engine.Decision:
     keyed = equivalent_facts(facts)  # the same answers, far fewer distinct keys
     key = tuple(sorted((k, _hashable(v)) for k, v in keyed.items() if v is not None))
     return _decide_cached(key)

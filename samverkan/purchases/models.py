@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import Organisation, Unit
 from samverkan.purchases.bases import AGREEMENT_NAMES, BASES
-from samverkan.rules import INTERVENTIONS
+from samverkan.rules.facts import INTERVENTIONS
 
 INTERVENTION_CHOICES = list(INTERVENTIONS.items())
 AGREEMENT_CHOICES = list(AGREEMENT_NAMES.items())

@@ -30,7 +30,7 @@ from samverkan.purchases.bases import AGREEMENT_NAMES, HOURLY_SHARE_50, SHARED
 from samverkan.purchases.errors import PriceError, Problem
 from samverkan.purchases.models import Band, Price, PriceList, PriceUnit
 from samverkan.purchases.money import format_sek, to_decimal
-from samverkan.rules import INTERVENTIONS
+from samverkan.rules.facts import INTERVENTIONS
 
 __all__ = [
     "PriceIndex",

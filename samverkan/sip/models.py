@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import Organisation, OrganisationKind, Unit
-from samverkan.rules import FACTS
+from samverkan.rules.facts import FACTS
 
 
 class ImmutableVersionError(Exception):
