@@ -54,6 +54,7 @@ from samverkan.rules.conditions import (  # noqa: E402
 )
 from samverkan.rules.declarations import AgreementVersion, Term, rule  # noqa: E402
 from samverkan.rules.facts import FACTS, Kind, format_time  # noqa: E402
+from samverkan.rules.regions import REGIONS  # noqa: E402
 from samverkan.rules.ruleset import RuleSet, build  # noqa: E402
 
 JH = "jamtland-harjedalen"
@@ -71,34 +72,15 @@ TARGETS = {
 
 
 def agreement_versions() -> tuple[tuple[AgreementVersion, ...], str]:
-    """ALL_VERSIONS, or, while that is still empty, every ``VERSION``/``VERSIONS`` the
-    modules in samverkan/rules/agreements/ define (so the figures mean something meanwhile)."""
-    import importlib
-    import pkgutil
+    """ALL_VERSIONS, and where they come from (the figures name it)."""
+    from samverkan.rules.agreements import ALL_VERSIONS
 
-    from samverkan.rules import agreements
-
-    if agreements.ALL_VERSIONS:
-        return tuple(agreements.ALL_VERSIONS), "agreements.ALL_VERSIONS"
-    found: list[AgreementVersion] = []
-    names = []
-    for info in pkgutil.iter_modules(agreements.__path__):
-        module = importlib.import_module(f"{agreements.__name__}.{info.name}")
-        for attr in ("VERSION", "VERSIONS"):
-            value = getattr(module, attr, None)
-            items = value if isinstance(value, tuple | list) else (value,)
-            for v in items:
-                if isinstance(v, AgreementVersion) and v not in found:
-                    found.append(v)
-                    names.append(v.key)
-    return tuple(
-        found
-    ), f"ALL_VERSIONS is empty; VERSION(S) of the modules: {', '.join(names) or 'none'}"
+    return tuple(ALL_VERSIONS), "agreements.ALL_VERSIONS"
 
 
 def rulesets() -> dict[str, RuleSet]:
     versions, _ = agreement_versions()
-    return {region: build(versions, region) for region in population.REGIONS}
+    return {region: build(versions, region) for region in REGIONS}
 
 
 # --- memory --------------------------------------------------------------------------------
@@ -131,7 +113,7 @@ def work_decide(n: int, seed: int, date: str) -> dict[str, Any]:
     out["result_columns"] = len(result.columns)
     out["decision_columns"] = len(batch.DECISION_COLUMNS)
     out["status"] = dict(result["status"].cast(pl.String).value_counts().iter_rows())
-    out["rules"] = {r: len(rs[r].rules_by_id) for r in population.REGIONS}
+    out["rules"] = {r: len(rs[r].rules_by_id) for r in REGIONS}
     out["rules_from"] = agreement_versions()[1]
     return out
 

@@ -76,7 +76,7 @@ def profile(frame: pl.DataFrame, key: str) -> None:
     base = {r: simulation.pruned(rs) for r, rs in baseline.items()}
     var = {r: simulation.pruned(rs) for r, rs in variant.items()}
     sets = [*base.values(), *var.values()]
-    lf = simulation._prepared(frame)
+    lf = simulation.prepare_cases(frame)
     keyed = lf.with_columns(features.key(sets).alias("__key"))
     stages = {
         "prepare (select, fill the process flags)": lambda: lf.select("region").collect(),
@@ -87,17 +87,17 @@ def profile(frame: pl.DataFrame, key: str) -> None:
         "+ first row per key": lambda: (
             keyed.filter(pl.col("__key").is_first_distinct()).select("__key").collect()
         ),
-        "profiles (count + first rows joined)": lambda: simulation._profiles(
+        "profiles (count + first rows joined)": lambda: simulation.case_profiles(
             lf, sets, simulation.KEYS
         ).collect(),
     }
     for label, fn in stages.items():
         best = min(_timed(fn) for _ in range(3))
         print(f"  {label:<52} {best:6.3f} s")
-    profiles = simulation._profiles(lf, sets, simulation.KEYS).collect()
+    profiles = simulation.case_profiles(lf, sets, simulation.KEYS).collect()
     print(f"  distinct profiles (rows the rules see): {profiles.height:,}")
     carry = [*simulation.KEYS, simulation.CASES]
-    evaluate = simulation._evaluate(profiles.lazy(), base, var, simulation.SIMULATED, carry)
+    evaluate = simulation.evaluate_both(profiles.lazy(), base, var, simulation.SIMULATED, carry)
     best = min(_timed(lambda: evaluate.collect()) for _ in range(3))
     print(f"  {'rules on the profiles (baseline + variant)':<52} {best:6.3f} s")
     dims = len(features.feature_columns(sets))

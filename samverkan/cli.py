@@ -8,7 +8,10 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from samverkan.rules import InvalidFactsFile
 
 EXIT_OK, EXIT_INVALID = 0, 2
 
@@ -117,19 +120,35 @@ def _decide(args: argparse.Namespace) -> int:
 
 
 def _decide_batch(args: argparse.Namespace) -> int:
-    from samverkan.rules import batch
-    from samverkan.rules.facts import InvalidFacts
+    from samverkan.rules import InvalidFactsFile, decide_frame, read_facts
 
     if not args.out:
         return _fail("--batch kräver --out OUT.parquet")
     try:
-        rows = batch.decide_file(args.batch, args.out)
-    except InvalidFacts as exc:
-        return _fail("ogiltiga fakta i filen", [e.as_dict() for e in exc.errors])
-    except (OSError, FileNotFoundError) as exc:
-        return _fail(f"kan inte läsa {args.batch}: {exc}")
-    print(f"{rows} fall avgjorda, resultat i {args.out}")
+        cases = read_facts(args.batch, with_facts=False)
+    except InvalidFactsFile as exc:
+        return _fail_file(exc)
+    except OSError as exc:
+        return _fail(f"kan inte läsa {args.batch}: {exc.strerror or exc}")
+    result = decide_frame(cases.frame)
+    try:
+        result.write_parquet(args.out)
+    except OSError as exc:
+        return _fail(f"kan inte skriva {args.out}: {exc.strerror or exc}")
+    print(f"{result.height} fall avgjorda, resultat i {args.out}")
     return EXIT_OK
+
+
+def _fail_file(exc: InvalidFactsFile) -> int:
+    """A facts file's errors, one line each: where (row, column), what, and the stable code."""
+    print("Fel: ogiltiga fakta i filen", file=sys.stderr)
+    for e in exc.errors:
+        where = ", ".join(
+            part for part in (f"rad {e.row}" if e.row is not None else "", e.field or "") if part
+        )
+        allowed = f" Tillåtna värden: {', '.join(e.allowed)}." if e.allowed else ""
+        print(f"  {where or 'filen'}: {e.message} [{e.code}]{allowed}", file=sys.stderr)
+    return EXIT_INVALID
 
 
 def _agreements(args: argparse.Namespace) -> int:

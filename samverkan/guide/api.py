@@ -22,8 +22,6 @@ only where the engine is lenient with Python callers, so that the OpenAPI schema
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -51,7 +49,7 @@ from samverkan.guide.schemas import (
     Decision,
     FactErrorResponse,
 )
-from samverkan.rules import batch, engine
+from samverkan.rules import InvalidFactsFile, decide_frame, engine, read_facts
 from samverkan.rules.facts import (
     FACT_ORDER,
     FACTS,
@@ -95,7 +93,6 @@ CSV_MEDIA_TYPE = "text/csv"
 
 _TIME_RE = re.compile(TIME_PATTERN)
 _DATE_RE = re.compile(DATE_PATTERN)
-_INT_RE = re.compile(r"[+-]?[0-9]+")
 
 _FACTS_REF = {"$ref": "#/components/schemas/Facts"}
 # BatchDecision is only named in openapi_extra, which ninja does not collect components from:
@@ -298,158 +295,6 @@ def decide(request: HttpRequest) -> HttpResponse:
 # --- Many decisions ---------------------------------------------------------------------------
 
 
-class _BatchInvalid(Exception):
-    def __init__(self, items: list[dict[str, Any]]):
-        self.items = items
-
-
-def _parse_jsonl(text: str) -> Iterator[tuple[int, Any]]:
-    """(line number, value) for every non-blank line; invalid JSON raises _BatchInvalid.
-
-    Lines end at "\n" only (an optional "\r" before it is whitespace): str.splitlines would
-    also cut at U+2028 and friends, which JSON allows inside strings."""
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield number, _loads(line)
-        except (ValueError, RecursionError):
-            message = f"Rad {number} är inte giltig JSON."
-            raise _BatchInvalid([_batch_error("invalid_json", message, number)]) from None
-
-
-_TRUE = {"true", "1", "ja", "yes"}
-_FALSE = {"false", "0", "nej", "no"}
-
-
-def _csv_value(kind: Kind, text: str) -> Any:
-    """A CSV cell as the JSON value it stands for; empty = unknown. Sets: `a;b`, `[]` = none."""
-    text = text.strip()
-    if not text:
-        return None
-    if kind is Kind.BOOL:
-        folded = text.casefold()
-        return True if folded in _TRUE else False if folded in _FALSE else text
-    if kind is Kind.INT and _INT_RE.fullmatch(text):
-        try:
-            return int(text)
-        except ValueError:  # more digits than Python converts
-            return text
-    if kind is Kind.SET:
-        if text == "[]":
-            return []
-        return [part.strip() for part in text.split(";") if part.strip()]
-    return text
-
-
-def _parse_csv(text: str) -> Iterator[tuple[int, Any]]:
-    """(data row number, facts dict) per row; the header names the facts.
-
-    The delimiter is a comma, or a semicolon when the header has semicolons and no comma (as
-    Swedish Excel writes CSV); a set fact then needs quotes around `a;b`.
-    """
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [name.strip() for name in next(reader, [])]
-    except csv.Error as exc:
-        raise _BatchInvalid(
-            [_batch_error("invalid_csv", f"Rubrikraden går inte att läsa: {exc}.")]
-        ) from None
-    unknown = [
-        _error_item(FactError(name, "unknown_fact", f"Okänd uppgift '{name}'.", FACT_ORDER))
-        for name in header
-        if name not in FACTS
-    ]
-    duplicated = sorted({name for name in header if header.count(name) > 1})
-    unknown += [
-        _error_item(FactError(name, "duplicate_column", f"Kolumnen '{name}' finns flera gånger."))
-        for name in duplicated
-    ]
-    if unknown:
-        raise _BatchInvalid(unknown)
-    kinds = [FACTS[name].kind for name in header]
-    number = 0
-    while True:
-        number += 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise _BatchInvalid(
-                [_batch_error("invalid_csv", f"Raden går inte att läsa: {exc}.", number)]
-            ) from None
-        if not cells:
-            number -= 1  # empty lines are not rows (",,," is: a case with every fact unknown)
-            continue
-        if len(cells) != len(header):
-            message = f"Raden har {len(cells)} fält, rubrikraden {len(header)}."
-            raise _BatchInvalid([_batch_error("wrong_field_count", message, number)])
-        yield (
-            number,
-            {
-                name: _csv_value(kind, cell)
-                for name, kind, cell in zip(header, kinds, cells, strict=True)
-            },
-        )
-
-
-def _batch_error(code: str, message: str, row: int | None = None) -> dict[str, Any]:
-    item: dict[str, Any] = {"field": None, "code": code, "message": message}
-    if row is not None:
-        item["row"] = row
-    return item
-
-
-def _checked_rows(rows: Iterator[tuple[int, Any]]) -> tuple[list[int], list[Facts]]:
-    """Every row checked like a single decision; _BatchInvalid names row and field."""
-    numbers: list[int] = []
-    checked: list[Facts] = []
-    errors: list[dict[str, Any]] = []
-    for number, raw in rows:
-        if len(numbers) >= MAX_BATCH_ROWS:
-            message = f"Högst {MAX_BATCH_ROWS} rader per anrop; dela upp filen."
-            raise ApiError(413, "too_many_rows", message)
-        try:
-            checked.append(check_facts(raw))
-        except InvalidFacts as exc:
-            errors.extend(_error_item(e, number) for e in exc.errors)
-            if len(errors) >= MAX_REPORTED_ERRORS:
-                break
-            checked.append({})
-        numbers.append(number)
-    if errors:
-        raise _BatchInvalid(errors[:MAX_REPORTED_ERRORS])
-    return numbers, checked
-
-
-_DTYPES: dict[Kind, pl.DataType] = {
-    Kind.ENUM: pl.String(),
-    Kind.CODE: pl.String(),
-    Kind.BOOL: pl.Boolean(),
-    Kind.INT: pl.Int32(),
-    Kind.DATE: pl.Date(),
-    Kind.TIME: pl.Int32(),
-    Kind.SET: pl.List(pl.String()),
-}
-
-
-def _frame(checked: list[Facts]) -> pl.DataFrame:
-    """The checked facts as the batch engine's typed columns (sets in the domain model's order)."""
-    columns: dict[str, list[Any]] = {}
-    for name in FACT_ORDER:
-        spec = FACTS[name]
-        values = [facts[name] for facts in checked]
-        if spec.kind is Kind.SET:
-            order = spec.values.index
-            values = [None if v is None else sorted(v, key=order) for v in values]
-        columns[name] = values
-    schema = {name: _DTYPES[FACTS[name].kind] for name in FACT_ORDER}
-    return pl.DataFrame(columns, schema=schema)
-
-
 _CHUNK_ROWS = 2_000
 
 
@@ -641,17 +486,16 @@ def decide_batch(
     """Many decisions with the batch engine. No audit entry: no personal data (module docstring)."""
     kind, data = _input_format(request)
     output = _output_format(request, format, kind)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ApiError(400, "invalid_encoding", "Indata ska vara UTF-8.") from None
-    try:
-        numbers, checked = _checked_rows(
-            _parse_jsonl(text) if kind == "jsonl" else _parse_csv(text)
-        )
-    except _BatchInvalid as exc:
-        return _invalid(exc.items)
-    result = batch.decide(_frame(checked), action_list=True)
+    try:  # the one facts-file reader, shared with `samverkan decide --batch`
+        cases = read_facts(data, kind, max_rows=MAX_BATCH_ROWS, max_errors=MAX_REPORTED_ERRORS)
+    except InvalidFactsFile as exc:
+        if exc.code == "invalid_encoding":
+            raise ApiError(400, "invalid_encoding", exc.errors[0].message) from None
+        if exc.code == "too_many_rows":
+            raise ApiError(413, "too_many_rows", exc.errors[0].message) from None
+        return _invalid([e.as_dict() for e in exc.errors])
+    numbers, checked = cases.rows, cases.facts or []
+    result = decide_frame(cases.frame, action_list=True)
     if output == "csv":
         response = StreamingHttpResponse(
             _csv_chunks(numbers, result), content_type=f"{CSV_MEDIA_TYPE}; charset=utf-8"

@@ -17,14 +17,14 @@ Speed: an import of 100,000 rows would take ~40 s at 0.4 ms per decision, so dec
 are cached, with two exact reductions of the key. The only clock rules in the agreements
 are 08.00 and 17.00 (Bilaga 2), the same boundaries timesplit cuts at, so the time is
 replaced by the start of its part of the day (00:00, 08:00, 17:00). Ages are only compared
-with thresholds (16, 18, 20, 21, 26 today; read from the rules by ``age_thresholds``), so an
-age is replaced by the lowest age with the same comparisons. Same answers, far fewer calls. The stored snapshot keeps no date or time (the record
+with thresholds (16, 18, 20, 21, 26 today), so an age is replaced by the lowest age with the
+same comparisons. Both thresholds are read from the rules (``rules.equivalent_facts``).
+Same answers, far fewer calls. The stored snapshot keeps no date or time (the record
 has them), so records with the same decision share one snapshot row.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -42,11 +42,8 @@ from samverkan.purchases.bases import (
     SHARED,
     Basis,
 )
-from samverkan.purchases.timesplit import DAY_END, DAY_START
-from samverkan.rules import engine
-from samverkan.rules.conditions import AtLeast, Below, Cond
-from samverkan.rules.facts import FACTS, InvalidFacts, facts_to_json
-from samverkan.rules.ruleset import default_ruleset
+from samverkan.rules import engine, equivalent_facts
+from samverkan.rules.facts import FACTS, MAX_AGE, InvalidFacts, facts_to_json
 
 __all__ = [
     "SegmentDecision",
@@ -86,59 +83,10 @@ def payment_from_outcome(outcome: Mapping[str, str]) -> str | None:
     return None
 
 
-def _bucket(time_text: str) -> str:
-    hh, mm = (int(p) for p in time_text.split(":"))
-    t = dt.time(hh, mm)
-    if t < DAY_START:
-        return "00:00"
-    if t < DAY_END:
-        return DAY_START.strftime("%H:%M")
-    return DAY_END.strftime("%H:%M")
-
-
 def _hashable(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         return tuple(sorted(str(v) for v in value))
     return value
-
-
-@lru_cache(maxsize=8)
-def age_thresholds(region: str) -> tuple[int, ...] | None:
-    """Every age the region's rules compare with (AtLeast/Below on ``age``), or None if a
-    rule reads the age in any other way (then ages are not bucketed)."""
-    ruleset = default_ruleset(region)
-    found: set[int] = set()
-    plain = True
-
-    def walk(obj: Any) -> None:
-        nonlocal plain
-        if isinstance(obj, AtLeast | Below) and obj.fact == "age":
-            found.add(int(obj.n))
-            return
-        if isinstance(obj, Cond) and getattr(obj, "fact", None) == "age":
-            plain = False
-            return
-        if isinstance(obj, Cond) and dataclasses.is_dataclass(obj):
-            for f in dataclasses.fields(obj):
-                walk(getattr(obj, f.name))
-        elif isinstance(obj, tuple | list | frozenset | set):
-            for item in obj:
-                walk(item)
-
-    for rule in ruleset.rules_by_id.values():
-        walk(rule.when)
-    for rel in ruleset.relevance:
-        walk(rel.scope)
-        walk(rel.in_force)
-    return tuple(sorted(found)) if plain else None
-
-
-def _age_bucket(region: str | None, age: Any) -> Any:
-    """The lowest age with the same answers to every age comparison in the rules."""
-    thresholds = age_thresholds(region) if region else None
-    if thresholds is None or not isinstance(age, int):
-        return age
-    return max((t for t in thresholds if t <= age), default=0)
 
 
 @lru_cache(maxsize=65536)
@@ -148,11 +96,7 @@ def _decide_cached(key: tuple[tuple[str, Any], ...]) -> engine.Decision:
 
 
 def _decide(facts: Mapping[str, Any]) -> engine.Decision:
-    keyed = dict(facts)
-    if keyed.get("time"):
-        keyed["time"] = _bucket(str(keyed["time"]))
-    if keyed.get("age") is not None:
-        keyed["age"] = _age_bucket(keyed.get("region"), keyed["age"])
+    keyed = equivalent_facts(facts)  # the same answers, far fewer distinct keys
     key = tuple(sorted((k, _hashable(v)) for k, v in keyed.items() if v is not None))
     return _decide_cached(key)
 

@@ -70,14 +70,10 @@ def fact_dtype(name: str) -> pl.DataType:
 
 
 def read_cases(path: str | Path) -> pl.DataFrame:
-    path = Path(path)
-    if path.suffix == ".parquet":
-        return pl.read_parquet(path)
-    if path.suffix == ".csv":
-        return pl.read_csv(path, infer_schema_length=10000)
-    raise InvalidFacts(
-        [FactError("file", "unsupported_format", "Filen ska vara .parquet eller .csv.")]
-    )
+    """The checked facts of a .csv, .jsonl or .parquet file (the one reader: rules.io)."""
+    from samverkan.rules.io import read_facts
+
+    return read_facts(path, with_facts=False).frame
 
 
 def normalise(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:

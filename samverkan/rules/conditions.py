@@ -10,8 +10,8 @@ Conditions are frozen dataclasses so a revision variant can replace a parameter
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, ClassVar
 
 import polars as pl
@@ -52,7 +52,16 @@ class Cond:
         raise NotImplementedError
 
     def fact_names(self) -> frozenset[str]:
-        return frozenset()
+        """The facts this condition reads (the whole tree below it)."""
+        return frozenset().union(*(c.fact_names() for c in self.children()))
+
+    def children(self) -> tuple[Cond, ...]:
+        """The conditions directly inside this one (empty for a leaf): the one tree walk."""
+        return ()
+
+    def with_children(self, children: tuple[Cond, ...]) -> Cond:
+        """The same condition over other children (for rewriting a tree)."""
+        return self
 
     def describe(self) -> str:
         raise NotImplementedError
@@ -373,8 +382,11 @@ class All(Cond):
             expr = expr & part.expr()
         return expr
 
-    def fact_names(self) -> frozenset[str]:
-        return frozenset().union(*(p.fact_names() for p in self.parts))
+    def children(self) -> tuple[Cond, ...]:
+        return self.parts
+
+    def with_children(self, children: tuple[Cond, ...]) -> Cond:
+        return replace(self, parts=tuple(children))
 
     def describe(self) -> str:
         return " och ".join(_paren(p) for p in self.parts) or "alltid"
@@ -411,8 +423,11 @@ class AnyOf(Cond):
             expr = expr | part.expr()
         return expr
 
-    def fact_names(self) -> frozenset[str]:
-        return frozenset().union(*(p.fact_names() for p in self.parts))
+    def children(self) -> tuple[Cond, ...]:
+        return self.parts
+
+    def with_children(self, children: tuple[Cond, ...]) -> Cond:
+        return replace(self, parts=tuple(children))
 
     def describe(self) -> str:
         return " eller ".join(_paren(p) for p in self.parts) or "aldrig"
@@ -433,8 +448,12 @@ class Not(Cond):
     def expr(self) -> pl.Expr:
         return ~self.part.expr()
 
-    def fact_names(self) -> frozenset[str]:
-        return self.part.fact_names()
+    def children(self) -> tuple[Cond, ...]:
+        return (self.part,)
+
+    def with_children(self, children: tuple[Cond, ...]) -> Cond:
+        (part,) = children
+        return Not(part)
 
     def describe(self) -> str:
         return f"inte {_paren(self.part)}"
@@ -451,3 +470,54 @@ def all_of(*parts: Cond) -> Cond:
 
 def any_of(*parts: Cond) -> Cond:
     return AnyOf(tuple(parts))
+
+
+# --- Asking a condition tree (nobody outside this module walks one by hand) -----------------
+
+
+def children(cond: Cond) -> tuple[Cond, ...]:
+    """The conditions directly inside ``cond``."""
+    return cond.children()
+
+
+def walk(cond: Cond) -> Iterator[Cond]:
+    """Every condition of the tree, ``cond`` first (depth first, in declaration order)."""
+    yield cond
+    for child in cond.children():
+        yield from walk(child)
+
+
+def leaves(cond: Cond) -> Iterator[Cond]:
+    """The conditions of the tree that have no children (facts, Decided, InForce, Const)."""
+    for node in walk(cond):
+        if not node.children():
+            yield node
+
+
+def _when(cond_or_rule: Any) -> Cond:
+    return cond_or_rule if isinstance(cond_or_rule, Cond) else cond_or_rule.when
+
+
+def reads(cond_or_rule: Any) -> frozenset[str]:
+    """The facts a condition (or a rule's condition) reads."""
+    return _when(cond_or_rule).fact_names()
+
+
+def depends_on(cond_or_rule: Any) -> frozenset[str]:
+    """The outcome dimensions a condition (or a rule's condition) reads (:class:`Decided`)."""
+    return frozenset(
+        node.dimension for node in walk(_when(cond_or_rule)) if isinstance(node, Decided)
+    )
+
+
+def decides(rule: Any) -> frozenset[str]:
+    """The outcome dimensions a rule decides (its ``decides`` keys)."""
+    return frozenset(rule.decides)
+
+
+def rewrite(cond: Cond, fn: Any) -> Cond:
+    """The tree with ``fn`` applied bottom-up to every node (``fn`` returns the node to keep)."""
+    kids = cond.children()
+    if kids:
+        cond = cond.with_children(tuple(rewrite(k, fn) for k in kids))
+    return fn(cond)

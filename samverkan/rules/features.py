@@ -28,6 +28,7 @@ from samverkan.rules.conditions import (
     Is,
     TimeWithin,
 )
+from samverkan.rules.conditions import leaves as conditions_leaves
 from samverkan.rules.facts import FACTS, Kind
 from samverkan.rules.regions import ALL_MUNICIPALITIES
 from samverkan.rules.ruleset import RuleSet
@@ -45,16 +46,7 @@ class _Needs:
     sizes: set[int] = field(default_factory=set)  # sets: CountAtLeast(n)
 
 
-def leaves(cond: Cond) -> Iterator[Cond]:
-    parts = getattr(cond, "parts", None)
-    part = getattr(cond, "part", None)
-    if parts is not None:
-        for p in parts:
-            yield from leaves(p)
-    elif part is not None:
-        yield from leaves(part)
-    else:
-        yield cond
+leaves = conditions_leaves  # the one tree walk lives in conditions.py
 
 
 def conditions(ruleset: RuleSet) -> Iterator[Cond]:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from samverkan.rules.conditions import Cond, Decided, InForce, all_of
+from samverkan.rules.conditions import Cond, InForce, all_of, depends_on
 from samverkan.rules.declarations import AgreementVersion, Rule
 from samverkan.rules.outcome import DIMENSIONS
 from samverkan.rules.validity import Notices, version_end
@@ -119,17 +119,8 @@ def _exceptions_first(entries: Iterable[Guarded]) -> tuple[str, ...]:
 
 
 def _decided_refs(cond: Cond) -> set[str]:
-    if isinstance(cond, Decided):
-        return {cond.dimension}
-    refs: set[str] = set()
-    for attr in ("parts", "part"):
-        sub = getattr(cond, attr, None)
-        if isinstance(sub, Cond):
-            refs |= _decided_refs(sub)
-        elif isinstance(sub, tuple):
-            for s in sub:
-                refs |= _decided_refs(s)
-    return refs
+    """The dimensions a condition reads (kept for callers of the old private name)."""
+    return set(depends_on(cond))
 
 
 def _dependency_order(dimensions: list[Dimension]) -> tuple[Dimension, ...]:

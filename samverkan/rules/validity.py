@@ -117,3 +117,16 @@ def status(version: AgreementVersion, on: dt.date, notices: Notices | None = Non
         renews=bool(term.renewal_years) and end is None,
         ended=end is not None and on > end,
     )
+
+
+def status_on(on: dt.date, notices: Notices | None = None) -> list[tuple[AgreementVersion, Status]]:
+    """Every agreement version with its status on ``on``, in the agreements' fixed order.
+
+    ``notices`` (agreement id -> the day written notice was given) default to the ones the
+    web app records (``ruleset.use_notices``); pass ``{}`` for the declared terms alone."""
+    from samverkan.rules.agreements import ALL_VERSIONS
+    from samverkan.rules.ruleset import current_notices
+
+    if notices is None:
+        notices = current_notices()
+    return [(version, status(version, on, notices)) for version in ALL_VERSIONS]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from samverkan.rules import conditions
-from samverkan.rules.conditions import All, AnyOf, Cond, Not
+from samverkan.rules.conditions import Cond, rewrite
 from samverkan.rules.declarations import AgreementVersion, Rule
 
 
@@ -89,12 +89,8 @@ def _set_parameter(
     params = {k: v for k, v in change.items() if k not in ("op", "rule", "kind", "fact")}
     hits = 0
 
-    def rewrite(cond: Cond) -> Cond:
+    def change_one(cond: Cond) -> Cond:
         nonlocal hits
-        if isinstance(cond, All | AnyOf):
-            return dataclasses.replace(cond, parts=tuple(rewrite(p) for p in cond.parts))
-        if isinstance(cond, Not):
-            return Not(rewrite(cond.part))
         if cond.kind == kind and getattr(cond, "fact", None) == fact:
             hits += 1
             try:
@@ -106,7 +102,7 @@ def _set_parameter(
         return cond
 
     def fn(r: Rule) -> Rule:
-        return dataclasses.replace(r, when=rewrite(r.when))
+        return dataclasses.replace(r, when=rewrite(r.when, change_one))
 
     result = _map_rule(versions, change.get("rule"), index, fn)
     if not hits:

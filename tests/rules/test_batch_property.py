@@ -97,8 +97,9 @@ def test_batch_reads_csv_with_semicolon_separated_sets(tmp_path: Any) -> None:
         encoding="utf-8",
     )
     result = batch.decide(batch.read_cases(path), action_list=True)
-    # an empty cell is unknown, like every other column; [] is the empty set
-    assert result["adl_needs_over_time"].to_list() == [["dressing", "eating"], [], None]
+    # an empty cell is unknown, like every other column; [] is the empty set; members come
+    # in the domain model's order, as POST /api/decisions/batch writes them (one reader)
+    assert result["adl_needs_over_time"].to_list() == [["eating", "dressing"], [], None]
     assert result["time"].to_list() == [570, None, None]
     expected = [
         single_answer(

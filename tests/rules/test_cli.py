@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 from samverkan import cli
+from samverkan.rules import engine
 
 CASE = {
     "region": "jamtland-harjedalen",
@@ -121,3 +122,85 @@ def test_clauses_show_and_search(capsys) -> None:
     assert code == 0 and "jh-hemsjukvard §7.2" in out.splitlines()[0]
     code, _, err = run(["clauses", "show", "jh-hemsjukvard §99"], capsys)
     assert code == 2 and "Fel:" in err
+
+
+# --- One facts-file reader for the CLI and the API (issue 10, "Two facts-file readers") -------
+
+
+def test_batch_csv_with_ja_nej_booleans_is_decided(tmp_path: Path, capsys) -> None:
+    # Today the CLI dies with a Polars traceback (exit 1); the API reads ja/nej.
+    src, out = tmp_path / "in.csv", tmp_path / "out.parquet"
+    src.write_text(
+        "region,date,housing,adl_needs_over_time,intervention,urgent,end_of_life\n"
+        "jamtland-harjedalen,2022-02-01,ordinary,dressing,nursing,nej,ja\n"
+        "jamtland-harjedalen,2022-02-01,ordinary,dressing,nursing,Ja,NEJ\n",
+        encoding="utf-8",
+    )
+    code, stdout, err = run(["decide", "--batch", str(src), "--out", str(out)], capsys)
+    assert (code, err) == (0, "")
+    assert "2 fall" in stdout
+    result = pl.read_parquet(out)
+    assert result["urgent"].to_list() == [False, True]
+    assert result["end_of_life"].to_list() == [True, False]
+    single = engine.decide(
+        {
+            "region": "jamtland-harjedalen",
+            "date": "2022-02-01",
+            "housing": "ordinary",
+            "adl_needs_over_time": ["dressing"],
+            "intervention": "nursing",
+            "urgent": False,
+            "end_of_life": True,
+        }
+    )
+    assert result["health_care_responsibility"][0] == single.outcome["health_care_responsibility"]
+    assert result["status"][0] == single.status
+
+
+def test_batch_semicolon_csv_as_excel_writes_it(tmp_path: Path, capsys) -> None:
+    # Today the CLI refuses what POST /api/decisions/batch accepts.
+    src, out = tmp_path / "in.csv", tmp_path / "out.parquet"
+    text = (
+        "region;date;housing;adl_needs_over_time;intervention\n"
+        'jamtland-harjedalen;2022-02-01;ordinary;"dressing;hygiene";nursing\n'
+    )
+    src.write_bytes(text.encode("utf-8-sig"))  # Excel writes a byte order mark
+    code, stdout, err = run(["decide", "--batch", str(src), "--out", str(out)], capsys)
+    assert (code, err) == (0, "")
+    result = pl.read_parquet(out)
+    assert result["adl_needs_over_time"].to_list() == [["dressing", "hygiene"]]
+    single = engine.decide(
+        {
+            "region": "jamtland-harjedalen",
+            "date": "2022-02-01",
+            "housing": "ordinary",
+            "adl_needs_over_time": ["dressing", "hygiene"],
+            "intervention": "nursing",
+        }
+    )
+    assert result["status"].to_list() == [single.status]
+
+
+def test_batch_bad_boolean_exits_2_naming_row_and_column(tmp_path: Path, capsys) -> None:
+    src, out = tmp_path / "in.csv", tmp_path / "out.parquet"
+    src.write_text("region,date,urgent\ngavleborg,2019-01-01,kanske\n", encoding="utf-8")
+    code, _, err = run(["decide", "--batch", str(src), "--out", str(out)], capsys)
+    assert code == 2
+    assert "Traceback" not in err
+    assert "rad 1" in err and "urgent" in err and "[not_a_boolean]" in err
+    assert not out.exists()  # nothing half-written
+
+
+def test_batch_unreadable_parquet_exits_2(tmp_path: Path, capsys) -> None:
+    src, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    src.write_bytes(b"not parquet at all")
+    code, _, err = run(["decide", "--batch", str(src), "--out", str(out)], capsys)
+    assert code == 2 and "Traceback" not in err and "[invalid_parquet]" in err
+
+
+def test_batch_jsonl_file(tmp_path: Path, capsys) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.parquet"
+    src.write_text(json.dumps(CASE) + "\n\n" + json.dumps({"region": "gavleborg"}) + "\n")
+    code, stdout, _ = run(["decide", "--batch", str(src), "--out", str(out)], capsys)
+    assert code == 0 and "2 fall" in stdout
+    assert pl.read_parquet(out)["status"].to_list() == ["decided", "incomplete"]
