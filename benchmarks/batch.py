@@ -44,18 +44,30 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.memory import maxrss_gb, peak_gb, reset_peak, rss_gb  # noqa: E402
-from samverkan.rules import batch, engine, population  # noqa: E402
-from samverkan.rules.conditions import (  # noqa: E402
+from samverkan.rules import (  # noqa: E402  # noqa: E402  # noqa: E402  # noqa: E402  # noqa: E402
+    DECISION_COLUMNS,
+    FACTS,
+    REGIONS,  # noqa: E402
     TRUE,
+    AgreementVersion,
     CountAtLeast,
+    Decision,
+    DecisionTypes,
     Is,
+    Kind,
+    RuleSet,
+    Term,
     all_of,
     any_of,
+    build,
+    decide_frame,
+    format_time,
+    generate_population,
+    normalise_frame,
+    region_plan,
+    rule,
 )
-from samverkan.rules.declarations import AgreementVersion, Term, rule  # noqa: E402
-from samverkan.rules.facts import FACTS, Kind, format_time  # noqa: E402
-from samverkan.rules.regions import REGIONS  # noqa: E402
-from samverkan.rules.ruleset import RuleSet, build  # noqa: E402
+from samverkan.rules import decide as rules_decide  # noqa: E402
 
 JH = "jamtland-harjedalen"
 HCR = "health_care_responsibility"
@@ -73,7 +85,7 @@ TARGETS = {
 
 def agreement_versions() -> tuple[tuple[AgreementVersion, ...], str]:
     """ALL_VERSIONS, and where they come from (the figures name it)."""
-    from samverkan.rules.agreements import ALL_VERSIONS
+    from samverkan.rules import ALL_VERSIONS
 
     return tuple(ALL_VERSIONS), "agreements.ALL_VERSIONS"
 
@@ -90,11 +102,11 @@ def rulesets() -> dict[str, RuleSet]:
 
 
 def work_decide(n: int, seed: int, date: str) -> dict[str, Any]:
-    decide = batch.decide
+    decide = decide_frame
     rs = rulesets()  # built outside the timing
-    decide(population.generate(1_000, seed=seed + 1, date=date), rs)  # warm Polars up
+    decide(generate_population(1_000, seed=seed + 1, date=date), rs)  # warm Polars up
     t = time.perf_counter()
-    frame = population.generate(n, seed=seed, date=date)
+    frame = generate_population(n, seed=seed, date=date)
     generate_s = time.perf_counter() - t
     out: dict[str, Any] = {
         "n": n,
@@ -111,7 +123,7 @@ def work_decide(n: int, seed: int, date: str) -> dict[str, Any]:
     out["peak_decide_gb"] = peak_gb() if out["peak_reset"] else None
     out["peak_process_gb"] = maxrss_gb()
     out["result_columns"] = len(result.columns)
-    out["decision_columns"] = len(batch.DECISION_COLUMNS)
+    out["decision_columns"] = len(DECISION_COLUMNS)
     out["status"] = dict(result["status"].cast(pl.String).value_counts().iter_rows())
     out["rules"] = {r: len(rs[r].rules_by_id) for r in REGIONS}
     out["rules_from"] = agreement_versions()[1]
@@ -178,15 +190,13 @@ def restricted_agreement_ruleset() -> RuleSet | None:
 def engine_dimension_plan(lf: pl.LazyFrame, ruleset: RuleSet) -> pl.LazyFrame:
     """batch.py's own compilation for one region, keeping the one dimension and its rule-id
     column (the optimiser drops the dimensions and actions nobody reads)."""
-    return batch.region_plan(lf, ruleset, batch.DecisionTypes([ruleset])).select(
-        HCR, f"{HCR}__rule"
-    )
+    return region_plan(lf, ruleset, DecisionTypes([ruleset])).select(HCR, f"{HCR}__rule")
 
 
 def engine_value_plan(lf: pl.LazyFrame, ruleset: RuleSet) -> pl.LazyFrame:
     """The same compilation keeping only the value: what OpenFisca's formula and the hand
     chains compute."""
-    return batch.region_plan(lf, ruleset, batch.DecisionTypes([ruleset])).select(HCR)
+    return region_plan(lf, ruleset, DecisionTypes([ruleset])).select(HCR)
 
 
 def hand_chain() -> pl.Expr:
@@ -332,9 +342,9 @@ def _timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
 def work_core(n: int, seed: int, date: str, loop_rows: int, repeat: int) -> dict[str, Any]:
     out: dict[str, Any] = {"n": n, "repeat": repeat}
     t = time.perf_counter()
-    frame = population.generate(n, region=JH, seed=seed, date=date).rechunk()
+    frame = generate_population(n, region=JH, seed=seed, date=date).rechunk()
     out["generate_s"] = time.perf_counter() - t
-    facts = batch.normalise(frame)  # the engine reads normalised facts (Enum columns)
+    facts = normalise_frame(frame)  # the engine reads normalised facts (Enum columns)
 
     # (a) the engine: the six branches declared with our API, compiled by batch.py; the
     # value alone (what OpenFisca computes), and with the rule-id column
@@ -465,12 +475,12 @@ def json_facts(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def work_single(n: int, seed: int, date: str) -> dict[str, Any]:
-    frame = population.generate(n, seed=seed, date=date, unknown_share=0.05)
+    frame = generate_population(n, seed=seed, date=date, unknown_share=0.05)
     cases = [json_facts(row) for row in frame.iter_rows(named=True)]
     rs = rulesets()
 
-    def decide(case: dict[str, Any]) -> engine.Decision:
-        return engine.decide(case, rs.get(case.get("region", "")))
+    def decide(case: dict[str, Any]) -> Decision:
+        return rules_decide(case, rs.get(case.get("region", "")))
 
     for case in cases:  # warm up: caches, clause passages
         decide(case).as_dict()

@@ -37,8 +37,12 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.memory import reset_peak, status_kb  # noqa: E402
 from samverkan.followup import prices, simulation  # noqa: E402
-from samverkan.rules import features, population  # noqa: E402
-from samverkan.rules.variants import Variant  # noqa: E402
+from samverkan.rules import (  # noqa: E402
+    Variant,  # noqa: E402
+    decision_key,
+    feature_columns,
+    generate_population,
+)
 
 TARGET_S = 2.0
 
@@ -77,7 +81,7 @@ def profile(frame: pl.DataFrame, key: str) -> None:
     var = {r: simulation.pruned(rs) for r, rs in variant.items()}
     sets = [*base.values(), *var.values()]
     lf = simulation.prepare_cases(frame)
-    keyed = lf.with_columns(features.key(sets).alias("__key"))
+    keyed = lf.with_columns(decision_key(sets).alias("__key"))
     stages = {
         "prepare (select, fill the process flags)": lambda: lf.select("region").collect(),
         "+ decision key (features.key, both rule sets)": lambda: keyed.select("__key").collect(),
@@ -100,7 +104,7 @@ def profile(frame: pl.DataFrame, key: str) -> None:
     evaluate = simulation.evaluate_both(profiles.lazy(), base, var, simulation.SIMULATED, carry)
     best = min(_timed(lambda: evaluate.collect()) for _ in range(3))
     print(f"  {'rules on the profiles (baseline + variant)':<52} {best:6.3f} s")
-    dims = len(features.feature_columns(sets))
+    dims = len(feature_columns(sets))
     print(f"  features in the key: {dims}")
 
 
@@ -131,7 +135,7 @@ def main() -> None:
         if example.date not in by_date:
             by_date.clear()  # one population in memory at a time
             started = time.perf_counter()
-            by_date[example.date] = population.generate(n, seed=1, date=example.date)
+            by_date[example.date] = generate_population(n, seed=1, date=example.date)
             print(
                 f"\nPopulation: {n:,} synthetic cases (both counties, date {example.date}) "
                 f"generated in {time.perf_counter() - started:.2f} s (not part of the figure "

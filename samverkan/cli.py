@@ -93,7 +93,7 @@ def _fail(message: str, errors: list[dict[str, Any]] | None = None, as_json: boo
 
 
 def _decide(args: argparse.Namespace) -> int:
-    from samverkan.rules.facts import InvalidFacts
+    from samverkan.rules import InvalidFacts
 
     if args.batch:
         return _decide_batch(args)
@@ -106,16 +106,16 @@ def _decide(args: argparse.Namespace) -> int:
         return _fail(f"kan inte läsa {args.facts}: {exc.strerror}", as_json=args.json)
     except json.JSONDecodeError as exc:
         return _fail(f"ogiltig JSON (rad {exc.lineno}, kolumn {exc.colno})", as_json=args.json)
-    from samverkan.rules import engine, explain
+    from samverkan.rules import decide, render_decision
 
     try:
-        decision = engine.decide(raw)
+        decision = decide(raw)
     except InvalidFacts as exc:
         return _fail("ogiltiga fakta", [e.as_dict() for e in exc.errors], as_json=args.json)
     if args.json:
         print(json.dumps(decision.as_dict(), ensure_ascii=False, indent=2))
     else:
-        print(explain.render(decision))
+        print(render_decision(decision))
     return EXIT_OK
 
 
@@ -152,8 +152,7 @@ def _fail_file(exc: InvalidFactsFile) -> int:
 
 
 def _agreements(args: argparse.Namespace) -> int:
-    from samverkan.rules.agreements import ALL_VERSIONS
-    from samverkan.rules.validity import status
+    from samverkan.rules import ALL_VERSIONS, status
 
     rows = [(v, status(v, args.date)) for v in ALL_VERSIONS]
     if args.json:
@@ -179,10 +178,10 @@ def _agreements(args: argparse.Namespace) -> int:
 
 
 def _clause_show(args: argparse.Namespace) -> int:
-    from samverkan.rules.clauses import library
+    from samverkan.rules import get
 
     try:
-        clause = library.get(args.id)
+        clause = get(args.id)
     except KeyError as exc:
         return _fail(str(exc.args[0]) if exc.args else f"okänd klausul {args.id}")
     print(f"{clause.id} – {clause.heading}")
@@ -195,9 +194,9 @@ def _clause_show(args: argparse.Namespace) -> int:
 
 
 def _clause_search(args: argparse.Namespace) -> int:
-    from samverkan.rules.clauses import search
+    from samverkan.rules import search as rules_search
 
-    hits = search.search(args.query, limit=args.limit)
+    hits = rules_search(args.query, limit=args.limit)
     if not hits:
         print("Inga träffar.")
     for hit in hits:
@@ -207,7 +206,7 @@ def _clause_search(args: argparse.Namespace) -> int:
 
 
 def _cited() -> dict[str, list[str]]:
-    from samverkan.rules.agreements import ALL_VERSIONS
+    from samverkan.rules import ALL_VERSIONS
 
     cited: dict[str, list[str]] = {}
     for version in ALL_VERSIONS:
@@ -217,9 +216,9 @@ def _cited() -> dict[str, list[str]]:
 
 
 def _clause_coverage(args: argparse.Namespace) -> int:
-    from samverkan.rules.clauses import classification
+    from samverkan.rules import coverage
 
-    rows = classification.coverage(_cited())
+    rows = coverage(_cited())
     counts = {"encoded": 0, "prose": 0, "unclassified": 0}
     for row in rows:
         counts[row.status] += 1

@@ -20,7 +20,7 @@ from samverkan.accounts.models import (
     Unit,
     UnitKind,
 )
-from samverkan.rules.regions import REGIONS
+from samverkan.rules import REGIONS
 
 DEMO_PASSWORD = "samverkan-demo"
 

@@ -8,7 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.rules.regions import REGIONS, region_of_municipality
+from samverkan.rules import REGIONS, region_of_municipality
 
 REGION_CHOICES = [(region.id, region.name) for region in REGIONS.values()]
 

@@ -16,7 +16,7 @@ class AgreementsConfig(AppConfig):
         from samverkan.agreements.models import Notice
         from samverkan.agreements.selectors import cached_notices, forget_notices
         from samverkan.agreements.work_queue import PROVIDERS
-        from samverkan.rules.ruleset import use_notices
+        from samverkan.rules import use_notices
         from samverkan.web.work_queue import register_work_queue
 
         for provider in PROVIDERS:

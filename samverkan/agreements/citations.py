@@ -11,8 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from samverkan.rules.clauses.library import passage
-from samverkan.rules.clauses.parser import collapse
+from samverkan.rules import collapse, passage
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])")
 

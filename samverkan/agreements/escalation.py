@@ -14,8 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from samverkan.rules.agreements import ALL_VERSIONS
-from samverkan.rules.declarations import AgreementVersion
+from samverkan.rules import ALL_VERSIONS, AgreementVersion
 
 VERSIONS: dict[str, AgreementVersion] = {v.agreement: v for v in ALL_VERSIONS}
 

@@ -55,10 +55,8 @@ from samverkan.agreements.models import (
     Notice,
     WorkingGroupMember,
 )
-from samverkan.rules import validity
-from samverkan.rules.agreements import ALL_VERSIONS
-from samverkan.rules.declarations import AgreementVersion
-from samverkan.rules.regions import REGIONS
+from samverkan.rules import ALL_VERSIONS, REGIONS, AgreementVersion, Status, version_end
+from samverkan.rules import status as rules_status
 
 __all__ = [
     "COURT",
@@ -174,7 +172,7 @@ class Reminder:
 @dataclass
 class AgreementOverview:
     version: AgreementVersion
-    status: validity.Status
+    status: Status
     parties: list[Organisation]
     notices: list[Notice]
     renewal: str
@@ -194,7 +192,7 @@ class AgreementOverview:
         return self.version.agreement
 
 
-def _who_must_act(version: AgreementVersion, status: validity.Status) -> str:
+def _who_must_act(version: AgreementVersion, status: Status) -> str:
     if version.follows:
         return f"Följer {version.follows}: uppsägning av huvudavtalet avslutar även bilagan."
     if status.next_notice_deadline is None:
@@ -232,9 +230,9 @@ def agreement_overview(
     on = on or timezone.localdate()
     version = VERSIONS[agreement]
     notices = recorded_notices() if notices is None else notices
-    status = validity.status(version, on, notices)
+    status = rules_status(version, on, notices)
     cfg = settings_for(agreement)
-    end = validity.version_end(version, notices)
+    end = version_end(version, notices)
     dues = _followup_dues(version, cfg, on, end) if not status.ended else []
     owner = version.follows or agreement
     citations = [c for c in (FOLLOWUP_CLAUSE.get(agreement),) if c]
@@ -272,7 +270,7 @@ def agreements_overview(
 
 def _reminders(
     version: AgreementVersion,
-    status: validity.Status,
+    status: Status,
     cfg: AgreementSettings,
     dues: list[dt.date],
     end: dt.date | None,

@@ -42,7 +42,7 @@ from samverkan.agreements.selectors import (
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
 from samverkan.core.errors import Problem
-from samverkan.rules import validity
+from samverkan.rules import status
 
 
 @transaction.atomic
@@ -69,7 +69,7 @@ def record_notice(
         errors["given_by"] = "Den som säger upp ska vara part i avtalet."
     if given_on < version.starts:
         errors["given_on"] = "Datumet är före avtalets start."
-    elif validity.status(version, given_on, recorded_notices()).ended:
+    elif status(version, given_on, recorded_notices()).ended:
         errors["given_on"] = "Avtalet hade redan upphört den dagen."
     if given_on > timezone.localdate():
         errors["given_on"] = "Datumet ligger i framtiden."

@@ -126,8 +126,7 @@ def _warm_up() -> None:
     API schema, the rule sets of both regions) once, before gunicorn forks its workers."""
     from django.urls import get_resolver
 
-    from samverkan.rules.regions import REGIONS
-    from samverkan.rules.ruleset import default_ruleset
+    from samverkan.rules import REGIONS, default_ruleset
 
     get_resolver().url_patterns  # noqa: B018 - importing the URLconf is the point
     for region in REGIONS:

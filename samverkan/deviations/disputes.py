@@ -54,7 +54,7 @@ from samverkan.deviations.models import (
     DisputeStatus,
     DisputeStep,
 )
-from samverkan.rules.outcome import DIMENSIONS, UNDETERMINED
+from samverkan.rules import DIMENSIONS, UNDETERMINED
 
 # Engine answers that open a dispute: dimension -> values.
 DISPUTE_TRIGGERS: dict[str, frozenset[str]] = {

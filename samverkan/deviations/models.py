@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import Organisation, Role, Unit
-from samverkan.rules.agreements import ALL_VERSIONS
+from samverkan.rules import ALL_VERSIONS
 
 AGREEMENT_CHOICES = [(v.agreement, v.title) for v in ALL_VERSIONS]
 USER = settings.AUTH_USER_MODEL

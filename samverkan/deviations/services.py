@@ -67,7 +67,7 @@ from samverkan.deviations.reports import (  # noqa: F401  (re-exported)
     disputes_and_outcomes,
     forum_followup,
 )
-from samverkan.rules.agreements import ALL_VERSIONS
+from samverkan.rules import ALL_VERSIONS
 
 CONTACT_ACTION = ChiefContact.ACTION
 

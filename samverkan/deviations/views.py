@@ -39,8 +39,7 @@ from samverkan.deviations.models import (
     Dispute,
     Status,
 )
-from samverkan.rules import engine
-from samverkan.rules.facts import InvalidFacts
+from samverkan.rules import InvalidFacts, decide
 
 PAGE_SIZE = 30
 
@@ -261,7 +260,7 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            decision = engine.decide(data["facts"]) if data["facts"] else None
+            decision = decide(data["facts"]) if data["facts"] else None
             person = (
                 services.find_person(request, data["person"], why="Tvist: koppla person")
                 if data["person"]

@@ -26,8 +26,7 @@ from samverkan.accounts.models import Role
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
-from samverkan.rules.agreements import ALL_VERSIONS
-from samverkan.rules.regions import REGIONS
+from samverkan.rules import ALL_VERSIONS, REGIONS
 
 FOLLOWUP_ROLES: frozenset[str] = frozenset(
     {Role.FORUM_MEMBER, Role.MAS, Role.CHIEF_PHYSICIAN, Role.FINANCE_OFFICER}

@@ -21,7 +21,7 @@ from samverkan.followup import access, report, services
 from samverkan.followup import simulation as sim
 from samverkan.followup.models import PopulationSource, Simulation
 from samverkan.followup.suppression import Cell
-from samverkan.rules.variants import VariantError
+from samverkan.rules import VariantError
 
 router = Router(tags=["Uppföljning och revisionssimulering"])
 

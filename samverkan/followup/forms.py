@@ -13,9 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.followup import simulation as sim
 from samverkan.followup.models import PopulationSource
 from samverkan.followup.services import DEFAULT_SYNTHETIC, MAX_SYNTHETIC
-from samverkan.rules.outcome import DIMENSION_VALUES, DIMENSIONS
-from samverkan.rules.regions import REGIONS
-from samverkan.rules.variants import VariantError
+from samverkan.rules import DIMENSION_VALUES, DIMENSIONS, REGIONS, VariantError
 
 OP_CHOICES = [
     ("set_parameter", _("Ändra ett tal i regelns villkor (t.ex. antal behov, åldersgräns)")),

@@ -9,8 +9,7 @@ from typing import Any
 from samverkan.followup import simulation as sim
 from samverkan.followup.models import PopulationSource, Simulation
 from samverkan.followup.suppression import HIDDEN_TEXT, format_number
-from samverkan.rules.outcome import DIMENSIONS
-from samverkan.rules.regions import REGIONS
+from samverkan.rules import DIMENSIONS, REGIONS
 
 
 def _num(value: Any, kind: str = "count", hidden: bool = False) -> str:

@@ -45,7 +45,7 @@ from decimal import Decimal
 import polars as pl
 
 from samverkan.purchases.rates import SCHABLONBELOPP, rate_for
-from samverkan.rules.facts import INTERVENTIONS
+from samverkan.rules import INTERVENTIONS
 
 HOURS_PER_CASE: dict[str, float] = {
     "physician": 4,

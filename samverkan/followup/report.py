@@ -40,10 +40,7 @@ from django.utils import timezone
 
 from samverkan.core.money import ore_to_kronor
 from samverkan.followup.suppression import Cell, format_number, is_small, protect
-from samverkan.rules.agreements import ALL_VERSIONS
-from samverkan.rules.outcome import DIMENSION_VALUES
-from samverkan.rules.regions import REGIONS, municipality_name
-from samverkan.rules.validity import version_end
+from samverkan.rules import ALL_VERSIONS, DIMENSION_VALUES, REGIONS, municipality_name, version_end
 
 HCR = "health_care_responsibility"
 HCR_COLUMNS = (

@@ -25,9 +25,7 @@ from samverkan.followup import simulation as sim
 from samverkan.followup.access import regions_of
 from samverkan.followup.models import PopulationSource, Simulation
 from samverkan.followup.suppression import is_small
-from samverkan.rules import batch, population
-from samverkan.rules.regions import REGIONS
-from samverkan.rules.variants import Variant
+from samverkan.rules import REGIONS, Variant, generate_population, normalise_frame
 
 # The price list a region's simulation reads (tjänsteköp, Bilaga 4 / Gävleborg's list).
 PRICE_LIST_AGREEMENT = {"jamtland-harjedalen": "jh-hemsjukvard", "gavleborg": "gvb-svart-sjuka"}
@@ -118,7 +116,7 @@ def price_list_prices(region: str, year: int) -> tuple[dict[str, Decimal], list[
 
 
 def synthetic_frame(spec: PopulationSpec) -> pl.DataFrame:
-    return population.generate(spec.n, region=spec.region, seed=spec.seed, date=spec.date)
+    return generate_population(spec.n, region=spec.region, seed=spec.seed, date=spec.date)
 
 
 def recorded_frame(actor: Any, spec: PopulationSpec) -> pl.DataFrame:
@@ -161,7 +159,7 @@ def recorded_frame(actor: Any, spec: PopulationSpec) -> pl.DataFrame:
             frame = frame.with_columns(pl.col(name).cast(pl.String))
     if "adl_needs_over_time" in frame.columns:
         frame = frame.with_columns(pl.col("adl_needs_over_time").cast(pl.List(pl.String)))
-    typed = batch.normalise(frame)
+    typed = normalise_frame(frame)
     return typed.with_columns(pl.Series("_person", persons, dtype=pl.String))
 
 

@@ -23,8 +23,7 @@ from samverkan.followup import access, charts, exports, presentation, report, se
 from samverkan.followup import simulation as sim
 from samverkan.followup.forms import SimulationForm
 from samverkan.followup.models import PopulationSource
-from samverkan.rules.regions import REGIONS
-from samverkan.rules.variants import VariantError
+from samverkan.rules import REGIONS, VariantError
 
 NO_PERSONAL_DATA = "aggregerade uppgifter, inga personuppgifter"
 

@@ -49,18 +49,21 @@ from samverkan.guide.schemas import (
     Decision,
     FactErrorResponse,
 )
-from samverkan.rules import InvalidFactsFile, decide_frame, engine, read_facts
-from samverkan.rules.facts import (
+from samverkan.rules import (
+    DIMENSIONS,
     FACT_ORDER,
     FACTS,
     FactError,
     Facts,
     InvalidFacts,
+    InvalidFactsFile,
     Kind,
+    decide_facts,
+    decide_frame,
     facts_to_json,
+    read_facts,
     validate_facts,
 )
-from samverkan.rules.outcome import DIMENSIONS
 
 router = Router(tags=["Ansvarsguiden"])
 
@@ -288,7 +291,7 @@ def decide(request: HttpRequest) -> HttpResponse:
     # Returned as built: the engine's dict is the domain-model JSON (tests check the schema).
     # Encoded here with the plain JSON encoder: JsonResponse's DjangoJSONEncoder has nothing to
     # add for the engine's str/bool/list/dict, and its extra layers cost a tenth of a decision.
-    answer = json.dumps(engine.decide_facts(facts).as_dict(), ensure_ascii=False)
+    answer = json.dumps(decide_facts(facts).as_dict(), ensure_ascii=False)
     return HttpResponse(answer.encode(), content_type=_JSON_MEDIA_TYPE)
 
 

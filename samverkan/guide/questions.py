@@ -9,8 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from samverkan.guide.state import QUESTION_ORDER, Answer
-from samverkan.rules.facts import FACTS, MAX_AGE, Kind
-from samverkan.rules.regions import REGIONS
+from samverkan.rules import FACTS, MAX_AGE, REGIONS, Kind
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,22 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, create_model
 
 from samverkan.api.errors import ErrorItem
-from samverkan.rules.clauses.library import AGREEMENTS
-from samverkan.rules.engine import DECIDED, INCOMPLETE, NOT_COVERED, NOT_IN_FORCE
-from samverkan.rules.facts import FACT_ORDER, FACTS, MAX_AGE, FactSpec, Kind
-from samverkan.rules.outcome import ACTIONS, DIMENSION_VALUES, DIMENSIONS
-from samverkan.rules.regions import REGIONS
+from samverkan.rules import (
+    ACTIONS,
+    AGREEMENTS,
+    DECIDED,
+    DIMENSION_VALUES,
+    DIMENSIONS,
+    FACT_ORDER,
+    FACTS,
+    INCOMPLETE,
+    MAX_AGE,
+    NOT_COVERED,
+    NOT_IN_FORCE,
+    REGIONS,
+    FactSpec,
+    Kind,
+)
 
 # The JSON Schema spellings of the engine's formats (ASCII digits only, whole string).
 TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"

@@ -13,10 +13,22 @@ from dataclasses import dataclass, field
 from samverkan.guide.questions import Question, display_value, next_fact, question
 from samverkan.guide.state import QUESTION_ORDER, GuideState, query_items, to_query, without
 from samverkan.library.services import clause_url
-from samverkan.rules.engine import DECIDED, INCOMPLETE, NOT_COVERED, NOT_IN_FORCE, Decision, decide
-from samverkan.rules.facts import FACTS, InvalidFacts
-from samverkan.rules.outcome import ACTIONS, DIMENSIONS, UNDETERMINED, value_label
-from samverkan.rules.regions import REGIONS, municipality_name
+from samverkan.rules import (
+    ACTIONS,
+    DECIDED,
+    DIMENSIONS,
+    FACTS,
+    INCOMPLETE,
+    NOT_COVERED,
+    NOT_IN_FORCE,
+    REGIONS,
+    UNDETERMINED,
+    Decision,
+    InvalidFacts,
+    decide,
+    municipality_name,
+    value_label,
+)
 
 START_FACTS = ("region", "date")
 

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
-from samverkan.rules.facts import FACT_ORDER, FACTS, Kind
+from samverkan.rules import FACT_ORDER, FACTS, Kind
 
 # The order questions are asked and answers listed: the intervention right after region and
 # date, since it decides which agreement governs the question and so which facts matter.

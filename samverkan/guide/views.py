@@ -16,7 +16,7 @@ from django_htmx.http import push_url
 from samverkan.guide import pdf as guide_pdf
 from samverkan.guide import services
 from samverkan.guide.state import GuideState, parse
-from samverkan.rules.facts import InvalidFacts
+from samverkan.rules import InvalidFacts
 
 
 @login_not_required

@@ -38,12 +38,22 @@ from samverkan.library.schemas import (
     ClauseList,
     ClauseSummary,
 )
-from samverkan.rules.agreements import ALL_VERSIONS
-from samverkan.rules.clauses import classification, library
-from samverkan.rules.clauses.search import search
-from samverkan.rules.declarations import AgreementVersion
-from samverkan.rules.ruleset import current_notices
-from samverkan.rules.validity import Notices, status, version_end
+from samverkan.rules import (
+    ALL_VERSIONS,
+    AgreementVersion,
+    Clause,
+    CoverageRow,
+    Notices,
+    UnknownClause,
+    all_clauses,
+    clauses_of,
+    coverage,
+    current_notices,
+    get,
+    search,
+    status,
+    version_end,
+)
 
 router = Router(tags=["Avtalsbiblioteket"])
 
@@ -148,7 +158,7 @@ def _citing() -> dict[str, list[dict[str, Any]]]:
     cited: dict[str, list[dict[str, Any]]] = {}
     for version in ALL_VERSIONS:
         for rule in version.rules:
-            cited.setdefault(library.get(rule.clause).id, []).append(
+            cited.setdefault(get(rule.clause).id, []).append(
                 {
                     "id": rule.id,
                     "agreement": version.agreement,
@@ -162,12 +172,12 @@ def _citing() -> dict[str, list[dict[str, Any]]]:
 
 
 @cache
-def _classification() -> dict[str, classification.CoverageRow]:
+def _classification() -> dict[str, CoverageRow]:
     cited = {clause_id: [r["id"] for r in rules] for clause_id, rules in _citing().items()}
-    return {row.clause_id: row for row in classification.coverage(cited)}
+    return {row.clause_id: row for row in coverage(cited)}
 
 
-def _summary(clause: library.Clause, score: float | None, snippet: str | None) -> ClauseSummary:
+def _summary(clause: Clause, score: float | None, snippet: str | None) -> ClauseSummary:
     return ClauseSummary(
         id=clause.id,
         agreement=clause.agreement,
@@ -207,7 +217,7 @@ def clause_list(
         hits = search(query, limit=limit or SEARCH_LIMIT, agreement=agreement)
         found = [_summary(h.clause, h.score, h.snippet) for h in hits]
     else:
-        every = library.for_agreement(agreement) if agreement else library.clauses().values()
+        every = clauses_of(agreement) if agreement else all_clauses().values()
         found = [_summary(c, None, None) for c in every][: limit or None]
     return ClauseList(query=query or None, agreement=agreement, count=len(found), clauses=found)
 
@@ -231,8 +241,8 @@ def clause_list(
 )
 def clause_detail(request: HttpRequest, clause_id: str) -> ClauseDetail:
     try:
-        clause = library.get(clause_id)
-    except library.UnknownClause as exc:
+        clause = get(clause_id)
+    except UnknownClause as exc:
         raise ApiError(404, "unknown_clause", str(exc), field="clause_id") from None
     row = _classification()[clause.id]
     return ClauseDetail(

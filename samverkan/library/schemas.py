@@ -8,9 +8,7 @@ from typing import TYPE_CHECKING, Literal
 from ninja import Field, Schema
 
 from samverkan.guide.schemas import one_of
-from samverkan.rules.clauses.library import AGREEMENTS
-from samverkan.rules.outcome import ACTIONS, DIMENSIONS
-from samverkan.rules.regions import REGIONS
+from samverkan.rules import ACTIONS, AGREEMENTS, DIMENSIONS, REGIONS
 
 if TYPE_CHECKING:
     AgreementId = str

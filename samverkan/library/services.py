@@ -15,15 +15,29 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from samverkan.rules.agreements import ALL_VERSIONS
-from samverkan.rules.clauses.classification import CoverageRow, coverage
-from samverkan.rules.clauses.library import AGREEMENTS, Clause, UnknownClause, clauses, get
-from samverkan.rules.clauses.search import search, stems
-from samverkan.rules.declarations import AgreementVersion, Rule
-from samverkan.rules.outcome import ACTIONS, DIMENSIONS, value_label
-from samverkan.rules.regions import REGIONS
-from samverkan.rules.ruleset import current_notices
-from samverkan.rules.validity import Status, add_months, notice_deadline, status
+from samverkan.rules import (
+    ACTIONS,
+    AGREEMENTS,
+    ALL_VERSIONS,
+    DIMENSIONS,
+    REGIONS,
+    AgreementVersion,
+    Clause,
+    CoverageRow,
+    Rule,
+    Status,
+    UnknownClause,
+    add_months,
+    coverage,
+    current_notices,
+    get,
+    notice_deadline,
+    search,
+    status,
+    stems,
+    value_label,
+)
+from samverkan.rules import all_clauses as clauses
 
 SEARCH_LIMIT = 20
 

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from samverkan.library import services
-from samverkan.rules.clauses.library import AGREEMENTS, UnknownClause
+from samverkan.rules import AGREEMENTS, UnknownClause
 
 
 @login_not_required

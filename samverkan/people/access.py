@@ -74,7 +74,9 @@ VisibilityHook = Callable[[Any], Q]
 # gets the user (with a staff profile and a read role) and returns a Q over Person.
 EXTRA_VISIBILITY: list[VisibilityHook] = []
 
-Actor = ActorLike  # a request (which also gives the IP address to the audit log), a user or an Actor
+Actor = (
+    ActorLike  # a request (which also gives the IP address to the audit log), a user or an Actor
+)
 
 
 def _user(actor: Actor) -> Any:

@@ -17,8 +17,7 @@ from samverkan.people.models import (
     Sex,
 )
 from samverkan.people.services import INTERVENTION_FACTS, PERSON_FACTS, PeopleError
-from samverkan.rules.facts import FACTS, Kind
-from samverkan.rules.regions import REGIONS
+from samverkan.rules import FACTS, REGIONS, Kind
 
 
 class DateInput(forms.DateInput):

@@ -24,7 +24,7 @@ from samverkan.core.models import AppendOnlyError, AppendOnlyModel, AppendOnlyQu
 from samverkan.people.identity import IdSystem, PersonIdentifier
 from samverkan.people.identity import display as display_identifier
 from samverkan.people.identity import mask as mask_identifier
-from samverkan.rules.facts import FACTS, INTERVENTIONS
+from samverkan.rules import FACTS, INTERVENTIONS
 
 
 class ImmutableError(AppendOnlyError):
@@ -306,7 +306,7 @@ def fact_value_display(name: str, value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(spec.label_of(str(v)) for v in value) or "Inga"
     if name == "municipality":
-        from samverkan.rules.regions import municipality_name
+        from samverkan.rules import municipality_name
 
         try:
             return f"{municipality_name(str(value))} ({value})"

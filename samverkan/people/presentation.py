@@ -7,9 +7,7 @@ from typing import Any
 
 from samverkan.people.models import ResponsibilityDecision, fact_value_display
 from samverkan.people.services import INTERVENTION_FACTS, PERSON_FACTS, DecisionDiff
-from samverkan.rules.explain import STATUS_TEXT
-from samverkan.rules.facts import FACTS
-from samverkan.rules.outcome import ACTIONS, DIMENSIONS, value_label
+from samverkan.rules import ACTIONS, DIMENSIONS, FACTS, STATUS_TEXT, value_label
 
 
 @dataclass

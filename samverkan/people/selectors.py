@@ -30,8 +30,7 @@ from samverkan.people.models import (
     PersonIdentity,
     SelfCareAssessment,
 )
-from samverkan.rules.facts import FACTS, MAX_AGE
-from samverkan.rules.regions import REGIONS
+from samverkan.rules import FACTS, MAX_AGE, REGIONS
 
 __all__ = [
     "ASSESSMENT_FACT",

@@ -48,8 +48,7 @@ from samverkan.people.models import (
 from samverkan.people.presentation import decision_view, diff_view
 from samverkan.people.queue import task_title
 from samverkan.people.services import PERSON_FACTS, PeopleError
-from samverkan.rules.facts import FACTS
-from samverkan.rules.regions import municipality_name
+from samverkan.rules import FACTS, municipality_name
 
 SIP_BLOCK_TEMPLATE = "people/_sip_block.html"
 

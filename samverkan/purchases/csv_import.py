@@ -67,7 +67,7 @@ from samverkan.purchases.registration import (
     problem,
 )
 from samverkan.purchases.timesplit import STOCKHOLM
-from samverkan.rules.facts import INTERVENTIONS
+from samverkan.rules import INTERVENTIONS
 
 __all__ = ["COLUMNS", "ImportReport", "RowError", "import_csv"]
 

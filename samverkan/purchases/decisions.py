@@ -42,8 +42,14 @@ from samverkan.purchases.bases import (
     SHARED,
     Basis,
 )
-from samverkan.rules import engine, equivalent_facts
-from samverkan.rules.facts import FACTS, MAX_AGE, InvalidFacts, facts_to_json
+from samverkan.rules import (
+    FACTS,
+    Decision,
+    InvalidFacts,
+    decide,
+    equivalent_facts,
+    facts_to_json,
+)
 
 __all__ = [
     "SegmentDecision",
@@ -90,12 +96,12 @@ def _hashable(value: Any) -> Any:
 
 
 @lru_cache(maxsize=65536)
-def _decide_cached(key: tuple[tuple[str, Any], ...]) -> engine.Decision:
+def _decide_cached(key: tuple[tuple[str, Any], ...]) -> Decision:
     facts = {k: (list(v) if isinstance(v, tuple) else v) for k, v in key}
-    return engine.decide(facts)
+    return decide(facts)
 
 
-def _decide(facts: Mapping[str, Any]) -> engine.Decision:
+def _decide(facts: Mapping[str, Any]) -> Decision:
     keyed = equivalent_facts(facts)  # the same answers, far fewer distinct keys
     key = tuple(sorted((k, _hashable(v)) for k, v in keyed.items() if v is not None))
     return _decide_cached(key)

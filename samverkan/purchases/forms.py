@@ -15,7 +15,7 @@ from samverkan.purchases.bases import basis_choices, month_start
 from samverkan.purchases.errors import PurchasesError
 from samverkan.purchases.models import AGREEMENT_CHOICES, Band, ImportBatch, PriceUnit
 from samverkan.purchases.timesplit import STOCKHOLM
-from samverkan.rules.facts import INTERVENTIONS
+from samverkan.rules import INTERVENTIONS
 
 # Field names of the services → form fields.
 FIELD_MAP = {"start": "start", "end": "end", "date": "date", "person": "person"}

@@ -33,7 +33,7 @@ from samverkan.accounts.models import Organisation, Unit
 from samverkan.core.models import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 from samverkan.core.money import ore_to_kronor
 from samverkan.purchases.bases import AGREEMENT_NAMES, BASES
-from samverkan.rules.facts import INTERVENTIONS
+from samverkan.rules import INTERVENTIONS
 
 INTERVENTION_CHOICES = list(INTERVENTIONS.items())
 AGREEMENT_CHOICES = list(AGREEMENT_NAMES.items())

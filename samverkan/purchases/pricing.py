@@ -30,7 +30,7 @@ from samverkan.purchases.access import require_price_admin
 from samverkan.purchases.bases import AGREEMENT_NAMES, HOURLY_SHARE_50, SHARED
 from samverkan.purchases.errors import PriceError, Problem
 from samverkan.purchases.models import Band, Price, PriceList, PriceUnit
-from samverkan.rules.facts import INTERVENTIONS
+from samverkan.rules import INTERVENTIONS
 
 __all__ = [
     "PriceIndex",

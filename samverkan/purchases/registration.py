@@ -47,8 +47,7 @@ from samverkan.purchases.models import (
     RunStatus,
     ServiceRecord,
 )
-from samverkan.rules.facts import INTERVENTIONS
-from samverkan.rules.regions import region_of_municipality
+from samverkan.rules import INTERVENTIONS, region_of_municipality
 
 __all__ = [
     "FIELD_LABELS",

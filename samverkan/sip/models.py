@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import Organisation, OrganisationKind, Unit
 from samverkan.core.models import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
-from samverkan.rules.facts import FACTS
+from samverkan.rules import FACTS
 
 
 class ImmutableVersionError(AppendOnlyError):

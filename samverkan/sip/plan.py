@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from samverkan.accounts.models import Organisation, OrganisationKind, Unit
-from samverkan.rules.clauses import library
+from samverkan.rules import passage
 from samverkan.sip.models import (
     EXTENSIVE_HOME_CARE_CHOICES,
     ActionStatus,
@@ -50,7 +50,7 @@ CLAUSE_GVB_CHAIN = "gvb-svart-sjuka Vårdkedja - ansvar"
 
 def quote(clause_id: str, anchor: str) -> str:
     """The sentence of the clause that contains `anchor`, read from the agreement text."""
-    paragraph = library.passage(clause_id, anchor)
+    paragraph = passage(clause_id, anchor)
     for sentence in re.split(r"(?<=[.!?])\s+", paragraph):
         if anchor.casefold() in sentence.casefold():
             return sentence.strip()

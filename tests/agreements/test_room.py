@@ -87,11 +87,11 @@ def test_a_database_from_before_the_move_keeps_its_rows(orgs, make_staff):
 def test_the_agreements_room_registers_the_notices_with_the_rules(monkeypatch):
     """Only the agreements room tells the rules about notices; the deviations room no
     longer does (its app config registers its navigation and work queue only)."""
-    from samverkan.rules import ruleset
+    import samverkan.rules as rules
     from samverkan.web import nav, work_queue
 
     registered: list[object] = []
-    monkeypatch.setattr(ruleset, "use_notices", registered.append)
+    monkeypatch.setattr(rules, "use_notices", registered.append)
     monkeypatch.setattr(work_queue, "register_work_queue", lambda provider: None)
     monkeypatch.setattr(nav, "register_nav", lambda *args, **kwargs: None)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 
 import pytest
 from django.db import close_old_connections, connection
@@ -35,6 +36,9 @@ def _in_threads(*calls):
                     if "locked" not in str(exc).lower() or attempt == 49:
                         results[index] = exc
                         break
+                    # The in-memory test database's shared cache answers "locked" at once
+                    # (no busy timeout): give the other writer time to commit.
+                    time.sleep(0.02 * (attempt + 1))
         finally:
             close_old_connections()
             connection.close()

@@ -11,8 +11,8 @@ from samverkan.accounts.models import Organisation
 from samverkan.api.errors import ERROR_RESPONSES, ErrorResponse
 from samverkan.core.errors import Detail, Problem
 from samverkan.deviations import services
-from samverkan.rules import engine
-from samverkan.rules.facts import InvalidFacts
+from samverkan.rules import InvalidFacts
+from samverkan.rules import decide as rules_decide
 
 RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 404: ErrorResponse}
 
@@ -21,7 +21,7 @@ def decide(facts: dict[str, Any]) -> Any:
     """The engine's decision on the request's `facts`; invalid facts are refused with the
     field named under `facts.`."""
     try:
-        return engine.decide(facts)
+        return rules_decide(facts)
     except InvalidFacts as exc:
         raise Problem.many(
             Detail(f"facts.{e.field}", e.code, e.message) for e in exc.errors

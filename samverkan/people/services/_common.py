@@ -20,8 +20,13 @@ from samverkan.people.models import (
     FactRecord,
     Person,
 )
-from samverkan.rules.facts import FACTS, InvalidFacts, facts_to_json, validate_facts
-from samverkan.rules.regions import region_of_municipality
+from samverkan.rules import (
+    FACTS,
+    InvalidFacts,
+    facts_to_json,
+    region_of_municipality,
+    validate_facts,
+)
 
 
 class PeopleError(Problem, ValueError):

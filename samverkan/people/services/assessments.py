@@ -33,7 +33,7 @@ from samverkan.people.services._common import (
     _profile_or_refuse,
 )
 from samverkan.people.services.interventions import redecide_reading
-from samverkan.rules.facts import INTERVENTIONS
+from samverkan.rules import INTERVENTIONS
 
 # --- egenvård assessments -------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from samverkan.people.services._common import (
 )
 from samverkan.people.services.assessments import flag_assessment_for_review
 from samverkan.people.services.interventions import redecide_reading
-from samverkan.rules.facts import FACTS
+from samverkan.rules import FACTS
 
 # --- facts over time --------------------------------------------------------------------
 

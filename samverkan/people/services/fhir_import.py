@@ -28,7 +28,7 @@ from samverkan.people.services._common import (
     _open_fact,
 )
 from samverkan.people.services.persons import _RANK, _attach_identity
-from samverkan.rules.regions import region_of_municipality
+from samverkan.rules import region_of_municipality
 
 # --- FHIR import ------------------------------------------------------------------------
 

@@ -33,8 +33,7 @@ from samverkan.people.services._common import (
     _profile_or_refuse,
     _validate_fact,
 )
-from samverkan.rules import engine
-from samverkan.rules.facts import FACTS, INTERVENTIONS, InvalidFacts
+from samverkan.rules import FACTS, INTERVENTIONS, InvalidFacts, decide
 
 # --- interventions and decisions ----------------------------------------------------------
 
@@ -267,7 +266,7 @@ def decide_intervention(
         raise PermissionDenied
     facts = facts_for_decision(intervention, on=on)
     try:
-        decision = engine.decide(facts)
+        decision = decide(facts)
     except InvalidFacts as exc:
         error = exc.errors[0]
         raise PeopleError(f"facts.{error.field}", error.code, error.message) from None
