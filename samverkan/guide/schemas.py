@@ -9,12 +9,13 @@ The engine stays the one validator of facts (see ``guide.api``); these models de
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from ninja import Field, Schema
 from pydantic import ConfigDict, create_model
 
 from samverkan.api.errors import ErrorItem
+from samverkan.api.schemas import one_of
 from samverkan.rules import (
     ACTIONS,
     AGREEMENTS,
@@ -34,14 +35,8 @@ from samverkan.rules import (
 
 # The JSON Schema spellings of the engine's formats (ASCII digits only, whole string).
 TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
-DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 MUNICIPALITIES: tuple[str, ...] = tuple(c for r in REGIONS.values() for c in r.municipalities)
 STATUSES: tuple[str, ...] = (DECIDED, NOT_IN_FORCE, NOT_COVERED, INCOMPLETE)
-
-
-def one_of(values: tuple[str, ...]) -> Any:
-    """``Literal[values]``: a JSON Schema enum of these strings."""
-    return Literal.__getitem__(values)
 
 
 if TYPE_CHECKING:

@@ -27,7 +27,7 @@ from ninja import Query, Router
 from pydantic import StringConstraints, WithJsonSchema
 
 from samverkan.api.errors import ApiError, ErrorResponse
-from samverkan.guide.schemas import DATE_PATTERN
+from samverkan.api.schemas import DATE_PATTERN
 from samverkan.library.schemas import (
     AgreementId,
     AgreementsOut,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 
 from ninja import Field, Schema
 
-from samverkan.guide.schemas import one_of
+from samverkan.api.schemas import one_of
 from samverkan.rules import ACTIONS, AGREEMENTS, DIMENSIONS, REGIONS
 
 if TYPE_CHECKING:
