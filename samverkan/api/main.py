@@ -13,9 +13,11 @@ from samverkan.api import me, tokens
 from samverkan.api.auth import API_AUTH
 from samverkan.api.errors import install_error_handlers
 
+# The decisions router comes first: it carries most of the traffic (integrations), and Django
+# tries URL patterns in order.
+FIRST: tuple[str, str] = ("/decisions", "samverkan.guide.api.router")
 ROUTERS: list[tuple[str, str]] = [
     ("", "samverkan.library.api.router"),  # /agreements and /clauses
-    ("/decisions", "samverkan.guide.api.router"),
     ("/persons", "samverkan.people.api.router"),
     ("/sips", "samverkan.sip.api.router"),
     ("/purchases", "samverkan.purchases.api.router"),
@@ -33,6 +35,7 @@ api = NinjaAPI(
     auth=API_AUTH,
 )
 install_error_handlers(api)
+api.add_router(*FIRST)
 api.add_router("", me.router)
 api.add_router("/tokens", tokens.router)
 for prefix, router_path in ROUTERS:

@@ -23,8 +23,7 @@ only where the engine is lenient with Python callers, so that the OpenAPI schema
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
@@ -43,8 +42,6 @@ from ninja.schema import NinjaGenerateJsonSchema
 
 from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from samverkan.guide.schemas import (
-    DATE_PATTERN,
-    TIME_PATTERN,
     BatchDecision,
     Decision,
     FactErrorResponse,
@@ -58,11 +55,12 @@ from samverkan.rules import (
     InvalidFacts,
     InvalidFactsFile,
     Kind,
+    check_facts,
     decide_facts,
     decide_frame,
     facts_to_json,
     read_facts,
-    validate_facts,
+    strict_json,
 )
 
 router = Router(tags=["Ansvarsguiden"])
@@ -94,8 +92,6 @@ CSV_TYPES = ("text/csv", "application/csv")
 JSONL_MEDIA_TYPE = "application/x-ndjson"
 CSV_MEDIA_TYPE = "text/csv"
 
-_TIME_RE = re.compile(TIME_PATTERN)
-_DATE_RE = re.compile(DATE_PATTERN)
 
 _FACTS_REF = {"$ref": "#/components/schemas/Facts"}
 # BatchDecision is only named in openapi_extra, which ninja does not collect components from:
@@ -110,60 +106,6 @@ _BATCH_DECISION_SCHEMA = {
 
 
 # --- Reading and checking facts ---------------------------------------------------------------
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} är inte giltig JSON")
-
-
-def _loads(data: bytes | str) -> Any:
-    """Strict JSON: NaN and Infinity are refused like any other non-JSON."""
-    return json.loads(data, parse_constant=_reject_constant)
-
-
-def _strict(spec_kind: Kind, value: Any) -> tuple[Any, FactError | None]:
-    """The API's stricter reading of one known, non-null value (see the module docstring)."""
-    if spec_kind is Kind.DATE:
-        if not isinstance(value, str) or not _DATE_RE.fullmatch(value):
-            return value, FactError("", "invalid_date", "ska vara ett datum ÅÅÅÅ-MM-DD.")
-    elif spec_kind is Kind.TIME:
-        if not isinstance(value, str) or not _TIME_RE.fullmatch(value):
-            return value, FactError(
-                "", "invalid_time", "ska vara ett klockslag TT:MM (00:00–23:59)."
-            )
-    elif spec_kind is Kind.CODE:
-        if not isinstance(value, str):
-            return value, FactError(
-                "", "not_a_string", 'ska vara en kommunkod som text, t.ex. "2380".'
-            )
-    elif spec_kind is Kind.INT and isinstance(value, float) and value.is_integer():
-        return int(value), None  # JSON Schema counts 67.0 as an integer
-    return value, None
-
-
-def check_facts(raw: Any) -> Facts:
-    """The engine's typed facts for one JSON value, or InvalidFacts naming every bad field."""
-    if not isinstance(raw, Mapping):
-        raise InvalidFacts([FactError("facts", "not_an_object", "Fakta ska vara ett JSON-objekt.")])
-    errors: list[FactError] = []
-    clean: dict[str, Any] = {}
-    for key, value in raw.items():
-        spec = FACTS.get(key)
-        if spec is not None and value is not None:
-            value, error = _strict(spec.kind, value)
-            if error is not None:
-                errors.append(FactError(key, error.code, f"{spec.label} {error.message}"))
-                continue
-        clean[key] = value
-    try:
-        facts = validate_facts(clean)
-    except InvalidFacts as exc:
-        errors.extend(exc.errors)
-    if errors:
-        order = {key: i for i, key in enumerate(raw)}
-        errors.sort(key=lambda e: order.get(e.field, len(order)))
-        raise InvalidFacts(errors)
-    return facts
 
 
 def _error_item(error: FactError, row: int | None = None) -> dict[str, Any]:
@@ -281,7 +223,7 @@ def decide(request: HttpRequest) -> HttpResponse:
     if request.content_type not in JSON_TYPES:
         raise _unsupported(JSON_TYPES)
     try:
-        raw = _loads(body)
+        raw = strict_json(body)
     except (ValueError, RecursionError):
         raise ApiError(400, "invalid_json", "Kroppen är inte giltig JSON.") from None
     try:

@@ -50,6 +50,7 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "FileError": ("io", None),
     "InvalidFactsFile": ("io", None),
     "check_facts": ("io", None),
+    "strict_json": ("io", "loads"),
     # simulate a variant
     "simulate": ("simulation", None),
     "CASES": ("simulation", None),
@@ -287,6 +288,7 @@ __all__ = [
     "status",
     "status_on",
     "stems",
+    "strict_json",
     "sum_or_null",
     "time_band",
     "use_notices",
@@ -390,6 +392,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.io import FileError as FileError
     from samverkan.rules.io import InvalidFactsFile as InvalidFactsFile
     from samverkan.rules.io import check_facts as check_facts
+    from samverkan.rules.io import loads as strict_json
     from samverkan.rules.io import read_facts as read_facts
     from samverkan.rules.outcome import ACTIONS as ACTIONS
     from samverkan.rules.outcome import DIMENSION_VALUES as DIMENSION_VALUES
