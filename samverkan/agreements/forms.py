@@ -6,33 +6,14 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import Organisation, OrganisationKind, Role, Unit, UnitKind
 from samverkan.agreements.local_points import POINT_CHOICES
 from samverkan.agreements.models import AgreementSettings, ListKind
+from samverkan.core.forms import DateInput
 
 OTHER_POINT = "other"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or on the form)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            field = name if name in form.fields else None
-            for e in errors:
-                form.add_error(field, e)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class NoticeForm(forms.Form):

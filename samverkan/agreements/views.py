@@ -32,12 +32,12 @@ from samverkan.agreements.forms import (
     NoticeForm,
     SettingsForm,
     VariationForm,
-    apply_errors,
 )
 from samverkan.agreements.local_points import LOCAL_POINTS
 from samverkan.agreements.models import Bilaga2List, LocalAgreement
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
+from samverkan.core.forms import apply_errors
 
 
 def _profile(request: HttpRequest) -> Any:

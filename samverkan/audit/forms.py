@@ -8,10 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import Organisation
 from samverkan.audit.models import Action, AuditEvent
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from samverkan.core.forms import DateInput
 
 
 class EventFilterForm(forms.Form):

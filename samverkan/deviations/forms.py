@@ -11,35 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import Organisation
+from samverkan.core.forms import DateInput, TimeInput
 from samverkan.deviations.models import (
     Category,
     CostBearer,
     Kind,
     Severity,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-
-def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or on the form)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            field = name if name in form.fields else None
-            for e in errors:
-                form.add_error(field, e)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class DeviationForm(forms.Form):

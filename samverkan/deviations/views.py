@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from samverkan.accounts.models import Organisation, Role
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
+from samverkan.core.forms import apply_errors
 from samverkan.deviations import access, disputes, reports, services
 from samverkan.deviations.citations import (
     DISPUTE_CLAUSE,
@@ -33,7 +34,6 @@ from samverkan.deviations.forms import (
     EscalateForm,
     FollowupForm,
     StatusForm,
-    apply_errors,
 )
 from samverkan.deviations.models import (
     Dispute,

@@ -10,6 +10,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.core.forms import DateInput
 from samverkan.followup import simulation as sim
 from samverkan.followup.models import PopulationSource
 from samverkan.followup.services import DEFAULT_SYNTHETIC, MAX_SYNTHETIC
@@ -87,7 +88,7 @@ class SimulationForm(forms.Form):
     date = forms.DateField(
         label=_("Datum som prövas"),
         initial=dt.date(2026, 1, 1),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         help_text=_(
             "Avgör vilka avtal som gäller (Gävleborgs avtal gällde 2018-04-01–2019-12-31)."
         ),

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import Organisation, Unit
+from samverkan.core.forms import DateInput
 from samverkan.people.models import (
     ID_SYSTEM_CHOICES,
     INTERVENTION_CHOICES,
@@ -18,13 +19,6 @@ from samverkan.people.models import (
 )
 from samverkan.people.services import INTERVENTION_FACTS, PERSON_FACTS, PeopleError
 from samverkan.rules import FACTS, REGIONS, Kind
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def municipality_choices() -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import Organisation
+from samverkan.core.forms import DateInput, TimeInput
 from samverkan.purchases.bases import basis_choices, month_start
 from samverkan.purchases.errors import PurchasesError
 from samverkan.purchases.models import AGREEMENT_CHOICES, Band, ImportBatch, PriceUnit
@@ -19,20 +20,6 @@ from samverkan.rules import INTERVENTIONS
 
 # Field names of the services → form fields.
 FIELD_MAP = {"start": "start", "end": "end", "date": "date", "person": "person"}
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%H:%M", **kwargs)
 
 
 class MonthField(forms.CharField):

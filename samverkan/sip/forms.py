@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import Organisation, Unit
+from samverkan.core.forms import DateInput, DateTimeInput
 from samverkan.sip.models import (
     EXTENSIVE_HOME_CARE_CHOICES,
     ActionStatus,
@@ -25,20 +26,6 @@ from samverkan.sip.models import (
 from samverkan.sip.plan import ActionRow, ChecklistRow, ContactRow, PlanData, RiskRow, lines
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs: dict[str, Any] | None = None):
-        super().__init__(attrs, format=DATETIME_FORMAT)
 
 
 def date_field(label: Any, required: bool = False) -> forms.DateField:
