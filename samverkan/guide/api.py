@@ -42,8 +42,8 @@ from ninja.openapi.schema import REF_TEMPLATE
 from ninja.schema import NinjaGenerateJsonSchema
 
 from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
+from samverkan.api.schemas import DATE_PATTERN
 from samverkan.guide.schemas import (
-    DATE_PATTERN,
     TIME_PATTERN,
     BatchDecision,
     Decision,
