@@ -212,15 +212,13 @@ class DecisionRow:
 
 
 def decision_rows(agreement: str, year: int) -> list[DecisionRow]:
-    from samverkan.people.models import ResponsibilityDecision
+    from samverkan.people.selectors import decisions_made_between
 
     start, end = _year_bounds(year)
     ids = set(family(agreement))
     region = version_of(agreement).region
     rows = []
-    decisions = ResponsibilityDecision.objects.filter(
-        decided_at__gte=start, decided_at__lt=end
-    ).values_list("intervention__person_id", "facts_used", "outcome", "decision")
+    decisions = decisions_made_between(start, end)
     for person_id, facts, outcome, decision in decisions:
         consulted = {a.get("id") for a in (decision or {}).get("agreements", [])}
         if not consulted & ids or (facts or {}).get("region") not in (None, region):
@@ -310,33 +308,15 @@ class SipRow:
 
 
 def sip_rows(agreement: str, year: int) -> list[SipRow]:
-    from samverkan.sip.models import PlanVersion, Sip, VersionKind
+    from samverkan.sip.selectors import sip_activity
 
     start, end = _year_bounds(year)
-    ids = family(agreement)
-    followed = set(
-        PlanVersion.objects.filter(
-            sip__agreement__in=ids,
-            kind=VersionKind.FOLLOW_UP,
-            created_at__gte=start,
-            created_at__lt=end,
-        ).values_list("sip_id", flat=True)
-    )
-    sips = Sip.objects.filter(agreement__in=ids).select_related("initiated_by_organisation")
-    rows = []
-    for sip in sips:
-        started = start <= sip.created < end
-        if not started and sip.pk not in followed:
-            continue
-        rows.append(
-            SipRow(
-                str(sip.person_id),
-                sip.initiated_by_organisation.name,
-                started,
-                sip.pk in followed,
-            )
+    return [
+        SipRow(str(person_id), organisation, started, followed_up)
+        for person_id, organisation, started, followed_up in sip_activity(
+            family(agreement), start, end
         )
-    return rows
+    ]
 
 
 def _sips(agreement: str, year: int) -> Section:
@@ -394,17 +374,13 @@ class AssessmentRow:
 
 
 def assessment_rows(agreement: str, year: int) -> list[AssessmentRow]:
-    from samverkan.people.models import SelfCareAssessment
+    from samverkan.people.selectors import assessments_made_between
 
     start, end = _year_bounds(year)
     region = version_of(agreement).region
     return [
         AssessmentRow(str(p), org, result)
-        for p, org, result in SelfCareAssessment.objects.filter(
-            assessed_at__gte=start,
-            assessed_at__lt=end,
-            assessed_by_organisation__region=region,
-        ).values_list("person_id", "assessed_by_organisation__name", "result")
+        for p, org, result in assessments_made_between(start, end, region)
     ]
 
 
@@ -483,39 +459,23 @@ class InvoiceSum:
 
 
 def purchase_rows(agreement: str, year: int) -> list[PurchaseRow]:
-    from samverkan.purchases.bases import INVOICEABLE_MODES
-    from samverkan.purchases.models import RecordStatus, ServiceRecord
+    from samverkan.purchases.selectors import invoiced_service_minutes
 
-    records = ServiceRecord.objects.filter(
-        agreement__in=family(agreement),
-        service_date__gte=dt.date(year, 1, 1),
-        service_date__lte=dt.date(year, 12, 31),
-        status__in=[RecordStatus.APPROVED, RecordStatus.INVOICED],
-        payment__in=sorted(INVOICEABLE_MODES),
-    ).values_list("performer_org__name", "payer_org__name", "person_id", "minutes")
+    records = invoiced_service_minutes(
+        family(agreement), dt.date(year, 1, 1), dt.date(year, 12, 31)
+    )
     return [PurchaseRow(s, b or "Betalare okänd", str(p), m) for s, b, p, m in records]
 
 
 def invoice_sums(agreement: str, year: int) -> list[InvoiceSum]:
-    from samverkan.purchases.models import Invoice, InvoiceKind, InvoicePerson, InvoiceStatus
+    from samverkan.purchases.selectors import issued_invoice_sums
 
-    invoices = Invoice.objects.filter(
-        agreement__in=family(agreement),
-        kind=InvoiceKind.INVOICE,
-        status=InvoiceStatus.ISSUED,
-        period_start__gte=dt.date(year, 1, 1),
-        period_start__lte=dt.date(year, 12, 31),
-    ).values_list("pk", "seller__name", "buyer__name", "line_total_ore")
-    persons: dict[int, set[str]] = defaultdict(set)
-    for invoice_id, person_id in InvoicePerson.objects.filter(
-        invoice_id__in=[i[0] for i in invoices]
-    ).values_list("invoice_id", "person_id"):
-        persons[invoice_id].add(str(person_id))
+    invoices = issued_invoice_sums(family(agreement), dt.date(year, 1, 1), dt.date(year, 12, 31))
     sums: dict[tuple[str, str], InvoiceSum] = {}
-    for pk, seller, buyer, ore in invoices:
+    for seller, buyer, ore, persons in invoices:
         item = sums.setdefault((seller, buyer), InvoiceSum(seller, buyer, 0, set()))
         item.ore += ore
-        item.persons |= persons[pk]
+        item.persons |= persons
     return list(sums.values())
 
 
@@ -590,8 +550,8 @@ def _purchases(agreement: str, year: int) -> Section:
 
 
 def _deviations(agreement: str, year: int) -> Section:
-    from samverkan.deviations.models import Category, Kind
     from samverkan.deviations.reports import deviations_by_category_org_month
+    from samverkan.deviations.selectors import COMPLAINT, category_labels
 
     counts = deviations_by_category_org_month(agreement, year)
     by_category: Counter[str] = Counter()
@@ -599,13 +559,14 @@ def _deviations(agreement: str, year: int) -> Section:
     by_receiving: Counter[str] = Counter()
     complaints = 0
     for c in counts:
-        if c.kind == Kind.COMPLAINT:
+        if c.kind == COMPLAINT:
             complaints += c.count
         by_category[c.category] += c.count
         by_receiving[c.receiving_organisation] += c.count
         if c.severity == "serious":
             serious[c.category] += c.count
-    categories = [k for k in Category.values if by_category[k]]
+    labels = category_labels()
+    categories = [k for k in labels if by_category[k]]
     table = Table(
         "deviations",
         "Avvikelser och klagomål per kategori",
@@ -617,7 +578,7 @@ def _deviations(agreement: str, year: int) -> Section:
     totals = protect([Cell.count(by_category[k]) for k in categories])
     serious_col = protect([Cell.count(serious[k]) for k in categories])
     for k, t, s in zip(categories, totals, serious_col, strict=True):
-        table.rows.append((str(Category(k).label).capitalize(), [t, s]))
+        table.rows.append((labels[k].capitalize(), [t, s]))
     receivers = sorted(by_receiving)
     receiving = Table(
         "deviations_receiving",

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
@@ -123,17 +123,11 @@ def recorded_frame(actor: Any, spec: PopulationSpec) -> pl.DataFrame:
     """The interventions performed in the region and active on the date, each with the facts
     the engine would be given for it today (people.services.facts_for_decision), plus the
     person (``_person``) for the small-cell rule. One audit event records the bulk read."""
-    from samverkan.people.models import Intervention, InterventionStatus
+    from samverkan.people.selectors import interventions_active_on
     from samverkan.people.services import facts_for_decision
 
     day = spec.date
-    interventions = (
-        Intervention.objects.filter(performing_organisation__region=spec.region, start__lte=day)
-        .filter(Q(end__isnull=True) | Q(end__gte=day))
-        .exclude(status=InterventionStatus.CANCELLED)
-        .select_related("person", "performing_organisation")
-        .order_by("pk")
-    )
+    interventions = interventions_active_on(spec.region, day)
     rows: list[dict[str, Any]] = []
     persons: list[str] = []
     for intervention in interventions:

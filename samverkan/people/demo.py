@@ -21,7 +21,7 @@ from django.utils import timezone
 from samverkan.accounts.models import Organisation
 from samverkan.people import services
 from samverkan.people.identity import IdSystem
-from samverkan.people.models import Person, PersonIdentity
+from samverkan.people.models import CareRelation, Person, PersonIdentity
 from samverkan.people.testpersons import synthetic_persons
 
 DEMO_SEED = 4242
@@ -226,3 +226,61 @@ def load_demo() -> dict[str, int]:
     created = sum(_load_case(case, person) for case, person in zip(CASES, synthetic, strict=True))
     created += _load_reservnummer_person()
     return {"created": created, "persons": Person.objects.count()}
+
+
+# --- demo persons of other rooms' demos -------------------------------------------------------
+# Other rooms' demo loaders seed persons through these, never through the people models.
+
+
+def case_person(case: int) -> Person | None:
+    """The person of the people demo's ``CASES[case]`` (by its personnummer), None when the
+    people demo has not been loaded. No access check: demo loading only."""
+    number = synthetic_persons(len(CASES), seed=DEMO_SEED)[case]["personnummer"]
+    identity = PersonIdentity.objects.filter(
+        system=IdSystem.personnummer.value, value=number
+    ).first()
+    return identity.person if identity else None
+
+
+def synthetic_demo_persons(
+    organisation: Organisation, actor: Any, count: int, seed: int
+) -> list[Person]:
+    """``count`` synthetic persons (``synthetic_persons(count, seed=seed)``) living in
+    ``organisation``'s kommun with a care relation to it since 2017-01-01, created once (the
+    one holding a personnummer is reused) and without facts. Written directly, without the
+    people services' access checks and audit log, as demo loading always has (the
+    tjänsteköp demo)."""
+    persons: list[Person] = []
+    for data in synthetic_persons(count, seed=seed):
+        identity = (
+            PersonIdentity.objects.filter(value=data["personnummer"])
+            .select_related("person")
+            .first()
+        )
+        if identity is not None:
+            person = identity.person
+        else:
+            person = Person.objects.create(
+                given_name=data["given"],
+                family_name=data["family"],
+                birth_date=data["birth_date"],
+                sex=data["sex"],
+                home_municipality=organisation.scb_code,
+                created_by=actor,
+            )
+            PersonIdentity.objects.create(
+                person=person,
+                system="personnummer",
+                value=data["personnummer"],
+                is_primary=True,
+                added_by=actor,
+            )
+        if not CareRelation.objects.filter(person=person, organisation=organisation).exists():
+            CareRelation.objects.create(
+                person=person,
+                organisation=organisation,
+                since=dt.date(2017, 1, 1),
+                created_by=actor,
+            )
+        persons.append(person)
+    return persons

@@ -10,6 +10,16 @@
 - `survivor_id` / `survivor_ids` / `person_ids_seen_as`: history that keeps its reference to a
   merged-away person (issued invoices, decision snapshots, the audit log) resolves to the
   surviving person when read.
+- `persons_in`, `person_refs`, `PERSON_OBJECT_TYPE`: persons by id for a room that has
+  already checked which ones the user may see, their audit references, and the object type
+  the audit log names a person by.
+- `open_tasks_of` (with `TaskKind`): the people room's open tasks another room fulfils.
+- `interventions_active_on`, `decisions_made_between`, `assessments_made_between`: the bulk
+  reads of the follow-up (simulation and yearly report; aggregates, audited there).
+
+Functions marked "NO access check" serve callers that never checked access per person
+(they did not before they came here either); everything that answers a user about a person
+checks through `samverkan.people.access`.
 """
 
 from __future__ import annotations
@@ -26,24 +36,38 @@ from samverkan.people.models import (
     AssessmentStatus,
     FactRecord,
     Intervention,
+    InterventionStatus,
     Person,
     PersonIdentity,
+    ResponsibilityDecision,
     SelfCareAssessment,
+    Task,
+    TaskKind,
+    TaskStatus,
 )
+from samverkan.people.models import person_refs as _person_refs
 from samverkan.rules import FACTS, MAX_AGE, REGIONS
 
 __all__ = [
     "ASSESSMENT_FACT",
+    "PERSON_OBJECT_TYPE",
     "FactRow",
+    "TaskKind",
     "age_on",
+    "assessments_made_between",
     "assessments_of",
     "current_facts",
     "fact_rows_of",
     "facts_for_decision",
     "facts_from_rows",
     "facts_on",
+    "decisions_made_between",
     "find_by_identifier",
+    "interventions_active_on",
+    "open_tasks_of",
     "person_ids_seen_as",
+    "person_refs",
+    "persons_in",
     "resolve_identifier",
     "resolve_identifiers",
     "survivor_id",
@@ -295,3 +319,79 @@ def person_ids_seen_as(persons: QuerySet[Person]) -> QuerySet[Person, Any]:
     return Person.objects.filter(
         Q(pk__in=ids) | Q(merged_into__in=ids) | Q(merged_into__merged_into__in=ids)
     ).values("pk")
+
+
+# --- persons by id, audit references ---------------------------------------------------------
+
+#: The object type the audit log names a person by (``people.person``).
+PERSON_OBJECT_TYPE: str = Person._meta.label_lower
+
+
+def persons_in(person_ids: Iterable[Any]) -> QuerySet[Person]:
+    """The persons with these ids (not narrowed to the survivors). NO access check: for
+    callers that have already narrowed the ids to persons the user may see
+    (`visible_person_ids`, `access.persons_visible_to`), or that only read the audit
+    reference of persons whose records the user's organisation acts on (approving service
+    records), as they did before this selector existed."""
+    return Person.objects.filter(pk__in=list(person_ids))
+
+
+def person_refs(person_ids: Iterable[Any]) -> dict[Any, str]:
+    """``Person.ref`` (the audit log's person reference) for many persons at once, from the
+    identities alone. NO access check: it feeds the audit log, never a user."""
+    return _person_refs(person_ids)
+
+
+# --- tasks other rooms fulfil ------------------------------------------------------------------
+
+
+def open_tasks_of(person: Any, organisation: Any, kinds: Iterable[str]) -> QuerySet[Task]:
+    """The open tasks of ``organisation`` about ``person`` of these kinds. NO access check:
+    for a room that acts on the person already (a SIP marking the tasks it fulfils done
+    through `services.complete_task`)."""
+    return Task.objects.filter(
+        person=person,
+        organisation=organisation,
+        status=TaskStatus.OPEN,
+        kind__in=list(kinds),
+    )
+
+
+# --- the follow-up's bulk reads ----------------------------------------------------------------
+
+
+def interventions_active_on(region: str, day: dt.date) -> QuerySet[Intervention]:
+    """The interventions performed in ``region``, active on ``day`` and not cancelled, with
+    person and performing organisation, in id order. NO access check: for the follow-up's
+    simulation over a region's recorded interventions, which audits the bulk read itself."""
+    return (
+        Intervention.objects.filter(performing_organisation__region=region, start__lte=day)
+        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        .exclude(status=InterventionStatus.CANCELLED)
+        .select_related("person", "performing_organisation")
+        .order_by("pk")
+    )
+
+
+def decisions_made_between(
+    start: dt.datetime, end: dt.datetime
+) -> QuerySet[ResponsibilityDecision, tuple[Any, Any, Any, Any]]:
+    """(person id, facts used, outcome, decision) of every responsibility decision made in
+    [start, end). NO access check: for the yearly report, which shows only aggregates with
+    small cells suppressed."""
+    return ResponsibilityDecision.objects.filter(
+        decided_at__gte=start, decided_at__lt=end
+    ).values_list("intervention__person_id", "facts_used", "outcome", "decision")
+
+
+def assessments_made_between(
+    start: dt.datetime, end: dt.datetime, region: str
+) -> QuerySet[SelfCareAssessment, tuple[Any, str, str]]:
+    """(person id, assessing organisation's name, result) of every egenvård assessment made
+    in [start, end) by an organisation in ``region``. NO access check: for the yearly report,
+    which shows only aggregates with small cells suppressed."""
+    return SelfCareAssessment.objects.filter(
+        assessed_at__gte=start,
+        assessed_at__lt=end,
+        assessed_by_organisation__region=region,
+    ).values_list("person_id", "assessed_by_organisation__name", "result")

@@ -42,8 +42,7 @@ from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.people.access import READ_ROLES, persons_visible_to
-from samverkan.people.models import Person
-from samverkan.people.selectors import survivor_ids
+from samverkan.people.selectors import PERSON_OBJECT_TYPE, survivor_ids
 from samverkan.purchases import access, documents, rates, services
 from samverkan.purchases.bases import month_end, month_start
 from samverkan.purchases.models import (
@@ -418,7 +417,13 @@ def create_record(request: HttpRequest, payload: RecordIn) -> Any:
         raise _forbidden(request, "registrera insats")
     person = persons_visible_to(request.user).filter(pk=payload.person_id).first()
     if person is None:
-        audit(request, Action.ACCESS_DENIED, Person, payload.person_id, why="API tjänsteköp")
+        audit(
+            request,
+            Action.ACCESS_DENIED,
+            PERSON_OBJECT_TYPE,
+            payload.person_id,
+            why="API tjänsteköp",
+        )
         raise ApiError(404, "not_found", "Personen finns inte eller är inte synlig.", "person_id")
     orderer = None
     if payload.orderer:

@@ -41,7 +41,7 @@ import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
@@ -52,8 +52,13 @@ from samverkan.audit.services import record_many
 from samverkan.core.documents import csv_bytes
 from samverkan.people.access import WRITE_ROLES
 from samverkan.people.identity import InvalidIdentifier, parse_identifier
-from samverkan.people.models import Person, person_refs
-from samverkan.people.selectors import resolve_identifiers, survivor_ids, visible_person_ids
+from samverkan.people.selectors import (
+    person_refs,
+    persons_in,
+    resolve_identifiers,
+    survivor_ids,
+    visible_person_ids,
+)
 from samverkan.purchases.access import can_approve
 from samverkan.purchases.dbtune import tune_for_bulk_work
 from samverkan.purchases.errors import NotAllowed, Problem, PurchasesError
@@ -68,6 +73,9 @@ from samverkan.purchases.registration import (
 )
 from samverkan.purchases.timesplit import STOCKHOLM
 from samverkan.rules import INTERVENTIONS
+
+if TYPE_CHECKING:
+    from samverkan.people.models import Person
 
 __all__ = ["COLUMNS", "ImportReport", "RowError", "import_csv"]
 
@@ -310,9 +318,7 @@ def import_csv(
     visible_ids = visible_person_ids(builder.user, survivors.values())
     wanted = {raw for raw, survivor in survivors.items() if survivor in visible_ids}
     for chunk in _chunks(sorted(str(pk) for pk in wanted), 5000):
-        for found in Person.objects.filter(pk__in=chunk).only(
-            "id", "birth_date", "home_municipality", "merged_into"
-        ):
+        for found in persons_in(chunk).only("id", "birth_date", "home_municipality", "merged_into"):
             persons[str(found.pk)] = found
     User = get_user_model()
     usernames = {r.values.get("staff", "").strip() for r in rows} - {""}

@@ -17,20 +17,21 @@ no facts), so the demo does not depend on the people demo's cases.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from samverkan.accounts.models import Organisation
-from samverkan.people.models import CareRelation, Person, PersonIdentity
-from samverkan.people.testpersons import synthetic_persons
 from samverkan.purchases import services
 from samverkan.purchases.bases import month_start
 from samverkan.purchases.models import BillingProfile, Price, PriceList, ServiceRecord
 from samverkan.purchases.pricing import price_list_for
 from samverkan.purchases.timesplit import STOCKHOLM
+
+if TYPE_CHECKING:
+    from samverkan.people.models import Person
 
 DEMO_SEED = 5150
 DEMO_PRICE_SOURCE = "DEMOPRIS – inte ur bilaga 4. Ersätt med det pris huvudmännen beslutat."
@@ -118,38 +119,10 @@ def _price_lists(admin: Any) -> int:
 
 def _persons(org: Organisation, actor: Any, count: int, offset: int) -> list[Person]:
     """The demo persons of ``org`` (created once; no facts recorded, so the agreement basis
-    decides the payment mode where the engine lacks facts)."""
-    persons: list[Person] = []
-    for data in synthetic_persons(count, seed=DEMO_SEED + offset):
-        identity = (
-            PersonIdentity.objects.filter(value=data["personnummer"])
-            .select_related("person")
-            .first()
-        )
-        if identity is not None:
-            person = identity.person
-        else:
-            person = Person.objects.create(
-                given_name=data["given"],
-                family_name=data["family"],
-                birth_date=data["birth_date"],
-                sex=data["sex"],
-                home_municipality=org.scb_code,
-                created_by=actor,
-            )
-            PersonIdentity.objects.create(
-                person=person,
-                system="personnummer",
-                value=data["personnummer"],
-                is_primary=True,
-                added_by=actor,
-            )
-        if not CareRelation.objects.filter(person=person, organisation=org).exists():
-            CareRelation.objects.create(
-                person=person, organisation=org, since=dt.date(2017, 1, 1), created_by=actor
-            )
-        persons.append(person)
-    return persons
+    decides the payment mode where the engine lacks facts), seeded by the people room."""
+    from samverkan.people.demo import synthetic_demo_persons
+
+    return synthetic_demo_persons(org, actor, count, DEMO_SEED + offset)
 
 
 def _register(

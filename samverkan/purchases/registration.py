@@ -17,7 +17,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -27,8 +27,7 @@ from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.people.access import persons_visible_to
-from samverkan.people.models import Person
-from samverkan.people.selectors import assessments_of, fact_rows_of
+from samverkan.people.selectors import assessments_of, fact_rows_of, persons_in
 from samverkan.purchases import timesplit
 from samverkan.purchases.access import can_approve, require_register, user_of
 from samverkan.purchases.bases import BASES, INVOICEABLE_MODES, Basis, month_start
@@ -48,6 +47,9 @@ from samverkan.purchases.models import (
     ServiceRecord,
 )
 from samverkan.rules import INTERVENTIONS, region_of_municipality
+
+if TYPE_CHECKING:
+    from samverkan.people.models import Person
 
 __all__ = [
     "FIELD_LABELS",
@@ -756,7 +758,7 @@ def approve_records(
         person_ids = list(records.values_list("person_id", flat=True).distinct())
         count = records.update(status=RecordStatus.APPROVED)
         for chunk in _chunks(person_ids, 2000):
-            for person in Person.objects.filter(pk__in=chunk).prefetch_related("identities"):
+            for person in persons_in(chunk).prefetch_related("identities"):
                 audit(
                     actor,
                     Action.UPDATE,

@@ -25,12 +25,12 @@ message); ``NotAllowed`` means 403.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.people.access import persons_visible_to
-from samverkan.people.models import Person
+from samverkan.people.selectors import persons_in
 from samverkan.purchases.access import can_see_person_map
 from samverkan.purchases.csv_import import ImportReport, RowError, import_csv
 from samverkan.purchases.documents import document_bytes, generate
@@ -59,6 +59,9 @@ from samverkan.purchases.registration import (
     register_service,
     withdraw_record,
 )
+
+if TYPE_CHECKING:
+    from samverkan.people.models import Person
 
 __all__ = [
     "DisputeBalance",
@@ -110,9 +113,7 @@ def person_map(actor: Any, invoice: Invoice) -> list[tuple[str, Person | None]]:
     visible = set(
         persons_visible_to(actor).filter(pk__in=[p for _, p in rows]).values_list("pk", flat=True)
     )
-    persons = {
-        p.pk: p for p in Person.objects.filter(pk__in=visible).prefetch_related("identities")
-    }
+    persons = {p.pk: p for p in persons_in(visible).prefetch_related("identities")}
     result: list[tuple[str, Person | None]] = []
     for number, person_id in rows:
         person = persons.get(person_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -25,8 +25,7 @@ from samverkan.accounts.models import Organisation, StaffProfile
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.people.access import READ_ROLES, WRITE_ROLES, persons_visible_to
-from samverkan.people.models import Person
-from samverkan.people.selectors import survivor_ids
+from samverkan.people.selectors import PERSON_OBJECT_TYPE, survivor_ids
 from samverkan.purchases import access, documents, rates, services
 from samverkan.purchases.bases import (
     AGREEMENT_NAMES,
@@ -62,6 +61,9 @@ from samverkan.purchases.models import (
 )
 from samverkan.purchases.pricing import price_list_for
 
+if TYPE_CHECKING:
+    from samverkan.people.models import Person
+
 PAGE_SIZE = 100
 MAX_UPLOAD = 60 * 1024 * 1024
 
@@ -84,7 +86,7 @@ def _person_choices(request: HttpRequest) -> list[tuple[str, str]]:
     audit(
         request,
         Action.SEARCH,
-        Person,
+        PERSON_OBJECT_TYPE,
         why=f"Tjänsteköp: personväljare ({len(persons)} personer)",
     )
     return [(str(p.pk), _person_label(p)) for p in persons]

@@ -16,19 +16,19 @@ Skatteverket's test numbers.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from samverkan.accounts.models import Organisation, Unit
-from samverkan.people.identity import IdSystem
-from samverkan.people.models import Person, PersonIdentity
-from samverkan.people.testpersons import synthetic_persons
 from samverkan.sip import services
 from samverkan.sip.models import Huvudman, Sip
 from samverkan.sip.plan import ActionRow, ContactRow, RiskRow, plan_of
+
+if TYPE_CHECKING:
+    from samverkan.people.models import Person
 
 # The people demo's cases (samverkan.people.demo.CASES) these SIPs build on.
 END_OF_LIFE_CASE, BOTH_CARES_CASE, RESPIRATOR_CASE = 1, 5, 6
@@ -49,13 +49,7 @@ def _unit(scb_code: str, name: str) -> Unit | None:
 def _person(case: int) -> Person | None:
     from samverkan.people import demo as people_demo
 
-    number = synthetic_persons(len(people_demo.CASES), seed=people_demo.DEMO_SEED)[case][
-        "personnummer"
-    ]
-    identity = PersonIdentity.objects.filter(
-        system=IdSystem.personnummer.value, value=number
-    ).first()
-    return identity.person if identity else None
+    return people_demo.case_person(case)
 
 
 def _days(n: int) -> dt.date:

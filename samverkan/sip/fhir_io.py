@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
 from samverkan.accounts.models import Organisation, Unit
 from samverkan.people import services as people_services
-from samverkan.people.models import Person
+
+if TYPE_CHECKING:
+    from samverkan.people.models import Person
 
 
 def patients_in(data: str | bytes | Mapping[str, Any]) -> list[dict[str, Any]]:

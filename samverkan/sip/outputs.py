@@ -7,7 +7,7 @@ in a Bundle of type collection.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
@@ -15,7 +15,6 @@ from fhir.resources.R4B.bundle import Bundle
 from samverkan.accounts.models import Organisation
 from samverkan.people import fhir
 from samverkan.people.identity import PersonIdentifier
-from samverkan.people.models import Person
 from samverkan.sip.models import (
     ActionStatus,
     ParticipantResponse,
@@ -23,6 +22,9 @@ from samverkan.sip.models import (
     SipStatus,
 )
 from samverkan.sip.plan import PlanData, plan_of
+
+if TYPE_CHECKING:
+    from samverkan.people.models import Person
 
 # --- FHIR -----------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -22,7 +22,7 @@ from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action as AuditAction
 from samverkan.core.errors import Detail, Problem
 from samverkan.people import services as people_services
-from samverkan.people.models import Person, Task, TaskKind, TaskStatus
+from samverkan.people.selectors import TaskKind, open_tasks_of
 from samverkan.sip.access import audit, sip_organisation, user_of
 from samverkan.sip.models import (
     AGREEMENTS_BY_REGION,
@@ -57,6 +57,9 @@ from samverkan.sip.plan import (
     is_gvb_target_group,
     plan_of,
 )
+
+if TYPE_CHECKING:
+    from samverkan.people.models import Person, Task
 
 Actor = Any
 
@@ -226,12 +229,7 @@ def complete_people_tasks(actor: Actor, sip: Sip, plan: PlanData) -> list[Task]:
     profile = profile_of(user_of(actor))
     if profile is None:
         return []
-    tasks = Task.objects.filter(
-        person=sip.person,
-        organisation=profile.organisation,
-        status=TaskStatus.OPEN,
-        kind__in=SIP_TASK_KINDS,
-    )
+    tasks = open_tasks_of(sip.person, profile.organisation, SIP_TASK_KINDS)
     done = []
     for task in tasks:
         if task_fulfilled(task, plan):

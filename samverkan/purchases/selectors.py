@@ -1,0 +1,69 @@
+"""Reads of tjänsteköp other rooms use (the purchases room's door for reads; writes are in
+`services`).
+
+For the yearly follow-up report:
+
+- `invoiced_service_minutes(agreements, first, last)`: the minutes of approved or invoiced
+  service records invoiced between the parties, per performer and payer.
+- `issued_invoice_sums(agreements, first, last)`: issued invoices (not credit notes) and
+  the persons on each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from samverkan.purchases.bases import INVOICEABLE_MODES
+from samverkan.purchases.models import (
+    Invoice,
+    InvoiceKind,
+    InvoicePerson,
+    InvoiceStatus,
+    RecordStatus,
+    ServiceRecord,
+)
+
+__all__ = ["invoiced_service_minutes", "issued_invoice_sums"]
+
+
+def invoiced_service_minutes(
+    agreements: Iterable[str], first: dt.date, last: dt.date
+) -> list[tuple[str, str | None, Any, int]]:
+    """(performer's name, payer's name or None, person id, minutes) of every approved or
+    invoiced service record under ``agreements`` dated first..last whose payment mode is
+    invoiced between the parties. NO access check: for the yearly report, which shows only
+    aggregates with small cells suppressed."""
+    return list(
+        ServiceRecord.objects.filter(
+            agreement__in=list(agreements),
+            service_date__gte=first,
+            service_date__lte=last,
+            status__in=[RecordStatus.APPROVED, RecordStatus.INVOICED],
+            payment__in=sorted(INVOICEABLE_MODES),
+        ).values_list("performer_org__name", "payer_org__name", "person_id", "minutes")
+    )
+
+
+def issued_invoice_sums(
+    agreements: Iterable[str], first: dt.date, last: dt.date
+) -> list[tuple[str, str, int, set[str]]]:
+    """(seller's name, buyer's name, line total in öre, person ids as text) of every issued
+    invoice (not a credit note) under ``agreements`` for a period starting first..last, in
+    the database's order. NO access check: for the yearly report, which shows only
+    aggregates with small cells suppressed."""
+    invoices = Invoice.objects.filter(
+        agreement__in=list(agreements),
+        kind=InvoiceKind.INVOICE,
+        status=InvoiceStatus.ISSUED,
+        period_start__gte=first,
+        period_start__lte=last,
+    ).values_list("pk", "seller__name", "buyer__name", "line_total_ore")
+    persons: dict[int, set[str]] = defaultdict(set)
+    for invoice_id, person_id in InvoicePerson.objects.filter(
+        invoice_id__in=[i[0] for i in invoices]
+    ).values_list("invoice_id", "person_id"):
+        persons[invoice_id].add(str(person_id))
+    return [(seller, buyer, ore, persons[pk]) for pk, seller, buyer, ore in invoices]

@@ -1,0 +1,43 @@
+"""Reads of SIPs other rooms use (the sip room's door for reads; writes are in `services`).
+
+- `sip_activity(agreements, start, end)`: for the yearly follow-up report, which SIPs under
+  the agreements were started and which followed up in [start, end).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from samverkan.sip.models import PlanVersion, Sip, VersionKind
+
+__all__ = ["sip_activity"]
+
+
+def sip_activity(
+    agreements: Iterable[str], start: dt.datetime, end: dt.datetime
+) -> list[tuple[Any, str, bool, bool]]:
+    """(person id, initiating organisation's name, started, followed up) of every SIP under
+    ``agreements`` created in [start, end) (started) or with a follow-up version saved then
+    (followed up). NO access check: for the yearly report, which shows only aggregates with
+    small cells suppressed."""
+    ids = list(agreements)
+    followed = set(
+        PlanVersion.objects.filter(
+            sip__agreement__in=ids,
+            kind=VersionKind.FOLLOW_UP,
+            created_at__gte=start,
+            created_at__lt=end,
+        ).values_list("sip_id", flat=True)
+    )
+    sips = Sip.objects.filter(agreement__in=ids).select_related("initiated_by_organisation")
+    rows = []
+    for sip in sips:
+        started = start <= sip.created < end
+        if not started and sip.pk not in followed:
+            continue
+        rows.append(
+            (sip.person_id, sip.initiated_by_organisation.name, started, sip.pk in followed)
+        )
+    return rows
