@@ -7,11 +7,10 @@ region, aggregates only, "<5" for small cells (a hidden value is ``null`` with
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from ninja.errors import HttpError
 
 from samverkan.api.errors import ERROR_RESPONSES, ApiError
@@ -19,8 +18,14 @@ from samverkan.audit.models import Action
 from samverkan.audit.services import record
 from samverkan.followup import access, report, services
 from samverkan.followup import simulation as sim
-from samverkan.followup.models import PopulationSource, Simulation
-from samverkan.followup.suppression import Cell
+from samverkan.followup.schemas import (
+    ExampleOut,
+    ReportOut,
+    RuleOut,
+    SimulationIn,
+    SimulationOut,
+    SimulationSummary,
+)
 from samverkan.rules import VariantError
 
 router = Router(tags=["Uppföljning och revisionssimulering"])
@@ -32,57 +37,18 @@ def _require(request: HttpRequest, what: str, obj_id: object = "") -> None:
         raise ApiError(403, "forbidden", "Uppföljningen är för forumets roller.")
 
 
-def _cell(cell: Cell) -> dict[str, Any]:
-    value = cell.shown
-    return {
-        "value": float(value) if value is not None and cell.kind != "count" else value,
-        "text": cell.text(),
-        "hidden": cell.hidden,
-    }
-
-
-class RuleOut(Schema):
-    id: str
-    agreement: str
-    region: str
-    clause: str
-    summary: str
-    condition: str
-    decides: dict[str, str]
-    parameters: list[dict[str, Any]]
-
-
 @router.get("/rules", response={200: list[RuleOut], **ERROR_RESPONSES})
-def rules(request: HttpRequest) -> list[dict[str, Any]]:
+def rules(request: HttpRequest) -> list[Any]:
     """The rules a variant can change, with their conditions and changeable numbers."""
     _require(request, "followup.rules")
     regions = access.regions_of(request.user)
-    return [
-        {
-            "id": r.id,
-            "agreement": r.agreement,
-            "region": r.region,
-            "clause": r.clause,
-            "summary": r.summary,
-            "condition": r.condition,
-            "decides": r.decides,
-            "parameters": [
-                {"kind": p.kind, "fact": p.fact, "name": p.name, "value": p.value, "text": p.text}
-                for p in r.parameters
-            ],
-        }
-        for r in sim.rule_catalogue()
-        if r.region in regions
-    ]
+    return [r for r in sim.rule_catalogue() if r.region in regions]
 
 
 @router.get("/examples", response={200: list[dict[str, Any]], **ERROR_RESPONSES})
 def examples(request: HttpRequest) -> list[dict[str, Any]]:
     _require(request, "followup.examples")
-    return [
-        {"key": e.key, "region": e.region, "date": e.date, "variant": e.variant}
-        for e in sim.EXAMPLES
-    ]
+    return [ExampleOut.dump(e) for e in sim.EXAMPLES]
 
 
 @router.get("/reports/{agreement}/{year}", response={200: dict[str, Any], **ERROR_RESPONSES})
@@ -97,64 +63,7 @@ def yearly_report(request: HttpRequest, agreement: str, year: int) -> dict[str, 
         raise ApiError(403, "other_region", "Avtalet hör till en annan region.")
     built = report.build(agreement, year)
     record(request, Action.VIEW, "followup.yearly_report", obj_id, why="Årsuppföljning (API)")
-    return {
-        "agreement": built.agreement,
-        "title": built.title,
-        "region": built.region,
-        "year": built.year,
-        "key_figures": [
-            {"label": f.label, "sentence": f.sentence, **_cell(f.cell)} for f in built.key_figures
-        ],
-        "sections": [
-            {
-                "key": s.key,
-                "title": s.title,
-                "available": s.available,
-                "note": s.source_note if s.available else s.missing_note,
-                "tables": [
-                    {
-                        "key": t.key,
-                        "caption": t.caption,
-                        "columns": [t.row_head, *t.columns],
-                        "rows": [
-                            {"label": label, "cells": [_cell(c) for c in cells]}
-                            for label, cells in t.rows
-                        ],
-                    }
-                    for t in s.tables
-                ],
-            }
-            for s in built.sections
-        ],
-    }
-
-
-class PopulationIn(Schema):
-    source: str = PopulationSource.SYNTHETIC
-    region: str
-    date: dt.date
-    n: int = services.DEFAULT_SYNTHETIC
-    seed: int = 0
-    price_year: int | None = None
-
-
-class SimulationIn(Schema):
-    variant: dict[str, Any]
-    population: PopulationIn
-
-
-def _simulation(saved: Simulation) -> dict[str, Any]:
-    return {
-        "id": saved.pk,
-        "name": saved.name,
-        "description": saved.description,
-        "variant": saved.variant,
-        "source": saved.source,
-        "region": saved.region,
-        "population": saved.population,
-        "created_at": saved.created_at.isoformat(),
-        "result": saved.result,
-    }
+    return ReportOut.dump(built)
 
 
 @router.post("/simulations", response={201: dict[str, Any], **ERROR_RESPONSES})
@@ -175,24 +84,13 @@ def create_simulation(request: HttpRequest, payload: SimulationIn) -> Status:
         saved = services.run_and_save(request, variant, spec)
     except services.SimulationError as exc:
         raise ApiError(422, exc.code, exc.message, f"population.{exc.field}") from None
-    return Status(201, _simulation(saved))
+    return Status(201, SimulationOut.dump(saved))
 
 
 @router.get("/simulations", response={200: list[dict[str, Any]], **ERROR_RESPONSES})
 def list_simulations(request: HttpRequest) -> list[dict[str, Any]]:
     _require(request, "followup.simulation")
-    return [
-        {
-            "id": s.pk,
-            "name": s.name,
-            "source": s.source,
-            "region": s.region,
-            "cases": s.cases,
-            "moved_cases": s.moved_cases,
-            "created_at": s.created_at.isoformat(),
-        }
-        for s in services.simulations_for(request.user)[:200]
-    ]
+    return [SimulationSummary.dump(s) for s in services.simulations_for(request.user)[:200]]
 
 
 @router.get("/simulations/{sim_id}", response={200: dict[str, Any], **ERROR_RESPONSES})
@@ -202,4 +100,4 @@ def get_simulation(request: HttpRequest, sim_id: int) -> dict[str, Any]:
     if saved is None:
         raise HttpError(404, "not found")
     record(request, Action.VIEW, "followup.simulation", saved.pk, why="Revisionssimulering (API)")
-    return _simulation(saved)
+    return SimulationOut.dump(saved)

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest
 
 from samverkan.accounts.models import Organisation
 from samverkan.api.errors import ERROR_RESPONSES, ErrorResponse
+from samverkan.api.schemas import Merged as Merged  # the deviations routers import it from here
 from samverkan.core.errors import Detail, Problem
 from samverkan.deviations import services
 from samverkan.rules import InvalidFacts
@@ -44,27 +45,3 @@ def person(request: HttpRequest, text: str | None, why: str) -> Any:
         raise ValidationError(
             {"person": "Personen finns inte eller är inte synlig för dig."}
         ) from exc
-
-
-class Merged:
-    """The attributes of several objects as one, for a schema that reads one object: the
-    named extras first, then each object in turn (the first that has the name wins).
-
-    Put the object whose answer must win first: for a deviation the user's view of it
-    (`DeviationView.person` is the person only if people.access allows), then the model."""
-
-    def __init__(self, *objects: Any, **extras: Any):
-        self._objects = objects
-        self._extras = extras
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or name in ("_objects", "_extras"):
-            raise AttributeError(name)
-        if name in self._extras:
-            return self._extras[name]
-        for obj in self._objects:
-            try:
-                return getattr(obj, name)
-            except AttributeError:
-                continue
-        raise AttributeError(name)
