@@ -26,19 +26,17 @@ Swedish message). Every read of records about persons is audited per person.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status
-from pydantic import Field
 
 from samverkan.accounts.models import Organisation
 from samverkan.accounts.services import profile_of
 from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
+from samverkan.api.schemas import Merged
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.people.access import READ_ROLES, persons_visible_to
@@ -46,16 +44,35 @@ from samverkan.people.selectors import PERSON_OBJECT_TYPE, survivor_ids
 from samverkan.purchases import access, documents, rates, services
 from samverkan.purchases.bases import month_end, month_start
 from samverkan.purchases.models import (
-    DecisionSnapshot,
     ImportBatch,
     Invoice,
     InvoiceDocument,
-    InvoiceLine,
     InvoiceRun,
     Price,
     PriceList,
     RecordStatus,
     ServiceRecord,
+)
+from samverkan.purchases.schemas import (
+    ApproveIn,
+    ApproveOut,
+    CreditIn,
+    DisputeOut,
+    ImportOut,
+    InvoiceDetail,
+    InvoiceSummary,
+    PriceIn,
+    PriceListOut,
+    PriceOut,
+    RateOut,
+    RecordDetail,
+    RecordIn,
+    RecordOut,
+    RecordPage,
+    RunIn,
+    RunOut,
+    RunRow,
+    WithdrawIn,
 )
 from samverkan.purchases.timesplit import STOCKHOLM
 
@@ -88,258 +105,12 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=STOCKHOLM)
 
 
-# --------------------------------------------------------------------------- schemas
-
-
-class RecordOut(Schema):
-    id: int
-    registration: uuid.UUID
-    segment: int
-    service_date: dt.date
-    start: dt.datetime
-    end: dt.datetime
-    minutes: int
-    band: str
-    person_id: uuid.UUID | None = Field(
-        description="the person, when you may see the person (else null)"
-    )
-    performer_org: str
-    staff: str
-    orderer_org: str
-    payer_org: str | None
-    intervention: str
-    basis: str
-    agreement: str
-    payment: str
-    dispute_ref: str
-    status: str
-    invoice_id: int | None
-
-
-class RecordDetail(RecordOut):
-    decision: dict[str, Any]
-
-
-class RecordPage(Schema):
-    month: str
-    count: int
-    page: int
-    items: list[RecordOut]
-
-
-class RecordIn(Schema):
-    person_id: uuid.UUID
-    start: dt.datetime = Field(description="ISO 8601; without offset: Swedish time")
-    end: dt.datetime
-    intervention: str
-    basis: str
-    orderer: str | None = Field(default=None, description="SCB code of the ordering org")
-    dispute_ref: str = Field(default="", max_length=64)
-    external_id: str = Field(default="", max_length=64)
-    staff: str | None = Field(default=None, description="user name (ekonom/MAS only)")
-    approve: bool = False
-
-
-class WithdrawIn(Schema):
-    reason: str = Field(min_length=1, max_length=300)
-
-
-class ApproveIn(Schema):
-    month: str
-    record_ids: list[int] | None = None
-
-
-class ApproveOut(Schema):
-    approved: int
-
-
-class ImportErrorOut(Schema):
-    row: int
-    field: str | None
-    code: str
-    message: str
-
-
-class ProblemOut(Schema):
-    field: str | None
-    code: str
-    message: str
-
-
-class ImportOut(Schema):
-    mode: str
-    batch_id: int | None
-    total_rows: int
-    valid_rows: int
-    invalid_rows: int
-    saved_rows: int
-    saved_records: int
-    errors: list[ImportErrorOut]
-    file_problems: list[ProblemOut]
-
-
-class PriceOut(Schema):
-    id: int
-    agreement: str
-    intervention: str
-    band: str
-    unit: str
-    amount: Decimal
-    valid_from: dt.date
-    valid_to: dt.date | None
-    version: int
-    supersedes: int | None
-    source: str
-    is_demo: bool
-    active: bool
-    created_at: dt.datetime
-
-
-class PriceListOut(Schema):
-    agreement: str
-    name: str
-    is_demo: bool
-    prices: list[PriceOut]
-
-
-class PriceIn(Schema):
-    agreement: str
-    intervention: str = ""
-    band: str = ""
-    unit: str = "hour"
-    amount: Decimal
-    valid_from: dt.date
-    valid_to: dt.date | None = None
-    source: str = Field(default="", max_length=300)
-    replaces: int | None = None
-
-
-class RateOut(Schema):
-    year: int
-    amount: Decimal | None
-    verified: bool
-    source: str
-
-
-class RunIn(Schema):
-    buyer: str = Field(description="SCB code of the buyer")
-    month: str
-
-
-class InvoiceSummary(Schema):
-    id: int
-    number: str
-    kind: str
-    status: str
-    seller: str
-    buyer: str
-    agreement: str
-    issue_date: dt.date
-    due_date: dt.date | None
-    period_start: dt.date
-    period_end: dt.date
-    deadline: dt.date | None
-    late: bool
-    payable: Decimal
-    line_count: int
-    record_count: int
-    credits: str | None
-
-
-class RunOut(Schema):
-    id: int | None
-    status: str
-    seller: str
-    buyer: str
-    month: str
-    kind: str | None
-    locked: bool
-    late: bool
-    deadline: dt.date | None
-    messages: list[str]
-    created: list[InvoiceSummary]
-    invoices: list[InvoiceSummary]
-
-
-class RunRow(Schema):
-    id: int
-    seller: str
-    buyer: str
-    month: str
-    kind: str
-    sequence: int
-    status: str
-    locked: bool
-    attempts: int
-    late: bool
-    deadline: dt.date | None
-    started_at: dt.datetime
-    finished_at: dt.datetime | None
-
-
-class LineOut(Schema):
-    position: int
-    person_ref: str
-    description: str
-    unit: str
-    minutes: int
-    visits: int
-    unit_price: Decimal
-    amount: Decimal
-    dispute_ref: str
-
-
-class InvoiceDetail(InvoiceSummary):
-    buyer_reference: str
-    contract_reference: str
-    note: str
-    lines: list[LineOut]
-
-
-class CreditIn(Schema):
-    reason: str = Field(min_length=1, max_length=500)
-
-
-class PairOut(Schema):
-    creditor_id: int
-    debtor_id: int
-    cost: Decimal
-    owed: Decimal
-    invoiced: Decimal
-
-
-class DisputeOut(Schema):
-    dispute_ref: str
-    settled: bool
-    pairs: list[PairOut]
-
-
 # --------------------------------------------------------------------------- helpers
 
 
-def _record_out(r: ServiceRecord, visible: set[Any] | None = None) -> dict[str, Any]:
-    return {
-        "id": r.pk,
-        "registration": r.registration,
-        "segment": r.segment,
-        "service_date": r.service_date,
-        "start": r.start_at,
-        "end": r.end_at,
-        "minutes": r.minutes,
-        "band": r.band,
-        "person_id": r.person_id if visible is None or r.person_id in visible else None,
-        "performer_org": r.performer_org.scb_code,
-        "staff": r.staff.username,
-        "orderer_org": r.orderer_org.scb_code,
-        "payer_org": r.payer_org.scb_code if r.payer_org else None,
-        "intervention": r.intervention,
-        "basis": r.basis,
-        "agreement": r.agreement,
-        "payment": r.payment,
-        "dispute_ref": r.dispute_ref,
-        "status": r.status,
-        "invoice_id": r.invoice_id,
-    }
+def _shown(r: ServiceRecord, visible: set[Any]) -> Merged:
+    """The record with its person only when the user may see the person."""
+    return Merged(r, person_id=r.person_id if r.person_id in visible else None)
 
 
 def _audit_records(request: HttpRequest, records: list[ServiceRecord], why: str) -> set[Any]:
@@ -351,28 +122,6 @@ def _audit_records(request: HttpRequest, records: list[ServiceRecord], why: str)
         audit(request, Action.VIEW, ServiceRecord, "", person_ref=person.ref, why=why)
         shown.add(person.pk)
     return {pk for pk, survivor in survivors.items() if survivor in shown}
-
-
-def _invoice_summary(i: Invoice) -> dict[str, Any]:
-    return {
-        "id": i.pk,
-        "number": i.number,
-        "kind": i.kind,
-        "status": i.status,
-        "seller": i.seller.scb_code,
-        "buyer": i.buyer.scb_code,
-        "agreement": i.agreement,
-        "issue_date": i.issue_date,
-        "due_date": i.due_date,
-        "period_start": i.period_start,
-        "period_end": i.period_end,
-        "deadline": i.deadline,
-        "late": i.late,
-        "payable": i.payable,
-        "line_count": i.line_count,
-        "record_count": i.record_count,
-        "credits": i.credits.number if i.credits_id and i.credits else None,
-    }
 
 
 def _records_base(request: HttpRequest) -> Any:
@@ -407,7 +156,7 @@ def list_records(
         "month": f"{first:%Y-%m}",
         "count": count,
         "page": page,
-        "items": [_record_out(r, visible) for r in rows],
+        "items": [_shown(r, visible) for r in rows],
     }
 
 
@@ -455,7 +204,7 @@ def create_record(request: HttpRequest, payload: RecordIn) -> Any:
     fresh = ServiceRecord.objects.select_related(
         "performer_org", "orderer_org", "payer_org", "staff"
     ).filter(pk__in=[r.pk for r in records])
-    return Status(201, [_record_out(r) for r in fresh.order_by("segment")])
+    return Status(201, list(fresh.order_by("segment")))
 
 
 def _record_or_404(request: HttpRequest, record_id: int) -> ServiceRecord:
@@ -470,9 +219,7 @@ def _record_or_404(request: HttpRequest, record_id: int) -> ServiceRecord:
 def get_record(request: HttpRequest, record_id: int) -> Any:
     record = _record_or_404(request, record_id)
     visible = _audit_records(request, [record], "API tjänsteköp: insats")
-    data = _record_out(record, visible)
-    data["decision"] = DecisionSnapshot.objects.get(pk=record.decision_id).data
-    return data
+    return _shown(record, visible)
 
 
 @router.post("/records/{record_id}/withdraw", response={200: ApproveOut, **RESPONSES})
@@ -508,43 +255,11 @@ def import_csv(
 # --------------------------------------------------------------------------- prices
 
 
-def _price_out(p: Price) -> dict[str, Any]:
-    return {
-        "id": p.pk,
-        "agreement": p.price_list.agreement,
-        "intervention": p.intervention,
-        "band": p.band,
-        "unit": p.unit,
-        "amount": p.amount,
-        "valid_from": p.valid_from,
-        "valid_to": p.valid_to,
-        "version": p.version,
-        "supersedes": p.supersedes_id,
-        "source": p.source,
-        "is_demo": p.is_demo,
-        "active": p.retired_at is None,
-        "created_at": p.created_at,
-    }
-
-
 @router.get("/prices", response={200: list[PriceListOut], **RESPONSES})
 def list_prices(request: HttpRequest) -> Any:
     if profile_of(request.user) is None:
         raise _forbidden(request, "prislistor")
-    return [
-        {
-            "agreement": pl.agreement,
-            "name": pl.name,
-            "is_demo": pl.is_demo,
-            "prices": [
-                _price_out(p)
-                for p in pl.prices.select_related("price_list").order_by(
-                    "intervention", "band", "valid_from", "version"
-                )
-            ],
-        }
-        for pl in PriceList.objects.order_by("agreement")
-    ]
+    return list(PriceList.objects.order_by("agreement"))
 
 
 @router.post("/prices", response={201: PriceOut, **RESPONSES})
@@ -568,7 +283,7 @@ def create_price(request: HttpRequest, payload: PriceIn) -> Any:
         source=payload.source,
         replaces=replaces,
     )
-    return Status(201, _price_out(price))
+    return Status(201, price)
 
 
 @router.post("/prices/{price_id}/retire", response={200: PriceOut, **RESPONSES})
@@ -578,15 +293,12 @@ def retire_price(request: HttpRequest, price_id: int) -> Any:
     price = Price.objects.select_related("price_list").filter(pk=price_id).first()
     if price is None:
         raise _not_found()
-    return _price_out(services.retire_price(request, price))
+    return services.retire_price(request, price)
 
 
 @router.get("/rates", response={200: list[RateOut], **RESPONSES})
 def list_rates(request: HttpRequest) -> Any:
-    return [
-        {"year": r.year, "amount": r.amount, "verified": r.verified, "source": r.source}
-        for r in sorted(rates.SCHABLONBELOPP.values(), key=lambda r: r.year)
-    ]
+    return sorted(rates.SCHABLONBELOPP.values(), key=lambda r: r.year)
 
 
 # --------------------------------------------------------------------------- runs, invoices
@@ -605,24 +317,7 @@ def list_runs(request: HttpRequest) -> Any:
 
     org = _org(request)
     runs = InvoiceRun.objects.filter(Q(seller=org) | Q(buyer=org)).select_related("seller", "buyer")
-    return [
-        {
-            "id": r.pk,
-            "seller": r.seller.scb_code,
-            "buyer": r.buyer.scb_code,
-            "month": f"{r.month:%Y-%m}",
-            "kind": r.kind,
-            "sequence": r.sequence,
-            "status": r.status,
-            "locked": r.locked,
-            "attempts": r.attempts,
-            "late": r.late,
-            "deadline": r.deadline,
-            "started_at": r.started_at,
-            "finished_at": r.finished_at,
-        }
-        for r in runs.order_by("-month", "seller_id", "buyer_id", "sequence")[:MAX_PAGE]
-    ]
+    return list(runs.order_by("-month", "seller_id", "buyer_id", "sequence")[:MAX_PAGE])
 
 
 @router.post("/runs", response={200: RunOut, 201: RunOut, **RESPONSES})
@@ -638,20 +333,7 @@ def create_run(request: HttpRequest, payload: RunIn) -> Any:
     # The issue date is today: the deadline check (e.g. Gävleborg's 25th) must not be
     # defeated by a chosen date.
     result = services.run_invoices(request, seller=org, buyer=buyer, month=month)
-    body = {
-        "id": result.run.pk if result.run else None,
-        "status": result.status,
-        "seller": org.scb_code,
-        "buyer": buyer.scb_code,
-        "month": f"{month:%Y-%m}",
-        "kind": result.run.kind if result.run else None,
-        "locked": bool(result.run and result.run.locked),
-        "late": result.late,
-        "deadline": result.deadline,
-        "messages": result.messages,
-        "created": [_invoice_summary(i) for i in result.created],
-        "invoices": [_invoice_summary(i) for i in result.invoices],
-    }
+    body = Merged(result, seller=org.scb_code, buyer=buyer.scb_code, month=f"{month:%Y-%m}")
     return Status(201 if result.created else 200, body)
 
 
@@ -675,37 +357,14 @@ def list_invoices(request: HttpRequest, month: str | None = None) -> Any:
     invoices = access.invoices_visible_to(request).select_related("seller", "buyer", "credits")
     if month:
         invoices = invoices.filter(period_start=_month(month))
-    return [
-        _invoice_summary(i)
-        for i in invoices.order_by("-period_start", "seller_id", "sequence_number")[:MAX_PAGE]
-    ]
+    return list(invoices.order_by("-period_start", "seller_id", "sequence_number")[:MAX_PAGE])
 
 
 @router.get("/invoices/{invoice_id}", response={200: InvoiceDetail, **RESPONSES})
 def get_invoice(request: HttpRequest, invoice_id: int) -> Any:
     invoice = _invoice_or_404(request, invoice_id)
     audit(request, Action.VIEW, Invoice, invoice.pk, why=f"API: faktura {invoice.number}")
-    data = _invoice_summary(invoice)
-    data.update(
-        buyer_reference=invoice.buyer_reference,
-        contract_reference=invoice.contract_reference,
-        note=invoice.note,
-        lines=[
-            {
-                "position": line.position,
-                "person_ref": line.person_ref,
-                "description": line.description,
-                "unit": line.unit,
-                "minutes": line.minutes,
-                "visits": line.visits,
-                "unit_price": line.unit_price,
-                "amount": line.amount,
-                "dispute_ref": line.dispute_ref,
-            }
-            for line in InvoiceLine.objects.filter(invoice=invoice).order_by("position")
-        ],
-    )
-    return data
+    return invoice
 
 
 @router.post("/invoices/{invoice_id}/credit", response={201: InvoiceSummary, **RESPONSES})
@@ -713,7 +372,7 @@ def credit_invoice(request: HttpRequest, invoice_id: int, payload: CreditIn) -> 
     invoice = _invoice_or_404(request, invoice_id)
     note = services.credit_invoice(request, invoice, reason=payload.reason)
     note = Invoice.objects.select_related("seller", "buyer", "credits").get(pk=note.pk)
-    return Status(201, _invoice_summary(note))
+    return Status(201, note)
 
 
 @router.get("/invoices/{invoice_id}/files/{kind}", response={200: None, **RESPONSES})
@@ -736,17 +395,4 @@ def dispute(request: HttpRequest, dispute_ref: str) -> Any:
     balance = services.dispute_balance(dispute_ref)
     if not any(org.pk in (p.creditor_id, p.debtor_id) for p in balance.pairs):
         raise _not_found()
-    return {
-        "dispute_ref": balance.dispute_ref,
-        "settled": balance.settled,
-        "pairs": [
-            {
-                "creditor_id": p.creditor_id,
-                "debtor_id": p.debtor_id,
-                "cost": p.cost,
-                "owed": p.owed,
-                "invoiced": Decimal(p.invoiced_ore) / 100,
-            }
-            for p in balance.pairs
-        ],
-    }
+    return balance

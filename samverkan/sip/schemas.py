@@ -1,0 +1,346 @@
+"""API schemas of the sip room, read from the objects' attributes (django-ninja:
+`Field(alias=...)` reads another attribute, `resolve_<name>` computes what no attribute
+holds): a SIP and its consents and participants from the models, a plan from its version
+and `plan.PlanData` (`plan_view`), a diff from `services.VersionDiff`. Responses are
+unchanged from when `api.py` mapped them by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any, Literal
+
+from ninja import Field, Schema
+
+from samverkan.accounts.models import Organisation
+from samverkan.api.schemas import Merged
+from samverkan.sip import services
+from samverkan.sip.models import Consent, Participant, Sip
+from samverkan.sip.plan import plan_of
+
+MAX_ID = 2**63 - 1  # the database's integer range: larger ids are refused, not overflowed
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def name_of(user: Any) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+def plan_view(sip: Sip, number: int | None = None) -> Merged | None:
+    """A plan version as `PlanOut` reads it: the plan's data, then the version's attributes
+    (number, kind, author …); None when there is no such version."""
+    version = (
+        sip.versions.filter(number=number).first() if number is not None else sip.current_version()
+    )
+    if version is None:
+        return None
+    return Merged(plan_of(version), version)
+
+
+class ChangeOut(Schema):
+    section: str
+    label: str
+    old: str
+    new: str
+
+
+class ConflictOut(Schema):
+    detail: list[dict[str, Any]]
+    base_version: int
+    current_version: int
+    changes: list[ChangeOut]
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class ActionIn(Schema):
+    key: str = ""
+    description: str = Field(..., min_length=1, max_length=2000)
+    huvudman: Literal["region", "municipality"]
+    organisation_id: DbId
+    unit_id: DbId | None = None
+    due: dt.date | None = None
+    status: Literal["planned", "in_progress", "done", "cancelled"] = "planned"
+
+
+class ContactIn(Schema):
+    key: str = ""
+    name_or_role: str = Field(..., min_length=1, max_length=200)
+    organisation_id: DbId
+    unit_id: DbId | None = None
+    is_physician: bool = False
+    responsibility: str = Field("", max_length=300)
+
+
+class ChecklistIn(Schema):
+    key: str = ""
+    text: str = Field(..., min_length=1, max_length=300)
+    done: bool = False
+
+
+class RiskIn(Schema):
+    key: str = ""
+    risk: str = Field(..., min_length=1)
+    consequence: str = Field(..., min_length=1)
+    likelihood: int = Field(..., ge=1, le=4)
+    severity: int = Field(..., ge=1, le=4)
+    measures: str = ""
+    owner: str = Field("", max_length=200)
+    due: dt.date | None = None
+
+
+ExtensiveHomeCare = Literal["", "respirator", "tracheostomy", "peritoneal_dialysis"]
+CompulsoryCareIn = Literal["", "open_lpt", "open_lrv"]
+
+
+class PlanIn(Schema):
+    base_version: int | None = Field(
+        None, description="The version the edit started from (or send If-Match)."
+    )
+    goals: list[str] = []
+    needs: list[str] = []
+    overall_responsible_organisation_id: DbId | None = None
+    overall_responsible_unit_id: DbId | None = None
+    overall_responsibility_note: str = Field("", max_length=300)
+    follow_up_date: dt.date | None = None
+    end_of_life: bool = False
+    discharge_from_inpatient_care: bool = False
+    extensive_home_care: ExtensiveHomeCare = ""
+    compulsory_care: CompulsoryCareIn = ""
+    chief_physician_name: str = Field("", max_length=200)
+    change_note: str = Field("", max_length=300)
+    actions: list[ActionIn] = []
+    care_contacts: list[ContactIn] = []
+    checklist: list[ChecklistIn] = []
+    risks: list[RiskIn] = []
+
+
+class ActionOut(Schema):
+    key: str
+    description: str
+    huvudman: str
+    organisation: Ref
+    unit: Ref | None
+    due: dt.date | None
+    status: str
+
+
+class ContactOut(Schema):
+    key: str
+    name_or_role: str
+    organisation: Ref
+    unit: Ref | None
+    is_physician: bool
+    responsibility: str
+
+
+class ChecklistOut(Schema):
+    key: str
+    text: str
+    done: bool
+    done_by: str | None
+    done_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_done_by(row: Any) -> str | None:
+        return name_of(row.done_by) or None
+
+
+class RiskOut(Schema):
+    key: str
+    risk: str
+    consequence: str
+    likelihood: int
+    severity: int
+    risk_value: int
+    measures: str
+    owner: str
+    due: dt.date | None
+
+
+class PlanOut(Schema):
+    number: int
+    kind: str
+    based_on: int | None
+    created_at: dt.datetime
+    author: str
+    goals: list[str]
+    needs: list[str]
+    overall_responsible_organisation: Ref | None
+    overall_responsible_unit: Ref | None
+    overall_responsibility_note: str
+    follow_up_date: dt.date | None
+    end_of_life: bool
+    discharge_from_inpatient_care: bool
+    extensive_home_care: str
+    compulsory_care: str
+    chief_physician_name: str
+    follow_up_notes: str
+    change_note: str
+    actions: list[ActionOut]
+    care_contacts: list[ContactOut]
+    checklist: list[ChecklistOut]
+    risks: list[RiskOut]
+
+    @staticmethod
+    def resolve_author(plan: Any) -> str:
+        return name_of(plan.author)
+
+
+class ConsentOut(Schema):
+    id: int
+    given_by: str
+    given_by_name: str
+    given_at: dt.datetime
+    scope: str
+    organisations: list[Ref]
+    active: bool = Field(alias="is_active")
+    withdrawn_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_organisations(consent: Consent) -> list[Organisation]:
+        return list(consent.organisations.order_by("name"))
+
+
+class ParticipantOut(Schema):
+    id: int
+    organisation: Ref
+    unit: Ref | None
+    invited_at: dt.datetime
+    meeting_at: dt.datetime | None
+    meeting_place: str
+    response: str
+    responded_at: dt.datetime | None
+    response_note: str
+
+
+class SipSummary(Schema):
+    id: int
+    person_id: uuid.UUID
+    status: str
+    agreement: str
+    initiated_by_organisation: Ref
+    overall_responsible_organisation: Ref | None
+    follow_up_date: dt.date | None
+    version: int
+    created: dt.datetime
+    updated: dt.datetime
+
+
+class SipOut(SipSummary):
+    initiated_by_unit: Ref | None
+    initiated_on_request_of_person: bool
+    discharge_approved_at: dt.datetime | None
+    has_consent: bool
+    consents: list[ConsentOut]
+    participants: list[ParticipantOut]
+    plan: PlanOut | None
+    discharge_problems: list[dict[str, Any]]
+    links: dict[str, str]
+
+    @staticmethod
+    def resolve_has_consent(sip: Sip) -> bool:
+        return sip.active_consents().exists()
+
+    @staticmethod
+    def resolve_consents(sip: Sip) -> list[Consent]:
+        return list(sip.consents.all())
+
+    @staticmethod
+    def resolve_participants(sip: Sip) -> list[Participant]:
+        return list(sip.participants.select_related("organisation", "unit"))
+
+    @staticmethod
+    def resolve_plan(sip: Sip) -> Merged | None:
+        return plan_view(sip)
+
+    @staticmethod
+    def resolve_discharge_problems(sip: Sip) -> list[dict[str, Any]]:
+        plan = plan_of(sip.current_version())
+        problems = services.discharge_errors(sip) if plan.discharge_from_inpatient_care else []
+        return [{"field": e.field, "code": e.code, "message": e.message} for e in problems]
+
+    @staticmethod
+    def resolve_links(sip: Sip) -> dict[str, str]:
+        return {
+            "web": f"/sip/{sip.pk}/",
+            "pdf": f"/api/sips/{sip.pk}/pdf",
+            "fhir": f"/api/sips/{sip.pk}/fhir",
+        }
+
+
+class VersionSummary(Schema):
+    number: int
+    kind: str
+    based_on: int | None
+    created_at: dt.datetime
+    author: str
+    change_note: str
+
+    @staticmethod
+    def resolve_author(version: Any) -> str:
+        return name_of(version.author)
+
+
+class DiffOut(Schema):
+    old: int
+    new: int
+    changes: list[ChangeOut]
+
+
+class SipCreateIn(Schema):
+    person_id: uuid.UUID
+    agreement: Literal[
+        "", "jh-hemsjukvard", "jh-primarvard-kommun", "jh-psykisk", "gvb-svart-sjuka"
+    ] = ""
+    initiated_on_request_of_person: bool = False
+    end_of_life: bool | None = None
+    discharge_from_inpatient_care: bool | None = None
+    extensive_home_care: ExtensiveHomeCare | None = None
+    compulsory_care: CompulsoryCareIn | None = None
+
+
+class ConsentIn(Schema):
+    given_by: Literal["person", "guardian", "legal_representative"]
+    given_by_name: str = Field("", max_length=200)
+    given_at: dt.datetime | None = None
+    scope: Literal["all_invited", "listed"] = "all_invited"
+    organisation_ids: list[DbId] = []
+    note: str = ""
+
+
+class InviteIn(Schema):
+    organisation_id: DbId | None = None
+    unit_id: DbId | None = None
+    meeting_at: dt.datetime | None = None
+    meeting_place: str = Field("", max_length=200)
+
+
+class RespondIn(Schema):
+    accept: bool
+    note: str = Field("", max_length=1000)
+
+
+class FollowUpIn(Schema):
+    base_version: int | None = None
+    notes: str = Field(..., min_length=1)
+    next_follow_up: dt.date
+    action_statuses: dict[str, Literal["planned", "in_progress", "done", "cancelled"]] = {}
+
+
+class ActionPatchIn(Schema):
+    base_version: int | None = None
+    status: Literal["planned", "in_progress", "done", "cancelled"] | None = None
+    due: dt.date | None = None
+
+
+class StatusIn(Schema):
+    status: Literal["active", "closed"]
+
+
+class ImportedOut(Schema):
+    person_id: uuid.UUID
+    created: bool
