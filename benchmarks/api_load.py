@@ -1,4 +1,4 @@
-"""Load test of `POST /api/decisions` against `samverkan serve` in production mode (gunicorn).
+"""Load test of `POST /api/decisions` against `samverkan serve` in production mode (granian).
 
     uv run python benchmarks/api_load.py                      # 16 and 64 clients
     uv run python benchmarks/api_load.py --clients 16 --requests 5000
@@ -6,7 +6,7 @@
 
 What it does, all on loopback and in a temporary directory that is removed at the end:
 
-1. starts ``samverkan serve`` (gunicorn, gthread workers) on a free port with a fresh SQLite
+1. starts ``samverkan serve`` (granian, WSGI workers with threads) on a free port with a fresh SQLite
    database (``DATABASE_URL`` and ``SAMVERKAN_VAR_DIR`` point into the temp directory; the
    first start migrates and loads the demo data),
 2. creates an API token for the demo user ``admin`` with ``samverkan manage
@@ -104,7 +104,7 @@ def wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float, log: Pa
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)  # gunicorn: graceful stop of the arbiter and workers
+        proc.send_signal(signal.SIGTERM)  # graceful stop of the server and its workers
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -329,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[16, 64])
     parser.add_argument("--requests", type=int, default=4000, help="anrop per samtidighetsnivå")
     parser.add_argument("--seconds", type=float, default=30.0, help="tak per nivå")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn-arbetare")
+    parser.add_argument("--workers", type=int, default=2, help="serverprocesser")
     parser.add_argument("--threads", type=int, default=2, help="trådar per arbetare")
     parser.add_argument("--facts", type=int, default=3000, help="olika faktaobjekt att skicka")
     parser.add_argument("--seed", type=int, default=1)

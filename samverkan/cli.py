@@ -59,10 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="starta webbappen (SQLite om inte DATABASE_URL är satt)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--workers", type=int, default=2, help="gunicorn-processer (en per kärna)")
+    s.add_argument("--workers", type=int, default=2, help="serverprocesser (en per kärna)")
     s.add_argument("--threads", type=int, default=2, help="trådar per process")
     s.add_argument(
-        "--dev", action="store_true", help="Djangos utvecklingsserver i stället för gunicorn"
+        "--dev",
+        action="store_true",
+        help="Djangos utvecklingsserver i stället för produktionsservern (granian)",
     )
     s.set_defaults(handler=_serve)
 

@@ -64,7 +64,7 @@ def secret_key(*, debug: bool, allowed_hosts: list[str], var: Path) -> str:
 def _local_key(path: Path) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        # O_EXCL: several gunicorn workers may start at once; the first one writes.
+        # O_EXCL: several server workers may start at once; the first one writes.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return path.read_text(encoding="utf-8").strip()

@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-# Access log without query strings and referrers: both can carry search terms about persons.
-ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+# Access log without query strings and referrers: both can carry search terms about persons
+# (a shared guide link carries facts in its query string). Path, status and time only.
+ACCESS_LOG_FORMAT = '%(addr)s [%(time)s] "%(method)s %(path)s" %(status)d %(dt_ms).0fms'
 
 
 def serve(
@@ -15,10 +16,10 @@ def serve(
 ) -> None:
     """Migrate, collect static files, load the demo data, then serve on host:port.
 
-    Production mode runs gunicorn (gthread workers); `dev=True` runs Django's runserver
-    with DEBUG on and auto-reload. Few threads per worker: requests are CPU-bound Python, and
+    Production mode runs granian (WSGI worker processes, each with a few threads); `dev=True`
+    runs Django's runserver with DEBUG on and auto-reload. Few threads per worker: requests are CPU-bound Python, and
     threads of one process contend for the GIL, which shows in the latency tail (measured by
-    benchmarks/api_load.py: p99 at 16 clients 40 ms with 4 threads, 26 ms with 2).
+    benchmarks/api_load.py, under gunicorn: p99 at 16 clients 40 ms with 4 threads, 26 ms with 2).
     """
     if dev:
         os.environ.setdefault("SAMVERKAN_DEBUG", "1")
@@ -35,7 +36,7 @@ def serve(
     if dev:
         call_command("runserver", f"{_bind_host(host)}:{port}")
     else:
-        _run_gunicorn(f"{_bind_host(host)}:{port}", workers, threads)
+        _run_server(_bind_host(host), port, workers, threads)
 
 
 def _prepare() -> None:
@@ -84,46 +85,35 @@ def _bind_host(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
-def _run_gunicorn(bind: str, workers: int, threads: int) -> None:
+def _run_server(host: str, port: int, workers: int, threads: int) -> None:
+    """Granian (a Rust HTTP server) runs the WSGI application: HTTP parsing, keep-alive and
+    the hand-off to Python threads cost a fraction of what gunicorn's pure-Python gthread
+    workers did (benchmarks/api_load.py: server CPU per decision 0.9 ms under gunicorn,
+    about 0.5 ms under granian on the same machine)."""
     from django.db import connections
-    from gunicorn.app.base import BaseApplication
-
-    from samverkan.config.wsgi import application
+    from granian import Granian
+    from granian.constants import Interfaces
 
     _warm_up()
-    # gunicorn forks its workers: none of them may inherit the parent's connection.
+    # The workers are processes of their own: none may inherit the parent's connection.
     connections.close_all()
-
-    options: dict[str, Any] = {
-        "bind": bind,
-        "workers": workers,
-        "worker_class": "gthread",
-        "threads": threads,
-        "accesslog": "-",
-        "errorlog": "-",
-        "access_log_format": ACCESS_LOG_FORMAT,
-        "logger_class": "samverkan.config.access_log.AccessLogger",  # same lines, less work
-        "logconfig_dict": _gunicorn_logging(),
-        # gunicorn >= 27 opens a control socket in ~/.gunicorn; two servers would share it.
-        "control_socket_disable": True,
-    }
-
-    class Server(BaseApplication):
-        def load_config(self) -> None:
-            known = self.cfg.settings  # type: ignore[union-attr]
-            for key, value in options.items():
-                if key in known:  # older gunicorn lacks some settings
-                    self.cfg.set(key, value)  # type: ignore[union-attr]
-
-        def load(self) -> Any:
-            return application
-
-    Server().run()
+    Granian(
+        "samverkan.config.wsgi:application",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=threads,
+        log_access=True,
+        log_access_format=ACCESS_LOG_FORMAT,
+        log_dictconfig=_server_logging(),
+        respawn_failed_workers=True,
+    ).serve()
 
 
 def _warm_up() -> None:
     """Load what the first request would otherwise wait for (URLconf with every view and the
-    API schema, the rule sets of both regions) once, before gunicorn forks its workers."""
+    API schema, the rule sets of both regions) once, before the server starts its workers."""
     from django.urls import get_resolver
 
     from samverkan.rules import REGIONS, default_ruleset
@@ -133,8 +123,8 @@ def _warm_up() -> None:
         default_ruleset(region)
 
 
-def _gunicorn_logging() -> dict[str, Any]:
-    """gunicorn's own loggers through the same redacting formatter as Django's."""
+def _server_logging() -> dict[str, Any]:
+    """The server's own loggers through the same redacting formatter as Django's."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -148,7 +138,7 @@ def _gunicorn_logging() -> dict[str, Any]:
             "console": {"class": "logging.StreamHandler", "formatter": "redacted"},
         },
         "loggers": {
-            "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
-            "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            "_granian": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            "granian.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
         },
     }

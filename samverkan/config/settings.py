@@ -102,7 +102,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # one checkpoints the WAL, which cost more than the request itself.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
-            # WAL + IMMEDIATE: several gunicorn threads write without "database is locked".
+            # WAL + IMMEDIATE: several server threads write without "database is locked".
             "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,

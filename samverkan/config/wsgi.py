@@ -1,4 +1,4 @@
-"""WSGI entry point: `gunicorn samverkan.config.wsgi:application`."""
+"""WSGI entry point: `granian --interface wsgi samverkan.config.wsgi:application` (what `samverkan serve` runs)."""
 
 import os
 

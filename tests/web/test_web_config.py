@@ -95,8 +95,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_serve_runs_gunicorn_end_to_end(tmp_path):
-    """The real thing: a fresh var dir, migrate, collectstatic, demo, gunicorn, HTTP."""
+def test_serve_runs_the_production_server_end_to_end(tmp_path):
+    """The real thing: a fresh var dir, migrate, collectstatic, demo, granian, HTTP."""
     port = _free_port()
     environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
     environment |= {
