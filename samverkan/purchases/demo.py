@@ -38,10 +38,10 @@ DEMO_PRICE_SOURCE = "DEMOPRIS – inte ur bilaga 4. Ersätt med det pris huvudm�
 
 # scb_code -> (organisation number, invoice reference, street, postal code, city)
 ORG_DATA = {
-    "23": ("232100-0214", "Demo: HC Lit 4120", "Box 654", "83127", "Östersund"),
-    "2380": ("212000-2627", "Demo: Vård och omsorg", "Rådhusgatan 44", "83182", "Östersund"),
+    "23": ("232100-0214", "Demo: HC Lit 4120", "Box 910", "83129", "Östersund"),
+    "2380": ("212000-2528", "Demo: Vård och omsorg", "Rådhusgatan 44", "83182", "Östersund"),
     "21": ("232100-0198", "KST 80904", "Ledning Hälso- och sjukvård", "82682", "Söderhamn"),
-    "2180": ("212000-2163", "Demo: Omsorgsförvaltningen", "Drottninggatan 22", "80310", "Gävle"),
+    "2180": ("212000-2338", "Demo: Omsorgsförvaltningen", "Drottninggatan 22", "80310", "Gävle"),
 }
 BANKGIRO = {"2380": "123-4567", "2180": "5050-1055"}
 

@@ -29,10 +29,10 @@ from tests.baselines import HOME_CARE_PERSON
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ORG_NUMBERS = {
     "23": "232100-0214",
-    "2380": "212000-2627",
+    "2380": "212000-2528",
     "2309": "212000-2544",
     "21": "232100-0198",
-    "2180": "212000-2163",
+    "2180": "212000-2338",
 }
 #: The suite's today: mid-year, so January (invoiced) and February (approved) are behind it.
 TODAY = dt.date(2026, 6, 15)

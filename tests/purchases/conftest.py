@@ -67,11 +67,11 @@ REGION_GAVLEBORG = Party(
 
 OSTERSUND = Party(
     name="Östersunds kommun",
-    org_number="212000-2627",
+    org_number="212000-2528",
     address_lines=("Hälso- och sjukvårdsenheten", "Rådhusgatan 44"),
     postal_code="83182",
     city="Östersund",
-    vat_number=swedish_vat_number("212000-2627"),
+    vat_number=swedish_vat_number("212000-2528"),
     contact_name="Erik Exempel",
     bankgiro="123-4567",
 )
@@ -79,8 +79,8 @@ OSTERSUND = Party(
 REGION_JH = Party(
     name="Region Jämtland Härjedalen",
     org_number="232100-0214",
-    address_lines=("Hälsocentralen Lit", "Box 654"),
-    postal_code="83127",
+    address_lines=("Hälsocentralen Lit", "Box 910"),
+    postal_code="83129",
     city="Östersund",
     contact_name="Verksamhetschef HC Lit",
 )
@@ -265,15 +265,16 @@ def credit_note() -> Example:
 
 
 # --------------------------------------------------------------------------- database world
-# Organisations get their real organisation numbers (recalled; all pass the Luhn check);
+# Organisations get their real organisation numbers (from ../shared/reference/organisations.csv
+# where it has one: tests/accounts/test_reference_organisations.py checks; all pass Luhn);
 # persons are Skatteverket test persons. Nothing here is a real person.
 
 ORG_NUMBERS = {
     "23": "232100-0214",  # Region Jämtland Härjedalen
-    "2380": "212000-2627",  # Östersunds kommun
+    "2380": "212000-2528",  # Östersunds kommun
     "2309": "212000-2544",  # Krokoms kommun
     "21": "232100-0198",  # Region Gävleborg
-    "2180": "212000-2163",  # Gävle kommun
+    "2180": "212000-2338",  # Gävle kommun
 }
 
 
