@@ -36,6 +36,18 @@ def test_a_sami_name_and_ge_sign_print_as_they_are(compress):
     assert lines[-1] == "Sida 1 av 1"
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["Päivi Mäkelä-Väisänen", "Łucja Żółć-Wąsik", "Nguyễn Thị Ánh Hồng", "Ørjan Ærø Œuvre"],
+)
+def test_finnish_polish_and_vietnamese_names_print_as_they_are(name):
+    pdf = Document()
+    pdf.add_page()
+    pdf.set_font(FONT, "", 12)
+    pdf.cell(0, 6, name)
+    assert text_lines(bytes(pdf.output()))[0] == name
+
+
 def test_the_font_is_embedded_not_a_core_font():
     pdf = Document()
     pdf.add_page()
