@@ -48,7 +48,7 @@ from samverkan.rules import batch, features
 from samverkan.rules.agreements import ALL_VERSIONS
 from samverkan.rules.conditions import AtLeast, Below, CountAtLeast, TimeWithin, depends_on, leaves
 from samverkan.rules.declarations import AgreementVersion, Rule
-from samverkan.rules.facts import ASSUMED_WHEN_UNKNOWN, FACT_ORDER, Kind
+from samverkan.rules.facts import ASSUMED_WHEN_UNKNOWN, FACT_ORDER
 from samverkan.rules.outcome import DIMENSIONS, UNDETERMINED, value_label
 from samverkan.rules.regions import REGIONS
 from samverkan.rules.ruleset import RuleSet, build
@@ -65,16 +65,6 @@ HOURS = "hours"
 SEK = "sek"
 BASE = "__baseline"
 VAR = "__variant"
-
-_DTYPES: dict[Kind, pl.DataType] = {  # as batch.normalise types them
-    Kind.ENUM: pl.String(),
-    Kind.CODE: pl.String(),
-    Kind.BOOL: pl.Boolean(),
-    Kind.INT: pl.Int32(),
-    Kind.DATE: pl.Date(),
-    Kind.TIME: pl.Int32(),
-    Kind.SET: pl.List(pl.String()),
-}
 
 
 def base_col(dim: str) -> str:
