@@ -21,6 +21,7 @@ from samverkan.accounts.models import Organisation, Unit
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action as AuditAction
 from samverkan.core.errors import Detail, Problem
+from samverkan.people import selectors as people_selectors
 from samverkan.people import services as people_services
 from samverkan.people.selectors import TaskKind, open_tasks_of
 from samverkan.sip.access import audit, sip_organisation, user_of
@@ -138,7 +139,7 @@ def default_agreement(organisation: Organisation) -> str:
 
 def circumstances_of(person: Person) -> dict[str, Any]:
     """The person's current facts the plan rules use, as PlanData field values."""
-    facts = people_services.current_facts(person)
+    facts = people_selectors.current_facts(person)
     extensive = facts.get("extensive_home_care")
     compulsory = facts.get("compulsory_care")
     return {
@@ -648,7 +649,7 @@ def notes_for(
     person: Person, plan: PlanData, *, organisation: Organisation, on_request: bool
 ) -> list[Note]:
     """What the agreements say about a SIP in these circumstances (quoted clauses)."""
-    facts = people_services.current_facts(person)
+    facts = people_selectors.current_facts(person)
     return agreement_notes(
         plan,
         on_request=on_request,
