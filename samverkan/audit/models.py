@@ -80,6 +80,27 @@ class AuditEvent(core_models.AppendOnlyModel):
         db_index=True,
         help_text=_("Den enda plats där en persons identitet får loggas."),
     )
+    # Log control (HSLF-FS 2016:40 4 kap. 9 §): whose data was reached (the data owner, a
+    # vårdgivare; NULL when no personal data or the acting user's own organisation's), from
+    # which care unit and in which process (e.g. "sip:12", "vårdrelation", "nödåtkomst").
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dataägare"),
+        help_text=_("Vårdgivaren vars uppgifter åtkomsten gällde."),
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enhet"),
+    )
+    process = models.CharField(_("process"), max_length=60, blank=True)
     why = models.TextField(_("syfte"), blank=True)
     ip = models.GenericIPAddressField(_("IP-adress"), null=True, blank=True)
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from samverkan.accounts.actors import Actor as StaffActor
 from samverkan.accounts.actors import actor_for, role_of, user_of
-from samverkan.accounts.models import Role
+from samverkan.accounts.models import Organisation, Role, Unit
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action, AuditEvent
 
@@ -25,12 +25,19 @@ def record(
     *,
     person_ref: str | None = None,
     why: str = "",
+    owner: Organisation | int | None = None,
+    unit: Unit | int | None = None,
+    process: str = "",
 ) -> AuditEvent:
     """Append one event. `actor` is a user or a request (which also gives the IP address).
 
     Organisation and role are copied from the user's profile as they are now, so the log
     shows what the user was when it happened. `person_ref` is the only field that may hold a
     person's identifier; never put one in `why` or `obj_id`.
+
+    `owner` is the vårdgivare whose data was reached (leave it out for the acting user's own
+    organisation's data); `unit` the care unit acted from (default: the user's unit);
+    `process` the care process or purpose, e.g. ``"sip:12"``.
     """
     request = actor if isinstance(actor, HttpRequest) else None
     user = user_of(actor)  # None for a request built by hand (Client.force_login)
@@ -47,6 +54,11 @@ def record(
         object_id="" if obj_id is None else str(obj_id),
         person_ref=person_ref or None,
         why=why,
+        owner_id=owner.pk if isinstance(owner, Organisation) else owner,
+        unit_id=(unit.pk if isinstance(unit, Unit) else unit)
+        if unit is not None
+        else (profile.unit_id if profile else None),
+        process=process,
         ip=_client_ip(request),
     )
 
@@ -59,6 +71,8 @@ def record_many(
     *,
     person_refs: list[str],
     why: str,
+    owner: Organisation | int | None = None,
+    process: str = "",
 ) -> int:
     """One event per person in one INSERT: an import touches thousands of persons at once.
 
@@ -67,7 +81,16 @@ def record_many(
     """
     if not person_refs:
         return 0
-    first = record(actor, action, obj_type, obj_id, person_ref=person_refs[0], why=why)
+    first = record(
+        actor,
+        action,
+        obj_type,
+        obj_id,
+        person_ref=person_refs[0],
+        why=why,
+        owner=owner,
+        process=process,
+    )
     rest = [
         AuditEvent(
             user_id=first.user_id,
@@ -78,6 +101,9 @@ def record_many(
             object_id=first.object_id,
             person_ref=ref,
             why=why,
+            owner_id=first.owner_id,
+            unit_id=first.unit_id,
+            process=first.process,
             ip=first.ip,
         )
         for ref in person_refs[1:]
