@@ -159,6 +159,35 @@ def is_licensed(role: str | None) -> bool:
     return role in LICENSED_ROLES
 
 
+class Verksamhet(models.TextChoices):
+    """The activity whose records a member of staff works in. Health care (HSL, documented
+    under Patientdatalagen 2008:355) and social services (SoL/LSS, documented under lag
+    2001:454, secrecy by OSL 26 kap.) are separate verksamheter; OSL 8 kap. 2 § keeps secrecy
+    between them even inside one kommun."""
+
+    HEALTH_CARE = "health_care", _("hälso- och sjukvård")
+    SOCIAL_SERVICES = "social_services", _("socialtjänst")
+
+
+# Roles that work in health care by their profession; the needs assessor works in social
+# services; a SIP coordinator works where the unit is; the rest reach no records by a care
+# relation (ekonom: invoicing; forum member: aggregates; administrator: log control).
+_HEALTH_CARE_ROLES = LICENSED_ROLES
+
+
+def verksamhet_of(role: str | None, unit_kind: str | None = None) -> str | None:
+    """The verksamhet a role works in (a SIP coordinator: by the unit's kind), else None."""
+    if role in _HEALTH_CARE_ROLES:
+        return Verksamhet.HEALTH_CARE
+    if role == Role.NEEDS_ASSESSOR:
+        return Verksamhet.SOCIAL_SERVICES
+    if role == Role.SIP_COORDINATOR:
+        if unit_kind == UnitKind.SOCIAL_SERVICES:
+            return Verksamhet.SOCIAL_SERVICES
+        return Verksamhet.HEALTH_CARE
+    return None
+
+
 class StaffProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -189,6 +218,11 @@ class StaffProfile(models.Model):
     @property
     def is_licensed(self) -> bool:
         return is_licensed(self.role)
+
+    @property
+    def verksamhet(self) -> str | None:
+        """The verksamhet whose records this member of staff works in (None: none)."""
+        return verksamhet_of(self.role, self.unit.kind if self.unit_id and self.unit else None)
 
     def clean(self) -> None:
         if self.unit_id and self.unit and self.unit.organisation_id != self.organisation_id:

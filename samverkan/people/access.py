@@ -33,7 +33,14 @@ from samverkan.accounts.models import Role
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
-from samverkan.people.models import CareRelation, Person, active_on
+from samverkan.people.models import (
+    AccessBlock,
+    AccessBlockKind,
+    CareRelation,
+    IdentityProtection,
+    Person,
+    active_on,
+)
 
 __all__ = [
     "EXTRA_VISIBILITY",
@@ -44,6 +51,10 @@ __all__ = [
     "get_person_for",
     "has_read_role",
     "has_write_role",
+    "internally_blocked_units",
+    "is_protected",
+    "protected_person_ids",
+    "shared_blocked",
     "own_persons",
     "persons_visible_to",
     "record_change",
@@ -206,3 +217,55 @@ def record_change(
     """Audit a change of personal data about `person`. `what` is the object type (e.g.
     "people.factrecord"), `why` the purpose; never put identifiers or names in `why`."""
     record(actor, action, what, obj_id or person.pk, person_ref=person.ref, why=why)
+
+
+# --- Spärr (PDL 4 kap. 4 §, 6 kap. 2 §) and protected identities -------------------------
+
+
+def _active_blocks(person: Person) -> QuerySet[AccessBlock]:
+    from django.utils import timezone
+
+    return AccessBlock.objects.filter(
+        person=person.survivor(), lifted_at__isnull=True, since__lte=timezone.now()
+    )
+
+
+def shared_blocked(person: Person, owner: Any) -> bool:
+    """True if the person has blocked `owner`'s (an Organisation or its pk) data from other
+    vårdgivare (PDL 6 kap. 2 §): nothing of it reaches another vårdgivare through a SIP,
+    discharge planning or emergency access, whatever the consent says about the rest."""
+    owner_id = getattr(owner, "pk", owner)
+    return (
+        _active_blocks(person)
+        .filter(kind=AccessBlockKind.SHARED, organisation_id=owner_id)
+        .exists()
+    )
+
+
+def internally_blocked_units(person: Person, organisation: Any) -> set[int]:
+    """The units of `organisation` whose data the person has blocked from the vårdgivare's
+    other units and processes (inre spärr, PDL 4 kap. 4 §)."""
+    organisation_id = getattr(organisation, "pk", organisation)
+    return set(
+        _active_blocks(person)
+        .filter(kind=AccessBlockKind.INTERNAL, organisation_id=organisation_id, unit__isnull=False)
+        .values_list("unit_id", flat=True)
+    )
+
+
+def is_protected(person: Person) -> bool:
+    """True if the person has sekretessmarkering or skyddad folkbokföring (recorded by staff
+    or read from the population register): address, phone and meeting place are withheld from
+    everything others receive."""
+    return IdentityProtection.objects.filter(
+        person=person.survivor(), ended_at__isnull=True
+    ).exists()
+
+
+def protected_person_ids(person_ids: Any) -> set[Any]:
+    """Of these person ids, the ones with an active protected identity (one query)."""
+    return set(
+        IdentityProtection.objects.filter(
+            person_id__in=list(person_ids), ended_at__isnull=True
+        ).values_list("person_id", flat=True)
+    )

@@ -112,6 +112,8 @@ declare("people.CareRelation.person", MOVE, "care relations give the survivor's 
 declare("people.Intervention.person", MOVE, "interventions move with their decisions")
 declare("people.SelfCareAssessment.person", MOVE, "egenvård assessments are the person's")
 declare("people.Task.person", MOVE, "tasks in the work queues")
+declare("people.AccessBlock.person", MOVE, "a spärr the person asked for protects the survivor too")
+declare("people.IdentityProtection.person", MOVE, "a protected identity protects the survivor")
 # sip: its hook (sip/apps.py) also stamps the plans as updated.
 declare("sip.Sip.person", HOOK, "sip.services.move_sips_on_merge")
 # purchases: records not yet on an invoice are live; invoiced (and credited) records and

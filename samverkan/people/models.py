@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.models import Organisation, Role, Unit
+from samverkan.accounts.models import Organisation, Role, Unit, Verksamhet
 from samverkan.core.models import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 from samverkan.people.identity import IdSystem, PersonIdentifier
 from samverkan.people.identity import display as display_identifier
@@ -216,6 +216,14 @@ class CareRelation(models.Model):
         related_name="care_relations",
         verbose_name=_("enhet"),
     )
+    # The relation opens the records of this vårdgivare (organisation) in this verksamhet only.
+    verksamhet = models.CharField(
+        _("verksamhet"),
+        max_length=20,
+        choices=Verksamhet.choices,
+        default=Verksamhet.HEALTH_CARE,
+    )
+    reason = models.TextField(_("anledning"), blank=True)
     since = models.DateField(_("från och med"), default=dt.date.today)
     until = models.DateField(_("till och med"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -264,6 +272,27 @@ class FactRecord(models.Model):
     )
     recorded_at = models.DateTimeField(_("registrerad"), default=timezone.now)
     reason = models.TextField(_("anledning"), blank=True)
+    # Whose record this is: the vårdgivare, verksamhet and unit of the user who recorded it
+    # (NULL/blank for facts recorded before provenance was kept, or by an import).
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vårdgivare"),
+    )
+    verksamhet = models.CharField(
+        _("verksamhet"), max_length=20, choices=Verksamhet.choices, blank=True
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enhet"),
+    )
 
     class Meta:
         ordering = ["name", "-valid_from", "-recorded_at", "-pk"]
@@ -646,3 +675,113 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+
+class AccessBlockKind(models.TextChoices):
+    # PDL 4 kap. 4 §: the person may block data of one care unit or care process from the
+    # vårdgivare's other units and processes (inre spärr).
+    INTERNAL = "internal", _("spärr inom vårdgivaren")
+    # PDL 6 kap. 2 §: the person may block the vårdgivare's data from being made available to
+    # other vårdgivare (sammanhållen journalföring); here: through SIP, discharge planning or
+    # emergency access.
+    SHARED = "shared", _("spärr mot andra vårdgivare")
+
+
+class AccessBlock(models.Model):
+    """A spärr the person asked for: `organisation`'s data (of `unit` only, if set) is not
+    made available beyond the block's kind. Lifted (never deleted) when the person asks."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="access_blocks", verbose_name=_("person")
+    )
+    kind = models.CharField(_("typ"), max_length=20, choices=AccessBlockKind.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("vårdgivare")
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enhet eller vårdprocess"),
+    )
+    reason = models.TextField(_("anteckning"), blank=True)
+    since = models.DateTimeField(_("gäller från"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrerad av"),
+    )
+    lifted_at = models.DateTimeField(_("hävd"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hävd av"),
+    )
+
+    class Meta:
+        ordering = ["-since", "pk"]
+        verbose_name = _("spärr")
+        verbose_name_plural = _("spärrar")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.organisation_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None and self.since <= timezone.now()
+
+
+class ProtectionKind(models.TextChoices):
+    # Offentlighets- och sekretesslagen (2009:400) 22 kap. 1 §: sekretessmarkering in the
+    # population register.
+    CONFIDENTIALITY_MARKING = "confidentiality_marking", _("sekretessmarkering")
+    # Folkbokföringslagen (1991:481) 16 §: skyddad folkbokföring.
+    PROTECTED_REGISTRATION = "protected_registration", _("skyddad folkbokföring")
+
+
+class ProtectionSource(models.TextChoices):
+    STAFF = "staff", _("registrerad av personal")
+    POPULATION_REGISTER = "population_register", _("folkbokföringen")
+
+
+class IdentityProtection(models.Model):
+    """The person has a protected identity: address, phone and meeting place are withheld
+    from everything others receive. Ended (never deleted) when it no longer applies."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="protections", verbose_name=_("person")
+    )
+    kind = models.CharField(_("skydd"), max_length=30, choices=ProtectionKind.choices)
+    source = models.CharField(
+        _("källa"), max_length=30, choices=ProtectionSource.choices, default=ProtectionSource.STAFF
+    )
+    since = models.DateTimeField(_("gäller från"), default=timezone.now)
+    ended_at = models.DateTimeField(_("upphörde"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrerad av"),
+    )
+
+    class Meta:
+        ordering = ["-since", "pk"]
+        verbose_name = _("skyddad identitet")
+        verbose_name_plural = _("skyddade identiteter")
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from samverkan.accounts.actors import require_actor
+from samverkan.accounts.services import profile_of
 from samverkan.core.errors import Problem
 from samverkan.people.identity import (
     IdSystem,
@@ -127,13 +128,18 @@ def _check_municipality(code: str, field: str = "home_municipality") -> str:
 def _open_fact(
     person: Person, name: str, value: Any, user: Any, reason: str, valid_from: dt.date | None = None
 ) -> FactRecord:
+    account = user if user is not None and getattr(user, "is_authenticated", False) else None
+    profile = profile_of(account)
     return FactRecord.objects.create(
         person=person,
         name=name,
         value=value,
         valid_from=valid_from or timezone.localdate(),
-        recorded_by=user if user is not None and getattr(user, "is_authenticated", False) else None,
+        recorded_by=account,
         reason=reason,
+        organisation_id=profile.organisation_id if profile else None,
+        unit_id=profile.unit_id if profile else None,
+        verksamhet=(profile.verksamhet or "") if profile else "",
     )
 
 
