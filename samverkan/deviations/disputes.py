@@ -241,7 +241,9 @@ def trigger_labels(trigger: str) -> list[str]:
     labels = []
     for part in filter(None, (p.strip() for p in (trigger or "").split(","))):
         dim, _, value = part.partition("=")
-        labels.append(f"{DIMENSIONS[dim]}: {value_label(dim, value)}" if dim in DIMENSIONS else part)
+        labels.append(
+            f"{DIMENSIONS[dim]}: {value_label(dim, value)}" if dim in DIMENSIONS else part
+        )
     return labels
 
 
@@ -358,7 +360,9 @@ def open_dispute(
     agreement = agreement or DEFAULT_AGREEMENT.get(profile.organisation.region)
     if agreement not in VERSIONS or VERSIONS[agreement].region != profile.organisation.region:
         errors.append(
-            Detail("agreement", "agreement_not_in_region", "Välj ett avtal som gäller i din region.")
+            Detail(
+                "agreement", "agreement_not_in_region", "Välj ett avtal som gäller i din region."
+            )
         )
     if parties is not None and acting_organisation not in parties:
         errors.append(
