@@ -95,6 +95,8 @@ _VALIDATION_MESSAGES = {
     "greater_than_equal": "Ska vara minst {ge}.",
     "less_than_equal": "Ska vara högst {le}.",
     "extra_forbidden": "Okänt fält.",
+    "dict_type": "Ska vara ett JSON-objekt.",
+    "list_type": "Ska vara en lista.",
 }
 # Where a value came from; dropped from the field path.
 _SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}

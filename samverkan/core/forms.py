@@ -41,7 +41,11 @@ def apply_errors(form: forms.BaseForm, error: ValidationError | Problem) -> None
     """Put a service's refusal on the form's fields (or on the form as a whole)."""
     if isinstance(error, Problem):
         for detail in error.details:
-            field = detail.field if detail.field in form.fields else None
+            # "facts.housing" (a part of a field's value) goes on the field "facts"
+            field = next(
+                (f for f in (detail.field, (detail.field or "").split(".")[0]) if f in form.fields),
+                None,
+            )
             form.add_error(field, detail.message)
     elif hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():

@@ -22,6 +22,7 @@ A decision (date, who decided, reasoning, who bears the cost) settles the ledger
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -43,6 +44,7 @@ from samverkan.agreements.selectors import (  # noqa: F401  (re-exported for the
 )
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
+from samverkan.core.errors import Detail, Problem
 from samverkan.core.money import ZERO, round_ore
 from samverkan.deviations import access, ledger_bridge
 from samverkan.deviations.citations import OF_PRINCIPLE
@@ -54,7 +56,18 @@ from samverkan.deviations.models import (
     DisputeStatus,
     DisputeStep,
 )
-from samverkan.rules import DIMENSIONS, UNDETERMINED
+from samverkan.people import selectors as people_selectors
+from samverkan.rules import (
+    ASSUMED_WHEN_UNKNOWN,
+    DIMENSIONS,
+    FACTS,
+    REGIONS,
+    UNDETERMINED,
+    InvalidFacts,
+    decide,
+    validate_facts,
+    value_label,
+)
 
 # Engine answers that open a dispute: dimension -> values.
 DISPUTE_TRIGGERS: dict[str, frozenset[str]] = {
@@ -85,6 +98,10 @@ def decision_triggers(decision: Any) -> list[str]:
     ]
 
 
+class DisputeError(Problem):
+    """A refused dispute: each item names its field and carries a stable code."""
+
+
 def _parties(a: Organisation, b: Organisation) -> tuple[Organisation, Organisation] | None:
     """(region, kommun) if the two are a region and one of its kommuner."""
     pair = sorted((a, b), key=lambda o: o.kind != OrganisationKind.REGION)
@@ -96,6 +113,183 @@ def _parties(a: Organisation, b: Organisation) -> tuple[Organisation, Organisati
     ):
         return region, kommun
     return None
+
+
+# --- the engine question: entered facts completed with the person's record -------------------
+
+
+@dataclass(frozen=True)
+class Question:
+    """A dispute's engine question: the facts the engine decided on (JSON), the names of
+    those taken from the person's recorded facts, and the decision."""
+
+    facts: dict[str, Any]
+    from_record: tuple[str, ...]
+    decision: Any  # samverkan.rules.Decision
+
+    @property
+    def triggers(self) -> list[str]:
+        return decision_triggers(self.decision)
+
+
+_NOTHING = object()
+
+
+def _invalid(exc: InvalidFacts) -> DisputeError:
+    return DisputeError.many(
+        Detail(f"facts.{e.field}", e.code, e.message, e.allowed) for e in exc.errors
+    )
+
+
+def _recorded_facts(
+    person: Any, day: dt.date, intervention: str | None, parties: Iterable[Organisation] | None
+) -> dict[str, Any]:
+    """The person's recorded facts on ``day`` through the one assembler (people.selectors).
+
+    ``parties`` are the dispute's two huvudmän; once `facts_on` takes ``parties=`` (facts
+    restricted to the parties' records) it is passed on the line below, and nothing else
+    changes."""
+    del parties  # -> people_selectors.facts_on(..., parties=parties)
+    return people_selectors.facts_on(person, day, intervention=intervention)
+
+
+def complete_question(
+    entered: Mapping[str, Any],
+    person: Any = None,
+    *,
+    parties: Iterable[Organisation] | None = None,
+) -> Question:
+    """Decide the question whose facts the opener entered, completed with the person's
+    recorded facts on the question's date (today when it has none); an entered fact wins
+    where both exist. Without a person only the entered facts are decided.
+
+    The caller has checked that the actor may see ``person``. Invalid entered facts are
+    refused with the field named ``facts.<fact>``; a recorded fact the entered question
+    contradicts (a home kommun outside the question's region) is left out.
+    """
+    if not isinstance(entered, Mapping):
+        raise DisputeError("facts", "not_an_object", "Fakta ska vara ett JSON-objekt.")
+    given = {name: value for name, value in entered.items() if value is not None}
+    try:
+        typed = validate_facts(given)
+    except InvalidFacts as exc:
+        raise _invalid(exc) from None
+    added: dict[str, Any] = {}
+    if person is not None:
+        day = typed["date"] or timezone.localdate()
+        recorded = _recorded_facts(person, day, typed["intervention"], parties)
+        added = {
+            name: value
+            for name, value in recorded.items()
+            if name in FACTS
+            and name not in given
+            and name not in ("region", "date")
+            # what the engine assumes anyway (no assessment: not assessed) adds nothing
+            and ASSUMED_WHEN_UNKNOWN.get(name, _NOTHING) != value
+        }
+        region = typed["region"]
+        if (
+            region is not None
+            and "municipality" in added
+            and added["municipality"] not in REGIONS[region].municipalities
+        ):
+            del added["municipality"]  # registered elsewhere; `residence` says so
+    facts = added | given
+    try:
+        decision = decide(facts)
+    except InvalidFacts as exc:
+        wrong = {e.field for e in exc.errors}
+        if not wrong <= set(added):
+            raise _invalid(exc) from None
+        added = {name: value for name, value in added.items() if name not in wrong}
+        facts = added | given
+        decision = decide(facts)
+    return Question(facts=facts, from_record=tuple(sorted(added)), decision=decision)
+
+
+def fact_text(name: str, value: Any) -> str:
+    """A fact as the pages show it: "Boende: Särskilt boende (SoL)"."""
+    spec = FACTS[name]
+    if isinstance(value, list | tuple):
+        shown = ", ".join(spec.label_of(str(v)) for v in value) or "inga"
+    elif isinstance(value, bool):
+        shown = "Ja" if value else "Nej"
+    elif name == "age":
+        shown = f"{value} år"
+    else:
+        shown = spec.label_of(str(value))
+    return f"{spec.label}: {shown}"
+
+
+def answer_text(decision: Any) -> str:
+    """The engine's answer on the questions a dispute is about, in Swedish, with the clause
+    behind each: "Hälso- och sjukvårdsansvar: Kommunen (jh-hemsjukvard §7.3); …"."""
+    reasons = {r.dimension: r for r in getattr(decision, "reasons", []) if not r.action}
+    parts = []
+    for dim in DIMENSIONS:
+        if dim not in DISPUTE_TRIGGERS:
+            continue
+        text = f"{DIMENSIONS[dim]}: {value_label(dim, decision.outcome[dim])}"
+        if dim in reasons:
+            text += f" ({reasons[dim].clause})"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def trigger_labels(trigger: str) -> list[str]:
+    """A dispute's trigger ("cost=shared_equally, …") in Swedish: "Kostnadsansvar: Delas lika"."""
+    labels = []
+    for part in filter(None, (p.strip() for p in (trigger or "").split(","))):
+        dim, _, value = part.partition("=")
+        labels.append(
+            f"{DIMENSIONS[dim]}: {value_label(dim, value)}" if dim in DIMENSIONS else part
+        )
+    return labels
+
+
+@dataclass(frozen=True)
+class RecordedFact:
+    """A fact the dispute's decision took from the person's record."""
+
+    name: str
+    label: str
+    value: Any
+    text: str  # "Boende: Särskilt boende (SoL)"
+
+
+def recorded_facts(dispute: Dispute) -> list[RecordedFact]:
+    """The facts of the dispute's engine decision that came from the person's record (the
+    opener's entered facts won where both existed). Show them only with the person."""
+    facts = (dispute.engine_decision or {}).get("facts", {})
+    return [
+        RecordedFact(name, FACTS[name].label, facts[name], fact_text(name, facts[name]))
+        for name in dispute.facts_from_record or []
+        if name in facts and name in FACTS
+    ]
+
+
+def _determined(question: Question) -> Detail:
+    answer = answer_text(question.decision)
+    if question.from_record:
+        recorded = "; ".join(fact_text(n, question.facts[n]) for n in question.from_record)
+        message = (
+            f"Med personens registrerade uppgifter ({recorded}) ger ansvarsmotorn ett entydigt "
+            f"besked: {answer}. Frågan är alltså inte oklar enligt avtalet. Är parterna ändå "
+            "inte överens, öppna ärendet som oenighet mellan parterna (utan fakta)."
+        )
+        code = "determined_by_record"
+    else:
+        message = (
+            f"Ansvarsmotorns besked är entydigt: {answer}. Öppna ärendet som oenighet mellan "
+            "parterna (utan fakta) om ni ändå inte är överens."
+        )
+        code = "determined"
+    return Detail(
+        "facts",
+        code,
+        message,
+        extras={"outcome": dict(question.decision.outcome), "from_record": question.from_record},
+    )
 
 
 def _step(
@@ -124,60 +318,81 @@ def open_dispute(
     acting_organisation: Organisation,
     acting_note: str,
     agreement: str | None = None,
-    decision: Any = None,
+    facts: Mapping[str, Any] | None = None,
     person: Any = None,
     of_principle: bool = False,
 ) -> Dispute:
     """Open a case of unclear responsibility or dispute with `counterparty`.
 
-    With an engine `decision` (engine.Decision or its as_dict()), the agreement is the
-    decision's and its outcome must be one of `DISPUTE_TRIGGERS`; without one, the parties
-    disagree. `acting_organisation` meets the person's need meanwhile (jh-hemsjukvard §6,
-    §8). The case starts at step 1 of the agreement's path (the nearest managers).
+    With `facts` (the engine question the opener entered, domain-model JSON) the question is
+    completed with `person`'s recorded facts on its date (`complete_question`: the entered
+    facts win) and decided; the agreement is the decision's and its outcome must be one of
+    `DISPUTE_TRIGGERS`, otherwise the question is not unclear and the case is refused
+    (`determined`, or `determined_by_record` when the record's facts settled it). Without
+    facts, the parties disagree. `acting_organisation` meets the person's need meanwhile
+    (jh-hemsjukvard §6, §8). The case starts at step 1 of the agreement's path (the nearest
+    managers). Refusals are `DisputeError`s, one item per field.
     """
     why = "Tvist: öppna"
     profile = access.require_profile(actor, why)
     if profile.role in access.NO_CASE_ROLES:
         raise access.denied(actor, Dispute, "", why, status=403)
-    errors: dict[str, str] = {}
+    # The person first: nothing of a person the actor may not see is read.
+    if person is not None and not access.person_shown(actor, person):
+        raise access.denied(actor, "people.person", person.pk, why, status=404)
+    errors: list[Detail] = []
     parties = _parties(profile.organisation, counterparty)
     if parties is None:
-        errors["counterparty"] = "Motparten ska vara den andra huvudmannen i samma län."
-    decision_dict = None
-    triggers: list[str] = []
-    if decision is not None:
-        decision_dict = decision.as_dict() if hasattr(decision, "as_dict") else dict(decision)
-        triggers = decision_triggers(decision_dict)
-        if not triggers:
-            errors["decision"] = (
-                "Ansvarsmotorns besked är entydigt; öppna ärendet som oenighet mellan parterna "
-                "om ni ändå inte är överens."
+        errors.append(
+            Detail(
+                "counterparty",
+                "not_counterpart",
+                "Motparten ska vara den andra huvudmannen i samma län.",
             )
-        named = [a["id"] for a in decision_dict.get("agreements", [])]
+        )
+    asked: Question | None = None
+    if facts is not None:
+        asked = complete_question(facts, person, parties=parties)
+        if not asked.triggers:
+            errors.append(_determined(asked))
+        named = [a["id"] for a in asked.decision.agreements]
         agreement = agreement or (named[0] if named else None)
     agreement = agreement or DEFAULT_AGREEMENT.get(profile.organisation.region)
     if agreement not in VERSIONS or VERSIONS[agreement].region != profile.organisation.region:
-        errors["agreement"] = "Välj ett avtal som gäller i din region."
+        errors.append(
+            Detail(
+                "agreement", "agreement_not_in_region", "Välj ett avtal som gäller i din region."
+            )
+        )
     if parties is not None and acting_organisation not in parties:
-        errors["acting_organisation"] = "Den som agerar nu ska vara en av parterna."
+        errors.append(
+            Detail(
+                "acting_organisation",
+                "not_a_party",
+                "Den som agerar nu ska vara en av parterna.",
+            )
+        )
     if not (acting_note or "").strip():
-        errors["acting_note"] = (
-            "Skriv vad som görs för den enskilde medan frågan avgörs (den enskildes behov "
-            "tillgodoses först)."
+        errors.append(
+            Detail(
+                "acting_note",
+                "missing",
+                "Skriv vad som görs för den enskilde medan frågan avgörs (den enskildes behov "
+                "tillgodoses först).",
+            )
         )
     if not (question or "").strip():
-        errors["question"] = "Beskriv frågan."
+        errors.append(Detail("question", "missing", "Beskriv frågan."))
     if errors:
-        raise ValidationError(errors)
-    if person is not None and not access.person_shown(actor, person):
-        raise access.denied(actor, "people.person", person.pk, why, status=404)
+        raise DisputeError.many(errors)
     assert parties is not None and agreement is not None
     dispute = Dispute.objects.create(
         agreement=agreement,
-        basis=DisputeBasis.ENGINE if decision_dict else DisputeBasis.DISAGREEMENT,
+        basis=DisputeBasis.ENGINE if asked else DisputeBasis.DISAGREEMENT,
         question=question.strip(),
-        trigger=", ".join(triggers),
-        engine_decision=decision_dict,
+        trigger=", ".join(asked.triggers) if asked else "",
+        engine_decision=asked.decision.as_dict() if asked else None,
+        facts_from_record=list(asked.from_record) if asked else [],
         region_party=parties[0],
         municipality_party=parties[1],
         opened_by=access.user_of(actor),

@@ -268,6 +268,15 @@ class Dispute(models.Model):
         help_text=_("T.ex. cost=shared_equally."),
     )
     engine_decision = models.JSONField(_("ansvarsmotorns besked"), null=True, blank=True)
+    facts_from_record = models.JSONField(
+        _("uppgifter ur personens register"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Namnen på de fakta i beslutsunderlaget som hämtades ur personens registrerade "
+            "uppgifter (värdena finns i ansvarsmotorns besked)."
+        ),
+    )
     region_party = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("regionen")
     )

@@ -173,6 +173,15 @@ class CostOut(Schema):
     ledger_ref: str
 
 
+class RecordedFactOut(Schema):
+    """A fact the dispute's decision took from the person's record (the value only for
+    those who may see the person)."""
+
+    name: str
+    label: str
+    value: Any = None
+
+
 class DisputeSummary(Schema):
     id: int
     agreement: str
@@ -192,6 +201,7 @@ class DisputeOut(DisputeSummary):
     acting_note: str
     of_principle: bool
     person: PersonRef | None
+    facts_from_record: list[RecordedFactOut]
     path: list[StepOut]
     next_step: StepOut | None
     decided_on: dt.date | None

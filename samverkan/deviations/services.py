@@ -38,9 +38,11 @@ from samverkan.deviations.citations import (
 from samverkan.deviations.deadlines import answer_days, answer_due, is_overdue  # noqa: F401
 from samverkan.deviations.disputes import (  # noqa: F401  (re-exported)
     DISPUTE_TRIGGERS,
+    DisputeError,
     EscalationStep,
     Ledger,
     add_cost,
+    complete_question,
     decision_triggers,
     escalate_dispute,
     escalation_path,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from samverkan.accounts.models import Organisation, Role
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
+from samverkan.core.errors import Problem
 from samverkan.core.forms import apply_errors
 from samverkan.deviations import access, disputes, reports, services
 from samverkan.deviations.citations import (
@@ -39,7 +40,6 @@ from samverkan.deviations.models import (
     Dispute,
     Status,
 )
-from samverkan.rules import InvalidFacts, decide
 
 PAGE_SIZE = 30
 
@@ -260,7 +260,8 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            decision = decide(data["facts"]) if data["facts"] else None
+            # The person first (people.access); the service completes the entered facts
+            # with the person's recorded facts before the engine decides.
             person = (
                 services.find_person(request, data["person"], why="Tvist: koppla person")
                 if data["person"]
@@ -272,16 +273,14 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
                 question=data["question"],
                 acting_organisation=data["acting_organisation"],
                 acting_note=data["acting_note"],
-                agreement=None if decision else data["agreement"],
-                decision=decision,
+                agreement=None if data["facts"] else data["agreement"],
+                facts=data["facts"],
                 person=person,
                 of_principle=data["of_principle"],
             )
-        except InvalidFacts as exc:
-            form.add_error("facts", str(exc))
         except Http404:
             form.add_error("person", "Personen finns inte eller är inte synlig för dig.")
-        except ValidationError as exc:
+        except (ValidationError, Problem) as exc:
             apply_errors(form, exc)
         else:
             step = disputes.current_step(dispute)
@@ -313,6 +312,9 @@ def _dispute_context(request: HttpRequest, pk: int, **forms: Any) -> dict[str, A
     return {
         "dispute": dispute,
         "person": person,
+        "triggers": disputes.trigger_labels(dispute.trigger),
+        # which facts the decision took from the person's record (values with the person)
+        "recorded": disputes.recorded_facts(dispute),
         "person_hidden": dispute.person_id is not None and person is None,
         "path": disputes.escalation_path(dispute.agreement),
         "step": disputes.current_step(dispute),

@@ -26,7 +26,6 @@ from samverkan.followup.schemas import (
     SimulationOut,
     SimulationSummary,
 )
-from samverkan.rules import VariantError
 
 router = Router(tags=["Uppföljning och revisionssimulering"])
 
@@ -73,17 +72,13 @@ def create_simulation(request: HttpRequest, payload: SimulationIn) -> Status:
     pop = payload.population
     if pop.region not in access.regions_of(request.user):
         raise ApiError(403, "other_region", "Länet hör inte till din region.", "population.region")
-    try:
-        variant = sim.parse_variant(payload.variant)
-    except VariantError as exc:
-        raise ApiError(422, exc.code, str(exc), "variant") from None
+    # Refusals are SimulationErrors (core.errors.Problem) naming the field: `variant`,
+    # `variant.changes.<i>.<key>` or `population.<name>`; the API's one handler answers them.
+    variant = services.parse_variant(payload.variant)
     spec = services.PopulationSpec(
         pop.source, pop.region, pop.date, pop.n, pop.seed, pop.price_year
     )
-    try:
-        saved = services.run_and_save(request, variant, spec)
-    except services.SimulationError as exc:
-        raise ApiError(422, exc.code, exc.message, f"population.{exc.field}") from None
+    saved = services.run_and_save(request, variant, spec)
     return Status(201, SimulationOut.dump(saved))
 
 

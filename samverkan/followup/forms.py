@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.forms import DateInput
 from samverkan.followup import simulation as sim
+from samverkan.followup.errors import SimulationError
 from samverkan.followup.models import PopulationSource
-from samverkan.followup.services import DEFAULT_SYNTHETIC, MAX_SYNTHETIC
-from samverkan.rules import DIMENSION_VALUES, DIMENSIONS, REGIONS, VariantError
+from samverkan.followup.services import DEFAULT_SYNTHETIC, MAX_SYNTHETIC, parse_variant
+from samverkan.rules import DIMENSION_VALUES, DIMENSIONS, REGIONS
 
 OP_CHOICES = [
     ("set_parameter", _("Ändra ett tal i regelns villkor (t.ex. antal behov, åldersgräns)")),
@@ -42,6 +43,20 @@ def outcome_choices() -> list[tuple[str, list[tuple[str, str]]]]:
         )
         for dim, values in DIMENSION_VALUES.items()
     ]
+
+
+# A variant change's key -> the form field it came from (variants built from the fields).
+_VARIANT_KEY_FIELDS = {
+    "rule": "rule",
+    "op": "op",
+    "kind": "parameter",
+    "fact": "parameter",
+    "n": "new_value",
+    "start": "new_value",
+    "end": "new_value",
+    "value": "outcome",
+    "dimension": "outcome",
+}
 
 
 class SimulationForm(forms.Form):
@@ -122,6 +137,17 @@ class SimulationForm(forms.Form):
         region_field.choices = [(r, REGIONS[r].name) for r in regions]
         self.variant: sim.Variant | None = None
 
+    def add_problem(self, problem: SimulationError) -> None:
+        """Put a refused simulation on the field it names: the JSON field when the variant was
+        written as JSON, otherwise the form field that gave the change's key; the population's
+        fields by their own names."""
+        if problem.field and problem.field.startswith("variant"):
+            written = (self.data.get("variant_json") or "").strip()
+            field = "variant_json" if written else _VARIANT_KEY_FIELDS.get(problem.key or "")
+        else:
+            field = problem.name
+        self.add_error(field if field in self.fields else None, problem.message)
+
     def _variant_data(self) -> dict[str, Any] | None:
         data = self.cleaned_data
         text = (data.get("variant_json") or "").strip()
@@ -180,10 +206,9 @@ class SimulationForm(forms.Form):
         if variant is None:
             return data
         try:
-            self.variant = sim.parse_variant(variant)
-        except VariantError as exc:
-            field = "variant_json" if (data.get("variant_json") or "").strip() else None
-            self.add_error(field, exc.message if exc.index == 0 else str(exc))
+            self.variant = parse_variant(variant)
+        except SimulationError as exc:
+            self.add_problem(exc)
         if data.get("source") == PopulationSource.SYNTHETIC and not data.get("n"):
             self.add_error("n", _("Ange antal fall."))
         return data

@@ -23,9 +23,10 @@ from samverkan.audit.services import record
 from samverkan.followup import prices as price_module
 from samverkan.followup import simulation as sim
 from samverkan.followup.access import regions_of
+from samverkan.followup.errors import SimulationError, variant_problem
 from samverkan.followup.models import PopulationSource, Simulation
 from samverkan.followup.suppression import is_small
-from samverkan.rules import REGIONS, Variant, generate_population, normalise_frame
+from samverkan.rules import REGIONS, Variant, VariantError, generate_population, normalise_frame
 
 # The price list a region's simulation reads (tjänsteköp, Bilaga 4 / Gävleborg's list).
 PRICE_LIST_AGREEMENT = {"jamtland-harjedalen": "jh-hemsjukvard", "gavleborg": "gvb-svart-sjuka"}
@@ -33,10 +34,13 @@ MAX_SYNTHETIC = 10_000_000
 DEFAULT_SYNTHETIC = 200_000
 
 
-class SimulationError(ValueError):
-    def __init__(self, field: str, code: str, message: str) -> None:
-        self.field, self.code, self.message = field, code, message
-        super().__init__(message)
+def parse_variant(data: Any) -> Variant:
+    """A variant from JSON (text or parsed), validated by applying it; a `SimulationError`
+    naming the change and its key (``variant.changes.0.rule``) when it does not apply."""
+    try:
+        return sim.parse_variant(data)
+    except VariantError as exc:
+        raise variant_problem(exc) from None
 
 
 @dataclass(frozen=True)
@@ -60,12 +64,16 @@ class PopulationSpec:
 
     def validate(self) -> None:
         if self.source not in PopulationSource.values:
-            raise SimulationError("source", "invalid_choice", "Välj syntetisk eller registrerad.")
+            raise SimulationError(
+                "population.source", "invalid_choice", "Välj syntetisk eller registrerad."
+            )
         if self.region not in REGIONS:
-            raise SimulationError("region", "invalid_choice", "Okänt län.")
+            raise SimulationError("population.region", "invalid_choice", "Okänt län.")
         if self.source == PopulationSource.SYNTHETIC and not 1 <= self.n <= MAX_SYNTHETIC:
             raise SimulationError(
-                "n", "out_of_range", f"Antal fall ska vara 1–{MAX_SYNTHETIC:,}".replace(",", " ")
+                "population.n",
+                "out_of_range",
+                f"Antal fall ska vara 1–{MAX_SYNTHETIC:,}".replace(",", " "),
             )
 
 
@@ -181,7 +189,10 @@ def simulate(actor: Any, variant: Variant, spec: PopulationSpec) -> Outcome:
         frame = recorded_frame(actor, spec)
         compress = False
     baseline = sim.baseline_rulesets()
-    variant_sets = sim.variant_rulesets(variant)
+    try:
+        variant_sets = sim.variant_rulesets(variant)
+    except VariantError as exc:
+        raise variant_problem(exc) from None
     price_table = price_module.price_frame(price_rows)
     started = time.perf_counter()
     per_case = None

@@ -23,7 +23,7 @@ from samverkan.followup import access, charts, exports, presentation, report, se
 from samverkan.followup import simulation as sim
 from samverkan.followup.forms import SimulationForm
 from samverkan.followup.models import PopulationSource
-from samverkan.rules import REGIONS, VariantError
+from samverkan.rules import REGIONS
 
 NO_PERSONAL_DATA = "aggregerade uppgifter, inga personuppgifter"
 
@@ -175,9 +175,7 @@ def simulation_index(request: HttpRequest) -> HttpResponse:
             try:
                 saved = services.run_and_save(request, form.variant, spec)
             except services.SimulationError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            except VariantError as exc:
-                form.add_error("variant_json", str(exc))
+                form.add_problem(exc)
             else:
                 messages.success(request, f"Simuleringen ”{saved.name}” är klar och sparad.")
                 return redirect("followup:simulation", pk=saved.pk)

@@ -306,14 +306,17 @@ def parse_variant(data: Mapping[str, Any] | str) -> Variant:
         try:
             data = json.loads(data)
         except json.JSONDecodeError as exc:
-            raise VariantError(0, "invalid_json", f"ogiltig JSON: {exc.msg}") from None
+            raise VariantError(None, "invalid_json", f"ogiltig JSON: {exc.msg}") from None
     if not isinstance(data, Mapping):
-        raise VariantError(0, "invalid_json", "varianten ska vara ett JSON-objekt")
+        raise VariantError(None, "invalid_json", "varianten ska vara ett JSON-objekt")
     changes = data.get("changes")
     if not isinstance(changes, list) or not changes:
-        raise VariantError(0, "no_changes", "varianten har inga ändringar ('changes')")
-    if not all(isinstance(c, Mapping) for c in changes):
-        raise VariantError(0, "invalid_change", "varje ändring ska vara ett JSON-objekt")
+        raise VariantError(
+            None, "no_changes", "varianten har inga ändringar ('changes')", "changes"
+        )
+    for index, change in enumerate(changes):
+        if not isinstance(change, Mapping):
+            raise VariantError(index, "invalid_change", "ändringen ska vara ett JSON-objekt")
     variant = Variant.from_dict(data)
     variant_rulesets(variant)  # raises VariantError when a change does not apply
     return variant

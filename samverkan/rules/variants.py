@@ -25,12 +25,29 @@ from typing import Any
 from samverkan.rules import conditions
 from samverkan.rules.conditions import Cond, rewrite
 from samverkan.rules.declarations import AgreementVersion, Rule
+from samverkan.rules.facts import MAX_AGE
+from samverkan.rules.outcome import DIMENSIONS
 
 
 class VariantError(ValueError):
-    def __init__(self, index: int, code: str, message: str):
-        self.index, self.code, self.message = index, code, message
-        super().__init__(f"ändring {index + 1}: {message}")
+    """A variant that cannot be applied. ``index`` is the change (None: the variant as a
+    whole), ``field`` the key of the change (or of the variant) at fault, ``code`` stable.
+    ``path`` locates it in the variant's JSON: ``changes.0.rule``, ``changes``, ``""``."""
+
+    def __init__(self, index: int | None, code: str, message: str, field: str | None = None):
+        self.index, self.code, self.message, self.field = index, code, message, field
+        super().__init__(message if index is None else f"ändring {index + 1}: {message}")
+
+    @property
+    def path(self) -> str:
+        if self.index is None:
+            return self.field or ""
+        return ".".join(p for p in ("changes", str(self.index), self.field) if p)
+
+
+# The numbers ``set_parameter`` may change, per condition field, and their bounds (ages and
+# counts in whole numbers, times in minutes after midnight).
+_PARAMETER_BOUNDS = {"n": (0, MAX_AGE), "start": (0, 24 * 60), "end": (0, 24 * 60)}
 
 
 @dataclass(frozen=True)
@@ -55,7 +72,10 @@ def apply(versions: Sequence[AgreementVersion], variant: Variant) -> tuple[Agree
         handler = _OPS.get(str(op))
         if handler is None:
             raise VariantError(
-                index, "unknown_op", f"okänd ändringstyp {op!r} (tillåtna: {', '.join(_OPS)})"
+                index,
+                "unknown_op",
+                f"okänd ändringstyp {op!r} (tillåtna: {', '.join(_OPS)})",
+                "op",
             )
         out = handler(out, change, index)
     return tuple(out)
@@ -77,8 +97,10 @@ def _map_rule(
             else:
                 rules.append(r)
         result.append(dataclasses.replace(v, rules=tuple(rules)))
+    if rule_id is None or rule_id == "":
+        raise VariantError(index, "missing", "ange vilken regel som ändras ('rule')", "rule")
     if not found:
-        raise VariantError(index, "unknown_rule", f"regeln {rule_id!r} finns inte")
+        raise VariantError(index, "unknown_rule", f"regeln {rule_id!r} finns inte", "rule")
     return result
 
 
@@ -87,18 +109,38 @@ def _set_parameter(
 ) -> list[AgreementVersion]:
     kind, fact = change.get("kind"), change.get("fact")
     params = {k: v for k, v in change.items() if k not in ("op", "rule", "kind", "fact")}
+    if not params:
+        raise VariantError(index, "missing", "ange det nya talet (n, start eller end)", "n")
+    for name, value in params.items():
+        if name not in _PARAMETER_BOUNDS:
+            raise VariantError(
+                index,
+                "unknown_parameter",
+                f"okänd parameter {name!r} (ett villkors tal heter n, start eller end)",
+                name,
+            )
+        low, high = _PARAMETER_BOUNDS[name]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise VariantError(index, "not_an_integer", f"talet {name!r} ska vara ett heltal", name)
+        if not low <= value <= high:
+            raise VariantError(
+                index, "out_of_range", f"talet {name!r} ska vara mellan {low} och {high}", name
+            )
     hits = 0
 
     def change_one(cond: Cond) -> Cond:
         nonlocal hits
         if cond.kind == kind and getattr(cond, "fact", None) == fact:
             hits += 1
-            try:
-                return dataclasses.replace(cond, **params)  # type: ignore[type-var]
-            except TypeError as exc:
+            wrong = [name for name in params if not hasattr(cond, name)]
+            if wrong:
                 raise VariantError(
-                    index, "invalid_parameter", f"ogiltig parameter: {exc}"
-                ) from None
+                    index,
+                    "invalid_parameter",
+                    f"villkoret {kind} på {fact} har inget tal {wrong[0]!r}",
+                    wrong[0],
+                )
+            return dataclasses.replace(cond, **params)  # type: ignore[type-var]
         return cond
 
     def fn(r: Rule) -> Rule:
@@ -106,7 +148,9 @@ def _set_parameter(
 
     result = _map_rule(versions, change.get("rule"), index, fn)
     if not hits:
-        raise VariantError(index, "no_such_condition", f"regeln har inget villkor {kind} på {fact}")
+        raise VariantError(
+            index, "no_such_condition", f"regeln har inget villkor {kind} på {fact}", "kind"
+        )
     return result
 
 
@@ -119,7 +163,8 @@ def _set_outcome(
         try:
             return dataclasses.replace(r, decides={**r.decides, str(dim): str(value)})
         except ValueError as exc:
-            raise VariantError(index, "invalid_outcome", str(exc)) from None
+            key = "value" if str(dim) in DIMENSIONS else "dimension"
+            raise VariantError(index, "invalid_outcome", str(exc), key) from None
 
     return _map_rule(versions, change.get("rule"), index, fn)
 
@@ -145,6 +190,8 @@ def _add_rule(
     versions: list[AgreementVersion], change: Mapping[str, Any], index: int
 ) -> list[AgreementVersion]:
     data = change.get("rule") or {}
+    if not isinstance(data, Mapping):
+        raise VariantError(index, "invalid_rule", "regeln ska vara ett JSON-objekt", "rule")
     try:
         new = Rule(
             id=str(data["id"]),
@@ -157,12 +204,17 @@ def _add_rule(
             fallback=bool(data.get("fallback", False)),
             summary=str(data.get("summary", "")),
         )
-    except (KeyError, ValueError) as exc:
-        raise VariantError(index, "invalid_rule", f"ogiltig regel: {exc}") from None
+    except KeyError as exc:
+        raise VariantError(index, "invalid_rule", f"regeln saknar {exc}", "rule") from None
+    except (TypeError, ValueError) as exc:
+        raise VariantError(index, "invalid_rule", f"ogiltig regel: {exc}", "rule") from None
     targets = [v for v in versions if v.agreement == change.get("agreement")]
     if not targets:
         raise VariantError(
-            index, "unknown_agreement", f"avtalet {change.get('agreement')!r} finns inte"
+            index,
+            "unknown_agreement",
+            f"avtalet {change.get('agreement')!r} finns inte",
+            "agreement",
         )
     return [dataclasses.replace(v, rules=(*v.rules, new)) if v in targets else v for v in versions]
 

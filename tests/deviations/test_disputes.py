@@ -56,7 +56,7 @@ def test_open_from_engine_decision_shared_equally(people, orgs):
     decision = engine.decide(FACTS)
     assert decision.outcome["cost"] == "shared_equally"
     assert services.decision_triggers(decision) == ["cost=shared_equally"]
-    case = open_case(people.kommun_nurse, orgs, decision=decision)
+    case = open_case(people.kommun_nurse, orgs, facts=FACTS)
     assert case.basis == "engine" and case.trigger == "cost=shared_equally"
     assert case.agreement == "jh-hemsjukvard" and case.level == 1
     assert case.engine_decision["outcome"]["cost"] == "shared_equally"
@@ -67,18 +67,16 @@ def test_open_from_engine_decision_shared_equally(people, orgs):
 
 
 def test_a_clear_engine_answer_opens_no_case(people, orgs):
-    clear = engine.decide(
-        FACTS
-        | {
-            "intervention": "nursing",
-            "adl_needs_over_time": ["dressing"],
-            "parties_disagree": False,
-        }
-    )
-    assert services.decision_triggers(clear) == []
-    with pytest.raises(ValidationError) as exc:
-        open_case(people.kommun_nurse, orgs, decision=clear)
-    assert "decision" in exc.value.error_dict
+    clear_facts = FACTS | {
+        "intervention": "nursing",
+        "adl_needs_over_time": ["dressing"],
+        "parties_disagree": False,
+    }
+    assert services.decision_triggers(engine.decide(clear_facts)) == []
+    with pytest.raises(services.DisputeError) as exc:
+        open_case(people.kommun_nurse, orgs, facts=clear_facts)
+    assert (exc.value.field, exc.value.code) == ("facts", "determined")
+    assert "Hälso- och sjukvårdsansvar: Kommunen (jh-hemsjukvard §7.3)" in exc.value.message
 
 
 def test_undetermined_and_not_regulated_open_cases(people, orgs):
@@ -92,9 +90,11 @@ def test_undetermined_and_not_regulated_open_cases(people, orgs):
 
 
 def test_who_acts_now_is_required(people, orgs):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(services.DisputeError) as exc:
         open_case(people.kommun_nurse, orgs, acting_note=" ", acting_organisation=orgs.krokom)
-    assert {"acting_note", "acting_organisation"} <= set(exc.value.error_dict)
+    assert {("acting_note", "missing"), ("acting_organisation", "not_a_party")} <= {
+        (d.field, d.code) for d in exc.value.details
+    }
 
 
 def test_home_care_dispute_lifecycle_managers_forum_decision(people, orgs, client_as, api_client):
@@ -219,7 +219,7 @@ def test_open_dispute_from_the_page_with_facts(people, orgs, client_as):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     page = client_as(people.kommun_nurse).get(response["Location"]).content.decode()
-    assert "cost=shared_equally" in page and "närmsta chef (§8)" in page
+    assert "Kostnadsansvar: Delas lika" in page and "närmsta chef (§8)" in page
 
 
 def test_costs_and_settlement_reach_the_purchases_ledger(people, orgs):

@@ -10,23 +10,9 @@ from django.http import Http404, HttpRequest
 from samverkan.accounts.models import Organisation
 from samverkan.api.errors import ERROR_RESPONSES, ErrorResponse
 from samverkan.api.schemas import Merged as Merged  # the deviations routers import it from here
-from samverkan.core.errors import Detail, Problem
 from samverkan.deviations import services
-from samverkan.rules import InvalidFacts
-from samverkan.rules import decide as rules_decide
 
 RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 404: ErrorResponse}
-
-
-def decide(facts: dict[str, Any]) -> Any:
-    """The engine's decision on the request's `facts`; invalid facts are refused with the
-    field named under `facts.`."""
-    try:
-        return rules_decide(facts)
-    except InvalidFacts as exc:
-        raise Problem.many(
-            Detail(f"facts.{e.field}", e.code, e.message) for e in exc.errors
-        ) from None
 
 
 def org(pk: int, field: str) -> Organisation:

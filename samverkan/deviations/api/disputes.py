@@ -15,7 +15,6 @@ from samverkan.audit.models import Action
 from samverkan.audit.services import record
 from samverkan.deviations import access, disputes, services
 from samverkan.deviations.api.common import RESPONSES, Merged, org, person
-from samverkan.deviations.api.common import decide as decide_facts
 from samverkan.deviations.models import Dispute
 from samverkan.deviations.schemas import (
     CostIn,
@@ -42,10 +41,16 @@ def _dispute_out(request: HttpRequest, pk: int) -> DisputeOut:
     )
     record(request, Action.VIEW, Dispute, d.pk, person_ref=shown.ref if shown else None, why=why)
     ledger = disputes.ledger(d)
+    recorded = disputes.recorded_facts(d)
     return DisputeOut.from_orm(
         Merged(
             d,
             person=shown,  # never the dispute's person unless people.access allows
+            # which facts came from the person's record; their values only with the person
+            facts_from_record=[
+                {"name": f.name, "label": f.label, "value": f.value if shown else None}
+                for f in recorded
+            ],
             step=disputes.current_step(d),
             path=disputes.escalation_path(d.agreement),
             next_step=disputes.next_step(d) if access.is_open(d) else None,
@@ -70,7 +75,10 @@ def list_disputes(request: HttpRequest) -> Any:
 
 @router.post("", response={201: DisputeOut, **RESPONSES}, summary="Öppna tvist")
 def open_dispute(request: HttpRequest, payload: DisputeIn) -> Any:
-    decision = decide_facts(payload.facts) if payload.facts is not None else None
+    """With `facts` and `person`, the question is completed with the person's recorded facts
+    on its date (the entered facts win) before the engine decides; a question the completed
+    facts settle is refused (`determined_by_record`, the engine's answer quoted)."""
+    found = person(request, payload.person, "Tvist: koppla person")  # the person first
     dispute = services.open_dispute(
         request,
         counterparty=org(payload.counterparty_id, "counterparty_id"),
@@ -78,8 +86,8 @@ def open_dispute(request: HttpRequest, payload: DisputeIn) -> Any:
         acting_organisation=org(payload.acting_organisation_id, "acting_organisation_id"),
         acting_note=payload.acting_note,
         agreement=payload.agreement,
-        decision=decision,
-        person=person(request, payload.person, "Tvist: koppla person"),
+        facts=payload.facts,
+        person=found,
         of_principle=payload.of_principle,
     )
     return Status(201, _dispute_out(request, dispute.pk))
