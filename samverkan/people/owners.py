@@ -136,15 +136,17 @@ def new_relations_without_prior_case(
     found: dict[int, NewRelation] = {}
     for pk, person_id, created_at, created_by_id in relations:
         earlier = CareRelation.objects.filter(
-            person_id=person_id, organisation_id=organisation_id, created_at__lt=created_at
-        ).exclude(pk=pk)
+            Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk),
+            person_id=person_id,
+            organisation_id=organisation_id,
+        )
         interventions = Intervention.objects.filter(person_id=person_id).filter(
             Q(performing_organisation_id=organisation_id)
             | Q(ordering_organisation_id=organisation_id),
-            created_at__lt=created_at,
+            created_at__lte=created_at,
         )
         tasks = Task.objects.filter(
-            person_id=person_id, organisation_id=organisation_id, created_at__lt=created_at
+            person_id=person_id, organisation_id=organisation_id, created_at__lte=created_at
         )
         if not (earlier.exists() or interventions.exists() or tasks.exists()):
             found[pk] = NewRelation(pk, refs[person_id], created_at, created_by_id)
