@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 
 from samverkan.accounts.actors import actor_for
 from samverkan.accounts.models import Organisation, Role
@@ -37,7 +38,7 @@ def owner_of(user: Any) -> Organisation | None:
     return actor.organisation if actor is not None else None
 
 
-def require_owner(request: Any, what: str, obj_id: object = "") -> Organisation:
+def require_owner(request: Any, what: str | type[Model], obj_id: object = "") -> Organisation:
     """The user's organisation (the data owner) or PermissionDenied, the refusal logged."""
     owner = owner_of(request.user if hasattr(request, "user") else request)
     if owner is None:

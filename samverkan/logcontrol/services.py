@@ -85,7 +85,8 @@ def population(owner: Organisation, subject: str, start: dt.date, end: dt.date) 
     if subject == Subject.USERS:
         ids = events.exclude(user__isnull=True).values_list("user_id", flat=True).distinct()
         return sorted({str(i) for i in ids}, key=int)
-    return sorted(set(events.values_list("person_ref", flat=True).distinct()))
+    refs = events.values_list("person_ref", flat=True).distinct()
+    return sorted({str(ref) for ref in refs if ref})
 
 
 def draw(members: list[str], size: int, seed: int) -> list[str]:
