@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -118,11 +119,22 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
+@functools.cache
+def _public_holidays(year: int) -> frozenset[dt.date]:
+    """The days off of the year: Sweden's public holidays (helgdagar, from `holidays`) and the
+    eves most staff have off though they are not public holidays (midsommarafton, julafton,
+    nyårsafton). Sundays are weekend anyway."""
+    days = set(holidays.Sweden(years=year, include_sundays=False))
+    midsummer_eve = next(
+        dt.date(year, 6, d) for d in range(19, 26) if dt.date(year, 6, d).weekday() == 4
+    )
+    days.update({midsummer_eve, dt.date(year, 12, 24), dt.date(year, 12, 31)})
+    return frozenset(days)
+
+
 def _is_working_time(moment: dt.datetime) -> bool:
     local = timezone.localtime(moment)
-    if local.weekday() >= 5 or local.date() in holidays.Sweden(
-        years=local.year, include_sundays=False
-    ):
+    if local.weekday() >= 5 or local.date() in _public_holidays(local.year):
         return False
     start, end = working_hours()
     return start <= local.hour < end
@@ -180,7 +192,7 @@ def flags_for(owner: Organisation, events: Sequence[AuditEvent]) -> dict[int, li
                 e,
                 "outside_hours",
                 f"Åtkomsten skedde {_hhmm(e.timestamp)}, utanför arbetstid (vardagar "
-                f"{start:02d}–{end:02d}, ej helgdagar).",
+                f"{start:02d}–{end:02d}, ej helgdagar och helgaftnar).",
             )
     _many_persons(reads, add)
     protected = owners.protected_refs({e.person_ref for e in events if e.person_ref})

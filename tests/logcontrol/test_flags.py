@@ -38,6 +38,9 @@ def test_emergency_access_is_flagged(orgs, case):
         (dt.datetime(2026, 3, 14, 10, 0), True),  # Saturday
         (dt.datetime(2026, 4, 6, 10, 0), True),  # Annandag påsk, a Monday
         (dt.datetime(2026, 4, 7, 10, 0), False),
+        (dt.datetime(2026, 6, 19, 10, 0), True),  # Midsommarafton, a Friday
+        (dt.datetime(2026, 12, 23, 10, 0), False),
+        (dt.datetime(2026, 12, 24, 10, 0), True),  # Julafton
     ],
 )
 def test_access_outside_working_hours(orgs, case, moment, outside):
