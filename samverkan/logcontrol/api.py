@@ -35,7 +35,14 @@ RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 404: ErrorResponse, 409: ErrorRe
 MAX_LIMIT = 500
 
 
+def _no_nul(**values: str) -> None:
+    for field, value in values.items():
+        if "\x00" in value:
+            raise ApiError(422, "null_character", "Texten innehåller ett otillåtet tecken.", field)
+
+
 def _refs(person: str) -> set[str]:
+    _no_nul(person=person)
     refs = owners.refs_of(person)
     if refs is None:
         raise ApiError(
@@ -73,6 +80,7 @@ def events(
         raise ApiError(422, "out_of_range", "Ska vara minst 0.", "offset")
     if date_from and date_to and date_from > date_to:
         raise ApiError(422, "before_start", "Slutdatum är före startdatum.", "date_to")
+    _no_nul(user=user)
     _one_of(action, list(Action.values), "action")
     _one_of(flag, list(selectors.FLAGS), "flag")
     refs = _refs(person) if person.strip() else None

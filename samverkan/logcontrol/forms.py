@@ -92,6 +92,7 @@ class SampleForm(forms.Form):
         label=_("Slumpfrö"),
         required=False,
         min_value=0,
+        max_value=2**62,
         help_text=_("Lämna tomt för ett nytt slumpfrö. Samma frö ger samma urval."),
     )
 

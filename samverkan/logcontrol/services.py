@@ -35,10 +35,20 @@ from samverkan.people import owners
 
 MAX_SAMPLE = 200
 MAX_PERIOD_DAYS = 366
+MAX_SEED = 2**62
 
 
 class LogControlError(Problem):
     pass
+
+
+def _text(value: str, field: str, max_length: int = 4000) -> str:
+    """A free text as given, refused with a clear error when the database could not hold it."""
+    if "\x00" in value:
+        raise LogControlError(field, "null_character", "Texten innehåller ett otillåtet tecken.")
+    if len(value) > max_length:
+        raise LogControlError(field, "too_long", f"Högst {max_length} tecken.")
+    return value.strip()
 
 
 def interval_days() -> int:
@@ -118,6 +128,10 @@ def open_sample(
         )
     if seed is None:
         seed = secrets.randbits(48)
+    if not 0 <= seed <= MAX_SEED:
+        raise LogControlError(
+            "seed", "out_of_range", f"Slumpfröet ska vara mellan 0 och {MAX_SEED}."
+        )
     members = population(owner, subject, start, end)
     if not members:
         raise LogControlError(
@@ -168,11 +182,11 @@ def open_suspicion(
     username: str = "",
     person: str = "",
 ) -> SpotCheck:
-    reason = reason.strip()
+    reason = _text(reason, "reason")
     if not reason:
         raise LogControlError("reason", "required", "Ange anledningen till kontrollen.")
     start, end = _period(period_start, period_end)
-    username, person = username.strip(), person.strip()
+    username, person = _text(username, "username", 150), _text(person, "person", 40)
     if bool(username) == bool(person):
         raise LogControlError(
             "username", "one_subject", "Ange antingen en användare eller en person, inte båda."
@@ -253,7 +267,7 @@ def _open_check(owner: Organisation, check_id: Any) -> SpotCheck:
 def _conclusion(conclusion: str, text: str, field: str, text_field: str) -> tuple[str, str]:
     if conclusion not in Conclusion.values:
         raise LogControlError(field, "invalid", "Välj en slutsats.", allowed=Conclusion.values)
-    text = text.strip()
+    text = _text(text, text_field)
     if conclusion != Conclusion.NO_REMARK and not text:
         raise LogControlError(
             text_field, "required", "Beskriv vad som ska utredas eller vad som konstaterades."

@@ -113,3 +113,24 @@ def test_nurse_gets_403_and_the_refusal_is_logged(api_client, case):
 
 def test_anonymous_gets_401(client):
     assert client.get(f"{API}/events").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "field"),
+    [
+        ("/spot-checks/sample", {"seed": 2**70}, "seed"),
+        ("/spot-checks/suspicion", {"reason": "a\x00b", "username": "ssk.krokom"}, "reason"),
+    ],
+)
+def test_values_the_database_cannot_hold_are_422_not_500(api_client, case, url, body, field):
+    payload = {"subject": "users", "period_start": "2026-03-10", "period_end": "2026-03-10",
+               "sample_size": 1, **body}  # fmt: skip
+    response = api_client(case.admin).post(f"{API}{url}", payload, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == field
+    assert not SpotCheck.objects.exists()
+
+
+def test_a_nul_in_a_query_is_422(api_client, case):
+    response = api_client(case.admin).get(f"{API}/events", {"user": "a\x00"})
+    assert response.status_code == 422 and response.json()["detail"][0]["field"] == "user"
