@@ -24,6 +24,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/deviations", "samverkan.deviations.api.router"),
     ("/deviations", "samverkan.agreements.api.router"),  # lifecycle: its paths as before
     ("/followup", "samverkan.followup.api.router"),
+    ("/logcontrol", "samverkan.logcontrol.api.router"),
 ]
 
 api = NinjaAPI(

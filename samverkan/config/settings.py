@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "samverkan.agreements",
     "samverkan.deviations",
     "samverkan.followup",
+    "samverkan.logcontrol",
     # --- end of later apps ---
     "django.contrib.admin",
     "django.contrib.auth",
@@ -157,6 +158,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# --- Log control (samverkan.logcontrol; README "Log control") -----------------------------
+LOGCONTROL_WORKING_HOURS = (7, 18)  # weekdays 07:00-18:00, not Swedish public holidays
+LOGCONTROL_MANY_PERSONS = (20, 10)  # flag more than 20 distinct persons within 10 minutes
+LOGCONTROL_SPOT_CHECK_EVERY_DAYS = 30  # a systematic spot check is due a month after the last
+LOGCONTROL_FLAG_SCAN = 5000  # flags are computed over the newest events of a search
 
 # --- Logging: never request bodies, never personal data ---------------------------------
 LOGGING = logging_config(env.env_str("SAMVERKAN_LOG_LEVEL", "INFO").upper())

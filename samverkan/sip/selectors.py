@@ -2,6 +2,8 @@
 
 - `sip_activity(agreements, start, end)`: for the yearly follow-up report, which SIPs under
   the agreements were started and which followed up in [start, end).
+- `person_ids_with_sip_of(organisation_id, person_ids)`: for log control, which of these
+  persons have a SIP the organisation initiated or participates in.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 from samverkan.sip.models import PlanVersion, Sip, VersionKind
 
-__all__ = ["sip_activity"]
+__all__ = ["person_ids_with_sip_of", "sip_activity"]
 
 
 def sip_activity(
@@ -41,3 +43,17 @@ def sip_activity(
             (sip.person_id, sip.initiated_by_organisation.name, started, sip.pk in followed)
         )
     return rows
+
+
+def person_ids_with_sip_of(organisation_id: Any, person_ids: Iterable[Any]) -> set[Any]:
+    """Of these persons, those with a SIP that ``organisation_id`` initiated or participates
+    in (any status). NO access check: for log control, which asks whether a user's reads of a
+    person had a SIP behind them and shows no SIP."""
+    ids = list(person_ids)
+    initiated = Sip.objects.filter(person_id__in=ids, initiated_by_organisation_id=organisation_id)
+    participating = Sip.objects.filter(
+        person_id__in=ids, participants__organisation_id=organisation_id
+    )
+    return set(initiated.values_list("person_id", flat=True)) | set(
+        participating.values_list("person_id", flat=True)
+    )

@@ -35,6 +35,7 @@ NAV_SLOTS: tuple[NavSlot, ...] = (
     NavSlot("purchases", _("Tjänsteköp")),
     NavSlot("deviations", _("Avvikelser")),
     NavSlot("followup", _("Uppföljning")),
+    NavSlot("logcontrol", _("Loggkontroll")),
 )
 _SLOT_KEYS = {slot.key for slot in NAV_SLOTS}
 
