@@ -185,17 +185,14 @@ def person_refs_in_contact_with(user: Any, refs: Iterable[str]) -> set[str]:
 
 
 def is_protected(person: Any) -> bool:
-    """Sekretessmarkering or skyddad folkbokföring. The people door's own check
-    (``people.access.is_protected``) answers once it exists; until then no person is
-    marked protected, because the person model has no such mark yet."""
-    check = getattr(access, "is_protected", None)
-    return bool(check(person)) if callable(check) else False
+    """Sekretessmarkering or skyddad folkbokföring (``people.access.is_protected``)."""
+    return access.is_protected(person)
 
 
 def protected_refs(refs: Iterable[str]) -> set[str]:
-    """Of these references, those naming a protected person."""
+    """Of these references, those naming a protected person (one query for the marks)."""
     by_ref = _persons_of_refs(refs)
-    if not by_ref or not callable(getattr(access, "is_protected", None)):
+    if not by_ref:
         return set()
-    persons = {p.pk: p for p in Person.objects.filter(pk__in=set(by_ref.values()))}
-    return {ref for ref, pk in by_ref.items() if pk in persons and is_protected(persons[pk])}
+    marked = access.protected_person_ids(set(by_ref.values()))
+    return {ref for ref, pk in by_ref.items() if pk in marked}

@@ -136,12 +136,12 @@ def test_care_relation_after_a_prior_case_is_not_flagged(orgs, case, make_staff,
     assert "new_relation" not in _flags(orgs, second)
 
 
-def test_protected_identity_is_flagged_through_the_people_door(orgs, case, monkeypatch):
-    from samverkan.people import access
+def test_protected_identity_is_flagged_through_the_people_door(orgs, case):
+    from samverkan.people.models import IdentityProtection, ProtectionKind
 
     assert "protected" not in _flags(orgs, case.own)
-    monkeypatch.setattr(
-        access, "is_protected", lambda person: person.pk == case.patient.pk, raising=False
+    IdentityProtection.objects.create(
+        person=case.patient, kind=ProtectionKind.PROTECTED_REGISTRATION
     )
     flag = _flags(orgs, case.own)["protected"]
     assert "skyddad identitet" in flag.explanation
