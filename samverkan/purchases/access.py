@@ -8,9 +8,12 @@
 - Only the ekonom of the selling organisation runs invoices, credits and approves for
   invoicing (MAS may approve too).
 - Administrators edit price lists; they see no personal data.
-- Invoices carry no personal data (anonymised references); the seller's and buyer's ekonom,
-  MAS and administrator see them. The reference → person map is shown only to the ekonom
-  of the two parties, and only for persons they may see, each look audited.
+- Need-to-know: the ekonom reads persons only as the seller's pseudonymous reference
+  (``P-0001``, `disclosure`), never names, identifiers, birth years or the facts of the care;
+  care staff and medical leads see the names of persons people.access lets them see.
+- Invoices carry no personal data (the same references); the seller's and buyer's ekonom,
+  MAS and administrator see them. The reference → person map is shown only to MAS of the
+  two parties, and only for persons she may see, each look audited.
 
 Every refusal is logged (``access_denied``).
 """
@@ -148,7 +151,8 @@ def invoices_visible_to(actor: Any) -> QuerySet[Any]:
 
 
 def can_see_person_map(actor: Any, seller_id: int, buyer_id: int) -> bool:
+    """Whom an invoice's references stand for: MAS of the seller or the buyer (names only of
+    the persons people.access lets her see). Never the ekonom: invoicing needs the
+    references, not the persons (need-to-know, PDL 4 kap. 1 §)."""
     org = organisation_of_actor(actor)
-    return (
-        org is not None and _role(actor) == Role.FINANCE_OFFICER and org.pk in (seller_id, buyer_id)
-    )
+    return org is not None and _role(actor) == Role.MAS and org.pk in (seller_id, buyer_id)

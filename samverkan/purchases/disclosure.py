@@ -83,7 +83,7 @@ def pseudonym_numbers(organisation_id: int, person_ids: Iterable[Any]) -> dict[A
         )
         InvoiceCounter.objects.select_for_update().get(seller_id=organisation_id)
         numbers.update(_numbers(organisation_id, missing))  # taken while we waited
-        missing = sorted(wanted - set(numbers), key=str)
+        new = sorted(wanted - set(numbers), key=str)
         last = (
             PersonPseudonym.objects.filter(organisation_id=organisation_id).aggregate(
                 n=Max("number")
@@ -93,11 +93,11 @@ def pseudonym_numbers(organisation_id: int, person_ids: Iterable[Any]) -> dict[A
         PersonPseudonym.objects.bulk_create(
             [
                 PersonPseudonym(organisation_id=organisation_id, person_id=pk, number=last + i)
-                for i, pk in enumerate(missing, start=1)
+                for i, pk in enumerate(new, start=1)
             ],
             batch_size=2000,
         )
-        numbers.update({pk: last + i for i, pk in enumerate(missing, start=1)})
+        numbers.update({pk: last + i for i, pk in enumerate(new, start=1)})
     return numbers
 
 

@@ -26,7 +26,7 @@ from samverkan.accounts.models import Organisation, OrganisationKind, StaffProfi
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
-from samverkan.people.access import persons_visible_to
+from samverkan.people.access import own_persons
 from samverkan.people.selectors import assessments_of, fact_rows_of, persons_in
 from samverkan.purchases import timesplit
 from samverkan.purchases.access import can_approve, require_register, user_of
@@ -237,13 +237,15 @@ class RecordBuilder:
         start: dt.datetime | None,
         end: dt.datetime | None,
     ) -> None:
-        """Load visibility, facts and existing records for many rows at once."""
+        """Load visibility, facts and existing records for many rows at once. A service is
+        registered only for a person of the own organisation's care (an active care
+        relation, `people.access.own_persons`); one seen through a SIP is not the own care."""
         person_list = [p for p in persons if p is not None]
         ids = list({p.pk for p in person_list})
         visible: set[Any] = set()
         for chunk in _chunks(ids, 5000):
             visible.update(
-                persons_visible_to(self.user).filter(pk__in=chunk).values_list("pk", flat=True)
+                own_persons(self.user).filter(pk__in=chunk).values_list("pk", flat=True)
             )
         for pk in ids:
             self._visible[pk] = pk in visible
@@ -302,7 +304,7 @@ class RecordBuilder:
 
     def _is_visible(self, person: Person) -> bool:
         if person.id not in self._visible:
-            self._visible[person.id] = persons_visible_to(self.user).filter(pk=person.id).exists()
+            self._visible[person.id] = own_persons(self.user).filter(pk=person.id).exists()
         return self._visible[person.id]
 
     def _person_facts(self, person: Person) -> list[tuple[str, Any, dt.date, dt.date | None, Any]]:
