@@ -169,7 +169,7 @@ def _names(actor: Any, person_ids: set[Any]) -> dict[Any, tuple[str, Any]]:
     for pk, survivor in survivors.items():
         person = visible.get(survivor)
         if person is not None:
-            out[pk] = (f"{person.family_name}, {person.given_name}".strip(", "), person.pk)
+            out[pk] = (f"{person.family_name}, {person.given_name}".strip(", "), pk)
     return out
 
 
@@ -208,4 +208,3 @@ def labels(persons: Iterable[Any]) -> list[tuple[str, str]]:
         born = f" ({p.birth_date:%Y})" if p.birth_date else ""
         out.append((str(p.pk), f"{p.family_name}, {p.given_name}{born}".strip(", ")))
     return out
-

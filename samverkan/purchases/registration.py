@@ -244,9 +244,7 @@ class RecordBuilder:
         ids = list({p.pk for p in person_list})
         visible: set[Any] = set()
         for chunk in _chunks(ids, 5000):
-            visible.update(
-                own_persons(self.user).filter(pk__in=chunk).values_list("pk", flat=True)
-            )
+            visible.update(own_persons(self.user).filter(pk__in=chunk).values_list("pk", flat=True))
         for pk in ids:
             self._visible[pk] = pk in visible
         # The person's facts and assessments through the people room's door, in bulk.

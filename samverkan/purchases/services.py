@@ -112,7 +112,9 @@ def person_map(actor: Any, invoice: Invoice) -> list[tuple[str, Person | None]]:
             obj_id=invoice.pk,
         )  # fmt: skip
         if not rows:
-            audit(actor, Action.ACCESS_DENIED, Invoice, invoice.pk, why="Tjänsteköp: personreferenser")
+            audit(
+                actor, Action.ACCESS_DENIED, Invoice, invoice.pk, why="Tjänsteköp: personreferenser"
+            )
         raise NotAllowed.one(
             None,
             "forbidden",
