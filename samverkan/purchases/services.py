@@ -141,6 +141,12 @@ def person_map(actor: Any, invoice: Invoice) -> list[tuple[str, Person | None]]:
                 process=INVOICING,
             )
         result.append((ref, person))
+    # The references of persons she may not see are shown too (without a name).
+    audit_persons(
+        actor, [p for _, p in rows if p not in visible], why=f"Faktura {invoice.number}: "
+        "personreferenser utan namn", process=INVOICING, owner_id=invoice.seller_id,
+        obj_type="purchases.invoice", obj_id=invoice.pk,
+    )  # fmt: skip
     return result
 
 
