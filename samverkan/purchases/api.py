@@ -216,7 +216,7 @@ def create_record(request: HttpRequest, payload: RecordIn) -> Any:
 def _record_or_404(request: HttpRequest, record_id: int) -> ServiceRecord:
     record = _records_base(request).filter(pk=record_id).first()
     if record is None:
-        audit(request, Action.ACCESS_DENIED, ServiceRecord, record_id, why="API tjänsteköp")
+        disclosure.deny_record(request, record_id, why="API tjänsteköp: insats")
         raise _not_found()
     return record
 

@@ -28,16 +28,22 @@ from django.db.models import Max
 
 from samverkan.accounts.actors import organisation_of, role_of
 from samverkan.audit.models import Action
-from samverkan.audit.services import record_many
+from samverkan.audit.services import record, record_many
 from samverkan.people.access import WRITE_ROLES, persons_visible_to
 from samverkan.people.selectors import person_refs, survivor_ids
-from samverkan.purchases.models import InvoiceCounter, PersonPseudonym, person_ref
+from samverkan.purchases.models import (
+    InvoiceCounter,
+    PersonPseudonym,
+    ServiceRecord,
+    person_ref,
+)
 
 __all__ = [
     "INVOICING",
     "PURCHASES",
     "Shown",
     "audit_persons",
+    "deny_record",
     "labels",
     "pseudonym_numbers",
     "show_records",
@@ -208,3 +214,20 @@ def labels(persons: Iterable[Any]) -> list[tuple[str, str]]:
         born = f" ({p.birth_date:%Y})" if p.birth_date else ""
         out.append((str(p.pk), f"{p.family_name}, {p.given_name}{born}".strip(", ")))
     return out
+
+
+def deny_record(actor: Any, record_id: Any, *, why: str) -> None:
+    """Audit a refused read of a service record: with the person it would have shown when
+    the record exists (log control sees whom the attempt was about), else without."""
+    target = (
+        ServiceRecord.objects.filter(pk=record_id).values_list("person_id", "performer_org_id")
+        if str(record_id).isdigit()
+        else ServiceRecord.objects.none().values_list("person_id", "performer_org_id")
+    ).first()
+    if target is None:
+        record(actor, Action.ACCESS_DENIED, ServiceRecord, record_id, why=why, process=PURCHASES)
+        return
+    audit_persons(
+        actor, [target[0]], why=why, process=PURCHASES, action=Action.ACCESS_DENIED,
+        owner_id=target[1], obj_id=record_id,
+    )  # fmt: skip

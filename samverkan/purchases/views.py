@@ -237,7 +237,7 @@ def _staff_user(user_id: str | None) -> Any:
 def withdraw(request: HttpRequest, record_id: int) -> HttpResponse:
     record = access.records_visible_to(request).filter(pk=record_id).first()
     if record is None:
-        audit(request, Action.ACCESS_DENIED, ServiceRecord, record_id, why="Makulera insats")
+        disclosure.deny_record(request, record_id, why="Tjänsteköp: makulera insats")
         raise Http404
     form = WithdrawForm(request.POST)
     if not form.is_valid():

@@ -272,3 +272,18 @@ def test_invoice_reads_and_exports_log_their_persons(tk, register, client_as, ap
         assert {(e.action, e.process, e.owner_id) for e in new} == {
             (action, "fakturering", tk.orgs.ostersund.pk)
         }, url
+
+
+def test_a_refused_record_read_is_logged_with_the_person_it_was_about(
+    tk, register, api_client
+) -> None:
+    (record,) = register(tk.nurse, tk.p1, DAY, "09:00", "10:00")
+    assert api_client(tk.ekonom_krokom).get(f"{API}/records/{record.pk}").status_code == 404
+    (event,) = _events(tk.ekonom_krokom, action="access_denied")
+    assert (event.person_ref, event.owner_id, event.process) == (
+        tk.pnr[tk.p1.pk],
+        tk.orgs.ostersund.pk,
+        "tjänsteköp",
+    )
+    # A record that does not exist answers the same, logged without a person.
+    assert api_client(tk.ekonom_krokom).get(f"{API}/records/999999").status_code == 404
