@@ -153,6 +153,6 @@ def invoices_visible_to(actor: Any) -> QuerySet[Any]:
 def can_see_person_map(actor: Any, seller_id: int, buyer_id: int) -> bool:
     """Whom an invoice's references stand for: MAS of the seller or the buyer (names only of
     the persons people.access lets her see). Never the ekonom: invoicing needs the
-    references, not the persons (need-to-know, PDL 4 kap. 1 §)."""
+    references, not the persons (need-to-know, PDL 4 kap. 1–2 §§)."""
     org = organisation_of_actor(actor)
     return org is not None and _role(actor) == Role.MAS and org.pk in (seller_id, buyer_id)

@@ -5,8 +5,9 @@ person (`PersonPseudonym`), numbered in the order first needed under the seller'
 counter lock. Service records, invoices, their lines and attachments all carry it, so the
 ekonom reconciles a record with its invoice line without seeing who the person is.
 
-Need-to-know (patientdatalagen 2008:355, 4 kap. 1 §: access is limited to what the user
-needs for her work): the ekonom (`finance_officer`) gets the reference only, never a name,
+Need-to-know (patientdatalagen 2008:355: 4 kap. 1 § lets staff read a patient's data only
+when they take part in the care or need it for their work; 4 kap. 2 § limits access rights to
+what the user needs for her tasks): the ekonom (`finance_officer`) gets the reference only, never a name,
 personnummer, birth year or the facts of the care. Care staff and the medical leads (the
 roles that may change persons) see the name of the persons people.access lets them see
 (`shows_names`); any other person on a record stays a reference for them too.

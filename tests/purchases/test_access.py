@@ -5,7 +5,7 @@ consent), and an unrelated organisation.
 
 Besides the status, each answer is checked for what it shows: a name, personnummer or birth
 year of the person only to care staff and medical leads of the own organisation (the
-finance group's row: invoicing data with pseudonymous references only, PDL 4 kap. 1 §), and
+finance group's row: invoicing data with pseudonymous references only, PDL 4 kap. 1–2 §§), and
 every answer that shows the person (by name or by reference) has left an audit event with
 the person's reference for that user. Emergency access is not in the matrix: people.access
 has none yet.
