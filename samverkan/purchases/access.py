@@ -8,9 +8,12 @@
 - Only the ekonom of the selling organisation runs invoices, credits and approves for
   invoicing (MAS may approve too).
 - Administrators edit price lists; they see no personal data.
-- Invoices carry no personal data (anonymised references); the seller's and buyer's ekonom,
-  MAS and administrator see them. The reference → person map is shown only to the ekonom
-  of the two parties, and only for persons they may see, each look audited.
+- Need-to-know: the ekonom reads persons only as the seller's pseudonymous reference
+  (``P-0001``, `disclosure`), never names, identifiers, birth years or the facts of the care;
+  care staff and medical leads see the names of persons people.access lets them see.
+- Invoices carry no personal data (the same references); the seller's and buyer's ekonom,
+  MAS and administrator see them. The reference → person map is shown only to MAS of the
+  two parties, and only for persons she may see, each look audited.
 
 Every refusal is logged (``access_denied``).
 """
@@ -28,13 +31,14 @@ from samverkan.accounts.models import Organisation, Role
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
-from samverkan.people.access import READ_ROLES, WRITE_ROLES, persons_visible_to
+from samverkan.people.access import WRITE_ROLES, persons_visible_to
 from samverkan.people.selectors import person_ids_seen_as
 from samverkan.purchases.errors import NotAllowed
 
 __all__ = [
     "APPROVE_ROLES",
     "INVOICE_VIEW_ROLES",
+    "RECORD_ROLES",
     "can_approve",
     "can_edit_prices",
     "can_register",
@@ -52,6 +56,10 @@ __all__ = [
 APPROVE_ROLES = frozenset({Role.FINANCE_OFFICER, Role.MAS})
 INVOICE_VIEW_ROLES = frozenset({Role.FINANCE_OFFICER, Role.MAS, Role.ADMINISTRATOR})
 ALL_RECORD_ROLES = frozenset({Role.FINANCE_OFFICER, Role.MAS})
+#: Who reads service records: care staff and medical leads (the persons they may see), the
+#: ekonom (all of the organisation's, as references). Tjänsteköp's own set, so that which
+#: roles read person pages (people.access.READ_ROLES) does not decide who reviews invoicing.
+RECORD_ROLES = WRITE_ROLES | {Role.FINANCE_OFFICER}
 
 
 def _deny(actor: Any, obj_type: str, why: str, message: str) -> NotAllowed:
@@ -127,7 +135,7 @@ def records_visible_to(actor: Any) -> QuerySet[Any]:
 
     user = user_of(actor)
     profile = profile_of(user)
-    if profile is None or profile.role not in READ_ROLES:
+    if profile is None or profile.role not in RECORD_ROLES:
         return ServiceRecord.objects.none()
     org_id = profile.organisation_id
     records = ServiceRecord.objects.filter(Q(performer_org_id=org_id) | Q(payer_org_id=org_id))
@@ -148,7 +156,8 @@ def invoices_visible_to(actor: Any) -> QuerySet[Any]:
 
 
 def can_see_person_map(actor: Any, seller_id: int, buyer_id: int) -> bool:
+    """Whom an invoice's references stand for: MAS of the seller or the buyer (names only of
+    the persons people.access lets her see). Never the ekonom: invoicing needs the
+    references, not the persons (need-to-know, PDL 4 kap. 1–2 §§)."""
     org = organisation_of_actor(actor)
-    return (
-        org is not None and _role(actor) == Role.FINANCE_OFFICER and org.pk in (seller_id, buyer_id)
-    )
+    return org is not None and _role(actor) == Role.MAS and org.pk in (seller_id, buyer_id)

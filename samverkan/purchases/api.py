@@ -20,7 +20,9 @@
 
 Refusals: 403 (role), 404 (not found or not the organisation's), 409 (invoicing refused:
 the list of what is missing), 422 (validation: one item per problem with field, code and a
-Swedish message). Every read of records about persons is audited per person.
+Swedish message). Every read of records about persons is audited per person. Records carry
+``person_ref``, the seller's pseudonymous reference (the one on its invoices); ``person_id``
+only for care staff who may see the person; the ekonom gets no ``facts`` in a decision.
 """
 
 from __future__ import annotations
@@ -39,14 +41,15 @@ from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from samverkan.api.schemas import Merged
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
-from samverkan.people.access import READ_ROLES, persons_visible_to
-from samverkan.people.selectors import PERSON_OBJECT_TYPE, survivor_ids
-from samverkan.purchases import access, documents, rates, services
+from samverkan.people.access import own_persons
+from samverkan.people.selectors import PERSON_OBJECT_TYPE
+from samverkan.purchases import access, disclosure, documents, rates, services
 from samverkan.purchases.bases import month_end, month_start
 from samverkan.purchases.models import (
     ImportBatch,
     Invoice,
     InvoiceDocument,
+    InvoicePerson,
     InvoiceRun,
     Price,
     PriceList,
@@ -108,25 +111,26 @@ def _aware(value: dt.datetime) -> dt.datetime:
 # --------------------------------------------------------------------------- helpers
 
 
-def _shown(r: ServiceRecord, visible: set[Any]) -> Merged:
-    """The record with its person only when the user may see the person."""
-    return Merged(r, person_id=r.person_id if r.person_id in visible else None)
+def _shown(r: ServiceRecord, shown: dict[int, disclosure.Shown], finance: bool) -> Merged:
+    """The record as the user may see it: the person's id only with a name she may see (care
+    staff), always the seller's pseudonymous reference; the ekonom gets the decision without
+    the care's facts (need-to-know)."""
+    person = shown[r.pk]
+    extras: dict[str, Any] = {"person_id": person.person_id, "person_ref": person.ref}
+    if finance:
+        extras["finance_view"] = True
+    return Merged(r, **extras)
 
 
-def _audit_records(request: HttpRequest, records: list[ServiceRecord], why: str) -> set[Any]:
-    """The persons among the records the user may see; each is audited as shown."""
-    survivors = survivor_ids({r.person_id for r in records})  # merged-away: the survivor
-    visible = persons_visible_to(request.user).filter(pk__in=set(survivors.values()))
-    shown = set()
-    for person in visible.prefetch_related("identities"):
-        audit(request, Action.VIEW, ServiceRecord, "", person_ref=person.ref, why=why)
-        shown.add(person.pk)
-    return {pk for pk, survivor in survivors.items() if survivor in shown}
+def _show(request: HttpRequest, records: list[ServiceRecord], why: str) -> list[Merged]:
+    shown = disclosure.show_records(request, records, why=why)
+    finance = not disclosure.shows_names(request)
+    return [_shown(r, shown, finance) for r in records]
 
 
 def _records_base(request: HttpRequest) -> Any:
     profile = profile_of(request.user)
-    if profile is None or profile.role not in READ_ROLES:
+    if profile is None or profile.role not in access.RECORD_ROLES:
         raise _forbidden(request, "insatser")
     return access.records_visible_to(request).select_related(
         "performer_org", "orderer_org", "payer_org", "staff"
@@ -151,12 +155,11 @@ def list_records(
     count = records.count()
     page = max(1, page)
     rows = list(records.order_by("start_at", "pk")[(page - 1) * MAX_PAGE : page * MAX_PAGE])
-    visible = _audit_records(request, rows, f"API tjänsteköp: insatser {first:%Y-%m}")
     return {
         "month": f"{first:%Y-%m}",
         "count": count,
         "page": page,
-        "items": [_shown(r, visible) for r in rows],
+        "items": _show(request, rows, f"API tjänsteköp: insatser {first:%Y-%m}"),
     }
 
 
@@ -164,7 +167,8 @@ def list_records(
 def create_record(request: HttpRequest, payload: RecordIn) -> Any:
     if not access.can_register(request):
         raise _forbidden(request, "registrera insats")
-    person = persons_visible_to(request.user).filter(pk=payload.person_id).first()
+    # Only a person of the own organisation's care (the same as the page's picker).
+    person = own_persons(request.user).filter(pk=payload.person_id).first()
     if person is None:
         audit(
             request,
@@ -204,13 +208,15 @@ def create_record(request: HttpRequest, payload: RecordIn) -> Any:
     fresh = ServiceRecord.objects.select_related(
         "performer_org", "orderer_org", "payer_org", "staff"
     ).filter(pk__in=[r.pk for r in records])
-    return Status(201, list(fresh.order_by("segment")))
+    return Status(
+        201, _show(request, list(fresh.order_by("segment")), "API tjänsteköp: registrerad")
+    )
 
 
 def _record_or_404(request: HttpRequest, record_id: int) -> ServiceRecord:
     record = _records_base(request).filter(pk=record_id).first()
     if record is None:
-        audit(request, Action.ACCESS_DENIED, ServiceRecord, record_id, why="API tjänsteköp")
+        disclosure.deny_record(request, record_id, why="API tjänsteköp: insats")
         raise _not_found()
     return record
 
@@ -218,8 +224,7 @@ def _record_or_404(request: HttpRequest, record_id: int) -> ServiceRecord:
 @router.get("/records/{record_id}", response={200: RecordDetail, **RESPONSES})
 def get_record(request: HttpRequest, record_id: int) -> Any:
     record = _record_or_404(request, record_id)
-    visible = _audit_records(request, [record], "API tjänsteköp: insats")
-    return _shown(record, visible)
+    return _show(request, [record], "API tjänsteköp: insats")[0]
 
 
 @router.post("/records/{record_id}/withdraw", response={200: ApproveOut, **RESPONSES})
@@ -363,8 +368,20 @@ def list_invoices(request: HttpRequest, month: str | None = None) -> Any:
 @router.get("/invoices/{invoice_id}", response={200: InvoiceDetail, **RESPONSES})
 def get_invoice(request: HttpRequest, invoice_id: int) -> Any:
     invoice = _invoice_or_404(request, invoice_id)
-    audit(request, Action.VIEW, Invoice, invoice.pk, why=f"API: faktura {invoice.number}")
+    why = f"API: faktura {invoice.number}"
+    audit(request, Action.VIEW, Invoice, invoice.pk, why=why)
+    _audit_invoice_persons(request, invoice, why, Action.VIEW)
     return invoice
+
+
+def _audit_invoice_persons(request: HttpRequest, invoice: Invoice, why: str, action: Any) -> None:
+    """Every person on the invoice (as a reference) is audited; the data is the seller's."""
+    disclosure.audit_persons(
+        request,
+        set(InvoicePerson.objects.filter(invoice=invoice).values_list("person_id", flat=True)),
+        why=why, process=disclosure.INVOICING, action=action, owner_id=invoice.seller_id,
+        obj_type="purchases.invoice", obj_id=invoice.pk,
+    )  # fmt: skip
 
 
 @router.post("/invoices/{invoice_id}/credit", response={201: InvoiceSummary, **RESPONSES})
@@ -381,7 +398,9 @@ def invoice_file(request: HttpRequest, invoice_id: int, kind: str) -> Any:
     if kind not in InvoiceDocument.Kind.values:
         raise _not_found()
     content = services.document_bytes(invoice, kind)
-    audit(request, Action.EXPORT, Invoice, invoice.pk, why=f"API: {kind} för {invoice.number}")
+    why = f"API: {kind} för {invoice.number}"
+    audit(request, Action.EXPORT, Invoice, invoice.pk, why=why)
+    _audit_invoice_persons(request, invoice, why, Action.EXPORT)
     response = HttpResponse(
         content, content_type=documents.CONTENT_TYPES[InvoiceDocument.Kind(kind)]
     )

@@ -507,4 +507,5 @@ def _audit_persons(actor: Any, batch: ImportBatch, person_ids: set[Any]) -> None
         f"import:{batch.pk}",
         person_refs=sorted(refs),
         why=f"Tjänsteköp: import {batch.pk} av utförda insatser",
+        process="tjänsteköp",
     )

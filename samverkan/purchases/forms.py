@@ -82,7 +82,7 @@ class ServiceForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        persons: list[tuple[str, str]],
+        persons: list[tuple[str, str]] | None,
         organisation: Organisation,
         staff: list[tuple[str, str]] | None = None,
         **kwargs: Any,
@@ -92,10 +92,20 @@ class ServiceForm(forms.Form):
             {"date": timezone.localdate(), "intervention": "nursing"},
         )
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["person"]).choices = [
-            ("", _("– Välj person –")),
-            *persons,
-        ]
+        if persons is None:
+            # The ekonom picks nobody from a list of names (need-to-know): she enters the
+            # identifier from the document she registers from.
+            self.fields["person"] = forms.CharField(
+                label=_("Personens identitet"),
+                max_length=20,
+                help_text=_("Personnummer, samordningsnummer eller reservnummer."),
+                widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+            )
+        else:
+            cast(forms.ChoiceField, self.fields["person"]).choices = [
+                ("", _("– Välj person –")),
+                *persons,
+            ]
         choices = basis_choices(organisation.region)
         cast(forms.ChoiceField, self.fields["basis"]).choices = choices
         if choices and not self.is_bound:

@@ -588,8 +588,9 @@ class InvoiceRate(models.Model):
 
 
 class InvoicePerson(models.Model):
-    """The anonymised person reference on one invoice (P-0001 …) and whom it stands for.
-    Shown only behind access checks; never on the invoice or its attachment."""
+    """The person references on one invoice (``number`` is the seller's `PersonPseudonym`
+    number, P-0001 …; invoices issued before those existed numbered per invoice) and whom
+    they stand for. Shown only behind access checks; never on the invoice or its attachment."""
 
     invoice = models.ForeignKey(
         Invoice, db_index=False, on_delete=models.PROTECT, related_name="persons"
@@ -616,6 +617,41 @@ class InvoicePerson(models.Model):
 
 def person_ref(number: int | None) -> str:
     return f"P-{number:04d}" if number else ""
+
+
+class PersonPseudonym(models.Model):
+    """The pseudonymous reference of one person at one selling (performing) organisation:
+    ``P-0001``, ``P-0002`` … numbered per organisation in the order first needed, never
+    reused or changed. It is what the ekonom reads instead of a name (need-to-know, PDL
+    4 kap. 1–2 §§) on every page, endpoint, invoice and attachment, so a reference on a
+    service record is the same as on the seller's invoices. Not derivable from the
+    personnummer (a sequence); a merge leaves it as history (the records and invoices that
+    carry it keep it). Written by `purchases.disclosure.pseudonym_numbers` only."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "people.Person", db_index=False, on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("personreferens")
+        verbose_name_plural = _("personreferenser")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "person"], name="purchases_pseudonym_person"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="purchases_pseudonym_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} hos {self.organisation_id}"
+
+    @property
+    def ref(self) -> str:
+        return person_ref(self.number)
 
 
 class InvoiceLine(models.Model):

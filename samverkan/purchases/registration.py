@@ -26,8 +26,8 @@ from samverkan.accounts.models import Organisation, OrganisationKind, StaffProfi
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
-from samverkan.people.access import persons_visible_to
-from samverkan.people.selectors import assessments_of, fact_rows_of, persons_in
+from samverkan.people.access import own_persons
+from samverkan.people.selectors import assessments_of, fact_rows_of
 from samverkan.purchases import timesplit
 from samverkan.purchases.access import can_approve, require_register, user_of
 from samverkan.purchases.bases import BASES, INVOICEABLE_MODES, Basis, month_start
@@ -37,6 +37,7 @@ from samverkan.purchases.decisions import (
     decide_segment,
     person_facts_on,
 )
+from samverkan.purchases.disclosure import PURCHASES, audit_persons
 from samverkan.purchases.errors import InvalidService, NotAllowed, Problem
 from samverkan.purchases.models import (
     DecisionSnapshot,
@@ -237,14 +238,14 @@ class RecordBuilder:
         start: dt.datetime | None,
         end: dt.datetime | None,
     ) -> None:
-        """Load visibility, facts and existing records for many rows at once."""
+        """Load visibility, facts and existing records for many rows at once. A service is
+        registered only for a person of the own organisation's care (an active care
+        relation, `people.access.own_persons`); one seen through a SIP is not the own care."""
         person_list = [p for p in persons if p is not None]
         ids = list({p.pk for p in person_list})
         visible: set[Any] = set()
         for chunk in _chunks(ids, 5000):
-            visible.update(
-                persons_visible_to(self.user).filter(pk__in=chunk).values_list("pk", flat=True)
-            )
+            visible.update(own_persons(self.user).filter(pk__in=chunk).values_list("pk", flat=True))
         for pk in ids:
             self._visible[pk] = pk in visible
         # The person's facts and assessments through the people room's door, in bulk.
@@ -302,7 +303,7 @@ class RecordBuilder:
 
     def _is_visible(self, person: Person) -> bool:
         if person.id not in self._visible:
-            self._visible[person.id] = persons_visible_to(self.user).filter(pk=person.id).exists()
+            self._visible[person.id] = own_persons(self.user).filter(pk=person.id).exists()
         return self._visible[person.id]
 
     def _person_facts(self, person: Person) -> list[tuple[str, Any, dt.date, dt.date | None, Any]]:
@@ -666,6 +667,7 @@ def register_service(
                 records[0].pk,
                 person_ref=person.ref,
                 why=f"Tjänsteköp: registrerad insats ({len(records)} del(ar))",
+                process=PURCHASES,
             )
     except IntegrityError as exc:
         if is_overlap_error(exc):
@@ -713,6 +715,7 @@ def withdraw_record(actor: Any, record: ServiceRecord, *, reason: str) -> int:
             record.pk,
             person_ref=record.person.ref,
             why="Tjänsteköp: insats makulerad",
+            process=PURCHASES,
         )
     return count
 
@@ -757,14 +760,8 @@ def approve_records(
     with transaction.atomic():
         person_ids = list(records.values_list("person_id", flat=True).distinct())
         count = records.update(status=RecordStatus.APPROVED)
-        for chunk in _chunks(person_ids, 2000):
-            for person in persons_in(chunk).prefetch_related("identities"):
-                audit(
-                    actor,
-                    Action.UPDATE,
-                    ServiceRecord,
-                    "",
-                    person_ref=person.ref,
-                    why=f"Tjänsteköp: godkänt för fakturering {start:%Y-%m}",
-                )
+        audit_persons(
+            actor, person_ids, why=f"Tjänsteköp: godkänt för fakturering {start:%Y-%m}",
+            process=PURCHASES, action=Action.UPDATE,
+        )  # fmt: skip
     return count

@@ -21,6 +21,11 @@ from samverkan.purchases.models import (
     PriceList,
 )
 
+#: What of a record's decision the ekonom reads: who pays, how, and the clauses that say so.
+FINANCE_DECISION_KEYS = frozenset(
+    {"basis", "band", "payment", "source", "status", "in_force", "agreements", "reasons"}
+)
+
 
 class RecordOut(Schema):
     id: int
@@ -32,7 +37,10 @@ class RecordOut(Schema):
     minutes: int
     band: str
     person_id: uuid.UUID | None = Field(
-        description="the person, when you may see the person (else null)"
+        description="the person, when you are care staff who may see the person (else null)"
+    )
+    person_ref: str = Field(
+        description="the performing organisation's pseudonymous reference (as on its invoices)"
     )
     performer_org: str = Field(alias="performer_org.scb_code")
     staff: str = Field(alias="staff.username")
@@ -56,7 +64,11 @@ class RecordDetail(RecordOut):
 
     @staticmethod
     def resolve_decision(record: Any) -> dict[str, Any]:
-        return DecisionSnapshot.objects.get(pk=record.decision_id).data
+        data: dict[str, Any] = DecisionSnapshot.objects.get(pk=record.decision_id).data
+        if getattr(record, "finance_view", False):
+            # Need-to-know: invoicing needs who pays and why, not the facts of the care.
+            return {k: v for k, v in data.items() if k in FINANCE_DECISION_KEYS}
+        return data
 
 
 class RecordPage(Schema):

@@ -11,7 +11,7 @@ Invoicing
     ``run_invoices(actor, seller=…, buyer=…, month=…, today=None) -> RunResult``
     ``credit_invoice(actor, invoice, reason=…, today=None) -> Invoice`` (the credit note)
     ``document_bytes(invoice, kind)``: ``xml`` | ``pdf`` | ``attachment_csv`` | ``attachment_pdf``
-    ``person_map(actor, invoice) -> list[(ref, Person | None)]`` (ekonom of the parties)
+    ``person_map(actor, invoice) -> list[(ref, Person | None)]`` (MAS of the parties)
 Dispute ledger (for samverkan.deviations)
     ``open_disputed_cost(dispute_ref=…, creditor=…, debtor=…, amount=…, description=…,
     occurred_on=…, agreement="jh-hemsjukvard", user=None) -> DisputeLedgerEntry``
@@ -31,8 +31,9 @@ from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.people.access import persons_visible_to
 from samverkan.people.selectors import persons_in
-from samverkan.purchases.access import can_see_person_map
+from samverkan.purchases.access import can_see_person_map, organisation_of_actor
 from samverkan.purchases.csv_import import ImportReport, RowError, import_csv
+from samverkan.purchases.disclosure import INVOICING, audit_persons
 from samverkan.purchases.documents import document_bytes, generate
 from samverkan.purchases.errors import (
     InvalidService,
@@ -96,20 +97,30 @@ __all__ = [
 
 
 def person_map(actor: Any, invoice: Invoice) -> list[tuple[str, Person | None]]:
-    """Whom the invoice's references stand for: the ekonom of seller or buyer only, and
-    only persons the user may see (others stay ``None``). Every person shown is audited."""
-    if not can_see_person_map(actor, invoice.seller_id, invoice.buyer_id):
-        audit(actor, Action.ACCESS_DENIED, Invoice, invoice.pk, why="Tjänsteköp: personreferenser")
-        raise NotAllowed.one(
-            None,
-            "forbidden",
-            "Bara ekonom hos säljaren eller köparen får se vem referenserna avser.",
-        )
+    """Whom the invoice's references stand for: MAS of seller or buyer only, and only
+    persons she may see (others stay ``None``). Every person shown is audited; a refused
+    attempt is audited with the persons it tried to reach."""
     rows = list(
         InvoicePerson.objects.filter(invoice=invoice)
         .order_by("number")
         .values_list("number", "person_id")
     )
+    if not can_see_person_map(actor, invoice.seller_id, invoice.buyer_id):
+        audit_persons(
+            actor, [p for _, p in rows], why="Tjänsteköp: personreferenser", process=INVOICING,
+            action=Action.ACCESS_DENIED, owner_id=invoice.seller_id, obj_type="purchases.invoice",
+            obj_id=invoice.pk,
+        )  # fmt: skip
+        if not rows:
+            audit(
+                actor, Action.ACCESS_DENIED, Invoice, invoice.pk, why="Tjänsteköp: personreferenser"
+            )
+        raise NotAllowed.one(
+            None,
+            "forbidden",
+            "Bara medicinskt ansvarig (MAS) hos säljaren eller köparen får se vem referenserna "
+            "avser.",
+        )
     visible = set(
         persons_visible_to(actor).filter(pk__in=[p for _, p in rows]).values_list("pk", flat=True)
     )
@@ -126,6 +137,19 @@ def person_map(actor: Any, invoice: Invoice) -> list[tuple[str, Person | None]]:
                 invoice.pk,
                 person_ref=person.ref,
                 why=f"Tjänsteköp: vem {ref} på faktura {invoice.number} avser",
+                owner=None if invoice.seller_id == _org_id(actor) else invoice.seller_id,
+                process=INVOICING,
             )
         result.append((ref, person))
+    # The references of persons she may not see are shown too (without a name).
+    audit_persons(
+        actor, [p for _, p in rows if p not in visible], why=f"Faktura {invoice.number}: "
+        "personreferenser utan namn", process=INVOICING, owner_id=invoice.seller_id,
+        obj_type="purchases.invoice", obj_id=invoice.pk,
+    )  # fmt: skip
     return result
+
+
+def _org_id(actor: Any) -> int | None:
+    org = organisation_of_actor(actor)
+    return org.pk if org else None

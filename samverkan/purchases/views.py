@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -24,9 +25,9 @@ from samverkan.accounts.actors import actor_for
 from samverkan.accounts.models import Organisation, StaffProfile
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
-from samverkan.people.access import READ_ROLES, WRITE_ROLES, persons_visible_to
-from samverkan.people.selectors import PERSON_OBJECT_TYPE, survivor_ids
-from samverkan.purchases import access, documents, rates, services
+from samverkan.people.access import WRITE_ROLES, own_persons
+from samverkan.people.selectors import PERSON_OBJECT_TYPE, resolve_identifier
+from samverkan.purchases import access, disclosure, documents, rates, services
 from samverkan.purchases.bases import (
     AGREEMENT_NAMES,
     BASES,
@@ -53,6 +54,7 @@ from samverkan.purchases.models import (
     Invoice,
     InvoiceDocument,
     InvoiceLine,
+    InvoicePerson,
     InvoiceRun,
     Price,
     PriceList,
@@ -60,6 +62,7 @@ from samverkan.purchases.models import (
     ServiceRecord,
 )
 from samverkan.purchases.pricing import price_list_for
+from samverkan.purchases.registration import problem
 
 if TYPE_CHECKING:
     from samverkan.people.models import Person
@@ -76,42 +79,57 @@ def _profile(request: HttpRequest) -> StaffProfile:
     return actor.profile
 
 
-def _person_label(person: Person) -> str:
-    born = f" ({person.birth_date:%Y})" if person.birth_date else ""
-    return f"{person.family_name}, {person.given_name}{born}".strip(", ")
-
-
-def _person_choices(request: HttpRequest) -> list[tuple[str, str]]:
-    persons = list(persons_visible_to(request.user).order_by("family_name", "given_name")[:2000])
-    audit(
+def _person_choices(request: HttpRequest) -> list[tuple[str, str]] | None:
+    """The persons the user may register services for (the own organisation's care
+    relations), each listed one audited; None for the ekonom, who sees no names and enters
+    the person's identifier instead."""
+    if not disclosure.shows_names(request):
+        return None
+    persons = list(own_persons(request.user).order_by("family_name", "given_name")[:2000])
+    disclosure.audit_persons(
         request,
-        Action.SEARCH,
-        PERSON_OBJECT_TYPE,
-        why=f"Tjänsteköp: personväljare ({len(persons)} personer)",
+        [p.pk for p in persons],
+        why="Tjänsteköp: personväljare",
+        process=disclosure.PURCHASES,
+        action=Action.SEARCH,
+        obj_type=PERSON_OBJECT_TYPE,
     )
-    return [(str(p.pk), _person_label(p)) for p in persons]
+    return disclosure.labels(persons)
 
 
-def _audit_persons(request: HttpRequest, person_ids: set[Any], why: str) -> dict[Any, Person]:
-    """The visible persons among ``person_ids``, each shown one audited. History of a
-    merged-away person (an invoiced record) reads as the surviving person."""
-    survivors = survivor_ids(person_ids)
-    visible = {
-        p.pk: p
-        for p in persons_visible_to(request.user)
-        .filter(pk__in=list(set(survivors.values())))
-        .prefetch_related("identities")
-    }
-    for person in visible.values():
-        audit(request, Action.VIEW, ServiceRecord, "", person_ref=person.ref, why=why)
-    return {pk: visible[s] for pk, s in survivors.items() if s in visible}
+def _chosen_person(request: HttpRequest, value: str) -> Person | None:
+    """The person of the form: a picked id, or (the ekonom) an identifier, among the own
+    organisation's persons only. A look-up by identifier is audited as a search."""
+    own = own_persons(request.user)
+    if disclosure.shows_names(request):
+        return own.filter(pk=value).first() if _is_uuid(value) else None
+    person = resolve_identifier(request, value)
+    if person is None or not own.filter(pk=person.pk).exists():
+        audit(
+            request, Action.ACCESS_DENIED, PERSON_OBJECT_TYPE, why="Tjänsteköp: sök på identitet",
+            process=disclosure.PURCHASES,
+        )  # fmt: skip
+        return None
+    disclosure.audit_persons(
+        request, [person.pk], why="Tjänsteköp: sök på identitet", process=disclosure.PURCHASES,
+        action=Action.SEARCH, obj_type=PERSON_OBJECT_TYPE,
+    )  # fmt: skip
+    return person
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def _recent(request: HttpRequest) -> list[ServiceRecord]:
     since = timezone.now() - dt.timedelta(days=2)
     return list(
         ServiceRecord.objects.filter(created_by_id=request.user.pk, created_at__gte=since)
-        .select_related("person", "payer_org")
+        .select_related("payer_org")
         .order_by("-created_at", "segment")[:30]
     )
 
@@ -154,7 +172,16 @@ def index(request: HttpRequest) -> HttpResponse:
         )
         if request.method == "POST" and form.is_valid():
             start, end = form.times()
-            person = persons_visible_to(request.user).filter(pk=form.cleaned_data["person"]).first()
+            person = _chosen_person(request, form.cleaned_data["person"])
+            unknown = []
+            if person is None and persons is None:
+                unknown = [
+                    problem(
+                        "person",
+                        "person_unknown",
+                        "ingen person med den identiteten finns bland din organisations personer",
+                    )
+                ]
             try:
                 records = services.register_service(
                     request,
@@ -167,6 +194,7 @@ def index(request: HttpRequest) -> HttpResponse:
                         orderer=form.cleaned_data["orderer"],
                         dispute_ref=form.cleaned_data["dispute_ref"],
                         staff=_staff_user(form.cleaned_data.get("staff")),
+                        problems=unknown,
                     ),
                 )
             except PurchasesError as exc:
@@ -182,14 +210,13 @@ def index(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         raise PermissionDenied
     recent = _recent(request) if can_register else []
-    if recent:
-        _audit_persons(request, {r.person_id for r in recent}, "Tjänsteköp: mina registreringar")
+    shown = disclosure.show_records(request, recent, why="Tjänsteköp: mina registreringar")
     return render(
         request,
         "purchases/index.html",
         {
             "form": form,
-            "recent": recent,
+            "recent": [(r, shown[r.pk]) for r in recent],
             "withdraw_form": WithdrawForm(),
             "can_review": access.can_approve(request) or access.can_view_invoices(request),
             "can_invoice": access.can_run_invoices(request),
@@ -210,7 +237,7 @@ def _staff_user(user_id: str | None) -> Any:
 def withdraw(request: HttpRequest, record_id: int) -> HttpResponse:
     record = access.records_visible_to(request).filter(pk=record_id).first()
     if record is None:
-        audit(request, Action.ACCESS_DENIED, ServiceRecord, record_id, why="Makulera insats")
+        disclosure.deny_record(request, record_id, why="Tjänsteköp: makulera insats")
         raise Http404
     form = WithdrawForm(request.POST)
     if not form.is_valid():
@@ -233,7 +260,7 @@ def withdraw(request: HttpRequest, record_id: int) -> HttpResponse:
 def month_review(request: HttpRequest) -> HttpResponse:
     """The organisation's records of a month (performed or paid for), with approval."""
     profile = _profile(request)
-    if profile.role not in READ_ROLES:
+    if profile.role not in access.RECORD_ROLES:
         audit(request, Action.ACCESS_DENIED, ServiceRecord, why="Tjänsteköp: månadsgranskning")
         raise PermissionDenied
     filter_form = MonthForm(request.GET or None)
@@ -260,8 +287,8 @@ def month_review(request: HttpRequest) -> HttpResponse:
         PAGE_SIZE,
     ).get_page(request.GET.get("sida"))
     rows = list(page.object_list)
-    persons = _audit_persons(
-        request, {r.person_id for r in rows}, f"Tjänsteköp: månadsgranskning {month:%Y-%m}"
+    shown = disclosure.show_records(
+        request, rows, why=f"Tjänsteköp: månadsgranskning {month:%Y-%m}"
     )
     drafts = records.filter(status=RecordStatus.DRAFT, performer_org=profile.organisation).count()
     return render(
@@ -275,7 +302,7 @@ def month_review(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": RecordStatus.choices,
             "page": page,
-            "rows": [(r, persons.get(r.person_id)) for r in rows],
+            "rows": [(r, shown[r.pk]) for r in rows],
             "summary": summary,
             "drafts": drafts,
             "can_approve": access.can_approve(request),
@@ -445,6 +472,12 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
         InvoiceLine.objects.filter(invoice=invoice).order_by("position"), PAGE_SIZE
     ).get_page(request.GET.get("sida"))
     audit(request, Action.VIEW, Invoice, invoice.pk, why=f"Faktura {invoice.number}")
+    _audit_invoice_persons(
+        request,
+        invoice,
+        {line.person_id for line in lines.object_list if line.person_id},
+        why=f"Faktura {invoice.number}: rader",
+    )
     credited_by = Invoice.objects.filter(credits=invoice).first()
     return render(
         request,
@@ -474,12 +507,14 @@ def invoice_file(request: HttpRequest, invoice_id: int, kind: str) -> HttpRespon
     if kind not in InvoiceDocument.Kind.values:
         raise Http404
     content = services.document_bytes(invoice, kind)
-    audit(
+    why = f"Hämtat {InvoiceDocument.Kind(kind).label} för faktura {invoice.number}"
+    audit(request, Action.EXPORT, Invoice, invoice.pk, why=why)
+    _audit_invoice_persons(
         request,
-        Action.EXPORT,
-        Invoice,
-        invoice.pk,
-        why=f"Hämtat {InvoiceDocument.Kind(kind).label} för faktura {invoice.number}",
+        invoice,
+        set(InvoicePerson.objects.filter(invoice=invoice).values_list("person_id", flat=True)),
+        why=why,
+        action=Action.EXPORT,
     )
     response = HttpResponse(
         content, content_type=documents.CONTENT_TYPES[InvoiceDocument.Kind(kind)]
@@ -511,6 +546,22 @@ def credit(request: HttpRequest, invoice_id: int) -> HttpResponse:
     return redirect("purchases:invoice", invoice_id=note.pk)
 
 
+def _audit_invoice_persons(
+    request: HttpRequest,
+    invoice: Invoice,
+    person_ids: set[Any],
+    *,
+    why: str,
+    action: Action = Action.VIEW,
+) -> None:
+    """The persons an invoice page or file shows (as references) are audited one by one; the
+    data reached is the seller's (its care), so the buyer's reads name the seller as owner."""
+    disclosure.audit_persons(
+        request, person_ids, why=why, process=disclosure.INVOICING, action=action,
+        owner_id=invoice.seller_id, obj_type="purchases.invoice", obj_id=invoice.pk,
+    )  # fmt: skip
+
+
 def invoice_persons(request: HttpRequest, invoice_id: int) -> HttpResponse:
     _profile(request)
     invoice = _invoice_or_404(request, invoice_id)
@@ -524,7 +575,8 @@ def invoice_persons(request: HttpRequest, invoice_id: int) -> HttpResponse:
         {
             "invoice": invoice,
             "rows": [
-                (ref, person, _person_label(person) if person else None) for ref, person in mapping
+                (ref, person, disclosure.labels([person])[0][1] if person else None)
+                for ref, person in mapping
             ],
         },
     )

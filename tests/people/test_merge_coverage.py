@@ -33,7 +33,11 @@ def test_declarations_name_real_keys_and_a_known_policy() -> None:
     assert {r.policy for r in REFERENCES.values()} <= {MOVE, HOOK, HISTORY}
     # History is declared, never silently assumed: the invoices are.
     history = {label for label, r in REFERENCES.items() if r.policy == HISTORY}
-    assert history == {"purchases.InvoicePerson.person", "purchases.InvoiceLine.person"}
+    assert history == {
+        "purchases.InvoicePerson.person",
+        "purchases.InvoiceLine.person",
+        "purchases.PersonPseudonym.person",
+    }
 
 
 def test_a_room_declared_as_moving_by_hook_has_registered_it() -> None:

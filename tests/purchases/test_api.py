@@ -157,4 +157,8 @@ def test_the_paying_party_sees_records_without_persons_it_may_not_see(
     (item,) = api_client(tk.ekonom_region).get(API + "/records?month=2026-03").json()["items"]
     assert item["person_id"] is None and item["payer_org"] == "23"
     (own,) = api_client(tk.ekonom).get(API + "/records?month=2026-03").json()["items"]
-    assert own["person_id"] == str(tk.p1.pk)
+    # Need-to-know: the seller's ekonom gets the reference too, not the person; both parties
+    # read the seller's one reference (the one on its invoices).
+    assert own["person_id"] is None and own["person_ref"] == item["person_ref"] == "P-0001"
+    (care,) = api_client(tk.nurse).get(API + "/records?month=2026-03").json()["items"]
+    assert care["person_id"] == str(tk.p1.pk) and care["person_ref"] == "P-0001"

@@ -142,7 +142,11 @@ def test_missing_price_is_shown_on_the_invoicing_page(tk, client_as, register) -
     assert "Faktureringen kunde inte göras" in text and "Pris saknas" in text
 
 
-def test_person_map_is_for_ekonom_and_audited(tk, client_as, register) -> None:
+def test_person_map_is_for_mas_and_audited(tk, client_as, register, make_staff) -> None:
+    from samverkan.accounts.models import Role
+
+    mas = make_staff(Role.MAS, tk.orgs.ostersund, "mas.ost")
+    mas_region = make_staff(Role.MAS, tk.orgs.region_jh, "mas.rjh")
     register(tk.nurse, tk.p1, DAY, "09:00", "10:00", approve_by=tk.ekonom)
     (invoice,) = services.run_invoices(
         tk.ekonom,
@@ -152,14 +156,19 @@ def test_person_map_is_for_ekonom_and_audited(tk, client_as, register) -> None:
         today=dt.date(2026, 4, 2),
     ).created
     url = reverse("purchases:invoice_persons", args=[invoice.pk])
-    page = client_as(tk.ekonom).get(url)
+    page = client_as(mas).get(url)
     assert page.status_code == 200 and tk.p1.family_name in page.content.decode()
     assert AuditEvent.objects.filter(
-        person_ref=tk.pnr[tk.p1.pk], why__contains=invoice.number
+        person_ref=tk.pnr[tk.p1.pk], why__contains=invoice.number, process="fakturering"
     ).exists()
-    # The buyer's ekonom has no care relation with the person: the reference stays anonymous.
-    assert tk.p1.family_name not in client_as(tk.ekonom_region).get(url).content.decode()
-    # Administrators see invoices but not whom the references stand for.
+    # The buyer's MAS has no care relation with the person: the reference stays anonymous.
+    assert tk.p1.family_name not in client_as(mas_region).get(url).content.decode()
+    # The ekonom (need-to-know) and administrators see invoices but not whom the references
+    # stand for; the refused attempt is logged with the person it tried to reach.
+    assert client_as(tk.ekonom).get(url).status_code == 403
+    assert AuditEvent.objects.filter(
+        action="access_denied", person_ref=tk.pnr[tk.p1.pk], user__username="ekonom.ost"
+    ).exists()
     assert client_as(tk.admin).get(url).status_code == 403
 
 
@@ -247,7 +256,7 @@ def test_ekonom_registers_for_a_staff_member(tk, client_as) -> None:
             "date": DAY.isoformat(),
             "start": "09:00",
             "end": "10:00",
-            "person": str(tk.p1.pk),
+            "person": tk.pnr[tk.p1.pk],  # the ekonom enters the identifier, picks nobody
             "staff": str(tk.nurse2.pk),
             "intervention": "nursing",
             "basis": "jh-tjanstekop",

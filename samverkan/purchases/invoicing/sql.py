@@ -11,6 +11,7 @@ from django.db import connection
 
 from samverkan.accounts.models import Organisation, Unit
 from samverkan.core.money import payable_rounding
+from samverkan.purchases.disclosure import pseudonym_numbers
 from samverkan.purchases.models import (
     AttachmentRow,
     DisputeLedgerEntry,
@@ -21,6 +22,7 @@ from samverkan.purchases.models import (
     LedgerKind,
     LedgerSource,
     PaymentMode,
+    PersonPseudonym,
     PriceUnit,
     ServiceRecord,
 )
@@ -74,7 +76,7 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
     )
     rec, rate_t, line = _t(ServiceRecord), _t(InvoiceRate), _t(InvoiceLine)
     person_t, att = _t(InvoicePerson), _t(AttachmentRow)
-    org_t, unit_t = _t(Organisation), _t(Unit)
+    org_t, unit_t, pseudonym_t = _t(Organisation), _t(Unit), _t(PersonPseudonym)
     inv = invoice.pk
     # The claimed records, found through the billing index (no index on invoice_id: an
     # index on it would be rewritten for every claimed row, the costliest part of a run).
@@ -116,18 +118,24 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
             f"(SELECT o.name FROM {org_t} o WHERE o.id = r.performer_org_id))"
         )
         names_join = ""
+    pseudonym_numbers(
+        invoice.seller_id,
+        _records_of(invoice).order_by().values_list("person_id", flat=True).distinct(),
+    )
     with connection.cursor() as cursor:
         if pg:
             cursor.execute("SET LOCAL enable_nestloop = off")
-        # Lines: one per person and line key (and dispute); persons numbered in id order.
+        # Lines: one per person and line key (and dispute), in the order of the persons'
+        # references (the seller's pseudonyms, `disclosure`; the run holds the seller's
+        # counter lock, so taking new numbers here waits for nobody).
         cursor.execute(
             f"""
             INSERT INTO {line} (invoice_id, position, person_id, person_no, line_key, rate_id,
                 payment, dispute_ref, description, unit, unit_price_ore, minutes, visits,
                 record_count, amount_ore, last_record_id, rows_ore)
             SELECT %s,
-                ROW_NUMBER() OVER (ORDER BY g.person_id, g.line_key, g.dispute_ref),
-                g.person_id, DENSE_RANK() OVER (ORDER BY g.person_id), g.line_key, g.rate_id,
+                ROW_NUMBER() OVER (ORDER BY n.number, g.line_key, g.dispute_ref),
+                g.person_id, n.number, g.line_key, g.rate_id,
                 k.payment, g.dispute_ref, k.description, k.unit, k.unit_price_ore, g.minutes,
                 g.visits, g.n,
                 CASE WHEN k.unit = '{hour}' THEN (2 * g.minutes * k.unit_price_ore + 60) / 120
@@ -145,8 +153,9 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
                 GROUP BY r.person_id, k.line_key, r.dispute_ref
             ) g
             JOIN {rate_t} k ON k.id = g.rate_id
+            JOIN {pseudonym_t} n ON n.organisation_id = %s AND n.person_id = g.person_id
             """,
-            [inv, inv, *claimed_params],
+            [inv, inv, *claimed_params, invoice.seller_id],
         )
         cursor.execute(
             f"""

@@ -1,0 +1,202 @@
+"""The access matrix of tjänsteköp: every page and API endpoint, as every role (by role group)
+of the performing organisation, the paying organisation, an organisation that participates
+in the person's SIP with consent and one without (the paying region is invited without
+consent), and an unrelated organisation.
+
+Besides the status, each answer is checked for what it shows: a name, personnummer or birth
+year of the person only to care staff and medical leads of the own organisation (the
+finance group's row: invoicing data with pseudonymous references only, PDL 4 kap. 1–2 §§), and
+every answer that shows the person (by name or by reference) has left an audit event with
+the person's reference for that user. Emergency access is not in the matrix: people.access
+has none yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+
+from samverkan.accounts.models import Role
+from samverkan.audit.models import AuditEvent
+from samverkan.purchases import services
+from samverkan.sip import services as sip_services
+from samverkan.sip.models import ConsentScope
+from tests.access_matrix import GROUPS, Failures, roles_where
+
+pytestmark = pytest.mark.django_db
+DAY = dt.date(2026, 3, 10)
+
+# From the role table (tests/access_matrix.py).
+READS = roles_where(reads_persons=True)
+NAMES = roles_where(changes_persons=True)  # care and medical lead: names of persons they see
+# Tjänsteköp's own rows (README, Tjänsteköp and invoicing): the ekonom registers and imports
+# for the organisation's staff and runs invoices; ekonom, MAS and administrators read
+# invoices; MAS alone reads whom an invoice's references stand for.
+REGISTERS = NAMES | {Role.FINANCE_OFFICER}
+INVOICES = frozenset({Role.FINANCE_OFFICER, Role.MAS, Role.ADMINISTRATOR})
+ALL_RECORDS = frozenset({Role.FINANCE_OFFICER, Role.MAS})
+
+RELATIONS = ["own", "paying", "participating_with_consent", "unrelated"]
+PARTIES = {"own", "paying"}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    url: str
+    expected: Callable[[Role, str], int]
+    api: bool = False
+
+
+def _record_status(role: Role, relation: str) -> int:
+    if role not in READS:
+        return 403
+    if relation == "own" or (relation == "paying" and role in ALL_RECORDS):
+        return 200
+    return 404
+
+
+def _invoice_status(role: Role, relation: str, *, api: bool = False) -> int:
+    if api and role not in INVOICES:
+        return 403
+    return 200 if role in INVOICES and relation in PARTIES else 404
+
+
+def _endpoints(record, invoice) -> list[Endpoint]:
+    i = invoice.pk
+
+    def page(name: str, *args: object) -> str:
+        return reverse(f"purchases:{name}", args=args)
+
+    return [
+        Endpoint(
+            "registration page",
+            page("index"),
+            lambda r, _: 200 if r in REGISTERS or r == Role.ADMINISTRATOR else 403,
+        ),
+        Endpoint(
+            "month review",
+            page("month") + "?month=2026-03",
+            lambda r, _: 200 if r in READS else 403,
+        ),
+        Endpoint("import page", page("import"), lambda r, _: 200 if r in REGISTERS else 403),
+        Endpoint("invoicing page", page("invoicing"), lambda r, _: 200 if r in INVOICES else 403),
+        Endpoint("prices page", page("prices"), lambda r, _: 200 if r in INVOICES else 403),
+        Endpoint("invoice page", page("invoice", i), _invoice_status),
+        Endpoint(
+            "person map",
+            page("invoice_persons", i),
+            lambda r, rel: (
+                404 if rel not in PARTIES or r not in INVOICES else 200 if r == Role.MAS else 403
+            ),
+        ),
+        Endpoint("attachment CSV", page("invoice_file", i, "attachment_csv"), _invoice_status),
+        Endpoint("attachment PDF", page("invoice_file", i, "attachment_pdf"), _invoice_status),
+        Endpoint("e-invoice", page("invoice_file", i, "xml"), _invoice_status),
+        Endpoint(
+            "api records",
+            "/api/purchases/records?month=2026-03",
+            lambda r, _: 200 if r in READS else 403,
+            api=True,
+        ),
+        Endpoint("api record", f"/api/purchases/records/{record.pk}", _record_status, api=True),
+        Endpoint(
+            "api invoices",
+            "/api/purchases/invoices",
+            lambda r, _: 200 if r in INVOICES else 403,
+            api=True,
+        ),
+        Endpoint(
+            "api invoice",
+            f"/api/purchases/invoices/{i}",
+            lambda r, rel: _invoice_status(r, rel, api=True),
+            api=True,
+        ),
+        Endpoint(
+            "api attachment",
+            f"/api/purchases/invoices/{i}/files/attachment_csv",
+            lambda r, rel: _invoice_status(r, rel, api=True),
+            api=True,
+        ),
+    ]
+
+
+@pytest.fixture
+def world(tk, register):
+    """One service for tk.p1 (Östersund, care relation) paid by Region JH, invoiced; a SIP
+    about tk.p1 in which Krokom participates with consent and the region without."""
+    (record,) = register(tk.nurse, tk.p1, DAY, "09:00", "10:00", approve_by=tk.ekonom)
+    (invoice,) = services.run_invoices(
+        tk.ekonom,
+        seller=tk.orgs.ostersund,
+        buyer=tk.orgs.region_jh,
+        month=DAY,
+        today=dt.date(2026, 4, 2),
+    ).created
+    sip = sip_services.start_sip(tk.nurse, tk.p1, agreement="jh-hemsjukvard")
+    sip_services.record_consent(
+        tk.nurse, sip, given_by="person", scope=ConsentScope.LISTED, organisations=[tk.orgs.krokom]
+    )
+    sip_services.invite(tk.nurse, sip, organisation=tk.orgs.krokom)
+    sip_services.invite(tk.nurse, sip, organisation=tk.orgs.region_jh)
+    record.refresh_from_db()
+    return record, invoice
+
+
+def identifying_texts(person, personnummer: str) -> list[str]:
+    """What would identify the person on a page: names, personnummer (12 and 10 digits, with
+    and without the dash), the birth date and the birth year as the picker printed it."""
+    short = personnummer[2:]
+    texts = [
+        person.family_name,
+        person.given_name,
+        personnummer,
+        short,
+        f"{short[:6]}-{short[6:]}",
+        f"{personnummer[:8]}-{personnummer[8:]}",
+    ]
+    if person.birth_date:
+        texts += [person.birth_date.isoformat(), f"({person.birth_date:%Y})"]
+    return texts
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+def test_access_matrix(relation, tk, world, make_staff, client_as, api_client) -> None:
+    record, invoice = world
+    organisation = {
+        "own": tk.orgs.ostersund,
+        "paying": tk.orgs.region_jh,
+        "participating_with_consent": tk.orgs.krokom,
+        "unrelated": tk.orgs.gavle,
+    }[relation]
+    person, pnr = tk.p1, tk.pnr[tk.p1.pk]
+    secrets = identifying_texts(person, pnr)
+    reference = "P-0001"
+    endpoints = _endpoints(record, invoice)
+    failures = Failures()
+    for group, role in ((g, r) for g, roles in GROUPS.items() for r in roles):
+        user = make_staff(role, organisation)
+        web, api = client_as(user), api_client(user)
+        for endpoint in endpoints:
+            seen = AuditEvent.objects.filter(user=user, person_ref=pnr)
+            before = seen.count()
+            response = (api if endpoint.api else web).get(endpoint.url)
+            where = f"{relation} {group}/{role.value} {endpoint.name}"
+            expected = endpoint.expected(role, relation)
+            failures.expect(response.status_code, expected, where)
+            body = response.content.decode("utf-8", errors="replace")
+            if response.status_code == 200:
+                shown = [text for text in secrets if text in body]
+                may_name = role in NAMES and relation == "own"
+                failures.check(may_name or not shown, f"{where}: shows {shown} (need-to-know)")
+                if may_name and endpoint.name in ("registration page", "month review"):
+                    failures.check(person.family_name in body, f"{where}: care staff lost the name")
+                if person.family_name in body or reference in body:
+                    failures.check(
+                        seen.count() > before, f"{where}: showed the person without an audit event"
+                    )
+    failures.assert_none()
