@@ -312,3 +312,17 @@ def test_task_lists_log_every_person_shown(api_client, client_as, nurse, tasked)
     assert client_as(nurse).get("/").status_code == 200  # the start page's "Mina uppgifter"
     start = AuditEvent.objects.order_by("pk")[before:]
     assert sorted(e.person_ref for e in start if e.object_type == "people.task") == refs
+
+
+def test_adding_a_number_held_elsewhere_is_logged_for_the_owner(held):
+    """The refusal names no person and the owner's log control sees the attempt (the
+    remaining difference to an unused number is in NOTES-h2.md)."""
+    own = services.create_person(
+        held["region"], identifier=_unused(held["number"]), family_name="Egen", **DECLARED
+    )[0]
+    with pytest.raises(PeopleError) as caught:
+        services.add_identity(held["region"], own, held["number"])
+    assert caught.value.code == "belongs_to_other" and not caught.value.extra
+    assert "Sammanför" not in caught.value.message  # that would say the other is hers
+    events = AuditEvent.objects.filter(action=Action.ACCESS_DENIED, person_ref=held["number"])
+    assert {e.owner_id for e in events} == {None, held["ost"].staff_profile.organisation_id}
