@@ -1,7 +1,7 @@
 """JSON API of the people app, mounted at /api/persons by samverkan.api.main.
 
     GET  /api/persons?q=…                          search (identifier, or name in own org)
-    POST /api/persons                              register a person
+    POST /api/persons                              register a person (declared care relation)
     GET  /api/persons/tasks                        my open tasks (due first)
     POST /api/persons/tasks/{task_id}/complete     mark a task done
     GET  /api/persons/{id}                         one person (identities, current facts)
@@ -145,7 +145,6 @@ def create(request: HttpRequest, payload: PersonCreate) -> Status[Merged]:
     # 201 also when the number belonged to a person the user could not see (no oracle);
     # 200 only for a person she already saw through a SIP.
     view = services.registered_view(
-        request,
         person,
         identifier=payload.identifier,
         id_system=payload.id_system,

@@ -263,8 +263,16 @@ def merge(request: HttpRequest, person_id: Any) -> HttpResponse:
         else:
             source = services.find_by_identifier(parsed)
             if source is None or not access.can_change(request.user, source):
-                record(
-                    request, Action.ACCESS_DENIED, Person, person_ref=parsed.value, why="Sammanför"
+                profile = profile_of(request.user)
+                services.record_for_owners(  # the holder's log control sees the attempt
+                    request,
+                    Action.ACCESS_DENIED,
+                    Person,
+                    person_ref=source.ref if source is not None else parsed.value,
+                    why="Sammanför",
+                    owners=services.other_holders(source, profile.organisation_id)
+                    if profile is not None
+                    else [],
                 )
                 form.add_error(
                     "identifier", "Ingen person med det numret finns hos din organisation."

@@ -326,3 +326,15 @@ def test_adding_a_number_held_elsewhere_is_logged_for_the_owner(held):
     assert "Sammanför" not in caught.value.message  # that would say the other is hers
     events = AuditEvent.objects.filter(action=Action.ACCESS_DENIED, person_ref=held["number"])
     assert {e.owner_id for e in events} == {None, held["ost"].staff_profile.organisation_id}
+
+
+def test_merge_page_with_a_number_held_elsewhere_is_logged_for_the_owner(client_as, held):
+    own = services.create_person(
+        held["region"], identifier=_unused(held["number"]), family_name="Egen", **DECLARED
+    )[0]
+    response = client_as(held["region"]).post(
+        f"/personer/{own.pk}/sammanfor/", {"identifier": held["number"], "confirm": "on"}
+    )
+    assert "Ingen person med det numret finns hos din organisation." in response.content.decode()
+    events = AuditEvent.objects.filter(action=Action.ACCESS_DENIED, person_ref=held["number"])
+    assert {e.owner_id for e in events} == {None, held["ost"].staff_profile.organisation_id}

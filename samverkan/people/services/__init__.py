@@ -44,6 +44,8 @@ from samverkan.people.services.persons import (
     add_care_relation,
     add_identity,
     create_person,
+    other_holders,
+    record_for_owners,
     registered_view,
     search_persons,
 )
@@ -81,6 +83,8 @@ __all__ = [
     "flag_assessment_for_review",
     "import_patient",
     "merge_persons",
+    "other_holders",
+    "record_for_owners",
     "record_refusals",
     "redecide_intervention",
     "record_task_list",

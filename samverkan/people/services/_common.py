@@ -37,7 +37,9 @@ class PeopleError(Problem, ValueError):
     `extra` is for the views (e.g. the existing person's id), never sent by the API.
     """
 
-    CONFLICT_CODES = frozenset({"already_registered", "already_added", "patient_mismatch"})
+    CONFLICT_CODES = frozenset(
+        {"already_registered", "belongs_to_other", "already_added", "patient_mismatch"}
+    )
 
     def __init__(self, field: str | None, code: str, message: str, **extra: Any) -> None:
         super().__init__(field, code, message, status=409 if code in self.CONFLICT_CODES else 422)

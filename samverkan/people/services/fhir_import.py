@@ -30,13 +30,13 @@ from samverkan.people.services.persons import (
     _RANK,
     CARE_RELATION_PROCESS,
     _attach_identity,
-    _other_holders,
     _own_relation,
     _require_confirmation,
     _require_reason,
     _require_verksamhet,
     _visible_before,
     add_care_relation,
+    other_holders,
     record_for_owners,
 )
 from samverkan.rules import region_of_municipality
@@ -94,7 +94,7 @@ def import_patient(
         )
     identifiers = sorted(data_person.identifiers, key=lambda i: _RANK.index(i.system))
     existing = next((p for i in identifiers if (p := find_by_identifier(i)) is not None), None)
-    owners = _other_holders(existing, profile.organisation_id)
+    owners = other_holders(existing, profile.organisation_id)
     person_ref = existing.ref if existing is not None else identifiers[0].value
     try:
         with transaction.atomic():

@@ -77,7 +77,7 @@ def _require_verksamhet(profile: Any) -> str:
     return str(verksamhet)
 
 
-def _other_holders(person: Person | None, own_organisation_id: int) -> list[int]:
+def other_holders(person: Person | None, own_organisation_id: int) -> list[int]:
     """The other vårdgivare with an active care relation to the person (their log control
     sees a registration attempt or a search on their patient's number)."""
     if person is None:
@@ -237,7 +237,7 @@ def create_person(
     access.require_write_role(actor, why)
     parsed = _parse(identifier, id_system, "identifier")
     existing = find_by_identifier(parsed)
-    owners = _other_holders(existing, profile.organisation_id)
+    owners = other_holders(existing, profile.organisation_id)
     person_ref = existing.ref if existing is not None else parsed.value
     try:
         with transaction.atomic():
@@ -352,7 +352,6 @@ def _register(
 
 
 def registered_view(
-    actor: Any,
     person: Person,
     *,
     identifier: str,
@@ -368,7 +367,6 @@ def registered_view(
     identity she registered), laid over the person's id. So a number held where she could not
     see it answers exactly as a new one: nothing of what another vårdgivare recorded (its
     spelling of the name, its facts, its other identities) is in the answer."""
-    del actor  # the same answer for every user: it is what she sent
     parsed = _parse(identifier, id_system, "identifier")
     municipality = (home_municipality or "").strip()
     return {
@@ -457,7 +455,7 @@ def add_identity(
             "people.personidentity",
             person_ref=holder.ref,
             why=f"{why}: numret finns på en annan post",
-            owners=_other_holders(holder, profile.organisation_id) if profile else [],
+            owners=other_holders(holder, profile.organisation_id) if profile else [],
         )
         if access.can_see(user, holder):
             raise PeopleError(
@@ -521,9 +519,7 @@ def search_persons(actor: Any, query: str, *, why: str = "Sök person") -> list[
         holder = find_by_identifier(parsed) if found is None else None
         profile = profile_of(user)
         owners = (
-            _other_holders(holder, profile.organisation_id)
-            if holder is not None and profile
-            else []
+            other_holders(holder, profile.organisation_id) if holder is not None and profile else []
         )
         record_for_owners(
             actor,
