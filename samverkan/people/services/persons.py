@@ -369,6 +369,9 @@ def registered_view(
     spelling of the name, its facts, its other identities) is in the answer."""
     parsed = _parse(identifier, id_system, "identifier")
     municipality = (home_municipality or "").strip()
+    identities = [
+        i for i in person.identities.all() if i.value == parsed.value and i.ended_on is None
+    ]
     return {
         "given_name": given_name.strip(),
         "family_name": family_name.strip(),
@@ -377,9 +380,8 @@ def registered_view(
         "home_municipality": municipality,
         "merged_into_id": None,
         "registered_facts": {"municipality": municipality} if municipality else {},
-        "registered_identities": [
-            i for i in person.identities.all() if i.value == parsed.value and i.ended_on is None
-        ],
+        "registered_identities": identities,
+        "primary_identity": identities[0] if identities else None,
     }
 
 
