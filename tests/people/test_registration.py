@@ -225,6 +225,13 @@ def test_fhir_patient_held_elsewhere_answers_as_unknown(api_client, held):
         person=held["person"], organisation=held["region"].staff_profile.organisation
     )
     assert (relation.verksamhet, relation.reason) == ("health_care", "Inskrivning")
+    # Östersund's own re-import finds its patient (not new to it), and is logged.
+    own = _import(api_client, held["ost"], _patient(held["number"]))
+    assert own.json() == [{"person_id": str(held["person"].pk), "created": False}]
+    assert AuditEvent.objects.filter(
+        action=Action.SEARCH, person_ref=held["number"], process="vårdrelation",
+        organisation=held["ost"].staff_profile.organisation,
+    ).exists()  # fmt: skip
 
 
 def test_fhir_patient_that_disagrees_with_a_visible_person_is_reported(api_client, held):

@@ -215,7 +215,16 @@ def _import(
         visible = own is not None or _visible_before(user, existing, profile)
         if visible:
             _check_matches(data_person, existing)
-        if own is not None:
+        if own is not None:  # already hers: nothing changes, the look-up is logged
+            record(
+                actor,
+                Action.SEARCH,
+                Person,
+                existing.pk,
+                person_ref=existing.ref,
+                why=f"{why}: fanns redan",
+                process=CARE_RELATION_PROCESS,
+            )
             return existing, False, None
         relation = relate(existing)
         if (
