@@ -1,7 +1,7 @@
 """JSON API of the people app, mounted at /api/persons by samverkan.api.main.
 
     GET  /api/persons?q=…                          search (identifier, or name in own org)
-    POST /api/persons                              register a person
+    POST /api/persons                              register a person (declared care relation)
     GET  /api/persons/tasks                        my open tasks (due first)
     POST /api/persons/tasks/{task_id}/complete     mark a task done
     GET  /api/persons/{id}                         one person (identities, current facts)
@@ -38,8 +38,6 @@ from ninja.responses import Status
 from samverkan.accounts.models import Organisation, Unit
 from samverkan.api.errors import ERROR_RESPONSES, ErrorResponse
 from samverkan.api.schemas import Merged
-from samverkan.audit.models import Action
-from samverkan.audit.services import record
 from samverkan.people import access, services
 from samverkan.people.models import (
     FactRecord,
@@ -48,7 +46,6 @@ from samverkan.people.models import (
     PersonIdentity,
     ResponsibilityDecision,
     SelfCareAssessment,
-    Task,
 )
 from samverkan.people.schemas import (
     AssessmentIn,
@@ -67,6 +64,7 @@ from samverkan.people.schemas import (
     PersonCreate,
     PersonOut,
     PersonSummary,
+    RegisteredPersonOut,
     ReviewIn,
     TaskCompleteIn,
     TaskOut,
@@ -103,7 +101,7 @@ def my_tasks(request: HttpRequest) -> list[Merged]:
         .filter(pk__in=[t.person_id for t in tasks])
         .values_list("pk", flat=True)
     )
-    record(request, Action.VIEW, Task, why=f"Mina uppgifter (API, {len(tasks)})")
+    services.record_task_list(request, tasks, f"Mina uppgifter (API, {len(tasks)})")
     return [Merged(t, person_visible=t.person_id in visible) for t in tasks]
 
 
@@ -125,8 +123,12 @@ def search(request: HttpRequest, q: str = "") -> list[Person]:
     return list(services.search_persons(request, q, why="Sök person (API)"))
 
 
-@router.post("", response={201: PersonOut, 200: PersonOut, **RESPONSES}, summary="Registrera")
-def create(request: HttpRequest, payload: PersonCreate) -> Status[Person]:
+@router.post(
+    "",
+    response={201: RegisteredPersonOut, 200: RegisteredPersonOut, **RESPONSES},
+    summary="Registrera",
+)
+def create(request: HttpRequest, payload: PersonCreate) -> Status[Merged]:
     person, created = services.create_person(
         request,
         identifier=payload.identifier,
@@ -137,9 +139,22 @@ def create(request: HttpRequest, payload: PersonCreate) -> Status[Person]:
         sex=payload.sex,
         home_municipality=payload.home_municipality,
         confirm_care_relation=payload.confirm_care_relation,
+        reason=payload.reason,
         why="Registrera person (API)",
     )
-    return Status(201 if created else 200, person)
+    # 201 also when the number belonged to a person the user could not see (no oracle);
+    # 200 only for a person she already saw through a SIP.
+    view = services.registered_view(
+        person,
+        identifier=payload.identifier,
+        id_system=payload.id_system,
+        given_name=payload.given_name,
+        family_name=payload.family_name,
+        birth_date=payload.birth_date,
+        sex=payload.sex,
+        home_municipality=payload.home_municipality,
+    )
+    return Status(201 if created else 200, Merged(person, **view))
 
 
 @router.get("/{uuid:person_id}", response={200: PersonOut, **RESPONSES}, summary="En person")

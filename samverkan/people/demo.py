@@ -156,6 +156,8 @@ def _load_case(case: DemoCase, synthetic: dict[str, Any]) -> bool:
         given_name=synthetic["given"],
         family_name=synthetic["family"],
         home_municipality=case.municipality,
+        confirm_care_relation=True,
+        reason="Demodata",
         why="Demodata",
     )
     for scb_code in case.also_related:
@@ -207,6 +209,8 @@ def _load_reservnummer_person() -> bool:
         family_name="Reservsson",
         birth_date=dt.date(1988, 5, 4),
         home_municipality="2380",
+        confirm_care_relation=True,
+        reason="Demodata",
         why="Demodata",
     )
     for name, value in (JH_PERSON | {"residence": "asylum_seeker"}).items():

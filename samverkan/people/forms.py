@@ -73,23 +73,30 @@ class PersonForm(forms.Form):
     )
     home_municipality = forms.ChoiceField(label=_("Hemkommun"), required=False, choices=())
     confirm_care_relation = forms.BooleanField(
-        label=_("Personen är patient eller brukare hos min organisation"),
+        label=_("Personen är patient eller brukare hos min verksamhet"),
         required=False,
-        help_text=_("Krävs om personen redan finns registrerad hos en annan organisation."),
+        help_text=_(
+            "Registreringen skapar en vårdrelation till din organisation och verksamhet. "
+            "Den ger inte tillgång till andra vårdgivares eller verksamheters uppgifter."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Anledning till vårdrelationen"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "T.ex. inskrivning i hemsjukvården eller en ansökan om bistånd. Syns vid "
+            "loggkontroll. Skriv inga personuppgifter."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["home_municipality"].choices = municipality_choices()  # type: ignore[attr-defined]
-        # Asked only once the person turned out to be registered elsewhere.
-        self.ask_confirmation = bool(self.data.get("confirm_care_relation"))
 
     def shown_fields(self) -> list[Any]:
-        return [
-            self[name]
-            for name in self.fields
-            if name != "confirm_care_relation" or self.ask_confirmation
-        ]
+        return [self[name] for name in self.fields]
 
 
 class IdentityForm(forms.Form):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from samverkan.people.access import has_read_role
 from samverkan.people.models import Task, TaskKind
-from samverkan.people.services import tasks_for_user
+from samverkan.people.services import record_task_list, tasks_for_user
 from samverkan.web.work_queue import TaskItem
 
 SOURCE = "Personer och insatser"
@@ -29,7 +29,9 @@ def people_tasks(user: Any) -> list[TaskItem]:
         return []
     today = timezone.localdate()
     items = []
-    for task in tasks_for_user(user)[:MAX_ITEMS]:
+    tasks = list(tasks_for_user(user)[:MAX_ITEMS])
+    record_task_list(user, tasks, f"Mina uppgifter på startsidan ({len(tasks)})")
+    for task in tasks:
         overdue = task.due is not None and task.due < today
         detail = "försenad" if overdue else ""
         if task.from_organisation_id and task.from_organisation_id != task.organisation_id:

@@ -30,6 +30,7 @@ class PersonCreate(Schema):
     sex: str = ""
     home_municipality: str = ""
     confirm_care_relation: bool = False
+    reason: str = Field(default="", max_length=500)
 
 
 class IdentityIn(Schema):
@@ -124,6 +125,20 @@ class PersonOut(PersonSummary):
     @staticmethod
     def resolve_can_change(person: Any, context: dict[str, Any]) -> bool:
         return access.can_change(context["request"].user, person)
+
+
+class RegisteredPersonOut(PersonOut):
+    """The answer to a registration: the registration as the user made it
+    (`services.registered_view` laid over the person), the same for a number held where she
+    could not see it as for a new one."""
+
+    @staticmethod
+    def resolve_facts(person: Any) -> dict[str, Any]:
+        return dict(person.registered_facts)
+
+    @staticmethod
+    def resolve_identities(person: Any) -> list[Any]:
+        return list(person.registered_identities)
 
 
 class FactRecordOut(Schema):

@@ -101,13 +101,15 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def create(request: HttpRequest) -> HttpResponse:
+    """Register a person: always a declared care relation with a reason. The answer is the
+    same for a number that exists where the user cannot see it as for an unknown one."""
     access.require_write_role(request, "Registrera person")
     form = PersonForm(request.POST or None)
     existing_id = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            person, created = services.create_person(
+            person, _created = services.create_person(
                 request,
                 identifier=data["identifier"],
                 id_system=data["id_system"] or None,
@@ -117,18 +119,15 @@ def create(request: HttpRequest) -> HttpResponse:
                 sex=data["sex"],
                 home_municipality=data["home_municipality"],
                 confirm_care_relation=data["confirm_care_relation"],
+                reason=data["reason"],
             )
         except PeopleError as error:
             apply_error(form, error)
             existing_id = error.extra.get("person_id")
-            form.ask_confirmation = error.code == "registered_elsewhere"
         else:
-            if created:
-                messages.success(request, "Personen är registrerad.")
-            else:
-                messages.success(
-                    request, "Personen fanns redan. Din organisation har nu en vårdrelation."
-                )
+            messages.success(
+                request, "Personen är registrerad med en vårdrelation till din verksamhet."
+            )
             return redirect("people:detail", person_id=person.pk)
     return render(request, "people/create.html", {"form": form, "existing_id": existing_id})
 
@@ -264,8 +263,16 @@ def merge(request: HttpRequest, person_id: Any) -> HttpResponse:
         else:
             source = services.find_by_identifier(parsed)
             if source is None or not access.can_change(request.user, source):
-                record(
-                    request, Action.ACCESS_DENIED, Person, person_ref=parsed.value, why="Sammanför"
+                profile = profile_of(request.user)
+                services.record_for_owners(  # the holder's log control sees the attempt
+                    request,
+                    Action.ACCESS_DENIED,
+                    Person,
+                    person_ref=source.ref if source is not None else parsed.value,
+                    why="Sammanför",
+                    owners=services.other_holders(source, profile.organisation_id)
+                    if profile is not None
+                    else [],
                 )
                 form.add_error(
                     "identifier", "Ingen person med det numret finns hos din organisation."
@@ -586,7 +593,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
         .values_list("pk", flat=True)
     )
     rows = [{"task": t, "title": task_title(t), "visible": t.person_id in visible} for t in items]
-    record(request, Action.VIEW, Task, why=f"Mina uppgifter ({len(rows)})")
+    services.record_task_list(request, items, f"Mina uppgifter ({len(rows)})")
     return render(request, "people/tasks.html", {"rows": rows, "today": timezone.localdate()})
 
 

@@ -14,14 +14,14 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Body, Router
+from ninja import Body, Query, Router
 from ninja.responses import Status
 
 from samverkan.accounts.models import Organisation, Unit
 from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from samverkan.api.schemas import Merged
 from samverkan.audit.models import Action as AuditAction
-from samverkan.people.access import get_person_for
+from samverkan.people.access import get_person_for, require_write_role
 from samverkan.people.services import PeopleError
 from samverkan.sip import access, services
 from samverkan.sip.fhir_io import import_patients
@@ -486,13 +486,18 @@ def fhir(request: HttpRequest, sip_id: int) -> HttpResponse:
 def import_fhir_patients(
     request: HttpRequest,
     payload: dict[str, Any] = Body(...),  # noqa: B008 (ninja declares the body so)
+    confirm_care_relation: bool = False,
+    reason: str = Query("", max_length=500),  # noqa: B008
 ) -> list[dict[str, Any]]:
-    """Creates (or finds) the persons and gives the user's organisation a care relation."""
-    organisation = access.sip_organisation(request.user)
-    if organisation is None:
-        raise PermissionDenied
+    """Creates (or finds) the persons by the rules of a registration (`POST /api/persons`):
+    a role that may register persons, `confirm_care_relation=true` and a `reason`; the care
+    relation is the user's own vårdgivare's and verksamhet's. `created` is true also for a
+    Patient held where the user cannot see it (the answer does not tell that it exists)."""
+    require_write_role(request, "FHIR-import av Patient")
     try:
-        imported = import_patients(request, payload, organisation=organisation)
+        imported = import_patients(
+            request, payload, confirm_care_relation=confirm_care_relation, reason=reason
+        )
     except ValueError as error:
         if isinstance(error, PeopleError):
             raise

@@ -40,15 +40,28 @@ def import_patients(
     actor: Any,
     data: str | bytes | Mapping[str, Any],
     *,
-    organisation: Organisation,
+    organisation: Organisation | None = None,
     unit: Unit | None = None,
+    confirm_care_relation: bool = False,
+    reason: str = "",
 ) -> list[tuple[Person, bool]]:
-    """(person, created) for each Patient; raises people.services.PeopleError on a bad one
-    (then none of them is imported)."""
-    with transaction.atomic():
-        return [
-            people_services.import_patient(
-                actor, patient, organisation=organisation, unit=unit, why="FHIR-import av Patient"
-            )
-            for patient in patients_in(data)
-        ]
+    """(person, created) for each Patient, by the registration's rules (confirmation and
+    reason, see people.services.import_patient); raises people.services.PeopleError on a bad
+    one (then none of them is imported, but the refused attempt stays in the audit log)."""
+    try:
+        with transaction.atomic():
+            return [
+                people_services.import_patient(
+                    actor,
+                    patient,
+                    confirm_care_relation=confirm_care_relation,
+                    reason=reason,
+                    organisation=organisation,
+                    unit=unit,
+                    why="FHIR-import av Patient",
+                )
+                for patient in patients_in(data)
+            ]
+    except people_services.PeopleError as error:
+        people_services.record_refusals(error)
+        raise

@@ -126,6 +126,8 @@ def world(db, orgs, make_staff) -> SimpleNamespace:  # noqa: C901
             given_name=next(names),
             family_name="Uppföljningsson",
             home_municipality=municipality,
+            confirm_care_relation=True,
+            reason="Test",
         )
         for name, value in {**BASE_FACTS, "adl_needs_over_time": adl}.items():
             people.set_fact(actor, p, name, value)

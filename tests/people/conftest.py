@@ -28,7 +28,13 @@ def make_person(testpersons) -> Callable[..., Person]:
         fields.setdefault("given_name", data["given"])
         fields.setdefault("family_name", data["family"])
         fields.setdefault("home_municipality", "2380")
-        person, created = services.create_person(user, identifier=data["personnummer"], **fields)
+        person, created = services.create_person(
+            user,
+            identifier=data["personnummer"],
+            **fields,
+            confirm_care_relation=True,
+            reason="Test",
+        )
         assert created
         return person
 

@@ -16,6 +16,8 @@ from samverkan.people.models import Person, ResponsibilityDecision, Task
 from samverkan.people.testpersons import load_test_personnummer
 
 pytestmark = pytest.mark.django_db
+#: What every registration declares (a care relation of the own verksamhet, its reason).
+REGISTRATION = {"confirm_care_relation": "on", "reason": "Inskrivning i hemsjukvården"}
 
 SAMORDNINGSNUMMER = "196109732393"  # shared FHIR test data (HL7 Sweden example)
 
@@ -42,7 +44,8 @@ def test_create_person_page_accepts_every_written_form(client_as, nurse, testper
     written = _written_forms(data["personnummer"])[form]
     response = client_as(nurse).post(
         "/personer/ny/",
-        {
+        REGISTRATION
+        | {
             "identifier": written,
             "given_name": data["given"],
             "family_name": data["family"],
@@ -58,7 +61,8 @@ def test_create_person_page_accepts_every_written_form(client_as, nurse, testper
 def test_hundred_year_old_with_plus_separator(client_as, nurse):
     number = _hundred_plus()
     response = client_as(nurse).post(
-        "/personer/ny/", {"identifier": f"{number[2:8]}+{number[8:]}", "family_name": "Äldst"}
+        "/personer/ny/",
+        REGISTRATION | {"identifier": f"{number[2:8]}+{number[8:]}", "family_name": "Äldst"},
     )
     assert response.status_code == 302
     assert Person.objects.get().primary_identity().value == number
@@ -68,7 +72,7 @@ def test_samordningsnummer_and_reservnummer_and_lma(client_as, nurse):
     client = client_as(nurse)
     assert (
         client.post(
-            "/personer/ny/", {"identifier": "610973-2393", "family_name": "Smith"}
+            "/personer/ny/", REGISTRATION | {"identifier": "610973-2393", "family_name": "Smith"}
         ).status_code
         == 302
     )
@@ -76,7 +80,8 @@ def test_samordningsnummer_and_reservnummer_and_lma(client_as, nurse):
     assert (identity.system, identity.value) == ("samordningsnummer", SAMORDNINGSNUMMER)
     response = client.post(
         "/personer/ny/",
-        {"identifier": "20210325K069", "id_system": "reservnummer", "family_name": "Reserv"},
+        REGISTRATION
+        | {"identifier": "20210325K069", "id_system": "reservnummer", "family_name": "Reserv"},
     )
     assert response.status_code == 302
     identity = Person.objects.get(family_name="Reserv").primary_identity()
@@ -94,7 +99,9 @@ def test_samordningsnummer_and_reservnummer_and_lma(client_as, nurse):
 def test_create_person_page_shows_swedish_errors_on_the_field(client_as, nurse, testpersons,
                                                              mutate, text):  # fmt: skip
     bad = mutate(testpersons[0]["personnummer"])
-    response = client_as(nurse).post("/personer/ny/", {"identifier": bad, "family_name": "X"})
+    response = client_as(nurse).post(
+        "/personer/ny/", REGISTRATION | {"identifier": bad, "family_name": "X"}
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert text in body
@@ -110,8 +117,9 @@ def test_search_by_identifier_and_name_is_audited(client_as, nurse, make_person)
         body = client.get(f"/personer/?q={query}").content.decode()
         assert f"/personer/{person.pk}/" in body, query
         assert number not in body.split('id="sokresultat"')[1]  # masked in the list
-    assert AuditEvent.objects.filter(action=Action.SEARCH, person_ref=number).count() == 2
-    assert AuditEvent.objects.filter(action=Action.SEARCH, person_ref=None).exists()
+    # Two identifier searches and the name search, which logs every person it shows (issue 11).
+    assert AuditEvent.objects.filter(action=Action.SEARCH, person_ref=number).count() == 3
+    assert not AuditEvent.objects.filter(action=Action.SEARCH, person_ref=None).exists()
     # The HTMX request gets only the results fragment.
     fragment = client.get(f"/personer/?q={number}", headers={"HX-Request": "true"})
     assert "<html" not in fragment.content.decode()
@@ -244,7 +252,12 @@ def test_tasks_page_and_start_page_queue(client_as, nurse, make_person, jh_perso
 
 def test_merge_and_add_identity_pages(client_as, nurse, make_person, testpersons):
     reserve, _ = services.create_person(
-        nurse, identifier="20210325K069", id_system="reservnummer", family_name="Reserv"
+        nurse,
+        identifier="20210325K069",
+        id_system="reservnummer",
+        family_name="Reserv",
+        confirm_care_relation=True,
+        reason="Test",
     )
     survivor = make_person(nurse, 1)
     client = client_as(nurse)

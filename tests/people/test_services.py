@@ -54,6 +54,8 @@ def test_create_person_reads_birth_date_and_sex_and_relates_to_own_organisation(
         given_name=data["given"],
         family_name=data["family"],
         home_municipality="2380",
+        confirm_care_relation=True,
+        reason="Test",
     )
     assert created
     assert person.birth_date == data["birth_date"]
@@ -83,7 +85,13 @@ def test_create_person_reads_birth_date_and_sex_and_relates_to_own_organisation(
 )
 def test_create_person_refuses_bad_identifiers_in_swedish(nurse, identifier, field, code):
     with pytest.raises(PeopleError) as caught:
-        services.create_person(nurse, identifier=identifier, family_name="Testsson")
+        services.create_person(
+            nurse,
+            identifier=identifier,
+            family_name="Testsson",
+            confirm_care_relation=True,
+            reason="Test",
+        )
     error = caught.value
     assert (error.field, error.code) == (field, code)
     assert error.message and error.message[0].isupper()
@@ -96,29 +104,38 @@ def test_create_person_refuses_bad_identifiers_in_swedish(nurse, identifier, fie
 def test_create_person_needs_a_name_and_a_known_kommun(nurse, testpersons):
     number = testpersons[0]["personnummer"]
     with pytest.raises(PeopleError) as caught:
-        services.create_person(nurse, identifier=number)
+        services.create_person(nurse, identifier=number, confirm_care_relation=True, reason="Test")
     assert (caught.value.field, caught.value.code) == ("family_name", "required")
     with pytest.raises(PeopleError) as caught:
-        services.create_person(nurse, identifier=number, family_name="X", home_municipality="0180")
+        services.create_person(
+            nurse,
+            identifier=number,
+            family_name="X",
+            home_municipality="0180",
+            confirm_care_relation=True,
+            reason="Test",
+        )
     assert (caught.value.field, caught.value.code) == ("home_municipality", "unknown_municipality")
 
 
-def test_existing_person_elsewhere_needs_confirmed_care_relation(make_staff, orgs, make_person):
+def test_existing_person_elsewhere_gets_a_care_relation_as_an_unknown_one_would(
+    make_staff, orgs, make_person
+):
+    """Issue 11: a number held elsewhere answers as an unknown one (created=True: new to the
+    user); the relation is the user's own; the existing record is not overwritten."""
     nurse_ost = make_staff(Role.NURSE, orgs.ostersund)
     nurse_region = make_staff(Role.NURSE, orgs.region_jh)
     person = make_person(nurse_ost)
     number = person.primary_identity().value
     with pytest.raises(PeopleError) as caught:
-        services.create_person(nurse_ost, identifier=number, family_name="X")
+        services.create_person(
+            nurse_ost, identifier=number, family_name="X", confirm_care_relation=True, reason="Test"
+        )
     assert caught.value.code == "already_registered"
-    with pytest.raises(PeopleError) as caught:
-        services.create_person(nurse_region, identifier=number, family_name="X")
-    assert caught.value.code == "registered_elsewhere"
-    assert "person_id" not in caught.value.extra  # nothing about the person leaks
     same, created = services.create_person(
-        nurse_region, identifier=number, family_name="X", confirm_care_relation=True
+        nurse_region, identifier=number, family_name="X", confirm_care_relation=True, reason="Test"
     )
-    assert not created and same.pk == person.pk
+    assert created and same.pk == person.pk
     assert set(person.care_relations.values_list("organisation", flat=True)) == {
         orgs.ostersund.pk,
         orgs.region_jh.pk,
@@ -131,7 +148,13 @@ def test_roles_without_write_access_cannot_register(make_staff, orgs, testperson
     for role in (Role.FINANCE_OFFICER, Role.FORUM_MEMBER, Role.ADMINISTRATOR):
         user = make_staff(role, orgs.ostersund)
         with pytest.raises(PermissionDenied):
-            services.create_person(user, identifier=testpersons[0]["personnummer"], family_name="X")
+            services.create_person(
+                user,
+                identifier=testpersons[0]["personnummer"],
+                family_name="X",
+                confirm_care_relation=True,
+                reason="Test",
+            )
 
 
 def test_reservnummer_person_gets_personnummer_and_keeps_reservnummer_as_history(
@@ -143,6 +166,8 @@ def test_reservnummer_person_gets_personnummer_and_keeps_reservnummer_as_history
         id_system=IdSystem.reservnummer,
         given_name="Okänd",
         family_name="Person",
+        confirm_care_relation=True,
+        reason="Test",
     )
     assert person.ref == RESERVNUMMER
     number = testpersons[1]["personnummer"]
@@ -175,6 +200,8 @@ def test_merge_moves_everything_and_keeps_history_and_audit(
     reserve, _ = services.create_person(
         nurse, identifier=RESERVNUMMER, id_system="reservnummer", family_name="Okänd",
         home_municipality="2380",
+        confirm_care_relation=True,
+        reason="Test",
     )  # fmt: skip
     services.set_fact(nurse, reserve, "housing", "ordinary")
     services.set_fact(nurse, reserve, "residence", "asylum_seeker")
@@ -661,10 +688,13 @@ def test_tasks_for_user_and_completion(make_staff, orgs, jh_case, nurse):
 # --- FHIR import ---------------------------------------------------------------------------------
 
 
-def test_fhir_import_of_the_three_shared_patients(orgs):
+def test_fhir_import_of_the_three_shared_patients(make_staff, orgs):
     from samverkan.people.testpersons import shared_dir
 
     folder = shared_dir() / "testdata" / "fhir"
+    region = make_staff(Role.NURSE, orgs.region_jh)
+    ost = make_staff(Role.NURSE, orgs.ostersund)
+    declared = {"confirm_care_relation": True, "reason": "Inskrivning"}
     expected = {
         "patient-personnummer.json": ("personnummer", "196101182803", "Maria Birgitta", "Ljungberg",
                                       dt.date(1961, 1, 18), "female"),
@@ -675,7 +705,7 @@ def test_fhir_import_of_the_three_shared_patients(orgs):
     }  # fmt: skip
     for name, (system, value, given, family, born, sex) in expected.items():
         person, created = services.import_patient(
-            None, (folder / name).read_text("utf-8"), organisation=orgs.region_jh
+            region, (folder / name).read_text("utf-8"), **declared
         )
         assert created
         identity = person.identities.get()
@@ -685,23 +715,28 @@ def test_fhir_import_of_the_three_shared_patients(orgs):
         )  # fmt: skip
         assert person.care_relations.get().organisation == orgs.region_jh
         assert AuditEvent.objects.filter(person_ref=value, action=Action.CREATE).exists()
-    # Importing again finds the same persons; another organisation gets a care relation.
-    again, created = services.import_patient(
-        None, (folder / "patient-personnummer.json").read_text("utf-8"), organisation=orgs.ostersund
-    )
-    assert not created
+    # Importing again finds the same person (its own: not created); another organisation gets
+    # a care relation of its own, and the person is new to it (issue 11: no oracle).
+    text = (folder / "patient-personnummer.json").read_text("utf-8")
+    assert services.import_patient(region, text, **declared)[1] is False
+    again, created = services.import_patient(ost, text, **declared)
+    assert created
     assert again.care_relations.count() == 2
     assert Person.objects.count() == 3 and PersonIdentity.objects.count() == 3
 
 
-def test_fhir_import_command(orgs, capsys):
+def test_fhir_import_command(make_staff, orgs, capsys):
     from django.core.management import call_command
 
     from samverkan.people.testpersons import shared_dir
 
     folder = shared_dir() / "testdata" / "fhir"
-    call_command("import_fhir_patients", *sorted(str(p) for p in folder.glob("*.json")),
-                 organisation="23")  # fmt: skip
+    make_staff(Role.NURSE, orgs.region_jh, "ssk.import")
+    files = sorted(str(p) for p in folder.glob("*.json"))
+    call_command("import_fhir_patients", *files, user="ssk.import", reason="Inskrivning")
+    assert "0 nya, 0 fanns redan, 3 fel" in capsys.readouterr().out  # not confirmed
+    call_command("import_fhir_patients", *files, user="ssk.import", reason="Inskrivning",
+                 confirm_care_relation=True)  # fmt: skip
     out = capsys.readouterr().out
     assert "3 nya" in out
     assert Person.objects.count() == 3

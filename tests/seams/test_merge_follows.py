@@ -30,6 +30,8 @@ def merged(tk, register):
     temporary, _ = people.create_person(
         tk.nurse, identifier=RESERVNUMMER, id_system=IdSystem.reservnummer,
         given_name="Okänd", family_name="Person", home_municipality="2380",
+        confirm_care_relation=True,
+        reason="Test",
     )  # fmt: skip
     invoiced = register(tk.nurse, temporary, dt.date(2026, 3, 3), "10:00", "11:00",
                         approve_by=tk.ekonom)  # fmt: skip

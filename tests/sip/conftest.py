@@ -78,6 +78,8 @@ def make_person(staff) -> Any:
             given_name=names.get("given_name", "Sigrid"),
             family_name=names.get("family_name", "Planström"),
             home_municipality=municipality,
+            confirm_care_relation=True,
+            reason="Test",
         )
         return person
 

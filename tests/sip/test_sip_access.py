@@ -155,7 +155,14 @@ def _endpoints(sip, person, consent_withdrawn, krokom_participant, own_org, acti
             200,
             {"accept": True},
         ),
-        Endpoint("api import patient", "api-post", "/api/sips/fhir/patients", "any", 200, patient),
+        Endpoint(
+            "api import patient",
+            "api-post",
+            "/api/sips/fhir/patients?confirm_care_relation=true&reason=Inskrivning",
+            "any",
+            200,
+            patient,
+        ),
     ]
 
 

@@ -21,6 +21,8 @@ from samverkan.sip.plan import plan_of
 pytestmark = pytest.mark.django_db
 
 FHIR_DIR = Path(shared_dir() or "../shared") / "testdata" / "fhir"
+# Issue 11: an import declares a care relation of the own verksamhet, as a registration does.
+DECLARED = "?confirm_care_relation=true&reason=Inskrivning"
 
 
 def latin1(text: str) -> bytes:
@@ -135,7 +137,7 @@ def test_importing_the_shared_patients_creates_the_right_persons(
 ):
     body = (FHIR_DIR / name).read_text("utf-8")
     response = api_client(staff.ost).post(
-        "/api/sips/fhir/patients", body, content_type="application/fhir+json"
+        "/api/sips/fhir/patients" + DECLARED, body, content_type="application/fhir+json"
     )
     assert response.status_code == 200, response.content
     (row,) = response.json()
@@ -146,7 +148,7 @@ def test_importing_the_shared_patients_creates_the_right_persons(
     assert person.care_relations.filter(organisation=orgs.ostersund).exists()
     # Importing it again finds the same person.
     again = api_client(staff.ost).post(
-        "/api/sips/fhir/patients", body, content_type="application/fhir+json"
+        "/api/sips/fhir/patients" + DECLARED, body, content_type="application/fhir+json"
     )
     assert again.json() == [{"person_id": str(person.pk), "created": False}]
 
@@ -154,16 +156,18 @@ def test_importing_the_shared_patients_creates_the_right_persons(
 def test_an_exported_bundle_imports_as_the_same_person(api_client, shared_sip, staff):
     body = fhir.to_json(fhir_bundle(shared_sip))
     response = api_client(staff.gavle).post(
-        "/api/sips/fhir/patients", body, content_type="application/fhir+json"
+        "/api/sips/fhir/patients" + DECLARED, body, content_type="application/fhir+json"
     )
-    assert response.json() == [{"person_id": str(shared_sip.person.pk), "created": False}]
+    # Gävle does not take part in the SIP: the person is new to it (issue 11: the answer
+    # does not tell that the person exists elsewhere), and Gävle gets its own care relation.
+    assert response.json() == [{"person_id": str(shared_sip.person.pk), "created": True}]
 
 
 def test_a_bad_identifier_is_refused(api_client, staff):
     patient = json.loads((FHIR_DIR / "patient-personnummer.json").read_text("utf-8"))
     patient["identifier"][0]["value"] = "196101182804"  # wrong check digit
     response = api_client(staff.ost).post(
-        "/api/sips/fhir/patients", json.dumps(patient), content_type="application/json"
+        "/api/sips/fhir/patients" + DECLARED, json.dumps(patient), content_type="application/json"
     )
     assert response.status_code == 422
     assert not Person.objects.exists()

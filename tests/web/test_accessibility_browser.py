@@ -141,6 +141,8 @@ def person(staff, orgs) -> Any:
         given_name=data["given"],
         family_name=data["family"],
         home_municipality="2380",
+        confirm_care_relation=True,
+        reason="Test",
     )
     person.sip = sip.start_sip(staff, person, agreement="jh-hemsjukvard")
     person.deviation = deviations.report_deviation(

@@ -28,7 +28,7 @@ from samverkan.people.services.assessments import (
     report_performer_change,
 )
 from samverkan.people.services.facts import fact_history, set_fact
-from samverkan.people.services.fhir_import import import_patient
+from samverkan.people.services.fhir_import import import_patient, record_refusals
 from samverkan.people.services.interventions import (
     ACTION_TASKS,
     TASK_DUE_DAYS,
@@ -44,9 +44,17 @@ from samverkan.people.services.persons import (
     add_care_relation,
     add_identity,
     create_person,
+    other_holders,
+    record_for_owners,
+    registered_view,
     search_persons,
 )
-from samverkan.people.services.tasks import complete_task, task_for_user, tasks_for_user
+from samverkan.people.services.tasks import (
+    complete_task,
+    record_task_list,
+    task_for_user,
+    tasks_for_user,
+)
 
 __all__ = [
     "ACTION_TASKS",
@@ -75,7 +83,12 @@ __all__ = [
     "flag_assessment_for_review",
     "import_patient",
     "merge_persons",
+    "other_holders",
+    "record_for_owners",
+    "record_refusals",
     "redecide_intervention",
+    "record_task_list",
+    "registered_view",
     "report_performer_change",
     "search_persons",
     "set_fact",

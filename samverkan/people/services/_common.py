@@ -38,7 +38,7 @@ class PeopleError(Problem, ValueError):
     """
 
     CONFLICT_CODES = frozenset(
-        {"already_registered", "registered_elsewhere", "belongs_to_other", "already_added"}
+        {"already_registered", "belongs_to_other", "already_added", "patient_mismatch"}
     )
 
     def __init__(self, field: str | None, code: str, message: str, **extra: Any) -> None:

@@ -11,8 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from samverkan.accounts.models import Organisation, Unit
+from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
-from samverkan.audit.services import record
+from samverkan.audit.services import record, record_many
 from samverkan.people import access
 from samverkan.people.access import can_change, record_change
 from samverkan.people.identity import (
@@ -24,7 +25,7 @@ from samverkan.people.identity import (
 from samverkan.people.identity import birth_date as identifier_birth_date
 from samverkan.people.identity import sex as identifier_sex
 from samverkan.people.models import CareRelation, Person, PersonIdentity, active_on
-from samverkan.people.selectors import find_by_identifier
+from samverkan.people.selectors import find_by_identifier, person_refs, resolve_identifier
 from samverkan.people.services._common import (
     PeopleError,
     _check_municipality,
@@ -33,23 +34,136 @@ from samverkan.people.services._common import (
     _profile_or_refuse,
 )
 
+#: The audit log's process for registering a care relation (the own log control filters on it).
+CARE_RELATION_PROCESS = "vårdrelation"
+REASON_MAX_LENGTH = 500
+
+
+def _require_reason(reason: str, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise PeopleError(
+            field,
+            "required",
+            "Ange anledningen till vårdrelationen, t.ex. inskrivning i hemsjukvården eller en "
+            "ansökan om bistånd. Anledningen syns vid loggkontroll.",
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        raise PeopleError(
+            field, "too_long", f"Anledningen får vara högst {REASON_MAX_LENGTH} tecken."
+        )
+    return reason
+
+
+def _require_confirmation(confirmed: bool, field: str = "confirm_care_relation") -> None:
+    if not confirmed:
+        raise PeopleError(
+            field,
+            "confirmation_required",
+            "Bekräfta att personen är patient eller brukare hos din verksamhet. En registrering "
+            "skapar en vårdrelation till din organisation och verksamhet.",
+        )
+
+
+def _require_verksamhet(profile: Any) -> str:
+    verksamhet = profile.verksamhet
+    if verksamhet is None:
+        raise PeopleError(
+            None,
+            "no_verksamhet",
+            "Din roll hör varken till hälso- och sjukvården eller socialtjänsten och kan inte "
+            "ha vårdrelationer.",
+        )
+    return str(verksamhet)
+
+
+def other_holders(person: Person | None, own_organisation_id: int) -> list[int]:
+    """The other vårdgivare with an active care relation to the person (their log control
+    sees a registration attempt or a search on their patient's number)."""
+    if person is None:
+        return []
+    return sorted(
+        set(
+            CareRelation.objects.filter(active_on(), person=person.survivor())
+            .exclude(organisation_id=own_organisation_id)
+            .values_list("organisation_id", flat=True)
+        )
+    )
+
+
+def record_for_owners(
+    actor: Any,
+    action: Action | str,
+    obj_type: Any,
+    obj_id: Any = "",
+    *,
+    person_ref: str,
+    why: str,
+    owners: list[int],
+    process: str = "",
+) -> None:
+    """One audit event for the user's own log control, and one per other vårdgivare whose
+    patient the event concerned (`owner=`), so that theirs sees it too."""
+    record(actor, action, obj_type, obj_id, person_ref=person_ref, why=why, process=process)
+    for owner in owners:
+        record(
+            actor,
+            action,
+            obj_type,
+            obj_id,
+            person_ref=person_ref,
+            why=why,
+            owner=owner,
+            process=process,
+        )
+
+
+def _own_relation(person: Person, profile: Any) -> CareRelation | None:
+    return CareRelation.objects.filter(
+        active_on(),
+        person=person.survivor(),
+        organisation_id=profile.organisation_id,
+        verksamhet=profile.verksamhet,
+    ).first()
+
+
+def _visible_before(user: Any, person: Person, profile: Any) -> bool:
+    """Could the user see the person before registering it (a SIP with consent)? A relation
+    of the own organisation's *other* verksamhet does not count (OSL 8 kap. 2 §: secrecy
+    between health care and social services), whatever `can_see` says: the answer is then
+    the same as for an unknown person."""
+    if not access.can_see(user, person):
+        return False
+    return not (
+        CareRelation.objects.filter(
+            active_on(), person=person.survivor(), organisation_id=profile.organisation_id
+        )
+        .exclude(verksamhet=profile.verksamhet)
+        .exists()
+    )
+
 
 def add_care_relation(
     actor: Any,
     person: Person,
     *,
+    reason: str,
     organisation: Organisation | None = None,
     unit: Unit | None = None,
     since: dt.date | None = None,
     why: str = "Registrera vårdrelation",
 ) -> CareRelation:
-    """Register that the person is a patient/client of the organisation (default: the user's).
-
-    Only for the user's own organisation: one cannot give another organisation access.
+    """Register that the person is a patient/client of the user's own vårdgivare (its
+    organisation) and verksamhet (`profile.verksamhet`: health care or social services),
+    with a stated `reason`. Only for the user's own organisation and verksamhet: one cannot
+    give another organisation or verksamhet access. Audited with process "vårdrelation"
+    (the own log control sees it); an existing active relation is returned as it is.
     """
     user = access._user(actor)
     profile = _profile_or_refuse(user)
     access.require_write_role(actor, why)
+    verksamhet = _require_verksamhet(profile)
+    reason = _require_reason(reason)
     organisation = organisation or profile.organisation
     if organisation.pk != profile.organisation_id:
         raise PeopleError(
@@ -61,23 +175,31 @@ def add_care_relation(
     if unit is not None and unit.organisation_id != organisation.pk:
         raise PeopleError("unit", "wrong_organisation", "Enheten hör inte till organisationen.")
     relation = CareRelation.objects.filter(
-        active_on(), person=person, organisation=organisation, unit=unit
+        active_on(), person=person, organisation=organisation, unit=unit, verksamhet=verksamhet
     ).first()
     if relation is None:
         relation = CareRelation.objects.create(
             person=person,
             organisation=organisation,
             unit=unit,
+            verksamhet=verksamhet,
+            reason=reason,
             since=since or timezone.localdate(),
             created_by=user if user and user.is_authenticated else None,
         )
-        record_change(
-            actor, person, "people.carerelation", why, obj_id=relation.pk, action=Action.CREATE
+        record(
+            actor,
+            Action.CREATE,
+            "people.carerelation",
+            relation.pk,
+            person_ref=person.ref,
+            why=why,
+            unit=unit,
+            process=CARE_RELATION_PROCESS,
         )
     return relation
 
 
-@transaction.atomic
 def create_person(
     actor: Any,
     *,
@@ -89,46 +211,122 @@ def create_person(
     sex: str = "",
     home_municipality: str = "",
     confirm_care_relation: bool = False,
+    reason: str = "",
     why: str = "Registrera person",
 ) -> tuple[Person, bool]:
-    """Register a person with one identifier and a care relation to the user's organisation.
+    """Register a person with one identifier and a care relation to the user's own vårdgivare
+    and verksamhet. Every registration is a declaration: `confirm_care_relation` must be true
+    and `reason` stated (`confirmation_required`, `required`), whether the number is new or not.
 
-    Returns (person, created). When the identifier already belongs to a person:
-    - visible to the user: PeopleError `already_registered` (extra `person_id`);
-    - not visible: PeopleError `registered_elsewhere`, unless `confirm_care_relation` is
-      true (the user confirms the person is their organisation's patient/client): then a
-      care relation is added and the existing person returned with created=False.
-    Birth date and sex are taken from a personnummer/samordningsnummer when not given.
+    Returns (person, created), `created` meaning *new to the user*. The answer never tells
+    whether the number exists where the user cannot see it (no existence oracle):
+    - unknown number: the person is created (created=True);
+    - a person the user cannot see (another vårdgivare's, or the own organisation's other
+      verksamhet's): a care relation is added to it, exactly the side effects of a new
+      registration (the user's stated home kommun is recorded as her own fact), created=True;
+      nothing of the other's records opens by it;
+    - a person the user already sees through a SIP: a care relation is added, created=False;
+    - a person with an active care relation in the user's own organisation and verksamhet:
+      PeopleError `already_registered` (409, extra `person_id`).
+    Every attempt is audited, refused ones too (`access_denied`), with `owner=` for each
+    other vårdgivare holding the person. Birth date and sex are taken from a
+    personnummer/samordningsnummer when not given.
     """
     user = access._user(actor)
-    _profile_or_refuse(user)
+    profile = _profile_or_refuse(user)
     access.require_write_role(actor, why)
     parsed = _parse(identifier, id_system, "identifier")
+    existing = find_by_identifier(parsed)
+    owners = other_holders(existing, profile.organisation_id)
+    person_ref = existing.ref if existing is not None else parsed.value
+    try:
+        with transaction.atomic():
+            person, created, relation = _register(
+                actor,
+                user,
+                profile,
+                parsed,
+                existing,
+                given_name=given_name,
+                family_name=family_name,
+                birth_date=birth_date,
+                sex=sex,
+                home_municipality=home_municipality,
+                confirm_care_relation=confirm_care_relation,
+                reason=reason,
+                why=why,
+            )
+    except PeopleError:
+        record_for_owners(
+            actor,
+            Action.ACCESS_DENIED,
+            Person,
+            person_ref=person_ref,
+            why=f"{why}: inte registrerad",
+            owners=owners,
+            process=CARE_RELATION_PROCESS,
+        )
+        raise
+    for owner in owners:  # their patient got a care relation at another vårdgivare
+        record(
+            actor,
+            Action.CREATE,
+            "people.carerelation",
+            relation.pk,
+            person_ref=person.ref,
+            why=f"{why}: vårdrelation hos annan vårdgivare",
+            owner=owner,
+            process=CARE_RELATION_PROCESS,
+        )
+    return person, created
+
+
+def _register(
+    actor: Any,
+    user: Any,
+    profile: Any,
+    parsed: PersonIdentifier,
+    existing: Person | None,
+    *,
+    given_name: str,
+    family_name: str,
+    birth_date: dt.date | None,
+    sex: str,
+    home_municipality: str,
+    confirm_care_relation: bool,
+    reason: str,
+    why: str,
+) -> tuple[Person, bool, CareRelation]:
+    # Everything that can refuse is checked before the answer depends on `existing`.
     given_name, family_name = given_name.strip(), family_name.strip()
     if not (given_name or family_name):
         raise PeopleError("family_name", "required", "Ange förnamn eller efternamn.")
     home_municipality = _check_municipality(home_municipality)
     if sex and sex not in ("female", "male", "other", "unknown"):
         raise PeopleError("sex", "invalid_choice", "Ogiltigt kön: kvinna, man, annat eller okänt.")
+    _require_confirmation(confirm_care_relation)
+    reason = _require_reason(reason)
+    _require_verksamhet(profile)
+    account = user if user and user.is_authenticated else None
 
-    existing = find_by_identifier(parsed)
     if existing is not None:
-        if access.can_see(user, existing):
+        if _own_relation(existing, profile) is not None:
             raise PeopleError(
                 "identifier",
                 "already_registered",
-                "Personen finns redan och din organisation har åtkomst till den.",
+                "Personen finns redan och din verksamhet har en vårdrelation till den.",
                 person_id=str(existing.pk),
             )
-        if not confirm_care_relation:
-            raise PeopleError(
-                "identifier",
-                "registered_elsewhere",
-                "Personen finns redan i Samverkan hos en annan organisation. Bekräfta att "
-                "personen är patient eller brukare hos er för att registrera en vårdrelation.",
-            )
-        add_care_relation(actor, existing, why=why + ": vårdrelation till befintlig person")
-        return existing, False
+        created = not _visible_before(user, existing, profile)
+        relation = add_care_relation(actor, existing, reason=reason, why=f"{why}: vårdrelation")
+        if (
+            home_municipality
+            and not existing.fact_records.filter(
+                name="municipality", valid_to__isnull=True
+            ).exists()
+        ):  # one current value per fact and person
+            _open_fact(existing, "municipality", home_municipality, account, "Vid registrering")
+        return existing, created, relation
 
     stated_birth = identifier_birth_date(parsed)
     person = Person.objects.create(
@@ -137,7 +335,7 @@ def create_person(
         birth_date=birth_date or stated_birth,
         sex=sex or identifier_sex(parsed) or "",
         home_municipality=home_municipality,
-        created_by=user if user and user.is_authenticated else None,
+        created_by=account,
     )
     PersonIdentity.objects.create(
         person=person,
@@ -147,10 +345,44 @@ def create_person(
         added_by=person.created_by,
     )
     record_change(actor, person, "people.person", why, action=Action.CREATE)
-    add_care_relation(actor, person, why=f"{why}: vårdrelation")
+    relation = add_care_relation(actor, person, reason=reason, why=f"{why}: vårdrelation")
     if home_municipality:
-        _open_fact(person, "municipality", home_municipality, person.created_by, "Vid registrering")
-    return person, True
+        _open_fact(person, "municipality", home_municipality, account, "Vid registrering")
+    return person, True, relation
+
+
+def registered_view(
+    person: Person,
+    *,
+    identifier: str,
+    id_system: Any = None,
+    given_name: str = "",
+    family_name: str = "",
+    birth_date: dt.date | None = None,
+    sex: str = "",
+    home_municipality: str = "",
+) -> dict[str, Any]:
+    """The answer to a registration: the registration as the user made it (names, birth
+    date and sex as she stated them or as the number gives them, her home kommun, the
+    identity she registered), laid over the person's id. So a number held where she could not
+    see it answers exactly as a new one: nothing of what another vårdgivare recorded (its
+    spelling of the name, its facts, its other identities) is in the answer."""
+    parsed = _parse(identifier, id_system, "identifier")
+    municipality = (home_municipality or "").strip()
+    identities = [
+        i for i in person.identities.all() if i.value == parsed.value and i.ended_on is None
+    ]
+    return {
+        "given_name": given_name.strip(),
+        "family_name": family_name.strip(),
+        "birth_date": birth_date or identifier_birth_date(parsed),
+        "sex": sex or identifier_sex(parsed) or "",
+        "home_municipality": municipality,
+        "merged_into_id": None,
+        "registered_facts": {"municipality": municipality} if municipality else {},
+        "registered_identities": identities,
+        "primary_identity": identities[0] if identities else None,
+    }
 
 
 _ENDED_BY = {
@@ -189,7 +421,6 @@ def _attach_identity(
     )
 
 
-@transaction.atomic
 def add_identity(
     actor: Any,
     person: Person,
@@ -214,28 +445,49 @@ def add_identity(
             raise PeopleError(
                 "identifier", "already_added", "Numret finns redan registrerat på personen."
             )
+        # Another record holds the number. The refusal names no person, and every such
+        # attempt is logged, for each other vårdgivare holding it too (`owner=`), so that a
+        # probe is seen by the data owner's log control. (It still differs from an unused
+        # number, which is attached: see NOTES-h2.md, the records of two vårdgivare cannot
+        # be joined while a fact has one current value per person.)
+        profile = profile_of(user)
+        record_for_owners(
+            actor,
+            Action.ACCESS_DENIED,
+            "people.personidentity",
+            person_ref=holder.ref,
+            why=f"{why}: numret finns på en annan post",
+            owners=other_holders(holder, profile.organisation_id) if profile else [],
+        )
+        if access.can_see(user, holder):
+            raise PeopleError(
+                "identifier",
+                "belongs_to_other",
+                "Numret tillhör en annan person i Samverkan. Sammanför personerna i stället.",
+            )
         raise PeopleError(
             "identifier",
             "belongs_to_other",
-            "Numret tillhör en annan person i Samverkan. Sammanför personerna i stället.",
+            "Numret finns redan på en annan post i Samverkan och kan inte läggas till här.",
         )
-    old_ref = person.ref
-    identity = _attach_identity(person, parsed, user)
-    if person.birth_date is None:
-        person.birth_date = identifier_birth_date(parsed)
-    if not person.sex:
-        person.sex = identifier_sex(parsed) or ""
-    person.save()
-    record_change(actor, person, "people.personidentity", why, obj_id=identity.pk)
-    if old_ref != person.ref:
-        record(
-            actor,
-            Action.UPDATE,
-            "people.personidentity",
-            identity.pk,
-            person_ref=old_ref,
-            why=why + ": ny primär identitet",
-        )
+    with transaction.atomic():
+        old_ref = person.ref
+        identity = _attach_identity(person, parsed, user)
+        if person.birth_date is None:
+            person.birth_date = identifier_birth_date(parsed)
+        if not person.sex:
+            person.sex = identifier_sex(parsed) or ""
+        person.save()
+        record_change(actor, person, "people.personidentity", why, obj_id=identity.pk)
+        if old_ref != person.ref:
+            record(
+                actor,
+                Action.UPDATE,
+                "people.personidentity",
+                identity.pk,
+                person_ref=old_ref,
+                why=why + ": ny primär identitet",
+            )
     return identity
 
 
@@ -244,9 +496,13 @@ def add_identity(
 
 def search_persons(actor: Any, query: str, *, why: str = "Sök person") -> list[Person]:
     """Persons matching `query`: an exact identifier among the persons the user may see
-    (own organisation and EXTRA_VISIBILITY), otherwise a name within the own organisation.
+    (`selectors.resolve_identifier`: a number held where the user cannot see it answers as an
+    unused one), otherwise a name within the own organisation.
 
-    The search itself is audited (with the identifier as person_ref when it was one).
+    Audited: an identifier search with the number as person_ref (and, when it belongs to
+    another vårdgivare's patient the user cannot see, once more with `owner=` for each of
+    them); a name search with one event per person shown (none shown: one event without a
+    person).
     """
     access.require_read_role(actor, why)
     user = access._user(actor)
@@ -261,14 +517,32 @@ def search_persons(actor: Any, query: str, *, why: str = "Sök person") -> list[
         except InvalidIdentifier:
             continue
     if parsed is not None and not any(c.isalpha() for c in query.replace("-", "")[:8]):
-        holder = find_by_identifier(parsed)
-        found = [holder] if holder is not None and access.can_see(user, holder) else []
-        record(actor, Action.SEARCH, Person, person_ref=parsed.value, why=why + ": identitet")
-        return found
+        found = resolve_identifier(user, parsed)
+        holder = find_by_identifier(parsed) if found is None else None
+        profile = profile_of(user)
+        owners = (
+            other_holders(holder, profile.organisation_id) if holder is not None and profile else []
+        )
+        record_for_owners(
+            actor,
+            Action.SEARCH,
+            Person,
+            person_ref=found.ref if found is not None else parsed.value,
+            why=f"{why}: identitet ({1 if found else 0} träffar)",
+            owners=owners,
+        )
+        return [found] if found is not None else []
     terms = query.split()
     persons = access.own_persons(user)
     for term in terms[:4]:
         persons = persons.filter(Q(given_name__icontains=term) | Q(family_name__icontains=term))
     result = list(persons.prefetch_related("identities")[:50])
-    record(actor, Action.SEARCH, Person, why=f"{why}: namn ({len(result)} träffar)")
+    why = f"{why}: namn ({len(result)} träffar)"
+    if result:
+        refs = person_refs([p.pk for p in result])
+        record_many(
+            actor, Action.SEARCH, Person, "", person_refs=[refs[p.pk] for p in result], why=why
+        )
+    else:
+        record(actor, Action.SEARCH, Person, why=why)
     return result

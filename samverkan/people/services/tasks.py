@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -12,12 +13,13 @@ from django.utils import timezone
 
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
-from samverkan.audit.services import record
+from samverkan.audit.services import record, record_many
 from samverkan.people import access
 from samverkan.people.access import record_change
 from samverkan.people.models import (
     Task,
     TaskStatus,
+    person_refs,
 )
 from samverkan.people.services._common import (
     PeopleError,
@@ -42,6 +44,19 @@ def tasks_for_user(user: Any, *, include_done: bool = False) -> QuerySet[Task]:
     return tasks.select_related(
         "person", "intervention", "organisation", "unit", "from_organisation"
     ).order_by("due", "created_at")
+
+
+def record_task_list(actor: Any, tasks: Iterable[Task], why: str) -> None:
+    """Audit a list of tasks shown to the user (the API, the task page, the start page's
+    "Mina uppgifter"): one `view` event per person whose task was listed, since a task is
+    personal data about its person even where the list shows no name; an empty list is one
+    event without a person."""
+    ids = list(dict.fromkeys(t.person_id for t in tasks if t.person_id is not None))
+    if not ids:
+        record(actor, Action.VIEW, Task, why=why)
+        return
+    refs = person_refs(ids)
+    record_many(actor, Action.VIEW, Task, "", person_refs=[refs[pk] for pk in ids], why=why)
 
 
 def task_for_user(actor: Any, task_id: Any) -> Task:

@@ -1,6 +1,8 @@
-"""`manage.py import_fhir_patients FILE… --organisation SCB` : FHIR Patients (or Bundles of
-them) into persons with a care relation to the organisation. Prints counts only: no
-identifiers or names reach the console or the logs."""
+"""`manage.py import_fhir_patients FILE… --user NAME --reason TEXT --confirm-care-relation`:
+FHIR Patients (or Bundles of them) into persons with a care relation to the user's own
+vårdgivare and verksamhet, by the rules of a registration (the user's role, confirmation and
+reason; audited as hers). Prints counts only: no identifiers or names reach the console or
+the logs."""
 
 from __future__ import annotations
 
@@ -8,9 +10,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from samverkan.accounts.models import Organisation
 from samverkan.people.services import PeopleError, import_patient
 
 
@@ -20,13 +23,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("files", nargs="+", help="JSON-filer med Patient eller Bundle")
         parser.add_argument(
-            "--organisation", required=True, help="SCB-kod för organisationen (t.ex. 23, 2380)"
+            "--user",
+            required=True,
+            help="Användarnamn för den som importerar (hennes "
+            "organisation och verksamhet får vårdrelationen)",
+        )
+        parser.add_argument("--reason", required=True, help="Anledning till vårdrelationen")
+        parser.add_argument(
+            "--confirm-care-relation",
+            action="store_true",
+            help="Bekräfta att personerna är patienter eller brukare hos verksamheten",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        organisation = Organisation.objects.filter(scb_code=options["organisation"]).first()
-        if organisation is None:
-            raise CommandError("Okänd organisation (SCB-kod).")
+        user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
+        if user is None:
+            raise CommandError("Okänd användare.")
         created = found = failed = 0
         for name in options["files"]:
             data = json.loads(Path(name).read_text("utf-8"))
@@ -39,8 +51,14 @@ class Command(BaseCommand):
                 if resource.get("resourceType") != "Patient":
                     continue
                 try:
-                    _person, new = import_patient(None, resource, organisation=organisation)
-                except (PeopleError, ValueError) as exc:
+                    _person, new = import_patient(
+                        user,
+                        resource,
+                        confirm_care_relation=options["confirm_care_relation"],
+                        reason=options["reason"],
+                        why="FHIR-import av Patient (kommando)",
+                    )
+                except (PeopleError, ValueError, PermissionDenied) as exc:
                     failed += 1
                     code = getattr(exc, "code", "invalid")
                     self.stderr.write(f"{Path(name).name}: kunde inte importeras ({code}).")
