@@ -43,6 +43,8 @@ def make_person(testpersons):
             given_name=data["given"],
             family_name=data["family"],
             home_municipality="2380",
+            confirm_care_relation=True,
+            reason="Inskriven i hemsjukvården",
         )
         assert created
         return person

@@ -129,7 +129,7 @@ def test_care_relation_after_a_prior_case_is_not_flagged(orgs, case, make_staff,
     from samverkan.accounts.models import Unit
 
     unit = Unit.objects.create(organisation=orgs.ostersund, name="Hemsjukvård Norr")
-    services.add_care_relation(unit_nurse, case.patient, unit=unit)
+    services.add_care_relation(unit_nurse, case.patient, unit=unit, reason="Ny patient på enheten")
     second = AuditEvent.objects.filter(
         action=Action.CREATE, object_type="people.carerelation", user=unit_nurse
     ).get()
