@@ -102,21 +102,21 @@ def record_many(
         )
         rest = [
             AuditEvent(
-            user_id=first.user_id,
-            organisation_id=first.organisation_id,
-            role=first.role,
-            action=first.action,
-            object_type=first.object_type,
-            object_id=first.object_id,
-            person_ref=ref,
-            why=why,
-            owner_id=first.owner_id,
-            unit_id=first.unit_id,
-            process=first.process,
-            ip=first.ip,
-        )
-        for ref in person_refs[1:]
-    ]
+                user_id=first.user_id,
+                organisation_id=first.organisation_id,
+                role=first.role,
+                action=first.action,
+                object_type=first.object_type,
+                object_id=first.object_id,
+                person_ref=ref,
+                why=why,
+                owner_id=first.owner_id,
+                unit_id=first.unit_id,
+                process=first.process,
+                ip=first.ip,
+            )
+            for ref in person_refs[1:]
+        ]
         AuditEvent.objects.bulk_create(rest, batch_size=2000)
     return len(person_refs)
 

@@ -73,7 +73,7 @@ def _pg_create(table: str, delete_allowed_when: str | None) -> list[str]:
         else ""
     )
     return [
-        f"CREATE OR REPLACE FUNCTION \"{function}\"() RETURNS trigger AS $$ BEGIN {allow} "
+        f'CREATE OR REPLACE FUNCTION "{function}"() RETURNS trigger AS $$ BEGIN {allow} '
         f"RAISE EXCEPTION USING MESSAGE = '{table} is append-only: ' || TG_OP || ' refused', "
         f"ERRCODE = 'restrict_violation'; END; $$ LANGUAGE plpgsql",
         f'CREATE TRIGGER "{function}" BEFORE UPDATE OR DELETE ON "{table}" '
