@@ -113,9 +113,9 @@ def verify(using: str | None = None) -> Verification:
             return broken(sequence, "länken till föregående händelse stämmer inte", checked)
         if row["hash"] != chain.event_hash(row):
             return broken(sequence, "händelsens innehåll stämmer inte med dess hash", checked)
-        anchor = by_last.get(sequence)
-        if anchor is not None and anchor.last_hash != row["hash"]:
-            return broken(sequence, f"stämmer inte med periodankaret {anchor.period:%Y-%m}")
+        sealed = by_last.get(sequence)
+        if sealed is not None and sealed.last_hash != row["hash"]:
+            return broken(sequence, f"stämmer inte med periodankaret {sealed.period:%Y-%m}")
         prev = row["hash"]
         expected += 1
         checked += 1

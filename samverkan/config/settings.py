@@ -10,6 +10,7 @@
 | `SAMVERKAN_HTTPS` | off | `1` when served over HTTPS (secure cookies, HSTS, redirect) |
 | `SAMVERKAN_VAR_DIR` | `<checkout>/var`, else `./var` | SQLite file, static files, local key |
 | `SAMVERKAN_LOG_LEVEL` | `INFO` | |
+| `SAMVERKAN_AUDIT_RETENTION_YEARS` | `5` | years the audit log is kept before a purge (at least 5) |
 """
 
 from __future__ import annotations
@@ -158,6 +159,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# The data owner's retention decision for the audit log; at least five years (HSLF-FS 2016:40
+# 4 kap. 9 §), which samverkan.audit.integrity enforces.
+SAMVERKAN_AUDIT_RETENTION_YEARS = int(env.env_str("SAMVERKAN_AUDIT_RETENTION_YEARS", "5"))
 
 # --- Logging: never request bodies, never personal data ---------------------------------
 LOGGING = logging_config(env.env_str("SAMVERKAN_LOG_LEVEL", "INFO").upper())

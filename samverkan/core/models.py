@@ -9,7 +9,8 @@ Saving a row that is already stored, ``delete()``, and the queryset's ``update``
 ``bulk_update`` and ``delete`` raise the model's ``append_only_error``. A row that may be
 *closed* (a price retired, say) names the fields that closing sets in
 ``append_only_closing_fields``; ``update`` of only those fields is allowed. ``bulk_create``
-with ``update_conflicts`` (an upsert that overwrites) is refused too. The database refuses the
+with ``update_conflicts`` (an upsert that overwrites) is refused too, unless it only rewrites
+the conflict key with itself (the purchases' decision snapshots get their id that way). The database refuses the
 same, whatever speaks SQL to it, where a migration installs
 :func:`samverkan.core.append_only.append_only_operations` for the table (the audit log's do).
 
@@ -73,8 +74,12 @@ class AppendOnlyQuerySet(models.QuerySet[_M]):
         self._refuse()
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[_M]:
-        if kwargs.get("update_conflicts"):  # an upsert overwrites stored rows
-            self._refuse()
+        if kwargs.get("update_conflicts"):
+            # An upsert overwrites stored rows, unless it only rewrites the conflict key with
+            # itself (INSERT … ON CONFLICT … RETURNING id: the stored row's id, nothing changed).
+            rewritten = set(kwargs.get("update_fields") or ())
+            if not rewritten or not rewritten <= set(kwargs.get("unique_fields") or ()):
+                self._refuse()
         return super().bulk_create(objs, *args, **kwargs)
 
     def delete(self) -> NoReturn:  # type: ignore[override]
