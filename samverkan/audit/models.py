@@ -173,13 +173,14 @@ def _chain(events: Sequence[AuditEvent], db: str) -> None:
 def _chain_head(db: str) -> tuple[int, str]:
     """Lock the chain (PostgreSQL) and return the last sequence number and hash."""
     connection = connections[db]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    with connection.cursor() as cursor:  # plain SQL: this runs once per event written
+        if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
-    last = AuditEvent._base_manager.using(db).order_by("-sequence")
-    head = last.values_list("sequence", "hash").first()
+        cursor.execute(f"SELECT sequence, hash FROM {table} ORDER BY sequence DESC LIMIT 1")
+        head = cursor.fetchone()
     if head is not None:
-        return head
+        return int(head[0]), str(head[1])
     # Empty: the beginning, or everything up to the last anchor was purged.
     anchor = AuditAnchor._base_manager.using(db).order_by("-last_sequence").first()
     if anchor is not None:
