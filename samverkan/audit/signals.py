@@ -240,9 +240,12 @@ def _m2m(field: str):  # type: ignore[no-untyped-def]
             return
         owner_model = User if field in ("groups", "user_permissions") else Group
         if action == "pre_clear":  # the set is gone after the clear: read it now
-            if reverse:
-                return  # e.g. group.user_set.clear(): logged as the users' own changes below
-            pk_set = set(getattr(instance, field).values_list("pk", flat=True))
+            if reverse:  # e.g. group.user_set.clear(): the users whose groups change
+                m2m: Any = owner_model._meta.get_field(field)
+                rows = sender.objects.filter(**{m2m.m2m_reverse_field_name(): instance.pk})
+                pk_set = set(rows.values_list(m2m.m2m_field_name(), flat=True))
+            else:
+                pk_set = set(getattr(instance, field).values_list("pk", flat=True))
             if not pk_set:
                 return
         verb = "lagt till" if action == "post_add" else "tagit bort"

@@ -90,9 +90,10 @@ class Command(BaseCommand):
                 statements.append(f"GRANT {rights} ON {q(name)} TO {r}")
             for sql in statements:
                 cursor.execute(sql)
+        append = sorted(append_only - OWNER_WRITES)
         self.stdout.write(
-            f"Rollen {role} har fått rättigheter på {len(tables)} tabeller; "
-            f"{len(append_only)} är bara läs och lägg till: {', '.join(sorted(append_only))}."
+            f"Rollen {role} har fått rättigheter på {len(tables)} tabeller; bara läsa och lägga "
+            f"till: {', '.join(append)}; bara läsa: {', '.join(sorted(OWNER_WRITES))}."
         )
         if bypass_rls:
             self.stdout.write("Obs: rollen har BYPASSRLS.")
