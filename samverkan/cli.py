@@ -68,6 +68,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     s.set_defaults(handler=_serve)
 
+    au = sub.add_parser("audit", help="granskningsloggen: kontrollera, försegla, gallra")
+    au.add_argument("rest", nargs=argparse.REMAINDER, help="verify | anchor | purge …")
+    au.set_defaults(handler=lambda args: _command("audit", args.rest))
+    db = sub.add_parser("db", help="databasen: grant-app-role ROLL (PostgreSQL)")
+    dbsub = db.add_subparsers(title="db")
+    grant = dbsub.add_parser("grant-app-role", help="ge appens roll rättigheter (körs av ägaren)")
+    grant.add_argument("role")
+    grant.set_defaults(handler=lambda args: _command("grant_app_role", [args.role]))
+
     m = sub.add_parser("manage", help="Djangos manage.py-kommandon", add_help=False)
     m.add_argument("rest", nargs=argparse.REMAINDER)
     m.set_defaults(handler=_manage)
@@ -236,6 +245,23 @@ def _serve(args: argparse.Namespace) -> int:
     from samverkan.config.serve import serve
 
     serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads, dev=args.dev)
+    return EXIT_OK
+
+
+def _command(name: str, argv: list[str]) -> int:
+    """A Django management command; its CommandError's return code is the exit code."""
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.config.settings")
+    import django
+    from django.core.management import CommandError, call_command
+
+    django.setup()
+    try:
+        call_command(name, *argv)
+    except CommandError as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return exc.returncode or EXIT_INVALID
     return EXIT_OK
 
 

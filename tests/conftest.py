@@ -23,6 +23,10 @@ from django.test import Client
 
 from samverkan.accounts.models import Organisation, OrganisationKind, Role, StaffProfile, Unit
 from samverkan.accounts.services import create_token
+from samverkan.core.append_only import allow_flush
+
+# Django's flush between transactional tests empties every table, the append-only ones too.
+allow_flush()
 
 TEST_PASSWORD = "samverkan-test-lösen"
 

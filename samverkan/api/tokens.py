@@ -12,8 +12,6 @@ from samverkan.accounts.models import ApiToken
 from samverkan.accounts.services import create_token
 from samverkan.api.auth import session_auth
 from samverkan.api.errors import ERROR_RESPONSES, ApiError
-from samverkan.audit.models import Action
-from samverkan.audit.services import record
 
 router = Router(tags=["konto"])
 
@@ -42,7 +40,6 @@ class TokenCreatedOut(TokenOut):
 )
 def create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedOut]:
     token, plain = create_token(request.auth, payload.name.strip())  # type: ignore[attr-defined]
-    record(request, Action.CREATE, ApiToken, token.pk)
     return Status(201, TokenCreatedOut(**TokenOut.from_orm(token).model_dump(), token=plain))
 
 
@@ -58,5 +55,4 @@ def revoke(request: HttpRequest, token_id: int) -> Status[None]:
     deleted, _ = ApiToken.objects.filter(pk=token_id, user=request.auth).delete()  # type: ignore[attr-defined]
     if not deleted:
         raise ApiError(404, "not_found", "Ingen sådan token.")
-    record(request, Action.DELETE, ApiToken, token_id)
     return Status(204, None)

@@ -1,10 +1,15 @@
-"""Recording and reading the audit log. `record` is the one door for writing it."""
+"""Recording and reading the audit log. `record` is the one door for writing it.
+
+Every event is appended to one hash chain (`samverkan.audit.models.append`, which the
+model's save and bulk_create use, so no path writes an unchained event).
+"""
 
 from __future__ import annotations
 
 from typing import cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.db import router, transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
@@ -45,7 +50,7 @@ def record(
     profile = profile_of(account)
     if isinstance(obj_type, type):
         obj_type = obj_type._meta.label_lower
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         user=account,
         organisation=profile.organisation if profile else None,
         role=profile.role if profile else "",
@@ -61,6 +66,8 @@ def record(
         process=process,
         ip=_client_ip(request),
     )
+    event.save()
+    return event
 
 
 def record_many(
@@ -78,37 +85,39 @@ def record_many(
 
     The events are the same as ``record`` would write one by one (same user, organisation,
     role, time of writing).
+    The whole batch is chained in Python under one hold of the chain's lock.
     """
     if not person_refs:
         return 0
-    first = record(
-        actor,
-        action,
-        obj_type,
-        obj_id,
-        person_ref=person_refs[0],
-        why=why,
-        owner=owner,
-        process=process,
-    )
-    rest = [
-        AuditEvent(
-            user_id=first.user_id,
-            organisation_id=first.organisation_id,
-            role=first.role,
-            action=first.action,
-            object_type=first.object_type,
-            object_id=first.object_id,
-            person_ref=ref,
+    with transaction.atomic(using=router.db_for_write(AuditEvent)):
+        first = record(
+            actor,
+            action,
+            obj_type,
+            obj_id,
+            person_ref=person_refs[0],
             why=why,
-            owner_id=first.owner_id,
-            unit_id=first.unit_id,
-            process=first.process,
-            ip=first.ip,
+            owner=owner,
+            process=process,
         )
-        for ref in person_refs[1:]
-    ]
-    AuditEvent.objects.bulk_create(rest, batch_size=2000)
+        rest = [
+            AuditEvent(
+                user_id=first.user_id,
+                organisation_id=first.organisation_id,
+                role=first.role,
+                action=first.action,
+                object_type=first.object_type,
+                object_id=first.object_id,
+                person_ref=ref,
+                why=why,
+                owner_id=first.owner_id,
+                unit_id=first.unit_id,
+                process=first.process,
+                ip=first.ip,
+            )
+            for ref in person_refs[1:]
+        ]
+        AuditEvent.objects.bulk_create(rest, batch_size=2000)
     return len(person_refs)
 
 

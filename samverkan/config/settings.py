@@ -10,6 +10,7 @@
 | `SAMVERKAN_HTTPS` | off | `1` when served over HTTPS (secure cookies, HSTS, redirect) |
 | `SAMVERKAN_VAR_DIR` | `<checkout>/var`, else `./var` | SQLite file, static files, local key |
 | `SAMVERKAN_LOG_LEVEL` | `INFO` | |
+| `SAMVERKAN_AUDIT_RETENTION_YEARS` | `5` | years the audit log is kept before a purge (at least 5) |
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "samverkan.audit.middleware.CurrentRequestMiddleware",  # who changes users and roles
     "samverkan.web.middleware.LoginRequiredMiddleware",
     "samverkan.web.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -164,6 +166,9 @@ LOGCONTROL_WORKING_HOURS = (7, 18)  # weekdays 07:00-18:00, not Swedish public h
 LOGCONTROL_MANY_PERSONS = (20, 10)  # flag more than 20 distinct persons within 10 minutes
 LOGCONTROL_SPOT_CHECK_EVERY_DAYS = 30  # a systematic spot check is due a month after the last
 LOGCONTROL_FLAG_SCAN = 5000  # flags are computed over the newest events of a search
+# The data owner's retention decision for the audit log; at least five years (HSLF-FS 2016:40
+# 4 kap. 9 §), which samverkan.audit.integrity enforces.
+SAMVERKAN_AUDIT_RETENTION_YEARS = int(env.env_str("SAMVERKAN_AUDIT_RETENTION_YEARS", "5"))
 
 # --- Logging: never request bodies, never personal data ---------------------------------
 LOGGING = logging_config(env.env_str("SAMVERKAN_LOG_LEVEL", "INFO").upper())

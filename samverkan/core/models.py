@@ -8,8 +8,11 @@
 Saving a row that is already stored, ``delete()``, and the queryset's ``update``,
 ``bulk_update`` and ``delete`` raise the model's ``append_only_error``. A row that may be
 *closed* (a price retired, say) names the fields that closing sets in
-``append_only_closing_fields``; ``update`` of only those fields is allowed. On PostgreSQL a
-trigger may refuse the same in the database (the audit log has one).
+``append_only_closing_fields``; ``update`` of only those fields is allowed. ``bulk_create``
+with ``update_conflicts`` (an upsert that overwrites) is refused too, unless it only rewrites
+the conflict key with itself (the purchases' decision snapshots get their id that way). The database refuses the
+same, whatever speaks SQL to it, where a migration installs
+:func:`samverkan.core.append_only.append_only_operations` for the table (the audit log's do).
 
 Abstract, no fields, no table: ``core`` has no models of its own and changes no migration.
 """
@@ -69,6 +72,15 @@ class AppendOnlyQuerySet(models.QuerySet[_M]):
 
     def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
         self._refuse()
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[_M]:
+        if kwargs.get("update_conflicts"):
+            # An upsert overwrites stored rows, unless it only rewrites the conflict key with
+            # itself (INSERT … ON CONFLICT … RETURNING id: the stored row's id, nothing changed).
+            rewritten = set(kwargs.get("update_fields") or ())
+            if not rewritten or not rewritten <= set(kwargs.get("unique_fields") or ()):
+                self._refuse()
+        return super().bulk_create(objs, *args, **kwargs)
 
     def delete(self) -> NoReturn:  # type: ignore[override]
         self._refuse()

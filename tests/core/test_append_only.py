@@ -11,7 +11,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from samverkan.audit.models import AppendOnlyError as AuditAppendOnlyError
-from samverkan.audit.models import AuditEvent
+from samverkan.audit.models import AuditAnchor, AuditEvent, AuditPurge
 from samverkan.core.models import AppendOnlyError, AppendOnlyModel
 from samverkan.people.models import ImmutableError as PeopleImmutableError
 from samverkan.people.models import ResponsibilityDecision
@@ -27,6 +27,8 @@ from samverkan.sip.models import (
 
 EXPECTED = {
     AuditEvent: AuditAppendOnlyError,
+    AuditAnchor: AuditAppendOnlyError,
+    AuditPurge: AuditAppendOnlyError,
     ResponsibilityDecision: PeopleImmutableError,
     DecisionSnapshot: ImmutableError,
     Price: ImmutableError,
