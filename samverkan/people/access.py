@@ -67,6 +67,7 @@ from samverkan.people.models import (
 __all__ = [
     "EXTRA_REACH",
     "EXTRA_VISIBILITY",
+    "INVOICING_ROLES",
     "SOCIAL_SERVICES_INTERVENTIONS",
     "Reach",
     "READ_ROLES",
@@ -111,6 +112,12 @@ READ_ROLES: frozenset[str] = frozenset(
 )
 # Who may register persons, facts, interventions, decisions and tasks.
 WRITE_ROLES: frozenset[str] = READ_ROLES
+# Who registers and invoices her organisation's services without reading any record: her
+# organisation's persons are known to the service-record rooms (`own_persons`,
+# `persons_visible_to`, `resolve_identifier`), never to a person page, `/api/persons` or a
+# `Reach` (need to know, OSL 25 kap. 1 §, 26 kap. 1 §; the names are the purchases room's
+# to withhold).
+INVOICING_ROLES: frozenset[str] = frozenset({Role.FINANCE_OFFICER})
 
 VisibilityHook = Callable[[Any], Q]
 # Extra visibility for other apps (SIP: participating organisation with consent). Each hook
@@ -154,7 +161,11 @@ def require_write_role(actor: Actor, why: str = "") -> None:
 
 def _own_relations(profile: Any) -> QuerySet[CareRelation]:
     """The active care relations that open records to this staff profile: its vårdgivare,
-    its verksamhet (none for a role outside every verksamhet)."""
+    its verksamhet (none for a role outside every verksamhet). For the ekonom
+    (`INVOICING_ROLES`) the relations of her organisation in any verksamhet: whose services
+    it registers and invoices; they open no record (she has no read role and no `Reach`)."""
+    if profile is not None and profile.role in INVOICING_ROLES:
+        return CareRelation.objects.filter(active_on(), organisation_id=profile.organisation_id)
     verksamhet = profile.verksamhet if profile is not None else None
     if profile is None or profile.role not in READ_ROLES or not verksamhet:
         return CareRelation.objects.none()
@@ -173,9 +184,12 @@ def own_persons(user: Any) -> QuerySet[Person]:
 
 def persons_visible_to(user: Any) -> QuerySet[Person]:
     """Every (not merged) person the user may see: own vårdgivare × verksamhet by care
-    relation, + EXTRA_VISIBILITY."""
+    relation, + EXTRA_VISIBILITY. For the ekonom: her organisation's persons (`own_persons`)
+    as the service-record and invoicing rooms need them (never a person page or record)."""
     user = _user(user)
     profile = profile_of(user)
+    if profile is not None and profile.role in INVOICING_ROLES:
+        return own_persons(user)
     if profile is None or profile.role not in READ_ROLES:
         return Person.objects.none()
     q = Q(pk__in=_own_relations(profile).values("person_id"))

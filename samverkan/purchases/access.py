@@ -28,13 +28,14 @@ from samverkan.accounts.models import Organisation, Role
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
-from samverkan.people.access import READ_ROLES, WRITE_ROLES, persons_visible_to
+from samverkan.people.access import WRITE_ROLES, persons_visible_to
 from samverkan.people.selectors import person_ids_seen_as
 from samverkan.purchases.errors import NotAllowed
 
 __all__ = [
     "APPROVE_ROLES",
     "INVOICE_VIEW_ROLES",
+    "RECORD_ROLES",
     "can_approve",
     "can_edit_prices",
     "can_register",
@@ -52,6 +53,10 @@ __all__ = [
 APPROVE_ROLES = frozenset({Role.FINANCE_OFFICER, Role.MAS})
 INVOICE_VIEW_ROLES = frozenset({Role.FINANCE_OFFICER, Role.MAS, Role.ADMINISTRATOR})
 ALL_RECORD_ROLES = frozenset({Role.FINANCE_OFFICER, Role.MAS})
+#: Who reads service records: care staff and medical leads (the persons they may see), the
+#: ekonom (all of the organisation's, as references). Tjänsteköp's own set, so that which
+#: roles read person pages (people.access.READ_ROLES) does not decide who reviews invoicing.
+RECORD_ROLES = WRITE_ROLES | {Role.FINANCE_OFFICER}
 
 
 def _deny(actor: Any, obj_type: str, why: str, message: str) -> NotAllowed:
@@ -127,7 +132,7 @@ def records_visible_to(actor: Any) -> QuerySet[Any]:
 
     user = user_of(actor)
     profile = profile_of(user)
-    if profile is None or profile.role not in READ_ROLES:
+    if profile is None or profile.role not in RECORD_ROLES:
         return ServiceRecord.objects.none()
     org_id = profile.organisation_id
     records = ServiceRecord.objects.filter(Q(performer_org_id=org_id) | Q(payer_org_id=org_id))

@@ -39,7 +39,7 @@ from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from samverkan.api.schemas import Merged
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
-from samverkan.people.access import READ_ROLES, persons_visible_to
+from samverkan.people.access import persons_visible_to
 from samverkan.people.selectors import PERSON_OBJECT_TYPE, survivor_ids
 from samverkan.purchases import access, documents, rates, services
 from samverkan.purchases.bases import month_end, month_start
@@ -126,7 +126,7 @@ def _audit_records(request: HttpRequest, records: list[ServiceRecord], why: str)
 
 def _records_base(request: HttpRequest) -> Any:
     profile = profile_of(request.user)
-    if profile is None or profile.role not in READ_ROLES:
+    if profile is None or profile.role not in access.RECORD_ROLES:
         raise _forbidden(request, "insatser")
     return access.records_visible_to(request).select_related(
         "performer_org", "orderer_org", "payer_org", "staff"

@@ -24,7 +24,7 @@ from samverkan.accounts.actors import actor_for
 from samverkan.accounts.models import Organisation, StaffProfile
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
-from samverkan.people.access import READ_ROLES, WRITE_ROLES, persons_visible_to
+from samverkan.people.access import WRITE_ROLES, persons_visible_to
 from samverkan.people.selectors import PERSON_OBJECT_TYPE, survivor_ids
 from samverkan.purchases import access, documents, rates, services
 from samverkan.purchases.bases import (
@@ -233,7 +233,7 @@ def withdraw(request: HttpRequest, record_id: int) -> HttpResponse:
 def month_review(request: HttpRequest) -> HttpResponse:
     """The organisation's records of a month (performed or paid for), with approval."""
     profile = _profile(request)
-    if profile.role not in READ_ROLES:
+    if profile.role not in access.RECORD_ROLES:
         audit(request, Action.ACCESS_DENIED, ServiceRecord, why="Tjänsteköp: månadsgranskning")
         raise PermissionDenied
     filter_form = MonthForm(request.GET or None)

@@ -208,8 +208,11 @@ def test_the_ekonom_gets_403_on_the_person_page_and_api(
         assert response.status_code == 403, url
         assert c.person.family_name not in response.content.decode()
     assert AuditEvent.objects.filter(user=ekonom, action=Action.ACCESS_DENIED).count() >= 5
-    assert not access.can_see(ekonom, c.person)
-    assert not access.persons_visible_to(ekonom).exists()
+    # Her organisation's persons are known to invoicing (the service records), not their
+    # records: no reach at all.
+    reach = access.reach_of(ekonom)
+    assert not reach.facts(c.person).exists() and not reach.interventions(c.person).exists()
+    assert not reach.assessments(c.person).exists() and not access.can_change(ekonom, c.person)
 
 
 def test_inner_block_hides_a_units_records_from_the_vardgivares_other_units(
