@@ -31,7 +31,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router
 from ninja.responses import Status
 
@@ -82,11 +82,11 @@ def _get(request: HttpRequest, person_id: uuid.UUID, why: str, *, change: bool =
     return person.survivor()
 
 
-def _intervention(person: Person, intervention_id: int) -> Intervention:
-    intervention = person.interventions.filter(pk=intervention_id).first()
-    if intervention is None:
-        raise Http404
-    return intervention
+def _intervention(
+    request: HttpRequest, person: Person, intervention_id: int, why: str, *, change: bool = False
+) -> Intervention:
+    """The person's intervention in the user's reach (404 for another vårdgivare's: logged)."""
+    return access.get_intervention_for(request, person, intervention_id, why=why, change=change)
 
 
 # --- tasks (before /{person_id}, whose UUID converter would not match anyway) -------------
@@ -189,8 +189,11 @@ def merge(request: HttpRequest, person_id: uuid.UUID, payload: MergeIn) -> Perso
 @router.get("/{uuid:person_id}/facts", response={200: FactsOut, **RESPONSES}, summary="Uppgifter")
 def facts(request: HttpRequest, person_id: uuid.UUID) -> dict[str, Any]:
     person = _get(request, person_id, "Visa uppgifter (API)")
-    history = person.fact_records.select_related("recorded_by").order_by("name", "-valid_from")
-    return {"current": services.current_facts(person), "history": history}
+    reach = access.reach_of(request)
+    history = (
+        reach.facts(person).select_related("recorded_by").order_by("name", "-valid_from", "-pk")
+    )
+    return {"current": services.current_facts(person, reach), "history": history}
 
 
 @router.post(
@@ -220,7 +223,7 @@ def set_fact(request: HttpRequest, person_id: uuid.UUID, payload: FactIn) -> Sta
 )
 def interventions(request: HttpRequest, person_id: uuid.UUID) -> list[Intervention]:
     person = _get(request, person_id, "Visa insatser (API)")
-    return list(person.interventions.all())
+    return list(access.reach_of(request).interventions(person))
 
 
 def _organisation(pk: int | None, field: str) -> Organisation | None:
@@ -274,7 +277,7 @@ def get_intervention(
     request: HttpRequest, person_id: uuid.UUID, intervention_id: int
 ) -> Intervention:
     person = _get(request, person_id, "Visa insats (API)")
-    return _intervention(person, intervention_id)
+    return _intervention(request, person, intervention_id, "Visa insats (API)")
 
 
 @router.patch(
@@ -288,7 +291,7 @@ def patch_intervention(
     person = _get(request, person_id, "Ändra insats (API)", change=True)
     return services.update_intervention(
         request,
-        _intervention(person, intervention_id),
+        _intervention(request, person, intervention_id, "Ändra insats (API)", change=True),
         facts=payload.facts,
         end=payload.end,
         status=payload.status,
@@ -300,7 +303,9 @@ def _decide(
     request: HttpRequest, person_id: uuid.UUID, intervention_id: int, on: dt.date | None
 ) -> dict[str, Any]:
     person = _get(request, person_id, "Besluta ansvar (API)", change=True)
-    intervention = _intervention(person, intervention_id)
+    intervention = _intervention(
+        request, person, intervention_id, "Besluta ansvar (API)", change=True
+    )
     decision, diff = services.redecide_intervention(
         request, intervention, on=on, why="Ansvarsbeslut (API)"
     )
@@ -341,8 +346,8 @@ def decisions(
     request: HttpRequest, person_id: uuid.UUID, intervention_id: int
 ) -> list[ResponsibilityDecision]:
     person = _get(request, person_id, "Visa ansvarsbeslut (API)")
-    intervention = _intervention(person, intervention_id)
-    return list(intervention.decisions.select_related("decided_by"))
+    intervention = _intervention(request, person, intervention_id, "Visa ansvarsbeslut (API)")
+    return list(access.reach_of(request).decisions(intervention).select_related("decided_by"))
 
 
 # --- egenvård --------------------------------------------------------------------------------
@@ -355,7 +360,7 @@ def decisions(
 )
 def assessments(request: HttpRequest, person_id: uuid.UUID) -> list[SelfCareAssessment]:
     person = _get(request, person_id, "Visa egenvårdsbedömningar (API)")
-    return list(person.self_care_assessments.select_related("assessed_by"))
+    return list(access.reach_of(request).assessments(person).select_related("assessed_by"))
 
 
 @router.post(
@@ -369,7 +374,9 @@ def create_assessment(
     person = _get(request, person_id, "Egenvårdsbedömning (API)", change=True)
     intervention = None
     if payload.intervention_id is not None:
-        intervention = _intervention(person, payload.intervention_id)
+        intervention = _intervention(
+            request, person, payload.intervention_id, "Egenvårdsbedömning (API)", change=True
+        )
     assessment = services.create_assessment(
         request,
         person,
@@ -395,9 +402,9 @@ def review_assessment(
     request: HttpRequest, person_id: uuid.UUID, assessment_id: int, payload: ReviewIn
 ) -> SelfCareAssessment:
     person = _get(request, person_id, "Ompröva egenvård (API)", change=True)
-    assessment = person.self_care_assessments.filter(pk=assessment_id).first()
-    if assessment is None:
-        raise Http404
+    assessment = access.get_assessment_for(
+        request, person, assessment_id, why="Ompröva egenvård (API)", change=True
+    )
     if payload.new_performer.strip():
         assessment = services.report_performer_change(
             request, assessment, payload.new_performer, why="Ny utförare av egenvård (API)"

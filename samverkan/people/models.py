@@ -299,10 +299,11 @@ class FactRecord(models.Model):
         verbose_name = _("uppgift om person")
         verbose_name_plural = _("uppgifter om personer")
         constraints = [
+            # One timeline per fact and vårdgivare × verksamhet: each records its own (issue 11).
             models.UniqueConstraint(
-                fields=["person", "name"],
+                fields=["person", "name", "organisation", "verksamhet"],
                 condition=Q(valid_to__isnull=True),
-                name="people_one_open_fact_per_name",
+                name="people_one_open_fact_per_name_and_owner",
             ),
         ]
         indexes = [models.Index(fields=["person", "name", "valid_to"])]

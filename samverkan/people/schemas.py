@@ -119,8 +119,9 @@ class PersonOut(PersonSummary):
     can_change: bool
 
     @staticmethod
-    def resolve_facts(person: Any) -> dict[str, Any]:
-        return services.current_facts(person)
+    def resolve_facts(person: Any, context: dict[str, Any]) -> dict[str, Any]:
+        # Only the records in the user's reach (her vårdgivare × verksamhet's).
+        return services.current_facts(person, access.reach_of(context["request"]))
 
     @staticmethod
     def resolve_can_change(person: Any, context: dict[str, Any]) -> bool:

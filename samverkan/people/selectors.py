@@ -65,6 +65,8 @@ __all__ = [
     "find_by_identifier",
     "interventions_active_on",
     "open_tasks_of",
+    "parties_of",
+    "reach_facts",
     "person_ids_seen_as",
     "person_refs",
     "persons_in",
@@ -132,26 +134,47 @@ def facts_from_rows(
     return facts
 
 
-def fact_rows_of(person_ids: Iterable[Any]) -> dict[Any, list[FactRow]]:
-    """Every FactRecord row of these persons, per person id (ids without facts included)."""
+def _party_ids(parties: Iterable[Any] | None) -> list[Any] | None:
+    if parties is None:
+        return None
+    return [getattr(p, "pk", p) for p in parties if p is not None]
+
+
+def fact_rows_of(
+    person_ids: Iterable[Any], *, parties: Iterable[Any] | None = None
+) -> dict[Any, list[FactRow]]:
+    """Every FactRecord row of these persons, per person id (ids without facts included).
+    With ``parties`` (organisations or their ids) only the rows those vårdgivare recorded
+    (rows without provenance belong to no vårdgivare and are left out)."""
     ids = list(dict.fromkeys(person_ids))
+    party_ids = _party_ids(parties)
     rows: dict[Any, list[FactRow]] = {pk: [] for pk in ids}
+    records = FactRecord.objects.all()
+    if party_ids is not None:
+        records = records.filter(organisation_id__in=party_ids)
     for start in range(0, len(ids), 5000):
-        for pk, *row in FactRecord.objects.filter(
-            person_id__in=ids[start : start + 5000]
-        ).values_list("person_id", "name", "value", "valid_from", "valid_to", "recorded_at"):
+        for pk, *row in records.filter(person_id__in=ids[start : start + 5000]).values_list(
+            "person_id", "name", "value", "valid_from", "valid_to", "recorded_at"
+        ):
             rows.setdefault(pk, []).append(tuple(row))  # type: ignore[arg-type]
     return rows
 
 
-def assessments_of(person_ids: Iterable[Any]) -> dict[Any, dict[str, str]]:
+def assessments_of(
+    person_ids: Iterable[Any], *, parties: Iterable[Any] | None = None
+) -> dict[Any, dict[str, str]]:
     """Per person id: intervention kind -> result of the newest active egenvård assessment.
-    One that needs review counts as not assessed."""
+    One that needs review counts as not assessed. With ``parties``, only assessments those
+    vårdgivare made."""
     ids = list(dict.fromkeys(person_ids))
+    party_ids = _party_ids(parties)
     found: dict[Any, dict[str, str]] = {pk: {} for pk in ids}
+    assessments = SelfCareAssessment.objects.all()
+    if party_ids is not None:
+        assessments = assessments.filter(assessed_by_organisation_id__in=party_ids)
     for start in range(0, len(ids), 5000):
         rows = (
-            SelfCareAssessment.objects.filter(
+            assessments.filter(
                 person_id__in=ids[start : start + 5000], status=AssessmentStatus.ACTIVE
             )
             .order_by("assessed_at", "pk")
@@ -163,11 +186,22 @@ def assessments_of(person_ids: Iterable[Any]) -> dict[Any, dict[str, str]]:
 
 
 def facts_on(
-    person: Person, day: dt.date, *, intervention: str | None = None, current: bool = False
+    person: Person,
+    day: dt.date,
+    *,
+    intervention: str | None = None,
+    current: bool = False,
+    parties: Iterable[Any] | None = None,
 ) -> dict[str, Any]:
-    """The facts of one person on ``day`` (see `facts_from_rows`), read from the database."""
-    rows = fact_rows_of([person.pk])[person.pk]
-    assessments = assessments_of([person.pk])[person.pk] if intervention else None
+    """The facts of one person on ``day`` (see `facts_from_rows`), read from the database.
+
+    ``parties`` (organisations or ids): only the facts and egenvård assessments those
+    vårdgivare recorded, e.g. an intervention's performing and ordering organisation, a
+    service record's seller and buyer. ``None`` reads every vårdgivare's records: only for
+    callers that have not been narrowed yet (see the README, "Access")."""
+    parties = None if parties is None else list(parties)
+    rows = fact_rows_of([person.pk], parties=parties)[person.pk]
+    assessments = assessments_of([person.pk], parties=parties)[person.pk] if intervention else None
     return facts_from_rows(
         rows,
         person.birth_date,
@@ -178,19 +212,46 @@ def facts_on(
     )
 
 
-def current_facts(person: Person) -> dict[str, Any]:
-    """The person's current (open) facts, JSON values, unknown ones left out."""
-    return {
-        r.name: r.value
-        for r in person.fact_records.filter(valid_to__isnull=True)
-        if r.value is not None
-    }
+def current_facts(person: Person, reach: access.Reach | None = None) -> dict[str, Any]:
+    """The person's current (open) facts, JSON values, unknown ones left out; with ``reach``
+    only the records in it (what the person page and the API show)."""
+    records = reach.facts(person) if reach is not None else person.fact_records.all()
+    current: dict[str, tuple[Any, Any]] = {}
+    for r in records.filter(valid_to__isnull=True).order_by("valid_from", "recorded_at", "pk"):
+        current[r.name] = (r.value, r.pk)  # the newest open record wins
+    return {name: value for name, (value, _pk) in current.items() if value is not None}
+
+
+def parties_of(intervention: Intervention) -> list[Any]:
+    """The vårdgivare whose records an intervention is decided on: the performing and the
+    ordering organisation (the parties of a tjänsteköp share them)."""
+    return [
+        pk
+        for pk in (intervention.performing_organisation_id, intervention.ordering_organisation_id)
+        if pk is not None
+    ]
+
+
+def reach_facts(actor: Any, person: Person, day: dt.date) -> dict[str, Any]:
+    """The person's facts on ``day`` as the user's reach has them (the person page's
+    answers): the facts and assessments her vårdgivare × verksamhet recorded."""
+    reach = access.reach_of(actor)
+    if not reach.has_relation(person) or reach.organisation_id is None:
+        return facts_from_rows([], person.birth_date, day)
+    rows = [
+        tuple(row)
+        for row in reach.facts(person).values_list(
+            "name", "value", "valid_from", "valid_to", "recorded_at"
+        )
+    ]
+    return facts_from_rows(rows, person.birth_date, day)  # type: ignore[arg-type]
 
 
 def facts_for_decision(intervention: Intervention, *, on: dt.date | None = None) -> dict[str, Any]:
     """The flat facts object for the engine (domain-model JSON) about one intervention:
 
-    the person's current facts (what is known now), `age` on the date, the egenvård assessment of this intervention kind; `municipality` from the home
+    the person's current facts (what is known now) as its parties recorded them (performing
+    and ordering organisation, `parties_of`), `age` on the date, the egenvård assessment of this intervention kind; `municipality` from the home
     kommun (left out when it lies outside the performing organisation's region: the person is
     then registered elsewhere, which `residence` says); then the intervention's own facts;
     `intervention` = its kind, `date` = `on` or the intervention's start, `region` = the
@@ -199,7 +260,9 @@ def facts_for_decision(intervention: Intervention, *, on: dt.date | None = None)
     person = intervention.person
     day = on or intervention.start
     region = intervention.performing_organisation.region
-    facts = facts_on(person, day, intervention=intervention.kind, current=True)
+    facts = facts_on(
+        person, day, intervention=intervention.kind, current=True, parties=parties_of(intervention)
+    )
     municipality = facts.get("municipality") or person.home_municipality or None
     if municipality and municipality not in REGIONS[region].municipalities:
         municipality = None

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -39,8 +39,6 @@ from samverkan.people.models import (
     AssessmentStatus,
     Intervention,
     Person,
-    ResponsibilityDecision,
-    SelfCareAssessment,
     Task,
     TaskStatus,
     fact_value_display,
@@ -71,11 +69,11 @@ def _redirect_if_merged(person: Person, name: str = "people:detail") -> HttpResp
     return None
 
 
-def _intervention(person: Person, intervention_id: int) -> Intervention:
-    intervention = person.interventions.filter(pk=intervention_id).first()
-    if intervention is None:
-        raise Http404
-    return intervention
+def _intervention(
+    request: HttpRequest, person: Person, intervention_id: int, why: str, *, change: bool = False
+) -> Intervention:
+    """The person's intervention in the user's reach (404 for another vårdgivare's: logged)."""
+    return access.get_intervention_for(request, person, intervention_id, why=why, change=change)
 
 
 # --- search and create -----------------------------------------------------------------
@@ -135,8 +133,8 @@ def create(request: HttpRequest) -> HttpResponse:
 # --- the person page --------------------------------------------------------------------
 
 
-def _fact_rows(person: Person) -> list[dict[str, Any]]:
-    history = services.fact_history(person)
+def _fact_rows(request: HttpRequest, person: Person) -> list[dict[str, Any]]:
+    history = services.fact_history(person, request)
     rows: list[dict[str, Any]] = []
     for name in PERSON_FACTS:
         if name == "age" and person.birth_date is not None:
@@ -156,12 +154,16 @@ def _fact_rows(person: Person) -> list[dict[str, Any]]:
     return rows
 
 
-def _history_events(person: Person) -> list[AuditEvent]:
+def _history_events(request: HttpRequest, person: Person) -> list[AuditEvent]:
+    """The changes the user's own organisation made (another vårdgivare's work is its own)."""
     refs = [i.value for i in person.identities.all()] + [f"person:{person.pk}"]
     refs += [i.value for p in person.merged_from.all() for i in p.identities.all()]
+    reach = access.reach_of(request)
     return list(
         AuditEvent.objects.filter(
-            person_ref__in=refs, action__in=[Action.CREATE, Action.UPDATE]
+            person_ref__in=refs,
+            action__in=[Action.CREATE, Action.UPDATE],
+            organisation_id=reach.organisation_id,
         ).select_related("user", "organisation")[:50]
     )
 
@@ -179,8 +181,9 @@ def detail(request: HttpRequest, person_id: Any) -> HttpResponse:
             "people/_identities.html",
             {"person": person, "identities": identities, "reveal": True},
         )
+    reach = access.reach_of(request)
     interventions = []
-    for intervention in person.interventions.select_related(
+    for intervention in reach.interventions(person).select_related(
         "performing_organisation", "performing_unit", "ordering_organisation"
     ):
         latest = intervention.latest_decision()
@@ -198,22 +201,29 @@ def detail(request: HttpRequest, person_id: Any) -> HttpResponse:
         "reveal": reveal,
         "age": services._age_on(person, timezone.localdate()),
         "municipality": _municipality_label(person.home_municipality),
-        "fact_rows": _fact_rows(person),
+        "fact_rows": _fact_rows(request, person),
         "interventions": interventions,
-        "assessments": person.self_care_assessments.select_related(
+        "assessments": reach.assessments(person).select_related(
             "assessed_by", "assessed_by_organisation"
         ),
-        "tasks": person.tasks.filter(status=TaskStatus.OPEN).select_related(
-            "organisation", "unit", "intervention"
-        ),
-        "care_relations": person.care_relations.select_related("organisation", "unit"),
+        "tasks": reach.tasks(person)
+        .filter(status=TaskStatus.OPEN)
+        .select_related("organisation", "unit", "intervention"),
+        # Only the own vårdgivare's relations: another's says the person is its patient.
+        "care_relations": person.care_relations.filter(
+            organisation_id=reach.organisation_id
+        ).select_related("organisation", "unit"),
         "merged_from": person.merged_from.all(),
-        "history": _history_events(person),
+        "history": _history_events(request, person),
         "can_change": access.can_change(user, person),
         "sip_block": SIP_BLOCK_TEMPLATE if _sip_block_exists() else None,
         "licensed": bool((p := profile_of(user)) and p.is_licensed),
     }
     return render(request, "people/detail.html", context)
+
+
+def _own_organisation_id(request: HttpRequest) -> Any:
+    return access.reach_of(request).organisation_id
 
 
 def _municipality_label(code: str) -> str:
@@ -295,7 +305,14 @@ def set_fact(request: HttpRequest, person_id: Any) -> HttpResponse:
     name = request.POST.get("name") or request.GET.get("name")
     if name not in PERSON_FACTS:
         name = None
-    current = person.fact_records.filter(name=name, valid_to__isnull=True).first() if name else None
+    current = (
+        access.reach_of(request)
+        .facts(person)
+        .filter(name=name, valid_to__isnull=True, organisation_id=_own_organisation_id(request))
+        .first()
+        if name
+        else None
+    )
     initial: dict[str, Any] = {"name": name}
     if current is not None and current.value is not None:
         value = current.value
@@ -385,7 +402,7 @@ def edit_intervention(request: HttpRequest, person_id: Any, intervention_id: int
     person = _person(request, person_id, "Ändra insats", change=True)
     if response := _redirect_if_merged(person):
         return response
-    intervention = _intervention(person, intervention_id)
+    intervention = _intervention(request, person, intervention_id, "Ändra insats", change=True)
     initial: dict[str, Any] = {"end": intervention.end, "status": intervention.status}
     for name, value in (intervention.facts or {}).items():
         initial[f"fact_{name}"] = initial_fact_value(value)
@@ -419,8 +436,11 @@ def intervention_detail(request: HttpRequest, person_id: Any, intervention_id: i
     person = _person(request, person_id, "Visa insats och ansvarsbeslut")
     if response := _redirect_if_merged(person):
         return response
-    intervention = _intervention(person, intervention_id)
-    decisions = [decision_view(d) for d in intervention.decisions.select_related("decided_by")]
+    intervention = _intervention(request, person, intervention_id, "Visa insats och ansvarsbeslut")
+    reach = access.reach_of(request)
+    decisions = [
+        decision_view(d) for d in reach.decisions(intervention).select_related("decided_by")
+    ]
     return render(
         request,
         "people/intervention.html",
@@ -433,8 +453,11 @@ def intervention_detail(request: HttpRequest, person_id: Any, intervention_id: i
                 for k, v in (intervention.facts or {}).items()
                 if k in FACTS
             ],
-            "can_change": access.can_change(request.user, person),
-            "tasks": intervention.tasks.select_related("organisation", "unit"),
+            "can_change": access.can_change(request.user, person)
+            and reach.owns_intervention(intervention),
+            "tasks": reach.tasks(person)
+            .filter(intervention=intervention)
+            .select_related("organisation", "unit"),
         },
     )
 
@@ -443,7 +466,7 @@ def intervention_detail(request: HttpRequest, person_id: Any, intervention_id: i
 def decide(request: HttpRequest, person_id: Any, intervention_id: int) -> HttpResponse:
     """Decide (or re-decide: "Ompröva") the responsibility; a re-decision shows the diff."""
     person = _person(request, person_id, "Besluta ansvar", change=True)
-    intervention = _intervention(person, intervention_id)
+    intervention = _intervention(request, person, intervention_id, "Besluta ansvar", change=True)
     try:
         current, diff = services.redecide_intervention(request, intervention)
     except PeopleError as error:
@@ -458,13 +481,9 @@ def decide(request: HttpRequest, person_id: Any, intervention_id: int) -> HttpRe
 def decision_diff(request: HttpRequest, person_id: Any, decision_id: int) -> HttpResponse:
     """A decision next to the one it superseded."""
     person = _person(request, person_id, "Visa omprövning av ansvarsbeslut")
-    decision = (
-        ResponsibilityDecision.objects.select_related("intervention", "supersedes")
-        .filter(pk=decision_id, intervention__person=person)
-        .first()
+    decision = access.get_decision_for(
+        request, person, decision_id, why="Visa omprövning av ansvarsbeslut"
     )
-    if decision is None:
-        raise Http404
     diff = (
         diff_view(services.diff_decisions(decision.supersedes, decision))
         if decision.supersedes
@@ -479,7 +498,8 @@ def decision_diff(request: HttpRequest, person_id: Any, decision_id: int) -> Htt
             "current": decision_view(decision),
             "previous": decision_view(decision.supersedes) if decision.supersedes else None,
             "diff": diff,
-            "can_change": access.can_change(request.user, person),
+            "can_change": access.can_change(request.user, person)
+            and access.reach_of(request).owns_intervention(decision.intervention),
         },
     )
 
@@ -495,9 +515,13 @@ def create_assessment(request: HttpRequest, person_id: Any) -> HttpResponse:
     licensed = bool(profile and profile.is_licensed)
     intervention = None
     if request.GET.get("insats", "").isdigit() or request.POST.get("intervention", "").isdigit():
-        intervention = person.interventions.filter(
-            pk=int(request.POST.get("intervention") or request.GET.get("insats") or 0)
-        ).first()
+        intervention = _intervention(
+            request,
+            person,
+            int(request.POST.get("intervention") or request.GET.get("insats") or 0),
+            "Egenvårdsbedömning",
+            change=True,
+        )
     initial: dict[str, Any] = {}
     if intervention is not None:
         initial["intervention_kind"] = intervention.kind
@@ -531,14 +555,12 @@ def create_assessment(request: HttpRequest, person_id: Any) -> HttpResponse:
 
 def assessment_detail(request: HttpRequest, person_id: Any, assessment_id: int) -> HttpResponse:
     person = _person(request, person_id, "Visa egenvårdsbedömning")
-    assessment = (
-        SelfCareAssessment.objects.select_related("assessed_by", "assessed_by_organisation")
-        .filter(pk=assessment_id, person=person)
-        .first()
+    assessment = access.get_assessment_for(
+        request, person, assessment_id, why="Visa egenvårdsbedömning"
     )
-    if assessment is None:
-        raise Http404
-    can_change = access.can_change(request.user, person)
+    can_change = access.can_change(request.user, person) and access.reach_of(
+        request
+    ).owns_assessment(assessment)
     performer_form = PerformerChangeForm(prefix="performer")
     review_form = ReviewForm(prefix="review")
     if request.method == "POST":

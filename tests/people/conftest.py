@@ -49,3 +49,20 @@ def jh_person_facts() -> dict[str, Any]:
 @pytest.fixture
 def jh_intervention_facts() -> dict[str, Any]:
     return dict(JH_INTERVENTION)
+
+
+@pytest.fixture
+def relate() -> Callable[..., Any]:
+    """relate(person, organisation, verksamhet="health_care", unit=None): an active care
+    relation, written directly (as a test's given, not through the registration flow)."""
+    from samverkan.accounts.models import Verksamhet
+    from samverkan.people.models import CareRelation
+
+    def make(person: Person, organisation: Any, verksamhet: str = Verksamhet.HEALTH_CARE,
+             unit: Any = None) -> Any:  # fmt: skip
+        return CareRelation.objects.create(
+            person=person, organisation=organisation, unit=unit, verksamhet=verksamhet,
+            reason="Test",
+        )  # fmt: skip
+
+    return make

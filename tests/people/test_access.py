@@ -1,11 +1,22 @@
-"""The access matrix: every person page and API endpoint, as every role of the person's own
-organisation and of an unrelated organisation. 200 (or 201) only for the own organisation's
-roles that may see (or change) persons; 403 for roles without access to personal data; 404
-for another organisation (whether the person exists is not revealed). Every look, change and
-refusal is in the audit log.
+"""The access matrix: every person page and API endpoint, as every role in four relations to
+the person (issue 11: vårdgivare × verksamhet):
 
-The SIP app adds the participating-organisation column in its own tests (through
-`people.access.EXTRA_VISIBILITY`).
+- ``own``: the person's own vårdgivare (Östersunds kommun), the role's own verksamhet, with
+  an active care relation there;
+- ``other_verksamhet``: the same vårdgivare, but only the other verksamhet has a care
+  relation (OSL 8 kap. 2 §: health care and social services are separate);
+- ``elsewhere``: another vårdgivare (Krokoms kommun) with a care relation it declared
+  itself: it sees the person and its own records, none of Östersund's;
+- ``unrelated``: another vårdgivare without any relation.
+
+The case's records are Östersund's health care's (a nurse's facts, a nursing intervention
+decided twice, an assessment, a task) plus one fact of Östersund's social services. Person
+endpoints answer whoever sees the person; record endpoints (an intervention, its decisions,
+an assessment) only the vårdgivare × verksamhet that owns the record, else 404 as for a
+missing one. 403 for roles without access to personal data. Every look, change and refusal
+is in the audit log; list answers hold only the viewer's own records.
+
+SIP participation with and without consent and emergency access are in tests/sip.
 """
 
 from __future__ import annotations
@@ -18,11 +29,11 @@ import pytest
 from django.db.models import Q
 from django.utils import timezone
 
-from samverkan.accounts.models import Role
+from samverkan.accounts.models import Role, Verksamhet, verksamhet_of
 from samverkan.audit.models import Action, AuditEvent
 from samverkan.people import access, services
-from samverkan.people.models import Person, Task
-from tests.access_matrix import GROUP_NAMES, GROUPS, Failures, roles_where
+from samverkan.people.models import CareRelation, FactRecord, Person, Task
+from tests.access_matrix import GROUP_NAMES, GROUPS, RIGHTS, Failures, roles_where
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +42,13 @@ ALL_ROLES = list(Role)
 # tests/test_access_table.py checks that the two agree.
 READ_ROLES = roles_where(reads_persons=True)
 WRITE_ROLES = roles_where(changes_persons=True)
+RELATIONS = ("own", "other_verksamhet", "elsewhere", "unrelated")
 
 
 @pytest.fixture
 def case(make_staff, orgs, make_person, jh_person_facts, jh_intervention_facts):
-    """A person of Östersunds kommun with an intervention decided twice, an assessment and
-    a task."""
+    """A person of Östersunds kommun with health-care records (facts, an intervention decided
+    twice, an assessment, a task) and a social-services relation with one fact."""
     nurse = make_staff(Role.NURSE, orgs.ostersund)
     person = make_person(nurse)
     for name, value in (jh_person_facts | {"adl_needs_over_time": ["dressing"]}).items():
@@ -52,9 +64,15 @@ def case(make_staff, orgs, make_person, jh_person_facts, jh_intervention_facts):
     )  # fmt: skip
     task = Task.objects.filter(person=person).first()
     assert task is not None
+    assessor = make_staff(Role.NEEDS_ASSESSOR, orgs.ostersund)
+    CareRelation.objects.create(
+        person=person, organisation=orgs.ostersund, verksamhet=Verksamhet.SOCIAL_SERVICES,
+        reason="Ansökan om bistånd",
+    )  # fmt: skip
+    social_fact = services.set_fact(assessor, person, "housing", "special_housing")
     return SimpleNamespace(
         person=person, intervention=intervention, decision=decision, assessment=assessment,
-        task=task,
+        task=task, social_fact=social_fact,
     )  # fmt: skip
 
 
@@ -66,6 +84,7 @@ class Endpoint:
     url: str
     body: dict | None = None
     ok: int = 200
+    record: bool = False  # one of the case's health-care records (not the person as such)
 
 
 def page_endpoints(c) -> list[Endpoint]:
@@ -73,14 +92,24 @@ def page_endpoints(c) -> list[Endpoint]:
     return [
         Endpoint("person page", "read", "get", f"/personer/{p}/"),
         Endpoint("show identities", "read", "get", f"/personer/{p}/?visa=identiteter"),
-        Endpoint("intervention", "read", "get", f"/personer/{p}/insats/{i}/"),
-        Endpoint("decision diff", "read", "get", f"/personer/{p}/beslut/{c.decision.pk}/"),
-        Endpoint("assessment", "read", "get", f"/personer/{p}/egenvard/{c.assessment.pk}/"),
+        Endpoint("intervention", "read", "get", f"/personer/{p}/insats/{i}/", record=True),
+        Endpoint(
+            "decision diff", "read", "get", f"/personer/{p}/beslut/{c.decision.pk}/", record=True
+        ),
+        Endpoint(
+            "assessment", "read", "get", f"/personer/{p}/egenvard/{c.assessment.pk}/", record=True
+        ),
         Endpoint("set fact form", "write", "get", f"/personer/{p}/uppgift/?name=housing"),
         Endpoint("add identity form", "write", "get", f"/personer/{p}/identitet/"),
         Endpoint("merge form", "write", "get", f"/personer/{p}/sammanfor/"),
         Endpoint("new intervention form", "write", "get", f"/personer/{p}/insats/ny/"),
-        Endpoint("edit intervention form", "write", "get", f"/personer/{p}/insats/{i}/andra/"),
+        Endpoint(
+            "edit intervention form",
+            "write",
+            "get",
+            f"/personer/{p}/insats/{i}/andra/",
+            record=True,
+        ),
         Endpoint("new assessment form", "write", "get", f"/personer/{p}/egenvard/ny/"),
         Endpoint(
             "set fact",
@@ -90,7 +119,9 @@ def page_endpoints(c) -> list[Endpoint]:
             {"name": "housing", "value": "ordinary"},
             ok=302,
         ),  # fmt: skip
-        Endpoint("decide", "write", "post", f"/personer/{p}/insats/{i}/besluta/", {}, ok=302),
+        Endpoint(
+            "decide", "write", "post", f"/personer/{p}/insats/{i}/besluta/", {}, ok=302, record=True
+        ),
     ]
 
 
@@ -101,8 +132,8 @@ def api_endpoints(c) -> list[Endpoint]:
         Endpoint("get person", "read", "get", base),
         Endpoint("facts", "read", "get", f"{base}/facts"),
         Endpoint("interventions", "read", "get", f"{base}/interventions"),
-        Endpoint("intervention", "read", "get", f"{base}/interventions/{i}"),
-        Endpoint("decisions", "read", "get", f"{base}/interventions/{i}/decisions"),
+        Endpoint("intervention", "read", "get", f"{base}/interventions/{i}", record=True),
+        Endpoint("decisions", "read", "get", f"{base}/interventions/{i}/decisions", record=True),
         Endpoint("assessments", "read", "get", f"{base}/assessments"),
         Endpoint(
             "set fact",
@@ -112,14 +143,25 @@ def api_endpoints(c) -> list[Endpoint]:
             {"name": "housing", "value": "ordinary"},
             ok=201,
         ),  # fmt: skip
-        Endpoint("decide", "write", "post", f"{base}/interventions/{i}/decide", {}, ok=201),
-        Endpoint("redecide", "write", "post", f"{base}/interventions/{i}/redecide", {}, ok=201),
+        Endpoint(
+            "decide", "write", "post", f"{base}/interventions/{i}/decide", {}, ok=201, record=True
+        ),
+        Endpoint(
+            "redecide",
+            "write",
+            "post",
+            f"{base}/interventions/{i}/redecide",
+            {},
+            ok=201,
+            record=True,
+        ),
         Endpoint(
             "patch intervention",
             "write",
             "patch",
             f"{base}/interventions/{i}",
             {"facts": {"time": "10:00"}},
+            record=True,
         ),  # fmt: skip
         Endpoint(
             "review assessment",
@@ -127,6 +169,7 @@ def api_endpoints(c) -> list[Endpoint]:
             "post",
             f"{base}/assessments/{c.assessment.pk}/review",
             {"reason": "Kontroll"},
+            record=True,
         ),  # fmt: skip
         Endpoint(
             "add identity",
@@ -139,11 +182,29 @@ def api_endpoints(c) -> list[Endpoint]:
     ]
 
 
-def expected(endpoint: Endpoint, role: Role, own: bool) -> int:
+def _verksamhet(role: Role) -> str | None:
+    return verksamhet_of(role)
+
+
+def sees_person(role: Role, relation: str) -> bool:
+    """The role's user sees the person: a care relation of her vårdgivare in her verksamhet."""
+    return role in READ_ROLES and relation in ("own", "elsewhere")
+
+
+def reaches_records(role: Role, relation: str) -> bool:
+    """The case's records are Östersund's health care's."""
+    return relation == "own" and _verksamhet(role) == Verksamhet.HEALTH_CARE
+
+
+def expected(endpoint: Endpoint, role: Role, relation: str) -> int:
     allowed_roles = READ_ROLES if endpoint.kind == "read" else WRITE_ROLES
     if role not in allowed_roles:
         return 403
-    return endpoint.ok if own else 404
+    if not sees_person(role, relation):
+        return 404
+    if endpoint.record and not reaches_records(role, relation):
+        return 404
+    return endpoint.ok
 
 
 def _call(client, endpoint: Endpoint):
@@ -156,12 +217,12 @@ def _call(client, endpoint: Endpoint):
     return client.post(endpoint.url, endpoint.body or {})
 
 
-def _page_checks(failures: Failures, client, user, role, own: bool, c) -> None:
+def _page_checks(failures: Failures, client, user, role, relation: str, c) -> None:
     ref = c.person.ref
     for endpoint in page_endpoints(c):
         response = _call(client, endpoint)
-        want = expected(endpoint, role, own)
-        where = f"{role.value} {'own' if own else 'unrelated'} page {endpoint.name}"
+        want = expected(endpoint, role, relation)
+        where = f"{role.value} {relation} page {endpoint.name}"
         failures.expect(response.status_code, want, where)
         events = AuditEvent.objects.filter(user=user)
         if want in (200, 302):
@@ -177,20 +238,37 @@ def _page_checks(failures: Failures, client, user, role, own: bool, c) -> None:
             )
         if response.status_code == 200:
             failures.check(c.person.family_name in response.content.decode(), f"{where}: no name")
-    # Nothing of the person leaks into a refusal.
-    if not own or role not in READ_ROLES:
-        response = client.get(f"/personer/{c.person.pk}/")
-        failures.check(
-            c.person.family_name not in response.content.decode(), f"{role.value}: name leaks"
-        )
+    response = client.get(f"/personer/{c.person.pk}/")
+    page = response.content.decode()
+    if not sees_person(role, relation):
+        # Nothing of the person leaks into a refusal.
+        failures.check(c.person.family_name not in page, f"{role.value} {relation}: name leaks")
+    elif not reaches_records(role, relation):
+        # The person page shows none of Östersund's health-care records.
+        for leak in (
+            f"/insats/{c.intervention.pk}/",
+            f"/egenvard/{c.assessment.pk}/",
+            "Insulin",
+        ):
+            failures.check(leak not in page, f"{role.value} {relation}: page shows {leak}")
 
 
-def _api_checks(failures: Failures, api, user, role, own: bool, c) -> None:
+def _own_fact_ids(user) -> set[int]:
+    profile = user.staff_profile
+    return set(
+        FactRecord.objects.filter(
+            organisation_id=profile.organisation_id, verksamhet=profile.verksamhet or "-"
+        ).values_list("pk", flat=True)
+    )
+
+
+def _api_checks(failures: Failures, api, user, role, relation: str, c) -> None:
     ref = c.person.ref
+    base = f"/api/persons/{c.person.pk}"
     for endpoint in api_endpoints(c):
         response = _call(api, endpoint)
-        want = expected(endpoint, role, own)
-        where = f"{role.value} {'own' if own else 'unrelated'} API {endpoint.name}"
+        want = expected(endpoint, role, relation)
+        where = f"{role.value} {relation} API {endpoint.name}"
         failures.expect(response.status_code, want, where)
         if response.status_code != want:
             continue
@@ -203,42 +281,70 @@ def _api_checks(failures: Failures, api, user, role, own: bool, c) -> None:
             failures.check(
                 c.person.family_name not in response.content.decode(), f"{where}: name leaks"
             )
-            failures.check(
-                AuditEvent.objects.filter(user=user, action=Action.ACCESS_DENIED).exists(),
-                f"{where}: refusal not audited",
-            )
+            refusals = AuditEvent.objects.filter(user=user, action=Action.ACCESS_DENIED)
+            failures.check(refusals.exists(), f"{where}: refusal not audited")
+            if endpoint.record and relation == "elsewhere" and want == 404:
+                failures.check(
+                    refusals.filter(owner_id=c.person_owner).exists(),
+                    f"{where}: refusal not logged for the data owner",
+                )
         elif want < 300:
             failures.check(
                 AuditEvent.objects.filter(user=user, person_ref=ref).exists(),
                 f"{where}: not in the audit log",
             )
+    if not sees_person(role, relation):
+        return
+    # Lists hold only the viewer's own records (by provenance).
+    own_facts = _own_fact_ids(user)
+    history = api.get(f"{base}/facts").json()["history"]
+    failures.check(
+        {f["id"] for f in history} <= own_facts, f"{role.value} {relation}: another's facts"
+    )
+    interventions = [i["id"] for i in api.get(f"{base}/interventions").json()]
+    assessments = [a["id"] for a in api.get(f"{base}/assessments").json()]
+    records = reaches_records(role, relation)
+    failures.expect(
+        interventions, [c.intervention.pk] if records else [], f"{role.value} {relation} list"
+    )
+    failures.expect(
+        assessments, [c.assessment.pk] if records else [], f"{role.value} {relation} assessments"
+    )
+    facts = api.get(base).json()["facts"]
+    if not records:
+        # Only the social services' (or Krokom's) own housing record, never the nurse's.
+        failures.check(set(facts) <= {"housing"}, f"{role.value} {relation}: another's facts")
 
 
-def _search_and_task_checks(failures: Failures, client, api, role, own: bool, c) -> None:
-    """Search finds the person only for the own organisation; tasks are the organisation's."""
+def _search_and_task_checks(failures: Failures, client, api, role, relation: str, c) -> None:
+    """Search finds the person only where it is seen; tasks are the organisation's."""
     user_filter = {"user__staff_profile__role": role}
     number = c.person.primary_identity().value
     readable = role in READ_ROLES
-    where = f"{role.value} {'own' if own else 'unrelated'}"
+    seen = sees_person(role, relation)
+    where = f"{role.value} {relation}"
     for url in (f"/personer/?q={number}", f"/personer/?q={c.person.family_name}"):
         response = client.get(url)
         failures.expect(response.status_code, 200 if readable else 403, f"{where} {url}")
         found = str(c.person.pk) in response.content.decode()
-        failures.expect(found, readable and own, f"{where} {url} finds the person")
+        failures.expect(found, seen, f"{where} {url} finds the person")
     response = api.get(f"/api/persons?q={number}")
     failures.expect(response.status_code, 200 if readable else 403, f"{where} API search")
     if readable and response.status_code == 200:
         ids = [p["id"] for p in response.json()]
-        failures.expect(ids, [str(c.person.pk)] if own else [], f"{where} API search hits")
+        failures.expect(ids, [str(c.person.pk)] if seen else [], f"{where} API search hits")
         failures.check(
             AuditEvent.objects.filter(
                 action=Action.SEARCH, person_ref=number, **user_filter
             ).exists(),
             f"{where}: search not audited",
         )
+    at_ostersund = relation in ("own", "other_verksamhet")
     task_page = client.get(f"/personer/uppgifter/{c.task.pk}/")
     failures.expect(
-        task_page.status_code, 403 if not readable else 200 if own else 404, f"{where} task page"
+        task_page.status_code,
+        403 if not readable else 200 if at_ostersund else 404,
+        f"{where} task page",
     )
     failures.expect(
         client.get("/personer/uppgifter/").status_code, 200 if readable else 403, f"{where} tasks"
@@ -248,18 +354,50 @@ def _search_and_task_checks(failures: Failures, client, api, role, own: bool, c)
     )
 
 
-@pytest.mark.parametrize("own", [True, False], ids=["own", "unrelated"])
+def _arrange(c, orgs, role: Role, relation: str):
+    """The organisation of the role's user, with the person's relations set for `relation`."""
+    verksamhet = _verksamhet(role) or Verksamhet.HEALTH_CARE
+    relations = CareRelation.objects.filter(person=c.person, organisation=orgs.ostersund)
+    relations.update(until=None)
+    if relation == "other_verksamhet":
+        relations.filter(verksamhet=verksamhet).update(
+            until=timezone.localdate() - dt.timedelta(days=1)
+        )
+    if relation == "elsewhere":
+        # Krokom declares a care relation of its own (as registration with
+        # confirm_care_relation does): it opens Krokom's records only.
+        CareRelation.objects.get_or_create(
+            person=c.person, organisation=orgs.krokom, verksamhet=verksamhet,
+            defaults={"reason": "Egen vårdrelation"},
+        )  # fmt: skip
+        return orgs.krokom
+    return orgs.gavle if relation == "unrelated" else orgs.ostersund
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
 @pytest.mark.parametrize("group", GROUP_NAMES)
-def test_person_matrix(case, make_staff, orgs, client_as, api_client, group, own):
-    """Every role of the group × every person page, API endpoint, search and task list, as
-    staff of the person's own organisation or of an unrelated one; one case serves them all."""
+def test_person_matrix(case, make_staff, orgs, client_as, api_client, group, relation):
+    """Every role of the group × every person page, API endpoint, search and task list, in
+    one relation to the person; one case serves the whole group."""
     failures = Failures()
+    case.person_owner = orgs.ostersund.pk
     for role in GROUPS[group]:
-        user = make_staff(role, orgs.ostersund if own else orgs.gavle)
+        assert RIGHTS[role].group == group
+        organisation = _arrange(case, orgs, role, relation)
+        user = make_staff(role, organisation)
         client, api = client_as(user), api_client(user)
-        _page_checks(failures, client, user, role, own, case)
-        _api_checks(failures, api, user, role, own, case)
-        _search_and_task_checks(failures, client, api, role, own, case)
+        _page_checks(failures, client, user, role, relation, case)
+        _api_checks(failures, api, user, role, relation, case)
+        _search_and_task_checks(failures, client, api, role, relation, case)
+    # Nothing another vårdgivare or verksamhet did touched Östersund's health-care records.
+    nurse_facts = FactRecord.objects.filter(
+        person=case.person, organisation=orgs.ostersund, verksamhet=Verksamhet.HEALTH_CARE
+    )
+    failures.expect(
+        nurse_facts.filter(name="residence", valid_to__isnull=True).count(),
+        1,
+        f"{group} {relation}: Östersund's open residence record",
+    )
     failures.assert_none()
 
 

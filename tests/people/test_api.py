@@ -162,7 +162,7 @@ def test_facts_interventions_decisions_and_diff(api_client, nurse, testpersons, 
 
 
 def test_assessments_tasks_and_merge(api_client, make_staff, orgs, testpersons, jh_person_facts,
-                                     jh_intervention_facts):  # fmt: skip
+                                     jh_intervention_facts, relate):  # fmt: skip
     nurse = make_staff(Role.NURSE, orgs.ostersund)
     assessor = make_staff(Role.NEEDS_ASSESSOR, orgs.ostersund)
     client = api_client(nurse)
@@ -179,7 +179,13 @@ def test_assessments_tasks_and_merge(api_client, make_staff, orgs, testpersons, 
     review_date = (timezone.localdate() + dt.timedelta(days=90)).isoformat()
     body = {"intervention_id": intervention["id"], "measure": "Stödstrumpor", "result": "self_care",
             "performed_by_person_or_others": "Personen själv", "review_date": review_date}  # fmt: skip
-    refused = _post(api_client(assessor), f"/api/persons/{pid}/assessments", body)
+    # The biståndshandläggare reaches the person by the social services' own relation.
+    relate(Person.objects.get(pk=pid), orgs.ostersund, "social_services")
+    # (The nursing intervention is not hers to reach: she asks about the kind.)
+    unlinked = {k: v for k, v in body.items() if k != "intervention_id"} | {
+        "intervention_kind": "nursing"
+    }
+    refused = _post(api_client(assessor), f"/api/persons/{pid}/assessments", unlinked)
     assert refused.status_code == 422
     assert _error(refused) | {"message": ""} == {
         "field": "assessed_by", "code": "not_licensed", "message": "",

@@ -200,10 +200,11 @@ def test_fact_form_validation_error_is_swedish(client_as, nurse, make_person):
 
 
 def test_assessment_pages_refuse_non_licensed_and_flag_review(make_staff, orgs, client_as,
-                                                             make_person):  # fmt: skip
+                                                             make_person, relate):  # fmt: skip
     nurse = make_staff(Role.NURSE, orgs.ostersund)
     assessor = make_staff(Role.NEEDS_ASSESSOR, orgs.ostersund)
     person = make_person(nurse)
+    relate(person, orgs.ostersund, "social_services")  # the assessor's own relation
     review = (timezone.localdate() + dt.timedelta(days=60)).isoformat()
     data = {"intervention_kind": "nursing", "measure": "Såromläggning", "result": "self_care",
             "performed_by_person_or_others": "Dottern", "review_date": review}  # fmt: skip

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from samverkan.accounts.models import Role
+from samverkan.people.services import add_care_relation
 from samverkan.people.testpersons import shared_dir
 from samverkan.sip import services
 from samverkan.sip.models import ConsentScope
@@ -207,6 +208,9 @@ def test_access_matrix(relation, matrix_sip, person, orgs, make_staff, client_as
         "participating_without_consent": orgs.region_jh,
         "unrelated": orgs.gavle,
     }[relation]
+    # The kommun's social services have the person as a client too (issue 11: a care
+    # relation opens its own verksamhet only; the needs assessor is social services).
+    add_care_relation(make_staff(Role.NEEDS_ASSESSOR, orgs.ostersund), person)
     key = sip.current_version().actions.first().key
     endpoints = _endpoints(sip, person, withdrawn, krokom_participant, organisation, key)
     failures = Failures()

@@ -78,6 +78,8 @@ def flag_assessment_for_review(
     An assessment under review counts as not assessed: the open interventions of its kind
     are re-decided (unless ``redecide=False``: the caller re-decides once for all)."""
     user = access._user(actor)
+    if not access.reach_of(actor).owns_assessment(assessment):
+        raise PermissionDenied
     if assessment.status == AssessmentStatus.REPLACED:
         raise PeopleError("status", "replaced", "Bedömningen är redan ersatt av en ny.")
     assessment.status = AssessmentStatus.NEEDS_REVIEW
@@ -119,7 +121,9 @@ def report_performer_change(
     `needs_review` and the new performer goes into the review reason.
     """
     user = access._user(actor)
-    if not can_change(user, assessment.person):
+    if not can_change(user, assessment.person) or not access.reach_of(actor).owns_assessment(
+        assessment
+    ):
         raise PermissionDenied
     new_performer = new_performer.strip()
     if not new_performer:
@@ -190,9 +194,12 @@ def _create_assessment(
     why: str,
 ) -> SelfCareAssessment:
     user = access._user(actor)
+    reach = access.reach_of(actor)
     if intervention is not None:
         if intervention.person_id != person.pk:
             raise PeopleError("intervention", "other_person", "Insatsen gäller en annan person.")
+        if not reach.owns_intervention(intervention):
+            raise PermissionDenied
         intervention_kind = intervention_kind or intervention.kind
     if intervention_kind not in INTERVENTIONS:
         raise PeopleError("intervention_kind", "invalid_choice", "Välj en insats ur listan.")
@@ -224,8 +231,10 @@ def _create_assessment(
             "required_for_child",
             "Personen är under 18 år: ange vårdnadshavarna som bedömningen gjorts tillsammans med.",
         )
+    # Her vårdgivare's earlier assessments are replaced; another vårdgivare's stay its own.
     previous = list(
         person.self_care_assessments.filter(
+            assessed_by_organisation=profile.organisation,
             intervention_kind=intervention_kind,
             status__in=[AssessmentStatus.ACTIVE, AssessmentStatus.NEEDS_REVIEW],
         ).order_by("-assessed_at")

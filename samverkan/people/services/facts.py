@@ -30,10 +30,14 @@ from samverkan.rules import FACTS
 # --- facts over time --------------------------------------------------------------------
 
 
-def fact_history(person: Person) -> dict[str, list[FactRecord]]:
-    """Every record per fact name, newest first."""
+def fact_history(person: Person, actor: Any = None) -> dict[str, list[FactRecord]]:
+    """Every record per fact name, newest first; with ``actor`` only the records in the
+    actor's reach (her vårdgivare × verksamhet's, `access.Reach.facts`)."""
     history: dict[str, list[FactRecord]] = {}
-    for r in person.fact_records.select_related("recorded_by").order_by(
+    records = (
+        access.reach_of(actor).facts(person) if actor is not None else person.fact_records.all()
+    )
+    for r in records.select_related("recorded_by").order_by(
         "name", "-valid_from", "-recorded_at", "-pk"
     ):
         history.setdefault(r.name, []).append(r)
@@ -54,18 +58,27 @@ def set_fact(
     """Record a new value of a person fact: closes the current record (valid_to = the new
     valid_from) and opens a new one. `None` records "unknown".
 
-    A changed value flags the person's active egenvård assessments `needs_review` (a change
-    of circumstances) and puts a review task in the assessor's queue. Setting the same value
-    again changes nothing and returns the current record.
+    The record is the user's own: her vårdgivare, verksamhet and unit (provenance), on her
+    vårdgivare × verksamhet's timeline of the fact; another vårdgivare's records are never
+    closed or changed. A changed value flags the active egenvård assessments her vårdgivare
+    made `needs_review` (a change of circumstances) and puts a review task in the assessor's
+    queue. Setting the same value again changes nothing and returns the current record.
     """
     user = access._user(actor)
     if not can_change(user, person):
         raise PermissionDenied
+    reach = access.reach_of(actor)
     json_value = _validate_fact(name, value, PERSON_FACTS, "")
     valid_from = valid_from or timezone.localdate()
     current = (
         FactRecord.objects.select_for_update()
-        .filter(person=person, name=name, valid_to__isnull=True)
+        .filter(
+            person=person,
+            name=name,
+            valid_to__isnull=True,
+            organisation_id=reach.organisation_id,
+            verksamhet=reach.verksamhet or "",
+        )
         .first()
     )
     if current is not None:
@@ -87,7 +100,9 @@ def set_fact(
     changed = {name}
     if current is not None or json_value is not None:
         label = FACTS[name].label
-        for assessment in person.self_care_assessments.filter(status=AssessmentStatus.ACTIVE):
+        for assessment in reach.assessments(person).filter(
+            status=AssessmentStatus.ACTIVE, assessed_by_organisation_id=reach.organisation_id
+        ):
             flag_assessment_for_review(
                 actor,
                 assessment,

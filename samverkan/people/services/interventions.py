@@ -53,19 +53,40 @@ def create_intervention(
     status: str = InterventionStatus.ACTIVE,
     why: str = "Registrera insats",
 ) -> Intervention:
-    """An intervention; performing organisation and unit default to the user's."""
+    """An intervention; performing organisation and unit default to the user's.
+
+    It is her vårdgivare's record: her organisation performs or orders it, and its kind is
+    of her verksamhet (a biståndshandläggare records social services' interventions, a
+    nurse health care's)."""
     user = access._user(actor)
     profile = _profile_or_refuse(user)
     if not can_change(user, person):
         raise PermissionDenied
     if kind not in INTERVENTIONS:
         raise PeopleError("kind", "invalid_choice", "Välj en insats ur listan.")
+    if access.intervention_verksamhet(kind) != profile.verksamhet:
+        raise PeopleError(
+            "kind",
+            "other_verksamhet",
+            "Insatsen hör till en annan verksamhet än din: den registreras av den "
+            "verksamhet som ger den.",
+        )
     start = start or timezone.localdate()
     if end is not None and end < start:
         raise PeopleError("end", "before_start", "Slutdatumet ligger före startdatumet.")
     if status not in InterventionStatus.values:
         raise PeopleError("status", "invalid_choice", "Ogiltig status för insatsen.")
     performing_organisation = performing_organisation or profile.organisation
+    if performing_organisation.pk != profile.organisation_id and ordering_organisation is None:
+        # Registering another organisation's intervention for the person is ordering it.
+        ordering_organisation = profile.organisation
+    ordering_id = ordering_organisation.pk if ordering_organisation is not None else None
+    if profile.organisation_id not in (performing_organisation.pk, ordering_id):
+        raise PeopleError(
+            "performing_organisation",
+            "other_organisation",
+            "Din organisation måste utföra eller beställa insatsen.",
+        )
     if performing_unit is None and performing_organisation.pk == profile.organisation_id:
         performing_unit = profile.unit
     if (
@@ -111,7 +132,9 @@ def update_intervention(
     """Change an intervention's own facts (a value None removes it), end date or status.
     Decisions already made are not touched: re-decide to apply the change."""
     user = access._user(actor)
-    if not can_change(user, intervention.person):
+    if not can_change(user, intervention.person) or not access.reach_of(actor).owns_intervention(
+        intervention
+    ):
         raise PermissionDenied
     new_facts = dict(intervention.facts or {})
     for name, value in (facts or {}).items():
@@ -262,7 +285,9 @@ def decide_intervention(
     its actions call for. The facts that cannot be read give a PeopleError naming them."""
     user = access._user(actor)
     profile = profile_of(user)
-    if not can_change(user, intervention.person):
+    if not can_change(user, intervention.person) or not access.reach_of(actor).owns_intervention(
+        intervention
+    ):
         raise PermissionDenied
     facts = facts_for_decision(intervention, on=on)
     try:
@@ -445,19 +470,22 @@ def redecide_reading(
     intervention_kind: str | None = None,
     why: str,
 ) -> list[tuple[ResponsibilityDecision, DecisionDiff | None]]:
-    """Re-decide the person's open interventions whose latest decision read one of ``facts``
+    """Re-decide the person's open interventions of the actor's vårdgivare × verksamhet (her
+    reach; another vårdgivare's decisions are not hers to make, nor decided on her facts)
+    whose latest decision read one of ``facts``
     (it was given the fact, or missed it), in the caller's transaction: the new decision
     supersedes the old (kept as history), tasks that no longer apply are closed. With
     ``intervention_kind`` only interventions of that kind (an egenvård assessment is of one
     kind). A decision made for a given date is made again for that date."""
     wanted = set(facts)
     done: list[tuple[ResponsibilityDecision, DecisionDiff | None]] = []
-    interventions = person.interventions.filter(status__in=OPEN_INTERVENTION_STATUSES)
+    reach = access.reach_of(actor)
+    interventions = reach.interventions(person).filter(status__in=OPEN_INTERVENTION_STATUSES)
     if intervention_kind is not None:
         interventions = interventions.filter(kind=intervention_kind)
     for intervention in interventions.select_related("performing_organisation", "person"):
         latest = intervention.latest_decision()
-        if latest is None:
+        if latest is None or not reach.owns_intervention(intervention):
             continue
         read = set(latest.facts_used or {}) | set(latest.missing_facts or [])
         if not read & wanted:

@@ -60,11 +60,16 @@ def merge_persons(
             identity.ended_on = today
         identity.save()
 
+    # One open record per fact and owner (vårdgivare × verksamhet): only the same owner's
+    # older timeline is closed.
     target_open = set(
-        target.fact_records.filter(valid_to__isnull=True).values_list("name", flat=True)
+        target.fact_records.filter(valid_to__isnull=True).values_list(
+            "name", "organisation_id", "verksamhet"
+        )
     )
     for fact in source.fact_records.all():
-        if fact.valid_to is None and fact.name in target_open:
+        key = (fact.name, fact.organisation_id, fact.verksamhet)
+        if fact.valid_to is None and key in target_open:
             fact.valid_to = max(today, fact.valid_from)
         fact.person = target
         fact.save()

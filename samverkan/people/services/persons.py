@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from samverkan.accounts.models import Organisation, Unit
+from samverkan.accounts.models import Organisation, Unit, Verksamhet
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record, record_many
@@ -174,6 +174,7 @@ def add_care_relation(
     unit = unit if unit is not None else profile.unit
     if unit is not None and unit.organisation_id != organisation.pk:
         raise PeopleError("unit", "wrong_organisation", "Enheten hör inte till organisationen.")
+    verksamhet = profile.verksamhet or Verksamhet.HEALTH_CARE  # the user's own verksamhet
     relation = CareRelation.objects.filter(
         active_on(), person=person, organisation=organisation, unit=unit, verksamhet=verksamhet
     ).first()
