@@ -279,6 +279,7 @@ def withdraw_consent(request: HttpRequest, sip_id: int, consent_id: int) -> Http
     return redirect(reverse("sip:detail", args=[sip.pk]) + "#samtycke")
 
 
+@_sip_page
 def invite(request: HttpRequest, sip_id: int) -> HttpResponse:
     sip = access.get_sip_for(request, sip_id, why="Kalla till SIP", audit_view=False)
     access.require(request, access.can_manage(request.user, sip), sip, "Kalla till SIP")

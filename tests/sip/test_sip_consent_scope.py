@@ -53,7 +53,9 @@ def test_a_shared_spärr_hides_the_plan_from_other_vårdgivare_whatever_the_cons
     assert client_as(staff.krokom).get(f"/sip/{shared_sip.pk}/").status_code == 404
     listed = api_client(staff.krokom).get("/api/sips").json()
     assert shared_sip.pk not in [row["id"] for row in listed]
-    assert client_as(staff.krokom).get("/sip/").content.decode().count(f"/sip/{shared_sip.pk}/") == 0
+    assert (
+        client_as(staff.krokom).get("/sip/").content.decode().count(f"/sip/{shared_sip.pk}/") == 0
+    )
     assert access.can_see(staff.ost, shared_sip)  # the owner keeps its own plan
 
 

@@ -63,7 +63,9 @@ def test_opens_the_plan_only(clock, shared_sip, staff, client_as, api_client, pe
 def test_the_api_opens_and_shows_the_plans(clock, shared_sip, staff, api_client, person):
     api = api_client(staff.gvb)
     body = {"identifier": _number(person), "reason": REASON, "acute": True, "confirm": True}
-    created = api.post("/api/sips/emergency-access", json.dumps(body), content_type="application/json")
+    created = api.post(
+        "/api/sips/emergency-access", json.dumps(body), content_type="application/json"
+    )
     assert created.status_code == 201
     access_id = created.json()[0]["id"]
     shown = api.get(f"/api/sips/emergency-access/{access_id}").json()
