@@ -123,6 +123,8 @@ def open_emergency_access(
         raise PermissionDenied
     if not reason.strip():
         raise EmergencyError("reason", "required", "Ange skälet till nödåtkomsten.")
+    if "\x00" in reason:
+        raise EmergencyError("reason", "invalid", "Skälet innehåller otillåtna tecken.")
     if not confirmed:
         raise EmergencyError(
             "confirm",
@@ -299,6 +301,8 @@ def review_emergency_access(actor: Any, access: EmergencyAccess, *, note: str) -
         raise EmergencyError(
             "note", "required", "Skriv vad granskningen visade (t.ex. att åtkomsten var befogad)."
         )
+    if "\x00" in note:
+        raise EmergencyError("note", "invalid", "Texten innehåller otillåtna tecken.")
     now = timezone.now()
     with transaction.atomic():
         access.reviewed_at, access.reviewed_by, access.review_note = now, user, note.strip()

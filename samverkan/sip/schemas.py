@@ -14,7 +14,7 @@ from ninja import Field, Schema
 
 from samverkan.accounts.models import Organisation
 from samverkan.api.schemas import Merged
-from samverkan.sip import services
+from samverkan.sip import access, services
 from samverkan.sip.models import Consent, Participant, Sip
 from samverkan.sip.plan import plan_of
 
@@ -191,6 +191,9 @@ class PlanOut(Schema):
 
 
 class ConsentOut(Schema):
+    """`assessment_reason` (why the person cannot decide) is the initiator's record: the
+    SIP's other readers get it empty (`SipOut.resolve_consents`)."""
+
     id: int
     given_by: str
     given_by_name: str
@@ -250,8 +253,13 @@ class SipOut(SipSummary):
         return sip.active_consents().exists()
 
     @staticmethod
-    def resolve_consents(sip: Sip) -> list[Consent]:
-        return list(sip.consents.all())
+    def resolve_consents(sip: Sip, context: Any = None) -> list[Consent]:
+        consents = list(sip.consents.all())
+        request = (context or {}).get("request")
+        if request is None or not access.is_initiator(request.user, sip):
+            for consent in consents:  # not saved: the reason stays with the initiator
+                consent.assessment_reason = ""
+        return consents
 
     @staticmethod
     def resolve_participants(sip: Sip) -> list[Participant]:

@@ -186,3 +186,25 @@ def test_the_api_records_an_assessment(sip, staff, api_client):
         "assessment_reason",
         "provision",
     }
+
+
+def test_the_reason_of_an_assessment_stays_with_the_initiator(
+    sip, staff, orgs, units, api_client, client_as
+):
+    services.record_consent(
+        staff.ost,
+        sip,
+        given_by="assessment",
+        assessed_by_name="Anna Läkare",
+        assessment_reason="Framskriden demens.",
+        provision="pdl-6-2a-3a",
+    )
+    services.invite(staff.ost, sip, organisation=orgs.krokom, unit=units.krokom_social)
+    own = api_client(staff.ost).get(f"/api/sips/{sip.pk}").json()
+    assert own["consents"][0]["assessment_reason"] == "Framskriden demens."
+    other = api_client(staff.krokom).get(f"/api/sips/{sip.pk}").json()
+    assert other["consents"][0]["assessment_reason"] == ""
+    assert other["consents"][0]["is_consent"] is False
+    assert (
+        "Framskriden demens" not in client_as(staff.krokom).get(f"/sip/{sip.pk}/").content.decode()
+    )
