@@ -208,3 +208,17 @@ def test_the_reason_of_an_assessment_stays_with_the_initiator(
     assert (
         "Framskriden demens" not in client_as(staff.krokom).get(f"/sip/{sip.pk}/").content.decode()
     )
+
+
+def test_a_shared_spärr_takes_the_sip_out_of_the_participants_work_queue(
+    sip, staff, orgs, units, person
+):
+    from samverkan.sip.work_queue import sip_tasks
+
+    services.record_consent(staff.ost, sip, given_by="person")
+    services.invite(staff.ost, sip, organisation=orgs.krokom, unit=units.krokom_social)
+    assert [item.title for item in sip_tasks(staff.krokom)]  # the invitation to answer
+    AccessBlock.objects.create(
+        person=person, kind=AccessBlockKind.SHARED, organisation=orgs.ostersund
+    )
+    assert sip_tasks(staff.krokom) == []
