@@ -114,6 +114,11 @@ declare("people.SelfCareAssessment.person", MOVE, "egenvård assessments are the
 declare("people.Task.person", MOVE, "tasks in the work queues")
 declare("people.AccessBlock.person", MOVE, "a spärr the person asked for protects the survivor too")
 declare("people.IdentityProtection.person", MOVE, "a protected identity protects the survivor")
+declare(
+    "people.EmergencyAccess.person",
+    MOVE,
+    "an emergency access and its review follow the survivor (the owner still reviews it)",
+)
 # sip: its hook (sip/apps.py) also stamps the plans as updated.
 declare("sip.Sip.person", HOOK, "sip.services.move_sips_on_merge")
 # purchases: records not yet on an invoice are live; invoiced (and credited) records and

@@ -786,3 +786,62 @@ class IdentityProtection(models.Model):
     @property
     def is_active(self) -> bool:
         return self.ended_at is None
+
+
+class EmergencyAccess(models.Model):
+    """Nödåtkomst: a licensed member of staff of another vårdgivare opened, with a stated
+    reason and a confirmation, the plan, fasta vårdkontakter and contacts of the person's open
+    SIPs owned by `owner`, until `expires_at` (see `samverkan.people.emergency`). Never opens
+    the rest of the record, never past a SHARED spärr. `owner` reviews every one; never
+    deleted."""
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="emergency_accesses",
+        verbose_name=_("person"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("av")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("vårdgivare")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uppgifternas ägare"),
+    )
+    reason = models.TextField(_("skäl"))
+    opened_at = models.DateTimeField(_("öppnad"), default=timezone.now)
+    expires_at = models.DateTimeField(_("gäller till"))
+    review_task = models.ForeignKey(
+        Task, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("granskad"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granskad av"),
+    )
+    review_note = models.TextField(_("granskning"), blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        verbose_name = _("nödåtkomst")
+        verbose_name_plural = _("nödåtkomster")
+        indexes = [models.Index(fields=["user", "person", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"Nödåtkomst {self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()

@@ -12,11 +12,17 @@
   invited organisation.
 
 A SIP that is not visible (or does not exist) is a 404, a visible SIP where the user may
-not do the thing asked is a 403; both are logged as `access_denied`.
+not do the thing asked is a 403; both are logged as `access_denied`. An invited organisation
+whose consent was withdrawn gets `ConsentWithdrawn` (403, "Samtycket har återkallats") and
+nothing more.
 
-`participating_persons` is registered in `people.access.EXTRA_VISIBILITY` (see apps.py):
-staff of a participating organisation covered by consent may open the person page of an
-open SIP's person (read only: `people.access.can_change` stays with the own organisation).
+Consent opens the SIP, not the record: the plan, the person's identity as the plan shows it,
+the fasta vårdkontakter and the participants' contacts. It does not widen
+`people.access.persons_visible_to` (the person page, facts, interventions and assessments
+stay with the organisations that have a care relation). A SHARED spärr (PDL 6 kap. 2 §) on
+the initiating vårdgivare hides its SIP from every other vårdgivare, whatever the consent
+says. Every look by another vårdgivare is logged with `owner=` the initiating organisation
+and `process="sip:<id>"`.
 """
 
 from __future__ import annotations
@@ -32,14 +38,14 @@ from samverkan.accounts.models import Organisation
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action as AuditAction
 from samverkan.audit.services import record
-from samverkan.people.access import WRITE_ROLES
+from samverkan.core.errors import Problem
+from samverkan.people.access import WRITE_ROLES, shared_blocked
 from samverkan.sip.models import (
     Consent,
     ConsentScope,
     Participant,
     ParticipantResponse,
     Sip,
-    SipStatus,
 )
 
 SIP_ROLES: frozenset[str] = WRITE_ROLES
@@ -68,12 +74,65 @@ def participating_with_consent(organisation_id: Any) -> Q:
     return Q(Exists(participating)) & covered
 
 
+class ConsentWithdrawn(Problem):
+    """The organisation was invited and covered by a consent that has since been withdrawn:
+    it is told so, and sees nothing more of the SIP."""
+
+    status = 403
+
+    def __init__(self) -> None:
+        super().__init__(
+            None,
+            "consent_withdrawn",
+            "Samtycket har återkallats. Din organisation kan inte längre ta del av planen.",
+        )
+
+
 def sips_visible_to(user: Any) -> QuerySet[Sip]:
+    """The SIPs the user's organisation initiated, or takes part in with consent (before a
+    SHARED spärr is taken into account: use `visible_sips` for what to show)."""
     organisation = sip_organisation(user)
     if organisation is None:
         return Sip.objects.none()
     return Sip.objects.filter(
         Q(initiated_by_organisation=organisation) | participating_with_consent(organisation.pk)
+    )
+
+
+def blocked_for(organisation_id: Any, sip: Sip) -> bool:
+    """True if the SIP is another vårdgivare's and the person has a SHARED spärr on it
+    (PDL 6 kap. 2 §): nothing of it reaches `organisation_id`."""
+    return sip.initiated_by_organisation_id != organisation_id and shared_blocked(
+        sip.person, sip.initiated_by_organisation_id
+    )
+
+
+def visible_sips(user: Any, sips: Any) -> list[Sip]:
+    """Of these SIPs (already narrowed by `sips_visible_to`), the ones not hidden by a SHARED
+    spärr."""
+    organisation = sip_organisation(user)
+    if organisation is None:
+        return []
+    return [sip for sip in sips if not blocked_for(organisation.pk, sip)]
+
+
+def consent_withdrawn_for(organisation_id: Any, sip: Sip) -> bool:
+    """The organisation is an invited (not declined) participant, a consent that covered it
+    was withdrawn and no active consent covers it now."""
+    if organisation_id is None or organisation_id == sip.initiated_by_organisation_id:
+        return False
+    invited = sip.participants.filter(organisation_id=organisation_id).exclude(
+        response=ParticipantResponse.DECLINED
+    )
+    if not invited.exists():
+        return False
+    covering = Q(scope=ConsentScope.ALL_INVITED) | Q(
+        scope=ConsentScope.LISTED, organisations=organisation_id
+    )
+    consents = sip.consents.filter(covering)
+    return (
+        consents.filter(withdrawn_at__isnull=False).exists()
+        and not consents.filter(withdrawn_at__isnull=True).exists()
     )
 
 
@@ -83,7 +142,10 @@ def is_initiator(user: Any, sip: Sip) -> bool:
 
 
 def can_see(user: Any, sip: Sip) -> bool:
-    return sips_visible_to(user).filter(pk=sip.pk).exists()
+    organisation = sip_organisation(user)
+    if organisation is None or not sips_visible_to(user).filter(pk=sip.pk).exists():
+        return False
+    return not blocked_for(organisation.pk, sip)
 
 
 def can_edit_plan(user: Any, sip: Sip) -> bool:
@@ -105,36 +167,46 @@ def can_respond(user: Any, participant: Participant) -> bool:
     )
 
 
-def participating_persons(user: Any) -> Q:
-    """EXTRA_VISIBILITY hook: Q over Person for the persons of open SIPs the user's
-    organisation participates in with consent."""
-    organisation = sip_organisation(user)
-    if organisation is None:
-        return Q(pk__in=[])
-    sips = Sip.objects.filter(participating_with_consent(organisation.pk)).exclude(
-        status=SipStatus.CLOSED
-    )
-    return Q(pk__in=sips.values("person_id"))
-
-
 # --- audit ------------------------------------------------------------------------------
 
 
-def audit(actor: Actor, action: AuditAction | str, sip: Sip, why: str, obj: Any = None) -> None:
+def audit(
+    actor: Actor,
+    action: AuditAction | str,
+    sip: Sip,
+    why: str,
+    obj: Any = None,
+    *,
+    process: str = "",
+) -> None:
     """One audit event about a SIP (person_ref = the SIP's person). `why` never holds names
-    or identifiers."""
+    or identifiers. When the user is not of the initiating organisation the event names the
+    data owner (`owner=` the initiating organisation) and the process (`sip:<id>`, or the
+    `process` given, e.g. "nödåtkomst"), so that the owner's log control sees it."""
     if obj is None:
         obj_type, obj_id = "sip.sip", sip.pk
     else:
         obj_type, obj_id = obj._meta.label_lower, obj.pk
-    record(actor, action, obj_type, obj_id, person_ref=sip.person.ref, why=why)
+    profile = profile_of(user_of(actor))
+    foreign = profile is None or profile.organisation_id != sip.initiated_by_organisation_id
+    record(
+        actor,
+        action,
+        obj_type,
+        obj_id,
+        person_ref=sip.person.ref,
+        why=why,
+        owner=sip.initiated_by_organisation_id if foreign else None,
+        process=process or (f"sip:{sip.pk}" if foreign else ""),
+    )
 
 
 def get_sip_for(actor: Actor, sip_id: Any, *, why: str, audit_view: bool = True) -> Sip:
     """The SIP if the user may see it; records a `view` unless `audit_view=False`.
 
     403 (PermissionDenied) for a role without SIP access, 404 for a SIP that does not exist
-    or is not visible; both logged.
+    or is not visible, `ConsentWithdrawn` (403) for an invited organisation whose consent
+    was withdrawn; all logged.
     """
     user = user_of(actor)
     if sip_organisation(user) is None:
@@ -152,6 +224,9 @@ def get_sip_for(actor: Actor, sip_id: Any, *, why: str, audit_view: bool = True)
         raise Http404
     if not can_see(user, sip):
         audit(actor, AuditAction.ACCESS_DENIED, sip, why)
+        organisation = sip_organisation(user)
+        if organisation is not None and consent_withdrawn_for(organisation.pk, sip):
+            raise ConsentWithdrawn
         raise Http404
     if audit_view:
         audit(actor, AuditAction.VIEW, sip, why)

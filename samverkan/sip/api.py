@@ -21,9 +21,11 @@ from samverkan.accounts.models import Organisation, Unit
 from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from samverkan.api.schemas import Merged
 from samverkan.audit.models import Action as AuditAction
+from samverkan.people import emergency as people_emergency
 from samverkan.people.access import get_person_for, require_write_role
 from samverkan.people.services import PeopleError
 from samverkan.sip import access, services
+from samverkan.sip.emergency import emergency_sips
 from samverkan.sip.fhir_io import import_patients
 from samverkan.sip.models import Participant, Sip, SipStatus
 from samverkan.sip.outputs import fhir_bundle_json
@@ -35,7 +37,12 @@ from samverkan.sip.schemas import (
     ConflictOut,
     ConsentIn,
     ConsentOut,
+    ConsentWithdrawIn,
     DiffOut,
+    EmergencyAccessIn,
+    EmergencyAccessOut,
+    EmergencyPlansOut,
+    EmergencyReviewIn,
     FollowUpIn,
     ImportedOut,
     InviteIn,
@@ -197,7 +204,7 @@ def list_sips(
         sips = sips.filter(person_id=person_id)
     if status is not None:
         sips = sips.filter(status=status)
-    rows = list(sips.order_by("-created")[:500])
+    rows = access.visible_sips(request.user, sips.order_by("-created")[:500])
     for sip in rows:
         access.audit(request, AuditAction.VIEW, sip, "SIP-lista (API)")
     return rows
@@ -228,6 +235,67 @@ def create_sip(request: HttpRequest, payload: SipCreateIn) -> Any:
     return Status(201, _fresh(sip))
 
 
+# --- nödåtkomst (patientdatalagen 6 kap. 3 §) ---------------------------------------------
+
+
+def _require_emergency_role(request: HttpRequest) -> None:
+    if access.sip_organisation(request.user) is None or not people_emergency.may_open(request.user):
+        raise PermissionDenied
+
+
+def _emergency_view(request: HttpRequest, granted: Any) -> dict[str, Any]:
+    return {
+        "id": granted.pk,
+        "owner": granted.owner,
+        "opened_at": granted.opened_at,
+        "expires_at": granted.expires_at,
+        "reviewed_at": granted.reviewed_at,
+        "sips": emergency_sips(request, granted),
+    }
+
+
+@router.post(
+    "/emergency-access",
+    response={201: list[EmergencyAccessOut], **RESPONSES},
+    summary="Nödåtkomst till personens SIP-planer",
+)
+def open_emergency_access(request: HttpRequest, payload: EmergencyAccessIn) -> Any:
+    """Licensed staff; one access per vårdgivare whose open plan it reaches, for
+    `SAMVERKAN_EMERGENCY_ACCESS_HOURS` (default 4). The same 404 `nothing_to_open` for an
+    unknown number, no open plan and a plan behind a spärr."""
+    _require_emergency_role(request)
+    opened = people_emergency.open_emergency_access(
+        request,
+        payload.identifier,
+        reason=payload.reason,
+        confirmed=payload.confirm,
+        acute=payload.acute,
+    )
+    return Status(201, opened)
+
+
+@router.get(
+    "/emergency-access/{access_id}",
+    response={200: EmergencyPlansOut, **RESPONSES},
+    summary="Planerna en nödåtkomst öppnar",
+)
+def get_emergency_access(request: HttpRequest, access_id: int) -> Any:
+    _require_emergency_role(request)
+    return _emergency_view(request, people_emergency.get_access_for(request, _db_id(access_id)))
+
+
+@router.post(
+    "/emergency-access/{access_id}/review",
+    response={200: EmergencyAccessOut, **RESPONSES},
+    summary="Granska en nödåtkomst (uppgifternas ägare: MAS, chefsläkare)",
+)
+def review_emergency_access(
+    request: HttpRequest, access_id: int, payload: EmergencyReviewIn
+) -> Any:
+    granted = people_emergency.get_access_to_review(request, _db_id(access_id))
+    return people_emergency.review_emergency_access(request, granted, note=payload.note)
+
+
 @router.get("/{sip_id}", response={200: SipOut, **RESPONSES}, summary="En SIP")
 def get_sip(request: HttpRequest, sip_id: int, response: HttpResponse) -> Sip:
     sip = access.get_sip_for(request, sip_id, why="Visa SIP (API)")
@@ -255,6 +323,9 @@ def add_consent(request: HttpRequest, sip_id: int, payload: ConsentIn) -> Any:
         scope=payload.scope,
         organisations=organisations,
         note=payload.note,
+        assessed_by_name=payload.assessed_by_name,
+        assessment_reason=payload.assessment_reason,
+        provision=payload.provision,
     )
     return Status(201, consent)
 
@@ -264,12 +335,23 @@ def add_consent(request: HttpRequest, sip_id: int, payload: ConsentIn) -> Any:
     response={200: ConsentOut, **RESPONSES},
     summary="Återkalla samtycke",
 )
-def withdraw_consent(request: HttpRequest, sip_id: int, consent_id: int) -> Any:
+def withdraw_consent(
+    request: HttpRequest, sip_id: int, consent_id: int, payload: ConsentWithdrawIn
+) -> Any:
+    """Cannot be undone: asks for `{"confirm": true}`. Afterwards the invited organisations
+    get 403 `consent_withdrawn` on the SIP."""
     sip = access.get_sip_for(request, sip_id, why="Återkalla samtycke (API)", audit_view=False)
     access.require(request, access.can_manage(request.user, sip), sip, "Återkalla samtycke (API)")
     consent = sip.consents.filter(pk=_db_id(consent_id)).first()
     if consent is None:
         raise Http404
+    if not payload.confirm:
+        raise ApiError(
+            422,
+            "confirmation_required",
+            'Återkallandet går inte att ångra: bekräfta med "confirm": true.',
+            "confirm",
+        )
     return services.withdraw_consent(request, consent)
 
 

@@ -7,16 +7,17 @@ class SipConfig(AppConfig):
     verbose_name = _("SIP (samordnad individuell plan)")
 
     def ready(self) -> None:
-        from samverkan.people.access import EXTRA_VISIBILITY
+        from samverkan.people.emergency import EMERGENCY_SOURCES
         from samverkan.people.services import MERGE_HOOKS
-        from samverkan.sip.access import participating_persons, sip_organisation
+        from samverkan.sip.access import sip_organisation
+        from samverkan.sip.emergency import emergency_owners
         from samverkan.sip.services import move_sips_on_merge
         from samverkan.sip.work_queue import sip_tasks
         from samverkan.web.nav import register_nav
         from samverkan.web.work_queue import register_work_queue
 
-        if participating_persons not in EXTRA_VISIBILITY:
-            EXTRA_VISIBILITY.append(participating_persons)
+        if emergency_owners not in EMERGENCY_SOURCES:
+            EMERGENCY_SOURCES.append(emergency_owners)
         if move_sips_on_merge not in MERGE_HOOKS:
             MERGE_HOOKS.append(move_sips_on_merge)
         register_nav("sip", "sip:index", visible=lambda user: sip_organisation(user) is not None)

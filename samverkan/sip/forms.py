@@ -16,6 +16,7 @@ from samverkan.sip.models import (
     EXTENSIVE_HOME_CARE_CHOICES,
     ActionStatus,
     AgreementContext,
+    AssessmentProvision,
     CompulsoryCare,
     ConsentGiver,
     ConsentScope,
@@ -109,15 +110,38 @@ class StartSipForm(forms.Form):
 
 class ConsentForm(forms.Form):
     given_by = forms.ChoiceField(
-        label=_("Vem lämnade samtycket?"),
-        choices=ConsentGiver.choices,
+        label=_("Grund för att dela planen"),
+        choices=[
+            (v, label)
+            for v, label in ConsentGiver.choices
+            if v != ConsentGiver.LEGAL_REPRESENTATIVE
+        ],
         widget=forms.RadioSelect,
         initial=ConsentGiver.PERSON,
+        help_text=_(
+            "En SIP görs om den enskilde samtycker (hälso- och sjukvårdslagen 16 kap. 4 §, "
+            "socialtjänstlagen 2 kap. 7 §). För ett barn samtycker vårdnadshavaren. En god "
+            "man eller förvaltare kan inte samtycka i personens ställe: kan en vuxen inte "
+            "själv ta ställning, dokumentera bedömningen nedan."
+        ),
     )
     given_by_name = forms.CharField(
-        label=_("Namn på vårdnadshavare eller ställföreträdare"), required=False, max_length=200
+        label=_("Vårdnadshavarens namn"), required=False, max_length=200
     )
-    given_at = datetime_field(_("När lämnades samtycket?"), required=True)
+    given_at = datetime_field(_("När lämnades samtycket eller gjordes bedömningen?"), required=True)
+    assessed_by_name = forms.CharField(
+        label=_("Bedömningen gjord av (namn och yrke)"), required=False, max_length=200
+    )
+    assessment_reason = forms.CharField(
+        label=_("Varför kan personen inte ta ställning, och varför är villkoret uppfyllt?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    provision = forms.ChoiceField(
+        label=_("Bestämmelse bedömningen stöds på"),
+        choices=[("", _("Välj bestämmelse")), *AssessmentProvision.choices],
+        required=False,
+    )
     scope = forms.ChoiceField(
         label=_("Vilka får ta del av planen?"),
         choices=ConsentScope.choices,
@@ -139,6 +163,38 @@ class ConsentForm(forms.Form):
         self.fields["organisations"].queryset = Organisation.objects.exclude(  # type: ignore[attr-defined]
             pk=initiator.pk
         ).order_by("region", "kind", "name")
+
+
+class EmergencyAccessForm(forms.Form):
+    """Nödåtkomst: the person's number, the reason, acute or invited, and the confirmation."""
+
+    identifier = forms.CharField(
+        label=_("Personnummer, samordningsnummer eller reservnummer"), max_length=40
+    )
+    reason = forms.CharField(
+        label=_("Skäl till nödåtkomsten"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    acute = forms.BooleanField(
+        label=_("Situationen är akut: personen behöver vård nu"), required=False
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "Jag bekräftar att personens samtycke inte kan inhämtas och att planen behövs för "
+            "vården nu. Jag vet att åtkomsten loggas och granskas av den vårdgivare som äger "
+            "planen."
+        ),
+        required=False,
+    )
+
+
+class EmergencyReviewForm(forms.Form):
+    note = forms.CharField(
+        label=_("Vad visade granskningen?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
 
 
 class InviteForm(forms.Form):

@@ -161,9 +161,37 @@ class Sip(models.Model):
 
 
 class ConsentGiver(models.TextChoices):
-    PERSON = "person", _("personen själv")
-    GUARDIAN = "guardian", _("vårdnadshavare")
-    LEGAL_REPRESENTATIVE = "legal_representative", _("god man/förvaltare (ställföreträdare)")
+    """The basis of the SIP's sharing (HSL 16 kap. 4 §, SoL 2 kap. 7 §: a SIP is made "om den
+    enskilde samtycker")."""
+
+    PERSON = "person", _("personens eget samtycke")
+    GUARDIAN = "guardian", _("vårdnadshavares samtycke för ett barn")
+    # An adult who lacks capacity: no one consents in the person's place; the documented
+    # assessment that the law's condition for sharing is met (never recorded as samtycke).
+    ASSESSMENT = "assessment", _("bedömning: personen kan inte själv ta ställning")
+    # Older records only: a god man or förvaltare cannot consent to sharing on the person's
+    # behalf (their mandate does not cover the person's secrecy); new ones are refused.
+    LEGAL_REPRESENTATIVE = "legal_representative", _("ställföreträdare (äldre registrering)")
+
+
+class AssessmentProvision(models.TextChoices):
+    """The provision whose condition an assessment for a person who cannot decide states as
+    met (see README, SIP)."""
+
+    PDL_6_3A = (
+        "pdl-6-2a-3a",
+        _(
+            "Patientdatalagen 6 kap. 2 a och 3 a §§: personens inställning är så långt möjligt "
+            "klarlagd och det finns ingen anledning att anta att personen skulle motsätta sig"
+        ),
+    )
+    OSL_25_26 = (
+        "osl-25-1-26-1",
+        _(
+            "Offentlighets- och sekretesslagen 25 kap. 1 § och 26 kap. 1 §: det står klart att "
+            "uppgifterna i planen kan lämnas utan att personen eller någon närstående lider men"
+        ),
+    )
 
 
 class ConsentScope(models.TextChoices):
@@ -172,10 +200,12 @@ class ConsentScope(models.TextChoices):
 
 
 class Consent(models.Model):
-    """The person's consent that the invited organisations may see the plan.
+    """The basis on which the invited organisations may see the plan: the person's consent,
+    a vårdnadshavare's consent for a child, or for an adult who cannot decide the documented
+    assessment that the law's condition is met (`given_by`).
 
-    Before any active consent only the initiating organisation sees the SIP; withdrawing
-    it (`withdrawn_at`) hides the plan from the others again. Never deleted.
+    Before any active basis only the initiating organisation sees the SIP; withdrawing it
+    (`withdrawn_at`) hides the plan from the others again. Never deleted.
     """
 
     sip = models.ForeignKey(Sip, on_delete=models.PROTECT, related_name="consents")
@@ -203,6 +233,14 @@ class Consent(models.Model):
         Organisation, blank=True, related_name="+", verbose_name=_("organisationer")
     )
     note = models.TextField(_("anteckning"), blank=True)
+    # given_by == ASSESSMENT: who assessed (given_at: when), why, and the provision.
+    assessed_by_name = models.CharField(
+        _("bedömningen gjord av (namn och yrke)"), max_length=200, blank=True
+    )
+    assessment_reason = models.TextField(_("skäl för bedömningen"), blank=True)
+    provision = models.CharField(
+        _("bestämmelse"), max_length=20, choices=AssessmentProvision.choices, blank=True
+    )
     withdrawn_at = models.DateTimeField(_("återkallat"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -224,6 +262,11 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+    @property
+    def is_consent(self) -> bool:
+        """False for an assessment (the person did not consent: never shown as samtycke)."""
+        return self.given_by != ConsentGiver.ASSESSMENT
 
 
 class ParticipantResponse(models.TextChoices):

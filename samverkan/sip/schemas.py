@@ -14,7 +14,7 @@ from ninja import Field, Schema
 
 from samverkan.accounts.models import Organisation
 from samverkan.api.schemas import Merged
-from samverkan.sip import services
+from samverkan.sip import access, services
 from samverkan.sip.models import Consent, Participant, Sip
 from samverkan.sip.plan import plan_of
 
@@ -191,9 +191,16 @@ class PlanOut(Schema):
 
 
 class ConsentOut(Schema):
+    """`assessment_reason` (why the person cannot decide) is the initiator's record: the
+    SIP's other readers get it empty (`SipOut.resolve_consents`)."""
+
     id: int
     given_by: str
     given_by_name: str
+    is_consent: bool
+    assessed_by_name: str
+    assessment_reason: str
+    provision: str
     given_at: dt.datetime
     scope: str
     organisations: list[Ref]
@@ -246,8 +253,13 @@ class SipOut(SipSummary):
         return sip.active_consents().exists()
 
     @staticmethod
-    def resolve_consents(sip: Sip) -> list[Consent]:
-        return list(sip.consents.all())
+    def resolve_consents(sip: Sip, context: Any = None) -> list[Consent]:
+        consents = list(sip.consents.all())
+        request = (context or {}).get("request")
+        if request is None or not access.is_initiator(request.user, sip):
+            for consent in consents:  # not saved: the reason stays with the initiator
+                consent.assessment_reason = ""
+        return consents
 
     @staticmethod
     def resolve_participants(sip: Sip) -> list[Participant]:
@@ -304,8 +316,16 @@ class SipCreateIn(Schema):
 
 
 class ConsentIn(Schema):
-    given_by: Literal["person", "guardian", "legal_representative"]
+    """The basis of the sharing: "person" (own consent), "guardian" (vårdnadshavare, for a
+    child) or "assessment" (an adult who cannot decide: who assessed, why, the provision;
+    never recorded as consent). "legal_representative" is refused (a god man or förvaltare
+    cannot consent in the person's place)."""
+
+    given_by: Literal["person", "guardian", "assessment", "legal_representative"]
     given_by_name: str = Field("", max_length=200)
+    assessed_by_name: str = Field("", max_length=200)
+    assessment_reason: str = Field("", max_length=4000)
+    provision: Literal["", "pdl-6-2a-3a", "osl-25-1-26-1"] = ""
     given_at: dt.datetime | None = None
     scope: Literal["all_invited", "listed"] = "all_invited"
     organisation_ids: list[DbId] = []
@@ -344,3 +364,65 @@ class StatusIn(Schema):
 class ImportedOut(Schema):
     person_id: uuid.UUID
     created: bool
+
+
+# --- nödåtkomst ---------------------------------------------------------------------------
+
+
+class EmergencyAccessIn(Schema):
+    """Nödåtkomst (patientdatalagen 6 kap. 3 §): licensed staff only; `confirm` must be true
+    (the person needs care now and consent cannot be obtained); `acute` unless the own
+    organisation is invited to the person's SIP."""
+
+    identifier: str = Field(..., max_length=40)
+    reason: str = Field(..., max_length=2000)
+    acute: bool = False
+    confirm: bool = False
+
+
+class EmergencyAccessOut(Schema):
+    id: int
+    owner: Ref
+    opened_at: dt.datetime
+    expires_at: dt.datetime
+    reviewed_at: dt.datetime | None
+
+
+class ParticipantContactOut(Schema):
+    organisation: Ref
+    unit: Ref | None
+    response: str
+
+
+class EmergencySipOut(Schema):
+    """What emergency access shows of one SIP: the plan (with its fasta vårdkontakter) and
+    who takes part."""
+
+    id: int
+    status: str
+    initiated_by_organisation: Ref
+    initiated_by_unit: Ref | None
+    plan: PlanOut | None
+    participants: list[ParticipantContactOut]
+
+    @staticmethod
+    def resolve_plan(sip: Sip) -> Merged | None:
+        return plan_view(sip)
+
+    @staticmethod
+    def resolve_participants(sip: Sip) -> list[Participant]:
+        return list(sip.participants.select_related("organisation", "unit"))
+
+
+class EmergencyPlansOut(EmergencyAccessOut):
+    sips: list[EmergencySipOut]
+
+
+class EmergencyReviewIn(Schema):
+    note: str = Field(..., max_length=4000)
+
+
+class ConsentWithdrawIn(Schema):
+    """Withdrawing cannot be undone: `confirm` must be true."""
+
+    confirm: bool = False

@@ -29,6 +29,7 @@ from samverkan.sip.models import (
     AGREEMENTS_BY_REGION,
     Action,
     AgreementContext,
+    AssessmentProvision,
     CompulsoryCare,
     Consent,
     ConsentGiver,
@@ -245,6 +246,9 @@ def complete_people_tasks(actor: Actor, sip: Sip, plan: PlanData) -> list[Task]:
 # --- consent --------------------------------------------------------------------------------
 
 
+ADULT_AGE = 18  # föräldrabalken 6 kap. 2 §: vårdnad until 18
+
+
 def record_consent(
     actor: Actor,
     sip: Sip,
@@ -255,36 +259,94 @@ def record_consent(
     scope: str = ConsentScope.ALL_INVITED,
     organisations: Iterable[Organisation] = (),
     note: str = "",
+    assessed_by_name: str = "",
+    assessment_reason: str = "",
+    provision: str = "",
 ) -> Consent:
+    """Record the basis of the SIP's sharing (see `Consent`): the person's own consent; a
+    vårdnadshavare's for a child (under 18 on `given_at`); or, for an adult who cannot
+    decide, the assessment that the condition of `provision` is met (who, when, why)."""
     _require_open(sip)
-    if given_by not in ConsentGiver.values:
-        raise SipError.single("given_by", "invalid", "Ange vem som lämnade samtycket.")
-    if given_by != ConsentGiver.PERSON and not given_by_name.strip():
+    if given_by not in ConsentGiver.values or given_by == ConsentGiver.LEGAL_REPRESENTATIVE:
         raise SipError.single(
-            "given_by_name", "required", "Ange namnet på vårdnadshavaren eller ställföreträdaren."
+            "given_by",
+            "invalid",
+            "Ange grunden: personens eget samtycke, vårdnadshavares samtycke för ett barn "
+            "eller en bedömning att personen inte själv kan ta ställning. En god man eller "
+            "förvaltare kan inte samtycka i personens ställe.",
         )
+    if scope not in ConsentScope.values:
+        raise SipError.single("scope", "invalid", "Okänd omfattning.")
     organisations = list(organisations)
     if scope == ConsentScope.LISTED and not organisations:
         raise SipError.single(
             "organisations", "required", "Välj vilka organisationer samtycket gäller."
         )
-    if scope not in ConsentScope.values:
-        raise SipError.single("scope", "invalid", "Okänd omfattning.")
     if given_at and given_at > timezone.now() + dt.timedelta(minutes=5):
         raise SipError.single("given_at", "future", "Samtycket kan inte vara lämnat i framtiden.")
+    when = given_at or timezone.now()
+    age = people_selectors.age_on(sip.person.birth_date, timezone.localdate(when))
+    errors: list[RuleError] = []
+    if given_by == ConsentGiver.GUARDIAN:
+        if not given_by_name.strip():
+            errors.append(RuleError("given_by_name", "required", "Ange vårdnadshavarens namn."))
+        if age is None or age >= ADULT_AGE:
+            errors.append(
+                RuleError(
+                    "given_by",
+                    "guardian_adult",
+                    "En vårdnadshavare kan bara samtycka för ett barn under 18 år "
+                    "(föräldrabalken 6 kap. 2 §).",
+                )
+            )
+    if given_by == ConsentGiver.ASSESSMENT:
+        if age is not None and age < ADULT_AGE:
+            errors.append(
+                RuleError(
+                    "given_by",
+                    "assessment_child",
+                    "För ett barn lämnar vårdnadshavaren samtycket.",
+                )
+            )
+        if not assessed_by_name.strip():
+            errors.append(
+                RuleError(
+                    "assessed_by_name", "required", "Ange vem som gjorde bedömningen (namn, yrke)."
+                )
+            )
+        if not assessment_reason.strip():
+            errors.append(
+                RuleError(
+                    "assessment_reason",
+                    "required",
+                    "Ange varför personen inte kan ta ställning och varför villkoret i "
+                    "bestämmelsen är uppfyllt.",
+                )
+            )
+        if provision not in AssessmentProvision.values:
+            errors.append(
+                RuleError("provision", "required", "Välj bestämmelsen bedömningen stöds på.")
+            )
+    if errors:
+        raise SipError(errors)
+    assessment = given_by == ConsentGiver.ASSESSMENT
     with transaction.atomic():
         consent = Consent.objects.create(
             sip=sip,
             given_by=given_by,
-            given_by_name=given_by_name.strip() if given_by != ConsentGiver.PERSON else "",
-            given_at=given_at or timezone.now(),
+            given_by_name=given_by_name.strip() if given_by == ConsentGiver.GUARDIAN else "",
+            given_at=when,
             recorded_by=user_of(actor),
             scope=scope,
             note=note,
+            assessed_by_name=assessed_by_name.strip() if assessment else "",
+            assessment_reason=assessment_reason.strip() if assessment else "",
+            provision=provision if assessment else "",
         )
         if scope == ConsentScope.LISTED:
             consent.organisations.set(organisations)
-        audit(actor, AuditAction.CREATE, sip, "Samtycke registrerat", consent)
+        why = "Bedömning för delning registrerad" if assessment else "Samtycke registrerat"
+        audit(actor, AuditAction.CREATE, sip, why, consent)
     return consent
 
 
@@ -646,10 +708,17 @@ def compare_versions(sip: Sip, old: int, new: int) -> VersionDiff:
 
 
 def notes_for(
-    person: Person, plan: PlanData, *, organisation: Organisation, on_request: bool
+    person: Person,
+    plan: PlanData,
+    *,
+    organisation: Organisation,
+    on_request: bool,
+    read_facts: bool = True,
 ) -> list[Note]:
-    """What the agreements say about a SIP in these circumstances (quoted clauses)."""
-    facts = people_selectors.current_facts(person)
+    """What the agreements say about a SIP in these circumstances (quoted clauses).
+    `read_facts=False` for a participant: the person's recorded facts are the initiating
+    organisation's record, not part of the plan, so they are not read for it."""
+    facts = people_selectors.current_facts(person) if read_facts else {}
     return agreement_notes(
         plan,
         on_request=on_request,

@@ -7,6 +7,10 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("ny/<uuid:person_id>/", views.start, name="start"),
     path("enheter/", views.unit_options, name="unit_options"),
+    path("nodatkomst/", views.emergency_start, name="emergency"),
+    path("nodatkomst/<int:access_id>/", views.emergency_detail, name="emergency_detail"),
+    path("nodatkomst/granska/", views.emergency_reviews, name="emergency_reviews"),
+    path("nodatkomst/granska/<int:access_id>/", views.emergency_review, name="emergency_review"),
     path("<int:sip_id>/", views.detail, name="detail"),
     path("<int:sip_id>/samtycke/", views.consent, name="consent"),
     path(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -16,13 +18,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from samverkan.accounts.models import Organisation
+from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action as AuditAction
 from samverkan.audit.services import record
+from samverkan.people import emergency as people_emergency
 from samverkan.people.access import get_person_for
 from samverkan.sip import access, services
+from samverkan.sip.emergency import emergency_sips
 from samverkan.sip.forms import (
     FORMSETS,
     ConsentForm,
+    EmergencyAccessForm,
+    EmergencyReviewForm,
     FollowUpForm,
     InviteForm,
     PlanForm,
@@ -57,6 +64,19 @@ def _is_htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
 
+def _sip_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """A SIP page: an invited organisation whose consent was withdrawn is told so (403)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except access.ConsentWithdrawn:
+            return render(request, "sip/consent_withdrawn.html", status=403)
+
+    return wrapped
+
+
 # --- list and start -----------------------------------------------------------------------
 
 
@@ -75,10 +95,17 @@ def index(request: HttpRequest) -> HttpResponse:
     if show != "alla":
         sips = sips.exclude(status=SipStatus.CLOSED)
     page = Paginator(sips, PAGE_SIZE).get_page(request.GET.get("sida"))
-    page.object_list = list(page.object_list)
+    page.object_list = access.visible_sips(request.user, page.object_list)
     for sip in page.object_list:
         access.audit(request, AuditAction.VIEW, sip, "SIP-översikt (lista)")
-    return render(request, "sip/index.html", {"page": page, "show": show})
+    profile = profile_of(request.user)
+    context = {
+        "page": page,
+        "show": show,
+        "may_emergency": people_emergency.may_open(request.user),
+        "may_review": profile is not None and profile.role in people_emergency.REVIEWER_ROLES,
+    }
+    return render(request, "sip/index.html", context)
 
 
 def start(request: HttpRequest, person_id: Any) -> HttpResponse:
@@ -141,6 +168,7 @@ def _participants(sip: Sip) -> list[Participant]:
     )
 
 
+@_sip_page
 def detail(request: HttpRequest, sip_id: int) -> HttpResponse:
     sip = access.get_sip_for(request, sip_id, why="Visa SIP")
     version = sip.current_version()
@@ -180,6 +208,7 @@ def detail(request: HttpRequest, sip_id: int) -> HttpResponse:
             plan,
             organisation=sip.initiated_by_organisation,
             on_request=sip.initiated_on_request_of_person,
+            read_facts=can_manage,
         ),
     }
     return render(request, "sip/detail.html", context)
@@ -196,6 +225,7 @@ def _service_errors(request: HttpRequest, error: services.SipError) -> None:
         messages.error(request, e.message)
 
 
+@_sip_page
 def consent(request: HttpRequest, sip_id: int) -> HttpResponse:
     sip = access.get_sip_for(request, sip_id, why="Registrera samtycke", audit_view=False)
     access.require(request, access.can_manage(request.user, sip), sip, "Registrera samtycke")
@@ -214,6 +244,9 @@ def consent(request: HttpRequest, sip_id: int) -> HttpResponse:
                     scope=data["scope"],
                     organisations=data["organisations"],
                     note=data["note"],
+                    assessed_by_name=data["assessed_by_name"],
+                    assessment_reason=data["assessment_reason"],
+                    provision=data["provision"],
                 )
             except services.SipError as error:
                 _form_errors(form, error)
@@ -227,11 +260,16 @@ def consent(request: HttpRequest, sip_id: int) -> HttpResponse:
     return render(request, "sip/consent.html", {"sip": sip, "person": sip.person, "form": form})
 
 
-@require_POST
+@_sip_page
 def withdraw_consent(request: HttpRequest, sip_id: int, consent_id: int) -> HttpResponse:
+    """Återkalla: asks first (GET, or a POST without `bekrafta=ja`), then withdraws."""
     sip = access.get_sip_for(request, sip_id, why="Återkalla samtycke", audit_view=False)
     access.require(request, access.can_manage(request.user, sip), sip, "Återkalla samtycke")
     consent = get_object_or_404(Consent, pk=consent_id, sip=sip)
+    if request.method != "POST" or request.POST.get("bekrafta") != "ja":
+        access.audit(request, AuditAction.VIEW, sip, "Återkalla samtycke")
+        context = {"sip": sip, "person": sip.person, "consent": consent}
+        return render(request, "sip/withdraw_consent.html", context)
     try:
         services.withdraw_consent(request, consent)
     except services.SipError as error:
@@ -241,6 +279,7 @@ def withdraw_consent(request: HttpRequest, sip_id: int, consent_id: int) -> Http
     return redirect(reverse("sip:detail", args=[sip.pk]) + "#samtycke")
 
 
+@_sip_page
 def invite(request: HttpRequest, sip_id: int) -> HttpResponse:
     sip = access.get_sip_for(request, sip_id, why="Kalla till SIP", audit_view=False)
     access.require(request, access.can_manage(request.user, sip), sip, "Kalla till SIP")
@@ -283,6 +322,7 @@ def unit_options(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@_sip_page
 def respond(request: HttpRequest, sip_id: int, participant_id: int) -> HttpResponse:
     sip = access.get_sip_for(request, sip_id, why="Svara på kallelse", audit_view=False)
     participant = get_object_or_404(Participant, pk=participant_id, sip=sip)
@@ -340,6 +380,7 @@ def _with_base(request: HttpRequest, version: int) -> QueryDict:
     return data
 
 
+@_sip_page
 def plan_edit(request: HttpRequest, sip_id: int) -> HttpResponse:
     sip = access.get_sip_for(request, sip_id, why="Redigera SIP-plan", audit_view=False)
     access.require(request, access.can_edit_plan(request.user, sip), sip, "Redigera SIP-plan")
@@ -384,6 +425,7 @@ def plan_edit(request: HttpRequest, sip_id: int) -> HttpResponse:
     return render(request, "sip/plan_form.html", context, status=status)
 
 
+@_sip_page
 def follow_up(request: HttpRequest, sip_id: int) -> HttpResponse:
     sip = access.get_sip_for(request, sip_id, why="Följa upp SIP", audit_view=False)
     access.require(request, access.can_edit_plan(request.user, sip), sip, "Följa upp SIP")
@@ -423,6 +465,7 @@ def follow_up(request: HttpRequest, sip_id: int) -> HttpResponse:
 # --- history ------------------------------------------------------------------------------
 
 
+@_sip_page
 def versions(request: HttpRequest, sip_id: int) -> HttpResponse:
     sip = access.get_sip_for(request, sip_id, why="SIP: versionshistorik")
     rows = list(sip.versions.select_related("author", "author_organisation").order_by("-number"))
@@ -431,6 +474,7 @@ def versions(request: HttpRequest, sip_id: int) -> HttpResponse:
     )
 
 
+@_sip_page
 def version_detail(request: HttpRequest, sip_id: int, number: int) -> HttpResponse:
     sip = access.get_sip_for(request, sip_id, why="SIP: visa version")
     version = get_object_or_404(sip.versions.select_related("author"), number=number)
@@ -444,6 +488,7 @@ def version_detail(request: HttpRequest, sip_id: int, number: int) -> HttpRespon
     return render(request, "sip/version.html", context)
 
 
+@_sip_page
 def compare(request: HttpRequest, sip_id: int) -> HttpResponse:
     sip = access.get_sip_for(request, sip_id, why="SIP: jämför versioner")
     try:
@@ -468,6 +513,7 @@ def compare(request: HttpRequest, sip_id: int) -> HttpResponse:
 
 
 @require_POST
+@_sip_page
 def change_status(request: HttpRequest, sip_id: int) -> HttpResponse:
     sip = access.get_sip_for(request, sip_id, why="Ändra SIP-status", audit_view=False)
     access.require(request, access.can_manage(request.user, sip), sip, "Ändra SIP-status")
@@ -487,6 +533,7 @@ def change_status(request: HttpRequest, sip_id: int) -> HttpResponse:
 
 
 @require_POST
+@_sip_page
 def discharge(request: HttpRequest, sip_id: int) -> HttpResponse:
     sip = access.get_sip_for(request, sip_id, why="Klart för utskrivning", audit_view=False)
     access.require(request, access.can_manage(request.user, sip), sip, "Klart för utskrivning")
@@ -499,6 +546,7 @@ def discharge(request: HttpRequest, sip_id: int) -> HttpResponse:
     return redirect(reverse("sip:detail", args=[sip.pk]) + "#utskrivning")
 
 
+@_sip_page
 def pdf(request: HttpRequest, sip_id: int) -> HttpResponseBase:
     sip = access.get_sip_for(request, sip_id, why="SIP som PDF", audit_view=False)
     access.audit(request, AuditAction.PRINT, sip, "SIP som PDF till personen")
@@ -509,6 +557,7 @@ def pdf(request: HttpRequest, sip_id: int) -> HttpResponseBase:
     return response
 
 
+@_sip_page
 def fhir(request: HttpRequest, sip_id: int) -> HttpResponseBase:
     sip = access.get_sip_for(request, sip_id, why="SIP som FHIR", audit_view=False)
     access.audit(request, AuditAction.EXPORT, sip, "SIP som FHIR-bundle")
@@ -518,3 +567,130 @@ def fhir(request: HttpRequest, sip_id: int) -> HttpResponseBase:
     )
     response["Content-Disposition"] = f'attachment; filename="sip-{sip.pk}.fhir.json"'
     return response
+
+
+# --- nödåtkomst ---------------------------------------------------------------------------
+
+
+def _may_open_emergency(request: HttpRequest) -> None:
+    if access.sip_organisation(request.user) is None or not people_emergency.may_open(request.user):
+        record(
+            request,
+            AuditAction.ACCESS_DENIED,
+            "people.emergencyaccess",
+            why="Nödåtkomst: roll utan legitimation",
+            process=people_emergency.PROCESS,
+        )
+        raise PermissionDenied
+
+
+def emergency_start(request: HttpRequest) -> HttpResponse:
+    """Ask for emergency access (licensed staff): number, reason, acute, confirmation."""
+    _may_open_emergency(request)
+    status = 200
+    if request.method == "POST":
+        form = EmergencyAccessForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                opened = people_emergency.open_emergency_access(
+                    request,
+                    data["identifier"],
+                    reason=data["reason"],
+                    confirmed=data["confirm"],
+                    acute=data["acute"],
+                )
+            except people_emergency.EmergencyError as error:
+                field = error.field if error.field in form.fields else None
+                form.add_error(field, error.message)
+                status = 422
+            else:
+                return redirect("sip:emergency_detail", opened[0].pk)
+        else:
+            status = 422
+    else:
+        form = EmergencyAccessForm()
+    context = {
+        "form": form,
+        "provision": people_emergency.PROVISION,
+        "hours": people_emergency.duration().total_seconds() / 3600,
+    }
+    return render(request, "sip/emergency_start.html", context, status=status)
+
+
+def emergency_detail(request: HttpRequest, access_id: int) -> HttpResponse:
+    """What an emergency access opens: the owner's open plans of the person, their fasta
+    vårdkontakter and the participants, until it expires."""
+    _may_open_emergency(request)
+    try:
+        granted = people_emergency.get_access_for(request, access_id)
+    except people_emergency.EmergencyError as error:
+        return render(request, "sip/emergency_expired.html", {"message": error.message}, status=403)
+    sips = emergency_sips(request, granted)
+    rows = [
+        {
+            "sip": sip,
+            "plan": plan_of(sip.current_version()),
+            "participants": _participants(sip),
+        }
+        for sip in sips
+    ]
+    context = {
+        "access": granted,
+        "person": granted.person,
+        "rows": rows,
+        "provision": people_emergency.PROVISION,
+    }
+    return render(request, "sip/emergency_detail.html", context)
+
+
+def emergency_reviews(request: HttpRequest) -> HttpResponse:
+    """The emergency accesses to the own organisation's plans waiting for review (MAS and
+    chefsläkare)."""
+    profile = profile_of(request.user)
+    if profile is None or profile.role not in people_emergency.REVIEWER_ROLES:
+        record(
+            request,
+            AuditAction.ACCESS_DENIED,
+            "people.emergencyaccess",
+            why="Granska nödåtkomst: roll saknar behörighet",
+            process=people_emergency.PROCESS,
+        )
+        raise PermissionDenied
+    rows = list(people_emergency.accesses_to_review(request.user).order_by("opened_at"))
+    for row in rows:
+        record(
+            request,
+            AuditAction.VIEW,
+            "people.emergencyaccess",
+            row.pk,
+            person_ref=row.person.ref,
+            why="Nödåtkomster att granska (lista)",
+            process=people_emergency.PROCESS,
+        )
+    return render(request, "sip/emergency_reviews.html", {"rows": rows})
+
+
+def emergency_review(request: HttpRequest, access_id: int) -> HttpResponse:
+    """The data owner reviews one emergency access and closes its task."""
+    granted = people_emergency.get_access_to_review(request, access_id)
+    status = 200
+    if request.method == "POST":
+        form = EmergencyReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                people_emergency.review_emergency_access(
+                    request, granted, note=form.cleaned_data["note"]
+                )
+            except people_emergency.EmergencyError as error:
+                form.add_error("note" if error.field == "note" else None, error.message)
+                status = 409 if error.status == 409 else 422
+            else:
+                messages.success(request, "Nödåtkomsten är granskad.")
+                return redirect("sip:emergency_reviews")
+        else:
+            status = 422
+    else:
+        form = EmergencyReviewForm()
+    context = {"access": granted, "person": granted.person, "form": form}
+    return render(request, "sip/emergency_review.html", context, status=status)

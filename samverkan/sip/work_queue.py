@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samverkan.accounts.services import profile_of
-from samverkan.sip.access import sip_organisation, sips_visible_to
+from samverkan.sip.access import blocked_for, sip_organisation, sips_visible_to
 from samverkan.sip.models import (
     OPEN_ACTION_STATUSES,
     OPEN_STATUSES,
@@ -46,6 +46,11 @@ def sip_tasks(user: Any) -> list[TaskItem]:
     today = timezone.localdate()
     horizon = today + HORIZON
     open_sips = visible.filter(status__in=OPEN_STATUSES)
+    # Another vårdgivare's SIP behind a SHARED spärr is not this organisation's to work on.
+    others = open_sips.exclude(initiated_by_organisation_id=org_id).select_related("person")
+    blocked = [sip.pk for sip in others if blocked_for(org_id, sip)]
+    if blocked:
+        open_sips = open_sips.exclude(pk__in=blocked)
     items: list[TaskItem] = []
 
     invitations = (

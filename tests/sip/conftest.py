@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from samverkan.accounts.models import Role, Unit, UnitKind
 from samverkan.people import services as people_services
-from samverkan.people.testpersons import test_personnummer
+from samverkan.people.testpersons import synthetic_persons, test_personnummer
 from samverkan.sip import services
 from samverkan.sip.models import Huvudman
 from samverkan.sip.plan import ActionRow, ContactRow, PlanData
@@ -152,3 +152,27 @@ def shared_sip(sip, staff, orgs, units, plan_factory) -> Any:
         meeting_place="Krokoms kommunhus",
     )
     return sip
+
+
+@pytest.fixture
+def child(staff) -> Any:
+    """A person under 18 (a synthetic person on a Skatteverket test number)."""
+    today = timezone.localdate()
+    found = next(
+        p
+        for p in synthetic_persons(200, seed=5)
+        if p["birth_date"] > today.replace(year=today.year - 15)
+    )
+    person, _ = people_services.create_person(
+        staff.ost,
+        identifier=found["personnummer"],
+        given_name=found["given"],
+        family_name=found["family"],
+        home_municipality="2380",
+    )
+    return person
+
+
+@pytest.fixture
+def child_sip(staff, child) -> Any:
+    return services.start_sip(staff.ost, child, agreement="jh-hemsjukvard")

@@ -1,6 +1,7 @@
 """The access matrix: every SIP page and API endpoint, as every role of the initiating
 organisation, a participating organisation with consent, a participating organisation
-without consent and an unrelated organisation.
+without consent, one whose consent was withdrawn, an unrelated organisation, and an
+unrelated organisation whose licensed staff opened emergency access (nödåtkomst).
 
 Write endpoints are called with requests that pass access but then fail (or change
 nothing that matters), so one SIP serves the whole walk: what is tested is only whether
@@ -15,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from samverkan.accounts.models import Role
+from samverkan.accounts.models import LICENSED_ROLES, Role
+from samverkan.people import emergency
 from samverkan.people.services import add_care_relation
 from samverkan.people.testpersons import shared_dir
 from samverkan.sip import services
@@ -35,12 +37,17 @@ class Endpoint:
     name: str
     method: str  # "get", "post", "patch"; "api-" prefix: bearer token client
     url: str
-    door: str  # any, units, start, read, manage, respond
+    door: str  # any, units, start, read, manage, respond, emergency, emergency_view,
+    # review, review_one
     allowed: int  # status when the door opens
     data: dict | None = None
 
 
-def _endpoints(sip, person, consent_withdrawn, krokom_participant, own_org, action_key):
+def _endpoints(
+    sip, person, consent_withdrawn, krokom_participant, own_org, action_key, mine, reference
+):
+    """`mine`: the user's own emergency access (else another's), `reference`: an emergency
+    access to the initiator's data, for its review."""
     s, p = sip.pk, person.pk
     patient = json.loads(
         (Path(shared_dir()) / "testdata/fhir/patient-samordningsnummer.json").read_text()
@@ -68,7 +75,15 @@ def _endpoints(sip, person, consent_withdrawn, krokom_participant, own_org, acti
             "post",
             f"/sip/{s}/samtycke/{consent_withdrawn.pk}/aterkalla/",
             "manage",
+            200,
+        ),
+        Endpoint(
+            "withdraw confirm (already)",
+            "post",
+            f"/sip/{s}/samtycke/{consent_withdrawn.pk}/aterkalla/",
+            "manage",
             302,
+            {"bekrafta": "ja"},
         ),
         Endpoint("invite form", "get", f"/sip/{s}/kalla/", "manage", 200),
         Endpoint("invite (invalid)", "post", f"/sip/{s}/kalla/", "manage", 200, {}),
@@ -130,6 +145,7 @@ def _endpoints(sip, person, consent_withdrawn, krokom_participant, own_org, acti
             f"/api/sips/{s}/consents/{consent_withdrawn.pk}/withdraw",
             "manage",
             409,
+            {"confirm": True},
         ),
         Endpoint(
             "api invite (own org)",
@@ -164,10 +180,48 @@ def _endpoints(sip, person, consent_withdrawn, krokom_participant, own_org, acti
             200,
             patient,
         ),
+        # nödåtkomst
+        Endpoint("emergency form", "get", "/sip/nodatkomst/", "emergency", 200),
+        Endpoint("emergency (no confirm)", "post", "/sip/nodatkomst/", "emergency", 422, {}),
+        Endpoint(
+            "api emergency (no confirm)",
+            "api-post",
+            "/api/sips/emergency-access",
+            "emergency",
+            422,
+            {"identifier": "x", "reason": "x"},
+        ),
+        Endpoint("emergency plans", "get", f"/sip/nodatkomst/{mine}/", "emergency_view", 200),
+        Endpoint(
+            "api emergency plans",
+            "api-get",
+            f"/api/sips/emergency-access/{mine}",
+            "emergency_view",
+            200,
+        ),
+        Endpoint("emergency reviews", "get", "/sip/nodatkomst/granska/", "review", 200),
+        Endpoint(
+            "emergency review", "get", f"/sip/nodatkomst/granska/{reference}/", "review_one", 200
+        ),
+        Endpoint(
+            "api emergency review (no note)",
+            "api-post",
+            f"/api/sips/emergency-access/{reference}/review",
+            "review_one",
+            422,
+            {"note": ""},
+        ),
     ]
 
 
-RELATIONS = ["own", "participating_with_consent", "participating_without_consent", "unrelated"]
+RELATIONS = [
+    "own",
+    "participating_with_consent",
+    "participating_without_consent",
+    "after_withdrawal",
+    "unrelated",
+    "emergency",
+]
 
 
 def _expected(relation: str, role: Role, door: str, allowed: int) -> set[int]:
@@ -175,12 +229,35 @@ def _expected(relation: str, role: Role, door: str, allowed: int) -> set[int]:
         return {allowed}
     if role not in SIP_ROLES:
         return {403}
+    if door == "emergency":
+        return {allowed if role in LICENSED_ROLES else 403}
+    if door == "emergency_view":
+        if role not in LICENSED_ROLES:
+            return {403}
+        return {allowed if relation == "emergency" else 404}
+    if door in ("review", "review_one"):
+        if role not in emergency.REVIEWER_ROLES:
+            return {403}
+        return {allowed if door == "review" or relation == "own" else 404}
+    withdrawn = 403  # "Samtycket har återkallats", and nothing more
     table = {
         "any": {r: allowed for r in RELATIONS},
         "start": {"own": allowed},
-        "read": {"own": allowed, "participating_with_consent": allowed},
-        "manage": {"own": allowed, "participating_with_consent": 403},
-        "respond": {"own": 403, "participating_with_consent": allowed},
+        "read": {
+            "own": allowed,
+            "participating_with_consent": allowed,
+            "after_withdrawal": withdrawn,
+        },
+        "manage": {
+            "own": allowed,
+            "participating_with_consent": 403,
+            "after_withdrawal": withdrawn,
+        },
+        "respond": {
+            "own": 403,
+            "participating_with_consent": allowed,
+            "after_withdrawal": withdrawn,
+        },
     }
     return {table[door].get(relation, 404)}
 
@@ -189,33 +266,63 @@ def _expected(relation: str, role: Role, door: str, allowed: int) -> set[int]:
 def matrix_sip(sip, staff, orgs, units, plan_factory):
     services.save_plan(staff.ost, sip, plan_factory(), base_version=1)
     services.activate(staff.ost, sip)
-    withdrawn = services.record_consent(staff.ost, sip, given_by="person")
+    withdrawn = services.record_consent(
+        staff.ost,
+        sip,
+        given_by="person",
+        scope=ConsentScope.LISTED,
+        organisations=[orgs.region_gvb],
+    )
     services.withdraw_consent(staff.ost, withdrawn)
     services.record_consent(
         staff.ost, sip, given_by="person", scope=ConsentScope.LISTED, organisations=[orgs.krokom]
     )
     krokom = services.invite(staff.ost, sip, organisation=orgs.krokom, unit=units.krokom_social)
     services.invite(staff.ost, sip, organisation=orgs.region_jh, unit=units.jh_hc)
-    return sip, withdrawn, krokom
+    services.invite(staff.ost, sip, organisation=orgs.region_gvb, unit=units.gvb_hc)
+    # Emergency access to Östersund's plan by a Gävle nurse (for the review endpoints).
+    reference = emergency.open_emergency_access(
+        staff.gavle,
+        sip.person.primary_identity().value,
+        reason="Akut: personen är medvetslös.",
+        confirmed=True,
+        acute=True,
+    )[0]
+    return sip, withdrawn, krokom, reference
 
 
 @pytest.mark.parametrize("relation", RELATIONS)
 def test_access_matrix(relation, matrix_sip, person, orgs, make_staff, client_as, api_client):
-    sip, withdrawn, krokom_participant = matrix_sip
+    sip, withdrawn, krokom_participant, reference = matrix_sip
     organisation = {
         "own": orgs.ostersund,
         "participating_with_consent": orgs.krokom,
         "participating_without_consent": orgs.region_jh,
+        "after_withdrawal": orgs.region_gvb,
         "unrelated": orgs.gavle,
+        "emergency": orgs.gavle,
     }[relation]
     # The kommun's social services have the person as a client too (issue 11: a care
     # relation opens its own verksamhet only; the needs assessor is social services).
-    add_care_relation(make_staff(Role.NEEDS_ASSESSOR, orgs.ostersund), person)
+    add_care_relation(
+        make_staff(Role.NEEDS_ASSESSOR, orgs.ostersund), person, reason="Biståndsärende"
+    )
     key = sip.current_version().actions.first().key
-    endpoints = _endpoints(sip, person, withdrawn, krokom_participant, organisation, key)
     failures = Failures()
     for group, role in ((g, r) for g, roles in GROUPS.items() for r in roles):
         user = make_staff(role, organisation)
+        mine = reference.pk
+        if relation == "emergency" and role in SIP_ROLES and role in LICENSED_ROLES:
+            mine = emergency.open_emergency_access(
+                user,
+                person.primary_identity().value,
+                reason="Akut: personen är medvetslös.",
+                confirmed=True,
+                acute=True,
+            )[0].pk
+        endpoints = _endpoints(
+            sip, person, withdrawn, krokom_participant, organisation, key, mine, reference.pk
+        )
         web, api = client_as(user), api_client(user)
         for endpoint in endpoints:
             version_before = type(sip).objects.get(pk=sip.pk).version

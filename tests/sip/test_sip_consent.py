@@ -47,7 +47,10 @@ def test_after_consent_the_invited_unit_sees_it_and_withdrawal_hides_it(
     assert client_as(staff.gavle).get(f"/sip/{sip.pk}/").status_code == 404
 
     services.withdraw_consent(staff.ost, consent)
-    assert krokom.get(f"/sip/{sip.pk}/").status_code == 404
+    page = krokom.get(f"/sip/{sip.pk}/")
+    assert page.status_code == 403
+    assert "Samtycket har återkallats" in page.content.decode()
+    assert "Sigrid" not in page.content.decode()  # and nothing more
     assert access.can_see(staff.ost, sip)
 
 
@@ -68,12 +71,12 @@ def test_consent_for_listed_organisations_only(sip, staff, orgs, units):
     assert not access.can_see(staff.krokom, sip)
 
 
-def test_a_guardian_consent_needs_a_name(sip, staff):
+def test_a_guardian_consent_needs_a_name(child_sip, staff):
     with pytest.raises(services.SipError) as error:
-        services.record_consent(staff.ost, sip, given_by="guardian")
+        services.record_consent(staff.ost, child_sip, given_by="guardian")
     assert error.value.errors[0].field == "given_by_name"
     consent = services.record_consent(
-        staff.ost, sip, given_by="guardian", given_by_name="Vårdnadshavare Ett"
+        staff.ost, child_sip, given_by="guardian", given_by_name="Vårdnadshavare Ett"
     )
     assert consent.is_active
 
@@ -121,28 +124,23 @@ def test_unit_of_the_wrong_organisation_is_refused(client_as, sip, staff, orgs, 
     assert not sip.participants.exists()
 
 
-def test_participant_with_consent_can_open_the_person_page_read_only(
-    client_as, sip, staff, orgs, units, person
-):
+def test_consent_opens_the_plan_not_the_person_record(client_as, sip, staff, orgs, units, person):
+    """Issue 11: consent covers "planen och uppgifterna i den"; the participant no longer
+    reads the person page or the record (before: 200 on the person page and the facts)."""
     _invite_krokom(sip, staff, orgs, units)
-    assert not persons_visible_to(staff.krokom).filter(pk=person.pk).exists()
-    assert client_as(staff.krokom).get(f"/personer/{person.pk}/").status_code == 404
     services.record_consent(staff.ost, sip, given_by="person")
-    assert persons_visible_to(staff.krokom).filter(pk=person.pk).exists()
-    page = client_as(staff.krokom).get(f"/personer/{person.pk}/")
-    assert page.status_code == 200
-    assert f"/sip/{sip.pk}/" in page.content.decode()  # the SIP block on the person page
-    assert not can_change(staff.krokom, person)
-    services.close(staff.ost, sip)
+    krokom = client_as(staff.krokom)
+    assert krokom.get(f"/sip/{sip.pk}/").status_code == 200  # the plan
     assert not persons_visible_to(staff.krokom).filter(pk=person.pk).exists()
+    assert krokom.get(f"/personer/{person.pk}/").status_code == 404
+    assert not can_change(staff.krokom, person)
 
 
 def test_consent_form_records_who_and_scope(client_as, sip, staff, orgs):
     response = client_as(staff.ost).post(
         f"/sip/{sip.pk}/samtycke/",
         {
-            "given_by": "legal_representative",
-            "given_by_name": "God man Exempel",
+            "given_by": "person",
             "given_at": "2026-01-02T10:00",
             "scope": "listed",
             "organisations": [orgs.krokom.pk],
@@ -151,7 +149,7 @@ def test_consent_form_records_who_and_scope(client_as, sip, staff, orgs):
     )
     assert response.status_code == 302
     consent = sip.consents.get()
-    assert consent.given_by == "legal_representative"
+    assert consent.given_by == "person"
     assert list(consent.organisations.all()) == [orgs.krokom]
     assert consent.recorded_by == staff.ost
 

@@ -7,16 +7,21 @@ from typing import Any
 from django import template
 from django.urls import NoReverseMatch, reverse
 
-from samverkan.people.access import can_change
-from samverkan.sip.access import sip_organisation, sips_visible_to
+from samverkan.people.access import can_change, can_see
+from samverkan.sip.access import sip_organisation, sips_visible_to, visible_sips
 from samverkan.sip.models import ActionStatus
 
 register = template.Library()
 
 
-@register.simple_tag
-def person_url(person: Any) -> str:
-    """The person page, if the people app has one ("" otherwise)."""
+@register.simple_tag(takes_context=True)
+def person_url(context: template.Context, person: Any) -> str:
+    """The person page, if the user may open it ("" otherwise: a participant sees the plan,
+    not the person's record)."""
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    if user is None or not can_see(user, person):
+        return ""
     for name in ("people:detail", "people:person"):
         try:
             return reverse(name, args=[person.pk])
@@ -40,11 +45,12 @@ def person_sips(context: template.Context, person: Any) -> list[Any]:
     user = getattr(request, "user", None) or context.get("user")
     if user is None:
         return []
-    return list(
+    return visible_sips(
+        user,
         sips_visible_to(user)
         .filter(person=person)
-        .select_related("initiated_by_organisation", "overall_responsible_organisation")
-        .order_by("-created")
+        .select_related("person", "initiated_by_organisation", "overall_responsible_organisation")
+        .order_by("-created"),
     )
 
 
