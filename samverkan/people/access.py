@@ -41,9 +41,19 @@ from samverkan.people.models import (
     Person,
     active_on,
 )
+from samverkan.people.withholding import (
+    PROTECTED_MARKER,
+    WITHHELD_TEXT,
+    contact_text,
+    withhold_contact,
+)
 
 __all__ = [
     "EXTRA_VISIBILITY",
+    "PROTECTED_MARKER",
+    "WITHHELD_TEXT",
+    "contact_text",
+    "withhold_contact",
     "READ_ROLES",
     "WRITE_ROLES",
     "can_change",

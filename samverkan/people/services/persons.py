@@ -13,7 +13,7 @@ from django.utils import timezone
 from samverkan.accounts.models import Organisation, Unit
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
-from samverkan.people import access
+from samverkan.people import access, population_register
 from samverkan.people.access import can_change, record_change
 from samverkan.people.identity import (
     IdSystem,
@@ -147,6 +147,7 @@ def create_person(
         added_by=person.created_by,
     )
     record_change(actor, person, "people.person", why, action=Action.CREATE)
+    population_register.sync_person(person)  # protected identity from the register
     add_care_relation(actor, person, why=f"{why}: vårdrelation")
     if home_municipality:
         _open_fact(person, "municipality", home_municipality, person.created_by, "Vid registrering")
