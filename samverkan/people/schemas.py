@@ -14,6 +14,15 @@ from ninja import Field, Schema
 from samverkan.people import access, services
 
 
+def _withheld(person: Any, context: dict[str, Any] | None) -> bool:
+    """A protected person's kommun only for the own vårdgivare's staff (people.withholding)."""
+    request = (context or {}).get("request")
+    user = getattr(request, "user", None)
+    if user is not None and access.can_change(user, person):
+        return False
+    return access.withhold_contact(person)
+
+
 def _username(user: Any) -> str | None:
     return user.get_username() if user is not None else None
 
@@ -116,10 +125,24 @@ class PersonOut(PersonSummary):
     identities: list[IdentityOut]
     facts: dict[str, Any]
     can_change: bool
+    protected: bool  # sekretessmarkering or skyddad folkbokföring: take care
 
     @staticmethod
-    def resolve_facts(person: Any) -> dict[str, Any]:
-        return services.current_facts(person)
+    def resolve_facts(person: Any, context: dict[str, Any]) -> dict[str, Any]:
+        facts = services.current_facts(person)
+        if _withheld(person, context):
+            facts.pop("municipality", None)  # where a protected person lives
+        return facts
+
+    @staticmethod
+    def resolve_home_municipality(person: Any, context: dict[str, Any]) -> str:
+        if person.home_municipality and _withheld(person, context):
+            return access.WITHHELD_TEXT
+        return str(person.home_municipality)
+
+    @staticmethod
+    def resolve_protected(person: Any) -> bool:
+        return access.is_protected(person)
 
     @staticmethod
     def resolve_can_change(person: Any, context: dict[str, Any]) -> bool:

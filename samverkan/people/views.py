@@ -48,6 +48,7 @@ from samverkan.people.models import (
 from samverkan.people.presentation import decision_view, diff_view
 from samverkan.people.queue import task_title
 from samverkan.people.services import PERSON_FACTS, PeopleError
+from samverkan.people.views_protection import protection_context
 from samverkan.rules import FACTS, municipality_name
 
 SIP_BLOCK_TEMPLATE = "people/_sip_block.html"
@@ -193,12 +194,16 @@ def detail(request: HttpRequest, person_id: Any) -> HttpResponse:
             }
         )
     user = request.user
+    own = access.can_change(user, person)
     context = {
         "person": person,
         "identities": identities,
         "reveal": reveal,
         "age": services._age_on(person, timezone.localdate()),
-        "municipality": _municipality_label(person.home_municipality),
+        # The kommun is where a protected person lives: only the own vårdgivare's staff see it.
+        "municipality": _municipality_label(person.home_municipality)
+        if own or not access.withhold_contact(person)
+        else access.WITHHELD_TEXT,
         "fact_rows": _fact_rows(person),
         "interventions": interventions,
         "assessments": person.self_care_assessments.select_related(
@@ -210,7 +215,8 @@ def detail(request: HttpRequest, person_id: Any) -> HttpResponse:
         "care_relations": person.care_relations.select_related("organisation", "unit"),
         "merged_from": person.merged_from.all(),
         "history": _history_events(person),
-        "can_change": access.can_change(user, person),
+        "can_change": own,
+        "protection": protection_context(request, person),
         "sip_block": SIP_BLOCK_TEMPLATE if _sip_block_exists() else None,
         "licensed": bool((p := profile_of(user)) and p.is_licensed),
     }
