@@ -452,7 +452,9 @@ def patient_from_fhir(data: Source) -> PersonData:
     name = next((n for n in names if n.get("use") == "official"), names[0] if names else {})
     addresses = patient.get("address", [])
     withheld = any(_masked(a) for a in addresses)
-    district = None if withheld else next((a["district"] for a in addresses if "district" in a), None)
+    district = (
+        None if withheld else next((a["district"] for a in addresses if "district" in a), None)
+    )
     gender = patient.get("gender")
     return PersonData(
         identifiers=identifiers,

@@ -195,16 +195,19 @@ def detail(request: HttpRequest, person_id: Any) -> HttpResponse:
         )
     user = request.user
     own = access.can_change(user, person)
+    withheld = not own and access.withhold_contact(person)  # a protected person's kommun
     context = {
         "person": person,
         "identities": identities,
         "reveal": reveal,
         "age": services._age_on(person, timezone.localdate()),
         # The kommun is where a protected person lives: only the own vårdgivare's staff see it.
-        "municipality": _municipality_label(person.home_municipality)
-        if own or not access.withhold_contact(person)
-        else access.WITHHELD_TEXT,
-        "fact_rows": _fact_rows(person),
+        "municipality": access.WITHHELD_TEXT
+        if withheld
+        else _municipality_label(person.home_municipality),
+        "fact_rows": [
+            row for row in _fact_rows(person) if not (withheld and row["name"] == "municipality")
+        ],
         "interventions": interventions,
         "assessments": person.self_care_assessments.select_related(
             "assessed_by", "assessed_by_organisation"

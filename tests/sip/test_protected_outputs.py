@@ -85,9 +85,12 @@ def test_participant_page_and_api_withhold_the_meeting_place(
     # The inviting organisation chose the place and still sees it (and the marker).
     own = client_as(staff.ost).get(f"/sip/{shared_sip.pk}/").content.decode()
     assert PLACE in own and PROTECTED_MARKER in own
-    assert api_client(staff.ost).get(f"/api/sips/{shared_sip.pk}").json()["participants"][0][
-        "meeting_place"
-    ] == PLACE
+    assert (
+        api_client(staff.ost)
+        .get(f"/api/sips/{shared_sip.pk}")
+        .json()["participants"][0]["meeting_place"]
+        == PLACE
+    )
 
 
 def test_sip_list_marks_the_protected_person(shared_sip, protect, staff, client_as):

@@ -1,9 +1,9 @@
 """Template tags for protected identities (`people.withholding`), for every room's pages:
 
-    {% load protection %}
-    {% protection_marker person %}        "Skyddad identitet" next to a protected person's name
-    {% contact_text place person owner %} the value, or "Lämnas inte ut – skyddad identitet"
-                                          unless the viewer is staff of `owner` (who recorded it)
+{% load protection %}
+{% protection_marker person %}        "Skyddad identitet" next to a protected person's name
+{% contact_text place person owner %} the value, or "Lämnas inte ut – skyddad identitet"
+                                      unless the viewer is staff of `owner` (who recorded it)
 """
 
 from __future__ import annotations
