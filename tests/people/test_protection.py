@@ -1,5 +1,5 @@
-"""Protected identities and spärr: recording, ending, lifting, who sees what, the audit log,
-and the access matrix of the new pages and endpoints (issue 11)."""
+"""Protected identities and spärr: recording, ending, lifting, who sees what, the audit log
+(issue 11). The access matrix of the pages and endpoints: tests/sip/test_protected_access.py."""
 
 from __future__ import annotations
 
@@ -12,18 +12,13 @@ from samverkan.audit.models import Action, AuditEvent
 from samverkan.people import access, services
 from samverkan.people.models import (
     AccessBlock,
-    AccessBlockKind,
     IdentityProtection,
     ProtectionKind,
     ProtectionSource,
 )
 from samverkan.people.services import PeopleError
-from tests.access_matrix import GROUP_NAMES, GROUPS, Failures, roles_where
 
 pytestmark = pytest.mark.django_db
-
-READ_ROLES = roles_where(reads_persons=True)
-WRITE_ROLES = roles_where(changes_persons=True)
 
 
 @pytest.fixture
