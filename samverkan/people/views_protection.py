@@ -181,11 +181,10 @@ def end_protection(request: HttpRequest, person_id: Any, protection_id: int) -> 
 def lift_block(request: HttpRequest, person_id: Any, block_id: int) -> HttpResponse:
     person = _person(request, person_id, "Häva spärr")
     profile = profile_of(request.user)
+    if profile is None:
+        raise Http404
     block = AccessBlock.objects.filter(
-        pk=block_id,
-        person=person,
-        organisation_id=profile.organisation_id if profile else None,
-        lifted_at__isnull=True,
+        pk=block_id, person=person, organisation_id=profile.organisation_id, lifted_at__isnull=True
     ).first()
     if block is None:
         raise Http404

@@ -186,11 +186,12 @@ def blocks_for(actor: Any, person: Person, *, include_lifted: bool = True) -> li
     return list(rows)
 
 
-def _int(value: Any) -> int | None:
+def _int(value: Any) -> int:
+    """An id from a URL or a form; 0 (which matches nothing) when it is not a number."""
     try:
         return int(value)
     except (TypeError, ValueError):
-        return None
+        return 0
 
 
 def record_block(
