@@ -45,6 +45,7 @@ from samverkan.people.withholding import (
     PROTECTED_MARKER,
     WITHHELD_TEXT,
     contact_text,
+    mark_protection,
     withhold_contact,
 )
 
@@ -53,6 +54,7 @@ __all__ = [
     "PROTECTED_MARKER",
     "WITHHELD_TEXT",
     "contact_text",
+    "mark_protection",
     "withhold_contact",
     "READ_ROLES",
     "WRITE_ROLES",

@@ -50,7 +50,7 @@ __all__ = [
     "WITHHELD_TEXT",
     "contact_text",
     "is_protected_person",
-    "mark_instances",
+    "mark_protection",
     "protected_ids",
     "viewer_is_owner",
     "withhold_contact",
@@ -63,7 +63,7 @@ _CACHE_ATTR = "_samverkan_is_protected"
 
 
 def _is_protected(person: Person) -> bool:
-    """One query, unless a list page set the flag on the instance (`mark_instances`)."""
+    """One query, unless a list page set the flag on the instance (`mark_protection`)."""
     cached = getattr(person, _CACHE_ATTR, None)
     if cached is not None:
         return bool(cached)
@@ -89,7 +89,7 @@ def protected_ids(person_ids: Iterable[Any]) -> set[Any]:
     )
 
 
-def mark_instances(persons: Iterable[Person]) -> None:
+def mark_protection(persons: Iterable[Person]) -> None:
     """Set the cached flag on many persons at once (a list page), so that the template tag
     and `withhold_contact` ask no query per person."""
     persons = list(persons)

@@ -24,7 +24,12 @@ from samverkan.accounts.actors import actor_for
 from samverkan.accounts.models import Organisation, StaffProfile
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
-from samverkan.people.access import READ_ROLES, WRITE_ROLES, persons_visible_to
+from samverkan.people.access import (
+    READ_ROLES,
+    WRITE_ROLES,
+    mark_protection,
+    persons_visible_to,
+)
 from samverkan.people.selectors import PERSON_OBJECT_TYPE, survivor_ids
 from samverkan.purchases import access, documents, rates, services
 from samverkan.purchases.bases import (
@@ -104,6 +109,7 @@ def _audit_persons(request: HttpRequest, person_ids: set[Any], why: str) -> dict
     }
     for person in visible.values():
         audit(request, Action.VIEW, ServiceRecord, "", person_ref=person.ref, why=why)
+    mark_protection(visible.values())  # the "Skyddad identitet" marker without a query a row
     return {pk: visible[s] for pk, s in survivors.items() if s in visible}
 
 

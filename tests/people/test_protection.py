@@ -209,3 +209,18 @@ def test_api_mark_end_block_lift(nurse, person, api_client, unit):
     )
     assert r.status_code == 200 and r.json()["lift_reason"] == "Begärt"
     assert api.get(f"{base}/protection").json()["blocks"][0]["lifted_at"]
+
+
+# --- the marker on pages ---------------------------------------------------------------------
+
+
+def test_search_results_and_person_page_show_the_marker(nurse, person, make_person, client_as):
+    other = make_person(nurse, index=1)
+    services.mark_protected(nurse, person, kind="confidentiality_marking")
+    web = client_as(nurse)
+    page = web.get(f"/personer/{person.pk}/").content.decode()
+    assert "Skyddad identitet" in page and "badge--protected" in page
+    assert "(2380)" in page  # the own vårdgivare sees the kommun
+    assert "Skyddad identitet" not in web.get(f"/personer/{other.pk}/").content.decode()
+    results = web.get(f"/personer/?q={person.family_name}").content.decode()
+    assert results.count("badge--protected") == 1
