@@ -136,7 +136,7 @@ def test_participant_person_page_shows_marker_not_kommun_or_spärr(
     if not access.can_see(staff.krokom, person):
         pytest.skip("participants no longer open the person record (issue 11, helper h1)")
     page = client_as(staff.krokom).get(f"/personer/{person.pk}/").content.decode()
-    assert "Skyddad identitet" in page
+    assert "badge--protected" in page
     assert "Östersund (2380)" not in page and "Lämnas inte ut – skyddad identitet" in page
     assert "Begärt vid besök" not in page and f"/personer/{person.pk}/skydd/" not in page
     body = api_client(staff.krokom).get(f"/api/persons/{person.pk}").json()
@@ -148,7 +148,7 @@ def test_participant_person_page_shows_marker_not_kommun_or_spärr(
 def test_own_person_page_shows_marker_kommun_and_section(protected_case, staff, client_as):
     person = protected_case[0]
     page = client_as(staff.ost).get(f"/personer/{person.pk}/").content.decode()
-    assert "Skyddad identitet" in page and "(2380)" in page
+    assert "badge--protected" in page and "(2380)" in page
     assert f"/personer/{person.pk}/skydd/" in page
     assert "Personen har en spärr på er organisations uppgifter." in page
 
