@@ -19,6 +19,7 @@ FIRST: tuple[str, str] = ("/decisions", "samverkan.guide.api.router")
 ROUTERS: list[tuple[str, str]] = [
     ("", "samverkan.library.api.router"),  # /agreements and /clauses
     ("/persons", "samverkan.people.api.router"),
+    ("/persons", "samverkan.people.api_protection.router"),  # protected identity, spärr
     ("/sips", "samverkan.sip.api.router"),
     ("/purchases", "samverkan.purchases.api.router"),
     ("/deviations", "samverkan.deviations.api.router"),

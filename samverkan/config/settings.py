@@ -172,3 +172,10 @@ SAMVERKAN_AUDIT_RETENTION_YEARS = int(env.env_str("SAMVERKAN_AUDIT_RETENTION_YEA
 
 # --- Logging: never request bodies, never personal data ---------------------------------
 LOGGING = logging_config(env.env_str("SAMVERKAN_LOG_LEVEL", "INFO").upper())
+
+# The population register adapter (people.population_register): a dotted class path; the
+# default connects nothing. JsonFileRegister (a test stand-in) reads the file named below.
+SAMVERKAN_POPULATION_REGISTER = env.env_str(
+    "SAMVERKAN_POPULATION_REGISTER", "samverkan.people.population_register.NotConnected"
+)
+SAMVERKAN_POPULATION_REGISTER_FILE = env.env_str("SAMVERKAN_POPULATION_REGISTER_FILE")

@@ -63,6 +63,13 @@ from samverkan.people.models import (
     Task,
     active_on,
 )
+from samverkan.people.withholding import (
+    PROTECTED_MARKER,
+    WITHHELD_TEXT,
+    contact_text,
+    mark_protection,
+    withhold_contact,
+)
 
 __all__ = [
     "EXTRA_REACH",
@@ -70,6 +77,11 @@ __all__ = [
     "INVOICING_ROLES",
     "SOCIAL_SERVICES_INTERVENTIONS",
     "Reach",
+    "PROTECTED_MARKER",
+    "WITHHELD_TEXT",
+    "contact_text",
+    "mark_protection",
+    "withhold_contact",
     "READ_ROLES",
     "WRITE_ROLES",
     "can_change",

@@ -17,6 +17,15 @@ Mapping decisions:
   gender; birthDate; the kommun (SCB kommunkod) in `address.district`, since HL7 Sweden
   basprofiler defines no extension for a municipality code. Identifiers of other systems
   (local record numbers) are ignored on import.
+- Protected identity (`PersonData.address_withheld`, set by the caller from
+  `people.withholding.withhold_contact(person)`: sekretessmarkering or skyddad folkbokföring):
+  the address, the kommun included, is not exported. The Patient gets one address holding only
+  the data-absent-reason extension with code `masked` ("not available for security or privacy
+  reasons"), and `meta.security` the HL7 confidentiality code `R` (restricted), so that the
+  receiver knows to take care. For both kinds: under skyddad folkbokföring the kommun reveals
+  where the person lives or lived; a sekretessmarkering calls for a secrecy assessment
+  (OSL 22 kap. 1 §) that no export can make. On import a masked address reads back as
+  `address_withheld=True` with no kommun.
 - Organization: HSA-id as identifier `urn:oid:1.2.752.129.2.1.4.1`; `kind` as a coding in
   Samverkan's own code system; SCB kommunkod/länskod in `address.district`.
 - CarePlan: status, intent `plan`, title, subject by identifier (a logical reference:
@@ -81,6 +90,14 @@ ORGANISATION_KIND_SYSTEM = f"{SAMVERKAN_FHIR_BASE}/CodeSystem/organisation-kind"
 EXT_FOLLOWUP_DATE = f"{SAMVERKAN_FHIR_BASE}/StructureDefinition/careplan-followup-date"
 EXT_NAMED_CARE_CONTACT = f"{SAMVERKAN_FHIR_BASE}/StructureDefinition/named-care-contact"
 EXT_PHYSICIAN = f"{SAMVERKAN_FHIR_BASE}/StructureDefinition/participant-is-physician"
+EXT_DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+CONFIDENTIALITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
+MASKED_ADDRESS: dict[str, Any] = {
+    "extension": [{"url": EXT_DATA_ABSENT_REASON, "valueCode": "masked"}]
+}
+RESTRICTED: dict[str, Any] = {
+    "security": [{"system": CONFIDENTIALITY_SYSTEM, "code": "R", "display": "restricted"}]
+}
 
 Gender = Literal["female", "male", "other", "unknown"]
 GENDERS: frozenset[str] = frozenset({"female", "male", "other", "unknown"})
@@ -113,6 +130,8 @@ class PersonData:
     birth_date: date | None = None
     sex: Gender | None = None
     municipality_code: str | None = None  # SCB kommunkod, 4 digits
+    # Protected identity: no address (nor kommun) leaves the system, see the module docstring.
+    address_withheld: bool = False
 
 
 @dataclass
@@ -199,15 +218,20 @@ def patient_to_fhir(person: PersonData, resource_id: str | None = None) -> Patie
             "text": " ".join([*person.given, person.family or ""]).strip(),
         }
     )
+    if person.address_withheld:
+        address: list[dict[str, Any]] = [MASKED_ADDRESS]
+    else:
+        address = [{"district": person.municipality_code}] if person.municipality_code else []
     resource = _drop_empty(
         {
             "resourceType": "Patient",
             "id": resource_id,
+            "meta": RESTRICTED if person.address_withheld else None,
             "identifier": [_identifier(i) for i in person.identifiers],
             "name": [name] if len(name) > 1 else [],
             "gender": person.sex,
             "birthDate": person.birth_date.isoformat() if person.birth_date else None,
-            "address": [{"district": person.municipality_code}] if person.municipality_code else [],
+            "address": address,
         }
     )
     return Patient.model_validate(resource)
@@ -426,7 +450,11 @@ def patient_from_fhir(data: Source) -> PersonData:
     ]
     names = patient.get("name", [])
     name = next((n for n in names if n.get("use") == "official"), names[0] if names else {})
-    district = next((a["district"] for a in patient.get("address", []) if "district" in a), None)
+    addresses = patient.get("address", [])
+    withheld = any(_masked(a) for a in addresses)
+    district = (
+        None if withheld else next((a["district"] for a in addresses if "district" in a), None)
+    )
     gender = patient.get("gender")
     return PersonData(
         identifiers=identifiers,
@@ -435,6 +463,14 @@ def patient_from_fhir(data: Source) -> PersonData:
         birth_date=_date(patient.get("birthDate")),
         sex=cast(Gender, gender) if gender in GENDERS else None,
         municipality_code=district if district and re.fullmatch("[0-9]{4}", district) else None,
+        address_withheld=withheld,
+    )
+
+
+def _masked(address: Mapping[str, Any]) -> bool:
+    return any(
+        e.get("url") == EXT_DATA_ABSENT_REASON and e.get("valueCode") == "masked"
+        for e in address.get("extension", [])
     )
 
 

@@ -726,6 +726,8 @@ class AccessBlock(models.Model):
         related_name="+",
         verbose_name=_("hävd av"),
     )
+    # Lifted only at the person's own request (PDL 4 kap. 4 §, 6 kap. 2 §): what they asked.
+    lift_reason = models.TextField(_("anteckning om hävningen"), blank=True)
 
     class Meta:
         ordering = ["-since", "pk"]
@@ -774,6 +776,25 @@ class IdentityProtection(models.Model):
         related_name="+",
         verbose_name=_("registrerad av"),
     )
+    # The vårdgivare whose staff marked it (source STAFF); None when read from the register.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrerad hos"),
+    )
+    note = models.TextField(_("anteckning"), blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("avslutad av"),
+    )
+    end_reason = models.TextField(_("anledning till avslut"), blank=True)
 
     class Meta:
         ordering = ["-since", "pk"]

@@ -14,6 +14,15 @@ from ninja import Field, Schema
 from samverkan.people import access, services
 
 
+def _withheld(person: Any, context: dict[str, Any] | None) -> bool:
+    """A protected person's kommun only for the own vårdgivare's staff (people.withholding)."""
+    request = (context or {}).get("request")
+    user = getattr(request, "user", None)
+    if user is not None and access.can_change(user, person):
+        return False
+    return access.withhold_contact(person)
+
+
 def _username(user: Any) -> str | None:
     return user.get_username() if user is not None else None
 
@@ -117,11 +126,25 @@ class PersonOut(PersonSummary):
     identities: list[IdentityOut]
     facts: dict[str, Any]
     can_change: bool
+    protected: bool  # sekretessmarkering or skyddad folkbokföring: take care
 
     @staticmethod
     def resolve_facts(person: Any, context: dict[str, Any]) -> dict[str, Any]:
         # Only the records in the user's reach (her vårdgivare × verksamhet's).
-        return services.current_facts(person, access.reach_of(context["request"]))
+        facts = services.current_facts(person, access.reach_of(context["request"]))
+        if _withheld(person, context):
+            facts.pop("municipality", None)  # where a protected person lives
+        return facts
+
+    @staticmethod
+    def resolve_home_municipality(person: Any, context: dict[str, Any]) -> str:
+        if person.home_municipality and _withheld(person, context):
+            return access.WITHHELD_TEXT
+        return str(person.home_municipality)
+
+    @staticmethod
+    def resolve_protected(person: Any) -> bool:
+        return access.is_protected(person)
 
     @staticmethod
     def resolve_can_change(person: Any, context: dict[str, Any]) -> bool:
@@ -134,7 +157,7 @@ class RegisteredPersonOut(PersonOut):
     could not see it as for a new one."""
 
     @staticmethod
-    def resolve_facts(person: Any) -> dict[str, Any]:
+    def resolve_facts(person: Any, context: dict[str, Any]) -> dict[str, Any]:
         return dict(person.registered_facts)
 
     @staticmethod

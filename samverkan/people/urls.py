@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samverkan.people import views
+from samverkan.people import views, views_protection
 
 app_name = "people"
 urlpatterns = [
@@ -32,6 +32,17 @@ urlpatterns = [
         "<uuid:person_id>/beslut/<int:decision_id>/",
         views.decision_diff,
         name="decision_diff",
+    ),
+    path("<uuid:person_id>/skydd/", views_protection.protection, name="protection"),
+    path(
+        "<uuid:person_id>/skydd/<int:protection_id>/avsluta/",
+        views_protection.end_protection,
+        name="end_protection",
+    ),
+    path(
+        "<uuid:person_id>/sparr/<int:block_id>/hav/",
+        views_protection.lift_block,
+        name="lift_block",
     ),
     path("<uuid:person_id>/egenvard/ny/", views.create_assessment, name="create_assessment"),
     path(

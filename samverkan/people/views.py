@@ -46,6 +46,7 @@ from samverkan.people.models import (
 from samverkan.people.presentation import decision_view, diff_view
 from samverkan.people.queue import task_title
 from samverkan.people.services import PERSON_FACTS, PeopleError
+from samverkan.people.views_protection import protection_context
 from samverkan.rules import FACTS, municipality_name
 
 SIP_BLOCK_TEMPLATE = "people/_sip_block.html"
@@ -195,13 +196,22 @@ def detail(request: HttpRequest, person_id: Any) -> HttpResponse:
             }
         )
     user = request.user
+    own = access.can_change(user, person)
+    withheld = not own and access.withhold_contact(person)  # a protected person's kommun
     context = {
         "person": person,
         "identities": identities,
         "reveal": reveal,
         "age": services._age_on(person, timezone.localdate()),
-        "municipality": _municipality_label(person.home_municipality),
-        "fact_rows": _fact_rows(request, person),
+        # The kommun is where a protected person lives: only the own vårdgivare's staff see it.
+        "municipality": access.WITHHELD_TEXT
+        if withheld
+        else _municipality_label(person.home_municipality),
+        "fact_rows": [
+            row
+            for row in _fact_rows(request, person)
+            if not (withheld and row["name"] == "municipality")
+        ],
         "interventions": interventions,
         "assessments": reach.assessments(person).select_related(
             "assessed_by", "assessed_by_organisation"
@@ -215,7 +225,8 @@ def detail(request: HttpRequest, person_id: Any) -> HttpResponse:
         ).select_related("organisation", "unit"),
         "merged_from": person.merged_from.all(),
         "history": _history_events(request, person),
-        "can_change": access.can_change(user, person),
+        "can_change": own,
+        "protection": protection_context(request, person),
         "sip_block": SIP_BLOCK_TEMPLATE if _sip_block_exists() else None,
         "licensed": bool((p := profile_of(user)) and p.is_licensed),
     }

@@ -14,6 +14,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 from samverkan.accounts.models import Organisation
 from samverkan.people import fhir
+from samverkan.people.access import withhold_contact
 from samverkan.people.identity import PersonIdentifier
 from samverkan.sip.models import (
     ActionStatus,
@@ -53,14 +54,18 @@ def person_identifiers(person: Person) -> list[PersonIdentifier]:
 
 
 def person_data(person: Person) -> fhir.PersonData:
+    """The Patient of the export. A protected identity exports no address, not even the
+    kommun (`people.access.withhold_contact`, an output that leaves the system)."""
     sex = person.sex if person.sex in fhir.GENDERS else None
+    withheld = withhold_contact(person)
     return fhir.PersonData(
         identifiers=person_identifiers(person),
         given=person.given_name.split(),
         family=person.family_name or None,
         birth_date=person.birth_date,
         sex=sex,  # type: ignore[arg-type]
-        municipality_code=person.home_municipality or None,
+        municipality_code=None if withheld else person.home_municipality or None,
+        address_withheld=withheld,
     )
 
 

@@ -14,6 +14,7 @@ from ninja import Field, Schema
 
 from samverkan.accounts.models import Organisation
 from samverkan.api.schemas import Merged
+from samverkan.people.access import contact_text
 from samverkan.sip import access, services
 from samverkan.sip.models import Consent, Participant, Sip
 from samverkan.sip.plan import plan_of
@@ -222,6 +223,18 @@ class ParticipantOut(Schema):
     response: str
     responded_at: dt.datetime | None
     response_note: str
+
+    @staticmethod
+    def resolve_meeting_place(participant: Participant, context: Any) -> str:
+        """Withheld for a protected person unless the viewer is of the inviting organisation
+        (`people.access.contact_text`)."""
+        request = context.get("request") if context else None
+        return contact_text(
+            participant.meeting_place,
+            participant.sip.person,
+            viewer=getattr(request, "user", None),
+            owner=participant.sip.initiated_by_organisation_id,
+        )
 
 
 class SipSummary(Schema):

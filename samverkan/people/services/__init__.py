@@ -7,7 +7,8 @@ message for people that never contains an identifier or a name.
 
 One module per job: `persons` (registration, identities, care relations, search), `merge`,
 `facts` (person facts over time), `assessments` (egenvård), `interventions` (decisions,
-their diff and the tasks they call for), `tasks` (the work queue), `fhir_import`. Reads
+their diff and the tasks they call for), `tasks` (the work queue), `fhir_import`,
+`protection` (protected identities and spärr). Reads
 other rooms use are in `samverkan.people.selectors`; `from samverkan.people.services
 import X` keeps working for every name below.
 """
@@ -49,6 +50,14 @@ from samverkan.people.services.persons import (
     registered_view,
     search_persons,
 )
+from samverkan.people.services.protection import (
+    blocks_for,
+    end_protection,
+    lift_block,
+    mark_protected,
+    protections_for,
+    record_block,
+)
 from samverkan.people.services.tasks import (
     complete_task,
     record_task_list,
@@ -70,6 +79,7 @@ __all__ = [
     "_age_on",
     "add_care_relation",
     "add_identity",
+    "blocks_for",
     "complete_task",
     "create_assessment",
     "create_intervention",
@@ -77,15 +87,20 @@ __all__ = [
     "current_facts",
     "decide_intervention",
     "diff_decisions",
+    "end_protection",
     "fact_history",
     "facts_for_decision",
     "find_by_identifier",
     "flag_assessment_for_review",
     "import_patient",
+    "lift_block",
+    "mark_protected",
     "merge_persons",
     "other_holders",
     "record_for_owners",
     "record_refusals",
+    "protections_for",
+    "record_block",
     "redecide_intervention",
     "record_task_list",
     "registered_view",

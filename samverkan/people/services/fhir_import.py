@@ -9,7 +9,7 @@ from django.db import transaction
 from samverkan.accounts.models import Organisation, Unit
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
-from samverkan.people import access
+from samverkan.people import access, population_register
 from samverkan.people.identity import (
     InvalidIdentifier,
 )
@@ -255,6 +255,7 @@ def _import(
         if find_by_identifier(extra) is None:
             _attach_identity(person, extra, account)
     record(actor, Action.CREATE, Person, person.pk, person_ref=person.ref, why=why)
+    population_register.sync_person(person)  # protected identity from the register
     relation = relate(person)
     if municipality:
         _open_fact(person, "municipality", municipality, account, why)

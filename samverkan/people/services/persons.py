@@ -14,7 +14,7 @@ from samverkan.accounts.models import Organisation, Unit, Verksamhet
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record, record_many
-from samverkan.people import access
+from samverkan.people import access, population_register
 from samverkan.people.access import can_change, record_change
 from samverkan.people.identity import (
     IdSystem,
@@ -346,6 +346,7 @@ def _register(
         added_by=person.created_by,
     )
     record_change(actor, person, "people.person", why, action=Action.CREATE)
+    population_register.sync_person(person)  # protected identity from the register
     relation = add_care_relation(actor, person, reason=reason, why=f"{why}: vårdrelation")
     if home_municipality:
         _open_fact(person, "municipality", home_municipality, account, "Vid registrering")
