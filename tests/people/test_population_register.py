@@ -39,7 +39,13 @@ def stand_in(settings):
 
 def _register(nurse, number, **fields):
     person, created = services.create_person(
-        nurse, identifier=number, given_name="Tolvan", family_name="Tolvansson", **fields
+        nurse,
+        identifier=number,
+        given_name="Tolvan",
+        family_name="Tolvansson",
+        confirm_care_relation=True,
+        reason="Inskrivning",
+        **fields,
     )
     assert created
     return person

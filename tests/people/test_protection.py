@@ -92,7 +92,7 @@ def test_register_protection_is_ended_by_the_register_only(nurse, person):
 def test_other_organisation_cannot_end_protection_it_did_not_mark(nurse, person, make_staff, orgs):
     protection = services.mark_protected(nurse, person, kind="protected_registration")
     region_nurse = make_staff(Role.NURSE, orgs.region_jh)
-    services.add_care_relation(region_nurse, person)
+    services.add_care_relation(region_nurse, person, reason="Besök")
     with pytest.raises(PeopleError) as error:
         services.end_protection(region_nurse, person, protection.pk, reason="Fel")
     assert error.value.code == "other_organisation"
@@ -159,7 +159,7 @@ def test_blocks_are_seen_and_lifted_by_their_own_organisation_only(nurse, person
         nurse, person, kind="shared", requested_by_person=True, reason="Begärt"
     )
     region_nurse = make_staff(Role.NURSE, orgs.region_jh)
-    services.add_care_relation(region_nurse, person)
+    services.add_care_relation(region_nurse, person, reason="Besök")
     assert services.blocks_for(region_nurse, person) == []
     assert services.blocks_for(nurse, person) == [block]
     with pytest.raises(Http404):

@@ -65,9 +65,9 @@ def test_a_self_declared_care_relation_opens_none_of_another_vardgivares_records
     number = c.person.primary_identity().value
     registered = _json(
         api, "post", "/api/persons",
-        {"identifier": number, "family_name": "X", "confirm_care_relation": True},
+        {"identifier": number, "family_name": "X", "confirm_care_relation": True, "reason": "Besök"},
     )  # fmt: skip
-    assert registered.status_code == 200, registered.content
+    assert registered.status_code == 201, registered.content  # as for an unknown number
     assert registered.json()["facts"] == {}  # none of Östersund's facts
     base = f"/api/persons/{c.person.pk}"
     assert api.get(base).json()["facts"] == {}
@@ -227,7 +227,7 @@ def test_inner_block_hides_a_units_records_from_the_vardgivares_other_units(
     psychiatrist = make_staff(Role.PHYSICIAN, orgs.region_jh, unit=psychiatry)
     gp = make_staff(Role.PHYSICIAN, orgs.region_jh, unit=primary)
     person = make_person(psychiatrist)
-    services.add_care_relation(gp, person)
+    services.add_care_relation(gp, person, reason="Besök")
     blocked_fact = services.set_fact(psychiatrist, person, "housing", "ordinary")
     intervention = services.create_intervention(psychiatrist, person, kind="psychiatric_specialist")
     AccessBlock.objects.create(

@@ -188,7 +188,9 @@ def test_the_picker_offers_only_the_own_organisations_persons_and_logs_them(
     sip_services.invite(tk.nurse, sip, organisation=tk.orgs.krokom)
     from samverkan.people.access import persons_visible_to
 
-    assert persons_visible_to(tk.nurse_krokom).filter(pk=tk.p1.pk).exists()
+    assert (
+        not persons_visible_to(tk.nurse_krokom).filter(pk=tk.p1.pk).exists()
+    )  # SIP opens the plan only
     page = client_as(tk.nurse_krokom).get(reverse("purchases:index")).content.decode()
     assert tk.p1.family_name not in page
     # Nor can she register for her through the API (the same rule as the picker).

@@ -169,6 +169,8 @@ def child(staff) -> Any:
         given_name=found["given"],
         family_name=found["family"],
         home_municipality="2380",
+        confirm_care_relation=True,
+        reason="Inskrivning",
     )
     return person
 

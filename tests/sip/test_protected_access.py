@@ -28,7 +28,12 @@ RELATIONS = ["own", "participating_with_consent", "participating_without_consent
 
 
 @pytest.fixture
-def protected_case(sip, staff, orgs, units, plan_factory):
+def protected_case(sip, staff, orgs, units, plan_factory, make_staff):
+    # The kommun's social services have the person as a client too (a care relation opens
+    # its own verksamhet only; the needs assessor is social services).
+    people_services.add_care_relation(
+        make_staff(Role.NEEDS_ASSESSOR, orgs.ostersund), sip.person, reason="Biståndsärende"
+    )
     services.save_plan(staff.ost, sip, plan_factory(), base_version=1)
     services.activate(staff.ost, sip)
     services.record_consent(
