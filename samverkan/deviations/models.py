@@ -261,9 +261,10 @@ class Dispute(models.Model):
     agreement = models.CharField(_("avtal"), max_length=40, choices=AGREEMENT_CHOICES)
     basis = models.CharField(_("grund"), max_length=20, choices=DisputeBasis.choices)
     question = models.TextField(_("frågan"))
-    trigger = models.CharField(
+    # Every undetermined or unregulated dimension of the question, comma-separated: with the
+    # person's recorded facts completed there can be many, so no length limit.
+    trigger = models.TextField(
         _("utfall som öppnade ärendet"),
-        max_length=100,
         blank=True,
         help_text=_("T.ex. cost=shared_equally."),
     )

@@ -56,6 +56,8 @@ def test_create_person_add_facts_decide_and_redecide(page, login, nurse, orgs, t
     page.get_by_label("Förnamn").fill(data["given"])
     page.get_by_label("Efternamn").fill(data["family"])
     page.get_by_label("Hemkommun").select_option("2380")
+    page.get_by_label("Personen är patient eller brukare hos min verksamhet").check()
+    page.get_by_label("Anledning till vårdrelationen").fill("Inskrivning i hemsjukvården")
     screenshot(page, "create-form")
     page.get_by_role("button", name="Registrera").click()
     page.wait_for_selector("h1")
