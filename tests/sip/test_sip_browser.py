@@ -29,10 +29,10 @@ def test_start_sip_with_consent_and_the_invited_kommun_sees_it(
     assert "Inget gällande samtycke" in page.content()
 
     page.get_by_role("link", name="Registrera samtycke").click()
-    page.get_by_label("personen själv").check()
+    page.get_by_label("personens eget samtycke").check()
     page.get_by_label("alla kallade deltagare").check()
     screenshot(page, "2-consent")
-    page.get_by_role("button", name="Registrera samtycke").click()
+    page.get_by_role("button", name="Registrera", exact=True).click()
     page.wait_for_url(re.compile(rf"/sip/{sip.pk}/$"))
     assert "Samtycket är registrerat" in page.content()
 
