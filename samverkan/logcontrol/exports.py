@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from samverkan.audit.models import AuditEvent
 from samverkan.core.documents import FONT, Document, csv_text
+from samverkan.people.identity import InvalidIdentifier, parse_identifier
+from samverkan.people.identity import display as identity_display
 
 HEADER = ("Tidpunkt", "Vårdgivare", "Enhet", "Roll", "Händelse", "Sammanhang")
 
@@ -47,6 +49,14 @@ def to_csv(events: Iterable[AuditEvent]) -> bytes:
     return csv_text(rows(events), HEADER).encode("utf-8")
 
 
+def _shown(person_ref: str) -> str:
+    """The person's number as staff write it (YYYYMMDD-NNNN); other references as they are."""
+    try:
+        return identity_display(parse_identifier(person_ref))
+    except InvalidIdentifier:
+        return person_ref
+
+
 def to_pdf(events: Iterable[AuditEvent], *, owner: str, person_ref: str) -> bytes:
     pdf = Document()
     pdf.footer_text = f"Loggutdrag – {owner}"
@@ -65,14 +75,16 @@ def to_pdf(events: Iterable[AuditEvent], *, owner: str, person_ref: str) -> byte
     made = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     for line in (
         f"Vårdgivare: {owner}",
-        f"Person: {person_ref}",
+        f"Person: {_shown(person_ref)}",
         f"Utdraget gjort: {made}",
         "Utdraget visar när och från vilken vårdgivare och enhet någon har tagit del av "
         "eller ändrat dina uppgifter hos vårdgivaren (patientdatalagen 8 kap. 5 §).",
     ):
-        pdf.multi_cell(width, 5.5, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 5.5, line, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    widths = (28, 38, 38, 30, 22, width - 156)
+    # "Sammanhang" and the unit get the room: a heading broken mid-word is unreadable.
+    widths = (25, 32, 42, 27, 22, width - 148)
+    pdf.set_font(FONT, "", 9)
     data = list(rows(events))
     with pdf.table(col_widths=widths, text_align="LEFT", line_height=5) as table:
         header = table.row()

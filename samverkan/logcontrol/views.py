@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from samverkan.audit.models import Action, AuditEvent
 from samverkan.audit.services import record
+from samverkan.core.forms import apply_errors
 from samverkan.logcontrol import exports, selectors, services
 from samverkan.logcontrol.access import require_owner
 from samverkan.logcontrol.forms import (
@@ -146,12 +147,6 @@ def _checks_page(
     )
 
 
-def _problem_into(form: Any, exc: services.LogControlError) -> None:
-    for detail in exc.details:
-        field = detail.field if detail.field in form.fields else None
-        form.add_error(field, detail.message)
-
-
 @require_POST
 def open_sample(request: HttpRequest) -> HttpResponse:
     owner = require_owner(request, SpotCheck)
@@ -169,7 +164,7 @@ def open_sample(request: HttpRequest) -> HttpResponse:
                 seed=data.get("seed"),
             )
         except services.LogControlError as exc:
-            _problem_into(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Stickprovet är draget.")
             return redirect("logcontrol:check", check_id=check.pk)
@@ -193,7 +188,7 @@ def open_suspicion(request: HttpRequest) -> HttpResponse:
                 person=data.get("person") or "",
             )
         except services.LogControlError as exc:
-            _problem_into(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Kontrollen är öppnad.")
             return redirect("logcontrol:check", check_id=check.pk)
@@ -272,7 +267,7 @@ def review_item(request: HttpRequest, check_id: int, item_id: int) -> HttpRespon
             if exc.status == 404:
                 raise Http404 from None
             status = exc.status
-            _problem_into(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Kontrollpunkten är granskad.")
             return redirect("logcontrol:check", check_id=check_id)
@@ -299,7 +294,7 @@ def close_check(request: HttpRequest, check_id: int) -> HttpResponse:
             if exc.status == 404:
                 raise Http404 from None
             status = exc.status
-            _problem_into(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Kontrollen är avslutad.")
             return redirect("logcontrol:check", check_id=check_id)

@@ -69,6 +69,7 @@ from samverkan.people.withholding import (
     contact_text,
     mark_protection,
     withhold_contact,
+    withhold_home_municipality,
 )
 
 __all__ = [
@@ -82,6 +83,7 @@ __all__ = [
     "contact_text",
     "mark_protection",
     "withhold_contact",
+    "withhold_home_municipality",
     "READ_ROLES",
     "WRITE_ROLES",
     "can_change",

@@ -17,10 +17,7 @@ from samverkan.people import access, services
 def _withheld(person: Any, context: dict[str, Any] | None) -> bool:
     """A protected person's kommun only for the own vårdgivare's staff (people.withholding)."""
     request = (context or {}).get("request")
-    user = getattr(request, "user", None)
-    if user is not None and access.can_change(user, person):
-        return False
-    return access.withhold_contact(person)
+    return access.withhold_home_municipality(person, getattr(request, "user", None))
 
 
 def _username(user: Any) -> str | None:

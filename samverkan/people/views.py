@@ -197,7 +197,7 @@ def detail(request: HttpRequest, person_id: Any) -> HttpResponse:
         )
     user = request.user
     own = access.can_change(user, person)
-    withheld = not own and access.withhold_contact(person)  # a protected person's kommun
+    withheld = access.withhold_home_municipality(person, user)  # a protected person's kommun
     context = {
         "person": person,
         "identities": identities,

@@ -117,6 +117,16 @@ def withhold_contact(person: Person | None, *, viewer: Any = None, owner: Any = 
     return not viewer_is_owner(viewer, owner)
 
 
+def withhold_home_municipality(person: Person, viewer: Any) -> bool:
+    """True if the viewer must not see a protected person's home kommun (where the person
+    lives): only staff of the vårdgivare that registered the person see it. Another
+    vårdgivare's care relation, SIP or emergency access does not open it."""
+    registrar = profile_of(person.created_by) if person.created_by_id else None
+    return withhold_contact(
+        person, viewer=viewer, owner=registrar.organisation_id if registrar else None
+    )
+
+
 def contact_text(
     value: str | None, person: Person | None, *, viewer: Any = None, owner: Any = None
 ) -> str:

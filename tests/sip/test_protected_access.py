@@ -138,12 +138,17 @@ def test_participant_person_page_shows_marker_not_kommun_or_spärr(
     protected_case, staff, client_as, api_client
 ):
     person = protected_case[0]
-    if not access.can_see(staff.krokom, person):
-        pytest.skip("participants no longer open the person record (issue 11, helper h1)")
+    # A SIP opens the plan only (issue 11): Krokom sees the person page by its own care
+    # relation, and still must not learn the kommun or Östersund's spärr.
+    people_services.add_care_relation(staff.krokom, person, reason="Eget ärende")
+    assert access.can_see(staff.krokom, person)
     page = client_as(staff.krokom).get(f"/personer/{person.pk}/").content.decode()
     assert "badge--protected" in page
     assert "Östersund (2380)" not in page and "Lämnas inte ut – skyddad identitet" in page
-    assert "Begärt vid besök" not in page and f"/personer/{person.pk}/skydd/" not in page
+    assert "Begärt vid besök" not in page
+    # Krokom cares for the person and may record its own spärr; Östersund's stays unseen.
+    skydd = client_as(staff.krokom).get(f"/personer/{person.pk}/skydd/").content.decode()
+    assert "Begärt vid besök" not in skydd and "Östersund (2380)" not in skydd
     body = api_client(staff.krokom).get(f"/api/persons/{person.pk}").json()
     assert body["protected"] is True
     assert body["home_municipality"] == "Lämnas inte ut – skyddad identitet"
