@@ -10,12 +10,12 @@ from typing import cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import router, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.http import HttpRequest
 
 from samverkan.accounts.actors import Actor as StaffActor
-from samverkan.accounts.actors import actor_for, role_of, user_of
-from samverkan.accounts.models import Organisation, Role, Unit
+from samverkan.accounts.actors import user_of
+from samverkan.accounts.models import Organisation, Unit
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action, AuditEvent
 
@@ -126,22 +126,3 @@ def _client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None
-
-
-def can_view_log(user: AbstractBaseUser | AnonymousUser) -> bool:
-    """Log control is for administrators (their own organisation) and superusers (all)."""
-    if not user.is_authenticated:
-        return False
-    if getattr(user, "is_superuser", False):
-        return True
-    return role_of(user) == Role.ADMINISTRATOR
-
-
-def events_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[AuditEvent]:
-    events = AuditEvent.objects.select_related("user", "organisation")
-    if getattr(user, "is_superuser", False):
-        return events
-    actor = actor_for(user)
-    if actor is None or actor.role != Role.ADMINISTRATOR:
-        return events.none()
-    return events.filter(organisation=actor.organisation)

@@ -31,7 +31,7 @@ from samverkan.deviations.models import (
     Dispute,
     DisputeStatus,
 )
-from samverkan.people.access import can_see
+from samverkan.people.access import can_see, contact_text
 
 Actor = ActorLike  # a request, a user or an accounts Actor
 
@@ -142,6 +142,18 @@ def person_shown(actor: Actor, person: Any) -> bool:
     if person is None:
         return False
     return bool(can_see(user_of(actor), person))
+
+
+def location_shown(actor: Actor, deviation: Deviation) -> str:
+    """Where it happened, as this user may read it: the place is free text that may hold a
+    protected person's address, so only the reporting organisation's staff read it then
+    (people.withholding; offentlighets- och sekretesslagen 22 kap. 1 §)."""
+    return contact_text(
+        deviation.location,
+        deviation.person,
+        viewer=user_of(actor),
+        owner=deviation.reporting_organisation_id,
+    )
 
 
 # --- disputes ------------------------------------------------------------------------------

@@ -248,6 +248,7 @@ class DeviationView:
     deviation: Deviation
     person: Any  # the Person, or None when none is linked or the user may not see it
     person_hidden: bool  # a person is linked that the user may not see
+    location: str  # withheld from others when the person has a protected identity
     is_receiver: bool
     transitions: list[str]
     contacts: list[ChiefContact]
@@ -287,6 +288,7 @@ def view_deviation(actor: Any, pk: Any) -> DeviationView:
         deviation=deviation,
         person=linked if shown else None,
         person_hidden=linked is not None and not shown,
+        location=access.location_shown(actor, deviation),
         is_receiver=access.is_receiver(actor, deviation),
         transitions=allowed_transitions(actor, deviation),
         contacts=contacts,

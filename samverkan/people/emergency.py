@@ -163,7 +163,7 @@ def open_emergency_access(
     with transaction.atomic():
         for owner_id in sorted(open_to):
             task = Task.objects.create(
-                kind=TaskKind.OTHER,
+                kind=TaskKind.REVIEW_EMERGENCY_ACCESS,
                 action="emergency_access_review",
                 person=person,
                 organisation_id=owner_id,

@@ -583,6 +583,7 @@ class TaskKind(models.TextChoices):
     COORDINATED_CARE_PLAN = "coordinated_care_plan", _("Samordnad vårdplan (chefsöverläkare)")
     ESCALATE = "escalate", _("Lyft frågan")
     CONTACT_CHIEF_PHYSICIAN_MAS = "contact_chief_physician_mas", _("Kontakta chefsläkare/MAS")
+    REVIEW_EMERGENCY_ACCESS = "review_emergency_access", _("Granska nödåtkomst")
     OTHER = "other", _("Övrigt")
 
 

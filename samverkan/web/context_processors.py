@@ -5,8 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from samverkan.accounts.services import profile_of
-from samverkan.audit.services import can_view_log
-from samverkan.web.nav import nav_links
+from samverkan.web.nav import nav_links, shows
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -14,5 +13,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_links": nav_links(request),
         "staff_profile": profile_of(user),
-        "can_view_log": can_view_log(user),
+        # The log control's own visibility (its administrators), not a second rule here.
+        "can_view_log": shows(request, "logcontrol"),
     }

@@ -73,6 +73,14 @@ def unregister_nav(slot: str) -> None:
     _entries.pop(slot, None)
 
 
+def shows(request: HttpRequest, slot: str) -> bool:
+    """True if the room in `slot` is open to the user (its registered visibility)."""
+    entry = _entries.get(slot)
+    if entry is None or not (entry.public or request.user.is_authenticated):
+        return False
+    return entry.visible is None or bool(entry.visible(request.user))
+
+
 def nav_links(request: HttpRequest) -> list[NavLink]:
     user = request.user
     links = []

@@ -89,3 +89,27 @@ def test_lifecycle_pages_are_open_to_region_staff_only(people, client_as, orgs, 
     assert client_as(gavle).get("/avvikelser/avtal/jh-hemsjukvard/").status_code == 404
     assert client_as(gavle).get("/avvikelser/avtal/gvb-svart-sjuka/").status_code == 200
     assert client_as(people.kommun_nurse).get("/avvikelser/avtal/").status_code == 200
+
+
+def test_a_protected_persons_place_is_read_by_the_reporter_only(
+    people, person, report, client_as, api_client
+):
+    """The place is free text ("hemma på …"): for a person with a protected identity the
+    receiving huvudman reads "Lämnas inte ut" on the page and in the API (issue 11)."""
+    from samverkan.people import services as people_services
+
+    people_services.mark_protected(people.kommun_nurse, person, kind="protected_registration")
+    deviation = report(people.kommun_nurse, person=person, location="Hemma, Storgatan 3")
+    withheld = "Lämnas inte ut – skyddad identitet"
+    receiver = people.region_receiver
+    page = client_as(receiver).get(f"/avvikelser/{deviation.pk}/").content.decode()
+    assert "Storgatan 3" not in page and withheld in page
+    body = api_client(receiver).get(f"/api/deviations/{deviation.pk}").json()
+    assert body["location"] == withheld
+    own = client_as(people.kommun_nurse).get(f"/avvikelser/{deviation.pk}/").content.decode()
+    assert "Hemma, Storgatan 3" in own
+    # Without a protected identity the place is the place, for both.
+    other = report(people.kommun_nurse, location="Korttidsboendet")
+    assert api_client(receiver).get(f"/api/deviations/{other.pk}").json()["location"] == (
+        "Korttidsboendet"
+    )

@@ -7,7 +7,12 @@ the person (issue 11: vårdgivare × verksamhet):
   relation (OSL 8 kap. 2 §: health care and social services are separate);
 - ``elsewhere``: another vårdgivare (Krokoms kommun) with a care relation it declared
   itself: it sees the person and its own records, none of Östersund's;
-- ``unrelated``: another vårdgivare without any relation.
+- ``unrelated``: another vårdgivare without any relation;
+- ``participating_with_consent``: Krokom, invited to Östersund's SIP on the person under a
+  consent that names it: the consent opens the plan (in the SIP room), not the record;
+- ``participating_without_consent``: Region Jämtland Härjedalen, invited, not named;
+- ``emergency``: Gävle kommun, whose licensed staff opened emergency access (PDL 6 kap. 3 §):
+  it opens the plan, the fast vårdkontakt and the contacts, not the record.
 
 The case's records are Östersund's health care's (a nurse's facts, a nursing intervention
 decided twice, an assessment, a task) plus one fact of Östersund's social services. Person
@@ -16,7 +21,8 @@ an assessment) only the vårdgivare × verksamhet that owns the record, else 404
 missing one. 403 for roles without access to personal data. Every look, change and refusal
 is in the audit log; list answers hold only the viewer's own records.
 
-SIP participation with and without consent and emergency access are in tests/sip.
+The SIP pages themselves (what consent and emergency access open) are in tests/sip; here each
+SIP relation is first shown to hold (the plan opens) and then to open none of the record.
 """
 
 from __future__ import annotations
@@ -29,11 +35,14 @@ import pytest
 from django.db.models import Q
 from django.utils import timezone
 
-from samverkan.accounts.models import Role, Verksamhet, verksamhet_of
+from samverkan.accounts.models import Role, Unit, UnitKind, Verksamhet, is_licensed, verksamhet_of
 from samverkan.audit.models import Action, AuditEvent
-from samverkan.people import access, services
+from samverkan.people import access, emergency, services
 from samverkan.people.models import CareRelation, FactRecord, Person, Task
+from samverkan.sip import services as sip_services
+from samverkan.sip.models import ConsentScope
 from tests.access_matrix import GROUP_NAMES, GROUPS, RIGHTS, Failures, roles_where
+from tests.sip.conftest import simple_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +51,16 @@ ALL_ROLES = list(Role)
 # tests/test_access_table.py checks that the two agree.
 READ_ROLES = roles_where(reads_persons=True)
 WRITE_ROLES = roles_where(changes_persons=True)
-RELATIONS = ("own", "other_verksamhet", "elsewhere", "unrelated")
+RELATIONS = (
+    "own",
+    "other_verksamhet",
+    "elsewhere",
+    "unrelated",
+    "participating_with_consent",
+    "participating_without_consent",
+    "emergency",
+)
+SIP_RELATIONS = RELATIONS[4:]
 
 
 @pytest.fixture
@@ -70,10 +88,35 @@ def case(make_staff, orgs, make_person, jh_person_facts, jh_intervention_facts):
         reason="Ansökan om bistånd",
     )  # fmt: skip
     social_fact = services.set_fact(assessor, person, "housing", "special_housing")
+    sip = _sip_with_consent(nurse, person, orgs)
     return SimpleNamespace(
         person=person, intervention=intervention, decision=decision, assessment=assessment,
-        task=task, social_fact=social_fact,
+        task=task, social_fact=social_fact, sip=sip,
     )  # fmt: skip
+
+
+def _unit(organisation, name: str, kind: str) -> Unit:
+    return Unit.objects.get_or_create(organisation=organisation, name=name, kind=kind)[0]
+
+
+def _sip_with_consent(nurse, person, orgs):
+    """Östersund's active SIP on the person: Krokom and the region invited, the consent names
+    Krokom only."""
+    units = SimpleNamespace(
+        ost_home=_unit(orgs.ostersund, "Hemsjukvården Östersund", UnitKind.HOME_HEALTH_CARE),
+        ost_social=_unit(orgs.ostersund, "Biståndsenheten", UnitKind.SOCIAL_SERVICES),
+        jh_hc=_unit(orgs.region_jh, "Hälsocentral Centrum", UnitKind.PRIMARY_CARE),
+        krokom_home=_unit(orgs.krokom, "Hemsjukvården Krokom", UnitKind.HOME_HEALTH_CARE),
+    )
+    sip = sip_services.start_sip(nurse, person, agreement="jh-hemsjukvard")
+    sip_services.save_plan(nurse, sip, simple_plan(orgs, units), base_version=1)
+    sip_services.activate(nurse, sip)
+    sip_services.record_consent(
+        nurse, sip, given_by="person", scope=ConsentScope.LISTED, organisations=[orgs.krokom]
+    )
+    sip_services.invite(nurse, sip, organisation=orgs.krokom, unit=units.krokom_home)
+    sip_services.invite(nurse, sip, organisation=orgs.region_jh, unit=units.jh_hc)
+    return sip
 
 
 @dataclass(frozen=True)
@@ -363,6 +406,12 @@ def _arrange(c, orgs, role: Role, relation: str):
         relations.filter(verksamhet=verksamhet).update(
             until=timezone.localdate() - dt.timedelta(days=1)
         )
+    if relation in SIP_RELATIONS:
+        return {
+            "participating_with_consent": orgs.krokom,
+            "participating_without_consent": orgs.region_jh,
+            "emergency": orgs.gavle,
+        }[relation]
     if relation == "elsewhere":
         # Krokom declares a care relation of its own (as registration with
         # confirm_care_relation does): it opens Krokom's records only.
@@ -372,6 +421,25 @@ def _arrange(c, orgs, role: Role, relation: str):
         )  # fmt: skip
         return orgs.krokom
     return orgs.gavle if relation == "unrelated" else orgs.ostersund
+
+
+def _sip_relation_holds(failures: Failures, client, user, role, relation: str, c) -> None:
+    """The SIP relation is real before the record is tried: the consent (or the emergency
+    access) opens the plan to those who may read SIPs; without consent it does not."""
+    if relation not in SIP_RELATIONS or not RIGHTS[role].sip:
+        return
+    if relation == "emergency":
+        if not is_licensed(role):
+            return
+        opened = emergency.open_emergency_access(
+            user, c.person.primary_identity().value, reason="Akut: medvetslös.",
+            confirmed=True, acute=True,
+        )  # fmt: skip
+        failures.check(bool(opened), f"{role.value} emergency: nothing opened")
+        return
+    plan = client.get(f"/sip/{c.sip.pk}/")
+    want = 200 if relation == "participating_with_consent" else 404
+    failures.expect(plan.status_code, want, f"{role.value} {relation}: the SIP plan")
 
 
 @pytest.mark.parametrize("relation", RELATIONS)
@@ -386,6 +454,7 @@ def test_person_matrix(case, make_staff, orgs, client_as, api_client, group, rel
         organisation = _arrange(case, orgs, role, relation)
         user = make_staff(role, organisation)
         client, api = client_as(user), api_client(user)
+        _sip_relation_holds(failures, client, user, role, relation, case)
         _page_checks(failures, client, user, role, relation, case)
         _api_checks(failures, api, user, role, relation, case)
         _search_and_task_checks(failures, client, api, role, relation, case)

@@ -133,6 +133,8 @@ def test_reviewed_by_the_data_owner(clock, shared_sip, staff, make_staff, orgs, 
     opened = _open(staff.gvb, person)[0]
     task = opened.review_task
     assert (task.organisation, task.status) == (orgs.ostersund, TaskStatus.OPEN)
+    # The owner's queue names the thing to do, not "Övrigt".
+    assert task.get_kind_display() == "Granska nödåtkomst"
     mas = make_staff(Role.MAS, orgs.ostersund)
     listed = client_as(mas).get("/sip/nodatkomst/granska/")
     assert listed.status_code == 200

@@ -28,6 +28,18 @@ def test_env_helpers(monkeypatch):
     assert env.env_list("SAMVERKAN_X", "127.0.0.1,localhost") == ["127.0.0.1", "localhost"]
 
 
+def test_env_int_is_bounded_and_named(monkeypatch):
+    name = "SAMVERKAN_EMERGENCY_ACCESS_HOURS"
+    monkeypatch.delenv(name, raising=False)
+    assert env.env_int(name, 4, 1, 24) == 4
+    monkeypatch.setenv(name, "8")
+    assert env.env_int(name, 4, 1, 24) == 8
+    for bad in ("fyra", "0", "25"):
+        monkeypatch.setenv(name, bad)
+        with pytest.raises(ImproperlyConfigured, match=name):
+            env.env_int(name, 4, 1, 24)
+
+
 def test_var_dir(monkeypatch, tmp_path):
     monkeypatch.delenv("SAMVERKAN_VAR_DIR", raising=False)
     assert env.var_dir() == env.PROJECT_ROOT / "var"  # tests run from a checkout

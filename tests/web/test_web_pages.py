@@ -32,6 +32,15 @@ def test_start_page_per_role(client_as, make_staff, orgs, role):
     assert ("Granskningslogg" in html) == (role == Role.ADMINISTRATOR)
 
 
+def test_a_superuser_without_the_administrator_role_gets_no_log_link(client_as, make_staff, orgs):
+    """The start page offers the log control exactly where the log control opens: a
+    technical superuser who is not an administrator is refused there, so no link here."""
+    technician = make_staff(Role.NURSE, orgs.region_jh, "tekniker", is_superuser=True)
+    client = client_as(technician)
+    assert "Granskningslogg" not in client.get("/").content.decode()
+    assert client.get("/loggkontroll/").status_code == 403
+
+
 def test_start_page_for_a_user_without_profile(client_as, django_user_model):
     user = django_user_model.objects.create_user("utan.roll", password="x")
     html = client_as(user).get("/").content.decode()
