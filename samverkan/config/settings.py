@@ -88,6 +88,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "samverkan.web.context_processors.navigation",
             ],
+            # Agreement words for every template: clause_name, quoted (library).
+            "builtins": ["samverkan.library.templatetags.agreement_words"],
         },
     },
 ]

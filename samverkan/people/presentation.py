@@ -7,7 +7,7 @@ from typing import Any
 
 from samverkan.people.models import ResponsibilityDecision, fact_value_display
 from samverkan.people.services import INTERVENTION_FACTS, PERSON_FACTS, DecisionDiff
-from samverkan.rules import ACTIONS, DIMENSIONS, FACTS, STATUS_TEXT, value_label
+from samverkan.rules import ACTIONS, DIMENSIONS, FACTS, STATUS_TEXT, agreement_name, value_label
 
 
 @dataclass
@@ -39,7 +39,7 @@ def decision_view(decision: ResponsibilityDecision) -> DecisionView:
     status = snapshot.get("status", decision.status)
     headline = STATUS_TEXT.get(status, "")
     agreements = [
-        f"{a.get('id')} version {a.get('version')}"
+        f"{agreement_name(str(a.get('id')))}, version {a.get('version')}"
         + (f" (gäller {a.get('valid_from')} – {a.get('valid_to') or 'tills vidare'})")
         for a in snapshot.get("agreements", [])
     ]

@@ -108,6 +108,9 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "use_notices": ("ruleset", None),
     # the clause library and search
     "AGREEMENTS": ("clauses.library", None),
+    "AGREEMENT_NAMES": ("clauses.library", None),
+    "agreement_name": ("clauses.library", None),
+    "clause_label": ("clauses.library", None),
     "Clause": ("clauses.library", None),
     "UnknownClause": ("clauses.library", None),
     "clause": ("clauses.library", "get"),
@@ -170,6 +173,7 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
 __all__ = [
     "ACTIONS",
     "AGREEMENTS",
+    "AGREEMENT_NAMES",
     "ALL_VERSIONS",
     "ASSUMED_WHEN_UNKNOWN",
     "AgreementVersion",
@@ -230,6 +234,7 @@ __all__ = [
     "Variant",
     "VariantError",
     "add_months",
+    "agreement_name",
     "age_band",
     "all_clauses",
     "all_of",
@@ -242,6 +247,7 @@ __all__ = [
     "check_facts",
     "children",
     "clause",
+    "clause_label",
     "clauses_of",
     "collapse",
     "coverage",
@@ -331,9 +337,12 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.buckets import time_band as time_band
     from samverkan.rules.clauses.classification import CoverageRow as CoverageRow
     from samverkan.rules.clauses.classification import coverage as coverage
+    from samverkan.rules.clauses.library import AGREEMENT_NAMES as AGREEMENT_NAMES
     from samverkan.rules.clauses.library import AGREEMENTS as AGREEMENTS
     from samverkan.rules.clauses.library import Clause as Clause
     from samverkan.rules.clauses.library import UnknownClause as UnknownClause
+    from samverkan.rules.clauses.library import agreement_name as agreement_name
+    from samverkan.rules.clauses.library import clause_label as clause_label
     from samverkan.rules.clauses.library import clauses as all_clauses
     from samverkan.rules.clauses.library import for_agreement as clauses_of
     from samverkan.rules.clauses.library import get as clause

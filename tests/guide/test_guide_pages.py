@@ -78,8 +78,12 @@ def test_jamtland_case_answered_step_by_step_until_decided(client):
     assert outcome["Hälso- och sjukvårdsansvar"] == "Kommunen"
     assert outcome["Kostnadsansvar"] == "Kommunen"
     assert "Ta ställning till egenvård innan överföring" in html
-    assert '<a href="/avtal/klausul/jh-hemsjukvard-7.3">jh-hemsjukvard §7.3</a>' in html
-    assert "<code>jh-hsv.responsibility.ordinary_with_needs</code>" in html
+    # The clause by the agreement's name; the rule id only behind "Visa teknisk information".
+    assert '<a href="/avtal/klausul/jh-hemsjukvard-7.3">Hemsjukvårdsavtalet §7.3</a>' in html
+    technical = html.split("Visa teknisk information</summary>")
+    assert len(technical) > 1 and "jh-hsv.responsibility.ordinary_with_needs" in technical[1]
+    assert "jh-hsv.responsibility" not in technical[0]
+    assert "(jh-hemsjukvard" not in html and ">jh-hemsjukvard" not in html
     assert "<blockquote" in html and "personer i ordinärt boende" in html
     assert "Inga fler frågor" in html
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html as html_lib
+import re
 
 import pytest
 
@@ -85,11 +86,13 @@ def test_clause_page_shows_text_source_and_citing_rules(client):
     response = client.get("/avtal/klausul/jh-hemsjukvard-7.3")
     html = response.content.decode()
     assert response.status_code == 200
-    assert html_lib.escape(clause.text, quote=False) in html  # exact text, line breaks kept
+    # The exact text, line breaks kept, footnote digits as superscripts.
+    shown = re.sub(r'<sup class="footnote-ref">(\d+)</sup>', r"\1", html)
+    assert html_lib.escape(clause.text, quote=False) in shown
     assert "\n" in clause.text
-    assert f"{clause.source}, rad {clause.line_start}–{clause.line_end}" in html
+    assert f"{clause.source}, rad {clause.line_start}–{clause.line_end}" in html  # technical
     assert "Kodad" in html
-    assert "<code>jh-hsv.responsibility.medication_risk</code>" in html
+    assert "<code>jh-hsv.responsibility.medication_risk</code>" in html  # technical
     assert "Risk kvarstår trots dosdispensering/hjälpmedel är ja" in html  # describe()
     assert "Hälso- och sjukvårdsansvar: <strong>Kommunen</strong>" in html
     assert "Går före (undantag från)" in html
@@ -159,3 +162,22 @@ def test_highlight_escapes_the_text():
 
 def test_logged_in_users_see_the_same_library(client_as, nurse):
     assert client_as(nurse).get("/avtal/").status_code == 200
+
+
+def test_footnote_digits_are_superscripts_not_glued_to_words(client):
+    """The agreements' plain text glues footnote digits to words ("sjukvårdslagen5"); a
+    nurse reads them as references (issue 13, "Words a nurse understands")."""
+    from django.template import Context, Template
+
+    rendered = Template("{{ text|quoted }}").render(
+        Context({"text": "enligt hälso- och sjukvårdslagen5 och K2, lag 2017:612 <b> närstående8."})
+    )
+    assert 'sjukvårdslagen<sup class="footnote-ref">5</sup> och K2' in rendered
+    assert "2017:612 &lt;b&gt; närstående<sup" in rendered
+    assert Template("{{ c|clause_name }}").render(Context({"c": "jh-psykisk §5.1"})) == (
+        "Överenskommelsen om psykisk funktionsnedsättning §5.1"
+    )
+    page = client.get("/avtal/klausul/jh-hemsjukvard-7.3").content.decode()
+    assert "Hemsjukvårdsavtalet §7.3" in page
+    visible = page.split("Visa teknisk information")[0]
+    assert ".txt, rad" not in visible and "jh-hsv." not in visible

@@ -169,9 +169,9 @@ def test_facts_decision_and_redecide_through_pages(client_as, nurse, make_person
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "Kommunen" in page  # outcome in Swedish
-    assert "jh-hemsjukvard version 2020-03-01" in page
+    assert "Hemsjukvårdsavtalet, version 2020-03-01" in page
     assert "Ta ställning till egenvård innan överföring" in page
-    assert "<blockquote>" in page and "jh-hemsjukvard §7.3" in page
+    assert "<blockquote>" in page and "Hemsjukvårdsavtalet §7.3" in page
     intervention = person.interventions.get()
     # Change a fact: the intervention is re-decided with it (issue 10); the diff page.
     client.post(f"/personer/{person.pk}/uppgift/", {"name": "housing", "value": "lss_housing"})

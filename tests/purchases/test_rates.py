@@ -166,3 +166,15 @@ def test_floats_are_refused() -> None:
         to_decimal("tolv")
     with pytest.raises(ValueError):
         to_decimal(Decimal("NaN"))
+
+
+@pytest.mark.django_db
+def test_the_price_page_prints_years_as_years(tk, client_as):
+    """A year is not an amount: "2026", never "2 026" with a thousands separator."""
+    from samverkan.purchases.rates import SCHABLONBELOPP
+
+    page = client_as(tk.ekonom).get("/tjanstekop/priser/").content.decode()
+    year = max(SCHABLONBELOPP)
+    assert f"<td>{year}</td>" in page
+    assert f"<td>{year // 1000}\xa0{year % 1000:03d}</td>" not in page
+    assert f"<td>{year // 1000} {year % 1000:03d}</td>" not in page

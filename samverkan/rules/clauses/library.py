@@ -120,6 +120,27 @@ DOCUMENTS: dict[str, _Document] = {
 
 AGREEMENTS: tuple[str, ...] = tuple(DOCUMENTS)
 
+#: The names staff use for the agreements (an agreement's id is for programs).
+AGREEMENT_NAMES: dict[str, str] = {
+    "jh-hemsjukvard": "Hemsjukvårdsavtalet",
+    "jh-primarvard-kommun": "Bilaga 2 (primärvård – kommun)",
+    "jh-psykisk": "Överenskommelsen om psykisk funktionsnedsättning",
+    "gvb-svart-sjuka": "Överenskommelsen om svårt sjuka i hemmet",
+}
+
+
+def agreement_name(agreement_id: str) -> str:
+    """The short Swedish name of an agreement ("Hemsjukvårdsavtalet"); an unknown id as is."""
+    return AGREEMENT_NAMES.get(agreement_id, agreement_id)
+
+
+def clause_label(clause_id: str) -> str:
+    """A clause as staff cite it: "jh-hemsjukvard §7.3" → "Hemsjukvårdsavtalet §7.3"."""
+    agreement, _sep, rest = clause_id.partition(" ")
+    if agreement not in AGREEMENT_NAMES:
+        return clause_id
+    return f"{AGREEMENT_NAMES[agreement]} {rest}".strip()
+
 
 def source_text(agreement_id: str) -> str:
     """The shipped text of an agreement, read as package data (works from an installed wheel)."""

@@ -1,0 +1,44 @@
+"""Agreement words as a nurse reads them, for every template (a builtin, see settings).
+
+- ``clause_name``: "jh-hemsjukvard §7.3" → "Hemsjukvårdsavtalet §7.3" (the agreement's
+  short Swedish name instead of its id; anything else is left as it is).
+- ``agreement_name``: "jh-psykisk" → "Överenskommelsen om psykisk funktionsnedsättning".
+- ``quoted``: a passage of an agreement, escaped, with its footnote digits set as
+  superscripts ("hälso- och sjukvårdslagen5" → "…lagen<sup>5</sup>"); line breaks stay
+  newlines (chain ``|linebreaksbr`` where the page does not keep them).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from samverkan.library.services import agreement_name as _agreement_name
+from samverkan.library.services import clause_label
+
+register = template.Library()
+
+# A footnote reference in the agreements' plain text: one or two digits glued to the end
+# of a lower-case word ("närstående8", "personer10"); never a number of its own, a
+# paragraph ("§7.3"), a unit's name ("K2") or a law's number ("2017:612").
+_FOOTNOTE = re.compile(r"(?<=[a-zåäöéü])(\d{1,2})(?=[\s,.;:!?)»”\"]|$)")
+
+
+@register.filter
+def clause_name(clause_id: object) -> str:
+    return clause_label(str(clause_id)) if clause_id else ""
+
+
+@register.filter
+def agreement_name(agreement_id: object) -> str:
+    return _agreement_name(str(agreement_id)) if agreement_id else ""
+
+
+@register.filter(is_safe=True)
+def quoted(text: object) -> SafeString:
+    escaped = escape(str(text or ""))
+    marked = _FOOTNOTE.sub(r'<sup class="footnote-ref">\1</sup>', escaped)
+    return mark_safe(marked)  # noqa: S308  (escaped above)
