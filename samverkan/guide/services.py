@@ -26,6 +26,7 @@ from samverkan.rules import (
     Decision,
     InvalidFacts,
     decide,
+    decision_summary,
     municipality_name,
     value_label,
 )
@@ -81,6 +82,7 @@ class Guide:
     outcome: tuple[OutcomeRow, ...] = ()
     actions: tuple[str, ...] = ()
     reasons: tuple[CitedReason, ...] = field(default_factory=tuple)
+    summary: str = ""  # who does what and who pays, in one sentence (rules.decision_summary)
 
     @property
     def starting(self) -> bool:
@@ -117,7 +119,8 @@ def build(state: GuideState) -> Guide:
         page_query=to_query(state.answers, state.skipped, state.editing),
         status=_status(decision),
         agreements=tuple(_agreement(a) for a in decision.agreements),
-        outcome=_outcome(decision),
+        outcome=_outcome(decision, open_questions=bool(asked)),
+        summary=decision_summary(decision.outcome) if decision.status == DECIDED else "",
         actions=tuple(ACTIONS[a] for a in decision.actions),
         reasons=_reasons(decision),
     )
@@ -173,15 +176,21 @@ def _agreement(raw: dict) -> Agreement:
     )
 
 
-def _outcome(decision: Decision) -> tuple[OutcomeRow, ...]:
+NOT_ANSWERED_YET = "Inte besvarat än"
+
+
+def _outcome(decision: Decision, *, open_questions: bool) -> tuple[OutcomeRow, ...]:
+    """The dimensions; one the engine cannot settle yet reads "Inte besvarat än" while the
+    guide still has questions to ask, and "Kan inte avgöras" only when none is left."""
     if decision.status != DECIDED:
         return ()
-    return tuple(
-        OutcomeRow(
-            label, value_label(dim, decision.outcome[dim]), decision.outcome[dim] != UNDETERMINED
-        )
-        for dim, label in DIMENSIONS.items()
-    )
+    rows = []
+    for dim, label in DIMENSIONS.items():
+        value = decision.outcome[dim]
+        determined = value != UNDETERMINED
+        shown = value_label(dim, value) if determined or not open_questions else NOT_ANSWERED_YET
+        rows.append(OutcomeRow(label, shown, determined))
+    return tuple(rows)
 
 
 def _reasons(decision: Decision) -> tuple[CitedReason, ...]:

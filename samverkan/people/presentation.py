@@ -7,7 +7,15 @@ from typing import Any
 
 from samverkan.people.models import ResponsibilityDecision, fact_value_display
 from samverkan.people.services import INTERVENTION_FACTS, PERSON_FACTS, DecisionDiff
-from samverkan.rules import ACTIONS, DIMENSIONS, FACTS, STATUS_TEXT, agreement_name, value_label
+from samverkan.rules import (
+    ACTIONS,
+    DIMENSIONS,
+    FACTS,
+    STATUS_TEXT,
+    agreement_name,
+    decision_summary,
+    value_label,
+)
 
 
 @dataclass
@@ -28,6 +36,7 @@ class DecisionView:
     missing: list[tuple[str, str, str, str]]  # (fact, label, question, where: person/intervention)
     reasons: list[ReasonView] = field(default_factory=list)
     facts: list[tuple[str, str]] = field(default_factory=list)
+    summary: str = ""  # who does what and who pays, in one sentence
 
 
 def action_label(action: str) -> str:
@@ -81,6 +90,7 @@ def decision_view(decision: ResponsibilityDecision) -> DecisionView:
         missing=missing,
         reasons=reasons,
         facts=facts,
+        summary=decision_summary(decision.outcome or {}),
     )
 
 

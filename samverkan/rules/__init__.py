@@ -35,6 +35,7 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "NOT_IN_FORCE": ("engine", None),
     "render_decision": ("explain", "render"),
     "STATUS_TEXT": ("explain", None),
+    "decision_summary": ("explain", "summary"),
     # decide a frame
     "decide_frame": ("batch", "decide"),
     "normalise_frame": ("batch", "normalise"),
@@ -248,6 +249,7 @@ __all__ = [
     "children",
     "clause",
     "clause_label",
+    "decision_summary",
     "clauses_of",
     "collapse",
     "coverage",
@@ -381,6 +383,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.engine import decide as decide
     from samverkan.rules.engine import decide_facts as decide_facts
     from samverkan.rules.explain import STATUS_TEXT as STATUS_TEXT
+    from samverkan.rules.explain import summary as decision_summary
     from samverkan.rules.explain import render as render_decision
     from samverkan.rules.facts import ASSUMED_WHEN_UNKNOWN as ASSUMED_WHEN_UNKNOWN
     from samverkan.rules.facts import FACT_ORDER as FACT_ORDER

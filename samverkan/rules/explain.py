@@ -27,6 +27,47 @@ def headline(decision: Decision) -> str:
     return STATUS_TEXT[decision.status]
 
 
+_WHO = {"region": "Regionen", "municipality": "Kommunen"}
+
+
+def summary(outcome: dict[str, str]) -> str:
+    """One sentence in plain Swedish: who does what and who pays ("" when too little is
+    decided to say it), e.g. "Regionen har ansvaret och kostnadsansvaret; kommunen utför
+    insatsen och får ingen ersättning för det." Only decided dimensions are spoken of."""
+    responsible = outcome.get("health_care_responsibility", UNDETERMINED)
+    performer = outcome.get("performer", UNDETERMINED)
+    cost = outcome.get("cost", UNDETERMINED)
+    compensation = outcome.get("compensation", UNDETERMINED)
+    if responsible == "self_care":
+        return "Det är egenvård: ingen huvudman utför det som hälso- och sjukvård."
+    if responsible not in _WHO:
+        return ""
+    who = _WHO[responsible]
+    if cost == responsible:
+        parts = [f"{who} har ansvaret och kostnadsansvaret"]
+    else:
+        parts = [f"{who} har ansvaret"]
+        if cost == "shared_equally":
+            parts.append("kostnaden delas lika tills parterna har kommit överens")
+        elif cost == "home_region":
+            parts.append("kostnaden faktureras personens hemregion")
+        elif cost in _WHO:
+            parts.append(f"{_WHO[cost].lower()} har kostnadsansvaret")
+    if performer == responsible:
+        parts[-1] += " och utför insatsen"
+    elif performer in _WHO:
+        doer = f"{_WHO[performer].lower()} utför insatsen"
+        doer += {
+            "none": " och får ingen ersättning för det",
+            "service_purchase": f" som tjänsteköp och fakturerar {who.lower()}",
+            "hourly_share_50": " och får ersättning för halva den utförda tiden",
+        }.get(compensation, "")
+        parts.append(doer)
+    elif performer == "individual":
+        parts.append("den enskilde (eller någon åt den enskilde) utför insatsen")
+    return "; ".join(parts) + "."
+
+
 def questions(decision: Decision) -> list[str]:
     return [FACTS[f].question for f in decision.missing_facts]
 

@@ -91,7 +91,7 @@ def test_nurse_answers_the_guide_and_opens_a_cited_clause(page, login, nurse, sc
     page.set_viewport_size({"width": 768, "height": 1024})
     screenshot(page, "decided-768")
 
-    page.get_by_role("link", name="jh-hemsjukvard §7.3").first.click()
+    page.get_by_role("link", name="Hemsjukvårdsavtalet §7.3").first.click()
     page.wait_for_url("**/avtal/klausul/jh-hemsjukvard-7.3")
     assert "Regler som citerar klausulen" in page.content()
     screenshot(page, "cited-clause")

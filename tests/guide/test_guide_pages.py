@@ -259,3 +259,56 @@ def test_logged_in_users_see_the_same_guide(client_as, nurse):
     response = client_as(nurse).get(f"/guide/?region={JH}&date={DAY}")
     assert response.status_code == 200
     assert "Nästa fråga" in response.content.decode()
+
+
+def test_one_sentence_says_who_does_what_and_who_pays():
+    """Bilaga 2's night: "Kostnadsansvar: Regionen" beside "Ersättning: Utan ersättning"
+    needs a sentence (issue 13, Ansvarsguiden)."""
+    from samverkan.rules import decision_summary
+
+    night = {
+        "health_care_responsibility": "region", "performer": "municipality",
+        "cost": "region", "compensation": "none",
+    }  # fmt: skip
+    assert decision_summary(night) == (
+        "Regionen har ansvaret och kostnadsansvaret; kommunen utför insatsen och får ingen "
+        "ersättning för det."
+    )
+    own = dict.fromkeys(("health_care_responsibility", "performer", "cost"), "municipality")
+    assert decision_summary(own) == "Kommunen har ansvaret och kostnadsansvaret och utför insatsen."
+    bought = night | {"compensation": "service_purchase"}
+    assert decision_summary(bought).endswith(
+        "kommunen utför insatsen som tjänsteköp och fakturerar regionen."
+    )
+    assert decision_summary({"health_care_responsibility": "undetermined"}) == ""
+
+
+def test_not_yet_asked_reads_not_answered_yet_and_the_summary_leads(client):
+    response = client.get(f"/guide/?region={JH}&date={DAY}&intervention=nursing")
+    guide = response.context["guide"]
+    html = response.content.decode()
+    # Answer until the engine can say something but not yet everything.
+    for _ in range(30):
+        guide = response.context["guide"]
+        if guide.status == "partly_decided" or not guide.questions:
+            break
+        form = read_form(response.content.decode())
+        fact = guide.questions[0].fact
+        response = _submit(client, form.hidden, fact, JAMTLAND_NURSING[fact])
+    guide, html = response.context["guide"], response.content.decode()
+    assert guide.status == "partly_decided" and guide.questions
+    open_rows = [row for row in guide.outcome if not row.determined]
+    assert open_rows and all(row.value == "Inte besvarat än" for row in open_rows)
+    assert "Kan inte avgöras" not in html
+    # Answer everything: the sentence stands above the dimensions.
+    for _ in range(30):
+        guide = response.context["guide"]
+        if not guide.questions:
+            break
+        form = read_form(response.content.decode())
+        fact = guide.questions[0].fact
+        response = _submit(client, form.hidden, fact, JAMTLAND_NURSING[fact])
+    html = response.content.decode()
+    guide = response.context["guide"]
+    assert guide.summary and guide.summary in html
+    assert html.index(guide.summary) < html.index('<dl class="outcome">')

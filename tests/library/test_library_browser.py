@@ -26,7 +26,7 @@ def test_search_the_library_and_open_a_clause(page, login, nurse, screenshot):
     assert page.locator("mark", has_text="dosdispensering").count() >= 1
     screenshot(page, "search")
 
-    page.get_by_role("link", name="jh-hemsjukvard §7.3").click()
+    page.get_by_role("link", name="Hemsjukvårdsavtalet §7.3").click()
     page.wait_for_url("**/avtal/klausul/jh-hemsjukvard-7.3")
     assert page.get_by_role("heading", name="Regler som citerar klausulen").is_visible()
     screenshot(page, "clause")

@@ -76,7 +76,7 @@ def test_bad_date_gives_400_in_swedish(client):
 
 def test_agreement_page_lists_its_clauses(client):
     html = client.get("/avtal/jh-hemsjukvard/").content.decode()
-    assert '<a href="/avtal/klausul/jh-hemsjukvard-7.3">jh-hemsjukvard §7.3</a>' in html
+    assert '<a href="/avtal/klausul/jh-hemsjukvard-7.3">Hemsjukvårdsavtalet §7.3</a>' in html
     assert "Kodad" in html and "Text" in html
     assert client.get("/avtal/okant-avtal/").status_code == 404
 
@@ -141,7 +141,7 @@ def test_search_finds_dosdispensering_in_7_3(client):
     response = client.get("/avtal/sok", {"q": "läkemedel dosdispensering"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<a href="/avtal/klausul/jh-hemsjukvard-7.3">jh-hemsjukvard §7.3</a>' in html
+    assert '<a href="/avtal/klausul/jh-hemsjukvard-7.3">Hemsjukvårdsavtalet §7.3</a>' in html
     assert "<mark>dosdispensering</mark>" in html
     hits = [r.clause.id for r in response.context["results"]]
     assert "jh-hemsjukvard §7.3" in hits[:3]

@@ -103,7 +103,7 @@ def test_create_person_add_facts_decide_and_redecide(page, login, nurse, orgs, t
     content = page.content()
     assert "Kommunen" in content
     assert "Ta ställning till egenvård innan överföring" in content
-    assert "jh-hemsjukvard version 2020-03-01" in content
+    assert "Hemsjukvårdsavtalet, version 2020-03-01" in content
     assert ResponsibilityDecision.objects.count() == 1
 
     _set_fact(page, person, "housing", "lss_housing")
