@@ -383,8 +383,8 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.engine import decide as decide
     from samverkan.rules.engine import decide_facts as decide_facts
     from samverkan.rules.explain import STATUS_TEXT as STATUS_TEXT
-    from samverkan.rules.explain import summary as decision_summary
     from samverkan.rules.explain import render as render_decision
+    from samverkan.rules.explain import summary as decision_summary
     from samverkan.rules.facts import ASSUMED_WHEN_UNKNOWN as ASSUMED_WHEN_UNKNOWN
     from samverkan.rules.facts import FACT_ORDER as FACT_ORDER
     from samverkan.rules.facts import FACTS as FACTS
