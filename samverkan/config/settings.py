@@ -11,6 +11,7 @@
 | `SAMVERKAN_VAR_DIR` | `<checkout>/var`, else `./var` | SQLite file, static files, local key |
 | `SAMVERKAN_LOG_LEVEL` | `INFO` | |
 | `SAMVERKAN_AUDIT_RETENTION_YEARS` | `5` | years the audit log is kept before a purge (at least 5) |
+| `SAMVERKAN_ACCESSIBILITY_CONTACT` | `tillganglighet@samverkan.example` | where the accessibility statement sends reports of flaws |
 | `SAMVERKAN_EMERGENCY_ACCESS_HOURS` | `4` | hours an emergency access (nödåtkomst) stays open (1–24) |
 """
 
@@ -172,6 +173,11 @@ LOGCONTROL_FLAG_SCAN = 5000  # flags are computed over the newest events of a se
 # The data owner's retention decision for the audit log; at least five years (HSLF-FS 2016:40
 # 4 kap. 9 §), which samverkan.audit.integrity enforces.
 SAMVERKAN_AUDIT_RETENTION_YEARS = int(env.env_str("SAMVERKAN_AUDIT_RETENTION_YEARS", "5"))
+# The accessibility statement's contact for reported flaws (lag 2018:1937, 12 §).
+SAMVERKAN_ACCESSIBILITY_CONTACT = env.env_str(
+    "SAMVERKAN_ACCESSIBILITY_CONTACT", "tillganglighet@samverkan.example"
+)
+SAMVERKAN_ACCESSIBILITY_REVIEWED = env.env_str("SAMVERKAN_ACCESSIBILITY_REVIEWED", "2026-12-02")
 SAMVERKAN_EMERGENCY_ACCESS_HOURS = env.env_int("SAMVERKAN_EMERGENCY_ACCESS_HOURS", 4, 1, 24)
 
 # --- Logging: never request bodies, never personal data ---------------------------------

@@ -5,4 +5,5 @@ from samverkan.web import views
 app_name = "web"
 urlpatterns = [
     path("", views.start, name="start"),
+    path("tillganglighet/", views.accessibility, name="accessibility"),
 ]

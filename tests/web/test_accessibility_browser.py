@@ -160,8 +160,10 @@ def person(staff, orgs) -> Any:
 def test_public_pages_meet_wcag_21_aa(audit) -> None:
     audit.visit("/accounts/login/", "inloggning")
     audit.visit("/avtal/", "Avtalsbiblioteket utan inloggning")
+    audit.visit("/tillganglighet/", "tillgänglighetsredogörelsen")
     audit.page.set_viewport_size(TABLET)
     audit.visit("/accounts/login/", "inloggning")
+    audit.visit("/tillganglighet/", "tillgänglighetsredogörelsen")
     audit.assert_clean()
 
 

@@ -143,3 +143,16 @@ def test_numbers_use_swedish_format():
             Context({"n": 1234567.5, "d": datetime.date(2025, 3, 1)})
         )
     assert html == "1\xa0234\xa0567,5 1 mars 2025"
+
+
+def test_the_accessibility_statement_is_public_and_linked_from_every_page(client, nurse, client_as):
+    """Lag (2018:1937) 12 §: a public body publishes a tillgänglighetsredogörelse with the
+    known flaws, a way to report them and the supervisory authority (Digg)."""
+    response = client.get("/tillganglighet/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for part in ("Kända brister", "Rapportera en brist", "mailto:", "Digg", "WCAG 2.1"):
+        assert part in html, part
+    for page in ("/guide/", "/accounts/login/"):
+        assert 'href="/tillganglighet/"' in client.get(page).content.decode(), page
+    assert 'href="/tillganglighet/"' in client_as(nurse).get("/").content.decode()
