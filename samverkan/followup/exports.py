@@ -23,7 +23,8 @@ from samverkan.followup.suppression import HIDDEN_TEXT
 
 CSV_HEADER = ("Avsnitt", "Tabell", "Rad", "Kolumn", "Värde")
 SUPPRESSION_NOTE = (
-    f"Celler som bygger på färre än 5 personer visas som {HIDDEN_TEXT}. "
+    "Siffror som bygger på färre än 5 personer visas inte; i stället står det "
+    f"»{HIDDEN_TEXT}«. "
     "Inga personuppgifter finns i rapporten."
 )
 

@@ -2,7 +2,7 @@
 Länsledning Välfärd) needs to follow the agreement up in five minutes.
 
 Layout: 3–5 key figures in plain Swedish, then charts, then the tables behind them. Every
-number is an aggregate; every cell that rests on 1–4 persons is "<5" (suppression.py), the
+number is an aggregate; every cell that rests on 1–4 persons is hidden in words, "färre än 5 personer" (suppression.py), the
 same in the page, the CSV and the PDF, because all three render this one object.
 
 Sources and what is counted (each section says so on the page, too):
@@ -252,7 +252,7 @@ def _decisions(agreement: str, year: int) -> Section:
         "Ansvarsbeslut per kommun och vem som fick hälso- och sjukvårdsansvaret",
         "Kommun",
         [HCR_SHORT[c] for c in columns] + ["Totalt"],
-        note="Antal beslut; celler med färre än 5 personer visas som <5.",
+        note="Antal beslut; celler med färre än 5 personer visas inte (där står »färre än 5 personer«).",
     )
     row_totals = []
     for m in municipalities:
@@ -327,7 +327,7 @@ def _sips(agreement: str, year: int) -> Section:
         "SIP:ar som startades och följdes upp, per initierande organisation",
         "Organisation",
         ["Startade", "Följdes upp"],
-        note="Antal SIP:ar; celler med färre än 5 personer visas som <5.",
+        note="Antal SIP:ar; celler med färre än 5 personer visas inte (där står »färre än 5 personer«).",
     )
     started_col, followed_col = [], []
     for org in orgs:
@@ -395,7 +395,7 @@ def _assessments(agreement: str, year: int) -> Section:
         "Egenvårdsbedömningar per bedömande organisation och resultat",
         "Organisation",
         [*RESULT_LABELS.values(), "Totalt"],
-        note="Antal bedömningar; celler med färre än 5 personer visas som <5.",
+        note="Antal bedömningar; celler med färre än 5 personer visas inte (där står »färre än 5 personer«).",
     )
     totals = []
     for org in orgs:
@@ -490,7 +490,7 @@ def _purchases(agreement: str, year: int) -> Section:
         ["Timmar", "Fakturerat"],
         note="Timmar: godkända och fakturerade insatser under året. Fakturerat: utställda, "
         "inte krediterade fakturor för perioder under året (öresavrundning ej medräknad). "
-        "Celler med färre än 5 personer visas som <5.",
+        "Celler med färre än 5 personer visas inte (där står »färre än 5 personer«).",
     )
     hours_col, sek_col = [], []
     for seller, buyer in directions:
@@ -573,7 +573,7 @@ def _deviations(agreement: str, year: int) -> Section:
         "Kategori",
         ["Totalt", "Varav allvarliga"],
         note="Antal ärenden (avvikelser och klagomål/synpunkter) mottagna under året; färre "
-        "än 5 visas som <5.",
+        "än 5 visas inte (där står »färre än 5 personer«).",
     )
     totals = protect([Cell.count(by_category[k]) for k in categories])
     serious_col = protect([Cell.count(serious[k]) for k in categories])
@@ -643,7 +643,7 @@ def _disputes(agreement: str, year: int) -> Section:
         "Tvister och deras utfall",
         "Utfall",
         ["Antal", "Omtvistat belopp"],
-        note="Tvister som öppnades eller avgjordes under året; färre än 5 visas som <5.",
+        note="Tvister som öppnades eller avgjordes under året; färre än 5 visas inte (där står »färre än 5 personer«).",
     )
     counts = protect([Cell.count(by_outcome[k]) for k in keys])
     amounts = protect([Cell.measure(amount[k], by_outcome[k], "sek") for k in keys])

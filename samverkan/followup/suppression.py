@@ -1,6 +1,7 @@
 """The small-cell rule for every page, chart, CSV and PDF of the followup app.
 
-A cell that rests on 1–4 persons is shown as "<5" (0 is shown: it names nobody). The
+A cell that rests on 1–4 persons is shown as "färre än 5 personer" (0 is shown: it names
+nobody). In words, because "fakturerade <5" reads as "under five kronor". The
 number a cell rests on is its *units*: distinct persons where the records name persons
 (decisions, SIPs, assessments, purchased services, recorded cases), otherwise the number of
 records (deviations, disputes: each could concern one person, so each counts as one).
@@ -19,7 +20,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 SMALL_CELL = 5
-HIDDEN_TEXT = "<5"
+HIDDEN_TEXT = "färre än 5 personer"
 
 Number = int | float | Decimal
 
@@ -63,7 +64,7 @@ class Cell:
         return format_number(self.value, self.kind)
 
     def csv(self) -> str:
-        """For a Swedish spreadsheet: no thousands separator, decimal comma; "<5" hidden."""
+        """For a Swedish spreadsheet: no thousands separator, decimal comma; hidden in words."""
         if self.hidden:
             return HIDDEN_TEXT
         if self.value is None:

@@ -39,3 +39,13 @@ def test_swedish_number_formats() -> None:
     assert format_number(83.33, "percent") == "83\u00a0%"
     assert Cell.measure(Decimal("5850.00"), 6, "sek").csv() == "5850,00"
     assert Cell.measure(13.5, 6, "hours").csv() == "13,5"
+
+
+def test_a_hidden_amount_says_so_in_words_not_as_an_amount():
+    """"fakturerade <5" reads as "under five kronor": a hidden cell says why, in words,
+    whatever it measures (issue 13, the forum's report)."""
+    from samverkan.followup.suppression import Cell
+
+    for cell in (Cell.measure(12_500, 2, "sek"), Cell.measure(3.5, 3, "hours"), Cell.count(4)):
+        assert cell.text() == "färre än 5 personer" and cell.csv() == "färre än 5 personer"
+        assert "<" not in cell.text()
