@@ -11,6 +11,7 @@
 | `SAMVERKAN_VAR_DIR` | `<checkout>/var`, else `./var` | SQLite file, static files, local key |
 | `SAMVERKAN_LOG_LEVEL` | `INFO` | |
 | `SAMVERKAN_AUDIT_RETENTION_YEARS` | `5` | years the audit log is kept before a purge (at least 5) |
+| `SAMVERKAN_FHIR_CANONICAL_BASE` | `https://<first ALLOWED_HOSTS>/fhir` | base of Samverkan's FHIR extensions and code systems (a URL the deployment controls) |
 """
 
 from __future__ import annotations
@@ -179,3 +180,10 @@ SAMVERKAN_POPULATION_REGISTER = env.env_str(
     "SAMVERKAN_POPULATION_REGISTER", "samverkan.people.population_register.NotConnected"
 )
 SAMVERKAN_POPULATION_REGISTER_FILE = env.env_str("SAMVERKAN_POPULATION_REGISTER_FILE")
+
+# FHIR export (people.fhir): Samverkan's own extensions and code systems live under this
+# canonical base; a deployment sets it to a URL it controls and keeps it stable.
+SAMVERKAN_FHIR_CANONICAL_BASE = env.env_str(
+    "SAMVERKAN_FHIR_CANONICAL_BASE",
+    f"https://{next((h.lstrip('.') for h in ALLOWED_HOSTS if h.strip('.') and '*' not in h), 'localhost')}/fhir",
+)
