@@ -31,7 +31,8 @@ Mapping decisions:
 - Organization (SEBaseOrganization): the organisationsnummer as identifier
   `urn:oid:2.5.4.97` with type v2-0203 `XX`, the HSA-id (where known) as
   `urn:oid:1.2.752.29.4.19` with type `PRN` (the profile's fixed slices); `kind` as a coding
-  in Samverkan's own code system; SCB kommunkod/länskod in `address.district`.
+  in Samverkan's own code system; SCB kommunkod/länskod in `address.district`. A unit with an
+  HSA-id is an Organization of its own, `partOf` its organisation.
 - CarePlan: status, intent `plan`, title, subject = the Patient (a reference, plus its
   identifier so a receiver without the Bundle still knows who), created, the overall
   responsible organisation as `author`, the CareTeam in `careTeam`, goals as contained Goal
@@ -205,6 +206,7 @@ class OrganisationData:
     kind: str | None = None  # e.g. "region", "municipality" (accounts.OrganisationKind)
     scb_code: str | None = None  # länskod (region) or kommunkod (kommun)
     org_number: str | None = None  # organisationsnummer, NNNNNN-NNNN
+    part_of: str | None = None  # a unit: the id of its organisation's Organization
 
 
 @dataclass
@@ -399,6 +401,7 @@ def organization_to_fhir(org: OrganisationData, *, base: str | Canon) -> Any:
             else [],
             "name": org.name,
             "address": [{"district": org.scb_code}] if org.scb_code else [],
+            "partOf": _org_reference(org.part_of) if org.part_of else None,
         }
     )
     return parse_resource(resource, Organization)
@@ -700,6 +703,7 @@ def organization_from_fhir(data: Source, *, base: str | Canon) -> OrganisationDa
         kind=kind,
         scb_code=district,
         org_number=identifier(ORG_NUMBER_SYSTEM),
+        part_of=_local_id(org.get("partOf"), "Organization"),
     )
 
 

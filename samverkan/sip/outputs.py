@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.utils import timezone
 
-from samverkan.accounts.models import Organisation
+from samverkan.accounts.models import Organisation, Unit
 from samverkan.people import fhir
 from samverkan.people.access import withhold_contact
 from samverkan.people.identity import PersonIdentifier
@@ -110,6 +110,37 @@ def _org_number(value: str) -> str | None:
     """The organisationsnummer as NNNNNN-NNNN (the form HL7 Sweden's examples use)."""
     digits = value.replace("-", "").strip()
     return f"{digits[:6]}-{digits[6:]}" if len(digits) == 10 and digits.isdigit() else None
+
+
+def unit_id(unit: Unit) -> str:
+    return f"unit-{unit.pk}"
+
+
+def units_named(sip: Sip, plan: PlanData) -> list[Unit]:
+    """The units the export names that have an HSA-id: each becomes an Organization."""
+    candidates: list[Unit | None] = [
+        sip.initiated_by_unit,
+        plan.overall_responsible_unit,
+        *(
+            p.unit
+            for p in sip.participants.filter(response=ParticipantResponse.ACCEPTED).select_related(
+                "unit"
+            )
+        ),
+        *(a.unit for a in plan.actions),
+        *(c.unit for c in plan.care_contacts),
+    ]
+    found = {u.pk: u for u in candidates if u is not None and u.hsa_id.strip()}
+    return sorted(found.values(), key=lambda u: u.pk)
+
+
+def unit_data(unit: Unit) -> fhir.OrganisationData:
+    return fhir.OrganisationData(
+        id=unit_id(unit),
+        name=unit.name,
+        hsa_id=unit.hsa_id.strip(),
+        part_of=org_id(unit.organisation),
+    )
 
 
 def careplan_data(sip: Sip, plan: PlanData, subject: PersonIdentifier) -> fhir.CarePlanData:
@@ -223,6 +254,7 @@ def sip_resources(sip: Sip) -> list[Any]:
     return [
         person,
         *(organisation_data(o) for o in organisations_named(sip, plan)),
+        *(unit_data(u) for u in units_named(sip, plan)),
         careplan_data(sip, plan, subject),
         careteam_data(sip, plan, subject),
     ]

@@ -241,7 +241,12 @@ def test_organization_export_and_round_trip() -> None:
         },
     ]
     assert data["name"] == "Region Jämtland Härjedalen"
-    for org in (REGION, KOMMUN, OrganisationData("org-x", "Utan uppgifter")):
+    unit = OrganisationData("unit-1", "Hälsocentralen Lugnvik", "SE2321000214-E000000000002",
+                            part_of="org-23")  # fmt: skip
+    assert json.loads(fhir.to_json(fhir.organization_to_fhir(unit, base=BASE)))["partOf"] == {
+        "reference": "Organization/org-23"
+    }
+    for org in (REGION, KOMMUN, unit, OrganisationData("org-x", "Utan uppgifter")):
         text = fhir.to_json(fhir.organization_to_fhir(org, base=BASE))
         assert fhir.organization_from_fhir(Organization(json.loads(text)), base=BASE) == org
 

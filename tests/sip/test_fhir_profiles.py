@@ -22,8 +22,13 @@ BASE = "https://fhir.region.test/samverkan"
 ORG_NUMBERS = {"23": "232100-0214", "2380": "212000-2528"}
 
 
+HSA_ID = "SE2120002528-E000000000042"  # invented, in the HSA-id form
+
+
 @pytest.fixture
-def exported(shared_sip, staff, orgs) -> dict[str, Any]:
+def exported(shared_sip, staff, orgs, units) -> dict[str, Any]:
+    units.krokom_social.hsa_id = HSA_ID
+    units.krokom_social.save(update_fields=["hsa_id"])
     for org in (orgs.region_jh, orgs.ostersund):
         org.org_number = ORG_NUMBERS[org.scb_code]
         org.save(update_fields=["org_number"])
@@ -66,7 +71,7 @@ def test_every_exported_resource_conforms_to_401_and_the_base_profiles(exported)
             assert resource["meta"]["profile"] == [fhir.SE_BASE_PATIENT]
         if kind == "Organization":
             assert resource["meta"]["profile"] == [fhir.SE_BASE_ORGANIZATION]
-            known = ORG_NUMBERS.get(resource["address"][0]["district"])
+            known = ORG_NUMBERS.get(resource.get("address", [{}])[0].get("district", ""))
             assert _fixed_identifier(resource, fhir.ORG_NUMBER_SYSTEM, "XX") == (
                 [known] if known else []
             )
@@ -77,6 +82,17 @@ def test_every_exported_resource_conforms_to_401_and_the_base_profiles(exported)
         # Samverkan's extensions live under the configured base.
         for url in _references_of_extensions(resource):
             assert url.startswith(BASE + "/") or url.startswith("http://hl7.org/fhir/"), url
+
+
+def test_a_unit_with_an_hsa_id_is_an_organization_part_of_its_organisation(exported):
+    organizations = {
+        e["fullUrl"]: e["resource"]
+        for e in exported["entry"]
+        if e["resource"]["resourceType"] == "Organization"
+    }
+    [unit] = [o for o in organizations.values() if o["name"] == "Biståndsenheten"]
+    assert _fixed_identifier(unit, fhir.HSA_ID_SYSTEM, "PRN") == [HSA_ID]
+    assert organizations[unit["partOf"]["reference"]]["name"] == "Krokoms kommun"
 
 
 def _references_of_extensions(node: Any) -> Iterator[str]:
