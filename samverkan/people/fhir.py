@@ -585,8 +585,22 @@ def bundle_collection(
 
 
 def to_json(resource: Any, *, indent: int | None = None) -> str:
-    """FHIR JSON of a resource (empty elements left out)."""
-    return json.dumps(resource.as_json(), indent=indent, ensure_ascii=False)
+    """FHIR JSON of a resource (empty elements left out), `resourceType` first."""
+    return json.dumps(_ordered(resource.as_json()), indent=indent, ensure_ascii=False)
+
+
+_FIRST = ("resourceType", "id", "meta", "text")
+
+
+def _ordered(node: Any) -> Any:
+    """Resources with resourceType, id, meta and text first, as FHIR's examples write them."""
+    if isinstance(node, list):
+        return [_ordered(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    keys = [k for k in _FIRST if k in node] if "resourceType" in node else []
+    keys += [k for k in node if k not in keys]
+    return {k: _ordered(node[k]) for k in keys}
 
 
 # --- import ---------------------------------------------------------------------------

@@ -349,6 +349,9 @@ def test_bundle_round_trip() -> None:
     parsed = Bundle(json.loads(text))
     data = json.loads(text)
     assert data["type"] == "collection" and data["id"] == "b-1"
+    assert [next(iter(d)) for d in (data, *(e["resource"] for e in data["entry"]))] == [
+        "resourceType"
+    ] * 6  # as FHIR's own examples write it
     assert [e["resource"]["resourceType"] for e in data["entry"]] == [
         "Patient",
         "Organization",
