@@ -16,7 +16,10 @@
 
 from __future__ import annotations
 
+import re
+
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.config import env
@@ -183,7 +186,11 @@ SAMVERKAN_POPULATION_REGISTER_FILE = env.env_str("SAMVERKAN_POPULATION_REGISTER_
 
 # FHIR export (people.fhir): Samverkan's own extensions and code systems live under this
 # canonical base; a deployment sets it to a URL it controls and keeps it stable.
+_FHIR_HOST = next((h.lstrip(".") for h in ALLOWED_HOSTS if h.strip(".") and "*" not in h), "")
 SAMVERKAN_FHIR_CANONICAL_BASE = env.env_str(
-    "SAMVERKAN_FHIR_CANONICAL_BASE",
-    f"https://{next((h.lstrip('.') for h in ALLOWED_HOSTS if h.strip('.') and '*' not in h), 'localhost')}/fhir",
+    "SAMVERKAN_FHIR_CANONICAL_BASE", f"https://{_FHIR_HOST or 'localhost'}/fhir"
 )
+if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", SAMVERKAN_FHIR_CANONICAL_BASE):
+    raise ImproperlyConfigured(
+        "SAMVERKAN_FHIR_CANONICAL_BASE must be an absolute http(s) URL, e.g. https://host/fhir"
+    )

@@ -4,6 +4,9 @@ references resolve inside the Bundle."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -162,3 +165,19 @@ def test_only_participants_who_accepted_are_members(shared_sip, staff):
     assert _members(shared_sip) == []
     services.respond(staff.krokom, participant, accept=True)
     assert _members(shared_sip) == ["org-2309"]
+
+
+def test_a_canonical_base_that_is_no_url_stops_the_start():
+    env = os.environ | {
+        "SAMVERKAN_FHIR_CANONICAL_BASE": "samverkan",
+        "DJANGO_SETTINGS_MODULE": "samverkan.config.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SAMVERKAN_FHIR_CANONICAL_BASE must be an absolute http(s) URL" in result.stderr
