@@ -13,11 +13,15 @@
 | `SAMVERKAN_AUDIT_RETENTION_YEARS` | `5` | years the audit log is kept before a purge (at least 5) |
 | `SAMVERKAN_ACCESSIBILITY_CONTACT` | `tillganglighet@samverkan.example` | where the accessibility statement sends reports of flaws |
 | `SAMVERKAN_EMERGENCY_ACCESS_HOURS` | `4` | hours an emergency access (nödåtkomst) stays open (1–24) |
+| `SAMVERKAN_FHIR_CANONICAL_BASE` | `https://<first ALLOWED_HOSTS>/fhir` | base of Samverkan's FHIR extensions and code systems (a URL the deployment controls) |
 """
 
 from __future__ import annotations
 
+import re
+
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.config import env
@@ -189,3 +193,14 @@ SAMVERKAN_POPULATION_REGISTER = env.env_str(
     "SAMVERKAN_POPULATION_REGISTER", "samverkan.people.population_register.NotConnected"
 )
 SAMVERKAN_POPULATION_REGISTER_FILE = env.env_str("SAMVERKAN_POPULATION_REGISTER_FILE")
+
+# FHIR export (people.fhir): Samverkan's own extensions and code systems live under this
+# canonical base; a deployment sets it to a URL it controls and keeps it stable.
+_FHIR_HOST = next((h.lstrip(".") for h in ALLOWED_HOSTS if h.strip(".") and "*" not in h), "")
+SAMVERKAN_FHIR_CANONICAL_BASE = env.env_str(
+    "SAMVERKAN_FHIR_CANONICAL_BASE", f"https://{_FHIR_HOST or 'localhost'}/fhir"
+)
+if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", SAMVERKAN_FHIR_CANONICAL_BASE):
+    raise ImproperlyConfigured(
+        "SAMVERKAN_FHIR_CANONICAL_BASE must be an absolute http(s) URL, e.g. https://host/fhir"
+    )

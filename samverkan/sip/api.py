@@ -556,7 +556,7 @@ def pdf(request: HttpRequest, sip_id: int) -> HttpResponse:
 def fhir(request: HttpRequest, sip_id: int) -> HttpResponse:
     sip = access.get_sip_for(request, sip_id, why="SIP som FHIR (API)", audit_view=False)
     access.audit(request, AuditAction.EXPORT, sip, "SIP som FHIR-bundle (API)")
-    body = fhir_bundle_json(sip, base_url=request.build_absolute_uri("/fhir"))
+    body = fhir_bundle_json(sip)
     return HttpResponse(body, content_type="application/fhir+json")
 
 

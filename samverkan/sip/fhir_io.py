@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from samverkan.accounts.models import Organisation, Unit
+from samverkan.people import fhir
 from samverkan.people import services as people_services
 
 if TYPE_CHECKING:
@@ -22,9 +23,12 @@ if TYPE_CHECKING:
 
 
 def patients_in(data: str | bytes | Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The Patient resources in a Patient or a Bundle (JSON text or a dict)."""
+    """The Patient resources in a Patient or a Bundle (JSON text or a dict). The whole
+    resource must conform to FHIR 4.0.1 (`fhir.FhirStructureError`, a ValueError)."""
     resource = json.loads(data) if isinstance(data, str | bytes) else dict(data)
     kind = resource.get("resourceType")
+    if kind in ("Patient", "Bundle"):
+        fhir.parse_resource(resource)
     if kind == "Patient":
         return [resource]
     if kind == "Bundle":

@@ -1,18 +1,20 @@
-"""The FHIR R4 export of a SIP (the PDF is in `sip.pdf`).
+"""The FHIR R4 (4.0.1) export of a SIP (the PDF is in `sip.pdf`).
 
 Patient, Organization (every organisation the plan names), CarePlan and CareTeam
-through `samverkan.people.fhir` (fhir.resources R4B = FHIR 4.3.0; the same resources as R4),
-in a Bundle of type collection.
+through `samverkan.people.fhir` (HL7 Sweden base profiles), in a Bundle of type collection
+whose references resolve inside it: CarePlan, CareTeam and the plan's Goals refer to the
+Patient entry, the CarePlan to its CareTeam, every activity to its performing Organization.
+Samverkan's extensions live under the setting `SAMVERKAN_FHIR_CANONICAL_BASE`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.utils import timezone
-from fhir.resources.R4B.bundle import Bundle
 
-from samverkan.accounts.models import Organisation
+from samverkan.accounts.models import Organisation, Unit
 from samverkan.people import fhir
 from samverkan.people.access import withhold_contact
 from samverkan.people.identity import PersonIdentifier
@@ -42,6 +44,14 @@ ACTIVITY_STATUS = {
     ActionStatus.DONE: "completed",
     ActionStatus.CANCELLED: "cancelled",
 }
+# A draft or invited SIP is a proposed team, not an active one; a closed SIP an inactive one.
+CARETEAM_STATUS = {
+    SipStatus.DRAFT: "proposed",
+    SipStatus.INVITED: "proposed",
+    SipStatus.ACTIVE: "active",
+    SipStatus.FOLLOWED_UP: "active",
+    SipStatus.CLOSED: "inactive",
+}
 CAREPLAN_TITLE = "Samordnad individuell plan (SIP)"
 
 
@@ -69,6 +79,19 @@ def person_data(person: Person) -> fhir.PersonData:
     )
 
 
+def canonical_base() -> str:
+    """The deployment's canonical base for Samverkan's FHIR extensions and code systems."""
+    return str(settings.SAMVERKAN_FHIR_CANONICAL_BASE)
+
+
+def patient_id(sip: Sip) -> str:
+    return f"person-{sip.person.pk}"
+
+
+def careteam_id(sip: Sip) -> str:
+    return f"sip-{sip.pk}-team"
+
+
 def org_id(organisation: Organisation) -> str:
     return f"org-{organisation.scb_code}"
 
@@ -79,6 +102,44 @@ def organisation_data(organisation: Organisation) -> fhir.OrganisationData:
         name=organisation.name,
         kind=organisation.kind,
         scb_code=organisation.scb_code,
+        org_number=_org_number(organisation.org_number),
+    )
+
+
+def _org_number(value: str) -> str | None:
+    """The organisationsnummer as NNNNNN-NNNN (the form HL7 Sweden's examples use)."""
+    digits = value.replace("-", "").strip()
+    return f"{digits[:6]}-{digits[6:]}" if len(digits) == 10 and digits.isdigit() else None
+
+
+def unit_id(unit: Unit) -> str:
+    return f"unit-{unit.pk}"
+
+
+def units_named(sip: Sip, plan: PlanData) -> list[Unit]:
+    """The units the export names that have an HSA-id: each becomes an Organization."""
+    candidates: list[Unit | None] = [
+        sip.initiated_by_unit,
+        plan.overall_responsible_unit,
+        *(
+            p.unit
+            for p in sip.participants.filter(response=ParticipantResponse.ACCEPTED).select_related(
+                "unit"
+            )
+        ),
+        *(a.unit for a in plan.actions),
+        *(c.unit for c in plan.care_contacts),
+    ]
+    found = {u.pk: u for u in candidates if u is not None and u.hsa_id.strip()}
+    return sorted(found.values(), key=lambda u: u.pk)
+
+
+def unit_data(unit: Unit) -> fhir.OrganisationData:
+    return fhir.OrganisationData(
+        id=unit_id(unit),
+        name=unit.name,
+        hsa_id=unit.hsa_id.strip(),
+        part_of=org_id(unit.organisation),
     )
 
 
@@ -104,6 +165,8 @@ def careplan_data(sip: Sip, plan: PlanData, subject: PersonIdentifier) -> fhir.C
         if plan.overall_responsible_organisation
         else None,
         followup_date=plan.follow_up_date,
+        patient_id=patient_id(sip),
+        careteam_id=careteam_id(sip),
     )
 
 
@@ -115,8 +178,9 @@ def careteam_data(sip: Sip, plan: PlanData, subject: PersonIdentifier) -> fhir.C
             role="Initierande organisation",
         )
     ]
-    for participant in sip.participants.exclude(
-        response=ParticipantResponse.DECLINED
+    # Only participants who accepted are members; an invitation is not a place in the team.
+    for participant in sip.participants.filter(
+        response=ParticipantResponse.ACCEPTED
     ).select_related("organisation", "unit"):
         members.append(
             fhir.ParticipantData(
@@ -151,7 +215,13 @@ def careteam_data(sip: Sip, plan: PlanData, subject: PersonIdentifier) -> fhir.C
                 is_physician=contact.is_physician,
             )
         )
-    return fhir.CareTeamData(id=f"sip-{sip.pk}-team", person=subject, participants=members)
+    return fhir.CareTeamData(
+        id=careteam_id(sip),
+        person=subject,
+        participants=members,
+        status=CARETEAM_STATUS[SipStatus(sip.status)],
+        patient_id=patient_id(sip),
+    )
 
 
 def organisations_named(sip: Sip, plan: PlanData) -> list[Organisation]:
@@ -159,7 +229,12 @@ def organisations_named(sip: Sip, plan: PlanData) -> list[Organisation]:
     candidates: list[Organisation | None] = [
         sip.initiated_by_organisation,
         plan.overall_responsible_organisation,
-        *(p.organisation for p in sip.participants.select_related("organisation")),
+        *(
+            p.organisation
+            for p in sip.participants.filter(response=ParticipantResponse.ACCEPTED).select_related(
+                "organisation"
+            )
+        ),
         *(a.organisation for a in plan.actions),
         *(c.organisation for c in plan.care_contacts),
     ]
@@ -179,25 +254,27 @@ def sip_resources(sip: Sip) -> list[Any]:
     return [
         person,
         *(organisation_data(o) for o in organisations_named(sip, plan)),
+        *(unit_data(u) for u in units_named(sip, plan)),
         careplan_data(sip, plan, subject),
         careteam_data(sip, plan, subject),
     ]
 
 
-def fhir_bundle(sip: Sip, *, base_url: str | None = None) -> Bundle:
+def fhir_bundle(sip: Sip) -> Any:
+    """The SIP as a FHIR 4.0.1 Bundle (a fhirclient model; `fhir.to_json` writes it)."""
     resources: list[Any] = []
     for item in sip_resources(sip):
         if isinstance(item, fhir.PersonData):
-            resources.append(fhir.patient_to_fhir(item, resource_id=f"person-{sip.person.pk}"))
+            resources.append(fhir.patient_to_fhir(item, resource_id=patient_id(sip)))
         else:
             resources.append(item)
     return fhir.bundle_collection(
         resources,
+        base=canonical_base(),
         bundle_id=f"sip-{sip.pk}-v{sip.version}",
         timestamp=timezone.now(),
-        base_url=base_url,
     )
 
 
-def fhir_bundle_json(sip: Sip, *, base_url: str | None = None) -> str:
-    return fhir.to_json(fhir_bundle(sip, base_url=base_url), indent=2)
+def fhir_bundle_json(sip: Sip) -> str:
+    return fhir.to_json(fhir_bundle(sip), indent=2)

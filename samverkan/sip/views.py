@@ -561,10 +561,7 @@ def pdf(request: HttpRequest, sip_id: int) -> HttpResponseBase:
 def fhir(request: HttpRequest, sip_id: int) -> HttpResponseBase:
     sip = access.get_sip_for(request, sip_id, why="SIP som FHIR", audit_view=False)
     access.audit(request, AuditAction.EXPORT, sip, "SIP som FHIR-bundle")
-    base_url = request.build_absolute_uri("/fhir")
-    response = HttpResponse(
-        fhir_bundle_json(sip, base_url=base_url), content_type="application/fhir+json"
-    )
+    response = HttpResponse(fhir_bundle_json(sip), content_type="application/fhir+json")
     response["Content-Disposition"] = f'attachment; filename="sip-{sip.pk}.fhir.json"'
     return response
 

@@ -1,4 +1,4 @@
-"""samverkan.people.fhir: the shared Patient examples, export → JSON → fhir.resources → import."""
+"""samverkan.people.fhir: the shared Patient examples, export → JSON → FHIR 4.0.1 → import."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fhir.resources.R4B.bundle import Bundle
-from fhir.resources.R4B.careplan import CarePlan
-from fhir.resources.R4B.careteam import CareTeam
-from fhir.resources.R4B.organization import Organization
-from fhir.resources.R4B.patient import Patient
+from fhirclient.models.bundle import Bundle
+from fhirclient.models.careplan import CarePlan
+from fhirclient.models.careteam import CareTeam
+from fhirclient.models.organization import Organization
+from fhirclient.models.patient import Patient
 
 from samverkan.people import fhir
 from samverkan.people.fhir import (
@@ -29,6 +29,7 @@ from samverkan.people.testpersons import shared_dir, synthetic_person
 PNR = PersonIdentifier(IdSystem.personnummer, "196101182803")
 SNR = PersonIdentifier(IdSystem.samordningsnummer, "196109732393")
 RESERV = PersonIdentifier(IdSystem.reservnummer, "20210325K069")
+BASE = "https://samverkan.region.test/fhir"
 
 
 def _fhir_example(name: str) -> Path:
@@ -67,7 +68,7 @@ def test_shared_patients_import(name: str, expected: PersonData) -> None:
     # Every accepted input form gives the same.
     assert fhir.patient_from_fhir(text.encode()) == expected
     assert fhir.patient_from_fhir(json.loads(text)) == expected
-    assert fhir.patient_from_fhir(Patient.model_validate_json(text)) == expected
+    assert fhir.patient_from_fhir(Patient(json.loads(text))) == expected
     # ... and it round-trips.
     assert _round_trip_patient(person) == person
 
@@ -124,7 +125,7 @@ def test_import_rejects_other_resources() -> None:
 
 def _round_trip_patient(person: PersonData, resource_id: str | None = None) -> PersonData:
     text = fhir.to_json(fhir.patient_to_fhir(person, resource_id))
-    return fhir.patient_from_fhir(Patient.model_validate_json(text))
+    return fhir.patient_from_fhir(Patient(json.loads(text)))
 
 
 def test_patient_export() -> None:
@@ -141,6 +142,8 @@ def test_patient_export() -> None:
     assert data == {
         "resourceType": "Patient",
         "id": "p-1",
+        "meta": {"profile": [fhir.SE_BASE_PATIENT]},
+        "text": data["text"],
         "identifier": [
             {
                 "system": "http://electronichealth.se/identifier/personnummer",
@@ -184,7 +187,12 @@ def test_patient_export_rejects_unknown_sex() -> None:
 # --- Organization, CarePlan, CareTeam -------------------------------------------------------
 
 REGION = OrganisationData(
-    "org-23", "Region Jämtland Härjedalen", "SE2321000206-E000000000001", "region", "23"
+    "org-23",
+    "Region Jämtland Härjedalen",
+    "SE2321000214-E000000000001",
+    "region",
+    "23",
+    "232100-0214",
 )
 KOMMUN = OrganisationData("org-2380", "Östersunds kommun", None, "municipality", "2380")
 
@@ -218,18 +226,33 @@ TEAM = CareTeamData(
 
 
 def test_organization_export_and_round_trip() -> None:
-    data = json.loads(fhir.to_json(fhir.organization_to_fhir(REGION)))
+    data = json.loads(fhir.to_json(fhir.organization_to_fhir(REGION, base=BASE)))
+    assert data["meta"] == {"profile": [fhir.SE_BASE_ORGANIZATION]}
     assert data["identifier"] == [
-        {"system": "urn:oid:1.2.752.129.2.1.4.1", "value": "SE2321000206-E000000000001"}
+        {
+            "type": {"coding": [{"system": fhir.V2_0203, "code": "XX"}]},
+            "system": "urn:oid:2.5.4.97",
+            "value": "232100-0214",
+        },
+        {
+            "type": {"coding": [{"system": fhir.V2_0203, "code": "PRN"}]},
+            "system": "urn:oid:1.2.752.29.4.19",
+            "value": "SE2321000214-E000000000001",
+        },
     ]
     assert data["name"] == "Region Jämtland Härjedalen"
-    for org in (REGION, KOMMUN, OrganisationData("org-x", "Utan uppgifter")):
-        text = fhir.to_json(fhir.organization_to_fhir(org))
-        assert fhir.organization_from_fhir(Organization.model_validate_json(text)) == org
+    unit = OrganisationData("unit-1", "Hälsocentralen Lugnvik", "SE2321000214-E000000000002",
+                            part_of="org-23")  # fmt: skip
+    assert json.loads(fhir.to_json(fhir.organization_to_fhir(unit, base=BASE)))["partOf"] == {
+        "reference": "Organization/org-23"
+    }
+    for org in (REGION, KOMMUN, unit, OrganisationData("org-x", "Utan uppgifter")):
+        text = fhir.to_json(fhir.organization_to_fhir(org, base=BASE))
+        assert fhir.organization_from_fhir(Organization(json.loads(text)), base=BASE) == org
 
 
 def test_careplan_export() -> None:
-    data = json.loads(fhir.to_json(fhir.careplan_to_fhir(PLAN)))
+    data = json.loads(fhir.to_json(fhir.careplan_to_fhir(PLAN, base=BASE)))
     assert data["status"] == "active" and data["intent"] == "plan"
     assert data["subject"] == {
         "type": "Patient",
@@ -244,7 +267,7 @@ def test_careplan_export() -> None:
     ]
     assert first["status"] == "scheduled"
     assert first["scheduledPeriod"] == {"end": "2024-02-01"}
-    assert data["extension"] == [{"url": fhir.EXT_FOLLOWUP_DATE, "valueDate": "2024-03-01"}]
+    assert data["extension"] == [{"url": fhir.Canon(BASE).followup_date, "valueDate": "2024-03-01"}]
 
 
 @pytest.mark.parametrize(
@@ -262,23 +285,26 @@ def test_careplan_export() -> None:
     ],
 )
 def test_careplan_round_trip(plan: CarePlanData) -> None:
-    text = fhir.to_json(fhir.careplan_to_fhir(plan))
-    assert fhir.careplan_from_fhir(CarePlan.model_validate_json(text)) == plan
+    text = fhir.to_json(fhir.careplan_to_fhir(plan, base=BASE))
+    assert fhir.careplan_from_fhir(CarePlan(json.loads(text)), base=BASE) == plan
 
 
 def test_careplan_rejects_bad_values() -> None:
     with pytest.raises(ValueError):
-        fhir.careplan_to_fhir(CarePlanData("x", PNR, "t", "pågår"))
+        fhir.careplan_to_fhir(CarePlanData("x", PNR, "t", "pågår"), base=BASE)
     with pytest.raises(ValueError):
         fhir.careplan_to_fhir(
-            CarePlanData("x", PNR, "t", activities=[ActivityData("a", "o", status="klar")])
+            CarePlanData("x", PNR, "t", activities=[ActivityData("a", "o", status="klar")]),
+            base=BASE,
         )
     with pytest.raises(ValueError):  # FHIR wants a time zone with a time of day
-        fhir.careplan_to_fhir(CarePlanData("x", PNR, "t", created=datetime(2024, 1, 5, 9, 30)))
+        fhir.careplan_to_fhir(
+            CarePlanData("x", PNR, "t", created=datetime(2024, 1, 5, 9, 30)), base=BASE
+        )
 
 
 def test_careteam_export_and_round_trip() -> None:
-    data = json.loads(fhir.to_json(fhir.careteam_to_fhir(TEAM)))
+    data = json.loads(fhir.to_json(fhir.careteam_to_fhir(TEAM, base=BASE)))
     assert data["status"] == "active"
     assert data["subject"]["identifier"] == {
         "system": IdSystem.samordningsnummer.uri,
@@ -291,18 +317,18 @@ def test_careteam_export_and_round_trip() -> None:
     }
     assert nurse["role"] == [{"text": "sjuksköterska"}]
     assert {e["url"]: e["valueBoolean"] for e in nurse["extension"]} == {
-        fhir.EXT_NAMED_CARE_CONTACT: True,
-        fhir.EXT_PHYSICIAN: False,
+        fhir.Canon(BASE).named_care_contact: True,
+        fhir.Canon(BASE).physician: False,
     }
-    text = fhir.to_json(fhir.careteam_to_fhir(TEAM))
-    assert fhir.careteam_from_fhir(CareTeam.model_validate_json(text)) == TEAM
+    text = fhir.to_json(fhir.careteam_to_fhir(TEAM, base=BASE))
+    assert fhir.careteam_from_fhir(CareTeam(json.loads(text)), base=BASE) == TEAM
 
 
 def test_references_must_be_to_organizations() -> None:
-    data = json.loads(fhir.to_json(fhir.careteam_to_fhir(TEAM)))
+    data = json.loads(fhir.to_json(fhir.careteam_to_fhir(TEAM, base=BASE)))
     data["participant"][0]["member"] = {"reference": "Practitioner/p1"}
     with pytest.raises(ValueError):
-        fhir.careteam_from_fhir(data)
+        fhir.careteam_from_fhir(data, base=BASE)
 
 
 # --- Bundle ------------------------------------------------------------------------------------
@@ -310,17 +336,22 @@ def test_references_must_be_to_organizations() -> None:
 
 def test_bundle_round_trip() -> None:
     person = fhir.patient_from_fhir(_fhir_example("patient-personnummer.json").read_text("utf-8"))
-    items = [person, REGION, KOMMUN, PLAN, TEAM]
+    plan = CarePlanData(**{**PLAN.__dict__, "patient_id": "pat-1", "careteam_id": "team-1"})
+    team = CareTeamData(**{**TEAM.__dict__, "person": PNR, "patient_id": "pat-1"})
+    items = [person, REGION, KOMMUN, plan, team]
     bundle = fhir.bundle_collection(
-        [fhir.patient_to_fhir(person, "pat-1"), REGION, KOMMUN, PLAN, TEAM],
+        [fhir.patient_to_fhir(person, "pat-1"), REGION, KOMMUN, plan, team],
+        base=BASE,
         bundle_id="b-1",
         timestamp=datetime(2024, 3, 1, 12, 0, tzinfo=UTC),
-        base_url="https://samverkan.example/fhir/",
     )
     text = fhir.to_json(bundle, indent=2)
-    parsed = Bundle.model_validate_json(text)
+    parsed = Bundle(json.loads(text))
     data = json.loads(text)
     assert data["type"] == "collection" and data["id"] == "b-1"
+    assert [next(iter(d)) for d in (data, *(e["resource"] for e in data["entry"]))] == [
+        "resourceType"
+    ] * 6  # as FHIR's own examples write it
     assert [e["resource"]["resourceType"] for e in data["entry"]] == [
         "Patient",
         "Organization",
@@ -328,22 +359,72 @@ def test_bundle_round_trip() -> None:
         "CarePlan",
         "CareTeam",
     ]
-    assert data["entry"][1]["fullUrl"] == "https://samverkan.example/fhir/Organization/org-23"
-    assert data["entry"][0]["fullUrl"] == "https://samverkan.example/fhir/Patient/pat-1"
-    assert fhir.bundle_from_fhir(parsed) == items
-    assert fhir.bundle_from_fhir(text) == items
+    urls = [e["fullUrl"] for e in data["entry"]]
+    assert all(url.startswith("urn:uuid:") for url in urls) and len(set(urls)) == 5
+    assert urls[1] == fhir.full_url(BASE, "Organization", "org-23")
+    # References resolve to the entries: subject, goals' subject, care team, performers.
+    patient_url, _, kommun_url, _, team_url = urls
+    careplan = data["entry"][3]["resource"]
+    assert careplan["subject"]["reference"] == patient_url
+    assert {g["subject"]["reference"] for g in careplan["contained"]} == {patient_url}
+    assert careplan["careTeam"] == [{"reference": team_url}]
+    assert careplan["author"] == {"reference": kommun_url}
+    assert data["entry"][4]["resource"]["subject"]["reference"] == patient_url
+    assert fhir.bundle_from_fhir(parsed, base=BASE) == items
+    assert fhir.bundle_from_fhir(text, base=BASE) == items
 
 
-def test_bundle_without_base_url_has_no_full_urls() -> None:
-    data = json.loads(fhir.to_json(fhir.bundle_collection([KOMMUN])))
-    assert data == {
-        "resourceType": "Bundle",
-        "type": "collection",
-        "entry": [{"resource": json.loads(fhir.to_json(fhir.organization_to_fhir(KOMMUN)))}],
-    }
+def test_bundle_refuses_a_reference_to_nothing() -> None:
+    plan = CarePlanData(**{**PLAN.__dict__, "patient_id": "pat-1"})
+    with pytest.raises(ValueError, match="Patient/pat-1"):
+        fhir.bundle_collection([REGION, KOMMUN, plan], base=BASE)
 
 
-def test_fhir_version_is_r4() -> None:
-    import fhir.resources.R4B as r4b
+def test_canonical_base_is_configured_not_a_placeholder() -> None:
+    data = json.loads(fhir.to_json(fhir.careplan_to_fhir(PLAN, base="https://x.test/fhir")))
+    assert data["extension"][0]["url"] == (
+        "https://x.test/fhir/StructureDefinition/careplan-followup-date"
+    )
+    assert "samverkan.example" not in fhir.to_json(fhir.careteam_to_fhir(TEAM, base=BASE))
+    with pytest.raises(ValueError):
+        fhir.Canon("not a url")
 
-    assert r4b.__fhir_version__ == fhir.FHIR_VERSION == "4.3.0"
+
+def test_every_resource_has_generated_narrative() -> None:
+    for resource in (
+        fhir.patient_to_fhir(PersonData([PNR], ["Åsa <b>"], "Öberg")),
+        fhir.organization_to_fhir(REGION, base=BASE),
+        fhir.careplan_to_fhir(PLAN, base=BASE),
+        fhir.careteam_to_fhir(TEAM, base=BASE),
+    ):
+        text = resource.as_json()["text"]
+        assert text["status"] == "generated"
+        assert text["div"].startswith('<div xmlns="http://www.w3.org/1999/xhtml">')
+    patient = fhir.patient_to_fhir(PersonData([PNR], ["Åsa <b>"], "Öberg")).as_json()
+    assert "Åsa &lt;b&gt; Öberg" in patient["text"]["div"]  # escaped
+
+
+def test_structure_check_refuses_what_401_does_not_have() -> None:
+    base = {"resourceType": "Patient", "identifier": [_identifier_json(PNR)]}
+    for bad in (
+        {**base, "unknownElement": 1},
+        {**base, "birthDate": "2021-13-45"},
+        {**base, "gender": 5},
+        {"resourceType": "CarePlan", "status": "active"},  # intent and subject are mandatory
+    ):
+        with pytest.raises(fhir.FhirStructureError) as info:
+            fhir.parse_resource(bad)
+        assert "object at 0x" not in str(info.value)
+    with pytest.raises(fhir.FhirStructureError):
+        fhir.patient_from_fhir({**base, "unknownElement": 1})
+
+
+def _identifier_json(identifier: PersonIdentifier) -> dict[str, str]:
+    return {"system": identifier.system.uri, "value": identifier.value}
+
+
+def test_fhir_version_is_401() -> None:
+    import fhirclient.models.patient as model
+
+    assert fhir.FHIR_VERSION == "4.0.1"
+    assert "Generated from FHIR 4.0.1" in Path(model.__file__).read_text("utf-8")
