@@ -171,6 +171,8 @@ LOGCONTROL_FLAG_SCAN = 5000  # flags are computed over the newest events of a se
 # 4 kap. 9 §), which samverkan.audit.integrity enforces.
 SAMVERKAN_AUDIT_RETENTION_YEARS = int(env.env_str("SAMVERKAN_AUDIT_RETENTION_YEARS", "5"))
 SAMVERKAN_EMERGENCY_ACCESS_HOURS = env.env_int("SAMVERKAN_EMERGENCY_ACCESS_HOURS", 4, 1, 24)
+#: Tjänsteköp: a registered service longer than this (minutes) asks "Stämmer tiden?" first.
+SAMVERKAN_MAX_SERVICE_MINUTES = env.env_int("SAMVERKAN_MAX_SERVICE_MINUTES", 480, 30, 1440)
 
 # --- Logging: never request bodies, never personal data ---------------------------------
 LOGGING = logging_config(env.env_str("SAMVERKAN_LOG_LEVEL", "INFO").upper())

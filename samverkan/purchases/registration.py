@@ -29,7 +29,7 @@ from samverkan.audit.services import record as audit
 from samverkan.people.access import own_persons
 from samverkan.people.selectors import assessments_of, fact_rows_of
 from samverkan.purchases import timesplit
-from samverkan.purchases.access import can_approve, require_register, user_of
+from samverkan.purchases.access import PERFORMER_ROLES, can_approve, require_register, user_of
 from samverkan.purchases.bases import BASES, INVOICEABLE_MODES, Basis, month_start
 from samverkan.purchases.decisions import (
     InvalidFacts,
@@ -428,6 +428,15 @@ class RecordBuilder:
             problems.append(
                 problem(
                     "staff", "staff_other_organisation", "utföraren hör inte till din organisation"
+                )
+            )
+        elif staff.id != self.user.id and staff_profile.role not in PERFORMER_ROLES:
+            problems.append(
+                problem(
+                    "staff",
+                    "staff_not_performer",
+                    "utföraren har ingen roll som utför vård (inte MAS, chefsläkare, "
+                    "SIP-samordnare eller biståndshandläggare)",
                 )
             )
         if staff.id != self.user.id and not self._for_others:

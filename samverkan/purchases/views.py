@@ -27,7 +27,7 @@ from samverkan.accounts.models import Organisation, StaffProfile, Unit
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.core.money import format_sek, ore_to_kronor
-from samverkan.people.access import WRITE_ROLES, own_persons
+from samverkan.people.access import own_persons
 from samverkan.people.selectors import PERSON_OBJECT_TYPE, resolve_identifier
 from samverkan.purchases import access, disclosure, documents, rates, services
 from samverkan.purchases.bases import (
@@ -162,7 +162,7 @@ def index(request: HttpRequest) -> HttpResponse:
             staff = [
                 (str(p.user_id), p.user.get_full_name() or p.user.username)
                 for p in StaffProfile.objects.filter(
-                    organisation=profile.organisation, role__in=sorted(WRITE_ROLES)
+                    organisation=profile.organisation, role__in=sorted(access.PERFORMER_ROLES)
                 )
                 .select_related("user")
                 .order_by("user__last_name", "user__first_name")
@@ -443,6 +443,9 @@ def reject(request: HttpRequest, record_id: int) -> HttpResponse:
         disclosure.deny_record(request, record_id, why="Tjänsteköp: avvisa insats")
         raise Http404
     month = month_start(record.service_date)
+    if not access.can_approve(request, record.performer_org):
+        audit(request, Action.ACCESS_DENIED, ServiceRecord, record.pk, why="Tjänsteköp: avvisa")
+        raise PermissionDenied
     reason = request.POST.get("reason", "").strip()
     if not reason:
         messages.error(request, "Skäl: ange varför insatsen avvisas.")

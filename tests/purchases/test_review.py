@@ -108,3 +108,73 @@ def test_month_review_filters_by_staff_and_basis(tk, client_as, register) -> Non
         (tk.nurse.pk, RecordStatus.DRAFT),
         (tk.nurse2.pk, RecordStatus.APPROVED),
     }
+
+
+def _service(tk, start: str, end: str, **extra: str) -> dict[str, str]:
+    return {
+        "date": DAY.isoformat(),
+        "start": start,
+        "end": end,
+        "person": str(tk.p1.pk),
+        "intervention": "nursing",
+        "basis": "jh-tjanstekop",
+        **extra,
+    }
+
+
+def test_end_before_start_asks_passes_midnight(tk, client_as) -> None:
+    """The issue's reproduction: 08:00–07:30 became a 23.5-hour visit without a word."""
+    client = client_as(tk.nurse)
+    page = client.post(reverse("purchases:index"), _service(tk, "08:00", "07:30"))
+    text = page.content.decode()
+    assert "Sluttiden är före starttiden. Passerar insatsen midnatt?" in text
+    assert not ServiceRecord.objects.exists()
+    # Stated as passing midnight, 23.5 hours is still beyond the maximum: asked again.
+    page = client.post(
+        reverse("purchases:index"), _service(tk, "08:00", "07:30", over_midnight="on")
+    )
+    assert "längre än 8 timmar. Stämmer tiden?" in page.content.decode()
+    assert "Ja, tiden stämmer" in page.content.decode()
+    assert not ServiceRecord.objects.exists()
+    # A real night visit passing midnight is saved when stated so.
+    client.post(reverse("purchases:index"), _service(tk, "23:30", "00:30", over_midnight="on"))
+    assert sum(ServiceRecord.objects.values_list("minutes", flat=True)) == 60
+
+
+def test_long_duration_warns_at_the_configured_maximum(tk, client_as, settings) -> None:
+    settings.SAMVERKAN_MAX_SERVICE_MINUTES = 60
+    client = client_as(tk.nurse)
+    page = client.post(reverse("purchases:index"), _service(tk, "09:00", "10:30"))
+    assert "längre än 1 timmar" in page.content.decode()
+    assert not ServiceRecord.objects.exists()
+    client.post(reverse("purchases:index"), _service(tk, "09:00", "10:30", long_confirmed="on"))
+    assert sum(ServiceRecord.objects.values_list("minutes", flat=True)) == 90
+
+
+def test_performer_list_offers_only_roles_that_perform_care(tk, client_as, make_staff) -> None:
+    from samverkan.accounts.models import Role
+
+    excluded = [
+        make_staff(role, tk.orgs.ostersund, last_name=f"Ejutförare{i}")
+        for i, role in enumerate(
+            (Role.MAS, Role.SIP_COORDINATOR, Role.NEEDS_ASSESSOR, Role.CHIEF_PHYSICIAN)
+        )
+    ]
+    page = client_as(tk.ekonom).get(reverse("purchases:index"))
+    choices = dict(page.context["form"].fields["staff"].choices)
+    assert str(tk.nurse.pk) in choices
+    assert not any(str(u.pk) in choices for u in excluded)
+    # Registering for one of them directly (the service door, as an import would) is refused.
+    with pytest.raises(services.InvalidService) as refused:
+        services.register_service(
+            tk.ekonom,
+            services.ServiceInput(
+                person=tk.p1,
+                start=dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC),
+                end=dt.datetime(2026, 3, 10, 10, tzinfo=dt.UTC),
+                intervention="nursing",
+                basis="jh-tjanstekop",
+                staff=excluded[0],
+            ),
+        )
+    assert "staff_not_performer" in str(refused.value.problems)
