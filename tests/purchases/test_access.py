@@ -111,6 +111,12 @@ def _endpoints(record, invoice) -> list[Endpoint]:
         ),
         Endpoint("api record", f"/api/purchases/records/{record.pk}", _record_status, api=True),
         Endpoint(
+            "api run preview",
+            "/api/purchases/runs/preview?month=2026-03&buyer=23",
+            lambda r, rel: (409 if rel == "paying" else 200) if r == Role.FINANCE_OFFICER else 403,
+            api=True,
+        ),
+        Endpoint(
             "api invoices",
             "/api/purchases/invoices",
             lambda r, _: 200 if r in INVOICES else 403,

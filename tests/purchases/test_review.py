@@ -178,3 +178,25 @@ def test_performer_list_offers_only_roles_that_perform_care(tk, client_as, make_
             ),
         )
     assert "staff_not_performer" in str(refused.value.problems)
+
+
+def test_api_preview_and_run_against_the_previewed_selection(tk, api_client, register) -> None:
+    import json
+
+    register(tk.nurse, tk.p1, DAY, "09:00", "10:00", approve_by=tk.ekonom)
+    register(tk.nurse, tk.p1, dt.date(2026, 3, 11), "09:00", "10:00")
+    client = api_client(tk.ekonom)
+    body = client.get("/api/purchases/runs/preview?month=2026-03&buyer=23").json()
+    assert body["included"][0]["records"] == 1 and body["included_amount"] == "650,00 kr"
+    assert body["excluded"][0]["records"] == 1 and body["excluded"][0]["label"].startswith("Utkast")
+    assert not Invoice.objects.exists()
+    services.approve_records(tk.ekonom, month=DAY)  # the selection changes
+    run = {"buyer": "23", "month": "2026-03", "fingerprint": body["fingerprint"]}
+    stale = client.post("/api/purchases/runs", json.dumps(run), content_type="application/json")
+    assert stale.status_code == 409
+    assert stale.json()["detail"][0]["code"] == "selection_changed"
+    assert not Invoice.objects.exists()
+    fresh = client.get("/api/purchases/runs/preview?month=2026-03&buyer=23").json()
+    run["fingerprint"] = fresh["fingerprint"]
+    done = client.post("/api/purchases/runs", json.dumps(run), content_type="application/json")
+    assert done.status_code == 201 and Invoice.objects.count() == 1

@@ -24,6 +24,7 @@ from samverkan.core.money import format_sek, ore_to_kronor
 from samverkan.purchases.access import require_run_invoices
 from samverkan.purchases.bases import AGREEMENT_NAMES, INVOICEABLE_MODES, SHARED, month_end
 from samverkan.purchases.bases import month_start as _month_start
+from samverkan.purchases.errors import InvoicingRefused
 from samverkan.purchases.models import PriceUnit, RecordStatus, ServiceRecord
 from samverkan.purchases.pricing import Missing, PriceIndex, Rate, rate_for
 
@@ -101,6 +102,8 @@ def preview_run(
     from samverkan.purchases.invoicing.runs import _is_done, _ledger_open, party_problems
 
     require_run_invoices(actor, seller)
+    if seller.pk == buyer.pk:
+        raise InvoicingRefused.one("buyer", "same_party", "Säljare och köpare kan inte vara samma.")
     month = _month_start(month)
     preview = RunPreview(seller=seller, buyer=buyer, month=month)
     preview.locked = _is_done(seller, buyer, month) and not _open_correction(seller, buyer, month)
