@@ -183,6 +183,8 @@ SAMVERKAN_ACCESSIBILITY_CONTACT = env.env_str(
 )
 SAMVERKAN_ACCESSIBILITY_REVIEWED = env.env_str("SAMVERKAN_ACCESSIBILITY_REVIEWED", "2026-12-02")
 SAMVERKAN_EMERGENCY_ACCESS_HOURS = env.env_int("SAMVERKAN_EMERGENCY_ACCESS_HOURS", 4, 1, 24)
+#: Tjänsteköp: a registered service longer than this (minutes) asks "Stämmer tiden?" first.
+SAMVERKAN_MAX_SERVICE_MINUTES = env.env_int("SAMVERKAN_MAX_SERVICE_MINUTES", 480, 30, 1440)
 
 # --- Logging: never request bodies, never personal data ---------------------------------
 LOGGING = logging_config(env.env_str("SAMVERKAN_LOG_LEVEL", "INFO").upper())

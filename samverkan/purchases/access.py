@@ -54,6 +54,12 @@ __all__ = [
 ]
 
 APPROVE_ROLES = frozenset({Role.FINANCE_OFFICER, Role.MAS})
+#: Who performs care that can be registered on someone's behalf (the performer list of the
+#: ekonom and MAS): not MAS, chefsläkare, SIP-samordnare or biståndshandläggare, whose work
+#: is leadership, coordination or social services, not a service bought.
+PERFORMER_ROLES = frozenset(
+    {Role.NURSE, Role.PHYSICIAN, Role.OCCUPATIONAL_THERAPIST, Role.PHYSIOTHERAPIST}
+)
 INVOICE_VIEW_ROLES = frozenset({Role.FINANCE_OFFICER, Role.MAS, Role.ADMINISTRATOR})
 ALL_RECORD_ROLES = frozenset({Role.FINANCE_OFFICER, Role.MAS})
 #: Who reads service records: care staff and medical leads (the persons they may see), the

@@ -74,6 +74,7 @@ from samverkan.purchases.schemas import (
     RecordPage,
     RunIn,
     RunOut,
+    RunPreviewOut,
     RunRow,
     WithdrawIn,
 )
@@ -325,16 +326,39 @@ def list_runs(request: HttpRequest) -> Any:
     return list(runs.order_by("-month", "seller_id", "buyer_id", "sequence")[:MAX_PAGE])
 
 
-@router.post("/runs", response={200: RunOut, 201: RunOut, **RESPONSES})
-def create_run(request: HttpRequest, payload: RunIn) -> Any:
+def _run_parties(request: HttpRequest, buyer_code: str) -> tuple[Organisation, Organisation]:
     org = access.organisation_of_actor(request)
     if org is None or not access.can_run_invoices(request, org):
         access.require_run_invoices(request)  # logs and raises NotAllowed (403)
     assert org is not None
-    buyer = Organisation.objects.filter(scb_code=payload.buyer).first()
+    buyer = Organisation.objects.filter(scb_code=buyer_code).first()
     if buyer is None:
         raise ApiError(422, "unknown_organisation", "Okänd SCB-kod.", "buyer")
+    return org, buyer
+
+
+@router.get("/runs/preview", response={200: RunPreviewOut, **RESPONSES})
+def preview_run(request: HttpRequest, buyer: str, month: str) -> Any:
+    """What a run would include and leave out and why, before it locks (nothing written)."""
+    org, buyer_org = _run_parties(request, buyer)
+    first = _month(month)
+    preview = services.preview_run(request, seller=org, buyer=buyer_org, month=first)
+    return Merged(preview, seller=org.scb_code, buyer=buyer_org.scb_code, month=f"{first:%Y-%m}")
+
+
+@router.post("/runs", response={200: RunOut, 201: RunOut, **RESPONSES})
+def create_run(request: HttpRequest, payload: RunIn) -> Any:
+    org, buyer = _run_parties(request, payload.buyer)
     month = _month(payload.month)
+    if payload.fingerprint is not None:
+        preview = services.preview_run(request, seller=org, buyer=buyer, month=month)
+        if payload.fingerprint != preview.fingerprint:
+            raise ApiError(
+                409,
+                "selection_changed",
+                "Underlaget har ändrats sedan förhandsvisningen; hämta den på nytt.",
+                "fingerprint",
+            )
     # The issue date is today: the deadline check (e.g. Gävleborg's 25th) must not be
     # defeated by a chosen date.
     result = services.run_invoices(request, seller=org, buyer=buyer, month=month)

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,10 @@ class ServiceForm(forms.Form):
     date = forms.DateField(label=_("Datum"), widget=DateInput())
     start = forms.TimeField(label=_("Start"), widget=TimeInput())
     end = forms.TimeField(label=_("Slut"), widget=TimeInput())
+    over_midnight = forms.BooleanField(
+        label=_("Insatsen passerar midnatt (slutar nästa dag)"), required=False
+    )
+    long_confirmed = forms.BooleanField(label=_("Ja, tiden stämmer"), required=False)
     person = forms.ChoiceField(label=_("Person"))
     intervention = forms.ChoiceField(label=_("Insats"), choices=intervention_choices)
     basis = forms.ChoiceField(label=_("Avtalsgrund"))
@@ -120,11 +125,48 @@ class ServiceForm(forms.Form):
                 label=_("Utförare"), choices=[("", _("– Välj utförare –")), *staff]
             )
 
+    #: Set by ``clean`` when the duration exceeds the maximum and is not yet confirmed.
+    asks_long = False
+
+    def clean(self) -> dict[str, Any]:
+        """Plausibility: an end before the start is refused unless the user states that the
+        service passes midnight; a duration beyond ``SAMVERKAN_MAX_SERVICE_MINUTES`` is saved
+        only after "Ja, tiden stämmer"."""
+        data = super().clean() or {}
+        if not all(data.get(k) for k in ("date", "start", "end")):
+            return data
+        if data["end"] == data["start"]:
+            self.add_error("end", _("Sluttiden är samma som starttiden."))
+            return data
+        if data["end"] < data["start"] and not data.get("over_midnight"):
+            self.add_error(
+                "end",
+                _(
+                    "Sluttiden är före starttiden. Passerar insatsen midnatt? Kryssa i så fall i "
+                    "”Insatsen passerar midnatt” och spara igen; annars rätta tiden."
+                ),
+            )
+            return data
+        start, end = self.times()
+        minutes = int((end - start).total_seconds() // 60)
+        limit = settings.SAMVERKAN_MAX_SERVICE_MINUTES
+        if minutes > limit and not data.get("long_confirmed"):
+            self.asks_long = True
+            self.add_error(
+                "end",
+                _(
+                    "Insatsen blir %(hours)s timmar och %(minutes)s minuter, längre än "
+                    "%(limit)s timmar. Stämmer tiden? Kryssa i ”Ja, tiden stämmer” och spara igen."
+                )
+                % {"hours": minutes // 60, "minutes": minutes % 60, "limit": limit // 60},
+            )
+        return data
+
     def times(self) -> tuple[dt.datetime, dt.datetime]:
         day: dt.date = self.cleaned_data["date"]
         start = dt.datetime.combine(day, self.cleaned_data["start"], tzinfo=STOCKHOLM)
         end = dt.datetime.combine(day, self.cleaned_data["end"], tzinfo=STOCKHOLM)
-        if end <= start:
+        if end <= start:  # only with "passerar midnatt" (see clean)
             end += dt.timedelta(days=1)
         return start, end
 

@@ -29,7 +29,7 @@ from samverkan.audit.services import record as audit
 from samverkan.people.access import own_persons
 from samverkan.people.selectors import assessments_of, fact_rows_of
 from samverkan.purchases import timesplit
-from samverkan.purchases.access import can_approve, require_register, user_of
+from samverkan.purchases.access import PERFORMER_ROLES, can_approve, require_register, user_of
 from samverkan.purchases.bases import BASES, INVOICEABLE_MODES, Basis, month_start
 from samverkan.purchases.decisions import (
     InvalidFacts,
@@ -430,6 +430,15 @@ class RecordBuilder:
                     "staff", "staff_other_organisation", "utföraren hör inte till din organisation"
                 )
             )
+        elif staff.id != self.user.id and staff_profile.role not in PERFORMER_ROLES:
+            problems.append(
+                problem(
+                    "staff",
+                    "staff_not_performer",
+                    "utföraren har ingen roll som utför vård (inte MAS, chefsläkare, "
+                    "SIP-samordnare eller biståndshandläggare)",
+                )
+            )
         if staff.id != self.user.id and not self._for_others:
             # Care staff register their own work; ekonom/MAS may register for colleagues.
             problems.append(
@@ -632,6 +641,16 @@ def is_month_locked(seller_id: int, buyer_id: int, month: dt.date) -> bool:
     ).exists()
 
 
+def locked_buyers(seller_id: int, month: dt.date) -> list[int]:
+    """The buyers whose ``month`` the seller has invoiced and locked (no open correction)."""
+    pairs = set(
+        InvoiceRun.objects.filter(
+            seller_id=seller_id, month=month_start(month), kind=RunKind.REGULAR, locked=True
+        ).values_list("seller_id", "buyer_id")
+    )
+    return sorted(b for s_, b in pairs if is_month_locked(s_, b, month))
+
+
 OVERLAP_MARKERS = ("purchases_record_overlap", "purchases_record_no_overlap", "exclusion")
 
 
@@ -720,6 +739,47 @@ def withdraw_record(actor: Any, record: ServiceRecord, *, reason: str) -> int:
     return count
 
 
+REJECTED_PREFIX = "Avvisad vid månadsgranskning: "
+
+
+def reject_record(actor: Any, record: ServiceRecord, *, reason: str) -> int:
+    """Reject (avvisa) a draft at the month review: ekonom or MAS of the performing
+    organisation, with a reason. The registration's drafts are withdrawn with the reason
+    recorded (``REJECTED_PREFIX`` + reason) and stop taking the staff member's time, so the
+    service can be registered again correctly. Returns the number of records rejected."""
+    if not can_approve(actor, record.performer_org):
+        audit(actor, Action.ACCESS_DENIED, ServiceRecord, record.pk, why="Tjänsteköp: avvisa")
+        raise NotAllowed.one(
+            None, "forbidden", "Bara ekonom eller MAS hos utföraren får avvisa insatser."
+        )
+    if not reason.strip():
+        raise InvalidService(problem("reason", "required", "ange varför insatsen avvisas"))
+    with transaction.atomic():
+        count = ServiceRecord.objects.filter(
+            registration=record.registration, status=RecordStatus.DRAFT
+        ).update(
+            status=RecordStatus.WITHDRAWN,
+            occupies=False,
+            withdrawn_reason=(REJECTED_PREFIX + reason.strip())[:300],
+        )
+        if not count:
+            raise InvalidService(
+                problem(
+                    "status", "not_draft", "bara utkast kan avvisas; insatsen är redan beslutad"
+                )
+            )
+        audit(
+            actor,
+            Action.UPDATE,
+            ServiceRecord,
+            record.pk,
+            person_ref=record.person.ref,
+            why="Tjänsteköp: insats avvisad vid månadsgranskning",
+            process=PURCHASES,
+        )
+    return count
+
+
 def approve_records(
     actor: Any,
     *,
@@ -747,16 +807,11 @@ def approve_records(
         records = records.filter(pk__in=list(record_ids))
     if filters:
         records = records.filter(**filters)
-    # Approving into a locked month is not allowed (the run would not see them anyway).
-    locked_pairs = {
-        (r.seller_id, r.buyer_id)
-        for r in InvoiceRun.objects.filter(
-            seller_id=profile.organisation_id, month=start, kind=RunKind.REGULAR, locked=True
-        )
-    }
-    locked_buyers = [b for s_, b in locked_pairs if is_month_locked(s_, b, start)]
-    if locked_buyers:
-        records = records.exclude(payer_org_id__in=locked_buyers)
+    # Approving into a locked month is not allowed (the run would not see them anyway); the
+    # month review reports those drafts as drafts of a locked month.
+    locked = locked_buyers(profile.organisation_id, start)
+    if locked:
+        records = records.exclude(payer_org_id__in=locked)
     with transaction.atomic():
         person_ids = list(records.values_list("person_id", flat=True).distinct())
         count = records.update(status=RecordStatus.APPROVED)

@@ -187,6 +187,33 @@ class RateOut(Schema):
 class RunIn(Schema):
     buyer: str = Field(description="SCB code of the buyer")
     month: str
+    fingerprint: str | None = Field(
+        None,
+        description="The fingerprint of GET /runs/preview: the run goes ahead only if the "
+        "selection is unchanged (409 selection_changed otherwise)",
+    )
+
+
+class PreviewGroupOut(Schema):
+    label: str
+    records: int
+    minutes: int
+    amount: str
+
+
+class RunPreviewOut(Schema):
+    seller: str
+    buyer: str
+    month: str
+    locked: bool
+    blocking: bool
+    fingerprint: str
+    included: list[PreviewGroupOut]
+    excluded: list[PreviewGroupOut]
+    included_amount: str
+    ledger_entries: int
+    ledger_amount: str
+    problems: list[str]
 
 
 class InvoiceSummary(Schema):

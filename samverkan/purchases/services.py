@@ -4,11 +4,14 @@ Registration and import
     ``register_service(actor, ServiceInput, approve=False) -> list[ServiceRecord]``
     ``import_csv(actor, content, mode="all_or_nothing"|"valid_only", filename="") -> ImportReport``
     ``withdraw_record(actor, record, reason=…)``, ``approve_records(actor, month=…, record_ids=None)``
+    ``reject_record(actor, record, reason=…)`` (month review), ``locked_buyers(seller_id, month)``
 Prices
     ``set_price(actor, agreement=…, intervention="", band="", unit="hour", amount=…,
     valid_from=…, valid_to=None, source="", replaces=None) -> Price``, ``retire_price``
 Invoicing
-    ``run_invoices(actor, seller=…, buyer=…, month=…, today=None) -> RunResult``
+    ``preview_run(actor, seller=…, buyer=…, month=…) -> RunPreview`` (what a run includes,
+    excludes and why; nothing written), ``run_invoices(actor, seller=…, buyer=…, month=…,
+    today=None) -> RunResult``
     ``credit_invoice(actor, invoice, reason=…, today=None) -> Invoice`` (the credit note)
     ``document_bytes(invoice, kind)``: ``xml`` | ``pdf`` | ``attachment_csv`` | ``attachment_pdf``
     ``person_map(actor, invoice) -> list[(ref, Person | None)]`` (MAS of the parties)
@@ -45,6 +48,7 @@ from samverkan.purchases.errors import (
     PurchasesError,
 )
 from samverkan.purchases.invoicing import RunResult, credit_invoice, run_invoices
+from samverkan.purchases.invoicing.preview import RunPreview, preview_run
 from samverkan.purchases.ledger import (
     DisputeBalance,
     dispute_balance,
@@ -57,7 +61,9 @@ from samverkan.purchases.registration import (
     ServiceInput,
     approve_records,
     is_month_locked,
+    locked_buyers,
     register_service,
+    reject_record,
     withdraw_record,
 )
 
@@ -75,6 +81,7 @@ __all__ = [
     "Problem",
     "PurchasesError",
     "RowError",
+    "RunPreview",
     "RunResult",
     "ServiceInput",
     "approve_records",
@@ -86,8 +93,11 @@ __all__ = [
     "is_month_locked",
     "open_disputed_cost",
     "person_map",
+    "preview_run",
     "price_list_for",
+    "locked_buyers",
     "register_service",
+    "reject_record",
     "retire_price",
     "run_invoices",
     "set_price",

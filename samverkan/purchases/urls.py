@@ -8,6 +8,7 @@ urlpatterns = [
     path("insats/<int:record_id>/makulera/", views.withdraw, name="withdraw"),
     path("manad/", views.month_review, name="month"),
     path("manad/godkann/", views.approve, name="approve"),
+    path("manad/insats/<int:record_id>/avvisa/", views.reject, name="reject"),
     path("import/", views.import_view, name="import"),
     path("import/<int:batch_id>/fel.csv", views.import_errors, name="import_errors"),
     path("fakturering/", views.invoicing, name="invoicing"),

@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -22,16 +23,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts.actors import actor_for
-from samverkan.accounts.models import Organisation, StaffProfile
+from samverkan.accounts.models import Organisation, StaffProfile, Unit
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
-from samverkan.people.access import WRITE_ROLES, own_persons
+from samverkan.core.money import format_sek, ore_to_kronor
+from samverkan.people.access import own_persons
 from samverkan.people.selectors import PERSON_OBJECT_TYPE, resolve_identifier
 from samverkan.purchases import access, disclosure, documents, rates, services
 from samverkan.purchases.bases import (
     AGREEMENT_NAMES,
     BASES,
     BILLING_TERMS,
+    INVOICEABLE_MODES,
     PAYMENT_MODE_LABELS,
     delivery_deadline,
     month_end,
@@ -49,6 +52,7 @@ from samverkan.purchases.forms import (
     WithdrawForm,
     apply_problems,
 )
+from samverkan.purchases.invoicing.preview import estimate_ore
 from samverkan.purchases.models import (
     ImportBatch,
     Invoice,
@@ -61,7 +65,7 @@ from samverkan.purchases.models import (
     RecordStatus,
     ServiceRecord,
 )
-from samverkan.purchases.pricing import price_list_for
+from samverkan.purchases.pricing import Missing, PriceIndex, price_list_for, rate_for
 from samverkan.purchases.registration import problem
 
 if TYPE_CHECKING:
@@ -158,7 +162,7 @@ def index(request: HttpRequest) -> HttpResponse:
             staff = [
                 (str(p.user_id), p.user.get_full_name() or p.user.username)
                 for p in StaffProfile.objects.filter(
-                    organisation=profile.organisation, role__in=sorted(WRITE_ROLES)
+                    organisation=profile.organisation, role__in=sorted(access.PERFORMER_ROLES)
                 )
                 .select_related("user")
                 .order_by("user__last_name", "user__first_name")
@@ -257,26 +261,77 @@ def withdraw(request: HttpRequest, record_id: int) -> HttpResponse:
 # --------------------------------------------------------------------------- month review
 
 
+REVIEW_FILTERS = ("unit", "staff", "basis")
+
+
+def _amounts(records: Any) -> tuple[dict[tuple[str, str], int], PriceIndex]:
+    """Estimated amounts (öre) per (status, payment) of ``records``: what the run would bill
+    at today's prices; records without ersättning count zero."""
+    index = PriceIndex()
+    totals: dict[tuple[str, str], int] = {}
+    rows = (
+        records.values_list(
+            "status", "payment", "agreement", "intervention", "band", "service_date"
+        )
+        .annotate(n=Count("id"), minutes=Sum("minutes"))
+        .order_by()
+    )
+    for status, payment, agreement, intervention, band, day, n, minutes in rows:
+        amount = 0
+        if payment in INVOICEABLE_MODES:
+            rate = rate_for(
+                index, payment=payment, agreement=agreement, intervention=intervention, band=band,
+                day=day,
+            )  # fmt: skip
+            if not isinstance(rate, Missing):
+                amount = estimate_ore(rate, minutes or 0, n)
+        totals[(status, payment)] = totals.get((status, payment), 0) + amount
+    return totals, index
+
+
+def _row_amount(index: PriceIndex, r: ServiceRecord) -> str:
+    if r.payment not in INVOICEABLE_MODES:
+        return "0,00 kr"
+    rate = rate_for(
+        index, payment=r.payment, agreement=r.agreement, intervention=r.intervention,
+        band=r.band, day=r.service_date,
+    )  # fmt: skip
+    if isinstance(rate, Missing):
+        return "pris saknas"
+    return format_sek(ore_to_kronor(estimate_ore(rate, r.minutes, 1)))
+
+
 def month_review(request: HttpRequest) -> HttpResponse:
-    """The organisation's records of a month (performed or paid for), with approval."""
+    """The organisation's records of a month (performed or paid for), with amounts, filters
+    (unit, staff, basis) and approval or rejection per row or all at once."""
     profile = _profile(request)
     if profile.role not in access.RECORD_ROLES:
         audit(request, Action.ACCESS_DENIED, ServiceRecord, why="Tjänsteköp: månadsgranskning")
         raise PermissionDenied
     filter_form = MonthForm(request.GET or None)
     month = filter_form.month_or_default()
-    records = access.records_visible_to(request).filter(
+    month_records = access.records_visible_to(request).filter(
         service_date__gte=month, service_date__lte=month_end(month)
     )
+    records = month_records
     status = request.GET.get("status", "")
     if status in RecordStatus.values:
         records = records.filter(status=status)
+    chosen = {key: request.GET.get(key, "") for key in REVIEW_FILTERS}
+    if chosen["unit"].isdigit():
+        records = records.filter(performer_unit_id=int(chosen["unit"]))
+    if chosen["staff"].isdigit():
+        records = records.filter(staff_id=int(chosen["staff"]))
+    if chosen["basis"]:
+        records = records.filter(basis=chosen["basis"])
     status_labels = dict(RecordStatus.choices)
+    amounts, index = _amounts(records)
     summary = [
         {
             **row,
             "status_label": status_labels.get(row["status"], row["status"]),
             "mode_label": PAYMENT_MODE_LABELS.get(row["payment"], row["payment"]),
+            "amount": format_sek(ore_to_kronor(amounts.get((row["status"], row["payment"]), 0))),
         }
         for row in records.values("status", "payment")
         .annotate(n=Count("id"), minutes=Sum("minutes"))
@@ -290,7 +345,29 @@ def month_review(request: HttpRequest) -> HttpResponse:
     shown = disclosure.show_records(
         request, rows, why=f"Tjänsteköp: månadsgranskning {month:%Y-%m}"
     )
-    drafts = records.filter(status=RecordStatus.DRAFT, performer_org=profile.organisation).count()
+    locked = set(services.locked_buyers(profile.organisation_id, month))
+    own_drafts = records.filter(status=RecordStatus.DRAFT, performer_org=profile.organisation)
+    drafts = own_drafts.exclude(payer_org_id__in=locked).count()
+    locked_drafts = [
+        {"buyer": name, "n": n}
+        for name, n in own_drafts.filter(payer_org_id__in=locked)
+        .values_list("payer_org__name")
+        .annotate(n=Count("id"))
+        .order_by("payer_org__name")
+    ]
+    can_approve = access.can_approve(request)
+    own_month = month_records.filter(performer_org=profile.organisation)
+    units = dict(
+        Unit.objects.filter(
+            pk__in=own_month.exclude(performer_unit_id=None).values("performer_unit_id")
+        ).values_list("pk", "name")
+    )
+    staff = {
+        r.staff_id: r.staff.get_full_name() or r.staff.username
+        for r in own_month.select_related("staff").distinct().order_by("staff_id")[:500]
+    }
+    bases = sorted({b for b in month_records.values_list("basis", flat=True)})
+    query = urlencode({"month": f"{month:%Y-%m}", "status": status, **chosen})
     return render(
         request,
         "purchases/month.html",
@@ -301,11 +378,28 @@ def month_review(request: HttpRequest) -> HttpResponse:
             "filter_form": filter_form,
             "status": status,
             "statuses": RecordStatus.choices,
+            "chosen": chosen,
+            "units": sorted(units.items(), key=lambda u: u[1]),
+            "staff": sorted(staff.items(), key=lambda s_: s_[1]),
+            "bases": [(b, BASES[b].label if b in BASES else b) for b in bases],
+            "query": query,
             "page": page,
-            "rows": [(r, shown[r.pk]) for r in rows],
+            "rows": [
+                (
+                    r,
+                    shown[r.pk],
+                    _row_amount(index, r),
+                    can_approve
+                    and r.status == RecordStatus.DRAFT
+                    and r.performer_org_id == profile.organisation_id
+                    and r.payer_org_id not in locked,
+                )
+                for r in rows
+            ],
             "summary": summary,
             "drafts": drafts,
-            "can_approve": access.can_approve(request),
+            "locked_drafts": locked_drafts,
+            "can_approve": can_approve,
             "withdraw_form": WithdrawForm(),
         },
     )
@@ -313,13 +407,57 @@ def month_review(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def approve(request: HttpRequest) -> HttpResponse:
+    """Approve all drafts of the month (within the review's filters) or one row."""
     form = MonthForm(request.POST)
     month = form.month_or_default()
+    record = request.POST.get("record", "")
+    filters: dict[str, Any] = {}
+    for key, column in (("unit", "performer_unit_id"), ("staff", "staff_id")):
+        if request.POST.get(key, "").isdigit():
+            filters[column] = int(request.POST[key])
+    if request.POST.get("basis"):
+        filters["basis"] = request.POST["basis"]
     try:
-        count = services.approve_records(request, month=month)
+        count = services.approve_records(
+            request,
+            month=month,
+            record_ids=[int(record)] if record.isdigit() else None,
+            filters=filters,
+        )
     except NotAllowed:
         raise PermissionDenied from None
-    messages.success(request, f"{count} insatser godkända för fakturering ({month:%Y-%m}).")
+    if record.isdigit() and not count:
+        messages.error(
+            request, "Insatsen kunde inte godkännas: den är inte ett utkast i en öppen månad."
+        )
+    else:
+        messages.success(request, f"{count} insatser godkända för fakturering ({month:%Y-%m}).")
+    return redirect(f"{reverse('purchases:month')}?month={month:%Y-%m}")
+
+
+@require_POST
+def reject(request: HttpRequest, record_id: int) -> HttpResponse:
+    """Reject one draft at the month review (ekonom or MAS of the performer, with a reason)."""
+    record = access.records_visible_to(request).filter(pk=record_id).first()
+    if record is None:
+        disclosure.deny_record(request, record_id, why="Tjänsteköp: avvisa insats")
+        raise Http404
+    month = month_start(record.service_date)
+    if not access.can_approve(request, record.performer_org):
+        audit(request, Action.ACCESS_DENIED, ServiceRecord, record.pk, why="Tjänsteköp: avvisa")
+        raise PermissionDenied
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        messages.error(request, "Skäl: ange varför insatsen avvisas.")
+    else:
+        try:
+            count = services.reject_record(request, record, reason=reason[:250])
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.messages[0]) from None
+        except PurchasesError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Insatsen är avvisad ({count} del(ar)): {reason[:250]}")
     return redirect(f"{reverse('purchases:month')}?month={month:%Y-%m}")
 
 
@@ -385,6 +523,8 @@ def invoicing(request: HttpRequest) -> HttpResponse:
     default_month = month_start(month_start(timezone.localdate()) - dt.timedelta(days=1))
     form = RunForm(request.POST or None, seller=org, initial={"month": default_month})
     result = None
+    preview = None
+    changed = False
     refused: list[str] = []
     if request.method == "POST":
         if not can_run:
@@ -393,17 +533,22 @@ def invoicing(request: HttpRequest) -> HttpResponse:
             except NotAllowed:
                 raise PermissionDenied from None
         if form.is_valid():
+            buyer, month = form.cleaned_data["buyer"], form.cleaned_data["month"]
             try:
-                result = services.run_invoices(
-                    request,
-                    seller=org,
-                    buyer=form.cleaned_data["buyer"],
-                    month=form.cleaned_data["month"],
-                )
+                # First the preview (what is included, excluded and why); the run locks the
+                # month only when confirmed against the same, unchanged selection.
+                preview = services.preview_run(request, seller=org, buyer=buyer, month=month)
+                confirmed = request.POST.get("confirm") == "1"
+                if confirmed and request.POST.get("fingerprint") != preview.fingerprint:
+                    changed = True
+                elif confirmed and not preview.locked:
+                    result = services.run_invoices(request, seller=org, buyer=buyer, month=month)
+                    preview = None
             except NotAllowed:
                 raise PermissionDenied from None
             except PurchasesError as exc:
                 refused = exc.messages
+                preview = None
     runs = (
         InvoiceRun.objects.filter(Q(seller=org) | Q(buyer=org))
         .select_related("seller", "buyer")
@@ -421,6 +566,8 @@ def invoicing(request: HttpRequest) -> HttpResponse:
             "form": form,
             "can_run": can_run,
             "result": result,
+            "preview": preview,
+            "changed": changed,
             "refused": refused,
             "runs": runs,
             "invoices": invoices,

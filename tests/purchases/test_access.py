@@ -111,6 +111,12 @@ def _endpoints(record, invoice) -> list[Endpoint]:
         ),
         Endpoint("api record", f"/api/purchases/records/{record.pk}", _record_status, api=True),
         Endpoint(
+            "api run preview",
+            "/api/purchases/runs/preview?month=2026-03&buyer=23",
+            lambda r, rel: (409 if rel == "paying" else 200) if r == Role.FINANCE_OFFICER else 403,
+            api=True,
+        ),
+        Endpoint(
             "api invoices",
             "/api/purchases/invoices",
             lambda r, _: 200 if r in INVOICES else 403,
@@ -205,4 +211,42 @@ def test_access_matrix(relation, tk, world, make_staff, client_as, api_client) -
                     failures.check(
                         seen.count() > before, f"{where}: showed the person without an audit event"
                     )
+    failures.assert_none()
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+def test_decision_matrix(relation, tk, register, make_staff, client_as) -> None:
+    """The month review's and the invoice run's actions (POST), as every role: approve a row,
+    reject a row (without a reason, so nothing changes), preview a run. Only the ekonom and
+    MAS of the performing organisation decide rows; only an ekonom previews and runs."""
+    (draft,) = register(tk.nurse, tk.p1, DAY, "09:00", "10:00")
+    organisation = {
+        "own": tk.orgs.ostersund,
+        "paying": tk.orgs.region_jh,
+        "participating_with_consent": tk.orgs.krokom,
+        "unrelated": tk.orgs.gavle,
+    }[relation]
+    approvers = {Role.FINANCE_OFFICER, Role.MAS}
+    failures = Failures()
+    for group, role in ((g, r) for g, roles in GROUPS.items() for r in roles):
+        web = client_as(make_staff(role, organisation))
+        where = f"{relation} {group}/{role.value}"
+        visible = _record_status(role, relation) == 200
+        reject = web.post(reverse("purchases:reject", args=[draft.pk]), {"reason": ""})
+        expected = (302 if relation == "own" and role in approvers else 403) if visible else 404
+        failures.expect(reject.status_code, expected, f"{where} reject")
+        approve = web.post(
+            reverse("purchases:approve"), {"month": "2026-03", "record": draft.pk, "unit": ""}
+        )
+        failures.expect(approve.status_code, 302 if role in approvers else 403, f"{where} approve")
+        draft.refresh_from_db()
+        if draft.status != "draft":
+            failures.check(relation == "own" and role in approvers, f"{where} approved a row")
+            type(draft).objects.filter(pk=draft.pk).update(status="draft")
+        preview = web.post(
+            reverse("purchases:invoicing"), {"month": "2026-03", "buyer": tk.orgs.region_jh.pk}
+        )
+        failures.expect(
+            preview.status_code, 200 if role == Role.FINANCE_OFFICER else 403, f"{where} preview"
+        )
     failures.assert_none()

@@ -41,7 +41,10 @@ def test_register_on_a_tablet_then_invoice_and_download(
     page.goto("/tjanstekop/fakturering/")
     page.get_by_label("Månad").fill("2026-03")
     page.get_by_label("Köpare").select_option(label="Region Jämtland Härjedalen")
-    page.get_by_role("button", name="Skapa fakturor").click()
+    page.get_by_role("button", name="Visa vad som faktureras").click()
+    page.wait_for_load_state()
+    assert not Invoice.objects.exists()  # the preview writes nothing
+    page.get_by_role("button", name="Bekräfta: skapa fakturor och lås månaden").click()
     page.wait_for_load_state()
     invoice = Invoice.objects.get()
     assert invoice.number in page.content()

@@ -114,7 +114,12 @@ def test_only_ekonom_runs_invoices_and_downloads_work(tk, client_as, register) -
     assert client_as(tk.ekonom_region).post(reverse("purchases:invoicing"), data).status_code == 200
     assert not Invoice.objects.exists()
     page = client_as(tk.ekonom).post(reverse("purchases:invoicing"), data)
-    assert page.status_code == 200
+    assert page.status_code == 200 and "Bekräfta: skapa fakturor" in page.content.decode()
+    assert not Invoice.objects.exists()  # the preview writes nothing
+    page = client_as(tk.ekonom).post(
+        reverse("purchases:invoicing"),
+        {**data, "confirm": "1", "fingerprint": page.context["preview"].fingerprint},
+    )
     invoice = Invoice.objects.get()
     assert invoice.number in page.content.decode()
     for viewer in (tk.ekonom, tk.ekonom_region):
@@ -139,7 +144,8 @@ def test_missing_price_is_shown_on_the_invoicing_page(tk, client_as, register) -
         reverse("purchases:invoicing"), {"month": "2026-03", "buyer": tk.orgs.region_jh.pk}
     )
     text = page.content.decode()
-    assert "Faktureringen kunde inte göras" in text and "Pris saknas" in text
+    assert "Faktureringen kan inte göras" in text and "Pris saknas" in text
+    assert "Bekräfta: skapa fakturor" not in text
 
 
 def test_person_map_is_for_mas_and_audited(tk, client_as, register, make_staff) -> None:
