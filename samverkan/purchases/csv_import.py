@@ -211,7 +211,7 @@ def _parse_person(row: _Row, today: dt.date, cache: dict[str, Any]) -> None:
                 identifier = parse_identifier(raw, today=today, field="person")
                 result = ("ident", identifier.value)
             except InvalidIdentifier as exc:
-                result = Problem("person", exc.code, f"Person: {exc.message} (regel: {exc.code}).")
+                result = Problem("person", exc.code, f"Person: {exc.message}")
         cache[raw] = result
     if isinstance(result, Problem):
         row.problems.append(result)

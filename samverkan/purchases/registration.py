@@ -7,7 +7,8 @@ same builder serves a single registration (``register_service``) and the CSV imp
 preloads what it needs so that 100,000 rows take seconds, not minutes.
 
 Errors are ``Problem(field, code, message)`` with the Swedish field name and the rule in the
-message, e.g. "Sluttid: måste vara senare än starttiden (regel: end_not_after_start)."
+message, e.g. "Sluttid: måste vara senare än starttiden." (the code, e.g. end_not_after_start,
+is the API's, not the nurse's)
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ FUTURE_SLACK = dt.timedelta(minutes=15)
 
 def problem(field_name: str, code: str, text: str) -> Problem:
     label = FIELD_LABELS.get(field_name, field_name)
-    return Problem(field_name, code, f"{label}: {text} (regel: {code}).")
+    return Problem(field_name, code, f"{label}: {text}.")
 
 
 @dataclass

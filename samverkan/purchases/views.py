@@ -26,6 +26,7 @@ from samverkan.accounts.actors import actor_for
 from samverkan.accounts.models import Organisation, StaffProfile, Unit
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
+from samverkan.core import words
 from samverkan.core.money import format_sek, ore_to_kronor
 from samverkan.people.access import own_persons
 from samverkan.people.selectors import PERSON_OBJECT_TYPE, resolve_identifier
@@ -431,7 +432,10 @@ def approve(request: HttpRequest) -> HttpResponse:
             request, "Insatsen kunde inte godkännas: den är inte ett utkast i en öppen månad."
         )
     else:
-        messages.success(request, f"{count} insatser godkända för fakturering ({month:%Y-%m}).")
+        messages.success(
+            request,
+            f"{words.count(count, 'insats', 'insatser')} godkända för fakturering ({month:%Y-%m}).",
+        )
     return redirect(f"{reverse('purchases:month')}?month={month:%Y-%m}")
 
 

@@ -57,7 +57,9 @@ def test_the_form_shows_the_rule_on_the_field(tk, client_as) -> None:
         },
     )
     assert response.status_code == 200
-    assert "regel: in_future" in response.content.decode()
+    page = response.content.decode()
+    assert "en utförd insats kan inte ligga i framtiden" in page
+    assert "in_future" not in page and "(regel" not in page  # the code is the API's
     assert not ServiceRecord.objects.exists()
 
 

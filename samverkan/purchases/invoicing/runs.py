@@ -17,6 +17,7 @@ from django.utils import timezone
 from samverkan.accounts.models import Organisation
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
+from samverkan.core import words
 from samverkan.core.money import format_sek
 from samverkan.purchases import rates
 from samverkan.purchases.access import require_run_invoices
@@ -320,7 +321,7 @@ def run_invoices(
     invoices = list(Invoice.objects.filter(run=run).order_by("sequence_number"))
     late = any(i.late for i in invoices if i.kind == InvoiceKind.INVOICE)
     deadlines = [i.deadline for i in invoices if i.deadline]
-    messages = [f"{len(created)} faktura(or) skapade för {month:%Y-%m}."]
+    messages = [f"{words.count(len(created), 'faktura', 'fakturor')} skapade för {month:%Y-%m}."]
     for invoice in invoices:
         if invoice.late and invoice.deadline:
             messages.append(
@@ -329,7 +330,9 @@ def run_invoices(
                 f"{invoice.issue_date:%Y-%m-%d}."
             )
     if drafts:
-        messages.append(f"{drafts} insatser är utkast och ingår inte; godkänn dem först.")
+        messages.append(
+            f"{words.count(drafts, 'insats', 'insatser')} är utkast och ingår inte; godkänn dem först."
+        )
     InvoiceRun.objects.filter(pk=run.pk).update(
         status=RunStatus.DONE,
         locked=True,
