@@ -10,6 +10,10 @@
 | `SAMVERKAN_HTTPS` | off | `1` when served over HTTPS (secure cookies, HSTS, redirect) |
 | `SAMVERKAN_VAR_DIR` | `<checkout>/var`, else `./var` | SQLite file, static files, local key |
 | `SAMVERKAN_LOG_LEVEL` | `INFO` | |
+| `SAMVERKAN_BASE_URL` | `http://127.0.0.1:8000` | the address in notification e-mails |
+| `EMAIL_HOST`, `EMAIL_PORT` | `localhost`, `25` | the SMTP server for notification e-mails |
+| `EMAIL_HOST_USER`, `EMAIL_HOST_PASSWORD`, `EMAIL_USE_TLS` | empty, empty, off | SMTP login and STARTTLS |
+| `DEFAULT_FROM_EMAIL` | `samverkan@localhost` | the sender of notification e-mails |
 | `SAMVERKAN_AUDIT_RETENTION_YEARS` | `5` | years the audit log is kept before a purge (at least 5) |
 """
 
@@ -43,6 +47,7 @@ INSTALLED_APPS = [
     "samverkan.deviations",
     "samverkan.followup",
     "samverkan.logcontrol",
+    "samverkan.notifications",
     # --- end of later apps ---
     "django.contrib.admin",
     "django.contrib.auth",
@@ -86,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "samverkan.web.context_processors.navigation",
+                "samverkan.notifications.context_processors.unread",
             ],
         },
     },
@@ -179,3 +185,14 @@ SAMVERKAN_POPULATION_REGISTER = env.env_str(
     "SAMVERKAN_POPULATION_REGISTER", "samverkan.people.population_register.NotConnected"
 )
 SAMVERKAN_POPULATION_REGISTER_FILE = env.env_str("SAMVERKAN_POPULATION_REGISTER_FILE")
+
+# --- Notifications by e-mail (samverkan.notifications; README "Notifications") ------------
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env.env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env.env_str("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env.env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env.env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env.env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env.env_str("DEFAULT_FROM_EMAIL", "samverkan@localhost")
+SAMVERKAN_BASE_URL = env.env_str("SAMVERKAN_BASE_URL", "http://127.0.0.1:8000")
