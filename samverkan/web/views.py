@@ -1,7 +1,18 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 
+from samverkan.web.nav import nav_links
 from samverkan.web.work_queue import QueueFilter, filter_queue, tasks_for
+
+
+def _person_search_url(request: HttpRequest) -> str:
+    """The people room's search, when the user's menu has it (the room decides who may)."""
+    try:
+        url = reverse("people:index")
+    except NoReverseMatch:
+        return ""
+    return url if any(link.url == url for link in nav_links(request)) else ""
 
 
 def _queue_filter(request: HttpRequest) -> QueueFilter:
@@ -31,5 +42,6 @@ def start(request: HttpRequest) -> HttpResponse:
             "kinds": kinds,
             "units": units,
             "has_unitless": any(not i.unit for i in queue.items),
+            "person_search_url": _person_search_url(request),
         },
     )
