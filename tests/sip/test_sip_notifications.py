@@ -22,3 +22,12 @@ def test_invitation_and_answer_notify(sip, staff, orgs, units, make_staff):
     (answer,) = notifications_for(staff.ost)
     assert answer.get_kind_display() == "Svar på en kallelse till SIP"
     assert unread_count(staff.region) == 1  # the answerer is not told of their own answer
+
+
+def test_the_invitation_task_filters_by_its_type(sip, staff, orgs, units, client_as):
+    services.invite(staff.ost, sip, organisation=orgs.region_jh, unit=units.jh_hc)
+    client = client_as(staff.region)
+    title = f"Kallelse till SIP nr {sip.pk} att besvara"
+    assert title in client.get("/?typ=Kallelse+till+SIP").content.decode()
+    assert title in client.get("/?enhet=Hälsocentral+Centrum").content.decode()
+    assert title not in client.get("/?typ=Uppföljning+av+SIP").content.decode()
