@@ -24,10 +24,10 @@ def test_invitation_and_answer_notify(sip, staff, orgs, units, make_staff):
     assert unread_count(staff.region) == 1  # the answerer is not told of their own answer
 
 
-def test_the_invitation_task_filters_by_its_type(sip, staff, orgs, units, client_as):
-    services.invite(staff.ost, sip, organisation=orgs.region_jh, unit=units.jh_hc)
-    client = client_as(staff.region)
-    title = f"Kallelse till SIP nr {sip.pk} att besvara"
+def test_the_invitation_task_filters_by_its_type(shared_sip, staff, client_as):
+    """Krokom's Biståndsenheten is invited to the SIP, with consent."""
+    client = client_as(staff.krokom)
+    title = f"Kallelse till SIP nr {shared_sip.pk} att besvara"
     assert title in client.get("/?typ=Kallelse+till+SIP").content.decode()
-    assert title in client.get("/?enhet=Hälsocentral+Centrum").content.decode()
+    assert title in client.get("/?enhet=Biståndsenheten").content.decode()
     assert title not in client.get("/?typ=Uppföljning+av+SIP").content.decode()
