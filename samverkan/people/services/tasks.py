@@ -61,7 +61,7 @@ def notify_task(task: Task, actor: Any = None, *, kind: str = Kind.TASK, key: st
 
 def notify_due_tasks(on: dt.date | None = None) -> int:
     """Once per task: tell its recipients that an open task is due on `on` (default today) or
-    overdue (run daily: `./dev django-admin notify_due_tasks`)."""
+    overdue (run daily: `samverkan manage notify_due_tasks`)."""
     on = on or timezone.localdate()
     tasks = Task.objects.filter(status=TaskStatus.OPEN, due__lte=on).select_related(
         "assignee", "unit", "organisation"
