@@ -10,6 +10,10 @@
 | `SAMVERKAN_HTTPS` | off | `1` when served over HTTPS (secure cookies, HSTS, redirect) |
 | `SAMVERKAN_VAR_DIR` | `<checkout>/var`, else `./var` | SQLite file, static files, local key |
 | `SAMVERKAN_LOG_LEVEL` | `INFO` | |
+| `SAMVERKAN_BASE_URL` | `http://127.0.0.1:8000` | the address in notification e-mails |
+| `EMAIL_HOST`, `EMAIL_PORT` | `localhost`, `25` | the SMTP server for notification e-mails |
+| `EMAIL_HOST_USER`, `EMAIL_HOST_PASSWORD`, `EMAIL_USE_TLS` | empty, empty, off | SMTP login and STARTTLS |
+| `DEFAULT_FROM_EMAIL` | `samverkan@localhost` | the sender of notification e-mails |
 | `SAMVERKAN_AUDIT_RETENTION_YEARS` | `5` | years the audit log is kept before a purge (at least 5) |
 | `SAMVERKAN_ACCESSIBILITY_CONTACT` | `tillganglighet@samverkan.example` | where the accessibility statement sends reports of flaws |
 | `SAMVERKAN_EMERGENCY_ACCESS_HOURS` | `4` | hours an emergency access (nödåtkomst) stays open (1–24) |
@@ -49,6 +53,7 @@ INSTALLED_APPS = [
     "samverkan.deviations",
     "samverkan.followup",
     "samverkan.logcontrol",
+    "samverkan.notifications",
     # --- end of later apps ---
     "django.contrib.admin",
     "django.contrib.auth",
@@ -92,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "samverkan.web.context_processors.navigation",
+                "samverkan.notifications.context_processors.unread",
             ],
             # Agreement words for every template: clause_name, quoted (library).
             "builtins": ["samverkan.library.templatetags.agreement_words"],
@@ -206,3 +212,13 @@ if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", SAMVERKAN_FHIR_CANONICAL_BASE):
     raise ImproperlyConfigured(
         "SAMVERKAN_FHIR_CANONICAL_BASE must be an absolute http(s) URL, e.g. https://host/fhir"
     )
+# --- Notifications by e-mail (samverkan.notifications; README "Notifications") ------------
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env.env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env.env_str("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env.env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env.env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env.env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env.env_str("DEFAULT_FROM_EMAIL", "samverkan@localhost")
+SAMVERKAN_BASE_URL = env.env_str("SAMVERKAN_BASE_URL", "http://127.0.0.1:8000")

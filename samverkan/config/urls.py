@@ -21,6 +21,7 @@ urlpatterns = [
     path("avvikelser/", include("samverkan.agreements.urls")),  # the same addresses as before
     path("uppfoljning/", include("samverkan.followup.urls")),
     path("loggkontroll/", include("samverkan.logcontrol.urls")),
+    path("notiser/", include("samverkan.notifications.urls")),
     # --- end of later apps ---
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

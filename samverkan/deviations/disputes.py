@@ -29,9 +29,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from samverkan.accounts.models import Organisation, OrganisationKind
+from samverkan.accounts.models import Organisation, OrganisationKind, Role
 from samverkan.agreements.selectors import (  # noqa: F401  (re-exported for the room)
     COURT,
     DEFAULT_AGREEMENT,
@@ -56,6 +57,7 @@ from samverkan.deviations.models import (
     DisputeStatus,
     DisputeStep,
 )
+from samverkan.notifications.services import Kind, notify
 from samverkan.people import selectors as people_selectors
 from samverkan.rules import (
     ASSUMED_WHEN_UNKNOWN,
@@ -298,7 +300,7 @@ def _step(
     profile = access.profile(actor)
     assert profile is not None
     step = step or current_step(dispute)
-    return DisputeStep.objects.create(
+    created = DisputeStep.objects.create(
         dispute=dispute,
         by=access.user_of(actor),
         organisation=profile.organisation,
@@ -307,6 +309,26 @@ def _step(
         step=step.title,
         note=note,
     )
+    _notify_step(actor, dispute, step, profile.organisation, what)
+    return created
+
+
+def _notify_step(
+    actor: Any, dispute: Dispute, step: EscalationStep, by: Organisation, what: str
+) -> None:
+    """Every step reaches the other party's chefsläkare and MAS and the opener; a forum step
+    also the forum members of both parties (samverkan.notifications)."""
+    link = reverse("deviations:dispute", args=[dispute.pk])
+    key = f"dispute:{dispute.pk}:{step.level}:{what}"
+    for party in (dispute.region_party, dispute.municipality_party):
+        if party.pk != by.pk:
+            roles = [Role.CHIEF_PHYSICIAN, Role.MAS]
+            notify(party, Kind.DISPUTE_STEP, link, actor=actor, roles=roles, key=key)
+        if step.kind == FORUM:
+            roles = [Role.FORUM_MEMBER]
+            notify(party, Kind.DISPUTE_STEP, link, actor=actor, roles=roles, key=key)
+    if dispute.opened_by_id:
+        notify(dispute.opened_by, Kind.DISPUTE_STEP, link, actor=actor, key=key)
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from samverkan.accounts.models import Organisation, OrganisationKind, Role, StaffProfile, Unit
@@ -69,6 +70,7 @@ from samverkan.deviations.reports import (  # noqa: F401  (re-exported)
     disputes_and_outcomes,
     forum_followup,
 )
+from samverkan.notifications import services as notifications
 from samverkan.rules import ALL_VERSIONS
 
 CONTACT_ACTION = ChiefContact.ACTION
@@ -194,8 +196,19 @@ def report_deviation(
         direct_contact=severity == Severity.SERIOUS,
     )
     _event(actor, deviation, DeviationEvent.What.REPORTED, Status.RECEIVED)
+    link = reverse("deviations:detail", args=[deviation.pk])
+    receiver = unit or receiving_organisation
+    roles = [role] if role else None
+    notifications.notify(receiver, notifications.Kind.DEVIATION, link, actor=actor, roles=roles)
     if deviation.direct_contact:
-        _create_contacts(deviation)
+        for contact in _create_contacts(deviation):
+            notifications.notify(
+                contact.organisation,
+                notifications.Kind.DEVIATION,
+                link,
+                actor=actor,
+                roles=[contact.role],
+            )
     record(actor, Action.CREATE, Deviation, deviation.pk, person_ref=_ref(person), why=why)
     return deviation
 
@@ -383,6 +396,11 @@ def change_status(
     deviation.status = status
     deviation.save()
     _event(actor, deviation, DeviationEvent.What.STATUS, status, note.strip())
+    if status == Status.ANSWERED and deviation.reported_by_id:
+        link = reverse("deviations:detail", args=[deviation.pk])
+        notifications.notify(
+            deviation.reported_by, notifications.Kind.DEVIATION_ANSWER, link, actor=actor
+        )
     record(
         actor, Action.UPDATE, Deviation, deviation.pk, person_ref=_ref(deviation.person), why=why
     )

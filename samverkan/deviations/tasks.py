@@ -40,6 +40,7 @@ def deviation_tasks(user: Any) -> list[TaskItem]:
                 source=SOURCE,
                 urgent=True,
                 detail=f"{d.reporting_organisation} → {d.receiving_organisation}",
+                kind="Allvarlig avvikelse: direktkontakt",
             )
         )
     for d in waiting_for_receiver(user):
@@ -51,6 +52,7 @@ def deviation_tasks(user: Any) -> list[TaskItem]:
                 due=answer_due(d),
                 urgent=d.severity == Severity.SERIOUS,
                 detail=f"Från {d.reporting_organisation}",
+                kind=f"{_kind(d.kind)} att besvara",
             )
         )
     for d in answered_for_reporter(user):
@@ -59,6 +61,7 @@ def deviation_tasks(user: Any) -> list[TaskItem]:
                 title=f"{_kind(d.kind)} #{d.pk} är besvarad: läs svaret och avsluta",
                 url=reverse("deviations:detail", args=[d.pk]),
                 source=SOURCE,
+                kind="Svar på avvikelse att läsa",
             )
         )
     return items

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samverkan.people import views, views_protection
+from samverkan.people import views, views_overview, views_protection
 
 app_name = "people"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("uppgifter/", views.tasks, name="tasks"),
     path("uppgifter/<int:task_id>/", views.task_detail, name="task"),
     path("<uuid:person_id>/", views.detail, name="detail"),
+    path("<uuid:person_id>/oversikt/", views_overview.overview, name="overview"),
     path("<uuid:person_id>/identitet/", views.add_identity, name="add_identity"),
     path("<uuid:person_id>/sammanfor/", views.merge, name="merge"),
     path("<uuid:person_id>/uppgift/", views.set_fact, name="set_fact"),

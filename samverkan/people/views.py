@@ -617,17 +617,13 @@ def assessment_detail(request: HttpRequest, person_id: Any, assessment_id: int) 
 
 
 def tasks(request: HttpRequest) -> HttpResponse:
-    """Mina uppgifter: the user's and their unit's open tasks, due first."""
+    """There is one "Mina uppgifter": the start page's, where every room's tasks meet (this
+    address stays for old links and bookmarks, with its filters)."""
     access.require_read_role(request, "Mina uppgifter")
-    items = list(services.tasks_for_user(request.user).select_related("from_organisation"))
-    visible = set(
-        access.persons_visible_to(request.user)
-        .filter(pk__in=[t.person_id for t in items])
-        .values_list("pk", flat=True)
+    query = request.GET.urlencode()
+    return HttpResponseRedirect(
+        reverse("web:start") + (f"?{query}" if query else "") + "#mina-uppgifter"
     )
-    rows = [{"task": t, "title": task_title(t), "visible": t.person_id in visible} for t in items]
-    services.record_task_list(request, items, f"Mina uppgifter ({len(rows)})")
-    return render(request, "people/tasks.html", {"rows": rows, "today": timezone.localdate()})
 
 
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
@@ -642,7 +638,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(request, "Uppgiften är klar.")
-            return HttpResponseRedirect(reverse("people:tasks"))
+            return HttpResponseRedirect(reverse("web:start") + "#mina-uppgifter")
     if visible:
         access.record_view(request, task.person, "people.task", "Visa uppgift", obj_id=task.pk)
     else:

@@ -11,9 +11,11 @@ class SipConfig(AppConfig):
         from samverkan.people.services import MERGE_HOOKS
         from samverkan.sip.access import sip_organisation
         from samverkan.sip.emergency import emergency_owners
+        from samverkan.sip.overview import sip_overview
         from samverkan.sip.services import move_sips_on_merge
         from samverkan.sip.work_queue import sip_tasks
         from samverkan.web.nav import register_nav
+        from samverkan.web.overview import register_overview
         from samverkan.web.work_queue import register_work_queue
 
         if emergency_owners not in EMERGENCY_SOURCES:
@@ -22,3 +24,4 @@ class SipConfig(AppConfig):
             MERGE_HOOKS.append(move_sips_on_merge)
         register_nav("sip", "sip:index", visible=lambda user: sip_organisation(user) is not None)
         register_work_queue(sip_tasks)
+        register_overview(sip_overview)

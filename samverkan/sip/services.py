@@ -15,16 +15,18 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from samverkan.accounts.models import Organisation, Unit
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action as AuditAction
 from samverkan.core.errors import Detail, Problem
+from samverkan.notifications.services import Kind, notify
 from samverkan.people import selectors as people_selectors
 from samverkan.people import services as people_services
 from samverkan.people.selectors import TaskKind, open_tasks_of
-from samverkan.sip.access import audit, sip_organisation, user_of
+from samverkan.sip.access import SIP_ROLES, audit, sip_organisation, user_of
 from samverkan.sip.models import (
     AGREEMENTS_BY_REGION,
     Action,
@@ -400,6 +402,8 @@ def invite(
             Sip.objects.filter(pk=sip.pk).update(status=SipStatus.INVITED, updated=timezone.now())
             sip.status = SipStatus.INVITED
         audit(actor, AuditAction.CREATE, sip, "Kallelse till SIP", participant)
+        link = reverse("sip:detail", args=[sip.pk]) + "#deltagare"
+        notify(unit or organisation, Kind.SIP_INVITATION, link, actor=actor, roles=SIP_ROLES)
     return participant
 
 
@@ -412,6 +416,9 @@ def respond(actor: Actor, participant: Participant, *, accept: bool, note: str =
     participant.save(update_fields=["response", "responded_at", "responded_by", "response_note"])
     why = "Kallelse accepterad" if accept else "Kallelse avböjd"
     audit(actor, AuditAction.UPDATE, participant.sip, why, participant)
+    if participant.invited_by_id:
+        link = reverse("sip:detail", args=[participant.sip_id]) + "#deltagare"
+        notify(participant.invited_by, Kind.SIP_ANSWER, link, actor=actor)
     return participant
 
 

@@ -58,6 +58,7 @@ def sip_tasks(user: Any) -> list[TaskItem]:
             sip__in=open_sips, organisation_id=org_id, response=ParticipantResponse.PENDING
         )
         .filter(_unit_q("", unit_id))
+        .select_related("unit")
         .order_by("meeting_at", "pk")
     )
     for participant in invitations:
@@ -72,6 +73,8 @@ def sip_tasks(user: Any) -> list[TaskItem]:
                 source=SOURCE,
                 due=timezone.localdate(meeting) if meeting else None,
                 detail=detail,
+                kind="Kallelse till SIP",
+                unit=participant.unit.name if participant.unit else "",
             )
         )
 
@@ -95,6 +98,7 @@ def sip_tasks(user: Any) -> list[TaskItem]:
                 source=SOURCE,
                 due=sip.follow_up_date,
                 urgent=bool(sip.follow_up_date and sip.follow_up_date < today),
+                kind="Uppföljning av SIP",
             )
         )
 
@@ -118,6 +122,7 @@ def sip_tasks(user: Any) -> list[TaskItem]:
                 source=SOURCE,
                 due=action.due,
                 urgent=bool(action.due and action.due < today),
+                kind="Insats i SIP",
             )
         )
     return items

@@ -134,6 +134,7 @@ def page_endpoints(c) -> list[Endpoint]:
     p, i = c.person.pk, c.intervention.pk
     return [
         Endpoint("person page", "read", "get", f"/personer/{p}/"),
+        Endpoint("person overview", "read", "get", f"/personer/{p}/oversikt/"),
         Endpoint("show identities", "read", "get", f"/personer/{p}/?visa=identiteter"),
         Endpoint("intervention", "read", "get", f"/personer/{p}/insats/{i}/", record=True),
         Endpoint(
@@ -281,19 +282,19 @@ def _page_checks(failures: Failures, client, user, role, relation: str, c) -> No
             )
         if response.status_code == 200:
             failures.check(c.person.family_name in response.content.decode(), f"{where}: no name")
-    response = client.get(f"/personer/{c.person.pk}/")
-    page = response.content.decode()
-    if not sees_person(role, relation):
-        # Nothing of the person leaks into a refusal.
-        failures.check(c.person.family_name not in page, f"{role.value} {relation}: name leaks")
-    elif not reaches_records(role, relation):
-        # The person page shows none of Östersund's health-care records.
-        for leak in (
-            f"/insats/{c.intervention.pk}/",
-            f"/egenvard/{c.assessment.pk}/",
-            "Insulin",
-        ):
-            failures.check(leak not in page, f"{role.value} {relation}: page shows {leak}")
+    for url in (f"/personer/{c.person.pk}/", f"/personer/{c.person.pk}/oversikt/"):
+        page = client.get(url).content.decode()
+        if not sees_person(role, relation):
+            # Nothing of the person leaks into a refusal.
+            failures.check(c.person.family_name not in page, f"{role.value} {relation}: name leaks")
+        elif not reaches_records(role, relation):
+            # The person page and the overview show none of Östersund's health-care records.
+            for leak in (
+                f"/insats/{c.intervention.pk}/",
+                f"/egenvard/{c.assessment.pk}/",
+                "Insulin",
+            ):
+                failures.check(leak not in page, f"{role.value} {relation}: {url} shows {leak}")
 
 
 def _own_fact_ids(user) -> set[int]:
@@ -390,8 +391,8 @@ def _search_and_task_checks(failures: Failures, client, api, role, relation: str
         f"{where} task page",
     )
     failures.expect(
-        client.get("/personer/uppgifter/").status_code, 200 if readable else 403, f"{where} tasks"
-    )
+        client.get("/personer/uppgifter/").status_code, 302 if readable else 403, f"{where} tasks"
+    )  # the one "Mina uppgifter" is the start page's
     failures.expect(
         api.get("/api/persons/tasks").status_code, 200 if readable else 403, f"{where} API tasks"
     )

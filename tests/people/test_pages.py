@@ -239,10 +239,10 @@ def test_tasks_page_and_start_page_queue(client_as, nurse, make_person, jh_perso
     client = client_as(nurse)
     start = client.get("/").content.decode()
     assert f"/personer/uppgifter/{task.pk}/" in start
-    assert "Egenvårdsbedömning: sjuksköterskeinsats" in start
-    assert person.family_name not in start  # no personal data on the start page
-    page = client.get("/personer/uppgifter/").content.decode()
-    assert person.family_name in page
+    assert f"Egenvårdsbedömning: sjuksköterskeinsats (insats nr {intervention.pk})" in start
+    assert person.family_name in start  # the task names the person the nurse may see
+    old = client.get("/personer/uppgifter/")  # one "Mina uppgifter": the start page's
+    assert old.status_code == 302 and old["Location"] == "/#mina-uppgifter"
     detail = client.get(f"/personer/uppgifter/{task.pk}/")
     assert detail.status_code == 200 and "Gör egenvårdsbedömning" in detail.content.decode()
     done = client.post(f"/personer/uppgifter/{task.pk}/", {"note": "Klart"})
@@ -291,7 +291,7 @@ def test_pages_use_swedish_and_have_one_h1(client_as, nurse, make_person):
     person = make_person(nurse)
     client = client_as(nurse)
     for url in ("/personer/", "/personer/ny/", f"/personer/{person.pk}/",
-                f"/personer/{person.pk}/insats/ny/", "/personer/uppgifter/"):  # fmt: skip
+                f"/personer/{person.pk}/insats/ny/", "/"):  # fmt: skip
         body = client.get(url).content.decode()
         assert len(re.findall(r"<h1[ >]", body)) == 1, url
         assert '<html lang="sv">' in body

@@ -33,6 +33,7 @@ from samverkan.people.services._common import (
     _profile_or_refuse,
     _validate_fact,
 )
+from samverkan.people.services.tasks import notify_task
 from samverkan.rules import FACTS, INTERVENTIONS, InvalidFacts, decide
 
 # --- interventions and decisions ----------------------------------------------------------
@@ -266,6 +267,7 @@ def _tasks_for_decision(
             else "",
         )
         created.append(task)
+        notify_task(task, user)
     return created
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -9,11 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record, record_many
+from samverkan.notifications.services import Kind, notify
 from samverkan.people import access
 from samverkan.people.access import record_change
 from samverkan.people.models import (
@@ -44,6 +47,30 @@ def tasks_for_user(user: Any, *, include_done: bool = False) -> QuerySet[Task]:
     return tasks.select_related(
         "person", "intervention", "organisation", "unit", "from_organisation"
     ).order_by("due", "created_at")
+
+
+def notify_task(task: Task, actor: Any = None, *, kind: str = Kind.TASK, key: str = "") -> None:
+    """Tell whoever the task is for (its assignee, else its unit's, else its organisation's
+    staff with a person-reading role) that it arrived or is due; the link leads to the task,
+    which names the person only to those who may see them."""
+    link = reverse("people:task", args=[task.pk])
+    recipient = task.assignee or task.unit or task.organisation
+    roles = None if task.assignee_id else access.READ_ROLES
+    notify(recipient, kind, link, actor=actor, roles=roles, key=key)
+
+
+def notify_due_tasks(on: dt.date | None = None) -> int:
+    """Once per task: tell its recipients that an open task is due on `on` (default today) or
+    overdue (run daily: `samverkan manage notify_due_tasks`)."""
+    on = on or timezone.localdate()
+    tasks = Task.objects.filter(status=TaskStatus.OPEN, due__lte=on).select_related(
+        "assignee", "unit", "organisation"
+    )
+    count = 0
+    for task in tasks:
+        notify_task(task, kind=Kind.TASK_DUE, key=f"task_due:{task.pk}")
+        count += 1
+    return count
 
 
 def record_task_list(actor: Any, tasks: Iterable[Task], why: str) -> None:

@@ -1,0 +1,160 @@
+"""Notifications: one mechanism for every room (README "Notifications").
+
+    from samverkan.notifications.services import notify
+    notify(unit_or_organisation_or_user, Kind.SIP_INVITATION, reverse("sip:detail", args=[pk]),
+           actor=request.user)
+
+A notification is a kind (whose neutral label is all the text there is) and a link into the
+case, which keeps its own access checks. A unit reaches its staff; an organisation reaches all
+its staff, or only `roles` when given; the actor is never notified of their own act. Users who
+opted in also get an e-mail through Django's mail framework (EMAIL_* settings) once the
+transaction commits: a neutral subject and a link to the notification, never personal data,
+a case number or the case's address.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from samverkan.accounts.models import Organisation, StaffProfile, Unit
+from samverkan.notifications.models import Kind, Notification, Preference
+
+logger = logging.getLogger(__name__)
+
+MAIL_SUBJECT = "Samverkan: du har ett nytt meddelande"
+MAIL_BODY = (
+    "Hej!\n\n"
+    "Något nytt har kommit till dig eller din enhet i Samverkan ({what}).\n"
+    "Logga in och läs det här:\n\n{url}\n\n"
+    "Meddelandet innehåller inga uppgifter om personer. Du får e-post om nya notiser "
+    "eftersom du har valt det; du kan stänga av det under Notiser i Samverkan.\n"
+)
+
+__all__ = ["Kind", "notify", "unread_count", "notifications_for", "open_notification"]
+
+
+def _recipients(recipient: Any, roles: Iterable[str] | None, exclude: Any) -> list[Any]:
+    User = get_user_model()
+    if isinstance(recipient, User):
+        users = [recipient] if recipient.is_active else []
+    else:
+        if isinstance(recipient, Unit):
+            profiles = StaffProfile.objects.filter(unit=recipient)
+        elif isinstance(recipient, Organisation):
+            profiles = StaffProfile.objects.filter(organisation=recipient)
+        else:
+            raise TypeError(f"notify() takes a user, a unit or an organisation, not {recipient!r}")
+        if roles is not None:
+            profiles = profiles.filter(role__in=list(roles))
+        users = list(User.objects.filter(staff_profile__in=profiles, is_active=True))
+    exclude_id = getattr(exclude, "pk", None)
+    return [u for u in users if u.pk != exclude_id]
+
+
+def _safe_link(link: str) -> str:
+    if not link.startswith("/") or link.startswith("//"):
+        raise ValueError("A notification links inside Samverkan (a path starting with /).")
+    return link
+
+
+def notify(
+    recipient: Any,
+    kind: str,
+    link: str,
+    *,
+    actor: Any = None,
+    roles: Iterable[str] | None = None,
+    key: str = "",
+) -> list[Notification]:
+    """Notify a user, a unit's staff or an organisation's staff (narrowed to `roles`) that
+    something of `kind` arrived at `link`. With a `key`, each recipient is told once."""
+    kind = Kind(kind)
+    link = _safe_link(link)
+    actor = getattr(actor, "user", actor)  # a request is accepted for an actor
+    users = _recipients(recipient, roles, actor)
+    if key:
+        told = set(
+            Notification.objects.filter(recipient__in=users, key=key).values_list(
+                "recipient_id", flat=True
+            )
+        )
+        users = [u for u in users if u.pk not in told]
+    created = Notification.objects.bulk_create(
+        [Notification(recipient=u, kind=kind, link=link, key=key) for u in users]
+    )
+    by_mail = set(
+        Preference.objects.filter(user__in=users, email=True).values_list("user_id", flat=True)
+    )
+    mails = [n for n in created if n.recipient_id in by_mail and n.recipient.email]
+    if mails:
+        ids = [n.pk for n in mails]
+        transaction.on_commit(lambda: send_emails(ids))
+    return created
+
+
+def mail_url(notification: Notification) -> str:
+    base = settings.SAMVERKAN_BASE_URL.rstrip("/")
+    return base + reverse("notifications:open", args=[notification.pk])
+
+
+def send_emails(notification_ids: Iterable[int]) -> int:
+    """Send one e-mail per notification (one recipient each, no shared address list). A mail
+    server that fails is logged (the notification's number only) and leaves the in-app
+    notification in place."""
+    sent = 0
+    for notification in Notification.objects.filter(
+        pk__in=list(notification_ids), emailed_at__isnull=True
+    ).select_related("recipient"):
+        body = MAIL_BODY.format(
+            what=notification.get_kind_display().lower(), url=mail_url(notification)
+        )
+        try:
+            send_mail(MAIL_SUBJECT, body, None, [notification.recipient.email])
+        except Exception:
+            logger.exception("Notification mail %s could not be sent", notification.pk)
+            continue
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def notifications_for(user: Any) -> QuerySet[Notification]:
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user)
+
+
+def unread_count(user: Any) -> int:
+    return notifications_for(user).filter(read_at__isnull=True).count()
+
+
+def open_notification(user: Any, pk: Any) -> Notification | None:
+    """The user's own notification, marked read; None for anyone else's or an unknown one."""
+    notification = notifications_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if notification is not None and notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def mark_all_read(user: Any) -> int:
+    return notifications_for(user).filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+def wants_email(user: Any) -> bool:
+    return Preference.objects.filter(user=user, email=True).exists()
+
+
+def set_email_preference(user: Any, email: bool) -> Preference:
+    preference, _ = Preference.objects.update_or_create(user=user, defaults={"email": email})
+    return preference

@@ -1,0 +1,48 @@
+"""A task that arrives, or falls due, notifies whoever it is for."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import time_machine
+from django.core.management import call_command
+
+from samverkan.accounts.models import Role
+from samverkan.notifications.services import notifications_for, unread_count
+from samverkan.people.models import Task, TaskKind
+
+
+@time_machine.travel(dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC), tick=False)
+def test_due_tasks_notify_once(make_staff, make_person, orgs, nurse):
+    colleague = make_staff(Role.NURSE, orgs.ostersund)
+    finance = make_staff(Role.FINANCE_OFFICER, orgs.ostersund)
+    person = make_person(nurse)
+    due = Task.objects.create(kind=TaskKind.RISK_ANALYSIS, person=person,
+                              organisation=orgs.ostersund, due=dt.date(2026, 12, 2))  # fmt: skip
+    Task.objects.create(kind=TaskKind.RISK_ANALYSIS, person=person,
+                        organisation=orgs.ostersund, due=dt.date(2026, 12, 3))  # fmt: skip
+    call_command("notify_due_tasks")
+    call_command("notify_due_tasks")  # run again the same day: nothing new
+    for user in (nurse, colleague):
+        (note,) = notifications_for(user)
+        assert note.kind == "task_due" and note.link == f"/personer/uppgifter/{due.pk}/"
+    assert unread_count(finance) == 0  # no person-reading role
+
+
+def test_a_decision_task_notifies_the_receiving_organisation(
+    make_staff, make_person, orgs, nurse, jh_person_facts, jh_intervention_facts
+):
+    from samverkan.people import services
+
+    colleague = make_staff(Role.NURSE, orgs.ostersund)
+    person = make_person(nurse)
+    for name, value in (jh_person_facts | {"adl_needs_over_time": ["dressing"]}).items():
+        services.set_fact(nurse, person, name, value)
+    intervention = services.create_intervention(
+        nurse, person, kind="nursing", start=dt.date(2022, 2, 1), facts=jh_intervention_facts
+    )
+    services.decide_intervention(nurse, intervention)
+    task = Task.objects.get()
+    kinds = [(n.kind, n.link) for n in notifications_for(colleague)]
+    assert ("task", f"/personer/uppgifter/{task.pk}/") in kinds
+    assert unread_count(nurse) == 0  # not of one's own decision
