@@ -3,7 +3,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
-from samverkan.accounts.models import ApiToken, Organisation, StaffProfile, Unit
+from samverkan.accounts.models import (
+    ApiToken,
+    ExternalIdentity,
+    Organisation,
+    SsoRoleMapping,
+    StaffProfile,
+    Unit,
+)
 
 
 class UnitInline(admin.TabularInline):
@@ -48,6 +55,37 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "prefix", "created", "last_used"]
     readonly_fields = ["user", "name", "prefix", "created", "last_used"]
     exclude = ["token_hash"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(SsoRoleMapping)
+class SsoRoleMappingAdmin(admin.ModelAdmin):
+    """The administrator's table: who logs in without a care commission, and as what.
+    Every change is in the audit log (samverkan.audit.signals)."""
+
+    list_display = ["subject", "idp", "organisation", "unit", "role", "active"]
+    list_filter = ["role", "active", "organisation__region"]
+    search_fields = ["subject", "organisation__name"]
+    autocomplete_fields = ["organisation", "unit"]
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):
+    """Accounts provisioned by SAML logins (read only: the IdP and HSA are the source)."""
+
+    list_display = ["hsa_id", "subject", "idp", "user", "commission_purpose", "last_login"]
+    search_fields = ["hsa_id", "subject"]
+    readonly_fields = [
+        "user",
+        "idp",
+        "subject",
+        "hsa_id",
+        "commission_hsa_id",
+        "commission_purpose",
+        "last_login",
+    ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

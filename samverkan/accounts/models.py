@@ -256,3 +256,85 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+# --- Single sign-on (SAML2; samverkan.accounts.saml) ----------------------------------------
+
+
+class ExternalIdentity(models.Model):
+    """Who a user is at the identity providers: the HSA-id for care staff, else the IdP's
+    NameID. Created on the first SAML login (which provisions the account)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="external_identity",
+        verbose_name=_("användare"),
+    )
+    idp = models.CharField(_("identitetsutfärdare"), max_length=255)
+    subject = models.CharField(_("identitet hos utfärdaren"), max_length=255)
+    hsa_id = models.CharField(_("HSA-id"), max_length=64, blank=True)
+    commission_hsa_id = models.CharField(_("medarbetaruppdrag"), max_length=64, blank=True)
+    commission_purpose = models.CharField(_("syfte"), max_length=100, blank=True)
+    last_login = models.DateTimeField(_("senaste inloggning"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("extern identitet")
+        verbose_name_plural = _("externa identiteter")
+        constraints = [
+            models.UniqueConstraint(fields=["idp", "subject"], name="accounts_identity_unique"),
+            models.UniqueConstraint(
+                fields=["hsa_id"],
+                condition=~models.Q(hsa_id=""),
+                name="accounts_identity_hsa_id_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.hsa_id or self.subject
+
+
+class SsoRoleMapping(models.Model):
+    """The administrator's table: who logs in without a care commission (ekonom, forum
+    member, politician, social services), and as which organisation, unit and role. A row
+    for a care user's HSA-id sets the role (e.g. MAS) while the commission sets the unit."""
+
+    idp = models.CharField(
+        _("identitetsutfärdare"),
+        max_length=255,
+        blank=True,
+        help_text=_("Utfärdarens entity id. Tomt: alla anslutna utfärdare."),
+    )
+    subject = models.CharField(
+        _("identitet"),
+        max_length=255,
+        help_text=_("HSA-id eller det användar-id som utfärdaren skickar."),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enhet"),
+    )
+    role = models.CharField(_("roll"), max_length=40, choices=Role.choices)
+    active = models.BooleanField(_("gäller"), default=True)
+
+    class Meta:
+        ordering = ["organisation__name", "subject"]
+        verbose_name = _("inloggningskoppling")
+        verbose_name_plural = _("inloggningskopplingar")
+        constraints = [
+            models.UniqueConstraint(fields=["idp", "subject"], name="accounts_sso_mapping_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} – {self.get_role_display()}, {self.organisation}"
+
+    def clean(self) -> None:
+        if self.unit_id and self.unit and self.unit.organisation_id != self.organisation_id:
+            raise ValidationError({"unit": _("Enheten hör inte till organisationen.")})

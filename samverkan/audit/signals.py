@@ -18,7 +18,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from samverkan.accounts.models import ApiToken, Organisation, StaffProfile, Unit
+from samverkan.accounts.models import ApiToken, Organisation, SsoRoleMapping, StaffProfile, Unit
 from samverkan.audit.middleware import current_request
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
@@ -77,6 +77,15 @@ TRACKED: dict[type[Model], dict[str, str]] = {
     },
     Unit: {"organisation_id": "organisation", "name": "namn", "kind": "typ", "hsa_id": "HSA-id"},
     Group: {"name": "namn"},
+    # The administrator's table of who logs in as what (samverkan.accounts.saml).
+    SsoRoleMapping: {
+        "idp": "identitetsutfärdare",
+        "subject": "identitet",
+        "organisation_id": "organisation",
+        "unit_id": "enhet",
+        "role": "roll",
+        "active": "gäller",
+    },
 }
 NOUN = {
     User: "användare",
@@ -84,6 +93,7 @@ NOUN = {
     Organisation: "organisation",
     Unit: "enhet",
     Group: "behörighetsgrupp",
+    SsoRoleMapping: "inloggningskoppling",
 }
 
 
@@ -110,7 +120,7 @@ def _display(model: type[Model], name: str, value: Any) -> str:
         return "–"
     if isinstance(value, bool):
         return "ja" if value else "nej"
-    if model is StaffProfile and name == "role":
+    if model in (StaffProfile, SsoRoleMapping) and name == "role":
         return str(dict(StaffProfile._meta.get_field("role").flatchoices).get(value, value))
     if name == "organisation_id":
         return Organisation.objects.filter(pk=value).values_list("name", flat=True).first() or str(
@@ -122,7 +132,11 @@ def _display(model: type[Model], name: str, value: Any) -> str:
 
 
 def _shows_values(model: type[Model], name: str, value: Any) -> bool:
-    return isinstance(value, bool) or model is StaffProfile or name in ("kind", "region")
+    return (
+        isinstance(value, bool)
+        or model in (StaffProfile, SsoRoleMapping)
+        or name in ("kind", "region")
+    )
 
 
 def _remember_old(
@@ -146,7 +160,7 @@ def _saved(
         parts = [
             f"{label}: {_display(sender, name, getattr(instance, name))}"
             for name, label in TRACKED[sender].items()
-            if sender is StaffProfile
+            if sender in (StaffProfile, SsoRoleMapping)
         ]
         why = f"{noun} skapad" + (f" ({'; '.join(parts)})" if parts else "")
         record(_who(), Action.CREATE, obj_type, obj_id, why=why)

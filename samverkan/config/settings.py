@@ -222,3 +222,39 @@ EMAIL_USE_TLS = env.env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.env_str("DEFAULT_FROM_EMAIL", "samverkan@localhost")
 SAMVERKAN_BASE_URL = env.env_str("SAMVERKAN_BASE_URL", "http://127.0.0.1:8000")
+# --- Single sign-on: SAML2 (samverkan.accounts.saml; README "Logging in") -----------------
+# Password login is for the demo and development only: production sets
+# SAMVERKAN_PASSWORD_LOGIN=0, and then no password logs in anywhere (not the admin either).
+SAMVERKAN_PASSWORD_LOGIN = env.env_bool("SAMVERKAN_PASSWORD_LOGIN", True)
+AUTHENTICATION_BACKENDS = [
+    "samverkan.accounts.saml.SamlBackend",
+    "samverkan.accounts.saml.PasswordBackend",  # answers only while the setting is on
+]
+INSTALLED_APPS.append("djangosaml2")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+    "djangosaml2.middleware.SamlSessionMiddleware",
+)
+SAMVERKAN_SAML = {
+    # IdP metadata: local files or URLs, comma-separated (several IdPs at once).
+    "idp_metadata": env.env_list("SAMVERKAN_SAML_IDP_METADATA"),
+    "base_url": env.env_str("SAMVERKAN_SAML_BASE_URL", "http://127.0.0.1:8000"),
+    "entity_id": env.env_str("SAMVERKAN_SAML_ENTITY_ID"),
+    "key_file": env.env_str("SAMVERKAN_SAML_KEY_FILE"),
+    "cert_file": env.env_str("SAMVERKAN_SAML_CERT_FILE"),
+    # Accepted authentication context classes (assurance levels); empty: any.
+    "assurance": env.env_list("SAMVERKAN_SAML_ASSURANCE", "http://id.elegnamnden.se/loa/1.0/loa3"),
+}
+SAML_CONFIG_LOADER = "samverkan.accounts.saml.sp_config"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_SESSION_COOKIE_NAME = "saml_session"
+SAML_SESSION_COOKIE_SAMESITE = "None" if HTTPS else "Lax"
+SAML_ATTRIBUTE_MAPPING: dict[str, tuple[str, ...]] = {}  # samverkan.accounts.saml maps
+SAML_CREATE_UNKNOWN_USER = True
+SAML_IGNORE_LOGOUT_ERRORS = True
+# The HSA adapter for commissions the IdP does not send (samverkan.accounts.hsa).
+SAMVERKAN_HSA_DIRECTORY = env.env_str(
+    "SAMVERKAN_HSA_DIRECTORY", "samverkan.accounts.hsa.NotConnected"
+)
+SAMVERKAN_HSA_DIRECTORY_FILE = env.env_str("SAMVERKAN_HSA_DIRECTORY_FILE")
+SAML_CSP_HANDLER = ""  # the CSP header is set for every response, not per view

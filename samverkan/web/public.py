@@ -15,6 +15,7 @@ from django.conf import settings
 
 PUBLIC_PATHS: list[str] = [
     "/accounts/login/",
+    "/accounts/saml2/",  # SAML2: the IdP posts here and a login starts here (accounts.saml)
     "/api/docs",
     "/api/openapi.json",
     "/i18n/",
