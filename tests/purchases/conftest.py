@@ -290,6 +290,7 @@ def tk(db, orgs, make_staff):
     from types import SimpleNamespace
 
     from samverkan.accounts.models import Role, Unit, UnitKind
+    from samverkan.accounts.reference import OWN_PAGE, reference_for
     from samverkan.people.models import CareRelation, Person, PersonIdentity
     from samverkan.people.testpersons import synthetic_persons
     from samverkan.purchases import services
@@ -301,6 +302,15 @@ def tk(db, orgs, make_staff):
         org.postal_code = "83182" if org.region == "jamtland-harjedalen" else "80310"
         org.city = "Östersund" if org.region == "jamtland-harjedalen" else "Gävle"
         org.invoice_reference = f"Ref {org.scb_code}"
+        org.save()
+        # Where the reference has the number from the organisation's own page it needs no
+        # confirmation; the others (Region Gävleborg derived, Krokom typed in) are confirmed
+        # here as an administrator would (tests/purchases/test_buyers.py tests the refusal).
+        ref = reference_for(org.scb_code)
+        if ref is not None and ref.org_number == org.org_number:
+            org.org_number_source = ref.org_number_source
+        if org.org_number_source != OWN_PAGE:
+            org.identifiers_confirmed_at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
         org.save()
     BillingProfile.objects.create(
         organisation=orgs.ostersund, bankgiro="123-4567", contact_name="Ekonomienheten"

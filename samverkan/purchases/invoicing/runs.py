@@ -29,6 +29,7 @@ from samverkan.purchases.bases import (
     month_end,
     month_start,
 )
+from samverkan.purchases.buyers import identifier_problem
 from samverkan.purchases.dbtune import tune_for_bulk_work
 from samverkan.purchases.errors import InvoicingRefused, Problem
 from samverkan.purchases.invoicing.ledger import _write_ledger_lines
@@ -104,6 +105,9 @@ def party_problems(seller: Organisation, buyer: Organisation, agreement: str) ->
                     f"Organisationsnumret för {role} {org.name} är ogiltigt (kontrollsiffra).",
                 )
             )
+    unconfirmed = identifier_problem(buyer)
+    if unconfirmed is not None:
+        problems.append(unconfirmed)
     terms = BILLING_TERMS.get(agreement)
     if not ((terms and terms.buyer_reference) or buyer.invoice_reference):
         problems.append(
