@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.reference import ENTERED, OWN_PAGE, SOURCE_CHOICES, SOURCE_LABELS
+from samverkan.core.payment_ids import peppol_participant_problem
 from samverkan.rules import REGIONS, region_of_municipality
 
 REGION_CHOICES = [(region.id, region.name) for region in REGIONS.values()]
@@ -120,6 +121,10 @@ class Organisation(models.Model):
         return names
 
     def clean(self) -> None:
+        if self.peppol_id and (
+            problem := peppol_participant_problem(self.peppol_scheme or "0007", self.peppol_id)
+        ):
+            raise ValidationError({"peppol_id": problem})
         expected_len = 2 if self.is_region else 4
         if self.scb_code and len(self.scb_code) != expected_len:
             raise ValidationError({"scb_code": _("Fel längd på SCB-koden för denna typ.")})

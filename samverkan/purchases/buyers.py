@@ -9,6 +9,8 @@ or Peppol id loses its confirmation (``Organisation.save``). Confirmations are l
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -60,3 +62,57 @@ def confirm_identifiers(actor: Any, org: Organisation) -> Organisation:
         owner=org,
     )
     return org
+
+
+# --------------------------------------------------------------------------- buyer rules
+
+PDF, CSV = "application/pdf", "text/csv"
+
+
+@dataclass(frozen=True)
+class BuyerRule:
+    """What a buyer publishes for incoming e-invoices (``../shared/reference/organisations.csv``):
+    the form of "Er referens" (BuyerReference) and the attachment types it accepts."""
+
+    reference_pattern: str = ""  # the whole reference must match (empty: any text)
+    reference_rule: str = ""  # the rule in Swedish, for the message
+    attachment_types: frozenset[str] = frozenset()  # empty: any
+    source: str = ""
+
+
+BUYER_RULES: dict[str, BuyerRule] = {
+    # "Mandatory six-digit referenskod in 'Er referens' with no other characters before or
+    # after; a wrongly given code means the e-invoice is not transferred". Attachments:
+    # JPG JPEG PDF TIFF TIF GIF PNG.
+    "23": BuyerRule(
+        reference_pattern=r"\d{6}",
+        reference_rule="sex siffror och inget annat (referenskoden beställaren har lämnat)",
+        attachment_types=frozenset({"image/jpeg", PDF, "image/tiff", "image/gif", "image/png"}),
+        source="Region Jämtland Härjedalen, Faktureringsuppgifter för leverantörer",
+    ),
+}
+
+
+def rule_for(buyer: Organisation) -> BuyerRule:
+    return BUYER_RULES.get(buyer.scb_code, BuyerRule())
+
+
+def reference_problem(buyer: Organisation, reference: str) -> Problem | None:
+    """The buyer's published form of "Er referens", checked when the reference is set and
+    again when an invoice is issued."""
+    rule = rule_for(buyer)
+    if rule.reference_pattern and not re.fullmatch(rule.reference_pattern, reference or ""):
+        return Problem(
+            "buyer_reference",
+            "buyer_reference_format",
+            f"Fakturareferensen till {buyer.name} ska vara {rule.reference_rule}; nu är den "
+            f"{reference!r}. Annars förs fakturan inte över till mottagaren.",
+        )
+    return None
+
+
+def attachment_type(buyer: Organisation) -> str:
+    """The type the individual-level attachment is embedded as: CSV where the buyer takes
+    it, else PDF (Region Jämtland Härjedalen accepts images and PDF only)."""
+    accepted = rule_for(buyer).attachment_types
+    return CSV if not accepted or CSV in accepted else PDF

@@ -45,7 +45,7 @@ ORG_DATA = {
     # Gävle: "FE2120002338/<förvaltning>, Box 954, 801 33 Gävle" (its published address)
     "2180": ("212000-2338", "FE2120002338/Omsorgsförvaltningen", "Box 954", "80133", "Gävle"),
 }
-BANKGIRO = {"2380": "123-4567", "2180": "5050-1055"}
+BANKGIRO = {"2380": "123-4566", "2180": "5050-1055"}
 
 
 def _user(username: str) -> Any:

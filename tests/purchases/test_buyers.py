@@ -104,3 +104,45 @@ def test_identifier_endpoints_by_role(role, tk, make_staff, api_client) -> None:
         readers = {Role.FINANCE_OFFICER, Role.MAS, Role.ADMINISTRATOR}
         assert listed == (200 if role in readers else 403), (role, org)
         assert confirmed == (200 if role == Role.ADMINISTRATOR else 403), (role, org)
+
+
+def test_region_jh_takes_six_digits_alone_in_er_referens(tk, register) -> None:
+    """'Demo: HC Lit 4120' was sent and accepted; the region does not transfer it."""
+    register(tk.nurse, tk.p1, DAY, "09:00", "10:00", approve_by=tk.ekonom)
+    for wrong in ("Demo: HC Lit 4120", "4120", "412000 "):
+        tk.orgs.region_jh.invoice_reference = wrong
+        tk.orgs.region_jh.save()
+        with pytest.raises(InvoicingRefused) as refused:
+            services.run_invoices(
+                tk.ekonom, seller=tk.orgs.ostersund, buyer=tk.orgs.region_jh, month=DAY, today=TODAY
+            )
+        (problem,) = [p for p in refused.value.problems if p.code == "buyer_reference_format"]
+        assert "sex siffror" in problem.message
+    tk.orgs.region_jh.invoice_reference = "412000"
+    tk.orgs.region_jh.save()
+    (invoice,) = services.run_invoices(
+        tk.ekonom, seller=tk.orgs.ostersund, buyer=tk.orgs.region_jh, month=DAY, today=TODAY
+    ).created
+    assert invoice.buyer_reference == "412000"
+
+
+def test_region_jh_gets_the_attachment_as_pdf(tk, register, peppol_validator) -> None:
+    """It accepts JPG, PDF, TIFF, GIF and PNG only; Gävle (no such rule) keeps the CSV."""
+    import base64
+    import xml.etree.ElementTree as ET
+
+    from samverkan.purchases.documents import generate
+
+    from .test_ubl import assert_no_fatal
+
+    register(tk.nurse, tk.p1, DAY, "09:00", "10:00", approve_by=tk.ekonom)
+    (invoice,) = services.run_invoices(
+        tk.ekonom, seller=tk.orgs.ostersund, buyer=tk.orgs.region_jh, month=DAY, today=TODAY
+    ).created
+    xml = generate(invoice, "xml")
+    ns = {"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
+    (obj,) = ET.fromstring(xml).iter(f"{{{ns['cbc']}}}EmbeddedDocumentBinaryObject")
+    assert obj.get("mimeCode") == "application/pdf"
+    assert obj.get("filename") == f"{invoice.number}-bilaga.pdf"
+    assert base64.b64decode(obj.text or "").startswith(b"%PDF")
+    assert_no_fatal(peppol_validator, xml)
