@@ -91,15 +91,21 @@ class Organisation(models.Model):
         return self.name
 
     def save(self, *args: object, **kwargs: object) -> None:
-        """A changed organisation number or Peppol id loses its confirmation."""
+        """A changed organisation number or Peppol id loses its confirmation (unless the
+        same save records a new confirmation)."""
         if self.pk and self.identifiers_confirmed_at is not None:
             old = (
                 type(self)
                 .objects.filter(pk=self.pk)
-                .values_list("org_number", "peppol_scheme", "peppol_id")
+                .values_list("org_number", "peppol_scheme", "peppol_id", "identifiers_confirmed_at")
                 .first()
             )
-            if old is not None and old != (self.org_number, self.peppol_scheme, self.peppol_id):
+            changed = old is not None and old[:3] != (
+                self.org_number,
+                self.peppol_scheme,
+                self.peppol_id,
+            )
+            if changed and old is not None and old[3] == self.identifiers_confirmed_at:
                 self.identifiers_confirmed_at = None
                 self.identifiers_confirmed_by = None
         super().save(*args, **kwargs)  # type: ignore[arg-type]
