@@ -70,12 +70,24 @@ def _setup_django(url: str) -> None:
     call_command("migrate", verbosity=0)
 
 
+# scb code -> organisation number (tests/accounts/test_reference_organisations.py checks them
+# against ../shared/reference/organisations.csv).
+ORG_NUMBERS = {
+    "21": "232100-0198",
+    "2180": "212000-2338",
+    "23": "232100-0214",
+    "2380": "212000-2528",
+}
+
+
 def _world() -> dict:
     from django.contrib.auth import get_user_model
+    from django.utils import timezone
 
     from samverkan.accounts.models import Organisation, OrganisationKind, Role, StaffProfile, Unit
 
     def org(name, kind, code, region, number):
+        assert number == ORG_NUMBERS[code]
         o, _ = Organisation.objects.get_or_create(
             scb_code=code,
             defaults={
@@ -87,6 +99,8 @@ def _world() -> dict:
                 "street_address": "Box 1",
                 "postal_code": "80310",
                 "city": "Gävle",
+                # confirmed by the administrator (an invoice to an unconfirmed buyer is refused)
+                "identifiers_confirmed_at": timezone.now(),
             },
         )
         return o
@@ -94,12 +108,12 @@ def _world() -> dict:
     gvb, jh = "gavleborg", "jamtland-harjedalen"
     w = {
         "region_gvb": org("Region Gävleborg", OrganisationKind.REGION, "21", gvb, "232100-0198"),
-        "gavle": org("Gävle kommun", OrganisationKind.MUNICIPALITY, "2180", gvb, "212000-2163"),
+        "gavle": org("Gävle kommun", OrganisationKind.MUNICIPALITY, "2180", gvb, "212000-2338"),
         "region_jh": org(
             "Region Jämtland Härjedalen", OrganisationKind.REGION, "23", jh, "232100-0214"
         ),
         "ostersund": org(
-            "Östersunds kommun", OrganisationKind.MUNICIPALITY, "2380", jh, "212000-2627"
+            "Östersunds kommun", OrganisationKind.MUNICIPALITY, "2380", jh, "212000-2528"
         ),
     }
     User = get_user_model()

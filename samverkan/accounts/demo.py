@@ -20,6 +20,7 @@ from samverkan.accounts.models import (
     Unit,
     UnitKind,
 )
+from samverkan.accounts.reference import REFERENCE
 from samverkan.rules import REGIONS
 
 DEMO_PASSWORD = "samverkan-demo"
@@ -155,6 +156,23 @@ def demo_users() -> list[DemoUser]:
     return users
 
 
+def _load_identifiers() -> None:
+    """Organisation number and Peppol id from the shipped reference (with their sources),
+    where the organisation has none yet: never over an administrator's entry."""
+    for org in Organisation.objects.filter(scb_code__in=REFERENCE):
+        ref = REFERENCE[org.scb_code]
+        changed = False
+        if not org.org_number and ref.org_number:
+            org.org_number, org.org_number_source = ref.org_number, ref.org_number_source
+            changed = True
+        if not org.peppol_id and ref.peppol_id:
+            org.peppol_scheme, org.peppol_id = ref.peppol_scheme, ref.peppol_value
+            org.peppol_id_source = ref.peppol_id_source
+            changed = True
+        if changed:
+            org.save()
+
+
 def _load_organisations() -> dict[str, Organisation]:
     by_slug: dict[str, Organisation] = {}
     for region in REGIONS.values():
@@ -177,6 +195,7 @@ def _load_organisations() -> dict[str, Organisation]:
                 Unit.objects.get_or_create(
                     organisation=kommun, name=unit_name, defaults={"kind": kind}
                 )
+    _load_identifiers()
     for slug, (region_id, kommun_code) in DEMO_ORGANISATIONS.items():
         scb_code = kommun_code or REGIONS[region_id].county_code
         by_slug[slug] = Organisation.objects.get(scb_code=scb_code)

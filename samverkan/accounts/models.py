@@ -8,6 +8,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.accounts.reference import ENTERED, OWN_PAGE, SOURCE_CHOICES, SOURCE_LABELS
+from samverkan.core.payment_ids import peppol_participant_problem
 from samverkan.rules import REGIONS, region_of_municipality
 
 REGION_CHOICES = [(region.id, region.name) for region in REGIONS.values()]
@@ -50,6 +52,28 @@ class Organisation(models.Model):
     street_address = models.CharField(_("postadress"), max_length=200, blank=True)
     postal_code = models.CharField(_("postnummer"), max_length=6, blank=True)
     city = models.CharField(_("postort"), max_length=100, blank=True)
+    # Where the identifiers come from (samverkan.accounts.reference) and who confirmed them:
+    # an invoice to this organisation needs a confirmation unless both are from its own page.
+    org_number_source = models.CharField(
+        _("källa för organisationsnummer"),
+        max_length=12,
+        choices=SOURCE_CHOICES,
+        default=ENTERED,
+    )
+    peppol_id_source = models.CharField(
+        _("källa för Peppol-id"), max_length=12, choices=SOURCE_CHOICES, default=ENTERED
+    )
+    identifiers_confirmed_at = models.DateTimeField(
+        _("identifierare bekräftade"), null=True, blank=True
+    )
+    identifiers_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bekräftade av"),
+    )
 
     class Meta:
         ordering = ["region", "kind", "name"]
@@ -66,11 +90,47 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        """A changed organisation number or Peppol id loses its confirmation (unless the
+        same save records a new confirmation)."""
+        if self.pk and self.identifiers_confirmed_at is not None:
+            old = (
+                type(self)
+                .objects.filter(pk=self.pk)
+                .values_list("org_number", "peppol_scheme", "peppol_id", "identifiers_confirmed_at")
+                .first()
+            )
+            changed = old is not None and old[:3] != (
+                self.org_number,
+                self.peppol_scheme,
+                self.peppol_id,
+            )
+            if changed and old is not None and old[3] == self.identifiers_confirmed_at:
+                self.identifiers_confirmed_at = None
+                self.identifiers_confirmed_by = None
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     @property
     def is_region(self) -> bool:
         return self.kind == OrganisationKind.REGION
 
+    def unverified_identifiers(self) -> list[str]:
+        """The identifiers an invoice to this organisation would carry that are not from its
+        own page (Swedish labels); empty when confirmed by an administrator."""
+        if self.identifiers_confirmed_at is not None:
+            return []
+        names = []
+        if self.org_number and self.org_number_source != OWN_PAGE:
+            names.append(f"organisationsnumret ({SOURCE_LABELS[self.org_number_source]})")
+        if self.peppol_id and self.peppol_id_source != OWN_PAGE:
+            names.append(f"Peppol-id ({SOURCE_LABELS[self.peppol_id_source]})")
+        return names
+
     def clean(self) -> None:
+        if self.peppol_id and (
+            problem := peppol_participant_problem(self.peppol_scheme or "0007", self.peppol_id)
+        ):
+            raise ValidationError({"peppol_id": problem})
         expected_len = 2 if self.is_region else 4
         if self.scb_code and len(self.scb_code) != expected_len:
             raise ValidationError({"scb_code": _("Fel längd på SCB-koden för denna typ.")})

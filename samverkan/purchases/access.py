@@ -131,6 +131,18 @@ def require_price_admin(actor: Any) -> Any:
     return user_of(actor)
 
 
+def require_identifier_admin(actor: Any) -> Any:
+    """Confirming a buyer's identifiers is an administrator's (as price lists are)."""
+    if not can_edit_prices(actor):
+        raise _deny(
+            actor,
+            "purchases.identifiers",
+            "Tjänsteköp: fakturamottagarens identifierare",
+            "Bara administratörer får bekräfta organisationsnummer och Peppol-id.",
+        )
+    return user_of(actor)
+
+
 def can_view_invoices(actor: Any) -> bool:
     return _role(actor) in INVOICE_VIEW_ROLES
 

@@ -17,6 +17,8 @@
     POST /api/purchases/invoices/{id}/credit             credit note + records back as drafts
     GET  /api/purchases/invoices/{id}/files/{kind}       xml | pdf | attachment_csv | attachment_pdf
     GET  /api/purchases/disputes/{ref}                   dispute ledger balance
+    GET  /api/purchases/organisations                    parties' identifiers and sources
+    POST /api/purchases/organisations/{scb}/confirm-identifiers   confirm them (admin, logged)
 
 Refusals: 403 (role), 404 (not found or not the organisation's), 409 (invoicing refused:
 the list of what is missing), 422 (validation: one item per problem with field, code and a
@@ -43,7 +45,7 @@ from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.people.access import own_persons
 from samverkan.people.selectors import PERSON_OBJECT_TYPE
-from samverkan.purchases import access, disclosure, documents, rates, services
+from samverkan.purchases import access, buyers, disclosure, documents, rates, services
 from samverkan.purchases.bases import month_end, month_start
 from samverkan.purchases.models import (
     ImportBatch,
@@ -59,6 +61,7 @@ from samverkan.purchases.models import (
 from samverkan.purchases.schemas import (
     ApproveIn,
     ApproveOut,
+    BuyerIdentifiersOut,
     CreditIn,
     DisputeOut,
     ImportOut,
@@ -439,3 +442,29 @@ def dispute(request: HttpRequest, dispute_ref: str) -> Any:
     if not any(org.pk in (p.creditor_id, p.debtor_id) for p in balance.pairs):
         raise _not_found()
     return balance
+
+
+# --------------------------------------------------------------------------- buyers
+
+
+@router.get("/organisations", response={200: list[BuyerIdentifiersOut], **RESPONSES})
+def organisation_identifiers(request: HttpRequest) -> Any:
+    """Every party's invoice identifiers and what awaits an administrator's confirmation
+    (public data; ekonom, MAS and administrators)."""
+    if not access.can_view_invoices(request) and not access.can_edit_prices(request):
+        raise _forbidden(request, "fakturamottagare")
+    return [BuyerIdentifiersOut.of(o) for o in Organisation.objects.order_by("scb_code")]
+
+
+@router.post(
+    "/organisations/{scb_code}/confirm-identifiers",
+    response={200: BuyerIdentifiersOut, **RESPONSES},
+)
+def confirm_organisation_identifiers(request: HttpRequest, scb_code: str) -> Any:
+    """An administrator confirms the organisation number and Peppol id as they stand (logged)."""
+    if not access.can_edit_prices(request):
+        raise _forbidden(request, "bekräfta identifierare")
+    org = Organisation.objects.filter(scb_code=scb_code).first()
+    if org is None:
+        raise _not_found()
+    return BuyerIdentifiersOut.of(buyers.confirm_identifiers(request, org))

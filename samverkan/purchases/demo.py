@@ -38,12 +38,14 @@ DEMO_PRICE_SOURCE = "DEMOPRIS – inte ur bilaga 4. Ersätt med det pris huvudm�
 
 # scb_code -> (organisation number, invoice reference, street, postal code, city)
 ORG_DATA = {
-    "23": ("232100-0214", "Demo: HC Lit 4120", "Box 910", "83129", "Östersund"),
+    # Region JH: six digits alone in "Er referens" (its published rule; a demo code)
+    "23": ("232100-0214", "412000", "Box 910", "83129", "Östersund"),
     "2380": ("212000-2528", "Demo: Vård och omsorg", "Rådhusgatan 44", "83182", "Östersund"),
     "21": ("232100-0198", "KST 80904", "Ledning Hälso- och sjukvård", "82682", "Söderhamn"),
-    "2180": ("212000-2338", "Demo: Omsorgsförvaltningen", "Drottninggatan 22", "80310", "Gävle"),
+    # Gävle: "FE2120002338/<förvaltning>, Box 954, 801 33 Gävle" (its published address)
+    "2180": ("212000-2338", "FE2120002338/Omsorgsförvaltningen", "Box 954", "80133", "Gävle"),
 }
-BANKGIRO = {"2380": "123-4567", "2180": "5050-1055"}
+BANKGIRO = {"2380": "123-4566", "2180": "5050-1055"}
 
 
 def _user(username: str) -> Any:

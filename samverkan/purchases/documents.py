@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from samverkan.core.money import minutes_to_hours
+from samverkan.purchases.buyers import PDF, attachment_type
 from samverkan.purchases.models import (
     AttachmentRow,
     Invoice,
@@ -85,6 +86,8 @@ def _party(data: dict[str, Any]) -> Party:
         contact_email=data.get("contact_email"),
         contact_phone=data.get("contact_phone"),
         bankgiro=data.get("bankgiro"),
+        plusgiro=data.get("plusgiro"),
+        uses_ocr=bool(data.get("uses_ocr")),
     )
 
 
@@ -117,6 +120,23 @@ def attachment_rows(invoice: Invoice) -> Iterator[ServiceRow]:
             performer=performer,
             hours=minutes_to_hours(int(minutes), 2),
             amount=ore_to_kronor(amount),
+            minutes=int(minutes),
+        )
+    # Lines without a person (a shared cost or a settlement from the dispute ledger): listed
+    # too, so the attachment adds up to the invoice to the öre.
+    for description, amount_ore in (
+        InvoiceLine.objects.filter(invoice=invoice, person_no__isnull=True)
+        .order_by("position")
+        .values_list("description", "amount_ore")
+    ):
+        yield ServiceRow(
+            date=invoice.period_end or invoice.issue_date,
+            start=None,
+            end=None,
+            person_ref="",
+            performer=description,
+            hours=Decimal(0),
+            amount=ore_to_kronor(amount_ore),
         )
 
 
@@ -136,19 +156,24 @@ def build_invoice_doc(invoice: Invoice, *, with_attachment: bool = True) -> Invo
         .iterator(chunk_size=5000)
     ]
     attachments: tuple[Attachment, ...] = ()
+    embed_pdf = False
     if with_attachment and AttachmentRow.objects.filter(invoice=invoice).exists():
-        attachments = (
-            Attachment(
-                filename=f"{invoice.number}-bilaga.csv",
-                content=attachment_csv(attachment_rows(invoice)),
-                description="Bilaga på individnivå",
-            ),
-        )
+        # The type the buyer accepts (buyers.attachment_type): CSV, or PDF for a buyer that
+        # takes only PDF and images (Region Jämtland Härjedalen).
+        embed_pdf = attachment_type(invoice.buyer) == PDF
+        if not embed_pdf:
+            attachments = (
+                Attachment(
+                    filename=f"{invoice.number}-bilaga.csv",
+                    content=attachment_csv(attachment_rows(invoice)),
+                    description="Bilaga på individnivå",
+                ),
+            )
     preceding = None
     if invoice.kind == InvoiceKind.CREDIT_NOTE and invoice.credits_id:
         original = Invoice.objects.only("number", "issue_date").get(pk=invoice.credits_id)
         preceding = PrecedingInvoice(original.number, original.issue_date)
-    return InvoiceDoc(
+    doc = InvoiceDoc(
         number=invoice.number,
         issue_date=invoice.issue_date,
         due_date=invoice.due_date,
@@ -164,6 +189,11 @@ def build_invoice_doc(invoice: Invoice, *, with_attachment: bool = True) -> Invo
         preceding_invoice=preceding,
         attachments=attachments,
     )
+    if embed_pdf:
+        content = render_attachment_pdf(doc, list(attachment_rows(invoice)))
+        pdf = Attachment(f"{invoice.number}-bilaga.pdf", content, PDF, "Bilaga på individnivå")
+        doc = dataclasses.replace(doc, attachments=(pdf,))
+    return doc
 
 
 def generate(invoice: Invoice, kind: str) -> bytes:

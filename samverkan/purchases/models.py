@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -32,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.accounts.models import Organisation, Unit
 from samverkan.core.models import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 from samverkan.core.money import ore_to_kronor
+from samverkan.core.payment_ids import bankgiro_problem, plusgiro_problem
 from samverkan.purchases.bases import AGREEMENT_NAMES, BASES
 from samverkan.rules import INTERVENTIONS
 
@@ -395,6 +397,12 @@ class BillingProfile(models.Model):
         verbose_name=_("organisation"),
     )
     bankgiro = models.CharField(_("bankgiro"), max_length=9, blank=True)
+    plusgiro = models.CharField(_("plusgiro"), max_length=10, blank=True)
+    uses_ocr = models.BooleanField(
+        _("OCR-nummer"),
+        default=False,
+        help_text=_("Fakturan får ett OCR-nummer med längd- och kontrollsiffra som referens."),
+    )
     contact_name = models.CharField(_("vår referens"), max_length=100, blank=True)
     contact_email = models.EmailField(_("e-post för fakturafrågor"), blank=True)
     contact_phone = models.CharField(_("telefon"), max_length=30, blank=True)
@@ -406,6 +414,17 @@ class BillingProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Faktureringsuppgifter {self.organisation}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.bankgiro and (problem := bankgiro_problem(self.bankgiro)):
+            errors["bankgiro"] = problem
+        if self.plusgiro and (problem := plusgiro_problem(self.plusgiro)):
+            errors["plusgiro"] = problem
+        if self.uses_ocr and not (self.bankgiro or self.plusgiro):
+            errors["uses_ocr"] = "OCR-nummer kräver ett bankgiro- eller plusgironummer."
+        if errors:
+            raise ValidationError(errors)
 
 
 class RunKind(models.TextChoices):

@@ -27,6 +27,7 @@ from fpdf.enums import XPos, YPos
 from samverkan.core.documents import FONT, Document, csv_bytes
 from samverkan.core.documents import text as pdf_text
 from samverkan.core.money import format_number_sv, format_sek, round_ore, to_decimal
+from samverkan.core.payment_ids import plusgiro_display
 from samverkan.purchases.ubl import (
     UNIT_CODES,
     InvoiceDataError,
@@ -35,6 +36,7 @@ from samverkan.purchases.ubl import (
     Totals,
     compute_totals,
     contains_personnummer,
+    payment_reference,
 )
 
 __all__ = [
@@ -64,6 +66,9 @@ class ServiceRow:
     performer: str
     hours: Decimal
     amount: Decimal
+    #: the exact minutes the amount was computed from (None: not a time row, e.g. a
+    #: shared-cost line of the invoice, listed so the attachment adds up to the invoice)
+    minutes: int | None = None
 
     @property
     def time_text(self) -> str:
@@ -86,7 +91,26 @@ def _check_rows(rows: Sequence[ServiceRow]) -> None:
 
 # --------------------------------------------------------------------------- CSV
 
-CSV_HEADER = ("Datum", "Starttid", "Sluttid", "Person (ref)", "Utförare", "Timmar", "Belopp (kr)")
+CSV_HEADER = (
+    "Datum",
+    "Starttid",
+    "Sluttid",
+    "Person (ref)",
+    "Utförare",
+    "Minuter",
+    "Timmar",
+    "Belopp (kr)",
+)
+
+
+def _hours_text(row: ServiceRow, *, grouping: bool = True) -> str:
+    """Hours with the precision of the minutes they came from (67 min = 1,116667, which
+    times the hourly price gives the amount), blank for a row that is not time."""
+    if row.minutes is not None:
+        return format_number_sv(Decimal(row.minutes) / 60, 6, grouping=grouping)
+    if row.hours:
+        return format_number_sv(row.hours, 2, grouping=grouping)
+    return ""
 
 
 def attachment_csv(rows: Iterable[ServiceRow]) -> bytes:
@@ -102,7 +126,8 @@ def attachment_csv(rows: Iterable[ServiceRow]) -> bytes:
                 f"{row.end:%H:%M}" if row.end else "",
                 row.person_ref,
                 row.performer,
-                format_number_sv(row.hours, 2, grouping=False),
+                "" if row.minutes is None else str(row.minutes),
+                _hours_text(row, grouping=False),
                 format_number_sv(round_ore(row.amount), 2, grouping=False),
             )
             for row in rows
@@ -129,6 +154,8 @@ def _new_pdf(title: str, seller: Party, *, compress: bool, created: dt.date) -> 
         parts.append(f"Momsreg.nr {seller.vat_number}")
     if seller.bankgiro:
         parts.append(f"Bankgiro {_bankgiro_display(seller.bankgiro)}")
+    if seller.plusgiro:
+        parts.append(f"Plusgiro {plusgiro_display(seller.plusgiro)}")
     pdf.footer_text = "  |  ".join(parts)
     pdf.add_page()
     return pdf
@@ -269,6 +296,13 @@ def _totals_block(pdf: FPDF, doc: InvoiceDoc, totals: Totals) -> None:
     _row(pdf, (125, 55), (label, format_sek(totals.payable)), ("R", "R"), bold=True, fill=True)
 
 
+def _quantity_text(quantity: Decimal) -> str:
+    """The quantity with the decimals it carries (hours from minutes have six), at least
+    two: a controller multiplies it by the price and gets the line amount."""
+    places = max(2, min(6, -quantity.normalize().as_tuple().exponent))  # type: ignore[operator]
+    return format_number_sv(quantity, places)
+
+
 def render_invoice_pdf(doc: InvoiceDoc, *, compress: bool = True) -> bytes:
     """The invoice or credit note as a Swedish PDF (A4). ``compress=False`` leaves the page
     streams readable (for tests)."""
@@ -304,7 +338,7 @@ def render_invoice_pdf(doc: InvoiceDoc, *, compress: bool = True) -> bytes:
             (
                 description,
                 line.person_ref or "",
-                format_number_sv(to_decimal(line.quantity), 2),
+                _quantity_text(to_decimal(line.quantity)),
                 UNIT_CODES.get(line.unit_code, line.unit_code),
                 format_sek(to_decimal(line.unit_price)),
                 format_sek(to_decimal(line.line_amount)),
@@ -317,11 +351,19 @@ def render_invoice_pdf(doc: InvoiceDoc, *, compress: bool = True) -> bytes:
     pdf.set_font(FONT, "", 8)
     if doc.vat_category == "E":
         pdf.multi_cell(180, 4, pdf_text(VAT_NOTE), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    if not doc.is_credit_note and doc.seller.bankgiro:
-        reference = doc.payment_reference or doc.number
+    if not doc.is_credit_note and (doc.seller.bankgiro or doc.seller.plusgiro):
+        accounts = [
+            *(
+                [f"bankgiro {_bankgiro_display(doc.seller.bankgiro)}"]
+                if doc.seller.bankgiro
+                else []
+            ),
+            *([f"plusgiro {plusgiro_display(doc.seller.plusgiro)}"] if doc.seller.plusgiro else []),
+        ]
+        what = "OCR-nummer" if doc.seller.uses_ocr and not doc.payment_reference else "referens"
         text = (
-            f"Betalas till bankgiro {_bankgiro_display(doc.seller.bankgiro)}. "
-            f"Ange referens {reference} vid betalning."
+            f"Betalas till {' eller '.join(accounts)}. "
+            f"Ange {what} {payment_reference(doc)} vid betalning."
         )
         pdf.multi_cell(180, 4, pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if doc.is_credit_note and doc.preceding_invoice:
@@ -359,12 +401,11 @@ def render_attachment_pdf(
     aligns = ("L", "L", "L", "L", "R", "R")
     header = ("Datum", "Tid", "Person (ref)", "Utförare", "Timmar", "Belopp")
     _row(pdf, widths, header, aligns, bold=True, fill=True)
-    total_hours = Decimal(0)
+    total_minutes = 0
     total_amount = Decimal(0)
     for row in rows:
-        hours = to_decimal(row.hours)
         amount = round_ore(row.amount)
-        total_hours += hours
+        total_minutes += row.minutes or 0
         total_amount += amount
         _row(
             pdf,
@@ -374,7 +415,7 @@ def render_attachment_pdf(
                 row.time_text,
                 row.person_ref,
                 row.performer,
-                format_number_sv(hours, 2),
+                _hours_text(row),
                 format_sek(amount),
             ),
             aligns,
@@ -387,7 +428,7 @@ def render_attachment_pdf(
             f"{len(rows)} rader",
             "",
             "",
-            format_number_sv(total_hours, 2),
+            format_number_sv(Decimal(total_minutes) / 60, 6),
             format_sek(total_amount),
         ),
         aligns,

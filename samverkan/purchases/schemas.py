@@ -332,3 +332,33 @@ class DisputeOut(Schema):
     dispute_ref: str
     settled: bool
     pairs: list[PairOut]
+
+
+class BuyerIdentifiersOut(Schema):
+    """An organisation's invoice identifiers, where they come from and whether an
+    administrator confirmed them (samverkan.purchases.buyers)."""
+
+    scb_code: str
+    name: str
+    org_number: str
+    org_number_source: str
+    peppol_scheme: str
+    peppol_id: str
+    peppol_id_source: str
+    confirmed_at: dt.datetime | None = None
+    #: what an administrator must confirm before an invoice to the organisation is issued
+    unconfirmed: list[str] = Field(default_factory=list)
+
+    @staticmethod
+    def of(org: Any) -> BuyerIdentifiersOut:
+        return BuyerIdentifiersOut(
+            scb_code=org.scb_code,
+            name=org.name,
+            org_number=org.org_number,
+            org_number_source=org.org_number_source,
+            peppol_scheme=org.peppol_scheme,
+            peppol_id=org.peppol_id,
+            peppol_id_source=org.peppol_id_source,
+            confirmed_at=org.identifiers_confirmed_at,
+            unconfirmed=org.unverified_identifiers(),
+        )

@@ -136,6 +136,20 @@ def is_holiday_eve(day: dt.date) -> bool:
     return day.month == 6 and 19 <= day.day <= 25 and day.weekday() == 4
 
 
+def is_banking_day(day: dt.date) -> bool:
+    """Swedish banks settle Monday to Friday except public holidays and midsommarafton,
+    julafton and nyårsafton (bankfria dagar)."""
+    return day.weekday() < 5 and not is_public_holiday(day) and not is_holiday_eve(day)
+
+
+def next_banking_day(day: dt.date) -> dt.date:
+    """``day`` if it is a banking day, else the first banking day after it (a due date that
+    falls on 2027-01-01, nyårsdagen, becomes 2027-01-04)."""
+    while not is_banking_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
 def _aware(value: dt.datetime, field: str) -> dt.datetime:
     if not isinstance(value, dt.datetime):
         raise TimeRuleError(field, "not_datetime", "Tiden måste anges som datum och klockslag.")

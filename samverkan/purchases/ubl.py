@@ -55,6 +55,12 @@ from samverkan.core.money import (
     to_decimal,
     xml_amount,
 )
+from samverkan.core.payment_ids import (
+    bankgiro_problem,
+    ocr_reference,
+    peppol_participant_problem,
+    plusgiro_problem,
+)
 
 __all__ = [
     "CUSTOMIZATION_ID",
@@ -212,6 +218,8 @@ class Party:
     contact_phone: str | None = None
     contact_email: str | None = None
     bankgiro: str | None = None  # seller only: 7-8 digits, with or without hyphen
+    plusgiro: str | None = None  # seller only: 2-8 digits
+    uses_ocr: bool = False  # seller only: the payment reference is an OCR number
 
     @property
     def org_digits(self) -> str:
@@ -363,12 +371,24 @@ def _check_party(role: str, party: Party, *, seller: bool) -> None:
             "vat_number_format",
             "Svenskt momsregistreringsnummer ska skrivas SE + tolv siffror.",
         )
-    if seller and party.bankgiro and not re.fullmatch(r"\d{7,8}", party.bankgiro.replace("-", "")):
-        raise InvoiceDataError(
-            f"{role}.bankgiro",
-            "bankgiro_format",
-            "Bankgironumret ska ha sju eller åtta siffror.",
-        )
+    if party.peppol_id and (
+        problem := peppol_participant_problem(party.peppol_scheme, party.peppol_id)
+    ):
+        raise InvoiceDataError(f"{role}.peppol_id", "peppol_id_invalid", problem)
+    if seller and party.bankgiro and (problem := bankgiro_problem(party.bankgiro)):
+        raise InvoiceDataError(f"{role}.bankgiro", "bankgiro_invalid", problem)
+    if seller and party.plusgiro and (problem := plusgiro_problem(party.plusgiro)):
+        raise InvoiceDataError(f"{role}.plusgiro", "plusgiro_invalid", problem)
+
+
+def payment_reference(doc: InvoiceDoc) -> str:
+    """What the payer quotes: the given reference, an OCR number with length and check digit
+    (seller with OCR), else the invoice number."""
+    if doc.payment_reference:
+        return doc.payment_reference
+    if doc.seller.uses_ocr:
+        return ocr_reference(doc.number)
+    return doc.number
 
 
 def check_document(doc: InvoiceDoc) -> Totals:
@@ -681,13 +701,18 @@ def build_ubl(doc: InvoiceDoc) -> bytes:
     _party(_cac(root, "AccountingSupplierParty"), doc.seller)
     _party(_cac(root, "AccountingCustomerParty"), doc.buyer)
 
-    if not credit and doc.seller.bankgiro:
+    for account_id, branch in (
+        (doc.seller.bankgiro, "SE:BANKGIRO"),
+        (doc.seller.plusgiro, "SE:PLUSGIRO"),
+    ):
+        if credit or not account_id:
+            continue
         means = _cac(root, "PaymentMeans")
         _cbc(means, "PaymentMeansCode", "30")
-        _cbc(means, "PaymentID", doc.payment_reference or doc.number)
+        _cbc(means, "PaymentID", payment_reference(doc))
         account = _cac(means, "PayeeFinancialAccount")
-        _cbc(account, "ID", doc.seller.bankgiro.replace("-", ""))
-        _cbc(_cac(account, "FinancialInstitutionBranch"), "ID", "SE:BANKGIRO")
+        _cbc(account, "ID", account_id.replace("-", "").replace(" ", ""))
+        _cbc(_cac(account, "FinancialInstitutionBranch"), "ID", branch)
     _cbc(_cac(root, "PaymentTerms"), "Note", _payment_terms_text(doc))
 
     tax_total = _cac(root, "TaxTotal")

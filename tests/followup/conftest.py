@@ -87,9 +87,13 @@ def world(db, orgs, make_staff) -> SimpleNamespace:  # noqa: C901
         org.street_address = "Box 1"
         org.postal_code = "83182"
         org.city = "Östersund"
-        org.invoice_reference = f"Ref {org.scb_code}"
+        # Region JH takes six digits alone in "Er referens" (samverkan.purchases.buyers)
+        org.invoice_reference = "412000" if org.scb_code == "23" else f"Ref {org.scb_code}"
+        # an administrator confirmed the identifiers (an invoice to an unconfirmed buyer is
+        # refused: samverkan.purchases.buyers)
+        org.identifiers_confirmed_at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
         org.save()
-    BillingProfile.objects.create(organisation=orgs.ostersund, bankgiro="123-4567")
+    BillingProfile.objects.create(organisation=orgs.ostersund, bankgiro="123-4566")
     home_ost = _unit(orgs.ostersund, "Hemsjukvården Östersund", UnitKind.HOME_HEALTH_CARE)
     social_ost = _unit(orgs.ostersund, "Biståndsenheten", UnitKind.SOCIAL_SERVICES)
     home_krokom = _unit(orgs.krokom, "Hemsjukvården Krokom", UnitKind.HOME_HEALTH_CARE)

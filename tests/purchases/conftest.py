@@ -73,7 +73,7 @@ OSTERSUND = Party(
     city="Östersund",
     vat_number=swedish_vat_number("212000-2528"),
     contact_name="Erik Exempel",
-    bankgiro="123-4567",
+    bankgiro="123-4566",
 )
 
 REGION_JH = Party(
@@ -115,7 +115,7 @@ def build_gavleborg() -> Example:
         amounts = allocate_share_50(minutes, year)
         for (_, day, start, end, performer), m, amount in zip(recs, minutes, amounts, strict=True):
             rows.append(
-                ServiceRow(day, start, end, person, performer, minutes_to_hours(m, 2), amount)
+                ServiceRow(day, start, end, person, performer, minutes_to_hours(m, 2), amount, m)
             )
         lines.append(
             InvoiceLine(
@@ -290,6 +290,7 @@ def tk(db, orgs, make_staff):
     from types import SimpleNamespace
 
     from samverkan.accounts.models import Role, Unit, UnitKind
+    from samverkan.accounts.reference import OWN_PAGE, reference_for
     from samverkan.people.models import CareRelation, Person, PersonIdentity
     from samverkan.people.testpersons import synthetic_persons
     from samverkan.purchases import services
@@ -300,10 +301,20 @@ def tk(db, orgs, make_staff):
         org.street_address = "Box 1"
         org.postal_code = "83182" if org.region == "jamtland-harjedalen" else "80310"
         org.city = "Östersund" if org.region == "jamtland-harjedalen" else "Gävle"
-        org.invoice_reference = f"Ref {org.scb_code}"
+        # Region JH takes six digits alone in "Er referens" (samverkan.purchases.buyers)
+        org.invoice_reference = "412000" if org.scb_code == "23" else f"Ref {org.scb_code}"
+        org.save()
+        # Where the reference has the number from the organisation's own page it needs no
+        # confirmation; the others (Region Gävleborg derived, Krokom typed in) are confirmed
+        # here as an administrator would (tests/purchases/test_buyers.py tests the refusal).
+        ref = reference_for(org.scb_code)
+        if ref is not None and ref.org_number == org.org_number:
+            org.org_number_source = ref.org_number_source
+        if org.org_number_source != OWN_PAGE:
+            org.identifiers_confirmed_at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
         org.save()
     BillingProfile.objects.create(
-        organisation=orgs.ostersund, bankgiro="123-4567", contact_name="Ekonomienheten"
+        organisation=orgs.ostersund, bankgiro="123-4566", contact_name="Ekonomienheten"
     )
     BillingProfile.objects.create(organisation=orgs.gavle, bankgiro="5050-1055")
     hsv_ost = Unit.objects.create(
@@ -349,7 +360,8 @@ def tk(db, orgs, make_staff):
         valid_from=dt.date(2020, 1, 1),
         source="Test: bilaga 4",
     )
-    return w
+    yield w
+    check_every_invoice()
 
 
 @pytest.fixture
@@ -379,3 +391,32 @@ def register(tk):
         return records
 
     return reg
+
+
+def check_every_invoice() -> None:
+    """Arithmetic a controller can check, on every invoice a test produced (issue 12): each
+    line's quantity as printed (hours with the minutes' precision) times its price is its
+    amount to the öre, and the attachment adds up to the invoice's lines to the öre (the
+    shared-cost and settlement lines included)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from django.db import connection
+
+    from samverkan.purchases.documents import attachment_rows, build_invoice_doc
+    from samverkan.purchases.models import Invoice
+    from samverkan.purchases.pdf import _quantity_text
+
+    if connection.needs_rollback:  # the test ended inside a broken transaction
+        return
+    for invoice in Invoice.objects.all():
+        doc = build_invoice_doc(invoice, with_attachment=False)
+        for line in doc.lines:
+            printed = Decimal(
+                _quantity_text(Decimal(line.quantity)).replace(" ", "").replace(",", ".")
+            )
+            product = (printed * Decimal(line.unit_price)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            assert product == Decimal(line.line_amount), (invoice.number, line.id, printed)
+        rows = list(attachment_rows(invoice))
+        if rows:
+            total = sum((Decimal(r.amount) for r in rows), Decimal(0))
+            assert total == Decimal(invoice.line_total_ore) / 100, (invoice.number, total)

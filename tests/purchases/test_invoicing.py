@@ -53,7 +53,8 @@ def test_a_run_makes_one_invoice_with_lines_per_person_and_an_attachment(tk, mar
     assert result.status == "created"
     (invoice,) = result.created
     assert invoice.number == "2380-000001"
-    assert invoice.due_date == APRIL_2 + dt.timedelta(days=30)
+    # 30 days after 2 April is Saturday 2 May: the due date is the next banking day
+    assert invoice.due_date == dt.date(2026, 5, 4)
     lines = list(InvoiceLine.objects.filter(invoice=invoice).order_by("position"))
     # p1: 90 + 60 day minutes; p2: 80 + 53. Evening and early-morning parts are not invoiced.
     assert sorted(line.minutes for line in lines) == [133, 150]
@@ -517,3 +518,16 @@ def test_records_approved_while_a_run_plans_are_invoiced_from_a_fresh_plan(
     assert invoice.record_count == 5
     assert ServiceRecord.objects.get(pk=added[0].pk).invoice_id == invoice.pk
     assert sum(line.record_count for line in InvoiceLine.objects.filter(invoice=invoice)) == 5
+
+
+@pytest.mark.parametrize(
+    ("today", "due"),
+    [
+        (dt.date(2026, 12, 2), dt.date(2027, 1, 4)),  # 1 January is nyårsdagen, then a weekend
+        (dt.date(2026, 11, 24), dt.date(2026, 12, 28)),  # julafton, juldagen, annandag jul
+        (dt.date(2026, 4, 6), dt.date(2026, 5, 6)),  # a Wednesday: unchanged
+    ],
+)
+def test_the_due_date_is_a_banking_day(tk, march, today, due) -> None:
+    (invoice,) = run(tk, today=today).created
+    assert invoice.due_date == due

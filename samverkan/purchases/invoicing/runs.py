@@ -30,6 +30,7 @@ from samverkan.purchases.bases import (
     month_end,
     month_start,
 )
+from samverkan.purchases.buyers import identifier_problem, reference_problem
 from samverkan.purchases.dbtune import tune_for_bulk_work
 from samverkan.purchases.errors import InvoicingRefused, Problem
 from samverkan.purchases.invoicing.ledger import _write_ledger_lines
@@ -47,6 +48,7 @@ from samverkan.purchases.models import (
     ServiceRecord,
 )
 from samverkan.purchases.pricing import Missing, PriceIndex, Rate, rate_for
+from samverkan.purchases.timesplit import next_banking_day
 from samverkan.purchases.ubl import InvoiceDataError, normalize_org_number, swedish_vat_number
 
 
@@ -105,7 +107,13 @@ def party_problems(seller: Organisation, buyer: Organisation, agreement: str) ->
                     f"Organisationsnumret för {role} {org.name} är ogiltigt (kontrollsiffra).",
                 )
             )
+    unconfirmed = identifier_problem(buyer)
+    if unconfirmed is not None:
+        problems.append(unconfirmed)
     terms = BILLING_TERMS.get(agreement)
+    reference = (terms.buyer_reference if terms else "") or buyer.invoice_reference
+    if reference and (wrong := reference_problem(buyer, reference)) is not None:
+        problems.append(wrong)
     if not ((terms and terms.buyer_reference) or buyer.invoice_reference):
         problems.append(
             Problem(
@@ -140,6 +148,8 @@ def _party(org: Organisation, *, seller: bool, agreement: str) -> dict[str, Any]
         "contact_email": (profile.contact_email or None) if profile else None,
         "contact_phone": (profile.contact_phone or None) if profile else None,
         "bankgiro": (profile.bankgiro or None) if profile else None,
+        "plusgiro": (profile.plusgiro or None) if profile else None,
+        "uses_ocr": bool(profile and profile.uses_ocr),
     }
 
 
@@ -438,7 +448,7 @@ def _create_invoice(run: InvoiceRun, plan: _Plan, *, user: Any, today: dt.date) 
                 kind=InvoiceKind.INVOICE,
                 agreement=plan.agreement,
                 issue_date=today,
-                due_date=today + dt.timedelta(days=payment_days),
+                due_date=next_banking_day(today + dt.timedelta(days=payment_days)),
                 period_start=month,
                 period_end=month_end(month),
                 deadline=deadline,
