@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ('accounts', '0002_single_sign_on'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
