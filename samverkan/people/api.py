@@ -37,7 +37,7 @@ from ninja.responses import Status
 
 from samverkan.accounts.models import Organisation, Unit
 from samverkan.api.errors import ERROR_RESPONSES, ErrorResponse
-from samverkan.api.schemas import Merged
+from samverkan.api.schemas import IsoDate, Merged
 from samverkan.people import access, services
 from samverkan.people.models import (
     FactRecord,
@@ -318,7 +318,7 @@ def _decide(
     summary="Besluta ansvar",
 )
 def decide(
-    request: HttpRequest, person_id: uuid.UUID, intervention_id: int, on: dt.date | None = None
+    request: HttpRequest, person_id: uuid.UUID, intervention_id: int, on: IsoDate | None = None
 ) -> Status[dict[str, Any]]:
     """Decide (again). `on`: the date the question concerns (default: the intervention's
     start). With an earlier decision, the answer includes the diff against it."""
@@ -331,7 +331,7 @@ def decide(
     summary="Ompröva ansvar (med skillnad)",
 )
 def redecide(
-    request: HttpRequest, person_id: uuid.UUID, intervention_id: int, on: dt.date | None = None
+    request: HttpRequest, person_id: uuid.UUID, intervention_id: int, on: IsoDate | None = None
 ) -> Status[dict[str, Any]]:
     """The same as decide; the answer's `diff` compares with the decision it supersedes."""
     return Status(201, _decide(request, person_id, intervention_id, on))
