@@ -31,6 +31,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router
 from ninja.responses import Status
@@ -249,22 +250,25 @@ def create_intervention(
         unit = Unit.objects.filter(pk=payload.performing_unit_id).first()
         if unit is None:
             raise PeopleError("performing_unit_id", "not_found", "Enheten finns inte.")
-    intervention = services.create_intervention(
-        request,
-        person,
-        kind=payload.kind,
-        start=payload.start,
-        end=payload.end,
-        status=payload.status,
-        performing_unit=unit,
-        ordering_organisation=_organisation(
-            payload.ordering_organisation_id, "ordering_organisation_id"
-        ),
-        facts=payload.facts,
-        why="Registrera insats (API)",
-    )
-    if payload.decide:
-        services.decide_intervention(request, intervention, why="Ansvarsbeslut (API)")
+    # One transaction: a decision that fails (422) leaves no intervention behind, so a retry
+    # does not register it twice.
+    with transaction.atomic():
+        intervention = services.create_intervention(
+            request,
+            person,
+            kind=payload.kind,
+            start=payload.start,
+            end=payload.end,
+            status=payload.status,
+            performing_unit=unit,
+            ordering_organisation=_organisation(
+                payload.ordering_organisation_id, "ordering_organisation_id"
+            ),
+            facts=payload.facts,
+            why="Registrera insats (API)",
+        )
+        if payload.decide:
+            services.decide_intervention(request, intervention, why="Ansvarsbeslut (API)")
     return Status(201, intervention)
 
 
