@@ -108,3 +108,16 @@ def test_iso_date_type_refuses_numbers():
     for bad in (0, "0", 1_700_000_000):
         with pytest.raises(ValidationError):
             adapter.validate_python(bad)
+
+
+def test_facts_csv_with_40000_columns_is_refused_quickly():
+    import time
+
+    from samverkan.rules import InvalidFactsFile, read_facts
+
+    header = ",".join(["age"] * 40_000) + "\n"
+    started = time.process_time()
+    with pytest.raises(InvalidFactsFile) as caught:
+        list(read_facts(header.encode(), "csv"))
+    assert time.process_time() - started < 1.0
+    assert [e.code for e in caught.value.errors] == ["too_many_columns"]
