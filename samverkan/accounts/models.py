@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.reference import ENTERED, OWN_PAGE, SOURCE_CHOICES, SOURCE_LABELS
@@ -289,8 +292,21 @@ class StaffProfile(models.Model):
             raise ValidationError({"unit": _("Enheten hör inte till organisationen.")})
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", _("läsa")
+    WRITE = "write", _("läsa och skriva")
+
+
+def default_token_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=settings.SAMVERKAN_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A bearer token for the API. Only a SHA-256 hash is stored; see services.create_token."""
+    """A bearer token for the API. Only a SHA-256 hash is stored; see services.create_token.
+
+    It ends at `expires`, and when its user changes password or is deactivated
+    (accounts.signals); a `read` token may only read (GET/HEAD/OPTIONS).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -308,6 +324,10 @@ class ApiToken(models.Model):
     )
     created = models.DateTimeField(_("skapad"), auto_now_add=True)
     last_used = models.DateTimeField(_("senast använd"), null=True, blank=True)
+    expires = models.DateTimeField(_("giltig till"), default=default_token_expiry)
+    scope = models.CharField(
+        _("behörighet"), max_length=10, choices=TokenScope.choices, default=TokenScope.WRITE
+    )
 
     class Meta:
         ordering = ["-created"]

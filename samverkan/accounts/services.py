@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -11,7 +12,14 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import connection
 from django.utils import timezone
 
-from samverkan.accounts.models import ApiToken, Organisation, Role, StaffProfile
+from samverkan.accounts.models import (
+    ApiToken,
+    Organisation,
+    Role,
+    StaffProfile,
+    TokenScope,
+    default_token_expiry,
+)
 
 TOKEN_PREFIX = "smv_"
 
@@ -40,23 +48,64 @@ def hash_token(plain: str) -> str:
     return hashlib.sha256(plain.encode()).hexdigest()
 
 
-def create_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token; the plain text is returned here once and never stored."""
+def create_token(
+    user: User,
+    name: str,
+    *,
+    scope: str = TokenScope.WRITE,
+    expires: dt.datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a token; the plain text is returned here once and never stored.
+
+    `expires` defaults to SAMVERKAN_TOKEN_DAYS from now; `scope` is "read" or "write".
+    """
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name, token_hash=hash_token(plain), prefix=plain[:10]
+        user=user,
+        name=name,
+        token_hash=hash_token(plain),
+        prefix=plain[:10],
+        scope=TokenScope(scope),
+        expires=expires or default_token_expiry(),
     )
     return token, plain
+
+
+@dataclasses.dataclass(frozen=True)
+class TokenGrant:
+    user_id: int
+    scope: TokenScope
+
+    def allows(self, method: str) -> bool:
+        return self.scope == TokenScope.WRITE or method in SAFE_METHODS
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _aware(value: object) -> dt.datetime | None:
+    if isinstance(value, str):  # SQLite may hand back the stored UTC text …
+        value = dt.datetime.fromisoformat(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is None:  # … or a naive UTC datetime
+        value = value.replace(tzinfo=dt.UTC)
+    return value if isinstance(value, dt.datetime) else None
 
 
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 
 
 def token_owner(plain: str) -> int | None:
-    """The id of the active user a token belongs to (and mark the token used), or None.
+    """The id of the active user a valid token belongs to (and mark the token used), or None."""
+    grant = token_grant(plain)
+    return None if grant is None else grant.user_id
 
-    One plain SQL statement: this runs on every API call, and building the same ORM query
-    each time cost more than answering the decision it guards.
+
+def token_grant(plain: str) -> TokenGrant | None:
+    """Whose a valid token is and what it may do (and mark it used), or None.
+
+    None for an unknown or expired token and for a deactivated user. One plain SQL statement:
+    this runs on every API call, and building the same ORM query each time cost more than
+    answering the decision it guards.
     """
     if not plain.startswith(TOKEN_PREFIX):
         return None
@@ -65,16 +114,16 @@ def token_owner(plain: str) -> int | None:
         row = cursor.fetchone()
     if row is None or not row[2]:
         return None
-    token_id, user_id, _, last_used = row
+    token_id, user_id, _, last_used, expires, scope = row
     now = timezone.now()
-    if isinstance(last_used, str):  # SQLite may hand back the stored UTC text …
-        last_used = dt.datetime.fromisoformat(last_used)
-    if last_used is not None and last_used.tzinfo is None:  # … or a naive UTC datetime
-        last_used = last_used.replace(tzinfo=dt.UTC)
+    expires_at = _aware(expires)
+    if expires_at is None or expires_at <= now:
+        return None
+    last_used = _aware(last_used)
     # A write per request would serialise every API call on the database; minutes suffice.
     if last_used is None or now - last_used > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token_id).update(last_used=now)
-    return int(user_id)
+    return TokenGrant(int(user_id), TokenScope(scope))
 
 
 @functools.cache
@@ -84,7 +133,7 @@ def _token_sql() -> str:
     user = token.get_field("user").related_model._meta  # type: ignore[union-attr]
     return (
         f"SELECT t.{quote('id')}, t.{quote('user_id')}, u.{quote('is_active')}, "
-        f"t.{quote('last_used')} FROM {quote(token.db_table)} t "
+        f"t.{quote('last_used')}, t.{quote('expires')}, t.{quote('scope')} FROM {quote(token.db_table)} t "
         f"JOIN {quote(user.db_table)} u ON u.{quote(str(user.pk.column))} = t.{quote('user_id')} "
         f"WHERE t.{quote('token_hash')} = %s"
     )

@@ -16,7 +16,6 @@ visible 404, a rule or validation error 422 with the field. Schemas: `schemas.py
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -44,6 +43,7 @@ from samverkan.agreements.schemas import (
     VariationIn,
 )
 from samverkan.api.errors import ERROR_RESPONSES, ErrorResponse
+from samverkan.api.schemas import IsoDate
 
 router = Router(tags=["Avtalsförvaltning"])
 
@@ -80,14 +80,14 @@ def _own_agreement(request: HttpRequest, agreement: str) -> str:
     response={200: list[AgreementOut], **RESPONSES},
     summary="Avtalen och deras frister",
 )
-def agreements(request: HttpRequest, on: dt.date | None = None) -> Any:
+def agreements(request: HttpRequest, on: IsoDate | None = None) -> Any:
     return selectors.agreements_overview(on, region=_region(request))
 
 
 @router.get(
     "/agreements/{agreement}", response={200: AgreementOut, **RESPONSES}, summary="Ett avtal"
 )
-def agreement(request: HttpRequest, agreement: str, on: dt.date | None = None) -> Any:
+def agreement(request: HttpRequest, agreement: str, on: IsoDate | None = None) -> Any:
     return selectors.agreement_overview(_own_agreement(request, agreement), on)
 
 
@@ -173,7 +173,7 @@ def add_local(request: HttpRequest, payload: LocalAgreementIn) -> Any:
     response={200: RoutinesOut, **RESPONSES},
     summary="Rutiner per hälsocentral och kommun",
 )
-def routines(request: HttpRequest, on: dt.date | None = None) -> Any:
+def routines(request: HttpRequest, on: IsoDate | None = None) -> Any:
     return selectors.routines_matrix(_region(request), on)
 
 

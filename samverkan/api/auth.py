@@ -10,7 +10,8 @@ from django.utils.functional import SimpleLazyObject
 from ninja.security import SessionAuth
 from ninja.security.http import HttpBearer
 
-from samverkan.accounts.services import token_owner
+from samverkan.accounts.services import token_grant
+from samverkan.api.errors import ApiError
 
 _AUTHORIZATION = "HTTP_AUTHORIZATION"  # the WSGI name of HttpBearer.header
 
@@ -25,9 +26,12 @@ class BearerTokenAuth(HttpBearer):
         return self.authenticate(request, token.strip())
 
     def authenticate(self, request: HttpRequest, token: str) -> Any | None:
-        user_id = token_owner(token)
-        if user_id is None:
+        grant = token_grant(token)
+        if grant is None:
             return None
+        if not grant.allows(request.method or ""):
+            raise ApiError(403, "token_scope", "Token får bara läsa, inte ändra.")
+        user_id = grant.user_id
         user = _TokenUser(lambda: get_user_model().objects.get(pk=user_id))
         request.user = user  # type: ignore[assignment]  # audit.record(request) reads it
         request.api_auth_method = "token"  # type: ignore[attr-defined]

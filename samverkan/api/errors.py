@@ -15,9 +15,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -180,6 +182,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_not_found(request: HttpRequest, exc: Any) -> HttpResponse:
         return respond(request, error_body("not_found", _STATUS_MESSAGES[404]), 404)
 
+    def on_unreadable_body(request: HttpRequest, exc: Any) -> HttpResponse:
+        # Multipart without a boundary, a broken multipart body, undecodable form data.
+        message = "Kroppen kunde inte läsas som multipart/form-data (saknas boundary?)."
+        return respond(request, error_body("bad_request", message, field="body"), 400)
+
+    def on_too_big(request: HttpRequest, exc: Any) -> HttpResponse:
+        message = "Begäran är för stor."
+        return respond(request, error_body("too_large", message, field="body"), 413)
+
+    def on_out_of_range(request: HttpRequest, exc: Any) -> HttpResponse:
+        # A number the database cannot hold (SQLite: OverflowError; PostgreSQL: DataError).
+        field = _huge_parameter(request)
+        return respond(request, error_body("out_of_range", "Talet är för stort.", field=field), 422)
+
     def on_unexpected(request: HttpRequest, exc: Any) -> HttpResponse:
         logger.exception("Unhandled API error on %s %s", request.method, request.path)
         message = "Ett oväntat fel uppstod. Felet är loggat."
@@ -191,4 +207,32 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(DjangoValidationError, on_django_validation)
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(MultiPartParserError, on_unreadable_body)
+    api.add_exception_handler(UnicodeDecodeError, on_unreadable_body)
+    api.add_exception_handler(RequestDataTooBig, on_too_big)
+    api.add_exception_handler(OverflowError, on_out_of_range)
+    api.add_exception_handler(DataError, on_out_of_range)
     api.add_exception_handler(Exception, on_unexpected)
+
+
+_LARGE = 2**31 - 1
+
+
+def _huge_parameter(request: HttpRequest) -> str | None:
+    """The query or path parameter whose number is too large to be meant, if there is one."""
+    match = getattr(request, "resolver_match", None)
+    candidates = [*request.GET.items(), *((match.kwargs if match else {}).items())]
+    for name, value in candidates:
+        text = str(value).strip().lstrip("+-")
+        if text.isdigit() and int(text) > _LARGE:
+            return str(name)
+    return None
+
+
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any /api/ address no operation matches, e.g. a path parameter of the wrong type
+    (`/api/tokens/abc`): the error shape, not Django's HTML 404."""
+    from django.http import JsonResponse
+
+    message = "Finns inte: okänd adress, eller en del av sökvägen har fel typ (t.ex. text där ett tal ska stå)."
+    return JsonResponse(error_body("not_found", message), status=404)

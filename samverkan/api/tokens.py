@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from samverkan.accounts.models import ApiToken
+from samverkan.accounts.models import ApiToken, TokenScope
 from samverkan.accounts.services import create_token
 from samverkan.api.auth import session_auth
 from samverkan.api.errors import ERROR_RESPONSES, ApiError
@@ -18,6 +19,10 @@ router = Router(tags=["konto"])
 
 class TokenIn(Schema):
     name: str = Field(..., min_length=1, max_length=100, description="Vad token används till")
+    scope: TokenScope = Field(TokenScope.WRITE, description="read: bara läsa; write: även ändra")
+    days: int | None = Field(
+        None, ge=1, le=366, description="Giltighet i dagar (standard SAMVERKAN_TOKEN_DAYS)"
+    )
 
 
 class TokenOut(Schema):
@@ -26,6 +31,8 @@ class TokenOut(Schema):
     prefix: str
     created: datetime.datetime
     last_used: datetime.datetime | None
+    expires: datetime.datetime
+    scope: TokenScope
 
 
 class TokenCreatedOut(TokenOut):
@@ -39,7 +46,13 @@ class TokenCreatedOut(TokenOut):
     summary="Skapa API-token",
 )
 def create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedOut]:
-    token, plain = create_token(request.auth, payload.name.strip())  # type: ignore[attr-defined]
+    expires = None if payload.days is None else timezone.now() + datetime.timedelta(payload.days)
+    token, plain = create_token(
+        request.auth,  # type: ignore[attr-defined]
+        payload.name.strip(),
+        scope=payload.scope,
+        expires=expires,
+    )
     return Status(201, TokenCreatedOut(**TokenOut.from_orm(token).model_dump(), token=plain))
 
 

@@ -65,6 +65,8 @@ def secret_key(*, debug: bool, allowed_hosts: list[str], var: Path) -> str:
     """
     configured = env_str("SECRET_KEY")
     if configured:
+        if not debug:
+            refuse_weak_secret_key(configured)
         return configured
     if debug:
         return DEV_SECRET_KEY
@@ -73,6 +75,19 @@ def secret_key(*, debug: bool, allowed_hosts: list[str], var: Path) -> str:
     raise ImproperlyConfigured(
         "SECRET_KEY must be set when DEBUG is off and ALLOWED_HOSTS names a non-local host."
     )
+
+
+def refuse_weak_secret_key(key: str) -> None:
+    """Stop the start outside development with a key Django's deploy check calls weak.
+
+    The same rule as Django's security.W009: at least 50 characters, at least 5 distinct,
+    not Django's generated `django-insecure-` development key (nor ours).
+    """
+    if len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is too weak for a server without DEBUG: use at least 50 random "
+            "characters (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
 
 
 def _local_key(path: Path) -> str:

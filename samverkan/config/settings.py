@@ -18,6 +18,10 @@
 | `SAMVERKAN_ACCESSIBILITY_CONTACT` | `tillganglighet@samverkan.example` | where the accessibility statement sends reports of flaws |
 | `SAMVERKAN_EMERGENCY_ACCESS_HOURS` | `4` | hours an emergency access (nödåtkomst) stays open (1–24) |
 | `SAMVERKAN_FHIR_CANONICAL_BASE` | `https://<first ALLOWED_HOSTS>/fhir` | base of Samverkan's FHIR extensions and code systems (a URL the deployment controls) |
+| `SAMVERKAN_SESSION_IDLE_MINUTES` | `15` | a session ends after this many idle minutes (shared tablets; 1–720) |
+| `SAMVERKAN_TOKEN_DAYS` | `90` | default lifetime of a new API token (1–366) |
+| `SAMVERKAN_LOGIN_FAILURES` | `5` | failed logins per username and address before a lockout (1–100) |
+| `SAMVERKAN_LOCKOUT_MINUTES` | `15` | how long a lockout lasts (1–1440) |
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from __future__ import annotations
 import re
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "axes",  # login throttling and lockout
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +86,9 @@ MIDDLEWARE = [
     "samverkan.web.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "samverkan.accounts.middleware.NoStoreMiddleware",  # personal data is never cached
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "samverkan.config.urls"
@@ -140,8 +150,29 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "samverkan.accounts.passwords.RepeatedCharacterValidator"},
 ]
-SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
+# django-axes first: it refuses a locked-out username/address before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.env_int("SAMVERKAN_LOGIN_FAILURES", 5, 1, 100)
+AXES_COOLOFF_TIME = env.env_int("SAMVERKAN_LOCKOUT_MINUTES", 15, 1, 24 * 60) / 60  # hours
+# Lock the username tried from that address: a colleague on the same tablet is not locked
+# out, and guessing one account from many addresses is still stopped per address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # samverkan.accounts.signals logs failures, username only
+AXES_SENSITIVE_PARAMETERS = ["password"]
+# Shared tablets: the session ends after an idle time (every request renews it) and the
+# cookie is a browser-session cookie, gone when the browser closes.
+SESSION_COOKIE_AGE = env.env_int("SAMVERKAN_SESSION_IDLE_MINUTES", 15, 1, 12 * 60) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SAMVERKAN_TOKEN_DAYS = env.env_int("SAMVERKAN_TOKEN_DAYS", 90, 1, 366)
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- HTTPS: only when it is really there, otherwise http://127.0.0.1 must keep working ---
@@ -154,6 +185,24 @@ if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# With HTTPS, HSTS covers subdomains too and the site may be preloaded (check --deploy).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+# Content-Security-Policy (django-csp): own origin only; the few inline <style>/<script>
+# blocks carry the per-response nonce (`nonce="{{ request.csp_nonce }}"`).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- Language and formats ---------------------------------------------------------------
 # UI strings are written in Swedish in the source (msgid = Swedish); `en` exists for
@@ -227,6 +276,7 @@ SAMVERKAN_BASE_URL = env.env_str("SAMVERKAN_BASE_URL", "http://127.0.0.1:8000")
 # SAMVERKAN_PASSWORD_LOGIN=0, and then no password logs in anywhere (not the admin either).
 SAMVERKAN_PASSWORD_LOGIN = env.env_bool("SAMVERKAN_PASSWORD_LOGIN", True)
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: a locked-out login stops here (h7)
     "samverkan.accounts.saml.SamlBackend",
     "samverkan.accounts.saml.PasswordBackend",  # answers only while the setting is on
 ]

@@ -1,13 +1,15 @@
 """Root URLconf. Later apps add one `path(...)` each in the marked block."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from samverkan.api.errors import not_found as api_not_found
 from samverkan.api.main import api
 
 urlpatterns = [
     # The API first: its calls are the most frequent, and each include tried before costs.
     path("api/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),  # unmatched or wrong-typed: the error shape
     path("", include("samverkan.web.urls")),
     path("accounts/", include("samverkan.accounts.urls")),
     path("audit/", include("samverkan.audit.urls")),

@@ -31,13 +31,14 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router
 from ninja.responses import Status
 
 from samverkan.accounts.models import Organisation, Unit
 from samverkan.api.errors import ERROR_RESPONSES, ErrorResponse
-from samverkan.api.schemas import Merged
+from samverkan.api.schemas import IsoDate, Merged
 from samverkan.people import access, services
 from samverkan.people.models import (
     FactRecord,
@@ -249,22 +250,25 @@ def create_intervention(
         unit = Unit.objects.filter(pk=payload.performing_unit_id).first()
         if unit is None:
             raise PeopleError("performing_unit_id", "not_found", "Enheten finns inte.")
-    intervention = services.create_intervention(
-        request,
-        person,
-        kind=payload.kind,
-        start=payload.start,
-        end=payload.end,
-        status=payload.status,
-        performing_unit=unit,
-        ordering_organisation=_organisation(
-            payload.ordering_organisation_id, "ordering_organisation_id"
-        ),
-        facts=payload.facts,
-        why="Registrera insats (API)",
-    )
-    if payload.decide:
-        services.decide_intervention(request, intervention, why="Ansvarsbeslut (API)")
+    # One transaction: a decision that fails (422) leaves no intervention behind, so a retry
+    # does not register it twice.
+    with transaction.atomic():
+        intervention = services.create_intervention(
+            request,
+            person,
+            kind=payload.kind,
+            start=payload.start,
+            end=payload.end,
+            status=payload.status,
+            performing_unit=unit,
+            ordering_organisation=_organisation(
+                payload.ordering_organisation_id, "ordering_organisation_id"
+            ),
+            facts=payload.facts,
+            why="Registrera insats (API)",
+        )
+        if payload.decide:
+            services.decide_intervention(request, intervention, why="Ansvarsbeslut (API)")
     return Status(201, intervention)
 
 
@@ -318,7 +322,7 @@ def _decide(
     summary="Besluta ansvar",
 )
 def decide(
-    request: HttpRequest, person_id: uuid.UUID, intervention_id: int, on: dt.date | None = None
+    request: HttpRequest, person_id: uuid.UUID, intervention_id: int, on: IsoDate | None = None
 ) -> Status[dict[str, Any]]:
     """Decide (again). `on`: the date the question concerns (default: the intervention's
     start). With an earlier decision, the answer includes the diff against it."""
@@ -331,7 +335,7 @@ def decide(
     summary="Ompröva ansvar (med skillnad)",
 )
 def redecide(
-    request: HttpRequest, person_id: uuid.UUID, intervention_id: int, on: dt.date | None = None
+    request: HttpRequest, person_id: uuid.UUID, intervention_id: int, on: IsoDate | None = None
 ) -> Status[dict[str, Any]]:
     """The same as decide; the answer's `diff` compares with the decision it supersedes."""
     return Status(201, _decide(request, person_id, intervention_id, on))

@@ -33,7 +33,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router
+from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
@@ -45,7 +45,7 @@ from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.people.access import own_persons
 from samverkan.people.selectors import PERSON_OBJECT_TYPE
-from samverkan.purchases import access, buyers, disclosure, documents, rates, services
+from samverkan.purchases import access, buyers, csv_import, disclosure, documents, rates, services
 from samverkan.purchases.bases import month_end, month_start
 from samverkan.purchases.models import (
     ImportBatch,
@@ -146,7 +146,10 @@ def _records_base(request: HttpRequest) -> Any:
 
 @router.get("/records", response={200: RecordPage, **RESPONSES})
 def list_records(
-    request: HttpRequest, month: str | None = None, status: str | None = None, page: int = 1
+    request: HttpRequest,
+    month: str | None = None,
+    status: str | None = None,
+    page: int = Query(1, ge=1, le=1_000_000),  # noqa: B008  # bounded: the offset is SQL
 ) -> Any:
     first = _month(month)
     records = _records_base(request).filter(
@@ -257,6 +260,8 @@ def import_csv(
 ) -> Any:
     if not access.can_register(request):
         raise _forbidden(request, "import")
+    if (file.size or 0) > csv_import.MAX_UPLOAD:  # the same limit as the web form
+        raise ApiError(413, "too_large", f"Högst {csv_import.MAX_UPLOAD // 2**20} MB.", "file")
     report = services.import_csv(request, file.read(), mode=mode, filename=file.name or "")
     return report.as_dict()
 

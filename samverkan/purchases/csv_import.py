@@ -157,13 +157,40 @@ def _norm(name: str) -> str:
 _ALIASES = {_norm(alias): key for key, aliases in COLUMNS.items() for alias in aliases}
 
 
+MAX_UPLOAD = 60 * 1024 * 1024  # bytes, for the web form and the API alike
+MAX_COLUMNS = 64  # the import knows about 15 columns; a header of thousands is no CSV of ours
+MAX_CELL = 10_000  # characters in one cell (csv's own limit is 131,072 and then it raises)
+
+
+class _Unreadable(ValueError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
 def _decode(content: bytes | str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252; else refused."""
     if isinstance(content, str):
-        return content.lstrip("\ufeff")
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content.decode("cp1252")
+        text = content.lstrip("\ufeff")
+    elif content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = content.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _Unreadable("encoding", "Filen är inte giltig UTF-16.") from None
+    else:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = content.decode("cp1252")
+            except UnicodeDecodeError:
+                raise _Unreadable(
+                    "encoding", "Filen är varken UTF-8 eller Windows-1252: spara den som UTF-8."
+                ) from None
+    if "\x00" in text:
+        raise _Unreadable("encoding", "Filen innehåller NUL-tecken: spara den som UTF-8-text.")
+    return text
 
 
 @dataclass
@@ -254,12 +281,48 @@ def import_csv(
         raise NotAllowed.one(None, "forbidden", "Bara ekonom eller MAS får godkänna insatser.")
     report = ImportReport(mode=mode)
     today = today or dt.date.today()
-    text = _decode(content)
+    try:
+        return _import_text(
+            actor, builder, report, _decode(content), mode, filename, approve, today
+        )
+    except _Unreadable as exc:
+        report.file_problems.append(Problem("file", exc.code, exc.message))
+        return report
+    except csv.Error as exc:
+        if "field limit" in str(exc):  # a cell over csv's own limit (131,072 characters)
+            message = f"Högst {MAX_CELL} tecken i en cell."
+            report.file_problems.append(Problem("file", "cell_too_long", message))
+        else:
+            message = "Filen kan inte läsas som CSV (t.ex. ett citattecken som inte avslutas)."
+            report.file_problems.append(Problem("file", "unreadable", message))
+        return report
+
+
+def _cells(reader: Any) -> Iterable[list[str]]:
+    """The reader's rows, refusing over-wide rows and over-long cells as they come."""
+    for cells in reader:
+        if len(cells) > MAX_COLUMNS:
+            raise _Unreadable("too_many_columns", f"Högst {MAX_COLUMNS} kolumner per rad.")
+        if any(len(cell) > MAX_CELL for cell in cells):
+            raise _Unreadable("cell_too_long", f"Högst {MAX_CELL} tecken i en cell.")
+        yield cells
+
+
+def _import_text(  # noqa: PLR0913
+    actor: Any,
+    builder: RecordBuilder,
+    report: ImportReport,
+    text: str,
+    mode: str,
+    filename: str,
+    approve: bool,
+    today: dt.date,
+) -> ImportReport:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = _cells(csv.reader(io.StringIO(text), delimiter=delimiter))
     try:
-        header = next(reader)
+        header = next(iter(reader))
     except StopIteration:
         report.file_problems.append(Problem("file", "empty", "Filen är tom."))
         return report

@@ -30,7 +30,7 @@ from samverkan.core import words
 from samverkan.core.money import format_sek, ore_to_kronor
 from samverkan.people.access import own_persons
 from samverkan.people.selectors import PERSON_OBJECT_TYPE, resolve_identifier
-from samverkan.purchases import access, disclosure, documents, rates, services
+from samverkan.purchases import access, csv_import, disclosure, documents, rates, services
 from samverkan.purchases.bases import (
     AGREEMENT_NAMES,
     BASES,
@@ -73,7 +73,7 @@ if TYPE_CHECKING:
     from samverkan.people.models import Person
 
 PAGE_SIZE = 100
-MAX_UPLOAD = 60 * 1024 * 1024
+MAX_UPLOAD = csv_import.MAX_UPLOAD
 
 
 def _profile(request: HttpRequest) -> StaffProfile:

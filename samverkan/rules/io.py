@@ -18,6 +18,7 @@ row) raised together in :class:`InvalidFactsFile`; nothing is decided when any r
 
 from __future__ import annotations
 
+import collections
 import csv
 import io
 import json
@@ -199,6 +200,9 @@ def csv_value(kind: Kind, text: str) -> Any:
     return text
 
 
+MAX_COLUMNS = 2 * len(FACTS)  # room for a few extra columns; thousands are no facts file
+
+
 def parse_csv(text: str) -> Iterator[tuple[int, Any]]:
     """(data row number, facts dict) per row; the header names the facts (module docstring)."""
     first_line = text.split("\n", 1)[0]
@@ -208,14 +212,17 @@ def parse_csv(text: str) -> Iterator[tuple[int, Any]]:
         header = [name.strip() for name in next(reader, [])]
     except csv.Error as exc:
         raise _invalid("invalid_csv", f"Rubrikraden går inte att läsa: {exc}.") from None
+    if len(header) > MAX_COLUMNS:  # checked first: everything below is per column
+        raise _invalid("too_many_columns", f"Högst {MAX_COLUMNS} kolumner (en per uppgift).")
     problems = [
         FileError(name, "unknown_fact", f"Okänd uppgift '{name}'.", FACT_ORDER)
         for name in header
         if name not in FACTS
     ]
+    counts = collections.Counter(header)  # linear; header.count() per name was quadratic
     problems += [
         FileError(name, "duplicate_column", f"Kolumnen '{name}' finns flera gånger.")
-        for name in sorted({name for name in header if header.count(name) > 1})
+        for name in sorted(name for name, n in counts.items() if n > 1)
     ]
     if problems:
         raise InvalidFactsFile(problems)

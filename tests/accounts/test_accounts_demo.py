@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import RequestFactory
 
 from samverkan.accounts.demo import DEMO_PASSWORD, demo_users, demo_users_table, load_demo
 from samverkan.accounts.models import Organisation, OrganisationKind, Role, StaffProfile, Unit
@@ -68,7 +69,9 @@ def test_demo_users_cover_every_role_in_both_regions_and_can_log_in(client):
         assert get_user_model().objects.filter(username=username).exists(), username
     for profile in StaffProfile.objects.select_related("unit"):
         assert profile.unit is not None and profile.unit.organisation_id == profile.organisation_id
-    assert client.login(username="ssk.krokom", password=DEMO_PASSWORD)
+    assert client.login(
+        request=RequestFactory().get("/"), username="ssk.krokom", password=DEMO_PASSWORD
+    )
     assert get_user_model().objects.get(username="admin").is_superuser
 
 

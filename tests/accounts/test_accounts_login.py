@@ -1,4 +1,4 @@
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from samverkan.audit.models import Action, AuditEvent
 
@@ -60,7 +60,7 @@ def test_password_change(client_as, nurse, password):
     )
     assert response.status_code == 302 and response.url == "/accounts/password_change/done/"
     assert "Lösenordet är bytt" in client.get(response.url).content.decode()
-    assert Client().login(username="ssk.test", password=new)
+    assert Client().login(request=RequestFactory().get("/"), username="ssk.test", password=new)
 
 
 def test_password_change_rejects_a_short_password_in_swedish(client_as, nurse, password):

@@ -48,8 +48,9 @@ def test_var_dir(monkeypatch, tmp_path):
 
 
 def test_secret_key_rules(monkeypatch, tmp_path):
-    monkeypatch.setenv("SECRET_KEY", "from-env")
-    assert env.secret_key(debug=False, allowed_hosts=["x.se"], var=tmp_path) == "from-env"
+    strong = "k" + "0123456789abcdefghij" * 3
+    monkeypatch.setenv("SECRET_KEY", strong)
+    assert env.secret_key(debug=False, allowed_hosts=["x.se"], var=tmp_path) == strong
     monkeypatch.delenv("SECRET_KEY")
     assert env.secret_key(debug=True, allowed_hosts=["x.se"], var=tmp_path) == env.DEV_SECRET_KEY
     with pytest.raises(ImproperlyConfigured):
