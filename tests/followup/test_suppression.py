@@ -42,7 +42,7 @@ def test_swedish_number_formats() -> None:
 
 
 def test_a_hidden_amount_says_so_in_words_not_as_an_amount():
-    """"fakturerade <5" reads as "under five kronor": a hidden cell says why, in words,
+    """ "fakturerade <5" reads as "under five kronor": a hidden cell says why, in words,
     whatever it measures (issue 13, the forum's report)."""
     from samverkan.followup.suppression import Cell
 
