@@ -169,7 +169,12 @@ class DecisionForm(forms.Form):
         max_length=200,
         help_text=_("Tomt: instansen ärendet är hos."),
     )
-    cost_bearer = forms.ChoiceField(label=_("Kostnadsansvar"), choices=CostBearer.choices)
+    # No pre-selected outcome: the empty first choice must be replaced by the decision's.
+    cost_bearer = forms.ChoiceField(
+        label=_("Kostnadsansvar"),
+        choices=[("", _("Välj enligt beslutet")), *CostBearer.choices],
+        error_messages={"required": _("Välj vem som bär kostnaden enligt beslutet.")},
+    )
     reasoning = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args: Any, **kwargs: Any):

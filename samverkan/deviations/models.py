@@ -322,6 +322,9 @@ class Dispute(models.Model):
         ordering = ["-opened_at", "-id"]
         verbose_name = _("tvist")
         verbose_name_plural = _("tvister")
+        permissions = [
+            ("decide_dispute", _("Får registrera beslut i tvist för sin organisation (chef)"))
+        ]
 
     def __str__(self) -> str:
         return f"Tvist #{self.pk}"
