@@ -35,6 +35,12 @@ class DeviationForm(forms.Form):
         initial=Severity.MINOR,
         help_text=_("Allvarlig: chefsläkare och MAS hos båda huvudmännen får en uppgift direkt."),
     )
+    subject = forms.CharField(
+        label=_("Rubrik"),
+        max_length=120,
+        required=False,
+        help_text=_("Kort rubrik utan namn eller personnummer; visas i listan."),
+    )
     occurred_on = forms.DateField(label=_("Datum"), widget=DateInput)
     occurred_time = forms.TimeField(label=_("Klockslag"), required=False, widget=TimeInput)
     location = forms.CharField(label=_("Var hände det?"), max_length=200)

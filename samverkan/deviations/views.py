@@ -71,6 +71,7 @@ def index(request: HttpRequest) -> HttpResponse:
         status=status if status in Status.values else None,
         direction=direction if direction in ("sent", "received") else None,
         serious_only=request.GET.get("allvarliga") == "1",
+        search=(request.GET.get("q") or "").strip()[:100],
     )
     page = Paginator(deviations, PAGE_SIZE).get_page(request.GET.get("sida"))
     return render(
@@ -82,6 +83,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": Status.choices,
             "serious_only": request.GET.get("allvarliga") == "1",
+            "q": (request.GET.get("q") or "").strip()[:100],
             "contacts": services.open_contacts_for(request.user),
         },
     )
@@ -120,6 +122,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 location=data["location"],
                 description=data["description"],
                 person=person,
+                subject=data.get("subject", ""),
             )
         except Http404:
             form.add_error("person", "Personen finns inte eller är inte synlig för dig.")
