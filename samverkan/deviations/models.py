@@ -13,8 +13,6 @@ The agreements' lifecycle (notices, settings, local agreements, Bilaga 2 lists) 
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -177,18 +175,6 @@ class Deviation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display().capitalize()} #{self.pk}"
-
-    @property
-    def answer_due(self) -> dt.date:
-        from samverkan.deviations.deadlines import answer_due
-
-        return answer_due(self)
-
-    @property
-    def is_overdue(self) -> bool:
-        from samverkan.deviations.deadlines import is_overdue
-
-        return self.status in ("received", "investigating") and is_overdue(self)
 
     @property
     def is_serious(self) -> bool:

@@ -26,6 +26,7 @@ from samverkan.deviations.citations import (
     SHARE_COSTS,
     SPLIT_UNTIL_AGREED,
 )
+from samverkan.deviations.deadlines import answer_due, is_overdue
 from samverkan.deviations.forms import (
     ContactForm,
     CostForm,
@@ -74,6 +75,10 @@ def index(request: HttpRequest) -> HttpResponse:
         search=(request.GET.get("q") or "").strip()[:100],
     )
     page = Paginator(deviations, PAGE_SIZE).get_page(request.GET.get("sida"))
+    for d in page:  # the answer deadline beside each row (deviations.deadlines)
+        setattr(d, "answer_due", answer_due(d))  # noqa: B010 (not a model field)
+        open_ = d.status in (Status.RECEIVED, Status.INVESTIGATING)
+        setattr(d, "is_overdue", open_ and is_overdue(d))  # noqa: B010
     return render(
         request,
         "deviations/index.html",
