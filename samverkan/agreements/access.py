@@ -55,5 +55,37 @@ def require_records_role(actor: Actor, region: str, what: Any, why: str) -> Staf
     return found
 
 
+# Who may speak for a party (give, withdraw or correct a notice of termination): the party's
+# own administrator, or a member of its staff explicitly granted "Får företräda sin
+# organisation som avtalspart" (permission `agreements.speak_for_party`, set in the admin,
+# e.g. for a kommundirektör or the forum member the board has delegated). A forum member as
+# such does not: the forum handles notices (jh-hemsjukvard §10) but each party gives its own.
+SPEAKS_FOR_PARTY_ROLES = frozenset({Role.ADMINISTRATOR})
+SPEAK_FOR_PARTY_PERMISSION = "agreements.speak_for_party"
+
+
+def may_speak_for(actor: Actor, organisation: Organisation) -> bool:
+    found = profile(actor)
+    if found is None or found.organisation_id != organisation.pk:
+        return False
+    if found.role in SPEAKS_FOR_PARTY_ROLES:
+        return True
+    user = user_of(actor)
+    return bool(user is not None and user.has_perm(SPEAK_FOR_PARTY_PERMISSION))
+
+
+def parties_spoken_for(actor: Actor, region: str) -> QuerySet[Organisation]:
+    """The parties in `region` this actor may give notice for (at most her own)."""
+    found = profile(actor)
+    if found is None or not may_speak_for(actor, found.organisation):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(pk=found.organisation_id, region=region)
+
+
+def require_speaks_for(actor: Actor, organisation: Organisation, what: Any, why: str) -> None:
+    if not may_speak_for(actor, organisation):
+        raise denied(actor, what, "", why, status=403)
+
+
 def organisations_in(region: str) -> QuerySet[Organisation]:
     return Organisation.objects.filter(region=region)

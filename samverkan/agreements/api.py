@@ -104,6 +104,7 @@ def add_notice(request: HttpRequest, agreement: str, payload: NoticeIn) -> Any:
         given_by=_org(payload.given_by_id, "given_by_id"),
         given_on=payload.given_on,
         document_ref=payload.document_ref,
+        confirmed=payload.confirm,
     )
     return Status(201, selectors.agreement_overview(agreement))
 

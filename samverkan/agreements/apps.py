@@ -13,7 +13,7 @@ class AgreementsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from samverkan.agreements.models import Notice
+        from samverkan.agreements.models import AgreementSettings, Notice
         from samverkan.agreements.selectors import cached_notices, forget_notices
         from samverkan.agreements.work_queue import PROVIDERS
         from samverkan.rules import use_notices
@@ -25,3 +25,7 @@ class AgreementsConfig(AppConfig):
         use_notices(cached_notices)
         post_save.connect(forget_notices, sender=Notice, dispatch_uid="forget-notices-save")
         post_delete.connect(forget_notices, sender=Notice, dispatch_uid="forget-notices-del")
+        # The notice scope (party or all) decides which notices end the agreement.
+        post_save.connect(
+            forget_notices, sender=AgreementSettings, dispatch_uid="forget-notices-scope"
+        )

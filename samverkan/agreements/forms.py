@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import Organisation, OrganisationKind, Role, Unit, UnitKind
@@ -17,19 +18,47 @@ OTHER_POINT = "other"
 
 
 class NoticeForm(forms.Form):
-    given_by = forms.ModelChoiceField(label=_("Uppsagt av"), queryset=Organisation.objects.none())
-    given_on = forms.DateField(label=_("Uppsagt den"), widget=DateInput)
+    """`parties`: the parties the user may speak for (`access.parties_spoken_for`)."""
+
+    given_by = forms.ModelChoiceField(
+        label=_("Uppsagt av"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    given_on = forms.DateField(
+        label=_("Uppsagt den"),
+        widget=DateInput,
+        help_text=_("Dagen den skriftliga uppsägningen ges; kan inte antedateras."),
+    )
     document_ref = forms.CharField(label=_("Diarienummer/dokumentreferens"), max_length=200)
 
-    def __init__(self, *args: Any, region: str, **kwargs: Any):
+    def __init__(self, *args: Any, parties: Any, **kwargs: Any):
+        kwargs.setdefault("initial", {"given_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.fields["given_by"].queryset = Organisation.objects.filter(region=region)  # type: ignore[attr-defined]
+        self.fields["given_by"].queryset = parties  # type: ignore[attr-defined]
+
+
+class WithdrawNoticeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Skäl (t.ex. forumets beslut)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CorrectNoticeForm(forms.Form):
+    document_ref = forms.CharField(label=_("Rätt dokumentreferens"), max_length=200)
+    reason = forms.CharField(
+        label=_("Vad rättas och varför"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = AgreementSettings
-        fields = ["reminder_lead_days", "responsible_role", "followup_month", "followup_day"]
+        fields = [
+            "reminder_lead_days",
+            "responsible_role",
+            "followup_month",
+            "followup_day",
+            "notice_scope",
+        ]
 
 
 class LocalAgreementForm(forms.Form):

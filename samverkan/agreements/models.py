@@ -35,7 +35,15 @@ USER = settings.AUTH_USER_MODEL
 
 
 class Notice(models.Model):
-    """Written notice of termination (uppsägning); the earliest one per agreement counts."""
+    """Written notice of termination (uppsägning) by one party.
+
+    Recorded only by someone who may speak for that party (`access.may_speak_for`), on the
+    day it is given (never backdated), after a confirmation that states its consequence.
+    A withdrawal or a correction never deletes the row: `withdrawn_at` marks it, and a
+    correction is a new row whose `replaces` points at the one it corrects. The earliest
+    notice in effect (`selectors.notices_in_effect`) counts, per party or for all parties
+    depending on `AgreementSettings.notice_scope`.
+    """
 
     agreement = models.CharField(_("avtal"), max_length=40, choices=AGREEMENT_CHOICES)
     given_by = models.ForeignKey(
@@ -45,15 +53,40 @@ class Notice(models.Model):
     document_ref = models.CharField(_("dokumentreferens"), max_length=200)
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("rättar"),
+    )
+    withdrawn_at = models.DateTimeField(_("återkallad/rättad"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.TextField(_("skäl"), blank=True)
 
     class Meta:
         db_table = "deviations_notice"  # kept from the deviations app (issue 10)
         ordering = ["agreement", "given_on", "id"]
         verbose_name = _("uppsägning")
         verbose_name_plural = _("uppsägningar")
+        permissions = [("speak_for_party", _("Får företräda sin organisation som avtalspart"))]
 
     def __str__(self) -> str:
         return f"{self.agreement}: {self.given_on}"
+
+    @property
+    def in_effect(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class NoticeScope(models.TextChoices):
+    """What one party's notice ends: a reading of the agreement for the forum to fix."""
+
+    PARTY = "party", _("bara den partens deltagande")
+    ALL = "all", _("avtalet för alla parter")
 
 
 DEFAULT_LEAD_DAYS = 90
@@ -80,6 +113,16 @@ class AgreementSettings(models.Model):
         _("årlig uppföljning senast (dag)"),
         default=31,
         validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+    notice_scope = models.CharField(
+        _("en parts uppsägning avslutar"),
+        max_length=10,
+        choices=NoticeScope.choices,
+        default=NoticeScope.PARTY,
+        help_text=_(
+            "Tolkning av avtalet som forumet ska fastställa. Förval: bara den partens "
+            "deltagande upphör (minst ingripande)."
+        ),
     )
 
     class Meta:

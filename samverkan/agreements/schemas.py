@@ -38,6 +38,15 @@ class NoticeOut(Schema):
     given_by: OrgOut
     given_on: dt.date
     document_ref: str
+    in_effect: bool
+    withdrawn_at: dt.datetime | None
+    withdrawal_reason: str
+    replaces_id: int | None
+
+
+class ParticipationOut(Schema):
+    organisation: OrgOut
+    ends: dt.date | None
 
 
 class AgreementOut(Schema):
@@ -63,6 +72,8 @@ class AgreementOut(Schema):
     reminder_lead_days: int = Field(alias="settings.reminder_lead_days")
     responsible_role: str = Field(alias="settings.responsible_role")
     reminders: list[ReminderOut]
+    notice_scope: str = Field(alias="settings.notice_scope")
+    participation: list[ParticipationOut]
     notices: list[NoticeOut]
     dispute_path: list[StepOut]
 
@@ -71,6 +82,8 @@ class NoticeIn(Schema):
     given_by_id: int
     given_on: dt.date
     document_ref: str
+    # false: refused with code confirmation_required and the consequence in the message
+    confirm: bool = False
 
 
 class SettingsIn(Schema):
@@ -78,6 +91,7 @@ class SettingsIn(Schema):
     responsible_role: str = Role.FORUM_MEMBER.value
     followup_month: int = 12
     followup_day: int = 31
+    notice_scope: str | None = None  # "party" (default) or "all": the forum's reading
 
 
 class PointOut(Schema):

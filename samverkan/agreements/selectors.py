@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from samverkan.accounts.models import Organisation, OrganisationKind, Unit, UnitKind
@@ -53,9 +53,19 @@ from samverkan.agreements.models import (
     CareArea,
     LocalAgreement,
     Notice,
+    NoticeScope,
     WorkingGroupMember,
 )
-from samverkan.rules import ALL_VERSIONS, REGIONS, AgreementVersion, Status, version_end
+from samverkan.rules import (
+    ALL_VERSIONS,
+    REGIONS,
+    AgreementVersion,
+    Status,
+    final_end,
+    notice_deadline,
+    term_ends,
+    version_end,
+)
 from samverkan.rules import status as rules_status
 
 __all__ = [
@@ -76,6 +86,8 @@ __all__ = [
     "EscalationStep",
     "LocalAgreementRow",
     "LocalPoint",
+    "NoticeConsequence",
+    "Participation",
     "Reminder",
     "RoutineCoverage",
     "RoutinesMatrix",
@@ -90,6 +102,10 @@ __all__ = [
     "lists_for",
     "local_agreements_in_year",
     "missing_signatures",
+    "notice_consequence",
+    "notices_in_effect",
+    "participation",
+    "participation_ends",
     "recorded_notices",
     "region_name",
     "reminders",
@@ -108,10 +124,120 @@ LISTS_REGION = "jamtland-harjedalen"  # Bilaga 2 is part of the Jämtland Härje
 # --- notices, the computed term, reminders --------------------------------------------------
 
 
+def notices_in_effect(agreement: str | None = None) -> QuerySet[Notice]:
+    """Notices neither withdrawn nor replaced by a correction (the history stays in the table)."""
+    rows = Notice.objects.filter(withdrawn_at__isnull=True).select_related("given_by")
+    return rows.filter(agreement=agreement) if agreement else rows
+
+
+def ends_for_all(notice_scope: str, given_by: Organisation) -> bool:
+    """Whether a notice by `given_by` ends the agreement for every party.
+
+    With the scope "all" any party's notice does. With the default scope "party" only that
+    party's participation ends, except when the party is the region: the region is the
+    counterpart of every kommun in the agreement, so without it nothing remains."""
+    return notice_scope == NoticeScope.ALL or given_by.kind == OrganisationKind.REGION
+
+
 def recorded_notices() -> dict[str, dt.date]:
-    """agreement id -> the earliest notice recorded (validity's `notices`)."""
-    rows = Notice.objects.values("agreement").annotate(first=Min("given_on"))
-    return {row["agreement"]: row["first"] for row in rows}
+    """agreement id -> the earliest notice in effect that ends the agreement for all parties
+    (validity's `notices`: what the rules, the guide, the API and the library read)."""
+    scopes = dict(AgreementSettings.objects.values_list("agreement", "notice_scope"))
+    found: dict[str, dt.date] = {}
+    for notice in notices_in_effect().order_by("given_on", "id"):
+        scope = scopes.get(notice.agreement, NoticeScope.PARTY)
+        if ends_for_all(scope, notice.given_by) and notice.agreement not in found:
+            found[notice.agreement] = notice.given_on
+    return found
+
+
+@dataclass(frozen=True)
+class Participation:
+    """One party's place in an agreement: in it until `ends` (None: no notice in effect)."""
+
+    organisation: Organisation
+    ends: dt.date | None
+    notice: Notice | None
+
+
+def participation(agreement: str) -> list[Participation]:
+    """Every party of the agreement with the day its participation ends (the lifecycle
+    selector the agreement page, the guide's banner and the API read)."""
+    version = VERSIONS[agreement]
+    owner = version.follows or agreement
+    whole_end = version_end(version, recorded_notices())
+    own: dict[int, Notice] = {}
+    for notice in notices_in_effect(owner).order_by("given_on", "id"):
+        own.setdefault(notice.given_by_id, notice)
+    rows = []
+    term = VERSIONS[owner].term
+    for org in Organisation.objects.filter(region=version.region).order_by("-kind", "name"):
+        given = own.get(org.pk)
+        ends = final_end(term, given.given_on) if given else None
+        if whole_end is not None:
+            ends = whole_end if ends is None else min(ends, whole_end)
+        rows.append(Participation(org, ends, given))
+    return rows
+
+
+def participation_ends(agreement: str, organisation: Organisation) -> dt.date | None:
+    for row in participation(agreement):
+        if row.organisation.pk == organisation.pk:
+            return row.ends
+    return None
+
+
+@dataclass(frozen=True)
+class NoticeConsequence:
+    """What a notice given on `given_on` by `given_by` does, stated before it is confirmed."""
+
+    agreement: str
+    given_by: Organisation
+    given_on: dt.date
+    ends_on: dt.date
+    deadline: dt.date  # the last day to end the term ending on `term_end`
+    term_end: dt.date  # the end of the term current on `given_on`
+    for_all: bool
+
+    @property
+    def too_late_for_current_term(self) -> bool:
+        return self.ends_on != self.term_end
+
+    @property
+    def text(self) -> str:
+        who = (
+            "Avtalet upphör för alla parter"
+            if self.for_all
+            else (f"{self.given_by.name}s deltagande i avtalet upphör")
+        )
+        why = (
+            f"uppsägningen kommer efter {self.deadline:%Y-%m-%d}, sista dag att säga upp "
+            f"till {self.term_end:%Y-%m-%d}, så avtalet förlängs en period till"
+            if self.too_late_for_current_term
+            else f"uppsägningen kommer senast {self.deadline:%Y-%m-%d}"
+        )
+        return f"{who} den {self.ends_on:%Y-%m-%d} ({why})."
+
+
+def notice_consequence(
+    agreement: str, given_by: Organisation, given_on: dt.date
+) -> NoticeConsequence:
+    """jh-hemsjukvard §10: a written notice takes effect at the end of the current term if
+    given at least six months before it, else at the end of the following term."""
+    version = VERSIONS[agreement]
+    term = version.term
+    current_end = next(end for end in term_ends(term, given_on) if given_on <= end)
+    ends_on = final_end(term, given_on)
+    assert ends_on is not None  # only renewing agreements take notice
+    return NoticeConsequence(
+        agreement=agreement,
+        given_by=given_by,
+        given_on=given_on,
+        ends_on=ends_on,
+        deadline=notice_deadline(term, current_end),
+        term_end=current_end,
+        for_all=ends_for_all(settings_for(agreement).notice_scope, given_by),
+    )
 
 
 NOTICES_TTL_S = 10.0
@@ -186,6 +312,7 @@ class AgreementOverview:
     reminders: list[Reminder]
     citations: list[Citation] = field(default_factory=list)
     dispute_path: list[Any] = field(default_factory=list)
+    participation: list[Participation] = field(default_factory=list)
 
     @property
     def agreement(self) -> str:
@@ -242,7 +369,11 @@ def agreement_overview(
         version=version,
         status=status,
         parties=list(Organisation.objects.filter(region=version.region).order_by("-kind", "name")),
-        notices=list(Notice.objects.filter(agreement=owner).select_related("given_by")),
+        notices=list(
+            Notice.objects.filter(agreement=owner)
+            .select_related("given_by")
+            .prefetch_related("corrections")
+        ),
         renewal=renewal_text(version),
         final_end=end,
         next_notice_deadline=status.next_notice_deadline,
@@ -254,6 +385,7 @@ def agreement_overview(
         reminders=_reminders(version, status, cfg, dues, end, on),
         citations=citations,
         dispute_path=list(escalation_path(agreement)),
+        participation=participation(agreement),
     )
 
 

@@ -36,30 +36,30 @@ from samverkan.agreements.models import (
 from samverkan.agreements.selectors import (
     LISTS_REGION,
     VERSIONS,
-    recorded_notices,
+    NoticeConsequence,
+    notice_consequence,
+    notices_in_effect,
+    participation_ends,
     settings_for,
 )
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
 from samverkan.core.errors import Problem
-from samverkan.rules import status
 
 
-@transaction.atomic
-def record_notice(
-    actor: Any,
-    agreement: str,
-    *,
-    given_by: Organisation,
-    given_on: dt.date,
-    document_ref: str,
-) -> Notice:
-    """Record a written notice of termination; the computed end follows from it."""
-    version = VERSIONS.get(agreement)
-    why = "Avtal: registrera uppsägning"
-    if version is None:
-        raise ValidationError({"agreement": "Okänt avtal."})
-    access.require_records_role(actor, version.region, Notice, why)
+class NoticeNeedsConfirmation(Problem):
+    """A notice is recorded only once its consequence has been shown and confirmed."""
+
+    def __init__(self, consequence: NoticeConsequence):
+        self.consequence = consequence
+        super().__init__(
+            "confirm", "confirmation_required", f"Bekräfta uppsägningen: {consequence.text}"
+        )
+
+
+def _check_notice(
+    version: Any, given_by: Organisation, given_on: dt.date, document_ref: str
+) -> dict[str, str]:
     errors: dict[str, str] = {}
     if version.follows:
         errors["agreement"] = f"Bilagan följer {version.follows}: säg upp huvudavtalet."
@@ -67,27 +67,134 @@ def record_notice(
         errors["agreement"] = "Avtalet förlängs inte automatiskt; ingen uppsägning behövs."
     if given_by.region != version.region:
         errors["given_by"] = "Den som säger upp ska vara part i avtalet."
-    if given_on < version.starts:
-        errors["given_on"] = "Datumet är före avtalets start."
-    elif status(version, given_on, recorded_notices()).ended:
-        errors["given_on"] = "Avtalet hade redan upphört den dagen."
-    if given_on > timezone.localdate():
+    today = timezone.localdate()
+    if given_on > today:
         errors["given_on"] = "Datumet ligger i framtiden."
+    elif given_on < today:
+        # jh-hemsjukvard §10 counts from the day the written notice is given: a date before
+        # the day it is recorded could move the end a whole term earlier.
+        errors["given_on"] = (
+            "En uppsägning kan inte antedateras: den gäller från den dag den registreras "
+            f"({today:%Y-%m-%d})."
+        )
+    elif given_on < version.starts:
+        errors["given_on"] = "Datumet är före avtalets start."
+    elif "agreement" not in errors:
+        end = participation_ends(version.agreement, given_by)
+        if end is not None and end < given_on:
+            errors["given_on"] = "Partens deltagande hade redan upphört den dagen."
     if not document_ref.strip():
         errors["document_ref"] = (
             "Ange diarienummer eller dokumentreferens för den skriftliga uppsägningen."
         )
+    return errors
+
+
+def record_notice(
+    actor: Any,
+    agreement: str,
+    *,
+    given_by: Organisation,
+    given_on: dt.date,
+    document_ref: str,
+    confirmed: bool = False,
+) -> Notice:
+    """Record a written notice of termination by a party (jh-hemsjukvard §10).
+
+    Only someone who may speak for `given_by` (`access.may_speak_for`); never backdated;
+    refused with `NoticeNeedsConfirmation` (stating the consequence) unless `confirmed`."""
+    version = VERSIONS.get(agreement)
+    why = "Avtal: registrera uppsägning"
+    if version is None:
+        raise ValidationError({"agreement": "Okänt avtal."})
+    access.require_speaks_for(actor, given_by, Notice, why)
+    errors = _check_notice(version, given_by, given_on, document_ref)
+    if not errors and any(n.given_by_id == given_by.pk for n in notices_in_effect(agreement)):
+        errors["given_by"] = (
+            "Parten har redan en uppsägning av avtalet; rätta eller återkalla den i stället."
+        )
     if errors:
         raise ValidationError(errors)
-    notice = Notice.objects.create(
-        agreement=agreement,
-        given_by=given_by,
-        given_on=given_on,
-        document_ref=document_ref.strip(),
-        recorded_by=access.user_of(actor),
-    )
-    record(actor, Action.CREATE, Notice, notice.pk, why=why)
+    if not confirmed:
+        raise NoticeNeedsConfirmation(notice_consequence(agreement, given_by, given_on))
+    # Access is checked outside the transaction, so a refusal's audit entry is kept.
+    with transaction.atomic():
+        notice = Notice.objects.create(
+            agreement=agreement,
+            given_by=given_by,
+            given_on=given_on,
+            document_ref=document_ref.strip(),
+            recorded_by=access.user_of(actor),
+        )
+        record(actor, Action.CREATE, Notice, notice.pk, why=why)
     return notice
+
+
+def _notice_in_effect(notice_id: int, actor: Any, why: str) -> Notice:
+    notice = Notice.objects.select_related("given_by").filter(pk=notice_id).first()
+    if notice is None or notice.given_by.region != access.region_of(actor):
+        raise access.denied(actor, Notice, notice_id, why, status=404)
+    access.require_speaks_for(actor, notice.given_by, Notice, why)
+    if not notice.in_effect:
+        raise ValidationError({"notice": "Uppsägningen är redan återkallad eller rättad."})
+    return notice
+
+
+def _locked(notice: Notice) -> Notice:
+    """The notice again, locked, inside the caller's transaction (two clicks, one change)."""
+    locked = Notice.objects.select_for_update().select_related("given_by").get(pk=notice.pk)
+    if not locked.in_effect:
+        raise ValidationError({"notice": "Uppsägningen är redan återkallad eller rättad."})
+    return locked
+
+
+def withdraw_notice(actor: Any, notice_id: int, *, reason: str) -> Notice:
+    """Record that a notice is withdrawn (återkallad): the row stays, marked, with the reason
+    (e.g. the forum's decision that the parties agree to continue)."""
+    why = "Avtal: återkalla uppsägning"
+    notice = _notice_in_effect(notice_id, actor, why)
+    if not reason.strip():
+        raise ValidationError({"reason": "Ange skälet till att uppsägningen återkallas."})
+    with transaction.atomic():
+        notice = _locked(notice)
+        notice.withdrawn_at = timezone.now()
+        notice.withdrawn_by = access.user_of(actor)
+        notice.withdrawal_reason = reason.strip()
+        notice.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+        record(actor, Action.UPDATE, Notice, notice.pk, why=why)
+    return notice
+
+
+def correct_notice(actor: Any, notice_id: int, *, document_ref: str, reason: str) -> Notice:
+    """Correct a notice's document reference: a new row replaces the old one, which stays in
+    the history marked as corrected. The date and the party are those of the written
+    notice and cannot be corrected here (withdraw and give a new notice instead)."""
+    why = "Avtal: rätta uppsägning"
+    old = _notice_in_effect(notice_id, actor, why)
+    errors: dict[str, str] = {}
+    if not document_ref.strip():
+        errors["document_ref"] = "Ange den rätta dokumentreferensen."
+    if not reason.strip():
+        errors["reason"] = "Ange vad som rättas och varför."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        old = _locked(old)
+        old.withdrawn_at = timezone.now()
+        old.withdrawn_by = access.user_of(actor)
+        old.withdrawal_reason = f"Rättad: {reason.strip()}"
+        old.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+        new = Notice.objects.create(
+            agreement=old.agreement,
+            given_by=old.given_by,
+            given_on=old.given_on,
+            document_ref=document_ref.strip(),
+            recorded_by=access.user_of(actor),
+            replaces=old,
+        )
+        record(actor, Action.UPDATE, Notice, old.pk, why=why)
+        record(actor, Action.CREATE, Notice, new.pk, why=why)
+    return new
 
 
 @transaction.atomic
@@ -99,6 +206,7 @@ def update_settings(
     responsible_role: str = Role.FORUM_MEMBER,
     followup_month: int = 12,
     followup_day: int = 31,
+    notice_scope: str | None = None,
 ) -> AgreementSettings:
     version = VERSIONS[agreement]
     why = "Avtal: ändra påminnelser"
@@ -108,6 +216,8 @@ def update_settings(
     cfg.responsible_role = responsible_role
     cfg.followup_month = followup_month
     cfg.followup_day = followup_day
+    if notice_scope is not None:
+        cfg.notice_scope = notice_scope
     cfg.full_clean()
     cfg.save()
     record(actor, Action.UPDATE, AgreementSettings, cfg.pk, why=why)

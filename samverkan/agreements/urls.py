@@ -11,6 +11,16 @@ urlpatterns = [
     path("avtal/<slug:agreement>/", views.agreement_detail, name="agreement"),
     path("avtal/<slug:agreement>/uppsagning/", views.agreement_notice, name="agreement_notice"),
     path(
+        "avtal/<slug:agreement>/uppsagning/<int:pk>/aterkalla/",
+        views.notice_withdraw,
+        name="notice_withdraw",
+    ),
+    path(
+        "avtal/<slug:agreement>/uppsagning/<int:pk>/ratta/",
+        views.notice_correct,
+        name="notice_correct",
+    ),
+    path(
         "avtal/<slug:agreement>/installningar/", views.agreement_settings, name="agreement_settings"
     ),
     path("lokala/", views.local_agreements, name="local"),

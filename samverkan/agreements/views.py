@@ -25,6 +25,7 @@ from samverkan.agreements.citations import (
 )
 from samverkan.agreements.forms import (
     OTHER_POINT,
+    CorrectNoticeForm,
     ItemsForm,
     ListForm,
     LocalAgreementForm,
@@ -32,6 +33,7 @@ from samverkan.agreements.forms import (
     NoticeForm,
     SettingsForm,
     VariationForm,
+    WithdrawNoticeForm,
 )
 from samverkan.agreements.local_points import LOCAL_POINTS
 from samverkan.agreements.models import Bilaga2List, LocalAgreement
@@ -71,11 +73,15 @@ def _agreement_context(request: HttpRequest, agreement: str, **forms: Any) -> di
         raise Http404
     overview = selectors.agreement_overview(agreement)
     may_edit = access.may_keep_records(request, region)
+    parties = access.parties_spoken_for(request, region)
     return {
         "o": overview,
         "may_edit": may_edit,
-        "notice_form": forms.get("notice_form") or NoticeForm(region=region),
+        "speaks_for": list(parties),
+        "notice_form": forms.get("notice_form") or NoticeForm(parties=parties),
         "settings_form": forms.get("settings_form") or SettingsForm(instance=overview.settings),
+        "withdraw_form": WithdrawNoticeForm(),
+        "correct_form": CorrectNoticeForm(),
     }
 
 
@@ -85,10 +91,31 @@ def agreement_detail(request: HttpRequest, agreement: str) -> HttpResponse:
 
 @require_POST
 def agreement_notice(request: HttpRequest, agreement: str) -> HttpResponse:
-    form = NoticeForm(request.POST, region=_region(request))
+    """Two steps: the first POST shows the consequence (the day participation or the
+    agreement ends) and asks to confirm; the second, with `confirm`, records the notice."""
+    _own_agreement(request, agreement)
+    region = _region(request)
+    parties = access.parties_spoken_for(request, region)
+    if not parties.exists():
+        record(
+            request, Action.ACCESS_DENIED, "agreements.notice", why="Avtal: företräder ingen part"
+        )
+        raise PermissionDenied
+    form = NoticeForm(request.POST, parties=parties)
     if form.is_valid():
         try:
-            services.record_notice(request, agreement, **form.cleaned_data)
+            services.record_notice(
+                request,
+                agreement,
+                confirmed=request.POST.get("confirm") == "1",
+                **form.cleaned_data,
+            )
+        except services.NoticeNeedsConfirmation as ask:
+            return render(
+                request,
+                "agreements/notice_confirm.html",
+                {"o": selectors.agreement_overview(agreement), "form": form, "c": ask.consequence},
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -96,6 +123,42 @@ def agreement_notice(request: HttpRequest, agreement: str) -> HttpResponse:
             return redirect("agreements:agreement", agreement)
     context = _agreement_context(request, agreement, notice_form=form)
     return render(request, "agreements/agreement.html", context, status=422)
+
+
+def _notice_step(
+    request: HttpRequest, agreement: str, pk: int, form: Any, step: Any
+) -> HttpResponse:
+    if form.is_valid():
+        try:
+            step(request, pk, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+        else:
+            messages.success(request, "Ändringen är registrerad; historiken finns kvar.")
+    else:
+        messages.error(request, "Fyll i skälet.")
+    return redirect("agreements:agreement", agreement)
+
+
+def _own_agreement(request: HttpRequest, agreement: str) -> None:
+    version = selectors.VERSIONS.get(agreement)
+    if version is None or version.region != _region(request):
+        record(request, Action.ACCESS_DENIED, "agreements", agreement, why="Avtal: annan region")
+        raise Http404
+
+
+@require_POST
+def notice_withdraw(request: HttpRequest, agreement: str, pk: int) -> HttpResponse:
+    _own_agreement(request, agreement)
+    form = WithdrawNoticeForm(request.POST)
+    return _notice_step(request, agreement, pk, form, services.withdraw_notice)
+
+
+@require_POST
+def notice_correct(request: HttpRequest, agreement: str, pk: int) -> HttpResponse:
+    _own_agreement(request, agreement)
+    form = CorrectNoticeForm(request.POST)
+    return _notice_step(request, agreement, pk, form, services.correct_notice)
 
 
 @require_POST

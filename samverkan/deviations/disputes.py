@@ -509,12 +509,13 @@ def add_cost(
 
 def may_decide(actor: Any, dispute: Dispute) -> bool:
     """At a forum step the forum's members record the decision; at the other steps the
-    parties do (the managers' agreement, or the court's judgment)."""
+    parties' deciders do (`access.may_decide_for_party`: the managers' agreement, or the
+    court's judgment). Others are not offered "Registrera beslut"."""
     if dispute.status != DisputeStatus.OPEN:
         return False
     if current_step(dispute).kind == FORUM:
         return access.is_forum_member_for(actor, dispute)
-    return access.is_party(actor, dispute) and access.may_see_cases(actor)
+    return access.may_decide_for_party(actor, dispute)
 
 
 @transaction.atomic
@@ -533,8 +534,8 @@ def record_dispute_decision(
     if not may_decide(actor, dispute):
         raise access.denied(actor, Dispute, dispute.pk, why, status=403)
     errors = {}
-    if cost_bearer not in CostBearer.values:
-        errors["cost_bearer"] = "Ange vem som bär kostnaden."
+    if cost_bearer not in CostBearer.values:  # never pre-selected: the decision names it
+        errors["cost_bearer"] = "Välj vem som bär kostnaden enligt beslutet."
     if not reasoning.strip():
         errors["reasoning"] = "Beslutet ska motiveras."
     if decided_on > timezone.localdate():

@@ -35,6 +35,12 @@ class DeviationForm(forms.Form):
         initial=Severity.MINOR,
         help_text=_("Allvarlig: chefsläkare och MAS hos båda huvudmännen får en uppgift direkt."),
     )
+    subject = forms.CharField(
+        label=_("Rubrik"),
+        max_length=120,
+        required=False,
+        help_text=_("Kort rubrik utan namn eller personnummer; visas i listan."),
+    )
     occurred_on = forms.DateField(label=_("Datum"), widget=DateInput)
     occurred_time = forms.TimeField(label=_("Klockslag"), required=False, widget=TimeInput)
     location = forms.CharField(label=_("Var hände det?"), max_length=200)
@@ -169,7 +175,12 @@ class DecisionForm(forms.Form):
         max_length=200,
         help_text=_("Tomt: instansen ärendet är hos."),
     )
-    cost_bearer = forms.ChoiceField(label=_("Kostnadsansvar"), choices=CostBearer.choices)
+    # No pre-selected outcome: the empty first choice must be replaced by the decision's.
+    cost_bearer = forms.ChoiceField(
+        label=_("Kostnadsansvar"),
+        choices=[("", _("Välj enligt beslutet")), *CostBearer.choices],
+        error_messages={"required": _("Välj vem som bär kostnaden enligt beslutet.")},
+    )
     reasoning = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args: Any, **kwargs: Any):

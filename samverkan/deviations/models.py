@@ -130,6 +130,12 @@ class Deviation(models.Model):
     occurred_on = models.DateField(_("datum för händelsen"))
     occurred_time = models.TimeField(_("klockslag"), null=True, blank=True)
     location = models.CharField(_("plats"), max_length=200)
+    subject = models.CharField(
+        _("rubrik"),
+        max_length=120,
+        blank=True,
+        help_text=_("Kort rubrik utan personuppgifter; visas i listan."),
+    )
     description = models.TextField(_("vad hände"))
     person = models.ForeignKey(
         "people.Person",
@@ -206,6 +212,37 @@ class DeviationEvent(models.Model):
 
 
 CONTACT_ROLES = (Role.CHIEF_PHYSICIAN, Role.MAS)
+
+
+class MedicalLeadContact(models.Model):
+    """Whom the other side calls about a serious deviation (jh-hemsjukvard §8.1): an
+    organisation's chefsläkare or MAS, with name and phone (a unit's duty number will do),
+    kept by the administrators. Without one, the banner names the staff holding the role and
+    says that the phone number is missing."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    role = models.CharField(
+        _("roll"), max_length=40, choices=[(r.value, r.label) for r in CONTACT_ROLES]
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    phone = models.CharField(_("telefon"), max_length=40)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("enhet"),
+    )  # fmt: skip
+    note = models.CharField(
+        _("när och hur"), max_length=200, blank=True, help_text=_("T.ex. dygnet runt via växeln.")
+    )
+
+    class Meta:
+        ordering = ["organisation__name", "role", "name"]
+        verbose_name = _("kontakt chefsläkare/MAS")
+        verbose_name_plural = _("kontakter chefsläkare/MAS")
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.organisation}: {self.name}"
 
 
 class ChiefContact(models.Model):
@@ -322,6 +359,9 @@ class Dispute(models.Model):
         ordering = ["-opened_at", "-id"]
         verbose_name = _("tvist")
         verbose_name_plural = _("tvister")
+        permissions = [
+            ("decide_dispute", _("Får registrera beslut i tvist för sin organisation (chef)"))
+        ]
 
     def __str__(self) -> str:
         return f"Tvist #{self.pk}"

@@ -34,12 +34,14 @@ class DeviationIn(Schema):
     occurred_on: dt.date
     occurred_time: dt.time | None = None
     location: str
+    subject: str = ""  # a short subject without personal data, shown in lists
     description: str
     person: str | None = None  # person id (UUID) or identifier
 
 
 class DeviationSummary(Schema):
     id: int
+    subject: str
     kind: str
     category: str
     severity: str

@@ -59,6 +59,7 @@ from samverkan.deviations.models import (
     DeviationEvent,
     DeviationReceiver,
     Kind,
+    MedicalLeadContact,
     Severity,
     Status,
 )
@@ -139,6 +140,7 @@ def report_deviation(
     agreement: str | None = None,
     occurred_time: dt.time | None = None,
     person: Any = None,
+    subject: str = "",
 ) -> Deviation:
     """Report a deviation (or forward a complaint) to the other huvudman.
 
@@ -192,6 +194,7 @@ def report_deviation(
         occurred_time=occurred_time,
         location=location.strip(),
         description=description.strip(),
+        subject=subject.strip()[:120],
         person=person,
         direct_contact=severity == Severity.SERIOUS,
     )
@@ -232,6 +235,44 @@ def _event(
     )
 
 
+@dataclass(frozen=True)
+class ToCall:
+    """Whom to call on the other side of a serious deviation (§8.1)."""
+
+    role: str
+    organisation: Organisation
+    name: str
+    phone: str  # "" when no contact data is kept
+    note: str = ""
+
+
+def to_call(actor: Any, deviation: Deviation) -> list[ToCall]:
+    """The other side's chefsläkare and MAS, with name and phone from the contact data
+    (`MedicalLeadContact`), else the staff holding the role (phone marked missing)."""
+    profile = access.profile(actor)
+    if profile is None or not deviation.direct_contact:
+        return []
+    own = profile.organisation_id
+    if own == deviation.reporting_organisation_id:
+        other = deviation.receiving_organisation
+    elif own == deviation.receiving_organisation_id:
+        other = deviation.reporting_organisation
+    else:
+        return []
+    rows: list[ToCall] = []
+    for role in CONTACT_ROLES:
+        label = str(Role(role).label)
+        kept = MedicalLeadContact.objects.filter(organisation=other, role=role)
+        if kept:
+            rows += [ToCall(label, other, c.name, c.phone, c.note) for c in kept]
+            continue
+        staff = StaffProfile.objects.filter(
+            organisation=other, role=role, user__is_active=True
+        ).select_related("user")
+        rows += [ToCall(label, other, s.user.get_full_name() or s.user.username, "") for s in staff]
+    return rows
+
+
 def _create_contacts(deviation: Deviation) -> list[ChiefContact]:
     """One task per organisation and contact role (chefsläkare, MAS) that has staff there;
     an organisation with neither gets both, so the gap shows instead of disappearing."""
@@ -266,6 +307,7 @@ class DeviationView:
     transitions: list[str]
     contacts: list[ChiefContact]
     my_contacts: list[ChiefContact]
+    to_call: list[ToCall]
     events: list[DeviationEvent]
     answer_due: dt.date
     overdue: bool
@@ -306,6 +348,7 @@ def view_deviation(actor: Any, pk: Any) -> DeviationView:
         transitions=allowed_transitions(actor, deviation),
         contacts=contacts,
         my_contacts=[c for c in contacts if c.done_at is None and access.may_do_contact(actor, c)],
+        to_call=to_call(actor, deviation),
         events=list(deviation.events.select_related("by", "organisation")),
         answer_due=answer_due(deviation),
         overdue=deviation.status in (Status.RECEIVED, Status.INVESTIGATING)
@@ -320,6 +363,7 @@ def list_deviations(
     status: str | None = None,
     direction: str | None = None,
     serious_only: bool = False,
+    search: str = "",
 ) -> QuerySet[Deviation]:
     """The deviations the user may see (no persons in the list); the look is audited.
     direction: "sent" (own organisation reported) or "received"."""
@@ -339,6 +383,16 @@ def list_deviations(
         deviations = deviations.filter(receiving_organisation=profile.organisation)
     if serious_only:
         deviations = deviations.filter(severity=Severity.SERIOUS)
+    if search:  # the number, the subject or the organisations; never the description
+        number = search.lstrip("#")
+        match = (
+            Q(subject__icontains=search)
+            | Q(reporting_organisation__name__icontains=search)
+            | Q(receiving_organisation__name__icontains=search)
+        )
+        if number.isdigit():
+            match |= Q(pk=int(number))
+        deviations = deviations.filter(match)
     record(actor, Action.SEARCH, Deviation, why=why)
     return deviations
 

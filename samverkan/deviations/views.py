@@ -26,6 +26,7 @@ from samverkan.deviations.citations import (
     SHARE_COSTS,
     SPLIT_UNTIL_AGREED,
 )
+from samverkan.deviations.deadlines import answer_due, is_overdue
 from samverkan.deviations.forms import (
     ContactForm,
     CostForm,
@@ -71,8 +72,13 @@ def index(request: HttpRequest) -> HttpResponse:
         status=status if status in Status.values else None,
         direction=direction if direction in ("sent", "received") else None,
         serious_only=request.GET.get("allvarliga") == "1",
+        search=(request.GET.get("q") or "").strip()[:100],
     )
     page = Paginator(deviations, PAGE_SIZE).get_page(request.GET.get("sida"))
+    for d in page:  # the answer deadline beside each row (deviations.deadlines)
+        setattr(d, "answer_due", answer_due(d))  # noqa: B010 (not a model field)
+        open_ = d.status in (Status.RECEIVED, Status.INVESTIGATING)
+        setattr(d, "is_overdue", open_ and is_overdue(d))  # noqa: B010
     return render(
         request,
         "deviations/index.html",
@@ -82,6 +88,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": Status.choices,
             "serious_only": request.GET.get("allvarliga") == "1",
+            "q": (request.GET.get("q") or "").strip()[:100],
             "contacts": services.open_contacts_for(request.user),
         },
     )
@@ -120,6 +127,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 location=data["location"],
                 description=data["description"],
                 person=person,
+                subject=data.get("subject", ""),
             )
         except Http404:
             form.add_error("person", "Personen finns inte eller är inte synlig för dig.")

@@ -101,6 +101,8 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "Notices": ("validity", None),
     "version_end": ("validity", None),
     "notice_deadline": ("validity", None),
+    "final_end": ("validity", None),
+    "term_ends": ("validity", None),
     "add_months": ("validity", None),
     "RuleSet": ("ruleset", None),
     "build": ("ruleset", None),
@@ -270,6 +272,7 @@ __all__ = [
     "fact_dtype",
     "facts_to_json",
     "feature_columns",
+    "final_end",
     "format_time",
     "generate_population",
     "get",
@@ -298,6 +301,7 @@ __all__ = [
     "stems",
     "strict_json",
     "sum_or_null",
+    "term_ends",
     "time_band",
     "use_notices",
     "validate_facts",
@@ -455,9 +459,11 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.validity import Notices as Notices
     from samverkan.rules.validity import Status as Status
     from samverkan.rules.validity import add_months as add_months
+    from samverkan.rules.validity import final_end as final_end
     from samverkan.rules.validity import notice_deadline as notice_deadline
     from samverkan.rules.validity import status as status
     from samverkan.rules.validity import status_on as status_on
+    from samverkan.rules.validity import term_ends as term_ends
     from samverkan.rules.validity import version_end as version_end
     from samverkan.rules.variants import Variant as Variant
     from samverkan.rules.variants import VariantError as VariantError

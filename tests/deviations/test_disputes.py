@@ -174,7 +174,7 @@ def test_psychiatric_dispute_goes_to_superior_managers_then_court(people, orgs, 
     assert api_client(people.forum).get(f"/api/deviations/disputes/{case.pk}").status_code == 404
     assert not any(f"#{case.pk}" in i.title for i in tasks_for(people.forum).items)
     # The parties record the judgment.
-    services.record_dispute_decision(people.region_nurse, case.pk, decided_on=dt.date(2024, 9, 1),
+    services.record_dispute_decision(people.region_chief, case.pk, decided_on=dt.date(2024, 9, 1),
                                      reasoning="Tingsrättens dom.", cost_bearer="shared_equally")  # fmt: skip
     case.refresh_from_db()
     assert case.decided_by == "allmän domstol" and case.cost_bearer == "shared_equally"
@@ -233,10 +233,61 @@ def test_costs_and_settlement_reach_the_purchases_ledger(people, orgs):
     [pair] = purchases.dispute_balance(ref).pairs
     assert (pair.creditor_id, pair.debtor_id) == (orgs.ostersund.pk, orgs.region_jh.pk)
     assert pair.owed == services.ledger(case).region.interim_share == Decimal("500.01")
-    services.record_dispute_decision(people.region_nurse, case.pk, decided_on=dt.date(2024, 4, 2),
+    services.record_dispute_decision(people.region_chief, case.pk, decided_on=dt.date(2024, 4, 2),
                                      reasoning="Cheferna är överens.", cost_bearer="region")  # fmt: skip
     balance = purchases.dispute_balance(ref)
     assert balance.settled and balance.pairs[0].owed == Decimal("1000.01")
     case.refresh_from_db()
     ledger = services.ledger(case)
     assert ledger.region.interim_share + ledger.region.settlement == Decimal("1000.01")
+
+
+def test_only_the_deciders_of_the_level_are_offered_the_decision(
+    people, orgs, client_as, make_staff
+):
+    """Issue 13: a nurse was offered "Registrera beslut" at the managers' level, with
+    "regionen" pre-selected as cost bearer."""
+    from django.contrib.auth.models import Permission
+
+    case = open_case(people.kommun_nurse, orgs)
+    assert disputes.current_step(case).kind == "managers"
+    url = f"/avvikelser/tvister/{case.pk}/"
+    data = {"decided_on": "2024-03-05", "cost_bearer": "region", "reasoning": "Överens."}
+    for user in (people.kommun_nurse, people.region_nurse):
+        page = client_as(user).get(url).content.decode()
+        assert "Registrera beslut" not in page
+        assert client_as(user).post(f"{url}beslut/", data).status_code == 403
+        with pytest.raises(PermissionDenied):
+            services.record_dispute_decision(user, case.pk, decided_on=dt.date(2024, 3, 5),
+                                             reasoning="x", cost_bearer="region")  # fmt: skip
+    page = client_as(people.kommun_mas).get(url).content.decode()
+    assert "Registrera beslut" in page
+    assert '<option value="" selected>Välj enligt beslutet</option>' in page
+    assert '<option value="region" selected' not in page
+    response = client_as(people.kommun_mas).post(f"{url}beslut/", {**data, "cost_bearer": ""})
+    assert response.status_code == 422
+    assert "Välj vem som bär kostnaden enligt beslutet." in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == DisputeStatus.OPEN
+    # A manager may be granted the decision explicitly.
+    chef = make_staff(Role.NURSE, orgs.ostersund, "enhetschef.ostersund")
+    chef.user_permissions.add(Permission.objects.get(codename="decide_dispute"))
+    chef = type(chef).objects.get(pk=chef.pk)
+    assert disputes.may_decide(chef, case)
+    assert client_as(people.kommun_mas).post(f"{url}beslut/", data).status_code == 302
+    case.refresh_from_db()
+    assert case.status == DisputeStatus.RESOLVED and case.cost_bearer == "region"
+
+
+def test_api_refuses_a_decision_without_cost_bearer_and_from_a_nurse(people, orgs, api_client):
+    case = open_case(people.kommun_nurse, orgs)
+    url = f"/api/deviations/disputes/{case.pk}/decision"
+    body = {"decided_on": "2024-03-05", "reasoning": "Överens.", "cost_bearer": "region"}
+    assert (
+        api_client(people.kommun_nurse).post(url, body, content_type="application/json").status_code
+        == 403
+    )
+    response = api_client(people.region_chief).post(
+        url, {**body, "cost_bearer": ""}, content_type="application/json"
+    )
+    assert response.status_code == 422 and response.json()["detail"][0]["field"] == "cost_bearer"

@@ -20,7 +20,7 @@ def test_disputes_and_outcomes(people, orgs):
     )  # fmt: skip
     services.add_cost(people.kommun_nurse, case.pk, description="K", amount="100",
                       incurred_on=timezone.localdate(), paid_by=orgs.ostersund)  # fmt: skip
-    services.record_dispute_decision(people.region_nurse, case.pk, decided_on=timezone.localdate(),
+    services.record_dispute_decision(people.region_chief, case.pk, decided_on=timezone.localdate(),
                                      reasoning="Överens.", cost_bearer="shared_equally")  # fmt: skip
     other = services.open_dispute(
         people.kommun_nurse, counterparty=orgs.region_jh, question="P", agreement="jh-psykisk",

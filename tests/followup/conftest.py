@@ -282,7 +282,7 @@ def world(db, orgs, make_staff) -> SimpleNamespace:  # noqa: C901
         for _ in range(6)
     ]
     dispute_services.record_dispute_decision(
-        w.nurse,
+        make_staff(Role.MAS, orgs.ostersund, "mas.uppf"),  # a party's decider (issue 13)
         w.disputes[0].pk,
         decided_on=timezone.localdate(),
         reasoning="Cheferna kom överens om att dela kostnaden.",

@@ -68,6 +68,7 @@ def report(request: HttpRequest, payload: DeviationIn) -> Any:
         location=payload.location,
         description=payload.description,
         person=person(request, payload.person, "Avvikelse: koppla person"),
+        subject=payload.subject,
     )
     return Status(201, _deviation_out(request, deviation.pk))
 
