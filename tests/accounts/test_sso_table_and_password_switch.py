@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.test import RequestFactory
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 
 from samverkan.accounts.models import Role, SsoRoleMapping
 from samverkan.audit.models import Action, AuditEvent
