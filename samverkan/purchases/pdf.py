@@ -114,8 +114,12 @@ def attachment_csv(rows: Iterable[ServiceRow]) -> bytes:
 # --------------------------------------------------------------------------- PDF
 
 
+class _InvoicePdf(Document):
+    archival = True  # invoices and their attachments are kept: PDF/A-2U
+
+
 def _new_pdf(title: str, seller: Party, *, compress: bool, created: dt.date) -> Document:
-    pdf = Document(orientation="P", unit="mm", format="A4")
+    pdf = _InvoicePdf(orientation="P", unit="mm", format="A4")
     # The document date, not the clock: the same invoice always renders to the same bytes.
     pdf.set_creation_date(dt.datetime.combine(created, dt.time(0, 0), tzinfo=dt.UTC))
     pdf.set_compression(compress)
