@@ -204,7 +204,7 @@ def _row(
     pdf.set_xy(x0, y0 + height)
 
 
-def _header(pdf: FPDF, doc: InvoiceDoc, title: str) -> None:
+def _header(pdf: Document, doc: InvoiceDoc, title: str) -> None:
     top = pdf.get_y()
     # Seller, top left.
     pdf.set_font(FONT, "B", 13)
@@ -216,7 +216,8 @@ def _header(pdf: FPDF, doc: InvoiceDoc, title: str) -> None:
     # Title and document facts, top right.
     pdf.set_xy(115, top)
     pdf.set_font(FONT, "B", 16)
-    pdf.cell(80, 8, pdf_text(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    with pdf.tag("H1"):
+        pdf.cell(80, 8, pdf_text(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     _kv(pdf, 115, "Fakturanummer", doc.number, w=80)
     _kv(pdf, 115, "Fakturadatum", doc.issue_date.isoformat(), w=80)
     if doc.due_date and not doc.is_credit_note:

@@ -255,3 +255,15 @@ def test_logged_in_users_see_the_same_guide(client_as, nurse):
     response = client_as(nurse).get(f"/guide/?region={JH}&date={DAY}")
     assert response.status_code == 200
     assert "Nästa fråga" in response.content.decode()
+
+
+def test_pdf_is_tagged_with_the_unicode_font_and_counts_its_pages(client):
+    from tests.pdf_checks import assert_document_layer
+
+    query = urlencode(
+        [("region", JH), ("date", DAY)]
+        + [(k, v) for k, values in JAMTLAND_NURSING.items() for v in values]
+    )
+    content = client.get(f"/guide/pdf?{query}").content
+    text = assert_document_layer(content, title="Ansvarsguiden")
+    assert "Sida 1 av" in text
