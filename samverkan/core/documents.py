@@ -31,6 +31,7 @@ import tempfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,7 @@ __all__ = [
     "csv_bytes",
     "csv_cell",
     "csv_text",
+    "csv_value",
     "text",
     "text_lines",
 ]
@@ -546,15 +548,31 @@ def csv_cell(value: Any) -> str:
     return cell
 
 
-def csv_text(rows: Iterable[Sequence[Any]], header: Sequence[str] | None = None) -> str:
-    """Rows as CSV text (BOM first, ``;`` between cells, CRLF), every cell guarded."""
+def csv_value(value: Any) -> Any:
+    """A value as a Swedish spreadsheet reads it: decimal comma for numbers with decimals,
+    ``true``/``false`` for truth values, nothing for none; text is left as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float | Decimal):
+        return str(value).replace(".", ",")
+    return value
+
+
+def csv_text(
+    rows: Iterable[Sequence[Any]], header: Sequence[str] | None = None, *, bom: bool = True
+) -> str:
+    """Rows as CSV text (BOM first, ``;`` between cells, CRLF, decimal comma), every cell
+    guarded. ``bom=False`` for the chunks after the first of a streamed file."""
     buffer = io.StringIO()
-    buffer.write("\ufeff")
+    if bom:
+        buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     if header is not None:
         writer.writerow([csv_cell(h) for h in header])
     for row in rows:
-        writer.writerow([csv_cell(cell) for cell in row])
+        writer.writerow([csv_cell(csv_value(cell)) for cell in row])
     return buffer.getvalue()
 
 

@@ -206,3 +206,13 @@ def test_bullets_are_left_aligned_not_justified():
     content = bytes(pdf.output())
     assert b" Tw" not in content  # no stretched word spacing
     assert "•" in text_lines(content)[0]
+
+
+def test_csv_numbers_take_a_decimal_comma_and_truth_values_words():
+    from decimal import Decimal
+
+    text_ = csv_text(
+        [(1.5, Decimal("12.50"), True, None, "=HYPERLINK(1)")], ("a", "b", "c", "d", "e")
+    )
+    assert text_.splitlines()[1] == "1,5;12,50;true;;'=HYPERLINK(1)"
+    assert not csv_text([("x",)], bom=False).startswith("\ufeff")

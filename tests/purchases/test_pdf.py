@@ -126,7 +126,10 @@ def test_invoice_and_attachment_print_every_script_and_are_pdf_a(jamtland: Examp
     assert_document_layer(
         invoice, title=f"Faktura {doc.number}", printed=(*NAMES, GE_SIGN), archival=True
     )
-    rows = [dataclasses.replace(row, performer=name) for row, name in zip(jamtland.rows, NAMES)]
+    rows = [
+        dataclasses.replace(row, performer=name)
+        for row, name in zip(jamtland.rows, NAMES, strict=False)
+    ]
     attachment = render_attachment_pdf(doc, rows)
     assert_document_layer(
         attachment,
