@@ -172,8 +172,13 @@ class Document(FPDF):
 
     # --- tagging --------------------------------------------------------------------------
 
+    def _contents(self) -> bytearray:
+        contents = self.pages[self.page].contents
+        assert isinstance(contents, bytearray)  # an open page's stream (fpdf2 2.8)
+        return contents
+
     def _content_length(self) -> int:
-        return len(self.pages[self.page].contents)
+        return len(self._contents())
 
     def _open_tag(self, struct_type: str) -> None:
         self._tag_type = struct_type
@@ -190,7 +195,7 @@ class Document(FPDF):
             return
         self._tag_open = False
         if self._content_length() == self._tag_mark:  # nothing drawn: no empty element
-            contents = self.pages[self.page].contents
+            contents = self._contents()
             start = contents.rfind(b"/" + self._tag_type.encode() + b" <</MCID")
             del contents[start:]
             element = self.struct_builder.doc_struct_elem.k.pop()
@@ -290,7 +295,7 @@ class Document(FPDF):
             self._close_tag()
             self._tag_type = "P"
         if self.xmp_metadata is None:
-            self.xmp_metadata = _xmp(self)
+            self.xmp_metadata = _xmp(self)  # type: ignore[assignment]
         return super().output(*args, **kwargs)
 
     def set_font(
