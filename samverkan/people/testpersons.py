@@ -17,11 +17,19 @@ from __future__ import annotations
 import json
 import os
 import random
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from samverkan.people.identity import IdSystem, PersonIdentifier, birth_date, parse_identifier, sex
+from samverkan.people.identity import (
+    MAX_AGE,
+    IdSystem,
+    PersonIdentifier,
+    birth_date,
+    parse_identifier,
+    sex,
+)
 
 __all__ = [
     "EMBEDDED_TEST_PERSONNUMMER",
@@ -79,8 +87,11 @@ def load_test_personnummer() -> tuple[str, ...]:
 
 
 def test_personnummer(n: int, seed: int = 0) -> list[str]:
-    """`n` distinct test numbers (12 digits), the same ones for the same seed and list."""
-    numbers = load_test_personnummer()
+    """`n` distinct test numbers (12 digits), the same ones for the same seed and list.
+    Only numbers a person alive can have: Skatteverket's list reaches back to 1890, and a
+    number implying an age over 125 is refused as implausible (`identity.MAX_AGE`)."""
+    oldest = date.today().year - MAX_AGE + 1
+    numbers = tuple(n for n in load_test_personnummer() if int(n[:4]) > oldest)
     if not 0 <= n <= len(numbers):
         raise ValueError(f"Det finns {len(numbers)} testpersonnummer; {n} begärdes.")
     return random.Random(seed).sample(numbers, n)
