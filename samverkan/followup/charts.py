@@ -32,7 +32,8 @@ RC: dict[str, Any] = {
 
 
 def _wrap(label: str, width: int = 24) -> str:
-    return "\n".join(textwrap.wrap(label, width)) or label
+    # Never mid-word ("information/söverföring"): a long word stays whole on its line.
+    return "\n".join(textwrap.wrap(label, width, break_long_words=False)) or label
 
 
 def _figure(chart: Chart) -> Figure:

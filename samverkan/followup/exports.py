@@ -65,21 +65,14 @@ class _Pdf(Document):
         self.set_title(f"Årsuppföljning {report.title} {report.year}")
         self.set_author("Samverkan")
         self.set_creation_date(timezone.now())
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(FONT, "", 7)
-        self.set_text_color(80, 80, 80)
-        self.cell(0, 5, f"{self.report.title} – {self.report.year} – sida {self.page_no()}")
+        self.footer_text = f"{report.title} – {report.year}"
 
 
 def to_pdf(report: YearlyReport) -> bytes:
     pdf = _Pdf(report)
     pdf.add_page()
     width = pdf.epw
-    pdf.set_font(FONT, "B", 16)
-    pdf.multi_cell(width, 8, f"Årsuppföljning {report.year}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT, "", 11)
+    pdf.heading(f"Årsuppföljning {report.year}", size=16, level=1, space=0)
     pdf.multi_cell(width, 6, report.title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 9)
     pdf.set_text_color(70, 70, 70)
@@ -95,11 +88,9 @@ def to_pdf(report: YearlyReport) -> bytes:
     pdf.multi_cell(width, 5, SUPPRESSION_NOTE, new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.ln(3)
-    pdf.set_font(FONT, "B", 12)
-    pdf.cell(width, 7, "Det viktigaste", new_x="LMARGIN", new_y="NEXT")
+    pdf.heading("Det viktigaste", size=12, space=0)
     pdf.set_font(FONT, "", 10)
-    for figure in report.key_figures:
-        pdf.multi_cell(width, 6, f"• {figure.sentence}", new_x="LMARGIN", new_y="NEXT")
+    pdf.bullets([figure.sentence for figure in report.key_figures], indent=0)
     if report.missing_sources:
         pdf.set_font(FONT, "", 9)
         pdf.multi_cell(
@@ -114,17 +105,14 @@ def to_pdf(report: YearlyReport) -> bytes:
             continue
         image = charts.png(section.chart)
         pdf.ln(2)
-        pdf.image(io.BytesIO(image), w=width * 0.8)
+        pdf.image(io.BytesIO(image), w=width * 0.8, alt_text=section.chart.title)
         if section.chart.takeaway:
             pdf.set_font(FONT, "", 8)
             pdf.multi_cell(width, 4, section.chart.takeaway, new_x="LMARGIN", new_y="NEXT")
     pdf.add_page()
-    pdf.set_font(FONT, "B", 13)
-    pdf.cell(width, 8, "Tabeller", new_x="LMARGIN", new_y="NEXT")
+    pdf.heading("Tabeller", size=13, space=0)
     for section in report.sections:
-        pdf.set_font(FONT, "B", 11)
-        pdf.ln(2)
-        pdf.multi_cell(width, 6, section.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.heading(section.title, size=11, level=3, space=2)
         pdf.set_font(FONT, "", 8)
         if not section.available:
             pdf.multi_cell(width, 5, section.missing_note, new_x="LMARGIN", new_y="NEXT")
@@ -132,8 +120,10 @@ def to_pdf(report: YearlyReport) -> bytes:
         pdf.multi_cell(width, 4, section.source_note, new_x="LMARGIN", new_y="NEXT")
         for table in section.tables:
             pdf.ln(1)
-            pdf.set_font(FONT, "B", 9)
-            pdf.multi_cell(width, 5, table.caption, new_x="LMARGIN", new_y="NEXT")
+            pdf.keep_together(20)  # a caption is not left alone at the foot of a page
+            with pdf.tag("Caption"):
+                pdf.set_font(FONT, "B", 9)
+                pdf.multi_cell(width, 5, table.caption, align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.set_font(FONT, "", 8)
             if not table.rows:
                 pdf.multi_cell(width, 5, "Inga uppgifter.", new_x="LMARGIN", new_y="NEXT")
@@ -141,13 +131,16 @@ def to_pdf(report: YearlyReport) -> bytes:
             first = 0.34 if len(table.columns) > 2 else 0.5
             rest = (1 - first) / len(table.columns)
             widths = [first, *([rest] * len(table.columns))]
-            with pdf.table(
-                col_widths=[w * 100 for w in widths],
-                text_align=["LEFT", *(["RIGHT"] * len(table.columns))],
-                headings_style=FontFace(emphasis="BOLD", fill_color=(235, 238, 241)),
-                line_height=5,
-                first_row_as_headings=True,
-            ) as rows:
+            with (
+                pdf.tag("Table"),
+                pdf.table(
+                    col_widths=[w * 100 for w in widths],
+                    text_align=["LEFT", *(["RIGHT"] * len(table.columns))],
+                    headings_style=FontFace(emphasis="BOLD", fill_color=(235, 238, 241)),
+                    line_height=5,
+                    first_row_as_headings=True,
+                ) as rows,
+            ):
                 head = rows.row()
                 for text in (table.row_head, *table.columns):
                     head.cell(text)

@@ -41,6 +41,7 @@ from ninja.openapi.schema import REF_TEMPLATE
 from ninja.schema import NinjaGenerateJsonSchema
 
 from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
+from samverkan.core.documents import csv_text
 from samverkan.guide.schemas import (
     BatchDecision,
     Decision,
@@ -67,8 +68,10 @@ router = Router(tags=["Ansvarsguiden"])
 
 if TYPE_CHECKING:
     OutputFormat = str
+    CsvDialect = str
 else:
     OutputFormat = Literal["jsonl", "ndjson", "csv"]
+    CsvDialect = Literal["program", "excel"]
 
 # A facts object is well under 2 kB; anything near this is not one.
 MAX_FACTS_BYTES = 64 * 1024
@@ -285,11 +288,15 @@ def _csv_columns() -> list[pl.Expr]:
     return out
 
 
-def _csv_chunks(numbers: list[int], result: pl.DataFrame) -> Iterator[bytes]:
+def _csv_chunks(numbers: list[int], result: pl.DataFrame, dialect: str) -> Iterator[bytes]:
     table = result.with_columns(pl.Series("row", numbers, dtype=pl.Int64)).select(_csv_columns())
     for start in range(0, max(table.height, 1), _CHUNK_ROWS * 5):
         part = table.slice(start, _CHUNK_ROWS * 5)
-        yield part.write_csv(include_header=start == 0).encode()
+        if dialect == "excel":  # the one CSV writer: `;`, decimal comma, BOM, formula guard
+            header = part.columns if start == 0 else None
+            yield csv_text(part.iter_rows(), header, bom=start == 0).encode("utf-8")
+        else:
+            yield part.write_csv(include_header=start == 0).encode()
 
 
 def _input_format(request: HttpRequest) -> tuple[str, bytes]:
@@ -427,6 +434,14 @@ def decide_batch(
             "(`application/x-ndjson` eller `text/csv`), annars samma format som indata."
         ),
     ),
+    dialect: CsvDialect = Query(  # noqa: B008 - ninja's way to describe a parameter
+        "program",
+        description=(
+            "CSV-svarets dialekt: `program` (komma, punkt som decimaltecken, utan BOM; för "
+            "program) eller `excel` (semikolon, decimalkomma, UTF-8 med BOM och skydd mot "
+            "formler; öppnas direkt i ett svenskt Excel)."
+        ),
+    ),
 ) -> HttpResponseBase:
     """Many decisions with the batch engine. No audit entry: no personal data (module docstring)."""
     kind, data = _input_format(request)
@@ -443,7 +458,7 @@ def decide_batch(
     result = decide_frame(cases.frame, action_list=True)
     if output == "csv":
         response = StreamingHttpResponse(
-            _csv_chunks(numbers, result), content_type=f"{CSV_MEDIA_TYPE}; charset=utf-8"
+            _csv_chunks(numbers, result, dialect), content_type=f"{CSV_MEDIA_TYPE}; charset=utf-8"
         )
         response["Content-Disposition"] = 'attachment; filename="beslut.csv"'
     else:

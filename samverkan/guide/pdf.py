@@ -23,10 +23,8 @@ HEADLINES = {
 
 
 class _Document(Document):
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(FONT, size=8)
-        self.cell(0, 5, pdf_text(f"Ansvarsguiden, Samverkan - sida {self.page_no()}"), align="C")
+    footer_text = "Ansvarsguiden, Samverkan"
+    footer_size = 8
 
 
 def render(guide: Guide, share_url: str) -> bytes:
@@ -35,8 +33,7 @@ def render(guide: Guide, share_url: str) -> bytes:
     pdf.set_margins(18, 18, 18)
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_page()
-    pdf.set_font(FONT, "B", 18)
-    _line(pdf, "Ansvarsguiden", 9)
+    pdf.heading("Ansvarsguiden", size=18, level=1, space=0)
     pdf.set_font(FONT, size=9)
     _line(
         pdf,
@@ -57,16 +54,17 @@ def render(guide: Guide, share_url: str) -> bytes:
     if guide.actions:
         _heading(pdf, "Att göra")
         pdf.set_font(FONT, size=10)
-        for action in guide.actions:
-            _line(pdf, f"- {action}", 5.5)
+        pdf.bullets(list(guide.actions), height=5.5)
     if guide.reasons:
         _heading(pdf, "Skäl ur avtalen")
         for reason in guide.reasons:
+            pdf.keep_together(16)  # the clause is not left alone at the foot of a page
             pdf.set_font(FONT, "B", 10)
             _line(pdf, f"{reason.clause} (regel {reason.rule}): {', '.join(reason.about)}", 5.5)
             pdf.set_font(FONT, "I", 10)
             pdf.set_x(pdf.l_margin + 5)
-            _line(pdf, f'"{reason.text}"', 5, indent=5)
+            with pdf.tag("BlockQuote"):
+                _line(pdf, f'"{reason.text}"', 5, indent=5)
             pdf.ln(2)
     _heading(pdf, "Länk till svaret")
     pdf.set_font(FONT, size=9)
@@ -92,10 +90,8 @@ def _agreements(pdf: FPDF, guide: Guide) -> None:
     pdf.ln(1)
 
 
-def _heading(pdf: FPDF, text: str) -> None:
-    pdf.ln(3)
-    pdf.set_font(FONT, "B", 13)
-    _line(pdf, text, 7)
+def _heading(pdf: Document, text: str) -> None:
+    pdf.heading(text, size=13)
 
 
 def _pair(pdf: FPDF, label: str, value: str) -> None:

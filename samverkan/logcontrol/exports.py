@@ -67,10 +67,7 @@ def to_pdf(events: Iterable[AuditEvent], *, owner: str, person_ref: str) -> byte
     pdf.set_creation_date(timezone.now())
     pdf.add_page()
     width = pdf.epw
-    pdf.set_font(FONT, "B", 15)
-    pdf.multi_cell(
-        width, 8, "Loggutdrag: åtkomst till dina uppgifter", new_x="LMARGIN", new_y="NEXT"
-    )
+    pdf.heading("Loggutdrag: åtkomst till dina uppgifter", size=15, level=1, space=0)
     pdf.set_font(FONT, "", 10)
     made = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     for line in (
@@ -86,7 +83,7 @@ def to_pdf(events: Iterable[AuditEvent], *, owner: str, person_ref: str) -> byte
     widths = (25, 32, 42, 27, 22, width - 148)
     pdf.set_font(FONT, "", 9)
     data = list(rows(events))
-    with pdf.table(col_widths=widths, text_align="LEFT", line_height=5) as table:
+    with pdf.tag("Table"), pdf.table(col_widths=widths, text_align="LEFT", line_height=5) as table:
         header = table.row()
         for title in HEADER:
             header.cell(title)

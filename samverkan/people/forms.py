@@ -51,7 +51,11 @@ class PersonForm(forms.Form):
     identifier = forms.CharField(
         label=_("Identitetsnummer"),
         max_length=20,
-        help_text=_("T.ex. ÅÅÅÅMMDD-NNNN, ÅÅMMDD-NNNN, NN-NNNNNN (LMA) eller reservnummer."),
+        help_text=_(
+            "T.ex. ÅÅÅÅMMDD-NNNN, ÅÅMMDD-NNNN, NN-NNNNNN (LMA) eller reservnummer. Med tio "
+            "siffror: skriv + i stället för - för den som fyllt 100 år (ÅÅMMDD+NNNN), annars "
+            "läses numret som en person född för under 100 år sedan. Säkrast är tolv siffror."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     id_system = forms.ChoiceField(

@@ -59,6 +59,7 @@ __all__ = [
     "display",
     "is_valid",
     "mask",
+    "other_reading",
     "parse_identifier",
     "sex",
 ]
@@ -305,6 +306,14 @@ def _parse_pnr(
             field, "invalid_date", f"Födelsedatumet i {kind_label} ligger i framtiden."
         )
 
+    if _years_between(born, today) > MAX_AGE:
+        raise InvalidIdentifier(
+            field,
+            "implausible_age",
+            f"Födelsedatumet i {kind_label} ger en ålder över {MAX_AGE} år. Kontrollera numret "
+            "(ÅÅMMDD+NNNN skrivs bara för den som fyllt 100 år).",
+        )
+
     kind = IdSystem.samordningsnummer if parsed.is_coordination_number() else IdSystem.personnummer
     if system is not None and system is not kind:
         raise InvalidIdentifier(
@@ -314,6 +323,32 @@ def _parse_pnr(
             "(i ett samordningsnummer är födelsedagen ökad med 60).",
         )
     return PersonIdentifier(kind, parsed.format(long_format=True))
+
+
+# Older than anyone alive in Sweden (the oldest recorded Swede reached 112): a number that
+# implies more is a typing or century error, not a person.
+MAX_AGE = 125
+
+
+def _years_between(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def other_reading(text: str, *, today: date | None = None) -> PersonIdentifier | None:
+    """For a ten-digit number written without "+", the same number read as a person who has
+    turned 100 (the "+" reading, a century earlier), when that reading is a valid and
+    plausible number; else None. "0905271474" is read as born 2009-05-27; this gives the
+    person born 1909-05-27. A caller that finds a person it may see under this reading says
+    so, and never reveals one it may not see."""
+    today = today or date.today()
+    s = (text or "").strip().translate(_DASHES)
+    m = _PNR_RE.match(s)
+    if m is None or m["century"] or m["sep"] == "+":
+        return None
+    try:
+        return parse_identifier(f"{s[:6]}+{s[-4:]}", today=today)
+    except InvalidIdentifier:
+        return None
 
 
 def _date_message(dd: str, kind_label: str) -> str:

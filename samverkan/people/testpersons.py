@@ -17,11 +17,19 @@ from __future__ import annotations
 import json
 import os
 import random
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from samverkan.people.identity import IdSystem, PersonIdentifier, birth_date, parse_identifier, sex
+from samverkan.people.identity import (
+    MAX_AGE,
+    IdSystem,
+    PersonIdentifier,
+    birth_date,
+    parse_identifier,
+    sex,
+)
 
 __all__ = [
     "EMBEDDED_TEST_PERSONNUMMER",
@@ -79,11 +87,21 @@ def load_test_personnummer() -> tuple[str, ...]:
 
 
 def test_personnummer(n: int, seed: int = 0) -> list[str]:
-    """`n` distinct test numbers (12 digits), the same ones for the same seed and list."""
+    """`n` distinct test numbers (12 digits), the same ones for the same seed and list.
+    Only numbers a person alive can have: Skatteverket's list reaches back to 1890, and a
+    number implying an age over 125 is refused as implausible (`identity.MAX_AGE`)."""
     numbers = load_test_personnummer()
     if not 0 <= n <= len(numbers):
         raise ValueError(f"Det finns {len(numbers)} testpersonnummer; {n} begärdes.")
-    return random.Random(seed).sample(numbers, n)
+    rng = random.Random(seed)
+    chosen = rng.sample(numbers, n)
+    # The same sample as before the age limit, but a number too old for a person alive is
+    # swapped for an adult's (born 1926-1960), so fixtures keep their adults adult.
+    oldest = date.today().year - MAX_AGE + 1
+    taken = set(chosen)
+    adults = [x for x in numbers if 1926 <= int(x[:4]) <= 1960 and x not in taken]
+    spare = iter(rng.sample(adults, min(len(adults), n)))
+    return [x if int(x[:4]) > oldest else next(spare) for x in chosen]
 
 
 test_personnummer.__test__ = False  # type: ignore[attr-defined]  # not a pytest test

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action, AuditEvent
 from samverkan.audit.services import record
-from samverkan.people import access, services
+from samverkan.people import access, selectors, services
 from samverkan.people.forms import (
     AssessmentForm,
     CompleteTaskForm,
@@ -34,7 +34,13 @@ from samverkan.people.forms import (
     apply_error,
     initial_fact_value,
 )
-from samverkan.people.identity import IdSystem, InvalidIdentifier, parse_identifier
+from samverkan.people.identity import (
+    IdSystem,
+    InvalidIdentifier,
+    birth_date,
+    other_reading,
+    parse_identifier,
+)
 from samverkan.people.models import (
     AssessmentStatus,
     Intervention,
@@ -99,6 +105,21 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def ambiguous_century(request: HttpRequest, identifier: str) -> str | None:
+    """A ten-digit number without "+" whose "+" reading (a century earlier) is a person the
+    user may see: say so rather than register another, younger person. Silent when the user
+    may not see that person (no oracle)."""
+    other = other_reading(identifier, today=timezone.localdate())
+    if other is None or selectors.resolve_identifier(request, other) is None:
+        return None
+    born = birth_date(other)
+    return (
+        f"Det finns en person född {born} med samma tio siffror. Menar du henne eller honom: "
+        "skriv ÅÅMMDD+NNNN eller alla tolv siffror. Menar du en person född för under 100 år "
+        "sedan: skriv alla tolv siffror (ÅÅÅÅMMDD-NNNN)."
+    )
+
+
 def create(request: HttpRequest) -> HttpResponse:
     """Register a person: always a declared care relation with a reason. The answer is the
     same for a number that exists where the user cannot see it as for an unknown one."""
@@ -107,6 +128,9 @@ def create(request: HttpRequest) -> HttpResponse:
     existing_id = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if message := ambiguous_century(request, data["identifier"]):
+            form.add_error("identifier", message)
+            return render(request, "people/create.html", {"form": form, "existing_id": None})
         try:
             person, _created = services.create_person(
                 request,

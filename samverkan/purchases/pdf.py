@@ -139,8 +139,12 @@ def attachment_csv(rows: Iterable[ServiceRow]) -> bytes:
 # --------------------------------------------------------------------------- PDF
 
 
+class _InvoicePdf(Document):
+    archival = True  # invoices and their attachments are kept: PDF/A-2U
+
+
 def _new_pdf(title: str, seller: Party, *, compress: bool, created: dt.date) -> Document:
-    pdf = Document(orientation="P", unit="mm", format="A4")
+    pdf = _InvoicePdf(orientation="P", unit="mm", format="A4")
     # The document date, not the clock: the same invoice always renders to the same bytes.
     pdf.set_creation_date(dt.datetime.combine(created, dt.time(0, 0), tzinfo=dt.UTC))
     pdf.set_compression(compress)
@@ -227,7 +231,7 @@ def _row(
     pdf.set_xy(x0, y0 + height)
 
 
-def _header(pdf: FPDF, doc: InvoiceDoc, title: str) -> None:
+def _header(pdf: Document, doc: InvoiceDoc, title: str) -> None:
     top = pdf.get_y()
     # Seller, top left.
     pdf.set_font(FONT, "B", 13)
@@ -239,7 +243,8 @@ def _header(pdf: FPDF, doc: InvoiceDoc, title: str) -> None:
     # Title and document facts, top right.
     pdf.set_xy(115, top)
     pdf.set_font(FONT, "B", 16)
-    pdf.cell(80, 8, pdf_text(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    with pdf.tag("H1"):
+        pdf.cell(80, 8, pdf_text(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     _kv(pdf, 115, "Fakturanummer", doc.number, w=80)
     _kv(pdf, 115, "Fakturadatum", doc.issue_date.isoformat(), w=80)
     if doc.due_date and not doc.is_credit_note:

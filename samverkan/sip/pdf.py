@@ -15,8 +15,6 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from samverkan.accounts.models import Organisation
@@ -37,30 +35,27 @@ from samverkan.sip.plan import plan_of
 
 class _SipPdf(Document):
     footer_size = 8
+    archival = True  # the plan is kept: PDF/A-2U
 
 
 def _date(value: dt.date | None) -> str:
     return value.isoformat() if value else "ej bestämt"
 
 
-def _heading(pdf: FPDF, text: str) -> None:
-    pdf.ln(3)
-    pdf.set_font(FONT, "B", 13)
-    pdf.cell(0, 8, pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FONT, "", 11)
+def _heading(pdf: Document, text: str) -> None:
+    pdf.heading(text, size=13)
 
 
-def _paragraph(pdf: FPDF, text: str) -> None:
-    pdf.multi_cell(0, 6, pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+def _paragraph(pdf: Document, text: str) -> None:
+    pdf.paragraph(text)
 
 
-def _bullets(pdf: FPDF, items: list[str], empty: str) -> None:
+def _bullets(pdf: Document, items: list[str], empty: str) -> None:
     if not items:
-        _paragraph(pdf, empty)
+        if empty:
+            _paragraph(pdf, empty)
         return
-    for item in items:
-        pdf.set_x(pdf.l_margin + 3)
-        pdf.multi_cell(0, 6, pdf_text(f"- {item}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.bullets(items)
 
 
 def _where(organisation: Organisation | None, unit: Any) -> str:
@@ -87,15 +82,7 @@ def sip_pdf(sip: Sip, *, compress: bool = True) -> bytes:
     )
     pdf.add_page()
 
-    pdf.set_font(FONT, "B", 18)
-    pdf.cell(
-        0,
-        10,
-        pdf_text("Min samordnade individuella plan (SIP)"),
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-    )
-    pdf.set_font(FONT, "", 11)
+    pdf.heading("Min samordnade individuella plan (SIP)", size=18, level=1, space=0)
     who = person.name + (f", {display_identifier(identity.identifier)}" if identity else "")
     _paragraph(pdf, f"Planen gäller: {who}")
     saved = timezone.localdate(version.created_at) if version else None
@@ -113,12 +100,15 @@ def sip_pdf(sip: Sip, *, compress: bool = True) -> bytes:
     _heading(pdf, "Vem gör vad och när")
     if plan.actions:
         pdf.set_font(FONT, "", 10)
-        with pdf.table(
-            col_widths=(66, 60, 26, 22),
-            text_align="LEFT",
-            line_height=5.5,
-            headings_style=FontFace(emphasis="BOLD", fill_color=(235, 238, 241)),
-        ) as table:
+        with (
+            pdf.tag("Table"),
+            pdf.table(
+                col_widths=(66, 60, 26, 22),
+                text_align="LEFT",
+                line_height=5.5,
+                headings_style=FontFace(emphasis="BOLD", fill_color=(235, 238, 241)),
+            ) as table,
+        ):
             header = table.row()
             for title in ("Insats", "Vem ansvarar", "Klart senast", "Status"):
                 header.cell(title)
@@ -151,12 +141,14 @@ def sip_pdf(sip: Sip, *, compress: bool = True) -> bytes:
 
     _heading(pdf, "Mina fasta vårdkontakter")
     if plan.care_contacts:
+        lines = []
         for contact in plan.care_contacts:
             line = f"{contact.name_or_role}{' (läkare)' if contact.is_physician else ''}, "
             line += _where(contact.organisation, contact.unit)
             if contact.responsibility:
                 line += f". Ansvar: {contact.responsibility}"
-            _bullets(pdf, [line], "")
+            lines.append(line)
+        _bullets(pdf, lines, "")
     else:
         _paragraph(pdf, "Ingen fast vårdkontakt är utsedd ännu.")
 

@@ -593,3 +593,24 @@ def test_openapi_describes_the_facts_exactly(client):
     batch = schema["paths"]["/api/decisions/batch"]["post"]
     assert set(batch["requestBody"]["content"]) == {JSONL, "text/csv", "multipart/form-data"}
     assert set(batch["responses"]["200"]["content"]) == {JSONL, "text/csv"}
+
+
+def test_batch_csv_for_swedish_excel_by_a_parameter_default_unchanged(api):
+    program = api.post(BATCH + "?format=csv", to_csv(CASES), content_type="text/csv")
+    excel = api.post(BATCH + "?format=csv&dialect=excel", to_csv(CASES), content_type="text/csv")
+    assert program.status_code == excel.status_code == 200
+    plain = b"".join(program.streaming_content)
+    swedish = b"".join(excel.streaming_content)
+    assert not plain.startswith(b"\xef\xbb\xbf") and plain.split(b"\n")[0].count(b",") > 3
+    assert swedish.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    text = swedish.decode("utf-8-sig")
+    assert text.endswith("\r\n")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    expected = list(csv.DictReader(io.StringIO(plain.decode())))
+    assert rows == expected  # the same answer, in the other dialect
+
+
+def test_batch_csv_dialect_is_checked(api):
+    response = api.post(BATCH + "?format=csv&dialect=word", to_csv(CASES), content_type="text/csv")
+    assert response.status_code == 422
+    assert "dialect" in str(response.json())

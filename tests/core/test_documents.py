@@ -112,3 +112,107 @@ def test_csv_for_swedish_spreadsheets():
     rows = list(csv.reader(io.StringIO(text_, newline=""), delimiter=";"))
     assert rows == [["Fält", "Värde", "Text"], ["'=1+1", "-5,00", "a;b"]]
     assert csv_text([]) == "\ufeff"
+
+
+# --- issue 12: Arabic script, tagging, PDF/A, layout ------------------------------------------
+
+from tests.pdf_checks import GE_SIGN, NAMES, assert_document_layer, pdftotext  # noqa: E402
+
+
+class _Archived(Document):
+    archival = True
+
+
+def _names_document(cls: type[Document] = Document) -> bytes:
+    pdf = cls()
+    pdf.set_title("Prov: namn")
+    pdf.add_page()
+    pdf.heading("Namn", level=1)
+    for style in ("", "B", "I"):
+        pdf.set_font(FONT, style, 11)
+        for name in NAMES:
+            pdf.paragraph(name)
+    pdf.paragraph(GE_SIGN)
+    return bytes(pdf.output())
+
+
+def test_arabic_script_is_shaped_and_every_name_comes_back_in_every_style():
+    data = _names_document()
+    text = assert_document_layer(data, title="Prov: namn", printed=(*NAMES, GE_SIGN))
+    # Regular, bold and italic (italics have no Arabic: regular stands in).
+    for name in NAMES:
+        assert text.count(name) == 3, name
+    assert text_lines(data)[0] == "Namn"
+
+
+def test_an_archived_document_is_pdf_a_2u_and_renders_the_same_bytes_again():
+    first = _names_document(_Archived)
+    assert_document_layer(first, title="Prov: namn", printed=NAMES, archival=True)
+    # Creation date fixed by the caller: the XMP dates follow it, not the clock.
+    pdf = _Archived()
+    import datetime as dt
+
+    pdf.set_creation_date(dt.datetime(2026, 12, 2, tzinfo=dt.UTC))
+    pdf.add_page()
+    pdf.paragraph("Faktura")
+    pdf2 = _Archived()
+    pdf2.set_creation_date(dt.datetime(2026, 12, 2, tzinfo=dt.UTC))
+    pdf2.add_page()
+    pdf2.paragraph("Faktura")
+    assert bytes(pdf.output()) == bytes(pdf2.output())
+
+
+def test_a_paragraph_across_a_page_break_stays_tagged_and_footers_are_artifacts():
+    import pikepdf
+
+    pdf = Document()
+    pdf.set_title("Lång")
+    pdf.add_page()
+    pdf.heading("Lång text", level=1)
+    pdf.paragraph("ord " * 3000)
+    data = bytes(
+        pdf.output(),
+    )
+    with pikepdf.open(io.BytesIO(data)) as doc:
+        assert len(doc.pages) >= 2
+        for page in doc.pages:
+            content = (
+                page.Contents.read_bytes() if not isinstance(page.Contents, pikepdf.Array) else b""
+            )
+            assert b"/Artifact BMC" in content
+            assert content.count(b"BDC") + content.count(b"BMC") == content.count(b"EMC")
+    text = pdftotext(data)
+    assert f"Sida 1 av {len(pikepdf.open(io.BytesIO(data)).pages)}" in text
+
+
+def test_a_heading_is_not_left_alone_at_the_foot_of_a_page():
+    pdf = Document()
+    pdf.add_page()
+    while pdf.get_y() < pdf.page_break_trigger - 12:
+        pdf.paragraph("rad")
+    pdf.heading("Rubriken", level=2)
+    pdf.paragraph("Texten under rubriken")
+    assert pdf.page == 2
+    lines = text_lines(bytes(pdf.output()))
+    heading_at = lines.index("Rubriken")
+    assert lines[heading_at - 1] == "Sida 1 av 2"  # the heading opens page 2
+
+
+def test_bullets_are_left_aligned_not_justified():
+    pdf = Document()
+    pdf.set_compression(False)
+    pdf.add_page()
+    pdf.bullets(["ett långt punktstycke som bryts över flera rader " * 4])
+    content = bytes(pdf.output())
+    assert b" Tw" not in content  # no stretched word spacing
+    assert "•" in text_lines(content)[0]
+
+
+def test_csv_numbers_take_a_decimal_comma_and_truth_values_words():
+    from decimal import Decimal
+
+    text_ = csv_text(
+        [(1.5, Decimal("12.50"), True, None, "=HYPERLINK(1)")], ("a", "b", "c", "d", "e")
+    )
+    assert text_.splitlines()[1] == "1,5;12,50;true;;'=HYPERLINK(1)"
+    assert not csv_text([("x",)], bom=False).startswith("\ufeff")

@@ -192,3 +192,19 @@ def test_a_year_without_records_reads_ingen_data_where_a_source_is_missing(db, m
     assert built.missing_sources == ["Samordnad individuell plan (SIP)"]
     assert exports.to_pdf(built).startswith(b"%PDF")
     assert "ingen data" in exports.to_csv(built)
+
+
+def test_pdf_is_tagged_with_figures_and_counts_its_pages(world, client_as) -> None:
+    import io as _io
+
+    import pikepdf
+
+    from tests.pdf_checks import assert_document_layer, structure_types
+
+    client = client_as(world.forum)
+    content = client.get(f"/uppfoljning/rapport/{AGREEMENT}/{world.year}/pdf").content
+    text = assert_document_layer(content, title=None)
+    with pikepdf.open(_io.BytesIO(content)) as pdf:
+        assert "/Figure" in structure_types(pdf) and "/Table" in structure_types(pdf)
+        pages = len(pdf.pages)
+    assert f"Sida 1 av {pages}" in text

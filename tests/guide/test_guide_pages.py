@@ -312,3 +312,13 @@ def test_not_yet_asked_reads_not_answered_yet_and_the_summary_leads(client):
     guide = response.context["guide"]
     assert guide.summary and guide.summary in html
     assert html.index(guide.summary) < html.index('<dl class="outcome">')
+def test_pdf_is_tagged_with_the_unicode_font_and_counts_its_pages(client):
+    from tests.pdf_checks import assert_document_layer
+
+    query = urlencode(
+        [("region", JH), ("date", DAY)]
+        + [(k, v) for k, values in JAMTLAND_NURSING.items() for v in values]
+    )
+    content = client.get(f"/guide/pdf?{query}").content
+    text = assert_document_layer(content, title="Ansvarsguiden")
+    assert "Sida 1 av" in text

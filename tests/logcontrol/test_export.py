@@ -54,3 +54,14 @@ def test_an_invalid_number_is_refused_in_swedish(client_as, case):
     assert response.status_code == 422
     assert "Ange ett giltigt personnummer" in response.content.decode()
     assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_pdf_extract_is_tagged_with_the_unicode_font(client_as, case):
+    from tests.pdf_checks import assert_document_layer
+
+    response = client_as(case.admin).get(URL, {"person": case.ref, "format": "pdf"})
+    assert_document_layer(
+        response.content,
+        title="Loggutdrag: åtkomst till dina uppgifter",
+        printed=("Loggutdrag", "Krokoms kommun"),
+    )

@@ -155,7 +155,16 @@ def test_library_has_no_interim_option() -> None:
 def test_all_skatteverket_test_numbers_are_valid_personnummer() -> None:
     numbers = _vectors("skatteverket-test-personnummer.json")
     assert len(numbers) == 41_129
+    # Issue 12: a number implying an age over 125 is refused as implausible (the list
+    # reaches back to 1890); every other one is a valid personnummer.
+    limit = TODAY.replace(year=TODAY.year - 126)
     for number in numbers:
+        born = date(int(number[:4]), int(number[4:6]), int(number[6:8]))
+        if born <= limit:
+            with pytest.raises(InvalidIdentifier) as refused:
+                parse_identifier(number, today=TODAY)
+            assert refused.value.code == "implausible_age"
+            continue
         identifier = parse_identifier(number, today=TODAY)
         assert identifier.system is IdSystem.personnummer
         assert identifier.value == number
@@ -230,7 +239,9 @@ def test_century_from_separator_and_reference_date() -> None:
     assert parse_identifier(tomorrow, today=TODAY).value == "19" + tomorrow
     assert parse_identifier(f"{tomorrow[:6]}-{tomorrow[6:]}", today=TODAY).value[:2] == "19"
     assert parse_identifier(f"{today[:6]}+{today[6:]}", today=TODAY).value[:2] == "19"
-    assert parse_identifier(f"{tomorrow[:6]}+{tomorrow[6:]}", today=TODAY).value[:2] == "18"
+    with pytest.raises(InvalidIdentifier) as refused:  # 1826: an age over 125 (issue 12)
+        parse_identifier(f"{tomorrow[:6]}+{tomorrow[6:]}", today=TODAY)
+    assert refused.value.code == "implausible_age"
     assert parse_identifier("121212-1212", today=TODAY).value == "201212121212"
     assert parse_identifier("121212+1212", today=TODAY).value == "191212121212"
     # The day after tomorrow's date in 2026 is in the future: with '-' it is read as 1926.
@@ -439,3 +450,38 @@ def test_synthetic_persons_are_consistent() -> None:
     old = sum(year <= 1955 for year in years) / len(years)
     assert 0.4 < old < 0.7  # mostly old people, as in hemsjukvård
     assert {p["sex"] for p in persons} == {"female", "male"}
+
+
+def _luhn_number(yymmdd: str, serial: str) -> str:
+    digits = [int(c) for c in yymmdd + serial]
+    total = sum(
+        (d * 2 - 9 if d * 2 > 9 else d * 2) if i % 2 == 0 else d for i, d in enumerate(digits)
+    )
+    return f"{yymmdd}{serial}{(10 - total % 10) % 10}"
+
+
+def test_an_age_over_125_is_refused_as_implausible() -> None:
+    from datetime import date
+
+    from samverkan.people.identity import InvalidIdentifier, parse_identifier
+
+    today = date(2026, 12, 2)
+    number = _luhn_number("890101", "123")
+    with pytest.raises(InvalidIdentifier) as refused:
+        parse_identifier("18" + number[:6] + "-" + number[6:], today=today)
+    assert refused.value.code == "implausible_age" and refused.value.field == "identifier"
+    assert "125 år" in refused.value.message
+    assert parse_identifier("19121212-1212", today=today).value == "191212121212"  # 113: fine
+
+
+def test_the_other_reading_of_a_ten_digit_number() -> None:
+    from datetime import date
+
+    from samverkan.people.identity import other_reading
+
+    today = date(2026, 12, 2)
+    assert other_reading("121212-1212", today=today).value == "191212121212"
+    assert other_reading("1212121212", today=today).value == "191212121212"
+    assert other_reading("121212+1212", today=today) is None  # written with "+": no doubt
+    assert other_reading("20121212-1212", today=today) is None  # twelve digits: no doubt
+    assert other_reading("451212-1212", today=today) is None  # "+" would be 1845: implausible

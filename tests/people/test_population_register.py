@@ -26,9 +26,9 @@ from samverkan.people.population_register import (
 pytestmark = pytest.mark.django_db
 
 DATA = Path(__file__).parent / "data" / "population_register.json"
-MARKED = "189001019802"  # sekretessmarkering in the stand-in file
-PROTECTED = "189001029819"  # skyddad folkbokföring
-PLAIN = "189001039800"
+MARKED = "195001182046"  # sekretessmarkering in the stand-in file
+PROTECTED = "195001182061"  # skyddad folkbokföring
+PLAIN = "195001232296"
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_stand_in_reads_markers(stand_in):
     assert isinstance(adapter, JsonFileRegister)
     assert adapter.lookup(parse_identifier(MARKED)) == ProtectionMarkers(True, False)
     assert adapter.lookup(parse_identifier(PROTECTED)) == ProtectionMarkers(False, True)
-    assert adapter.lookup(parse_identifier("189001049817")) == ProtectionMarkers()
+    assert adapter.lookup(parse_identifier("195002132461")) == ProtectionMarkers()
 
 
 def test_registration_records_protection_from_register(stand_in, nurse):

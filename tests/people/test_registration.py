@@ -341,3 +341,36 @@ def test_merge_page_with_a_number_held_elsewhere_is_logged_for_the_owner(client_
     assert "Ingen person med det numret finns hos din organisation." in response.content.decode()
     events = AuditEvent.objects.filter(action=Action.ACCESS_DENIED, person_ref=held["number"])
     assert {e.owner_id for e in events} == {None, held["ost"].staff_profile.organisation_id}
+
+
+@pytest.mark.parametrize("sees_tolvan", [True, False])
+def test_a_ten_digit_number_that_could_be_a_person_over_100_is_said_so(
+    client_as, make_staff, orgs, sees_tolvan
+):
+    """121212-1212 reads as born 2012; Tolvan (19121212-1212) is the "+" reading. A user who
+    may see Tolvan is told; one who may not registers as for any unused number."""
+    ost = make_staff(Role.NURSE, orgs.ostersund)
+    services.create_person(
+        ost,
+        identifier="19121212-1212",
+        family_name="Tolvansson",
+        home_municipality="2380",
+        confirm_care_relation=True,
+        reason="Test",
+    )
+    user = ost if sees_tolvan else make_staff(Role.NURSE, orgs.region_jh)
+    body = {
+        "identifier": "121212-1212",
+        "family_name": "Testsson",
+        "home_municipality": "2380",
+        "confirm_care_relation": "on",
+        "reason": "Inskrivning",
+    }
+    response = client_as(user).post("/personer/ny/", body)
+    if sees_tolvan:
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Det finns en person född 1912-12-12 med samma tio siffror" in page
+        assert "ÅÅMMDD+NNNN" in page
+    else:
+        assert response.status_code == 302  # registered as born 2012, nothing revealed

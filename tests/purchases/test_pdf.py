@@ -113,3 +113,28 @@ def test_personnummer_is_refused_in_attachment() -> None:
     )
     with pytest.raises(InvoiceDataError):
         attachment_csv([row])
+
+
+def test_invoice_and_attachment_print_every_script_and_are_pdf_a(jamtland: Example) -> None:
+    from tests.pdf_checks import GE_SIGN, NAMES, assert_document_layer
+
+    seller = dataclasses.replace(jamtland.doc.seller, contact_name=NAMES[0])
+    buyer = dataclasses.replace(jamtland.doc.buyer, contact_name=NAMES[1])
+    doc = dataclasses.replace(
+        jamtland.doc, seller=seller, buyer=buyer, note=" / ".join((GE_SIGN, *NAMES[2:]))
+    )
+    invoice = render_invoice_pdf(doc)
+    assert_document_layer(
+        invoice, title=f"Faktura {doc.number}", printed=(*NAMES, GE_SIGN), archival=True
+    )
+    rows = [
+        dataclasses.replace(row, performer=name)
+        for row, name in zip(jamtland.rows, NAMES, strict=False)
+    ]
+    attachment = render_attachment_pdf(doc, rows)
+    assert_document_layer(
+        attachment,
+        title=f"Bilaga till faktura {doc.number}",
+        printed=NAMES[: len(rows)],
+        archival=True,
+    )

@@ -17,6 +17,7 @@ from samverkan.sip import services
 from samverkan.sip.outputs import canonical_base, fhir_bundle, sip_resources
 from samverkan.sip.pdf import sip_pdf
 from samverkan.sip.plan import plan_of
+from tests.pdf_checks import GE_SIGN, NAMES, assert_document_layer
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +168,20 @@ def test_a_bad_identifier_is_refused(api_client, staff):
     )
     assert response.status_code == 422
     assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_plan_prints_names_in_every_script_and_is_pdf_a(shared_sip, staff, name):
+    given, _, family = name.partition(" ")
+    Person.objects.filter(pk=shared_sip.person.pk).update(given_name=given, family_name=family)
+    shared_sip.person.refresh_from_db()
+    plan = plan_of(shared_sip.current_version())
+    plan.needs.append(f"Tillsyn {GE_SIGN}")
+    services.save_plan(staff.ost, shared_sip, plan, base_version=shared_sip.version)
+    data = sip_pdf(shared_sip)
+    assert_document_layer(
+        data,
+        title="Samordnad individuell plan (SIP)",
+        printed=(given, family, GE_SIGN),
+        archival=True,
+    )
