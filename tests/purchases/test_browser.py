@@ -17,12 +17,12 @@ def test_register_on_a_tablet_then_invoice_and_download(
     login(page, tk.nurse)
     page.goto("/tjanstekop/")
     page.get_by_label("Datum").fill("2026-03-10")
-    page.get_by_label("Start").fill("15:30")
-    page.get_by_label("Slut").fill("18:15")
+    page.locator("#id_start").fill("15:30")
+    page.locator("#id_end").fill("18:15")
     page.get_by_label("Person").select_option(
         label=f"{tk.p1.family_name}, {tk.p1.given_name} ({tk.p1.birth_date:%Y})"
     )
-    page.get_by_label("Insats").select_option("nursing")
+    page.locator("#id_intervention").select_option("nursing")
     screenshot(page, "1-registrera")
     page.get_by_role("button", name="Spara insatsen").click()
     page.wait_for_load_state()
