@@ -312,6 +312,8 @@ def test_not_yet_asked_reads_not_answered_yet_and_the_summary_leads(client):
     guide = response.context["guide"]
     assert guide.summary and guide.summary in html
     assert html.index(guide.summary) < html.index('<dl class="outcome">')
+
+
 def test_pdf_is_tagged_with_the_unicode_font_and_counts_its_pages(client):
     from tests.pdf_checks import assert_document_layer
 

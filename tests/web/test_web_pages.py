@@ -117,6 +117,8 @@ def test_404_is_swedish(client_as, nurse):
 def test_500_template_renders_without_context():
     html = render_to_string("500.html")
     assert "Något gick fel" in html and 'lang="sv"' in html
+    # Styled by the site's stylesheet: the CSP blocks an inline <style> without a nonce.
+    assert "<style" not in html and "web/samverkan.css" in html
 
 
 @pytest.mark.django_db
@@ -156,3 +158,24 @@ def test_the_accessibility_statement_is_public_and_linked_from_every_page(client
     for page in ("/guide/", "/accounts/login/"):
         assert 'href="/tillganglighet/"' in client.get(page).content.decode(), page
     assert 'href="/tillganglighet/"' in client_as(nurse).get("/").content.decode()
+
+
+def test_no_template_relies_on_what_the_csp_blocks():
+    """The Content-Security-Policy allows no inline event handler, and inline <script> or
+    <style> only with the response's nonce: a template that uses them breaks silently in
+    the browser (the follow-up's year picker did)."""
+    import re
+    from pathlib import Path
+
+    import samverkan
+
+    root = Path(samverkan.__file__).parent
+    offending = []
+    for path in root.glob("*/templates/**/*.html"):
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"\son[a-z]+\s*=", text):
+            offending.append(f"{path.relative_to(root)}: inline event handler")
+        for tag in re.findall(r"<(?:script|style)\b[^>]*>", text):
+            if "src=" not in tag and "nonce" not in tag:
+                offending.append(f"{path.relative_to(root)}: {tag}")
+    assert not offending, offending
