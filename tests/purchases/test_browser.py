@@ -34,8 +34,9 @@ def test_register_on_a_tablet_then_invoice_and_download(
     page.set_viewport_size({"width": 1024, "height": 768})  # tablet, landscape
     login(page, tk.ekonom)
     page.goto("/tjanstekop/manad/?month=2026-03")
-    page.get_by_role("button", name="Godkänn alla utkast för fakturering").click()
-    page.wait_for_load_state()
+    # Wait for the approval's answer: going on at once would cancel the POST.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Godkänn alla utkast för fakturering").click()
     screenshot(page, "3-manad")
 
     page.goto("/tjanstekop/fakturering/")
@@ -47,6 +48,7 @@ def test_register_on_a_tablet_then_invoice_and_download(
     # Wait for the answer to the run, not for the page already loaded (PostgreSQL is slower).
     with page.expect_navigation():
         page.get_by_role("button", name="Bekräfta: skapa fakturor och lås månaden").click()
+    assert Invoice.objects.exists(), page.locator("main").inner_text()[:3000]
     invoice = Invoice.objects.get()
     assert invoice.number in page.content()
     screenshot(page, "4-fakturering")

@@ -179,3 +179,20 @@ def test_no_template_relies_on_what_the_csp_blocks():
             if "src=" not in tag and "nonce" not in tag:
                 offending.append(f"{path.relative_to(root)}: {tag}")
     assert not offending, offending
+
+
+def test_ids_in_form_fields_are_not_localised():
+    """USE_THOUSAND_SEPARATOR renders the id 1234 as "1 234": a form field carrying it posts
+    an id that does not exist (the invoice run's buyer did, on PostgreSQL, whose ids grow)."""
+    import re
+    from pathlib import Path
+
+    import samverkan
+
+    root = Path(samverkan.__file__).parent
+    bare = [
+        f"{path.relative_to(root)}: {match}"
+        for path in root.glob("*/templates/**/*.html")
+        for match in re.findall(r'value="\{\{ [a-z_.]*\.(?:pk|id) \}\}"', path.read_text("utf-8"))
+    ]
+    assert not bare, bare
