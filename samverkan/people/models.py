@@ -80,6 +80,10 @@ class Person(models.Model):
         verbose_name=_("sammanförd med"),
     )
     merged_at = models.DateTimeField(_("sammanförd"), null=True, blank=True)
+    # False when another vårdgivare's record was joined by a number (add_identity): the
+    # user who added the number must not learn that a record existed, so the surviving
+    # record does not list it; the owners' log control has the join.
+    merge_shown = models.BooleanField(_("visas som sammanförd"), default=True)
 
     objects = PersonQuerySet.as_manager()
 

@@ -247,7 +247,7 @@ def detail(request: HttpRequest, person_id: Any) -> HttpResponse:
         "care_relations": person.care_relations.filter(
             organisation_id=reach.organisation_id
         ).select_related("organisation", "unit"),
-        "merged_from": person.merged_from.all(),
+        "merged_from": person.merged_from.filter(merge_shown=True),
         "history": _history_events(request, person),
         "can_change": own,
         "protection": protection_context(request, person),

@@ -317,20 +317,6 @@ def test_task_lists_log_every_person_shown(api_client, client_as, nurse, tasked)
     assert sorted(e.person_ref for e in start if e.object_type == "people.task") == refs
 
 
-def test_adding_a_number_held_elsewhere_is_logged_for_the_owner(held):
-    """The refusal names no person and the owner's log control sees the attempt (the
-    remaining difference to an unused number is in NOTES-h2.md)."""
-    own = services.create_person(
-        held["region"], identifier=_unused(held["number"]), family_name="Egen", **DECLARED
-    )[0]
-    with pytest.raises(PeopleError) as caught:
-        services.add_identity(held["region"], own, held["number"])
-    assert caught.value.code == "belongs_to_other" and not caught.value.extra
-    assert "Sammanför" not in caught.value.message  # that would say the other is hers
-    events = AuditEvent.objects.filter(action=Action.ACCESS_DENIED, person_ref=held["number"])
-    assert {e.owner_id for e in events} == {None, held["ost"].staff_profile.organisation_id}
-
-
 def test_merge_page_with_a_number_held_elsewhere_is_logged_for_the_owner(client_as, held):
     own = services.create_person(
         held["region"], identifier=_unused(held["number"]), family_name="Egen", **DECLARED
@@ -374,3 +360,67 @@ def test_a_ten_digit_number_that_could_be_a_person_over_100_is_said_so(
         assert "ÅÅMMDD+NNNN" in page
     else:
         assert response.status_code == 302  # registered as born 2012, nothing revealed
+
+
+# --- adding an identifier: the last path that answered differently -------------------------
+
+
+def _reserve(user, value: str) -> Person:
+    return services.create_person(
+        user,
+        identifier=value,
+        id_system="reservnummer",
+        family_name="Reservsson",
+        home_municipality="2380",
+        **DECLARED,
+    )[0]
+
+
+def _comparable_identity(body: dict) -> dict:
+    return {k: v for k, v in body.items() if k not in ("value", "display")}
+
+
+def test_adding_a_number_held_elsewhere_answers_as_an_unused_one(api_client, client_as, held):
+    """Issue 11: a number another vårdgivare holds was refused (`belongs_to_other`) while an
+    unused one was attached, telling any nurse whether it is a patient elsewhere."""
+    region = held["region"]
+    joined, fresh = _reserve(region, "19500101-AB12"), _reserve(region, "19500101-CD34")
+    client = api_client(region)
+    elsewhere = client.post(
+        f"/api/persons/{joined.pk}/identities",
+        {"identifier": held["number"]},
+        content_type=JSON,
+    )
+    unused = client.post(
+        f"/api/persons/{fresh.pk}/identities",
+        {"identifier": _unused(held["number"])},
+        content_type=JSON,
+    )
+    assert (elsewhere.status_code, unused.status_code) == (201, 201), elsewhere.content
+    assert _comparable_identity(elsewhere.json()) == _comparable_identity(unused.json())
+    assert elsewhere.json()["primary"] and elsewhere.json()["added_on"] == str(dt.date.today())
+    # The person as she reads it afterwards: the same shape, nothing of Östersund's record.
+    a = client.get(f"/api/persons/{joined.pk}").json()
+    b = client.get(f"/api/persons/{fresh.pk}").json()
+    assert _comparable(a) == _comparable(b)
+    facts = [client.get(f"/api/persons/{p.pk}/facts").json() for p in (joined, fresh)]
+    for body in facts:
+        for row in body["history"]:
+            row.pop("id"), row.pop("recorded_at")
+    assert facts[0] == facts[1], json.dumps(facts, indent=1)
+    page = client_as(region).get(f"/personer/{joined.pk}/").content.decode()
+    assert "tidigare post" not in page
+    # One record of one person: Östersund's old address leads to it, its facts are its own.
+    ost_record = Person.objects.get(pk=held["person"].pk)
+    assert ost_record.merged_into_id == joined.pk and not ost_record.merge_shown
+    own_facts = api_client(held["ost"]).get(f"/api/persons/{joined.pk}/facts")
+    assert own_facts.status_code == 200 and own_facts.json()
+    # Östersund's log control sees the join; the region's own log has only the addition.
+    joins = AuditEvent.objects.filter(
+        owner_id=held["ost"].staff_profile.organisation_id,
+        why__contains="sammanfördes med en annan vårdgivares post",
+    )
+    assert joins.count() == 1
+    assert not AuditEvent.objects.filter(
+        action=Action.ACCESS_DENIED, person_ref=held["number"]
+    ).exists()

@@ -46,9 +46,36 @@ def merge_persons(
         raise PeopleError("source", "already_merged", "Personen är redan sammanförd.")
     if not (can_change(user, source) and can_change(user, target)):
         raise PermissionDenied
-    today = timezone.localdate()
     source_ref, target_ref = source.ref, target.ref
+    move_records(source, target, user, fill_person_fields=True)
 
+    record(
+        actor,
+        Action.UPDATE,
+        Person,
+        source.pk,
+        person_ref=source_ref,
+        why=f"{why}: sammanförd in i person {target.pk}",
+    )
+    record(
+        actor,
+        Action.UPDATE,
+        Person,
+        target.pk,
+        person_ref=target_ref,
+        why=f"{why}: tog emot person {source.pk}",
+    )
+    return target
+
+
+def move_records(
+    source: Person, target: Person, user: Any, *, fill_person_fields: bool, shown: bool = True
+) -> None:
+    """Move everything of `source` to `target` and mark `source` merged into it (no access
+    check, no audit entry: the callers decide both). With `fill_person_fields`, the target's
+    empty names, birth date, sex and kommun are taken from the source; without, nothing of
+    the source's person fields is copied (a join the user must not learn of)."""
+    today = timezone.localdate()
     target_systems = {i.system for i in target.identities.filter(ended_on__isnull=True)}
     for identity in source.identities.all():
         identity.person = target
@@ -79,28 +106,12 @@ def merge_persons(
     for hook in MERGE_HOOKS:
         hook(source, target, user)
 
-    for name in ("given_name", "family_name", "birth_date", "sex", "home_municipality"):
-        if not getattr(target, name) and getattr(source, name):
-            setattr(target, name, getattr(source, name))
+    if fill_person_fields:
+        for name in ("given_name", "family_name", "birth_date", "sex", "home_municipality"):
+            if not getattr(target, name) and getattr(source, name):
+                setattr(target, name, getattr(source, name))
     target.save()
     source.merged_into = target
     source.merged_at = timezone.now()
-    source.save(update_fields=["merged_into", "merged_at", "updated_at"])
-
-    record(
-        actor,
-        Action.UPDATE,
-        Person,
-        source.pk,
-        person_ref=source_ref,
-        why=f"{why}: sammanförd in i person {target.pk}",
-    )
-    record(
-        actor,
-        Action.UPDATE,
-        Person,
-        target.pk,
-        person_ref=target_ref,
-        why=f"{why}: tog emot person {source.pk}",
-    )
-    return target
+    source.merge_shown = shown
+    source.save(update_fields=["merged_into", "merged_at", "merge_shown", "updated_at"])

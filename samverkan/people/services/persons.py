@@ -396,14 +396,14 @@ _ENDED_BY = {
 _RANK = [IdSystem.personnummer, IdSystem.samordningsnummer, IdSystem.reservnummer, IdSystem.lma]
 
 
-def _attach_identity(
-    person: Person, parsed: PersonIdentifier, user: Any, field: str = "identifier"
-) -> PersonIdentity:
+def _make_room(person: Person, system: IdSystem, *, keep: PersonIdentity | None = None) -> bool:
+    """End the person's identities a number of `system` ends (a personnummer ends the
+    samordningsnummer, LMA-nummer and reservnummer) and say whether it becomes primary."""
     today = timezone.localdate()
-    ended = _ENDED_BY[parsed.system]
-    active = list(person.identities.filter(ended_on__isnull=True))
+    ended = _ENDED_BY[system]
+    active = [i for i in person.identities.filter(ended_on__isnull=True) if i != keep]
     best_active = min((_RANK.index(IdSystem(i.system)) for i in active), default=len(_RANK))
-    becomes_primary = _RANK.index(parsed.system) < best_active or not any(
+    becomes_primary = _RANK.index(system) < best_active or not any(
         i.is_primary for i in active if i.system not in {s.value for s in ended}
     )
     for identity in active:
@@ -414,6 +414,13 @@ def _attach_identity(
         elif becomes_primary and identity.is_primary:
             identity.is_primary = False
             identity.save(update_fields=["is_primary"])
+    return becomes_primary
+
+
+def _attach_identity(
+    person: Person, parsed: PersonIdentifier, user: Any, field: str = "identifier"
+) -> PersonIdentity:
+    becomes_primary = _make_room(person, parsed.system)
     return PersonIdentity.objects.create(
         person=person,
         system=parsed.system.value,
@@ -434,8 +441,9 @@ def add_identity(
     """Add an identifier (e.g. the personnummer a reservnummer person later got).
 
     A personnummer ends the person's samordningsnummer, LMA-nummer and reservnummer (kept as
-    history, `ended_on` today) and becomes primary. An identifier that belongs to another
-    person is refused (`belongs_to_other`): merge the two records instead.
+    history, `ended_on` today) and becomes primary. A number on another record the user
+    sees is refused (`belongs_to_other`: merge the two instead); one on a record of another
+    vårdgivare she cannot see answers as an unused number would, and the records are joined.
     """
     user = access._user(actor)
     if not can_change(user, person):
@@ -447,31 +455,26 @@ def add_identity(
             raise PeopleError(
                 "identifier", "already_added", "Numret finns redan registrerat på personen."
             )
-        # Another record holds the number. The refusal names no person, and every such
-        # attempt is logged, for each other vårdgivare holding it too (`owner=`), so that a
-        # probe is seen by the data owner's log control. (It still differs from an unused
-        # number, which is attached: see NOTES-h2.md, the records of two vårdgivare cannot
-        # be joined while a fact has one current value per person.)
-        profile = profile_of(user)
-        record_for_owners(
-            actor,
-            Action.ACCESS_DENIED,
-            "people.personidentity",
-            person_ref=holder.ref,
-            why=f"{why}: numret finns på en annan post",
-            owners=other_holders(holder, profile.organisation_id) if profile else [],
-        )
         if access.can_see(user, holder):
+            # She sees the other record: nothing is revealed by saying so.
+            record(
+                actor,
+                Action.ACCESS_DENIED,
+                "people.personidentity",
+                person_ref=holder.ref,
+                why=f"{why}: numret finns på en annan post",
+            )
             raise PeopleError(
                 "identifier",
                 "belongs_to_other",
                 "Numret tillhör en annan person i Samverkan. Sammanför personerna i stället.",
             )
-        raise PeopleError(
-            "identifier",
-            "belongs_to_other",
-            "Numret finns redan på en annan post i Samverkan och kan inte läggas till här.",
-        )
+        # Another vårdgivare's record holds the number: the user's answer is the same as
+        # for an unused number (no existence oracle, as on registration), and the two
+        # records of one person become one. Nothing of the other record is copied into
+        # what she sees (access stays per vårdgivare and verksamhet); its owners' log
+        # control sees the join (`owner=`).
+        return _join_held_number(actor, user, person, holder, parsed, why)
     with transaction.atomic():
         old_ref = person.ref
         identity = _attach_identity(person, parsed, user)
@@ -489,6 +492,53 @@ def add_identity(
                 identity.pk,
                 person_ref=old_ref,
                 why=why + ": ny primär identitet",
+            )
+    return identity
+
+
+def _join_held_number(
+    actor: Any, user: Any, person: Person, holder: Person, parsed: PersonIdentifier, why: str
+) -> PersonIdentity:
+    from samverkan.people.services.merge import move_records  # merge imports this module
+
+    profile = profile_of(user)
+    owners = other_holders(holder, profile.organisation_id) if profile else []
+    holder_ref = holder.ref
+    with transaction.atomic():
+        old_ref = person.ref
+        move_records(holder, person, user, fill_person_fields=False, shown=False)
+        identity = person.identities.get(system=parsed.system.value, value=parsed.value)
+        identity.is_primary = _make_room(person, parsed.system, keep=identity)
+        identity.ended_on = None
+        # As the user added it now (the first addition stays in the audit log).
+        identity.added_on = timezone.localdate()
+        identity.added_by = user if getattr(user, "is_authenticated", False) else None
+        identity.save(update_fields=["is_primary", "ended_on", "added_on", "added_by"])
+        if person.birth_date is None:
+            person.birth_date = identifier_birth_date(parsed)
+        if not person.sex:
+            person.sex = identifier_sex(parsed) or ""
+        person.save()
+        record_change(actor, person, "people.personidentity", why, obj_id=identity.pk)
+        if old_ref != person.ref:
+            record(
+                actor,
+                Action.UPDATE,
+                "people.personidentity",
+                identity.pk,
+                person_ref=old_ref,
+                why=why + ": ny primär identitet",
+            )
+        for owner in owners:  # their patient's record was joined with another's
+            record(
+                actor,
+                Action.UPDATE,
+                Person,
+                holder.pk,
+                person_ref=holder_ref,
+                why=f"{why}: posten sammanfördes med en annan vårdgivares post för samma nummer",
+                owner=owner,
+                process=CARE_RELATION_PROCESS,
             )
     return identity
 
