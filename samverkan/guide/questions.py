@@ -1,14 +1,15 @@
 """Which question the guide asks next, and the form control that asks it.
 
-Only facts the engine lists in ``missing_facts`` are asked, in ``QUESTION_ORDER``.
+Only facts the engine lists in ``missing_facts`` are asked, the one that settles most first
+(``samverkan.guide.ordering``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from samverkan.guide.state import QUESTION_ORDER, Answer
+from samverkan.guide.state import Answer
 from samverkan.rules import FACTS, MAX_AGE, REGIONS, Kind
 
 
@@ -35,14 +36,6 @@ class Question:
     def grouped(self) -> bool:
         """Radio buttons and checkboxes sit in a fieldset whose legend is the question."""
         return self.control in ("radio", "checkbox")
-
-
-def next_fact(missing: Iterable[str], skipped: Iterable[str]) -> str | None:
-    left = set(missing) - set(skipped)
-    for name in QUESTION_ORDER:
-        if name in left:
-            return name
-    return None
 
 
 def question(fact: str, answers: Mapping[str, Answer]) -> Question:

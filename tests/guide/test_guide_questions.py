@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.http import QueryDict
 
-from samverkan.guide.questions import display_value, next_fact, question
+from samverkan.guide.questions import display_value, question
 from samverkan.guide.state import parse, to_query
 
 TODAY = dt.date(2026, 11, 24)
@@ -42,12 +42,6 @@ def test_query_round_trips():
     state = parse(query, TODAY)
     again = parse(QueryDict(to_query(state.answers, state.skipped)), TODAY)
     assert again == state
-
-
-def test_intervention_is_asked_before_the_rest():
-    assert next_fact(["time", "age", "intervention"], []) == "intervention"
-    assert next_fact(["time", "age"], ["time"]) == "age"
-    assert next_fact(["time"], ["time"]) is None
 
 
 def test_controls_per_kind():
