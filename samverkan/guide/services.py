@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from samverkan.guide.ordering import next_fact
 from samverkan.guide.questions import Question, display_value, question
 from samverkan.guide.state import QUESTION_ORDER, GuideState, query_items, to_query, without
 from samverkan.library.services import clause_url
@@ -29,6 +28,7 @@ from samverkan.rules import (
     decide,
     decision_summary,
     municipality_name,
+    next_question,
     value_label,
 )
 
@@ -133,7 +133,7 @@ def _asked(state: GuideState, decision: Decision) -> tuple[Question, ...]:
         return (question(state.editing, answers),)
     if decision.status == INCOMPLETE:
         return tuple(question(f, answers) for f in START_FACTS)
-    fact = next_fact(answers, decision.missing_facts, state.skipped)
+    fact = next_question(answers, decision.missing_facts, state.skipped)
     return (question(fact, answers),) if fact else ()
 
 

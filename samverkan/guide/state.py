@@ -18,16 +18,11 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
-from samverkan.rules import FACT_ORDER, FACTS, Kind
+from samverkan.rules import FACT_ORDER, FACTS, QUESTION_ORDER, Kind
 
 # The order questions are asked and answers listed: the intervention right after region and
 # date, since it decides which agreement governs the question and so which facts matter.
-QUESTION_ORDER: tuple[str, ...] = (
-    "region",
-    "date",
-    "intervention",
-    *(name for name in FACT_ORDER if name not in ("region", "date", "intervention")),
-)
+# The order of questions is the rules' (region, date, intervention, then the facts).
 
 SKIP = "skip"
 EDIT = "edit"

@@ -138,6 +138,10 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "MAX_AGE": ("facts", None),
     "ASSUMED_WHEN_UNKNOWN": ("facts", None),
     "facts_to_json": ("facts", None),
+    # the order of questions
+    "next_question": ("questions", None),
+    "QUESTION_ORDER": ("questions", None),
+    "question_values": ("questions", None),
     "validate_facts": ("facts", None),
     "format_time": ("facts", None),
     "age_band": ("buckets", None),
@@ -213,6 +217,9 @@ __all__ = [
     "InvalidFactsFile",
     "Is",
     "KEYS",
+    "next_question",
+    "question_values",
+    "QUESTION_ORDER",
     "Kind",
     "MAX_AGE",
     "NOT_COVERED",
@@ -416,6 +423,9 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.outcome import UNDETERMINED as UNDETERMINED
     from samverkan.rules.outcome import value_label as value_label
     from samverkan.rules.population import generate as generate_population
+    from samverkan.rules.questions import QUESTION_ORDER as QUESTION_ORDER
+    from samverkan.rules.questions import next_question as next_question
+    from samverkan.rules.questions import question_values as question_values
     from samverkan.rules.regions import REGIONS as REGIONS
     from samverkan.rules.regions import municipality_name as municipality_name
     from samverkan.rules.regions import region_of_municipality as region_of_municipality

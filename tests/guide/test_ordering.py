@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from samverkan.guide.ordering import candidate_values, next_fact
 from samverkan.rules import DECIDED, decide
+from samverkan.rules import next_question as next_fact
+from samverkan.rules import question_values as candidate_values
 
 BASE = {
     "region": "jamtland-harjedalen",
