@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import Organisation, Unit
@@ -323,3 +324,28 @@ class CompleteTaskForm(forms.Form):
         label=_("Anteckning"), required=False, max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
+
+
+class QuestionForm(forms.Form):
+    """One question of "Besvara frågorna": the fact's value, required (skipping is its own
+    button); for a person fact also from when it holds (today unless stated) and why."""
+
+    def __init__(self, *args: Any, fact_name: str, person_fact: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fact_name = fact_name
+        field = _fact_field(fact_name, required=FACTS[fact_name].kind is not Kind.SET)
+        if FACTS[fact_name].kind in (Kind.BOOL, Kind.ENUM):
+            # Answered as in the guide: one of the values, as radio buttons ("Okänd" is
+            # what "Hoppa över" says).
+            field.choices = [c for c in field.choices if c[0] != ""]  # type: ignore[attr-defined]
+            field.widget = forms.RadioSelect(choices=field.choices)  # type: ignore[attr-defined]
+        self.fields["value"] = field
+        if person_fact:
+            self.fields["valid_from"] = forms.DateField(
+                label=_("Gäller från"), widget=DateInput(), initial=timezone.localdate
+            )
+            self.fields["reason"] = FactForm.base_fields["reason"]
+
+    def value(self) -> Any:
+        value = self.cleaned_data.get("value")
+        return [] if value in ("", None) and FACTS[self.fact_name].kind is Kind.SET else value

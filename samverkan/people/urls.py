@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samverkan.people import views, views_overview, views_protection
+from samverkan.people import views, views_overview, views_protection, views_questions
 
 app_name = "people"
 urlpatterns = [
@@ -28,6 +28,11 @@ urlpatterns = [
         "<uuid:person_id>/insats/<int:intervention_id>/besluta/",
         views.decide,
         name="decide",
+    ),
+    path(
+        "<uuid:person_id>/insats/<int:intervention_id>/fragor/",
+        views_questions.questions,
+        name="questions",
     ),
     path(
         "<uuid:person_id>/beslut/<int:decision_id>/",

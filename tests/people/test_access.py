@@ -156,6 +156,9 @@ def page_endpoints(c) -> list[Endpoint]:
         ),
         Endpoint("new assessment form", "write", "get", f"/personer/{p}/egenvard/ny/"),
         Endpoint(
+            "answer questions", "write", "get", f"/personer/{p}/insats/{i}/fragor/", record=True
+        ),
+        Endpoint(
             "set fact",
             "write",
             "post",
