@@ -103,6 +103,7 @@ def organisation_data(organisation: Organisation) -> fhir.OrganisationData:
         kind=organisation.kind,
         scb_code=organisation.scb_code,
         org_number=_org_number(organisation.org_number),
+        hsa_id=organisation.hsa_id.strip() or None,
     )
 
 
