@@ -61,8 +61,10 @@ class Organisation(models.Model):
         validators=[
             RegexValidator(
                 r"^SE\d{10}-[0-9A-Za-z]{1,18}$",
-                _("HSA-id: SE, organisationsnumrets tio siffror, bindestreck och en lokal del "
-                  "(t.ex. SE2321000214-E000000000001)."),
+                _(
+                    "HSA-id: SE, organisationsnumrets tio siffror, bindestreck och en lokal del "
+                    "(t.ex. SE2321000214-E000000000001)."
+                ),
             )
         ],
     )

@@ -877,9 +877,11 @@ def buyer_detail(request: HttpRequest, scb_code: str) -> HttpResponse:
     """One buyer: identifiers with source and confirmation (administrators confirm, after a
     confirmation step) and the editable rule (administrators and the buyer's own ekonom)."""
     _buyer_reader(request)
-    org = Organisation.objects.select_related("identifiers_confirmed_by").filter(
-        scb_code=scb_code
-    ).first()
+    org = (
+        Organisation.objects.select_related("identifiers_confirmed_by")
+        .filter(scb_code=scb_code)
+        .first()
+    )
     if org is None:
         raise Http404
     can_confirm = access.can_edit_prices(request)
