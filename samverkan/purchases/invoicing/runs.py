@@ -435,7 +435,7 @@ def _note(plan: _Plan, month: dt.date, channel: str = DetailChannel.EMBEDDED) ->
 
 
 #: What the invoice says of the individual-level detail, by the buyer rule's channel.
-DETAIL_NOTES = {
+DETAIL_NOTES: dict[str, str] = {
     DetailChannel.EMBEDDED: "Bilaga på individnivå med anonymiserade personreferenser.",
     DetailChannel.SEPARATE: "Underlag på individnivå skickas separat, inte med e-fakturan.",
     DetailChannel.SAMVERKAN: "Underlag på individnivå finns i Samverkan under fakturans nummer "
