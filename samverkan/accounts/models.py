@@ -52,6 +52,22 @@ class Organisation(models.Model):
     )
     peppol_id = models.CharField(_("Peppol-id"), max_length=60, blank=True)
     invoice_reference = models.CharField(_("fakturareferens"), max_length=100, blank=True)
+    #: The organisation's HSA-id (Inera's HSA: "SE" + organisationsnummer + "-" + a local
+    #: part), exported as the FHIR Organization's PRN identifier where known.
+    hsa_id = models.CharField(
+        _("HSA-id"),
+        max_length=31,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^SE\d{10}-[0-9A-Za-z]{1,18}$",
+                _(
+                    "HSA-id: SE, organisationsnumrets tio siffror, bindestreck och en lokal del "
+                    "(t.ex. SE2321000214-E000000000001)."
+                ),
+            )
+        ],
+    )
     street_address = models.CharField(_("postadress"), max_length=200, blank=True)
     postal_code = models.CharField(_("postnummer"), max_length=6, blank=True)
     city = models.CharField(_("postort"), max_length=100, blank=True)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action, AuditEvent
 from samverkan.audit.services import record
-from samverkan.people import access, selectors, services
+from samverkan.people import access, services
 from samverkan.people.forms import (
     AssessmentForm,
     CompleteTaskForm,
@@ -37,8 +37,6 @@ from samverkan.people.forms import (
 from samverkan.people.identity import (
     IdSystem,
     InvalidIdentifier,
-    birth_date,
-    other_reading,
     parse_identifier,
 )
 from samverkan.people.models import (
@@ -106,18 +104,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def ambiguous_century(request: HttpRequest, identifier: str) -> str | None:
-    """A ten-digit number without "+" whose "+" reading (a century earlier) is a person the
-    user may see: say so rather than register another, younger person. Silent when the user
-    may not see that person (no oracle)."""
-    other = other_reading(identifier, today=timezone.localdate())
-    if other is None or selectors.resolve_identifier(request, other) is None:
-        return None
-    born = birth_date(other)
-    return (
-        f"Det finns en person född {born} med samma tio siffror. Menar du henne eller honom: "
-        "skriv ÅÅMMDD+NNNN eller alla tolv siffror. Menar du en person född för under 100 år "
-        "sedan: skriv alla tolv siffror (ÅÅÅÅMMDD-NNNN)."
-    )
+    """The '+' reading warning (services.century_warning, shared by every path)."""
+    return services.century_warning(request, identifier)
 
 
 def create(request: HttpRequest) -> HttpResponse:
@@ -299,6 +287,9 @@ def merge(request: HttpRequest, person_id: Any) -> HttpResponse:
     form = MergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         system = form.cleaned_data["id_system"] or None
+        if message := ambiguous_century(request, form.cleaned_data["identifier"]):
+            form.add_error("identifier", message)
+            return render(request, "people/merge.html", {"person": person, "form": form})
         try:
             parsed = parse_identifier(
                 form.cleaned_data["identifier"], IdSystem(system) if system else None

@@ -166,6 +166,8 @@ class BillingTerms:
     buyer_postal_code: str = ""
     buyer_city: str = ""
     buyer_reference: str = ""
+    #: The buyer the fixed reference is for (its SCB code), checked against its buyer rule.
+    buyer_scb_code: str = ""
     #: The invoice must *reach* the buyer by this day of the month after the service month.
     deadline_day: int | None = None
     payment_days: int = 30
@@ -184,6 +186,7 @@ BILLING_TERMS: Mapping[str, BillingTerms] = MappingProxyType(
                 buyer_postal_code="82682",
                 buyer_city="Söderhamn",
                 buyer_reference="KST 80904",
+                buyer_scb_code="21",
                 deadline_day=25,
             ),
             BillingTerms(

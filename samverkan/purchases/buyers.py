@@ -13,13 +13,24 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
-from samverkan.accounts.models import Organisation
+from samverkan.accounts.actors import role_of
+from samverkan.accounts.models import Organisation, Role
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
-from samverkan.purchases.access import require_identifier_admin
+from samverkan.purchases.access import (
+    _deny,
+    can_edit_prices,
+    organisation_of_actor,
+    require_identifier_admin,
+    user_of,
+)
+from samverkan.purchases.bases import AGREEMENT_NAMES, BILLING_TERMS
 from samverkan.purchases.errors import Problem, PurchasesError
+from samverkan.purchases.models import BuyerRule as BuyerRuleRow
+from samverkan.purchases.models import DetailChannel
 
 UNCONFIRMED = "buyer_identifiers_unconfirmed"
 
@@ -68,45 +79,137 @@ def confirm_identifiers(actor: Any, org: Organisation) -> Organisation:
 
 PDF, CSV = "application/pdf", "text/csv"
 
+#: The reference formats buyers publish, each a whole-match pattern and its Swedish rule.
+_ALNUM = "0-9A-Za-zÅÄÖåäö"
+REFERENCE_FORMATS: dict[str, tuple[str, str, str]] = {
+    # key: (label, pattern, the rule in a message)
+    "any": ("Valfri text", "", ""),
+    "digits6": (
+        "Sex siffror",
+        r"\d{6}",
+        "sex siffror och inget annat (referenskoden beställaren har lämnat)",
+    ),
+    "digits4": ("Fyra siffror", r"\d{4}", "fyra siffror och inget annat"),
+    "chars5_6": (
+        "Fem eller sex tecken",
+        f"[{_ALNUM}]{{5,6}}",
+        "fem eller sex bokstäver eller siffror i följd",
+    ),
+    "digits4_id": (
+        "8–10 tecken, börjar med fyra siffror",
+        f"\\d{{4}}[{_ALNUM}]{{4,6}}",
+        "8–10 tecken som börjar med fyra siffror (t.ex. 3010BBB123)",
+    ),
+    "alnum8": (
+        "Högst åtta bokstäver och siffror",
+        f"[{_ALNUM}]{{1,8}}",
+        "högst åtta bokstäver och siffror",
+    ),
+}
+
+#: Attachment types a buyer may name, by the word shown.
+ATTACHMENT_TYPES: dict[str, str] = {
+    "PDF": PDF,
+    "CSV": CSV,
+    "JPG": "image/jpeg",
+    "PNG": "image/png",
+    "TIFF": "image/tiff",
+    "GIF": "image/gif",
+}
+
 
 @dataclass(frozen=True)
 class BuyerRule:
-    """What a buyer publishes for incoming e-invoices (``../shared/reference/organisations.csv``):
-    the form of "Er referens" (BuyerReference) and the attachment types it accepts."""
+    """What a buyer publishes for incoming e-invoices: the form of "Er referens"
+    (BuyerReference), the attachment types it accepts and how the individual-level detail
+    reaches it (``DetailChannel``)."""
 
-    reference_pattern: str = ""  # the whole reference must match (empty: any text)
-    reference_rule: str = ""  # the rule in Swedish, for the message
-    attachment_types: frozenset[str] = frozenset()  # empty: any
+    reference_format: str = "any"
+    attachment_types: frozenset[str] = frozenset()  # MIME types; empty: any
+    detail_channel: str = DetailChannel.SAMVERKAN
     source: str = ""
 
+    @property
+    def reference_pattern(self) -> str:
+        return REFERENCE_FORMATS.get(self.reference_format, REFERENCE_FORMATS["any"])[1]
 
-BUYER_RULES: dict[str, BuyerRule] = {
+    @property
+    def reference_rule(self) -> str:
+        return REFERENCE_FORMATS.get(self.reference_format, REFERENCE_FORMATS["any"])[2]
+
+
+_RJH_ATTACHMENTS = frozenset({"image/jpeg", PDF, "image/tiff", "image/gif", "image/png"})
+
+#: The seed of the editable table: each buyer's rule as ``../shared/reference/organisations.csv``
+#: (column ``invoice_rules``) states it. Only what the organisation's own page says; where the
+#: sources disagree (Bergs kommun) or nothing was found the defaults apply until someone
+#: enters the rule.
+SEEDS: dict[str, BuyerRule] = {
     # "Mandatory six-digit referenskod in 'Er referens' with no other characters before or
-    # after; a wrongly given code means the e-invoice is not transferred". Attachments:
-    # JPG JPEG PDF TIFF TIF GIF PNG.
+    # after"; "Accepted attachment formats: JPG JPEG PDF TIFF TIF GIF PNG".
     "23": BuyerRule(
-        reference_pattern=r"\d{6}",
-        reference_rule="sex siffror och inget annat (referenskoden beställaren har lämnat)",
-        attachment_types=frozenset({"image/jpeg", PDF, "image/tiff", "image/gif", "image/png"}),
-        source="Region Jämtland Härjedalen, Faktureringsuppgifter för leverantörer",
+        "digits6",
+        _RJH_ATTACHMENTS,
+        DetailChannel.EMBEDDED,
+        "Region Jämtland Härjedalen, Faktureringsuppgifter för leverantörer",
+    ),
+    # "A valid six-digit reference number must always be on the invoice"
+    "2380": BuyerRule("digits6", source="Östersunds kommun, fakturor till kommunen"),
+    # "Mandatory ('tvingande') four-digit referenskod"
+    "2321": BuyerRule("digits4", source="Åre kommun, fakturering"),
+    # "Reference code of five or six characters in sequence must be given"
+    "2313": BuyerRule("chars5_6", source="Strömsunds kommun, fakturering"),
+    # "invoices whose content risks revealing secret data go as paper"
+    "21": BuyerRule(
+        detail_channel=DetailChannel.SEPARATE,
+        source="Region Gävleborg, fakturering till regionen",
+    ),
+    # "Referens-id is mandatory: 8-10 characters, always starting with a 4-digit number"
+    "2180": BuyerRule("digits4_id", source="Gävle kommun, fakturera kommunen"),
+    # (2011) "at most eight characters, letters and digits"; individ- och familjeomsorg
+    # invoiced separately (secrecy)
+    "2184": BuyerRule(
+        "alnum8",
+        detail_channel=DetailChannel.SEPARATE,
+        source="Hudiksvalls kommun, fakturering (sida från 2011)",
     ),
 }
 
 
+def _types(text: str) -> frozenset[str]:
+    words_ = {w.strip().upper() for w in re.split(r"[,\s]+", text or "") if w.strip()}
+    return frozenset(ATTACHMENT_TYPES[w] for w in words_ if w in ATTACHMENT_TYPES)
+
+
+def type_words(types: frozenset[str]) -> str:
+    return ", ".join(word for word, mime in ATTACHMENT_TYPES.items() if mime in types)
+
+
 def rule_for(buyer: Organisation) -> BuyerRule:
-    return BUYER_RULES.get(buyer.scb_code, BuyerRule())
+    """The buyer's rule: the edited row, else the seed, else the defaults."""
+    row = BuyerRuleRow.objects.filter(organisation=buyer).first()
+    if row is not None:
+        return BuyerRule(
+            row.reference_format, _types(row.attachment_types), row.detail_channel, row.source
+        )
+    return SEEDS.get(buyer.scb_code, BuyerRule())
 
 
-def reference_problem(buyer: Organisation, reference: str) -> Problem | None:
-    """The buyer's published form of "Er referens", checked when the reference is set and
-    again when an invoice is issued."""
-    rule = rule_for(buyer)
+def reference_problem(
+    buyer: Organisation,
+    reference: str,
+    rule: BuyerRule | None = None,
+    field: str = "buyer_reference",
+) -> Problem | None:
+    """The buyer's published form of "Er referens", checked when a rule, an agreement's
+    price or the organisation's reference is set up and again when an invoice is issued."""
+    rule = rule or rule_for(buyer)
     if rule.reference_pattern and not re.fullmatch(rule.reference_pattern, reference or ""):
         return Problem(
-            "buyer_reference",
+            field,
             "buyer_reference_format",
             f"Fakturareferensen till {buyer.name} ska vara {rule.reference_rule}; nu är den "
-            f"{reference!r}. Annars förs fakturan inte över till mottagaren.",
+            f"”{reference}”. Annars förs fakturan inte över till mottagaren.",
         )
     return None
 
@@ -116,3 +219,131 @@ def attachment_type(buyer: Organisation) -> str:
     it, else PDF (Region Jämtland Härjedalen accepts images and PDF only)."""
     accepted = rule_for(buyer).attachment_types
     return CSV if not accepted or CSV in accepted else PDF
+
+
+def agreement_references(buyer: Organisation) -> list[tuple[str, str]]:
+    """The fixed references agreements give for invoices to ``buyer`` (agreement, reference)."""
+    return [
+        (terms.agreement, terms.buyer_reference)
+        for terms in BILLING_TERMS.values()
+        if terms.buyer_reference and terms.buyer_scb_code == buyer.scb_code
+    ]
+
+
+def can_edit_rule(actor: Any, buyer: Organisation) -> bool:
+    """Administrators, and the buyer's own ekonom (it is the buyer's published rule)."""
+    if can_edit_prices(actor):
+        return True
+    own = organisation_of_actor(actor)
+    return role_of(actor) == Role.FINANCE_OFFICER and own is not None and own.pk == buyer.pk
+
+
+def save_rule(
+    actor: Any,
+    buyer: Organisation,
+    *,
+    reference_format: str,
+    attachment_types: str,
+    detail_channel: str,
+    invoice_reference: str,
+    source: str = "",
+) -> BuyerRuleRow:
+    """Edit ``buyer``'s rule and its own invoice reference (administrator or the buyer's
+    ekonom). The references in use are checked against the new rule: the organisation's
+    "fakturareferens" and every agreement's fixed reference to this buyer."""
+    if not can_edit_rule(actor, buyer):
+        raise _deny(
+            actor,
+            "purchases.buyerrule",
+            "Tjänsteköp: regler för fakturamottagare",
+            "Bara administratörer och mottagarens egen ekonom får ändra reglerna för fakturor.",
+        )
+    user = user_of(actor)
+    problems: list[Problem] = []
+    if reference_format not in REFERENCE_FORMATS:
+        problems.append(
+            Problem(
+                "reference_format",
+                "invalid_choice",
+                "Format för Er referens: välj ett av formaten.",
+            )
+        )
+    if detail_channel not in DetailChannel.values:
+        problems.append(
+            Problem(
+                "detail_channel",
+                "invalid_choice",
+                "Underlag på individnivå: välj hur underlaget når mottagaren.",
+            )
+        )
+    unknown = [
+        w
+        for w in re.split(r"[,\s]+", attachment_types or "")
+        if w.strip() and w.strip().upper() not in ATTACHMENT_TYPES
+    ]
+    if unknown:
+        problems.append(
+            Problem(
+                "attachment_types",
+                "unknown_type",
+                f"Bilagetyper: {', '.join(unknown)} känns inte igen; ange några av "
+                f"{', '.join(ATTACHMENT_TYPES)}.",
+            )
+        )
+    if problems:
+        raise PurchasesError(problems)
+    types = _types(attachment_types)
+    if detail_channel == DetailChannel.EMBEDDED and types and not types & {CSV, PDF}:
+        problems.append(
+            Problem(
+                "detail_channel",
+                "attachment_not_accepted",
+                "Underlag på individnivå: mottagaren tar inte emot PDF eller CSV som bilaga, "
+                "så underlaget kan inte bifogas i e-fakturan.",
+            )
+        )
+    rule = BuyerRule(reference_format, types, detail_channel, source)
+    reference = invoice_reference.strip()
+    if reference and (wrong := reference_problem(buyer, reference, rule, "invoice_reference")):
+        problems.append(wrong)
+    for agreement, fixed in agreement_references(buyer):
+        wrong = reference_problem(buyer, fixed, rule, "reference_format")
+        if wrong is not None:
+            problems.append(
+                Problem(
+                    "reference_format",
+                    "buyer_reference_format",
+                    f"{wrong.message} Referensen står i avtalet {AGREEMENT_NAMES.get(agreement, agreement)}.",
+                )
+            )
+    if problems:
+        raise PurchasesError(problems)
+    with transaction.atomic():
+        row, _created = BuyerRuleRow.objects.update_or_create(
+            organisation=buyer,
+            defaults={
+                "reference_format": reference_format,
+                "attachment_types": type_words(types),
+                "detail_channel": detail_channel,
+                "source": source.strip()[:400],
+                "updated_by": user,
+                "updated_at": timezone.now(),
+            },
+        )
+        if reference != buyer.invoice_reference:
+            Organisation.objects.filter(pk=buyer.pk).update(invoice_reference=reference)
+            buyer.invoice_reference = reference
+        audit(
+            actor,
+            Action.UPDATE,
+            BuyerRuleRow,
+            row.pk,
+            why=(
+                f"Fakturaregler för {buyer.name}: Er referens "
+                f"{REFERENCE_FORMATS[reference_format][0].lower()}, bilagor "
+                f"{type_words(types) or 'alla typer'}, underlag "
+                f"{DetailChannel(detail_channel).label.lower()}"
+            ),
+            owner=buyer,
+        )
+    return row

@@ -10,6 +10,9 @@ no facts), so the demo does not depend on the people demo's cases.
   demo price, so that an invoice run can be shown. An administrator replaces it.
 - Gävleborg: 50 % of performed time at Försäkringskassan's hourly amount (rates.py, with
   sources); the demo records are from November 2019, while the agreement was in force.
+- A closed month: Gävle kommun's November 2019 to Region Gävleborg is invoiced, the invoice
+  credited and the month invoiced again (``_closed_month``), so the ekonom's path shows
+  issued invoices and a credit note with their XML and PDF.
 - Organisation numbers are the parties' own (recalled, Luhn-checked, not verified against a
   register) and are filled in only where empty; bankgiro numbers are made up.
 """
@@ -40,10 +43,12 @@ DEMO_PRICE_SOURCE = "DEMOPRIS – inte ur bilaga 4. Ersätt med det pris huvudm�
 ORG_DATA = {
     # Region JH: six digits alone in "Er referens" (its published rule; a demo code)
     "23": ("232100-0214", "412000", "Box 910", "83129", "Östersund"),
-    "2380": ("212000-2528", "Demo: Vård och omsorg", "Rådhusgatan 44", "83182", "Östersund"),
+    # Östersund: "a valid six-digit reference number" (its published rule; a demo code)
+    "2380": ("212000-2528", "100200", "Rådhusgatan 44", "83182", "Östersund"),
     "21": ("232100-0198", "KST 80904", "Ledning Hälso- och sjukvård", "82682", "Söderhamn"),
     # Gävle: "FE2120002338/<förvaltning>, Box 954, 801 33 Gävle" (its published address)
-    "2180": ("212000-2338", "FE2120002338/Omsorgsförvaltningen", "Box 954", "80133", "Gävle"),
+    # its Referens-id: 8-10 characters starting with four digits (a demo code)
+    "2180": ("212000-2338", "3010DEMO01", "Box 954", "80133", "Gävle"),
 }
 BANKGIRO = {"2380": "123-4566", "2180": "5050-1055"}
 
@@ -165,6 +170,48 @@ def _weekdays(month: dt.date, count: int) -> list[dt.date]:
     return days
 
 
+#: The demo's closed month: Gävle kommun invoices Region Gävleborg for November 2019 on
+#: 2 December, credits the invoice on 9 December and invoices the month again.
+CLOSED_MONTH_DAYS = (dt.date(2019, 12, 2), dt.date(2019, 12, 9))
+CREDIT_REASON = (
+    "Demo: fakturan krediteras i sin helhet och ersätts av en ny faktura för samma månad "
+    "(så visas en kreditfaktura)."
+)
+
+
+def _closed_month(
+    admin: Any, ekonom: Any, seller: Organisation, buyer: Organisation, month: dt.date
+) -> int:
+    """Issue the month's invoice, credit it and invoice again, all through the services
+    (the official Peppol rules run on each); the month ends locked with two invoices and
+    one credit note, downloadable by the ekonomer of both parties. Done once."""
+    from samverkan.purchases.buyers import confirm_identifiers
+    from samverkan.purchases.models import Invoice
+
+    if Invoice.objects.filter(seller=seller, buyer=buyer, period_start=month).exists():
+        return 0
+    if buyer.unverified_identifiers():
+        # Region Gävleborg's number is read from its Peppol id (derived): the demo's
+        # administrator confirms it, as one would after checking (logged).
+        confirm_identifiers(admin, buyer)
+        buyer.refresh_from_db()
+    issued, corrected = CLOSED_MONTH_DAYS
+    try:
+        with transaction.atomic():
+            first = services.run_invoices(
+                ekonom, seller=seller, buyer=buyer, month=month, today=issued
+            ).created
+            for invoice in first:
+                services.credit_invoice(ekonom, invoice, reason=CREDIT_REASON, today=corrected)
+            services.approve_records(ekonom, month=month)
+            again = services.run_invoices(
+                ekonom, seller=seller, buyer=buyer, month=month, today=corrected
+            ).created
+    except services.PurchasesError:
+        return 0  # e.g. the validation rules are not installed: the demo runs without
+    return len(first) * 2 + len(again)
+
+
 @transaction.atomic
 def load_demo() -> dict[str, int]:
     """Create what is missing; returns counts."""
@@ -172,7 +219,7 @@ def load_demo() -> dict[str, int]:
     orgs = _organisations()
     admin = _user("admin.regionjh") or _user("admin")
     created_prices = _price_lists(admin) if admin else 0
-    records = 0
+    records = invoices = 0
     nurse_ost, ekonom_ost = _user("ssk.ostersund"), _user("ekonom.ostersund")
     if nurse_ost is not None and "2380" in orgs:
         persons = _persons(orgs["2380"], nurse_ost, 2, 0)
@@ -210,8 +257,11 @@ def load_demo() -> dict[str, int]:
             )
         if ekonom_gvb is not None:
             services.approve_records(ekonom_gvb, month=nov)
+            if "21" in orgs and admin is not None:
+                invoices = _closed_month(admin, ekonom_gvb, orgs["2180"], orgs["21"], nov)
     return {
         "prices": created_prices,
         "records": records,
+        "invoices": invoices,
         "service_records": ServiceRecord.objects.count(),
     }

@@ -22,9 +22,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from samverkan.core.money import minutes_to_hours
+from samverkan.purchases import peppol_validation
 from samverkan.purchases.buyers import PDF, attachment_type
+from samverkan.purchases.errors import InvoicingRefused, Problem
 from samverkan.purchases.models import (
     AttachmentRow,
+    DetailChannel,
     Invoice,
     InvoiceDocument,
     InvoiceKind,
@@ -55,6 +58,7 @@ __all__ = [
     "build_invoice_doc",
     "document_bytes",
     "generate",
+    "validate_at_issue",
 ]
 
 CONTENT_TYPES = {
@@ -141,6 +145,9 @@ def attachment_rows(invoice: Invoice) -> Iterator[ServiceRow]:
 
 
 def build_invoice_doc(invoice: Invoice, *, with_attachment: bool = True) -> InvoiceDoc:
+    # The buyer rule's channel for individual detail, frozen on the invoice: only an
+    # embedded attachment puts person references into the e-invoice.
+    embedded = invoice.detail_channel == DetailChannel.EMBEDDED
     lines = [
         UblLine(
             id=str(line.position),
@@ -149,7 +156,7 @@ def build_invoice_doc(invoice: Invoice, *, with_attachment: bool = True) -> Invo
             unit_code=UNIT_CODE[PriceUnit(line.unit)],
             unit_price=ore_to_kronor(line.unit_price_ore),
             line_amount=ore_to_kronor(line.amount_ore),
-            person_ref=line.person_ref or None,
+            person_ref=(line.person_ref or None) if embedded else None,
         )
         for line in InvoiceLine.objects.filter(invoice=invoice)
         .order_by("position")
@@ -157,7 +164,7 @@ def build_invoice_doc(invoice: Invoice, *, with_attachment: bool = True) -> Invo
     ]
     attachments: tuple[Attachment, ...] = ()
     embed_pdf = False
-    if with_attachment and AttachmentRow.objects.filter(invoice=invoice).exists():
+    if embedded and with_attachment and AttachmentRow.objects.filter(invoice=invoice).exists():
         # The type the buyer accepts (buyers.attachment_type): CSV, or PDF for a buyer that
         # takes only PDF and images (Region Jämtland Härjedalen).
         embed_pdf = attachment_type(invoice.buyer) == PDF
@@ -202,7 +209,8 @@ def generate(invoice: Invoice, kind: str) -> bytes:
         return build_ubl(build_invoice_doc(invoice))
     if kind == InvoiceDocument.Kind.PDF:
         doc = build_invoice_doc(invoice, with_attachment=False)
-        if AttachmentRow.objects.filter(invoice=invoice).exists():
+        embedded = invoice.detail_channel == DetailChannel.EMBEDDED
+        if embedded and AttachmentRow.objects.filter(invoice=invoice).exists():
             # The PDF names the attachment; its rows are in the attachment files.
             note = Attachment(filename=f"{invoice.number}-bilaga.csv", content=b"")
             doc = dataclasses.replace(doc, attachments=(note,))
@@ -237,3 +245,56 @@ def document_bytes(invoice: Invoice, kind: str) -> bytes:
 
 def filename(invoice: Invoice, kind: str) -> str:
     return FILENAMES[InvoiceDocument.Kind(kind)].format(number=invoice.number)
+
+
+# --------------------------------------------------------------------------- issue-time check
+
+PEPPOL_FATAL = "peppol_fatal"
+PEPPOL_UNAVAILABLE = "peppol_validation_unavailable"
+
+
+def validate_at_issue(invoice: Invoice) -> list[str]:
+    """Run the official Peppol BIS Billing 3.0 rules (EN 16931 and Peppol, see
+    :mod:`samverkan.purchases.peppol_validation`) over the invoice's or credit note's XML
+    before it is issued, inside the transaction that writes it.
+
+    A fatal assertion refuses the document (``InvoicingRefused``, ``peppol_fatal``, the
+    rule's text in the message): the transaction rolls back, so no number is used and no
+    record is claimed. The XML that passed is stored as the invoice's file (the same bytes
+    are downloaded later). Returns the warnings' texts, which are kept on the invoice.
+    """
+    kind_name = "Kreditfakturan" if invoice.kind == InvoiceKind.CREDIT_NOTE else "Fakturan"
+    xml = generate(invoice, InvoiceDocument.Kind.XML)
+    try:
+        assertions = peppol_validation.validate(xml)
+    except peppol_validation.PeppolValidationUnavailable as exc:
+        raise InvoicingRefused.one(
+            "invoice",
+            PEPPOL_UNAVAILABLE,
+            f"{kind_name} kan inte utfärdas: Peppols valideringsregler kan inte köras ({exc}).",
+        ) from exc
+    fatal = peppol_validation.fatal(assertions)
+    if fatal:
+        raise InvoicingRefused(
+            [
+                Problem(
+                    "invoice",
+                    PEPPOL_FATAL,
+                    f"{kind_name} till {invoice.buyer_party.get('name', '')} kan inte "
+                    f"utfärdas: den bryter mot Peppols regel ”{a.text}”. Mottagarens "
+                    "accesspunkt skulle avvisa den.",
+                )
+                for a in fatal
+            ]
+        )
+    InvoiceDocument.objects.create(
+        invoice=invoice,
+        kind=InvoiceDocument.Kind.XML,
+        content=xml,
+        sha256=hashlib.sha256(xml).hexdigest(),
+    )
+    warnings = [a.text for a in assertions if not a.is_fatal]
+    if warnings:
+        Invoice.objects.filter(pk=invoice.pk).update(peppol_warnings=warnings)
+        invoice.peppol_warnings = warnings
+    return warnings

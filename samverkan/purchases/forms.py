@@ -236,3 +236,39 @@ class PriceForm(forms.Form):
         help_text=_("T.ex. beslut i samverkansforum, datum."),
     )
     replaces = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class BuyerRuleForm(forms.Form):
+    """A buyer's rule for incoming invoices (samverkan.purchases.buyers.save_rule)."""
+
+    reference_format = forms.ChoiceField(label=_("Format för Er referens"), choices=())
+    invoice_reference = forms.CharField(
+        label=_("Fakturareferens (Er referens)"),
+        max_length=100,
+        required=False,
+        help_text=_("Referensen som skrivs i fakturan; den kontrolleras mot formatet."),
+    )
+    attachment_types = forms.CharField(
+        label=_("Bilagetyper som tas emot"),
+        max_length=200,
+        required=False,
+        help_text=_("Tomt: alla typer. Annars t.ex. PDF, JPG, PNG, TIFF, GIF, CSV."),
+    )
+    detail_channel = forms.ChoiceField(label=_("Underlag på individnivå"), choices=())
+    source = forms.CharField(
+        label=_("Källa"),
+        max_length=400,
+        required=False,
+        help_text=_("Var mottagaren publicerar regeln, t.ex. sidan för leverantörer."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from samverkan.purchases.buyers import REFERENCE_FORMATS
+        from samverkan.purchases.models import DetailChannel
+
+        super().__init__(*args, **kwargs)
+        fmt = self.fields["reference_format"]
+        channel = self.fields["detail_channel"]
+        assert isinstance(fmt, forms.ChoiceField) and isinstance(channel, forms.ChoiceField)
+        fmt.choices = [(key, label) for key, (label, _p, _r) in REFERENCE_FORMATS.items()]
+        channel.choices = DetailChannel.choices

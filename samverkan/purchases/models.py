@@ -548,6 +548,12 @@ class Invoice(models.Model):
     line_count = models.PositiveIntegerField(default=0)
     record_count = models.PositiveIntegerField(default=0)
     reason = models.TextField(_("skäl (kreditering)"), blank=True)
+    #: The Peppol rules' warnings when it was issued (no fatal assertion, or not issued).
+    peppol_warnings = models.JSONField(_("varningar från Peppols regler"), default=list, blank=True)
+    #: The buyer rule's channel for individual detail, frozen when it was issued.
+    detail_channel = models.CharField(
+        _("underlag på individnivå"), max_length=20, default="embedded"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -872,3 +878,49 @@ class DisputeLedgerEntry(models.Model):
     @property
     def amount(self) -> Decimal:
         return ore_to_kronor(self.amount_ore)
+
+
+class DetailChannel(models.TextChoices):
+    """How the individual-level detail of an invoice reaches the buyer (a buyer rule)."""
+
+    SAMVERKAN = "samverkan", _("Visas bara i Samverkan (fakturan hänvisar dit)")
+    SEPARATE = "separate", _("Separat bilaga (skickas för sig, t.ex. på papper)")
+    EMBEDDED = "embedded", _("Bifogad i e-fakturan")
+
+
+class BuyerRule(models.Model):
+    """A buyer's published rule for incoming invoices, edited in Samverkan (seeded from
+    ``../shared/reference/organisations.csv`` through ``samverkan.purchases.buyers.SEEDS``;
+    an organisation without a row has its seed, or the defaults)."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="buyer_rule",
+        verbose_name=_("fakturamottagare"),
+    )
+    reference_format = models.CharField(_("format för Er referens"), max_length=20, default="any")
+    attachment_types = models.CharField(
+        _("bilagetyper som tas emot"),
+        max_length=200,
+        blank=True,
+        help_text=_("Tomt: alla typer. Annars t.ex. PDF, JPG, PNG."),
+    )
+    detail_channel = models.CharField(
+        _("underlag på individnivå"),
+        max_length=20,
+        choices=DetailChannel.choices,
+        default=DetailChannel.SAMVERKAN,
+    )
+    source = models.CharField(_("källa"), max_length=400, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("regel för fakturamottagare")
+        verbose_name_plural = _("regler för fakturamottagare")
+
+    def __str__(self) -> str:
+        return f"Fakturaregel för {self.organisation}"

@@ -5,7 +5,8 @@ Two rule sets, both shipped compiled to XSLT in ``shared/testdata/peppol/xslt/``
 - ``CEN-EN16931-UBL.xslt``: the European norm EN 16931 (BR-*, BR-CO-*, BR-E-*, ...);
 - ``PEPPOL-EN16931-UBL.xslt``: Peppol's own rules and the national ones (PEPPOL-*, SE-R-*).
 
-Each is compiled once per process with SaxonC-HE (``saxonche``, a dev dependency) and run
+Each is compiled once per process with SaxonC-HE (``saxonche``, a runtime dependency: every invoice and credit note is
+validated when it is issued, ``documents.validate_at_issue``) and run
 over the document; the SVRL report is read for ``svrl:failed-assert``. An assertion with
 ``flag="fatal"`` means the document would be rejected; ``warning`` is advice.
 
@@ -103,7 +104,7 @@ class Validator:
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise PeppolValidationUnavailable(
                 "Peppol-validering kräver paketet saxonche (SaxonC-HE): "
-                "installera utvecklingsberoendena med `uv sync`."
+                "installera beroendena med `uv sync`."
             ) from exc
         directory = directory or xslt_dir()
         paths = [(name, directory / filename) for name, filename in RULE_SETS]

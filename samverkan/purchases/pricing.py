@@ -22,12 +22,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from samverkan.accounts.models import Organisation
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.core.money import format_sek, half_ore, to_decimal, to_ore
 from samverkan.purchases import rates
 from samverkan.purchases.access import require_price_admin
-from samverkan.purchases.bases import AGREEMENT_NAMES, HOURLY_SHARE_50, SHARED
+from samverkan.purchases.bases import AGREEMENT_NAMES, BILLING_TERMS, HOURLY_SHARE_50, SHARED
+from samverkan.purchases.buyers import reference_problem
 from samverkan.purchases.errors import PriceError, Problem
 from samverkan.purchases.models import Band, Price, PriceList, PriceUnit
 from samverkan.rules import INTERVENTIONS
@@ -216,6 +218,24 @@ def _check_price(
     return value
 
 
+def _check_buyer_rule(agreement: str) -> None:
+    """A price list is set up for an agreement whose fixed "Er referens" the buyer's rule
+    refuses (``buyers.reference_problem``): say so now, not at the first invoice run."""
+    terms = BILLING_TERMS.get(agreement)
+    if terms is None or not (terms.buyer_reference and terms.buyer_scb_code):
+        return
+    buyer = Organisation.objects.filter(scb_code=terms.buyer_scb_code).first()
+    if buyer is None:
+        return
+    wrong = reference_problem(buyer, terms.buyer_reference)
+    if wrong is not None:
+        raise PriceError.one(
+            "agreement",
+            wrong.code,
+            f"Prislistan för avtalet kan inte läggas upp: {wrong.message}",
+        )
+
+
 def set_price(
     actor: Any,
     *,
@@ -243,6 +263,7 @@ def set_price(
         valid_from=valid_from,
         valid_to=valid_to,
     )
+    _check_buyer_rule(agreement)
     price_list = price_list_for(agreement)
     with transaction.atomic():
         if replaces is not None:

@@ -17,4 +17,6 @@ urlpatterns = [
     path("fakturor/<int:invoice_id>/personer/", views.invoice_persons, name="invoice_persons"),
     path("fakturor/<int:invoice_id>/fil/<str:kind>/", views.invoice_file, name="invoice_file"),
     path("priser/", views.prices, name="prices"),
+    path("fakturamottagare/", views.buyer_list, name="buyers"),
+    path("fakturamottagare/<str:scb_code>/", views.buyer_detail, name="buyer"),
 ]

@@ -24,13 +24,22 @@ from django.views.decorators.http import require_POST
 
 from samverkan.accounts.actors import actor_for
 from samverkan.accounts.models import Organisation, StaffProfile, Unit
+from samverkan.accounts.reference import SOURCE_LABELS
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.core import words
 from samverkan.core.money import format_sek, ore_to_kronor
 from samverkan.people.access import own_persons
 from samverkan.people.selectors import PERSON_OBJECT_TYPE, resolve_identifier
-from samverkan.purchases import access, csv_import, disclosure, documents, rates, services
+from samverkan.purchases import (
+    access,
+    buyers,
+    csv_import,
+    disclosure,
+    documents,
+    rates,
+    services,
+)
 from samverkan.purchases.bases import (
     AGREEMENT_NAMES,
     BASES,
@@ -44,6 +53,7 @@ from samverkan.purchases.bases import (
 )
 from samverkan.purchases.errors import NotAllowed, PurchasesError
 from samverkan.purchases.forms import (
+    BuyerRuleForm,
     CreditForm,
     ImportForm,
     MonthForm,
@@ -55,6 +65,8 @@ from samverkan.purchases.forms import (
 )
 from samverkan.purchases.invoicing.preview import estimate_ore
 from samverkan.purchases.models import (
+    BuyerRule,
+    DetailChannel,
     ImportBatch,
     Invoice,
     InvoiceDocument,
@@ -823,4 +835,131 @@ def prices(request: HttpRequest) -> HttpResponse:
             "rates": sorted(rates.SCHABLONBELOPP.values(), key=lambda r: r.year),
             "organisation": profile.organisation,
         },
+    )
+
+
+# --------------------------------------------------------------------------- buyers
+
+
+def _buyer_reader(request: HttpRequest) -> None:
+    """The parties' invoice data is public; ekonom, MAS and administrators read it."""
+    _profile(request)
+    if not (access.can_view_invoices(request) or access.can_edit_prices(request)):
+        audit(request, Action.ACCESS_DENIED, "purchases.buyerrule", why="Tjänsteköp: mottagare")
+        raise PermissionDenied
+
+
+def _rule_summary(org: Organisation) -> dict[str, Any]:
+    rule = buyers.rule_for(org)
+    return {
+        "reference": buyers.REFERENCE_FORMATS.get(rule.reference_format, ("Valfri text",))[0],
+        "attachments": buyers.type_words(rule.attachment_types) or "Alla typer",
+        "channel": DetailChannel(rule.detail_channel).label,
+        "source": rule.source,
+        "edited": BuyerRule.objects.filter(organisation=org).select_related("updated_by").first(),
+    }
+
+
+def buyer_list(request: HttpRequest) -> HttpResponse:
+    """Fakturamottagare: every party's identifiers, their sources and confirmation, and its
+    rule for incoming invoices."""
+    _buyer_reader(request)
+    rows = [
+        {"org": org, "unverified": org.unverified_identifiers(), **_rule_summary(org)}
+        for org in Organisation.objects.select_related("identifiers_confirmed_by").order_by(
+            "region", "kind", "name"
+        )
+    ]
+    return render(request, "purchases/buyers.html", {"rows": rows})
+
+
+def buyer_detail(request: HttpRequest, scb_code: str) -> HttpResponse:
+    """One buyer: identifiers with source and confirmation (administrators confirm, after a
+    confirmation step) and the editable rule (administrators and the buyer's own ekonom)."""
+    _buyer_reader(request)
+    org = (
+        Organisation.objects.select_related("identifiers_confirmed_by")
+        .filter(scb_code=scb_code)
+        .first()
+    )
+    if org is None:
+        raise Http404
+    can_confirm = access.can_edit_prices(request)
+    can_edit = buyers.can_edit_rule(request, org)
+    rule = buyers.rule_for(org)
+    initial = {
+        "reference_format": rule.reference_format,
+        "invoice_reference": org.invoice_reference,
+        "attachment_types": buyers.type_words(rule.attachment_types),
+        "detail_channel": rule.detail_channel,
+        "source": rule.source,
+    }
+    form = BuyerRuleForm(initial=initial) if can_edit else None
+    asking = False
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "confirm":
+            if not can_confirm:
+                audit(
+                    request,
+                    Action.ACCESS_DENIED,
+                    "purchases.identifiers",
+                    why="Tjänsteköp: bekräfta identifierare",
+                )
+                raise PermissionDenied
+            if request.POST.get("sure") != "ja":
+                asking = True  # the confirmation step: show what is confirmed, ask again
+            else:
+                try:
+                    buyers.confirm_identifiers(request, org)
+                except PurchasesError as exc:
+                    messages.error(request, " ".join(exc.messages))
+                else:
+                    messages.success(
+                        request, f"Organisationsnummer och Peppol-id för {org.name} är bekräftade."
+                    )
+                return redirect("purchases:buyer", scb_code=org.scb_code)
+        elif action == "rules":
+            if not can_edit:
+                audit(
+                    request,
+                    Action.ACCESS_DENIED,
+                    "purchases.buyerrule",
+                    why="Tjänsteköp: regler för fakturamottagare",
+                )
+                raise PermissionDenied
+            form = BuyerRuleForm(request.POST)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    buyers.save_rule(
+                        request,
+                        org,
+                        reference_format=data["reference_format"],
+                        attachment_types=data["attachment_types"],
+                        detail_channel=data["detail_channel"],
+                        invoice_reference=data["invoice_reference"],
+                        source=data["source"],
+                    )
+                except PurchasesError as exc:
+                    apply_problems(form, exc)
+                else:
+                    messages.success(request, f"Reglerna för fakturor till {org.name} är sparade.")
+                    return redirect("purchases:buyer", scb_code=org.scb_code)
+        else:
+            raise Http404
+    return render(
+        request,
+        "purchases/buyer.html",
+        {
+            "org": org,
+            "unverified": org.unverified_identifiers(),
+            "number_source": SOURCE_LABELS.get(org.org_number_source, org.org_number_source),
+            "peppol_source": SOURCE_LABELS.get(org.peppol_id_source, org.peppol_id_source),
+            "can_confirm": can_confirm,
+            "asking": asking,
+            "form": form,
+            "summary": _rule_summary(org),
+        },
+        status=422 if form is not None and form.errors else 200,
     )

@@ -103,6 +103,7 @@ def organisation_data(organisation: Organisation) -> fhir.OrganisationData:
         kind=organisation.kind,
         scb_code=organisation.scb_code,
         org_number=_org_number(organisation.org_number),
+        hsa_id=organisation.hsa_id.strip() or None,
     )
 
 
@@ -154,7 +155,10 @@ def careplan_data(sip: Sip, plan: PlanData, subject: PersonIdentifier) -> fhir.C
         activities=[
             fhir.ActivityData(
                 description=action.description,
-                responsible_org_id=org_id(action.organisation),
+                # the performing unit where it is an Organization of its own (an HSA-id)
+                responsible_org_id=unit_id(action.unit)
+                if action.unit is not None and action.unit.hsa_id.strip()
+                else org_id(action.organisation),
                 unit_name=action.unit.name if action.unit else None,
                 due=action.due,
                 status=ACTIVITY_STATUS[ActionStatus(action.status)],

@@ -92,6 +92,10 @@ def _endpoints(record, invoice) -> list[Endpoint]:
         Endpoint("import page", page("import"), lambda r, _: 200 if r in REGISTERS else 403),
         Endpoint("invoicing page", page("invoicing"), lambda r, _: 200 if r in INVOICES else 403),
         Endpoint("prices page", page("prices"), lambda r, _: 200 if r in INVOICES else 403),
+        # the parties' invoice identifiers and rules are public data (test_buyer_rules.py
+        # has who edits and confirms)
+        Endpoint("buyers page", page("buyers"), lambda r, _: 200 if r in INVOICES else 403),
+        Endpoint("buyer page", page("buyer", "23"), lambda r, _: 200 if r in INVOICES else 403),
         Endpoint("invoice page", page("invoice", i), _invoice_status),
         Endpoint(
             "person map",

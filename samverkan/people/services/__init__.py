@@ -42,11 +42,14 @@ from samverkan.people.services.interventions import (
 )
 from samverkan.people.services.merge import MERGE_HOOKS, merge_persons
 from samverkan.people.services.persons import (
+    AMBIGUOUS_CENTURY,
     add_care_relation,
     add_identity,
+    century_warning,
     create_person,
     other_holders,
     record_for_owners,
+    refuse_ambiguous_century,
     registered_view,
     search_persons,
 )
@@ -66,6 +69,9 @@ from samverkan.people.services.tasks import (
 )
 
 __all__ = [
+    "AMBIGUOUS_CENTURY",
+    "century_warning",
+    "refuse_ambiguous_century",
     "ACTION_TASKS",
     "DERIVED_FACTS",
     "GAVLEBORG_HANDOVER_REASON",

@@ -38,6 +38,7 @@ from samverkan.people.services.persons import (
     add_care_relation,
     other_holders,
     record_for_owners,
+    refuse_ambiguous_century,
 )
 from samverkan.rules import region_of_municipality
 
@@ -77,11 +78,13 @@ def import_patient(
     Identifiers are validated by identity.py; a Patient without a Swedish person identifier
     is refused. Every attempt is audited, refused ones too (see `record_refusals`).
     """
-    from samverkan.people.fhir import patient_from_fhir
+    from samverkan.people.fhir import Patient, _load, patient_from_fhir
 
     user = access._user(actor)
     profile = _profile_or_refuse(user)
     access.require_write_role(actor, why)
+    for given in _load(Patient, data).get("identifier", []):  # a ten-digit value, as typed
+        refuse_ambiguous_century(actor, str(given.get("value") or ""))
     try:
         data_person = patient_from_fhir(data)
     except InvalidIdentifier as exc:

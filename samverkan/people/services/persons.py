@@ -20,6 +20,7 @@ from samverkan.people.identity import (
     IdSystem,
     InvalidIdentifier,
     PersonIdentifier,
+    other_reading,
     parse_identifier,
 )
 from samverkan.people.identity import birth_date as identifier_birth_date
@@ -201,6 +202,32 @@ def add_care_relation(
     return relation
 
 
+AMBIGUOUS_CENTURY = "ambiguous_century"
+
+
+def century_warning(actor: Any, identifier: str) -> str | None:
+    """A ten-digit number without "+" whose "+" reading (a century earlier, a person over
+    100) is a person the actor may see: the warning to give instead of taking the younger
+    reading silently. None when the actor may not see that person (no oracle) or the number
+    has no such reading. One function for every path that takes a number from a user:
+    registration (web and API), adding an identity, merging, FHIR import."""
+    other = other_reading(identifier, today=timezone.localdate())
+    if other is None or resolve_identifier(actor, other) is None:
+        return None
+    born = identifier_birth_date(other)
+    return (
+        f"Det finns en person född {born} med samma tio siffror. Menar du henne eller honom: "
+        "skriv ÅÅMMDD+NNNN eller alla tolv siffror. Menar du en person född för under 100 år "
+        "sedan: skriv alla tolv siffror (ÅÅÅÅMMDD-NNNN)."
+    )
+
+
+def refuse_ambiguous_century(actor: Any, identifier: str, field: str = "identifier") -> None:
+    """Raise `ambiguous_century` (422) with :func:`century_warning`'s text, if any."""
+    if message := century_warning(actor, identifier):
+        raise PeopleError(field, AMBIGUOUS_CENTURY, message)
+
+
 def create_person(
     actor: Any,
     *,
@@ -236,6 +263,7 @@ def create_person(
     user = access._user(actor)
     profile = _profile_or_refuse(user)
     access.require_write_role(actor, why)
+    refuse_ambiguous_century(actor, identifier)
     parsed = _parse(identifier, id_system, "identifier")
     existing = find_by_identifier(parsed)
     owners = other_holders(existing, profile.organisation_id)
@@ -448,6 +476,7 @@ def add_identity(
     user = access._user(actor)
     if not can_change(user, person):
         raise PermissionDenied
+    refuse_ambiguous_century(actor, identifier)
     parsed = _parse(identifier, id_system, "identifier")
     holder = find_by_identifier(parsed)
     if holder is not None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.purchases.access import require_run_invoices
+from samverkan.purchases.documents import validate_at_issue
 from samverkan.purchases.errors import InvoicingRefused
 from samverkan.purchases.invoicing.ledger import _reverse_ledger
 from samverkan.purchases.invoicing.runs import ACTIVE_RUN, _next_number, invoice_number
@@ -74,6 +75,7 @@ def credit_invoice(
             reason=reason.strip(),
             seller_party=original.seller_party,
             buyer_party=original.buyer_party,
+            detail_channel=original.detail_channel,
             line_total_ore=original.line_total_ore,
             rounding_ore=original.rounding_ore,
             payable_ore=original.payable_ore,
@@ -82,6 +84,8 @@ def credit_invoice(
             created_by=user,
         )
         _copy_documents_rows(original, credit)
+        # The official rules before it is issued: a fatal assertion rolls all this back.
+        validate_at_issue(credit)
         Invoice.objects.filter(pk=original.pk).update(status=InvoiceStatus.CREDITED)
         _records_of(original).update(status=RecordStatus.CREDITED, occupies=False)
         _clone_as_drafts(original, user)

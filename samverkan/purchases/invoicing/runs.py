@@ -30,13 +30,15 @@ from samverkan.purchases.bases import (
     month_end,
     month_start,
 )
-from samverkan.purchases.buyers import identifier_problem, reference_problem
+from samverkan.purchases.buyers import identifier_problem, reference_problem, rule_for
 from samverkan.purchases.dbtune import tune_for_bulk_work
+from samverkan.purchases.documents import validate_at_issue
 from samverkan.purchases.errors import InvoicingRefused, Problem
 from samverkan.purchases.invoicing.ledger import _write_ledger_lines
 from samverkan.purchases.invoicing.sql import _records_on_lines, _totals, _write_records_part
 from samverkan.purchases.models import (
     BillingProfile,
+    DetailChannel,
     DisputeLedgerEntry,
     Invoice,
     InvoiceCounter,
@@ -333,6 +335,8 @@ def run_invoices(
     deadlines = [i.deadline for i in invoices if i.deadline]
     messages = [f"{words.count(len(created), 'faktura', 'fakturor')} skapade för {month:%Y-%m}."]
     for invoice in invoices:
+        for warning in invoice.peppol_warnings:
+            messages.append(f"Varning enligt Peppols regler, faktura {invoice.number}: {warning}")
         if invoice.late and invoice.deadline:
             messages.append(
                 f"Sen: faktura {invoice.number} ska vara {buyer.name} tillhanda senast "
@@ -412,7 +416,7 @@ def _next_number(seller: Organisation) -> int:
     return counter.last_number
 
 
-def _note(plan: _Plan, month: dt.date) -> str:
+def _note(plan: _Plan, month: dt.date, channel: str = DetailChannel.EMBEDDED) -> str:
     parts = []
     for rate, payment, *_ in plan.rates:
         if payment == HOURLY_SHARE_50 and rate.rate_year:
@@ -426,12 +430,22 @@ def _note(plan: _Plan, month: dt.date) -> str:
         parts.append("Delad kostnad: 50 % faktureras tills huvudmännen är överens (§7.7, §8).")
     parts.append(f"Period {month:%Y-%m}.")
     if plan.rates:
-        parts.append("Bilaga på individnivå med anonymiserade personreferenser.")
+        parts.append(DETAIL_NOTES[channel])
     return " ".join(parts)
+
+
+#: What the invoice says of the individual-level detail, by the buyer rule's channel.
+DETAIL_NOTES: dict[str, str] = {
+    DetailChannel.EMBEDDED: "Bilaga på individnivå med anonymiserade personreferenser.",
+    DetailChannel.SEPARATE: "Underlag på individnivå skickas separat, inte med e-fakturan.",
+    DetailChannel.SAMVERKAN: "Underlag på individnivå finns i Samverkan under fakturans nummer "
+    "(Tjänsteköp, Fakturor), för den som har behörighet.",
+}
 
 
 def _create_invoice(run: InvoiceRun, plan: _Plan, *, user: Any, today: dt.date) -> Invoice | None:
     seller, buyer, month = run.seller, run.buyer, run.month
+    channel = rule_for(buyer).detail_channel
     terms = BILLING_TERMS.get(plan.agreement)
     deadline = delivery_deadline(plan.agreement, month)
     profile = BillingProfile.objects.filter(organisation=seller).first()
@@ -456,7 +470,8 @@ def _create_invoice(run: InvoiceRun, plan: _Plan, *, user: Any, today: dt.date) 
                 buyer_reference=(terms.buyer_reference if terms and terms.buyer_reference else "")
                 or buyer.invoice_reference,
                 contract_reference=terms.contract_reference if terms else "",
-                note=_note(plan, month),
+                note=_note(plan, month, channel),
+                detail_channel=channel,
                 seller_party=_party(seller, seller=True, agreement=plan.agreement),
                 buyer_party=_party(buyer, seller=False, agreement=plan.agreement),
                 created_by=user,
@@ -483,6 +498,8 @@ def _create_invoice(run: InvoiceRun, plan: _Plan, *, user: Any, today: dt.date) 
             _write_ledger_lines(invoice, ledger_ids, month)
             _checkpoint("after_ledger")
             _totals(invoice, claimed)
+            # The official rules before it is issued: a fatal assertion rolls all this back.
+            validate_at_issue(invoice)
             _checkpoint("before_commit")
     except _NothingToInvoice:
         return None
