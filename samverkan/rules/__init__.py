@@ -178,6 +178,7 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "all_scenarios": ("scenarios.model", "scenarios"),
     "scenarios_by_clause": ("scenarios.model", None),
     "scenario_counts": ("scenarios.model", None),
+    "scenario_baseline_labels": ("scenarios.model", "baseline_labels"),
     "check_scenario": ("scenarios.model", None),
     "load_scenario_file": ("scenarios.model", "load_file"),
     "load_scenario_dir": ("scenarios.model", "load_dir"),
@@ -312,6 +313,7 @@ __all__ = [
     "rule",
     "rule_catalogue",
     "rule_info",
+    "scenario_baseline_labels",
     "scenario_counts",
     "scenarios_by_clause",
     "search",
@@ -448,6 +450,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.scenarios.model import Quote as ScenarioQuote
     from samverkan.rules.scenarios.model import Scenario as Scenario
     from samverkan.rules.scenarios.model import ScenarioError as ScenarioError
+    from samverkan.rules.scenarios.model import baseline_labels as scenario_baseline_labels
     from samverkan.rules.scenarios.model import check_scenario as check_scenario
     from samverkan.rules.scenarios.model import load_baselines as load_scenario_baselines
     from samverkan.rules.scenarios.model import load_dir as load_scenario_dir

@@ -231,6 +231,13 @@ def _package_scenarios() -> tuple[Scenario, ...]:
     return tuple(load_dir())
 
 
+@cache
+def baseline_labels() -> dict[str, str]:
+    """The package's baselines: name -> its Swedish description."""
+    path = scenario_dir() / BASELINES
+    return {k: v["label"] for k, v in load_baselines(path).items()}
+
+
 def scenarios(clause: str | None = None) -> tuple[Scenario, ...]:
     """The package's scenarios; with ``clause``, those that test it (forgiving spelling)."""
     found = _package_scenarios()
