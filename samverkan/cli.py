@@ -231,14 +231,20 @@ def _clause_coverage(args: argparse.Namespace) -> int:
 
     rows = coverage(_cited())
     counts = {"encoded": 0, "prose": 0, "unclassified": 0}
+    untested = []
     for row in rows:
         counts[row.status] += 1
         detail = ", ".join(row.rules) if row.status == "encoded" else row.reason
+        if row.status == "encoded":
+            detail = f"scenarios {row.scenarios:>3}  {detail}"
+            if not row.scenarios:
+                untested.append(row.clause_id)
         print(f"{row.status:<12} {row.clause_id:<70} {detail}")
+    print(f"encoded clauses without a scenario: {', '.join(untested) or 'none'}")
     print(
         f"encoded {counts['encoded']}, prose {counts['prose']}, unclassified {counts['unclassified']}"
     )
-    return EXIT_OK
+    return 1 if untested else EXIT_OK
 
 
 def _serve(args: argparse.Namespace) -> int:

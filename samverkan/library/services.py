@@ -20,20 +20,26 @@ from samverkan.rules import (
     AGREEMENTS,
     ALL_VERSIONS,
     DIMENSIONS,
+    FACTS,
     REGIONS,
     AgreementVersion,
     Clause,
     CoverageRow,
     Rule,
+    Scenario,
     Status,
     UnknownClause,
     add_months,
     agreement_name,
+    check_scenario,
     clause_label,
     coverage,
     current_notices,
     get,
+    municipality_name,
     notice_deadline,
+    scenario_baseline_labels,
+    scenarios_by_clause,
     search,
     status,
     stems,
@@ -252,6 +258,8 @@ __all__ = [
     "clause_label",
     "agreements_on",
     "citing_rules",
+    "fact_value_label",
+    "literate",
     "classification",
     "clause_slug",
     "clause_url",
@@ -262,3 +270,217 @@ __all__ = [
     "search_clauses",
     "versions_of",
 ]
+
+
+# --- The agreement as one literate page -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiterateRule:
+    id: str  # technical, behind "Visa teknisk information"
+    summary: str
+    condition: str  # Swedish, from Cond.describe()
+    decides: tuple[tuple[str, str], ...]
+    actions: tuple[str, ...]
+    refines: tuple[str, ...]  # Swedish: what the rule is an exception to
+    label: str | None  # technical: the label the rule carries (h1's Rule.label)
+    refines_label: str | None  # technical: the label it refines (h1's Rule.refines)
+    overrides: tuple[str, ...]  # technical: the rule ids it overrides
+    fallback: bool
+    agreement_version: str
+
+
+@dataclass(frozen=True)
+class LiterateParameter:
+    name: str  # technical
+    label: str
+    unit: str
+    values: tuple[tuple[dt.date, str], ...]
+    verified: bool
+    source: str | None
+
+
+@dataclass(frozen=True)
+class LiterateScenario:
+    name: str
+    description: str
+    on: dt.date
+    baseline: str  # Swedish: what the scenario starts from ("" = nothing)
+    facts: tuple[tuple[str, str], ...]  # (fact label, value label)
+    unknown: tuple[str, ...]  # fact labels
+    expected: tuple[tuple[str, str], ...]  # (dimension label, value label)
+    actions: tuple[str, ...] | None  # action labels; None = not checked
+    missing: tuple[str, ...] | None  # fact labels; None = not checked
+    holds: bool  # the engine answers as the scenario says
+    failures: tuple[str, ...]  # technical
+    file: str  # technical
+    index: int
+
+
+@dataclass(frozen=True)
+class LiterateClause:
+    clause: Clause
+    url: str
+    anchor: str  # the clause's slug, the page's fragment id
+    classification: CoverageRow
+    rules: tuple[LiterateRule, ...]
+    parameters: tuple[LiterateParameter, ...]
+    scenarios: tuple[LiterateScenario, ...]
+
+
+def literate(agreement_id: str) -> list[LiterateClause]:
+    """The agreement clause by clause in document order: its words, the rules implementing
+    it, the parameters it defines and the scenarios that test it (each run against the
+    engine)."""
+    versions_of(agreement_id)  # raises UnknownAgreement
+    rows = _coverage()
+    tested = scenarios_by_clause()
+    params = _parameters_by_clause()
+    by_label = _rules_by_label()
+    out = []
+    for clause in clauses_of_agreement(agreement_id):
+        out.append(
+            LiterateClause(
+                clause=clause,
+                url=clause_url(clause.id),
+                anchor=clause_slug(clause.id),
+                classification=rows[clause.id],
+                rules=tuple(
+                    _literate_rule(version, rule, by_label)
+                    for version, rule in _citations().get(clause.id, ())
+                ),
+                parameters=params.get(clause.id, ()),
+                scenarios=tuple(_literate_scenario(s) for s in tested.get(clause.id, ())),
+            )
+        )
+    return out
+
+
+def clauses_of_agreement(agreement_id: str) -> list[Clause]:
+    return [c for c in clauses().values() if c.agreement == agreement_id]
+
+
+@cache
+def _rules_by_id() -> dict[str, Rule]:
+    return {rule.id: rule for version in ALL_VERSIONS for rule in version.rules}
+
+
+@cache
+def _rules_by_label() -> dict[str, tuple[Rule, ...]]:
+    out: dict[str, tuple[Rule, ...]] = {}
+    for rule in _rules_by_id().values():
+        label = getattr(rule, "label", None)
+        if label:
+            out[label] = (*out.get(label, ()), rule)
+    return out
+
+
+def _gloss(rule: Rule) -> str:
+    """A rule in Swedish for a reader: its summary, else what it decides."""
+    if rule.summary:
+        return rule.summary
+    decided = [f"{DIMENSIONS[d]}: {value_label(d, v)}" for d, v in rule.decides.items()]
+    return "; ".join(decided + [ACTIONS[a] for a in rule.actions])
+
+
+def _literate_rule(
+    version: AgreementVersion, rule: Rule, by_label: dict[str, tuple[Rule, ...]]
+) -> LiterateRule:
+    refines_label = getattr(rule, "refines", None) or None
+    if isinstance(refines_label, tuple | list):  # several labels
+        refined = [r for label in refines_label for r in by_label.get(label, ())]
+        refines_label = ", ".join(refines_label)
+    elif refines_label:
+        refined = list(by_label.get(refines_label, ()))
+    else:
+        refined = [_rules_by_id()[i] for i in rule.overrides if i in _rules_by_id()]
+    return LiterateRule(
+        id=rule.id,
+        summary=rule.summary,
+        condition=rule.when.describe(),
+        decides=tuple(
+            (DIMENSIONS[dim], value_label(dim, value)) for dim, value in rule.decides.items()
+        ),
+        actions=tuple(ACTIONS[a] for a in rule.actions),
+        refines=tuple(dict.fromkeys(_gloss(r) for r in refined)),
+        label=getattr(rule, "label", None) or None,
+        refines_label=refines_label,
+        overrides=rule.overrides,
+        fallback=rule.fallback,
+        agreement_version=f"{version.agreement} (version {version.version})",
+    )
+
+
+def _parameters_by_clause() -> dict[str, tuple[LiterateParameter, ...]]:
+    """The agreement's named parameters by the clause they come from (none until the rules
+    have a parameter loader)."""
+    import samverkan.rules as rules_door
+
+    if not hasattr(rules_door, "parameters"):
+        return {}
+    out: dict[str, tuple[LiterateParameter, ...]] = {}
+    for p in rules_door.parameters():
+        try:
+            clause_id = get(p.clause).id
+        except UnknownClause:
+            continue  # a law, not a clause of the agreements
+        shown = LiterateParameter(
+            name=p.name,
+            label=p.label,
+            unit=p.unit,
+            values=tuple((day, _parameter_value(value)) for day, value in p.values),
+            verified=bool(p.verified),
+            source=p.source or None,
+        )
+        out[clause_id] = (*out.get(clause_id, ()), shown)
+    return out
+
+
+def _parameter_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def fact_value_label(name: str, value: object) -> str:
+    """A fact's value as the guide shows it (Swedish labels, "Ja"/"Nej", "80 år")."""
+    spec = FACTS[name]
+    if isinstance(value, bool):
+        return "Ja" if value else "Nej"
+    if isinstance(value, list | tuple):
+        return ", ".join(spec.label_of(str(v)) for v in value) or "Inget av dessa"
+    if name == "age":
+        return f"{value} år"
+    if name == "municipality":
+        return municipality_name(str(value)) or str(value)
+    if name == "region":
+        return REGIONS[str(value)].name if str(value) in REGIONS else str(value)
+    return spec.label_of(str(value))
+
+
+def _literate_scenario(s: Scenario) -> LiterateScenario:
+    failures = check_scenario(s)
+    baselines = _baseline_labels()
+    return LiterateScenario(
+        name=s.name,
+        description=s.description,
+        on=s.on,
+        baseline=baselines.get(s.baseline or "", ""),
+        facts=tuple((FACTS[k].label, fact_value_label(k, v)) for k, v in s.given.items()),
+        unknown=tuple(FACTS[k].label for k in s.unknown),
+        expected=tuple((DIMENSIONS[d], value_label(d, v)) for d, v in s.expected.items()),
+        actions=None if s.actions is None else tuple(ACTIONS[a] for a in s.actions),
+        missing=None if s.missing is None else tuple(FACTS[f].label for f in s.missing),
+        holds=not failures,
+        failures=tuple(failures),
+        file=s.file,
+        index=s.index,
+    )
+
+
+def _baseline_labels() -> dict[str, str]:
+    return scenario_baseline_labels()

@@ -9,4 +9,5 @@ urlpatterns = [
     path("klausul/", views.clause_lookup, name="clause_lookup"),
     path("klausul/<str:key>", views.clause, name="clause"),
     path("<slug:agreement_id>/", views.agreement, name="agreement"),
+    path("<slug:agreement_id>/hela-avtalet/", views.whole_agreement, name="whole"),
 ]

@@ -49,6 +49,26 @@ def agreement(request: HttpRequest, agreement_id: str) -> HttpResponse:
 
 
 @login_not_required
+def whole_agreement(request: HttpRequest, agreement_id: str) -> HttpResponse:
+    """The agreement as one literate page: each clause's words beside the rules that
+    implement it, the parameters it defines and the scenarios that test it."""
+    try:
+        versions = services.versions_of(agreement_id)
+        sections = services.literate(agreement_id)
+    except services.UnknownAgreement:
+        raise Http404(_("Avtalet finns inte i biblioteket.")) from None
+    context = {
+        "agreement_id": agreement_id,
+        "title": services.agreement_title(agreement_id),
+        "versions": versions,
+        "sections": sections,
+        "scenario_count": sum(len(s.scenarios) for s in sections),
+        "failing": sum(1 for s in sections for sc in s.scenarios if not sc.holds),
+    }
+    return render(request, "library/whole.html", context)
+
+
+@login_not_required
 def clause_lookup(request: HttpRequest) -> HttpResponse:
     """``/avtal/klausul/?id=jh-hemsjukvard §7.3``: any spelling, redirected to the viewer."""
     return _to_clause(request, request.GET.get("id", ""))

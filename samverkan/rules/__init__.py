@@ -175,6 +175,18 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "walk": ("conditions", None),
     "leaves": ("conditions", None),
     "depends_on": ("conditions", None),
+    # scenarios as data files (TOML in samverkan/rules/scenarios/)
+    "Scenario": ("scenarios.model", None),
+    "ScenarioError": ("scenarios.model", None),
+    "ScenarioQuote": ("scenarios.model", "Quote"),
+    "all_scenarios": ("scenarios.model", "scenarios"),
+    "scenarios_by_clause": ("scenarios.model", None),
+    "scenario_counts": ("scenarios.model", None),
+    "scenario_baseline_labels": ("scenarios.model", "baseline_labels"),
+    "check_scenario": ("scenarios.model", None),
+    "load_scenario_file": ("scenarios.model", "load_file"),
+    "load_scenario_dir": ("scenarios.model", "load_dir"),
+    "load_scenario_baselines": ("scenarios.model", "load_baselines"),
 }
 
 __all__ = [
@@ -233,6 +245,9 @@ __all__ = [
     "RuleInfo",
     "RuleSet",
     "SEK",
+    "Scenario",
+    "ScenarioError",
+    "ScenarioQuote",
     "SIMULATED",
     "STATUS_TEXT",
     "Status",
@@ -248,6 +263,7 @@ __all__ = [
     "age_band",
     "all_clauses",
     "all_of",
+    "all_scenarios",
     "any_of",
     "apply_variant",
     "base_col",
@@ -255,6 +271,7 @@ __all__ = [
     "build",
     "case_profiles",
     "check_facts",
+    "check_scenario",
     "children",
     "clause",
     "clause_label",
@@ -285,6 +302,9 @@ __all__ = [
     "get",
     "group_sums",
     "leaves",
+    "load_scenario_baselines",
+    "load_scenario_dir",
+    "load_scenario_file",
     "municipality_name",
     "normalise_frame",
     "notice_deadline",
@@ -300,6 +320,9 @@ __all__ = [
     "rule",
     "rule_catalogue",
     "rule_info",
+    "scenario_baseline_labels",
+    "scenario_counts",
+    "scenarios_by_clause",
     "search",
     "simulate",
     "simulation_rulesets",
@@ -434,6 +457,17 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.ruleset import current_notices as current_notices
     from samverkan.rules.ruleset import default_ruleset as default_ruleset
     from samverkan.rules.ruleset import use_notices as use_notices
+    from samverkan.rules.scenarios.model import Quote as ScenarioQuote
+    from samverkan.rules.scenarios.model import Scenario as Scenario
+    from samverkan.rules.scenarios.model import ScenarioError as ScenarioError
+    from samverkan.rules.scenarios.model import baseline_labels as scenario_baseline_labels
+    from samverkan.rules.scenarios.model import check_scenario as check_scenario
+    from samverkan.rules.scenarios.model import load_baselines as load_scenario_baselines
+    from samverkan.rules.scenarios.model import load_dir as load_scenario_dir
+    from samverkan.rules.scenarios.model import load_file as load_scenario_file
+    from samverkan.rules.scenarios.model import scenario_counts as scenario_counts
+    from samverkan.rules.scenarios.model import scenarios as all_scenarios
+    from samverkan.rules.scenarios.model import scenarios_by_clause as scenarios_by_clause
     from samverkan.rules.simulation import CASES as CASES
     from samverkan.rules.simulation import COST as COST
     from samverkan.rules.simulation import EXAMPLES as EXAMPLES

@@ -108,10 +108,12 @@ class CoverageRow:
     status: Status
     reason: str | None = None  # why a prose clause has no rule
     rules: tuple[str, ...] = ()  # the rules citing an encoded clause
+    scenarios: int = 0  # how many scenario files' scenarios test the clause
 
 
 def coverage(cited: Mapping[str, Sequence[str]]) -> list[CoverageRow]:
-    """One row per clause, in document order: encoded (with its rules), prose or unclassified.
+    """One row per clause, in document order: encoded (with its rules), prose or unclassified,
+    each with the number of scenarios (``samverkan/rules/scenarios/``) that test it.
 
     `cited` maps clause id (forgiving spelling) -> ids of the rules citing it. Raises
     UnknownClause for an id no agreement has, ValueError for a prose clause that is cited.
@@ -125,13 +127,21 @@ def coverage(cited: Mapping[str, Sequence[str]]) -> list[CoverageRow]:
     )
     if contradictions:
         raise ValueError(f"cited by rules but classified as prose: {', '.join(contradictions)}")
+    from samverkan.rules.scenarios.model import scenarios_by_clause
+
+    tested = scenarios_by_clause()
     rows = []
     for clause in clauses().values():
         rules = rules_by_clause.get(clause.id, ())
+        n = len(tested.get(clause.id, ()))
         if rules:
-            rows.append(CoverageRow(clause.id, clause.heading, "encoded", rules=rules))
+            rows.append(CoverageRow(clause.id, clause.heading, "encoded", rules=rules, scenarios=n))
         elif clause.id in PROSE:
-            rows.append(CoverageRow(clause.id, clause.heading, "prose", reason=PROSE[clause.id]))
+            rows.append(
+                CoverageRow(
+                    clause.id, clause.heading, "prose", reason=PROSE[clause.id], scenarios=n
+                )
+            )
         else:
             rows.append(CoverageRow(clause.id, clause.heading, "unclassified"))
     return rows
