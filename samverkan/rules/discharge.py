@@ -328,7 +328,10 @@ def _number(value: Any, name: str) -> Decimal:
 
 
 def _kronor(value: Any) -> Decimal:
-    return _number(value, "amount_per_day")
+    amount = _number(value, "amount_per_day")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidTerms("amount_per_day", f"ett belopp i hela ören väntades, fick {value!r}")
+    return amount
 
 
 LOCAL_KEYS = {
@@ -748,16 +751,8 @@ def stays_frame(stays: Sequence[DischargeStay]) -> pl.DataFrame:
     """Stays as a frame with the stay columns (datetimes in UTC)."""
     import polars as pl
 
-    utc = dt.UTC
-
-    def moment(value: dt.datetime | None) -> dt.datetime | None:
-        return None if value is None else value.astimezone(utc)
-
-    columns: dict[str, list[Any]] = {name: [] for name in STAY_FIELDS}
-    for stay in stays:
-        for name in STAY_FIELDS:
-            value = getattr(stay, name)
-            columns[name].append(moment(value) if isinstance(value, dt.datetime) else value)
+    # Polars converts aware datetimes of any zone to the column's UTC instant
+    columns = {name: [getattr(stay, name) for stay in stays] for name in STAY_FIELDS}
     ts = pl.Datetime("us", "UTC")
     schema: dict[str, pl.DataType] = {
         "care_type": pl.String(),
@@ -929,22 +924,29 @@ def payment_days_batch(
         pl.when(c("__eligible")).then(c("__first")).otherwise(None).alias("first_day"),
         pl.when(c("__eligible")).then(days).otherwise(0).alias("days"),
     )
-    # the amount: the days of each segment of the amount schedule, times its amount
-    amount = pl.lit(Decimal(0)).cast(pl.Decimal(18, 2))
+    # the amount in öre (Int64): the days of each segment of the amount schedule that the
+    # stays' paid periods can reach, times its amount
+    out = out.with_columns(
+        pl.when(c("__eligible") & (c("days") > 0)).then(c("__start")).alias("__start"),
+    )
+    reach = out.select(c("__start").min().alias("lo"), c("__end").max().alias("hi")).row(0)
+    ore = pl.lit(0, dtype=pl.Int64)
     unverified = pl.lit(not terms.verified)
     for ct in CARE_TYPES:
         schedule = terms.amounts[ct]
         for i, a in enumerate(schedule):
-            seg_end = schedule[i + 1].start if i + 1 < len(schedule) else dt.date(9999, 12, 31)
+            seg_end = schedule[i + 1].start if i + 1 < len(schedule) else dt.date.max
+            if reach[0] is None or seg_end <= reach[0] or a.start >= reach[1]:
+                continue  # no paid day of any stay falls in this segment
             lo = pl.max_horizontal(c("__start"), pl.lit(a.start))
             hi = pl.min_horizontal(c("__end"), pl.lit(seg_end))
-            n = pl.max_horizontal((hi - lo).dt.total_days(), pl.lit(0))
-            hit = c("__eligible") & (c("care_type") == ct) & (n > 0)
-            amount = amount + pl.when(hit).then(
-                n.cast(pl.Decimal(18, 0)) * pl.lit(a.per_day).cast(pl.Decimal(18, 2))
-            ).otherwise(pl.lit(Decimal(0)).cast(pl.Decimal(18, 2)))
+            n = (hi - lo).dt.total_days()
+            # max/min_horizontal skip nulls: a stay without paid days has a null start
+            hit = c("__start").is_not_null() & (c("care_type") == ct) & (n > 0)
+            ore = ore + pl.when(hit).then(n * int(a.per_day * 100)).otherwise(0)
             if not a.verified:
                 unverified = unverified | hit
+    amount = (ore.cast(pl.Decimal(20, 2)) / 100).cast(pl.Decimal(18, 2))
     if terms.average_days_per_month is not None:
         amount = pl.lit(Decimal(0)).cast(pl.Decimal(18, 2))
     return out.with_columns(
@@ -956,7 +958,7 @@ def payment_days_batch(
 
 
 def days_cost_simulation(
-    stays: Sequence[DischargeStay],
+    stays: pl.DataFrame | Sequence[DischargeStay],
     terms: DischargeTerms,
     until: dt.date,
     days: int,
@@ -964,19 +966,23 @@ def days_cost_simulation(
     since: dt.date | None = None,
 ) -> dict[str, tuple[Decimal, Decimal]]:
     """What ``days`` days after the notice (for every care type) would have cost, against the
-    terms as they are: per group (e.g. each stay's kommun; one group "" when ``group`` is
-    None) the pair (amount now, amount with ``days``)."""
-    _days(days)
-    if group is not None and len(group) != len(stays):
-        raise ValueError("group: one group per stay expected")
-    other = replace(terms, days_after_notice={ct: days for ct in CARE_TYPES})
+    terms as they are, on recorded stays (last year's, say): per group (each stay's kommun;
+    one group "" when ``group`` is None) the pair (amount now, amount with ``days``). The
+    counting model otherwise stays as ``terms`` has it (cut-off, day zero, amounts)."""
     import polars as pl
 
-    frame = stays_frame(stays)
+    try:
+        _days(days)
+    except InvalidTerms as err:
+        raise InvalidTerms("days", str(err).split(": ", 1)[1]) from None
+    frame = stays if isinstance(stays, pl.DataFrame) else stays_frame(stays)
+    if group is not None and len(group) != frame.height:
+        raise ValueError("group: one group per stay expected")
+    other = replace(terms, days_after_notice={ct: days for ct in CARE_TYPES})
     now = payment_days_batch(frame, terms, until, since)["amount"]
     then = payment_days_batch(frame, other, until, since)["amount"]
     keys = pl.Series(
-        "group", list(group) if group is not None else [""] * len(stays), dtype=pl.String
+        "group", list(group) if group is not None else [""] * frame.height, dtype=pl.String
     )
     summed = (
         pl.DataFrame({"group": keys, "now": now, "then": then})

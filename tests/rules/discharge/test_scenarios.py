@@ -14,7 +14,9 @@ import pytest
 
 from samverkan.rules import (
     DischargeStay,
+    DischargeTerms,
     InvalidStay,
+    PaymentDays,
     discharge_terms,
     first_payment_day,
     payment_days,
@@ -24,13 +26,19 @@ from .helpers import at, stay
 
 D = dt.date
 LAW_2026 = discharge_terms(D(2026, 3, 5))
+END_OF_MARCH = D(2026, 3, 31)
 
 
 def per_day(year: int, care_type: str = "somatic") -> Decimal:
     return discharge_terms(D(year, 6, 1)).amount_on(care_type, D(year, 6, 1)).per_day
 
 
-def count(s: DischargeStay, until: dt.date = D(2026, 3, 31), terms=LAW_2026, since=None):
+def count(
+    s: DischargeStay,
+    until: dt.date = END_OF_MARCH,
+    terms: DischargeTerms = LAW_2026,
+    since: dt.date | None = None,
+) -> PaymentDays:
     return payment_days(s, terms, until, since)
 
 

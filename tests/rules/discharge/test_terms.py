@@ -121,6 +121,7 @@ def test_local_terms_are_unverified_until_confirmed() -> None:
         ({"from": D(2026, 1, 1), "days_after_notice": {"geriatric": 2}}, "days_after_notice"),
         ({"from": D(2026, 1, 1), "amount_per_day": -5}, "amount_per_day"),
         ({"from": D(2026, 1, 1), "amount_per_day": "NaN"}, "amount_per_day"),
+        ({"from": D(2026, 1, 1), "amount_per_day": "8000.555"}, "amount_per_day"),
         ({"from": D(2026, 1, 1), "cutoff": "tolv"}, "cutoff"),
         ({"from": D(2026, 1, 1), "count_from_day_zero": "ja"}, "count_from_day_zero"),
         ({"from": D(2026, 1, 1), "average_days_per_month": -1}, "average_days_per_month"),
@@ -177,3 +178,6 @@ def test_what_another_number_of_days_would_have_cost_each_kommun() -> None:
     assert result == {"2361": (4 * price, 7 * price), "2380": (0 * price, 2 * price)}
     same = days_cost_simulation(stays, terms, D(2026, 3, 31), 3)
     assert same[""][0] == same[""][1] == 4 * price
+    with pytest.raises(InvalidTerms) as err:
+        days_cost_simulation(stays, terms, D(2026, 3, 31), -1)
+    assert err.value.field == "days"
