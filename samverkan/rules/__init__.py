@@ -186,6 +186,9 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "days_cost_simulation": ("discharge", None),
     "stays_frame": ("discharge", None),
     "DischargeLine": ("discharge", "Line"),
+    "stay_terms": ("discharge", None),
+    "terms_day": ("discharge", None),
+    "payment_days_by_notice": ("discharge", None),
 }
 
 __all__ = [
@@ -340,6 +343,9 @@ __all__ = [
     "days_cost_simulation",
     "stays_frame",
     "DischargeLine",
+    "stay_terms",
+    "terms_day",
+    "payment_days_by_notice",
 ]
 
 
@@ -421,7 +427,10 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.discharge import first_payment_day as first_payment_day
     from samverkan.rules.discharge import payment_days as payment_days
     from samverkan.rules.discharge import payment_days_batch as payment_days_batch
+    from samverkan.rules.discharge import payment_days_by_notice as payment_days_by_notice
+    from samverkan.rules.discharge import stay_terms as stay_terms
     from samverkan.rules.discharge import stays_frame as stays_frame
+    from samverkan.rules.discharge import terms_day as terms_day
     from samverkan.rules.engine import DECIDED as DECIDED
     from samverkan.rules.engine import INCOMPLETE as INCOMPLETE
     from samverkan.rules.engine import NOT_COVERED as NOT_COVERED

@@ -954,6 +954,76 @@ def payment_days_batch(
     ).select("first_day", "days", "amount", "missing", "unverified")
 
 
+# --- terms per stay: those in force on the day of its notice --------------------------------
+
+Local = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
+
+
+def terms_day(stay: DischargeStay) -> dt.date:
+    """The day whose terms govern a stay's count: the day the kommun received the notice of
+    utskrivningsklar (Swedish calendar day), or the day of admission before any notice."""
+    moment = stay.ready_notice_at or stay.admitted_at
+    return _local_day(moment)
+
+
+def stay_terms(stay: DischargeStay, local: Local = None) -> DischargeTerms:
+    """``discharge_terms`` for this stay: the law and the local version in force on
+    ``terms_day(stay)`` (a local version that starts later changes the amount of the days
+    from its date, not the counting model of a stay already counting)."""
+    return discharge_terms(terms_day(stay), local)
+
+
+def _switch_days(local: Local) -> list[dt.date]:
+    """Every day on which the terms can change: a law value's date or a local version's."""
+    days = {v.start for p in _parameters().values() for v in p.values}
+    versions = [] if local is None else [local] if isinstance(local, Mapping) else list(local)
+    for version in versions:
+        if isinstance(version, Mapping) and "from" in version:
+            days.add(_date(version["from"], "from"))
+    return sorted(days)
+
+
+def payment_days_by_notice(
+    stays: pl.DataFrame | Sequence[DischargeStay],
+    until: dt.date,
+    local: Local = None,
+    since: dt.date | None = None,
+) -> pl.DataFrame:
+    """``payment_days_batch`` with each stay counted under ``stay_terms`` (the terms on the
+    day of its notice): the stays are split where the terms can change (the law's
+    transitions, each local version's date), counted per part and put back in order."""
+    import polars as pl
+
+    frame = stays if isinstance(stays, pl.DataFrame) else stays_frame(stays)
+    _check_frame(frame)
+    moment = pl.coalesce(pl.col("ready_notice_at"), pl.col("admitted_at"))
+    day = moment.dt.convert_time_zone(str(TIME_ZONE)).dt.date()
+    indexed = frame.with_row_index("__row").with_columns(day.alias("__day"))
+    switches = _switch_days(local)
+    first_law_day = law_parameter("in_force").values[0].start
+    early = indexed.filter(pl.col("__day") < first_law_day)
+    if early.height:
+        row = int(early["__row"][0])
+        raise InvalidStay(
+            "ready_notice_at",
+            "in_force",
+            f"{LAW} gäller från {first_law_day.isoformat()}",
+            row,
+        )
+    parts = []
+    bounds = [d for d in switches if d >= first_law_day] + [dt.date.max]
+    for lo, hi in zip(bounds, bounds[1:], strict=False):
+        part = indexed.filter((pl.col("__day") >= lo) & (pl.col("__day") < hi))
+        if part.height:
+            counted = payment_days_batch(
+                part.drop("__row", "__day"), discharge_terms(lo, local), until, since
+            )
+            parts.append(counted.with_columns(part["__row"]))
+    if not parts:  # no stays: the empty answer with its columns
+        return payment_days_batch(frame.head(0), discharge_terms(first_law_day), until)
+    return pl.concat(parts).sort("__row").drop("__row")
+
+
 # --- revision simulation: another number of days --------------------------------------------
 
 

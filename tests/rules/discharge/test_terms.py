@@ -181,3 +181,49 @@ def test_what_another_number_of_days_would_have_cost_each_kommun() -> None:
     with pytest.raises(InvalidTerms) as err:
         days_cost_simulation(stays, terms, D(2026, 3, 31), -1)
     assert err.value.field == "days"
+
+
+def test_each_stay_counts_under_the_terms_of_its_notice_day() -> None:
+    from samverkan.rules import payment_days_by_notice, stay_terms, terms_day
+
+    psych_2018 = stay(
+        care_type="psychiatric",
+        admitted="2018-12-20 08:00",
+        admission_notice="2018-12-20 09:00",
+        ready="2018-12-31 09:00",
+        ready_notice="2018-12-31 23:30",
+    )
+    psych_2019 = stay(
+        care_type="psychiatric",
+        admitted="2018-12-20 08:00",
+        admission_notice="2018-12-20 09:00",
+        ready="2018-12-31 09:00",
+        ready_notice="2019-01-01 00:30",
+    )
+    assert terms_day(psych_2018) == D(2018, 12, 31)
+    assert stay_terms(psych_2018).days_for("psychiatric") == 30
+    assert stay_terms(psych_2019).days_for("psychiatric") == 3
+    local_stays = [
+        stay(discharged="2026-04-20 10:00"),  # notice 5 March: the law
+        stay(
+            admitted="2026-04-01 08:00",
+            admission_notice="2026-04-01 09:00",
+            ready="2026-04-10 08:00",
+            ready_notice="2026-04-10 11:00",
+            discharged="2026-04-20 10:00",
+        ),  # notice 10 April: the local version of 1 April
+    ]
+    many = [psych_2018, *local_stays, psych_2019, stay(ready=None, ready_notice=None)]
+    until = D(2026, 4, 30)
+    frame = payment_days_by_notice(many, until, STOCKHOLM_LIKE)
+    expected = [payment_days(s, stay_terms(s, STOCKHOLM_LIKE), until) for s in many]
+    assert frame["days"].to_list() == [e.days for e in expected]
+    assert frame["first_day"].to_list() == [e.first_day for e in expected]
+    assert frame["first_day"].to_list()[:4] == [
+        D(2019, 1, 30),
+        D(2026, 3, 8),
+        D(2026, 4, 13),
+        D(2019, 1, 4),
+    ]
+    assert [row for row in frame["amount"]] == [e.amount for e in expected]
+    assert payment_days_by_notice([], until).height == 0
