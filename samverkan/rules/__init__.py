@@ -187,6 +187,24 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "load_scenario_file": ("scenarios.model", "load_file"),
     "load_scenario_dir": ("scenarios.model", "load_dir"),
     "load_scenario_baselines": ("scenarios.model", "load_baselines"),
+    # betalningsansvar after utskrivningsklar (Lag 2017:612)
+    "DischargeStay": ("discharge", None),
+    "DischargeTerms": ("discharge", None),
+    "PaymentDays": ("discharge", None),
+    "InvalidStay": ("discharge", None),
+    "InvalidTerms": ("discharge", None),
+    "discharge_terms": ("discharge", None),
+    "payment_days": ("discharge", None),
+    "payment_days_batch": ("discharge", None),
+    "first_payment_day": ("discharge", None),
+    "average_payment": ("discharge", None),
+    "AveragePayment": ("discharge", None),
+    "days_cost_simulation": ("discharge", None),
+    "stays_frame": ("discharge", None),
+    "DischargeLine": ("discharge", "Line"),
+    "stay_terms": ("discharge", None),
+    "terms_day": ("discharge", None),
+    "payment_days_by_notice": ("discharge", None),
 }
 
 __all__ = [
@@ -341,6 +359,23 @@ __all__ = [
     "variant_rulesets",
     "version_end",
     "walk",
+    "DischargeStay",
+    "DischargeTerms",
+    "PaymentDays",
+    "InvalidStay",
+    "InvalidTerms",
+    "discharge_terms",
+    "payment_days",
+    "payment_days_batch",
+    "first_payment_day",
+    "average_payment",
+    "AveragePayment",
+    "days_cost_simulation",
+    "stays_frame",
+    "DischargeLine",
+    "stay_terms",
+    "terms_day",
+    "payment_days_by_notice",
 ]
 
 
@@ -409,6 +444,23 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.declarations import Rule as Rule
     from samverkan.rules.declarations import Term as Term
     from samverkan.rules.declarations import rule as rule
+    from samverkan.rules.discharge import AveragePayment as AveragePayment
+    from samverkan.rules.discharge import DischargeStay as DischargeStay
+    from samverkan.rules.discharge import DischargeTerms as DischargeTerms
+    from samverkan.rules.discharge import InvalidStay as InvalidStay
+    from samverkan.rules.discharge import InvalidTerms as InvalidTerms
+    from samverkan.rules.discharge import Line as DischargeLine
+    from samverkan.rules.discharge import PaymentDays as PaymentDays
+    from samverkan.rules.discharge import average_payment as average_payment
+    from samverkan.rules.discharge import days_cost_simulation as days_cost_simulation
+    from samverkan.rules.discharge import discharge_terms as discharge_terms
+    from samverkan.rules.discharge import first_payment_day as first_payment_day
+    from samverkan.rules.discharge import payment_days as payment_days
+    from samverkan.rules.discharge import payment_days_batch as payment_days_batch
+    from samverkan.rules.discharge import payment_days_by_notice as payment_days_by_notice
+    from samverkan.rules.discharge import stay_terms as stay_terms
+    from samverkan.rules.discharge import stays_frame as stays_frame
+    from samverkan.rules.discharge import terms_day as terms_day
     from samverkan.rules.engine import DECIDED as DECIDED
     from samverkan.rules.engine import INCOMPLETE as INCOMPLETE
     from samverkan.rules.engine import NOT_COVERED as NOT_COVERED
