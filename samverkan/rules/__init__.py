@@ -109,6 +109,14 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "default_ruleset": ("ruleset", None),
     "current_notices": ("ruleset", None),
     "use_notices": ("ruleset", None),
+    # adopted revisions (per party, from a date)
+    "AdoptedRevision": ("revisions", None),
+    "use_revisions": ("revisions", None),
+    "current_revisions": ("revisions", None),
+    "revised_versions": ("revisions", None),
+    "revision_ruleset": ("revisions", "ruleset_for"),
+    "governing_revisions": ("revisions", "governing"),
+    "check_revision_scope": ("revisions", "check_scope"),
     # the clause library and search
     "AGREEMENTS": ("clauses.library", None),
     "AGREEMENT_NAMES": ("clauses.library", None),
@@ -174,6 +182,13 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
 }
 
 __all__ = [
+    "AdoptedRevision",
+    "use_revisions",
+    "current_revisions",
+    "revised_versions",
+    "revision_ruleset",
+    "governing_revisions",
+    "check_revision_scope",
     "ACTIONS",
     "AGREEMENTS",
     "AGREEMENT_NAMES",
@@ -419,6 +434,13 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.regions import REGIONS as REGIONS
     from samverkan.rules.regions import municipality_name as municipality_name
     from samverkan.rules.regions import region_of_municipality as region_of_municipality
+    from samverkan.rules.revisions import AdoptedRevision as AdoptedRevision
+    from samverkan.rules.revisions import check_scope as check_revision_scope
+    from samverkan.rules.revisions import current_revisions as current_revisions
+    from samverkan.rules.revisions import governing as governing_revisions
+    from samverkan.rules.revisions import revised_versions as revised_versions
+    from samverkan.rules.revisions import ruleset_for as revision_ruleset
+    from samverkan.rules.revisions import use_revisions as use_revisions
     from samverkan.rules.ruleset import RuleSet as RuleSet
     from samverkan.rules.ruleset import build as build
     from samverkan.rules.ruleset import current_notices as current_notices
