@@ -11,3 +11,8 @@ class FollowupConfig(AppConfig):
         from samverkan.web.nav import register_nav
 
         register_nav("followup", "followup:index", visible=can_use)
+
+        from samverkan.agreements.revisions import use_simulator
+        from samverkan.followup.simulation import revision_simulation
+
+        use_simulator(revision_simulation)  # revision drafts are simulated here

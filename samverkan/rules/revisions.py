@@ -168,3 +168,209 @@ def _revised_ruleset(
 def ruleset_for_facts(facts: Mapping[str, Any]) -> RuleSet:
     """:func:`ruleset_for` for validated facts (region and date known)."""
     return ruleset_for(facts["region"], facts.get("municipality"), facts["date"])
+
+
+# --- what a forum checks before it recommends a draft ---------------------------------------
+
+
+class ScenarioTextError(ValueError):
+    """A line of a scenario's facts that cannot be read: ``line`` (1-based), Swedish message."""
+
+    def __init__(self, line: int, code: str, message: str):
+        self.line, self.code, self.message = line, code, message
+        super().__init__(f"rad {line}: {message}")
+
+
+def _fact_by_label(name: str) -> Any:
+    from samverkan.rules.facts import FACTS
+
+    wanted = name.strip().casefold()
+    for spec in FACTS.values():
+        if wanted in (spec.name.casefold(), spec.label.casefold()):
+            return spec
+    return None
+
+
+def parse_fact_lines(text: str) -> dict[str, Any]:
+    """Facts written one per line as a jurist would, ``Ålder: 80``, ``Boende: Ordinärt
+    boende``, ``Datum: 2026-05-01`` (the fact's Swedish label or name; a value's label or
+    code; ``ja``/``nej``; a list with commas). Domain-model JSON values come out."""
+    from samverkan.rules.facts import Kind
+
+    out: dict[str, Any] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        name, sep, value = line.partition(":")
+        if not sep:
+            name, sep, value = line.partition("=")
+        if not sep or not value.strip():
+            raise ScenarioTextError(number, "syntax", "skriv uppgift och värde, t.ex. 'Ålder: 80'")
+        spec = _fact_by_label(name)
+        if spec is None:
+            raise ScenarioTextError(number, "unknown_fact", f"okänd uppgift {name.strip()!r}")
+        value = value.strip()
+
+        def code_of(word: str, spec: Any = spec, number: int = number) -> str:
+            w = word.strip().casefold()
+            for code, label in zip(spec.values, spec.value_labels, strict=False):
+                if w in (code.casefold(), label.casefold()):
+                    return code
+            allowed = ", ".join(spec.value_labels) or "—"
+            raise ScenarioTextError(
+                number, "unknown_value", f"{spec.label}: okänt värde {word.strip()!r} ({allowed})"
+            )
+
+        if spec.kind == Kind.BOOL:
+            word = value.casefold()
+            if word not in ("ja", "nej", "true", "false"):
+                raise ScenarioTextError(number, "not_yes_no", f"{spec.label}: skriv ja eller nej")
+            out[spec.name] = word in ("ja", "true")
+        elif spec.kind == Kind.INT:
+            out[spec.name] = _integer(number, spec.label, value)
+        elif spec.kind == Kind.SET:
+            words = [w for w in value.split(",") if w.strip()]
+            out[spec.name] = [code_of(w) for w in words] if spec.values else words
+        elif spec.values:
+            out[spec.name] = code_of(value)
+        elif spec.name == "municipality":  # a kommun by its code or its name
+            out[spec.name] = _municipality_code(value)
+        else:  # dates and times as written (the engine validates them)
+            out[spec.name] = value
+    return out
+
+
+def _municipality_code(value: str) -> str:
+    for region in REGIONS.values():
+        for code, name in region.municipalities.items():
+            if value.casefold() in (code, name.casefold()):
+                return code
+    return value
+
+
+def _integer(number: int, label: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ScenarioTextError(number, "not_an_integer", f"{label}: skriv ett heltal") from None
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    name: str
+    passed: bool
+    expected: Mapping[str, str]
+    got: Mapping[str, str]
+    error: str = ""
+    missing: tuple[str, ...] = ()
+
+
+def run_scenarios(
+    revision: AdoptedRevision, scenarios: Sequence[Mapping[str, Any]]
+) -> list[ScenarioResult]:
+    """Each scenario (``name``, ``facts``, ``expected`` {dimension: value}) decided with the
+    revision as if every party had adopted it from the scenario's date."""
+    from samverkan.rules.engine import decide
+    from samverkan.rules.facts import InvalidFacts
+
+    versions_ = _all_adopted(revision)
+    out = []
+    for scenario in scenarios:
+        facts = dict(scenario.get("facts") or {})
+        expected = dict(scenario.get("expected") or {})
+        region = facts.get("region") or revision.region
+        try:
+            ruleset = _revised_ruleset(region, (versions_,), ())
+            decision = decide({"region": region, **facts}, ruleset)
+            got = decision.outcome
+        except InvalidFacts as exc:
+            message = "; ".join(e.message for e in exc.errors)
+            out.append(ScenarioResult(str(scenario.get("name", "")), False, expected, {}, message))
+            continue
+        chosen = {d: str(got.get(d)) for d in expected}
+        out.append(
+            ScenarioResult(
+                str(scenario.get("name", "")),
+                all(chosen[d] == v for d, v in expected.items()),
+                expected,
+                chosen,
+                missing=tuple(decision.missing_facts),
+            )
+        )
+    return out
+
+
+def _all_adopted(revision: AdoptedRevision) -> AdoptedRevision:
+    """The revision as if every party had adopted it from the beginning (for checks)."""
+    start = dt.date(1900, 1, 1)
+    parties = {
+        revision.region: start,
+        **dict.fromkeys(REGIONS[revision.region].municipalities, start),
+    }
+    return dataclasses.replace(revision, in_force=parties)
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """The conflict, gap and dead-rule check of a revised rule set over a frame of cases."""
+
+    cases: int
+    conflicts: Mapping[str, int]  # dimension -> cases where two effective rules disagree
+    undetermined: Mapping[str, int]  # dimension -> decided cases left undetermined
+    dead_rules: tuple[str, ...]  # rules of the revised agreement effective nowhere
+
+    @property
+    def ok(self) -> bool:
+        return not any(self.conflicts.values())
+
+
+def check_rules(revision: AdoptedRevision, frame: Any) -> RuleCheck:
+    """Evaluate every rule's effective flag of the revised rule set over ``frame`` (typed
+    cases, e.g. a synthetic population) as the evaluators do (exceptions first): cases where
+    two effective rules of a dimension decide different values are conflicts; decided cases
+    left undetermined are gaps to read; revised-agreement rules effective nowhere are dead."""
+    import polars as pl
+
+    from samverkan.rules.batch import decide as decide_frame
+
+    full = _all_adopted(revision)
+    ruleset = _revised_ruleset(revision.region, (full,), ())
+    result = decide_frame(frame, {revision.region: ruleset})
+    lf = result.lazy()
+    per_value: dict[str, dict[str, list[str]]] = {}
+    for dim in ruleset.dimensions:
+        by_id = {g.rule.id: g for g in dim.rules}
+        for rule_id in dim.order:
+            g = by_id[rule_id]
+            eff = g.guard.expr()
+            if g.exceptions:
+                eff = eff & ~pl.any_horizontal([pl.col(f"{dim.name}|{e}") for e in g.exceptions])
+            lf = lf.with_columns(eff.fill_null(False).alias(f"{dim.name}|{rule_id}"))
+            per_value.setdefault(dim.name, {}).setdefault(g.value, []).append(
+                f"{dim.name}|{rule_id}"
+            )
+    flagged = lf.collect()
+    conflicts: dict[str, int] = {}
+    for name, values in per_value.items():
+        counts = [
+            pl.any_horizontal([pl.col(c) for c in cols]).cast(pl.Int8) for cols in values.values()
+        ]
+        conflicts[name] = int(flagged.filter(pl.sum_horizontal(counts) > 1).height)
+    decided = flagged.filter(pl.col("status") == "decided")
+    undetermined = {
+        name: int(decided.filter(pl.col(name) == "undetermined").height)
+        for name in per_value
+        if name in decided.columns
+    }
+    own = {r.id for v in ruleset.versions if v.agreement == revision.agreement for r in v.rules}
+    effective = {
+        c.split("|", 1)[1]
+        for values in per_value.values()
+        for cols in values.values()
+        for c in cols
+        if flagged[c].any()
+    }
+    deciding = {g.rule.id for d in ruleset.dimensions for g in d.rules}
+    dead = tuple(sorted((own & deciding) - effective))
+    return RuleCheck(frame.height, conflicts, undetermined, dead)
