@@ -50,7 +50,7 @@ class ParameterForm(forms.Form):
         self.params = {
             f"{r.id}|{p.key}": (r.id, p) for r in _rules(agreement) for p in r.parameters
         }
-        self.fields["target"].choices = [
+        self.fields["target"].choices = [  # type: ignore[attr-defined]
             (key, f"{_rule_label(info)} — {p.text} (i dag {p.value})")
             for info in _rules(agreement)
             for key, (rid, p) in self.params.items()
@@ -67,7 +67,7 @@ class DisableForm(forms.Form):
 
     def __init__(self, *args: Any, agreement: str, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["rule"].choices = [(r.id, _rule_label(r)) for r in _rules(agreement)]
+        self.fields["rule"].choices = [(r.id, _rule_label(r)) for r in _rules(agreement)]  # type: ignore[attr-defined]
 
     def change(self) -> dict[str, Any]:
         return {"op": "disable", "rule": self.cleaned_data["rule"]}
@@ -109,11 +109,11 @@ class AddRuleForm(forms.Form):
     def __init__(self, *args: Any, agreement: str, next_id: str, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.agreement, self.next_id = agreement, next_id
-        self.fields["fact"].choices = [
+        self.fields["fact"].choices = [  # type: ignore[attr-defined]
             (s.name, s.label) for s in FACTS.values() if s.name not in ("region", "date")
         ]
-        self.fields["outcome"].choices = _outcome_choices()
-        self.fields["refines"].choices = [("", "Inget (en egen regel)")] + [
+        self.fields["outcome"].choices = _outcome_choices()  # type: ignore[attr-defined]
+        self.fields["refines"].choices = [("", "Inget (en egen regel)")] + [  # type: ignore[attr-defined]
             (r.id, _rule_label(r)) for r in _rules(agreement)
         ]
 
@@ -198,7 +198,7 @@ class ScenarioForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["expected"].choices = _outcome_choices()
+        self.fields["expected"].choices = _outcome_choices()  # type: ignore[attr-defined]
 
 
 class AdoptionForm(forms.Form):
