@@ -125,8 +125,38 @@ def _context(request: HttpRequest, revision: Revision, **forms: Any) -> dict[str
         or AddRuleForm(agreement=revision.agreement, next_id=next_id),
         "scenario_form": forms.get("scenario_form") or ScenarioForm(),
         "adoption_form": forms.get("adoption_form") or AdoptionForm(parties=parties),
-        "kommun": municipality_label,
+        "retro": _retroactive_rows(svc.parties_status(revision)),
     }
+
+
+def _difference_text(diff: dict[str, Any]) -> str:
+    return "; ".join(
+        f"{DIMENSIONS.get(d, d)}: {DIMENSION_VALUES.get(d, {}).get(str(a), a)} → "
+        f"{DIMENSION_VALUES.get(d, {}).get(str(b), b)}"
+        for d, (a, b) in diff.items()
+    )
+
+
+def _retroactive_rows(parties: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for p in parties:
+        adoption = p["adoption"]
+        for code, found in ((adoption.retroactive if adoption else None) or {}).items():
+            rows.append(
+                {
+                    "party": p["party"].name,
+                    "kommun": municipality_label(code),
+                    "decisions": [
+                        d | {"text": _difference_text(d["difference"])}
+                        for d in found.get("decisions", [])
+                    ],
+                    "invoices": [
+                        i | {"text": _difference_text(i["difference"])}
+                        for i in found.get("invoices", [])
+                    ],
+                }
+            )
+    return rows
 
 
 def municipality_label(code: str) -> str:

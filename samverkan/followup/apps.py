@@ -12,7 +12,9 @@ class FollowupConfig(AppConfig):
 
         register_nav("followup", "followup:index", visible=can_use)
 
-        from samverkan.agreements.revisions import use_simulator
+        from samverkan.agreements.revisions import use_retroactive, use_simulator
+        from samverkan.followup.revision_glue import retroactive_effect
         from samverkan.followup.simulation import revision_simulation
 
         use_simulator(revision_simulation)  # revision drafts are simulated here
+        use_retroactive(retroactive_effect)  # what a past in-force date changes

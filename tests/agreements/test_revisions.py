@@ -201,6 +201,7 @@ def test_a_past_date_asks_for_the_retroactive_check(make_staff, orgs):
     forum = make_staff(Role.FORUM_MEMBER, orgs.region_jh)
     revision = _recommended(forum)
     seen = []
+    registered = svc._retroactive
     svc.use_retroactive(lambda actor, rev, code, since: seen.append((code, since)) or
                         {"decisions": [1], "invoices": []})  # fmt: skip
     try:
@@ -210,7 +211,7 @@ def test_a_past_date_asks_for_the_retroactive_check(make_staff, orgs):
         adoption = _adopt(make_staff(Role.ADMINISTRATOR, orgs.region_jh), revision,
                           orgs.region_jh, dt.date(2026, 9, 1))  # fmt: skip
     finally:
-        svc.use_retroactive(None)
+        svc.use_retroactive(registered)
     assert seen == [("2380", dt.date(2026, 9, 1))]
     assert adoption.retroactive == {"2380": {"decisions": [1], "invoices": []}}
 
@@ -264,3 +265,89 @@ def test_revision_matrix(client_as, make_staff, orgs, group, relation):
     if group != "forum" and relation == "own_region":
         assert AuditEvent.objects.filter(action=Action.ACCESS_DENIED).exists()
         assert Revision.objects.get(pk=draft.pk).changes == []
+
+
+def _flag_case(make_staff, orgs, person):
+    """The registered check (followup.revision_glue): a decision of Östersund with a care
+    date after the in-force date is flagged with its difference; one before it, or in a
+    kommun that has not adopted, is not. Nothing is changed: the decision stays as it was."""
+    from samverkan.people.models import Intervention, ResponsibilityDecision
+
+    nurse = make_staff(Role.NURSE, orgs.ostersund)
+
+    def decided(day: str, municipality: str = "2380") -> Intervention:
+        intervention = Intervention.objects.create(
+            person=person, kind="nursing", start=dt.date(2026, 1, 1),
+            performing_organisation=orgs.ostersund, created_by=nurse,
+        )  # fmt: skip
+        facts = dict(ONE_NEED | {"date": day, "municipality": municipality})
+        ResponsibilityDecision.objects.create(
+            intervention=intervention, facts_used=facts, outcome=decide(facts).outcome,
+            agreement_version="jh-hemsjukvard@2020-03-01",
+        )  # fmt: skip
+        return intervention
+
+    after, before, krokom = (
+        decided("2026-10-01"),
+        decided("2026-08-01"),
+        decided("2026-10-01", "2309"),
+    )
+    forum = make_staff(Role.FORUM_MEMBER, orgs.region_jh)
+    revision = _recommended(forum)
+    _adopt(make_staff(Role.ADMINISTRATOR, orgs.region_jh), revision, orgs.region_jh,
+           dt.date(2026, 9, 1))  # fmt: skip
+    adoption = _adopt(make_staff(Role.ADMINISTRATOR, orgs.ostersund), revision, orgs.ostersund,
+                      dt.date(2026, 9, 1))  # fmt: skip
+    found = adoption.retroactive["2380"]
+    assert [d["intervention"] for d in found["decisions"]] == [after.pk]
+    flagged = found["decisions"][0]
+    assert flagged["difference"]["health_care_responsibility"] == ["municipality", "region"]
+    assert flagged["version_after"].endswith(f"+revision-{revision.pk}")
+    assert found["invoices"] == []
+    assert before.pk not in [d["intervention"] for d in found["decisions"]]
+    assert krokom.decisions.count() == after.decisions.count() == 1  # nothing re-written
+    return revision
+
+
+def test_a_past_date_flags_the_decisions_it_changes(make_staff, orgs, person):
+    assert _flag_case(make_staff, orgs, person).adoptions.count() == 2
+
+
+def test_the_page_shows_the_flagged_difference(client_as, make_staff, orgs, person):
+    revision = _flag_case(make_staff, orgs, person)
+    page = (
+        client_as(make_staff(Role.FORUM_MEMBER, orgs.region_jh))
+        .get(f"{BASE}/revisioner/{revision.pk}/")
+        .content.decode()
+    )
+    assert "Retroaktiv verkan" in page and "1 beslut markerade för omprövning" in page
+    assert "Kommunen → Regionen" in page or "kommunen → regionen" in page.lower()
+
+
+def test_issued_invoices_it_would_change_are_listed_not_changed(monkeypatch, make_staff, orgs):
+    """The invoice half of the check, over the purchases selector's rows (the selector's SQL
+    is a plain filter; the invoicing fixtures are in tests/purchases): an invoiced record in
+    Östersund after the date whose decision changes lists its invoice once per invoice."""
+    from samverkan.followup import revision_glue
+    from samverkan.purchases import selectors as purchases_selectors
+
+    facts = {k: v for k, v in ONE_NEED.items() if k not in ("date", "time")}
+    snapshot = {"facts": facts, "outcome": decide(dict(ONE_NEED | {"date": "2026-10-01"})).outcome}
+    rows = [
+        ("JH-1", dt.date(2026, 10, 1), "10:00", snapshot),
+        ("JH-1", dt.date(2026, 10, 2), "10:00", snapshot),
+        ("JH-2", dt.date(2026, 10, 3), "10:00", snapshot | {"facts": facts | {"municipality": "2309"}}),
+    ]  # fmt: skip
+    monkeypatch.setattr(
+        purchases_selectors, "invoiced_records_since", lambda agreement, since: rows
+    )
+    forum = make_staff(Role.FORUM_MEMBER, orgs.region_jh)
+    revision = _recommended(forum)
+    _adopt(make_staff(Role.ADMINISTRATOR, orgs.region_jh), revision, orgs.region_jh,
+           dt.date(2026, 9, 1))  # fmt: skip
+    adoption = _adopt(make_staff(Role.ADMINISTRATOR, orgs.ostersund), revision, orgs.ostersund,
+                      dt.date(2026, 9, 1))  # fmt: skip
+    invoices = adoption.retroactive["2380"]["invoices"]
+    assert [(i["invoice"], i["records"]) for i in invoices] == [("JH-1", 2)]
+    assert invoices[0]["difference"]["health_care_responsibility"] == ["municipality", "region"]
+    assert revision_glue.retroactive_effect  # registered in followup/apps.py
