@@ -104,3 +104,23 @@ def test_a_revision_changes_only_its_own_agreement() -> None:
         check_revision_scope(
             ALL_VERSIONS, "jh-psykisk", [{"op": "add_rule", "agreement": "jh-hemsjukvard"}]
         )
+
+
+def test_the_batch_path_agrees_with_the_single_path(adopted) -> None:
+    import polars as pl
+
+    from samverkan.rules import decide_frame
+
+    adopted.append(revision(**{JH: dt.date(2026, 3, 1), OSTERSUND: dt.date(2026, 5, 1)}))
+    rows = []
+    for day in ("2026-02-01", "2026-04-01", "2026-05-01", "2026-09-30"):
+        for kommun in (OSTERSUND, KROKOM, None):
+            for needs in ([], ["hygiene"], ["hygiene", "dressing"]):
+                rows.append(dict(JH_CASE | {"date": day, "municipality": kommun,
+                                            "adl_needs_over_time": needs}))  # fmt: skip
+    frame = pl.DataFrame(rows, infer_schema_length=None)
+    result = decide_frame(frame)
+    assert result.height == len(rows)
+    single = [decide(r).outcome["health_care_responsibility"] for r in rows]
+    assert result["health_care_responsibility"].cast(pl.String).to_list() == single
+    assert "region" in single and "municipality" in single
