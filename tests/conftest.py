@@ -48,9 +48,16 @@ def _recorded_notices(request):
     )
     forget_notices()
     use_notices(cached_notices if uses_db else None)
+    from samverkan.agreements.revisions import adopted_revisions, forget_revisions
+    from samverkan.rules import use_revisions
+
+    forget_revisions()
+    use_revisions(adopted_revisions if uses_db else None)
     yield
     forget_notices()
     use_notices(None)
+    forget_revisions()
+    use_revisions(None)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -60,6 +67,9 @@ def _no_notices_outside_tests():
     from samverkan.rules.ruleset import use_notices
 
     use_notices(None)
+    from samverkan.rules import use_revisions
+
+    use_revisions(None)
 
 
 @pytest.fixture(autouse=True)

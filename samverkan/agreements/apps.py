@@ -13,10 +13,11 @@ class AgreementsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from samverkan.agreements.models import AgreementSettings, Notice
+        from samverkan.agreements.models import Adoption, AgreementSettings, Notice, Revision
+        from samverkan.agreements.revisions import adopted_revisions, forget_revisions
         from samverkan.agreements.selectors import cached_notices, forget_notices
         from samverkan.agreements.work_queue import PROVIDERS
-        from samverkan.rules import use_notices
+        from samverkan.rules import use_notices, use_revisions
         from samverkan.web.work_queue import register_work_queue
 
         for provider in PROVIDERS:
@@ -29,3 +30,8 @@ class AgreementsConfig(AppConfig):
         post_save.connect(
             forget_notices, sender=AgreementSettings, dispatch_uid="forget-notices-scope"
         )
+        # Adopted revisions govern each party from its date; drafts never do.
+        use_revisions(adopted_revisions)
+        for model in (Revision, Adoption):
+            post_save.connect(forget_revisions, sender=model, dispatch_uid=f"forget-rev-{model}")
+            post_delete.connect(forget_revisions, sender=model, dispatch_uid=f"forget-rev-d{model}")

@@ -288,3 +288,80 @@ class LocalVariation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bilaga2_list}: {self.municipality}"
+
+
+# --- Revisions: drafts, the forum's recommendation and each party's adoption -----------------
+
+
+class RevisionStatus(models.TextChoices):
+    DRAFT = "draft", _("utkast")
+    RECOMMENDED = "recommended", _("rekommenderad av forumet")
+
+
+class Revision(models.Model):
+    """A revised version of an agreement as the preparing forum drafts it (SVOM, Länsledning
+    Välfärd): changes to its rules (`changes`: variant changes, see rules/variants.py) and
+    scenarios (`scenarios`: name, facts, expected outcome). `basis` keeps what the forum
+    decided on (scenario results, the conflict/gap check, the simulations, the clauses
+    affected) with `basis_of`, the content it was computed for. Once recommended, nothing of
+    it changes (`services.revisions`); it governs a party only through that party's
+    `Adoption`. A draft never drives a decision or an invoice."""
+
+    agreement = models.CharField(_("avtal"), max_length=40, choices=AGREEMENT_CHOICES)
+    title = models.CharField(_("rubrik"), max_length=200)
+    description = models.TextField(_("beskrivning"), blank=True)
+    changes = models.JSONField(_("ändringar"), default=list)
+    scenarios = models.JSONField(_("scenarier"), default=list)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RevisionStatus.choices, default=RevisionStatus.DRAFT
+    )
+    basis = models.JSONField(_("beslutsunderlag"), default=dict)
+    basis_of = models.CharField(_("underlaget gäller"), max_length=64, blank=True)
+    basis_at = models.DateTimeField(_("underlaget togs fram"), null=True, blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    recommended_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recommended_at = models.DateTimeField(_("rekommenderad"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "-created_at", "-id"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisioner")
+
+    def __str__(self) -> str:
+        return f"{self.agreement}: {self.title}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == RevisionStatus.DRAFT
+
+
+class Adoption(models.Model):
+    """One party's decision to adopt a recommended revision (jh-psykisk §10: every party
+    adopts, at different times): the body that decided, the day, its diarienummer and the
+    day the revision applies from for that party. Never edited or deleted."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="adoptions")
+    party = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("part")
+    )
+    body = models.CharField(_("beslutande organ"), max_length=200)
+    decided_on = models.DateField(_("beslutsdatum"))
+    diarienummer = models.CharField(_("diarienummer"), max_length=100)
+    in_force_from = models.DateField(_("gäller från"))
+    retroactive = models.JSONField(_("retroaktiv verkan"), default=dict)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["revision", "in_force_from", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "party"], name="one_adoption_per_party")
+        ]
+        verbose_name = _("antagande")
+        verbose_name_plural = _("antaganden")
+
+    def __str__(self) -> str:
+        return f"{self.party}: {self.revision} ({self.in_force_from})"

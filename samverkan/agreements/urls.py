@@ -3,7 +3,7 @@ mounts this next to samverkan.deviations.urls), so bookmarks and links keep work
 
 from django.urls import path
 
-from samverkan.agreements import views
+from samverkan.agreements import revision_views, views
 
 app_name = "agreements"
 urlpatterns = [
@@ -23,6 +23,28 @@ urlpatterns = [
     path(
         "avtal/<slug:agreement>/installningar/", views.agreement_settings, name="agreement_settings"
     ),
+    path("avtal/<slug:agreement>/revisioner/", revision_views.revisions, name="revisions"),
+    path("revisioner/<int:pk>/", revision_views.revision_detail, name="revision"),
+    path(
+        "revisioner/<int:pk>/andring/<slug:kind>/",
+        revision_views.revision_change,
+        name="revision_change",
+    ),
+    path(
+        "revisioner/<int:pk>/andring/<int:index>/ta-bort/",
+        revision_views.revision_change_remove,
+        name="revision_change_remove",
+    ),
+    path(
+        "revisioner/<int:pk>/scenario/", revision_views.revision_scenario, name="revision_scenario"
+    ),
+    path("revisioner/<int:pk>/underlag/", revision_views.revision_basis, name="revision_basis"),
+    path(
+        "revisioner/<int:pk>/rekommendera/",
+        revision_views.revision_recommend,
+        name="revision_recommend",
+    ),
+    path("revisioner/<int:pk>/anta/", revision_views.revision_adopt, name="revision_adopt"),
     path("lokala/", views.local_agreements, name="local"),
     path("rutiner/", views.routines, name="routines"),
     path("forteckningar/", views.lists, name="lists"),

@@ -11,3 +11,10 @@ class FollowupConfig(AppConfig):
         from samverkan.web.nav import register_nav
 
         register_nav("followup", "followup:index", visible=can_use)
+
+        from samverkan.agreements.revisions import use_retroactive, use_simulator
+        from samverkan.followup.revision_glue import retroactive_effect
+        from samverkan.followup.simulation import revision_simulation
+
+        use_simulator(revision_simulation)  # revision drafts are simulated here
+        use_retroactive(retroactive_effect)  # what a past in-force date changes

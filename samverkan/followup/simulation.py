@@ -273,3 +273,26 @@ def describe_change(change: Mapping[str, Any]) -> str:
         new = change.get("rule") or {}
         return f"Ny regel {new.get('id', '')} i {change.get('agreement')}."
     return json.dumps(dict(change), ensure_ascii=False)
+
+
+# --- glue: the agreements room's revision drafts use this simulation ------------------------
+
+
+def revision_simulation(
+    actor: Any,
+    name: str,
+    changes: list[Mapping[str, Any]],
+    *,
+    source: str,
+    region: str,
+    date: Any,
+    n: int,
+) -> dict[str, Any]:
+    """A revision draft's simulation (registered with ``agreements.revisions.use_simulator``
+    in ``apps.py``): the saved result's shape (``services.serialise``), aggregates only and
+    small cells of recorded cases suppressed. The import is lazy: this module stays pure."""
+    from samverkan.followup import services
+
+    spec = services.PopulationSpec(source, region, date, n=n)
+    outcome = services.simulate(actor, Variant(name, tuple(changes)), spec)
+    return services.serialise(outcome)

@@ -458,3 +458,28 @@ def assessments_made_between(
         assessed_at__lt=end,
         assessed_by_organisation__region=region,
     ).values_list("person_id", "assessed_by_organisation__name", "result")
+
+
+def latest_decisions_since(
+    region: str, since: dt.date
+) -> list[tuple[Any, dict[str, Any], dict[str, Any], str]]:
+    """(intervention id, facts used, outcome, agreement version) of the latest decision of
+    every intervention performed in ``region`` (not cancelled) whose care date is on or after
+    ``since``. NO access check: for the revision room's retroactive check, which shows
+    intervention ids and outcomes only, never a person (issue 14)."""
+    out: list[tuple[Any, dict[str, Any], dict[str, Any], str]] = []
+    interventions = (
+        Intervention.objects.filter(performing_organisation__region=region)
+        .filter(Q(end__isnull=True) | Q(end__gte=since))
+        .exclude(status=InterventionStatus.CANCELLED)
+        .order_by("pk")
+    )
+    for intervention in interventions:
+        latest = intervention.latest_decision()
+        if latest is None:
+            continue
+        day = (latest.facts_used or {}).get("date")
+        if day and dt.date.fromisoformat(str(day)) >= since:
+            out.append((intervention.pk, dict(latest.facts_used), dict(latest.outcome),
+                        latest.agreement_version))  # fmt: skip
+    return out

@@ -67,3 +67,35 @@ def issued_invoice_sums(
     ).values_list("invoice_id", "person_id"):
         persons[invoice_id].add(str(person_id))
     return [(seller, buyer, ore, persons[pk]) for pk, seller, buyer, ore in invoices]
+
+
+def invoiced_records_since(
+    agreement: str, since: dt.date
+) -> list[tuple[str, dt.date, str, dict[str, Any]]]:
+    """(invoice number, service date, local start time HH:MM, decision snapshot) of every
+    invoiced service record under ``agreement`` on an issued invoice (not a credit note),
+    dated on or after ``since``. NO access check: for the revision room's retroactive check,
+    which lists invoice numbers for a credit note or a dispute, never a person (issue 14)."""
+    from django.utils import timezone
+
+    records = (
+        ServiceRecord.objects.filter(
+            agreement=agreement,
+            service_date__gte=since,
+            status=RecordStatus.INVOICED,
+            invoice__kind=InvoiceKind.INVOICE,
+            invoice__status=InvoiceStatus.ISSUED,
+        )
+        .select_related("invoice", "decision")
+        .order_by("invoice__number", "pk")
+    )
+    return [
+        (
+            r.invoice.number,
+            r.service_date,
+            timezone.localtime(r.start_at).strftime("%H:%M"),
+            dict(r.decision.data) if r.decision_id else {},
+        )
+        for r in records
+        if r.invoice is not None
+    ]

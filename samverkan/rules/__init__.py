@@ -109,6 +109,20 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "default_ruleset": ("ruleset", None),
     "current_notices": ("ruleset", None),
     "use_notices": ("ruleset", None),
+    # adopted revisions (per party, from a date)
+    "AdoptedRevision": ("revisions", None),
+    "use_revisions": ("revisions", None),
+    "current_revisions": ("revisions", None),
+    "revised_versions": ("revisions", None),
+    "revision_ruleset": ("revisions", "ruleset_for"),
+    "governing_revisions": ("revisions", "governing"),
+    "check_revision_scope": ("revisions", "check_scope"),
+    "parse_fact_lines": ("revisions", None),
+    "ScenarioTextError": ("revisions", None),
+    "run_scenarios": ("revisions", None),
+    "check_revision_rules": ("revisions", "check_rules"),
+    "RuleCheck": ("revisions", None),
+    "ScenarioResult": ("revisions", None),
     # the clause library and search
     "AGREEMENTS": ("clauses.library", None),
     "AGREEMENT_NAMES": ("clauses.library", None),
@@ -208,6 +222,19 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
 }
 
 __all__ = [
+    "parse_fact_lines",
+    "ScenarioTextError",
+    "run_scenarios",
+    "check_revision_rules",
+    "RuleCheck",
+    "ScenarioResult",
+    "AdoptedRevision",
+    "use_revisions",
+    "current_revisions",
+    "revised_versions",
+    "revision_ruleset",
+    "governing_revisions",
+    "check_revision_scope",
     "ACTIONS",
     "AGREEMENTS",
     "AGREEMENT_NAMES",
@@ -504,6 +531,19 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.regions import REGIONS as REGIONS
     from samverkan.rules.regions import municipality_name as municipality_name
     from samverkan.rules.regions import region_of_municipality as region_of_municipality
+    from samverkan.rules.revisions import AdoptedRevision as AdoptedRevision
+    from samverkan.rules.revisions import RuleCheck as RuleCheck
+    from samverkan.rules.revisions import ScenarioResult as ScenarioResult
+    from samverkan.rules.revisions import ScenarioTextError as ScenarioTextError
+    from samverkan.rules.revisions import check_rules as check_revision_rules
+    from samverkan.rules.revisions import check_scope as check_revision_scope
+    from samverkan.rules.revisions import current_revisions as current_revisions
+    from samverkan.rules.revisions import governing as governing_revisions
+    from samverkan.rules.revisions import parse_fact_lines as parse_fact_lines
+    from samverkan.rules.revisions import revised_versions as revised_versions
+    from samverkan.rules.revisions import ruleset_for as revision_ruleset
+    from samverkan.rules.revisions import run_scenarios as run_scenarios
+    from samverkan.rules.revisions import use_revisions as use_revisions
     from samverkan.rules.ruleset import RuleSet as RuleSet
     from samverkan.rules.ruleset import build as build
     from samverkan.rules.ruleset import current_notices as current_notices

@@ -188,8 +188,17 @@ def decide(
     rulesets: Mapping[str, RuleSet] | None = None,
     *,
     action_list: bool = False,
+    revisions: bool = True,
 ) -> pl.DataFrame:
-    """Decide every row; the result has the input facts plus the decision columns."""
+    """Decide every row; the result has the input facts plus the decision columns. Without
+    ``rulesets``, adopted revisions govern the rows they cover (rules/revisions.py)."""
+    if rulesets is None and revisions:
+        from samverkan.rules.revisions import current_revisions
+        from samverkan.rules.revisions import decide_frame as decide_revised
+
+        adopted = current_revisions()
+        if adopted:
+            return decide_revised(frame, adopted, action_list=action_list)
     facts = normalise(frame)
     chosen = {r: (rulesets or {}).get(r) or default_ruleset(r) for r in REGIONS}
     types = DecisionTypes(chosen.values())

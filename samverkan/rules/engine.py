@@ -11,12 +11,12 @@ from samverkan.rules.clauses.library import passage
 from samverkan.rules.conditions import Context, Tri, all_of
 from samverkan.rules.facts import FACT_ORDER, Facts, facts_to_json, validate_facts
 from samverkan.rules.outcome import ACTIONS, DIMENSIONS, UNDETERMINED
+from samverkan.rules.revisions import ruleset_for_facts
 from samverkan.rules.ruleset import (
     Dimension,
     Guarded,
     Relevance,
     RuleSet,
-    default_ruleset,
     last_applied,
 )
 
@@ -83,7 +83,7 @@ def decide_facts(facts: Facts, ruleset: RuleSet | None = None) -> Decision:
     if region is None or date is None:
         missing = [f for f in ("region", "date") if facts[f] is None]
         return _blank(facts, INCOMPLETE, [], missing)
-    ruleset = ruleset or default_ruleset(region)
+    ruleset = ruleset or ruleset_for_facts(facts)  # adopted revisions by kommun and date
     ctx = Context(facts)
     relevant = [r for r in ruleset.relevance if r.scope.evaluate(ctx) is not False]
     if not relevant:
