@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 def meeting_to_sip(apps, schema_editor):
     """One meeting per SIP: the earliest time set on any of its invitations (declined ones
-    last), and the place given with it (else the first place given)."""
+    last), and the place given with it."""
     Sip = apps.get_model("sip", "Sip")
     Participant = apps.get_model("sip", "Participant")
     for sip in Sip.objects.filter(participants__isnull=False).distinct():
@@ -16,8 +16,10 @@ def meeting_to_sip(apps, schema_editor):
         timed = [p for p in rows if p.meeting_at is not None]
         timed.sort(key=lambda p: (p.response == "declined", p.meeting_at))
         first = timed[0] if timed else None
+        # The place given with that time, else the first place given (declined ones last).
+        in_order = sorted(rows, key=lambda p: p.response == "declined")
         place = (first.meeting_place if first else "") or next(
-            (p.meeting_place for p in rows if p.meeting_place), ""
+            (p.meeting_place for p in in_order if p.meeting_place), ""
         )
         Sip.objects.filter(pk=sip.pk).update(
             meeting_at=first.meeting_at if first else None, meeting_place=place
