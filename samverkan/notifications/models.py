@@ -18,6 +18,8 @@ class Kind(models.TextChoices):
     DISPUTE_STEP = "dispute_step", _("Ett nytt steg i en tvist")
     TASK = "task", _("Ny uppgift")
     TASK_DUE = "task_due", _("En uppgift ska vara klar")
+    SIP_REMINDER = "sip_reminder", _("Påminnelse: svara på en kallelse till SIP")
+    SIP_MEETING = "sip_meeting", _("Ny tid eller plats för ett SIP-möte")
 
 
 class Notification(models.Model):

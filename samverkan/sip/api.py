@@ -46,6 +46,7 @@ from samverkan.sip.schemas import (
     FollowUpIn,
     ImportedOut,
     InviteIn,
+    MeetingIn,
     ParticipantOut,
     PlanIn,
     PlanOut,
@@ -142,6 +143,7 @@ def _plan_data(payload: PlanIn) -> PlanData:
                 is_physician=c.is_physician,
                 responsibility=c.responsibility,
                 key=c.key,
+                phone=c.phone.strip(),
             )
             for n, c in enumerate(payload.care_contacts)
         ],
@@ -380,6 +382,18 @@ def invite(request: HttpRequest, sip_id: int, payload: InviteIn) -> Any:
     return Status(201, participant)
 
 
+@router.put(
+    "/{sip_id}/meeting",
+    response={200: SipOut, **RESPONSES},
+    summary="Tid, plats och videolänk för SIP-mötet",
+)
+def set_meeting(request: HttpRequest, sip_id: int, payload: MeetingIn) -> Sip:
+    sip = access.get_sip_for(request, sip_id, why="SIP-möte (API)", audit_view=False)
+    access.require(request, access.can_manage(request.user, sip), sip, "SIP-möte (API)")
+    services.set_meeting(request, sip, at=payload.at, place=payload.place, link=payload.link)
+    return _fresh(sip)
+
+
 @router.post(
     "/{sip_id}/participants/{participant_id}/response",
     response={200: ParticipantOut, **RESPONSES},
@@ -499,7 +513,7 @@ def set_status(request: HttpRequest, sip_id: int, payload: StatusIn) -> Sip:
     sip = access.get_sip_for(request, sip_id, why="Ändra SIP-status (API)", audit_view=False)
     access.require(request, access.can_manage(request.user, sip), sip, "Ändra SIP-status (API)")
     if payload.status == SipStatus.ACTIVE:
-        services.activate(request, sip)
+        services.activate(request, sip, confirm_unanswered=payload.confirm_unanswered)
     else:
         services.close(request, sip)
     return _fresh(sip)

@@ -70,9 +70,10 @@ def _end_of_life(person: Person) -> None:
     region, ostersund = _org("23"), _org("2380")
     health_centre = _unit("23", "Hälsocentral Centrum")
     home_care = _unit("2380", "Hemsjukvården Östersund")
-    services.invite(
-        nurse, sip, organisation=region, unit=health_centre, meeting_at=_meeting(-7, 10)
-    )
+    services.invite(nurse, sip, organisation=region, unit=health_centre)
+    # The meeting was held last week (history: the service refuses a time already passed).
+    Sip.objects.filter(pk=sip.pk).update(meeting_at=_meeting(-7, 10), meeting_sequence=1)
+    sip.refresh_from_db()
     plan = plan_of(sip.current_version())
     plan.goals = ["Jag vill få vara hemma den sista tiden", "Jag vill ha ont så lite som möjligt"]
     plan.needs = ["Smärtlindring dygnet runt", "Stöd till min make"]
@@ -111,11 +112,18 @@ def _end_of_life(person: Person) -> None:
             is_physician=True,
             responsibility="Medicinskt ansvar, smärtlindring",
         ),  # fmt: skip
-        ContactRow(ostersund, "Distriktssköterska", home_care, responsibility="Omvårdnad"),
+        ContactRow(
+            ostersund,
+            "Distriktssköterska",
+            home_care,
+            responsibility="Omvårdnad",
+            phone="063-14 30 00",
+        ),
     ]
     plan.change_note = "Plan från SIP-mötet"
     services.save_plan(nurse, sip, plan, base_version=sip.version)
-    services.activate(nurse, sip)
+    # The region came to the meeting without answering in the app: fastställd with that named.
+    services.activate(nurse, sip, confirm_unanswered=services.unanswered(sip))
 
 
 def _both_cares(person: Person) -> None:
@@ -135,9 +143,8 @@ def _both_cares(person: Person) -> None:
         sip,
         organisation=_org("23"),
         unit=_unit("23", "Hälsocentral Centrum"),
-        meeting_at=_meeting(6, 13),
-        meeting_place="Krokoms kommunhus",
     )
+    services.invite_by_letter(coordinator, sip, recipient="person")
     plan = plan_of(sip.current_version())
     plan.goals = ["Jag vill klara min hygien själv igen"]
     plan.needs = ["Träning efter höftoperationen", "Hjälp att duscha tills vidare"]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.accounts.models import Organisation, Unit
 from samverkan.core.forms import DateInput, DateTimeInput
 from samverkan.sip.models import (
+    AGREEMENTS_BY_REGION,
     EXTENSIVE_HOME_CARE_CHOICES,
     ActionStatus,
     AgreementContext,
@@ -79,6 +80,51 @@ class UnitField(forms.ChoiceField):
 
     def prepare_value(self, data: Any) -> Any:
         return data.pk if isinstance(data, Unit) else data
+
+
+def region_of_agreement(agreement: str) -> str | None:
+    return next((r for r, ids in AGREEMENTS_BY_REGION.items() if agreement in ids), None)
+
+
+def plan_organisations(sip: Any, plan: PlanData | None = None) -> list[Organisation]:
+    """The organisations the plan form offers: the parties in the region of the agreement the
+    SIP is made under (the initiator's region for a SIP under the law only), and any already
+    named in the plan (an older choice stays visible)."""
+    region = region_of_agreement(sip.agreement) or sip.initiated_by_organisation.region
+    chosen: set[int] = set()
+    if plan is not None:
+        chosen = {
+            o.pk
+            for o in (
+                plan.overall_responsible_organisation,
+                *(a.organisation for a in plan.actions),
+                *(c.organisation for c in plan.care_contacts),
+            )
+            if o is not None
+        }
+    query = Organisation.objects.filter(region=region) | Organisation.objects.filter(pk__in=chosen)
+    return list(query.distinct().order_by("region", "kind", "name"))
+
+
+def narrow(form: forms.Form, organisations: list[Organisation] | None, prefix: str = "") -> None:
+    """Offer only `organisations` and their units; choosing an organisation narrows its row's
+    unit list (HTMX; without JS the list holds these organisations' units)."""
+    pairs = [("organisation", "unit")]
+    if "overall_responsible_organisation" in form.fields:
+        pairs = [("overall_responsible_organisation", "overall_responsible_unit")]
+    for org_name, unit_name in pairs:
+        if organisations is not None:
+            form.fields[org_name].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+                pk__in=[o.pk for o in organisations]
+            ).order_by("region", "kind", "name")
+            form.fields[unit_name].choices = unit_choices(organisations)  # type: ignore[attr-defined]
+        form.fields[org_name].widget.attrs.update(
+            {
+                "hx-get": reverse("sip:unit_options"),
+                "hx-target": f"#{str(form.auto_id) % form.add_prefix(unit_name)}",
+                "hx-trigger": "change",
+            }
+        )
 
 
 class StartSipForm(forms.Form):
@@ -197,11 +243,51 @@ class EmergencyReviewForm(forms.Form):
     )
 
 
+class MeetingForm(forms.Form):
+    """The SIP's one meeting."""
+
+    meeting_at = datetime_field(_("Mötestid"))
+    meeting_place = forms.CharField(
+        label=_("Mötesplats"),
+        required=False,
+        max_length=200,
+        help_text=_("Till exempel en adress eller ett rum. Lämna tomt för ett videomöte."),
+    )
+    meeting_link = forms.CharField(
+        label=_("Länk till videomöte (valfri)"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"type": "url", "inputmode": "url"}),
+        help_text=_("Börjar med https://"),
+    )
+
+
+class LetterForm(forms.Form):
+    recipient = forms.ChoiceField(
+        label=_("Vem ska få brevet?"),
+        choices=[
+            ("person", _("Personen själv")),
+            ("relative", _("En närstående som personen vill ha med")),
+        ],
+        widget=forms.RadioSelect,
+        initial="person",
+    )
+    name = forms.CharField(label=_("Den närståendes namn"), required=False, max_length=200)
+    relation = forms.CharField(
+        label=_("Relation till personen (valfri), t.ex. dotter"), required=False, max_length=100
+    )
+    person_consents = forms.BooleanField(
+        label=_("Personen har sagt att hen vill att den närstående är med"), required=False
+    )
+
+
+class LetterAnswerForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("accept", _("Kommer")), ("decline", _("Kommer inte"))])
+
+
 class InviteForm(forms.Form):
     organisation = OrganisationField(_("Organisation"), required=False)
     unit = UnitField(_("Enhet"))
-    meeting_at = datetime_field(_("Mötestid (kallelse)"))
-    meeting_place = forms.CharField(label=_("Mötesplats"), required=False, max_length=200)
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -275,8 +361,18 @@ class PlanForm(forms.Form):
         label=_("Vad ändrades? (kort, utan personuppgifter)"), required=False, max_length=300
     )
 
+    def __init__(self, *args: Any, organisations: list[Organisation] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        narrow(self, organisations)
 
-class ActionForm(forms.Form):
+
+class _NarrowedRow(forms.Form):
+    def __init__(self, *args: Any, organisations: list[Organisation] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        narrow(self, organisations)
+
+
+class ActionForm(_NarrowedRow):
     key = forms.CharField(required=False, widget=forms.HiddenInput)
     description = forms.CharField(
         label=_("Insats/åtgärd"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
@@ -292,11 +388,17 @@ class ActionForm(forms.Form):
     )
 
 
-class ContactForm(forms.Form):
+class ContactForm(_NarrowedRow):
     key = forms.CharField(required=False, widget=forms.HiddenInput)
     name_or_role = forms.CharField(label=_("Namn eller funktion"), max_length=200)
     organisation = OrganisationField(_("Organisation"))
     unit = UnitField(_("Enhet"))
+    phone = forms.CharField(
+        label=_("Telefonnummer"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
     is_physician = forms.BooleanField(label=_("Läkare"), required=False)
     responsibility = forms.CharField(label=_("Ansvarsområde"), required=False, max_length=300)
 
@@ -378,6 +480,7 @@ def formset_initial(plan: PlanData) -> dict[str, list[dict[str, Any]]]:
                 "unit": c.unit,
                 "is_physician": c.is_physician,
                 "responsibility": c.responsibility,
+                "phone": c.phone,
             }
             for c in plan.care_contacts
         ],
@@ -444,6 +547,7 @@ def plan_from_forms(form: PlanForm, formsets: dict[str, forms.BaseFormSet]) -> P
                 is_physician=row["is_physician"],
                 responsibility=row["responsibility"],
                 key=row["key"],
+                phone=row["phone"].strip(),
             )
             for row in _kept(formsets["contacts"])
         ],

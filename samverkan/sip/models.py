@@ -137,6 +137,12 @@ class Sip(models.Model):
         verbose_name=_("utskrivning godkänd av"),
     )
     closed_at = models.DateTimeField(_("avslutad"), null=True, blank=True)
+    # The one SIP meeting (kallelse): every invitation is to this meeting.
+    meeting_at = models.DateTimeField(_("mötestid"), null=True, blank=True)
+    meeting_place = models.CharField(_("mötesplats"), max_length=200, blank=True)
+    meeting_link = models.URLField(_("länk till videomöte"), max_length=500, blank=True)
+    # Raised at each change of time or place: the calendar file's SEQUENCE (RFC 5545 3.8.7.4).
+    meeting_sequence = models.PositiveIntegerField(_("mötesändringar"), default=0)
     created = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated = models.DateTimeField(_("ändrad"), auto_now=True)
 
@@ -158,6 +164,10 @@ class Sip(models.Model):
 
     def active_consents(self) -> models.QuerySet[Consent]:
         return self.consents.filter(withdrawn_at__isnull=True)
+
+    @property
+    def has_meeting(self) -> bool:
+        return self.meeting_at is not None
 
 
 class ConsentGiver(models.TextChoices):
@@ -276,7 +286,8 @@ class ParticipantResponse(models.TextChoices):
 
 
 class Participant(models.Model):
-    """An invited organisation (and unit): the kallelse to the SIP meeting and its answer."""
+    """An invited organisation (and unit): the kallelse to the SIP's meeting (`Sip.meeting_at`)
+    and its answer."""
 
     sip = models.ForeignKey(Sip, on_delete=models.PROTECT, related_name="participants")
     organisation = models.ForeignKey(
@@ -289,8 +300,6 @@ class Participant(models.Model):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    meeting_at = models.DateTimeField(_("mötestid"), null=True, blank=True)
-    meeting_place = models.CharField(_("mötesplats"), max_length=200, blank=True)
     response = models.CharField(
         _("svar"),
         max_length=10,
@@ -314,6 +323,58 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit.name if self.unit else ''} {self.organisation}".strip()
+
+
+class LetterRecipient(models.TextChoices):
+    PERSON = "person", _("personen själv")
+    RELATIVE = "relative", _("närstående")
+
+
+class LetterInvitation(models.Model):
+    """The person or a närstående invited to the SIP meeting by a printed letter (they have
+    no account). A närstående is invited only with the person's consent (HSL 16 kap. 4 §,
+    SoL 2 kap. 7 §: the plan is made together with the person; närstående take part if the
+    person wants it). The answer, when it comes by phone or post, is recorded by staff."""
+
+    sip = models.ForeignKey(Sip, on_delete=models.PROTECT, related_name="letters")
+    recipient = models.CharField(_("mottagare"), max_length=10, choices=LetterRecipient.choices)
+    name = models.CharField(_("namn"), max_length=200, blank=True)
+    relation = models.CharField(_("relation till personen"), max_length=100, blank=True)
+    person_consents = models.BooleanField(
+        _("personen vill att den närstående deltar"), default=False
+    )
+    created_at = models.DateTimeField(_("skapad"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    printed_at = models.DateTimeField(_("utskriven"), null=True, blank=True)
+    response = models.CharField(
+        _("svar"),
+        max_length=10,
+        choices=ParticipantResponse.choices,
+        default=ParticipantResponse.PENDING,
+    )
+    responded_at = models.DateTimeField(_("besvarad"), null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("svaret registrerat av"),
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("kallelse per brev")
+        verbose_name_plural = _("kallelser per brev")
+
+    def __str__(self) -> str:
+        return f"Brev {self.pk}"
+
+    @property
+    def is_person(self) -> bool:
+        return self.recipient == LetterRecipient.PERSON
 
 
 class VersionKind(models.TextChoices):
@@ -473,6 +534,7 @@ class NamedCareContact(_SnapshotRow):
         verbose_name=_("enhet"),
     )
     name_or_role = models.CharField(_("namn eller funktion"), max_length=200)
+    phone = models.CharField(_("telefonnummer"), max_length=40, blank=True)
     is_physician = models.BooleanField(_("läkare"), default=False)
     responsibility = models.CharField(_("ansvarsområde"), max_length=300, blank=True)
 

@@ -68,6 +68,7 @@ def sip_overview(user: Any, person: Any) -> OverviewPart:
                         c.unit.name if c.unit else "",
                         is_physician=c.is_physician,
                         url=url,
+                        phone=c.phone,
                     )
                 )
         audit(user, AuditAction.VIEW, sip, "Personöversikt")

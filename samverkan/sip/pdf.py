@@ -145,6 +145,8 @@ def sip_pdf(sip: Sip, *, compress: bool = True) -> bytes:
         for contact in plan.care_contacts:
             line = f"{contact.name_or_role}{' (läkare)' if contact.is_physician else ''}, "
             line += _where(contact.organisation, contact.unit)
+            if contact.phone:
+                line += f", telefon {contact.phone}"
             if contact.responsibility:
                 line += f". Ansvar: {contact.responsibility}"
             lines.append(line)

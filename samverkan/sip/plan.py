@@ -64,6 +64,11 @@ def cite(clause_id: str, anchor: str) -> str:
 # --- data ---------------------------------------------------------------------------------
 
 
+# A Swedish or international phone number as people write it: digits, spaces, hyphens,
+# parentheses, one leading +; six to fifteen digits (ITU-T E.164 allows at most fifteen).
+PHONE = re.compile(r"\+?(?=(?:[\s()-]*\d){6,15}[\s()-]*$)[\d\s()-]+")
+
+
 @dataclass
 class ActionRow:
     description: str
@@ -83,6 +88,7 @@ class ContactRow:
     is_physician: bool = False
     responsibility: str = ""
     key: str = ""
+    phone: str = ""
 
 
 @dataclass
@@ -166,7 +172,13 @@ def plan_of(version: PlanVersion | None) -> PlanData:
         ],
         care_contacts=[
             ContactRow(
-                c.organisation, c.name_or_role, c.unit, c.is_physician, c.responsibility, c.key
+                c.organisation,
+                c.name_or_role,
+                c.unit,
+                c.is_physician,
+                c.responsibility,
+                c.key,
+                c.phone,
             )
             for c in version.care_contacts.select_related("organisation", "unit")
         ],
@@ -333,6 +345,15 @@ def check_plan(plan: PlanData) -> list[RuleError]:
         message = _unit_error(contact.unit, contact.organisation, where)
         if message:
             add(RuleError(f"care_contacts.{n}.unit", "unit_organisation", message))
+        if contact.phone.strip() and not PHONE.fullmatch(contact.phone.strip()):
+            add(
+                RuleError(
+                    f"care_contacts.{n}.phone",
+                    "invalid_phone",
+                    f"{where}: telefonnumret ska bestå av siffror (minst sex), gärna med "
+                    "riktnummer, t.ex. 063-14 30 00 eller +46 63 14 30 00.",
+                )
+            )
     for n, risk in enumerate(plan.risks, start=1):
         where = f"Risk {n}"
         if not risk.risk.strip() or not risk.consequence.strip():
@@ -485,6 +506,7 @@ _ROW_FIELDS: dict[str, list[tuple[str, str, Callable[[Any], str]]]] = {
         ("unit", "enhet", _text),
         ("is_physician", "läkare", _text),
         ("responsibility", "ansvarsområde", _text),
+        ("phone", "telefon", _text),
     ],
     "checklist": [
         ("text", "punkt", _text),

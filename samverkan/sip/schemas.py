@@ -74,6 +74,7 @@ class ContactIn(Schema):
     unit_id: DbId | None = None
     is_physician: bool = False
     responsibility: str = Field("", max_length=300)
+    phone: str = Field("", max_length=40)
 
 
 class ChecklistIn(Schema):
@@ -136,6 +137,7 @@ class ContactOut(Schema):
     unit: Ref | None
     is_physician: bool
     responsibility: str
+    phone: str
 
 
 class ChecklistOut(Schema):
@@ -225,16 +227,34 @@ class ParticipantOut(Schema):
     response_note: str
 
     @staticmethod
+    def resolve_meeting_at(participant: Participant) -> dt.datetime | None:
+        """The SIP's one meeting (every invitation is to it)."""
+        return participant.sip.meeting_at
+
+    @staticmethod
     def resolve_meeting_place(participant: Participant, context: Any) -> str:
-        """Withheld for a protected person unless the viewer is of the inviting organisation
-        (`people.access.contact_text`)."""
-        request = context.get("request") if context else None
-        return contact_text(
-            participant.meeting_place,
-            participant.sip.person,
-            viewer=getattr(request, "user", None),
-            owner=participant.sip.initiated_by_organisation_id,
-        )
+        """The SIP's meeting place; withheld for a protected person unless the viewer is of
+        the inviting organisation (`people.access.contact_text`)."""
+        return _meeting_place(participant.sip, context)
+
+
+def _meeting_place(sip: Sip, context: Any) -> str:
+    request = context.get("request") if context else None
+    return contact_text(
+        sip.meeting_place,
+        sip.person,
+        viewer=getattr(request, "user", None),
+        owner=sip.initiated_by_organisation_id,
+    )
+
+
+class MeetingOut(Schema):
+    """The SIP's one meeting: time, place (withheld as above) and video link."""
+
+    at: dt.datetime | None
+    place: str
+    link: str
+    unanswered: int
 
 
 class SipSummary(Schema):
@@ -257,6 +277,7 @@ class SipOut(SipSummary):
     has_consent: bool
     consents: list[ConsentOut]
     participants: list[ParticipantOut]
+    meeting: MeetingOut
     plan: PlanOut | None
     discharge_problems: list[dict[str, Any]]
     links: dict[str, str]
@@ -277,6 +298,15 @@ class SipOut(SipSummary):
     @staticmethod
     def resolve_participants(sip: Sip) -> list[Participant]:
         return list(sip.participants.select_related("organisation", "unit"))
+
+    @staticmethod
+    def resolve_meeting(sip: Sip, context: Any = None) -> dict[str, Any]:
+        return {
+            "at": sip.meeting_at,
+            "place": _meeting_place(sip, context),
+            "link": sip.meeting_link,
+            "unanswered": len(services.unanswered(sip)),
+        }
 
     @staticmethod
     def resolve_plan(sip: Sip) -> Merged | None:
@@ -372,6 +402,16 @@ class ActionPatchIn(Schema):
 
 class StatusIn(Schema):
     status: Literal["active", "closed"]
+    # Fastställ while invitations are unanswered: the explicit yes (the refusal names them).
+    confirm_unanswered: bool = False
+
+
+class MeetingIn(Schema):
+    """The SIP's one meeting: time, place and/or video link (https)."""
+
+    at: dt.datetime | None = None
+    place: str = Field("", max_length=200)
+    link: str = Field("", max_length=500)
 
 
 class ImportedOut(Schema):

@@ -37,6 +37,8 @@ from samverkan.sip.models import (
     ConsentGiver,
     ConsentScope,
     DischargeChecklistItem,
+    LetterInvitation,
+    LetterRecipient,
     NamedCareContact,
     Participant,
     ParticipantResponse,
@@ -365,6 +367,79 @@ def withdraw_consent(actor: Actor, consent: Consent) -> Consent:
 # --- participants ---------------------------------------------------------------------------
 
 
+MEETING_MINUTES = 60  # the calendar file's length when nothing else is said
+REMINDER_DAYS = 3  # reminders go out this many days before the meeting
+MEETING_MAX_PAST = dt.timedelta(minutes=5)
+
+
+def _meeting_errors(
+    at: dt.datetime | None, place: str, link: str, *, was: dt.datetime | None
+) -> list[RuleError]:
+    errors = []
+    if at is not None and at != was and at < timezone.now() - MEETING_MAX_PAST:
+        errors.append(
+            RuleError("meeting_at", "past", "Mötestiden har redan passerat. Ange en kommande tid.")
+        )
+    if link and not link.startswith("https://"):
+        errors.append(
+            RuleError(
+                "meeting_link",
+                "not_https",
+                "Länken till videomötet ska börja med https:// (en säker adress).",
+            )
+        )
+    if len(place) > 200:
+        errors.append(
+            RuleError("meeting_place", "too_long", "Mötesplatsen får vara högst 200 tecken.")
+        )
+    return errors
+
+
+def set_meeting(
+    actor: Actor,
+    sip: Sip,
+    *,
+    at: dt.datetime | None,
+    place: str = "",
+    link: str = "",
+) -> Sip:
+    """The SIP's one meeting: time, place and/or video link. A change of time or place is told
+    to every invited unit that has not declined (a neutral notification with a link)."""
+    _require_open(sip)
+    place, link = place.strip(), link.strip()
+    errors = _meeting_errors(at, place, link, was=sip.meeting_at)
+    if errors:
+        raise SipError(errors)
+    changed = (at, place, link) != (sip.meeting_at, sip.meeting_place, sip.meeting_link)
+    if not changed:
+        return sip
+    told_before = sip.meeting_at is not None or bool(sip.meeting_place or sip.meeting_link)
+    with transaction.atomic():
+        sip.meeting_at, sip.meeting_place, sip.meeting_link = at, place, link
+        sip.meeting_sequence += 1
+        sip.save(
+            update_fields=[
+                "meeting_at",
+                "meeting_place",
+                "meeting_link",
+                "meeting_sequence",
+                "updated",
+            ]
+        )
+        audit(actor, AuditAction.UPDATE, sip, "Tid och plats för SIP-möte")
+        if told_before:
+            link_to = reverse("sip:detail", args=[sip.pk]) + "#mote"
+            for participant in sip.participants.exclude(response=ParticipantResponse.DECLINED):
+                notify(
+                    participant.unit or participant.organisation,
+                    Kind.SIP_MEETING,
+                    link_to,
+                    actor=actor,
+                    roles=SIP_ROLES,
+                )
+    return sip
+
+
 def invite(
     actor: Actor,
     sip: Sip,
@@ -374,7 +449,11 @@ def invite(
     meeting_at: dt.datetime | None = None,
     meeting_place: str = "",
 ) -> Participant:
-    """Kallelse: invite an organisation (and unit; another kommun's too) to the SIP."""
+    """Kallelse: invite an organisation (and unit; another kommun's too) to the SIP's meeting.
+    `meeting_at`/`meeting_place`, when given, set the SIP's one meeting (see `set_meeting`).
+
+    `participant.notified` is the number of users the invitation reached in the app (0: no
+    one at the unit has an account with a SIP role; the caller must not say "sent")."""
     _require_open(sip)
     if unit is not None and unit.organisation_id != organisation.pk:
         raise SipError.single("unit", "unit_organisation", "Enheten hör inte till organisationen.")
@@ -390,21 +469,165 @@ def invite(
     if duplicate.exists():
         raise SipError.single("unit", "duplicate", "Den här enheten är redan kallad.")
     with transaction.atomic():
+        if meeting_at is not None or meeting_place:
+            set_meeting(
+                actor,
+                sip,
+                at=meeting_at if meeting_at is not None else sip.meeting_at,
+                place=meeting_place or sip.meeting_place,
+                link=sip.meeting_link,
+            )
         participant = Participant.objects.create(
             sip=sip,
             organisation=organisation,
             unit=unit,
             invited_by=user_of(actor),
-            meeting_at=meeting_at,
-            meeting_place=meeting_place,
         )
         if sip.status == SipStatus.DRAFT:
             Sip.objects.filter(pk=sip.pk).update(status=SipStatus.INVITED, updated=timezone.now())
             sip.status = SipStatus.INVITED
         audit(actor, AuditAction.CREATE, sip, "Kallelse till SIP", participant)
         link = reverse("sip:detail", args=[sip.pk]) + "#deltagare"
-        notify(unit or organisation, Kind.SIP_INVITATION, link, actor=actor, roles=SIP_ROLES)
+        told = notify(unit or organisation, Kind.SIP_INVITATION, link, actor=actor, roles=SIP_ROLES)
+    participant.notified = len(told)  # type: ignore[attr-defined]
     return participant
+
+
+def invite_by_letter(
+    actor: Actor,
+    sip: Sip,
+    *,
+    recipient: str,
+    name: str = "",
+    relation: str = "",
+    person_consents: bool = False,
+) -> LetterInvitation:
+    """The person or a närstående invited by a printed letter. Only with the SIP's consent in
+    force, and a närstående only when the person wants them there (`person_consents`)."""
+    _require_open(sip)
+    errors: list[RuleError] = []
+    if recipient not in LetterRecipient.values:
+        errors.append(RuleError("recipient", "invalid", "Välj vem brevet är till."))
+    if not sip.active_consents().exists():
+        errors.append(
+            RuleError(
+                "recipient",
+                "no_consent",
+                "Registrera samtycket till SIP:en innan personen eller närstående kallas.",
+            )
+        )
+    if recipient == LetterRecipient.RELATIVE:
+        if not name.strip():
+            errors.append(RuleError("name", "required", "Ange den närståendes namn."))
+        if not person_consents:
+            errors.append(
+                RuleError(
+                    "person_consents",
+                    "required",
+                    "En närstående kallas bara om personen vill det. Bekräfta att personen "
+                    "har sagt ja.",
+                )
+            )
+    if (
+        recipient == LetterRecipient.PERSON
+        and sip.letters.filter(recipient=LetterRecipient.PERSON)
+        .exclude(response=ParticipantResponse.DECLINED)
+        .exists()
+    ):
+        errors.append(RuleError("recipient", "duplicate", "Personen är redan kallad per brev."))
+    if errors:
+        raise SipError(errors)
+    relative = recipient == LetterRecipient.RELATIVE
+    with transaction.atomic():
+        letter = LetterInvitation.objects.create(
+            sip=sip,
+            recipient=recipient,
+            name=name.strip() if relative else "",
+            relation=relation.strip() if relative else "",
+            person_consents=person_consents if relative else False,
+            created_by=user_of(actor),
+        )
+        if sip.status == SipStatus.DRAFT:
+            Sip.objects.filter(pk=sip.pk).update(status=SipStatus.INVITED, updated=timezone.now())
+            sip.status = SipStatus.INVITED
+        audit(actor, AuditAction.CREATE, sip, "Kallelse per brev", letter)
+    return letter
+
+
+def letter_printed(actor: Actor, letter: LetterInvitation) -> LetterInvitation:
+    """The letter was printed (for the list: "utskrivet")."""
+    letter.printed_at = timezone.now()
+    letter.save(update_fields=["printed_at"])
+    audit(actor, AuditAction.PRINT, letter.sip, "Kallelse per brev utskriven", letter)
+    return letter
+
+
+def record_letter_answer(
+    actor: Actor, letter: LetterInvitation, *, accept: bool
+) -> LetterInvitation:
+    """The answer of the person or närstående (by phone or post), recorded by staff."""
+    _require_open(letter.sip)
+    letter.response = ParticipantResponse.ACCEPTED if accept else ParticipantResponse.DECLINED
+    letter.responded_at = timezone.now()
+    letter.responded_by = user_of(actor)
+    letter.save(update_fields=["response", "responded_at", "responded_by"])
+    why = "Svar på brevkallelse: kommer" if accept else "Svar på brevkallelse: kommer inte"
+    audit(actor, AuditAction.UPDATE, letter.sip, why, letter)
+    return letter
+
+
+def unanswered(sip: Sip) -> list[str]:
+    """Who has not answered the kallelse (invited units, and the person or närstående invited
+    by letter), named for the confirmation before the plan is fastställd."""
+    names = [
+        str(p)
+        for p in sip.participants.filter(response=ParticipantResponse.PENDING).select_related(
+            "organisation", "unit"
+        )
+    ]
+    for letter in sip.letters.filter(response=ParticipantResponse.PENDING):
+        names.append(letter_recipient_label(letter))
+    return names
+
+
+def letter_recipient_label(letter: LetterInvitation) -> str:
+    if letter.is_person:
+        return "personen själv (brev)"
+    relation = f", {letter.relation}" if letter.relation else ""
+    return f"{letter.name}{relation} (närstående, brev)"
+
+
+def send_reminders(now: dt.datetime | None = None) -> int:
+    """Remind every invited unit that has not answered, `REMINDER_DAYS` before the meeting
+    (run daily: `samverkan manage remind_sip_invitations`). Once per invitation and meeting
+    time; returns the number of notifications made."""
+    now = now or timezone.now()
+    horizon = now + dt.timedelta(days=REMINDER_DAYS)
+    pending = (
+        Participant.objects.filter(
+            response=ParticipantResponse.PENDING,
+            sip__status__in=(SipStatus.DRAFT, SipStatus.INVITED, SipStatus.ACTIVE),
+            sip__meeting_at__gt=now,
+            sip__meeting_at__lte=horizon,
+        )
+        .select_related("sip", "unit", "organisation")
+        .order_by("pk")
+    )
+    made = 0
+    for participant in pending:
+        sip = participant.sip
+        key = f"sip_reminder:{participant.pk}:{sip.meeting_at:%Y%m%d%H%M}"
+        link = reverse("sip:detail", args=[sip.pk]) + "#deltagare"
+        made += len(
+            notify(
+                participant.unit or participant.organisation,
+                Kind.SIP_REMINDER,
+                link,
+                roles=SIP_ROLES,
+                key=key,
+            )
+        )
+    return made
 
 
 def respond(actor: Actor, participant: Participant, *, accept: bool, note: str = "") -> Participant:
@@ -504,6 +727,7 @@ def _write_version(
             name_or_role=row.name_or_role.strip(),
             is_physician=row.is_physician,
             responsibility=row.responsibility.strip(),
+            phone=row.phone.strip(),
         )
         for n, row in enumerate(plan.care_contacts)
     )
@@ -651,14 +875,32 @@ def update_action(
 # --- status and discharge ---------------------------------------------------------------------
 
 
-def activate(actor: Actor, sip: Sip) -> Sip:
-    """Fastställ planen: goals, at least one action, overall responsibility, follow-up."""
+def activate(actor: Actor, sip: Sip, *, confirm_unanswered: Iterable[str] | bool = ()) -> Sip:
+    """Fastställ planen: goals, at least one action, overall responsibility, follow-up.
+
+    While invitations are unanswered the plan is fastställd only with a confirmation naming
+    them: `confirm_unanswered` is the list of names the user confirmed (as shown by
+    `unanswered`); it must cover everyone still unanswered (True: the API's explicit yes)."""
     if sip.status not in (SipStatus.DRAFT, SipStatus.INVITED):
         raise StateError.single("status", "not_draft", "Planen är redan fastställd eller avslutad.")
     errors = check_activation(plan_of(sip.current_version()))
     if errors:
         raise PlanRuleError(errors)
-    return _set_status(actor, sip, SipStatus.ACTIVE, "SIP fastställd")
+    waiting = unanswered(sip)
+    confirmed = confirm_unanswered is True or (
+        not isinstance(confirm_unanswered, bool) and set(waiting) <= set(confirm_unanswered)
+    )
+    if waiting and not confirmed:
+        raise PlanRuleError.single(
+            "confirm_unanswered",
+            "unanswered_invitations",
+            "Alla kallade har inte svarat: "
+            + ", ".join(waiting)
+            + ". Bekräfta att planen ska fastställas utan deras svar.",
+        )
+    # No names in the log's reason: the count only (the names are on the SIP).
+    why = f"SIP fastställd utan svar från {len(waiting)} kallade" if waiting else "SIP fastställd"
+    return _set_status(actor, sip, SipStatus.ACTIVE, why)
 
 
 def close(actor: Actor, sip: Sip) -> Sip:

@@ -22,7 +22,7 @@ from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action as AuditAction
 from samverkan.audit.services import record
 from samverkan.people import emergency as people_emergency
-from samverkan.people.access import get_person_for
+from samverkan.people.access import get_person_for, is_protected
 from samverkan.sip import access, services
 from samverkan.sip.emergency import emergency_sips
 from samverkan.sip.forms import (
@@ -32,16 +32,21 @@ from samverkan.sip.forms import (
     EmergencyReviewForm,
     FollowUpForm,
     InviteForm,
+    LetterAnswerForm,
+    LetterForm,
+    MeetingForm,
     PlanForm,
     RespondForm,
     StartSipForm,
     formset_initial,
     plan_from_forms,
     plan_initial,
+    plan_organisations,
     unit_choices,
 )
 from samverkan.sip.models import (
     Consent,
+    LetterInvitation,
     Participant,
     ParticipantResponse,
     Sip,
@@ -193,6 +198,12 @@ def detail(request: HttpRequest, sip_id: int) -> HttpResponse:
             )
         ),
         "has_consent": sip.active_consents().exists(),
+        "letters": list(sip.letters.all()) if can_manage else [],
+        "unanswered": services.unanswered(sip)
+        if can_manage and sip.status in (SipStatus.DRAFT, SipStatus.INVITED)
+        else [],
+        "answered": sum(p.response != ParticipantResponse.PENDING for p in participants),
+        "protected": is_protected(sip.person),
         "can_manage": can_manage,
         "can_edit": access.can_edit_plan(user, sip),
         "gvb_target_group": is_gvb_target_group(sip, plan),
@@ -288,18 +299,25 @@ def invite(request: HttpRequest, sip_id: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.invite(
-                    request,
-                    sip,
-                    organisation=data["organisation"],
-                    unit=data["unit"],
-                    meeting_at=data["meeting_at"],
-                    meeting_place=data["meeting_place"],
+                participant = services.invite(
+                    request, sip, organisation=data["organisation"], unit=data["unit"]
                 )
             except services.SipError as error:
                 _form_errors(form, error)
             else:
-                messages.success(request, "Kallelsen är skickad.")
+                if participant.notified:  # type: ignore[attr-defined]
+                    messages.success(
+                        request,
+                        "Kallelsen är skickad: den kallade enheten ser den bland sina notiser "
+                        "och uppgifter.",
+                    )
+                else:
+                    messages.warning(
+                        request,
+                        "Kallelsen är registrerad men har inte nått någon: ingen på den "
+                        "kallade enheten använder Samverkan med en roll för SIP. Kontakta "
+                        "enheten på annat sätt.",
+                    )
                 if not sip.active_consents().exists():
                     messages.warning(
                         request,
@@ -313,10 +331,155 @@ def invite(request: HttpRequest, sip_id: int) -> HttpResponse:
     return render(request, "sip/invite.html", {"sip": sip, "person": sip.person, "form": form})
 
 
+@_sip_page
+def meeting(request: HttpRequest, sip_id: int) -> HttpResponse:
+    """The SIP's one meeting: time, place, video link."""
+    sip = access.get_sip_for(request, sip_id, why="SIP-möte", audit_view=False)
+    access.require(request, access.can_manage(request.user, sip), sip, "SIP-möte")
+    status = 200
+    if request.method == "POST":
+        form = MeetingForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.set_meeting(
+                    request,
+                    sip,
+                    at=data["meeting_at"],
+                    place=data["meeting_place"],
+                    link=data["meeting_link"],
+                )
+            except services.SipError as error:
+                _form_errors(form, error)
+                status = 422
+            else:
+                messages.success(request, "Mötet är sparat. De kallade ser den nya tiden.")
+                return redirect(reverse("sip:detail", args=[sip.pk]) + "#mote")
+        else:
+            status = 422
+    else:
+        access.audit(request, AuditAction.VIEW, sip, "SIP-möte")
+        at = timezone.localtime(sip.meeting_at) if sip.meeting_at else None
+        form = MeetingForm(
+            initial={
+                "meeting_at": at,
+                "meeting_place": sip.meeting_place,
+                "meeting_link": sip.meeting_link,
+            }
+        )
+    context = {"sip": sip, "person": sip.person, "form": form}
+    return render(request, "sip/meeting.html", context, status=status)
+
+
+@_sip_page
+def meeting_ics(request: HttpRequest, sip_id: int) -> HttpResponseBase:
+    """The meeting as a calendar file for staff: never for a protected person."""
+    sip = access.get_sip_for(request, sip_id, why="SIP-möte som kalenderfil", audit_view=False)
+    if is_protected(sip.person):
+        access.audit(request, AuditAction.ACCESS_DENIED, sip, "Kalenderfil: skyddad identitet")
+        message = (
+            "Det finns ingen kalenderfil för den här planen: personen har skyddade "
+            "personuppgifter. Skriv in mötet i din kalender utan namn och plats."
+        )
+        return render(request, "sip/no_calendar.html", {"sip": sip, "message": message}, status=403)
+    if sip.meeting_at is None:
+        message = "Mötestiden är inte bestämd ännu, så det finns ingen kalenderfil."
+        return render(request, "sip/no_calendar.html", {"sip": sip, "message": message}, status=409)
+    access.audit(request, AuditAction.EXPORT, sip, "SIP-möte som kalenderfil")
+    from samverkan.sip.ics import meeting_ics as make_ics
+
+    response = HttpResponse(make_ics(sip), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="sip-mote.ics"'
+    return response
+
+
+@_sip_page
+def letter_new(request: HttpRequest, sip_id: int) -> HttpResponse:
+    """Invite the person or a närstående by a printed letter."""
+    sip = access.get_sip_for(request, sip_id, why="Kallelse per brev", audit_view=False)
+    access.require(request, access.can_manage(request.user, sip), sip, "Kallelse per brev")
+    status = 200
+    if request.method == "POST":
+        form = LetterForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                letter = services.invite_by_letter(
+                    request,
+                    sip,
+                    recipient=data["recipient"],
+                    name=data["name"],
+                    relation=data["relation"],
+                    person_consents=data["person_consents"],
+                )
+            except services.SipError as error:
+                _form_errors(form, error)
+                status = 422
+            else:
+                messages.success(
+                    request,
+                    "Brevet är klart att skriva ut. Det skickas inte av sig självt: skriv ut "
+                    "det och posta eller lämna det.",
+                )
+                return redirect(reverse("sip:detail", args=[sip.pk]) + f"#brev-{letter.pk}")
+        else:
+            status = 422
+    else:
+        access.audit(request, AuditAction.VIEW, sip, "Kallelse per brev")
+        form = LetterForm()
+    context = {
+        "sip": sip,
+        "person": sip.person,
+        "form": form,
+        "has_consent": sip.active_consents().exists(),
+        "protected": is_protected(sip.person),
+    }
+    return render(request, "sip/letter_form.html", context, status=status)
+
+
+@_sip_page
+def letter_pdf(request: HttpRequest, sip_id: int, letter_id: int) -> HttpResponseBase:
+    sip = access.get_sip_for(request, sip_id, why="Kallelse per brev (PDF)", audit_view=False)
+    access.require(request, access.can_manage(request.user, sip), sip, "Kallelse per brev (PDF)")
+    letter = get_object_or_404(LetterInvitation, pk=letter_id, sip=sip)
+    services.letter_printed(request, letter)
+    from samverkan.sip.letters import letter_pdf as make_letter
+
+    response = HttpResponse(make_letter(letter), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="kallelse-sip-{letter.pk}.pdf"'
+    return response
+
+
+@require_POST
+@_sip_page
+def letter_answer(request: HttpRequest, sip_id: int, letter_id: int) -> HttpResponse:
+    sip = access.get_sip_for(request, sip_id, why="Svar på brevkallelse", audit_view=False)
+    access.require(request, access.can_manage(request.user, sip), sip, "Svar på brevkallelse")
+    letter = get_object_or_404(LetterInvitation, pk=letter_id, sip=sip)
+    form = LetterAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Välj om personen kommer eller inte.")
+    else:
+        try:
+            services.record_letter_answer(
+                request, letter, accept=form.cleaned_data["answer"] == "accept"
+            )
+        except services.SipError as error:
+            _service_errors(request, error)
+        else:
+            messages.success(request, "Svaret är registrerat.")
+    return redirect(reverse("sip:detail", args=[sip.pk]) + f"#brev-{letter.pk}")
+
+
 @require_GET
 def unit_options(request: HttpRequest) -> HttpResponse:
     """HTMX: the unit <option>s of one organisation (no personal data)."""
-    organisation = Organisation.objects.filter(pk=request.GET.get("organisation") or 0).first()
+    # The invitation form's field is "organisation"; the plan's rows send "actions-0-organisation".
+    chosen = str(
+        request.GET.get("organisation")
+        or next((v for k, v in request.GET.items() if k.endswith("organisation")), "")
+    )
+    organisation = Organisation.objects.filter(pk=int(chosen) if chosen.isdigit() else 0).first()
     groups = unit_choices([organisation] if organisation else None)[1:]
     return render(request, "sip/_unit_options.html", {"groups": groups})
 
@@ -361,16 +524,20 @@ def respond(request: HttpRequest, sip_id: int, participant_id: int) -> HttpRespo
 
 
 def _bind_formsets(
-    request: HttpRequest, plan: PlanData | None, more: str | None = None
+    request: HttpRequest, plan: PlanData | None, more: str | None = None, organisations: Any = None
 ) -> dict[str, BaseFormSet]:
+    def kwargs(prefix: str) -> dict[str, Any]:
+        narrowed = prefix in ("actions", "contacts")
+        return {"form_kwargs": {"organisations": organisations}} if narrowed else {}
+
     if request.method == "POST":
         data = request.POST.copy()
         if more in FORMSETS:
             total = f"{more}-TOTAL_FORMS"
             data[total] = str(int(data.get(total, "0") or 0) + MORE_ROWS)
-        return {prefix: cls(data, prefix=prefix) for prefix, cls in FORMSETS.items()}
+        return {p: cls(data, prefix=p, **kwargs(p)) for p, cls in FORMSETS.items()}
     initial = formset_initial(plan or PlanData())
-    return {prefix: cls(initial=initial[prefix], prefix=prefix) for prefix, cls in FORMSETS.items()}
+    return {p: cls(initial=initial[p], prefix=p, **kwargs(p)) for p, cls in FORMSETS.items()}
 
 
 def _with_base(request: HttpRequest, version: int) -> QueryDict:
@@ -388,9 +555,10 @@ def plan_edit(request: HttpRequest, sip_id: int) -> HttpResponse:
     conflict: services.PlanConflict | None = None
     rule_errors: list[Any] = []
     more = request.POST.get("fler") if request.method == "POST" else None
-    formsets = _bind_formsets(request, current, more)
+    organisations = plan_organisations(sip, current)
+    formsets = _bind_formsets(request, current, more, organisations)
     if request.method == "POST":
-        form = PlanForm(request.POST)
+        form = PlanForm(request.POST, organisations=organisations)
         valid = form.is_valid() and all(fs.is_valid() for fs in formsets.values())
         if valid and not more:
             plan = plan_from_forms(form, formsets)
@@ -409,7 +577,7 @@ def plan_edit(request: HttpRequest, sip_id: int) -> HttpResponse:
                 return redirect("sip:detail", sip.pk)
     else:
         access.audit(request, AuditAction.VIEW, sip, "Redigera SIP-plan")
-        form = PlanForm(initial=plan_initial(current, sip.version))
+        form = PlanForm(initial=plan_initial(current, sip.version), organisations=organisations)
     status = 409 if conflict else (422 if rule_errors else 200)
     context = {
         "sip": sip,
@@ -520,7 +688,12 @@ def change_status(request: HttpRequest, sip_id: int) -> HttpResponse:
     wanted = request.POST.get("status")
     try:
         if wanted == SipStatus.ACTIVE:
-            services.activate(request, sip)
+            confirmed = (
+                request.POST.getlist("obesvarade")
+                if request.POST.get("bekrafta_obesvarade") == "ja"
+                else []
+            )
+            services.activate(request, sip, confirm_unanswered=confirmed)
             messages.success(request, "Planen är fastställd.")
         elif wanted == SipStatus.CLOSED:
             services.close(request, sip)

@@ -58,11 +58,11 @@ def sip_tasks(user: Any) -> list[TaskItem]:
             sip__in=open_sips, organisation_id=org_id, response=ParticipantResponse.PENDING
         )
         .filter(_unit_q("", unit_id))
-        .select_related("unit")
-        .order_by("meeting_at", "pk")
+        .select_related("unit", "sip")
+        .order_by("sip__meeting_at", "pk")
     )
     for participant in invitations:
-        meeting = participant.meeting_at
+        meeting = participant.sip.meeting_at
         detail = (
             f"Möte {timezone.localtime(meeting):%Y-%m-%d %H:%M}" if meeting else "Mötestid ej satt"
         )

@@ -39,6 +39,7 @@ class CareContact:
     unit: str = ""
     is_physician: bool = False
     url: str = ""
+    phone: str = ""
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,13 @@ the door opens (the expected status) or not (403 or 404, and nothing changed).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from samverkan.accounts.models import LICENSED_ROLES, Role
 from samverkan.people import emergency
@@ -44,7 +46,7 @@ class Endpoint:
 
 
 def _endpoints(
-    sip, person, consent_withdrawn, krokom_participant, own_org, action_key, mine, reference
+    sip, person, consent_withdrawn, krokom_participant, own_org, action_key, mine, reference, letter
 ):
     """`mine`: the user's own emergency access (else another's), `reference`: an emergency
     access to the initiator's data, for its review."""
@@ -87,6 +89,27 @@ def _endpoints(
         ),
         Endpoint("invite form", "get", f"/sip/{s}/kalla/", "manage", 200),
         Endpoint("invite (invalid)", "post", f"/sip/{s}/kalla/", "manage", 200, {}),
+        Endpoint("meeting form", "get", f"/sip/{s}/mote/", "manage", 200),
+        Endpoint(
+            "meeting (http link)",
+            "post",
+            f"/sip/{s}/mote/",
+            "manage",
+            422,
+            {"meeting_link": "http://x.se"},
+        ),
+        Endpoint("calendar file", "get", f"/sip/{s}/mote.ics", "read", 200),
+        Endpoint("letter form", "get", f"/sip/{s}/brev/", "manage", 200),
+        Endpoint("letter (invalid)", "post", f"/sip/{s}/brev/", "manage", 422, {}),
+        Endpoint("letter pdf", "get", f"/sip/{s}/brev/{letter}.pdf", "manage", 200),
+        Endpoint(
+            "letter answer (invalid)",
+            "post",
+            f"/sip/{s}/brev/{letter}/svar/",
+            "manage",
+            302,
+            {"answer": "x"},
+        ),
         Endpoint("status (unknown)", "post", f"/sip/{s}/status/", "manage", 302, {"status": "x"}),
         Endpoint("discharge (not one)", "post", f"/sip/{s}/utskrivning/", "manage", 302),
         Endpoint(
@@ -162,6 +185,14 @@ def _endpoints(
             "manage",
             409,
             {"status": "active"},
+        ),
+        Endpoint(
+            "api meeting (http link)",
+            "api-put",
+            f"/api/sips/{s}/meeting",
+            "manage",
+            400,
+            {"link": "http://x.se"},
         ),
         Endpoint("api discharge (not one)", "api-post", f"/api/sips/{s}/discharge", "manage", 422),
         Endpoint(
@@ -280,6 +311,8 @@ def matrix_sip(sip, staff, orgs, units, plan_factory):
     krokom = services.invite(staff.ost, sip, organisation=orgs.krokom, unit=units.krokom_social)
     services.invite(staff.ost, sip, organisation=orgs.region_jh, unit=units.jh_hc)
     services.invite(staff.ost, sip, organisation=orgs.region_gvb, unit=units.gvb_hc)
+    services.set_meeting(staff.ost, sip, at=timezone.now() + dt.timedelta(days=5), place="Rum 1")
+    letter = services.invite_by_letter(staff.ost, sip, recipient="person")
     # Emergency access to Östersund's plan by a Gävle nurse (for the review endpoints).
     reference = emergency.open_emergency_access(
         staff.gavle,
@@ -288,12 +321,12 @@ def matrix_sip(sip, staff, orgs, units, plan_factory):
         confirmed=True,
         acute=True,
     )[0]
-    return sip, withdrawn, krokom, reference
+    return sip, withdrawn, krokom, reference, letter
 
 
 @pytest.mark.parametrize("relation", RELATIONS)
 def test_access_matrix(relation, matrix_sip, person, orgs, make_staff, client_as, api_client):
-    sip, withdrawn, krokom_participant, reference = matrix_sip
+    sip, withdrawn, krokom_participant, reference, letter = matrix_sip
     organisation = {
         "own": orgs.ostersund,
         "participating_with_consent": orgs.krokom,
@@ -321,7 +354,15 @@ def test_access_matrix(relation, matrix_sip, person, orgs, make_staff, client_as
                 acute=True,
             )[0].pk
         endpoints = _endpoints(
-            sip, person, withdrawn, krokom_participant, organisation, key, mine, reference.pk
+            sip,
+            person,
+            withdrawn,
+            krokom_participant,
+            organisation,
+            key,
+            mine,
+            reference.pk,
+            letter.pk,
         )
         web, api = client_as(user), api_client(user)
         for endpoint in endpoints:

@@ -72,14 +72,14 @@ def test_invitation_to_answer_shows_up_for_the_invited_unit_after_consent(sip, s
     (item,) = sip_tasks(staff.krokom)
     assert item.title == f"Kallelse till SIP nr {sip.pk} att besvara"
     assert item.url == f"/sip/{sip.pk}/#deltagare"
-    assert item.due == timezone.localdate(participant.meeting_at)
+    assert item.due == timezone.localdate(sip.meeting_at)
     services.respond(staff.krokom, participant, accept=True)
     assert _titles(staff.krokom) == []
 
 
 def test_due_follow_ups_and_actions(shared_sip, staff, orgs, units, plan_factory):
     sip = shared_sip
-    services.activate(staff.ost, sip)
+    services.activate(staff.ost, sip, confirm_unanswered=True)
     services.invite(staff.ost, sip, organisation=orgs.region_jh, unit=units.jh_hc)
     plan = plan_of(sip.current_version())
     plan.follow_up_date = timezone.localdate() + dt.timedelta(days=3)

@@ -36,6 +36,14 @@ def test_start_sip_with_consent_and_the_invited_kommun_sees_it(
     page.wait_for_url(re.compile(rf"/sip/{sip.pk}/$"))
     assert "Samtycket är registrerat" in page.content()
 
+    # One meeting for the SIP, then the invitations to it.
+    page.get_by_role("link", name="Ändra tid och plats").click()
+    page.get_by_label("Mötestid").fill("2030-03-04T13:30")
+    page.get_by_label("Mötesplats").fill("Krokoms kommunhus")
+    page.get_by_role("button", name="Spara mötet").click()
+    page.wait_for_url(re.compile(rf"/sip/{sip.pk}/#mote$"))
+    assert "2030-03-04 13:30" in page.locator("#mote").locator("..").inner_text()
+
     page.get_by_role("link", name="Kalla deltagare").click()
     page.get_by_label("Organisation").select_option(label="Krokoms kommun")
     # HTMX narrows the units to Krokom's.
@@ -44,11 +52,10 @@ def test_start_sip_with_consent_and_the_invited_kommun_sees_it(
         "() => !document.querySelector('#id_unit').textContent.includes('Östersund')"
     )
     unit_select.select_option(label="Biståndsenheten")
-    page.get_by_label("Mötestid (kallelse)").fill("2030-03-04T13:30")
-    page.get_by_label("Mötesplats").fill("Krokoms kommunhus")
     screenshot(page, "3-invite")
     page.get_by_role("button", name="Skicka kallelse").click()
     page.wait_for_url(re.compile(rf"/sip/{sip.pk}/#deltagare$"))
+    assert "Kallelsen är skickad" in page.content()
     participant = sip.participants.get()  # ids differ between databases: ask, don't assume
     participants = page.locator(f"#deltagare-{participant.pk}")
     assert "Biståndsenheten, Krokoms kommun" in participants.inner_text()

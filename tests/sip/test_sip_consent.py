@@ -90,27 +90,23 @@ def test_a_declined_invitation_gives_no_access(sip, staff, orgs, units):
 
 
 def test_invitation_of_another_kommuns_unit(client_as, sip, staff, orgs, units):
-    response = client_as(staff.ost).post(
-        f"/sip/{sip.pk}/kalla/",
-        {
-            "organisation": orgs.krokom.pk,
-            "unit": units.krokom_social.pk,
-            "meeting_at": "2030-05-06T13:30",
-            "meeting_place": "Kommunhuset",
-        },
+    client = client_as(staff.ost)
+    response = client.post(
+        f"/sip/{sip.pk}/mote/",
+        {"meeting_at": "2030-05-06T13:30", "meeting_place": "Kommunhuset", "meeting_link": ""},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        f"/sip/{sip.pk}/kalla/", {"organisation": orgs.krokom.pk, "unit": units.krokom_social.pk}
     )
     assert response.status_code == 302
     participant = sip.participants.get()
     assert (participant.organisation, participant.unit) == (orgs.krokom, units.krokom_social)
-    assert (
-        timezone.localtime(participant.meeting_at).strftime("%Y-%m-%d %H:%M") == "2030-05-06 13:30"
-    )
     sip.refresh_from_db()
+    assert timezone.localtime(sip.meeting_at).strftime("%Y-%m-%d %H:%M") == "2030-05-06 13:30"
     assert sip.status == SipStatus.INVITED
     # The unit is given without its organisation: the organisation follows from the unit.
-    response = client_as(staff.ost).post(
-        f"/sip/{sip.pk}/kalla/", {"unit": units.jh_hc.pk, "meeting_at": ""}
-    )
+    response = client.post(f"/sip/{sip.pk}/kalla/", {"unit": units.jh_hc.pk})
     assert response.status_code == 302
     assert sip.participants.filter(organisation=orgs.region_jh, unit=units.jh_hc).exists()
 
