@@ -122,7 +122,9 @@ def test_serve_runs_the_production_server_end_to_end(tmp_path):
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
+        # First start migrates and loads the demo (invoice runs validated by the Peppol rules):
+        # generous, as this checks that it comes up, not how fast.
+        deadline = time.monotonic() + 240
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/") as page:
