@@ -181,13 +181,8 @@ def test_basic_equipment_in_kommunal_care_is_the_kommuns() -> None:
     basutrustning i kommunal hälso- och sjukvård som kommunen förskriver betalar kommunen."""
     d = jh(intervention="aids_and_materials", housing="special_housing", prescriber="municipality")
     assert outcome(d, HCR, "cost") == ("municipality", "municipality")
-    assert d.rules["cost"] == "jh-pvk.cost.basic_equipment"
-    assert_quotes(
-        d,
-        "cost",
-        "jh-primarvard-kommun Medicinteknisk utrustning och läkemedel",
-        "Medicinsk basutrustning",
-    )
+    assert d.rules["cost"] == "jh-hsv.cost.aids_prescriber_municipality"
+    assert_quotes(d, "cost", "jh-hemsjukvard §7.7", "följer ansvaret för patient och förskrivare")
 
 
 def test_annex_follows_the_main_agreement() -> None:

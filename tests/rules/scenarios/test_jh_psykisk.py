@@ -66,8 +66,8 @@ def test_5_1_k2_recovery_is_adult_psychiatry_from_18() -> None:
     """jh-psykisk §5.1: K2-återhämtning för vuxna med psykisk funktionsnedsättning."""
     d = psych(intervention="psychiatric_specialist", age=18, psychiatric_disability=True)
     assert d.outcome["region_unit"] == "adult_psychiatry"
-    assert d.rules["region_unit"] == "jh-psyk.region_unit.k2_recovery"
-    assert_quotes(d, "region_unit", "jh-psykisk §5.1", "K2-återhämtning")
+    assert d.rules["region_unit"] == "jh-psyk.region_unit.specialist_adult"
+    assert_quotes(d, "region_unit", "jh-psykisk §5.1", "personer över 18 år")
 
 
 def test_5_1_medical_habilitation_at_19_is_buh_and_at_20_is_adult() -> None:
@@ -191,7 +191,7 @@ def test_5_4_rehabilitation_and_aids_for_psychiatric_disability_are_not_regulate
     """jh-psykisk §5.4: arbetsterapeut-, fysioterapeutinsatser och hjälpmedel regleras inte
     av hemsjukvårdsavtalet för målgruppen."""
     for intervention in ("rehabilitation", "aids_and_materials"):
-        d = psych(psychiatric_disability=True, intervention=intervention, housing="special_housing")
+        d = psych(psychiatric_disability=True, intervention=intervention, housing="lss_housing")
         assert d.outcome[HCR] == "not_regulated"
         assert_quotes(d, HCR, "jh-psykisk §5.4", "arbetsterapeut- och fysioterapeutinsatser")
 
