@@ -103,6 +103,14 @@ def carries(r: Rule) -> bool:
 def decided(r: Rule) -> str:
     parts = [f"{DIMENSIONS[d]}: {value_label(d, v)}" for d, v in r.decides.items()]
     parts += [ACTIONS[a] for a in r.actions]
+    if r.label:
+        parts.append(f"etikett {r.label}")
+    if r.refines:
+        parts.append(f"preciserar {', '.join(r.refines)}")
+    if r.overrides:
+        parts.append(f"går före {', '.join(r.overrides)}")
+    if r.fallback:
+        parts.append("gäller bara om ingen annan regel gör det")
     return "; ".join(parts)
 
 
