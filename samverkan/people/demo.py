@@ -57,6 +57,7 @@ GVB_PERSON: dict[str, Any] = {
     "residence": "registered_in_county",
     "housing": "ordinary",
     "extensive_home_care": "respirator",
+    "needs_health_and_social_care": True,  # gvb's target group has both halves
     "discharge_from_inpatient_care": False,
 }
 GVB_INTERVENTION: dict[str, Any] = {"treatment_responsibility": "specialist_care"}

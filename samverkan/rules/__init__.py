@@ -64,7 +64,11 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "SEK": ("simulation", None),
     "SIMULATED": ("simulation", None),
     "Example": ("simulation", None),
-    "Parameter": ("simulation", None),
+    "SimulationParameter": ("simulation", "Parameter"),  # was exported as Parameter
+    # the agreements' numbers: named parameters with a value per date (params.py)
+    "Parameter": ("params", None),
+    "parameters": ("params", None),
+    "parameter": ("params", None),
     "RuleInfo": ("simulation", None),
     "base_col": ("simulation", None),
     "baseline_rulesets": ("simulation", None),
@@ -285,6 +289,9 @@ __all__ = [
     "Notices",
     "PERSONS",
     "Parameter",
+    "SimulationParameter",
+    "parameter",
+    "parameters",
     "REGIONS",
     "Rule",
     "RuleInfo",
@@ -524,6 +531,9 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.outcome import DIMENSIONS as DIMENSIONS
     from samverkan.rules.outcome import UNDETERMINED as UNDETERMINED
     from samverkan.rules.outcome import value_label as value_label
+    from samverkan.rules.params import Parameter as Parameter
+    from samverkan.rules.params import parameter as parameter
+    from samverkan.rules.params import parameters as parameters
     from samverkan.rules.population import generate as generate_population
     from samverkan.rules.questions import QUESTION_ORDER as QUESTION_ORDER
     from samverkan.rules.questions import next_question as next_question
@@ -570,7 +580,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.simulation import SEK as SEK
     from samverkan.rules.simulation import SIMULATED as SIMULATED
     from samverkan.rules.simulation import Example as Example
-    from samverkan.rules.simulation import Parameter as Parameter
+    from samverkan.rules.simulation import Parameter as SimulationParameter
     from samverkan.rules.simulation import RuleInfo as RuleInfo
     from samverkan.rules.simulation import base_col as base_col
     from samverkan.rules.simulation import baseline_rulesets as baseline_rulesets

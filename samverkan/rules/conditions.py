@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
+from functools import cache
 from typing import Any, ClassVar
 
 import polars as pl
@@ -30,6 +31,108 @@ class Context:
         self.facts = facts
         self.outcome: dict[str, str] = {}
         self.missing: dict[str, frozenset[str]] = {}
+
+
+def _number(value: Any) -> Any:
+    """A parameter value as the conditions compare it: clock times in minutes."""
+    if isinstance(value, dt.time):
+        return value.hour * 60 + value.minute
+    return value
+
+
+@dataclass(frozen=True)
+class P:
+    """A named parameter (samverkan/rules/parameters/*.toml) in place of a number,
+    resolved at the date of the care: ``AtLeast("age", P("jh_hsv.adult_age"))``.
+
+    ``changes`` are a variant's values from a date on (``set_parameter`` by name); they
+    replace the file's values from that date. Rules run only while their agreement is in
+    force, so a date before the first value reads the first value.
+    """
+
+    name: str
+    changes: tuple[tuple[dt.date, Any], ...] = ()
+
+    def values(self) -> tuple[tuple[dt.date, Any], ...]:
+        return _merged(self.name, self.changes)
+
+    def at(self, on: dt.date) -> Any:
+        values = self.values()
+        found = values[0][1]
+        for start, value in values:
+            if start > on:
+                break
+            found = value
+        return found
+
+    def expr(self) -> pl.Expr:
+        values = self.values()
+        out = pl.lit(values[0][1])
+        for start, value in values[1:]:
+            out = pl.when(pl.col("date") >= pl.lit(start)).then(pl.lit(value)).otherwise(out)
+        return out
+
+    def describe(self) -> str:
+        from samverkan.rules.params import get
+
+        value = self.values()[-1][1]
+        shown = format_time(value) if get(self.name).unit == "klockslag" else str(value)
+        return f"{get(self.name).label} ({shown})"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"param": self.name}
+        if self.changes:
+            out["changes"] = [{"from": d.isoformat(), "value": v} for d, v in self.changes]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> P:
+        changes = tuple(
+            (dt.date.fromisoformat(str(c["from"])), c["value"]) for c in data.get("changes", ())
+        )
+        return cls(str(data["param"]), changes)
+
+
+def _merged(name: str, changes: tuple[tuple[dt.date, Any], ...]) -> tuple[tuple[dt.date, Any], ...]:
+    return _merged_cached(name, changes)
+
+
+@cache
+def _merged_cached(
+    name: str, changes: tuple[tuple[dt.date, Any], ...]
+) -> tuple[tuple[dt.date, Any], ...]:
+    from samverkan.rules.params import get
+
+    values = [(d, _number(v)) for d, v in get(name).values]
+    for start, value in changes:
+        values = [(d, v) for d, v in values if d < start] + [(start, _number(value))]
+    return tuple(values)
+
+
+Number = int | P
+
+
+def _resolve(n: Number, ctx: Context) -> Any:
+    if isinstance(n, P):
+        date = ctx.facts.get("date")
+        return None if date is None else n.at(date)
+    return n
+
+
+def _lit(n: Number) -> Any:
+    """An int, or the parameter's value as an int when it has one value, else an expression."""
+    if isinstance(n, P):
+        values = n.values()
+        return values[0][1] if len(values) == 1 else n.expr()
+    return n
+
+
+def _show(n: Number) -> str:
+    return n.describe() if isinstance(n, P) else str(n)
+
+
+def _show_time(n: Number) -> str:
+    return n.describe() if isinstance(n, P) else format_time(n)
 
 
 class Cond:
@@ -81,7 +184,7 @@ class Cond:
             value = getattr(self, f.name)
             if isinstance(value, tuple) and value and isinstance(value[0], Cond):
                 value = [c.to_dict() for c in value]
-            elif isinstance(value, Cond):
+            elif isinstance(value, Cond | P):
                 value = value.to_dict()
             elif isinstance(value, tuple):
                 value = list(value)
@@ -98,6 +201,8 @@ def from_dict(data: Mapping[str, Any]) -> Cond:
         value = data[f.name]
         if isinstance(value, list) and value and isinstance(value[0], Mapping):
             value = tuple(from_dict(v) for v in value)
+        elif isinstance(value, Mapping) and "param" in value:
+            value = P.from_dict(value)
         elif isinstance(value, Mapping):
             value = from_dict(value)
         elif isinstance(value, list):
@@ -171,17 +276,17 @@ class AtLeast(_FactCond):
 
     kind: ClassVar[str] = "at_least"
     fact: str
-    n: int
+    n: Number
 
     def evaluate(self, ctx: Context) -> Tri:
-        v = ctx.facts.get(self.fact)
-        return None if v is None else v >= self.n
+        v, n = ctx.facts.get(self.fact), _resolve(self.n, ctx)
+        return None if v is None or n is None else bool(v >= n)
 
     def expr(self) -> pl.Expr:
-        return pl.col(self.fact) >= self.n
+        return pl.col(self.fact) >= _lit(self.n)
 
     def describe(self) -> str:
-        return f"{self._label()} minst {self.n}"
+        return f"{self._label()} minst {_show(self.n)}"
 
 
 @dataclass(frozen=True)
@@ -190,17 +295,17 @@ class Below(_FactCond):
 
     kind: ClassVar[str] = "below"
     fact: str
-    n: int
+    n: Number
 
     def evaluate(self, ctx: Context) -> Tri:
-        v = ctx.facts.get(self.fact)
-        return None if v is None else v < self.n
+        v, n = ctx.facts.get(self.fact), _resolve(self.n, ctx)
+        return None if v is None or n is None else bool(v < n)
 
     def expr(self) -> pl.Expr:
-        return pl.col(self.fact) < self.n
+        return pl.col(self.fact) < _lit(self.n)
 
     def describe(self) -> str:
-        return f"{self._label()} under {self.n}"
+        return f"{self._label()} under {_show(self.n)}"
 
 
 @dataclass(frozen=True)
@@ -228,17 +333,17 @@ class CountAtLeast(_FactCond):
 
     kind: ClassVar[str] = "count_at_least"
     fact: str
-    n: int
+    n: Number
 
     def evaluate(self, ctx: Context) -> Tri:
-        v = ctx.facts.get(self.fact)
-        return None if v is None else len(v) >= self.n
+        v, n = ctx.facts.get(self.fact), _resolve(self.n, ctx)
+        return None if v is None or n is None else len(v) >= n
 
     def expr(self) -> pl.Expr:
-        return pl.col(self.fact).list.len() >= self.n
+        return pl.col(self.fact).list.len() >= _lit(self.n)
 
     def describe(self) -> str:
-        return f"{self._label()}: minst {self.n}"
+        return f"{self._label()}: minst {_show(self.n)}"
 
 
 @dataclass(frozen=True)
@@ -247,25 +352,32 @@ class TimeWithin(_FactCond):
 
     kind: ClassVar[str] = "time_within"
     fact: str
-    start: int
-    end: int
+    start: Number
+    end: Number
 
     def evaluate(self, ctx: Context) -> Tri:
         v = ctx.facts.get(self.fact)
-        if v is None:
+        start, end = _resolve(self.start, ctx), _resolve(self.end, ctx)
+        if v is None or start is None or end is None:
             return None
-        if self.start <= self.end:
-            return bool(self.start <= v < self.end)
-        return bool(v >= self.start or v < self.end)
+        if start <= end:
+            return bool(start <= v < end)
+        return bool(v >= start or v < end)
 
     def expr(self) -> pl.Expr:
-        col = pl.col(self.fact)
-        if self.start <= self.end:
-            return (col >= self.start) & (col < self.end)
-        return (col >= self.start) | (col < self.end)
+        col, start, end = pl.col(self.fact), _lit(self.start), _lit(self.end)
+        if isinstance(start, pl.Expr) or isinstance(end, pl.Expr):  # a value per date
+            s_ = start if isinstance(start, pl.Expr) else pl.lit(start)
+            e_ = end if isinstance(end, pl.Expr) else pl.lit(end)
+            inside = (col >= s_) & (col < e_)
+            wraps = (col >= s_) | (col < e_)
+            return pl.when(s_ <= e_).then(inside).otherwise(wraps)
+        if start <= end:
+            return (col >= start) & (col < end)
+        return (col >= start) | (col < end)
 
     def describe(self) -> str:
-        return f"{self._label()} {format_time(self.start)}–{format_time(self.end)}"
+        return f"{self._label()} {_show_time(self.start)}–{_show_time(self.end)}"
 
 
 @dataclass(frozen=True)

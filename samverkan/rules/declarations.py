@@ -2,9 +2,10 @@
 
 A rule names the clause it implements and an *anchor* (a few of the clause's own words)
 so that the engine quotes the paragraph from the clause library instead of retyping it.
-Precedence is explicit, as in Catala's default logic: a rule may name the rules it
-``overrides`` (its base rules), and a ``fallback`` rule applies only where no other rule
-of its dimension does. Declaration order never decides between rules.
+Precedence is explicit, as in Catala's default logic: the base rules of a question carry a
+``label`` and an exception names the labels it ``refines``; where a label does not fit, a
+rule names the rules it ``overrides`` by id. A ``fallback`` rule applies only where no
+other rule of its dimension does. Declaration order never decides between rules.
 """
 
 from __future__ import annotations
@@ -29,6 +30,14 @@ class Rule:
     fallback: bool = False
     summary: str = ""  # our plain-Swedish gloss; the clause's words come from the library
     context: int = 0  # quote this many following paragraphs too (e.g. a bulleted list)
+    # Where no sentence of the clause carries what the rule decides (a default), the reason
+    # says so in these words ("Avtalet anger ingen ersättning för …") instead of quoting a
+    # sentence about something else; ``clause`` and ``anchor`` still point where to read.
+    silent: str = ""
+    # Catala-style labels: the base rule of a question carries ``label``; an exception names
+    # the labels it ``refines`` (it overrides every rule so labelled) instead of an id list.
+    label: str = ""
+    refines: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for dim, value in self.decides.items():
@@ -88,6 +97,9 @@ def rule(
     fallback: bool = False,
     summary: str = "",
     context: int = 0,
+    silent: str = "",
+    label: str = "",
+    refines: str | tuple[str, ...] = (),
 ) -> Rule:
     """Shorthand used by the agreement modules."""
     return Rule(
@@ -101,4 +113,7 @@ def rule(
         fallback,
         summary,
         context,
+        silent,
+        label,
+        (refines,) if isinstance(refines, str) else tuple(refines),
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from samverkan.rules.clauses.library import passage
 from samverkan.rules.conditions import Context, Tri, all_of
+from samverkan.rules.declarations import Rule
 from samverkan.rules.facts import FACT_ORDER, Facts, facts_to_json, validate_facts
 from samverkan.rules.outcome import ACTIONS, DIMENSIONS, UNDETERMINED
 from samverkan.rules.revisions import ruleset_for_facts
@@ -34,9 +35,10 @@ class Reason:
     clause: str
     text: str
     action: str | None = None
+    quoted: bool = True  # False: ``text`` says what the agreement does not say (Rule.silent)
 
     def as_dict(self) -> dict[str, Any]:
-        out = {
+        out: dict[str, Any] = {
             "dimension": self.dimension,
             "rule": self.rule,
             "clause": self.clause,
@@ -44,6 +46,8 @@ class Reason:
         }
         if self.action:
             out["action"] = self.action
+        if not self.quoted:
+            out["quoted"] = False
         return out
 
 
@@ -141,16 +145,14 @@ def _evaluate(ruleset: RuleSet, ctx: Context, governing: list[Relevance]) -> Dec
         missing |= unknown
         if rule_id is not None:
             r = ruleset.rules_by_id[rule_id]
-            reasons.append(Reason(dim.name, r.id, r.clause, passage(r.clause, r.anchor, r.context)))
+            reasons.append(_reason(dim.name, r))
     actions: list[str] = []
     for action, g in ruleset.actions:
         v = guards.value(g)
         if v is True and action not in actions:
             actions.append(action)
             r = g.rule
-            reasons.append(
-                Reason("actions", r.id, r.clause, passage(r.clause, r.anchor, r.context), action)
-            )
+            reasons.append(_reason("actions", r, action))
         elif v is None:
             missing |= guards.unknowns(g)
     actions.sort(key=list(ACTIONS).index)
@@ -166,6 +168,12 @@ def _evaluate(ruleset: RuleSet, ctx: Context, governing: list[Relevance]) -> Dec
         missing_facts=[f for f in FACT_ORDER if f in missing],
         reasons=reasons,
     )
+
+
+def _reason(dimension: str, r: Rule, action: str | None = None) -> Reason:
+    if r.silent:
+        return Reason(dimension, r.id, r.clause, r.silent, action, quoted=False)
+    return Reason(dimension, r.id, r.clause, passage(r.clause, r.anchor, r.context), action)
 
 
 def _decide_dimension(dim: Dimension, guards: _Guards) -> tuple[str, str | None, frozenset[str]]:
@@ -188,13 +196,23 @@ def _decide_dimension(dim: Dimension, guards: _Guards) -> tuple[str, str | None,
             return g.value, g.rule.id, frozenset()
     unknown: set[str] = set()
     seen: set[str] = set()
+    # A rule whose guard is certain stands in for any other rule of its value that has at
+    # least its exceptions: the other rule's own unknowns cannot change the answer.
+    certain = [g for g in dim.rules if guards.value(g) is True]
+
+    def subsumed(g: Guarded) -> bool:
+        return any(
+            s is not g and s.value == g.value and set(s.exceptions) <= set(g.exceptions)
+            for s in certain
+        )
 
     def collect(rule_id: str) -> None:  # the unknowns behind an undetermined rule
         if rule_id in seen:
             return
         seen.add(rule_id)
         g = by_id[rule_id]
-        unknown.update(guards.unknowns(g))
+        if not subsumed(g):
+            unknown.update(guards.unknowns(g))
         for e in g.exceptions:
             if effective[e] is None:
                 collect(e)

@@ -26,6 +26,7 @@ from samverkan.rules.conditions import (
     In,
     InForce,
     Is,
+    P,
     TimeWithin,
 )
 from samverkan.rules.conditions import leaves as conditions_leaves
@@ -82,15 +83,25 @@ def _note(leaf: Cond, out: dict[str, _Needs]) -> None:
     elif isinstance(leaf, Is | In):
         out[leaf.fact].code = True
     elif isinstance(leaf, AtLeast | Below):
-        out[leaf.fact].thresholds.add(leaf.n)
+        out[leaf.fact].thresholds.update(_numbers(leaf.n, out))
     elif isinstance(leaf, TimeWithin):
-        out[leaf.fact].thresholds.update((leaf.start, leaf.end))
+        out[leaf.fact].thresholds.update((*_numbers(leaf.start, out), *_numbers(leaf.end, out)))
     elif isinstance(leaf, Has):
         out[leaf.fact].members.add(leaf.item)
     elif isinstance(leaf, CountAtLeast):
-        out[leaf.fact].sizes.add(leaf.n)
+        out[leaf.fact].sizes.update(int(n) for n in _numbers(leaf.n, out))  # type: ignore[call-overload]
     elif hasattr(leaf, "fact"):
         raise TypeError(f"features: okänd villkorstyp {type(leaf).__name__}")
+
+
+def _numbers(n: object, out: dict[str, _Needs]) -> list[object]:
+    """A condition's number: every value a parameter takes, and its change dates as date
+    bands (cases on either side of a change date are told apart)."""
+    if isinstance(n, P):
+        values = n.values()
+        out["date"].thresholds.update(start for start, _ in values[1:])
+        return [v for _, v in values]
+    return [n]
 
 
 @dataclass(frozen=True)

@@ -78,17 +78,25 @@ def build(
     actions = tuple(
         (action, Guarded(r, v, g, (), "", v.key)) for r, v, g in guarded for action in r.actions
     )
+    labels = {r.label for r in rules_by_id.values() if r.label}
     for r in rules_by_id.values():
         unknown = [o for o in r.overrides if o not in rules_by_id]
         if unknown:
             raise ValueError(f"{r.id} åsidosätter okänd regel {unknown[0]}")
+        unknown = [label for label in r.refines if label not in labels]
+        if unknown:
+            raise ValueError(f"{r.id} preciserar okänd etikett {unknown[0]}")
     return RuleSet(region, versions, relevance, _dependency_order(dimensions), actions, rules_by_id)
 
 
 def _dimension(name: str, rules: list[tuple[Rule, AgreementVersion, Cond]]) -> Dimension:
     entries = []
     for r, v, g in rules:
-        exceptions = [e.id for e, _, _ in rules if r.id in e.overrides]
+        exceptions = [
+            e.id
+            for e, _, _ in rules
+            if e.id != r.id and (r.id in e.overrides or (r.label and r.label in e.refines))
+        ]
         if r.fallback:
             exceptions += [e.id for e, _, _ in rules if not e.fallback and e.id not in exceptions]
         entries.append(Guarded(r, v, g, tuple(exceptions), r.decides[name], v.key))

@@ -46,7 +46,15 @@ import polars as pl
 
 from samverkan.rules import batch, features
 from samverkan.rules.agreements import ALL_VERSIONS
-from samverkan.rules.conditions import AtLeast, Below, CountAtLeast, TimeWithin, depends_on, leaves
+from samverkan.rules.conditions import (
+    AtLeast,
+    Below,
+    CountAtLeast,
+    P,
+    TimeWithin,
+    depends_on,
+    leaves,
+)
 from samverkan.rules.declarations import AgreementVersion, Rule
 from samverkan.rules.facts import ASSUMED_WHEN_UNKNOWN, FACT_ORDER
 from samverkan.rules.outcome import DIMENSIONS, UNDETERMINED, value_label
@@ -139,15 +147,20 @@ class RuleInfo:
         return "; ".join(f"{DIMENSIONS[d]}: {value_label(d, v)}" for d, v in self.decides.items())
 
 
+def _now(n: Any) -> int:
+    """A condition's number; a named parameter (conditions.P) by its latest value."""
+    return int(n.values()[-1][1]) if isinstance(n, P) else int(n)
+
+
 def _parameters(rule: Rule) -> tuple[Parameter, ...]:
     out: list[Parameter] = []
     seen: set[str] = set()
     for leaf in leaves(rule.when):
         if isinstance(leaf, AtLeast | Below | CountAtLeast):
-            p = Parameter(leaf.kind, leaf.fact, "n", leaf.n, leaf.describe())
+            p = Parameter(leaf.kind, leaf.fact, "n", _now(leaf.n), leaf.describe())
         elif isinstance(leaf, TimeWithin):
             for name in ("start", "end"):
-                value = getattr(leaf, name)
+                value = _now(getattr(leaf, name))
                 p = Parameter(
                     leaf.kind, leaf.fact, name, value, f"{leaf.describe()} ({name}, minuter)"
                 )

@@ -3,12 +3,16 @@
 A forum preparing a revision writes a variant such as "two ADL needs instead of one" or
 "LSS housing moves to the kommun" as a list of changes (JSON-friendly dicts):
 
+``{"op": "set_parameter", "name": "jh_hsv.adult_age", "value": 21, "from": "2027-01-01"}``
+    a named parameter (samverkan/rules/parameters/*.toml) takes a new value from a date, in
+    every rule that reads it;
 ``{"op": "set_parameter", "rule": ID, "kind": "count_at_least", "fact": F, "n": 2}``
-    change a number in the rule's condition (ages, counts);
+    change a number in one rule's condition (ages, counts; the older form);
 ``{"op": "set_outcome", "rule": ID, "dimension": D, "value": V}``
     the rule decides another value;
 ``{"op": "disable", "rule": ID}``
-    drop the rule (and every reference to it in ``overrides``);
+    drop the rule (and every reference to it in ``overrides``, and ``refines`` of a label
+    no rule carries any more);
 ``{"op": "add_rule", "agreement": A, "rule": {id, clause, anchor, when, decides, …}}``
     a new rule, its condition written with :func:`conditions.from_dict`.
 
@@ -18,11 +22,12 @@ The result is a new tuple of agreement versions; history is never edited.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from samverkan.rules import conditions
+from samverkan.rules import conditions, params
 from samverkan.rules.conditions import Cond, rewrite
 from samverkan.rules.declarations import AgreementVersion, Rule
 from samverkan.rules.facts import MAX_AGE
@@ -104,9 +109,74 @@ def _map_rule(
     return result
 
 
+def _set_named_parameter(
+    versions: list[AgreementVersion], change: Mapping[str, Any], index: int
+) -> list[AgreementVersion]:
+    name, value, start = change.get("name"), change.get("value"), change.get("from")
+    try:
+        current = params.get(str(name))
+    except KeyError:
+        raise VariantError(
+            index, "unknown_parameter", f"parametern {name!r} finns inte", "name"
+        ) from None
+    try:
+        on = dt.date.fromisoformat(str(start))
+    except ValueError:
+        raise VariantError(
+            index, "invalid_date", "'from' ska vara ett datum ÅÅÅÅ-MM-DD", "from"
+        ) from None
+    old = current.values[-1][1]
+    if isinstance(old, dt.time):
+        try:
+            value = dt.time.fromisoformat(str(value))
+        except ValueError:
+            raise VariantError(
+                index, "invalid_value", "värdet ska vara ett klockslag TT:MM", "value"
+            ) from None
+    elif isinstance(value, bool) or not isinstance(value, type(old)):
+        raise VariantError(
+            index, "invalid_value", f"värdet ska vara av samma slag som {old!r}", "value"
+        )
+    elif isinstance(value, int) and not 0 <= value <= MAX_AGE:
+        raise VariantError(
+            index, "out_of_range", f"värdet ska vara mellan 0 och {MAX_AGE}", "value"
+        )
+    hits = 0
+
+    def change_one(cond: Cond) -> Cond:
+        nonlocal hits
+        updates: dict[str, Any] = {}
+        if not dataclasses.is_dataclass(cond):
+            return cond
+        for f in dataclasses.fields(cond):
+            ref = getattr(cond, f.name)
+            if isinstance(ref, conditions.P) and ref.name == current.name:
+                updates[f.name] = conditions.P(ref.name, (*ref.changes, (on, value)))
+        if updates:
+            hits += 1
+            return dataclasses.replace(cond, **updates)  # type: ignore[type-var]
+        return cond
+
+    result = [
+        dataclasses.replace(
+            v,
+            scope=rewrite(v.scope, change_one),
+            rules=tuple(dataclasses.replace(r, when=rewrite(r.when, change_one)) for r in v.rules),
+        )
+        for v in versions
+    ]
+    if not hits:
+        raise VariantError(
+            index, "unused_parameter", f"ingen regel läser parametern {name!r}", "name"
+        )
+    return result
+
+
 def _set_parameter(
     versions: list[AgreementVersion], change: Mapping[str, Any], index: int
 ) -> list[AgreementVersion]:
+    if "name" in change:
+        return _set_named_parameter(versions, change, index)
     kind, fact = change.get("kind"), change.get("fact")
     params = {k: v for k, v in change.items() if k not in ("op", "rule", "kind", "fact")}
     if not params:
@@ -174,11 +244,16 @@ def _disable(
 ) -> list[AgreementVersion]:
     rule_id = change.get("rule")
     result = _map_rule(versions, rule_id, index, lambda r: None)
+    labels = {r.label for v in result for r in v.rules if r.label}
     return [
         dataclasses.replace(
             v,
             rules=tuple(
-                dataclasses.replace(r, overrides=tuple(o for o in r.overrides if o != rule_id))
+                dataclasses.replace(
+                    r,
+                    overrides=tuple(o for o in r.overrides if o != rule_id),
+                    refines=tuple(label for label in r.refines if label in labels),
+                )
                 for r in v.rules
             ),
         )
@@ -203,6 +278,9 @@ def _add_rule(
             overrides=tuple(data.get("overrides", ())),
             fallback=bool(data.get("fallback", False)),
             summary=str(data.get("summary", "")),
+            silent=str(data.get("silent", "")),
+            label=str(data.get("label", "")),
+            refines=tuple(data.get("refines", ())),
         )
     except KeyError as exc:
         raise VariantError(index, "invalid_rule", f"regeln saknar {exc}", "rule") from None

@@ -139,6 +139,7 @@ def test_new_age_limit_in_gavleborg(baseline) -> None:
             date="2019-06-01",
             age=age,
             extensive_home_care="respirator",
+            needs_health_and_social_care=True,
             treatment_responsibility="primary_care",
             **facts,
         )

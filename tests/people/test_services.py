@@ -545,6 +545,7 @@ def test_redecide_on_a_date_outside_the_agreement_changes_agreement_and_in_force
     for name, value in {
         "residence": "registered_in_county", "housing": "ordinary",
         "extensive_home_care": "respirator", "discharge_from_inpatient_care": False,
+        "needs_health_and_social_care": True,
     }.items():  # fmt: skip
         services.set_fact(nurse, person, name, value, valid_from=dt.date(2019, 1, 1))
     intervention = services.create_intervention(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from samverkan.rules.conditions import AtLeast, Below, Decided, In, Is, all_of
+from samverkan.rules.conditions import AtLeast, Below, Decided, In, Is, P, all_of
 from samverkan.rules.declarations import AgreementVersion, Term, rule
 
 AGREEMENT = "gvb-svart-sjuka"
@@ -19,7 +19,13 @@ REGION = "gavleborg"
 TERM = Term(dt.date(2018, 4, 1), dt.date(2019, 12, 31))
 HCR = "health_care_responsibility"
 
-SCOPE = In("extensive_home_care", ("respirator", "tracheostomy", "peritoneal_dialysis"))
+# "Målgrupp för överenskommelsen": patients "som har behov av samordning av insatser enligt SoL
+# eller LSS samt Hälso- och sjukvårdslagen" *and* the extensive care (respirator,
+# tracheostomy, peritoneal dialysis). Both halves are the target group; the Ekonomisk
+# överenskommelse repeats them for the 50 % compensation. Outside it no agreement applies.
+EXTENSIVE_CARE = In("extensive_home_care", ("respirator", "tracheostomy", "peritoneal_dialysis"))
+NEEDS_COORDINATION = Is("needs_health_and_social_care", True)
+SCOPE = all_of(EXTENSIVE_CARE, NEEDS_COORDINATION)
 
 PHYSICIAN = Is("intervention", "physician")
 SOCIAL = In("intervention", ("housing_support", "occupation", "relative_support"))
@@ -36,8 +42,9 @@ HEALTH = In(
         "habilitation",
     ),
 )
-CHILD = Below("age", 18)
-ADULT = AtLeast("age", 18)
+ADULT_AGE = P("gvb.adult_age")  # Barn: "barn under 18 år" (parameters/gvb_svart_sjuka.toml)
+CHILD = Below("age", ADULT_AGE)
+ADULT = AtLeast("age", ADULT_AGE)
 SPECIALIST = Is("treatment_responsibility", "specialist_care")
 PRIMARY = Is("treatment_responsibility", "primary_care")
 SELF_CARE = Is("self_care_assessment", "self_care")
@@ -252,6 +259,8 @@ ECONOMY_RULES = (
         fallback=True,
         decides={"compensation": "none"},
         summary="Ersättning utgår bara där specialistvården har behandlingsansvaret.",
+        silent="Överenskommelsen anger ingen ersättning för insatsen: ersättningen (50 procent "
+        "av utförd tid) gäller bara där specialistvården har behandlingsansvaret.",
     ),
     rule(
         "gvb.region_unit.specialist",

@@ -18,14 +18,25 @@ from samverkan.rules.conditions import (
     In,
     Is,
     Not,
+    P,
     all_of,
     any_of,
 )
 from samverkan.rules.declarations import AgreementVersion, Term, rule
+from samverkan.rules.params import whole
 
 AGREEMENT = "jh-hemsjukvard"
 REGION = "jamtland-harjedalen"
-TERM = Term(dt.date(2017, 4, 1), dt.date(2020, 12, 31), renewal_years=2, notice_months=6)
+START = dt.date(2017, 4, 1)
+TERM = Term(
+    START,
+    dt.date(2020, 12, 31),
+    renewal_years=whole("jh_hsv.term_renewal_years", START),
+    notice_months=whole("jh_hsv.notice_months", START),
+)
+# The agreement's numbers by name (samverkan/rules/parameters/jh_hemsjukvard.toml).
+ADULT_AGE = P("jh_hsv.adult_age")  # §7.2 "Alla barn under 18 år"
+ADL_NEEDS_MIN = P("jh_hsv.adl_needs_min")  # §7.3 "en eller flera insatser"
 
 HCR = "health_care_responsibility"
 HOME_CARE = (
@@ -41,7 +52,15 @@ SCOPE = In("intervention", HOME_CARE)
 
 NON_PHYSICIAN = Not(Is("intervention", "physician"))
 ASYLUM = In("residence", ("asylum_seeker", "undocumented"))
+# §7.2: "Kommunernas lagstadgade ansvar ... är knuten till mantalsskriven i kommunen" and
+# "Regionen har ansvar för hälso- och sjukvård för asylsökande och papperslösa": the housing
+# rules (the kommun's responsibility and the region's by housing form) do not speak for them.
+BY_HOUSING = all_of(NON_PHYSICIAN, Not(ASYLUM))
 MEDICATION_AT_HOME = all_of(Is("intervention", "medication_management"), Is("housing", "ordinary"))
+# Labels of the base rules of health_care_responsibility (exceptions refine them, Catala-style).
+BY_HOUSING_LABEL = "jh-hsv.by_housing"  # §7.2/§7.3: by housing form, day activity, LSS
+BY_RESIDENCE_LABEL = "jh-hsv.by_residence"  # §7.2: registered elsewhere, EU/EES, asylum
+SELF_CARE_LABEL = "jh-hsv.self_care"  # §4, §7.3: egenvård
 # The hcr values this agreement itself speaks for (not not_covered / jh-psykisk's not_regulated).
 REGULATED = any_of(Decided(HCR, "region"), Decided(HCR, "municipality"), Decided(HCR, "self_care"))
 
@@ -58,9 +77,10 @@ SELF_CARE_RULES = (
         "jh-hsv.responsibility.medication_risk",
         _c("§7.3"),
         "Om det trots detta föreligger en risk",
-        all_of(MEDICATION_AT_HOME, Is("medication_risk_remains", True)),
+        all_of(MEDICATION_AT_HOME, Not(ASYLUM), Is("medication_risk_remains", True)),
         decides={HCR: "municipality"},
         overrides=("jh-hsv.responsibility.ordinary_without_needs",),
+        label=BY_HOUSING_LABEL,
         summary="Läkemedelshantering i ordinärt boende där risk kvarstår trots dosdispensering "
         "och hjälpmedel: kommunens hemsjukvård.",
     ),
@@ -74,18 +94,8 @@ SELF_CARE_RULES = (
             Not(Is("self_care_assessment", "health_care")),
         ),
         decides={HCR: "self_care"},
-        overrides=(
-            "jh-hsv.responsibility.day_activity",
-            "jh-hsv.responsibility.personal_assistance_lss",
-            "jh-hsv.responsibility.ordinary_with_needs",
-            "jh-hsv.responsibility.ordinary_without_needs",
-            "jh-hsv.responsibility.registered_elsewhere",
-            "jh-hsv.responsibility.eu_eea",
-            "jh-hsv.responsibility.asylum_child",
-            "jh-hsv.responsibility.asylum_adult_urgent",
-            "jh-hsv.responsibility.asylum_adult_listed",
-            "jh-hsv.responsibility.asylum_adult_not_covered",
-        ),
+        refines=(BY_HOUSING_LABEL, BY_RESIDENCE_LABEL),
+        label=SELF_CARE_LABEL,
         summary="Ingen risk kvar med dosdispensering/hjälpmedel: personen sköter läkemedlen "
         "själv (egenvård). Är åtgärden uttryckligen bedömd som hälso- och sjukvård gäller i "
         "stället boendereglerna.",
@@ -96,22 +106,8 @@ SELF_CARE_RULES = (
         "Den egenvård som personen själv eller med hjälp av någon annan utför",
         all_of(NON_PHYSICIAN, Is("self_care_assessment", "self_care")),
         decides={HCR: "self_care"},
-        overrides=(
-            "jh-hsv.responsibility.special_housing",
-            "jh-hsv.responsibility.day_activity",
-            "jh-hsv.responsibility.lss_housing",
-            "jh-hsv.responsibility.personal_assistance_lss",
-            "jh-hsv.responsibility.ordinary_with_needs",
-            "jh-hsv.responsibility.ordinary_without_needs",
-            "jh-hsv.responsibility.temporary_stay",
-            "jh-hsv.responsibility.medication_risk",
-            "jh-hsv.responsibility.registered_elsewhere",
-            "jh-hsv.responsibility.eu_eea",
-            "jh-hsv.responsibility.asylum_child",
-            "jh-hsv.responsibility.asylum_adult_urgent",
-            "jh-hsv.responsibility.asylum_adult_listed",
-            "jh-hsv.responsibility.asylum_adult_not_covered",
-        ),
+        refines=(BY_HOUSING_LABEL, BY_RESIDENCE_LABEL),
+        label=SELF_CARE_LABEL,
         summary="Bedömd som egenvård av legitimerad personal: ingen huvudman utför den som "
         "hälso- och sjukvård; personen (eller någon åt personen) utför den.",
     ),
@@ -119,12 +115,6 @@ SELF_CARE_RULES = (
 
 # --- health_care_responsibility by residence (§7.2) ----------------------------------------
 # Regionen ansvarar för alla som vistas i länet; kommunens ansvar följer folkbokföringen.
-_HOUSING_MUNICIPALITY = (
-    "jh-hsv.responsibility.special_housing",
-    "jh-hsv.responsibility.day_activity",
-    "jh-hsv.responsibility.ordinary_with_needs",
-    "jh-hsv.responsibility.medication_risk",
-)
 RESIDENCE_RULES = (
     rule(
         "jh-hsv.responsibility.registered_elsewhere",
@@ -132,7 +122,8 @@ RESIDENCE_RULES = (
         "men inte är mantalsskrivna här",
         all_of(NON_PHYSICIAN, Is("residence", "registered_elsewhere")),
         decides={HCR: "region"},
-        overrides=_HOUSING_MUNICIPALITY,
+        refines=BY_HOUSING_LABEL,
+        label=BY_RESIDENCE_LABEL,
         summary="Folkbokförd i annan region: regionen ansvarar, kan köpa insatsen av "
         "vistelsekommunen och fakturerar hemregionen.",
     ),
@@ -142,17 +133,19 @@ RESIDENCE_RULES = (
         "eller är EU/EES-medborgare",
         all_of(NON_PHYSICIAN, Is("residence", "eu_eea")),
         decides={HCR: "region"},
-        overrides=_HOUSING_MUNICIPALITY,
+        refines=BY_HOUSING_LABEL,
+        label=BY_RESIDENCE_LABEL,
         summary="EU/EES-medborgare har rätt till fullständig vård; de är inte folkbokförda i "
         "kommunen, så regionen ansvarar som för andra som vistas i länet.",
     ),
     rule(
         "jh-hsv.responsibility.asylum_child",
         _c("§7.2"),
-        "Alla barn under 18 år ska erbjudas hälso- och sjukvård",
-        all_of(ASYLUM, Below("age", 18)),
+        "Regionen har ansvar för hälso- och sjukvård för asylsökande och papperslösa",
+        all_of(ASYLUM, Below("age", ADULT_AGE)),
         decides={HCR: "region"},
-        overrides=_HOUSING_MUNICIPALITY,
+        context=1,  # "Vård av barn Alla barn under 18 år …"
+        label=BY_RESIDENCE_LABEL,
         summary="Asylsökande och papperslösa barn under 18: full vård som folkbokförda barn, "
         "regionens ansvar. (Undantaget för barn vars vistelse är avsedd att vara tillfällig "
         "har ingen uppgift i modellen.)",
@@ -160,20 +153,23 @@ RESIDENCE_RULES = (
     rule(
         "jh-hsv.responsibility.asylum_adult_urgent",
         _c("§7.2"),
-        "vård och tandvård som inte kan anstå",
-        all_of(ASYLUM, AtLeast("age", 18), Is("urgent", True)),
+        "Utöver dessa skyldigheter ska respektive landsting erbjuda alla asylsökande",
+        all_of(ASYLUM, Is("urgent", True)),
         decides={HCR: "region"},
-        overrides=_HOUSING_MUNICIPALITY,
-        summary="Vuxna asylsökande och papperslösa: vård som inte kan anstå, regionens ansvar.",
+        context=1,  # the first bullet: "vård och tandvård som inte kan anstå"
+        label=BY_RESIDENCE_LABEL,
+        summary="Asylsökande och papperslösa (alla åldrar): vård som inte kan anstå, regionens "
+        "ansvar.",
     ),
     rule(
         "jh-hsv.responsibility.asylum_adult_listed",
         _c("§7.2"),
         "Utöver dessa skyldigheter ska respektive landsting erbjuda alla asylsökande",
-        all_of(ASYLUM, AtLeast("age", 18), Is("asylum_entitlement", True)),
+        all_of(ASYLUM, Is("asylum_entitlement", True)),
         decides={HCR: "region"},
-        overrides=_HOUSING_MUNICIPALITY,
-        summary="Vuxna asylsökande och papperslösa: mödravård, abort, preventivmedelsrådgivning, "
+        context=6,  # the six bullets, "läkemedel som förskrivs …" among them
+        label=BY_RESIDENCE_LABEL,
+        summary="Alla asylsökande och papperslösa: mödravård, abort, preventivmedelsrådgivning, "
         "hälsoundersökning och läkemedel till sådan vård, regionens ansvar.",
     ),
     rule(
@@ -182,22 +178,13 @@ RESIDENCE_RULES = (
         "För att som vuxen få tillgång till fullständig, subventionerad",
         all_of(
             ASYLUM,
-            AtLeast("age", 18),
+            AtLeast("age", ADULT_AGE),
             Is("urgent", False),
             Is("asylum_entitlement", False),
         ),
         decides={HCR: "not_covered"},
-        overrides=(
-            "jh-hsv.responsibility.physician",
-            "jh-hsv.responsibility.special_housing",
-            "jh-hsv.responsibility.day_activity",
-            "jh-hsv.responsibility.lss_housing",
-            "jh-hsv.responsibility.personal_assistance_lss",
-            "jh-hsv.responsibility.ordinary_with_needs",
-            "jh-hsv.responsibility.ordinary_without_needs",
-            "jh-hsv.responsibility.temporary_stay",
-            "jh-hsv.responsibility.medication_risk",
-        ),
+        overrides=("jh-hsv.responsibility.physician",),
+        label=BY_RESIDENCE_LABEL,
         summary="Vuxna asylsökande och papperslösa har inte rätt till fullständig vård: annan "
         "vård än den som inte kan anstå och de uppräknade insatserna omfattas inte.",
     ),
@@ -219,9 +206,10 @@ HOUSING_RULES = (
         "jh-hsv.responsibility.special_housing",
         _c("§7.3"),
         "till dem som bor i särskilda boendeformer för äldre och funktionsnedsatta",
-        all_of(NON_PHYSICIAN, Is("housing", "special_housing")),
+        all_of(BY_HOUSING, Is("housing", "special_housing")),
         decides={HCR: "municipality"},
         overrides=("jh-hsv.responsibility.personal_assistance_lss",),
+        label=BY_HOUSING_LABEL,
         summary="Särskilt boende (SoL): kommunen ansvarar upp till läkarnivå. Lagens ansvar "
         "går före regionens 'så långt möjligt' för personlig assistans.",
     ),
@@ -229,7 +217,7 @@ HOUSING_RULES = (
         "jh-hsv.responsibility.day_activity",
         _c("§7.3"),
         "samt till dem som vistas på dagverksamhet",
-        all_of(NON_PHYSICIAN, Is("day_activity", True)),
+        all_of(BY_HOUSING, Is("day_activity", True)),
         decides={HCR: "municipality"},
         overrides=(
             "jh-hsv.responsibility.lss_housing",
@@ -237,26 +225,29 @@ HOUSING_RULES = (
             "jh-hsv.responsibility.ordinary_without_needs",
             "jh-hsv.responsibility.temporary_stay",
         ),
+        label=BY_HOUSING_LABEL,
         summary="Insats som ges på dagverksamhet: kommunen, oavsett hur personen bor.",
     ),
     rule(
         "jh-hsv.responsibility.lss_housing",
         _c("§7.3"),
         "Personer som bor i bostad med särskild service enligt LSS",
-        all_of(NON_PHYSICIAN, Is("housing", "lss_housing")),
+        all_of(BY_HOUSING, Is("housing", "lss_housing")),
         decides={HCR: "region"},
+        label=BY_HOUSING_LABEL,
         summary="Bostad med särskild service (LSS): så långt möjligt regionen.",
     ),
     rule(
         "jh-hsv.responsibility.personal_assistance_lss",
         _c("§7.2"),
         "personer med personlig assistans enligt LSS",
-        all_of(NON_PHYSICIAN, Is("personal_assistance_lss", True)),
+        all_of(BY_HOUSING, Is("personal_assistance_lss", True)),
         decides={HCR: "region"},
         overrides=(
             "jh-hsv.responsibility.ordinary_with_needs",
             "jh-hsv.responsibility.medication_risk",
         ),
+        label=BY_HOUSING_LABEL,
         summary="Personlig assistans enligt LSS: så långt möjligt regionen, även i ordinärt "
         "boende med behov över tid och vid läkemedelsrisk.",
     ),
@@ -265,11 +256,12 @@ HOUSING_RULES = (
         _c("§7.3"),
         "till personer i ordinärt boende som har behov av stöd och hjälp över tid",
         all_of(
-            NON_PHYSICIAN,
+            BY_HOUSING,
             Is("housing", "ordinary"),
-            CountAtLeast("adl_needs_over_time", 1),
+            CountAtLeast("adl_needs_over_time", ADL_NEEDS_MIN),
         ),
         decides={HCR: "municipality"},
+        label=BY_HOUSING_LABEL,
         summary="Ordinärt boende med minst ett behov över tid (äta/dricka, klä sig, förflytta "
         "sig, hygien; hjälp från närstående räknas): kommunen.",
         context=5,  # the four criteria and "Motsvarande gäller … närstående"
@@ -279,19 +271,21 @@ HOUSING_RULES = (
         _c("§7.2"),
         "hälso- och sjukvårdsansvar omfattar öppen och sluten vård",
         all_of(
-            NON_PHYSICIAN,
+            BY_HOUSING,
             Is("housing", "ordinary"),
-            Not(CountAtLeast("adl_needs_over_time", 1)),
+            Not(CountAtLeast("adl_needs_over_time", ADL_NEEDS_MIN)),
         ),
         decides={HCR: "region"},
+        label=BY_HOUSING_LABEL,
         summary="Ordinärt boende utan behov över tid: regionen (hälsocentralen).",
     ),
     rule(
         "jh-hsv.responsibility.temporary_stay",
         _c("§7.2"),
         "regionen tar ansvar för hemsjukvård till de personer som vistas i länet",
-        all_of(NON_PHYSICIAN, Is("housing", "temporary_stay")),
+        all_of(BY_HOUSING, Is("housing", "temporary_stay")),
         decides={HCR: "region"},
+        label=BY_HOUSING_LABEL,
         summary="Den som bara vistas i länet: regionen. Kommunens ansvar följer "
         "folkbokföringen i kommunen.",
     ),
@@ -330,9 +324,11 @@ PERFORMER_RULES = (
         "jh-hsv.performer.health_centre_wish",
         _c("§7.3"),
         "har en önskan att få hela eller delar av sin vård utförd på hälsocentral",
-        all_of(Decided(HCR, "municipality"), Is("wishes_health_centre", True)),
+        # "som har rätt att få sina hälso- och sjukvårdsinsatser från kommunen": never an
+        # asylum seeker or undocumented person (§7.2), so their wish is not asked.
+        all_of(Decided(HCR, "municipality"), Not(ASYLUM), Is("wishes_health_centre", True)),
         decides={"performer": "region", "employer": "region", "region_unit": "primary_care"},
-        overrides=("jh-hsv.performer.municipality",),
+        overrides=("jh-hsv.performer.municipality", "jh-hsv.region_unit.municipality"),
         summary="Önskar personen vård på hälsocentral respekteras det: hälsocentralen utför. "
         "Avtalet säger inget om kostnaden, så den följer ansvaret.",
     ),
@@ -368,21 +364,22 @@ UNIT_AND_COMPENSATION_RULES = (
         summary="Regionens hemsjukvård ges av primärvården (hälsocentralen).",
     ),
     rule(
-        "jh-hsv.region_unit.physician",
-        _c("§8.3"),
-        "Rutin angående läkarmedverkan",
-        all_of(Decided(HCR, "region"), Is("intervention", "physician")),
-        decides={"region_unit": "primary_care"},
-        summary="Läkarmedverkan i hemmet ordnas genom hälsocentralen enligt lokal rutin "
-        "(bilaga 2).",
+        "jh-hsv.region_unit.municipality",
+        _c("§7.3"),
+        "Kommunens ansvar avser hälso- och sjukvård upp till läkarnivå",
+        Decided(HCR, "municipality"),
+        decides={"region_unit": "none"},
+        summary="Kommunens hemsjukvård upp till läkarnivå: ingen enhet inom regionen.",
     ),
     rule(
         "jh-hsv.region_unit.none",
-        _c("§7.3"),
-        "Kommunens ansvar avser hälso- och sjukvård upp till läkarnivå",
+        _c("§7.2"),
+        "Region Jämtland Härjedalens hälso- och sjukvårdsansvar omfattar",
         fallback=True,
         decides={"region_unit": "none"},
         summary="Ingen enhet inom regionen när regionen inte har någon del i insatsen.",
+        silent="Avtalet anger ingen enhet inom regionen för insatsen: regionen har inte "
+        "ansvaret för den (egenvård, vård som inte omfattas eller inte regleras).",
     ),
     rule(
         "jh-hsv.compensation.none",
@@ -392,6 +389,9 @@ UNIT_AND_COMPENSATION_RULES = (
         decides={"compensation": "none"},
         summary="Ersättning mellan parterna finns bara genom tjänsteköp (bilaga 4); annars "
         "utgår ingen ersättning.",
+        silent="Avtalet anger ingen ersättning mellan huvudmännen för insatsen; ersättning "
+        "finns bara genom tjänsteköp (§7.5, bilaga 4), och schablonersättning har inte "
+        "införts (§10).",
     ),
 )
 
@@ -406,6 +406,9 @@ COST_RULES = (
         Decided(HCR, "region"),
         decides={"cost": "region"},
         summary="Varje huvudman bär kostnaden för sitt eget hälso- och sjukvårdsansvar.",
+        silent="Avtalet anger ingen egen kostnadsfördelning för insatsen; regionen bär "
+        "kostnaden för den hälso- och sjukvård den har ansvaret för (huvudmännen har var "
+        "för sig ett hälso- och sjukvårdsansvar, §7.1).",
     ),
     rule(
         "jh-hsv.cost.municipality",
@@ -414,6 +417,9 @@ COST_RULES = (
         Decided(HCR, "municipality"),
         decides={"cost": "municipality"},
         summary="Varje huvudman bär kostnaden för sitt eget hälso- och sjukvårdsansvar.",
+        silent="Avtalet anger ingen egen kostnadsfördelning för insatsen; kommunen bär "
+        "kostnaden för den hälso- och sjukvård den har ansvaret för (huvudmännen har var "
+        "för sig ett hälso- och sjukvårdsansvar, §7.1).",
     ),
     rule(
         "jh-hsv.cost.home_region",
@@ -446,13 +452,14 @@ COST_RULES = (
         "följer ansvaret för patient och förskrivare",
         all_of(
             Is("intervention", "aids_and_materials"),
-            any_of(Decided(HCR, "region"), Decided(HCR, "self_care")),
+            REGULATED,
             Is("prescriber", "municipality"),
         ),
         decides={"cost": "municipality"},
-        overrides=("jh-hsv.cost.region",),
+        overrides=("jh-hsv.cost.region", "jh-hsv.cost.municipality"),
         summary="Material, utrustning och hjälpmedel: kostnaden följer förskrivaren, även när "
-        "patientansvaret ligger hos regionen. (Kommunens eget ansvar: se bilaga 2.)",
+        "patientansvaret ligger hos regionen; i kommunens eget ansvar betalar kommunen det "
+        "den förskriver (bilaga 2: 'Regleras i huvudavtalet punkt 7.7').",
     ),
     rule(
         "jh-hsv.cost.aids_disagreement",
@@ -470,7 +477,6 @@ COST_RULES = (
             "jh-hsv.cost.home_region",
             "jh-hsv.cost.aids_prescriber_region",
             "jh-hsv.cost.aids_prescriber_municipality",
-            "jh-pvk.cost.basic_equipment",
         ),
         summary="Oense om kostnaden för material, utrustning eller hjälpmedel: delas lika "
         "tills överenskommelse skett.",

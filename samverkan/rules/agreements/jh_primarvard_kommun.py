@@ -14,12 +14,14 @@ from samverkan.rules.agreements.jh_hemsjukvard import (
     SCOPE,
     TERM,
 )
-from samverkan.rules.conditions import Decided, In, Is, TimeWithin, all_of
+from samverkan.rules.conditions import Decided, In, Is, P, TimeWithin, all_of
 from samverkan.rules.declarations import AgreementVersion, rule
 
 AGREEMENT = "jh-primarvard-kommun"
-NIGHT = TimeWithin("time", 17 * 60, 8 * 60)  # 17.00–08.00
-DAY = TimeWithin("time", 8 * 60, 17 * 60)  # 08.00–17.00
+# The annex's clock times by name (samverkan/rules/parameters/jh_primarvard_kommun.toml).
+NIGHT_START, DAY_START = P("jh_pvk.night_start"), P("jh_pvk.day_start")
+NIGHT = TimeWithin("time", NIGHT_START, DAY_START)  # 17.00–08.00
+DAY = TimeWithin("time", DAY_START, NIGHT_START)  # 08.00–17.00
 # What a district nurse does at night within primary care.
 DISTRICT_NURSE = In("intervention", ("nursing", "medication_management", "lab_analysis"))
 NIGHT_DISTRICT_NURSE = all_of(Decided(HCR, "region"), DISTRICT_NURSE, NIGHT)
@@ -79,15 +81,32 @@ PERFORMER_RULES = (
     rule(
         "jh-pvk.performer.physician",
         _c("Läkarmedverkan"),
-        "Hembesök hos patienter utifrån patientens behov, oavsett boendeform",
+        "Läkarmedverkan med rätt kompetens och personkontinuitet",
         all_of(Decided(HCR, "region"), Is("intervention", "physician")),
         decides={"performer": "region", "employer": "region"},
+        context=1,  # "• Hembesök hos patienter utifrån patientens behov, oavsett boendeform."
         summary="Regionens läkare gör hembesök utifrån behov, oavsett boendeform.",
     ),
 )
 
-# --- cost: laboratory and basic equipment --------------------------------------------------
-# Laboratorieservice betalas alltid av regionen; utrustning regleras i huvudavtalet 7.7.
+# --- region_unit: physician efforts --------------------------------------------------------
+# Läkarmedverkan i kommunal hälso- och sjukvård ordnas av hälsocentralen (primärvården).
+UNIT_RULES = (
+    rule(
+        "jh-pvk.region_unit.physician",
+        _c("Samverkansrutin mellan primärvård och kommun"),
+        "Chef vid respektive hälsocentral ska tillsammans med aktuella chefer",
+        all_of(Decided(HCR, "region"), Is("intervention", "physician")),
+        decides={"region_unit": "primary_care"},
+        summary="Läkarmedverkan i hemmet ordnas genom hälsocentralen enligt den rutin "
+        "hälsocentralens chef skriver med kommunens chefer.",
+    ),
+)
+
+# --- cost: laboratory ------------------------------------------------------------------------
+# Laboratorieservice betalas alltid av regionen. Utrustning "Regleras i huvudavtalet punkt
+# 7.7" (kostnaden följer förskrivaren: jh-hsv.cost.aids_prescriber_*), so the annex has no
+# cost rule of its own for it.
 COST_RULES = (
     rule(
         "jh-pvk.cost.laboratory",
@@ -99,20 +118,6 @@ COST_RULES = (
         summary="Provtagningsmaterial, analyser, transporter och tolkning betalas av regionen, "
         "även när kommunen tar provet.",
     ),
-    rule(
-        "jh-pvk.cost.basic_equipment",
-        _c("Medicinteknisk utrustning och läkemedel"),
-        "Medicinsk basutrustning inom kommunal hälso- och sjukvård",
-        all_of(
-            Is("intervention", "aids_and_materials"),
-            Decided(HCR, "municipality"),
-            Is("prescriber", "municipality"),
-        ),
-        decides={"cost": "municipality"},
-        overrides=("jh-hsv.cost.municipality",),
-        summary="Utrustning i kommunal hälso- och sjukvård som kommunen förskriver: kommunen "
-        "(regleras i huvudavtalet 7.7).",
-    ),
 )
 
 VERSION = AgreementVersion(
@@ -122,7 +127,7 @@ VERSION = AgreementVersion(
     region=REGION,
     term=TERM,
     scope=SCOPE,
-    rules=(*PERFORMER_RULES, *COST_RULES),
+    rules=(*PERFORMER_RULES, *UNIT_RULES, *COST_RULES),
     forum="SVOM/Fredagsgruppen",
     dispute_path=(
         "närmsta chef (huvudavtalet §8)",

@@ -10,8 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from samverkan.rules.agreements.jh_hemsjukvard import HCR, REGION
-from samverkan.rules.conditions import AtLeast, Below, Decided, In, Is, all_of, any_of
+from samverkan.rules.agreements.jh_hemsjukvard import (
+    BY_HOUSING_LABEL,
+    BY_RESIDENCE_LABEL,
+    HCR,
+    REGION,
+    SELF_CARE_LABEL,
+)
+from samverkan.rules.conditions import (
+    AtLeast,
+    Below,
+    Decided,
+    In,
+    Is,
+    Not,
+    P,
+    all_of,
+    any_of,
+)
 from samverkan.rules.declarations import AgreementVersion, Term, rule
 
 AGREEMENT = "jh-psykisk"
@@ -28,26 +44,23 @@ FIRST_LINE = Is("intervention", "psychosocial_first_line")
 SPECIALIST = Is("intervention", "psychiatric_specialist")
 HABILITATION = Is("intervention", "habilitation")
 
-# Every home-care rule that would otherwise decide responsibility for a non-physician
-# intervention (the physician rule stays: "samtliga medborgare", §7.2).
-HOME_CARE_RESPONSIBILITY = (
-    "jh-hsv.responsibility.special_housing",
-    "jh-hsv.responsibility.day_activity",
-    "jh-hsv.responsibility.lss_housing",
-    "jh-hsv.responsibility.personal_assistance_lss",
-    "jh-hsv.responsibility.ordinary_with_needs",
-    "jh-hsv.responsibility.ordinary_without_needs",
-    "jh-hsv.responsibility.temporary_stay",
-    "jh-hsv.responsibility.medication_risk",
-    "jh-hsv.responsibility.medication_without_risk",
-    "jh-hsv.responsibility.self_care",
-    "jh-hsv.responsibility.registered_elsewhere",
-    "jh-hsv.responsibility.eu_eea",
-    "jh-hsv.responsibility.asylum_child",
-    "jh-hsv.responsibility.asylum_adult_urgent",
-    "jh-hsv.responsibility.asylum_adult_listed",
-    "jh-hsv.responsibility.asylum_adult_not_covered",
-)
+# §5.1 says the home-care agreement "definierar vem som ansvarar för hälso- och sjukvård i
+# ordinärt boende (hemsjukvård)" and does not regulate this target group. The kommun's duty in
+# särskilda boendeformer and at dagverksamhet is not the agreement's but HSL's own
+# (jh-hemsjukvard §7.3 "Enligt hälso- och sjukvårdslagen ska kommunerna erbjuda", footnote 5),
+# so it stands for persons with a psychiatric disability too.
+STATUTORY_MUNICIPAL = any_of(Is("housing", "special_housing"), Is("day_activity", True))
+
+# The home-care rules that would otherwise decide responsibility for a non-physician
+# intervention, by their labels (the physician rule stays: "samtliga medborgare", §7.2).
+HOME_CARE_RESPONSIBILITY = (BY_HOUSING_LABEL, BY_RESIDENCE_LABEL, SELF_CARE_LABEL)
+
+
+# The overenskommelse's ages by name (samverkan/rules/parameters/jh_psykisk.toml), §5.1.
+ADULT_AGE = P("jh_psyk.adult_age")  # "över 18 år"; BUP "0-17.99 år"
+UPM_FROM, UPM_UNTIL = P("jh_psyk.upm_from_age"), P("jh_psyk.upm_until_age")  # "16-25 år"
+BUH_MEDICAL_UNTIL = P("jh_psyk.buh_medical_until_age")  # "0-19.99 år gällande medicinsk vård"
+BUH_ADVICE_UNTIL = P("jh_psyk.buh_advice_until_age")  # "0-20.99 år gällande råd och stöd"
 
 
 def _c(section: str) -> str:
@@ -65,6 +78,14 @@ RESPONSIBILITY_RULES = (
         FIRST_LINE,
         decides={HCR: "region", "performer": "region", "employer": "region"},
         summary="Första linjens vård vid psykisk ohälsa är regionens.",
+    ),
+    rule(
+        "jh-psyk.responsibility.specialist_child",
+        _c("§5.1"),
+        "Barn- och ungdomspsykiatrin (BUP) ansvarar för att fullgöra",
+        all_of(SPECIALIST, Below("age", ADULT_AGE)),
+        decides={HCR: "region", "performer": "region", "employer": "region"},
+        summary="Specialistpsykiatri för barn och unga under 18 år är regionens (BUP).",
     ),
     rule(
         "jh-psyk.responsibility.specialist",
@@ -120,12 +141,14 @@ NOT_REGULATED_RULES = (
         all_of(
             PSYCHIATRIC_DISABILITY,
             In("intervention", ("nursing", "medication_management", "lab_analysis")),
+            Not(STATUTORY_MUNICIPAL),
         ),
         decides={HCR: "not_regulated"},
-        overrides=HOME_CARE_RESPONSIBILITY,
+        refines=HOME_CARE_RESPONSIBILITY,
         summary="Hemsjukvård för personer med psykisk funktionsnedsättning regleras inte av "
         "hemsjukvårdsavtalet; parterna ska först komma överens om tillämpningen. "
-        "Läkarinsatser är fortfarande regionens.",
+        "Läkarinsatser är fortfarande regionens, och i särskilt boende och på dagverksamhet "
+        "gäller kommunens ansvar enligt hälso- och sjukvårdslagen.",
     ),
     rule(
         "jh-psyk.responsibility.rehabilitation_not_regulated",
@@ -134,9 +157,10 @@ NOT_REGULATED_RULES = (
         all_of(
             PSYCHIATRIC_DISABILITY,
             In("intervention", ("rehabilitation", "aids_and_materials")),
+            Not(STATUTORY_MUNICIPAL),
         ),
         decides={HCR: "not_regulated"},
-        overrides=HOME_CARE_RESPONSIBILITY,
+        refines=HOME_CARE_RESPONSIBILITY,
         summary="Arbetsterapeut- och fysioterapeutinsatser och hjälpmedel för personer med "
         "psykisk funktionsnedsättning regleras inte av hemsjukvårdsavtalet.",
     ),
@@ -150,7 +174,7 @@ UNIT_RULES = (
         "jh-psyk.region_unit.first_line_child",
         _c("§5.1"),
         "Verksamheten ska möta länets behov av såväl första linjen",
-        all_of(FIRST_LINE, Below("age", 16)),
+        all_of(FIRST_LINE, Below("age", UPM_FROM)),
         decides={"region_unit": "child_psychiatry_bup"},
         summary="Första linjen för barn under 16: BUP, som ska möta behovet av första linjen "
         "för barn.",
@@ -159,7 +183,7 @@ UNIT_RULES = (
         "jh-psyk.region_unit.first_line_youth",
         _c("§5.1"),
         "riktar sig direkt till ungdomar och unga vuxna i åldern 16-25 år",
-        all_of(FIRST_LINE, AtLeast("age", 16), Below("age", 26)),
+        all_of(FIRST_LINE, AtLeast("age", UPM_FROM), Below("age", UPM_UNTIL)),
         decides={"region_unit": "youth_clinic_upm"},
         summary="Första linjen 16–25 år: UPM, som unga kan vända sig direkt till (16–17-åringar "
         "kan också få första linjen på BUP).",
@@ -168,7 +192,7 @@ UNIT_RULES = (
         "jh-psyk.region_unit.first_line_adult",
         _c("§5.1"),
         "Primärvården är första instans i hälso- och sjukvården",
-        all_of(FIRST_LINE, AtLeast("age", 26)),
+        all_of(FIRST_LINE, AtLeast("age", UPM_UNTIL)),
         decides={"region_unit": "primary_care"},
         summary="Första linjen från 26 år: primärvårdens psykosociala verksamhet.",
     ),
@@ -176,27 +200,27 @@ UNIT_RULES = (
         "jh-psyk.region_unit.specialist_child",
         _c("§5.1"),
         "Målgrupperna för BUP avgränsas åldersmässigt till barn och ungdomar 0-17.99 år",
-        all_of(SPECIALIST, Below("age", 18)),
+        all_of(SPECIALIST, Below("age", ADULT_AGE)),
         decides={"region_unit": "child_psychiatry_bup"},
         summary="Specialistpsykiatri under 18 år: BUP.",
-    ),
-    rule(
-        "jh-psyk.region_unit.k2_recovery",
-        _c("§5.1"),
-        "K2-återhämtning",
-        all_of(SPECIALIST, AtLeast("age", 18), PSYCHIATRIC_DISABILITY),
-        decides={"region_unit": "adult_psychiatry"},
-        summary="Återhämtning för vuxna (från 18 år) med psykisk funktionsnedsättning: K2 "
-        "inom vuxenpsykiatrin.",
     ),
     rule(
         "jh-psyk.region_unit.specialist_adult",
         _c("§5.1"),
         "Vuxenpsykiatrin vänder sig till personer över 18 år",
-        all_of(SPECIALIST, AtLeast("age", 18)),
+        all_of(SPECIALIST, AtLeast("age", ADULT_AGE)),
         decides={"region_unit": "adult_psychiatry"},
         summary="Specialistpsykiatri från 18 år, även tvångsvård enligt LPT och LRV: "
         "vuxenpsykiatrin.",
+    ),
+    rule(
+        "jh-psyk.region_unit.k2_recovery",
+        _c("§5.1"),
+        "K2-återhämtning",
+        all_of(SPECIALIST, AtLeast("age", ADULT_AGE), PSYCHIATRIC_DISABILITY),
+        decides={"region_unit": "adult_psychiatry"},
+        summary="Återhämtning för vuxna (från 18 år) med psykisk funktionsnedsättning: K2 "
+        "inom vuxenpsykiatrin.",
     ),
     rule(
         "jh-psyk.region_unit.habilitation_child",
@@ -205,8 +229,8 @@ UNIT_RULES = (
         all_of(
             HABILITATION,
             any_of(
-                Below("age", 20),
-                all_of(Is("habilitation_type", "advice_support"), Below("age", 21)),
+                Below("age", BUH_MEDICAL_UNTIL),
+                all_of(Is("habilitation_type", "advice_support"), Below("age", BUH_ADVICE_UNTIL)),
             ),
         ),
         decides={"region_unit": "child_habilitation_buh"},
@@ -220,8 +244,8 @@ UNIT_RULES = (
         all_of(
             HABILITATION,
             any_of(
-                AtLeast("age", 21),
-                all_of(Is("habilitation_type", "medical"), AtLeast("age", 20)),
+                AtLeast("age", BUH_ADVICE_UNTIL),
+                all_of(Is("habilitation_type", "medical"), AtLeast("age", BUH_MEDICAL_UNTIL)),
             ),
         ),
         decides={"region_unit": "adult_psychiatry"},
@@ -276,6 +300,7 @@ ACTION_RULES = (
         "har behov av insatser från fler än en huvudman",
         Is("needs_health_and_social_care", True),
         actions=("offer_sip",),
+        context=1,  # "Den samordnade individuella planen beskriver …"
         summary="Behov av insatser från både hälso- och sjukvård och socialtjänst: SIP.",
     ),
     rule(

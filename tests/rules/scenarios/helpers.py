@@ -30,6 +30,7 @@ GVB_BASE: dict[str, Any] = {
     "treatment_responsibility": "specialist_care",
     "self_care_assessment": "health_care",
     "discharge_from_inpatient_care": False,
+    "needs_health_and_social_care": True,  # the target group's first half (h1, issue 14)
 }
 
 

@@ -334,14 +334,13 @@ REQUIRED_CLAUSES = [
         f"jh-hemsjukvard §{n}"
         for n in ("1", "4", "6", "6.1", "6.2", "7.2", "7.3", "7.5", "7.6", "7.7", "8", "8.1")
     ),
-    "jh-hemsjukvard §8.3",
     "jh-hemsjukvard §10",
     "jh-hemsjukvard §11",
     "jh-primarvard-kommun Läkarmedverkan",
     "jh-primarvard-kommun Laboratorieservice och högrentservice",
     "jh-primarvard-kommun Tjänstgöring kvällar och nätter 17.00–08.00",
     "jh-primarvard-kommun Dagtid 08.00–17.00",
-    "jh-primarvard-kommun Medicinteknisk utrustning och läkemedel",
+    "jh-primarvard-kommun Samverkansrutin mellan primärvård och kommun",
     *(
         f"jh-psykisk §{n}"
         for n in ("3", "5.1", "5.2", "5.3", "5.4", "5.6", "5.11", "6.1", "6.3", "11")
