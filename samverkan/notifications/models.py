@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     DISPUTE_STEP = "dispute_step", _("Ett nytt steg i en tvist")
     TASK = "task", _("Ny uppgift")
     TASK_DUE = "task_due", _("En uppgift ska vara klar")
+    DISCHARGE_NOTICE = "discharge_notice", _("Nytt meddelande om utskrivning från sluten vård")
 
 
 class Notification(models.Model):

@@ -1,0 +1,172 @@
+"""Reads of the discharge room that pages, the API and other rooms use.
+
+`stay_facts(stay)` is the one mapping of a stay to the rules' `DischargeStay` (the day count
+of betalningsansvar lives in `samverkan.rules`, h5's `payment_days`). Until that code is in
+the rules door, `preliminary_payment_days` below stands in for it on the board: **marked for
+replacement** (NOTES-h4) by `rules.payment_days(stay_facts(stay), rules.discharge_terms(...),
+until)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+import samverkan.rules as rules
+from samverkan.discharge import access
+from samverkan.discharge.models import (
+    ADMISSION_NOTICE_WITHIN,
+    Notice,
+    NoticeKind,
+    Receiver,
+    Stay,
+    StayStatus,
+)
+
+MUNICIPAL_RECEIVERS = (Receiver.MUNICIPAL_SOCIAL_SERVICES, Receiver.MUNICIPAL_HEALTH_CARE)
+
+
+@dataclass(frozen=True)
+class StayFacts:
+    """The interface of `rules.DischargeStay` (used while the rules door has none)."""
+
+    care_type: str
+    admitted_at: dt.datetime
+    admission_notice_at: dt.datetime | None
+    ready_at: dt.datetime | None
+    ready_notice_at: dt.datetime | None
+    needs_municipal_insatser: bool
+    discharged_at: dt.datetime | None
+    died: bool = False
+
+
+def _first(notices: list[Notice], kind: str, receivers: tuple[str, ...] | None = None) -> Any:
+    times = [
+        n.sent_at
+        for n in notices
+        if n.kind == kind and (receivers is None or n.receiver in receivers)
+    ]
+    return min(times) if times else None
+
+
+def stay_facts(stay: Stay) -> Any:
+    """The stay as the rules count it: the kommun's first inskrivningsmeddelande, the
+    utskrivningsklar notice, discharge (or death)."""
+    notices = list(stay.notices.all())
+    fields = {
+        "care_type": stay.care_type,
+        "admitted_at": stay.admitted_at,
+        "admission_notice_at": _first(notices, NoticeKind.ADMISSION, MUNICIPAL_RECEIVERS),
+        "ready_at": stay.ready_at,
+        "ready_notice_at": _first(notices, NoticeKind.READY),
+        "needs_municipal_insatser": bool(stay.needs_municipal_insatser),
+        "discharged_at": stay.discharged_at or stay.died_at,
+        "died": stay.status == StayStatus.DIED,
+    }
+    cls = getattr(rules, "DischargeStay", None) or StayFacts
+    return cls(**fields)
+
+
+#: The law's default while no local agreement is entered: the kommun pays from three
+#: calendar days after the notice of utskrivningsklar (Lag 2017:612 5 kap. 3 §).
+_DEFAULT_DAYS_AFTER_NOTICE = 3
+
+
+def preliminary_payment_days(facts: Any, until: dt.date) -> int | None:
+    """REPLACE WITH rules.payment_days (h5). Days of betalningsansvar so far, by the law's
+    default only, or None when the conditions are not met (no need of the kommun's
+    insatser, a notice missing, not utskrivningsklar)."""
+    if not facts.needs_municipal_insatser or facts.admission_notice_at is None:
+        return None
+    if facts.ready_at is None or facts.ready_notice_at is None:
+        return None
+    first = timezone.localdate(facts.ready_notice_at) + dt.timedelta(
+        days=_DEFAULT_DAYS_AFTER_NOTICE
+    )
+    last = until
+    if facts.discharged_at is not None:
+        last = min(last, timezone.localdate(facts.discharged_at) - dt.timedelta(days=1))
+    return max(0, (last - first).days + 1)
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    stay: Stay
+    person: str
+    status: str
+    status_label: str
+    admission_notice_at: dt.datetime | None
+    admission_late: bool
+    days_admitted: int
+    days_after_ready: int | None
+    payment_days: int | None
+
+
+def _days(start: dt.datetime | None, end: dt.date) -> int | None:
+    if start is None:
+        return None
+    return max(0, (end - timezone.localdate(start)).days)
+
+
+def board_rows(
+    user: Any,
+    *,
+    unit: Any = None,
+    municipality: Any = None,
+    status: str | None = None,
+    today: dt.date | None = None,
+) -> list[BoardRow]:
+    """The discharge board: the stays the user sees (per unit, per kommun, by status), with
+    the days running. Closed stays show for 14 days after they ended."""
+    today = today or timezone.localdate()
+    stays: QuerySet[Stay] = (
+        access.stays_visible_to(user)
+        .select_related("person", "unit", "municipality", "organisation", "care_contact_unit")
+        .prefetch_related(
+            Prefetch("notices", queryset=Notice.objects.order_by("sent_at")),
+            "person__identities",
+        )
+    )
+    if unit is not None:
+        stays = stays.filter(unit=unit)
+    if municipality is not None:
+        stays = stays.filter(municipality=municipality)
+    if status:
+        stays = stays.filter(status=status)
+    recent = timezone.now() - dt.timedelta(days=14)
+    stays = stays.exclude(discharged_at__lt=recent).exclude(died_at__lt=recent)
+    rows = []
+    for stay in stays.order_by("unit__name", "admitted_at", "pk"):
+        facts = stay_facts(stay)
+        end = today
+        if stay.discharged_at or stay.died_at:
+            end = timezone.localdate(stay.discharged_at or stay.died_at)
+        notice_at = facts.admission_notice_at
+        rows.append(
+            BoardRow(
+                stay=stay,
+                person=access.person_label(user, stay),
+                status=stay.status,
+                status_label=stay.get_status_display(),
+                admission_notice_at=notice_at,
+                admission_late=notice_at is not None
+                and notice_at - stay.admitted_at > ADMISSION_NOTICE_WITHIN,
+                days_admitted=_days(stay.admitted_at, end) or 0,
+                days_after_ready=_days(stay.ready_at, end),
+                payment_days=preliminary_payment_days(facts, today),
+            )
+        )
+    return rows
+
+
+def stays_between(region: str, start: dt.date, end: dt.date) -> QuerySet[Stay]:
+    """Stays of a region admitted in [start, end] (for the follow-up's figures)."""
+    return Stay.objects.filter(
+        organisation__region=region,
+        admitted_at__date__gte=start,
+        admitted_at__date__lte=end,
+    )
