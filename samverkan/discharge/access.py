@@ -79,6 +79,14 @@ def _profile(user: Any) -> Any:
     return profile
 
 
+def staff_profile(actor: Any) -> Any:
+    """The acting user's staff profile (PermissionDenied without one)."""
+    profile = profile_of(user_of(actor))
+    if profile is None:
+        raise PermissionDenied
+    return profile
+
+
 def discharge_organisation(user: Any) -> Organisation | None:
     """The user's organisation if the role works with discharge, else None."""
     profile = _profile(user)

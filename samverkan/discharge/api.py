@@ -112,7 +112,7 @@ def create_stay(request: HttpRequest, payload: StayCreateIn) -> Any:
     stay = services.admit(
         request,
         person,
-        unit=unit,  # type: ignore[arg-type]
+        unit=unit,
         municipality=_organisation(payload.municipality_id, "municipality_id"),
         care_type=payload.care_type,
         admitted_at=payload.admitted_at,
@@ -177,7 +177,7 @@ def care_contact(request: HttpRequest, stay_id: int, payload: CareContactIn) -> 
     notice = services.appoint_care_contact(
         request,
         stay,
-        unit=_unit(payload.unit_id, "unit_id"),  # type: ignore[arg-type]
+        unit=_unit(payload.unit_id, "unit_id"),
         name=payload.name,
         is_physician=payload.is_physician,
         source=Source.API,
@@ -285,7 +285,7 @@ def home_without_care_contact(
     notice = services.report_home_without_care_contact(
         request,
         stay,
-        health_centre=_unit(payload.health_centre_id, "health_centre_id"),  # type: ignore[arg-type]
+        health_centre=_unit(payload.health_centre_id, "health_centre_id"),
         note=payload.note,
     )
     return Status(201, notice)

@@ -33,10 +33,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
-from samverkan.accounts.actors import user_of
 from samverkan.accounts.models import Organisation, OrganisationKind, Unit
-from samverkan.accounts.services import profile_of
-from samverkan.discharge import services
+from samverkan.discharge import access, services
 from samverkan.discharge.models import Receiver, Source, Stay
 from samverkan.discharge.services import DischargeError, Imported
 from samverkan.people import fhir
@@ -89,7 +87,7 @@ def _code(codeable: Any, system: str) -> str | None:
 
 
 def _encounter(actor: Any, resource: Mapping[str, Any], path: str, result: Imported) -> Stay:
-    organisation = profile_of(user_of(actor)).organisation
+    organisation = access.staff_profile(actor).organisation
     source_id = _source_id(resource, path)
     klass = resource.get("class") or {}
     if klass.get("system") != ACT_CODE or klass.get("code") != "IMP":
@@ -151,7 +149,7 @@ def _encounter(actor: Any, resource: Mapping[str, Any], path: str, result: Impor
 
 
 def _communication(actor: Any, resource: Mapping[str, Any], path: str, result: Imported) -> None:
-    organisation = profile_of(user_of(actor)).organisation
+    organisation = access.staff_profile(actor).organisation
     source_id = _source_id(resource, path)
     kind = _code(resource.get("category") or [], f"{_base()}/CodeSystem/discharge-notice")
     if kind not in ("admission", "ready", "discharge", "death"):
@@ -215,6 +213,7 @@ def _communication(actor: Any, resource: Mapping[str, Any], path: str, result: I
 def import_fhir(actor: Any, data: str | bytes | Mapping[str, Any]) -> Imported:
     """Record the Encounters, then the Communications, of a resource or Bundle; all or
     nothing."""
+    services.require_region_sender(actor)  # the door first, then the content
     resource = json.loads(data) if isinstance(data, str | bytes) else dict(data)
     kind = resource.get("resourceType")
     if kind not in ("Encounter", "Communication", "Bundle"):
@@ -223,11 +222,6 @@ def import_fhir(actor: Any, data: str | bytes | Mapping[str, Any]) -> Imported:
         fhir.parse_resource(resource)
     except fhir.FhirStructureError as error:
         raise _bad("resourceType", str(error)) from None
-    profile = profile_of(user_of(actor))
-    if profile is None or profile.organisation.kind != OrganisationKind.REGION:
-        raise DischargeError(
-            None, "not_a_region", "Bara regionens slutenvård skickar dessa meddelanden.", status=403
-        )
     if kind == "Bundle":
         entries = [
             (f"entry.{i}.resource", e.get("resource") or {})

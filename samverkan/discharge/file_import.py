@@ -32,9 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from samverkan.accounts.actors import user_of
 from samverkan.accounts.models import Organisation, OrganisationKind, Unit
-from samverkan.accounts.services import profile_of
 from samverkan.discharge import services
 from samverkan.discharge.models import Receiver, Source
 from samverkan.discharge.services import DischargeError, Imported
@@ -115,11 +113,7 @@ def _rows(data: bytes) -> list[dict[str, str]]:
 def import_csv(actor: Any, data: bytes) -> Imported:
     if len(data) > MAX_IMPORT_BYTES:
         raise DischargeError("file", "too_large", "Filen är för stor (högst 20 MiB).", status=413)
-    profile = profile_of(user_of(actor))
-    if profile is None or profile.organisation.kind != OrganisationKind.REGION:
-        raise DischargeError(
-            None, "not_a_region", "Bara regionens slutenvård skickar dessa meddelanden.", status=403
-        )
+    profile = services.require_region_sender(actor)
     organisation = profile.organisation
     rows = _rows(data)
     result = Imported()

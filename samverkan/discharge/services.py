@@ -15,7 +15,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +27,7 @@ from samverkan.accounts.models import (
     Role,
     Unit,
     UnitKind,
+    Verksamhet,
 )
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action as AuditAction
@@ -124,6 +124,25 @@ def _time(value: Any, field: str, *, not_before: dt.datetime | None = None) -> d
     return value
 
 
+def require_region_sender(actor: Any) -> Any:
+    """The user's profile if she works in the health care of a region (who sends the
+    region's notices, by hand or by import), else 403."""
+    profile = profile_of(user_of(actor))
+    if (
+        profile is None
+        or access.discharge_organisation(user_of(actor)) is None
+        or profile.organisation.kind != OrganisationKind.REGION
+        or profile.verksamhet != Verksamhet.HEALTH_CARE
+    ):
+        raise DischargeError(
+            None,
+            "not_region_care",
+            "Bara regionens hälso- och sjukvård skickar dessa meddelanden.",
+            status=403,
+        )
+    return profile
+
+
 def tool_of(region: str) -> str:
     """The region's discharge tool: Samverkan's board (default) or its own tool (import)."""
     setting = RegionDischargeSetting.objects.filter(region=region).first()
@@ -172,7 +191,7 @@ _existing = existing_notice
 
 def _notice(actor: Any, stay: Stay, kind: str, sent_at: dt.datetime, **fields: Any) -> Notice:
     user = user_of(actor)
-    profile = profile_of(user)
+    profile = access.staff_profile(user)
     notice = Notice.objects.create(
         stay=stay,
         kind=kind,
@@ -245,8 +264,8 @@ def admit(
     actor: Any,
     person: Any,
     *,
-    unit: Unit,
-    municipality: Organisation,
+    unit: Unit | None,
+    municipality: Organisation | None,
     care_type: str,
     admitted_at: dt.datetime | None = None,
     needs_municipal_insatser: bool | None = None,
@@ -259,10 +278,8 @@ def admit(
     again answers with the stay already recorded (an import's second run)."""
     user = user_of(actor)
     access.require_role(actor, "Utskrivning: ny inskrivning")
-    profile = profile_of(user)
+    profile = require_region_sender(actor)
     organisation = profile.organisation
-    if organisation.kind != OrganisationKind.REGION or profile.verksamhet != "health_care":
-        raise PermissionDenied
     if source_id:
         found = Stay.objects.filter(organisation=organisation, source_id=source_id).first()
         if found is not None:
@@ -426,7 +443,7 @@ def answer_planning(
                 "insatser", "invalid_choice", "Okänd insats.", allowed=tuple(INTERVENTIONS)
             )
     when = _time(sent_at, "sent_at", not_before=stay.admitted_at)
-    profile = profile_of(user)
+    profile = access.staff_profile(user)
     with transaction.atomic():
         notice = _notice(
             actor,
@@ -452,7 +469,7 @@ def appoint_care_contact(
     actor: Any,
     stay: Stay,
     *,
-    unit: Unit,
+    unit: Unit | None,
     name: str,
     is_physician: bool = False,
     source: str = Source.BOARD,
@@ -594,7 +611,7 @@ def add_planning(actor: Any, stay: Stay, *, text: str) -> PlanningEntry:
     if not text:
         raise _error("text", "required", "Skriv planeringsunderlaget.")
     entry = PlanningEntry.objects.create(
-        stay=stay, organisation=profile_of(user).organisation, written_by=user, text=text
+        stay=stay, organisation=access.staff_profile(user).organisation, written_by=user, text=text
     )
     access.audit(actor, AuditAction.CREATE, stay, "Planeringsunderlag", entry)
     return entry
@@ -784,7 +801,7 @@ def record_death(
 
 
 def report_home_without_care_contact(
-    actor: Any, stay: Stay, *, health_centre: Unit, note: str = ""
+    actor: Any, stay: Stay, *, health_centre: Unit | None, note: str = ""
 ) -> Notice:
     """hemsjukvård §7.6: the kommun records that the person came home from regionsjukvård
     without a fast vårdkontakt; a task goes to the hälsocentral concerned."""
@@ -846,6 +863,8 @@ def call_sip(actor: Any, stay: Stay) -> Any:
 
     user = user_of(actor)
     access.require(actor, access.may_call_sip(user, stay), stay, "Kalla till SIP")
+    if stay.status not in (StayStatus.READY, StayStatus.DISCHARGED):
+        raise _error(None, "wrong_status", "En SIP kallas till när personen skrivs ut.", 409)
     if stay.sip_id is not None:
         raise _error(None, "sip_exists", "En SIP är redan startad för vårdtillfället.", 409)
     if not people_access.can_see(user, stay.person):
@@ -869,7 +888,7 @@ def call_sip(actor: Any, stay: Stay) -> Any:
 
 def complete_task(actor: Any, task: StayTask) -> StayTask:
     user = user_of(actor)
-    profile = profile_of(user)
+    profile = access.staff_profile(user)
     stay = task.stay
     access.require(
         actor,
@@ -924,7 +943,7 @@ def record_from_source(
     (guards, tasks, notifications), each event once: the stay by `source_id`, each notice by
     `source_id:<kind>`. A second import of the same data adds nothing."""
     before = Stay.objects.filter(
-        organisation=profile_of(user_of(actor)).organisation, source_id=source_id
+        organisation=access.staff_profile(actor).organisation, source_id=source_id
     ).first()
     stay = before or admit(
         actor,
@@ -1032,6 +1051,7 @@ __all__ = [
     "report_home_without_care_contact",
     "send_admission_notice",
     "set_preliminary_date",
+    "require_region_sender",
     "tool_of",
     "withdraw_consent",
 ]

@@ -18,7 +18,6 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_http_methods, require_POST
 
 from samverkan.accounts.models import Organisation, OrganisationKind, Unit, UnitKind
-from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action as AuditAction
 from samverkan.core.errors import Problem
 from samverkan.discharge import access, selectors, services
@@ -41,6 +40,13 @@ def _role_or_403(request: HttpRequest, why: str) -> None:
     access.require_role(request, why)
 
 
+def _region_sender(request: HttpRequest) -> Organisation:
+    try:
+        return services.require_region_sender(request).organisation
+    except Problem:
+        raise PermissionDenied from None
+
+
 def _int(value: Any) -> int | None:
     try:
         number = int(value)
@@ -61,7 +67,7 @@ def _when(value: str | None) -> dt.datetime | None:
 
 def board(request: HttpRequest) -> HttpResponse:
     _role_or_403(request, "Utskrivningstavlan")
-    profile = profile_of(request.user)
+    profile = access.staff_profile(request)
     organisation = profile.organisation
     unit = municipality = None
     if organisation.kind == OrganisationKind.REGION:
@@ -108,10 +114,7 @@ def board(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def admit(request: HttpRequest) -> HttpResponse:
     _role_or_403(request, "Ny inskrivning")
-    profile = profile_of(request.user)
-    organisation = profile.organisation
-    if organisation.kind != OrganisationKind.REGION:
-        raise PermissionDenied
+    organisation = _region_sender(request)
     units = Unit.objects.filter(organisation=organisation)
     municipalities = Organisation.objects.filter(
         kind=OrganisationKind.MUNICIPALITY, region=organisation.region
@@ -125,8 +128,8 @@ def admit(request: HttpRequest) -> HttpResponse:
             stay = services.admit(
                 request,
                 person,
-                unit=units.filter(pk=_int(data.get("unit"))).first(),  # type: ignore[arg-type]
-                municipality=municipalities.filter(pk=_int(data.get("municipality"))).first(),  # type: ignore[arg-type]
+                unit=units.filter(pk=_int(data.get("unit")) or 0).first(),
+                municipality=municipalities.filter(pk=_int(data.get("municipality")) or 0).first(),
                 care_type=data.get("care_type", ""),
                 admitted_at=_when(data.get("admitted_at")),
                 needs_municipal_insatser=needs,
@@ -160,6 +163,7 @@ def admit(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_file(request: HttpRequest) -> HttpResponse:
     _role_or_403(request, "Filimport av utskrivningsmeddelanden")
+    _region_sender(request)
     errors: list[Any] = []
     result = None
     if request.method == "POST":
@@ -190,7 +194,9 @@ def detail(request: HttpRequest, stay_id: int) -> HttpResponse:
             "own": own,
             "notices": notices,
             "planning": access.planning_visible_to(user, stay).select_related("organisation"),
-            "planning_shared": access.consent_covers(stay, profile_of(user).organisation_id),
+            "planning_shared": access.consent_covers(
+                stay, access.staff_profile(user).organisation_id
+            ),
             "consents": PlanningConsent.objects.filter(stay=stay) if own else [],
             "receivers": Receiver.choices,
             "receiver_kinds": access.receiver_kinds(user, stay),
@@ -233,11 +239,11 @@ def _answer(request: HttpRequest, stay: Stay) -> Any:
 
 def _contact(request: HttpRequest, stay: Stay) -> Any:
     data = request.POST
-    unit = Unit.objects.filter(pk=_int(data.get("unit"))).first()
+    unit = Unit.objects.filter(pk=_int(data.get("unit")) or 0).first()
     return services.appoint_care_contact(
         request,
         stay,
-        unit=unit,  # type: ignore[arg-type]
+        unit=unit,
         name=data.get("name", ""),
         is_physician=data.get("is_physician") == "on",
     )
@@ -259,7 +265,7 @@ def _consent(request: HttpRequest, stay: Stay) -> Any:
 
 def _withdraw(request: HttpRequest, stay: Stay) -> Any:
     consent = PlanningConsent.objects.filter(
-        stay=stay, pk=_int(request.POST.get("consent"))
+        stay=stay, pk=_int(request.POST.get("consent")) or 0
     ).first()
     if consent is None:
         raise Problem("consent", "not_found", "Samtycket finns inte.")
@@ -298,12 +304,12 @@ def _death(request: HttpRequest, stay: Stay) -> Any:
 
 
 def _report(request: HttpRequest, stay: Stay) -> Any:
-    unit = Unit.objects.filter(pk=_int(request.POST.get("health_centre"))).first()
+    unit = Unit.objects.filter(pk=_int(request.POST.get("health_centre")) or 0).first()
     return services.report_home_without_care_contact(
         request,
         stay,
         health_centre=unit,
-        note=request.POST.get("note", ""),  # type: ignore[arg-type]
+        note=request.POST.get("note", ""),
     )
 
 

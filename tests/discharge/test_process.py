@@ -211,7 +211,7 @@ def test_region_with_own_tool_refuses_manual_notices(stay, staff):
 
 
 def test_admit_guards(staff, orgs, units, person, make_person):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(DischargeError) as error:
         services.admit(
             staff.assessor,
             person,
@@ -219,6 +219,7 @@ def test_admit_guards(staff, orgs, units, person, make_person):
             municipality=orgs.ostersund,
             care_type="somatic",
         )
+    assert error.value.status == 403
     with pytest.raises(DischargeError) as error:
         services.admit(
             staff.ward_nurse,
