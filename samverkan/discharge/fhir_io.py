@@ -32,6 +32,9 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
+from fhirclient.models.bundle import Bundle
+from fhirclient.models.communication import Communication
+from fhirclient.models.encounter import Encounter
 
 from samverkan.accounts.models import Organisation, OrganisationKind, Unit
 from samverkan.discharge import access, services
@@ -218,8 +221,9 @@ def import_fhir(actor: Any, data: str | bytes | Mapping[str, Any]) -> Imported:
     kind = resource.get("resourceType")
     if kind not in ("Encounter", "Communication", "Bundle"):
         raise _bad("resourceType", "Förväntade en FHIR Encounter, Communication eller Bundle.")
+    model = {"Encounter": Encounter, "Communication": Communication, "Bundle": Bundle}[kind]
     try:
-        fhir.parse_resource(resource)
+        fhir.parse_resource(resource, model)
     except fhir.FhirStructureError as error:
         raise _bad("resourceType", str(error)) from None
     if kind == "Bundle":
