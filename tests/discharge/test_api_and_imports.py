@@ -218,7 +218,10 @@ def test_csv_bad_row_saves_nothing(api_client, staff, person):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     good = CSV.format(pnr=person.primary_identity().value)
-    bad = good + f"T-2;{person.primary_identity().value};SE2321000207-W5;2380;okänd;2026-11-28 08:00;;;;;;;;\n"
+    bad = (
+        good
+        + f"T-2;{person.primary_identity().value};SE2321000207-W5;2380;okänd;2026-11-28 08:00;;;;;;;;\n"
+    )
     response = api_client(staff.ward_nurse).post(
         "/api/discharge/import", {"file": SimpleUploadedFile("x.csv", bad.encode(), "text/csv")}
     )
