@@ -37,6 +37,7 @@ from samverkan.discharge.schemas import (
     DischargeIn,
     HomeWithoutContactIn,
     ImportOut,
+    NeedsIn,
     NoticeOut,
     PlanningIn,
     PlanningOut,
@@ -59,17 +60,21 @@ RESPONSES: dict[int, Any] = {
 }
 
 
+def _in_range(pk: int) -> bool:
+    return 0 < pk < 2**63  # beyond the database's integers: cannot exist
+
+
 def _unit(pk: int | None, field: str) -> Unit | None:
     if pk is None:
         return None
-    unit = Unit.objects.filter(pk=pk).first()
+    unit = Unit.objects.filter(pk=pk).first() if _in_range(pk) else None
     if unit is None:
         raise ApiError(422, "not_found", "Enheten finns inte.", field)
     return unit
 
 
 def _organisation(pk: int, field: str) -> Organisation:
-    organisation = Organisation.objects.filter(pk=pk).first()
+    organisation = Organisation.objects.filter(pk=pk).first() if _in_range(pk) else None
     if organisation is None:
         raise ApiError(422, "not_found", "Organisationen finns inte.", field)
     return organisation
@@ -198,6 +203,17 @@ def preliminary_date(request: HttpRequest, stay_id: int, payload: PreliminaryDat
 
 
 @router.post(
+    "/stays/{stay_id}/needs",
+    response={200: StayOut, **RESPONSES},
+    summary="Bedömning: behöver kommunens insatser efter utskrivning",
+)
+def needs(request: HttpRequest, stay_id: int, payload: NeedsIn) -> Stay:
+    stay = _stay(request, stay_id, "Bedömning av behov (API)")
+    services.assess_needs(request, stay, needs=payload.needs_municipal_insatser)
+    return _fresh(stay)
+
+
+@router.post(
     "/stays/{stay_id}/consents", response={201: ConsentOut, **RESPONSES}, summary="Samtycke"
 )
 def add_consent(request: HttpRequest, stay_id: int, payload: ConsentIn) -> Any:
@@ -222,7 +238,11 @@ def withdraw_consent(
     request: HttpRequest, stay_id: int, consent_id: int, payload: ConfirmIn
 ) -> PlanningConsent:
     stay = _stay(request, stay_id, "Återkalla samtycke (API)")
-    consent = PlanningConsent.objects.filter(stay=stay, pk=consent_id).first()
+    consent = (
+        PlanningConsent.objects.filter(stay=stay, pk=consent_id).first()
+        if _in_range(consent_id)
+        else None
+    )
     if consent is None:
         raise ApiError(404, "not_found", "Samtycket finns inte.", "consent_id")
     return services.withdraw_consent(request, consent, confirm=payload.confirm)

@@ -67,7 +67,10 @@ def _source_id(resource: Mapping[str, Any], path: str) -> str:
 def _time(value: Any, path: str) -> dt.datetime | None:
     if value in (None, ""):
         return None
-    parsed = parse_datetime(str(value))
+    try:
+        parsed = parse_datetime(str(value))
+    except ValueError:  # well-formed but impossible, e.g. month 13
+        parsed = None
     if parsed is None or parsed.tzinfo is None:
         raise _bad(path, "Tidpunkten ska ha datum, klockslag och tidszon.")
     return parsed

@@ -69,7 +69,10 @@ def _time(row: int, column: str, value: str) -> dt.datetime | None:
     value = value.strip()
     if not value:
         return None
-    parsed = parse_datetime(value.replace(" ", "T", 1) if len(value) == 16 else value)
+    try:
+        parsed = parse_datetime(value.replace(" ", "T", 1) if len(value) == 16 else value)
+    except ValueError:  # well-formed but impossible, e.g. month 13
+        parsed = None
     if parsed is None:
         raise _bad(row, column, f"{column} ska vara en tidpunkt (ÅÅÅÅ-MM-DD TT:MM).")
     if timezone.is_naive(parsed):

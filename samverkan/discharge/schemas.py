@@ -68,6 +68,10 @@ class CareContactIn(Schema):
     is_physician: bool = False
 
 
+class NeedsIn(Schema):
+    needs_municipal_insatser: bool
+
+
 class PreliminaryDateIn(Schema):
     on: dt.date
 

@@ -532,6 +532,22 @@ def appoint_care_contact(
     return notice
 
 
+def assess_needs(actor: Any, stay: Stay, *, needs: bool) -> Stay:
+    """The region's assessment that the patient is (or is not) expected to need the kommun's
+    insatser after discharge (Lag 2017:612: the condition of the notices and of the kommun's
+    payment responsibility). Open stays only."""
+    user = user_of(actor)
+    access.require(actor, access.may_send(user, stay), stay, "Bedömning av behov")
+    _require_open(stay)
+    if not isinstance(needs, bool):
+        raise _error("needs_municipal_insatser", "invalid", "Svara ja eller nej.")
+    if stay.needs_municipal_insatser is not needs:
+        stay.needs_municipal_insatser = needs
+        stay.save(update_fields=["needs_municipal_insatser", "updated_at"])
+        access.audit(actor, AuditAction.UPDATE, stay, "Bedömning av behov av kommunens insatser")
+    return stay
+
+
 def set_preliminary_date(
     actor: Any, stay: Stay, *, on: dt.date, source: str = Source.BOARD
 ) -> Notice:
@@ -1037,6 +1053,7 @@ __all__ = [
     "admit",
     "answer_planning",
     "appoint_care_contact",
+    "assess_needs",
     "call_sip",
     "complete_task",
     "decide_after_discharge",

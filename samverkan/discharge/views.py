@@ -59,7 +59,10 @@ def _when(value: str | None) -> dt.datetime | None:
     """A datetime-local field ("2026-12-02T08:30"); empty = now (the service's default)."""
     if not value:
         return None
-    parsed = parse_datetime(value)
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        parsed = None
     if parsed is None:
         raise Problem("time", "invalid", "Ange datum och klockslag (ÅÅÅÅ-MM-DD TT:MM).")
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
@@ -249,8 +252,18 @@ def _contact(request: HttpRequest, stay: Stay) -> Any:
     )
 
 
+def _needs(request: HttpRequest, stay: Stay) -> Any:
+    value = {"ja": True, "nej": False}.get(request.POST.get("needs", ""))
+    if value is None:
+        raise Problem("needs", "required", "Svara ja eller nej.")
+    return services.assess_needs(request, stay, needs=value)
+
+
 def _date(request: HttpRequest, stay: Stay) -> Any:
-    on = parse_date(request.POST.get("on", ""))
+    try:
+        on = parse_date(request.POST.get("on", ""))
+    except ValueError:
+        on = None
     if on is None:
         raise Problem("on", "invalid", "Ange ett datum (ÅÅÅÅ-MM-DD).")
     return services.set_preliminary_date(request, stay, on=on)
@@ -317,23 +330,56 @@ def _sip(request: HttpRequest, stay: Stay) -> Any:
     return services.call_sip(request, stay)
 
 
-STEPS: dict[str, tuple[Callable[[HttpRequest, Stay], Any], str, str]] = {
-    "meddelande": (_send, "Inskrivningsmeddelandet är skickat.", "Inskrivningsmeddelande"),
-    "svar": (_answer, "Svaret är skickat.", "Svar på inskrivningsmeddelande"),
-    "vardkontakt": (_contact, "Den fasta vårdkontakten är utsedd.", "Fast vårdkontakt"),
-    "datum": (_date, "Det preliminära utskrivningsdatumet är meddelat.", "Preliminärt datum"),
-    "samtycke": (_consent, "Samtycket är registrerat.", "Samtycke"),
-    "aterkalla": (_withdraw, "Samtycket är återkallat.", "Återkalla samtycke"),
-    "underlag": (_planning, "Planeringsunderlaget är sparat.", "Planeringsunderlag"),
-    "utskrivningsklar": (_ready, "Utskrivningsklar är meddelat.", "Utskrivningsklar"),
-    "utskrivning": (_discharge, "Utskrivningen är meddelad.", "Utskrivning"),
-    "dodsfall": (_death, "Dödsfallet är registrerat.", "Dödsfall"),
+def _may_write_planning(user: Any, stay: Stay) -> bool:
+    return access.is_own(user, stay) or access.may_answer(user, stay)
+
+
+STEPS: dict[
+    str, tuple[Callable[[HttpRequest, Stay], Any], str, str, Callable[[Any, Stay], bool]]
+] = {
+    "meddelande": (
+        _send,
+        "Inskrivningsmeddelandet är skickat.",
+        "Inskrivningsmeddelande",
+        access.may_send,
+    ),
+    "svar": (_answer, "Svaret är skickat.", "Svar på inskrivningsmeddelande", access.may_answer),
+    "vardkontakt": (
+        _contact,
+        "Den fasta vårdkontakten är utsedd.",
+        "Fast vårdkontakt",
+        access.may_send,
+    ),
+    "behov": (_needs, "Bedömningen är sparad.", "Bedömning av behov", access.may_send),
+    "datum": (
+        _date,
+        "Det preliminära utskrivningsdatumet är meddelat.",
+        "Preliminärt datum",
+        access.may_send,
+    ),
+    "samtycke": (_consent, "Samtycket är registrerat.", "Samtycke", access.may_send),
+    "aterkalla": (_withdraw, "Samtycket är återkallat.", "Återkalla samtycke", access.may_send),
+    "underlag": (
+        _planning,
+        "Planeringsunderlaget är sparat.",
+        "Planeringsunderlag",
+        _may_write_planning,
+    ),
+    "utskrivningsklar": (
+        _ready,
+        "Utskrivningsklar är meddelat.",
+        "Utskrivningsklar",
+        access.may_mark_ready,
+    ),
+    "utskrivning": (_discharge, "Utskrivningen är meddelad.", "Utskrivning", access.may_send),
+    "dodsfall": (_death, "Dödsfallet är registrerat.", "Dödsfall", access.may_send),
     "utan-vardkontakt": (
         _report,
         "Hälsocentralen har fått en uppgift att utse fast vårdkontakt.",
         "Hemkommen utan fast vårdkontakt",
+        access.may_report_home_without_contact,
     ),
-    "sip": (_sip, "En SIP är startad.", "Kalla till SIP"),
+    "sip": (_sip, "En SIP är startad.", "Kalla till SIP", access.may_call_sip),
 }
 
 
@@ -341,8 +387,10 @@ STEPS: dict[str, tuple[Callable[[HttpRequest, Stay], Any], str, str]] = {
 def step(request: HttpRequest, stay_id: int, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404
-    handler, done, why = STEPS[step]
+    handler, done, why, door = STEPS[step]
     stay = access.get_stay_for(request, stay_id, why=why, audit_view=False)
+    # The door before the content: a step the viewer may not take is a 403, whatever it holds.
+    access.require(request, door(request.user, stay), stay, why)
     try:
         result = handler(request, stay)
     except Problem as problem:

@@ -106,6 +106,20 @@ def _endpoints(stay, units, hc_unit):
             422,
             {"given_by": "assessment"},
         ),
+        (
+            "api needs (as it is)",
+            "api-post",
+            f"/api/discharge/stays/{s}/needs",
+            "manage",
+            200,
+            {"needs_municipal_insatser": False},
+        ),
+        ("page needs (empty)", "post", f"/utskrivning/{s}/behov/", "manage", 302, {}),
+        ("page date (empty)", "post", f"/utskrivning/{s}/datum/", "manage", 302, {}),
+        ("page contact (empty)", "post", f"/utskrivning/{s}/vardkontakt/", "manage", 302, {}),
+        ("page consent (empty)", "post", f"/utskrivning/{s}/samtycke/", "manage", 302, {}),
+        ("page withdraw (none)", "post", f"/utskrivning/{s}/aterkalla/", "manage", 302, {}),
+        ("page planning (empty)", "post", f"/utskrivning/{s}/underlag/", "answer", 302, {}),
         ("api ready (no confirm)", "api-post", f"/api/discharge/stays/{s}/ready", "ready", 422, {}),
         (
             "api discharge (no confirm)",
@@ -183,6 +197,7 @@ def stays(staff, orgs, units, make_person):
         stay = services.admit(
             staff.ward_nurse, person, unit=units.ward, municipality=orgs.ostersund,
             care_type="somatic", admitted_at=dt.datetime(2026, 11, 30, 8, tzinfo=dt.UTC),
+            needs_municipal_insatser=False,
         )  # fmt: skip
         services.send_admission_notice(
             staff.ward_nurse,

@@ -267,3 +267,48 @@ def test_late_notice_on_board(client_as, stay, staff):
 def test_admit_form_only_for_region(client_as, staff, role_user):
     status = client_as(getattr(staff, role_user)).get("/utskrivning/ny/").status_code
     assert status == (200 if role_user == "ward_nurse" else 403)
+
+
+def test_needs_assessment_and_bad_ids_answer_in_the_error_shape(api_client, noticed, staff):
+    region, kommun = api_client(staff.ward_nurse), api_client(staff.assessor)
+    url = f"/api/discharge/stays/{noticed.pk}/needs"
+    response = region.post(
+        url, {"needs_municipal_insatser": False}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["needs_municipal_insatser"] is False
+    assert (
+        kommun.post(
+            url, {"needs_municipal_insatser": True}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    huge = 2**70
+    assert (
+        region.get(f"/api/discharge/stays?unit_id={huge}").json()["detail"][0]["code"]
+        == "not_found"
+    )
+    assert region.get(f"/api/discharge/stays/{huge}").status_code == 404
+    withdraw = region.post(
+        f"/api/discharge/stays/{noticed.pk}/consents/{huge}/withdraw", {}, content_type="application/json"
+    )  # fmt: skip
+    assert withdraw.status_code == 404 and withdraw.json()["detail"][0]["field"] == "consent_id"
+    page = api_client(staff.ward_nurse)
+    assert page.get(f"/api/discharge/stays/{noticed.pk}").status_code == 200
+
+
+def test_impossible_dates_are_refused_not_500(api_client, client_as, staff, person, noticed):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = CSV.format(pnr=person.primary_identity().value).replace(
+        "2026-11-28 08:00", "2026-13-45 08:00", 1
+    )
+    response = api_client(staff.ward_nurse).post(
+        "/api/discharge/import", {"file": SimpleUploadedFile("x.csv", data.encode(), "text/csv")}
+    )
+    assert (
+        response.status_code == 422 and response.json()["detail"][0]["field"] == "row.2.inskriven"
+    )
+    page = client_as(staff.ward_nurse).post(
+        f"/utskrivning/{noticed.pk}/datum/", {"on": "2026-13-45"}, follow=True
+    )
+    assert page.status_code == 200 and "Ange ett datum" in page.content.decode()
