@@ -21,6 +21,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/persons", "samverkan.people.api.router"),
     ("/persons", "samverkan.people.api_protection.router"),  # protected identity, spärr
     ("/sips", "samverkan.sip.api.router"),
+    ("/discharge", "samverkan.discharge.api.router"),
     ("/purchases", "samverkan.purchases.api.router"),
     ("/deviations", "samverkan.deviations.api.router"),
     ("/deviations", "samverkan.agreements.api.router"),  # lifecycle: its paths as before

@@ -56,6 +56,7 @@ DEMO_LOADERS = (
     "samverkan.accounts.demo",
     "samverkan.people.demo",
     "samverkan.sip.demo",
+    "samverkan.discharge.demo",
     "samverkan.purchases.demo",
     "samverkan.agreements.demo",
     "samverkan.deviations.demo",

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "samverkan.guide",
     "samverkan.people",
     "samverkan.sip",
+    "samverkan.discharge",
     "samverkan.purchases",
     "samverkan.agreements",
     "samverkan.deviations",

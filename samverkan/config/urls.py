@@ -18,6 +18,7 @@ urlpatterns = [
     path("guide/", include("samverkan.guide.urls")),
     path("personer/", include("samverkan.people.urls")),
     path("sip/", include("samverkan.sip.urls")),
+    path("utskrivning/", include("samverkan.discharge.urls")),
     path("tjanstekop/", include("samverkan.purchases.urls")),
     path("avvikelser/", include("samverkan.deviations.urls")),
     path("avvikelser/", include("samverkan.agreements.urls")),  # the same addresses as before

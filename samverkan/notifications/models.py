@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     TASK_DUE = "task_due", _("En uppgift ska vara klar")
     SIP_REMINDER = "sip_reminder", _("Påminnelse: svara på en kallelse till SIP")
     SIP_MEETING = "sip_meeting", _("Ny tid eller plats för ett SIP-möte")
+    DISCHARGE_NOTICE = "discharge_notice", _("Nytt meddelande om utskrivning från sluten vård")
 
 
 class Notification(models.Model):

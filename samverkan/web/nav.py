@@ -32,6 +32,7 @@ NAV_SLOTS: tuple[NavSlot, ...] = (
     NavSlot("library", _("Avtalsbiblioteket")),
     NavSlot("people", _("Personer")),
     NavSlot("sip", _("SIP")),
+    NavSlot("discharge", _("Utskrivning")),
     NavSlot("purchases", _("Tjänsteköp")),
     NavSlot("deviations", _("Avvikelser")),
     NavSlot("followup", _("Uppföljning")),

@@ -1,0 +1,348 @@
+"""JSON API of the discharge room, mounted at /api/discharge by samverkan.api.main.
+
+Access as on the pages (`discharge.access`): a stay that is not visible is 404, a visible
+stay where the user may not do the thing asked is 403. Irreversible steps need
+`"confirm": true` (else 422 `confirmation_required`). Notices are also accepted as FHIR R4
+(`POST /api/discharge/fhir`: Encounter, Communication or a Bundle of them) and as the CSV
+export of the region's own planning tool (`POST /api/discharge/import`), idempotent by the
+source's identifier.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Body, File, Router
+from ninja.files import UploadedFile
+from ninja.responses import Status
+
+from samverkan.accounts.models import Organisation, Unit
+from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
+from samverkan.audit.models import Action as AuditAction
+from samverkan.discharge import access, selectors, services
+from samverkan.discharge.fhir_io import import_fhir
+from samverkan.discharge.file_import import MAX_IMPORT_BYTES, import_csv
+from samverkan.discharge.models import PlanningConsent, Source, Stay
+from samverkan.discharge.schemas import (
+    AdmissionNoticeIn,
+    AnswerIn,
+    BoardRowOut,
+    CareContactIn,
+    ConfirmIn,
+    ConsentIn,
+    ConsentOut,
+    DeathIn,
+    DischargeIn,
+    HomeWithoutContactIn,
+    ImportOut,
+    NeedsIn,
+    NoticeOut,
+    PlanningIn,
+    PlanningOut,
+    PreliminaryDateIn,
+    ReadyIn,
+    SipCalledOut,
+    StayCreateIn,
+    StayOut,
+)
+from samverkan.people.access import get_person_for
+
+router = Router(tags=["Utskrivning"])
+
+RESPONSES: dict[int, Any] = {
+    **ERROR_RESPONSES,
+    400: ErrorResponse,
+    404: ErrorResponse,
+    409: ErrorResponse,
+    413: ErrorResponse,
+}
+
+
+def _in_range(pk: int) -> bool:
+    return 0 < pk < 2**63  # beyond the database's integers: cannot exist
+
+
+def _unit(pk: int | None, field: str) -> Unit | None:
+    if pk is None:
+        return None
+    unit = Unit.objects.filter(pk=pk).first() if _in_range(pk) else None
+    if unit is None:
+        raise ApiError(422, "not_found", "Enheten finns inte.", field)
+    return unit
+
+
+def _organisation(pk: int, field: str) -> Organisation:
+    organisation = Organisation.objects.filter(pk=pk).first() if _in_range(pk) else None
+    if organisation is None:
+        raise ApiError(422, "not_found", "Organisationen finns inte.", field)
+    return organisation
+
+
+def _stay(request: HttpRequest, stay_id: int, why: str) -> Stay:
+    return access.get_stay_for(request, stay_id, why=why, audit_view=False)
+
+
+def _fresh(stay: Stay) -> Stay:
+    return Stay.objects.select_related(
+        "person", "unit", "municipality", "organisation", "care_contact_unit"
+    ).get(pk=stay.pk)
+
+
+@router.get("/stays", response={200: list[BoardRowOut], **RESPONSES}, summary="Utskrivningstavlan")
+def board(
+    request: HttpRequest,
+    unit_id: int | None = None,
+    municipality_id: int | None = None,
+    status: Literal["admitted", "planned", "ready", "discharged", "died"] | None = None,
+) -> list[Any]:
+    access.require_role(request, "Utskrivningstavlan (API)")
+    rows = selectors.board_rows(
+        request.user,
+        unit=_unit(unit_id, "unit_id") if unit_id else None,
+        municipality=_organisation(municipality_id, "municipality_id") if municipality_id else None,
+        status=status,
+    )
+    for row in rows:
+        access.audit(request, AuditAction.VIEW, row.stay, "Utskrivningstavlan (API)")
+    return rows
+
+
+@router.post("/stays", response={201: StayOut, **RESPONSES}, summary="Ny inskrivning")
+def create_stay(request: HttpRequest, payload: StayCreateIn) -> Any:
+    access.require_role(request, "Ny inskrivning (API)")
+    person = get_person_for(request, payload.person_id, why="Ny inskrivning (API)")
+    unit = _unit(payload.unit_id, "unit_id")
+    stay = services.admit(
+        request,
+        person,
+        unit=unit,
+        municipality=_organisation(payload.municipality_id, "municipality_id"),
+        care_type=payload.care_type,
+        admitted_at=payload.admitted_at,
+        needs_municipal_insatser=payload.needs_municipal_insatser,
+        from_regional_care=payload.from_regional_care,
+        source=Source.API,
+        source_id=payload.source_id,
+    )
+    return Status(201, _fresh(stay))
+
+
+@router.get("/stays/{stay_id}", response={200: StayOut, **RESPONSES}, summary="Ett vårdtillfälle")
+def get_stay(request: HttpRequest, stay_id: int) -> Stay:
+    return access.get_stay_for(request, stay_id, why="Visa vårdtillfälle (API)")
+
+
+@router.post(
+    "/stays/{stay_id}/admission-notices",
+    response={201: list[NoticeOut], **RESPONSES},
+    summary="Skicka inskrivningsmeddelande",
+)
+def admission_notice(request: HttpRequest, stay_id: int, payload: AdmissionNoticeIn) -> Any:
+    stay = _stay(request, stay_id, "Inskrivningsmeddelande (API)")
+    notices = services.send_admission_notice(
+        request,
+        stay,
+        receivers=payload.receivers,
+        sent_at=payload.sent_at,
+        receiver_unit=_unit(payload.receiver_unit_id, "receiver_unit_id"),
+        text=payload.text,
+        source=Source.API,
+    )
+    return Status(201, notices)
+
+
+@router.post(
+    "/stays/{stay_id}/answers",
+    response={201: NoticeOut, **RESPONSES},
+    summary="Svara på meddelande",
+)
+def answer(request: HttpRequest, stay_id: int, payload: AnswerIn) -> Any:
+    stay = _stay(request, stay_id, "Svar på inskrivningsmeddelande (API)")
+    notice = services.answer_planning(
+        request,
+        stay,
+        text=payload.text,
+        insatser=payload.insatser,
+        receiver=payload.receiver,
+        sent_at=payload.sent_at,
+        source=Source.API,
+    )
+    return Status(201, notice)
+
+
+@router.post(
+    "/stays/{stay_id}/care-contact",
+    response={201: NoticeOut, **RESPONSES},
+    summary="Utse fast vårdkontakt",
+)
+def care_contact(request: HttpRequest, stay_id: int, payload: CareContactIn) -> Any:
+    stay = _stay(request, stay_id, "Fast vårdkontakt (API)")
+    notice = services.appoint_care_contact(
+        request,
+        stay,
+        unit=_unit(payload.unit_id, "unit_id"),
+        name=payload.name,
+        is_physician=payload.is_physician,
+        source=Source.API,
+    )
+    return Status(201, notice)
+
+
+@router.post(
+    "/stays/{stay_id}/preliminary-date",
+    response={201: NoticeOut, **RESPONSES},
+    summary="Preliminärt utskrivningsdatum",
+)
+def preliminary_date(request: HttpRequest, stay_id: int, payload: PreliminaryDateIn) -> Any:
+    stay = _stay(request, stay_id, "Preliminärt utskrivningsdatum (API)")
+    return Status(
+        201, services.set_preliminary_date(request, stay, on=payload.on, source=Source.API)
+    )
+
+
+@router.post(
+    "/stays/{stay_id}/needs",
+    response={200: StayOut, **RESPONSES},
+    summary="Bedömning: behöver kommunens insatser efter utskrivning",
+)
+def needs(request: HttpRequest, stay_id: int, payload: NeedsIn) -> Stay:
+    stay = _stay(request, stay_id, "Bedömning av behov (API)")
+    services.assess_needs(request, stay, needs=payload.needs_municipal_insatser)
+    return _fresh(stay)
+
+
+@router.post(
+    "/stays/{stay_id}/consents", response={201: ConsentOut, **RESPONSES}, summary="Samtycke"
+)
+def add_consent(request: HttpRequest, stay_id: int, payload: ConsentIn) -> Any:
+    stay = _stay(request, stay_id, "Samtycke (API)")
+    organisations = list(Organisation.objects.filter(pk__in=payload.organisation_ids))
+    if len(organisations) != len(set(payload.organisation_ids)):
+        raise ApiError(
+            422, "not_found", "Någon av organisationerna finns inte.", "organisation_ids"
+        )
+    consent = services.record_consent(
+        request, stay, given_by=payload.given_by, organisations=organisations, note=payload.note
+    )
+    return Status(201, consent)
+
+
+@router.post(
+    "/stays/{stay_id}/consents/{consent_id}/withdraw",
+    response={200: ConsentOut, **RESPONSES},
+    summary="Återkalla samtycke",
+)
+def withdraw_consent(
+    request: HttpRequest, stay_id: int, consent_id: int, payload: ConfirmIn
+) -> PlanningConsent:
+    stay = _stay(request, stay_id, "Återkalla samtycke (API)")
+    consent = (
+        PlanningConsent.objects.filter(stay=stay, pk=consent_id).first()
+        if _in_range(consent_id)
+        else None
+    )
+    if consent is None:
+        raise ApiError(404, "not_found", "Samtycket finns inte.", "consent_id")
+    return services.withdraw_consent(request, consent, confirm=payload.confirm)
+
+
+@router.post(
+    "/stays/{stay_id}/planning",
+    response={201: PlanningOut, **RESPONSES},
+    summary="Planeringsunderlag",
+)
+def planning(request: HttpRequest, stay_id: int, payload: PlanningIn) -> Any:
+    stay = _stay(request, stay_id, "Planeringsunderlag (API)")
+    return Status(201, services.add_planning(request, stay, text=payload.text))
+
+
+@router.post(
+    "/stays/{stay_id}/ready", response={201: NoticeOut, **RESPONSES}, summary="Utskrivningsklar"
+)
+def ready(request: HttpRequest, stay_id: int, payload: ReadyIn) -> Any:
+    stay = _stay(request, stay_id, "Utskrivningsklar (API)")
+    notice = services.mark_ready(
+        request, stay, ready_at=payload.ready_at, confirm=payload.confirm, source=Source.API
+    )
+    return Status(201, notice)
+
+
+@router.post(
+    "/stays/{stay_id}/discharge", response={201: NoticeOut, **RESPONSES}, summary="Utskrivning"
+)
+def discharge(request: HttpRequest, stay_id: int, payload: DischargeIn) -> Any:
+    stay = _stay(request, stay_id, "Utskrivning (API)")
+    notice = services.discharge(
+        request,
+        stay,
+        discharged_at=payload.discharged_at,
+        confirm=payload.confirm,
+        source=Source.API,
+    )
+    return Status(201, notice)
+
+
+@router.post("/stays/{stay_id}/death", response={201: NoticeOut, **RESPONSES}, summary="Dödsfall")
+def death(request: HttpRequest, stay_id: int, payload: DeathIn) -> Any:
+    stay = _stay(request, stay_id, "Dödsfall (API)")
+    notice = services.record_death(
+        request, stay, died_at=payload.died_at, confirm=payload.confirm, source=Source.API
+    )
+    return Status(201, notice)
+
+
+@router.post(
+    "/stays/{stay_id}/home-without-care-contact",
+    response={201: NoticeOut, **RESPONSES},
+    summary="Hemkommen från regionsjukvård utan fast vårdkontakt (§7.6)",
+)
+def home_without_care_contact(
+    request: HttpRequest, stay_id: int, payload: HomeWithoutContactIn
+) -> Any:
+    stay = _stay(request, stay_id, "Hemkommen utan fast vårdkontakt (API)")
+    notice = services.report_home_without_care_contact(
+        request,
+        stay,
+        health_centre=_unit(payload.health_centre_id, "health_centre_id"),
+        note=payload.note,
+    )
+    return Status(201, notice)
+
+
+@router.post(
+    "/stays/{stay_id}/sip", response={201: SipCalledOut, **RESPONSES}, summary="Kalla till SIP"
+)
+def call_sip(request: HttpRequest, stay_id: int) -> Any:
+    stay = _stay(request, stay_id, "Kalla till SIP (API)")
+    sip = services.call_sip(request, stay)
+    return Status(201, {"sip_id": sip.pk})
+
+
+@router.post(
+    "/fhir",
+    response={200: ImportOut, **RESPONSES},
+    summary="Ta emot meddelanden som FHIR R4 (Encounter, Communication eller Bundle)",
+)
+def fhir(
+    request: HttpRequest,
+    payload: dict[str, Any] = Body(...),  # noqa: B008 (ninja declares the body so)
+) -> Any:
+    access.require_role(request, "FHIR-import av utskrivningsmeddelanden")
+    return import_fhir(request, payload)
+
+
+@router.post(
+    "/import",
+    response={200: ImportOut, **RESPONSES},
+    summary="Importera fil från regionens planeringsverktyg (CSV)",
+)
+def import_file(request: HttpRequest, file: File[UploadedFile]) -> Any:  # noqa: B008
+    access.require_role(request, "Filimport av utskrivningsmeddelanden")
+    if file.size is not None and file.size > MAX_IMPORT_BYTES:
+        raise ApiError(413, "too_large", "Filen är för stor (högst 20 MiB).", "file")
+    return import_csv(request, file.read())
+
+
+__all__ = ["router", "uuid"]

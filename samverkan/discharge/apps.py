@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DischargeConfig(AppConfig):
+    name = "samverkan.discharge"
+    verbose_name = _("Utskrivning från sluten vård")
+
+    def ready(self) -> None:
+        from samverkan.discharge.access import discharge_organisation
+        from samverkan.discharge.services import move_stays_on_merge
+        from samverkan.discharge.work_queue import discharge_tasks
+        from samverkan.people.merge import HOOK, declare
+        from samverkan.people.services import MERGE_HOOKS
+        from samverkan.web.nav import register_nav
+        from samverkan.web.work_queue import register_work_queue
+
+        declare(
+            "discharge.Stay.person",
+            HOOK,
+            "A stay and its notices follow the surviving person (move_stays_on_merge).",
+        )
+        if move_stays_on_merge not in MERGE_HOOKS:
+            MERGE_HOOKS.append(move_stays_on_merge)
+        register_nav(
+            "discharge",
+            "discharge:board",
+            visible=lambda user: discharge_organisation(user) is not None,
+        )
+        register_work_queue(discharge_tasks)

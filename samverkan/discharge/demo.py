@@ -1,0 +1,107 @@
+"""Synthetic demo stays at Region Jämtland Härjedalen's Medicinkliniken, through the room's own
+services. Idempotent (each stay has a demo source id). Run after the accounts and people
+demos. Everything is invented; the persons carry Skatteverket's test numbers.
+
+- Östersund person (people demo case 1): admitted three days ago, inskrivningsmeddelanden in
+  time, answers from Östersund's social services (hemtjänst) and home health care, a fast
+  vårdkontakt at Hälsocentral Centrum, utskrivningsklar yesterday: the days are running.
+- Östersund person (case 2): admitted two days ago, the inskrivningsmeddelande 30 hours
+  later (late).
+- Östersund person (case 0): admitted this morning, no notice sent yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from samverkan.accounts.models import Organisation, Unit
+from samverkan.discharge import services
+from samverkan.discharge.models import Stay
+from samverkan.people import access as people_access
+from samverkan.people import services as people_services
+
+WARD = "Medicinkliniken"
+HEALTH_CENTRE = "Hälsocentral Centrum"
+
+
+def _user(username: str) -> Any:
+    return get_user_model().objects.filter(username=username).first()
+
+
+def _person(case: int) -> Any:
+    from samverkan.people import demo as people_demo
+
+    return people_demo.case_person(case)
+
+
+def _seen_by_region(nurse: Any, person: Any) -> Any:
+    if not people_access.can_see(nurse, person):
+        people_services.add_care_relation(nurse, person, reason="Inskriven på Medicinkliniken")
+    return person
+
+
+@transaction.atomic
+def load_demo() -> None:
+    nurse, doctor = _user("ssk.regionjh"), _user("lakare.regionjh")
+    assessor, home_nurse = _user("bistand.ostersund"), _user("ssk.ostersund")
+    region = Organisation.objects.filter(scb_code="23").first()
+    ostersund = Organisation.objects.filter(scb_code="2380").first()
+    if None in (nurse, doctor, assessor, home_nurse, region, ostersund):
+        return
+    ward = Unit.objects.filter(organisation=region, name=WARD).first()
+    centre = Unit.objects.filter(organisation=region, name=HEALTH_CENTRE).first()
+    if ward is None or centre is None:
+        return
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+
+    def admit(case: int, key: str, hours_ago: int) -> Stay | None:
+        person = _person(case)
+        if person is None or Stay.objects.filter(organisation=region, source_id=key).exists():
+            return None
+        _seen_by_region(nurse, person)
+        return services.admit(
+            nurse,
+            person,
+            unit=ward,
+            municipality=ostersund,
+            care_type="somatic",
+            admitted_at=now - dt.timedelta(hours=hours_ago),
+            needs_municipal_insatser=True,
+            source_id=key,
+        )
+
+    both = ["municipal_social_services", "municipal_health_care", "region_open_care"]
+    stay = admit(1, "demo:1", 72)
+    if stay is not None:
+        services.send_admission_notice(
+            nurse, stay, receivers=both, sent_at=stay.admitted_at + dt.timedelta(hours=3)
+        )
+        services.record_consent(nurse, stay, given_by="person")
+        services.add_planning(
+            nurse, stay, text="Behöver hjälp vid förflyttning; ADL-bedömning gjord."
+        )
+        services.answer_planning(
+            assessor,
+            stay,
+            text="Biståndshandläggare planerar hemtjänst.",
+            insatser=["housing_support"],
+        )
+        services.answer_planning(
+            home_nurse, stay, text="Hemsjukvården tar över såromläggning.", insatser=["nursing"]
+        )
+        services.appoint_care_contact(nurse, stay, unit=centre, name="Distriktssköterska")
+        services.mark_ready(doctor, stay, ready_at=now - dt.timedelta(hours=24), confirm=True)
+    stay = admit(2, "demo:2", 48)
+    if stay is not None:
+        services.send_admission_notice(
+            nurse,
+            stay,
+            receivers=both[:2],
+            sent_at=stay.admitted_at + dt.timedelta(hours=30),
+        )
+    admit(0, "demo:3", 2)

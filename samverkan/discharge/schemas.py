@@ -1,0 +1,222 @@
+"""API schemas of the discharge room, read from the objects (django-ninja `Field(alias=…)`,
+`resolve_<name>`). The viewer-dependent parts (the person as she may see it, the planning
+basis she may read) are resolved from the request in the context."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any, Literal
+
+from ninja import Field, Schema
+
+from samverkan.discharge import access
+
+MAX_ID = 2**63 - 1
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+ReceiverCode = Literal["municipal_social_services", "municipal_health_care", "region_open_care"]
+InterventionCode = Literal[
+    "physician",
+    "nursing",
+    "rehabilitation",
+    "medication_management",
+    "lab_analysis",
+    "aids_and_materials",
+    "psychosocial_first_line",
+    "psychiatric_specialist",
+    "habilitation",
+    "housing_support",
+    "occupation",
+    "relative_support",
+]
+
+
+def _user(context: Any) -> Any:
+    request = context.get("request") if context else None
+    return getattr(request, "user", None)
+
+
+class StayCreateIn(Schema):
+    person_id: uuid.UUID
+    unit_id: DbId
+    municipality_id: DbId
+    care_type: Literal["somatic", "psychiatric"]
+    admitted_at: dt.datetime | None = None
+    needs_municipal_insatser: bool | None = None
+    from_regional_care: bool = False
+    source_id: str = Field("", max_length=200)
+
+
+class AdmissionNoticeIn(Schema):
+    receivers: list[ReceiverCode] = Field(..., min_length=1, max_length=3)
+    sent_at: dt.datetime | None = None
+    receiver_unit_id: DbId | None = None
+    text: str = Field("", max_length=4000)
+
+
+class AnswerIn(Schema):
+    text: str = Field(..., min_length=1, max_length=4000)
+    insatser: list[InterventionCode] = Field(default_factory=list, max_length=12)
+    receiver: ReceiverCode | None = None
+    sent_at: dt.datetime | None = None
+
+
+class CareContactIn(Schema):
+    unit_id: DbId
+    name: str = Field(..., min_length=1, max_length=200)
+    is_physician: bool = False
+
+
+class NeedsIn(Schema):
+    needs_municipal_insatser: bool
+
+
+class PreliminaryDateIn(Schema):
+    on: dt.date
+
+
+class ConsentIn(Schema):
+    given_by: Literal["person", "guardian", "assessment"]
+    organisation_ids: list[DbId] = Field(default_factory=list, max_length=50)
+    note: str = Field("", max_length=2000)
+
+
+class ConfirmIn(Schema):
+    confirm: bool = False
+
+
+class ReadyIn(Schema):
+    ready_at: dt.datetime | None = None
+    confirm: bool = False
+
+
+class DischargeIn(Schema):
+    discharged_at: dt.datetime | None = None
+    confirm: bool = False
+
+
+class DeathIn(Schema):
+    died_at: dt.datetime | None = None
+    confirm: bool = False
+
+
+class PlanningIn(Schema):
+    text: str = Field(..., min_length=1, max_length=8000)
+
+
+class HomeWithoutContactIn(Schema):
+    health_centre_id: DbId
+    note: str = Field("", max_length=2000)
+
+
+class NoticeOut(Schema):
+    id: int
+    kind: str
+    sent_at: dt.datetime
+    recorded_at: dt.datetime
+    sender: str = Field(alias="sender.name")
+    receiver: str
+    receiver_organisation: str | None = Field(None, alias="receiver_organisation.name")
+    text: str
+    insatser: list[str]
+    source: str
+    source_id: str
+    late: bool
+
+
+class PlanningOut(Schema):
+    id: int
+    organisation: str = Field(alias="organisation.name")
+    written_at: dt.datetime
+    text: str
+
+
+class ConsentOut(Schema):
+    id: int
+    given_by: str
+    all_receivers: bool
+    organisation_ids: list[int]
+    recorded_at: dt.datetime
+    withdrawn_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_organisation_ids(obj: Any) -> list[int]:
+        return sorted(o.pk for o in obj.organisations.all())
+
+
+class StaySummary(Schema):
+    id: int
+    person: str
+    unit: str = Field(alias="unit.name")
+    municipality: str = Field(alias="municipality.name")
+    care_type: str
+    status: str
+    admitted_at: dt.datetime
+    preliminary_discharge_on: dt.date | None
+    ready_at: dt.datetime | None
+    discharged_at: dt.datetime | None
+    died_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_person(obj: Any, context: Any) -> str:
+        return access.person_label(_user(context), obj)
+
+
+class StayOut(StaySummary):
+    person_id: uuid.UUID
+    needs_municipal_insatser: bool | None
+    from_regional_care: bool
+    care_contact_unit: str | None = Field(None, alias="care_contact_unit.name")
+    care_contact_name: str
+    care_contact_is_physician: bool
+    decision_snapshot: list[dict[str, Any]]
+    sip_id: int | None
+    source: str
+    source_id: str
+    notices: list[NoticeOut]
+    planning: list[PlanningOut]
+    planning_shared: bool
+
+    @staticmethod
+    def resolve_notices(obj: Any) -> list[Any]:
+        return list(obj.notices.select_related("sender", "receiver_organisation", "stay"))
+
+    @staticmethod
+    def resolve_planning(obj: Any, context: Any) -> list[Any]:
+        return list(access.planning_visible_to(_user(context), obj).select_related("organisation"))
+
+    @staticmethod
+    def resolve_planning_shared(obj: Any, context: Any) -> bool:
+        user = _user(context)
+        organisation = access.discharge_organisation(user)
+        return organisation is not None and access.consent_covers(obj, organisation.pk)
+
+
+class BoardRowOut(Schema):
+    id: int = Field(alias="stay.pk")
+    person: str
+    unit: str = Field(alias="stay.unit.name")
+    municipality: str = Field(alias="stay.municipality.name")
+    care_type: str = Field(alias="stay.care_type")
+    status: str
+    admitted_at: dt.datetime = Field(alias="stay.admitted_at")
+    admission_notice_at: dt.datetime | None
+    admission_late: bool
+    preliminary_discharge_on: dt.date | None = Field(alias="stay.preliminary_discharge_on")
+    ready_at: dt.datetime | None = Field(alias="stay.ready_at")
+    discharged_at: dt.datetime | None = Field(alias="stay.discharged_at")
+    days_admitted: int
+    days_after_ready: int | None
+    payment_days: int | None
+
+
+class SipCalledOut(Schema):
+    sip_id: int
+
+
+class ImportOut(Schema):
+    stays_created: int
+    stays_found: int
+    notices_created: int
+    notices_found: int

@@ -1,0 +1,147 @@
+"""Reads of the discharge room that pages, the API and other rooms use.
+
+`stay_facts(stay)` is the one mapping of a stay to the rules' `DischargeStay`; the day count
+of betalningsansvar is the rules' (`rules.payment_days` under the terms in force on the
+notice's day, `rules.stay_terms`: the law's defaults until a local discharge agreement is
+entered).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+import samverkan.rules as rules
+from samverkan.discharge import access
+from samverkan.discharge.models import (
+    ADMISSION_NOTICE_WITHIN,
+    Notice,
+    NoticeKind,
+    Receiver,
+    Stay,
+    StayStatus,
+)
+
+MUNICIPAL_RECEIVERS = (Receiver.MUNICIPAL_SOCIAL_SERVICES, Receiver.MUNICIPAL_HEALTH_CARE)
+
+
+def _first(notices: list[Notice], kind: str, receivers: tuple[str, ...] | None = None) -> Any:
+    times = [
+        n.sent_at
+        for n in notices
+        if n.kind == kind and (receivers is None or n.receiver in receivers)
+    ]
+    return min(times) if times else None
+
+
+def stay_facts(stay: Stay) -> Any:
+    """The stay as the rules count it: the kommun's first inskrivningsmeddelande, the
+    utskrivningsklar notice, discharge (or death)."""
+    notices = list(stay.notices.all())
+    fields = {
+        "care_type": stay.care_type,
+        "admitted_at": stay.admitted_at,
+        "admission_notice_at": _first(notices, NoticeKind.ADMISSION, MUNICIPAL_RECEIVERS),
+        "ready_at": stay.ready_at,
+        "ready_notice_at": _first(notices, NoticeKind.READY),
+        "needs_municipal_insatser": bool(stay.needs_municipal_insatser),
+        "discharged_at": stay.discharged_at or stay.died_at,
+        "died": stay.status == StayStatus.DIED,
+    }
+    return rules.DischargeStay(**fields)
+
+
+def payment(facts: Any, until: dt.date) -> Any:
+    """The betalningsansvar of the stay through ``until``: `rules.PaymentDays` (days, amount,
+    first day, the explanation line by line with its clause and source, unverified values)."""
+    return rules.payment_days(facts, rules.stay_terms(facts), until)
+
+
+def preliminary_payment_days(facts: Any, until: dt.date) -> int | None:
+    """Days of betalningsansvar so far, or None while the law's conditions are not met (no
+    need of the kommun's insatser, a notice missing, not utskrivningsklar)."""
+    counted = payment(facts, until)
+    return None if counted.missing or not facts.needs_municipal_insatser else counted.days
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    stay: Stay
+    person: str
+    status: str
+    status_label: str
+    admission_notice_at: dt.datetime | None
+    admission_late: bool
+    days_admitted: int
+    days_after_ready: int | None
+    payment_days: int | None
+
+
+def _days(start: dt.datetime | None, end: dt.date) -> int | None:
+    if start is None:
+        return None
+    return max(0, (end - timezone.localdate(start)).days)
+
+
+def board_rows(
+    user: Any,
+    *,
+    unit: Any = None,
+    municipality: Any = None,
+    status: str | None = None,
+    today: dt.date | None = None,
+) -> list[BoardRow]:
+    """The discharge board: the stays the user sees (per unit, per kommun, by status), with
+    the days running. Closed stays show for 14 days after they ended."""
+    today = today or timezone.localdate()
+    stays: QuerySet[Stay] = (
+        access.stays_visible_to(user)
+        .select_related("person", "unit", "municipality", "organisation", "care_contact_unit")
+        .prefetch_related(
+            Prefetch("notices", queryset=Notice.objects.order_by("sent_at")),
+            "person__identities",
+        )
+    )
+    if unit is not None:
+        stays = stays.filter(unit=unit)
+    if municipality is not None:
+        stays = stays.filter(municipality=municipality)
+    if status:
+        stays = stays.filter(status=status)
+    recent = timezone.now() - dt.timedelta(days=14)
+    stays = stays.exclude(discharged_at__lt=recent).exclude(died_at__lt=recent)
+    rows = []
+    for stay in stays.order_by("unit__name", "admitted_at", "pk"):
+        facts = stay_facts(stay)
+        end = today
+        if stay.discharged_at or stay.died_at:
+            end = timezone.localdate(stay.discharged_at or stay.died_at)
+        notice_at = facts.admission_notice_at
+        rows.append(
+            BoardRow(
+                stay=stay,
+                person=access.person_label(user, stay),
+                status=stay.status,
+                status_label=stay.get_status_display(),
+                admission_notice_at=notice_at,
+                admission_late=notice_at is not None
+                and notice_at - stay.admitted_at > ADMISSION_NOTICE_WITHIN,
+                days_admitted=_days(stay.admitted_at, end) or 0,
+                days_after_ready=_days(stay.ready_at, end),
+                payment_days=preliminary_payment_days(facts, today),
+            )
+        )
+    return rows
+
+
+def stays_between(region: str, start: dt.date, end: dt.date) -> QuerySet[Stay]:
+    """Stays of a region admitted in [start, end] (for the follow-up's figures)."""
+    return Stay.objects.filter(
+        organisation__region=region,
+        admitted_at__date__gte=start,
+        admitted_at__date__lte=end,
+    )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from samverkan.discharge import views
+
+app_name = "discharge"
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("ny/", views.admit, name="admit"),
+    path("import/", views.import_file, name="import"),
+    path("<int:stay_id>/", views.detail, name="detail"),
+    path("<int:stay_id>/<str:step>/", views.step, name="step"),
+]

@@ -1,0 +1,23 @@
+"""The demo stays load through the services, twice without duplicates."""
+
+from __future__ import annotations
+
+import pytest
+
+from samverkan.accounts import demo as accounts_demo
+from samverkan.discharge import demo
+from samverkan.discharge.models import Stay
+from samverkan.people import demo as people_demo
+
+
+@pytest.mark.django_db
+def test_demo_loads_idempotently():
+    accounts_demo.load_demo()
+    people_demo.load_demo()
+    demo.load_demo()
+    demo.load_demo()
+    stays = {s.source_id: s for s in Stay.objects.all()}
+    assert sorted(stays) == ["demo:1", "demo:2", "demo:3"]
+    assert stays["demo:1"].status == "ready" and stays["demo:1"].decision_snapshot
+    late = stays["demo:2"].notices.get(receiver="municipal_social_services")
+    assert late.late
