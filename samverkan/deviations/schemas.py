@@ -54,7 +54,7 @@ class DeviationSummary(Schema):
     closed_at: dt.datetime | None
 
 
-class EventOut(Schema):
+class DeviationEventOut(Schema):
     at: dt.datetime
     what: str
     status: str
@@ -87,7 +87,7 @@ class DeviationOut(DeviationSummary):
     actions: list[str]
     transitions: list[str]
     contacts: list[ContactOut]
-    events: list[EventOut]
+    events: list[DeviationEventOut]
     citations: list[dict[str, str]]
 
     @staticmethod

@@ -142,7 +142,7 @@ class SuspicionIn(Schema):
     person: str = ""
 
 
-class ReviewIn(Schema):
+class SpotCheckReviewIn(Schema):
     conclusion: str
     note: str = ""
 

@@ -40,6 +40,7 @@ from ninja.responses import Status
 from samverkan.accounts.models import Organisation
 from samverkan.accounts.services import profile_of
 from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
+from samverkan.api.openapi import file_answer
 from samverkan.api.schemas import Merged
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
@@ -63,9 +64,9 @@ from samverkan.purchases.schemas import (
     ApproveOut,
     BuyerIdentifiersOut,
     CreditIn,
-    DisputeOut,
     ImportOut,
     InvoiceDetail,
+    InvoiceDisputeOut,
     InvoiceSummary,
     PriceIn,
     PriceListOut,
@@ -424,7 +425,14 @@ def credit_invoice(request: HttpRequest, invoice_id: int, payload: CreditIn) -> 
     return Status(201, note)
 
 
-@router.get("/invoices/{invoice_id}/files/{kind}", response={200: None, **RESPONSES})
+@router.get(
+    "/invoices/{invoice_id}/files/{kind}",
+    response={200: None, **RESPONSES},
+    openapi_extra=file_answer(
+        *sorted(set(documents.CONTENT_TYPES.values())),
+        description="Fakturans fil: Peppol-XML, PDF, bilaga som CSV eller PDF.",
+    ),
+)
 def invoice_file(request: HttpRequest, invoice_id: int, kind: str) -> Any:
     invoice = _invoice_or_404(request, invoice_id)
     if kind not in InvoiceDocument.Kind.values:
@@ -440,7 +448,7 @@ def invoice_file(request: HttpRequest, invoice_id: int, kind: str) -> Any:
     return response
 
 
-@router.get("/disputes/{dispute_ref}", response={200: DisputeOut, **RESPONSES})
+@router.get("/disputes/{dispute_ref}", response={200: InvoiceDisputeOut, **RESPONSES})
 def dispute(request: HttpRequest, dispute_ref: str) -> Any:
     org = _org(request)
     balance = services.dispute_balance(dispute_ref)

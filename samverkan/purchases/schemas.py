@@ -328,7 +328,7 @@ class PairOut(Schema):
         return Decimal(pair.invoiced_ore) / 100
 
 
-class DisputeOut(Schema):
+class InvoiceDisputeOut(Schema):
     dispute_ref: str
     settled: bool
     pairs: list[PairOut]

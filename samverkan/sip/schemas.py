@@ -129,7 +129,10 @@ class ActionOut(Schema):
     status: str
 
 
-class ContactOut(Schema):
+class CareContactOut(Schema):
+    """A plan's care contact (named apart from deviations' ContactOut: one OpenAPI component
+    per name)."""
+
     key: str
     name_or_role: str
     organisation: Ref
@@ -182,7 +185,7 @@ class PlanOut(Schema):
     follow_up_notes: str
     change_note: str
     actions: list[ActionOut]
-    care_contacts: list[ContactOut]
+    care_contacts: list[CareContactOut]
     checklist: list[ChecklistOut]
     risks: list[RiskOut]
 
@@ -370,7 +373,7 @@ class ActionPatchIn(Schema):
     due: dt.date | None = None
 
 
-class StatusIn(Schema):
+class SipStatusIn(Schema):
     status: Literal["active", "closed"]
 
 
