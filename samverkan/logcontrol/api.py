@@ -12,6 +12,7 @@ from ninja import Router, Status
 
 from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from samverkan.api.openapi import file_answer
+from samverkan.api.schemas import IsoDate
 from samverkan.audit.models import Action, AuditEvent
 from samverkan.audit.services import record
 from samverkan.logcontrol import exports, selectors, services
@@ -68,8 +69,8 @@ def events(
     user: str = "",
     action: str = "",
     flag: str = "",
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
+    date_from: IsoDate | None = None,
+    date_to: IsoDate | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> dict[str, Any]:

@@ -229,7 +229,7 @@ def _record_or_404(request: HttpRequest, record_id: int) -> ServiceRecord:
     return record
 
 
-@router.get("/records/{record_id}", response={200: RecordDetail, **RESPONSES})
+@router.get("/records/{int:record_id}", response={200: RecordDetail, **RESPONSES})
 def get_record(request: HttpRequest, record_id: int) -> Any:
     record = _record_or_404(request, record_id)
     return _show(request, [record], "API tjänsteköp: insats")[0]

@@ -12,6 +12,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from samverkan.api.schemas import IsoDate
 from samverkan.purchases.models import (
     DecisionSnapshot,
     Invoice,
@@ -171,8 +172,8 @@ class PriceIn(Schema):
     band: str = ""
     unit: str = "hour"
     amount: Decimal
-    valid_from: dt.date
-    valid_to: dt.date | None = None
+    valid_from: IsoDate
+    valid_to: IsoDate | None = None
     source: str = Field(default="", max_length=300)
     replaces: int | None = None
 

@@ -83,6 +83,23 @@ def test_unknown_api_address_answers_in_the_error_shape(api_client, nurse, path)
     _shape(api_client(nurse).get(path), 404, "not_found", None)
 
 
+def test_unknown_address_posted_with_a_session_answers_json_not_the_csrf_page(client, nurse):
+    """Found by schemathesis: a POST to a wrong-typed address with the session cookie and no
+    CSRF token got Django's HTML CSRF page (403), not the API's 404."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(nurse)
+    _shape(client.post("/api/persons/null,null/identities", {}), 404, "not_found", None)
+
+
+def test_a_literal_path_is_not_taken_by_a_parameter_path(api_client, ekonom):
+    """Found by schemathesis: `GET /records/{record_id}` took `POST /records/approve` (405)."""
+    response = api_client(ekonom).post(
+        "/api/purchases/records/approve", {}, content_type="application/json"
+    )
+    assert response.status_code != 405, response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
+
+
 @pytest.mark.parametrize("value", ["0", "1700000000", "2026-13-01", "2026-12-2", "igår"])
 def test_dates_are_iso_only(api_client, nurse, value):
     response = api_client(nurse).get(f"/api/deviations/agreements?on={value}")
