@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from samverkan.api.schemas import IsoDate
 from samverkan.purchases.models import (
@@ -98,7 +98,7 @@ class WithdrawIn(Schema):
 
 class ApproveIn(Schema):
     month: str
-    record_ids: list[int] | None = None
+    record_ids: list[StrictInt] | None = None  # `false` is no record id
 
 
 class ApproveOut(Schema):

@@ -91,6 +91,21 @@ def test_unknown_address_posted_with_a_session_answers_json_not_the_csrf_page(cl
     _shape(client.post("/api/persons/null,null/identities", {}), 404, "not_found", None)
 
 
+def test_an_address_with_a_newline_answers_json(api_client, nurse):
+    """Found by schemathesis: the fallback's `.*` stopped at a newline (HTML 404)."""
+    _shape(api_client(nurse).get("/api/persons/p%0Ag"), 404, "not_found", None)
+
+
+def test_false_is_no_record_id(api_client, ekonom):
+    """Found by schemathesis: `record_ids: [false]` was read as record 0 (200, approved 0)."""
+    response = api_client(ekonom).post(
+        "/api/purchases/records/approve",
+        {"month": "2026-11", "record_ids": [False]},
+        content_type="application/json",
+    )
+    _shape(response, 422, "int_type", "record_ids.0")
+
+
 def test_a_literal_path_is_not_taken_by_a_parameter_path(api_client, ekonom):
     """Found by schemathesis: `GET /records/{record_id}` took `POST /records/approve` (405)."""
     response = api_client(ekonom).post(
