@@ -98,6 +98,7 @@ _VALIDATION_MESSAGES = {
     "greater_than_equal": "Ska vara minst {ge}.",
     "less_than_equal": "Ska vara högst {le}.",
     "extra_forbidden": "Okänt fält.",
+    "string_pattern_mismatch": "Har fel form (ska matcha {pattern}).",
     "dict_type": "Ska vara ett JSON-objekt.",
     "list_type": "Ska vara en lista.",
 }

@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import BeforeValidator, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from samverkan.core.dates import DATE_MESSAGE, DATE_PATTERN, parse_iso_date
 
-__all__ = ["DATE_PATTERN", "IsoDate", "Merged", "one_of"]
+__all__ = ["DATE_PATTERN", "MONTH_PATTERN", "IsoDate", "IsoMonth", "Merged", "one_of"]
+
+# A month ÅÅÅÅ-MM (01–12): documented and checked by the schema, so every value it admits is one.
+MONTH_PATTERN = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
+IsoMonth = Annotated[str, StringConstraints(pattern=MONTH_PATTERN)]
 
 
 def _iso_only(value: Any) -> Any:

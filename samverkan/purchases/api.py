@@ -41,7 +41,7 @@ from samverkan.accounts.models import Organisation
 from samverkan.accounts.services import profile_of
 from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from samverkan.api.openapi import file_answer
-from samverkan.api.schemas import Merged
+from samverkan.api.schemas import IsoMonth, Merged
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.people.access import own_persons
@@ -148,7 +148,7 @@ def _records_base(request: HttpRequest) -> Any:
 @router.get("/records", response={200: RecordPage, **RESPONSES})
 def list_records(
     request: HttpRequest,
-    month: str | None = None,
+    month: IsoMonth | None = None,
     status: str | None = None,
     page: int = Query(1, ge=1, le=1_000_000),  # noqa: B008  # bounded: the offset is SQL
 ) -> Any:
@@ -347,7 +347,7 @@ def _run_parties(request: HttpRequest, buyer_code: str) -> tuple[Organisation, O
 
 
 @router.get("/runs/preview", response={200: RunPreviewOut, **RESPONSES})
-def preview_run(request: HttpRequest, buyer: str, month: str) -> Any:
+def preview_run(request: HttpRequest, buyer: str, month: IsoMonth) -> Any:
     """What a run would include and leave out and why, before it locks (nothing written)."""
     org, buyer_org = _run_parties(request, buyer)
     first = _month(month)
@@ -390,7 +390,7 @@ def _invoice_or_404(request: HttpRequest, invoice_id: int) -> Invoice:
 
 
 @router.get("/invoices", response={200: list[InvoiceSummary], **RESPONSES})
-def list_invoices(request: HttpRequest, month: str | None = None) -> Any:
+def list_invoices(request: HttpRequest, month: IsoMonth | None = None) -> Any:
     _org(request)
     invoices = access.invoices_visible_to(request).select_related("seller", "buyer", "credits")
     if month:
