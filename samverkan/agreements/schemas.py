@@ -10,6 +10,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from samverkan.accounts.models import Role
+from samverkan.api.schemas import IsoDate
 
 
 class OrgOut(Schema):
@@ -80,7 +81,7 @@ class AgreementOut(Schema):
 
 class NoticeIn(Schema):
     given_by_id: int
-    given_on: dt.date
+    given_on: IsoDate
     document_ref: str
     # false: refused with code confirmation_required and the consequence in the message
     confirm: bool = False
@@ -115,8 +116,8 @@ class LocalAgreementIn(Schema):
     municipality_id: int
     health_centre_id: int | None = None
     title: str
-    agreed_on: dt.date
-    valid_to: dt.date | None = None
+    agreed_on: IsoDate
+    valid_to: IsoDate | None = None
     document_ref: str = ""
 
 
@@ -216,4 +217,4 @@ class MemberIn(Schema):
 class VariationIn(Schema):
     municipality_id: int
     description: str
-    agreed_on: dt.date
+    agreed_on: IsoDate

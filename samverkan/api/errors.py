@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -97,6 +98,7 @@ _VALIDATION_MESSAGES = {
     "greater_than_equal": "Ska vara minst {ge}.",
     "less_than_equal": "Ska vara högst {le}.",
     "extra_forbidden": "Okänt fält.",
+    "string_pattern_mismatch": "Har fel form (ska matcha {pattern}).",
     "dict_type": "Ska vara ett JSON-objekt.",
     "list_type": "Ska vara en lista.",
 }
@@ -229,9 +231,11 @@ def _huge_parameter(request: HttpRequest) -> str | None:
     return None
 
 
+@csrf_exempt
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any /api/ address no operation matches, e.g. a path parameter of the wrong type
-    (`/api/tokens/abc`): the error shape, not Django's HTML 404."""
+    (`/api/tokens/abc`): the error shape, not Django's HTML 404. CSRF-exempt (it changes
+    nothing): a POST with a session cookie got the HTML CSRF page, not the JSON 404."""
     from django.http import JsonResponse
 
     message = "Finns inte: okänd adress, eller en del av sökvägen har fel typ (t.ex. text där ett tal ska stå)."

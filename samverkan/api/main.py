@@ -7,11 +7,10 @@ e.g. `("/guide", "samverkan.guide.api.router")`. Every route requires authentica
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from samverkan.api import me, tokens
 from samverkan.api.auth import API_AUTH
 from samverkan.api.errors import install_error_handlers
+from samverkan.api.openapi import SamverkanAPI
 
 # The decisions router comes first: it carries most of the traffic (integrations), and Django
 # tries URL patterns in order.
@@ -29,7 +28,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/logcontrol", "samverkan.logcontrol.api.router"),
 ]
 
-api = NinjaAPI(
+api = SamverkanAPI(
     title="Samverkan API",
     version="1",
     description="Samverkansavtal mellan region och kommun. Felformat: se ErrorResponse.",

@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import BeforeValidator, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-__all__ = ["DATE_PATTERN", "IsoDate", "Merged", "one_of"]
+from samverkan.core.dates import DATE_MESSAGE, DATE_PATTERN, parse_iso_date
 
-# The JSON Schema spelling of an ISO date (ASCII digits only, whole string).
-DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-_ISO_DATE = re.compile(DATE_PATTERN)
+__all__ = ["DATE_PATTERN", "MONTH_PATTERN", "IsoDate", "IsoMonth", "Merged", "one_of"]
+
+# A month ÅÅÅÅ-MM (01–12): documented and checked by the schema, so every value it admits is one.
+MONTH_PATTERN = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
+IsoMonth = Annotated[str, StringConstraints(pattern=MONTH_PATTERN)]
 
 
 def _iso_only(value: Any) -> Any:
-    """Only ÅÅÅÅ-MM-DD: pydantic alone reads `0` or `1700000000` as a Unix time (1970-01-01)."""
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
-        raise PydanticCustomError("date_parsing", "Ska vara ett datum (ÅÅÅÅ-MM-DD).")
-    return value
+    """Only ÅÅÅÅ-MM-DD (samverkan.core.dates): pydantic alone reads `0` or `1700000000` as a
+    Unix time (1970-01-01)."""
+    try:
+        return parse_iso_date(value)
+    except ValueError:
+        raise PydanticCustomError("date_parsing", DATE_MESSAGE) from None
 
 
 # A date parameter or field that accepts only an ISO date (`?on=2026-12-02`), never a number.

@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from samverkan.accounts.models import ApiToken, TokenScope
 from samverkan.accounts.services import create_token
 from samverkan.api.auth import session_auth
-from samverkan.api.errors import ERROR_RESPONSES, ApiError
+from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 
 router = Router(tags=["konto"])
 
@@ -62,7 +62,9 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
 
 
 @router.delete(
-    "/{token_id}", response={204: None, 404: dict, **ERROR_RESPONSES}, summary="Återkalla API-token"
+    "/{token_id}",
+    response={204: None, 404: ErrorResponse, **ERROR_RESPONSES},
+    summary="Återkalla API-token",
 )
 def revoke(request: HttpRequest, token_id: int) -> Status[None]:
     deleted, _ = ApiToken.objects.filter(pk=token_id, user=request.auth).delete()  # type: ignore[attr-defined]

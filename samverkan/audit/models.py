@@ -119,7 +119,8 @@ class AuditEvent(core_models.AppendOnlyModel):
         related_name="+",
         verbose_name=_("enhet"),
     )
-    process = models.CharField(_("process"), max_length=60, blank=True)
+    # The caller's process, then the purpose of the user's medarbetaruppdrag (services.record).
+    process = models.CharField(_("process"), max_length=200, blank=True)
     why = models.TextField(_("syfte"), blank=True)
     ip = models.GenericIPAddressField(_("IP-adress"), null=True, blank=True)
     # The hash chain (samverkan.audit.chain), set by services.record under the chain's lock.

@@ -6,6 +6,7 @@ model's save and bulk_create use, so no path writes an unchained event).
 
 from __future__ import annotations
 
+import contextlib
 from typing import cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
@@ -15,11 +16,42 @@ from django.http import HttpRequest
 
 from samverkan.accounts.actors import Actor as StaffActor
 from samverkan.accounts.actors import user_of
-from samverkan.accounts.models import Organisation, Unit
+from samverkan.accounts.models import ExternalIdentity, Organisation, Unit
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action, AuditEvent
 
 Actor = User | AbstractBaseUser | AnonymousUser | HttpRequest | StaffActor | None
+
+# Between a caller's process ("sip:12") and the commission's purpose; the caller's part stays
+# first, so readers that look at its start (``sip:``, ``nödåtkomst``) read it as before.
+PURPOSE_SEPARATOR = " · uppdrag: "
+PROCESS_MAX = 200
+
+
+def commission_purpose(user: object) -> str:
+    """The purpose of the medarbetaruppdrag the user last logged in under (SAML/HSA,
+    samverkan.accounts.saml), or "" (password login, no commission). Read once per user object."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    cached = getattr(user, "_commission_purpose", None)
+    if cached is None:
+        found = (
+            ExternalIdentity.objects.filter(user_id=user.pk)  # type: ignore[attr-defined]
+            .values_list("commission_purpose", flat=True)
+            .first()
+        )
+        cached = found or ""
+        with contextlib.suppress(AttributeError):  # a user object without a __dict__
+            user._commission_purpose = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def with_purpose(process: str, purpose: str) -> str:
+    """The process as recorded: the caller's process, then the commission's purpose."""
+    if not purpose:
+        return process[:PROCESS_MAX]
+    text = f"{process}{PURPOSE_SEPARATOR}{purpose}" if process else f"uppdrag: {purpose}"
+    return text[:PROCESS_MAX]
 
 
 def record(
@@ -42,7 +74,9 @@ def record(
 
     `owner` is the vårdgivare whose data was reached (leave it out for the acting user's own
     organisation's data); `unit` the care unit acted from (default: the user's unit);
-    `process` the care process or purpose, e.g. ``"sip:12"``.
+    `process` the care process or purpose, e.g. ``"sip:12"``; the purpose of the user's
+    medarbetaruppdrag (SAML/HSA) is added to it (HSLF-FS 2016:40 4 kap. 9 §: the log shows in
+    which process and for which purpose the data was reached).
     """
     request = actor if isinstance(actor, HttpRequest) else None
     user = user_of(actor)  # None for a request built by hand (Client.force_login)
@@ -63,7 +97,7 @@ def record(
         unit_id=(unit.pk if isinstance(unit, Unit) else unit)
         if unit is not None
         else (profile.unit_id if profile else None),
-        process=process,
+        process=with_purpose(process, commission_purpose(account)),
         ip=_client_ip(request),
     )
     event.save()

@@ -9,7 +9,7 @@ from samverkan.api.main import api
 urlpatterns = [
     # The API first: its calls are the most frequent, and each include tried before costs.
     path("api/", api.urls),
-    re_path(r"^api/(?P<rest>.*)$", api_not_found),  # unmatched or wrong-typed: the error shape
+    re_path(r"^api/(?P<rest>[\s\S]*)$", api_not_found),  # unmatched, wrong-typed, newlines too
     path("", include("samverkan.web.urls")),
     path("accounts/", include("samverkan.accounts.urls")),
     path("audit/", include("samverkan.audit.urls")),

@@ -12,6 +12,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from samverkan.agreements.schemas import OrgOut, StepOut
+from samverkan.api.schemas import IsoDate
 
 __all__ = ["OrgOut", "StepOut"]
 
@@ -31,7 +32,7 @@ class DeviationIn(Schema):
     agreement: str | None = None
     category: str
     severity: str = "minor"
-    occurred_on: dt.date
+    occurred_on: IsoDate
     occurred_time: dt.time | None = None
     location: str
     subject: str = ""  # a short subject without personal data, shown in lists
@@ -54,7 +55,7 @@ class DeviationSummary(Schema):
     closed_at: dt.datetime | None
 
 
-class EventOut(Schema):
+class DeviationEventOut(Schema):
     at: dt.datetime
     what: str
     status: str
@@ -87,7 +88,7 @@ class DeviationOut(DeviationSummary):
     actions: list[str]
     transitions: list[str]
     contacts: list[ContactOut]
-    events: list[EventOut]
+    events: list[DeviationEventOut]
     citations: list[dict[str, str]]
 
     @staticmethod
@@ -225,12 +226,12 @@ class EscalateIn(Schema):
 class CostIn(Schema):
     description: str
     amount: Decimal
-    incurred_on: dt.date
+    incurred_on: IsoDate
     paid_by_id: int
 
 
 class DecisionIn(Schema):
-    decided_on: dt.date
+    decided_on: IsoDate
     reasoning: str
     cost_bearer: str
     decided_by: str = ""

@@ -8,11 +8,11 @@ object and dumped to the same dict as before."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from ninja import Schema
 
+from samverkan.api.schemas import IsoDate
 from samverkan.followup import services
 from samverkan.followup.models import PopulationSource
 
@@ -30,7 +30,7 @@ class _Dumped(Schema):
 class PopulationIn(Schema):
     source: str = PopulationSource.SYNTHETIC
     region: str
-    date: dt.date
+    date: IsoDate
     n: int = services.DEFAULT_SYNTHETIC
     seed: int = 0
     price_year: int | None = None

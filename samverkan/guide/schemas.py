@@ -15,7 +15,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, create_model
 
 from samverkan.api.errors import ErrorItem
-from samverkan.api.schemas import one_of
+from samverkan.api.schemas import IsoDate, one_of
 from samverkan.rules import (
     ACTIONS,
     AGREEMENTS,
@@ -79,7 +79,7 @@ def _fact_field(spec: FactSpec) -> tuple[Any, Any]:
         extra = {"ge": 0, "le": MAX_AGE}
         description += f" Hela år, 0–{MAX_AGE}."
     elif kind is Kind.DATE:
-        annotation = dt.date
+        annotation = IsoDate
         description += " ÅÅÅÅ-MM-DD; avgör vilken avtalsversion som gäller."
     elif kind is Kind.TIME:
         annotation = str

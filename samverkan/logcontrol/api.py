@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
+from samverkan.api.openapi import file_answer
+from samverkan.api.schemas import IsoDate
 from samverkan.audit.models import Action, AuditEvent
 from samverkan.audit.services import record
 from samverkan.logcontrol import exports, selectors, services
@@ -24,8 +26,8 @@ from samverkan.logcontrol.schemas import (
     CloseIn,
     EventPage,
     ItemOut,
-    ReviewIn,
     SampleIn,
+    SpotCheckReviewIn,
     SuspicionIn,
 )
 from samverkan.people import owners
@@ -67,8 +69,8 @@ def events(
     user: str = "",
     action: str = "",
     flag: str = "",
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
+    date_from: IsoDate | None = None,
+    date_to: IsoDate | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> dict[str, Any]:
@@ -107,7 +109,13 @@ def events(
     }
 
 
-@router.get("/accesses", response={200: list[AccessOut], **RESPONSES})
+@router.get(
+    "/accesses",
+    response={200: list[AccessOut], **RESPONSES},
+    openapi_extra=file_answer(
+        "text/csv", "application/pdf", description="Loggutdraget (JSON, eller CSV/PDF med format)."
+    ),
+)
 def accesses(request: HttpRequest, person: str, format: str = "json") -> Any:
     """One person's extract (PDL 8 kap. 5 §): when, from which organisation, unit and role
     the person's data at this organisation was reached; ``format=csv`` or ``pdf`` for a file."""
@@ -195,7 +203,9 @@ def spot_check(request: HttpRequest, check_id: int) -> Any:
 
 
 @router.post("/spot-checks/{check_id}/items/{item_id}/review", response={200: ItemOut, **RESPONSES})
-def review_item(request: HttpRequest, check_id: int, item_id: int, payload: ReviewIn) -> Any:
+def review_item(
+    request: HttpRequest, check_id: int, item_id: int, payload: SpotCheckReviewIn
+) -> Any:
     owner = require_owner(request, SpotCheck, check_id)
     return services.review_item(
         request, owner, check_id, item_id, conclusion=payload.conclusion, note=payload.note

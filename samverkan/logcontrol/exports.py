@@ -29,7 +29,8 @@ def process_text(process: str) -> str:
     if not process:
         return ""
     if process.startswith("sip:"):
-        return "SIP (samordnad individuell plan)"
+        head, sep, purpose = process.partition(" · ")
+        return "SIP (samordnad individuell plan)" + (f" · {purpose}" if sep else "")
     return process
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from samverkan.api.schemas import IsoDate
+
 
 class FlagOut(Schema):
     code: str
@@ -128,21 +130,21 @@ class CheckList(Schema):
 
 class SampleIn(Schema):
     subject: str
-    period_start: dt.date
-    period_end: dt.date
+    period_start: IsoDate
+    period_end: IsoDate
     sample_size: int
     seed: int | None = Field(default=None, ge=0)
 
 
 class SuspicionIn(Schema):
     reason: str
-    period_start: dt.date
-    period_end: dt.date
+    period_start: IsoDate
+    period_end: IsoDate
     username: str = ""
     person: str = ""
 
 
-class ReviewIn(Schema):
+class SpotCheckReviewIn(Schema):
     conclusion: str
     note: str = ""
 

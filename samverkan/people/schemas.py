@@ -11,6 +11,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from samverkan.api.schemas import IsoDate
 from samverkan.people import access, services
 
 
@@ -32,7 +33,7 @@ class PersonCreate(Schema):
     id_system: str | None = None
     given_name: str = Field(default="", max_length=200)
     family_name: str = Field(default="", max_length=200)
-    birth_date: dt.date | None = None
+    birth_date: IsoDate | None = None
     sex: str = ""
     home_municipality: str = ""
     confirm_care_relation: bool = False
@@ -51,14 +52,14 @@ class MergeIn(Schema):
 class FactIn(Schema):
     name: str
     value: Any = None
-    valid_from: dt.date | None = None
+    valid_from: IsoDate | None = None
     reason: str = Field(default="", max_length=500)
 
 
 class InterventionIn(Schema):
     kind: str
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
     status: str = "active"
     performing_unit_id: int | None = None
     ordering_organisation_id: int | None = None
@@ -68,7 +69,7 @@ class InterventionIn(Schema):
 
 class InterventionPatch(Schema):
     facts: dict[str, Any] = Field(default_factory=dict)
-    end: dt.date | None = None
+    end: IsoDate | None = None
     status: str | None = None
 
 
@@ -77,7 +78,7 @@ class AssessmentIn(Schema):
     intervention_id: int | None = None
     measure: str = Field(max_length=300)
     result: str
-    review_date: dt.date | None = None
+    review_date: IsoDate | None = None
     performed_by_person_or_others: str = ""
     guardians: list[str] = Field(default_factory=list)
     notes: str = ""

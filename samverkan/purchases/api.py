@@ -40,7 +40,8 @@ from ninja.responses import Status
 from samverkan.accounts.models import Organisation
 from samverkan.accounts.services import profile_of
 from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
-from samverkan.api.schemas import Merged
+from samverkan.api.openapi import file_answer
+from samverkan.api.schemas import IsoMonth, Merged
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.people.access import own_persons
@@ -63,9 +64,9 @@ from samverkan.purchases.schemas import (
     ApproveOut,
     BuyerIdentifiersOut,
     CreditIn,
-    DisputeOut,
     ImportOut,
     InvoiceDetail,
+    InvoiceDisputeOut,
     InvoiceSummary,
     PriceIn,
     PriceListOut,
@@ -147,7 +148,7 @@ def _records_base(request: HttpRequest) -> Any:
 @router.get("/records", response={200: RecordPage, **RESPONSES})
 def list_records(
     request: HttpRequest,
-    month: str | None = None,
+    month: IsoMonth | None = None,
     status: str | None = None,
     page: int = Query(1, ge=1, le=1_000_000),  # noqa: B008  # bounded: the offset is SQL
 ) -> Any:
@@ -228,7 +229,7 @@ def _record_or_404(request: HttpRequest, record_id: int) -> ServiceRecord:
     return record
 
 
-@router.get("/records/{record_id}", response={200: RecordDetail, **RESPONSES})
+@router.get("/records/{int:record_id}", response={200: RecordDetail, **RESPONSES})
 def get_record(request: HttpRequest, record_id: int) -> Any:
     record = _record_or_404(request, record_id)
     return _show(request, [record], "API tjänsteköp: insats")[0]
@@ -346,7 +347,7 @@ def _run_parties(request: HttpRequest, buyer_code: str) -> tuple[Organisation, O
 
 
 @router.get("/runs/preview", response={200: RunPreviewOut, **RESPONSES})
-def preview_run(request: HttpRequest, buyer: str, month: str) -> Any:
+def preview_run(request: HttpRequest, buyer: str, month: IsoMonth) -> Any:
     """What a run would include and leave out and why, before it locks (nothing written)."""
     org, buyer_org = _run_parties(request, buyer)
     first = _month(month)
@@ -389,7 +390,7 @@ def _invoice_or_404(request: HttpRequest, invoice_id: int) -> Invoice:
 
 
 @router.get("/invoices", response={200: list[InvoiceSummary], **RESPONSES})
-def list_invoices(request: HttpRequest, month: str | None = None) -> Any:
+def list_invoices(request: HttpRequest, month: IsoMonth | None = None) -> Any:
     _org(request)
     invoices = access.invoices_visible_to(request).select_related("seller", "buyer", "credits")
     if month:
@@ -424,7 +425,14 @@ def credit_invoice(request: HttpRequest, invoice_id: int, payload: CreditIn) -> 
     return Status(201, note)
 
 
-@router.get("/invoices/{invoice_id}/files/{kind}", response={200: None, **RESPONSES})
+@router.get(
+    "/invoices/{invoice_id}/files/{kind}",
+    response={200: None, **RESPONSES},
+    openapi_extra=file_answer(
+        *sorted(set(documents.CONTENT_TYPES.values())),
+        description="Fakturans fil: Peppol-XML, PDF, bilaga som CSV eller PDF.",
+    ),
+)
 def invoice_file(request: HttpRequest, invoice_id: int, kind: str) -> Any:
     invoice = _invoice_or_404(request, invoice_id)
     if kind not in InvoiceDocument.Kind.values:
@@ -440,7 +448,7 @@ def invoice_file(request: HttpRequest, invoice_id: int, kind: str) -> Any:
     return response
 
 
-@router.get("/disputes/{dispute_ref}", response={200: DisputeOut, **RESPONSES})
+@router.get("/disputes/{dispute_ref}", response={200: InvoiceDisputeOut, **RESPONSES})
 def dispute(request: HttpRequest, dispute_ref: str) -> Any:
     org = _org(request)
     balance = services.dispute_balance(dispute_ref)

@@ -10,8 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictInt
 
+from samverkan.api.schemas import IsoDate
 from samverkan.purchases.models import (
     DecisionSnapshot,
     Invoice,
@@ -97,7 +98,7 @@ class WithdrawIn(Schema):
 
 class ApproveIn(Schema):
     month: str
-    record_ids: list[int] | None = None
+    record_ids: list[StrictInt] | None = None  # `false` is no record id
 
 
 class ApproveOut(Schema):
@@ -171,8 +172,8 @@ class PriceIn(Schema):
     band: str = ""
     unit: str = "hour"
     amount: Decimal
-    valid_from: dt.date
-    valid_to: dt.date | None = None
+    valid_from: IsoDate
+    valid_to: IsoDate | None = None
     source: str = Field(default="", max_length=300)
     replaces: int | None = None
 
@@ -328,7 +329,7 @@ class PairOut(Schema):
         return Decimal(pair.invoiced_ore) / 100
 
 
-class DisputeOut(Schema):
+class InvoiceDisputeOut(Schema):
     dispute_ref: str
     settled: bool
     pairs: list[PairOut]

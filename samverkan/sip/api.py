@@ -53,8 +53,8 @@ from samverkan.sip.schemas import (
     RespondIn,
     SipCreateIn,
     SipOut,
+    SipStatusIn,
     SipSummary,
-    StatusIn,
     VersionSummary,
     plan_view,
 )
@@ -67,6 +67,11 @@ RESPONSES: dict[int, Any] = {
     404: ErrorResponse,
     409: ErrorResponse,
 }
+
+
+# A 409 on a plan save is a version conflict (with the diff) or a refusal of the SIP's state
+# (e.g. `not_active`: the one error shape without the diff).
+ConflictOrRefusal = ConflictOut | ErrorResponse
 
 
 def _fresh(sip: Sip) -> Sip:
@@ -424,7 +429,7 @@ def list_versions(request: HttpRequest, sip_id: int) -> Any:
 
 @router.post(
     "/{sip_id}/versions",
-    response={**RESPONSES, 201: PlanOut, 409: ConflictOut, 428: ErrorResponse},
+    response={**RESPONSES, 201: PlanOut, 409: ConflictOrRefusal, 428: ErrorResponse},
     summary="Spara ny planversion (revidering)",
 )
 def save_version(request: HttpRequest, sip_id: int, payload: PlanIn, response: HttpResponse) -> Any:
@@ -464,7 +469,7 @@ def version_diff(request: HttpRequest, sip_id: int, old: int, new: int) -> Any:
 
 @router.post(
     "/{sip_id}/follow-ups",
-    response={**RESPONSES, 201: PlanOut, 409: ConflictOut, 428: ErrorResponse},
+    response={**RESPONSES, 201: PlanOut, 409: ConflictOrRefusal, 428: ErrorResponse},
     summary="Följ upp planen",
 )
 def add_follow_up(request: HttpRequest, sip_id: int, payload: FollowUpIn) -> Any:
@@ -490,7 +495,7 @@ def list_actions(request: HttpRequest, sip_id: int) -> Any:
 
 @router.patch(
     "/{sip_id}/actions/{key}",
-    response={**RESPONSES, 200: PlanOut, 409: ConflictOut, 428: ErrorResponse},
+    response={**RESPONSES, 200: PlanOut, 409: ConflictOrRefusal, 428: ErrorResponse},
     summary="Ändra status eller datum för en insats (ny version)",
 )
 def patch_action(request: HttpRequest, sip_id: int, key: str, payload: ActionPatchIn) -> Any:
@@ -509,7 +514,7 @@ def patch_action(request: HttpRequest, sip_id: int, key: str, payload: ActionPat
 
 
 @router.post("/{sip_id}/status", response={200: SipOut, **RESPONSES}, summary="Fastställ/avsluta")
-def set_status(request: HttpRequest, sip_id: int, payload: StatusIn) -> Sip:
+def set_status(request: HttpRequest, sip_id: int, payload: SipStatusIn) -> Sip:
     sip = access.get_sip_for(request, sip_id, why="Ändra SIP-status (API)", audit_view=False)
     access.require(request, access.can_manage(request.user, sip), sip, "Ändra SIP-status (API)")
     if payload.status == SipStatus.ACTIVE:

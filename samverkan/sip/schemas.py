@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 
 from samverkan.accounts.models import Organisation
-from samverkan.api.schemas import Merged
+from samverkan.api.schemas import IsoDate, Merged
 from samverkan.people.access import contact_text
 from samverkan.sip import access, services
 from samverkan.sip.models import Consent, Participant, Sip
@@ -63,7 +63,7 @@ class ActionIn(Schema):
     huvudman: Literal["region", "municipality"]
     organisation_id: DbId
     unit_id: DbId | None = None
-    due: dt.date | None = None
+    due: IsoDate | None = None
     status: Literal["planned", "in_progress", "done", "cancelled"] = "planned"
 
 
@@ -91,7 +91,7 @@ class RiskIn(Schema):
     severity: int = Field(..., ge=1, le=4)
     measures: str = ""
     owner: str = Field("", max_length=200)
-    due: dt.date | None = None
+    due: IsoDate | None = None
 
 
 ExtensiveHomeCare = Literal["", "respirator", "tracheostomy", "peritoneal_dialysis"]
@@ -107,7 +107,7 @@ class PlanIn(Schema):
     overall_responsible_organisation_id: DbId | None = None
     overall_responsible_unit_id: DbId | None = None
     overall_responsibility_note: str = Field("", max_length=300)
-    follow_up_date: dt.date | None = None
+    follow_up_date: IsoDate | None = None
     end_of_life: bool = False
     discharge_from_inpatient_care: bool = False
     extensive_home_care: ExtensiveHomeCare = ""
@@ -130,7 +130,10 @@ class ActionOut(Schema):
     status: str
 
 
-class ContactOut(Schema):
+class CareContactOut(Schema):
+    """A plan's care contact (named apart from deviations' ContactOut: one OpenAPI component
+    per name)."""
+
     key: str
     name_or_role: str
     organisation: Ref
@@ -184,7 +187,7 @@ class PlanOut(Schema):
     follow_up_notes: str
     change_note: str
     actions: list[ActionOut]
-    care_contacts: list[ContactOut]
+    care_contacts: list[CareContactOut]
     checklist: list[ChecklistOut]
     risks: list[RiskOut]
 
@@ -390,17 +393,17 @@ class RespondIn(Schema):
 class FollowUpIn(Schema):
     base_version: int | None = None
     notes: str = Field(..., min_length=1)
-    next_follow_up: dt.date
+    next_follow_up: IsoDate
     action_statuses: dict[str, Literal["planned", "in_progress", "done", "cancelled"]] = {}
 
 
 class ActionPatchIn(Schema):
     base_version: int | None = None
     status: Literal["planned", "in_progress", "done", "cancelled"] | None = None
-    due: dt.date | None = None
+    due: IsoDate | None = None
 
 
-class StatusIn(Schema):
+class SipStatusIn(Schema):
     status: Literal["active", "closed"]
     # Fastställ while invitations are unanswered: the explicit yes (the refusal names them).
     confirm_unanswered: bool = False

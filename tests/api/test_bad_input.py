@@ -83,6 +83,46 @@ def test_unknown_api_address_answers_in_the_error_shape(api_client, nurse, path)
     _shape(api_client(nurse).get(path), 404, "not_found", None)
 
 
+def test_unknown_address_posted_with_a_session_answers_json_not_the_csrf_page(client, nurse):
+    """Found by schemathesis: a POST to a wrong-typed address with the session cookie and no
+    CSRF token got Django's HTML CSRF page (403), not the API's 404."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(nurse)
+    _shape(client.post("/api/persons/null,null/identities", {}), 404, "not_found", None)
+
+
+def test_an_address_with_a_newline_answers_json(api_client, nurse):
+    """Found by schemathesis: the fallback's `.*` stopped at a newline (HTML 404)."""
+    _shape(api_client(nurse).get("/api/persons/p%0Ag"), 404, "not_found", None)
+
+
+def test_false_is_no_record_id(api_client, ekonom):
+    """Found by schemathesis: `record_ids: [false]` was read as record 0 (200, approved 0)."""
+    response = api_client(ekonom).post(
+        "/api/purchases/records/approve",
+        {"month": "2026-11", "record_ids": [False]},
+        content_type="application/json",
+    )
+    _shape(response, 422, "int_type", "record_ids.0")
+
+
+@pytest.mark.parametrize("path", ["/api/purchases/records", "/api/purchases/invoices"])
+def test_a_month_is_documented_and_checked(api_client, ekonom, path):
+    """Found by schemathesis: `month` was any text in the schema, refused as no month (422)."""
+    response = api_client(ekonom).get(f"{path}?month=notes")
+    _shape(response, 422, "string_pattern_mismatch", "month")
+    assert api_client(ekonom).get(f"{path}?month=2026-11").status_code == 200
+
+
+def test_a_literal_path_is_not_taken_by_a_parameter_path(api_client, ekonom):
+    """Found by schemathesis: `GET /records/{record_id}` took `POST /records/approve` (405)."""
+    response = api_client(ekonom).post(
+        "/api/purchases/records/approve", {}, content_type="application/json"
+    )
+    assert response.status_code != 405, response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
+
+
 @pytest.mark.parametrize("value", ["0", "1700000000", "2026-13-01", "2026-12-2", "igår"])
 def test_dates_are_iso_only(api_client, nurse, value):
     response = api_client(nurse).get(f"/api/deviations/agreements?on={value}")

@@ -12,6 +12,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from samverkan.core.dates import DATE_PATTERN
 from samverkan.guide import api as guide_api
 from samverkan.guide import schemas as guide_schemas
 from samverkan.rules import engine
@@ -573,7 +574,7 @@ def test_openapi_describes_the_facts_exactly(client):
         return typed
 
     assert non_null("age") == {"type": "integer", "minimum": 0, "maximum": 130}
-    assert non_null("date") == {"type": "string", "format": "date"}
+    assert non_null("date") == {"type": "string", "format": "date", "pattern": DATE_PATTERN}
     assert non_null("time")["pattern"] == guide_schemas.TIME_PATTERN
     assert non_null("municipality")["type"] == "string"
     assert "2380" in non_null("municipality")["enum"]
