@@ -31,14 +31,14 @@ from samverkan.discharge.schemas import (
     BoardRowOut,
     CareContactIn,
     ConfirmIn,
-    ConsentIn,
-    ConsentOut,
     DeathIn,
+    DischargeConsentIn,
+    DischargeConsentOut,
+    DischargeImportOut,
     DischargeIn,
+    DischargeNoticeOut,
     HomeWithoutContactIn,
-    ImportOut,
     NeedsIn,
-    NoticeOut,
     PlanningIn,
     PlanningOut,
     PreliminaryDateIn,
@@ -136,7 +136,7 @@ def get_stay(request: HttpRequest, stay_id: int) -> Stay:
 
 @router.post(
     "/stays/{stay_id}/admission-notices",
-    response={201: list[NoticeOut], **RESPONSES},
+    response={201: list[DischargeNoticeOut], **RESPONSES},
     summary="Skicka inskrivningsmeddelande",
 )
 def admission_notice(request: HttpRequest, stay_id: int, payload: AdmissionNoticeIn) -> Any:
@@ -155,7 +155,7 @@ def admission_notice(request: HttpRequest, stay_id: int, payload: AdmissionNotic
 
 @router.post(
     "/stays/{stay_id}/answers",
-    response={201: NoticeOut, **RESPONSES},
+    response={201: DischargeNoticeOut, **RESPONSES},
     summary="Svara på meddelande",
 )
 def answer(request: HttpRequest, stay_id: int, payload: AnswerIn) -> Any:
@@ -174,7 +174,7 @@ def answer(request: HttpRequest, stay_id: int, payload: AnswerIn) -> Any:
 
 @router.post(
     "/stays/{stay_id}/care-contact",
-    response={201: NoticeOut, **RESPONSES},
+    response={201: DischargeNoticeOut, **RESPONSES},
     summary="Utse fast vårdkontakt",
 )
 def care_contact(request: HttpRequest, stay_id: int, payload: CareContactIn) -> Any:
@@ -192,7 +192,7 @@ def care_contact(request: HttpRequest, stay_id: int, payload: CareContactIn) -> 
 
 @router.post(
     "/stays/{stay_id}/preliminary-date",
-    response={201: NoticeOut, **RESPONSES},
+    response={201: DischargeNoticeOut, **RESPONSES},
     summary="Preliminärt utskrivningsdatum",
 )
 def preliminary_date(request: HttpRequest, stay_id: int, payload: PreliminaryDateIn) -> Any:
@@ -214,9 +214,11 @@ def needs(request: HttpRequest, stay_id: int, payload: NeedsIn) -> Stay:
 
 
 @router.post(
-    "/stays/{stay_id}/consents", response={201: ConsentOut, **RESPONSES}, summary="Samtycke"
+    "/stays/{stay_id}/consents",
+    response={201: DischargeConsentOut, **RESPONSES},
+    summary="Samtycke",
 )
-def add_consent(request: HttpRequest, stay_id: int, payload: ConsentIn) -> Any:
+def add_consent(request: HttpRequest, stay_id: int, payload: DischargeConsentIn) -> Any:
     stay = _stay(request, stay_id, "Samtycke (API)")
     organisations = list(Organisation.objects.filter(pk__in=payload.organisation_ids))
     if len(organisations) != len(set(payload.organisation_ids)):
@@ -231,7 +233,7 @@ def add_consent(request: HttpRequest, stay_id: int, payload: ConsentIn) -> Any:
 
 @router.post(
     "/stays/{stay_id}/consents/{consent_id}/withdraw",
-    response={200: ConsentOut, **RESPONSES},
+    response={200: DischargeConsentOut, **RESPONSES},
     summary="Återkalla samtycke",
 )
 def withdraw_consent(
@@ -259,7 +261,9 @@ def planning(request: HttpRequest, stay_id: int, payload: PlanningIn) -> Any:
 
 
 @router.post(
-    "/stays/{stay_id}/ready", response={201: NoticeOut, **RESPONSES}, summary="Utskrivningsklar"
+    "/stays/{stay_id}/ready",
+    response={201: DischargeNoticeOut, **RESPONSES},
+    summary="Utskrivningsklar",
 )
 def ready(request: HttpRequest, stay_id: int, payload: ReadyIn) -> Any:
     stay = _stay(request, stay_id, "Utskrivningsklar (API)")
@@ -270,7 +274,9 @@ def ready(request: HttpRequest, stay_id: int, payload: ReadyIn) -> Any:
 
 
 @router.post(
-    "/stays/{stay_id}/discharge", response={201: NoticeOut, **RESPONSES}, summary="Utskrivning"
+    "/stays/{stay_id}/discharge",
+    response={201: DischargeNoticeOut, **RESPONSES},
+    summary="Utskrivning",
 )
 def discharge(request: HttpRequest, stay_id: int, payload: DischargeIn) -> Any:
     stay = _stay(request, stay_id, "Utskrivning (API)")
@@ -284,7 +290,9 @@ def discharge(request: HttpRequest, stay_id: int, payload: DischargeIn) -> Any:
     return Status(201, notice)
 
 
-@router.post("/stays/{stay_id}/death", response={201: NoticeOut, **RESPONSES}, summary="Dödsfall")
+@router.post(
+    "/stays/{stay_id}/death", response={201: DischargeNoticeOut, **RESPONSES}, summary="Dödsfall"
+)
 def death(request: HttpRequest, stay_id: int, payload: DeathIn) -> Any:
     stay = _stay(request, stay_id, "Dödsfall (API)")
     notice = services.record_death(
@@ -295,7 +303,7 @@ def death(request: HttpRequest, stay_id: int, payload: DeathIn) -> Any:
 
 @router.post(
     "/stays/{stay_id}/home-without-care-contact",
-    response={201: NoticeOut, **RESPONSES},
+    response={201: DischargeNoticeOut, **RESPONSES},
     summary="Hemkommen från regionsjukvård utan fast vårdkontakt (§7.6)",
 )
 def home_without_care_contact(
@@ -322,7 +330,7 @@ def call_sip(request: HttpRequest, stay_id: int) -> Any:
 
 @router.post(
     "/fhir",
-    response={200: ImportOut, **RESPONSES},
+    response={200: DischargeImportOut, **RESPONSES},
     summary="Ta emot meddelanden som FHIR R4 (Encounter, Communication eller Bundle)",
 )
 def fhir(
@@ -335,7 +343,7 @@ def fhir(
 
 @router.post(
     "/import",
-    response={200: ImportOut, **RESPONSES},
+    response={200: DischargeImportOut, **RESPONSES},
     summary="Importera fil från regionens planeringsverktyg (CSV)",
 )
 def import_file(request: HttpRequest, file: File[UploadedFile]) -> Any:  # noqa: B008

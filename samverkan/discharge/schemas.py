@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 
+from samverkan.api.schemas import IsoDate
 from samverkan.discharge import access
 
 MAX_ID = 2**63 - 1
@@ -73,10 +74,10 @@ class NeedsIn(Schema):
 
 
 class PreliminaryDateIn(Schema):
-    on: dt.date
+    on: IsoDate
 
 
-class ConsentIn(Schema):
+class DischargeConsentIn(Schema):
     given_by: Literal["person", "guardian", "assessment"]
     organisation_ids: list[DbId] = Field(default_factory=list, max_length=50)
     note: str = Field("", max_length=2000)
@@ -110,7 +111,7 @@ class HomeWithoutContactIn(Schema):
     note: str = Field("", max_length=2000)
 
 
-class NoticeOut(Schema):
+class DischargeNoticeOut(Schema):
     id: int
     kind: str
     sent_at: dt.datetime
@@ -132,7 +133,7 @@ class PlanningOut(Schema):
     text: str
 
 
-class ConsentOut(Schema):
+class DischargeConsentOut(Schema):
     id: int
     given_by: str
     all_receivers: bool
@@ -174,7 +175,7 @@ class StayOut(StaySummary):
     sip_id: int | None
     source: str
     source_id: str
-    notices: list[NoticeOut]
+    notices: list[DischargeNoticeOut]
     planning: list[PlanningOut]
     planning_shared: bool
 
@@ -215,7 +216,7 @@ class SipCalledOut(Schema):
     sip_id: int
 
 
-class ImportOut(Schema):
+class DischargeImportOut(Schema):
     stays_created: int
     stays_found: int
     notices_created: int

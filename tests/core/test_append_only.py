@@ -13,6 +13,8 @@ from django.utils import timezone
 from samverkan.audit.models import AppendOnlyError as AuditAppendOnlyError
 from samverkan.audit.models import AuditAnchor, AuditEvent, AuditPurge
 from samverkan.core.models import AppendOnlyError, AppendOnlyModel
+from samverkan.discharge.models import Notice as DischargeNotice  # noqa: E402
+from samverkan.discharge.models import NoticeHistoryError, PlanningEntry  # noqa: E402
 from samverkan.people.models import ImmutableError as PeopleImmutableError
 from samverkan.people.models import ResponsibilityDecision
 from samverkan.purchases.models import DecisionSnapshot, ImmutableError, Price
@@ -37,6 +39,8 @@ EXPECTED = {
     NamedCareContact: ImmutableVersionError,
     DischargeChecklistItem: ImmutableVersionError,
     RiskAnalysisItem: ImmutableVersionError,
+    DischargeNotice: NoticeHistoryError,
+    PlanningEntry: NoticeHistoryError,
 }
 MODELS = list(EXPECTED)
 
