@@ -41,7 +41,8 @@ def test_forum_member_reads_the_report_and_runs_the_two_adl_simulation(
     # The HTMX rule picker shows a rule's condition and numbers.
     page.goto("/uppfoljning/simulering/")
     page.get_by_label("Regel", exact=True).select_option("jh-hsv.responsibility.asylum_child")
-    page.locator("#rule-detail option", has_text="Ålder under 18 (nu 18)").wait_for(
-        state="attached"
-    )
+    # The age is the agreement's named parameter now (issue 14), shown by its label.
+    page.locator("#rule-detail option", has_text="Åldersgräns för vuxen").filter(
+        has_text="(nu 18)"
+    ).wait_for(state="attached")
     screenshot(page, "rule-picker")
