@@ -21,3 +21,21 @@ def test_demo_loads_idempotently():
     assert stays["demo:1"].status == "ready" and stays["demo:1"].decision_snapshot
     late = stays["demo:2"].notices.get(receiver="municipal_social_services")
     assert late.late
+
+
+@pytest.mark.django_db
+def test_every_demo_stay_page_opens_for_the_region(client):
+    """The stay page rendered a 500 for the demo's utskrivningsklar stay: the snapshot of a
+    decision with no summary and no error ("Inget avtal gäller") broke the template."""
+    from django.contrib.auth import get_user_model
+
+    accounts_demo.load_demo()
+    people_demo.load_demo()
+    demo.load_demo()
+    client.force_login(get_user_model().objects.get(username="ssk.regionjh"))
+    for stay in Stay.objects.all():
+        response = client.get(f"/utskrivning/{stay.pk}/")
+        assert response.status_code == 200, stay.source_id
+    ready = Stay.objects.get(source_id="demo:1")
+    page = client.get(f"/utskrivning/{ready.pk}/").content.decode()
+    assert "Så räknas betalningsansvaret" in page
