@@ -8,7 +8,7 @@ POST /api/deviations/contacts/{id}/done       chefsläkare/MAS: direct contact t
 GET  /api/deviations/followup                 the forum's aggregates (small cells hidden)
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -20,6 +20,7 @@ from samverkan.audit.models import Action
 from samverkan.audit.services import record
 from samverkan.deviations import access, reports, services
 from samverkan.deviations.api.common import RESPONSES, Merged, org, person
+from samverkan.deviations.models import Status as DeviationStatus
 from samverkan.deviations.schemas import (
     ContactOut,
     DeviationIn,
@@ -44,12 +45,15 @@ def _deviation_out(request: HttpRequest, pk: int) -> DeviationOut:
 @router.get("", response={200: list[DeviationSummary], **RESPONSES}, summary="Avvikelser")
 def list_deviations(
     request: HttpRequest,
-    status: str | None = None,
-    direction: str | None = None,
+    status: DeviationStatus | None = None,
+    direction: Literal["sent", "received"] | None = None,
     serious: bool = False,
 ) -> Any:
     rows = services.list_deviations(
-        request, status=status, direction=direction, serious_only=serious
+        request,
+        status=status.value if status else None,
+        direction=direction,
+        serious_only=serious,
     )
     return list(rows[:500])
 
