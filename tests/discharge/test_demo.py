@@ -39,3 +39,16 @@ def test_every_demo_stay_page_opens_for_the_region(client):
     ready = Stay.objects.get(source_id="demo:1")
     page = client.get(f"/utskrivning/{ready.pk}/").content.decode()
     assert "Så räknas betalningsansvaret" in page
+
+
+@pytest.mark.django_db
+def test_expected_insatser_are_named_in_swedish(client):
+    accounts_demo.load_demo()
+    people_demo.load_demo()
+    demo.load_demo()
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="ssk.regionjh"))
+    page = client.get(f"/utskrivning/{Stay.objects.get(source_id='demo:1').pk}/").content.decode()
+    assert "Förväntade insatser: housing_support" not in page
+    assert "Förväntade insatser: Boende/bostadsstöd" in page

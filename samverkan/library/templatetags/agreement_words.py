@@ -6,6 +6,8 @@
 - ``quoted``: a passage of an agreement, escaped, with its footnote digits set as
   superscripts ("hälso- och sjukvårdslagen5" → "…lagen<sup>5</sup>"); line breaks stay
   newlines (chain ``|linebreaksbr`` where the page does not keep them).
+- ``intervention_names``: ["housing_support", "nursing"] → "Boende/bostadsstöd,
+  Sjuksköterskeinsats" (the engine's intervention codes as the UI names them).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from samverkan.library.services import agreement_name as _agreement_name
 from samverkan.library.services import clause_label
+from samverkan.rules import INTERVENTIONS
 
 register = template.Library()
 
@@ -42,3 +45,9 @@ def quoted(text: object) -> SafeString:
     escaped = escape(str(text or ""))
     marked = _FOOTNOTE.sub(r'<sup class="footnote-ref">\1</sup>', escaped)
     return mark_safe(marked)  # noqa: S308  (escaped above)
+
+
+@register.filter
+def intervention_names(codes: object) -> str:
+    items = [codes] if isinstance(codes, str) else list(codes or [])  # type: ignore[call-overload]
+    return ", ".join(INTERVENTIONS.get(str(c), str(c)) for c in items)
