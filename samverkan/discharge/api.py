@@ -98,12 +98,17 @@ def board(
     status: Literal["admitted", "planned", "ready", "discharged", "died"] | None = None,
 ) -> list[Any]:
     access.require_role(request, "Utskrivningstavlan (API)")
-    rows = selectors.board_rows(
-        request.user,
-        unit=_unit(unit_id, "unit_id") if unit_id else None,
-        municipality=_organisation(municipality_id, "municipality_id") if municipality_id else None,
-        status=status,
+    # A filter naming a unit or kommun that does not exist selects nothing (a list, like
+    # any filter), rather than refusing a well-formed question.
+    unit = Unit.objects.filter(pk=unit_id).first() if unit_id and _in_range(unit_id) else None
+    municipality = (
+        Organisation.objects.filter(pk=municipality_id).first()
+        if municipality_id and _in_range(municipality_id)
+        else None
     )
+    if (unit_id and unit is None) or (municipality_id and municipality is None):
+        return []
+    rows = selectors.board_rows(request.user, unit=unit, municipality=municipality, status=status)
     for row in rows:
         access.audit(request, AuditAction.VIEW, row.stay, "Utskrivningstavlan (API)")
     return rows
