@@ -12,12 +12,15 @@ def test_z(api_client, nurse):          # Authorization: Bearer <token> on every
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -27,6 +30,23 @@ from samverkan.core.append_only import allow_flush
 
 # Django's flush between transactional tests empties every table, the append-only ones too.
 allow_flush()
+
+# Every test runs on a fixed clock: Wednesday 2 December 2026, 10:00 in Sweden, a working day
+# and working hours. The clock ticks from there (timeouts, expiry and live servers work as
+# usual), so a test gives the same answer whatever day or hour the suite runs. A test that
+# needs another day travels there itself (time_machine nests); `@pytest.mark.real_clock`
+# opts out.
+FIXED_NOW = dt.datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(request):
+    if request.node.get_closest_marker("real_clock"):
+        yield None
+        return
+    with time_machine.travel(FIXED_NOW, tick=True) as traveller:
+        yield traveller
+
 
 TEST_PASSWORD = "samverkan-test-lösen"
 
