@@ -302,7 +302,7 @@ def check_shape(value: Any, limits: Limits, *, field: str = "body") -> Any:
                 status=413,
             )
         for key, item in members:
-            if isinstance(item, dict | list) and item:
+            if isinstance(item, dict | list):
                 stack.append((item, depth + 1, [*parts, key]))
     return value
 
