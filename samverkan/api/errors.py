@@ -25,11 +25,10 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from samverkan.core.upload_settings import limits_for
-from samverkan.core.uploads import UploadError, load_json
-
 from samverkan.core.errors import Problem
 from samverkan.core.errors import body as error_body
+from samverkan.core.upload_settings import limits_for
+from samverkan.core.uploads import UploadError, load_json
 
 logger = logging.getLogger(__name__)
 

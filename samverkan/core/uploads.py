@@ -184,9 +184,7 @@ def decode_text(
         text = data.lstrip("\ufeff")
     elif data.startswith(_UTF16_BOMS):
         if not utf16:
-            raise UploadError(
-                field, "encoding", f"{what} är kodad i UTF-16: spara den som UTF-8."
-            )
+            raise UploadError(field, "encoding", f"{what} är kodad i UTF-16: spara den som UTF-8.")
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
@@ -319,7 +317,9 @@ def _loads(text: str | bytes, limits: Limits, field: str, line: int | None = Non
             row=line,
         ) from None
     except ValueError:
-        raise UploadError(field, "invalid_json", f"{where} är inte giltig JSON.", row=line) from None
+        raise UploadError(
+            field, "invalid_json", f"{where} är inte giltig JSON.", row=line
+        ) from None
     try:
         return check_shape(value, limits, field=field)
     except UploadError as exc:

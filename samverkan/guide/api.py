@@ -52,7 +52,6 @@ from samverkan.guide.schemas import (
 from samverkan.rules import (
     DIMENSIONS,
     FACT_ORDER,
-    FACTS_FILE_LIMITS as RULES_LIMITS,
     FACTS,
     FactError,
     Facts,
@@ -65,6 +64,9 @@ from samverkan.rules import (
     facts_to_json,
     read_facts,
     strict_json,
+)
+from samverkan.rules import (
+    FACTS_FILE_LIMITS as RULES_LIMITS,
 )
 
 router = Router(tags=["Ansvarsguiden"])

@@ -204,7 +204,9 @@ def csv_value(kind: Kind, text: str) -> Any:
 MAX_COLUMNS = 2 * len(FACTS)  # room for a few extra columns; thousands are no facts file
 # The reader's own limits (the CLI's, and the API's unless it passes its own): no row cap here,
 # ``max_rows`` of read_facts caps rows with its own message.
-LIMITS = Limits(max_bytes=2**62, max_rows=2**62, max_columns=MAX_COLUMNS, max_depth=4, max_items=200)
+LIMITS = Limits(
+    max_bytes=2**62, max_rows=2**62, max_columns=MAX_COLUMNS, max_depth=4, max_items=200
+)
 _CODES = {"unreadable": "invalid_csv", "encoding": "invalid_encoding"}  # the rules' own names
 
 

@@ -41,7 +41,14 @@ def test_batch_utf16_is_refused_by_name(api):
 
 
 def test_a_json_body_nested_too_deep_is_422_not_400(client_as, nurse):
-    body = json.dumps({"name": "x", "scope": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]})
+    body = json.dumps(
+        {
+            "name": "x",
+            "scope": [
+                [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]
+            ],
+        }
+    )
     response = client_as(nurse).post("/api/tokens", body, content_type="application/json")
     assert response.status_code == 422, response.content[:300]
     assert _first(response)["code"] == "too_deep"

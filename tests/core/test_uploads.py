@@ -28,7 +28,11 @@ def test_read_limited_stops_just_past_the_limit_without_reading_the_whole_file()
     source = _Counting(b"x" * (5 * uploads.CHUNK))
     with pytest.raises(UploadError) as caught:
         uploads.read_limited(source, 1000)
-    assert (caught.value.status, caught.value.code, caught.value.field) == (413, "too_large", "file")
+    assert (caught.value.status, caught.value.code, caught.value.field) == (
+        413,
+        "too_large",
+        "file",
+    )
     assert source.handed == 1001  # never more than the limit and one byte
     assert caught.value.message == "Filen är för stor (högst 1000 byte)."
 
@@ -112,7 +116,9 @@ def test_load_json_limits_depth_items_and_bytes():
         uploads.load_json(deep, limits)
     assert (caught.value.code, caught.value.status) == ("too_deep", 422)
     with pytest.raises(UploadError) as caught:
-        uploads.load_json("[" * 100_000, limits.replace(max_bytes=200_000))  # past the parser's own recursion limit
+        uploads.load_json(
+            "[" * 100_000, limits.replace(max_bytes=200_000)
+        )  # past the parser's own recursion limit
     assert caught.value.code == "too_deep"
     with pytest.raises(UploadError) as caught:
         uploads.load_json(json.dumps({"entry": [{}, {}, {}, {}]}), limits)

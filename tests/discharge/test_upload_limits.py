@@ -8,7 +8,9 @@ from samverkan.discharge.models import Stay
 from tests.discharge.test_api_and_imports import CSV, _encounter
 
 
-def test_a_bundle_with_too_many_entries_is_413_and_saves_nothing(api_client, staff, person, settings):
+def test_a_bundle_with_too_many_entries_is_413_and_saves_nothing(
+    api_client, staff, person, settings
+):
     settings.SAMVERKAN_UPLOAD_LIMITS = {"fhir": {"max_items": 3}}
     bundle = {"resourceType": "Bundle", "type": "collection",
               "entry": [{"resource": _encounter(person)}] * 4}  # fmt: skip
