@@ -23,9 +23,12 @@ from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from samverkan.core.errors import Problem
 from samverkan.core.errors import body as error_body
+from samverkan.core.upload_settings import limits_for
+from samverkan.core.uploads import UploadError, load_json
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +154,20 @@ def django_validation_items(exc: DjangoValidationError) -> list[dict[str, Any]]:
     return [{"field": None, "code": "invalid", "message": m} for m in exc.messages]
 
 
+class LimitedParser(Parser):
+    """Every JSON body of the API read by the shared upload reader (``core.uploads``): strict
+    JSON, nesting and members limited (kind ``json_body``), so a deep or huge document answers
+    422 ``too_deep`` / 413 ``too_many_items`` naming the JSON path, not a 500 or a bare 400."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        try:
+            return load_json(request.body, limits_for("json_body"))
+        except UploadError as exc:
+            if exc.code in ("invalid_json", "encoding"):  # unreadable: 400 bad_request as before
+                raise ValueError(exc.message) from None
+            raise
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     # Handlers take `exc: Any`: ninja's handler type is invariant in the exception class.
     def respond(request: HttpRequest, body: dict[str, Any], status: int) -> HttpResponse:
@@ -172,6 +189,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return respond(request, error_body("forbidden", FORBIDDEN_MESSAGE), 403)
 
     def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        if isinstance(exc.__cause__, Problem):  # ninja wraps the body parser's refusal
+            return on_problem(request, exc.__cause__)
         status = exc.status_code
         if isinstance(exc, AuthenticationError):
             return respond(request, error_body("not_authenticated", _STATUS_MESSAGES[401]), 401)

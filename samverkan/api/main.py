@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from samverkan.api import me, tokens
 from samverkan.api.auth import API_AUTH
-from samverkan.api.errors import install_error_handlers
+from samverkan.api.errors import LimitedParser, install_error_handlers
 from samverkan.api.openapi import SamverkanAPI
 
 # The decisions router comes first: it carries most of the traffic (integrations), and Django
@@ -35,6 +35,7 @@ api = SamverkanAPI(
     urls_namespace="api",
     docs_url="/docs",
     auth=API_AUTH,
+    parser=LimitedParser(),
 )
 install_error_handlers(api)
 api.add_router(*FIRST)

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.config import env
 from samverkan.config.logs import logging_config
+from samverkan.core.upload_settings import parse_overrides as parse_upload_limits
 
 DEBUG = env.env_bool("SAMVERKAN_DEBUG")
 HTTPS = env.env_bool("SAMVERKAN_HTTPS")
@@ -241,6 +242,9 @@ SAMVERKAN_ACCESSIBILITY_REVIEWED = env.env_str("SAMVERKAN_ACCESSIBILITY_REVIEWED
 SAMVERKAN_EMERGENCY_ACCESS_HOURS = env.env_int("SAMVERKAN_EMERGENCY_ACCESS_HOURS", 4, 1, 24)
 #: Tjänsteköp: a registered service longer than this (minutes) asks "Stämmer tiden?" first.
 SAMVERKAN_MAX_SERVICE_MINUTES = env.env_int("SAMVERKAN_MAX_SERVICE_MINUTES", 480, 30, 1440)
+#: Upload limits per kind (bytes, rows, columns, cell, JSON depth and items), over the defaults
+#: in samverkan/core/uploads.py; from the environment as JSON (README, Security).
+SAMVERKAN_UPLOAD_LIMITS = parse_upload_limits(env.env_str("SAMVERKAN_UPLOAD_LIMITS"))
 
 # --- Logging: never request bodies, never personal data ---------------------------------
 LOGGING = logging_config(env.env_str("SAMVERKAN_LOG_LEVEL", "INFO").upper())

@@ -23,7 +23,7 @@ from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from samverkan.audit.models import Action as AuditAction
 from samverkan.discharge import access, selectors, services
 from samverkan.discharge.fhir_io import import_fhir
-from samverkan.discharge.file_import import MAX_IMPORT_BYTES, import_csv
+from samverkan.discharge.file_import import import_csv, read_upload
 from samverkan.discharge.models import PlanningConsent, Source, Stay
 from samverkan.discharge.schemas import (
     AdmissionNoticeIn,
@@ -353,9 +353,7 @@ def fhir(
 )
 def import_file(request: HttpRequest, file: File[UploadedFile]) -> Any:  # noqa: B008
     access.require_role(request, "Filimport av utskrivningsmeddelanden")
-    if file.size is not None and file.size > MAX_IMPORT_BYTES:
-        raise ApiError(413, "too_large", "Filen är för stor (högst 20 MiB).", "file")
-    return import_csv(request, file.read())
+    return import_csv(request, read_upload(file))  # streamed: 413 `too_large` past the limit
 
 
 __all__ = ["router", "uuid"]

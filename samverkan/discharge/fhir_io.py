@@ -25,7 +25,6 @@ identifier, and for an admission `recipient[].identifier` in
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,6 +36,8 @@ from fhirclient.models.communication import Communication
 from fhirclient.models.encounter import Encounter
 
 from samverkan.accounts.models import Organisation, OrganisationKind, Unit
+from samverkan.core.upload_settings import limits_for
+from samverkan.core.uploads import check_shape, load_json
 from samverkan.discharge import access, services
 from samverkan.discharge.models import Receiver, Source, Stay
 from samverkan.discharge.services import DischargeError, Imported
@@ -220,7 +221,11 @@ def import_fhir(actor: Any, data: str | bytes | Mapping[str, Any]) -> Imported:
     """Record the Encounters, then the Communications, of a resource or Bundle; all or
     nothing."""
     services.require_region_sender(actor)  # the door first, then the content
-    resource = json.loads(data) if isinstance(data, str | bytes) else dict(data)
+    size = limits_for("fhir")  # the shared reader's limits: nesting, Bundle entries
+    if isinstance(data, str | bytes):
+        resource = load_json(data, size)
+    else:
+        resource = check_shape(dict(data), size)
     kind = resource.get("resourceType")
     if kind not in ("Encounter", "Communication", "Bundle"):
         raise _bad("resourceType", "Förväntade en FHIR Encounter, Communication eller Bundle.")

@@ -22,9 +22,7 @@ Swedish time or ISO 8601 with offset):
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from typing import Any
 
 from django.db import transaction
@@ -33,13 +31,15 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from samverkan.accounts.models import Organisation, OrganisationKind, Unit
+from samverkan.core.upload_settings import limits_for
+from samverkan.core.uploads import csv_rows, decode_text, duplicates, read_limited
 from samverkan.discharge import services
 from samverkan.discharge.models import Receiver, Source
 from samverkan.discharge.services import DischargeError, Imported
 from samverkan.people import selectors as people_selectors
 
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 100_000
+# Limits: the kind ``discharge_import`` of the shared upload limits (core.uploads: 20 MB,
+# 100,000 rows, 64 columns, 10,000 characters a cell by default; SAMVERKAN_UPLOAD_LIMITS).
 
 REQUIRED = ("id", "personnummer", "enhet", "vardform", "inskriven")
 CARE_TYPES = {
@@ -91,31 +91,38 @@ def _bool(row: int, column: str, value: str) -> bool | None:
     raise _bad(row, column, f"{column} ska vara ja eller nej.")
 
 
+def read_upload(upload: Any) -> bytes:
+    """An uploaded file's bytes, streamed and refused past the limit (413 ``too_large``)."""
+    return read_limited(upload, limits_for("discharge_import").max_bytes)
+
+
 def _rows(data: bytes) -> list[dict[str, str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DischargeError("file", "encoding", "Filen ska vara kodad i UTF-8.") from None
+    """The rows as dicts by the shared reader (core.uploads): UTF-8, columns, cells and rows
+    limited as they come, duplicate columns refused."""
+    size = limits_for("discharge_import")
+    text = decode_text(data)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    reader = csv_rows(text, size, delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise DischargeError(
             "file", "missing_columns", "Kolumner saknas: " + ", ".join(missing) + "."
         )
-    rows = []
-    for number, raw in enumerate(reader, start=2):
-        if number - 1 > MAX_ROWS:
-            raise DischargeError("file", "too_many_rows", f"Högst {MAX_ROWS} rader per fil.")
-        rows.append({(k or "").strip().lower(): (v or "") for k, v in raw.items()})
-    return rows
+    repeated = duplicates(h for h in header if h)
+    if repeated:
+        raise DischargeError(
+            "file", "duplicate_columns", "Kolumner finns flera gånger: " + ", ".join(repeated) + "."
+        )
+    return [
+        {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header)}
+        for cells in reader
+    ]
 
 
 def import_csv(actor: Any, data: bytes) -> Imported:
-    if len(data) > MAX_IMPORT_BYTES:
-        raise DischargeError("file", "too_large", "Filen är för stor (högst 20 MiB).", status=413)
+    data = read_limited(data, limits_for("discharge_import").max_bytes)
     profile = services.require_region_sender(actor)
     organisation = profile.organisation
     rows = _rows(data)

@@ -21,7 +21,7 @@ from samverkan.accounts.models import Organisation, OrganisationKind, Unit, Unit
 from samverkan.audit.models import Action as AuditAction
 from samverkan.core.errors import Problem
 from samverkan.discharge import access, selectors, services
-from samverkan.discharge.file_import import import_csv
+from samverkan.discharge.file_import import import_csv, read_upload
 from samverkan.discharge.models import (
     CareType,
     ConsentGiver,
@@ -175,7 +175,7 @@ def import_file(request: HttpRequest) -> HttpResponse:
             errors = [Problem("file", "required", "Välj en fil.").details[0]]
         else:
             try:
-                result = import_csv(request, upload.read())
+                result = import_csv(request, read_upload(upload))
             except Problem as problem:
                 errors = problem.details
     return render(request, "discharge/import.html", {"errors": errors, "result": result})

@@ -42,6 +42,8 @@ from ninja.schema import NinjaGenerateJsonSchema
 
 from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from samverkan.core.documents import csv_text
+from samverkan.core.upload_settings import limits_for
+from samverkan.core.uploads import DEFAULTS, Limits, read_limited, size_text
 from samverkan.guide.schemas import (
     BatchDecision,
     Decision,
@@ -63,6 +65,9 @@ from samverkan.rules import (
     read_facts,
     strict_json,
 )
+from samverkan.rules import (
+    FACTS_FILE_LIMITS as RULES_LIMITS,
+)
 
 router = Router(tags=["Ansvarsguiden"])
 
@@ -77,8 +82,17 @@ else:
 MAX_FACTS_BYTES = 64 * 1024
 # The batch caps: beyond them the answer is 413 (split the file, or use `samverkan decide
 # --batch` locally, which has no cap).
-MAX_BATCH_BYTES = 20 * 1024 * 1024
-MAX_BATCH_ROWS = 100_000
+# The kind ``decisions_batch`` of the shared upload limits (core.uploads; 20 MB, 100,000 rows
+# by default, the setting SAMVERKAN_UPLOAD_LIMITS changes them), read per request.
+_DEFAULT_BATCH = DEFAULTS["decisions_batch"]
+
+
+def batch_limits() -> Limits:
+    """The batch's limits as configured now; the facts file reader keeps its own column and
+    JSON limits (``rules.io.LIMITS``), tightened by these where they are lower."""
+    return limits_for("decisions_batch")
+
+
 MAX_REPORTED_ERRORS = 50  # a file full of errors answers with the first ones
 _MAX_MESSAGE = 300  # engine messages quote the bad value; a huge value must not come back whole
 
@@ -138,24 +152,33 @@ def _content_length(request: HttpRequest) -> int:
         return 0
 
 
-def _too_large(limit: int) -> ApiError:
-    mib = limit / (1024 * 1024)
-    size = f"{mib:g} MiB" if mib >= 1 else f"{limit // 1024} KiB"
-    return ApiError(413, "too_large", f"Kroppen är för stor (högst {size}).")
+def _too_large(limit: int, field: str = "body") -> ApiError:
+    return ApiError(413, "too_large", f"Kroppen är för stor (högst {size_text(limit)}).", field)
 
 
 def _read_body(request: HttpRequest, limit: int) -> bytes:
-    """The request body, at most `limit` bytes (413 beyond), without Django's 2.5 MB cap."""
+    """The request body, at most `limit` bytes (413 beyond), without Django's 2.5 MB cap:
+    streamed by the shared reader (core.uploads), never held whole past the limit."""
     if _content_length(request) > limit:
         raise _too_large(limit)
     try:
         # request.body would refuse more than DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).
-        body = request.body if hasattr(request, "_body") else request.read(limit + 1)
+        if hasattr(request, "_body"):
+            return read_limited(request.body, limit, field="body", what="Kroppen")
+        return read_limited(request, limit, field="body", what="Kroppen")
     except RequestDataTooBig:
         raise _too_large(limit) from None
-    if len(body) > limit:
-        raise _too_large(limit)
-    return body
+
+
+def _reader_limits(size: Limits) -> Limits:
+    """The facts reader's limits, each the lower of its own and the configured batch's."""
+    own = RULES_LIMITS
+    return own.replace(
+        max_columns=min(own.max_columns, size.max_columns),
+        max_cell=min(own.max_cell, size.max_cell),
+        max_depth=min(own.max_depth, size.max_depth),
+        max_items=min(own.max_items, size.max_items),
+    )
 
 
 def _unsupported(allowed: tuple[str, ...]) -> ApiError:
@@ -302,22 +325,19 @@ def _csv_chunks(numbers: list[int], result: pl.DataFrame, dialect: str) -> Itera
 def _input_format(request: HttpRequest) -> tuple[str, bytes]:
     """("jsonl" | "csv", raw bytes) from a JSON lines or CSV body, or a multipart file."""
     content_type = request.content_type or ""
+    max_bytes = batch_limits().max_bytes
     if content_type == "multipart/form-data":
-        if _content_length(request) > MAX_BATCH_BYTES + 64 * 1024:
-            raise _too_large(MAX_BATCH_BYTES)
+        if _content_length(request) > max_bytes + 64 * 1024:
+            raise _too_large(max_bytes)
         try:
             upload = request.FILES.get("file")
         except RequestDataTooBig:
-            raise _too_large(MAX_BATCH_BYTES) from None
+            raise _too_large(max_bytes) from None
         except (MultiPartParserError, SuspiciousOperation):
             raise ApiError(400, "invalid_multipart", "Formulärdata går inte att läsa.") from None
         if upload is None:
             raise ApiError(422, "missing_file", "Skicka filen i fältet 'file'.", field="file")
-        if upload.size is not None and upload.size > MAX_BATCH_BYTES:
-            raise _too_large(MAX_BATCH_BYTES)
-        data = upload.read(MAX_BATCH_BYTES + 1)
-        if len(data) > MAX_BATCH_BYTES:
-            raise _too_large(MAX_BATCH_BYTES)
+        data = read_limited(upload, max_bytes)  # 413 `too_large` naming `file`
         part_type = (upload.content_type or "").split(";")[0].strip().lower()
         name = (upload.name or "").lower()
         if part_type in JSONL_TYPES or name.endswith((".jsonl", ".ndjson")):
@@ -326,9 +346,9 @@ def _input_format(request: HttpRequest) -> tuple[str, bytes]:
             return "csv", data
         return ("jsonl" if data.lstrip()[:1] == b"{" else "csv"), data
     if content_type in JSONL_TYPES:
-        return "jsonl", _read_body(request, MAX_BATCH_BYTES)
+        return "jsonl", _read_body(request, max_bytes)
     if content_type in CSV_TYPES:
-        return "csv", _read_body(request, MAX_BATCH_BYTES)
+        return "csv", _read_body(request, max_bytes)
     raise _unsupported((JSONL_MEDIA_TYPE, CSV_MEDIA_TYPE, "multipart/form-data"))
 
 
@@ -358,8 +378,10 @@ _CSV_DESCRIPTION = (
         "Skicka många faktaobjekt på en gång: JSON lines (`application/x-ndjson`, ett "
         "faktaobjekt per rad), CSV (`text/csv`), eller en uppladdad fil (multipart, fältet "
         "`file`, .csv eller .jsonl). Svaret har en rad per fall, i samma ordning, som JSON "
-        f"lines eller CSV (Accept eller `?format=`). Högst {MAX_BATCH_ROWS} rader och "
-        f"{MAX_BATCH_BYTES // (1024 * 1024)} MiB, annars 413 (`too_many_rows`, `too_large`). "
+        f"lines eller CSV (Accept eller `?format=`). Högst {_DEFAULT_BATCH.max_rows} rader och "
+        f"{size_text(_DEFAULT_BATCH.max_bytes)} (förval), annars 413 (`too_many_rows`, "
+        "`too_large`); en cell högst 10 000 tecken (422 `cell_too_long`), JSON nästlat högst "
+        "4 nivåer (422 `too_deep`). "
         "Ogiltiga rader ger 422 med rad och fält; inget fall avgörs då.\n\n"
         "Batchmotorn ger utfall, regler, åtgärder och status per rad, inte skäl med citat: "
         "fråga `POST /api/decisions` om ett enskilt fall för dem. Kräver inloggning."
@@ -447,12 +469,20 @@ def decide_batch(
     kind, data = _input_format(request)
     output = _output_format(request, format, kind)
     try:  # the one facts-file reader, shared with `samverkan decide --batch`
-        cases = read_facts(data, kind, max_rows=MAX_BATCH_ROWS, max_errors=MAX_REPORTED_ERRORS)
+        size = batch_limits()
+        cases = read_facts(
+            data,
+            kind,
+            max_rows=size.max_rows,
+            max_errors=MAX_REPORTED_ERRORS,
+            limits=_reader_limits(size),
+        )
     except InvalidFactsFile as exc:
         if exc.code == "invalid_encoding":
             raise ApiError(400, "invalid_encoding", exc.errors[0].message) from None
-        if exc.code == "too_many_rows":
-            raise ApiError(413, "too_many_rows", exc.errors[0].message) from None
+        if exc.code in ("too_many_rows", "too_many_items"):
+            first = exc.errors[0]
+            raise ApiError(413, exc.code, first.message, field=first.field or "body") from None
         return _invalid([e.as_dict() for e in exc.errors])
     numbers, checked = cases.rows, cases.facts or []
     result = decide_frame(cases.frame, action_list=True)

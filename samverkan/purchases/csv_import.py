@@ -33,9 +33,7 @@ search, the engine's decisions are cached, and records are written with bulk_cre
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
 import uuid
@@ -50,6 +48,15 @@ from samverkan.accounts.models import Organisation
 from samverkan.audit.models import Action
 from samverkan.audit.services import record_many
 from samverkan.core.documents import csv_bytes
+from samverkan.core.upload_settings import limits_for
+from samverkan.core.uploads import (
+    Limits,
+    UploadError,
+    csv_rows,
+    decode_text,
+    duplicates,
+    read_limited,
+)
 from samverkan.people.access import WRITE_ROLES
 from samverkan.people.identity import InvalidIdentifier, parse_identifier
 from samverkan.people.selectors import (
@@ -77,9 +84,7 @@ from samverkan.rules import INTERVENTIONS
 if TYPE_CHECKING:
     from samverkan.people.models import Person
 
-__all__ = ["COLUMNS", "ImportReport", "RowError", "import_csv"]
-
-MAX_ROWS = 500_000
+__all__ = ["COLUMNS", "ImportReport", "RowError", "import_csv", "limits", "read_upload"]
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "date": ("datum", "date"),
@@ -157,40 +162,16 @@ def _norm(name: str) -> str:
 _ALIASES = {_norm(alias): key for key, aliases in COLUMNS.items() for alias in aliases}
 
 
-MAX_UPLOAD = 60 * 1024 * 1024  # bytes, for the web form and the API alike
-MAX_COLUMNS = 64  # the import knows about 15 columns; a header of thousands is no CSV of ours
-MAX_CELL = 10_000  # characters in one cell (csv's own limit is 131,072 and then it raises)
+def limits() -> Limits:
+    """This import's upload limits (kind ``purchases_import``: 60 MB, 500,000 rows, 64 columns,
+    10,000 characters a cell, by default; the setting SAMVERKAN_UPLOAD_LIMITS changes them)."""
+    return limits_for("purchases_import")
 
 
-class _Unreadable(ValueError):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-def _decode(content: bytes | str) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252; else refused."""
-    if isinstance(content, str):
-        text = content.lstrip("\ufeff")
-    elif content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = content.decode("utf-16")
-        except UnicodeDecodeError:
-            raise _Unreadable("encoding", "Filen är inte giltig UTF-16.") from None
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = content.decode("cp1252")
-            except UnicodeDecodeError:
-                raise _Unreadable(
-                    "encoding", "Filen är varken UTF-8 eller Windows-1252: spara den som UTF-8."
-                ) from None
-    if "\x00" in text:
-        raise _Unreadable("encoding", "Filen innehåller NUL-tecken: spara den som UTF-8-text.")
-    return text
+def read_upload(upload: Any) -> bytes:
+    """The bytes of an uploaded file (web form or API), streamed and refused past the limit
+    (UploadError 413 ``too_large``, field ``file``) before they are held whole."""
+    return read_limited(upload, limits().max_bytes)
 
 
 @dataclass
@@ -281,31 +262,16 @@ def import_csv(
         raise NotAllowed.one(None, "forbidden", "Bara ekonom eller MAS får godkänna insatser.")
     report = ImportReport(mode=mode)
     today = today or dt.date.today()
+    size = limits()
     try:
-        return _import_text(
-            actor, builder, report, _decode(content), mode, filename, approve, today
-        )
-    except _Unreadable as exc:
-        report.file_problems.append(Problem("file", exc.code, exc.message))
+        content = read_limited(content, size.max_bytes)  # bytes passed in directly, too
+        text = decode_text(content, cp1252=True, utf16=True)
+        return _import_text(actor, builder, report, text, size, mode, filename, approve, today)
+    except UploadError as exc:
+        if exc.status == 413 and exc.code == "too_large":
+            raise
+        report.file_problems.append(Problem(exc.field, exc.code, exc.message))
         return report
-    except csv.Error as exc:
-        if "field limit" in str(exc):  # a cell over csv's own limit (131,072 characters)
-            message = f"Högst {MAX_CELL} tecken i en cell."
-            report.file_problems.append(Problem("file", "cell_too_long", message))
-        else:
-            message = "Filen kan inte läsas som CSV (t.ex. ett citattecken som inte avslutas)."
-            report.file_problems.append(Problem("file", "unreadable", message))
-        return report
-
-
-def _cells(reader: Any) -> Iterable[list[str]]:
-    """The reader's rows, refusing over-wide rows and over-long cells as they come."""
-    for cells in reader:
-        if len(cells) > MAX_COLUMNS:
-            raise _Unreadable("too_many_columns", f"Högst {MAX_COLUMNS} kolumner per rad.")
-        if any(len(cell) > MAX_CELL for cell in cells):
-            raise _Unreadable("cell_too_long", f"Högst {MAX_CELL} tecken i en cell.")
-        yield cells
 
 
 def _import_text(  # noqa: PLR0913
@@ -313,6 +279,7 @@ def _import_text(  # noqa: PLR0913
     builder: RecordBuilder,
     report: ImportReport,
     text: str,
+    size: Limits,
     mode: str,
     filename: str,
     approve: bool,
@@ -320,13 +287,20 @@ def _import_text(  # noqa: PLR0913
 ) -> ImportReport:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = _cells(csv.reader(io.StringIO(text), delimiter=delimiter))
+    # The shared reader checks columns, cell size and row count as rows come (core.uploads).
+    reader = csv_rows(text, size, delimiter=delimiter)
     try:
-        header = next(iter(reader))
+        header = next(reader)
     except StopIteration:
         report.file_problems.append(Problem("file", "empty", "Filen är tom."))
         return report
     keys = [_ALIASES.get(_norm(h)) for h in header]
+    repeated = duplicates(k for k in keys if k)
+    if repeated:
+        labels = ", ".join(COLUMNS[k][0] for k in repeated)
+        report.file_problems.append(
+            Problem("header", "duplicate_columns", f"Kolumner finns flera gånger: {labels}.")
+        )
     unknown = [h for h, k in zip(header, keys, strict=True) if k is None and h.strip()]
     missing = [name for name in REQUIRED if name not in keys]
     if missing:
@@ -350,11 +324,6 @@ def _import_text(  # noqa: PLR0913
     for line_no, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
-        if len(rows) >= MAX_ROWS:
-            report.file_problems.append(
-                Problem("file", "too_many_rows", f"Högst {MAX_ROWS} rader per fil.")
-            )
-            return report
         values = {k: (cells[i] if i < len(cells) else "") for i, k in enumerate(keys) if k}
         row = _Row(line_no, values)
         if len(cells) != len(header):

@@ -29,6 +29,7 @@ from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.core import words
 from samverkan.core.money import format_sek, ore_to_kronor
+from samverkan.core.uploads import UploadError
 from samverkan.people.access import own_persons
 from samverkan.people.selectors import PERSON_OBJECT_TYPE, resolve_identifier
 from samverkan.purchases import (
@@ -85,7 +86,6 @@ if TYPE_CHECKING:
     from samverkan.people.models import Person
 
 PAGE_SIZE = 100
-MAX_UPLOAD = csv_import.MAX_UPLOAD
 
 
 def _profile(request: HttpRequest) -> StaffProfile:
@@ -489,13 +489,15 @@ def import_view(request: HttpRequest) -> HttpResponse:
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            form.add_error("file", "Filen är för stor (högst 60 MB).")
+        try:
+            content = csv_import.read_upload(upload)  # streamed, refused past the limit
+        except UploadError as exc:
+            form.add_error("file", exc.message)
         else:
             try:
                 report = services.import_csv(
                     request,
-                    upload.read(),
+                    content,
                     mode=form.cleaned_data["mode"],
                     filename=upload.name or "",
                 )

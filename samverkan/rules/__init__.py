@@ -47,6 +47,7 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "feature_columns": ("features", None),
     # facts files
     "read_facts": ("io", None),
+    "FACTS_FILE_LIMITS": ("io", "LIMITS"),
     "FactsFile": ("io", None),
     "FileError": ("io", None),
     "InvalidFactsFile": ("io", None),
@@ -365,6 +366,7 @@ __all__ = [
     "prepare_cases",
     "pruned",
     "read_facts",
+    "FACTS_FILE_LIMITS",
     "reads",
     "region_of_municipality",
     "region_plan",
@@ -520,6 +522,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.facts import validate_facts as validate_facts
     from samverkan.rules.features import feature_columns as feature_columns
     from samverkan.rules.features import key as decision_key
+    from samverkan.rules.io import LIMITS as FACTS_FILE_LIMITS
     from samverkan.rules.io import FactsFile as FactsFile
     from samverkan.rules.io import FileError as FileError
     from samverkan.rules.io import InvalidFactsFile as InvalidFactsFile

@@ -18,9 +18,6 @@ row) raised together in :class:`InvalidFactsFile`; nothing is decided when any r
 
 from __future__ import annotations
 
-import collections
-import csv
-import io
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -30,6 +27,14 @@ from typing import Any
 
 import polars as pl
 
+from samverkan.core.uploads import (
+    Limits,
+    UploadError,
+    csv_rows,
+    decode_text,
+    duplicates,
+    jsonl_values,
+)
 from samverkan.rules.facts import (
     FACT_ORDER,
     FACTS,
@@ -166,18 +171,14 @@ def _invalid(code: str, message: str, row: int | None = None) -> InvalidFactsFil
     return InvalidFactsFile([FileError(None, code, message, row=row)])
 
 
-def parse_jsonl(text: str) -> Iterator[tuple[int, Any]]:
-    """(line number, value) for every non-blank line; invalid JSON raises InvalidFactsFile.
-
-    Lines end at "\\n" only (an optional "\\r" before it is whitespace): str.splitlines would
-    also cut at U+2028 and friends, which JSON allows inside strings."""
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield number, loads(line)
-        except (ValueError, RecursionError):
-            raise _invalid("invalid_json", f"Rad {number} är inte giltig JSON.", number) from None
+def parse_jsonl(text: str, limits: Limits | None = None) -> Iterator[tuple[int, Any]]:
+    """(line number, value) for every non-blank line, by the shared upload reader
+    (``core.uploads.jsonl_values``: lines end at "\\n" only; nesting and members limited);
+    invalid JSON, or JSON past the limits, raises InvalidFactsFile naming the line."""
+    try:
+        yield from jsonl_values(text, limits or LIMITS)
+    except UploadError as exc:
+        raise _from_upload(exc) from None
 
 
 def csv_value(kind: Kind, text: str) -> Any:
@@ -201,28 +202,43 @@ def csv_value(kind: Kind, text: str) -> Any:
 
 
 MAX_COLUMNS = 2 * len(FACTS)  # room for a few extra columns; thousands are no facts file
+# The reader's own limits (the CLI's, and the API's unless it passes its own): no row cap here,
+# ``max_rows`` of read_facts caps rows with its own message.
+LIMITS = Limits(
+    max_bytes=2**62, max_rows=2**62, max_columns=MAX_COLUMNS, max_depth=4, max_items=200
+)
+_CODES = {"unreadable": "invalid_csv", "encoding": "invalid_encoding"}  # the rules' own names
 
 
-def parse_csv(text: str) -> Iterator[tuple[int, Any]]:
-    """(data row number, facts dict) per row; the header names the facts (module docstring)."""
+def _from_upload(exc: UploadError) -> InvalidFactsFile:
+    """A refusal of the shared reader as this module's error (its codes kept)."""
+    return _invalid(_CODES.get(exc.code, exc.code), exc.message, exc.row)
+
+
+def parse_csv(text: str, limits: Limits | None = None) -> Iterator[tuple[int, Any]]:
+    """(data row number, facts dict) per row; the header names the facts (module docstring).
+
+    Read by the shared upload reader (``core.uploads.csv_rows``): columns, cell size and rows
+    are limited as rows come; duplicate header names are found in one pass."""
+    limits = limits or LIMITS
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv_rows(text, limits, delimiter=delimiter)
     try:
         header = [name.strip() for name in next(reader, [])]
-    except csv.Error as exc:
-        raise _invalid("invalid_csv", f"Rubrikraden går inte att läsa: {exc}.") from None
-    if len(header) > MAX_COLUMNS:  # checked first: everything below is per column
-        raise _invalid("too_many_columns", f"Högst {MAX_COLUMNS} kolumner (en per uppgift).")
+    except UploadError as exc:
+        if exc.code == "too_many_columns":
+            message = f"Högst {limits.max_columns} kolumner (en per uppgift)."
+            raise _invalid("too_many_columns", message) from None
+        raise _from_upload(exc) from None
     problems = [
         FileError(name, "unknown_fact", f"Okänd uppgift '{name}'.", FACT_ORDER)
         for name in header
         if name not in FACTS
     ]
-    counts = collections.Counter(header)  # linear; header.count() per name was quadratic
     problems += [
         FileError(name, "duplicate_column", f"Kolumnen '{name}' finns flera gånger.")
-        for name in sorted(name for name, n in counts.items() if n > 1)
+        for name in duplicates(header)  # linear; header.count() per name was quadratic
     ]
     if problems:
         raise InvalidFactsFile(problems)
@@ -234,11 +250,8 @@ def parse_csv(text: str) -> Iterator[tuple[int, Any]]:
             cells = next(reader)
         except StopIteration:
             return
-        except csv.Error as exc:
-            raise _invalid("invalid_csv", f"Raden går inte att läsa: {exc}.", number) from None
-        if not cells:
-            number -= 1  # empty lines are not rows (",,," is: a case with every fact unknown)
-            continue
+        except UploadError as exc:
+            raise _invalid(_CODES.get(exc.code, exc.code), exc.message, number) from None
         if len(cells) != len(header):
             message = f"Raden har {len(cells)} fält, rubrikraden {len(header)}."
             raise _invalid("wrong_field_count", message, number)
@@ -332,6 +345,7 @@ def read_facts(
     max_rows: int | None = None,
     max_errors: int = DEFAULT_MAX_ERRORS,
     with_facts: bool = True,
+    limits: Limits | None = None,
 ) -> FactsFile:
     """Read and check a facts file (a path, or the bytes of one with its ``format``).
 
@@ -339,7 +353,8 @@ def read_facts(
     valid CSV file take a vectorised path (Polars) with the very same result; any file that
     path is not sure of is read row by row, so errors are always the row reader's.
 
-    Raises InvalidFactsFile: ``invalid_encoding`` (not UTF-8), ``too_many_rows`` (beyond
+    ``limits`` are the shared upload reader's (columns, cell size, JSON nesting; default
+    :data:`LIMITS`). Raises InvalidFactsFile: ``invalid_encoding`` (not UTF-8), ``too_many_rows`` (beyond
     ``max_rows``), or the rows' and columns' errors (at most ``max_errors``). OSError when a
     path cannot be read."""
     if isinstance(source, bytes):
@@ -353,15 +368,15 @@ def read_facts(
         data = Path(source).read_bytes()
     if format not in ("csv", "jsonl"):
         raise _invalid("unsupported_format", f"Okänt format '{format}'.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _invalid("invalid_encoding", "Indata ska vara UTF-8.") from None
+    try:  # the shared decoding: UTF-8 with or without BOM; UTF-16 and NUL refused by name
+        text = decode_text(data, what="Indata")
+    except UploadError as exc:
+        raise _invalid("invalid_encoding", exc.message) from None
     if format == "csv" and not with_facts:
         fast = _fast_csv(text, max_rows)
         if fast is not None:
             return FactsFile("csv", fast, list(range(1, fast.height + 1)))
-    rows = parse_jsonl(text) if format == "jsonl" else parse_csv(text)
+    rows = parse_jsonl(text, limits) if format == "jsonl" else parse_csv(text, limits)
     numbers, checked = checked_rows(rows, max_rows=max_rows, max_errors=max_errors)
     return FactsFile(format, facts_frame(checked), numbers, checked)
 

@@ -8,13 +8,14 @@ becomes (or finds) the person.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
 from samverkan.accounts.models import Organisation, Unit
+from samverkan.core.upload_settings import limits_for
+from samverkan.core.uploads import check_shape, load_json
 from samverkan.people import fhir
 from samverkan.people import services as people_services
 
@@ -24,8 +25,13 @@ if TYPE_CHECKING:
 
 def patients_in(data: str | bytes | Mapping[str, Any]) -> list[dict[str, Any]]:
     """The Patient resources in a Patient or a Bundle (JSON text or a dict). The whole
-    resource must conform to FHIR 4.0.1 (`fhir.FhirStructureError`, a ValueError)."""
-    resource = json.loads(data) if isinstance(data, str | bytes) else dict(data)
+    resource must conform to FHIR 4.0.1 (`fhir.FhirStructureError`, a ValueError). Read by the
+    shared upload reader with the `fhir` limits (nesting, Bundle entries): UploadError."""
+    size = limits_for("fhir")
+    if isinstance(data, str | bytes):
+        resource = load_json(data, size)
+    else:
+        resource = check_shape(dict(data), size)
     kind = resource.get("resourceType")
     if kind in ("Patient", "Bundle"):
         fhir.parse_resource(resource)

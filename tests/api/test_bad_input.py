@@ -62,10 +62,11 @@ def test_unreadable_csv_is_a_file_problem(api_client, ekonom, content, code):
         assert problems[0]["field"] == "file"
 
 
-def test_api_import_has_the_web_forms_size_limit(api_client, ekonom, monkeypatch):
-    monkeypatch.setattr(csv_import, "MAX_UPLOAD", 100)
+def test_api_import_has_the_web_forms_size_limit(api_client, ekonom, settings):
+    settings.SAMVERKAN_UPLOAD_LIMITS = {"purchases_import": {"max_bytes": 100}}
     response = _upload(api_client(ekonom), HEADER.encode() + b"x" * 200)
     _shape(response, 413, "too_large", "file")
+    assert csv_import.limits().max_bytes == 100
 
 
 def test_huge_page_number(api_client, ekonom):

@@ -483,16 +483,16 @@ def test_batch_error_list_is_capped(api):
     assert len(errors(api.post(BATCH, text, content_type=JSONL))) == guide_api.MAX_REPORTED_ERRORS
 
 
-def test_batch_row_cap_is_413(api, monkeypatch):
-    monkeypatch.setattr(guide_api, "MAX_BATCH_ROWS", 3)
+def test_batch_row_cap_is_413(api, settings):
+    settings.SAMVERKAN_UPLOAD_LIMITS = {"decisions_batch": {"max_rows": 3}}
     assert api.post(BATCH, jsonl([{}] * 3), content_type=JSONL).status_code == 200
     response = api.post(BATCH, jsonl([{}] * 4), content_type=JSONL)
     assert response.status_code == 413
     assert errors(response)[0]["code"] == "too_many_rows"
 
 
-def test_batch_size_cap_is_413(api, monkeypatch):
-    monkeypatch.setattr(guide_api, "MAX_BATCH_BYTES", 1000)
+def test_batch_size_cap_is_413(api, settings):
+    settings.SAMVERKAN_UPLOAD_LIMITS = {"decisions_batch": {"max_bytes": 1000}}
     body = jsonl([GAVLEBORG_2024] * 30)
     assert len(body) > 1000
     for response in (
