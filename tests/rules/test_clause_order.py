@@ -17,7 +17,6 @@ from samverkan.rules.ruleset import build
 from samverkan.rules.scenarios.model import load_dir
 
 
-
 def _module_source(version: AgreementVersion) -> str:
     module = next(
         m
