@@ -193,6 +193,15 @@ CLAUSE_GRANSDRAGNING_EGENVARD_OCH_HALSO_OCH_SJUKVARD = (
 # --- Vårdkedja - ansvar -----------------------------------------------------------------
 CLAUSE_VARDKEDJA_ANSVAR = (
     rule(
+        "gvb.care_chain.primary_care_physician_coordinates",
+        _c("Vårdkedja - ansvar"),
+        "ligger samordningsansvaret på",
+        all_of(HEALTH, SPECIALIST),
+        actions=("primary_care_physician_coordinates",),
+        summary="Ligger behandlingsansvaret kvar i specialistvården har primärvårdsläkaren "
+        "samordningsansvaret.",
+    ),
+    rule(
         "gvb.region_unit.specialist",
         _c("Vårdkedja - ansvar"),
         "I de fall behandlingsansvaret ligger kvar i specialistvården",
