@@ -65,6 +65,7 @@ ACTION_WORDS: dict[str, tuple[str, ...]] = {
     "escalate_to_forum": ("samverkansforum",),
     "bill_home_region": ("fakturerar",),
     "contact_chief_physician_mas": ("chefsläkare",),
+    "primary_care_physician_coordinates": ("samordningsansvar",),
 }
 
 # Reviewed exceptions: rules whose quote carries the answer in words the table above cannot

@@ -71,6 +71,7 @@ ACTIONS: dict[str, str] = {
     "escalate_to_forum": "Lyft frågan till samverkansforum",
     "bill_home_region": "Fakturera hemregionen",
     "contact_chief_physician_mas": "Ta direktkontakt med chefsläkare/MAS",
+    "primary_care_physician_coordinates": "Primärvårdsläkaren har samordningsansvaret",
 }
 
 

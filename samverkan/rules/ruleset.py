@@ -32,7 +32,9 @@ class Guarded:
 @dataclass(frozen=True)
 class Dimension:
     name: str
-    rules: tuple[Guarded, ...]  # declaration order: the first effective rule is reported
+    # Report order: when several rules of one value are effective, the first is reported
+    # (the most specific condition first, then by id; never the declaration order).
+    rules: tuple[Guarded, ...]
     order: tuple[str, ...]  # rule ids with every exception before the rules it overrides
     by_id: dict[str, Guarded] = field(default_factory=dict)
 
@@ -100,9 +102,23 @@ def _dimension(name: str, rules: list[tuple[Rule, AgreementVersion, Cond]]) -> D
         if r.fallback:
             exceptions += [e.id for e, _, _ in rules if not e.fallback and e.id not in exceptions]
         entries.append(Guarded(r, v, g, tuple(exceptions), r.decides[name], v.key))
+    entries.sort(key=report_key)
     return Dimension(
         name, tuple(entries), _exceptions_first(entries), {g.rule.id: g for g in entries}
     )
+
+
+def specificity(r: Rule) -> int:
+    """How many facts and decided dimensions a rule's condition reads."""
+    return len(r.when.fact_names()) + len(depends_on(r.when))
+
+
+def report_key(g: Guarded) -> tuple[int, str]:
+    """Which of several effective rules of one value a decision names: the one whose
+    condition reads the most (``gvb.responsibility.child_self_care`` before the general
+    ``gvb.responsibility.self_care``), ties by rule id. Declaration order plays no part, so
+    the modules can follow the agreements' clause order."""
+    return (-specificity(g.rule), g.rule.id)
 
 
 def _exceptions_first(entries: Iterable[Guarded]) -> tuple[str, ...]:

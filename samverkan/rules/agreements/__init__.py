@@ -1,7 +1,9 @@
 """Every agreement version Samverkan knows, one module each (see declarations.py).
 
-The order is fixed (it only decides which rule a reason names when two agree): the
-home-care agreement, its Bilaga 2, the psychiatric agreement, then Gävleborg.
+Each module declares its rules in the order of its agreement's clauses
+(tests/rules/test_clause_order.py). No order here or there decides anything: precedence is
+explicit (labels, overrides, fallbacks), and which of two agreeing rules a reason names is
+``ruleset.report_key`` (the more specific condition, then the id).
 """
 
 from __future__ import annotations

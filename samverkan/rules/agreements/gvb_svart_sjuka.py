@@ -54,67 +54,8 @@ def _c(heading: str) -> str:
     return f"{AGREEMENT} {heading}"
 
 
-# --- physician and SoL/LSS: fixed whoever treats (Överenskommelse, Barn) ---------------------
-# Läkaren på den hälsocentral där patienten är listad samordnar; SoL/LSS är alltid kommunens.
-FIXED_RULES = (
-    rule(
-        "gvb.responsibility.physician",
-        _c("Överenskommelse"),
-        "Den hälsocentral där patienten är listad har ett samordningsansvar",
-        PHYSICIAN,
-        decides={
-            HCR: "region",
-            "performer": "region",
-            "employer": "region",
-            "cost": "region",
-            "region_unit": "primary_care",
-        },
-        summary="Läkarinsatser: regionen, genom en utsedd läkare på hälsocentralen där "
-        "patienten är listad (samordningsansvar även när specialistvården behandlar).",
-    ),
-    rule(
-        "gvb.responsibility.social_child",
-        _c("Barn"),
-        "däremot ett ansvar för ev. bistånd enligt SoL eller insatser enligt LSS",
-        all_of(SOCIAL, CHILD),
-        decides={
-            HCR: "municipality",
-            "performer": "municipality",
-            "employer": "municipality",
-            "cost": "municipality",
-            "region_unit": "none",
-        },
-        summary="Bistånd enligt SoL och insatser enligt LSS kring barn: kommunen.",
-    ),
-    rule(
-        "gvb.responsibility.social",
-        _c("Överenskommelse"),
-        "Alla verksamheter som berörs ingår inom respektive huvudmans ansvar",
-        SOCIAL,
-        decides={
-            HCR: "municipality",
-            "performer": "municipality",
-            "employer": "municipality",
-            "cost": "municipality",
-            "region_unit": "none",
-        },
-        summary="Socialtjänstens insatser (SoL/LSS) stannar hos kommunen.",
-    ),
-)
-
-# --- health_care_responsibility for health care (Bakgrund, Barn, Gränsdragning) -------------
-# Hemsjukvården kommunaliserades bara på primärvårdsnivå och inte för barn; specialistnivån
-# är regionens. Bedömd egenvård är ingen huvudmans hälso- och sjukvård.
-RESPONSIBILITY_RULES = (
-    rule(
-        "gvb.responsibility.child",
-        _c("Barn"),
-        "kommunen inte har hälso- och sjukvårdsansvar för barn under 18 år",
-        all_of(HEALTH, CHILD),
-        decides={HCR: "region"},
-        summary="Barn under 18: hemsjukvården är inte skatteväxlad, regionen har hälso- och "
-        "sjukvårdsansvaret.",
-    ),
+# --- Bakgrund ---------------------------------------------------------------------------
+CLAUSE_BAKGRUND = (
     rule(
         "gvb.responsibility.specialist",
         _c("Bakgrund"),
@@ -134,15 +75,88 @@ RESPONSIBILITY_RULES = (
         "hemsjukvårdsavtalet (primärvårdsnivå).",
     ),
     rule(
-        "gvb.responsibility.child_self_care",
-        _c("Barn"),
-        "ansvaret för egenvård kan vårdnadshavare inte lämna över",
-        all_of(HEALTH, CHILD, SELF_CARE),
-        decides={HCR: "self_care"},
-        overrides=("gvb.responsibility.child",),
-        summary="Barns egenvård förblir vårdnadshavarens ansvar även när den praktiska vården "
-        "lämnas över, tills behandlande legitimerad personal gjort en ny bedömning.",
+        "gvb.performer.municipal_home_care",
+        _c("Bakgrund"),
+        "Det nu gällande hemsjukvårdsavtalet är avgränsat till primärvårdsnivå",
+        all_of(HEALTH, Decided(HCR, "municipality")),
+        decides={"performer": "municipality", "employer": "municipality"},
+        summary="Kommunal hemsjukvård utförs av kommunens personal.",
     ),
+    rule(
+        "gvb.region_unit.none",
+        _c("Bakgrund"),
+        "Det nu gällande hemsjukvårdsavtalet är avgränsat till primärvårdsnivå",
+        fallback=True,
+        decides={"region_unit": "none"},
+        summary="Kommunal hemsjukvård på primärvårdsnivå: ingen enhet inom regionen.",
+    ),
+)
+
+
+# --- Överenskommelse --------------------------------------------------------------------
+CLAUSE_OVERENSKOMMELSE = (
+    rule(
+        "gvb.responsibility.physician",
+        _c("Överenskommelse"),
+        "Den hälsocentral där patienten är listad har ett samordningsansvar",
+        PHYSICIAN,
+        decides={
+            HCR: "region",
+            "performer": "region",
+            "employer": "region",
+            "cost": "region",
+            "region_unit": "primary_care",
+        },
+        summary="Läkarinsatser: regionen, genom en utsedd läkare på hälsocentralen där "
+        "patienten är listad (samordningsansvar även när specialistvården behandlar).",
+    ),
+    rule(
+        "gvb.responsibility.social",
+        _c("Överenskommelse"),
+        "Alla verksamheter som berörs ingår inom respektive huvudmans ansvar",
+        SOCIAL,
+        decides={
+            HCR: "municipality",
+            "performer": "municipality",
+            "employer": "municipality",
+            "cost": "municipality",
+            "region_unit": "none",
+        },
+        summary="Socialtjänstens insatser (SoL/LSS) stannar hos kommunen.",
+    ),
+    rule(
+        "gvb.cost.primary_care_level",
+        _c("Överenskommelse"),
+        "Alla verksamheter som berörs ingår inom respektive huvudmans ansvar",
+        all_of(HEALTH, PRIMARY, Decided(HCR, "municipality")),
+        decides={"cost": "municipality"},
+        summary="Kommunal hemsjukvård på primärvårdsnivå: kommunen betalar.",
+    ),
+    rule(
+        "gvb.care_chain.named_care_contacts",
+        _c("Överenskommelse"),
+        "ska fasta vårdkontakter med tydliga ansvarsområden utses",
+        actions=("appoint_named_care_contact",),
+        summary="Vid SIP utses fasta vårdkontakter med tydliga ansvarsområden.",
+    ),
+)
+
+
+# --- Målgrupp för överenskommelsen ------------------------------------------------------
+CLAUSE_MALGRUPP_FOR_OVERENSKOMMELSEN = (
+    rule(
+        "gvb.sip.target_group",
+        _c("Målgrupp för överenskommelsen"),
+        "som har behov av samordning av insatser enligt SoL eller LSS",
+        actions=("offer_sip",),
+        summary="Målgruppen behöver samordnade insatser från socialtjänst och hälso- och "
+        "sjukvård: SIP.",
+    ),
+)
+
+
+# --- Gränsdragning egenvård och hälso- och sjukvård Gränsdragning mellan vad som kan betraktas som egenvård och hälso- och sjukvård ---
+CLAUSE_GRANSDRAGNING_EGENVARD_OCH_HALSO_OCH_SJUKVARD = (
     rule(
         "gvb.responsibility.self_care",
         _c("Gränsdragning egenvård och hälso- och sjukvård"),
@@ -157,36 +171,98 @@ RESPONSIBILITY_RULES = (
         summary="Bedömd som egenvård (från fall till fall, enligt länsgemensam rutin): ingen "
         "huvudmans hälso- och sjukvård.",
     ),
+    rule(
+        "gvb.performer.self_care",
+        _c("Gränsdragning egenvård och hälso- och sjukvård"),
+        "Den länsgemensamma rutinen för egenvård ska följas",
+        Decided(HCR, "self_care"),
+        decides={"performer": "individual"},
+        summary="Egenvård utförs av personen själv eller av någon annan åt personen.",
+    ),
+    rule(
+        "gvb.self_care.assess",
+        _c("Gränsdragning egenvård och hälso- och sjukvård"),
+        "en ny bedömning ska göras om omständigheterna förändras över tid",
+        all_of(HEALTH, Is("self_care_assessment", "not_assessed")),
+        actions=("assess_self_care_first",),
+        summary="Ta ställning till egenvård från fall till fall innan ansvaret fördelas.",
+    ),
 )
 
-# --- performer and employer (Ekonomisk överenskommelse, Barn, Gränsdragning) -----------------
-# Runt personen arbetar kommunens personal när specialistvården behandlar; annars utför den
-# som har ansvaret. Egenvård utför personen eller vårdnadshavaren.
-PERFORMER_RULES = (
+
+# --- Vårdkedja - ansvar -----------------------------------------------------------------
+CLAUSE_VARDKEDJA_ANSVAR = (
     rule(
-        "gvb.performer.specialist_staff",
-        _c("Ekonomisk överenskommelse 2018-2019"),
-        "utföraren i den kommun där personen bor är arbetsgivare för den personal",
-        all_of(HEALTH, SPECIALIST, Decided(HCR, "region")),
-        decides={"performer": "municipality"},
-        summary="Specialistvården behandlar: personalen runt personen är kommunens.",
-    ),
-    rule(
-        "gvb.employer.specialist_staff",
-        _c("Ekonomisk överenskommelse 2018-2019"),
-        "utföraren i den kommun där personen bor är arbetsgivare för den personal",
+        "gvb.care_chain.primary_care_physician_coordinates",
+        _c("Vårdkedja - ansvar"),
+        "ligger samordningsansvaret på",
         all_of(HEALTH, SPECIALIST),
-        decides={"employer": "municipality"},
-        summary="Kommunens utförare är arbetsgivare för personalen runt personen, även när de "
-        "utför egenvård.",
+        actions=("primary_care_physician_coordinates",),
+        summary="Ligger behandlingsansvaret kvar i specialistvården har primärvårdsläkaren "
+        "samordningsansvaret.",
     ),
     rule(
-        "gvb.performer.municipal_home_care",
-        _c("Bakgrund"),
-        "Det nu gällande hemsjukvårdsavtalet är avgränsat till primärvårdsnivå",
-        all_of(HEALTH, Decided(HCR, "municipality")),
-        decides={"performer": "municipality", "employer": "municipality"},
-        summary="Kommunal hemsjukvård utförs av kommunens personal.",
+        "gvb.region_unit.specialist",
+        _c("Vårdkedja - ansvar"),
+        "I de fall behandlingsansvaret ligger kvar i specialistvården",
+        all_of(HEALTH, SPECIALIST),
+        decides={"region_unit": "specialist_care"},
+        summary="Behandlingsansvaret ligger i specialistvården; samordningsansvaret har "
+        "primärvårdsläkaren.",
+    ),
+    rule(
+        "gvb.care_chain.sip_and_risk_analysis",
+        _c("Vårdkedja - ansvar"),
+        "samt riskanalys (enligt SKL s mall) med alla berörda vårdgivare ska göras",
+        actions=("offer_sip", "risk_analysis"),
+        summary="SIP och riskanalys enligt SKL:s mall med alla berörda vårdgivare, och "
+        "fortsatt dialog.",
+    ),
+    rule(
+        "gvb.care_chain.discharge_checklist",
+        _c("Vårdkedja - ansvar"),
+        "Checklistan ska följas innan utskrivning",
+        Is("discharge_from_inpatient_care", True),
+        actions=("discharge_checklist",),
+        summary="Före utskrivning följs checklistan (bilaga 1) och utskrivningsrutinen.",
+    ),
+)
+
+
+# --- Barn -------------------------------------------------------------------------------
+CLAUSE_BARN = (
+    rule(
+        "gvb.responsibility.social_child",
+        _c("Barn"),
+        "däremot ett ansvar för ev. bistånd enligt SoL eller insatser enligt LSS",
+        all_of(SOCIAL, CHILD),
+        decides={
+            HCR: "municipality",
+            "performer": "municipality",
+            "employer": "municipality",
+            "cost": "municipality",
+            "region_unit": "none",
+        },
+        summary="Bistånd enligt SoL och insatser enligt LSS kring barn: kommunen.",
+    ),
+    rule(
+        "gvb.responsibility.child",
+        _c("Barn"),
+        "kommunen inte har hälso- och sjukvårdsansvar för barn under 18 år",
+        all_of(HEALTH, CHILD),
+        decides={HCR: "region"},
+        summary="Barn under 18: hemsjukvården är inte skatteväxlad, regionen har hälso- och "
+        "sjukvårdsansvaret.",
+    ),
+    rule(
+        "gvb.responsibility.child_self_care",
+        _c("Barn"),
+        "ansvaret för egenvård kan vårdnadshavare inte lämna över",
+        all_of(HEALTH, CHILD, SELF_CARE),
+        decides={HCR: "self_care"},
+        overrides=("gvb.responsibility.child",),
+        summary="Barns egenvård förblir vårdnadshavarens ansvar även när den praktiska vården "
+        "lämnas över, tills behandlande legitimerad personal gjort en ny bedömning.",
     ),
     rule(
         "gvb.performer.child_primary_care",
@@ -205,19 +281,43 @@ PERFORMER_RULES = (
         summary="Barns egenvård utförs i regel av föräldrarna.",
     ),
     rule(
-        "gvb.performer.self_care",
-        _c("Gränsdragning egenvård och hälso- och sjukvård"),
-        "Den länsgemensamma rutinen för egenvård ska följas",
-        Decided(HCR, "self_care"),
-        decides={"performer": "individual"},
-        summary="Egenvård utförs av personen själv eller av någon annan åt personen.",
+        "gvb.cost.child_primary_care",
+        _c("Barn"),
+        "kommunen inte har hälso- och sjukvårdsansvar för barn under 18 år",
+        all_of(HEALTH, PRIMARY, Decided(HCR, "region")),
+        decides={"cost": "region"},
+        summary="Barn med behandlingsansvar i primärvården: regionen betalar.",
+    ),
+    rule(
+        "gvb.region_unit.child_primary_care",
+        _c("Barn"),
+        "hemsjukvården skatteväxlad mellan Region Gävleborg och länets kommuner för barn",
+        all_of(HEALTH, PRIMARY, CHILD),
+        decides={"region_unit": "primary_care"},
+        summary="Barn med behandlingsansvar i primärvården: regionens primärvård.",
     ),
 )
 
-# --- cost, compensation, region_unit (Ekonomisk överenskommelse, Vårdkedja, ...) ---
-# Regionen ersätter 50 % av utförd tid där specialistvården behandlar; annars bär var och en
-# sitt eget ansvar.
-ECONOMY_RULES = (
+
+# --- Ekonomisk överenskommelse 2018-2019 ------------------------------------------------
+CLAUSE_EKONOMISK_OVERENSKOMMELSE_2018_2019 = (
+    rule(
+        "gvb.performer.specialist_staff",
+        _c("Ekonomisk överenskommelse 2018-2019"),
+        "utföraren i den kommun där personen bor är arbetsgivare för den personal",
+        all_of(HEALTH, SPECIALIST, Decided(HCR, "region")),
+        decides={"performer": "municipality"},
+        summary="Specialistvården behandlar: personalen runt personen är kommunens.",
+    ),
+    rule(
+        "gvb.employer.specialist_staff",
+        _c("Ekonomisk överenskommelse 2018-2019"),
+        "utföraren i den kommun där personen bor är arbetsgivare för den personal",
+        all_of(HEALTH, SPECIALIST),
+        decides={"employer": "municipality"},
+        summary="Kommunens utförare är arbetsgivare för personalen runt personen, även när de "
+        "utför egenvård.",
+    ),
     rule(
         "gvb.cost.specialist_shared",
         _c("Ekonomisk överenskommelse 2018-2019"),
@@ -226,22 +326,6 @@ ECONOMY_RULES = (
         decides={"cost": "shared_equally"},
         summary="Specialistvården behandlar: kommunen bär kostnaden som arbetsgivare och "
         "regionen ersätter 50 % av utförd tid (faktureras månadsvis).",
-    ),
-    rule(
-        "gvb.cost.primary_care_level",
-        _c("Överenskommelse"),
-        "Alla verksamheter som berörs ingår inom respektive huvudmans ansvar",
-        all_of(HEALTH, PRIMARY, Decided(HCR, "municipality")),
-        decides={"cost": "municipality"},
-        summary="Kommunal hemsjukvård på primärvårdsnivå: kommunen betalar.",
-    ),
-    rule(
-        "gvb.cost.child_primary_care",
-        _c("Barn"),
-        "kommunen inte har hälso- och sjukvårdsansvar för barn under 18 år",
-        all_of(HEALTH, PRIMARY, Decided(HCR, "region")),
-        decides={"cost": "region"},
-        summary="Barn med behandlingsansvar i primärvården: regionen betalar.",
     ),
     rule(
         "gvb.compensation.hourly_share",
@@ -262,76 +346,8 @@ ECONOMY_RULES = (
         silent="Överenskommelsen anger ingen ersättning för insatsen: ersättningen (50 procent "
         "av utförd tid) gäller bara där specialistvården har behandlingsansvaret.",
     ),
-    rule(
-        "gvb.region_unit.specialist",
-        _c("Vårdkedja - ansvar"),
-        "I de fall behandlingsansvaret ligger kvar i specialistvården",
-        all_of(HEALTH, SPECIALIST),
-        decides={"region_unit": "specialist_care"},
-        summary="Behandlingsansvaret ligger i specialistvården; samordningsansvaret har "
-        "primärvårdsläkaren.",
-    ),
-    rule(
-        "gvb.region_unit.child_primary_care",
-        _c("Barn"),
-        "hemsjukvården skatteväxlad mellan Region Gävleborg och länets kommuner för barn",
-        all_of(HEALTH, PRIMARY, CHILD),
-        decides={"region_unit": "primary_care"},
-        summary="Barn med behandlingsansvar i primärvården: regionens primärvård.",
-    ),
-    rule(
-        "gvb.region_unit.none",
-        _c("Bakgrund"),
-        "Det nu gällande hemsjukvårdsavtalet är avgränsat till primärvårdsnivå",
-        fallback=True,
-        decides={"region_unit": "none"},
-        summary="Kommunal hemsjukvård på primärvårdsnivå: ingen enhet inom regionen.",
-    ),
 )
 
-# --- actions (Målgrupp, Vårdkedja, Överenskommelse, Gränsdragning) ---------------------------
-# SIP med fasta vårdkontakter och riskanalys för hela målgruppen; checklista före utskrivning.
-ACTION_RULES = (
-    rule(
-        "gvb.sip.target_group",
-        _c("Målgrupp för överenskommelsen"),
-        "som har behov av samordning av insatser enligt SoL eller LSS",
-        actions=("offer_sip",),
-        summary="Målgruppen behöver samordnade insatser från socialtjänst och hälso- och "
-        "sjukvård: SIP.",
-    ),
-    rule(
-        "gvb.care_chain.sip_and_risk_analysis",
-        _c("Vårdkedja - ansvar"),
-        "samt riskanalys (enligt SKL s mall) med alla berörda vårdgivare ska göras",
-        actions=("offer_sip", "risk_analysis"),
-        summary="SIP och riskanalys enligt SKL:s mall med alla berörda vårdgivare, och "
-        "fortsatt dialog.",
-    ),
-    rule(
-        "gvb.care_chain.named_care_contacts",
-        _c("Överenskommelse"),
-        "ska fasta vårdkontakter med tydliga ansvarsområden utses",
-        actions=("appoint_named_care_contact",),
-        summary="Vid SIP utses fasta vårdkontakter med tydliga ansvarsområden.",
-    ),
-    rule(
-        "gvb.care_chain.discharge_checklist",
-        _c("Vårdkedja - ansvar"),
-        "Checklistan ska följas innan utskrivning",
-        Is("discharge_from_inpatient_care", True),
-        actions=("discharge_checklist",),
-        summary="Före utskrivning följs checklistan (bilaga 1) och utskrivningsrutinen.",
-    ),
-    rule(
-        "gvb.self_care.assess",
-        _c("Gränsdragning egenvård och hälso- och sjukvård"),
-        "en ny bedömning ska göras om omständigheterna förändras över tid",
-        all_of(HEALTH, Is("self_care_assessment", "not_assessed")),
-        actions=("assess_self_care_first",),
-        summary="Ta ställning till egenvård från fall till fall innan ansvaret fördelas.",
-    ),
-)
 
 VERSION = AgreementVersion(
     agreement=AGREEMENT,
@@ -341,11 +357,13 @@ VERSION = AgreementVersion(
     term=TERM,
     scope=SCOPE,
     rules=(
-        *FIXED_RULES,
-        *RESPONSIBILITY_RULES,
-        *PERFORMER_RULES,
-        *ECONOMY_RULES,
-        *ACTION_RULES,
+        *CLAUSE_BAKGRUND,
+        *CLAUSE_OVERENSKOMMELSE,
+        *CLAUSE_MALGRUPP_FOR_OVERENSKOMMELSEN,
+        *CLAUSE_GRANSDRAGNING_EGENVARD_OCH_HALSO_OCH_SJUKVARD,
+        *CLAUSE_VARDKEDJA_ANSVAR,
+        *CLAUSE_BARN,
+        *CLAUSE_EKONOMISK_OVERENSKOMMELSE_2018_2019,
     ),
     forum="Länsledning Välfärd",
     note="Tillfällig överenskommelse; gäller som längst till och med 2019-12-31.",

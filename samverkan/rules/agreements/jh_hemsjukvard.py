@@ -69,37 +69,21 @@ def _c(section: str) -> str:
     return f"{AGREEMENT} {section}"
 
 
-# --- health_care_responsibility: medication and egenvård (§4, §7.3) -----------------------
-# Förskrivaren avgör om personen själv kan sköta läkemedlen; kvarstår risk är det kommunens
-# hemsjukvård. Den som bedömts klara åtgärden som egenvård får den inte som hälso- och sjukvård.
-SELF_CARE_RULES = (
+# --- §1 Inledning -----------------------------------------------------------------------
+CLAUSE_1 = (
     rule(
-        "jh-hsv.responsibility.medication_risk",
-        _c("§7.3"),
-        "Om det trots detta föreligger en risk",
-        all_of(MEDICATION_AT_HOME, Not(ASYLUM), Is("medication_risk_remains", True)),
-        decides={HCR: "municipality"},
-        overrides=("jh-hsv.responsibility.ordinary_without_needs",),
-        label=BY_HOUSING_LABEL,
-        summary="Läkemedelshantering i ordinärt boende där risk kvarstår trots dosdispensering "
-        "och hjälpmedel: kommunens hemsjukvård.",
+        "jh-hsv.self_care.assess_before_transfer",
+        _c("§1"),
+        "Innan vård och behandling överförs till annan huvudman",
+        all_of(Decided(HCR, "municipality"), Is("self_care_assessment", "not_assessed")),
+        actions=("assess_self_care_first",),
+        summary="Innan kommunen tar över ska det bedömas om åtgärden kan utföras som egenvård.",
     ),
-    rule(
-        "jh-hsv.responsibility.medication_without_risk",
-        _c("§7.3"),
-        "Gällande läkemedel ska de inom Region Jämtland Härjedalen som ordinerar",
-        all_of(
-            MEDICATION_AT_HOME,
-            Is("medication_risk_remains", False),
-            Not(Is("self_care_assessment", "health_care")),
-        ),
-        decides={HCR: "self_care"},
-        refines=(BY_HOUSING_LABEL, BY_RESIDENCE_LABEL),
-        label=SELF_CARE_LABEL,
-        summary="Ingen risk kvar med dosdispensering/hjälpmedel: personen sköter läkemedlen "
-        "själv (egenvård). Är åtgärden uttryckligen bedömd som hälso- och sjukvård gäller i "
-        "stället boendereglerna.",
-    ),
+)
+
+
+# --- §4 Egenvård ------------------------------------------------------------------------
+CLAUSE_4 = (
     rule(
         "jh-hsv.responsibility.self_care",
         _c("§4"),
@@ -111,11 +95,94 @@ SELF_CARE_RULES = (
         summary="Bedömd som egenvård av legitimerad personal: ingen huvudman utför den som "
         "hälso- och sjukvård; personen (eller någon åt personen) utför den.",
     ),
+    rule(
+        "jh-hsv.performer.self_care",
+        _c("§4"),
+        "Med egenvård menas en hälso- och sjukvårdsåtgärd som legitimerad",
+        Decided(HCR, "self_care"),
+        decides={"performer": "individual"},
+        summary="Egenvård utförs av personen själv eller av någon annan åt personen.",
+    ),
 )
 
-# --- health_care_responsibility by residence (§7.2) ----------------------------------------
-# Regionen ansvarar för alla som vistas i länet; kommunens ansvar följer folkbokföringen.
-RESIDENCE_RULES = (
+
+# --- §6 Sammanhållen vård och omsorg ----------------------------------------------------
+CLAUSE_6 = (
+    rule(
+        "jh-hsv.dispute.individual_first",
+        _c("§6"),
+        "Den enskilde får aldrig bli drabbad av oenighet mellan huvudmännen",
+        Is("parties_disagree", True),
+        actions=("escalate_to_manager",),
+        summary="Oenighet får aldrig drabba den enskilde: den som bedriver vården fortsätter "
+        "och frågan lyfts till närmsta chef (§8).",
+    ),
+)
+
+
+# --- §6.1 Trygg och säker utskrivning ---------------------------------------------------
+CLAUSE_6_1 = (
+    rule(
+        "jh-hsv.sip.needs_both",
+        _c("§6.1"),
+        "ska erbjudas den enskilde om denne har behov av insatser",
+        Is("needs_health_and_social_care", True),
+        actions=("offer_sip",),
+        summary="Behov av insatser från både hälso- och sjukvård och socialtjänst: erbjud SIP.",
+    ),
+)
+
+
+# --- §6.2 Fast vårdkontakt --------------------------------------------------------------
+CLAUSE_6_2 = (
+    rule(
+        "jh-hsv.care_contact.discharge",
+        _c("§6.2"),
+        "I samband med utskrivning från sjukhuset ska fast vårdkontakt utses",
+        Is("discharge_from_inpatient_care", True),
+        actions=("appoint_named_care_contact",),
+        summary="Vid utskrivning utses fast vårdkontakt i den öppna vården.",
+    ),
+    rule(
+        "jh-hsv.care_contact.end_of_life",
+        _c("§6.2"),
+        "Vid vård i livets slutskede ska en fast vårdkontakt vara läkare",
+        Is("end_of_life", True),
+        actions=("named_care_contact_physician",),
+        summary="Vård i livets slutskede: en fast vårdkontakt ska vara läkare.",
+    ),
+)
+
+
+# --- §7.1 Allmänt -----------------------------------------------------------------------
+CLAUSE_7_1 = (
+    rule(
+        "jh-hsv.cost.region",
+        _c("§7.1"),
+        "har Region Jämtland Härjedalen och kommunerna var för sig ett hälso- och",
+        Decided(HCR, "region"),
+        decides={"cost": "region"},
+        summary="Varje huvudman bär kostnaden för sitt eget hälso- och sjukvårdsansvar.",
+        silent="Avtalet anger ingen egen kostnadsfördelning för insatsen; regionen bär "
+        "kostnaden för den hälso- och sjukvård den har ansvaret för (huvudmännen har var "
+        "för sig ett hälso- och sjukvårdsansvar, §7.1).",
+    ),
+    rule(
+        "jh-hsv.cost.municipality",
+        _c("§7.1"),
+        "har Region Jämtland Härjedalen och kommunerna var för sig ett hälso- och",
+        Decided(HCR, "municipality"),
+        decides={"cost": "municipality"},
+        summary="Varje huvudman bär kostnaden för sitt eget hälso- och sjukvårdsansvar.",
+        silent="Avtalet anger ingen egen kostnadsfördelning för insatsen; kommunen bär "
+        "kostnaden för den hälso- och sjukvård den har ansvaret för (huvudmännen har var "
+        "för sig ett hälso- och sjukvårdsansvar, §7.1).",
+    ),
+)
+
+
+# --- §7.2 Region jämtland härjedalens ansvar --------------------------------------------
+CLAUSE_7_2 = (
     rule(
         "jh-hsv.responsibility.registered_elsewhere",
         _c("§7.2"),
@@ -188,12 +255,6 @@ RESIDENCE_RULES = (
         summary="Vuxna asylsökande och papperslösa har inte rätt till fullständig vård: annan "
         "vård än den som inte kan anstå och de uppräknade insatserna omfattas inte.",
     ),
-)
-
-# --- health_care_responsibility, by housing form (§7.2, §7.3) -----------------------------
-# Kommunen har ansvaret upp till läkarnivå i särskilt boende, på dagverksamhet och i ordinärt
-# boende med behov över tid; annars regionen. Precedens: egenvård > folkbokföring > boende.
-HOUSING_RULES = (
     rule(
         "jh-hsv.responsibility.physician",
         _c("§7.2"),
@@ -201,6 +262,117 @@ HOUSING_RULES = (
         Is("intervention", "physician"),
         decides={HCR: "region"},
         summary="Alla läkarinsatser är regionens, oavsett boendeform.",
+    ),
+    rule(
+        "jh-hsv.responsibility.personal_assistance_lss",
+        _c("§7.2"),
+        "personer med personlig assistans enligt LSS",
+        all_of(BY_HOUSING, Is("personal_assistance_lss", True)),
+        decides={HCR: "region"},
+        overrides=(
+            "jh-hsv.responsibility.ordinary_with_needs",
+            "jh-hsv.responsibility.medication_risk",
+        ),
+        label=BY_HOUSING_LABEL,
+        summary="Personlig assistans enligt LSS: så långt möjligt regionen, även i ordinärt "
+        "boende med behov över tid och vid läkemedelsrisk.",
+    ),
+    rule(
+        "jh-hsv.responsibility.ordinary_without_needs",
+        _c("§7.2"),
+        "hälso- och sjukvårdsansvar omfattar öppen och sluten vård",
+        all_of(
+            BY_HOUSING,
+            Is("housing", "ordinary"),
+            Not(CountAtLeast("adl_needs_over_time", ADL_NEEDS_MIN)),
+        ),
+        decides={HCR: "region"},
+        label=BY_HOUSING_LABEL,
+        summary="Ordinärt boende utan behov över tid: regionen (hälsocentralen).",
+    ),
+    rule(
+        "jh-hsv.responsibility.temporary_stay",
+        _c("§7.2"),
+        "regionen tar ansvar för hemsjukvård till de personer som vistas i länet",
+        all_of(BY_HOUSING, Is("housing", "temporary_stay")),
+        decides={HCR: "region"},
+        label=BY_HOUSING_LABEL,
+        summary="Den som bara vistas i länet: regionen. Kommunens ansvar följer "
+        "folkbokföringen i kommunen.",
+    ),
+    rule(
+        "jh-hsv.performer.region",
+        _c("§7.2"),
+        "Detta gäller även om vården utförs av privata utförare med avtal",
+        all_of(Decided(HCR, "region"), NON_PHYSICIAN),
+        decides={"performer": "region", "employer": "region"},
+        summary="Regionens ansvar utförs av regionen (eller privata utförare med avtal). "
+        "Läkarinsatser: se bilaga 2.",
+    ),
+    rule(
+        "jh-hsv.region_unit.primary_care",
+        _c("§7.2"),
+        "samt allmän och specialiserad vård vid hälsocentraler och sjukhuset",
+        all_of(Decided(HCR, "region"), NON_PHYSICIAN),
+        decides={"region_unit": "primary_care"},
+        summary="Regionens hemsjukvård ges av primärvården (hälsocentralen).",
+    ),
+    rule(
+        "jh-hsv.region_unit.none",
+        _c("§7.2"),
+        "Region Jämtland Härjedalens hälso- och sjukvårdsansvar omfattar",
+        fallback=True,
+        decides={"region_unit": "none"},
+        summary="Ingen enhet inom regionen när regionen inte har någon del i insatsen.",
+        silent="Avtalet anger ingen enhet inom regionen för insatsen: regionen har inte "
+        "ansvaret för den (egenvård, vård som inte omfattas eller inte regleras).",
+    ),
+    rule(
+        "jh-hsv.cost.home_region",
+        _c("§7.2"),
+        "därefter fakturerar hemlandstinget",
+        all_of(Is("residence", "registered_elsewhere"), Decided(HCR, "region")),
+        decides={"cost": "home_region"},
+        actions=("bill_home_region",),
+        overrides=(
+            "jh-hsv.cost.region",
+            "jh-hsv.cost.aids_prescriber_region",
+            "jh-hsv.cost.aids_prescriber_municipality",
+            "jh-pvk.cost.laboratory",
+        ),
+        summary="Folkbokförd i annan region: regionen fakturerar hemregionen för insatsen.",
+    ),
+)
+
+
+# --- §7.3 Kommunernas ansvar ------------------------------------------------------------
+CLAUSE_7_3 = (
+    rule(
+        "jh-hsv.responsibility.medication_risk",
+        _c("§7.3"),
+        "Om det trots detta föreligger en risk",
+        all_of(MEDICATION_AT_HOME, Not(ASYLUM), Is("medication_risk_remains", True)),
+        decides={HCR: "municipality"},
+        overrides=("jh-hsv.responsibility.ordinary_without_needs",),
+        label=BY_HOUSING_LABEL,
+        summary="Läkemedelshantering i ordinärt boende där risk kvarstår trots dosdispensering "
+        "och hjälpmedel: kommunens hemsjukvård.",
+    ),
+    rule(
+        "jh-hsv.responsibility.medication_without_risk",
+        _c("§7.3"),
+        "Gällande läkemedel ska de inom Region Jämtland Härjedalen som ordinerar",
+        all_of(
+            MEDICATION_AT_HOME,
+            Is("medication_risk_remains", False),
+            Not(Is("self_care_assessment", "health_care")),
+        ),
+        decides={HCR: "self_care"},
+        refines=(BY_HOUSING_LABEL, BY_RESIDENCE_LABEL),
+        label=SELF_CARE_LABEL,
+        summary="Ingen risk kvar med dosdispensering/hjälpmedel: personen sköter läkemedlen "
+        "själv (egenvård). Är åtgärden uttryckligen bedömd som hälso- och sjukvård gäller i "
+        "stället boendereglerna.",
     ),
     rule(
         "jh-hsv.responsibility.special_housing",
@@ -238,20 +410,6 @@ HOUSING_RULES = (
         summary="Bostad med särskild service (LSS): så långt möjligt regionen.",
     ),
     rule(
-        "jh-hsv.responsibility.personal_assistance_lss",
-        _c("§7.2"),
-        "personer med personlig assistans enligt LSS",
-        all_of(BY_HOUSING, Is("personal_assistance_lss", True)),
-        decides={HCR: "region"},
-        overrides=(
-            "jh-hsv.responsibility.ordinary_with_needs",
-            "jh-hsv.responsibility.medication_risk",
-        ),
-        label=BY_HOUSING_LABEL,
-        summary="Personlig assistans enligt LSS: så långt möjligt regionen, även i ordinärt "
-        "boende med behov över tid och vid läkemedelsrisk.",
-    ),
-    rule(
         "jh-hsv.responsibility.ordinary_with_needs",
         _c("§7.3"),
         "till personer i ordinärt boende som har behov av stöd och hjälp över tid",
@@ -267,58 +425,12 @@ HOUSING_RULES = (
         context=5,  # the four criteria and "Motsvarande gäller … närstående"
     ),
     rule(
-        "jh-hsv.responsibility.ordinary_without_needs",
-        _c("§7.2"),
-        "hälso- och sjukvårdsansvar omfattar öppen och sluten vård",
-        all_of(
-            BY_HOUSING,
-            Is("housing", "ordinary"),
-            Not(CountAtLeast("adl_needs_over_time", ADL_NEEDS_MIN)),
-        ),
-        decides={HCR: "region"},
-        label=BY_HOUSING_LABEL,
-        summary="Ordinärt boende utan behov över tid: regionen (hälsocentralen).",
-    ),
-    rule(
-        "jh-hsv.responsibility.temporary_stay",
-        _c("§7.2"),
-        "regionen tar ansvar för hemsjukvård till de personer som vistas i länet",
-        all_of(BY_HOUSING, Is("housing", "temporary_stay")),
-        decides={HCR: "region"},
-        label=BY_HOUSING_LABEL,
-        summary="Den som bara vistas i länet: regionen. Kommunens ansvar följer "
-        "folkbokföringen i kommunen.",
-    ),
-)
-
-# --- performer and employer (§4, §7.2, §7.3, §7.5) -----------------------------------------
-# Den som har ansvaret utför insatsen med egen personal, om inte regionen köper den av
-# kommunen (tjänsteköp) eller personen önskar hälsocentralen (§7.3).
-PERFORMER_RULES = (
-    rule(
-        "jh-hsv.performer.region",
-        _c("§7.2"),
-        "Detta gäller även om vården utförs av privata utförare med avtal",
-        all_of(Decided(HCR, "region"), NON_PHYSICIAN),
-        decides={"performer": "region", "employer": "region"},
-        summary="Regionens ansvar utförs av regionen (eller privata utförare med avtal). "
-        "Läkarinsatser: se bilaga 2.",
-    ),
-    rule(
         "jh-hsv.performer.municipality",
         _c("§7.3"),
         "Kommunens ansvar avser hälso- och sjukvård upp till läkarnivå",
         Decided(HCR, "municipality"),
         decides={"performer": "municipality", "employer": "municipality"},
         summary="Kommunens ansvar utförs av kommunens hälso- och sjukvårdspersonal.",
-    ),
-    rule(
-        "jh-hsv.performer.self_care",
-        _c("§4"),
-        "Med egenvård menas en hälso- och sjukvårdsåtgärd som legitimerad",
-        Decided(HCR, "self_care"),
-        decides={"performer": "individual"},
-        summary="Egenvård utförs av personen själv eller av någon annan åt personen.",
     ),
     rule(
         "jh-hsv.performer.health_centre_wish",
@@ -332,6 +444,35 @@ PERFORMER_RULES = (
         summary="Önskar personen vård på hälsocentral respekteras det: hälsocentralen utför. "
         "Avtalet säger inget om kostnaden, så den följer ansvaret.",
     ),
+    rule(
+        "jh-hsv.region_unit.municipality",
+        _c("§7.3"),
+        "Kommunens ansvar avser hälso- och sjukvård upp till läkarnivå",
+        Decided(HCR, "municipality"),
+        decides={"region_unit": "none"},
+        summary="Kommunens hemsjukvård upp till läkarnivå: ingen enhet inom regionen.",
+    ),
+    rule(
+        "jh-hsv.personal_assistance.self_care_and_sip",
+        _c("§7.3"),
+        "särskilt viktigt att bedöma egenvård och kalla till SIP",
+        all_of(Is("personal_assistance_lss", True), Is("self_care_assessment", "not_assessed")),
+        actions=("assess_self_care_first",),
+        summary="Personlig assistans enligt LSS: bedöm egenvård särskilt noga.",
+    ),
+    rule(
+        "jh-hsv.personal_assistance.sip",
+        _c("§7.3"),
+        "särskilt viktigt att bedöma egenvård och kalla till SIP",
+        Is("personal_assistance_lss", True),
+        actions=("offer_sip",),
+        summary="Personlig assistans enligt LSS och behov av hälso- och sjukvård: kalla till SIP.",
+    ),
+)
+
+
+# --- §7.5 Tjänsteköp --------------------------------------------------------------------
+CLAUSE_7_5 = (
     rule(
         "jh-hsv.performer.service_purchase",
         _c("§7.5"),
@@ -351,91 +492,23 @@ PERFORMER_RULES = (
     ),
 )
 
-# --- region_unit and compensation (§7.2, §8.3, §10) ----------------------------------------
-# Regionens hemsjukvård ges på primärvårdsnivå via hälsocentralen; ersättning finns bara
-# genom tjänsteköp (schablonersättning har inte införts).
-UNIT_AND_COMPENSATION_RULES = (
+
+# --- §7.6 Regionvård --------------------------------------------------------------------
+CLAUSE_7_6 = (
     rule(
-        "jh-hsv.region_unit.primary_care",
-        _c("§7.2"),
-        "samt allmän och specialiserad vård vid hälsocentraler och sjukhuset",
-        all_of(Decided(HCR, "region"), NON_PHYSICIAN),
-        decides={"region_unit": "primary_care"},
-        summary="Regionens hemsjukvård ges av primärvården (hälsocentralen).",
-    ),
-    rule(
-        "jh-hsv.region_unit.municipality",
-        _c("§7.3"),
-        "Kommunens ansvar avser hälso- och sjukvård upp till läkarnivå",
-        Decided(HCR, "municipality"),
-        decides={"region_unit": "none"},
-        summary="Kommunens hemsjukvård upp till läkarnivå: ingen enhet inom regionen.",
-    ),
-    rule(
-        "jh-hsv.region_unit.none",
-        _c("§7.2"),
-        "Region Jämtland Härjedalens hälso- och sjukvårdsansvar omfattar",
-        fallback=True,
-        decides={"region_unit": "none"},
-        summary="Ingen enhet inom regionen när regionen inte har någon del i insatsen.",
-        silent="Avtalet anger ingen enhet inom regionen för insatsen: regionen har inte "
-        "ansvaret för den (egenvård, vård som inte omfattas eller inte regleras).",
-    ),
-    rule(
-        "jh-hsv.compensation.none",
-        _c("§10"),
-        "Uppföljning av tjänsteköpsvolymer ska göras löpande",
-        fallback=True,
-        decides={"compensation": "none"},
-        summary="Ersättning mellan parterna finns bara genom tjänsteköp (bilaga 4); annars "
-        "utgår ingen ersättning.",
-        silent="Avtalet anger ingen ersättning mellan huvudmännen för insatsen; ersättning "
-        "finns bara genom tjänsteköp (§7.5, bilaga 4), och schablonersättning har inte "
-        "införts (§10).",
+        "jh-hsv.care_contact.regional_care",
+        _c("§7.6"),
+        "Utskrivning från regionsjukvård ska alltid ske via primärvård",
+        Is("discharge_from_inpatient_care", True),
+        actions=("appoint_named_care_contact",),
+        summary="Utskrivning sker via primärvård eller specialiserad vård så att fast "
+        "vårdkontakt utses.",
     ),
 )
 
-# --- cost (§7.1, §7.2, §7.7, §8) -----------------------------------------------------------
-# Kostnaden följer ansvaret; material följer förskrivaren; oenighet om material och fall
-# utan stöd i avtalet delas lika tills vidare.
-COST_RULES = (
-    rule(
-        "jh-hsv.cost.region",
-        _c("§7.1"),
-        "har Region Jämtland Härjedalen och kommunerna var för sig ett hälso- och",
-        Decided(HCR, "region"),
-        decides={"cost": "region"},
-        summary="Varje huvudman bär kostnaden för sitt eget hälso- och sjukvårdsansvar.",
-        silent="Avtalet anger ingen egen kostnadsfördelning för insatsen; regionen bär "
-        "kostnaden för den hälso- och sjukvård den har ansvaret för (huvudmännen har var "
-        "för sig ett hälso- och sjukvårdsansvar, §7.1).",
-    ),
-    rule(
-        "jh-hsv.cost.municipality",
-        _c("§7.1"),
-        "har Region Jämtland Härjedalen och kommunerna var för sig ett hälso- och",
-        Decided(HCR, "municipality"),
-        decides={"cost": "municipality"},
-        summary="Varje huvudman bär kostnaden för sitt eget hälso- och sjukvårdsansvar.",
-        silent="Avtalet anger ingen egen kostnadsfördelning för insatsen; kommunen bär "
-        "kostnaden för den hälso- och sjukvård den har ansvaret för (huvudmännen har var "
-        "för sig ett hälso- och sjukvårdsansvar, §7.1).",
-    ),
-    rule(
-        "jh-hsv.cost.home_region",
-        _c("§7.2"),
-        "därefter fakturerar hemlandstinget",
-        all_of(Is("residence", "registered_elsewhere"), Decided(HCR, "region")),
-        decides={"cost": "home_region"},
-        actions=("bill_home_region",),
-        overrides=(
-            "jh-hsv.cost.region",
-            "jh-hsv.cost.aids_prescriber_region",
-            "jh-hsv.cost.aids_prescriber_municipality",
-            "jh-pvk.cost.laboratory",
-        ),
-        summary="Folkbokförd i annan region: regionen fakturerar hemregionen för insatsen.",
-    ),
+
+# --- §7.7 Kostnadsansvar för sjukvårdsmaterial, medicinsk utrustning, hjälpmedel mm -----
+CLAUSE_7_7 = (
     rule(
         "jh-hsv.cost.aids_prescriber_region",
         _c("§7.7"),
@@ -481,6 +554,11 @@ COST_RULES = (
         summary="Oense om kostnaden för material, utrustning eller hjälpmedel: delas lika "
         "tills överenskommelse skett.",
     ),
+)
+
+
+# --- §8 Samverkan mellan huvudmännen ----------------------------------------------------
+CLAUSE_8 = (
     rule(
         "jh-hsv.cost.no_support",
         _c("§8"),
@@ -492,77 +570,6 @@ COST_RULES = (
         "närmsta chef. Gäller inte egenvård (ingen hälso- och sjukvård) eller vård som inte "
         "omfattas.",
     ),
-)
-
-# --- actions (§1, §6, §6.1, §6.2, §7.3, §7.6, §8, §8.1, §11) --------------------------------
-# Vad avtalet ålägger någon att göra härnäst.
-ACTION_RULES = (
-    rule(
-        "jh-hsv.self_care.assess_before_transfer",
-        _c("§1"),
-        "Innan vård och behandling överförs till annan huvudman",
-        all_of(Decided(HCR, "municipality"), Is("self_care_assessment", "not_assessed")),
-        actions=("assess_self_care_first",),
-        summary="Innan kommunen tar över ska det bedömas om åtgärden kan utföras som egenvård.",
-    ),
-    rule(
-        "jh-hsv.personal_assistance.self_care_and_sip",
-        _c("§7.3"),
-        "särskilt viktigt att bedöma egenvård och kalla till SIP",
-        all_of(Is("personal_assistance_lss", True), Is("self_care_assessment", "not_assessed")),
-        actions=("assess_self_care_first",),
-        summary="Personlig assistans enligt LSS: bedöm egenvård särskilt noga.",
-    ),
-    rule(
-        "jh-hsv.personal_assistance.sip",
-        _c("§7.3"),
-        "särskilt viktigt att bedöma egenvård och kalla till SIP",
-        Is("personal_assistance_lss", True),
-        actions=("offer_sip",),
-        summary="Personlig assistans enligt LSS och behov av hälso- och sjukvård: kalla till SIP.",
-    ),
-    rule(
-        "jh-hsv.sip.needs_both",
-        _c("§6.1"),
-        "ska erbjudas den enskilde om denne har behov av insatser",
-        Is("needs_health_and_social_care", True),
-        actions=("offer_sip",),
-        summary="Behov av insatser från både hälso- och sjukvård och socialtjänst: erbjud SIP.",
-    ),
-    rule(
-        "jh-hsv.care_contact.discharge",
-        _c("§6.2"),
-        "I samband med utskrivning från sjukhuset ska fast vårdkontakt utses",
-        Is("discharge_from_inpatient_care", True),
-        actions=("appoint_named_care_contact",),
-        summary="Vid utskrivning utses fast vårdkontakt i den öppna vården.",
-    ),
-    rule(
-        "jh-hsv.care_contact.regional_care",
-        _c("§7.6"),
-        "Utskrivning från regionsjukvård ska alltid ske via primärvård",
-        Is("discharge_from_inpatient_care", True),
-        actions=("appoint_named_care_contact",),
-        summary="Utskrivning sker via primärvård eller specialiserad vård så att fast "
-        "vårdkontakt utses.",
-    ),
-    rule(
-        "jh-hsv.care_contact.end_of_life",
-        _c("§6.2"),
-        "Vid vård i livets slutskede ska en fast vårdkontakt vara läkare",
-        Is("end_of_life", True),
-        actions=("named_care_contact_physician",),
-        summary="Vård i livets slutskede: en fast vårdkontakt ska vara läkare.",
-    ),
-    rule(
-        "jh-hsv.dispute.individual_first",
-        _c("§6"),
-        "Den enskilde får aldrig bli drabbad av oenighet mellan huvudmännen",
-        Is("parties_disagree", True),
-        actions=("escalate_to_manager",),
-        summary="Oenighet får aldrig drabba den enskilde: den som bedriver vården fortsätter "
-        "och frågan lyfts till närmsta chef (§8).",
-    ),
     rule(
         "jh-hsv.dispute.shared_cost",
         _c("§8"),
@@ -571,15 +578,11 @@ ACTION_RULES = (
         actions=("escalate_to_manager",),
         summary="När kostnaden delas lika lyfts frågan till närmsta chef.",
     ),
-    rule(
-        "jh-hsv.dispute.forum",
-        _c("§11"),
-        "Tvister ska lösas i nuvarande samverkansforum",
-        all_of(Is("parties_disagree", True), Is("question_of_principle", True)),
-        actions=("escalate_to_forum",),
-        summary="Oenighet av principiell betydelse lyfts av berörd chef till samverkansforum "
-        "(§8) där tvister löses (§11).",
-    ),
+)
+
+
+# --- §8.1 Avvikelsehantering ------------------------------------------------------------
+CLAUSE_8_1 = (
     rule(
         "jh-hsv.deviation.serious",
         _c("§8.1"),
@@ -590,6 +593,38 @@ ACTION_RULES = (
     ),
 )
 
+
+# --- §10 Avtalstid och uppföljning ------------------------------------------------------
+CLAUSE_10 = (
+    rule(
+        "jh-hsv.compensation.none",
+        _c("§10"),
+        "Uppföljning av tjänsteköpsvolymer ska göras löpande",
+        fallback=True,
+        decides={"compensation": "none"},
+        summary="Ersättning mellan parterna finns bara genom tjänsteköp (bilaga 4); annars "
+        "utgår ingen ersättning.",
+        silent="Avtalet anger ingen ersättning mellan huvudmännen för insatsen; ersättning "
+        "finns bara genom tjänsteköp (§7.5, bilaga 4), och schablonersättning har inte "
+        "införts (§10).",
+    ),
+)
+
+
+# --- §11 Tvist --------------------------------------------------------------------------
+CLAUSE_11 = (
+    rule(
+        "jh-hsv.dispute.forum",
+        _c("§11"),
+        "Tvister ska lösas i nuvarande samverkansforum",
+        all_of(Is("parties_disagree", True), Is("question_of_principle", True)),
+        actions=("escalate_to_forum",),
+        summary="Oenighet av principiell betydelse lyfts av berörd chef till samverkansforum "
+        "(§8) där tvister löses (§11).",
+    ),
+)
+
+
 VERSION = AgreementVersion(
     agreement=AGREEMENT,
     version="2020-03-01",
@@ -598,13 +633,21 @@ VERSION = AgreementVersion(
     term=TERM,
     scope=SCOPE,
     rules=(
-        *SELF_CARE_RULES,
-        *RESIDENCE_RULES,
-        *HOUSING_RULES,
-        *PERFORMER_RULES,
-        *UNIT_AND_COMPENSATION_RULES,
-        *COST_RULES,
-        *ACTION_RULES,
+        *CLAUSE_1,
+        *CLAUSE_4,
+        *CLAUSE_6,
+        *CLAUSE_6_1,
+        *CLAUSE_6_2,
+        *CLAUSE_7_1,
+        *CLAUSE_7_2,
+        *CLAUSE_7_3,
+        *CLAUSE_7_5,
+        *CLAUSE_7_6,
+        *CLAUSE_7_7,
+        *CLAUSE_8,
+        *CLAUSE_8_1,
+        *CLAUSE_10,
+        *CLAUSE_11,
     ),
     forum="SVOM/Fredagsgruppen",
     dispute_path=(

@@ -31,10 +31,51 @@ def _c(heading: str) -> str:
     return f"{AGREEMENT} {heading}"
 
 
-# --- performer, employer, compensation: nights and days -----------------------------------
-# Kvällar och nätter utför kommunen distriktssköterskeinsatser i regionens primärvård utan
-# ersättning (regionen har vårdansvaret); dagtid bara genom tjänsteköp när regionen ber om det.
-PERFORMER_RULES = (
+# --- Läkarmedverkan ---------------------------------------------------------------------
+CLAUSE_LAKARMEDVERKAN = (
+    rule(
+        "jh-pvk.performer.physician",
+        _c("Läkarmedverkan"),
+        "Läkarmedverkan med rätt kompetens och personkontinuitet",
+        all_of(Decided(HCR, "region"), Is("intervention", "physician")),
+        decides={"performer": "region", "employer": "region"},
+        context=1,  # "• Hembesök hos patienter utifrån patientens behov, oavsett boendeform."
+        summary="Regionens läkare gör hembesök utifrån behov, oavsett boendeform.",
+    ),
+)
+
+
+# --- Samverkansrutin mellan primärvård och kommun ---------------------------------------
+CLAUSE_SAMVERKANSRUTIN_MELLAN_PRIMARVARD_OCH_KOMMUN = (
+    rule(
+        "jh-pvk.region_unit.physician",
+        _c("Samverkansrutin mellan primärvård och kommun"),
+        "Chef vid respektive hälsocentral ska tillsammans med aktuella chefer",
+        all_of(Decided(HCR, "region"), Is("intervention", "physician")),
+        decides={"region_unit": "primary_care"},
+        summary="Läkarmedverkan i hemmet ordnas genom hälsocentralen enligt den rutin "
+        "hälsocentralens chef skriver med kommunens chefer.",
+    ),
+)
+
+
+# --- Laboratorieservice och högrentservice ----------------------------------------------
+CLAUSE_LABORATORIESERVICE_OCH_HOGRENTSERVICE = (
+    rule(
+        "jh-pvk.cost.laboratory",
+        _c("Laboratorieservice och högrentservice"),
+        "Alla kostnader för provtagningsmaterial, laboratorieanalyser",
+        all_of(Is("intervention", "lab_analysis"), REGULATED),
+        decides={"cost": "region"},
+        overrides=("jh-hsv.cost.region", "jh-hsv.cost.municipality"),
+        summary="Provtagningsmaterial, analyser, transporter och tolkning betalas av regionen, "
+        "även när kommunen tar provet.",
+    ),
+)
+
+
+# --- Tjänstgöring kvällar och nätter 17.00–08.00 Tjänstgöring kvällar och nätter 17.00 – 08.00 (primärvårdsuppdrag) ---
+CLAUSE_TJANSTGORING_KVALLAR_OCH_NATTER_17_00_08_00 = (
     rule(
         "jh-pvk.performer.night_district_nurse",
         _c("Tjänstgöring kvällar och nätter 17.00–08.00"),
@@ -59,6 +100,11 @@ PERFORMER_RULES = (
         summary="Nattetid är kommunen arbetsgivare för sin personal; vårdansvaret stannar hos "
         "regionen.",
     ),
+)
+
+
+# --- Dagtid 08.00–17.00 Dagtid, 08.00-17.00 kan tjänsteköp förekomma --------------------
+CLAUSE_DAGTID_08_00_17_00 = (
     rule(
         "jh-pvk.performer.day_service_purchase",
         _c("Dagtid 08.00–17.00"),
@@ -78,47 +124,8 @@ PERFORMER_RULES = (
         summary="08.00–17.00 utför kommunen regionens insatser bara när regionen ber om det, "
         "genom tjänsteköp enligt bilaga 4.",
     ),
-    rule(
-        "jh-pvk.performer.physician",
-        _c("Läkarmedverkan"),
-        "Läkarmedverkan med rätt kompetens och personkontinuitet",
-        all_of(Decided(HCR, "region"), Is("intervention", "physician")),
-        decides={"performer": "region", "employer": "region"},
-        context=1,  # "• Hembesök hos patienter utifrån patientens behov, oavsett boendeform."
-        summary="Regionens läkare gör hembesök utifrån behov, oavsett boendeform.",
-    ),
 )
 
-# --- region_unit: physician efforts --------------------------------------------------------
-# Läkarmedverkan i kommunal hälso- och sjukvård ordnas av hälsocentralen (primärvården).
-UNIT_RULES = (
-    rule(
-        "jh-pvk.region_unit.physician",
-        _c("Samverkansrutin mellan primärvård och kommun"),
-        "Chef vid respektive hälsocentral ska tillsammans med aktuella chefer",
-        all_of(Decided(HCR, "region"), Is("intervention", "physician")),
-        decides={"region_unit": "primary_care"},
-        summary="Läkarmedverkan i hemmet ordnas genom hälsocentralen enligt den rutin "
-        "hälsocentralens chef skriver med kommunens chefer.",
-    ),
-)
-
-# --- cost: laboratory ------------------------------------------------------------------------
-# Laboratorieservice betalas alltid av regionen. Utrustning "Regleras i huvudavtalet punkt
-# 7.7" (kostnaden följer förskrivaren: jh-hsv.cost.aids_prescriber_*), so the annex has no
-# cost rule of its own for it.
-COST_RULES = (
-    rule(
-        "jh-pvk.cost.laboratory",
-        _c("Laboratorieservice och högrentservice"),
-        "Alla kostnader för provtagningsmaterial, laboratorieanalyser",
-        all_of(Is("intervention", "lab_analysis"), REGULATED),
-        decides={"cost": "region"},
-        overrides=("jh-hsv.cost.region", "jh-hsv.cost.municipality"),
-        summary="Provtagningsmaterial, analyser, transporter och tolkning betalas av regionen, "
-        "även när kommunen tar provet.",
-    ),
-)
 
 VERSION = AgreementVersion(
     agreement=AGREEMENT,
@@ -127,7 +134,13 @@ VERSION = AgreementVersion(
     region=REGION,
     term=TERM,
     scope=SCOPE,
-    rules=(*PERFORMER_RULES, *UNIT_RULES, *COST_RULES),
+    rules=(
+        *CLAUSE_LAKARMEDVERKAN,
+        *CLAUSE_SAMVERKANSRUTIN_MELLAN_PRIMARVARD_OCH_KOMMUN,
+        *CLAUSE_LABORATORIESERVICE_OCH_HOGRENTSERVICE,
+        *CLAUSE_TJANSTGORING_KVALLAR_OCH_NATTER_17_00_08_00,
+        *CLAUSE_DAGTID_08_00_17_00,
+    ),
     forum="SVOM/Fredagsgruppen",
     dispute_path=(
         "närmsta chef (huvudavtalet §8)",

@@ -67,10 +67,22 @@ def _c(section: str) -> str:
     return f"{AGREEMENT} {section}"
 
 
-# --- health_care_responsibility, performer, employer per intervention (§5.1–§5.6) ----------
-# Regionen har hälso- och sjukvården (primärvård, psykiatri, habilitering); kommunens
-# socialtjänst har boende, sysselsättning och anhörigstöd. Var och en utför med egen personal.
-RESPONSIBILITY_RULES = (
+# --- §3 Målgrupp och definition av personer med psykiska funktionsnedsättningar ---------
+CLAUSE_3 = (
+    rule(
+        "jh-psyk.sip.target_group",
+        _c("§3"),
+        "Målgruppen består av barn, unga4 och vuxna med psykiska funktionsnedsättningar",
+        all_of(PSYCHIATRIC_DISABILITY, Is("needs_health_and_social_care", True)),
+        actions=("offer_sip",),
+        summary="Personer i målgruppen, barn som vuxna, som behöver insatser från båda "
+        "huvudmännen ska få en SIP (§6.1).",
+    ),
+)
+
+
+# --- §5.1 Hälso- och sjukvård -----------------------------------------------------------
+CLAUSE_5_1 = (
     rule(
         "jh-psyk.responsibility.first_line",
         _c("§5.1"),
@@ -105,36 +117,6 @@ RESPONSIBILITY_RULES = (
         "vuxenpsykiatrin för vuxna).",
     ),
     rule(
-        "jh-psyk.responsibility.housing_support",
-        _c("§5.2"),
-        "ansvarar kommunen för att tillförsäkra personer som söker stöd en skälig levnadsnivå",
-        Is("intervention", "housing_support"),
-        decides={HCR: "municipality", "performer": "municipality", "employer": "municipality"},
-        summary="Stöd i boendet och bostad med särskild service (SoL/LSS): kommunen.",
-    ),
-    rule(
-        "jh-psyk.responsibility.occupation",
-        _c("§5.3"),
-        "Kommunen är skyldig att erbjuda sysselsättning",
-        Is("intervention", "occupation"),
-        decides={HCR: "municipality", "performer": "municipality", "employer": "municipality"},
-        summary="Sysselsättning och daglig verksamhet (SoL, 9 § 10 LSS): kommunen.",
-    ),
-    rule(
-        "jh-psyk.responsibility.relative_support",
-        _c("§5.6"),
-        "socialnämnden ska erbjuda stöd för att underlätta för de personer som vårdar",
-        Is("intervention", "relative_support"),
-        decides={HCR: "municipality", "performer": "municipality", "employer": "municipality"},
-        summary="Stöd till anhöriga och närstående (5 kap. 10 § SoL): kommunen.",
-    ),
-)
-
-# --- the home-care agreement does not regulate this target group (§5.1, §5.4) --------------
-# Så länge överenskommelsen gäller svarar hemsjukvårdsavtalet inte för personer med psykisk
-# funktionsnedsättning; när den upphör gäller hemsjukvårdsavtalets regler igen.
-NOT_REGULATED_RULES = (
-    rule(
         "jh-psyk.responsibility.home_care_not_regulated",
         _c("§5.1"),
         "Avtalet reglerar inte insatser för personer med psykisk funktionsnedsättning",
@@ -150,26 +132,6 @@ NOT_REGULATED_RULES = (
         "Läkarinsatser är fortfarande regionens, och i särskilt boende och på dagverksamhet "
         "gäller kommunens ansvar enligt hälso- och sjukvårdslagen.",
     ),
-    rule(
-        "jh-psyk.responsibility.rehabilitation_not_regulated",
-        _c("§5.4"),
-        "Avtalet reglerar inte insatser för personer med psykisk funktionsnedsättning",
-        all_of(
-            PSYCHIATRIC_DISABILITY,
-            In("intervention", ("rehabilitation", "aids_and_materials")),
-            Not(STATUTORY_MUNICIPAL),
-        ),
-        decides={HCR: "not_regulated"},
-        refines=HOME_CARE_RESPONSIBILITY,
-        summary="Arbetsterapeut- och fysioterapeutinsatser och hjälpmedel för personer med "
-        "psykisk funktionsnedsättning regleras inte av hemsjukvårdsavtalet.",
-    ),
-)
-
-# --- region_unit by intervention and age (§5.1) ---------------------------------------------
-# BUP 0–17.99 år (även första linjen för barn), UPM 16–25 år (direkt tillgänglig), vuxen-
-# psykiatrin och K2 från 18 år, BUH 0–19.99 år (medicinsk vård) och 0–20.99 år (råd och stöd).
-UNIT_RULES = (
     rule(
         "jh-psyk.region_unit.first_line_child",
         _c("§5.1"),
@@ -261,9 +223,67 @@ UNIT_RULES = (
     ),
 )
 
-# --- cost and compensation (§5.11) ----------------------------------------------------------
-# Var och en betalar inom sitt ansvarsområde; överenskommelsen har ingen ersättningsmodell.
-ECONOMY_RULES = (
+
+# --- §5.2 Boende ------------------------------------------------------------------------
+CLAUSE_5_2 = (
+    rule(
+        "jh-psyk.responsibility.housing_support",
+        _c("§5.2"),
+        "ansvarar kommunen för att tillförsäkra personer som söker stöd en skälig levnadsnivå",
+        Is("intervention", "housing_support"),
+        decides={HCR: "municipality", "performer": "municipality", "employer": "municipality"},
+        summary="Stöd i boendet och bostad med särskild service (SoL/LSS): kommunen.",
+    ),
+)
+
+
+# --- §5.3 Sysselsättning och arbetsrehabilitering ---------------------------------------
+CLAUSE_5_3 = (
+    rule(
+        "jh-psyk.responsibility.occupation",
+        _c("§5.3"),
+        "Kommunen är skyldig att erbjuda sysselsättning",
+        Is("intervention", "occupation"),
+        decides={HCR: "municipality", "performer": "municipality", "employer": "municipality"},
+        summary="Sysselsättning och daglig verksamhet (SoL, 9 § 10 LSS): kommunen.",
+    ),
+)
+
+
+# --- §5.4 Arbetsterapeut- och fysioterapeutinsatser samt hjälpmedel ---------------------
+CLAUSE_5_4 = (
+    rule(
+        "jh-psyk.responsibility.rehabilitation_not_regulated",
+        _c("§5.4"),
+        "Avtalet reglerar inte insatser för personer med psykisk funktionsnedsättning",
+        all_of(
+            PSYCHIATRIC_DISABILITY,
+            In("intervention", ("rehabilitation", "aids_and_materials")),
+            Not(STATUTORY_MUNICIPAL),
+        ),
+        decides={HCR: "not_regulated"},
+        refines=HOME_CARE_RESPONSIBILITY,
+        summary="Arbetsterapeut- och fysioterapeutinsatser och hjälpmedel för personer med "
+        "psykisk funktionsnedsättning regleras inte av hemsjukvårdsavtalet.",
+    ),
+)
+
+
+# --- §5.6 Stöd till anhöriga och närstående ---------------------------------------------
+CLAUSE_5_6 = (
+    rule(
+        "jh-psyk.responsibility.relative_support",
+        _c("§5.6"),
+        "socialnämnden ska erbjuda stöd för att underlätta för de personer som vårdar",
+        Is("intervention", "relative_support"),
+        decides={HCR: "municipality", "performer": "municipality", "employer": "municipality"},
+        summary="Stöd till anhöriga och närstående (5 kap. 10 § SoL): kommunen.",
+    ),
+)
+
+
+# --- §5.11 Ekonomi ----------------------------------------------------------------------
+CLAUSE_5_11 = (
     rule(
         "jh-psyk.cost.region",
         _c("§5.11"),
@@ -292,8 +312,9 @@ ECONOMY_RULES = (
     ),
 )
 
-# --- actions (§3, §6.1, §6.3, §11) -----------------------------------------------------------
-ACTION_RULES = (
+
+# --- §6.1 Samordnad individuell plan ----------------------------------------------------
+CLAUSE_6_1 = (
     rule(
         "jh-psyk.sip.needs_both",
         _c("§6.1"),
@@ -303,15 +324,11 @@ ACTION_RULES = (
         context=1,  # "Den samordnade individuella planen beskriver …"
         summary="Behov av insatser från både hälso- och sjukvård och socialtjänst: SIP.",
     ),
-    rule(
-        "jh-psyk.sip.target_group",
-        _c("§3"),
-        "Målgruppen består av barn, unga4 och vuxna med psykiska funktionsnedsättningar",
-        all_of(PSYCHIATRIC_DISABILITY, Is("needs_health_and_social_care", True)),
-        actions=("offer_sip",),
-        summary="Personer i målgruppen, barn som vuxna, som behöver insatser från båda "
-        "huvudmännen ska få en SIP (§6.1).",
-    ),
+)
+
+
+# --- §6.3 Vårdplan vid tvångsvård -------------------------------------------------------
+CLAUSE_6_3 = (
     rule(
         "jh-psyk.compulsory_care.care_plan",
         _c("§6.3"),
@@ -321,6 +338,11 @@ ACTION_RULES = (
         summary="Öppen LPT eller LRV: samordnad vårdplan som chefsöverläkaren upprättar med "
         "patienten och de aktörer som ansvarar för insatserna.",
     ),
+)
+
+
+# --- §11 Tvist --------------------------------------------------------------------------
+CLAUSE_11 = (
     rule(
         "jh-psyk.dispute.manager",
         _c("§11"),
@@ -332,6 +354,7 @@ ACTION_RULES = (
     ),
 )
 
+
 VERSION = AgreementVersion(
     agreement=AGREEMENT,
     version="2017-06-01",
@@ -340,11 +363,16 @@ VERSION = AgreementVersion(
     term=TERM,
     scope=SCOPE,
     rules=(
-        *RESPONSIBILITY_RULES,
-        *NOT_REGULATED_RULES,
-        *UNIT_RULES,
-        *ECONOMY_RULES,
-        *ACTION_RULES,
+        *CLAUSE_3,
+        *CLAUSE_5_1,
+        *CLAUSE_5_2,
+        *CLAUSE_5_3,
+        *CLAUSE_5_4,
+        *CLAUSE_5_6,
+        *CLAUSE_5_11,
+        *CLAUSE_6_1,
+        *CLAUSE_6_3,
+        *CLAUSE_11,
     ),
     forum="SVOM",
     dispute_path=("respektive ansvarig överordnad chef", "allmän domstol"),
