@@ -31,10 +31,12 @@ from samverkan.rules import (
     UnknownClause,
     add_months,
     agreement_name,
+    all_scenarios,
     check_scenario,
     clause_label,
     coverage,
     current_notices,
+    current_revisions,
     get,
     municipality_name,
     notice_deadline,
@@ -320,6 +322,7 @@ class LiterateScenario:
 @dataclass(frozen=True)
 class LiterateClause:
     clause: Clause
+    heading: str  # the clause's heading unless it is the clause's name
     url: str
     anchor: str  # the clause's slug, the page's fragment id
     classification: CoverageRow
@@ -328,11 +331,50 @@ class LiterateClause:
     scenarios: tuple[LiterateScenario, ...]
 
 
+#: The literate page's sections per agreement, with what they were computed from: the
+#: scenarios (the loaded tuple itself) and the adopted revisions of the agreement.
+_literate_cache: dict[str, tuple[object, tuple[object, ...], list[LiterateClause]]] = {}
+
+
+def _revisions_key(agreement_id: str) -> tuple[object, ...]:
+    """The adopted revisions of the agreement as a value: a new adoption (a new version
+    for a party) or a revision of the agreement gives a new key."""
+    return tuple(
+        (r.key, repr(r.changes), tuple(sorted(r.in_force.items())))
+        for r in current_revisions()
+        if r.agreement == agreement_id
+    )
+
+
+def forget_literate(*_: object, **__: object) -> None:
+    """Drop the cached literate pages (tests, a reload of the scenario files)."""
+    _literate_cache.clear()
+
+
 def literate(agreement_id: str) -> list[LiterateClause]:
     """The agreement clause by clause in document order: its words, the rules implementing
     it, the parameters it defines and the scenarios that test it (each run against the
-    engine)."""
+    engine). Kept per agreement version: computed again when the scenarios loaded or the
+    agreement's adopted revisions change (running the scenarios is most of the time)."""
     versions_of(agreement_id)  # raises UnknownAgreement
+    loaded, revisions = all_scenarios(), _revisions_key(agreement_id)
+    cached = _literate_cache.get(agreement_id)
+    if cached is not None and cached[0] is loaded and cached[1] == revisions:
+        return cached[2]
+    sections = _literate(agreement_id)
+    _literate_cache[agreement_id] = (loaded, revisions, sections)
+    return sections
+
+
+def _clause_heading(clause: Clause) -> str:
+    """The clause's heading, or nothing when it only repeats the clause's name (the
+    preamble "Revidering 2020" is both)."""
+    heading = (clause.heading or "").strip()
+    name = clause.id.split(" ", 1)[-1]  # "jh-hemsjukvard Revidering 2020" -> its own name
+    return "" if heading.casefold() == name.casefold() else heading
+
+
+def _literate(agreement_id: str) -> list[LiterateClause]:
     rows = _coverage()
     tested = scenarios_by_clause()
     params = _parameters_by_clause()
@@ -342,6 +384,7 @@ def literate(agreement_id: str) -> list[LiterateClause]:
         out.append(
             LiterateClause(
                 clause=clause,
+                heading=_clause_heading(clause),
                 url=clause_url(clause.id),
                 anchor=clause_slug(clause.id),
                 classification=rows[clause.id],

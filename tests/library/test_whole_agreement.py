@@ -4,6 +4,7 @@ the scenarios that test them; no rule ids in plain view; public to everyone."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html as html_lib
 import re
 
@@ -16,6 +17,14 @@ from tests.access_matrix import GROUPS, Failures
 
 pytestmark = pytest.mark.django_db
 URL = "/avtal/jh-hemsjukvard/hela-avtalet/"
+
+
+@pytest.fixture(autouse=True)
+def fresh_page():
+    """Each test computes the page afresh (it is cached per agreement version)."""
+    services.forget_literate()
+    yield
+    services.forget_literate()
 
 
 def plain_view(html: str) -> str:
@@ -138,3 +147,55 @@ def test_every_role_group_sees_the_same_public_page(client_as, make_staff, orgs,
             failures.expect(got.status_code, 200, f"{role.value} @ {org.name}")
     failures.assert_none()
     assert anonymous.status_code == 200
+
+
+def test_the_table_of_contents_names_the_preamble_once(client) -> None:
+    """ "Revidering 2020" is both the preamble's name and its heading: once, not twice."""
+    html = client.get(URL).content.decode()
+    toc = html.split('class="whole-toc"', 1)[1].split("</nav>", 1)[0]
+    entries = [plain_view(li) for li in re.findall(r"<li>(.*?)</li>", toc, flags=re.S)]
+    assert any(e.endswith(" Revidering 2020") for e in entries)
+    assert not [e for e in entries if e.count("Revidering 2020") > 1]
+    assert any(e.endswith("KOMMUNERNAS ANSVAR") and "7.3" in e for e in entries)
+    heading = plain_view(html.split('id="jh-hemsjukvard-revidering-2020"', 1)[1].split("</h2>")[0])
+    assert heading.count("Revidering 2020") == 1
+
+
+def test_the_page_is_kept_per_agreement_version(monkeypatch) -> None:
+    """The scenarios run once per agreement version: a second rendering runs none; a new
+    adopted revision of the agreement, or newly loaded scenarios, compute it again; a
+    revision of another agreement does not."""
+    from samverkan.rules import AdoptedRevision
+
+    runs: list[str] = []
+    real = services.check_scenario
+    monkeypatch.setattr(services, "check_scenario", lambda s: runs.append(s.name) or real(s))
+    adopted: list[AdoptedRevision] = []
+    monkeypatch.setattr(services, "current_revisions", lambda: tuple(adopted))
+    first = services.literate("jh-hemsjukvard")
+    assert runs
+    runs.clear()
+    assert services.literate("jh-hemsjukvard") is first and runs == []
+
+    adopted.append(AdoptedRevision("9", "jh-psykisk", "jh", (), {"jh": dt.date(2027, 1, 1)}, "9"))
+    assert services.literate("jh-hemsjukvard") is first and runs == []
+    adopted.append(
+        AdoptedRevision("7", "jh-hemsjukvard", "jh", (), {"jh": dt.date(2027, 1, 1)}, "7")
+    )
+    assert services.literate("jh-hemsjukvard") is not first and runs
+    runs.clear()
+    adopted[-1] = AdoptedRevision(
+        "7",
+        "jh-hemsjukvard",
+        "jh",
+        (),
+        {"jh": dt.date(2027, 1, 1), "2380": dt.date(2027, 2, 1)},
+        "7",
+    )  # one more party adopted: a new version for that party
+    services.literate("jh-hemsjukvard")
+    assert runs
+    runs.clear()
+    reloaded = tuple(list(services.all_scenarios()))  # another object, the same files
+    monkeypatch.setattr(services, "all_scenarios", lambda: reloaded)
+    services.literate("jh-hemsjukvard")
+    assert runs
