@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "samverkan.accounts.middleware.SessionCommissionMiddleware",  # the session's commission
     "samverkan.audit.middleware.CurrentRequestMiddleware",  # who changes users and roles
     "samverkan.web.middleware.LoginRequiredMiddleware",
     "samverkan.web.middleware.MessageMiddleware",
