@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import shutil
 from typing import Any
+from urllib.parse import urlencode
 
 import saml2
 from django.conf import settings
@@ -27,6 +28,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from djangosaml2 import views as saml_views
@@ -34,7 +36,7 @@ from djangosaml2.backends import Saml2Backend
 from djangosaml2.utils import available_idps
 from saml2.config import SPConfig
 
-from samverkan.accounts import hsa, sso
+from samverkan.accounts import hsa, oidc, sso
 from samverkan.accounts.sso import PROFESSIONS, LoginRefused
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "SamlBackend",
     "enabled",
     "identity_providers",
+    "login_buttons",
     "password_login_enabled",
     "claims",
     "resolve_login",
@@ -60,7 +63,6 @@ DEFAULT_ATTRIBUTES = {
     "given_name": "http://sambi.se/attributes/1/givenName",
     "surname": "http://sambi.se/attributes/1/surname",
 }
-
 
 
 def _conf() -> dict[str, Any]:
@@ -147,6 +149,24 @@ def identity_providers() -> list[tuple[str, str]]:
         return []
     idps = available_idps(sp_config())
     return sorted(((eid, name or eid) for eid, name in idps.items()), key=lambda i: i[1])
+
+
+def login_buttons(next_url: str = "") -> list[tuple[str, str]]:
+    """(address, name) of one login button per SAML IdP and OIDC provider, by name."""
+    buttons = [
+        (
+            f"{reverse('saml2_login')}?{urlencode({'idp': eid, **({'next': next_url} if next_url else {})})}",
+            name,
+        )
+        for eid, name in identity_providers()
+    ] + [
+        (
+            f"{reverse('oidc_login', args=[key])}{'?' + urlencode({'next': next_url}) if next_url else ''}",
+            title,
+        )
+        for key, title in oidc.identity_providers()
+    ]
+    return sorted(buttons, key=lambda button: button[1])
 
 
 # --- Who the user becomes (the mapping is samverkan.accounts.sso's, shared with OIDC) ------
@@ -296,11 +316,16 @@ class _SloInit(saml_views.LogoutInitView):
 
 @require_POST
 def logout(request: HttpRequest) -> HttpResponseBase:
-    """Logout (POST): single logout at the IdP when the user came from one and its metadata
-    offers it; otherwise (and for password users) the local logout."""
+    """Logout (POST): single logout at the SAML IdP when the user came from one and its
+    metadata offers it; RP-initiated logout at the OIDC provider when it offers an
+    end_session_endpoint; otherwise (and for password users) the local logout."""
     saml_session = getattr(request, "saml_session", None)
     if enabled() and saml_session is not None and saml_session.get("_saml2_subject_id"):
         return _SloInit.as_view()(request)
+    at_provider = oidc.end_session_url(request)  # read before the session ends
+    if at_provider:
+        auth.logout(request)
+        return HttpResponseRedirect(at_provider)
     return auth_views.LogoutView.as_view()(request)
 
 
@@ -313,7 +338,7 @@ class PasswordLoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["password_login"] = password_login_enabled()
-        context["identity_providers"] = identity_providers()
+        context["identity_providers"] = login_buttons(context.get("next") or "")
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
