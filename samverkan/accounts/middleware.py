@@ -1,4 +1,7 @@
-"""`Cache-Control: no-store` on every response to an authenticated request.
+"""`Cache-Control: no-store` on every response to an authenticated request; the session's
+commission over the user's profile.
+
+No-store:
 
 Pages, PDFs, CSV exports, FHIR and API answers for a logged-in user may carry personal data;
 neither the browser (a shared tablet's back button or disk cache) nor a proxy may keep them.
@@ -10,8 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib import auth
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
+
+from samverkan.accounts import sso
 
 
 class NoStoreMiddleware:
@@ -33,3 +40,21 @@ def _authenticated(request: HttpRequest) -> bool:
         return True  # a token request: its user is known without loading it
     user = getattr(request, "user", None)
     return bool(user is not None and user.is_authenticated)
+
+
+class SessionCommissionMiddleware:
+    """The commission (medarbetaruppdrag) this session logged in under, laid over the user's
+    staff profile for the request (samverkan.accounts.sso): two sessions of one person under
+    two commissions each act, and are logged, for their own unit and purpose. Placed right
+    after Django's AuthenticationMiddleware; the user is still loaded lazily."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and session.get(sso.SESSION_KEY):
+            request.user = SimpleLazyObject(  # type: ignore[assignment]
+                lambda: sso.apply_session_commission(request, auth.get_user(request))
+            )
+        return self.get_response(request)

@@ -6,21 +6,12 @@ kommun's own. A login is accepted only when the assertion is signed by an IdP in
 is within its validity, answers a request this service made, and names an authentication
 context class (assurance level) the deployment accepts.
 
-Who the user becomes (`resolve_login`):
+Who the user becomes is decided by `samverkan.accounts.sso.resolve_login`, the one mapping
+SAML and OIDC share: this module turns a verified assertion into `sso.Claims` (Sambi's
+attribute names, `DEFAULT_ATTRIBUTES`) and checks the assurance level first.
 
-- Care staff are identified by their HSA-id (Sambi `employeeHsaId`). Their commission
-  (medarbetaruppdrag: care unit HSA-id and purpose) comes from the assertion, else from HSA
-  (`samverkan.accounts.hsa`). The first commission for "Vård och behandling" at a unit known
-  to Samverkan (`Unit.hsa_id`) becomes the profile's unit, which access and the audit log
-  use (Patientdatalagen 2008:355 4 kap. 2 §); the role comes from the licensed profession,
-  or from the administrator's table (`SsoRoleMapping`) where it has a row for the HSA-id.
-- Everyone else (ekonomer, forum members, politicians, social-services staff) is mapped to
-  organisation, unit and role by the administrator's table, by HSA-id or the IdP's NameID.
-- Nobody else gets in; the refusal says why, in Swedish, and is in the audit log.
-
-The first login provisions the account (user, staff profile, `ExternalIdentity`); later logins
-bring the profile up to date with the commission. Logout is single logout where the IdP's
-metadata offers it (`logout`).
+Logout is single logout where the IdP's metadata offers it, RP-initiated logout at an OIDC
+provider that offers it, else local (`logout`).
 """
 
 from __future__ import annotations
@@ -28,17 +19,16 @@ from __future__ import annotations
 import copy
 import shutil
 from typing import Any
+from urllib.parse import urlencode
 
 import saml2
 from django.conf import settings
 from django.contrib import auth
-from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.backends import ModelBackend
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from djangosaml2 import views as saml_views
@@ -46,22 +36,19 @@ from djangosaml2.backends import Saml2Backend
 from djangosaml2.utils import available_idps
 from saml2.config import SPConfig
 
-from samverkan.accounts import hsa
-from samverkan.accounts.models import (
-    ExternalIdentity,
-    Role,
-    SsoRoleMapping,
-    StaffProfile,
-    Unit,
-)
+from samverkan.accounts import hsa, oidc, sso
+from samverkan.accounts.sso import PROFESSIONS, LoginRefused
 
 __all__ = [
+    "PROFESSIONS",
     "LoginRefused",
     "PasswordBackend",
     "SamlBackend",
     "enabled",
     "identity_providers",
+    "login_buttons",
     "password_login_enabled",
+    "claims",
     "resolve_login",
     "sp_config",
 ]
@@ -75,19 +62,6 @@ DEFAULT_ATTRIBUTES = {
     "profession": "http://sambi.se/attributes/1/healthCareProfessionalLicence",
     "given_name": "http://sambi.se/attributes/1/givenName",
     "surname": "http://sambi.se/attributes/1/surname",
-}
-
-# Legitimerad yrkesgrupp (HSA's codes and names) → role.
-PROFESSIONS = {
-    "LK": Role.PHYSICIAN,
-    "läkare": Role.PHYSICIAN,
-    "SJ": Role.NURSE,
-    "sjuksköterska": Role.NURSE,
-    "AT": Role.OCCUPATIONAL_THERAPIST,
-    "arbetsterapeut": Role.OCCUPATIONAL_THERAPIST,
-    "SG": Role.PHYSIOTHERAPIST,
-    "fysioterapeut": Role.PHYSIOTHERAPIST,
-    "sjukgymnast": Role.PHYSIOTHERAPIST,
 }
 
 
@@ -177,15 +151,25 @@ def identity_providers() -> list[tuple[str, str]]:
     return sorted(((eid, name or eid) for eid, name in idps.items()), key=lambda i: i[1])
 
 
-# --- Who the user becomes -----------------------------------------------------------------
+def login_buttons(next_url: str = "") -> list[tuple[str, str]]:
+    """(address, name) of one login button per SAML IdP and OIDC provider, by name."""
+    buttons = [
+        (
+            f"{reverse('saml2_login')}?{urlencode({'idp': eid, **({'next': next_url} if next_url else {})})}",
+            name,
+        )
+        for eid, name in identity_providers()
+    ] + [
+        (
+            f"{reverse('oidc_login', args=[key])}{'?' + urlencode({'next': next_url}) if next_url else ''}",
+            title,
+        )
+        for key, title in oidc.identity_providers()
+    ]
+    return sorted(buttons, key=lambda button: button[1])
 
 
-class LoginRefused(Exception):
-    """The IdP vouched for the user, but Samverkan has nothing they may act as."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+# --- Who the user becomes (the mapping is samverkan.accounts.sso's, shared with OIDC) ------
 
 
 def _first(attributes: dict[str, list[Any]], key: str) -> str:
@@ -211,153 +195,42 @@ def _check_assurance(session_info: dict[str, Any]) -> None:
         )
 
 
-def _commissions(attributes: dict[str, list[Any]], hsa_id: str) -> list[hsa.Commission]:
+def _commissions(attributes: dict[str, list[Any]]) -> tuple[hsa.Commission, ...] | None:
     units = _all(attributes, "care_unit_hsa_id")
-    if units:
-        purposes = _all(attributes, "commission_purpose")
-        ids = _all(attributes, "commission_hsa_id")
-        return [
-            hsa.Commission(
-                care_unit_hsa_id=unit,
-                purpose=purposes[i] if i < len(purposes) else (purposes[0] if purposes else ""),
-                hsa_id=ids[i] if i < len(ids) else "",
-            )
-            for i, unit in enumerate(units)
-        ]
-    return hsa.directory().commissions(hsa_id)
+    if not units:
+        return None  # not sent: sso asks HSA
+    purposes = _all(attributes, "commission_purpose")
+    ids = _all(attributes, "commission_hsa_id")
+    return tuple(
+        hsa.Commission(
+            care_unit_hsa_id=unit,
+            purpose=purposes[i] if i < len(purposes) else (purposes[0] if purposes else ""),
+            hsa_id=ids[i] if i < len(ids) else "",
+        )
+        for i, unit in enumerate(units)
+    )
 
 
-def _care_purposes() -> set[str]:
-    return set(_conf().get("care_purposes") or [hsa.CARE_PURPOSE])
-
-
-def _profession_role(attributes: dict[str, list[Any]], hsa_id: str) -> Role | None:
-    professions = _all(attributes, "profession")
-    if not professions:
-        found = hsa.directory().profession(hsa_id)
-        professions = [found] if found else []
-    for profession in professions:
-        role = PROFESSIONS.get(profession) or PROFESSIONS.get(profession.lower())
-        if role is not None:
-            return role
-    return None
-
-
-def _mapping(idp: str, subject: str) -> SsoRoleMapping | None:
-    if not subject:
-        return None
-    rows = SsoRoleMapping.objects.filter(active=True, subject=subject, idp__in=[idp, ""])
-    return rows.select_related("organisation", "unit").order_by("-idp").first()
+def claims(session_info: dict[str, Any]) -> sso.Claims:
+    """The protocol-neutral claims of a verified assertion."""
+    attributes: dict[str, list[Any]] = session_info.get("ava") or {}
+    name_id = session_info.get("name_id")
+    return sso.Claims(
+        idp=str(session_info.get("issuer") or ""),
+        subject=str(getattr(name_id, "text", "") or "").strip(),
+        hsa_id=_first(attributes, "employee_hsa_id"),
+        commissions=_commissions(attributes),
+        professions=tuple(_all(attributes, "profession")),
+        given_name=_first(attributes, "given_name"),
+        surname=_first(attributes, "surname"),
+    )
 
 
 def resolve_login(session_info: dict[str, Any]) -> Any:
     """The user a verified assertion logs in (provisioned on the first login), or
-    LoginRefused with the reason in Swedish."""
+    LoginRefused with the reason in Swedish (`sso.resolve_login`, the one mapping)."""
     _check_assurance(session_info)
-    attributes: dict[str, list[Any]] = session_info.get("ava") or {}
-    idp = str(session_info.get("issuer") or "")
-    name_id = session_info.get("name_id")
-    name_id_text = str(getattr(name_id, "text", "") or "").strip()
-    hsa_id = _first(attributes, "employee_hsa_id")
-    subject = hsa_id or name_id_text
-    if not subject:
-        raise LoginRefused(_("Utfärdaren skickade ingen identitet."))
-    mapping = _mapping(idp, subject)
-    commission: hsa.Commission | None = None
-    unit: Unit | None = None
-    if hsa_id:
-        purposes = _care_purposes()
-        for candidate in _commissions(attributes, hsa_id):
-            if candidate.purpose not in purposes:
-                continue
-            known = Unit.objects.filter(hsa_id=candidate.care_unit_hsa_id).first()
-            if known is None:
-                continue
-            if mapping is not None and known.organisation_id != mapping.organisation_id:
-                continue
-            commission, unit = candidate, known
-            break
-    if unit is not None:
-        role = Role(mapping.role) if mapping else _profession_role(attributes, hsa_id)
-        if role is None:
-            raise LoginRefused(
-                _(
-                    "Ditt medarbetaruppdrag gäller en enhet i Samverkan, men din yrkesroll är "
-                    "okänd. Be administratören lägga in din roll."
-                )
-            )
-        organisation = unit.organisation
-    elif mapping is not None:
-        role, organisation, unit = Role(mapping.role), mapping.organisation, mapping.unit
-    elif hsa_id:
-        raise LoginRefused(
-            _(
-                "Du har inget medarbetaruppdrag för vård och behandling vid någon enhet som "
-                "finns i Samverkan. Välj rätt uppdrag vid inloggningen eller kontakta "
-                "administratören."
-            )
-        )
-    else:
-        raise LoginRefused(
-            _(
-                "Din inloggning är inte kopplad till någon organisation eller roll i "
-                "Samverkan. Kontakta administratören."
-            )
-        )
-    with transaction.atomic():
-        user = _provision(idp, subject, hsa_id, attributes)
-        if not user.is_active:
-            raise LoginRefused(_("Ditt konto är avstängt. Kontakta administratören."))
-        profile = StaffProfile.objects.filter(user=user).first()
-        if profile is None:
-            StaffProfile.objects.create(user=user, organisation=organisation, unit=unit, role=role)
-        elif (profile.organisation_id, profile.unit_id, profile.role) != (
-            organisation.pk,
-            unit.pk if unit else None,
-            role,
-        ):
-            profile.organisation, profile.unit, profile.role = organisation, unit, role
-            profile.save()  # all fields: the audit log compares organisation_id, unit_id
-        ExternalIdentity.objects.filter(user=user).update(
-            commission_hsa_id=commission.hsa_id if commission else "",
-            commission_purpose=commission.purpose if commission else "",
-            last_login=timezone.now(),
-        )
-    return user
-
-
-def _provision(idp: str, subject: str, hsa_id: str, attributes: dict[str, list[Any]]) -> Any:
-    User = get_user_model()
-    identity = (
-        ExternalIdentity.objects.filter(hsa_id=hsa_id).select_related("user").first()
-        if hsa_id
-        else ExternalIdentity.objects.filter(idp=idp, subject=subject)
-        .select_related("user")
-        .first()
-    )
-    given, surname = _first(attributes, "given_name"), _first(attributes, "surname")
-    if identity is not None:
-        user = identity.user
-        changed = [
-            name
-            for name, value in (("first_name", given), ("last_name", surname))
-            if value and getattr(user, name) != value
-        ]
-        for name in changed:
-            setattr(user, name, {"first_name": given, "last_name": surname}[name])
-        if changed:
-            user.save(update_fields=changed)
-        return user
-    # Never take over an existing (password) account that happens to share the name.
-    username, n = subject[:150], 1
-    while User.objects.filter(username=username).exists():
-        n += 1
-        username = f"{subject[:140]}-{n}"
-    user = User(username=username, first_name=given[:150], last_name=surname[:150])
-    user.set_unusable_password()
-    user.save()
-    ExternalIdentity.objects.create(user=user, idp=idp, subject=subject, hsa_id=hsa_id)
-    return user
+    return sso.resolve_login(claims(session_info))
 
 
 class PasswordBackend(ModelBackend):
@@ -443,11 +316,16 @@ class _SloInit(saml_views.LogoutInitView):
 
 @require_POST
 def logout(request: HttpRequest) -> HttpResponseBase:
-    """Logout (POST): single logout at the IdP when the user came from one and its metadata
-    offers it; otherwise (and for password users) the local logout."""
+    """Logout (POST): single logout at the SAML IdP when the user came from one and its
+    metadata offers it; RP-initiated logout at the OIDC provider when it offers an
+    end_session_endpoint; otherwise (and for password users) the local logout."""
     saml_session = getattr(request, "saml_session", None)
     if enabled() and saml_session is not None and saml_session.get("_saml2_subject_id"):
         return _SloInit.as_view()(request)
+    at_provider = oidc.end_session_url(request)  # read before the session ends
+    if at_provider:
+        auth.logout(request)
+        return HttpResponseRedirect(at_provider)
     return auth_views.LogoutView.as_view()(request)
 
 
@@ -460,7 +338,7 @@ class PasswordLoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["password_login"] = password_login_enabled()
-        context["identity_providers"] = identity_providers()
+        context["identity_providers"] = login_buttons(context.get("next") or "")
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

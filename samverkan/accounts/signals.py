@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_save, pre_save
 
 from samverkan.accounts.models import ApiToken
@@ -48,3 +48,7 @@ def connect() -> None:
     pre_save.connect(_remember_credentials, sender=user, dispatch_uid="accounts_credentials")
     post_save.connect(_end_tokens, sender=user, dispatch_uid="accounts_end_tokens")
     user_login_failed.connect(_login_failed, dispatch_uid="accounts_login_failed")
+    # The login's commission becomes the session's (samverkan.accounts.sso).
+    from samverkan.accounts import sso
+
+    user_logged_in.connect(sso.remember_in_session, dispatch_uid="accounts_session_commission")

@@ -6,7 +6,6 @@ model's save and bulk_create use, so no path writes an unchained event).
 
 from __future__ import annotations
 
-import contextlib
 from typing import cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
@@ -16,8 +15,9 @@ from django.http import HttpRequest
 
 from samverkan.accounts.actors import Actor as StaffActor
 from samverkan.accounts.actors import user_of
-from samverkan.accounts.models import ExternalIdentity, Organisation, Unit
+from samverkan.accounts.models import Organisation, Unit
 from samverkan.accounts.services import profile_of
+from samverkan.accounts.sso import commission_of
 from samverkan.audit.models import Action, AuditEvent
 
 Actor = User | AbstractBaseUser | AnonymousUser | HttpRequest | StaffActor | None
@@ -29,21 +29,13 @@ PROCESS_MAX = 200
 
 
 def commission_purpose(user: object) -> str:
-    """The purpose of the medarbetaruppdrag the user last logged in under (SAML/HSA,
-    samverkan.accounts.saml), or "" (password login, no commission). Read once per user object."""
+    """The purpose of the medarbetaruppdrag the user acts under in this session (SAML/OIDC,
+    samverkan.accounts.sso: stored in the session at login), or "" (password login, API
+    token, no commission). Never the latest login's: two sessions may act under two."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ""
-    cached = getattr(user, "_commission_purpose", None)
-    if cached is None:
-        found = (
-            ExternalIdentity.objects.filter(user_id=user.pk)  # type: ignore[attr-defined]
-            .values_list("commission_purpose", flat=True)
-            .first()
-        )
-        cached = found or ""
-        with contextlib.suppress(AttributeError):  # a user object without a __dict__
-            user._commission_purpose = cached  # type: ignore[attr-defined]
-    return cached
+    commission = commission_of(user)
+    return commission.purpose if commission else ""
 
 
 def with_purpose(process: str, purpose: str) -> str:

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "samverkan.accounts.middleware.SessionCommissionMiddleware",  # the session's commission
     "samverkan.audit.middleware.CurrentRequestMiddleware",  # who changes users and roles
     "samverkan.web.middleware.LoginRequiredMiddleware",
     "samverkan.web.middleware.MessageMiddleware",
@@ -283,6 +284,7 @@ SAMVERKAN_PASSWORD_LOGIN = env.env_bool("SAMVERKAN_PASSWORD_LOGIN", True)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: a locked-out login stops here (h7)
     "samverkan.accounts.saml.SamlBackend",
+    "samverkan.accounts.oidc.OidcBackend",
     "samverkan.accounts.saml.PasswordBackend",  # answers only while the setting is on
 ]
 INSTALLED_APPS.append("djangosaml2")
@@ -313,3 +315,31 @@ SAMVERKAN_HSA_DIRECTORY = env.env_str(
 )
 SAMVERKAN_HSA_DIRECTORY_FILE = env.env_str("SAMVERKAN_HSA_DIRECTORY_FILE")
 SAML_CSP_HANDLER = ""  # the CSP header is set for every response, not per view
+
+# --- Single sign-on: OpenID Connect beside SAML2 (samverkan.accounts.oidc; same mapping) ----
+# SAMVERKAN_OIDC_PROVIDERS names the providers (letters, digits, - and _), comma-separated;
+# each is configured by SAMVERKAN_OIDC_<NAME>_DISCOVERY_URL, _CLIENT_ID, _CLIENT_SECRET,
+# _TITLE (the login button), _SCOPE and _ACR (accepted acr values, comma-separated).
+
+
+def _oidc_provider(name: str) -> dict[str, object]:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", name):
+        raise ImproperlyConfigured(
+            f"SAMVERKAN_OIDC_PROVIDERS: {name!r} is not a name of letters, digits, - and _"
+        )
+    prefix = "SAMVERKAN_OIDC_" + name.upper().replace("-", "_") + "_"
+    return {
+        "name": name,
+        "title": env.env_str(prefix + "TITLE", name),
+        "discovery_url": env.env_str(prefix + "DISCOVERY_URL"),
+        "client_id": env.env_str(prefix + "CLIENT_ID"),
+        "client_secret": env.env_str(prefix + "CLIENT_SECRET"),
+        "scope": env.env_str(prefix + "SCOPE", "openid profile"),
+        "acr_values": env.env_list(prefix + "ACR"),
+    }
+
+
+SAMVERKAN_OIDC = {
+    "base_url": env.env_str("SAMVERKAN_OIDC_BASE_URL", SAMVERKAN_SAML["base_url"]),
+    "providers": [_oidc_provider(n) for n in env.env_list("SAMVERKAN_OIDC_PROVIDERS")],
+}

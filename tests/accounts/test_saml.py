@@ -332,3 +332,35 @@ def test_saml_login_without_configuration_answers_404(client, db, settings):
     response = client.get("/accounts/saml2/login/")
     assert response.status_code == 404
     assert "inte ansluten" in response.content.decode()
+
+
+def test_two_parallel_sessions_each_act_and_log_under_their_own_commission(
+    idp, unit, orgs, settings
+):
+    """Issue 15 (H2): the commission is the session's, not the latest login's. Before, both
+    sessions acted for the unit and logged the purpose of whichever login came last."""
+    settings.SAMVERKAN_SAML = {**settings.SAMVERKAN_SAML, "care_purposes": [
+        "Vård och behandling", "Akut vård",
+    ]}  # fmt: skip
+    other = Unit.objects.create(
+        organisation=orgs.krokom, name="Hemsjukvården Krokom", kind="home_health_care",
+        hsa_id="SE2321000016-UNIT2",
+    )  # fmt: skip
+    first, second = Client(), Client()
+    sso_login(first, idp, NextLogin(attributes=care_attributes(**commission())))
+    sso_login(
+        second,
+        idp,
+        NextLogin(attributes=care_attributes(**commission("SE2321000016-UNIT2", "Akut vård"))),
+    )
+    assert first.get("/api/me").json()["unit"] == unit.name
+    assert second.get("/api/me").json()["unit"] == other.name
+    assert orgs.ostersund.name in first.get("/").content.decode()
+    assert orgs.krokom.name in second.get("/").content.decode()
+    first.post("/accounts/logout/", {})
+    second.post("/accounts/logout/", {})
+    logouts = AuditEvent.objects.filter(action=Action.LOGOUT).order_by("pk")
+    assert [(e.unit, e.organisation, e.process) for e in logouts] == [
+        (unit, orgs.ostersund, "uppdrag: Vård och behandling"),
+        (other, orgs.krokom, "uppdrag: Akut vård"),
+    ]
