@@ -340,6 +340,6 @@ def _oidc_provider(name: str) -> dict[str, object]:
 
 
 SAMVERKAN_OIDC = {
-    "base_url": env.env_str("SAMVERKAN_OIDC_BASE_URL", SAMVERKAN_SAML["base_url"]),
+    "base_url": env.env_str("SAMVERKAN_OIDC_BASE_URL", str(SAMVERKAN_SAML["base_url"])),
     "providers": [_oidc_provider(n) for n in env.env_list("SAMVERKAN_OIDC_PROVIDERS")],
 }
