@@ -61,6 +61,7 @@ from samverkan.rules import (
     REGIONS,
     AgreementVersion,
     Status,
+    agreement_name,
     final_end,
     notice_deadline,
     term_ends,
@@ -269,7 +270,7 @@ def settings_for(agreement: str) -> AgreementSettings:
 def renewal_text(version: AgreementVersion) -> str:
     term = version.term
     if version.follows:
-        return f"Följer huvudavtalets ({version.follows}) avtalstid."
+        return f"Följer huvudavtalets avtalstid ({agreement_name(version.follows)})."
     if term.renewal_years:
         return (
             f"Förlängs med {term.renewal_years} år åt gången om det inte sägs upp skriftligen "

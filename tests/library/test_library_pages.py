@@ -65,7 +65,8 @@ def test_status_page_on_a_renewal_date(client):
     assert "förlängs med 2 år i taget" in html
     assert "Har upphört" in html and "Gäller" in html
     assert "SVOM/Fredagsgruppen" in html
-    assert "Följer huvudavtalet jh-hemsjukvard" in html
+    assert "Följer huvudavtalet Hemsjukvårdsavtalet" in html
+    assert "jh-hemsjukvard" not in html.replace('href="/avtal/jh-', "")  # no slug as text
 
 
 def test_bad_date_gives_400_in_swedish(client):
