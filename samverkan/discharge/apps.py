@@ -28,3 +28,8 @@ class DischargeConfig(AppConfig):
             visible=lambda user: discharge_organisation(user) is not None,
         )
         register_work_queue(discharge_tasks)
+        # Betalningsansvar is invoiced by tjänsteköp's runs: the discharge room is a source.
+        from samverkan.discharge.invoicing import SOURCE, discharge_source
+        from samverkan.purchases.sources import register_source
+
+        register_source(SOURCE, discharge_source)

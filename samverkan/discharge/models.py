@@ -14,17 +14,13 @@ Read and change stays only through `samverkan.discharge.access` and `.services`.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+import samverkan.rules as rules
 from samverkan.accounts.models import REGION_CHOICES, Organisation, Unit
 from samverkan.core.models import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
-
-#: Lag (2017:612) 4 kap. 1 §: the inskrivningsmeddelande within 24 hours of admission.
-ADMISSION_NOTICE_WITHIN = dt.timedelta(hours=24)
 
 
 class NoticeHistoryError(AppendOnlyError):
@@ -244,10 +240,10 @@ class Notice(AppendOnlyModel):
 
     @property
     def late(self) -> bool:
-        """An inskrivningsmeddelande sent more than 24 hours after admission."""
-        return (
-            self.kind == NoticeKind.ADMISSION
-            and self.sent_at - self.stay.admitted_at > ADMISSION_NOTICE_WITHIN
+        """An inskrivningsmeddelande sent later than the law's time after admission (Lag
+        2017:612 4 kap. 1 §, the dated parameter ``admission_notice_within_hours``)."""
+        return self.kind == NoticeKind.ADMISSION and rules.admission_notice_late(
+            self.stay.admitted_at, self.sent_at
         )
 
 
@@ -330,3 +326,93 @@ class StayTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} (vårdtillfälle {self.stay_id})"
+
+
+class StayDispute(models.Model):
+    """A dispute about a stay's days of betalningsansvar (opened in the deviations room's
+    dispute handling, `samverkan.discharge.invoicing.dispute_payment_days`). While the
+    dispute is open the stay's days are left out of the invoice runs; its decision's cost
+    bearer settles them (the region: not invoiced; otherwise invoiced)."""
+
+    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="disputes")
+    dispute = models.OneToOneField("deviations.Dispute", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("månad"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("öppnad"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["opened_at", "pk"]
+        verbose_name = _("tvist om betalningsansvar")
+        verbose_name_plural = _("tvister om betalningsansvar")
+
+    def __str__(self) -> str:
+        return f"Tvist {self.dispute_id} om vårdtillfälle {self.stay_id}"
+
+
+class LocalTermsHistoryError(AppendOnlyError):
+    """A version of local discharge terms, or its confirmation, cannot be changed."""
+
+
+class LocalTermsVersion(AppendOnlyModel):
+    """One version of a local discharge agreement's terms (Lag 2017:612 5 kap.: "from the
+    time the parties agreed"), entered by one party, overriding the law's defaults from
+    ``valid_from`` for the region's stays (``municipality`` empty) or one kommun's. History
+    is never edited: a change is a new version from a date. ``terms`` is the mapping of
+    ``rules.discharge_terms`` (cutoff, days_after_notice, count_from_day_zero,
+    count_discharge_day, average_days_per_month, amount_per_day); unverified until the other
+    party confirms it (``LocalTermsConfirmation``)."""
+
+    append_only_error = LocalTermsHistoryError
+    append_only_message = (
+        "En version av de lokala villkoren ändras inte: lägg in en ny version från ett datum."
+    )
+
+    region = models.CharField(_("region"), max_length=40, choices=REGION_CHOICES)
+    municipality = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kommun (tom: alla kommuner i regionen)"),
+    )
+    valid_from = models.DateField(_("gäller från"))
+    name = models.CharField(_("överenskommelsens namn"), max_length=200)
+    source = models.CharField(_("var texten finns"), max_length=500, blank=True)
+    terms = models.JSONField(_("villkor"), default=dict)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_by_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("inlagd"), auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region", "valid_from", "pk"]
+        verbose_name = _("lokala villkor för utskrivning")
+        verbose_name_plural = _("lokala villkor för utskrivning")
+
+    def __str__(self) -> str:
+        return f"{self.name} (från {self.valid_from.isoformat()})"
+
+
+class LocalTermsConfirmation(AppendOnlyModel):
+    """The other party's confirmation that a version matches the signed text: it flips the
+    version from unverified to verified. One per version."""
+
+    append_only_error = LocalTermsHistoryError
+
+    version = models.OneToOneField(
+        LocalTermsVersion, on_delete=models.PROTECT, related_name="confirmation"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_by_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("bekräftad"), auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()

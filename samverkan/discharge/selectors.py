@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -18,12 +19,13 @@ from django.utils import timezone
 import samverkan.rules as rules
 from samverkan.discharge import access
 from samverkan.discharge.models import (
-    ADMISSION_NOTICE_WITHIN,
     Notice,
     NoticeKind,
     Receiver,
     Stay,
     StayStatus,
+    StayTask,
+    TaskKind,
 )
 
 MUNICIPAL_RECEIVERS = (Receiver.MUNICIPAL_SOCIAL_SERVICES, Receiver.MUNICIPAL_HEALTH_CARE)
@@ -129,7 +131,7 @@ def board_rows(
                 status_label=stay.get_status_display(),
                 admission_notice_at=notice_at,
                 admission_late=notice_at is not None
-                and notice_at - stay.admitted_at > ADMISSION_NOTICE_WITHIN,
+                and rules.admission_notice_late(stay.admitted_at, notice_at),
                 days_admitted=_days(stay.admitted_at, end) or 0,
                 days_after_ready=_days(stay.ready_at, end),
                 payment_days=preliminary_payment_days(facts, today),
@@ -145,3 +147,103 @@ def stays_between(region: str, start: dt.date, end: dt.date) -> QuerySet[Stay]:
         admitted_at__date__gte=start,
         admitted_at__date__lte=end,
     )
+
+
+# --- the follow-up's figures (aggregated by the followup room; no person leaves it) --------
+
+
+@dataclass(frozen=True)
+class StayFigure:
+    """One stay's part of a year, for the forum's discharge figures (aggregated in
+    ``followup.report``; ``person`` is only counted, for the small-number rule)."""
+
+    person: str
+    municipality: str  # the kommun's SCB code ("" unknown)
+    admitted_in_year: bool
+    notice_sent: bool  # the kommun received an inskrivningsmeddelande
+    notice_in_time: bool  # … within the law's time (4 kap. 1 §)
+    days_after_ready: int  # calendar days in the year after utskrivningsklar
+    payment_days: int  # days of betalningsansvar in the year
+    amount: Decimal  # kronor of betalningsansvar in the year
+    unverified: bool  # an unconfirmed value (law or local) behind the amount
+    sip_due: bool  # discharged in the year with a call to SIP due
+    sip_in_time: bool  # … called (the task done) by its due date
+
+
+def year_figures(
+    region: str, care_types: tuple[str, ...], year: int, today: dt.date | None = None
+) -> list[StayFigure]:
+    """Every stay of the region's care types that ran during ``year``: its notices, days after
+    utskrivningsklar and betalningsansvar within the year (counted by the rules under the
+    local terms in force for its kommun), and the SIP call after discharge."""
+    from samverkan.discharge.local_terms import local_by_municipality
+
+    today = today or timezone.localdate()
+    tz = timezone.get_current_timezone()
+    start = dt.datetime(year, 1, 1, tzinfo=tz)
+    end = dt.datetime(year + 1, 1, 1, tzinfo=tz)
+    first, last = start.date(), min(dt.date(year, 12, 31), today)
+    if last < first:
+        return []
+    stays = list(
+        Stay.objects.filter(organisation__region=region, care_type__in=care_types)
+        .filter(admitted_at__lt=end)
+        .exclude(discharged_at__lt=start)
+        .exclude(died_at__lt=start)
+        .select_related("municipality")
+        .prefetch_related(
+            Prefetch("notices", queryset=Notice.objects.order_by("sent_at")),
+            Prefetch("tasks", queryset=StayTask.objects.filter(kind=TaskKind.CALL_SIP)),
+        )
+        .order_by("pk")
+    )
+    if not stays:
+        return []
+    local = local_by_municipality(region)
+    facts = [stay_facts(s) for s in stays]
+    counted: dict[int, tuple[int, Decimal, bool]] = {}
+    groups: dict[int | None, list[int]] = {}
+    for i, s in enumerate(stays):
+        groups.setdefault(s.municipality_id if s.municipality_id in local else None, []).append(i)
+    for key, rows in groups.items():
+        frame = rules.payment_days_by_notice(
+            [facts[i] for i in rows], last, local[key] or None, since=first
+        )
+        for i, d, a, u in zip(
+            rows, frame["days"], frame["amount"], frame["unverified"], strict=True
+        ):
+            counted[i] = (int(d), Decimal(str(a)), bool(u))
+    out = []
+    for i, (s, f) in enumerate(zip(stays, facts, strict=True)):
+        ended = s.discharged_at or s.died_at
+        after_ready = 0
+        if s.ready_at is not None:
+            lo = max(timezone.localdate(s.ready_at), first)
+            hi = min(timezone.localdate(ended) if ended else last, last + dt.timedelta(days=1))
+            after_ready = max(0, (hi - lo).days)
+        task = next(iter(s.tasks.all()), None)
+        sip_due = task is not None and ended is not None and start <= ended < end
+        days, amount, unverified = counted[i]
+        out.append(
+            StayFigure(
+                person=str(s.person_id),
+                municipality=s.municipality.scb_code or "",
+                admitted_in_year=start <= s.admitted_at < end,
+                notice_sent=f.admission_notice_at is not None,
+                notice_in_time=f.admission_notice_at is not None
+                and not rules.admission_notice_late(s.admitted_at, f.admission_notice_at),
+                days_after_ready=after_ready,
+                payment_days=days,
+                amount=amount,
+                unverified=unverified and days > 0,
+                sip_due=sip_due,
+                sip_in_time=bool(
+                    sip_due
+                    and task is not None
+                    and task.done_at is not None
+                    and task.due is not None
+                    and timezone.localdate(task.done_at) <= task.due
+                ),
+            )
+        )
+    return out

@@ -53,11 +53,14 @@ from samverkan.discharge.models import (
 from samverkan.notifications.services import Kind, notify
 from samverkan.people import access as people_access
 from samverkan.people import selectors as people_selectors
-from samverkan.rules import INTERVENTIONS, InvalidFacts, decide, decision_summary
+from samverkan.rules import (
+    INTERVENTIONS,
+    InvalidFacts,
+    decide,
+    decision_summary,
+    sip_call_within_days,
+)
 
-#: The fast vårdkontakt calls to a SIP after discharge within this many days (Lag 2017:612
-#: 4 kap. 3 §; the day count not yet verified against the text: see NOTES-h4).
-SIP_CALL_WITHIN_DAYS = 3
 #: A clock a little ahead of ours is not "the future" (a source system's clock may differ).
 CLOCK_SLACK = dt.timedelta(minutes=5)
 
@@ -762,7 +765,9 @@ def discharge(
                 TaskKind.CALL_SIP,
                 stay.organisation,
                 stay.care_contact_unit,
-                timezone.localdate(when) + dt.timedelta(days=SIP_CALL_WITHIN_DAYS),
+                # Lag (2017:612) 4 kap. 3 §: the dated parameter sip_call_within_days
+                timezone.localdate(when)
+                + dt.timedelta(days=sip_call_within_days(timezone.localdate(when))),
             )
         if stay.from_regional_care and stay.care_contact_unit_id is None:
             _task(

@@ -19,6 +19,11 @@ Sources and what is counted (each section says so on the page, too):
   the year, with a payment mode that is invoiced between the parties (tjänsteköp, 50 % of
   performed time, shared cost); hours by direction seller (performer) → buyer (payer). SEK:
   issued, not credited invoices under the agreement for periods in the year.
+- Utskrivning (discharge): the region's stays of the agreement's care types that ran in the
+  year (``discharge.selectors.year_figures``), per kommun: inskrivningsmeddelanden in time
+  (24 h, a dated parameter), days after utskrivningsklar, days and kronor of betalningsansvar
+  within the year (the rules, under the local terms entered for the kommun), calls to SIP
+  after discharge and those in time; compared with the previous year when it has stays.
 - Avvikelser and tvister (deviations): ``deviations.reports`` (received in the year;
   disputes opened or decided in the year) and their outcomes.
 
@@ -681,6 +686,140 @@ def _disputes(agreement: str, year: int) -> Section:
     )
 
 
+# --- utskrivning (Lag 2017:612) ------------------------------------------------------------------
+
+#: The care types whose stays an agreement's report counts: the psychiatric agreement the
+#: psychiatric stays (jh-psykisk §6.2), the home-care agreement and its annex the somatic
+#: (jh-hemsjukvard §6.1), Gävleborg's agreement, the only one of its region, both.
+DISCHARGE_CARE_TYPES: dict[str, tuple[str, ...]] = {
+    "jh-psykisk": ("psychiatric",),
+    "jh-hemsjukvard": ("somatic",),
+    "jh-primarvard-kommun": ("somatic",),
+}
+DISCHARGE_COLUMNS = [
+    "Vårdtillfällen",
+    "Inskrivningsmeddelanden i tid",
+    "Dagar efter utskrivningsklar",
+    "Dagar med betalningsansvar",
+    "Betalningsansvar",
+    "Kallelser till SIP efter utskrivning",
+    "Varav inom tiden",
+]
+
+
+def discharge_care_types(agreement: str) -> tuple[str, ...]:
+    root = family_root(agreement)
+    return DISCHARGE_CARE_TYPES.get(root, ("somatic", "psychiatric"))
+
+
+def family_root(agreement: str) -> str:
+    follows = version_of(agreement).follows
+    return agreement if not follows else follows
+
+
+def _persons(rows: list[Any]) -> int:
+    return len({r.person for r in rows})
+
+
+def _discharge_cells(rows: list[Any]) -> list[Cell]:
+    """One row of the table (a kommun, or the whole region): each cell's units are the
+    persons behind it."""
+    admitted = [r for r in rows if r.admitted_in_year and r.notice_sent]
+    in_time = [r for r in admitted if r.notice_in_time]
+    after_ready = [r for r in rows if r.days_after_ready]
+    paid = [r for r in rows if r.payment_days]
+    sip_due = [r for r in rows if r.sip_due]
+    sip_in_time = [r for r in sip_due if r.sip_in_time]
+    share = round(100 * len(in_time) / len(admitted)) if admitted else None
+    return [
+        Cell.count(len(rows), _persons(rows)),
+        Cell.measure(share, _persons(admitted), "percent"),
+        Cell.measure(sum(r.days_after_ready for r in rows), _persons(after_ready), "count"),
+        Cell.measure(sum(r.payment_days for r in rows), _persons(paid), "count"),
+        Cell.measure(sum((r.amount for r in rows), Decimal(0)), _persons(paid), "sek"),
+        Cell.count(len(sip_due), _persons(sip_due)),
+        Cell.part(
+            len(sip_in_time),
+            _persons(sip_in_time),
+            _persons(sip_due) - _persons(sip_in_time),
+        ),
+    ]
+
+
+def _discharge(agreement: str, year: int) -> Section:
+    from samverkan.discharge.selectors import year_figures
+
+    region = version_of(agreement).region
+    care_types = discharge_care_types(agreement)
+    rows = year_figures(region, care_types, year)
+    previous = year_figures(region, care_types, year - 1)
+    codes = sorted({r.municipality for r in rows}, key=_municipality_label)
+    table = Table(
+        "discharge",
+        "Utskrivning från slutenvård per kommun",
+        "Kommun",
+        DISCHARGE_COLUMNS,
+        note="Vårdtillfällen som pågick under året. Inskrivningsmeddelanden i tid: andel av "
+        "årets inskrivningar med meddelande till kommunen som skickades inom 24 timmar. "
+        "Dagar och kronor räknas inom året. Celler som bygger på färre än 5 personer visas "
+        "inte (där står »färre än 5 personer«).",
+    )
+    columns: list[list[Cell]] = [[] for _ in DISCHARGE_COLUMNS]
+    for code in codes:
+        for i, cell in enumerate(_discharge_cells([r for r in rows if r.municipality == code])):
+            columns[i].append(cell)
+    columns = [protect(c) for c in columns]
+    for j, code in enumerate(codes):
+        table.rows.append((_municipality_label(code), [c[j] for c in columns]))
+    total_now = _discharge_cells(rows)
+    tables = [table]
+    if previous:
+        total_before = _discharge_cells(previous)
+        compare = Table(
+            "discharge_years",
+            f"Utskrivning {year} jämfört med {year - 1}, hela regionen",
+            "Mått",
+            [str(year), str(year - 1)],
+            note="Samma mått för hela regionen båda åren.",
+        )
+        for label, now, before in zip(DISCHARGE_COLUMNS, total_now, total_before, strict=True):
+            compare.rows.append((label, [now, before]))
+        tables.append(compare)
+    chart = Chart(
+        "discharge",
+        "Dagar efter utskrivningsklar per kommun",
+        [label for label, _ in table.rows],
+        [("Dagar efter utskrivningsklar", columns[2]), ("Dagar med betalningsansvar", columns[3])],
+        unit="dagar",
+        takeaway="Hur länge patienter som var utskrivningsklara låg kvar, och hur många av "
+        "dagarna kommunen betalade för.",
+    )
+    kinds = " och ".join(
+        {"somatic": "somatisk", "psychiatric": "psykiatrisk"}[c] for c in care_types
+    )
+    unverified = any(r.unverified for r in rows)
+    return Section(
+        "discharge",
+        "Utskrivning från slutenvård",
+        True,
+        f"Regionens vårdtillfällen i {kinds} slutenvård som pågick under året, med "
+        "meddelandena enligt lagen (2017:612) om samverkan vid utskrivning, kommunernas "
+        "betalningsansvar (räknat efter lagen och de lokala villkor parterna lagt in) och "
+        "kallelser till SIP efter utskrivning."
+        + (" Beloppen bygger delvis på värden som ännu inte är bekräftade." if unverified else "")
+        + ("" if previous else f" Inga uppgifter finns för {year - 1} att jämföra med."),
+        tables,
+        chart if rows else None,
+        extra={
+            "stays": total_now[0],
+            "in_time": total_now[1],
+            "days_after_ready": total_now[2],
+            "payment_days": total_now[3],
+            "amount": total_now[4],
+        },
+    )
+
+
 # --- key figures -----------------------------------------------------------------------------------
 
 
@@ -749,6 +888,15 @@ def _key_figures(sections: dict[str, Section]) -> list[KeyFigure]:
         figures.append(
             KeyFigure("Avvikelser och tvister", cell, "Under året kom " + " och ".join(parts) + ".")
         )
+    s = sections.get("discharge")
+    if s is not None and s.available:
+        stays, in_time = s.extra["stays"], s.extra["in_time"]
+        days, amount = s.extra["payment_days"], s.extra["amount"]
+        text = f"{stays.text()} vårdtillfällen i slutenvård"
+        if in_time.shown is not None:
+            text += f"; {in_time.text()} av inskrivningsmeddelandena kom i tid"
+        text += f". Kommunerna hade betalningsansvar för {days.text()} dagar ({amount.text()})."
+        figures.append(KeyFigure("Utskrivning", stays, text))
     return figures
 
 
@@ -762,6 +910,7 @@ SECTIONS: tuple[tuple[str, str, str, Callable[[str, int], Section]], ...] = (
     ("purchases", "Tjänsteköp", "purchases", _purchases),
     ("deviations", "Avvikelser och klagomål", "deviations", _deviations),
     ("disputes", "Tvister (oklart ansvar)", "deviations", _disputes),
+    ("discharge", "Utskrivning från slutenvård", "discharge", _discharge),
 )
 
 

@@ -38,6 +38,10 @@ __all__ = [
     "PAYMENT_MODE_LABELS",
     "Basis",
     "BillingTerms",
+    "DISCHARGE_AGREEMENT",
+    "DISCHARGE_BASIS",
+    "DISCHARGE_INTERVENTIONS",
+    "PAYMENT_RESPONSIBILITY",
     "basis_choices",
     "delivery_deadline",
     "month_end",
@@ -50,6 +54,9 @@ SERVICE_PURCHASE = "service_purchase"
 HOURLY_SHARE_50 = "hourly_share_50"
 HOME_REGION = "home_region"
 SHARED = "shared"
+#: Betalningsansvar vid utskrivning (Lag 2017:612 5 kap.): vårddygn the kommun pays the
+#: region for, from the discharge room's source (``samverkan.purchases.sources``).
+PAYMENT_RESPONSIBILITY = "discharge_days"
 
 PAYMENT_MODE_LABELS: Mapping[str, str] = MappingProxyType(
     {
@@ -58,10 +65,11 @@ PAYMENT_MODE_LABELS: Mapping[str, str] = MappingProxyType(
         HOURLY_SHARE_50: "50 % av utförd tid (Försäkringskassans timbelopp)",
         HOME_REGION: "Faktureras hemregionen",
         SHARED: "Delas lika tills överenskommelse",
+        PAYMENT_RESPONSIBILITY: "Betalningsansvar vid utskrivning (per vårddygn)",
     }
 )
 #: Modes that an invoice run between the parties bills.
-INVOICEABLE_MODES = frozenset({SERVICE_PURCHASE, HOURLY_SHARE_50, SHARED})
+INVOICEABLE_MODES = frozenset({SERVICE_PURCHASE, HOURLY_SHARE_50, SHARED, PAYMENT_RESPONSIBILITY})
 
 AGREEMENT_NAMES: Mapping[str, str] = MappingProxyType(
     {
@@ -69,6 +77,19 @@ AGREEMENT_NAMES: Mapping[str, str] = MappingProxyType(
         "jh-primarvard-kommun": "Bilaga 2 Samverkan och ansvar primärvård – kommun",
         "jh-psykisk": "Överenskommelse om personer med psykiska funktionsnedsättningar",
         "gvb-svart-sjuka": "Överenskommelse svårt sjuka personer som vårdas i hemmet (Gävleborg)",
+        "lag-2017-612": "Betalningsansvar vid utskrivning från sluten vård, lag (2017:612)",
+    }
+)
+#: The "agreement" of betalningsansvar: the law itself (or the parties' local discharge
+#: agreement under it); its days get an invoice of their own in the pair's monthly run.
+DISCHARGE_AGREEMENT = "lag-2017-612"
+#: The basis of a record of payment days (not offered when registering a service).
+DISCHARGE_BASIS = "lag-2017-612-betalningsansvar"
+#: What a record of payment days is for, per care type (the record's ``intervention``).
+DISCHARGE_INTERVENTIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "vardygn-somatic": "Vårddygn efter utskrivningsklar, somatisk vård",
+        "vardygn-psychiatric": "Vårddygn efter utskrivningsklar, psykiatrisk vård",
     }
 )
 

@@ -73,7 +73,15 @@ FILENAMES = {
     InvoiceDocument.Kind.ATTACHMENT_CSV: "{number}-bilaga.csv",
     InvoiceDocument.Kind.ATTACHMENT_PDF: "{number}-bilaga.pdf",
 }
-UNIT_CODE = {PriceUnit.HOUR: "HUR", PriceUnit.VISIT: "C62", PriceUnit.PIECE: "C62"}
+UNIT_CODE = {
+    PriceUnit.HOUR: "HUR",
+    PriceUnit.VISIT: "C62",
+    PriceUnit.PIECE: "C62",
+    PriceUnit.DAY: "DAY",
+}
+
+
+MINUTES_PER_DAY = 1440
 
 
 def _party(data: dict[str, Any]) -> Party:
@@ -100,6 +108,8 @@ def _quantity(line: InvoiceLine) -> Decimal:
         # Six decimals keep quantity x price within PEPPOL-EN16931-R120's 0.02 of the line
         # amount (computed from the exact minutes) for any price below 30,000 kr/h.
         return minutes_to_hours(int(line.minutes), 6)
+    if line.unit == PriceUnit.DAY:
+        return Decimal(int(line.minutes) // MINUTES_PER_DAY)
     return Decimal(line.visits)
 
 

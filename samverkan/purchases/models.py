@@ -34,12 +34,19 @@ from samverkan.accounts.models import Organisation, Unit
 from samverkan.core.models import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 from samverkan.core.money import ore_to_kronor
 from samverkan.core.payment_ids import bankgiro_problem, plusgiro_problem
-from samverkan.purchases.bases import AGREEMENT_NAMES, BASES
+from samverkan.purchases.bases import (
+    AGREEMENT_NAMES,
+    BASES,
+    DISCHARGE_BASIS,
+    DISCHARGE_INTERVENTIONS,
+)
 from samverkan.rules import INTERVENTIONS
 
-INTERVENTION_CHOICES = list(INTERVENTIONS.items())
+INTERVENTION_CHOICES = list(INTERVENTIONS.items()) + list(DISCHARGE_INTERVENTIONS.items())
 AGREEMENT_CHOICES = list(AGREEMENT_NAMES.items())
-BASIS_CHOICES = [(b.id, b.label) for b in BASES.values()]
+BASIS_CHOICES = [(b.id, b.label) for b in BASES.values()] + [
+    (DISCHARGE_BASIS, "Betalningsansvar vid utskrivning, lag (2017:612) 5 kap.")
+]
 
 
 class ImmutableError(AppendOnlyError):
@@ -55,6 +62,7 @@ class PaymentMode(models.TextChoices):
     HOURLY_SHARE_50 = "hourly_share_50", _("50 % av utförd tid (FK:s timbelopp)")
     HOME_REGION = "home_region", _("faktureras hemregionen")
     SHARED = "shared", _("delas lika tills överenskommelse")
+    PAYMENT_RESPONSIBILITY = "discharge_days", _("betalningsansvar vid utskrivning")
 
 
 class Band(models.TextChoices):
@@ -296,6 +304,8 @@ class PriceUnit(models.TextChoices):
     HOUR = "hour", _("per timme")
     VISIT = "visit", _("per besök")
     PIECE = "piece", _("styck")  # ledger lines on an invoice; not for prices
+    #: Vårddygn of betalningsansvar: a record's ``minutes`` are 1440 per day.
+    DAY = "day", _("per vårddygn")
 
 
 class PriceList(models.Model):

@@ -28,11 +28,18 @@ from samverkan.audit.services import record as audit
 from samverkan.core.money import format_sek, half_ore, to_decimal, to_ore
 from samverkan.purchases import rates
 from samverkan.purchases.access import require_price_admin
-from samverkan.purchases.bases import AGREEMENT_NAMES, BILLING_TERMS, HOURLY_SHARE_50, SHARED
+from samverkan.purchases.bases import (
+    AGREEMENT_NAMES,
+    BILLING_TERMS,
+    DISCHARGE_INTERVENTIONS,
+    HOURLY_SHARE_50,
+    PAYMENT_RESPONSIBILITY,
+    SHARED,
+)
 from samverkan.purchases.buyers import reference_problem
 from samverkan.purchases.errors import PriceError, Problem
 from samverkan.purchases.models import Band, Price, PriceList, PriceUnit
-from samverkan.rules import INTERVENTIONS
+from samverkan.rules import INTERVENTIONS, discharge_terms
 
 __all__ = [
     "PriceIndex",
@@ -141,6 +148,8 @@ def rate_for(
             ),
             rate_year=day.year,
         )
+    if payment == PAYMENT_RESPONSIBILITY:
+        return _day_rate(key, intervention, day)
     found = index.find(agreement, intervention, band, day)
     if not found:
         return Missing(
@@ -170,6 +179,30 @@ def rate_for(
         description=description,
         source=source,
         price_id=price.pk,
+    )
+
+
+def _day_rate(key: tuple[str, ...], intervention: str, day: dt.date) -> Rate | Missing:
+    """A vårddygn of betalningsansvar at the amount of its day (Socialstyrelsen's amount of
+    the year, Lag 2017:612 5 kap. 6 §), with the rule's clause and source. Whether the amount
+    is confirmed decides whether its records are approved (the discharge source), not this."""
+    care_type = intervention.removeprefix("vardygn-")
+    if intervention not in DISCHARGE_INTERVENTIONS:
+        return Missing(key, f"Okänd vårdform för betalningsansvar: {intervention}")
+    try:
+        amount = discharge_terms(day).amount_on(care_type, day)
+    except LookupError:
+        return Missing(key + (str(day.year),), f"Belopp per vårddygn saknas för {day.year}")
+    confirmed = "" if amount.verified else " (beloppet är inte bekräftat mot föreskriften)"
+    return Rate(
+        unit=PriceUnit.DAY,
+        unit_price_ore=to_ore(amount.per_day),
+        description=f"{DISCHARGE_INTERVENTIONS[intervention]} {day.year}",
+        source=(
+            f"{amount.clause}: {format_sek(amount.per_day)} per vårddygn {day.year}"
+            f"{confirmed}. Källa: {amount.source or 'ej angiven'}"
+        ),
+        rate_year=day.year,
     )
 
 

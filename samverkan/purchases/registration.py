@@ -43,6 +43,7 @@ from samverkan.purchases.errors import InvalidService, NotAllowed, Problem
 from samverkan.purchases.models import (
     DecisionSnapshot,
     InvoiceRun,
+    PaymentMode,
     RecordStatus,
     RunKind,
     RunStatus,
@@ -808,6 +809,8 @@ def approve_records(
         records = records.filter(pk__in=list(record_ids))
     if filters:
         records = records.filter(**filters)
+    # Payment days under an open dispute wait for its decision (purchases.sources).
+    records = records.exclude(payment=PaymentMode.PAYMENT_RESPONSIBILITY, dispute_ref__gt="")
     # Approving into a locked month is not allowed (the run would not see them anyway); the
     # month review reports those drafts as drafts of a locked month.
     locked = locked_buyers(profile.organisation_id, start)

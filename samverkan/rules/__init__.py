@@ -224,6 +224,9 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "stay_terms": ("discharge", None),
     "terms_day": ("discharge", None),
     "payment_days_by_notice": ("discharge", None),
+    "admission_notice_within": ("discharge", None),
+    "admission_notice_late": ("discharge", None),
+    "sip_call_within_days": ("discharge", None),
 }
 
 __all__ = [
@@ -412,6 +415,9 @@ __all__ = [
     "stay_terms",
     "terms_day",
     "payment_days_by_notice",
+    "admission_notice_within",
+    "admission_notice_late",
+    "sip_call_within_days",
 ]
 
 
@@ -487,6 +493,8 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.discharge import InvalidTerms as InvalidTerms
     from samverkan.rules.discharge import Line as DischargeLine
     from samverkan.rules.discharge import PaymentDays as PaymentDays
+    from samverkan.rules.discharge import admission_notice_late as admission_notice_late
+    from samverkan.rules.discharge import admission_notice_within as admission_notice_within
     from samverkan.rules.discharge import average_payment as average_payment
     from samverkan.rules.discharge import days_cost_simulation as days_cost_simulation
     from samverkan.rules.discharge import discharge_terms as discharge_terms
@@ -494,6 +502,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.discharge import payment_days as payment_days
     from samverkan.rules.discharge import payment_days_batch as payment_days_batch
     from samverkan.rules.discharge import payment_days_by_notice as payment_days_by_notice
+    from samverkan.rules.discharge import sip_call_within_days as sip_call_within_days
     from samverkan.rules.discharge import stay_terms as stay_terms
     from samverkan.rules.discharge import stays_frame as stays_frame
     from samverkan.rules.discharge import terms_day as terms_day

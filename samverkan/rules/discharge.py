@@ -26,14 +26,14 @@ Interface (the door exports it):
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo
+
+from samverkan.rules import params
 
 if TYPE_CHECKING:
     import polars as pl
@@ -87,80 +87,33 @@ class InvalidTerms(ValueError):
         super().__init__(f"{field}: {message}")
 
 
-# --- the parameters (to be swapped for h1's shared loader, samverkan.rules.params) ----------
+# --- the parameters (the shared machinery: samverkan.rules.params) -------------------------
 
 
-class _Value(NamedTuple):
-    start: dt.date
-    value: Any
-    verified: bool
-    source: str | None
+def law_parameter(name: str) -> params.Parameter:
+    """A parameter of Lag (2017:612) by its name without the prefix (``amount_per_day``):
+    ``.entry(on)`` gives the value in force with its own ``source`` and ``verified``."""
+    return params.get(f"{PREFIX}.{name}")
 
 
-@dataclass(frozen=True)
-class _Param:
-    name: str
-    label: str
-    unit: str
-    clause: str
-    source: str | None
-    verified: bool
-    values: tuple[_Value, ...]
-
-    def on(self, day: dt.date) -> _Value:
-        found = None
-        for value in self.values:
-            if value.start <= day:
-                found = value
-        if found is None:
-            raise LookupError(f"{self.name}: no value before {self.values[0].start}, asked {day}")
-        return found
+def admission_notice_within(on: dt.date) -> dt.timedelta:
+    """How long after admission the inskrivningsmeddelande is due (4 kap. 1 §: 24 hours)."""
+    return dt.timedelta(hours=_whole("admission_notice_within_hours", on))
 
 
-def _flatten(prefix: str, table: Mapping[str, Any]) -> Iterable[tuple[str, Mapping[str, Any]]]:
-    if "values" in table:
-        yield prefix, table
-        return
-    for key, sub in table.items():
-        if isinstance(sub, Mapping):
-            yield from _flatten(f"{prefix}.{key}", sub)
+def sip_call_within_days(on: dt.date) -> int:
+    """Days after discharge within which the fast vårdkontakt calls to a SIP (4 kap. 3 §)."""
+    return _whole("sip_call_within_days", on)
 
 
-@cache
-def _parameters() -> dict[str, _Param]:
-    """This file's parameters, read with tomllib (private: h1's ``params`` replaces it)."""
-    with PARAMETERS_FILE.open("rb") as f:
-        data = tomllib.load(f)
-    out: dict[str, _Param] = {}
-    for name, table in _flatten(PREFIX, data[PREFIX]):
-        verified = bool(table.get("verified", False))
-        values = tuple(
-            _Value(
-                entry["from"],
-                entry["value"],
-                bool(entry.get("verified", verified)),
-                entry.get("source", table.get("source")),
-            )
-            for entry in table["values"]
-        )
-        starts = [v.start for v in values]
-        if starts != sorted(starts):
-            raise ValueError(f"{name}: values not ascending by date")
-        out[name] = _Param(
-            name,
-            table["label"],
-            table["unit"],
-            table["clause"],
-            table.get("source"),
-            verified,
-            values,
-        )
-    return out
+def admission_notice_late(admitted_at: dt.datetime, sent_at: dt.datetime) -> bool:
+    """Was the inskrivningsmeddelande sent later than the law's time after admission (aware
+    datetimes; the time in force on the admission's Swedish calendar day)?"""
+    return sent_at - admitted_at > admission_notice_within(_local_day(admitted_at))
 
 
-def law_parameter(name: str) -> _Param:
-    """A parameter of Lag (2017:612) by its name without the prefix (``amount_per_day``)."""
-    return _parameters()[f"{PREFIX}.{name}"]
+def _whole(name: str, on: dt.date) -> int:
+    return params.whole(f"{PREFIX}.{name}", on)
 
 
 # --- terms -------------------------------------------------------------------------------
@@ -227,9 +180,9 @@ class DischargeTerms:
 
 def _law_terms(on: dt.date) -> DischargeTerms:
     in_force = law_parameter("in_force")
-    if on < in_force.values[0].start:
+    if on < in_force.entries[0].start:
         raise LookupError(
-            f"{LAW} gäller från {in_force.values[0].start}: inga villkor för {on.isoformat()}"
+            f"{LAW} gäller från {in_force.entries[0].start}: inga villkor för {on.isoformat()}"
         )
     days = {ct: law_parameter(f"days_after_notice.{ct}") for ct in CARE_TYPES}
     cutoff_p = law_parameter("cutoff")
@@ -237,22 +190,26 @@ def _law_terms(on: dt.date) -> DischargeTerms:
     discharge_p = law_parameter("count_discharge_day")
     amount_p = law_parameter("amount_per_day")
     schedule = tuple(
-        Amount(v.start, Decimal(str(v.value)), amount_p.clause, v.source, v.verified)
-        for v in amount_p.values
+        Amount(v.start, Decimal(str(v.value)), amount_p.clause, v.source or None, v.verified)
+        for v in amount_p.entries
     )
-    cutoff_v = cutoff_p.on(on)
-    checked = {f"days_after_notice.{ct}": days[ct].on(on).verified for ct in CARE_TYPES}
+    cutoff_v = cutoff_p.entry(on)
+    checked = {f"days_after_notice.{ct}": days[ct].entry(on).verified for ct in CARE_TYPES}
     checked["cutoff"] = cutoff_v.verified
-    checked["count_from_day_zero"] = zero_p.on(on).verified
-    checked["count_discharge_day"] = discharge_p.on(on).verified
+    checked["count_from_day_zero"] = zero_p.entry(on).verified
+    checked["count_discharge_day"] = discharge_p.entry(on).verified
     clauses = {
-        f"days_after_notice.{ct}": Line(days[ct].label, days[ct].clause, days[ct].on(on).source)
+        f"days_after_notice.{ct}": Line(
+            days[ct].label, days[ct].clause, days[ct].entry(on).source or None
+        )
         for ct in CARE_TYPES
     }
-    clauses["cutoff"] = Line(cutoff_p.label, cutoff_p.clause, cutoff_v.source)
-    clauses["count_from_day_zero"] = Line(zero_p.label, zero_p.clause, zero_p.on(on).source)
+    clauses["cutoff"] = Line(cutoff_p.label, cutoff_p.clause, cutoff_v.source or None)
+    clauses["count_from_day_zero"] = Line(
+        zero_p.label, zero_p.clause, zero_p.entry(on).source or None
+    )
     clauses["count_discharge_day"] = Line(
-        discharge_p.label, discharge_p.clause, discharge_p.on(on).source
+        discharge_p.label, discharge_p.clause, discharge_p.entry(on).source or None
     )
     clauses["conditions"] = Line(
         "Kommunen betalar bara om den fått både inskrivningsmeddelande och meddelande om "
@@ -262,10 +219,10 @@ def _law_terms(on: dt.date) -> DischargeTerms:
     )
     return DischargeTerms(
         on=on,
-        days_after_notice={ct: int(days[ct].on(on).value) for ct in CARE_TYPES},
+        days_after_notice={ct: _whole(f"days_after_notice.{ct}", on) for ct in CARE_TYPES},
         cutoff=_time(cutoff_v.value, "cutoff") if cutoff_v.value else None,
-        count_from_day_zero=bool(zero_p.on(on).value),
-        count_discharge_day=bool(discharge_p.on(on).value),
+        count_from_day_zero=bool(zero_p.entry(on).value),
+        count_discharge_day=bool(discharge_p.entry(on).value),
         average_days_per_month=None,
         amounts={ct: schedule for ct in CARE_TYPES},
         verified=all(checked.values()),
@@ -975,7 +932,7 @@ def stay_terms(stay: DischargeStay, local: Local = None) -> DischargeTerms:
 
 def _switch_days(local: Local) -> list[dt.date]:
     """Every day on which the terms can change: a law value's date or a local version's."""
-    days = {v.start for p in _parameters().values() for v in p.values}
+    days = {start for p in params.parameters(PREFIX) for start, _ in p.values}
     versions = [] if local is None else [local] if isinstance(local, Mapping) else list(local)
     for version in versions:
         if isinstance(version, Mapping) and "from" in version:
@@ -1000,7 +957,7 @@ def payment_days_by_notice(
     day = moment.dt.convert_time_zone(str(TIME_ZONE)).dt.date()
     indexed = frame.with_row_index("__row").with_columns(day.alias("__day"))
     switches = _switch_days(local)
-    first_law_day = law_parameter("in_force").values[0].start
+    first_law_day = law_parameter("in_force").entries[0].start
     early = indexed.filter(pl.col("__day") < first_law_day)
     if early.height:
         row = int(early["__row"][0])

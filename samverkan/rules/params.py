@@ -12,6 +12,10 @@ data files ``samverkan/rules/parameters/*.toml`` (one table per parameter)::
     verified = true                 # false: entered, not yet confirmed against the text
     values = [ { from = 2017-04-01, value = 18 } ]
 
+A value entry may carry its own ``source`` and ``verified`` (each year's amount of Lag
+(2017:612) rests on its own föreskrift); they override the table's for that value only and
+are read through ``Parameter.entry(on)`` / ``Parameter.entries``.
+
 Rules read them by name (``conditions.P("jh_hsv.adult_age")``), resolved at the date of
 the care. ``parameter(name, on)`` raises ``KeyError`` for an unknown name and
 ``LookupError`` for a date before the first value.
@@ -32,6 +36,16 @@ Value = bool | int | float | str | dt.time
 
 
 @dataclass(frozen=True)
+class Entry:
+    """One dated value with its own source and verified flag (the table's unless given)."""
+
+    start: dt.date
+    value: Value
+    verified: bool
+    source: str
+
+
+@dataclass(frozen=True)
 class Parameter:
     name: str
     label: str
@@ -40,10 +54,29 @@ class Parameter:
     source: str
     verified: bool
     values: tuple[tuple[dt.date, Value], ...]  # ascending by date
+    entries: tuple[Entry, ...] = ()  # the same values with per-value source and verified
+
+    def __post_init__(self) -> None:
+        if not self.entries:
+            entries = tuple(Entry(d, v, self.verified, self.source) for d, v in self.values)
+            object.__setattr__(self, "entries", entries)
 
     def at(self, on: dt.date) -> Value:
         """The value in force on ``on``; LookupError before the first value."""
         return value_at(self.values, on, self.name)
+
+    def entry(self, on: dt.date) -> Entry:
+        """The entry in force on ``on`` (value, its source, verified); LookupError before."""
+        found: Entry | None = None
+        for e in self.entries:
+            if e.start <= on:
+                found = e
+            else:
+                break
+        if found is None:
+            value_at(self.values, on, self.name)  # raises the LookupError naming the parameter
+            raise AssertionError  # pragma: no cover
+        return found
 
 
 class ParameterFileError(ValueError):
@@ -87,13 +120,25 @@ def _parse(path: Path) -> list[Parameter]:
         if missing:
             raise ParameterFileError(f"{where} saknar {', '.join(missing)}")
         values: list[tuple[dt.date, Value]] = []
+        entries: list[Entry] = []
+        verified = table.get("verified", False)
+        source = table.get("source", "")
+        if not isinstance(verified, bool) or not isinstance(source, str):
+            raise ParameterFileError(f"{where}: 'verified' ska vara ja/nej och 'source' text")
         for entry in table["values"]:
             start, value = entry.get("from"), entry.get("value")
             if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
                 raise ParameterFileError(f"{where}: 'from' ska vara ett datum (ÅÅÅÅ-MM-DD)")
             if not isinstance(value, bool | int | float | str | dt.time):
                 raise ParameterFileError(f"{where}: 'value' saknas eller har fel typ")
+            e_verified = entry.get("verified", verified)
+            e_source = entry.get("source", source)
+            if not isinstance(e_verified, bool) or not isinstance(e_source, str):
+                raise ParameterFileError(
+                    f"{where} ({start}): 'verified' ska vara ja/nej och 'source' text"
+                )
             values.append((start, value))
+            entries.append(Entry(start, value, e_verified, e_source))
         if not values or [d for d, _ in values] != sorted({d for d, _ in values}):
             raise ParameterFileError(f"{where}: värdena ska stå i datumordning, ett per datum")
         out.append(
@@ -102,9 +147,10 @@ def _parse(path: Path) -> list[Parameter]:
                 label=str(table["label"]),
                 unit=str(table["unit"]),
                 clause=str(table["clause"]),
-                source=str(table.get("source", "")),
-                verified=bool(table.get("verified", False)),
+                source=source,
+                verified=verified,
                 values=tuple(values),
+                entries=tuple(entries),
             )
         )
     return out

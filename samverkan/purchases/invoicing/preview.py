@@ -17,22 +17,35 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Case, Count, F, IntegerField, Sum, Value, When
 
 from samverkan.accounts.models import Organisation
 from samverkan.core.money import format_sek, ore_to_kronor
 from samverkan.purchases.access import require_run_invoices
-from samverkan.purchases.bases import AGREEMENT_NAMES, INVOICEABLE_MODES, SHARED, month_end
+from samverkan.purchases.bases import (
+    AGREEMENT_NAMES,
+    INVOICEABLE_MODES,
+    PAYMENT_RESPONSIBILITY,
+    SHARED,
+    month_end,
+)
 from samverkan.purchases.bases import month_start as _month_start
 from samverkan.purchases.errors import InvoicingRefused
 from samverkan.purchases.models import PriceUnit, RecordStatus, ServiceRecord
 from samverkan.purchases.pricing import Missing, PriceIndex, Rate, rate_for
+from samverkan.purchases.sources import held_reasons, refresh_sources
+
+
+#: Payment modes whose records come from a source (`samverkan.purchases.sources`).
+SOURCE_MODES = frozenset({PAYMENT_RESPONSIBILITY})
 
 
 def estimate_ore(rate: Rate, minutes: int, records: int) -> int:
     """A rate's amount for records of ``minutes`` (hour prices) or ``records`` visits."""
     if rate.unit == PriceUnit.VISIT:
         return rate.unit_price_ore * records
+    if rate.unit == PriceUnit.DAY:
+        return minutes // 1440 * rate.unit_price_ore
     return (minutes * rate.unit_price_ore + 30) // 60
 
 
@@ -101,12 +114,17 @@ def preview_run(
     """The run's selection for ``seller``→``buyer`` in ``month`` (ekonom of the seller)."""
     from samverkan.purchases.invoicing.runs import _is_done, _ledger_open, party_problems
 
-    require_run_invoices(actor, seller)
+    user = require_run_invoices(actor, seller)
     if seller.pk == buyer.pk:
         raise InvoicingRefused.one("buyer", "same_party", "Säljare och köpare kan inte vara samma.")
     month = _month_start(month)
     preview = RunPreview(seller=seller, buyer=buyer, month=month)
     preview.locked = _is_done(seller, buyer, month) and not _open_correction(seller, buyer, month)
+    # Other rooms' billable facts (betalningsansvar) become records of the run first; what
+    # they leave out without a record (a missing notice) is listed with its reason.
+    from_sources = (
+        [] if preview.locked else refresh_sources(user, seller=seller, buyer=buyer, month=month)
+    )
     rows = (
         ServiceRecord.objects.filter(
             performer_org_id=seller.pk,
@@ -116,18 +134,36 @@ def preview_run(
             status__in=(RecordStatus.APPROVED, RecordStatus.DRAFT),
             invoice__isnull=True,
         )
-        .values_list("status", "agreement", "payment", "intervention", "band", "service_date")
+        .annotate(
+            held=Case(
+                When(
+                    status=RecordStatus.DRAFT,
+                    payment__in=sorted(SOURCE_MODES),
+                    then=F("decision_id"),
+                ),
+                default=Value(None),
+                output_field=IntegerField(),
+            )
+        )
+        .values_list(
+            "status", "agreement", "payment", "intervention", "band", "service_date", "held"
+        )
         .annotate(n=Count("id"), minutes=Sum("minutes"))
         .order_by("agreement", "payment", "intervention", "band", "service_date")
     )
+    # Records of a source held back (an open dispute, an amount to confirm) say why; other
+    # records are grouped without their decision (the query groups by it only for these).
+    held = held_reasons(sorted({r[6] for r in rows if r[6] is not None}))
     index = PriceIndex()
     included: dict[str, PreviewGroup] = {}
     excluded: dict[str, PreviewGroup] = defaultdict(lambda: PreviewGroup(""))
-    for status, agreement, payment, intervention, band, day, n, minutes in rows:
+    for status, agreement, payment, intervention, band, day, decision_id, n, minutes in rows:
         minutes = minutes or 0
         reason: str | None = None
         rate: Rate | Missing | None = None
-        if status == RecordStatus.DRAFT:
+        if status == RecordStatus.DRAFT and decision_id in held and not preview.locked:
+            reason = held[decision_id]
+        elif status == RecordStatus.DRAFT:
             reason = (
                 "Utkast i en låst månad: kan inte godkännas in i månaden; ta med dem genom "
                 "kreditfaktura och ny körning, eller makulera dem"
@@ -164,6 +200,10 @@ def preview_run(
         group.amount_ore = (group.amount_ore or 0) + estimate_ore(rate, minutes, n)
         if payment == SHARED:
             preview.shared_records += n
+    for why, n in from_sources:
+        group = excluded[why]
+        group.label = why
+        group.records += n
     if not preview.locked:
         ledger = _ledger_open(seller.pk, buyer.pk, month).aggregate(
             n=Count("id"), ore=Sum("amount_ore")

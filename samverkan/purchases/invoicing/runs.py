@@ -50,6 +50,7 @@ from samverkan.purchases.models import (
     ServiceRecord,
 )
 from samverkan.purchases.pricing import Missing, PriceIndex, Rate, rate_for
+from samverkan.purchases.sources import refresh_sources
 from samverkan.purchases.timesplit import next_banking_day
 from samverkan.purchases.ubl import InvoiceDataError, normalize_org_number, swedish_vat_number
 
@@ -271,6 +272,9 @@ def run_invoices(
         raise InvoicingRefused.one("buyer", "same_party", "Säljare och köpare kan inte vara samma.")
 
     run = _current_run(seller, buyer, month)
+    if run is not None or not _is_done(seller, buyer, month):
+        # Other rooms' billable facts (betalningsansvar) as records of this same run.
+        refresh_sources(user, seller=seller, buyer=buyer, month=month)
     if run is None and _is_done(seller, buyer, month):
         drafts = ServiceRecord.objects.filter(
             performer_org_id=seller.pk,

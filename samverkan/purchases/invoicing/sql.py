@@ -96,11 +96,12 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
         "AND k.intervention = r.intervention AND k.band = r.band "
         "AND r.service_date >= k.date_from AND r.service_date <= k.date_to"
     )
-    hour = PriceUnit.HOUR.value
+    hour, day = PriceUnit.HOUR.value, PriceUnit.DAY.value
     # A record's own amount: hours at the unit price rounded half up to öre; a visit priced
     # per visit counts on the record where it starts (segment 0).
     row_ore = (
         f"CASE WHEN k.unit = '{hour}' THEN (2 * r.minutes * k.unit_price_ore + 60) / 120 "
+        f"WHEN k.unit = '{day}' THEN (2 * r.minutes * k.unit_price_ore + 1440) / 2880 "
         "WHEN r.segment = 0 THEN k.unit_price_ore ELSE 0 END"
     )
     pg = connection.vendor == "postgresql"
@@ -139,6 +140,7 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
                 k.payment, g.dispute_ref, k.description, k.unit, k.unit_price_ore, g.minutes,
                 g.visits, g.n,
                 CASE WHEN k.unit = '{hour}' THEN (2 * g.minutes * k.unit_price_ore + 60) / 120
+                     WHEN k.unit = '{day}' THEN (2 * g.minutes * k.unit_price_ore + 1440) / 2880
                      ELSE g.visits * k.unit_price_ore END,
                 g.last_record_id, g.rows_ore
             FROM (

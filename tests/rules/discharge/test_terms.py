@@ -36,9 +36,9 @@ def test_every_parameter_has_label_unit_clause_and_ascending_dated_values() -> N
     for name in ("days_after_notice.somatic", "days_after_notice.psychiatric", "amount_per_day"):
         p = law_parameter(name)
         assert p.label and p.unit and p.clause.startswith("Lag (2017:612)")
-        starts = [v.start for v in p.values]
+        starts = [v.start for v in p.entries]
         assert starts == sorted(starts) and starts[0] == D(2018, 1, 1)
-    years = [v.start.year for v in law_parameter("amount_per_day").values]
+    years = [v.start.year for v in law_parameter("amount_per_day").entries]
     assert years == list(range(2018, 2027))  # one amount for every year the law applied
     assert "lag_2017_612" in data
 
@@ -54,7 +54,7 @@ def test_local_terms_override_from_their_date_only() -> None:
     assert after.amount_on("somatic", D(2026, 4, 1)).per_day == Decimal(8000)
     assert (
         after.amount_on("somatic", D(2026, 3, 31)).per_day
-        == law_parameter("amount_per_day").on(D(2026, 3, 31)).value
+        == law_parameter("amount_per_day").entry(D(2026, 3, 31)).value
     )
 
 

@@ -1,0 +1,332 @@
+"""Betalningsansvar invoiced through tjänsteköp's monthly invoice runs (region sells to kommun).
+
+The discharge room is a *source* of the runs (`samverkan.purchases.sources`, registered in
+`DischargeConfig.ready`): for a region (seller), a kommun (buyer) and a month, each stay's
+days of betalningsansvar in the month (`rules.payment_days` with ``since``/``until``) become
+service records of the same run, one per stay and amount (a local agreement version that
+changes the amount mid-month gives two), quantity in vårddygn (``minutes`` = 1440 a day),
+priced at the day's amount (`purchases.pricing`, Lag 2017:612 5 kap. 6 §). One invoice per
+pair and month carries them (agreement ``lag-2017-612``), next to the pair's tjänsteköp.
+
+Left out, and shown in the run's pre-lock summary with why:
+
+- a stay the kommun has not received both notices for (no record: the law's condition);
+- a stay whose days are disputed (`dispute_payment_days`): a draft that cannot be approved
+  until the dispute is decided; a decision that the region bears the cost removes the days;
+- days at an amount not yet confirmed against Socialstyrelsen's föreskrift (or a local
+  agreement not confirmed): drafts until the parties confirm the amount, which the region's
+  ekonom records by approving them in the month review.
+
+`month_payment(user, month)` is what both parties see per stay and month (the discharge
+room's page "Betalningsansvar").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet
+
+import samverkan.rules as rules
+from samverkan.accounts.actors import user_of
+from samverkan.accounts.models import Organisation
+from samverkan.accounts.services import profile_of
+from samverkan.audit.models import Action as AuditAction
+from samverkan.core.errors import Problem
+from samverkan.deviations import disputes
+from samverkan.discharge import access
+from samverkan.discharge.models import Notice, Stay, StayDispute
+from samverkan.discharge.selectors import stay_facts
+from samverkan.purchases.bases import (
+    DISCHARGE_AGREEMENT,
+    DISCHARGE_BASIS,
+    PAYMENT_RESPONSIBILITY,
+    month_end,
+    month_start,
+    next_month,
+)
+from samverkan.purchases.sources import SourceItem, SourceResult
+
+SOURCE = "discharge"
+TZ = ZoneInfo("Europe/Stockholm")
+MINUTES_PER_DAY = 1440
+
+HOLD_DISPUTE = (
+    "Betalningsdagarna är bestridda (tvist pågår): faktureras inte förrän tvisten är avgjord"
+)
+HOLD_UNVERIFIED = (
+    "Betalningsansvar med ett belopp per vårddygn som inte är bekräftat: faktureras när "
+    "parterna har bekräftat beloppet (regionens ekonom godkänner dagarna i månadsgranskningen)"
+)
+EXCLUDED_MISSING = (
+    "Betalningsansvar: kommunen har inte fått både inskrivningsmeddelande och meddelande om "
+    "utskrivningsklar, så inga dagar faktureras (vårdtillfällen)"
+)
+EXCLUDED_REGION_BEARS = (
+    "Betalningsansvar: tvisten är avgjord och regionen står för dagarna (vårdtillfällen)"
+)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=TZ)
+
+
+def _candidates(seller: Any, buyer: Any, month: dt.date) -> QuerySet[Stay]:
+    """Stays of the pair that may have days in ``month``: utskrivningsklar by its end and
+    not ended before it began."""
+    start, end = _midnight(month), _midnight(next_month(month))
+    return (
+        Stay.objects.filter(
+            organisation_id=seller.pk,
+            municipality_id=buyer.pk,
+            needs_municipal_insatser=True,
+            ready_at__lt=end,
+        )
+        .exclude(discharged_at__lt=start)
+        .exclude(died_at__lt=start)
+        .prefetch_related(
+            Prefetch("notices", queryset=Notice.objects.order_by("sent_at")),
+            Prefetch(
+                "disputes",
+                queryset=StayDispute.objects.select_related("dispute").order_by("pk"),
+            ),
+        )
+        .order_by("pk")
+    )
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Days of one stay in one month at one amount."""
+
+    first: dt.date
+    days: int
+    per_day: Decimal
+    verified: bool
+    clause: str
+    source: str | None
+
+
+def segments(facts: Any, terms: Any, month: dt.date, counted: Any) -> list[Segment]:
+    """The month's paid days of a stay split where the amount changes (the days of
+    ``counted``, the rules' `PaymentDays`, which they add up to)."""
+    if not counted.days or counted.first_day is None:
+        return []
+    start = max(counted.first_day, month)
+    out: list[Segment] = []
+    day, left = start, counted.days
+    while left > 0:
+        amount = terms.amount_on(facts.care_type, day)
+        later = [a.start for a in terms.amounts[facts.care_type] if a.start > day]
+        n = min([left, *[(d - day).days for d in later]])
+        out.append(Segment(day, n, amount.per_day, amount.verified, amount.clause, amount.source))
+        day += dt.timedelta(days=n)
+        left -= n
+    return out
+
+
+def _dispute_state(stay: Stay) -> tuple[str, str]:
+    """("open", ref) while a dispute about the days is open; ("region", ref) when decided
+    that the region bears them; ("", "") otherwise."""
+    for link in reversed(list(stay.disputes.all())):
+        ref = f"tvist-{link.dispute_id}"
+        if link.dispute.status == "open":
+            return "open", ref
+        if link.dispute.cost_bearer == "region":
+            return "region", ref
+    return "", ""
+
+
+def _items(stay: Stay, month: dt.date) -> tuple[list[SourceItem], str | None]:
+    facts = stay_facts(stay)
+    terms = rules.stay_terms(facts)
+    counted = rules.payment_days(facts, terms, month_end(month), since=month)
+    if counted.missing:
+        return [], EXCLUDED_MISSING
+    state, ref = _dispute_state(stay)
+    if state == "region":
+        return [], EXCLUDED_REGION_BEARS if counted.days else None
+    items = []
+    for seg in segments(facts, terms, month, counted):
+        unverified = not seg.verified or not terms.verified
+        hold = HOLD_DISPUTE if state == "open" else HOLD_UNVERIFIED if unverified else ""
+        items.append(
+            SourceItem(
+                key=f"{stay.pk}-{seg.first:%Y%m%d}",
+                person_id=stay.person_id,
+                performer_unit_id=stay.unit_id,
+                start_at=_midnight(seg.first),
+                end_at=_midnight(seg.first + dt.timedelta(days=seg.days)),
+                minutes=seg.days * MINUTES_PER_DAY,
+                intervention=f"vardygn-{facts.care_type}",
+                agreement=DISCHARGE_AGREEMENT,
+                basis=DISCHARGE_BASIS,
+                payment=PAYMENT_RESPONSIBILITY,
+                # Shared by every stay with the same rule and amount (content-addressed).
+                decision={
+                    "source": SOURCE,
+                    "rule": "Lag (2017:612) 5 kap.",
+                    "terms": terms.local or "lagens huvudregel",
+                    "care_type": facts.care_type,
+                    "per_day": str(seg.per_day),
+                    "amount_clause": seg.clause,
+                    "amount_source": seg.source,
+                    "verified": not unverified,
+                },
+                status="draft" if hold else "approved",
+                hold=hold,
+                dispute_ref=ref if state == "open" else "",
+            )
+        )
+    return items, None
+
+
+def discharge_source(seller: Organisation, buyer: Organisation, month: dt.date) -> SourceResult:
+    """The purchases source: the month's payment days of the pair's stays."""
+    result = SourceResult()
+    excluded: Counter[str] = Counter()
+    for stay in _candidates(seller, buyer, month_start(month)).iterator(chunk_size=2000):
+        items, why = _items(stay, month_start(month))
+        result.items.extend(items)
+        if why:
+            excluded[why] += 1
+    result.excluded = sorted(excluded.items())
+    return result
+
+
+# --- what both parties see -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StayMonth:
+    stay: Stay
+    person: str
+    days: int
+    amount: Decimal
+    explanation: tuple[Any, ...]
+    missing: bool
+    unverified: bool
+    dispute: str  # "open" | "region" | ""
+    dispute_ref: str
+
+
+@dataclass(frozen=True)
+class MonthPayment:
+    month: dt.date
+    rows: list[StayMonth]
+
+    @property
+    def days(self) -> int:
+        return sum(r.days for r in self.rows)
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((r.amount for r in self.rows), Decimal(0))
+
+    @property
+    def by_municipality(self) -> list[tuple[str, int, Decimal]]:
+        totals: dict[str, list[Any]] = {}
+        for r in self.rows:
+            t = totals.setdefault(r.stay.municipality.name, [0, Decimal(0)])
+            t[0] += r.days
+            t[1] += r.amount
+        return [(name, d, a) for name, (d, a) in sorted(totals.items())]
+
+
+def month_payment(user: Any, month: dt.date) -> MonthPayment:
+    """The month's days and amount per stay the user sees (the region's and the kommun's
+    staff with a discharge role, `access.stays_visible_to`), the stays that count in it."""
+    month = month_start(month)
+    start, end = _midnight(month), _midnight(next_month(month))
+    stays = (
+        access.stays_visible_to(user)
+        .filter(needs_municipal_insatser=True, ready_at__lt=end)
+        .exclude(Q(discharged_at__lt=start) | Q(died_at__lt=start))
+        .select_related("person", "unit", "municipality", "organisation")
+        .prefetch_related(
+            Prefetch("notices", queryset=Notice.objects.order_by("sent_at")),
+            Prefetch("disputes", queryset=StayDispute.objects.select_related("dispute")),
+            "person__identities",
+        )
+        .order_by("municipality__name", "ready_at", "pk")
+    )
+    rows = []
+    for stay in stays:
+        facts = stay_facts(stay)
+        counted = rules.payment_days(facts, rules.stay_terms(facts), month_end(month), since=month)
+        state, ref = _dispute_state(stay)
+        rows.append(
+            StayMonth(
+                stay=stay,
+                person=access.person_label(user, stay),
+                days=counted.days,
+                amount=counted.amount,
+                explanation=counted.explanation,
+                missing=bool(counted.missing),
+                unverified=counted.unverified,
+                dispute=state,
+                dispute_ref=ref,
+            )
+        )
+    return MonthPayment(month, rows)
+
+
+# --- disagreement ----------------------------------------------------------------------------
+
+
+class PaymentDisputeError(Problem):
+    """A refused dispute about payment days (422 unless ``status`` says otherwise)."""
+
+
+def dispute_payment_days(
+    actor: Any, stay: Stay, *, question: str, acting_note: str, month: dt.date | None = None
+) -> Any:
+    """Open a dispute about the stay's days of betalningsansvar in the existing dispute
+    handling (`deviations.disputes.open_dispute`, the parties disagree), by staff of the
+    region or the kommun who see the stay. Until it is decided the stay's days are left out
+    of the invoice runs (a month already invoiced is corrected by credit note)."""
+    why = "Utskrivning: bestrida betalningsdagar"
+    user = user_of(actor)
+    if not access.can_see(user, stay):
+        access.audit(actor, AuditAction.ACCESS_DENIED, stay, why)
+        raise PaymentDisputeError(None, "not_found", "Vårdtillfället finns inte.", status=404)
+    profile = profile_of(user)
+    own = profile.organisation_id if profile else None
+    if own not in (stay.organisation_id, stay.municipality_id):
+        access.audit(actor, AuditAction.ACCESS_DENIED, stay, why)
+        raise PaymentDisputeError(
+            None,
+            "not_a_party",
+            "Bara regionen och kommunen i vårdtillfället kan bestrida betalningsdagarna.",
+            status=403,
+        )
+    if _dispute_state(stay)[0] == "open":
+        raise PaymentDisputeError(
+            "question",
+            "dispute_open",
+            "Det finns redan en pågående tvist om betalningsdagarna för vårdtillfället.",
+        )
+    counterparty = stay.municipality if own == stay.organisation_id else stay.organisation
+    text = (question or "").strip()
+    with transaction.atomic():
+        dispute = disputes.open_dispute(
+            actor,
+            counterparty=counterparty,
+            question=f"Betalningsansvar vid utskrivning (vårdtillfälle {stay.pk}): {text}"
+            if text
+            else "",
+            acting_organisation=stay.organisation,
+            acting_note=acting_note,
+            person=stay.person,
+        )
+        StayDispute.objects.create(
+            stay=stay, dispute=dispute, month=month_start(month) if month else None
+        )
+        access.audit(actor, AuditAction.CREATE, stay, why, obj=dispute)
+    return dispute

@@ -1,0 +1,281 @@
+"""Local discharge terms entered by the parties (Lag 2017:612 5 kap.: betalningsansvar
+"from the time the parties agreed"): writes and reads.
+
+Local discharge agreements change the counting model (cut-off hour, day zero, average days
+per month) and the values; their texts are not in the project, so the parties enter them
+as a version (`LocalTermsVersion`) from a date, for the whole region or one kommun. A version
+is unverified until the other party confirms it (`LocalTermsConfirmation`); history is never
+edited, a change is a new version from a date. The rules (`rules.discharge_terms`) check the
+terms (`InvalidTerms` naming the term) and apply the latest version whose date has come,
+whether it is the region's or the kommun's, over the law's defaults.
+
+Who: the forum members and administrators of the region or of a kommun in the region
+(README "Discharge from inpatient care"; the agreement is the parties' common business, no
+personal data). The other party confirms: a version entered by the region is confirmed by
+its kommun (for a region-wide version, any kommun of the region on behalf of the kommuner,
+as the forum signs a länsgemensam överenskommelse), one entered by a kommun by the region.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+
+import samverkan.rules as rules
+from samverkan.accounts.actors import ActorLike, user_of
+from samverkan.accounts.models import Organisation, OrganisationKind, Role
+from samverkan.accounts.services import profile_of
+from samverkan.core.errors import Problem
+from samverkan.discharge.models import LocalTermsConfirmation, LocalTermsVersion
+
+TERMS_ROLES: frozenset[str] = frozenset({Role.FORUM_MEMBER, Role.ADMINISTRATOR})
+
+#: The terms a version may set, in form order, with their Swedish names (the errors name them).
+TERM_LABELS: dict[str, str] = {
+    "from": "Gäller från",
+    "name": "Överenskommelsens namn",
+    "municipality": "Kommun",
+    "source": "Var texten finns",
+    "cutoff": "Klockslag då ett meddelande räknas till nästa dag",
+    "days_after_notice": "Dagar efter meddelandet om utskrivningsklar",
+    "days_after_notice.somatic": "Dagar efter meddelandet, somatisk vård",
+    "days_after_notice.psychiatric": "Dagar efter meddelandet, psykiatrisk vård",
+    "count_from_day_zero": "Meddelandedagen är dag noll",
+    "count_discharge_day": "Utskrivningsdagen räknas som betald dag",
+    "average_days_per_month": "Genomsnittligt antal dagar per månad",
+    "amount_per_day": "Belopp per vårddygn",
+    "amount_per_day.somatic": "Belopp per vårddygn, somatisk vård",
+    "amount_per_day.psychiatric": "Belopp per vårddygn, psykiatrisk vård",
+    "local": "Villkoren",
+    "on": "Gäller från",
+}
+TERM_KEYS = (
+    "cutoff",
+    "days_after_notice",
+    "count_from_day_zero",
+    "count_discharge_day",
+    "average_days_per_month",
+    "amount_per_day",
+)
+
+
+class LocalTermsError(Problem):
+    """A refused entry or confirmation of local terms (422 unless ``status=`` says)."""
+
+
+def _error(field: str | None, code: str, message: str, status: int = 422) -> LocalTermsError:
+    return LocalTermsError(field, code, message, status=status)
+
+
+# --- who ------------------------------------------------------------------------------------
+
+
+def party_of(actor: ActorLike) -> Organisation | None:
+    """The organisation the user acts for here, or None when her role owns no local terms."""
+    profile = profile_of(user_of(actor))
+    if profile is None or profile.role not in TERMS_ROLES:
+        return None
+    return profile.organisation
+
+
+def regions_of(actor: ActorLike) -> list[str]:
+    party = party_of(actor)
+    return [party.region] if party is not None else []
+
+
+def can_manage(actor: ActorLike) -> bool:
+    return party_of(actor) is not None
+
+
+def can_confirm(actor: ActorLike, version: LocalTermsVersion) -> bool:
+    """The other party: the kommun (any of the region for a region-wide version) when the
+    region entered it, the region when a kommun did; never the one who entered it."""
+    party = party_of(actor)
+    if party is None or party.region != version.region or is_confirmed(version):
+        return False
+    entered = version.entered_by_organisation
+    if entered.kind == OrganisationKind.REGION:
+        return party.kind == OrganisationKind.MUNICIPALITY and (
+            version.municipality_id is None or party.pk == version.municipality_id
+        )
+    return party.kind == OrganisationKind.REGION
+
+
+def is_confirmed(version: LocalTermsVersion) -> bool:
+    try:
+        return version.confirmation is not None
+    except LocalTermsConfirmation.DoesNotExist:
+        return False
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+def versions(region: str, municipality: Organisation | None = None) -> QuerySet[LocalTermsVersion]:
+    """The versions of a region (all, or those that apply to one kommun: the region's and
+    the kommun's own), oldest first."""
+    found = LocalTermsVersion.objects.filter(region=region).select_related(
+        "municipality", "entered_by_organisation", "confirmation__confirmed_by_organisation"
+    )
+    if municipality is not None:
+        found = found.filter(Q(municipality__isnull=True) | Q(municipality=municipality))
+    return found.order_by("valid_from", "pk")
+
+
+def as_rules(version: LocalTermsVersion) -> dict[str, Any]:
+    """One version as ``rules.discharge_terms`` takes it (verified = confirmed)."""
+    return {
+        "from": version.valid_from,
+        "name": version.name,
+        "source": version.source or None,
+        "verified": is_confirmed(version),
+        **version.terms,
+    }
+
+
+def local_for(region: str, municipality: Organisation | None) -> list[dict[str, Any]]:
+    """The local versions that govern a kommun's stays, for ``rules.stay_terms``,
+    ``rules.payment_days_by_notice`` and ``rules.discharge_terms`` (empty: the law)."""
+    if municipality is None:
+        return [as_rules(v) for v in versions(region).filter(municipality__isnull=True)]
+    return [as_rules(v) for v in versions(region, municipality)]
+
+
+def local_by_municipality(region: str) -> dict[int | None, list[dict[str, Any]]]:
+    """``local_for`` for every kommun with a version of its own (key None: the region's)."""
+    all_versions = list(versions(region))
+    regional = [as_rules(v) for v in all_versions if v.municipality_id is None]
+    out: dict[int | None, list[dict[str, Any]]] = {None: regional}
+    for v in all_versions:
+        if v.municipality_id is not None and v.municipality_id not in out:
+            own = [w for w in all_versions if w.municipality_id in (None, v.municipality_id)]
+            out[v.municipality_id] = [as_rules(w) for w in own]
+    return out
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+
+def _check_terms(valid_from: dt.date, name: str, terms: Mapping[str, Any]) -> None:
+    unknown = set(terms) - set(TERM_KEYS)
+    if unknown:
+        key = sorted(unknown)[0]
+        raise _error(key, "invalid_terms", f"{key}: okänt villkor.")
+    try:
+        rules.discharge_terms(valid_from, {"from": valid_from, "name": name, **terms})
+    except rules.InvalidTerms as err:
+        label = TERM_LABELS.get(err.field, err.field)
+        message = str(err).split(": ", 1)[-1]
+        raise _error(err.field, "invalid_terms", f"{label}: {message}.") from None
+    except LookupError:
+        raise _error(
+            "from", "before_law", "Gäller från: lagen (2017:612) gäller från 2018-01-01."
+        ) from None
+
+
+def enter_version(
+    actor: ActorLike,
+    *,
+    valid_from: Any,
+    name: str,
+    terms: Mapping[str, Any],
+    municipality: Organisation | None = None,
+    source: str = "",
+) -> LocalTermsVersion:
+    """A new version of the local terms from ``valid_from``, for the party's region (the
+    whole region, or ``municipality``), unverified until the other party confirms it."""
+    party = party_of(actor)
+    if party is None:
+        raise _error(None, "forbidden", "Du får inte lägga in lokala villkor.", 403)
+    if not isinstance(valid_from, dt.date) or isinstance(valid_from, dt.datetime):
+        raise _error("from", "invalid_date", "Gäller från: ange ett datum (ÅÅÅÅ-MM-DD).")
+    name = (name or "").strip()
+    if not name:
+        raise _error("name", "missing", "Överenskommelsens namn: måste anges.")
+    if len(name) > 200:
+        raise _error("name", "too_long", "Överenskommelsens namn: högst 200 tecken.")
+    if len(source or "") > 500:
+        raise _error("source", "too_long", "Var texten finns: högst 500 tecken.")
+    if municipality is not None and (
+        municipality.kind != OrganisationKind.MUNICIPALITY or municipality.region != party.region
+    ):
+        raise _error("municipality", "invalid_choice", "Kommun: välj en kommun i regionen.")
+    if party.kind == OrganisationKind.MUNICIPALITY and municipality not in (None, party):
+        raise _error(
+            "municipality", "not_own", "Kommun: en kommun lägger in villkor för sig själv."
+        )
+    if party.kind == OrganisationKind.MUNICIPALITY:
+        municipality = party  # a kommun's version is its own agreement with the region
+    _check_terms(valid_from, name, terms)
+    same_day = LocalTermsVersion.objects.filter(
+        region=party.region, municipality=municipality, valid_from=valid_from
+    )
+    with transaction.atomic():
+        if same_day.exists():
+            raise _error(
+                "from",
+                "version_exists",
+                "Gäller från: det finns redan en version från det datumet. En version ändras "
+                "inte; lägg in en ny från ett senare datum.",
+                409,
+            )
+        return LocalTermsVersion.objects.create(
+            region=party.region,
+            municipality=municipality,
+            valid_from=valid_from,
+            name=name,
+            source=(source or "").strip(),
+            terms=_jsonable(terms),
+            entered_by=user_of(actor),
+            entered_by_organisation=party,
+        )
+
+
+def _jsonable(terms: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in terms.items():
+        if isinstance(value, dt.time):
+            out[key] = value.strftime("%H:%M")
+        elif isinstance(value, Mapping):
+            out[key] = {k: str(v) if not isinstance(v, int | bool) else v for k, v in value.items()}
+        elif value is not None and not isinstance(value, bool | int | str):
+            out[key] = str(value)
+        else:
+            out[key] = value
+    return out
+
+
+def confirm_version(
+    actor: ActorLike, version: LocalTermsVersion, *, confirm: bool = False
+) -> LocalTermsConfirmation:
+    """The other party confirms that the version matches the signed text (irreversible)."""
+    if is_confirmed(version):
+        raise _error(None, "already_confirmed", "Versionen är redan bekräftad.", 409)
+    if not can_confirm(actor, version):
+        raise _error(
+            None,
+            "forbidden",
+            "Bara den andra parten (forum eller administratör) får bekräfta versionen.",
+            403,
+        )
+    if not confirm:
+        raise _error(
+            "confirm",
+            "confirmation_required",
+            "Bekräfta att villkoren stämmer med den undertecknade överenskommelsen.",
+        )
+    party = party_of(actor)
+    assert party is not None
+    try:
+        with transaction.atomic():
+            return LocalTermsConfirmation.objects.create(
+                version=version,
+                confirmed_by=user_of(actor),
+                confirmed_by_organisation=party,
+            )
+    except IntegrityError:
+        raise _error(None, "already_confirmed", "Versionen är redan bekräftad.", 409) from None

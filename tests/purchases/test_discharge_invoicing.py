@@ -1,0 +1,260 @@
+"""Betalningsansvar invoiced through the tjänsteköp invoice runs (issue 16): the discharge
+room is a source of the same run (region sells to kommun), one invoice per pair and month
+for the days; what is left out is in the pre-lock summary with why; disputes hold days
+back; Peppol validation at issue; the attachment adds up to the invoice to the öre."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from itertools import count
+
+import pytest
+import time_machine
+
+import samverkan.rules as rules
+from samverkan.accounts.models import Role, Unit, UnitKind
+from samverkan.deviations import disputes
+from samverkan.discharge import invoicing
+from samverkan.discharge import services as discharge
+from samverkan.discharge.selectors import stay_facts
+from samverkan.people import services as people_services
+from samverkan.people.testpersons import test_personnummer
+from samverkan.purchases import services
+from samverkan.purchases.bases import DISCHARGE_AGREEMENT, PAYMENT_RESPONSIBILITY
+from samverkan.purchases.documents import attachment_rows, build_invoice_doc
+from samverkan.purchases.models import (
+    AttachmentRow,
+    BillingProfile,
+    Invoice,
+    InvoiceLine,
+    RecordStatus,
+    ServiceRecord,
+)
+from samverkan.purchases.peppol_validation import fatal
+from tests.purchases.conftest import at
+
+NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
+_NUMBERS = test_personnummer(12, seed=4716)
+MARCH = dt.date(2022, 3, 1)  # 9 300 kr per vårddygn, verified (HSLF-FS 2021)
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def w(tk, make_staff):
+    orgs = tk.orgs
+    BillingProfile.objects.create(
+        organisation=orgs.region_jh, bankgiro="5050-1055", contact_name="Ekonomi"
+    )
+    tk.ward = Unit.objects.create(
+        organisation=orgs.region_jh, name="Medicinavdelning 5", kind=UnitKind.SPECIALIST_CARE
+    )
+    tk.ward_nurse = make_staff(Role.NURSE, orgs.region_jh, "ssk.avd5", unit=tk.ward)
+    tk.doctor = make_staff(Role.PHYSICIAN, orgs.region_jh, "lakare.avd5", unit=tk.ward)
+    tk.ost_unit = Unit.objects.create(
+        organisation=orgs.ostersund, name="Biståndsenheten", kind=UnitKind.SOCIAL_SERVICES
+    )
+    tk.assessor = make_staff(Role.NEEDS_ASSESSOR, orgs.ostersund, "bistand.ost", unit=tk.ost_unit)
+    numbers = count()
+
+    def person():
+        p, _ = people_services.create_person(
+            tk.ward_nurse,
+            identifier=_NUMBERS[next(numbers)],
+            given_name="Sigrid",
+            family_name="Utskrivsson",
+            home_municipality="2380",
+            confirm_care_relation=True,
+            reason="Inskriven på avdelning 5",
+        )
+        return p
+
+    tk.new_person = person
+    return tk
+
+
+def _stay(w, person, admitted, *, notice=True, ready=None, ready_notice=None, end=None,
+          died=False, care_type="somatic"):  # fmt: skip
+    stay = discharge.admit(
+        w.ward_nurse,
+        person,
+        unit=w.ward,
+        municipality=w.orgs.ostersund,
+        care_type=care_type,
+        admitted_at=admitted,
+        needs_municipal_insatser=True,
+    )
+    if notice:
+        discharge.send_admission_notice(
+            w.ward_nurse,
+            stay,
+            receivers=["municipal_social_services", "municipal_health_care"],
+            sent_at=admitted + dt.timedelta(hours=2),
+        )
+    if ready is not None:
+        discharge.mark_ready(
+            w.doctor, stay, ready_at=ready, notice_at=ready_notice or ready, confirm=True
+        )
+    if end is not None:
+        if died:
+            discharge.record_death(w.ward_nurse, stay, died_at=end, confirm=True)
+        else:
+            discharge.discharge(w.ward_nurse, stay, discharged_at=end, confirm=True)
+    stay.refresh_from_db()
+    return stay
+
+
+def _xml(invoice):
+    return services.document_bytes(invoice, "xml")
+
+
+def _day(y, m, d, hh=10):
+    return at(dt.date(y, m, d), f"{hh:02d}:00")
+
+
+@pytest.fixture
+def march(w):
+    """Four stays in March 2022: a discharge, a death, a missing notice, a re-admission."""
+    p1, p2, p3 = w.new_person(), w.new_person(), w.new_person()
+    s = {}
+    # notice 1 March -> paid from 4 March; discharged 10 March (not counted): 6 days
+    s["discharged"] = _stay(w, p1, _day(2022, 2, 25), ready=_day(2022, 3, 1), end=_day(2022, 3, 10))
+    # notice 5 March -> from 8 March; died 12 March: 4 days
+    s["died"] = _stay(
+        w, p2, _day(2022, 3, 1), ready=_day(2022, 3, 5), end=_day(2022, 3, 12), died=True
+    )
+    # no inskrivningsmeddelande: no days, excluded with why
+    s["missing"] = _stay(w, p3, _day(2022, 3, 2), notice=False, ready=_day(2022, 3, 3))
+    # p1 re-admitted 20 March, notice 21 March -> from 24 March, still in care: 8 days
+    s["readmitted"] = _stay(w, p1, _day(2022, 3, 20), ready=_day(2022, 3, 21))
+    return s
+
+
+def _run(w, month):
+    return services.run_invoices(
+        w.ekonom_region,
+        seller=w.orgs.region_jh,
+        buyer=w.orgs.ostersund,
+        month=month,
+        today=dt.date(2026, 12, 2),
+    )
+
+
+def test_a_month_of_stays_is_invoiced_by_the_run(w, march, peppol_validator):
+    preview = services.preview_run(
+        w.ekonom_region, seller=w.orgs.region_jh, buyer=w.orgs.ostersund, month=MARCH
+    )
+    labels = {g.label: g for g in preview.included}
+    group = labels["Betalningsansvar vid utskrivning från sluten vård, lag (2017:612)"]
+    assert group.records == 3  # one record per stay and amount
+    assert group.amount_ore == 18 * 930_000
+    excluded = {g.label: g.records for g in preview.excluded}
+    assert excluded[invoicing.EXCLUDED_MISSING] == 1
+    assert not preview.blocking
+
+    result = _run(w, MARCH)
+    assert result.status == "created"
+    (invoice,) = [i for i in result.created if i.agreement == DISCHARGE_AGREEMENT]
+    assert invoice.seller == w.orgs.region_jh and invoice.buyer == w.orgs.ostersund
+    assert invoice.line_total_ore == 18 * 930_000 == invoice.payable_ore
+    lines = list(InvoiceLine.objects.filter(invoice=invoice))
+    assert {line.unit for line in lines} == {"day"}
+    assert sum(line.minutes for line in lines) // 1440 == 18
+    assert all(line.unit_price_ore == 930_000 for line in lines)
+    doc = build_invoice_doc(invoice)
+    assert {str(line.quantity) for line in doc.lines} == {"6", "4", "8"}
+    assert {line.unit_code for line in doc.lines} == {"DAY"}
+    # The rule and its source travel with the rate (both parties see it on the invoice page).
+    assert "5 kap. 6 §" in invoice.rates.get().source
+    # Attachment rows (one per stay) add up to the invoice to the öre.
+    rows = list(attachment_rows(invoice))
+    assert sum(r.amount for r in rows) == invoice.line_total
+    assert AttachmentRow.objects.filter(invoice=invoice).count() == 3
+    assert fatal(peppol_validator.validate(_xml(invoice))) == []
+    # Running again creates nothing (idempotent), and the month's records are invoiced.
+    assert _run(w, MARCH).status == "already_done"
+    assert not ServiceRecord.objects.filter(
+        payment=PAYMENT_RESPONSIBILITY, status=RecordStatus.APPROVED
+    ).exists()
+
+
+def test_credit_note_of_payment_days_is_valid_and_reopens_the_month(w, march, peppol_validator):
+    (invoice,) = [i for i in _run(w, MARCH).created if i.agreement == DISCHARGE_AGREEMENT]
+    credit = services.credit_invoice(
+        w.ekonom_region, invoice, reason="Fel utskrivningsdatum", today=dt.date(2026, 12, 2)
+    )
+    assert credit.line_total_ore == -invoice.line_total_ore
+    assert fatal(peppol_validator.validate(_xml(credit))) == []
+
+
+def test_over_new_year_each_day_at_its_years_amount(w):
+    stay = _stay(
+        w, w.new_person(), _day(2021, 12, 20), ready=_day(2021, 12, 27), end=_day(2022, 1, 5)
+    )
+    # December: 30-31 at 8 500 kr (2021, not confirmed) -> drafts, not invoiced yet
+    dec = dt.date(2021, 12, 1)
+    preview = services.preview_run(
+        w.ekonom_region, seller=w.orgs.region_jh, buyer=w.orgs.ostersund, month=dec
+    )
+    assert {g.label: g.records for g in preview.excluded} == {invoicing.HOLD_UNVERIFIED: 1}
+    assert _run(w, dec).status == "nothing"
+    # The parties confirm the amount: the region's ekonom approves the days in the review.
+    assert services.approve_records(w.ekonom_region, month=dec) == 1
+    (dec_invoice,) = _run(w, dec).created
+    (jan_invoice,) = _run(w, dt.date(2022, 1, 1)).created
+    assert dec_invoice.line_total_ore == 2 * 850_000
+    assert jan_invoice.line_total_ore == 4 * 930_000
+    facts = stay_facts(stay)
+    whole = rules.payment_days(facts, rules.stay_terms(facts), dt.date(2022, 1, 31))
+    assert Decimal(dec_invoice.line_total_ore + jan_invoice.line_total_ore) / 100 == whole.amount
+
+
+def test_an_open_dispute_excludes_the_stay_until_decided(w, march):
+    stay = march["died"]
+    dispute = invoicing.dispute_payment_days(
+        w.assessor,
+        stay,
+        question="Meddelandet om utskrivningsklar kom inte fram den 5 mars.",
+        acting_note="Hemtjänsten planeras som vanligt.",
+        month=MARCH,
+    )
+    preview = services.preview_run(
+        w.ekonom_region, seller=w.orgs.region_jh, buyer=w.orgs.ostersund, month=MARCH
+    )
+    assert {g.label: g.records for g in preview.excluded}[invoicing.HOLD_DISPUTE] == 1
+    # Approving the month does not let disputed days through.
+    services.approve_records(w.ekonom_region, month=MARCH)
+    (invoice,) = [i for i in _run(w, MARCH).created if i.agreement == DISCHARGE_AGREEMENT]
+    assert invoice.line_total_ore == 14 * 930_000  # 6 + 8 days; the 4 disputed wait
+    held = ServiceRecord.objects.get(payment=PAYMENT_RESPONSIBILITY, status=RecordStatus.DRAFT)
+    assert held.dispute_ref == f"tvist-{dispute.pk}"
+    # A second dispute on the same stay while one is open is refused, naming the field.
+    with pytest.raises(invoicing.PaymentDisputeError) as caught:
+        invoicing.dispute_payment_days(w.assessor, stay, question="Igen", acting_note="x")
+    assert caught.value.field == "question"
+    disputes.record_dispute_decision(
+        w.assessor,
+        dispute.pk,
+        decided_on=dt.date(2022, 4, 2),
+        decided_by="Närmsta chefer",
+        reasoning="Meddelandet skickades i tid.",
+        cost_bearer="municipality",
+    )
+    result = invoicing.discharge_source(w.orgs.region_jh, w.orgs.ostersund, MARCH)
+    assert any(i.key.startswith(f"{stay.pk}-") and i.status == "approved" for i in result.items)
+
+
+def test_unrelated_kommun_cannot_dispute(w, march, make_staff):
+    unit = Unit.objects.create(
+        organisation=w.orgs.krokom, name="Bistånd Krokom", kind=UnitKind.SOCIAL_SERVICES
+    )
+    krokom = make_staff(Role.NEEDS_ASSESSOR, w.orgs.krokom, "bistand.kr", unit=unit)
+    with pytest.raises(invoicing.PaymentDisputeError) as caught:
+        invoicing.dispute_payment_days(krokom, march["died"], question="Nej", acting_note="Inget")
+    assert caught.value.status == 404
+    assert not Invoice.objects.exists()
