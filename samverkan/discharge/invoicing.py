@@ -41,6 +41,7 @@ from samverkan.audit.models import Action as AuditAction
 from samverkan.core.errors import Problem
 from samverkan.deviations import disputes
 from samverkan.discharge import access
+from samverkan.discharge.local_terms import local_for
 from samverkan.discharge.models import Notice, Stay, StayDispute
 from samverkan.discharge.selectors import stay_facts
 from samverkan.purchases.bases import (
@@ -63,6 +64,14 @@ HOLD_DISPUTE = (
 HOLD_UNVERIFIED = (
     "Betalningsansvar med ett belopp per vårddygn som inte är bekräftat: faktureras när "
     "parterna har bekräftat beloppet (regionens ekonom godkänner dagarna i månadsgranskningen)"
+)
+HOLD_LOCAL_UNCONFIRMED = (
+    "Betalningsansvar enligt en lokal överenskommelse som den andra parten inte har bekräftat: "
+    "faktureras när överenskommelsen är bekräftad"
+)
+EXCLUDED_LOCAL_AMOUNT = (
+    "Betalningsansvar med ett belopp per vårddygn från en lokal överenskommelse: fakturakörningen "
+    "tar bara lagens belopp, så dagarna faktureras inte här (vårdtillfällen)"
 )
 EXCLUDED_MISSING = (
     "Betalningsansvar: kommunen har inte fått både inskrivningsmeddelande och meddelande om "
@@ -143,9 +152,18 @@ def _dispute_state(stay: Stay) -> tuple[str, str]:
     return "", ""
 
 
-def _items(stay: Stay, month: dt.date) -> tuple[list[SourceItem], str | None]:
+def _local_confirmed(local: list[dict[str, Any]] | None, on: dt.date) -> bool:
+    """Whether the local version in force on ``on`` (the one `rules.stay_terms` applied) is
+    confirmed by the other party (`local_terms.as_rules`: verified = confirmed)."""
+    in_force = [v for v in local or () if v["from"] <= on]
+    return bool(in_force) and bool(max(in_force, key=lambda v: v["from"])["verified"])
+
+
+def _items(
+    stay: Stay, month: dt.date, local: list[dict[str, Any]] | None = None
+) -> tuple[list[SourceItem], str | None]:
     facts = stay_facts(stay)
-    terms = rules.stay_terms(facts)
+    terms = rules.stay_terms(facts, local or None)
     counted = rules.payment_days(facts, terms, month_end(month), since=month)
     if counted.missing:
         return [], EXCLUDED_MISSING
@@ -153,9 +171,26 @@ def _items(stay: Stay, month: dt.date) -> tuple[list[SourceItem], str | None]:
     if state == "region":
         return [], EXCLUDED_REGION_BEARS if counted.days else None
     items = []
+    law = rules.discharge_terms(terms.on)
+    unconfirmed_local = terms.local is not None and not _local_confirmed(local, terms.on)
     for seg in segments(facts, terms, month, counted):
-        unverified = not seg.verified or not terms.verified
-        hold = HOLD_DISPUTE if state == "open" else HOLD_UNVERIFIED if unverified else ""
+        if seg.per_day != law.amount_on(facts.care_type, seg.first).per_day:
+            # The run prices a vårddygn at the law's amount (purchases.pricing); a local
+            # amount is not invoiced at the wrong price: left out with why (README limit).
+            return [], EXCLUDED_LOCAL_AMOUNT
+        # Not sent while the stay is counted under a local agreement version the other party
+        # has not confirmed (only its confirmation releases it), or while the amount is not
+        # confirmed against Socialstyrelsen's föreskrift (the parties confirm it: the
+        # region's ekonom approves the days in the month review).
+        if state == "open":
+            hold, approvable = HOLD_DISPUTE, False
+        elif unconfirmed_local:
+            hold, approvable = HOLD_LOCAL_UNCONFIRMED, False
+        elif not seg.verified:
+            hold, approvable = HOLD_UNVERIFIED, True
+        else:
+            hold, approvable = "", True
+        unverified = unconfirmed_local or not seg.verified
         items.append(
             SourceItem(
                 key=f"{stay.pk}-{seg.first:%Y%m%d}",
@@ -181,6 +216,7 @@ def _items(stay: Stay, month: dt.date) -> tuple[list[SourceItem], str | None]:
                 },
                 status="draft" if hold else "approved",
                 hold=hold,
+                approvable=approvable,
                 dispute_ref=ref if state == "open" else "",
             )
         )
@@ -191,8 +227,9 @@ def discharge_source(seller: Organisation, buyer: Organisation, month: dt.date) 
     """The purchases source: the month's payment days of the pair's stays."""
     result = SourceResult()
     excluded: Counter[str] = Counter()
+    local = local_for(seller.region, buyer)
     for stay in _candidates(seller, buyer, month_start(month)).iterator(chunk_size=2000):
-        items, why = _items(stay, month_start(month))
+        items, why = _items(stay, month_start(month), local)
         result.items.extend(items)
         if why:
             excluded[why] += 1
@@ -257,9 +294,14 @@ def month_payment(user: Any, month: dt.date) -> MonthPayment:
         .order_by("municipality__name", "ready_at", "pk")
     )
     rows = []
+    local: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for stay in stays:
         facts = stay_facts(stay)
-        counted = rules.payment_days(facts, rules.stay_terms(facts), month_end(month), since=month)
+        key = (stay.organisation.region, stay.municipality_id)
+        if key not in local:
+            local[key] = local_for(stay.organisation.region, stay.municipality)
+        terms = rules.stay_terms(facts, local[key] or None)
+        counted = rules.payment_days(facts, terms, month_end(month), since=month)
         state, ref = _dispute_state(stay)
         rows.append(
             StayMonth(
@@ -323,7 +365,10 @@ def dispute_payment_days(
             else "",
             acting_organisation=stay.organisation,
             acting_note=acting_note,
-            person=stay.person,
+            # The dispute is about the stay (linked below), not opened on the person's
+            # record: the kommun sees the stay by the notices it received (Lag 2017:612,
+            # `access.can_see`), not by a care relation, and the dispute's handlers read the
+            # stay through the discharge room's own access checks.
         )
         StayDispute.objects.create(
             stay=stay, dispute=dispute, month=month_start(month) if month else None

@@ -714,7 +714,7 @@ def discharge_care_types(agreement: str) -> tuple[str, ...]:
 
 def family_root(agreement: str) -> str:
     follows = version_of(agreement).follows
-    return agreement if not follows else follows
+    return follows or agreement
 
 
 def _persons(rows: list[Any]) -> int:
@@ -888,8 +888,9 @@ def _key_figures(sections: dict[str, Section]) -> list[KeyFigure]:
         figures.append(
             KeyFigure("Avvikelser och tvister", cell, "Under året kom " + " och ".join(parts) + ".")
         )
-    s = sections.get("discharge")
-    if s is not None and s.available:
+    found = sections.get("discharge")
+    if found is not None and found.available:
+        s = found
         stays, in_time = s.extra["stays"], s.extra["in_time"]
         days, amount = s.extra["payment_days"], s.extra["amount"]
         text = f"{stays.text()} vårdtillfällen i slutenvård"

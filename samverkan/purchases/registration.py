@@ -811,6 +811,10 @@ def approve_records(
         records = records.filter(**filters)
     # Payment days under an open dispute wait for its decision (purchases.sources).
     records = records.exclude(payment=PaymentMode.PAYMENT_RESPONSIBILITY, dispute_ref__gt="")
+    # … and so do source records only their source releases (terms not confirmed).
+    records = records.exclude(
+        pk__in=ServiceRecord.objects.filter(decision__data__hold_blocks=True).values("pk")
+    )
     # Approving into a locked month is not allowed (the run would not see them anyway); the
     # month review reports those drafts as drafts of a locked month.
     locked = locked_buyers(profile.organisation_id, start)

@@ -18,6 +18,12 @@ is missing has no record to show). Before a run's preview and before the run its
   item is gone is withdrawn; invoiced records are never touched (a correction is a credit
   note, as for every record).
 
+A hold that ends after the month was invoiced and locked (a dispute decided with the kommun
+as cost bearer) reopens that month: `release_held`, called before every preview and run of
+the pair, brings the held months' records up to date and opens a correction run for a month
+that now has approved, uninvoiced source records ("Rättelse öppen" in the ekonom's work
+queue); the month's next run invoices them at their own days' amounts.
+
 The hold reason is kept in the record's decision snapshot (``data["hold"]``) and shown by
 the preview as the reason it is left out; a held draft with a ``dispute_ref`` cannot be
 approved (`registration.approve_records`).
@@ -26,11 +32,13 @@ approved (`registration.approve_records`).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from samverkan.accounts.models import Organisation
 from samverkan.purchases.bases import month_end, month_start
@@ -38,7 +46,10 @@ from samverkan.purchases.decisions import snapshot_digest
 from samverkan.purchases.models import (
     Band,
     DecisionSnapshot,
+    InvoiceRun,
     RecordStatus,
+    RunKind,
+    RunStatus,
     ServiceRecord,
 )
 
@@ -48,6 +59,7 @@ __all__ = [
     "held_reasons",
     "refresh_sources",
     "register_source",
+    "release_held",
     "sources",
 ]
 
@@ -58,7 +70,7 @@ class SourceItem:
     amount). ``minutes`` is the quantity in the unit of its rate (1440 per vårddygn)."""
 
     key: str
-    person_id: int
+    person_id: uuid.UUID
     performer_unit_id: int | None
     start_at: dt.datetime
     end_at: dt.datetime
@@ -70,6 +82,9 @@ class SourceItem:
     decision: Mapping[str, Any]
     status: str = RecordStatus.APPROVED
     hold: str = ""
+    #: False: a held item only its source releases (an open dispute, terms the other party
+    #: has not confirmed); the month review cannot approve it (``data["hold_blocks"]``).
+    approvable: bool = True
     dispute_ref: str = ""
 
     @property
@@ -102,6 +117,8 @@ def sources() -> Mapping[str, Source]:
 def _snapshot(item: SourceItem) -> dict[str, Any]:
     data = dict(item.decision)
     data.update({"basis": item.basis, "payment": item.payment, "hold": item.hold})
+    if item.hold and not item.approvable:
+        data["hold_blocks"] = True
     return data
 
 
@@ -224,6 +241,65 @@ def _write(
         if approve:
             ServiceRecord.objects.filter(pk__in=approve).update(status=RecordStatus.APPROVED)
         ServiceRecord.objects.bulk_create(create, batch_size=2000)
+
+
+def _source_records(seller: Organisation, buyer: Organisation) -> Any:
+    q = Q(pk__in=[])
+    for name in _SOURCES:
+        q |= Q(external_id__startswith=f"{name}:")
+    return ServiceRecord.objects.filter(q, performer_org_id=seller.pk, payer_org_id=buyer.pk)
+
+
+def _locked(seller: Organisation, buyer: Organisation, month: dt.date) -> bool:
+    runs = InvoiceRun.objects.filter(seller=seller, buyer=buyer, month=month)
+    return (
+        runs.filter(kind=RunKind.REGULAR, locked=True).exists()
+        and not runs.filter(
+            kind=RunKind.CORRECTION, status__in=(RunStatus.OPEN, RunStatus.RUNNING)
+        ).exists()
+    )
+
+
+def release_held(user: Any, *, seller: Organisation, buyer: Organisation) -> list[dt.date]:
+    """Reopen the locked months of the pair whose held source records have been released
+    (see the module docstring); returns the months reopened."""
+    if not _SOURCES:
+        return []
+    held = _source_records(seller, buyer).filter(status=RecordStatus.DRAFT, invoice__isnull=True)
+    reopened: list[dt.date] = []
+    for month in held.dates("service_date", "month"):
+        if not _locked(seller, buyer, month):
+            continue  # an open month is brought up to date by its own preview and run
+        for name, fn in sorted(_SOURCES.items()):
+            _write(user, name, seller, buyer, month, fn(seller, buyer, month).items)
+        released = _source_records(seller, buyer).filter(
+            status=RecordStatus.APPROVED,
+            invoice__isnull=True,
+            service_date__gte=month,
+            service_date__lte=month_end(month),
+        )
+        if not released.exists():
+            continue
+        with transaction.atomic():
+            runs = InvoiceRun.objects.select_for_update().filter(
+                seller=seller, buyer=buyer, month=month
+            )
+            last = runs.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+            InvoiceRun.objects.create(
+                seller=seller,
+                buyer=buyer,
+                month=month,
+                kind=RunKind.CORRECTION,
+                sequence=last + 1,
+                status=RunStatus.OPEN,
+                started_by=user,
+                message=(
+                    "Rättelse: underlag som hölls inne (en avgjord tvist) ska faktureras "
+                    f"för {month:%Y-%m}."
+                ),
+            )
+        reopened.append(month)
+    return reopened
 
 
 def held_reasons(decision_ids: list[int]) -> dict[int, str]:

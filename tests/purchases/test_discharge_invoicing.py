@@ -48,6 +48,9 @@ def _clock():
 @pytest.fixture
 def w(tk, make_staff):
     orgs = tk.orgs
+    # Östersunds kommun buys here: its "Er referens" is six digits (purchases.buyers).
+    orgs.ostersund.invoice_reference = "238001"
+    orgs.ostersund.save()
     BillingProfile.objects.create(
         organisation=orgs.region_jh, bankgiro="5050-1055", contact_name="Ekonomi"
     )
@@ -56,6 +59,7 @@ def w(tk, make_staff):
     )
     tk.ward_nurse = make_staff(Role.NURSE, orgs.region_jh, "ssk.avd5", unit=tk.ward)
     tk.doctor = make_staff(Role.PHYSICIAN, orgs.region_jh, "lakare.avd5", unit=tk.ward)
+    tk.chief = make_staff(Role.CHIEF_PHYSICIAN, orgs.region_jh, "chefslakare.rjh")
     tk.ost_unit = Unit.objects.create(
         organisation=orgs.ostersund, name="Biståndsenheten", kind=UnitKind.SOCIAL_SERVICES
     )
@@ -167,7 +171,9 @@ def test_a_month_of_stays_is_invoiced_by_the_run(w, march, peppol_validator):
     assert sum(line.minutes for line in lines) // 1440 == 18
     assert all(line.unit_price_ore == 930_000 for line in lines)
     doc = build_invoice_doc(invoice)
-    assert {str(line.quantity) for line in doc.lines} == {"6", "4", "8"}
+    # One line per (pseudonymised) person and rate, as every invoice of the runs: p1's two
+    # stays (6 + 8 days) are one line, p2's 4 days another.
+    assert sorted(str(line.quantity) for line in doc.lines) == ["14", "4"]
     assert {line.unit_code for line in doc.lines} == {"DAY"}
     # The rule and its source travel with the rate (both parties see it on the invoice page).
     assert "5 kap. 6 §" in invoice.rates.get().source
@@ -188,8 +194,21 @@ def test_credit_note_of_payment_days_is_valid_and_reopens_the_month(w, march, pe
     credit = services.credit_invoice(
         w.ekonom_region, invoice, reason="Fel utskrivningsdatum", today=dt.date(2026, 12, 2)
     )
-    assert credit.line_total_ore == -invoice.line_total_ore
+    assert credit.kind == "credit_note" and credit.credits_id == invoice.pk
+    assert credit.line_total_ore == invoice.line_total_ore
     assert fatal(peppol_validator.validate(_xml(credit))) == []
+    # The credit note reopens the month: the days are invoiced again by a new run.
+    again = services.preview_run(
+        w.ekonom_region, seller=w.orgs.region_jh, buyer=w.orgs.ostersund, month=MARCH
+    )
+    assert not again.locked
+    group = {g.label: g for g in again.included}[
+        "Betalningsansvar vid utskrivning från sluten vård, lag (2017:612)"
+    ]
+    assert group.amount_ore == 18 * 930_000
+    (reissued,) = [i for i in _run(w, MARCH).created if i.agreement == DISCHARGE_AGREEMENT]
+    assert reissued.pk != invoice.pk and reissued.line_total_ore == 18 * 930_000
+    assert fatal(peppol_validator.validate(_xml(reissued))) == []
 
 
 def test_over_new_year_each_day_at_its_years_amount(w):
@@ -237,8 +256,10 @@ def test_an_open_dispute_excludes_the_stay_until_decided(w, march):
     with pytest.raises(invoicing.PaymentDisputeError) as caught:
         invoicing.dispute_payment_days(w.assessor, stay, question="Igen", acting_note="x")
     assert caught.value.field == "question"
+    # The parties' deciders (a chefsläkare of the region, deviations.access) decide: the
+    # kommun bears the days, so they are invoiced in the next run of March.
     disputes.record_dispute_decision(
-        w.assessor,
+        w.chief,
         dispute.pk,
         decided_on=dt.date(2022, 4, 2),
         decided_by="Närmsta chefer",
@@ -247,6 +268,45 @@ def test_an_open_dispute_excludes_the_stay_until_decided(w, march):
     )
     result = invoicing.discharge_source(w.orgs.region_jh, w.orgs.ostersund, MARCH)
     assert any(i.key.startswith(f"{stay.pk}-") and i.status == "approved" for i in result.items)
+    # March is locked: the next look at the pair's invoicing reopens it for correction…
+    april = services.preview_run(
+        w.ekonom_region, seller=w.orgs.region_jh, buyer=w.orgs.ostersund, month=dt.date(2022, 4, 1)
+    )
+    assert april.month == dt.date(2022, 4, 1)
+    again = services.preview_run(
+        w.ekonom_region, seller=w.orgs.region_jh, buyer=w.orgs.ostersund, month=MARCH
+    )
+    assert not again.locked
+    # … and its run invoices the 4 days (and nothing twice).
+    (late,) = [i for i in _run(w, MARCH).created if i.agreement == DISCHARGE_AGREEMENT]
+    assert late.line_total_ore == 4 * 930_000
+    assert not ServiceRecord.objects.filter(
+        payment=PAYMENT_RESPONSIBILITY,
+        status__in=(RecordStatus.DRAFT, RecordStatus.APPROVED),
+        service_date__lt=dt.date(2022, 4, 1),
+    ).exists()
+    assert _run(w, MARCH).status == "already_done"
+
+
+def test_a_decision_that_the_region_bears_the_days_removes_them(w, march):
+    stay = march["died"]
+    dispute = invoicing.dispute_payment_days(
+        w.ward_nurse, stay, question="Kommunen fick inget meddelande.", acting_note="Vård ges."
+    )
+    disputes.record_dispute_decision(
+        w.chief,
+        dispute.pk,
+        decided_on=dt.date(2022, 3, 30),
+        decided_by="Närmsta chefer",
+        reasoning="Meddelandet nådde inte kommunen.",
+        cost_bearer="region",
+    )
+    preview = services.preview_run(
+        w.ekonom_region, seller=w.orgs.region_jh, buyer=w.orgs.ostersund, month=MARCH
+    )
+    assert {g.label: g.records for g in preview.excluded}[invoicing.EXCLUDED_REGION_BEARS] == 1
+    (invoice,) = [i for i in _run(w, MARCH).created if i.agreement == DISCHARGE_AGREEMENT]
+    assert invoice.line_total_ore == 14 * 930_000
 
 
 def test_unrelated_kommun_cannot_dispute(w, march, make_staff):
@@ -258,3 +318,50 @@ def test_unrelated_kommun_cannot_dispute(w, march, make_staff):
         invoicing.dispute_payment_days(krokom, march["died"], question="Nej", acting_note="Inget")
     assert caught.value.status == 404
     assert not Invoice.objects.exists()
+
+
+def test_days_under_unconfirmed_local_terms_wait_for_the_confirmation(w, march, make_staff):
+    """A local agreement version the other party has not confirmed is not sent: its days are
+    held with a Swedish reason, the month review cannot approve them, the run leaves them
+    out; the kommun's confirmation releases them at the same price."""
+    from samverkan.discharge import local_terms
+
+    forum_region = make_staff(Role.FORUM_MEMBER, w.orgs.region_jh, "forum.rjh")
+    forum_ost = make_staff(Role.FORUM_MEMBER, w.orgs.ostersund, "forum.ost")
+    # Payment from the second day after the notice (one day earlier than the law).
+    version = local_terms.enter_version(
+        forum_region,
+        valid_from=dt.date(2022, 1, 1),
+        name="Lokal överenskommelse om utskrivning, Jämtlands län",
+        terms={"days_after_notice": 2},
+        municipality=w.orgs.ostersund,
+    )
+    preview = services.preview_run(
+        w.ekonom_region, seller=w.orgs.region_jh, buyer=w.orgs.ostersund, month=MARCH
+    )
+    assert {g.label: g.records for g in preview.excluded}[invoicing.HOLD_LOCAL_UNCONFIRMED] == 3
+    assert "Betalningsansvar vid utskrivning från sluten vård, lag (2017:612)" not in {
+        g.label for g in preview.included
+    }
+    assert services.approve_records(w.ekonom_region, month=MARCH) == 0
+    assert not [i for i in _run(w, MARCH).created if i.agreement == DISCHARGE_AGREEMENT]
+
+    local_terms.confirm_version(forum_ost, version, confirm=True)
+    (invoice,) = [i for i in _run(w, MARCH).created if i.agreement == DISCHARGE_AGREEMENT]
+    # 7 + 5 + 9 days: each stay one day more than under the law's three days.
+    assert invoice.line_total_ore == 21 * 930_000
+
+
+def test_individual_days_stay_in_samverkan_not_in_the_invoice(w, march):
+    """The invoice carries days and amounts per pseudonymised person number only: no name,
+    personnummer or stay; the individual detail (one attachment row per stay) is viewable in
+    Samverkan behind the access checks (the buyer's default detail channel), not embedded."""
+    (invoice,) = [i for i in _run(w, MARCH).created if i.agreement == DISCHARGE_AGREEMENT]
+    xml = _xml(invoice).decode()
+    for person in {s.person for s in march.values()}:
+        assert person.family_name not in xml
+        for identity in person.identities.all():
+            assert identity.value not in xml
+            assert identity.value.replace("-", "") not in xml
+    assert "AdditionalDocumentReference" not in xml or "EmbeddedDocumentBinaryObject" not in xml
+    assert AttachmentRow.objects.filter(invoice=invoice).count() == 3

@@ -33,8 +33,7 @@ from samverkan.purchases.bases import month_start as _month_start
 from samverkan.purchases.errors import InvoicingRefused
 from samverkan.purchases.models import PriceUnit, RecordStatus, ServiceRecord
 from samverkan.purchases.pricing import Missing, PriceIndex, Rate, rate_for
-from samverkan.purchases.sources import held_reasons, refresh_sources
-
+from samverkan.purchases.sources import held_reasons, refresh_sources, release_held
 
 #: Payment modes whose records come from a source (`samverkan.purchases.sources`).
 SOURCE_MODES = frozenset({PAYMENT_RESPONSIBILITY})
@@ -118,6 +117,8 @@ def preview_run(
     if seller.pk == buyer.pk:
         raise InvoicingRefused.one("buyer", "same_party", "Säljare och köpare kan inte vara samma.")
     month = _month_start(month)
+    # Held days released after their month was locked reopen it (purchases.sources).
+    release_held(user, seller=seller, buyer=buyer)
     preview = RunPreview(seller=seller, buyer=buyer, month=month)
     preview.locked = _is_done(seller, buyer, month) and not _open_correction(seller, buyer, month)
     # Other rooms' billable facts (betalningsansvar) become records of the run first; what

@@ -50,7 +50,7 @@ from samverkan.purchases.models import (
     ServiceRecord,
 )
 from samverkan.purchases.pricing import Missing, PriceIndex, Rate, rate_for
-from samverkan.purchases.sources import refresh_sources
+from samverkan.purchases.sources import refresh_sources, release_held
 from samverkan.purchases.timesplit import next_banking_day
 from samverkan.purchases.ubl import InvoiceDataError, normalize_org_number, swedish_vat_number
 
@@ -271,6 +271,8 @@ def run_invoices(
     if seller.pk == buyer.pk:
         raise InvoicingRefused.one("buyer", "same_party", "Säljare och köpare kan inte vara samma.")
 
+    # Held days released after their month was locked reopen it (purchases.sources).
+    release_held(user, seller=seller, buyer=buyer)
     run = _current_run(seller, buyer, month)
     if run is not None or not _is_done(seller, buyer, month):
         # Other rooms' billable facts (betalningsansvar) as records of this same run.
