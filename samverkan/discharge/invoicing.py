@@ -13,12 +13,14 @@ Left out, and shown in the run's pre-lock summary with why:
 - a stay the kommun has not received both notices for (no record: the law's condition);
 - a stay whose days are disputed (`dispute_payment_days`): a draft that cannot be approved
   until the dispute is decided; a decision that the region bears the cost removes the days;
-- days at an amount not yet confirmed against Socialstyrelsen's föreskrift (or a local
-  agreement not confirmed): drafts until the parties confirm the amount, which the region's
-  ekonom records by approving them in the month review.
+- days counted under a local agreement version the other party has not confirmed: drafts
+  the month review cannot approve, released by the confirmation;
+- days at an amount not yet confirmed against Socialstyrelsen's föreskrift: drafts until the
+  parties confirm the amount, which the region's ekonom records by approving them in the
+  month review;
+- days at a local agreement's own amount: left out (the run prices the law's amount).
 
-`month_payment(user, month)` is what both parties see per stay and month (the discharge
-room's page "Betalningsansvar").
+`month_payment(user, month)` is what both parties see per stay and month (no page yet).
 """
 
 from __future__ import annotations
