@@ -373,7 +373,6 @@ def _reader_or_403(request: HttpRequest) -> None:
     "/local-terms",
     response={200: list[LocalTermsOut], **RESPONSES},
     summary="Lokala villkor för betalningsansvar",
-    by_alias=True,
 )
 def list_local_terms(request: HttpRequest) -> list[Any]:
     _reader_or_403(request)
@@ -384,7 +383,6 @@ def list_local_terms(request: HttpRequest) -> list[Any]:
     "/local-terms",
     response={201: LocalTermsOut, **RESPONSES},
     summary="Lägg in en version av de lokala villkoren",
-    by_alias=True,
 )
 def enter_local_terms(request: HttpRequest, payload: LocalTermsIn) -> Any:
     if not local_terms.can_manage(request):
@@ -407,7 +405,6 @@ def enter_local_terms(request: HttpRequest, payload: LocalTermsIn) -> Any:
     "/local-terms/{version_id}/confirm",
     response={200: LocalTermsOut, **RESPONSES},
     summary="Bekräfta en version av de lokala villkoren (den andra parten)",
-    by_alias=True,
 )
 def confirm_local_terms(request: HttpRequest, version_id: int, payload: ConfirmIn) -> Any:
     version = local_terms.get_version_for(request, version_id)

@@ -37,6 +37,7 @@ TERMS_ROLES: frozenset[str] = frozenset({Role.FORUM_MEMBER, Role.ADMINISTRATOR})
 #: The terms a version may set, in form order, with their Swedish names (the errors name them).
 TERM_LABELS: dict[str, str] = {
     "from": "Gäller från",
+    "valid_from": "Gäller från",
     "name": "Överenskommelsens namn",
     "municipality": "Kommun",
     "source": "Var texten finns",
@@ -270,7 +271,7 @@ def _check_terms(valid_from: dt.date, name: str, terms: Mapping[str, Any]) -> No
         raise _error(err.field, "invalid_terms", f"{label}: {message}.") from None
     except LookupError:
         raise _error(
-            "from", "before_law", "Gäller från: lagen (2017:612) gäller från 2018-01-01."
+            "valid_from", "before_law", "Gäller från: lagen (2017:612) gäller från 2018-01-01."
         ) from None
 
 
@@ -289,7 +290,7 @@ def enter_version(
     if party is None:
         raise _error(None, "forbidden", "Du får inte lägga in lokala villkor.", 403)
     if not isinstance(valid_from, dt.date) or isinstance(valid_from, dt.datetime):
-        raise _error("from", "invalid_date", "Gäller från: ange ett datum (ÅÅÅÅ-MM-DD).")
+        raise _error("valid_from", "invalid_date", "Gäller från: ange ett datum (ÅÅÅÅ-MM-DD).")
     name = (name or "").strip()
     if not name:
         raise _error("name", "missing", "Överenskommelsens namn: måste anges.")
@@ -314,7 +315,7 @@ def enter_version(
     with transaction.atomic():
         if same_day.exists():
             raise _error(
-                "from",
+                "valid_from",
                 "version_exists",
                 "Gäller från: det finns redan en version från det datumet. En version ändras "
                 "inte; lägg in en ny från ett senare datum.",

@@ -230,9 +230,9 @@ CareTypeKey = Literal["somatic", "psychiatric"]
 
 
 class LocalTermsIn(Schema):
-    """A new version of the local terms from ``from``; a term left out follows the law."""
+    """A new version of the local terms from ``valid_from``; a term left out follows the law."""
 
-    valid_from: IsoDate = Field(..., alias="from")
+    valid_from: IsoDate
     name: str = Field(..., min_length=1, max_length=200)
     municipality_id: DbId | None = None
     source: str = Field("", max_length=500)
@@ -242,8 +242,6 @@ class LocalTermsIn(Schema):
     count_discharge_day: bool | None = None
     average_days_per_month: Decimal | None = None
     amount_per_day: Decimal | dict[CareTypeKey, Decimal] | None = None
-
-    model_config = {"populate_by_name": True}
 
     def terms(self) -> dict[str, Any]:
         keys = (
@@ -261,7 +259,7 @@ class LocalTermsOut(Schema):
     id: int
     region: str
     municipality_id: int | None
-    valid_from: dt.date = Field(..., serialization_alias="from")
+    valid_from: dt.date
     name: str
     source: str
     terms: dict[str, Any]

@@ -512,14 +512,14 @@ def terms(request: HttpRequest) -> HttpResponse:
         data = request.POST
         found, errors = _terms_from_form(data)
         try:
-            valid_from = parse_date(data.get("from", "").strip())
+            valid_from = parse_date(data.get("valid_from", "").strip())
         except ValueError:
             valid_from = None
         if valid_from is None:
             errors.insert(
                 0,
                 Problem(
-                    "from", "invalid_date", "Gäller från: ange ett datum (ÅÅÅÅ-MM-DD)."
+                    "valid_from", "invalid_date", "Gäller från: ange ett datum (ÅÅÅÅ-MM-DD)."
                 ).details[0],
             )
         chosen = _int(data.get("municipality"))

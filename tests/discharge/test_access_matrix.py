@@ -281,7 +281,7 @@ TERMS_RELATIONS = ["own", "other_party", "unrelated_kommun", "other_region"]
 
 def _terms_endpoints(version):
     v = version.pk
-    invalid = {"from": "2026-01-01", "name": "x", "days_after_notice": 400}
+    invalid = {"valid_from": "2026-01-01", "name": "x", "days_after_notice": 400}
     return [
         # (name, method, url, door, allowed status, data)
         ("terms page", "get", "/utskrivning/villkor/", "read", 200, None),

@@ -29,7 +29,7 @@ def forum(make_staff, orgs):
 
 
 FORM = {
-    "from": "2026-11-01",
+    "valid_from": "2026-11-01",
     "name": "Överenskommelse om utskrivning, Östersund",
     "source": "Dnr 2026/123",
     "days_after_notice_somatic": "1",
@@ -95,8 +95,8 @@ def test_a_kommun_enters_and_the_region_confirms(forum, client_as):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"from": "1.11.2026"}, "Gäller från: ange ett datum (ÅÅÅÅ-MM-DD)."),
-        ({"from": "2017-06-01"}, "Gäller från: lagen (2017:612) gäller från 2018-01-01."),
+        ({"valid_from": "1.11.2026"}, "Gäller från: ange ett datum (ÅÅÅÅ-MM-DD)."),
+        ({"valid_from": "2017-06-01"}, "Gäller från: lagen (2017:612) gäller från 2018-01-01."),
         ({"name": " "}, "Överenskommelsens namn: måste anges."),
         ({"days_after_notice_somatic": "tre"}, "Dagar efter meddelandet, somatisk vård: ange"),
         ({"days_after_notice_somatic": "400"}, "Dagar efter meddelandet om utskrivningsklar:"),
@@ -124,7 +124,7 @@ def test_same_date_twice_is_refused(forum, client_as):
 def test_api_enter_confirm_and_error_shape(forum, orgs, api_client):
     region, kommun = api_client(forum["region"]), api_client(forum["ost"])
     body = {
-        "from": "2026-11-01",
+        "valid_from": "2026-11-01",
         "name": "Överenskommelse om utskrivning",
         "days_after_notice": {"somatic": 1, "psychiatric": 5},
         "amount_per_day": 8000,
@@ -141,7 +141,7 @@ def test_api_enter_confirm_and_error_shape(forum, orgs, api_client):
     created = region.post("/api/discharge/local-terms", body, content_type="application/json")
     assert created.status_code == 201, created.json()
     out = created.json()
-    assert out["from"] == "2026-11-01" and out["confirmed"] is False
+    assert out["valid_from"] == "2026-11-01" and out["confirmed"] is False
     assert out["municipality_id"] is None
     url = f"/api/discharge/local-terms/{out['id']}/confirm"
     own = region.post(url, {"confirm": True}, content_type="application/json")
