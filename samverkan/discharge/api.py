@@ -21,7 +21,7 @@ from ninja.responses import Status
 from samverkan.accounts.models import Organisation, Unit
 from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from samverkan.audit.models import Action as AuditAction
-from samverkan.discharge import access, selectors, services
+from samverkan.discharge import access, local_terms, selectors, services
 from samverkan.discharge.fhir_io import import_fhir
 from samverkan.discharge.file_import import import_csv, read_upload
 from samverkan.discharge.models import PlanningConsent, Source, Stay
@@ -38,6 +38,8 @@ from samverkan.discharge.schemas import (
     DischargeIn,
     DischargeNoticeOut,
     HomeWithoutContactIn,
+    LocalTermsIn,
+    LocalTermsOut,
     NeedsIn,
     PlanningIn,
     PlanningOut,
@@ -357,3 +359,54 @@ def import_file(request: HttpRequest, file: File[UploadedFile]) -> Any:  # noqa:
 
 
 __all__ = ["router", "uuid"]
+
+
+# --- local terms (the parties' discharge agreement) -----------------------------------------
+
+
+def _reader_or_403(request: HttpRequest) -> None:
+    if local_terms.reader_of(request) is None:
+        raise ApiError(403, "forbidden", "Du får inte se de lokala villkoren.")
+
+
+@router.get(
+    "/local-terms",
+    response={200: list[LocalTermsOut], **RESPONSES},
+    summary="Lokala villkor för betalningsansvar",
+)
+def list_local_terms(request: HttpRequest) -> list[Any]:
+    _reader_or_403(request)
+    return list(local_terms.visible_versions(request))
+
+
+@router.post(
+    "/local-terms",
+    response={201: LocalTermsOut, **RESPONSES},
+    summary="Lägg in en version av de lokala villkoren",
+)
+def enter_local_terms(request: HttpRequest, payload: LocalTermsIn) -> Any:
+    if not local_terms.can_manage(request):
+        raise ApiError(403, "forbidden", "Du får inte lägga in lokala villkor.")
+    municipality = None
+    if payload.municipality_id is not None:
+        municipality = _organisation(payload.municipality_id, "municipality_id")
+    version = local_terms.enter_version(
+        request,
+        valid_from=payload.valid_from,
+        name=payload.name,
+        terms=payload.terms(),
+        municipality=municipality,
+        source=payload.source,
+    )
+    return Status(201, local_terms.get_version_for(request, version.pk))
+
+
+@router.post(
+    "/local-terms/{version_id}/confirm",
+    response={200: LocalTermsOut, **RESPONSES},
+    summary="Bekräfta en version av de lokala villkoren (den andra parten)",
+)
+def confirm_local_terms(request: HttpRequest, version_id: int, payload: ConfirmIn) -> Any:
+    version = local_terms.get_version_for(request, version_id)
+    local_terms.confirm_version(request, version, confirm=payload.confirm)
+    return local_terms.get_version_for(request, version.pk)

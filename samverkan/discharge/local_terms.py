@@ -37,6 +37,7 @@ TERMS_ROLES: frozenset[str] = frozenset({Role.FORUM_MEMBER, Role.ADMINISTRATOR})
 #: The terms a version may set, in form order, with their Swedish names (the errors name them).
 TERM_LABELS: dict[str, str] = {
     "from": "Gäller från",
+    "valid_from": "Gäller från",
     "name": "Överenskommelsens namn",
     "municipality": "Kommun",
     "source": "Var texten finns",
@@ -157,6 +158,103 @@ def local_by_municipality(region: str) -> dict[int | None, list[dict[str, Any]]]
     return out
 
 
+def reader_of(actor: ActorLike) -> Organisation | None:
+    """The organisation whose region's terms the user may read: a party (forum member,
+    administrator) or a discharge role (who works by the terms); None: no access."""
+    from samverkan.discharge.access import discharge_organisation
+
+    return party_of(actor) or discharge_organisation(user_of(actor))
+
+
+def visible_versions(actor: ActorLike) -> QuerySet[LocalTermsVersion]:
+    """The versions the user may see: those of her organisation's region (none without a
+    role that owns or works by local terms)."""
+    reader = reader_of(actor)
+    if reader is None:
+        return LocalTermsVersion.objects.none()
+    return versions(reader.region)
+
+
+def get_version_for(actor: ActorLike, version_id: int) -> LocalTermsVersion:
+    """One version for the user: 403 without a role that owns or works by local terms, 404
+    outside her region (or no such version)."""
+    if reader_of(actor) is None:
+        raise _error(None, "forbidden", "Du får inte se de lokala villkoren.", 403)
+    found = (
+        visible_versions(actor).filter(pk=version_id).first() if 0 < version_id < 2**63 else None
+    )
+    if found is None:
+        raise _error(None, "not_found", "Versionen finns inte.", 404)
+    return found
+
+
+def in_force(region: str, municipality: Organisation | None, on: dt.date) -> dict[str, Any] | None:
+    """The local version (as ``as_rules``) that governs a kommun's stays counted on ``on``:
+    the latest one whose date has come, the region's or the kommun's own; None: the law."""
+    return version_on(local_for(region, municipality), on)
+
+
+def version_on(local: list[dict[str, Any]], on: dt.date) -> dict[str, Any] | None:
+    """Of ``local_for``'s versions, the one in force on ``on`` (as the rules choose it)."""
+    chosen = None
+    for version in local:
+        if version["from"] <= on and (chosen is None or version["from"] >= chosen["from"]):
+            chosen = version
+    return chosen
+
+
+def _yes_no(value: Any) -> str:
+    return "ja" if value else "nej"
+
+
+def _per_care(value: Any, unit: str) -> str:
+    if isinstance(value, Mapping):
+        names = {"somatic": "somatisk vård", "psychiatric": "psykiatrisk vård"}
+        return ", ".join(f"{names.get(k, k)} {v} {unit}" for k, v in value.items())
+    return f"{value} {unit}"
+
+
+def describe(terms: Mapping[str, Any]) -> list[str]:
+    """A version's terms in plain Swedish, one line per term it sets (the others: the law)."""
+    lines = []
+    if "days_after_notice" in terms:
+        lines.append(
+            "Dagar efter meddelandet innan betalningsansvaret börjar: "
+            + _per_care(terms["days_after_notice"], "dagar")
+        )
+    if terms.get("cutoff"):
+        lines.append(f"Meddelanden från klockan {terms['cutoff']} räknas till nästa dag")
+    if "count_from_day_zero" in terms:
+        lines.append(f"Meddelandedagen är dag noll: {_yes_no(terms['count_from_day_zero'])}")
+    if "count_discharge_day" in terms:
+        lines.append(
+            f"Utskrivningsdagen räknas som betald dag: {_yes_no(terms['count_discharge_day'])}"
+        )
+    if terms.get("average_days_per_month") is not None:
+        lines.append(f"Genomsnittligt antal dagar per månad: {terms['average_days_per_month']}")
+    if "amount_per_day" in terms:
+        lines.append("Belopp per vårddygn: " + _per_care(terms["amount_per_day"], "kr"))
+    return lines or ["Samma villkor som lagen"]
+
+
+def law_defaults(on: dt.date) -> list[str]:
+    """The law's defaults on ``on`` in plain Swedish (the first row of the page)."""
+    terms = rules.discharge_terms(on)
+    days = terms.days_after_notice
+    amount = terms.amount_on("somatic", on)
+    lines = [
+        "Betalningsansvar från "
+        + (
+            f"{days['somatic']} kalenderdagar efter meddelandet om utskrivningsklar"
+            if len(set(days.values())) == 1
+            else _per_care(days, "dagar")
+        ),
+        f"Belopp per vårddygn {on.year}: {amount.per_day} kr"
+        + ("" if amount.verified else " (beloppet är ännu inte bekräftat mot föreskriften)"),
+    ]
+    return lines
+
+
 # --- writes ---------------------------------------------------------------------------------
 
 
@@ -173,7 +271,7 @@ def _check_terms(valid_from: dt.date, name: str, terms: Mapping[str, Any]) -> No
         raise _error(err.field, "invalid_terms", f"{label}: {message}.") from None
     except LookupError:
         raise _error(
-            "from", "before_law", "Gäller från: lagen (2017:612) gäller från 2018-01-01."
+            "valid_from", "before_law", "Gäller från: lagen (2017:612) gäller från 2018-01-01."
         ) from None
 
 
@@ -192,7 +290,7 @@ def enter_version(
     if party is None:
         raise _error(None, "forbidden", "Du får inte lägga in lokala villkor.", 403)
     if not isinstance(valid_from, dt.date) or isinstance(valid_from, dt.datetime):
-        raise _error("from", "invalid_date", "Gäller från: ange ett datum (ÅÅÅÅ-MM-DD).")
+        raise _error("valid_from", "invalid_date", "Gäller från: ange ett datum (ÅÅÅÅ-MM-DD).")
     name = (name or "").strip()
     if not name:
         raise _error("name", "missing", "Överenskommelsens namn: måste anges.")
@@ -217,7 +315,7 @@ def enter_version(
     with transaction.atomic():
         if same_day.exists():
             raise _error(
-                "from",
+                "valid_from",
                 "version_exists",
                 "Gäller från: det finns redan en version från det datumet. En version ändras "
                 "inte; lägg in en ny från ett senare datum.",
@@ -253,6 +351,8 @@ def confirm_version(
     actor: ActorLike, version: LocalTermsVersion, *, confirm: bool = False
 ) -> LocalTermsConfirmation:
     """The other party confirms that the version matches the signed text (irreversible)."""
+    if party_of(actor) is None:
+        raise _error(None, "forbidden", "Du får inte bekräfta lokala villkor.", 403)
     if is_confirmed(version):
         raise _error(None, "already_confirmed", "Versionen är redan bekräftad.", 409)
     if not can_confirm(actor, version):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
@@ -221,3 +222,67 @@ class DischargeImportOut(Schema):
     stays_found: int
     notices_created: int
     notices_found: int
+
+
+# --- local terms (the parties' discharge agreement) -----------------------------------------
+
+CareTypeKey = Literal["somatic", "psychiatric"]
+
+
+class LocalTermsIn(Schema):
+    """A new version of the local terms from ``valid_from``; a term left out follows the law."""
+
+    valid_from: IsoDate
+    name: str = Field(..., min_length=1, max_length=200)
+    municipality_id: DbId | None = None
+    source: str = Field("", max_length=500)
+    cutoff: str | None = Field(None, max_length=5)
+    days_after_notice: int | dict[CareTypeKey, int] | None = None
+    count_from_day_zero: bool | None = None
+    count_discharge_day: bool | None = None
+    average_days_per_month: Decimal | None = None
+    amount_per_day: Decimal | dict[CareTypeKey, Decimal] | None = None
+
+    def terms(self) -> dict[str, Any]:
+        keys = (
+            "cutoff",
+            "days_after_notice",
+            "count_from_day_zero",
+            "count_discharge_day",
+            "average_days_per_month",
+            "amount_per_day",
+        )
+        return {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
+
+
+class LocalTermsOut(Schema):
+    id: int
+    region: str
+    municipality_id: int | None
+    valid_from: dt.date
+    name: str
+    source: str
+    terms: dict[str, Any]
+    entered_by_organisation_id: int
+    entered_at: dt.datetime
+    confirmed: bool
+    confirmed_by_organisation_id: int | None
+    confirmed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_confirmed(obj: Any) -> bool:
+        from samverkan.discharge.local_terms import is_confirmed
+
+        return is_confirmed(obj)
+
+    @staticmethod
+    def resolve_confirmed_by_organisation_id(obj: Any) -> int | None:
+        from samverkan.discharge.local_terms import is_confirmed
+
+        return obj.confirmation.confirmed_by_organisation_id if is_confirmed(obj) else None
+
+    @staticmethod
+    def resolve_confirmed_at(obj: Any) -> dt.datetime | None:
+        from samverkan.discharge.local_terms import is_confirmed
+
+        return obj.confirmation.confirmed_at if is_confirmed(obj) else None

@@ -57,17 +57,49 @@ def stay_facts(stay: Stay) -> Any:
     return rules.DischargeStay(**fields)
 
 
-def payment(facts: Any, until: dt.date) -> Any:
+def payment(facts: Any, until: dt.date, local: list[dict[str, Any]] | None = None) -> Any:
     """The betalningsansvar of the stay through ``until``: `rules.PaymentDays` (days, amount,
-    first day, the explanation line by line with its clause and source, unverified values)."""
-    return rules.payment_days(facts, rules.stay_terms(facts), until)
+    first day, the explanation line by line with its clause and source, unverified values),
+    under the local version in force on the stay's day (``local``: `local_terms.local_for`;
+    none: the law), confirmed or not."""
+    return rules.payment_days(facts, rules.stay_terms(facts, local or None), until)
 
 
-def preliminary_payment_days(facts: Any, until: dt.date) -> int | None:
+def preliminary_payment_days(
+    facts: Any, until: dt.date, local: list[dict[str, Any]] | None = None
+) -> int | None:
     """Days of betalningsansvar so far, or None while the law's conditions are not met (no
     need of the kommun's insatser, a notice missing, not utskrivningsklar)."""
-    counted = payment(facts, until)
+    counted = payment(facts, until, local)
     return None if counted.missing or not facts.needs_municipal_insatser else counted.days
+
+
+@dataclass(frozen=True)
+class StayTerms:
+    """The terms a stay is counted under: the local versions of its kommun (for the rules)
+    and the one in force on the stay's day (None: the law's defaults)."""
+
+    local: list[dict[str, Any]]
+    version: dict[str, Any] | None
+
+    @property
+    def unverified(self) -> bool:
+        """A local version the other party has not confirmed governs the count."""
+        return self.version is not None and not self.version["verified"]
+
+
+def terms_of(stay: Stay, facts: Any, cache: dict[Any, Any] | None = None) -> StayTerms:
+    """The local terms that govern ``stay`` (``cache`` shares the read per kommun)."""
+    from samverkan.discharge.local_terms import local_for, version_on
+
+    key = (stay.organisation.region, stay.municipality_id)
+    if cache is None or key not in cache:
+        found = local_for(stay.organisation.region, stay.municipality)
+        if cache is None:
+            return StayTerms(found, version_on(found, rules.terms_day(facts)))
+        cache[key] = found
+    local = cache[key]
+    return StayTerms(local, version_on(local, rules.terms_day(facts)))
 
 
 @dataclass(frozen=True)
@@ -81,6 +113,7 @@ class BoardRow:
     days_admitted: int
     days_after_ready: int | None
     payment_days: int | None
+    terms: StayTerms | None = None
 
 
 def _days(start: dt.datetime | None, end: dt.date) -> int | None:
@@ -117,8 +150,10 @@ def board_rows(
     recent = timezone.now() - dt.timedelta(days=14)
     stays = stays.exclude(discharged_at__lt=recent).exclude(died_at__lt=recent)
     rows = []
+    cache: dict[Any, Any] = {}
     for stay in stays.order_by("unit__name", "admitted_at", "pk"):
         facts = stay_facts(stay)
+        terms = terms_of(stay, facts, cache)
         end = today
         if stay.discharged_at or stay.died_at:
             end = timezone.localdate(stay.discharged_at or stay.died_at)
@@ -134,7 +169,8 @@ def board_rows(
                 and rules.admission_notice_late(stay.admitted_at, notice_at),
                 days_admitted=_days(stay.admitted_at, end) or 0,
                 days_after_ready=_days(stay.ready_at, end),
-                payment_days=preliminary_payment_days(facts, today),
+                payment_days=preliminary_payment_days(facts, today, terms.local),
+                terms=terms,
             )
         )
     return rows

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.board, name="board"),
     path("ny/", views.admit, name="admit"),
     path("import/", views.import_file, name="import"),
+    path("villkor/", views.terms, name="terms"),
+    path("villkor/<int:version_id>/bekrafta/", views.confirm_terms, name="confirm_terms"),
     path("<int:stay_id>/", views.detail, name="detail"),
     path("<int:stay_id>/<str:step>/", views.step, name="step"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from samverkan.accounts.models import Organisation, OrganisationKind, Unit, UnitKind
 from samverkan.audit.models import Action as AuditAction
 from samverkan.core.errors import Problem
-from samverkan.discharge import access, selectors, services
+from samverkan.discharge import access, local_terms, selectors, services
 from samverkan.discharge.file_import import import_csv, read_upload
 from samverkan.discharge.models import (
     CareType,
@@ -69,6 +70,13 @@ def _when(value: str | None) -> dt.datetime | None:
 
 
 def board(request: HttpRequest) -> HttpResponse:
+    if (
+        request.user.is_authenticated
+        and access.discharge_organisation(request.user) is None
+        and local_terms.can_manage(request.user)
+    ):
+        # The forum and administrators see no stay; their part of the room is the terms.
+        return redirect("discharge:terms")
     _role_or_403(request, "Utskrivningstavlan")
     profile = access.staff_profile(request)
     organisation = profile.organisation
@@ -110,6 +118,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "statuses": StayStatus.choices,
             "is_region": organisation.kind == OrganisationKind.REGION,
             "tool": services.tool_of(organisation.region),
+            "any_unverified": any(r.terms and r.terms.unverified for r in rows),
         },
     )
 
@@ -188,6 +197,8 @@ def detail(request: HttpRequest, stay_id: int) -> HttpResponse:
     facts = selectors.stay_facts(stay)
     notices = list(stay.notices.select_related("sender", "receiver_organisation", "receiver_unit"))
     region_units = Unit.objects.filter(organisation=stay.organisation)
+    terms = selectors.terms_of(stay, facts)
+    today = timezone.localdate()
     return render(
         request,
         "discharge/detail.html",
@@ -216,8 +227,9 @@ def detail(request: HttpRequest, stay_id: int) -> HttpResponse:
             "may_call_sip": access.may_call_sip(user, stay)
             and stay.sip_id is None
             and stay.status == StayStatus.DISCHARGED,
-            "payment_days": selectors.preliminary_payment_days(facts, timezone.localdate()),
-            "payment": selectors.payment(facts, timezone.localdate()),
+            "payment_days": selectors.preliminary_payment_days(facts, today, terms.local),
+            "payment": selectors.payment(facts, today, terms.local),
+            "terms": terms,
             "facts": facts,
         },
     )
@@ -402,3 +414,199 @@ def step(request: HttpRequest, stay_id: int, step: str) -> HttpResponse:
     if step == "sip":
         return redirect("sip:detail", result.pk)
     return redirect("discharge:detail", stay.pk)
+
+
+# --- local terms (the parties' discharge agreement) -----------------------------------------
+
+CARE_FIELDS = (("somatic", "somatisk vård"), ("psychiatric", "psykiatrisk vård"))
+
+
+def _terms_reader(request: HttpRequest) -> Organisation:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    reader = local_terms.reader_of(request.user)
+    if reader is None:
+        raise PermissionDenied
+    return reader
+
+
+def _form_number(
+    data: Any, field: str, label: str, *, whole: bool, errors: list[Any]
+) -> int | str | None:
+    raw = (data.get(field) or "").strip().replace(" ", "").replace("\u00a0", "")
+    if not raw:
+        return None
+    raw = raw.replace(",", ".")
+    try:
+        if whole:
+            return int(raw)
+        number = Decimal(raw)
+        if number.is_finite():
+            return str(number)
+    except (ValueError, ArithmeticError):
+        pass
+    rule = "ange ett heltal" if whole else "ange ett tal, till exempel 8500 eller 8500,50"
+    errors.append(Problem(field, "invalid_number", f"{label}: {rule}.").details[0])
+    return None
+
+
+def _per_care_type(
+    data: Any, key: str, label: str, *, whole: bool, errors: list[Any]
+) -> dict[str, Any]:
+    out = {}
+    for care, care_label in CARE_FIELDS:
+        value = _form_number(
+            data, f"{key}_{care}", f"{label}, {care_label}", whole=whole, errors=errors
+        )
+        if value is not None:
+            out[care] = value
+    return out
+
+
+def _terms_from_form(data: Any) -> tuple[dict[str, Any], list[Any]]:
+    """The terms the form sets (a blank field: the law's default), or the fields' errors."""
+    errors: list[Any] = []
+    terms: dict[str, Any] = {}
+    days = _per_care_type(
+        data, "days_after_notice", "Dagar efter meddelandet", whole=True, errors=errors
+    )
+    if days:
+        terms["days_after_notice"] = days
+    cutoff = (data.get("cutoff") or "").strip()
+    if cutoff:
+        terms["cutoff"] = cutoff
+    for flag in ("count_from_day_zero", "count_discharge_day"):
+        choice = data.get(flag, "")
+        if choice in ("ja", "nej"):
+            terms[flag] = choice == "ja"
+    average = _form_number(
+        data,
+        "average_days_per_month",
+        local_terms.TERM_LABELS["average_days_per_month"],
+        whole=False,
+        errors=errors,
+    )
+    if average is not None:
+        terms["average_days_per_month"] = average
+    amounts = _per_care_type(
+        data, "amount_per_day", "Belopp per vårddygn", whole=False, errors=errors
+    )
+    if amounts:
+        terms["amount_per_day"] = amounts
+    return terms, errors
+
+
+@require_http_methods(["GET", "POST"])
+def terms(request: HttpRequest) -> HttpResponse:
+    """The region's local terms: the law's defaults, every version (date, who entered it,
+    confirmed or not) and the form for a new version."""
+    reader = _terms_reader(request)
+    party = local_terms.party_of(request.user)
+    if request.method == "POST" and party is None:
+        raise PermissionDenied
+    municipalities = Organisation.objects.filter(
+        kind=OrganisationKind.MUNICIPALITY, region=reader.region
+    ).order_by("name")
+    errors: list[Any] = []
+    if request.method == "POST":
+        data = request.POST
+        found, errors = _terms_from_form(data)
+        try:
+            valid_from = parse_date(data.get("valid_from", "").strip())
+        except ValueError:
+            valid_from = None
+        if valid_from is None:
+            errors.insert(
+                0,
+                Problem(
+                    "valid_from", "invalid_date", "Gäller från: ange ett datum (ÅÅÅÅ-MM-DD)."
+                ).details[0],
+            )
+        chosen = _int(data.get("municipality"))
+        municipality = municipalities.filter(pk=chosen).first() if chosen else None
+        if chosen and municipality is None:
+            errors.append(
+                Problem(
+                    "municipality", "invalid_choice", "Kommun: välj en kommun i regionen."
+                ).details[0]
+            )
+        if not errors:
+            try:
+                local_terms.enter_version(
+                    request,
+                    valid_from=valid_from,
+                    name=data.get("name", ""),
+                    terms=found,
+                    municipality=municipality,
+                    source=data.get("source", ""),
+                )
+            except Problem as problem:
+                errors = problem.details
+            else:
+                messages.success(
+                    request,
+                    "Versionen är inlagd. Den räknas från sitt datum men är inte bekräftad "
+                    "förrän den andra parten har bekräftat den.",
+                )
+                return redirect("discharge:terms")
+    today = timezone.localdate()
+    rows = [
+        {
+            "version": v,
+            "lines": local_terms.describe(v.terms),
+            "confirmed": local_terms.is_confirmed(v),
+            "may_confirm": local_terms.can_confirm(request.user, v),
+        }
+        for v in local_terms.visible_versions(request.user)
+    ]
+    return render(
+        request,
+        "discharge/terms.html",
+        {
+            "party": party,
+            "reader": reader,
+            "is_region": reader.kind == OrganisationKind.REGION,
+            "rows": rows,
+            "law": local_terms.law_defaults(today),
+            "today": today,
+            "municipalities": municipalities,
+            "care_fields": CARE_FIELDS,
+            "errors": errors,
+            "data": request.POST if request.method == "POST" else {},
+        },
+        status=200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_terms(request: HttpRequest, version_id: int) -> HttpResponse:
+    """The other party's confirmation step: the version in full and a checkbox; confirming is
+    irreversible."""
+    _terms_reader(request)
+    try:
+        version = local_terms.get_version_for(request.user, version_id)
+    except Problem as problem:
+        if problem.status == 404:
+            raise Http404 from None
+        raise PermissionDenied from None
+    if not local_terms.can_confirm(request.user, version):
+        if local_terms.is_confirmed(version):
+            messages.info(request, "Versionen är redan bekräftad.")
+            return redirect("discharge:terms")
+        raise PermissionDenied
+    errors: list[Any] = []
+    if request.method == "POST":
+        try:
+            local_terms.confirm_version(
+                request, version, confirm=request.POST.get("confirm") == "on"
+            )
+        except Problem as problem:
+            errors = problem.details
+        else:
+            messages.success(request, "Versionen är bekräftad.")
+            return redirect("discharge:terms")
+    return render(
+        request,
+        "discharge/terms_confirm.html",
+        {"version": version, "lines": local_terms.describe(version.terms), "errors": errors},
+    )

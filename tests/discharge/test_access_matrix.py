@@ -17,8 +17,10 @@ import datetime as dt
 import pytest
 
 from samverkan.accounts.models import LICENSED_ROLES, Role, Verksamhet, verksamhet_of
-from samverkan.discharge import services
+from samverkan.discharge import local_terms, services
 from samverkan.discharge.access import DISCHARGE_ROLES, READY_ROLES
+from samverkan.discharge.local_terms import TERMS_ROLES
+from samverkan.discharge.models import LocalTermsConfirmation, LocalTermsVersion
 from samverkan.people import emergency
 from samverkan.sip import services as sip_services
 from tests.access_matrix import GROUPS, Failures, roles_where
@@ -53,7 +55,7 @@ def _endpoints(stay, units, hc_unit):
     }
     return [
         # (name, method, url, door, allowed status, data)
-        ("board", "get", "/utskrivning/", "any", 200, None),
+        ("board", "get", "/utskrivning/", "board", 200, None),
         ("admit form", "get", "/utskrivning/ny/", "region", 200, None),
         ("import form", "get", "/utskrivning/import/", "region", 200, None),
         ("detail", "get", f"/utskrivning/{s}/", "read", 200, None),
@@ -165,8 +167,12 @@ def _endpoints(stay, units, hc_unit):
 
 
 def _expected(relation: str, role: Role, door: str, allowed: int) -> int:
+    if door == "board" and role in TERMS_ROLES:
+        return 302  # the forum and administrators go to the local terms
     if role not in DISCHARGE_ROLES:
         return 403
+    if door == "board":
+        return allowed
     health_care = verksamhet_of(role) == Verksamhet.HEALTH_CARE
     if door == "any":
         return allowed
@@ -265,4 +271,93 @@ def test_access_matrix(relation, stays, staff, orgs, units, make_staff, client_a
     for one in stays:
         one.refresh_from_db()
         failures.expect(one.status, "admitted", f"stay {one.pk} status")
+    failures.assert_none()
+
+
+# --- local terms: the parties' discharge agreement (issue 16) -------------------------------
+
+TERMS_RELATIONS = ["own", "other_party", "unrelated_kommun", "other_region"]
+
+
+def _terms_endpoints(version):
+    v = version.pk
+    invalid = {"valid_from": "2026-01-01", "name": "x", "days_after_notice": 400}
+    return [
+        # (name, method, url, door, allowed status, data)
+        ("terms page", "get", "/utskrivning/villkor/", "read", 200, None),
+        ("terms form (empty)", "post", "/utskrivning/villkor/", "enter", 200, {}),
+        ("confirm step", "get", f"/utskrivning/villkor/{v}/bekrafta/", "confirm", 200, None),
+        ("confirm (no tick)", "post", f"/utskrivning/villkor/{v}/bekrafta/", "confirm", 200, {}),
+        ("api terms", "api-get", "/api/discharge/local-terms", "read", 200, None),
+        ("api enter (invalid)", "api-post", "/api/discharge/local-terms", "enter", 422, invalid),
+        (
+            "api confirm (no confirm)",
+            "api-post",
+            f"/api/discharge/local-terms/{v}/confirm",
+            "confirm",
+            422,
+            {},
+        ),
+    ]
+
+
+def _terms_expected(relation: str, role: Role, door: str, allowed: int) -> int:
+    reads = role in TERMS_ROLES or role in DISCHARGE_ROLES
+    if not reads:
+        return 403
+    if door == "read":
+        return allowed
+    if door == "enter":
+        return allowed if role in TERMS_ROLES else 403
+    if door == "confirm":
+        if relation == "other_region":
+            return 404
+        return allowed if relation == "other_party" and role in TERMS_ROLES else 403
+    raise AssertionError(door)
+
+
+@pytest.mark.parametrize("relation", TERMS_RELATIONS)
+def test_local_terms_access_matrix(relation, orgs, make_staff, client_as, api_client):
+    """A version the region entered for Östersund: the region is its own party, Östersund
+    the other party (who confirms), Krokom a kommun of the region it does not concern,
+    Gävleborg another region (the version is not there)."""
+    entering = make_staff(Role.FORUM_MEMBER, orgs.region_jh, "forum.jh.matrix")
+    version = local_terms.enter_version(
+        entering,
+        valid_from=dt.date(2026, 1, 1),
+        name="Överenskommelse om utskrivning",
+        terms={"days_after_notice": 2},
+        municipality=orgs.ostersund,
+    )
+    organisation = {
+        "own": orgs.region_jh,
+        "other_party": orgs.ostersund,
+        "unrelated_kommun": orgs.krokom,
+        "other_region": orgs.region_gvb,
+    }[relation]
+    failures = Failures()
+    for group, role in ((g, r) for g, roles in GROUPS.items() for r in roles):
+        user = make_staff(role, organisation)
+        web, api = client_as(user), api_client(user)
+        for name, method, url, door, allowed, data in _terms_endpoints(version):
+            client = api if method.startswith("api-") else web
+            verb = method.removeprefix("api-")
+            if verb == "get":
+                response = client.get(url)
+            elif method.startswith("api-"):
+                response = client.post(url, data=data or {}, content_type="application/json")
+            else:
+                response = client.post(url, data=data or {})
+            want = _terms_expected(relation, role, door, allowed)
+            failures.expect(response.status_code, want, f"{relation} {group}/{role} {name}")
+            if name == "api terms" and response.status_code == 200:
+                ids = [row["id"] for row in response.json()]
+                failures.expect(
+                    ids == ([] if relation == "other_region" else [version.pk]),
+                    True,
+                    f"{relation} {role}: the versions listed",
+                )
+    # Nothing the walk did saved a version or a confirmation.
+    failures.expect(LocalTermsVersion.objects.count(), 1, "versions")
+    failures.expect(LocalTermsConfirmation.objects.exists(), False, "confirmed")
     failures.assert_none()

@@ -233,3 +233,23 @@ def test_money_is_whole_kronor_and_decimal(stays) -> None:
 
     figures = year_figures("jamtland-harjedalen", ("somatic",), 2026)
     assert {f.amount for f in figures} == {Decimal("79100.00")}
+
+
+def test_report_page_shows_every_discharge_figure_in_swedish(stays, orgs, make_staff, client_as):
+    """The yearly report page itself (not only the built report): notices in time, days after
+    utskrivningsklar per kommun, kronor of betalningsansvar and SIPs after discharge, with
+    Östersund's values as the page prints them and no code or English word."""
+    client = client_as(make_staff(Role.MAS, orgs.region_jh, "mas.utskr.uppf"))
+    page = client.get(f"/uppfoljning/rapport/{AGREEMENT}/2026/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    start = html.index("Utskrivning från slutenvård per kommun")
+    section = html[start : html.index("</table>", start)]
+    for heading in report.DISCHARGE_COLUMNS:
+        assert heading in section
+    built = report.build(AGREEMENT, 2026)
+    for text in cells(built, 0, "Östersund").values():
+        assert text in section
+    assert "Östersund" in section
+    for word in ("payment_days", "notice_in_time", "sip_due", "None", "somatic"):
+        assert word not in section

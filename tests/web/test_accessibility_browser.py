@@ -210,6 +210,7 @@ def test_forum_member_and_admin_pages_meet_wcag_21_aa(audit, login, world) -> No
     assert audit.page.locator("svg.chart-svg").count() > 0
     audit.check("årsrapporten")
     audit.visit("/uppfoljning/simulering/", "simulering")
+    audit.visit("/utskrivning/villkor/", "lokala villkor för betalningsansvar")
     audit.page.get_by_role("button", name="Logga ut").click()
     login(audit.page, world.ekonom)
     audit.page.set_viewport_size(TABLET)
