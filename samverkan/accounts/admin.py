@@ -24,6 +24,9 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "region"]
     search_fields = ["name", "scb_code"]
     inlines = [UnitInline]
+    # The buyer's reference ("Er referens") is entered on Tjänsteköp -> Fakturamottagare,
+    # where it is checked against the buyer's published rule; here it would take any text.
+    readonly_fields = ["invoice_reference"]
 
 
 @admin.register(Unit)

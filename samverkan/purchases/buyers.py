@@ -33,6 +33,7 @@ from samverkan.purchases.models import BuyerRule as BuyerRuleRow
 from samverkan.purchases.models import DetailChannel
 
 UNCONFIRMED = "buyer_identifiers_unconfirmed"
+DISPUTED = "buyer_rule_disputed"
 
 
 def identifier_problem(buyer: Organisation) -> Problem | None:
@@ -100,6 +101,11 @@ REFERENCE_FORMATS: dict[str, tuple[str, str, str]] = {
         f"\\d{{4}}[{_ALNUM}]{{4,6}}",
         "8–10 tecken som börjar med fyra siffror (t.ex. 3010BBB123)",
     ),
+    "bk_digits": (
+        "BK och 2–5 siffror",
+        r"BK\d{2,5}",
+        "BK följt av 2–5 siffror, utan mellanslag och inget annat (t.ex. BK123)",
+    ),
     "alnum8": (
         "Högst åtta bokstäver och siffror",
         f"[{_ALNUM}]{{1,8}}",
@@ -128,6 +134,10 @@ class BuyerRule:
     attachment_types: frozenset[str] = frozenset()  # MIME types; empty: any
     detail_channel: str = DetailChannel.SAMVERKAN
     source: str = ""
+    #: Where the buyer's sources disagree on the rule (Bergs kommun): what each says, in
+    #: Swedish. Such a seed is not applied as if sure: invoices and references to the buyer
+    #: are refused (``buyer_rule_disputed``) until someone settles the rule (an edited row).
+    disagreement: str = ""
 
     @property
     def reference_pattern(self) -> str:
@@ -141,9 +151,9 @@ class BuyerRule:
 _RJH_ATTACHMENTS = frozenset({"image/jpeg", PDF, "image/tiff", "image/gif", "image/png"})
 
 #: The seed of the editable table: each buyer's rule as ``../shared/reference/organisations.csv``
-#: (column ``invoice_rules``) states it. Only what the organisation's own page says; where the
-#: sources disagree (Bergs kommun) or nothing was found the defaults apply until someone
-#: enters the rule.
+#: (column ``invoice_rules``) states it. Only what the organisation's own page says; where
+#: nothing was found the defaults apply until someone enters the rule; where the sources
+#: disagree (Bergs kommun) the seed says so and nothing is sent until the rule is settled.
 SEEDS: dict[str, BuyerRule] = {
     # "Mandatory six-digit referenskod in 'Er referens' with no other characters before or
     # after"; "Accepted attachment formats: JPG JPEG PDF TIFF TIF GIF PNG".
@@ -172,6 +182,17 @@ SEEDS: dict[str, BuyerRule] = {
         "alnum8",
         detail_channel=DetailChannel.SEPARATE,
         source="Hudiksvalls kommun, fakturering (sida från 2011)",
+    ),
+    # "SOURCES DISAGREE on the reference: current page - 'BK' followed by 2-5 digits, no
+    # spaces, nothing else [...] (e.g. BK123); 2018 page - 'BK' + three digits followed by
+    # the orderer's name (e.g. 'BK909 Bo Berg')"
+    "2326": BuyerRule(
+        source="Bergs kommun, skicka faktura till kommunen (nuvarande sida och sida från 2018)",
+        disagreement=(
+            "kommunens nuvarande sida anger BK följt av 2–5 siffror och inget annat "
+            "(t.ex. BK123), sidan från 2018 BK och tre siffror följda av beställarens namn "
+            "(t.ex. BK909 Bo Berg)"
+        ),
     ),
 }
 
@@ -204,6 +225,14 @@ def reference_problem(
     """The buyer's published form of "Er referens", checked when a rule, an agreement's
     price or the organisation's reference is set up and again when an invoice is issued."""
     rule = rule or rule_for(buyer)
+    if rule.disagreement:
+        return Problem(
+            field,
+            DISPUTED,
+            f"Fakturareferensen till {buyer.name} kan inte kontrolleras: källorna är oeniga om "
+            f"formatet för Er referens ({rule.disagreement}). En administratör eller "
+            f"mottagarens ekonom behöver fastställa regeln under Fakturamottagare först.",
+        )
     if rule.reference_pattern and not re.fullmatch(rule.reference_pattern, reference or ""):
         return Problem(
             field,

@@ -853,8 +853,10 @@ def _buyer_reader(request: HttpRequest) -> None:
 
 def _rule_summary(org: Organisation) -> dict[str, Any]:
     rule = buyers.rule_for(org)
+    reference = buyers.REFERENCE_FORMATS.get(rule.reference_format, ("Valfri text",))[0]
     return {
-        "reference": buyers.REFERENCE_FORMATS.get(rule.reference_format, ("Valfri text",))[0],
+        "reference": "Källorna är oeniga" if rule.disagreement else reference,
+        "disagreement": rule.disagreement,
         "attachments": buyers.type_words(rule.attachment_types) or "Alla typer",
         "channel": DetailChannel(rule.detail_channel).label,
         "source": rule.source,

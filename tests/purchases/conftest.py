@@ -208,7 +208,8 @@ def build_jamtland() -> Example:
         due_date=dt.date(2026, 5, 2),
         seller=OSTERSUND,
         buyer=REGION_JH,
-        buyer_reference="HC Lit 4120",
+        # the region's six-digit referenskod alone (it does not transfer "HC Lit 4120")
+        buyer_reference="412000",
         order_reference="TK-2026-014",
         contract_reference="Hemsjukvårdsavtal 2020, bilaga 2 och 4 (tjänsteköp)",
         period_start=dt.date(2026, 3, 1),
