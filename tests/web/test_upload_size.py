@@ -80,3 +80,9 @@ def test_the_view_never_runs_and_the_body_is_not_read(small):
     response = UploadSizeMiddleware(view)(request)
     assert response.status_code == 413
     assert not hasattr(request, "_body") and not hasattr(request, "_post")
+
+
+def test_an_anonymous_body_over_the_ceiling_gets_the_page_too(client, small):
+    response = client.post("/tjanstekop/import/", _file(small + 2 * CHUNK))
+    assert response.status_code == 413
+    assert "Filen är för stor" in response.content.decode()
