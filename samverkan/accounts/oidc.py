@@ -10,7 +10,8 @@ any of these is refused with a Swedish page and logged as a failed login.
 
 Who the user becomes is `samverkan.accounts.sso.resolve_login`, the one mapping SAML uses as
 well: this module only turns the verified ID token into `sso.Claims` (HSA-id claim → user;
-commission claims, else HSA → unit and purpose; else the administrator's table). The
+commission claims, else HSA → unit and purpose; else the administrator's table); claims the
+ID token lacks are taken from the provider's userinfo endpoint (`with_userinfo`). The
 session's commission is stored as for SAML. Logout is RP-initiated at the provider
 (`end_session_url`) when its discovery document offers an `end_session_endpoint`.
 """
@@ -48,6 +49,7 @@ __all__ = [
     "end_session_url",
     "identity_providers",
     "login",
+    "with_userinfo",
 ]
 
 logger = logging.getLogger("samverkan.security")
@@ -169,6 +171,33 @@ def claims(issuer: str, token: dict[str, Any], provider: dict[str, Any]) -> sso.
     )
 
 
+def with_userinfo(
+    client: DjangoOAuth2App,
+    token: dict[str, Any],
+    id_claims: dict[str, Any],
+    provider: dict[str, Any],
+    metadata: dict[str, Any],
+) -> dict[str, Any]:
+    """The ID token's claims, completed from the provider's userinfo endpoint when the token
+    lacks one of the claims Samverkan maps (some providers put HSA-id and commission only
+    there) and the discovery document names the endpoint. The ID token's values win; the
+    userinfo's `sub` must be the ID token's (OIDC Core 5.3.2), else ValueError. The assurance
+    level (`acr`) is read from the ID token only."""
+    names = _names(provider)
+    if all(id_claims.get(name) not in (None, "", []) for name in names.values()):
+        return id_claims
+    if not metadata.get("userinfo_endpoint"):
+        return id_claims
+    extra = dict(client.userinfo(token=token))
+    if str(extra.get("sub") or "") != str(id_claims.get("sub") or ""):
+        raise ValueError("userinfo sub differs from the ID token's")
+    merged = dict(id_claims)
+    for name in names.values():
+        if merged.get(name) in (None, "", []) and extra.get(name) not in (None, "", []):
+            merged[name] = extra[name]
+    return merged
+
+
 # --- Backend and views --------------------------------------------------------------------
 
 
@@ -266,8 +295,18 @@ def callback(request: HttpRequest, provider: str) -> HttpResponseBase:
                 "Logga in med SITHS-kort eller annan e-legitimation på rätt nivå."
             ),
         )
-    issuer = str(client.load_server_metadata().get("issuer") or userinfo.get("iss") or "")
-    user = auth.authenticate(request, oidc_claims=claims(issuer, dict(userinfo), conf))
+    metadata = client.load_server_metadata()
+    issuer = str(metadata.get("issuer") or userinfo.get("iss") or "")
+    try:
+        token_claims = with_userinfo(client, token, dict(userinfo), conf, metadata)
+    except requests.RequestException as error:
+        logger.warning("OIDC userinfo of %s unreachable: %s", provider, type(error).__name__)
+        return _unreachable(request)
+    except (OAuthError, ValueError, TypeError) as error:
+        logger.warning("OIDC login refused (%s): %s", provider, type(error).__name__)
+        auth.signals.user_login_failed.send(sender=__name__, credentials={}, request=request)
+        return _refused(request, _(INVALID))
+    user = auth.authenticate(request, oidc_claims=claims(issuer, token_claims, conf))
     if user is None:  # Django has sent user_login_failed (the audit log records it)
         message = getattr(request, "sso_refusal", None) or _(
             "Din inloggning är inte kopplad till någon organisation eller roll i Samverkan. "

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "samverkan.web.middleware.UploadSizeMiddleware",  # no body over the largest upload limit
     "samverkan.accounts.middleware.SessionCommissionMiddleware",  # the session's commission
     "samverkan.audit.middleware.CurrentRequestMiddleware",  # who changes users and roles
     "samverkan.web.middleware.LoginRequiredMiddleware",

@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from samverkan.core.uploads import DEFAULTS, Limits
 
-__all__ = ["limits_for", "parse_overrides", "validated"]
+__all__ = ["largest_upload", "limits_for", "parse_overrides", "validated"]
 
 _NAMES = frozenset(f.name for f in dataclasses.fields(Limits))
 
@@ -60,3 +60,10 @@ def limits_for(kind: str) -> Limits:
     """The limits of one kind of upload, as configured now (read per call: tests may override
     the setting)."""
     return validated(getattr(settings, "SAMVERKAN_UPLOAD_LIMITS", {}) or {})[kind]
+
+
+def largest_upload() -> int:
+    """The largest ``max_bytes`` of every kind, as configured now: the ceiling of a request
+    body (``samverkan.web.middleware.UploadSizeMiddleware``)."""
+    configured = validated(getattr(settings, "SAMVERKAN_UPLOAD_LIMITS", {}) or {})
+    return max(limits.max_bytes for limits in configured.values())

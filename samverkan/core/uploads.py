@@ -91,8 +91,11 @@ DEFAULTS: dict[str, Limits] = {
     "discharge_import": Limits(max_bytes=20 * MIB, max_rows=100_000, max_columns=64),
     # Every JSON body of the API (as Django's own DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB).
     "json_body": Limits(max_bytes=2_621_440, max_depth=40, max_items=10_000),
-    # FHIR resources and Bundles received (SIP's Patient import, discharge messages).
+    # FHIR resources and Bundles received (SIP's Patient import, discharge messages, the
+    # command import_fhir_patients).
     "fhir": Limits(max_bytes=2_621_440, max_depth=40, max_items=1_000),
+    # JSON written into a form's text field (avvikelser: facts; uppföljning: a variant).
+    "form_json": Limits(max_bytes=256 * KIB, max_depth=20, max_items=1_000),
 }
 
 
@@ -305,8 +308,14 @@ def check_shape(value: Any, limits: Limits, *, field: str = "body") -> Any:
     return value
 
 
-def _loads(text: str | bytes, limits: Limits, field: str, line: int | None = None) -> Any:
-    where = f"Rad {line}" if line is not None else "Kroppen"
+def _loads(
+    text: str | bytes,
+    limits: Limits,
+    field: str,
+    line: int | None = None,
+    what: str = "Kroppen",
+) -> Any:
+    where = f"Rad {line}" if line is not None else what
     try:
         value = json.loads(text, parse_constant=_reject_constant)
     except RecursionError:
@@ -330,11 +339,14 @@ def _loads(text: str | bytes, limits: Limits, field: str, line: int | None = Non
         ) from None
 
 
-def load_json(data: bytes | str, limits: Limits, *, field: str = "body") -> Any:
-    """One JSON document (UTF-8), within ``limits`` (bytes, depth, items)."""
-    raw = read_limited(data, limits.max_bytes, field=field, what="Kroppen")
-    text = decode_text(raw, field=field, what="Kroppen")
-    return _loads(text, limits, field)
+def load_json(
+    data: bytes | str, limits: Limits, *, field: str = "body", what: str = "Kroppen"
+) -> Any:
+    """One JSON document (UTF-8), within ``limits`` (bytes, depth, items). ``what`` names it
+    in the messages ("Kroppen" of a request, "Texten" of a form field, "Filen")."""
+    raw = read_limited(data, limits.max_bytes, field=field, what=what)
+    text = decode_text(raw, field=field, what=what)
+    return _loads(text, limits, field, what=what)
 
 
 def jsonl_values(text: str, limits: Limits, *, field: str = "file") -> Iterator[tuple[int, Any]]:

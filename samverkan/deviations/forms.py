@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -12,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import Organisation
 from samverkan.core.forms import DateInput, TimeInput
+from samverkan.core.upload_settings import limits_for
+from samverkan.core.uploads import UploadError, load_json
 from samverkan.deviations.models import (
     Category,
     CostBearer,
@@ -137,10 +138,12 @@ class DisputeForm(forms.Form):
         text = self.cleaned_data.get("facts", "").strip()
         if not text:
             return None
-        try:
-            facts = json.loads(text)
-        except ValueError as exc:
-            raise ValidationError(_("Fakta ska vara ett JSON-objekt.")) from exc
+        try:  # the shared upload reader: size, nesting and members limited (form_json)
+            facts = load_json(text, limits_for("form_json"), field="facts", what="Texten")
+        except UploadError as exc:
+            if exc.code == "invalid_json":
+                raise ValidationError(_("Fakta ska vara ett JSON-objekt."), code=exc.code) from None
+            raise ValidationError(exc.message, code=exc.code) from None
         if not isinstance(facts, dict):
             raise ValidationError(_("Fakta ska vara ett JSON-objekt."))
         return facts

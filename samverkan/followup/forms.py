@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.forms import DateInput
+from samverkan.core.upload_settings import limits_for
+from samverkan.core.uploads import UploadError, load_json
 from samverkan.followup import simulation as sim
 from samverkan.followup.errors import SimulationError
 from samverkan.followup.models import PopulationSource
@@ -46,6 +48,18 @@ def outcome_choices() -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 # A variant change's key -> the form field it came from (variants built from the fields).
+def _json_problem(text: str, error: UploadError) -> str:
+    """The message for a variant written as JSON that the shared reader refused: a limit's
+    own message, or for JSON that does not parse where it goes wrong."""
+    if error.code != "invalid_json":
+        return error.message
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return f"Ogiltig JSON: {exc.msg} (rad {exc.lineno})."
+    return "Ogiltig JSON."  # e.g. NaN, which strict JSON refuses
+
+
 _VARIANT_KEY_FIELDS = {
     "rule": "rule",
     "op": "op",
@@ -152,10 +166,11 @@ class SimulationForm(forms.Form):
         data = self.cleaned_data
         text = (data.get("variant_json") or "").strip()
         if text:
-            try:
-                parsed = json.loads(text)
-            except json.JSONDecodeError as exc:
-                self.add_error("variant_json", f"Ogiltig JSON: {exc.msg} (rad {exc.lineno}).")
+            try:  # the shared upload reader: size, nesting and members limited (form_json)
+                size = limits_for("form_json")
+                parsed = load_json(text, size, field="variant_json", what="Texten")
+            except UploadError as exc:
+                self.add_error("variant_json", _json_problem(text, exc))
                 return None
             if isinstance(parsed, dict):
                 parsed.setdefault("name", data.get("name") or "Variant")

@@ -7,11 +7,14 @@ from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.contrib.messages.middleware import MessageMiddleware as DjangoMessageMiddleware
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from samverkan.core.upload_settings import largest_upload
+from samverkan.core.uploads import CHUNK, size_text
 from samverkan.web.public import is_public
 
 # The API answers 401 in JSON itself instead of redirecting (bearer tokens have no session).
@@ -72,3 +75,29 @@ class MessageMiddleware(DjangoMessageMiddleware):
     def process_request(self, request: HttpRequest) -> None:
         if not request.path_info.startswith(API_PREFIX):
             super().process_request(request)
+
+
+class UploadSizeMiddleware:
+    """Refuse a request body larger than the largest upload limit (plus a chunk for the form's
+    other fields) by its Content-Length, before anything reads it: no worker spends minutes
+    receiving or spooling a body every reader would refuse. The API answers 413 in its error
+    shape (``too_large`` naming ``body``), a page answers 413 in Swedish. Each upload's own,
+    smaller limit is checked by its reader (core.uploads); this is the ceiling of them all."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        largest = largest_upload()
+        if length <= largest + CHUNK:
+            return self.get_response(request)
+        if request.path_info.startswith(API_PREFIX):
+            message = f"Begäran är för stor (högst {size_text(largest)})."
+            item = {"field": "body", "code": "too_large", "message": message}
+            return JsonResponse({"detail": [item]}, status=413)
+        message = f"Filen är för stor (högst {size_text(largest)})."
+        return render(request, "413.html", {"message": message}, status=413)

@@ -1,5 +1,5 @@
 """A minimal real OpenID Connect provider on loopback for the tests: discovery document, JWKS,
-authorization, token and end-session endpoints, ID tokens signed RS256 with joserfc.
+authorization, token, userinfo and end-session endpoints, ID tokens signed RS256 with joserfc.
 
 `NextLogin` says what the next authorization answers with, including the faults the tests
 need (a token signed by a key not in the JWKS, expired, for another audience, another nonce).
@@ -36,6 +36,8 @@ class NextLogin:
     audience: str | None = None  # None: our client id
     nonce: str | None = None  # None: the nonce of the request
     acr: str | None = None
+    userinfo: dict[str, Any] = field(default_factory=dict)  # claims only the userinfo serves
+    userinfo_sub: str | None = None  # None: the ID token's sub
 
 
 class LoopbackProvider:
@@ -51,6 +53,8 @@ class LoopbackProvider:
         self.codes: dict[str, dict[str, Any]] = {}
         self.logouts: list[dict[str, str]] = []
         self.token_requests = 0
+        self.access_tokens: dict[str, NextLogin] = {}
+        self.userinfo_requests = 0
 
     @property
     def discovery_url(self) -> str:
@@ -69,6 +73,7 @@ class LoopbackProvider:
             "authorization_endpoint": f"{self.base}/authorize",
             "token_endpoint": f"{self.base}/token",
             "jwks_uri": f"{self.base}/jwks",
+            "userinfo_endpoint": f"{self.base}/userinfo",
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
@@ -116,12 +121,22 @@ class LoopbackProvider:
         }
         key = self.rogue_key if login.rogue else self.key
         id_token = jwt.encode({"alg": "RS256", "kid": "k1"}, claims, key)
+        access_token = secrets.token_urlsafe(16)
+        self.access_tokens[access_token] = login
         return 200, {
-            "access_token": secrets.token_urlsafe(16),
+            "access_token": access_token,
             "token_type": "Bearer",
             "expires_in": 300,
             "id_token": id_token,
         }
+
+    def userinfo(self, authorization: str) -> tuple[int, dict[str, Any]]:
+        """The userinfo endpoint: the claims of the login the bearer token was issued for."""
+        self.userinfo_requests += 1
+        login = self.access_tokens.get(authorization.removeprefix("Bearer "))
+        if login is None:
+            return 401, {"error": "invalid_token"}
+        return 200, {"sub": login.userinfo_sub or login.sub, **login.userinfo}
 
 
 def _basic(header: str) -> tuple[str, str] | None:
@@ -154,6 +169,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, provider.discovery())
         elif url.path == "/jwks":
             self._json(200, provider.jwks())
+        elif url.path == "/userinfo":
+            self._json(*provider.userinfo(self.headers.get("Authorization", "")))
         elif url.path == "/authorize":
             self._redirect(provider.authorize(query))
         elif url.path == "/logout" and provider.with_logout:

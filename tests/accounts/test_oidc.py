@@ -253,3 +253,49 @@ def test_an_offsite_next_is_not_followed(client, provider, unit):
     started = client.get("/accounts/oidc/region/login/", {"next": "https://evil.example/"})
     response = client.get(location(started["Location"]).removeprefix("http://testserver"))
     assert response.status_code == 302 and response.url == "/"
+
+
+def test_claims_missing_from_the_id_token_are_taken_from_userinfo(client, provider, unit):
+    login = NextLogin(claims={}, userinfo=care(**commission()), acr=LOA3)
+    response = oidc_login(client, provider, login)
+    assert response.status_code == 302 and response.url == "/sip/"
+    profile = StaffProfile.objects.get(user__username=NURSE_HSA)
+    assert (profile.unit, profile.role) == (unit, Role.NURSE)
+    assert ExternalIdentity.objects.get().commission_purpose == "Vård och behandling"
+    assert provider.userinfo_requests == 1
+
+
+def test_the_id_tokens_claims_win_over_userinfo(client, provider, unit):
+    login = NextLogin(
+        claims=care(),  # the commission only at userinfo
+        userinfo={"family_name": "Annan", "healthCareProfessionalLicence": "LK", **commission()},
+        acr=LOA3,
+    )
+    assert oidc_login(client, provider, login).status_code == 302
+    user = get_user_model().objects.get(username=NURSE_HSA)
+    assert user.last_name == "Testsson"
+    profile = StaffProfile.objects.get(user=user)
+    assert (profile.unit, profile.role) == (unit, Role.NURSE)  # SJ of the token, not LK
+    assert provider.userinfo_requests == 1
+
+
+def test_userinfo_for_another_subject_is_refused(client, provider, unit):
+    login = NextLogin(claims={}, userinfo=care(**commission()), userinfo_sub="sub-2", acr=LOA3)
+    response = oidc_login(client, provider, login)
+    assert response.status_code == 403
+    assert "Inloggningen kunde inte godkännas" in response.content.decode()
+    assert not ExternalIdentity.objects.exists()
+    assert AuditEvent.objects.filter(action=Action.LOGIN_FAILED).count() == 1
+
+
+def test_connected_oidc_addresses_open_without_login_in_the_access_matrix(client, provider):
+    """With a provider connected (the unconnected row: tests/accounts/test_login_urls_access.py):
+    the login goes to the provider, a callback nobody asked for is refused, POST is 405."""
+    started = client.get("/accounts/oidc/region/login/")
+    assert started.status_code == 302 and started["Location"].startswith(provider.base)
+    stray = client.get("/accounts/oidc/region/callback/", {"code": "x", "state": "y"})
+    assert stray.status_code == 403
+    assert "Inloggningen kunde inte godkännas" in stray.content.decode()
+    assert client.post("/accounts/oidc/region/login/").status_code == 405
+    assert client.post("/accounts/oidc/region/callback/").status_code == 405
+    assert provider.token_requests == 0

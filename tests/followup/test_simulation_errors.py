@@ -198,3 +198,25 @@ def test_page_shows_a_bad_number_on_the_field_that_gave_it(client_as, forum_memb
     errors = response.context["form"].errors
     assert errors["new_value"] == ["Ändring 1: talet 'n' ska vara mellan 0 och 130."]
     assert not Simulation.objects.exists()
+
+
+# --- the JSON field's limits (issue 15: the shared upload reader, kind form_json) ---------
+
+
+def test_page_refuses_a_deeply_nested_variant_on_the_json_field(client_as, forum_member) -> None:
+    # json.loads raised RecursionError (a 500) on 100,000 nested arrays before the limit.
+    response = _page(client_as(forum_member), variant_json="[" * 100_000 + "]" * 100_000)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["variant_json"] == ["Texten: JSON får vara nästlat högst 20 nivåer."]
+    assert not Simulation.objects.exists()
+
+
+def test_page_refuses_a_variant_over_the_size_limit(client_as, forum_member, settings) -> None:
+    settings.SAMVERKAN_UPLOAD_LIMITS = {"form_json": {"max_bytes": 1024}}
+    variant = json.dumps({"changes": [ADL | {"n": 3}], "description": "x" * 2000})
+    response = _page(client_as(forum_member), variant_json=variant)
+    assert response.status_code == 200
+    assert response.context["form"].errors["variant_json"] == ["Texten är för stor (högst 1 kB)."]
+    assert "Texten är för stor (högst 1 kB)." in response.content.decode()
+    assert not Simulation.objects.exists()
