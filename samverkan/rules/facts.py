@@ -227,6 +227,32 @@ FACTS: dict[str, FactSpec] = {
             "Allvarlig avvikelse",
             "Har en allvarlig avvikelse inträffat?",
         ),
+        _enum(
+            "psychiatric_care_area",
+            "Område inom specialistpsykiatrin",
+            "Vilken vård inom specialistpsykiatrin gäller det?",
+            {
+                "eating_disorder": "Ätstörningsvård",
+                "recovery": "Återhämtning (K2-återhämtning)",
+                "other": "Annan specialistpsykiatrisk vård",
+            },
+        ),
+        _bool(
+            "needs_beyond_parental_responsibility",
+            "Stöd utöver föräldraansvaret",
+            "Behöver barnet stödet på grund av varaktig sjukdom eller funktionsnedsättning, "
+            "utöver det föräldrar ansvarar för?",
+        ),
+        _bool(
+            "stay_meant_to_be_temporary",
+            "Vistelsen i Sverige är avsedd att vara tillfällig",
+            "Är barnets vistelse i Sverige avsedd att vara tillfällig?",
+        ),
+        _bool(
+            "specialist_care_needed",
+            "Behov av insatser från specialistvården",
+            "Behövs insatser från specialistvården för patienten i den kommunala vården?",
+        ),
     )
 }
 
