@@ -260,12 +260,14 @@ FACT_ORDER: tuple[str, ...] = tuple(FACTS)
 
 # Facts whose absence has a meaning, so they are never "unknown": the domain model defines
 # an unknown egenvård assessment as "not yet assessed", and the process flags below are
-# events someone reports (a disagreement, a serious deviation): unreported means none.
+# events someone reports (a disagreement, a serious deviation, a need for specialist care
+# for a patient in municipal care, Bilaga 2): unreported means none.
 ASSUMED_WHEN_UNKNOWN: dict[str, object] = {
     "self_care_assessment": "not_assessed",
     "parties_disagree": False,
     "question_of_principle": False,
     "serious_deviation": False,
+    "specialist_care_needed": False,
 }
 MAX_AGE = 130
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")

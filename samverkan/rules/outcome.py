@@ -73,8 +73,8 @@ ACTIONS: dict[str, str] = {
     "bill_home_region": "Fakturera hemregionen",
     "contact_chief_physician_mas": "Ta direktkontakt med chefsläkare/MAS",
     "primary_care_physician_coordinates": "Primärvårdsläkaren har samordningsansvaret",
-    "route_via_primary_care_physician_on_call": "Ärendet går via ansvarig primärvårdsläkare i "
-    "beredskap",
+    "route_via_primary_care_physician_on_call": "Kvällar och nätter: behov av specialistvård "
+    "går via ansvarig primärvårdsläkare i beredskap",
 }
 
 

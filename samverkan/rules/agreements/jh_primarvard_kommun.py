@@ -14,7 +14,7 @@ from samverkan.rules.agreements.jh_hemsjukvard import (
     SCOPE,
     TERM,
 )
-from samverkan.rules.conditions import Decided, In, Is, P, TimeWithin, all_of, any_of
+from samverkan.rules.conditions import Decided, In, Is, P, TimeWithin, all_of
 from samverkan.rules.declarations import AgreementVersion, rule
 
 AGREEMENT = "jh-primarvard-kommun"
@@ -104,11 +104,10 @@ CLAUSE_TJANSTGORING_KVALLAR_OCH_NATTER_17_00_08_00 = (
         "jh-pvk.night.specialist_via_on_call_physician",
         _c("Tjänstgöring kvällar och nätter 17.00–08.00"),
         "Vid behov av insatser från specialistvården gällande patienter inom kommunal vård",
-        all_of(
-            any_of(Decided(HCR, "municipality"), Decided("performer", "municipality")),
-            Is("specialist_care_needed", True),
-            NIGHT,
-        ),
+        # "patienter inom kommunal vård": the kommun's own patients (the action names the
+        # evenings and nights it is for, so the clock is not asked for them). The night
+        # district-nurse work is not kommunal vård: "vårdansvaret finns hos Regionen".
+        all_of(Decided(HCR, "municipality"), Is("specialist_care_needed", True)),
         actions=("route_via_primary_care_physician_on_call",),
         summary="Kvällar och nätter (17.00–08.00): behövs insatser från specialistvården för "
         "en patient i den kommunala vården går ärendet via ansvarig primärvårdsläkare i "
