@@ -31,6 +31,8 @@ JH_PERSON: MappingProxyType[str, Any] = MappingProxyType(
         "needs_health_and_social_care": False,
         "discharge_from_inpatient_care": False,
         "compulsory_care": "none",
+        "needs_beyond_parental_responsibility": False,
+        "stay_meant_to_be_temporary": False,
     }
 )
 JH_INTERVENTION: MappingProxyType[str, Any] = MappingProxyType(
@@ -46,6 +48,8 @@ JH_INTERVENTION: MappingProxyType[str, Any] = MappingProxyType(
         "parties_disagree": False,
         "question_of_principle": False,
         "serious_deviation": False,
+        "psychiatric_care_area": "other",
+        "specialist_care_needed": False,
     }
 )
 JH_CASE: MappingProxyType[str, Any] = MappingProxyType(

@@ -46,6 +46,7 @@ DECISION_WORDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("region_unit", "specialist_care"): ("specialistvård",),
     ("region_unit", "adult_psychiatry"): ("vuxenpsykiatri", "vuxenhabilitering", "över 18"),
     ("region_unit", "youth_clinic_upm"): ("16-25",),
+    ("region_unit", "k2_recovery"): ("k2",),
     ("region_unit", "child_psychiatry_bup"): ("bup", "barn"),
     ("region_unit", "child_habilitation_buh"): ("buh", "barn"),
     ("region_unit", "none"): ("ingen enhet", "kommun", "socialtjänst"),
@@ -66,6 +67,7 @@ ACTION_WORDS: dict[str, tuple[str, ...]] = {
     "bill_home_region": ("fakturerar",),
     "contact_chief_physician_mas": ("chefsläkare",),
     "primary_care_physician_coordinates": ("samordningsansvar",),
+    "route_via_primary_care_physician_on_call": ("primärvårdsläkare i beredskap",),
 }
 
 # Reviewed exceptions: rules whose quote carries the answer in words the table above cannot
@@ -78,6 +80,10 @@ DELIBERATE: dict[str, str] = {
     "Härjedalens ansvar' is the region's primary care; the paragraph gives it the first line.",
     "jh-psyk.sip.target_group": "§3 defines who is in the target group; the SIP duty for them "
     "is §6.1's (jh-psyk.sip.needs_both quotes it).",
+    "jh-hsv.responsibility.child_needs_within_parental": "Footnote 8 narrows §7.3's "
+    "criteria for children; where the support is within what parents are responsible for, "
+    "the kommun's responsibility under the agreement does not arise and the region's own HSL "
+    "responsibility for care in ordinary housing stays (§7.2).",
     "gvb.region_unit.child_primary_care": "The clause says children's home care was never "
     "transferred ('inte … skatteväxlad'), so it stays where the region treats the child; that "
     "the treatment responsibility is primary care is a fact of the case.",

@@ -227,6 +227,32 @@ FACTS: dict[str, FactSpec] = {
             "Allvarlig avvikelse",
             "Har en allvarlig avvikelse inträffat?",
         ),
+        _enum(
+            "psychiatric_care_area",
+            "Område inom specialistpsykiatrin",
+            "Vilken vård inom specialistpsykiatrin gäller det?",
+            {
+                "eating_disorder": "Ätstörningsvård",
+                "recovery": "Återhämtning (K2-återhämtning)",
+                "other": "Annan specialistpsykiatrisk vård",
+            },
+        ),
+        _bool(
+            "needs_beyond_parental_responsibility",
+            "Stöd utöver föräldraansvaret",
+            "Behöver barnet stödet på grund av varaktig sjukdom eller funktionsnedsättning, "
+            "utöver det föräldrar ansvarar för?",
+        ),
+        _bool(
+            "stay_meant_to_be_temporary",
+            "Vistelsen i Sverige är avsedd att vara tillfällig",
+            "Är barnets vistelse i Sverige avsedd att vara tillfällig?",
+        ),
+        _bool(
+            "specialist_care_needed",
+            "Behov av insatser från specialistvården",
+            "Behövs insatser från specialistvården för patienten i den kommunala vården?",
+        ),
     )
 }
 
@@ -234,12 +260,14 @@ FACT_ORDER: tuple[str, ...] = tuple(FACTS)
 
 # Facts whose absence has a meaning, so they are never "unknown": the domain model defines
 # an unknown egenvård assessment as "not yet assessed", and the process flags below are
-# events someone reports (a disagreement, a serious deviation): unreported means none.
+# events someone reports (a disagreement, a serious deviation, a need for specialist care
+# for a patient in municipal care, Bilaga 2): unreported means none.
 ASSUMED_WHEN_UNKNOWN: dict[str, object] = {
     "self_care_assessment": "not_assessed",
     "parties_disagree": False,
     "question_of_principle": False,
     "serious_deviation": False,
+    "specialist_care_needed": False,
 }
 MAX_AGE = 130
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")

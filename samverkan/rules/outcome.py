@@ -45,6 +45,7 @@ DIMENSION_VALUES: dict[str, dict[str, str]] = {
         "primary_care": "Primärvården (hälsocentral)",
         "specialist_care": "Specialistvården",
         "adult_psychiatry": "Vuxenpsykiatrin",
+        "k2_recovery": "K2-återhämtning (vuxenpsykiatrin)",
         "youth_clinic_upm": "Ungdomspsykiatrisk mottagning (UPM)",
         "child_psychiatry_bup": "Barn- och ungdomspsykiatrin (BUP)",
         "child_habilitation_buh": "Habilitering för barn och ungdomar (BUH)",
@@ -72,6 +73,8 @@ ACTIONS: dict[str, str] = {
     "bill_home_region": "Fakturera hemregionen",
     "contact_chief_physician_mas": "Ta direktkontakt med chefsläkare/MAS",
     "primary_care_physician_coordinates": "Primärvårdsläkaren har samordningsansvaret",
+    "route_via_primary_care_physician_on_call": "Kvällar och nätter: behov av specialistvård "
+    "går via ansvarig primärvårdsläkare i beredskap",
 }
 
 

@@ -15,8 +15,8 @@ kommunkod as ``pl.Enum``), so ``batch.normalise(generate(n))`` changes nothing.
 ``unknown_share`` blanks that share of every fact except the keys ``region`` and ``date``
 (drawn after the facts, so the same seed gives the same population with holes in it); a
 fact that ``facts.ASSUMED_WHEN_UNKNOWN`` gives a value for (``self_care_assessment`` →
-``not_assessed``, ``parties_disagree``, ``question_of_principle``, ``serious_deviation`` →
-false) takes that value instead, as ``batch.normalise`` and the engine would.
+``not_assessed``, ``parties_disagree``, ``question_of_principle``, ``serious_deviation``,
+``specialist_care_needed`` → false) takes that value instead, as ``batch.normalise`` and the engine would.
 ``prescriber``, ``medication_risk_remains`` and ``habilitation_type`` are only stated for
 the interventions they concern (aids and materials, medication management, habilitation)
 and ``question_of_principle`` only where the parties disagree; they are unknown (false

@@ -53,7 +53,9 @@ def fixed_clock() -> Any:
 
 
 # Facts that leave the home-care rules nothing unknown (ordinary housing, in the county).
-BASE_FACTS: dict[str, Any] = dict(HOME_CARE_PERSON)
+# Their needs over time are beyond what parents give, should a personnummer be a child's
+# (jh-hemsjukvard footnote 8).
+BASE_FACTS: dict[str, Any] = dict(HOME_CARE_PERSON) | {"needs_beyond_parental_responsibility": True}
 INTERVENTION_FACTS: dict[str, Any] = {
     "day_activity": False,
     "service_purchase_requested": False,

@@ -32,6 +32,7 @@ JAMTLAND_NURSING = {
     "discharge_from_inpatient_care": ["false"],
     "age": ["82"],
     "municipality": ["2380"],
+    "specialist_care_needed": ["false"],
 }
 
 

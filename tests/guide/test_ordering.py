@@ -44,6 +44,10 @@ BASE = {
     "question_of_principle": False,
     "serious_deviation": False,
     "extensive_home_care": "none",
+    "psychiatric_care_area": "other",
+    "needs_beyond_parental_responsibility": False,
+    "stay_meant_to_be_temporary": False,
+    "specialist_care_needed": False,
 }
 
 

@@ -43,6 +43,7 @@ TRUTH = {
     "question_of_principle": "false",
     "serious_deviation": "false",
     "habilitation_type": "medical",
+    "specialist_care_needed": "false",
 }
 
 

@@ -69,6 +69,8 @@ INTERVENTION_FACTS = frozenset(
         "parties_disagree",
         "question_of_principle",
         "serious_deviation",
+        "psychiatric_care_area",
+        "specialist_care_needed",
     }
 )
 PERSON_FACTS: tuple[str, ...] = tuple(

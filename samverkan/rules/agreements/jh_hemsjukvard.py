@@ -56,6 +56,18 @@ ASYLUM = In("residence", ("asylum_seeker", "undocumented"))
 # "Regionen har ansvar för hälso- och sjukvård för asylsökande och papperslösa": the housing
 # rules (the kommun's responsibility and the region's by housing form) do not speak for them.
 BY_HOUSING = all_of(NON_PHYSICIAN, Not(ASYLUM))
+# §7.3 footnote 8: "När det gäller barn avses varaktiga behov på grund av sjukdom och
+# funktionsnedsättningar där stöd behövs utöver föräldraansvaret": a child's needs over time
+# count only where the support needed goes beyond what parents are responsible for.
+CHILD_NEEDS_WITHIN_PARENTAL = all_of(
+    Below("age", ADULT_AGE), Is("needs_beyond_parental_responsibility", False)
+)
+ADL_NEEDS_COUNT = all_of(
+    CountAtLeast("adl_needs_over_time", ADL_NEEDS_MIN), Not(CHILD_NEEDS_WITHIN_PARENTAL)
+)
+# §7.2 "Undantag är de barn vars vistelse i Sverige är avsedd att vara tillfällig": such a
+# child has what an adult asylum seeker or undocumented person has, not full care.
+TEMPORARY_CHILD = all_of(Below("age", ADULT_AGE), Is("stay_meant_to_be_temporary", True))
 MEDICATION_AT_HOME = all_of(Is("intervention", "medication_management"), Is("housing", "ordinary"))
 # Labels of the base rules of health_care_responsibility (exceptions refine them, Catala-style).
 BY_HOUSING_LABEL = "jh-hsv.by_housing"  # §7.2/§7.3: by housing form, day activity, LSS
@@ -209,13 +221,12 @@ CLAUSE_7_2 = (
         "jh-hsv.responsibility.asylum_child",
         _c("§7.2"),
         "Regionen har ansvar för hälso- och sjukvård för asylsökande och papperslösa",
-        all_of(ASYLUM, Below("age", ADULT_AGE)),
+        all_of(ASYLUM, Below("age", ADULT_AGE), Is("stay_meant_to_be_temporary", False)),
         decides={HCR: "region"},
         context=1,  # "Vård av barn Alla barn under 18 år …"
         label=BY_RESIDENCE_LABEL,
         summary="Asylsökande och papperslösa barn under 18: full vård som folkbokförda barn, "
-        "regionens ansvar. (Undantaget för barn vars vistelse är avsedd att vara tillfällig "
-        "har ingen uppgift i modellen.)",
+        "regionens ansvar, utom när barnets vistelse i Sverige är avsedd att vara tillfällig.",
     ),
     rule(
         "jh-hsv.responsibility.asylum_adult_urgent",
@@ -254,6 +265,24 @@ CLAUSE_7_2 = (
         label=BY_RESIDENCE_LABEL,
         summary="Vuxna asylsökande och papperslösa har inte rätt till fullständig vård: annan "
         "vård än den som inte kan anstå och de uppräknade insatserna omfattas inte.",
+    ),
+    rule(
+        "jh-hsv.responsibility.asylum_child_temporary_not_covered",
+        _c("§7.2"),
+        "Undantag är de barn vars vistelse i Sverige är avsedd att vara tillfällig",
+        all_of(
+            ASYLUM,
+            TEMPORARY_CHILD,
+            Is("urgent", False),
+            Is("asylum_entitlement", False),
+        ),
+        decides={HCR: "not_covered"},
+        overrides=("jh-hsv.responsibility.physician",),
+        context=1,  # "Vård av vuxna För att som vuxen få tillgång till fullständig …"
+        label=BY_RESIDENCE_LABEL,
+        summary="Asylsökande och papperslösa barn vars vistelse i Sverige är avsedd att vara "
+        "tillfällig har inte rätt till vård som folkbokförda barn: som för vuxna omfattas "
+        "bara vård som inte kan anstå och de uppräknade insatserna.",
     ),
     rule(
         "jh-hsv.responsibility.physician",
@@ -353,7 +382,10 @@ CLAUSE_7_3 = (
         "Om det trots detta föreligger en risk",
         all_of(MEDICATION_AT_HOME, Not(ASYLUM), Is("medication_risk_remains", True)),
         decides={HCR: "municipality"},
-        overrides=("jh-hsv.responsibility.ordinary_without_needs",),
+        overrides=(
+            "jh-hsv.responsibility.ordinary_without_needs",
+            "jh-hsv.responsibility.child_needs_within_parental",
+        ),
         label=BY_HOUSING_LABEL,
         summary="Läkemedelshantering i ordinärt boende där risk kvarstår trots dosdispensering "
         "och hjälpmedel: kommunens hemsjukvård.",
@@ -395,6 +427,7 @@ CLAUSE_7_3 = (
             "jh-hsv.responsibility.lss_housing",
             "jh-hsv.responsibility.personal_assistance_lss",
             "jh-hsv.responsibility.ordinary_without_needs",
+            "jh-hsv.responsibility.child_needs_within_parental",
             "jh-hsv.responsibility.temporary_stay",
         ),
         label=BY_HOUSING_LABEL,
@@ -416,13 +449,30 @@ CLAUSE_7_3 = (
         all_of(
             BY_HOUSING,
             Is("housing", "ordinary"),
-            CountAtLeast("adl_needs_over_time", ADL_NEEDS_MIN),
+            ADL_NEEDS_COUNT,
         ),
         decides={HCR: "municipality"},
         label=BY_HOUSING_LABEL,
         summary="Ordinärt boende med minst ett behov över tid (äta/dricka, klä sig, förflytta "
         "sig, hygien; hjälp från närstående räknas): kommunen.",
         context=5,  # the four criteria and "Motsvarande gäller … närstående"
+    ),
+    rule(
+        "jh-hsv.responsibility.child_needs_within_parental",
+        _c("§7.3"),
+        "När det gäller barn avses varaktiga behov på grund av sjukdom",
+        all_of(
+            BY_HOUSING,
+            Is("housing", "ordinary"),
+            CountAtLeast("adl_needs_over_time", ADL_NEEDS_MIN),
+            CHILD_NEEDS_WITHIN_PARENTAL,
+        ),
+        decides={HCR: "region"},
+        label=BY_HOUSING_LABEL,
+        summary="Barn i ordinärt boende: behoven över tid räknas bara när stödet behövs på "
+        "grund av varaktig sjukdom eller funktionsnedsättning utöver föräldraansvaret "
+        "(fotnot 8). Annars gäller inte kommunens ansvar enligt avtalet, och regionen "
+        "ansvarar (hälsocentralen).",
     ),
     rule(
         "jh-hsv.performer.municipality",

@@ -100,6 +100,19 @@ CLAUSE_TJANSTGORING_KVALLAR_OCH_NATTER_17_00_08_00 = (
         summary="Nattetid är kommunen arbetsgivare för sin personal; vårdansvaret stannar hos "
         "regionen.",
     ),
+    rule(
+        "jh-pvk.night.specialist_via_on_call_physician",
+        _c("Tjänstgöring kvällar och nätter 17.00–08.00"),
+        "Vid behov av insatser från specialistvården gällande patienter inom kommunal vård",
+        # "patienter inom kommunal vård": the kommun's own patients (the action names the
+        # evenings and nights it is for, so the clock is not asked for them). The night
+        # district-nurse work is not kommunal vård: "vårdansvaret finns hos Regionen".
+        all_of(Decided(HCR, "municipality"), Is("specialist_care_needed", True)),
+        actions=("route_via_primary_care_physician_on_call",),
+        summary="Kvällar och nätter (17.00–08.00): behövs insatser från specialistvården för "
+        "en patient i den kommunala vården går ärendet via ansvarig primärvårdsläkare i "
+        "beredskap, om inte specialistvården och kommunen kommit överens om annat.",
+    ),
 )
 
 

@@ -61,6 +61,9 @@ ADULT_AGE = P("jh_psyk.adult_age")  # "över 18 år"; BUP "0-17.99 år"
 UPM_FROM, UPM_UNTIL = P("jh_psyk.upm_from_age"), P("jh_psyk.upm_until_age")  # "16-25 år"
 BUH_MEDICAL_UNTIL = P("jh_psyk.buh_medical_until_age")  # "0-19.99 år gällande medicinsk vård"
 BUH_ADVICE_UNTIL = P("jh_psyk.buh_advice_until_age")  # "0-20.99 år gällande råd och stöd"
+EATING_DISORDER_FROM = P("jh_psyk.eating_disorder_from_age")  # "Ätstörningsvård (fr 16 år)"
+EATING_DISORDER = Is("psychiatric_care_area", "eating_disorder")
+RECOVERY = Is("psychiatric_care_area", "recovery")
 
 
 def _c(section: str) -> str:
@@ -173,16 +176,28 @@ CLAUSE_5_1 = (
         all_of(SPECIALIST, AtLeast("age", ADULT_AGE)),
         decides={"region_unit": "adult_psychiatry"},
         summary="Specialistpsykiatri från 18 år, även tvångsvård enligt LPT och LRV: "
-        "vuxenpsykiatrin.",
+        "vuxenpsykiatrin. Ungdomspsykiatrisk mottagning (UPM) är en av vuxenpsykiatrins "
+        "verksamheter; specialistvård för 18–25-åringar där är vuxenpsykiatrins.",
+    ),
+    rule(
+        "jh-psyk.region_unit.eating_disorder",
+        _c("§5.1"),
+        "Ätstörningsvård (fr 16 år)",
+        all_of(SPECIALIST, EATING_DISORDER, AtLeast("age", EATING_DISORDER_FROM)),
+        decides={"region_unit": "adult_psychiatry"},
+        overrides=("jh-psyk.region_unit.specialist_child",),
+        summary="Ätstörningsvård från 16 år: vuxenpsykiatrin, som bedriver ätstörningsvården "
+        "från 16 år (före 18 år går den före BUP:s åldersgräns). Under 16 år: BUP.",
     ),
     rule(
         "jh-psyk.region_unit.k2_recovery",
         _c("§5.1"),
-        "K2-återhämtning",
-        all_of(SPECIALIST, AtLeast("age", ADULT_AGE), PSYCHIATRIC_DISABILITY),
-        decides={"region_unit": "adult_psychiatry"},
-        summary="Återhämtning för vuxna (från 18 år) med psykisk funktionsnedsättning: K2 "
-        "inom vuxenpsykiatrin.",
+        "K2-återhämtning – Enhetens uppdrag",
+        all_of(SPECIALIST, RECOVERY, AtLeast("age", ADULT_AGE)),
+        decides={"region_unit": "k2_recovery"},
+        overrides=("jh-psyk.region_unit.specialist_adult",),
+        summary="Återhämtning från psykisk ohälsa för vuxna från 18 år: den egna enheten "
+        "K2-återhämtning. Under 18 år: BUP.",
     ),
     rule(
         "jh-psyk.region_unit.habilitation_child",

@@ -82,6 +82,10 @@ FIXED: dict[str, Any] = {
     "habilitation_type": "medical",
     "question_of_principle": False,
     "serious_deviation": False,
+    "psychiatric_care_area": "other",
+    "needs_beyond_parental_responsibility": True,
+    "stay_meant_to_be_temporary": False,
+    "specialist_care_needed": False,
 }
 
 
@@ -151,7 +155,10 @@ def jamtland_cases() -> pl.DataFrame:
         risks = [True, False] if intervention == "medication_management" else [False]
         aids = intervention == "aids_and_materials"
         for time in times:
-            for risk in risks:
+            # Bilaga 2's routing of specialist needs at night: varied for one night visit
+            # (the day side and the other cases are in the scenario files).
+            specialists = [True, False] if (intervention, time) == ("nursing", "07:59") else [False]
+            for risk, specialist in ((r, sp) for r in risks for sp in specialists):
                 for prescriber in ["region", "municipality"] if aids else ["region"]:
                     for disagree in [True, False] if aids else [False]:
                         per_intervention.append(
@@ -161,18 +168,50 @@ def jamtland_cases() -> pl.DataFrame:
                                 "medication_risk_remains": risk,
                                 "prescriber": prescriber,
                                 "parties_disagree": disagree,
+                                "specialist_care_needed": specialist,
                             }
                         )
-    residence: list[dict[str, Any]] = [
-        {"residence": r, "age": 40, "urgent": False, "asylum_entitlement": False}
-        for r in ("registered_in_county", "registered_elsewhere", "eu_eea")
-    ] + [
-        {"residence": r, "age": age, "urgent": urgent, "asylum_entitlement": entitled}
-        for r in ("asylum_seeker", "undocumented")
-        for age in (17, 18)
-        for urgent in (True, False)
-        for entitled in (True, False)
-    ]
+    residence: list[dict[str, Any]] = (
+        [
+            {
+                "residence": r,
+                "age": 40,
+                "urgent": False,
+                "asylum_entitlement": False,
+                "needs_beyond_parental_responsibility": True,
+                "stay_meant_to_be_temporary": False,
+            }
+            for r in ("registered_in_county", "registered_elsewhere", "eu_eea")
+        ]
+        + [
+            # a child whose ADL needs are within, or beyond, what parents are responsible for
+            {
+                "residence": "registered_in_county",
+                "age": 10,
+                "urgent": False,
+                "asylum_entitlement": False,
+                "needs_beyond_parental_responsibility": beyond,
+                "stay_meant_to_be_temporary": False,
+            }
+            for beyond in (False,)  # beyond parental responsibility counts as an adult's needs
+        ]
+        + [
+            {
+                "residence": r,
+                "age": age,
+                "urgent": urgent,
+                "asylum_entitlement": entitled,
+                "needs_beyond_parental_responsibility": True,
+                "stay_meant_to_be_temporary": temporary,
+            }
+            for r in ("asylum_seeker", "undocumented")
+            for age in (17, 18)
+            for urgent in (True, False)
+            for entitled in (True, False)
+            # §7.2's exception for children whose stay is meant to be temporary
+            for temporary in ((True, False) if (r, age) == ("asylum_seeker", 17) else (False,))
+        ]
+    )
     home_care = _product(
         _block(per_intervention),
         _block(residence),
@@ -200,6 +239,7 @@ def jamtland_cases() -> pl.DataFrame:
         _values("intervention", PSYCHIATRIC),
         _values("age", AGES),
         _values("habilitation_type", list(FACTS["habilitation_type"].values)),
+        _values("psychiatric_care_area", list(FACTS["psychiatric_care_area"].values)),
         _values("compulsory_care", list(FACTS["compulsory_care"].values)),
         _values("psychiatric_disability", [True, False]),
         _values("needs_health_and_social_care", [True, False]),
