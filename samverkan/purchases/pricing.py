@@ -32,7 +32,7 @@ from samverkan.purchases.bases import AGREEMENT_NAMES, BILLING_TERMS, HOURLY_SHA
 from samverkan.purchases.buyers import reference_problem
 from samverkan.purchases.errors import PriceError, Problem
 from samverkan.purchases.models import Band, Price, PriceList, PriceUnit
-from samverkan.rules import INTERVENTIONS
+from samverkan.rules import INTERVENTIONS, agreement_name
 
 __all__ = [
     "PriceIndex",
@@ -314,7 +314,7 @@ def set_price(
             Action.UPDATE if replaces else Action.CREATE,
             Price,
             price.pk,
-            why=f"Pris i prislista {agreement}"
+            why=f"Pris i prislista {agreement_name(agreement)}"
             + (f" (ersätter {replaces.pk})" if replaces else ""),
         )
     return price
