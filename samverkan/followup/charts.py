@@ -98,9 +98,14 @@ def _figure(chart: Chart) -> Figure:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if legend:
+        # A legend row is never wider than the figure (a 768 px tablet showed
+        # "Vårdövergång/informationsöverföring" past the chart's edge in a row of three).
+        longest = max(len(label) for label, _cells in chart.series)
+        per_row = 3 if longest <= 16 else 2 if longest <= 26 else 1
         fig.legend(
-            loc="outside lower left", fontsize=11, frameon=False, ncols=min(len(chart.series), 3)
-        )
+            loc="outside lower left", fontsize=11, frameon=False,
+            ncols=min(len(chart.series), per_row),
+        )  # fmt: skip
     return fig
 
 

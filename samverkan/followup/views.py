@@ -23,7 +23,7 @@ from samverkan.followup import access, charts, exports, presentation, report, se
 from samverkan.followup import simulation as sim
 from samverkan.followup.forms import SimulationForm
 from samverkan.followup.models import PopulationSource
-from samverkan.rules import REGIONS
+from samverkan.rules import REGIONS, agreement_name
 
 NO_PERSONAL_DATA = "aggregerade uppgifter, inga personuppgifter"
 
@@ -67,7 +67,7 @@ def _report(request: HttpRequest, agreement: str, year: int, action: str) -> rep
         action,
         "followup.yearly_report",
         obj_id,
-        why=f"Årsuppföljning {agreement} {year} ({NO_PERSONAL_DATA})",
+        why=f"Årsuppföljning {agreement_name(agreement)} {year} ({NO_PERSONAL_DATA})",
     )
     return built
 

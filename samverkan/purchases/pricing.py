@@ -39,7 +39,7 @@ from samverkan.purchases.bases import (
 from samverkan.purchases.buyers import reference_problem
 from samverkan.purchases.errors import PriceError, Problem
 from samverkan.purchases.models import Band, Price, PriceList, PriceUnit
-from samverkan.rules import INTERVENTIONS, discharge_terms
+from samverkan.rules import INTERVENTIONS, agreement_name, discharge_terms
 
 __all__ = [
     "PriceIndex",
@@ -347,7 +347,7 @@ def set_price(
             Action.UPDATE if replaces else Action.CREATE,
             Price,
             price.pk,
-            why=f"Pris i prislista {agreement}"
+            why=f"Pris i prislista {agreement_name(agreement)}"
             + (f" (ersätter {replaces.pk})" if replaces else ""),
         )
     return price

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from samverkan.accounts.models import Organisation, OrganisationKind, Unit
-from samverkan.rules import passage
+from samverkan.rules import clause_label, passage
 from samverkan.sip.models import (
     EXTENSIVE_HOME_CARE_CHOICES,
     ActionStatus,
@@ -58,7 +58,9 @@ def quote(clause_id: str, anchor: str) -> str:
 
 
 def cite(clause_id: str, anchor: str) -> str:
-    return f"{clause_id}: ”{quote(clause_id, anchor)}”"
+    """The clause by the name staff use ("Överenskommelsen om svårt sjuka i hemmet Vårdkedja -
+    ansvar"), never its id, with the sentence that carries the rule."""
+    return f"{clause_label(clause_id)}: ”{quote(clause_id, anchor)}”"
 
 
 # --- data ---------------------------------------------------------------------------------

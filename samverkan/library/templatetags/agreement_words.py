@@ -6,6 +6,8 @@
 - ``quoted``: a passage of an agreement, escaped, with its footnote digits set as
   superscripts ("hälso- och sjukvårdslagen5" → "…lagen<sup>5</sup>"); line breaks stay
   newlines (chain ``|linebreaksbr`` where the page does not keep them).
+- ``agreements_named``: any agreement id inside a text ("gvb-svart-sjuka/2026") by its name
+  ("Överenskommelsen om svårt sjuka i hemmet/2026"), e.g. the object ids of log control.
 - ``intervention_names``: ["housing_support", "nursing"] → "Boende/bostadsstöd,
   Sjuksköterskeinsats" (the engine's intervention codes as the UI names them).
 """
@@ -20,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from samverkan.library.services import agreement_name as _agreement_name
 from samverkan.library.services import clause_label
-from samverkan.rules import INTERVENTIONS
+from samverkan.rules import AGREEMENTS, INTERVENTIONS
 
 register = template.Library()
 
@@ -51,3 +53,16 @@ def quoted(text: object) -> SafeString:
 def intervention_names(codes: object) -> str:
     items = [codes] if isinstance(codes, str) else list(codes or [])  # type: ignore[call-overload]
     return ", ".join(INTERVENTIONS.get(str(c), str(c)) for c in items)
+
+
+_AGREEMENT_ID = re.compile(
+    r"(?<![\w-])("
+    + "|".join(sorted(map(re.escape, AGREEMENTS), key=len, reverse=True))
+    + r")(?![\w-])"
+)
+
+
+@register.filter
+def agreements_named(text: object) -> str:
+    """Every agreement id in `text` replaced by the agreement's name; the rest as it is."""
+    return _AGREEMENT_ID.sub(lambda m: _agreement_name(m.group(1)), str(text or ""))
