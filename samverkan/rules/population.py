@@ -17,8 +17,10 @@ kommunkod as ``pl.Enum``), so ``batch.normalise(generate(n))`` changes nothing.
 fact that ``facts.ASSUMED_WHEN_UNKNOWN`` gives a value for (``self_care_assessment`` →
 ``not_assessed``, ``parties_disagree``, ``question_of_principle``, ``serious_deviation``,
 ``specialist_care_needed`` → false) takes that value instead, as ``batch.normalise`` and the engine would.
-``prescriber``, ``medication_risk_remains`` and ``habilitation_type`` are only stated for
-the interventions they concern (aids and materials, medication management, habilitation)
+``prescriber``, ``medication_risk_remains``, ``habilitation_type`` and
+``psychiatric_care_area`` are only stated for the interventions they concern (aids and
+materials, medication management, habilitation, specialist psychiatry),
+``needs_beyond_parental_responsibility`` only for children with an ADL need over time
 and ``question_of_principle`` only where the parties disagree; they are unknown (false
 for ``question_of_principle``) otherwise.
 A fact added to ``facts.py`` that this module does not know yet comes out all unknown.
@@ -84,6 +86,9 @@ Facts (``load_assumptions()`` returns this table as data; a test keeps the two e
 | habilitation_type | habilitation only: medical 50 %, advice_support 50 % | assumption |
 | question_of_principle | only where parties_disagree: 30 % | assumption |
 | serious_deviation | 0.5 % | assumption |
+| psychiatric_care_area | psychiatric_specialist only: eating_disorder 10 %, recovery 25 %, other 65 % | assumption (jh-psykisk §5.1: ätstörningsvård, K2-återhämtning, other specialist care) |
+| needs_beyond_parental_responsibility | 0–17 with an ADL need over time: 80 %; unknown otherwise | assumption (jh-hemsjukvard §7.3 footnote 8: lasting illness or disability) |
+| stay_meant_to_be_temporary | 0–17 asylum_seeker or undocumented: 10 %; false otherwise | assumption (jh-hemsjukvard §7.2: children whose stay is meant to be temporary) |
 """
 
 from __future__ import annotations
@@ -247,6 +252,9 @@ ASYLUM_ENTITLEMENT = (0.20, 0.02)  # asylum_seeker or undocumented, otherwise
 HABILITATION_TYPE: dict[str, float] = {"medical": 0.5, "advice_support": 0.5}
 QUESTION_OF_PRINCIPLE = 0.3  # of the cases where the parties disagree
 SERIOUS_DEVIATION = 0.005
+PSYCHIATRIC_CARE_AREA: dict[str, float] = {"eating_disorder": 0.1, "recovery": 0.25, "other": 0.65}
+BEYOND_PARENTAL = 0.8  # of the children with an ADL need over time
+TEMPORARY_STAY_CHILD = 0.1  # of the asylum-seeking and undocumented children
 
 
 # --- the assumptions as data -------------------------------------------------------------
@@ -406,6 +414,21 @@ def _assumption_rows() -> list[tuple[str, str, str]]:
             "assumption",
         ),
         ("serious_deviation", _pct(SERIOUS_DEVIATION), "assumption"),
+        (
+            "psychiatric_care_area",
+            f"psychiatric_specialist only: {_mix(PSYCHIATRIC_CARE_AREA)}",
+            "assumption (jh-psykisk §5.1: ätstörningsvård, K2-återhämtning, other specialist care)",
+        ),
+        (
+            "needs_beyond_parental_responsibility",
+            f"0–17 with an ADL need over time: {_pct(BEYOND_PARENTAL)}; unknown otherwise",
+            "assumption (jh-hemsjukvard §7.3 footnote 8: lasting illness or disability)",
+        ),
+        (
+            "stay_meant_to_be_temporary",
+            f"0–17 asylum_seeker or undocumented: {_pct(TEMPORARY_STAY_CHILD)}; false otherwise",
+            "assumption (jh-hemsjukvard §7.2: children whose stay is meant to be temporary)",
+        ),
     ]
 
 
@@ -692,6 +715,15 @@ def _generate_chunk(
     habilitation[intervention != intervention_names.index("habilitation")] = len(HABILITATION_TYPE)
     principle = _bernoulli(rng, QUESTION_OF_PRINCIPLE, n)
     deviation = _bernoulli(rng, SERIOUS_DEVIATION, n)
+    # Drawn after every fact above, so a seed gives the population it gave before these.
+    area = _categorical(rng, _cdf(list(PSYCHIATRIC_CARE_AREA.values())), n)
+    area[intervention != intervention_names.index("psychiatric_specialist")] = len(
+        PSYCHIATRIC_CARE_AREA
+    )
+    child = age < _BAND_EDGES[0]  # the 0–17 band of the fact table
+    beyond = _bernoulli(rng, BEYOND_PARENTAL, n)
+    beyond_stated = child & any_need
+    temporary = _bernoulli(rng, TEMPORARY_STAY_CHILD, n) & child & no_permit
 
     raw = pl.DataFrame(
         {
@@ -724,6 +756,10 @@ def _generate_chunk(
             "habilitation_type": habilitation,
             "question_of_principle": principle,
             "serious_deviation": deviation,
+            "psychiatric_care_area": area,
+            "needs_beyond_parental_responsibility": beyond,
+            "__beyond_stated": beyond_stated,
+            "stay_meant_to_be_temporary": temporary,
         }
     )
     del kommun, residence, age, housing, adl_mask, minutes, intervention
@@ -751,6 +787,10 @@ def _generate_chunk(
         "habilitation_type": _lookup([*HABILITATION_TYPE, None], "habilitation_type"),
         "question_of_principle": pl.when(pl.col("parties_disagree")).then(
             pl.col("question_of_principle")
+        ),
+        "psychiatric_care_area": _lookup([*PSYCHIATRIC_CARE_AREA, None], "psychiatric_care_area"),
+        "needs_beyond_parental_responsibility": pl.when(pl.col("__beyond_stated")).then(
+            pl.col("needs_beyond_parental_responsibility")
         ),
     }
     missing = [name for name in FACT_ORDER if name not in typed and name not in raw.columns]

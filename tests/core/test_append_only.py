@@ -14,7 +14,13 @@ from samverkan.audit.models import AppendOnlyError as AuditAppendOnlyError
 from samverkan.audit.models import AuditAnchor, AuditEvent, AuditPurge
 from samverkan.core.models import AppendOnlyError, AppendOnlyModel
 from samverkan.discharge.models import Notice as DischargeNotice  # noqa: E402
-from samverkan.discharge.models import NoticeHistoryError, PlanningEntry  # noqa: E402
+from samverkan.discharge.models import (  # noqa: E402
+    LocalTermsConfirmation,
+    LocalTermsHistoryError,
+    LocalTermsVersion,
+    NoticeHistoryError,
+    PlanningEntry,
+)
 from samverkan.people.models import ImmutableError as PeopleImmutableError
 from samverkan.people.models import ResponsibilityDecision
 from samverkan.purchases.models import DecisionSnapshot, ImmutableError, Price
@@ -41,6 +47,8 @@ EXPECTED = {
     RiskAnalysisItem: ImmutableVersionError,
     DischargeNotice: NoticeHistoryError,
     PlanningEntry: NoticeHistoryError,
+    LocalTermsVersion: LocalTermsHistoryError,
+    LocalTermsConfirmation: LocalTermsHistoryError,
 }
 MODELS = list(EXPECTED)
 

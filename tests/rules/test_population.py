@@ -238,3 +238,40 @@ def test_load_assumptions_names_a_source_for_every_row() -> None:
     assert all(r["source"] for r in rows)
     assert {r["fact"] for r in rows} <= set(FACTS)
     assert any("SCB 2023" in r["source"] for r in rows if r["fact"] == "municipality")
+
+
+def test_the_facts_of_the_newer_clauses_are_drawn(big: pl.DataFrame) -> None:
+    """Eating-disorder care and K2 (jh-psykisk §5.1), footnote 8 and §7.2's temporary stay
+    (jh-hemsjukvard) are facts of their own: stated wherever they can change an answer, so the
+    simulation does not count those persons as undetermined."""
+    age, col = pl.col("age"), pl.col
+    specialist = col("intervention") == "psychiatric_specialist"
+    assert big.filter(specialist & col("psychiatric_care_area").is_null()).is_empty()
+    assert big.filter(~specialist & col("psychiatric_care_area").is_not_null()).is_empty()
+    area = big.filter(specialist)["psychiatric_care_area"]
+    share = (area == "eating_disorder").mean()
+    assert abs(share - population.PSYCHIATRIC_CARE_AREA["eating_disorder"]) < 0.03
+    child_need = (age < 18) & (col("adl_needs_over_time").list.len() > 0)
+    assert big.filter(child_need & col("needs_beyond_parental_responsibility").is_null()).is_empty()
+    assert big.filter(
+        ~child_need & col("needs_beyond_parental_responsibility").is_not_null()
+    ).is_empty()
+    no_permit = col("residence").is_in(["asylum_seeker", "undocumented"])
+    assert big.filter(col("stay_meant_to_be_temporary") & ~(no_permit & (age < 18))).is_empty()
+    assert big["stay_meant_to_be_temporary"].null_count() == 0
+
+
+def test_children_with_adl_needs_are_decided() -> None:
+    """Children with an ADL need over time (footnote 8's fact is drawn for them) are decided
+    for nursing in the simulated population, not left undetermined."""
+    frame = population.generate(200_000, seed=11)
+    result = batch.decide(frame)
+    children = result.filter(
+        (pl.col("age") < 18)
+        & (pl.col("adl_needs_over_time").list.len() > 0)
+        & (pl.col("residence") == "registered_in_county")
+        & (pl.col("region") == "jamtland-harjedalen")
+        & (pl.col("intervention") == "nursing")
+    )
+    assert children.height > 0
+    assert (children["status"] == "undetermined").mean() < 0.5

@@ -159,7 +159,7 @@ def test_rule_errors_are_422_with_the_clause(api_client, staff, sip, orgs, units
     assert response.status_code == 422
     (error,) = response.json()["detail"]
     assert error["code"] == "end_of_life_physician"
-    assert "jh-hemsjukvard §6.2" in error["message"]
+    assert "Hemsjukvårdsavtalet §6.2" in error["message"]
 
 
 def test_several_rule_errors_come_together(api_client, staff, sip, orgs, units):

@@ -106,7 +106,7 @@ def test_end_of_life_needs_a_physician_contact(sip, staff, plan_factory, orgs, u
         services.save_plan(staff.ost, sip, plan, base_version=1)
     (rule,) = error.value.errors
     assert rule.code == "end_of_life_physician"
-    assert "jh-hemsjukvard §6.2" in rule.message
+    assert "Hemsjukvårdsavtalet §6.2" in rule.message
     assert "Vid vård i livets slutskede ska en fast vårdkontakt vara läkare." in rule.message
     assert sip.versions.count() == 1
     plan.care_contacts.append(ContactRow(orgs.region_jh, "Läkare", units.jh_hc, is_physician=True))
@@ -132,7 +132,7 @@ def test_open_lpt_names_the_chief_physician(sip, staff, plan_factory, orgs):
         services.save_plan(staff.ost, sip, plan, base_version=1)
     codes = {e.code for e in error.value.errors}
     assert codes == {"chief_physician_required", "chief_physician_region"}
-    assert all("jh-psykisk §6.3" in e.message for e in error.value.errors)
+    assert all("Överenskommelsen om psykisk funktionsnedsättning §6.3" in e.message for e in error.value.errors)
     assert all("Chefsöverläkaren ansvarar" in e.message for e in error.value.errors)
     plan.chief_physician_name = "Chefsöverläkare Berit Exempel"
     plan.overall_responsible_organisation = orgs.region_jh
@@ -241,7 +241,7 @@ def test_checklist_and_risk_analysis_are_required_before_discharge(gvb_sip, staf
     codes = {e.code: e.message for e in error.value.errors}
     assert set(codes) == {"discharge_checklist", "risk_analysis"}
     assert "Checklistan ska följas innan utskrivning" in codes["discharge_checklist"]
-    assert "gvb-svart-sjuka Vårdkedja - ansvar" in codes["risk_analysis"]
+    assert "Överenskommelsen om svårt sjuka i hemmet Vårdkedja - ansvar" in codes["risk_analysis"]
     assert gvb_sip.discharge_approved_at is None
 
     # Tick every item; add a risk without measure: still refused.
