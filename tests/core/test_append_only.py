@@ -13,7 +13,6 @@ from django.utils import timezone
 from samverkan.audit.models import AppendOnlyError as AuditAppendOnlyError
 from samverkan.audit.models import AuditAnchor, AuditEvent, AuditPurge
 from samverkan.core.models import AppendOnlyError, AppendOnlyModel
-from samverkan.discharge.models import Notice as DischargeNotice  # noqa: E402
 from samverkan.discharge.models import (  # noqa: E402
     LocalTermsConfirmation,
     LocalTermsHistoryError,
@@ -21,6 +20,7 @@ from samverkan.discharge.models import (  # noqa: E402
     NoticeHistoryError,
     PlanningEntry,
 )
+from samverkan.discharge.models import Notice as DischargeNotice  # noqa: E402
 from samverkan.people.models import ImmutableError as PeopleImmutableError
 from samverkan.people.models import ResponsibilityDecision
 from samverkan.purchases.models import DecisionSnapshot, ImmutableError, Price

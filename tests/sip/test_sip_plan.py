@@ -132,7 +132,10 @@ def test_open_lpt_names_the_chief_physician(sip, staff, plan_factory, orgs):
         services.save_plan(staff.ost, sip, plan, base_version=1)
     codes = {e.code for e in error.value.errors}
     assert codes == {"chief_physician_required", "chief_physician_region"}
-    assert all("Överenskommelsen om psykisk funktionsnedsättning §6.3" in e.message for e in error.value.errors)
+    assert all(
+        "Överenskommelsen om psykisk funktionsnedsättning §6.3" in e.message
+        for e in error.value.errors
+    )
     assert all("Chefsöverläkaren ansvarar" in e.message for e in error.value.errors)
     plan.chief_physician_name = "Chefsöverläkare Berit Exempel"
     plan.overall_responsible_organisation = orgs.region_jh
