@@ -30,6 +30,7 @@ from samverkan.purchases.models import (
     RunStatus,
     ServiceRecord,
 )
+from samverkan.purchases.sources import sources
 
 
 def credit_invoice(
@@ -165,18 +166,23 @@ def _clone_as_drafts(original: Invoice, user: Any) -> int:
         "withdrawn_reason, import_batch_id"
     )
     rec = _t(ServiceRecord)
+    # A record a source wrote (payment days: nobody's working time) never occupies its staff's
+    # time, so its copy does not either; every other copy occupies again (the originals were
+    # just released). On PostgreSQL the overlap guard refused the copies of payment days.
+    prefixes = [f"{name}:%" for name in sources()]
+    from_source = " OR ".join(["external_id LIKE %s"] * len(prefixes)) or "FALSE"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             INSERT INTO {rec} ({copied}, status, occupies, replaces_id, created_by_id,
                 created_at)
-            SELECT {copied}, %s, %s, id, %s, %s FROM {rec}
+            SELECT {copied}, %s, NOT ({from_source}), id, %s, %s FROM {rec}
             WHERE performer_org_id = %s AND payer_org_id = %s AND service_date >= %s
                 AND service_date <= %s AND invoice_id = %s
             """,
             [
                 RecordStatus.DRAFT.value,
-                True,
+                *prefixes,
                 user.pk,
                 connection.ops.adapt_datetimefield_value(timezone.now()),
                 original.seller_id,
