@@ -13,6 +13,7 @@ from ninja import Field, Schema
 
 from samverkan.api.schemas import IsoDate
 from samverkan.discharge import access
+from samverkan.discharge.local_terms import TERM_KEYS
 
 MAX_ID = 2**63 - 1
 DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -244,15 +245,7 @@ class LocalTermsIn(Schema):
     amount_per_day: Decimal | dict[CareTypeKey, Decimal] | None = None
 
     def terms(self) -> dict[str, Any]:
-        keys = (
-            "cutoff",
-            "days_after_notice",
-            "count_from_day_zero",
-            "count_discharge_day",
-            "average_days_per_month",
-            "amount_per_day",
-        )
-        return {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
+        return {k: getattr(self, k) for k in TERM_KEYS if getattr(self, k) is not None}
 
 
 class LocalTermsOut(Schema):
