@@ -21,7 +21,7 @@ from ninja.responses import Status
 from samverkan.accounts.models import Organisation, Unit
 from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from samverkan.audit.models import Action as AuditAction
-from samverkan.discharge import access, local_terms, selectors, services
+from samverkan.discharge import access, local_terms, payment_view, selectors, services
 from samverkan.discharge.fhir_io import import_fhir
 from samverkan.discharge.file_import import import_csv, read_upload
 from samverkan.discharge.models import PlanningConsent, Source, Stay
@@ -41,6 +41,8 @@ from samverkan.discharge.schemas import (
     LocalTermsIn,
     LocalTermsOut,
     NeedsIn,
+    PaymentDisputeCreatedOut,
+    PaymentDisputeIn,
     PlanningIn,
     PlanningOut,
     PreliminaryDateIn,
@@ -48,6 +50,7 @@ from samverkan.discharge.schemas import (
     SipCalledOut,
     StayCreateIn,
     StayOut,
+    StayPaymentOut,
 )
 from samverkan.people.access import get_person_for
 
@@ -410,3 +413,78 @@ def confirm_local_terms(request: HttpRequest, version_id: int, payload: ConfirmI
     version = local_terms.get_version_for(request, version_id)
     local_terms.confirm_version(request, version, confirm=payload.confirm)
     return local_terms.get_version_for(request, version.pk)
+
+
+# --- the payment view of a stay and a dispute about its days ---------------------------------
+
+
+def _payment_out(view: Any) -> dict[str, Any]:
+    stay = view.stay
+    return {
+        "stay_id": stay.pk,
+        "person": view.person,
+        "unit": stay.unit.name,
+        "municipality": stay.municipality.name,
+        "care_type": stay.care_type,
+        "status": stay.status,
+        "until": view.until,
+        "days": view.days,
+        "amount": view.amount,
+        "first_day": view.first_day,
+        "missing": list(view.missing),
+        "unverified": view.unverified,
+        "terms": {
+            "name": view.terms_name,
+            "valid_from": view.terms_from,
+            "local": view.terms_local,
+            "confirmed": view.terms_confirmed,
+        },
+        "explanation": [
+            {"text": line.text, "clause": line.clause, "source": line.source}
+            for line in view.explanation
+        ],
+        "day_rows": view.day_rows,
+        "months": [{**vars(m), "invoice_numbers": list(m.invoice_numbers)} for m in view.months],
+        "disputes": view.disputes,
+        "open_dispute": view.open_dispute,
+        "may_dispute": view.may_dispute,
+    }
+
+
+@router.get(
+    "/stays/{stay_id}/payment",
+    response={200: StayPaymentOut, **RESPONSES},
+    summary="Betalningsansvar för ett vårdtillfälle (båda parter)",
+    description="Dagarna efter utskrivningsklar med varje dags belopp, regel och källa, "
+    "villkoren som gäller (bekräftade eller inte), varje månads läge i fakturakörningarna och "
+    "tvisterna om dagarna. Personal som ser vårdtillfället och ekonomen hos regionen eller "
+    "kommunen (med säljarens referens i stället för namn). 403 för roller som inte ser "
+    "betalningsansvar, 404 för ett vårdtillfälle som inte finns eller inte är ens.",
+)
+def stay_payment(request: HttpRequest, stay_id: int) -> Any:
+    stay = payment_view.get_stay_for_payment(request, stay_id, why="Betalningsansvar (API)")
+    return _payment_out(payment_view.stay_payment(request, stay))
+
+
+@router.post(
+    "/stays/{stay_id}/payment-disputes",
+    response={201: PaymentDisputeCreatedOut, **RESPONSES},
+    summary="Bestrid ett vårdtillfälles betalningsdagar (kommunen)",
+    description="Öppnar en tvist i tvisthanteringen om vårdtillfällets dagar; de faktureras "
+    'inte förrän den är avgjord. Kräver `"confirm": true` (annars 422 '
+    "`confirmation_required`) och ett skäl (422 `missing`, fältet `reason`). 403 `forbidden` "
+    "för andra än kommunens personal som ser vårdtillfället, 404 för ett vårdtillfälle som "
+    "inte finns eller inte är ens, 409 `dispute_open` när en tvist redan pågår.",
+)
+def open_payment_dispute(request: HttpRequest, stay_id: int, payload: PaymentDisputeIn) -> Any:
+    stay = payment_view.get_stay_for_payment(
+        request, stay_id, why="Utskrivning: bestrida betalningsdagar (API)"
+    )
+    dispute = payment_view.open_payment_dispute(
+        request,
+        stay,
+        reason=payload.reason,
+        acting_note=payload.acting_note,
+        confirm=payload.confirm,
+    )
+    return Status(201, {"dispute_id": dispute.pk, "stay_id": stay.pk, "status": dispute.status})

@@ -9,6 +9,7 @@ class DischargeConfig(AppConfig):
     def ready(self) -> None:
         from samverkan.discharge.access import discharge_organisation
         from samverkan.discharge.local_terms import can_manage
+        from samverkan.discharge.payment_view import may_view_payments
         from samverkan.discharge.services import move_stays_on_merge
         from samverkan.discharge.work_queue import discharge_tasks
         from samverkan.people.merge import HOOK, declare
@@ -26,7 +27,11 @@ class DischargeConfig(AppConfig):
         register_nav(
             "discharge",
             "discharge:board",
-            visible=lambda user: discharge_organisation(user) is not None or can_manage(user),
+            visible=lambda user: (
+                discharge_organisation(user) is not None
+                or can_manage(user)
+                or may_view_payments(user)
+            ),
         )
         register_work_queue(discharge_tasks)
         # Betalningsansvar is invoiced by tjänsteköp's runs: the discharge room is a source.

@@ -279,3 +279,93 @@ class LocalTermsOut(Schema):
         from samverkan.discharge.local_terms import is_confirmed
 
         return obj.confirmation.confirmed_at if is_confirmed(obj) else None
+
+
+# --- the payment view of a stay (betalningsansvar) and a dispute about its days -------------
+
+
+class PaymentLineOut(Schema):
+    """One line of the explanation: the text, the clause it rests on, where to read it."""
+
+    text: str
+    clause: str
+    source: str | None
+
+
+class PaymentDayOut(Schema):
+    day: dt.date
+    paid: bool
+    text: str
+    amount: Decimal | None = Field(
+        None,
+        description="Belopp per vårddygn (kr); null för obetalda dagar och genomsnittsmodellen",
+    )
+    clause: str
+    source: str | None
+    verified: bool
+
+
+class PaymentMonthOut(Schema):
+    month: dt.date
+    days: int
+    amount: Decimal
+    state: Literal[
+        "invoiced", "approved", "credited", "not_run", "disputed", "region_bears", "held", "none"
+    ]
+    text: str
+    invoice_numbers: list[str]
+
+
+class PaymentDisputeOut(Schema):
+    id: int = Field(alias="pk")
+    opened_at: dt.datetime
+    question: str
+    open: bool
+    status: str = Field(alias="status_text")
+    step: str
+    decided_on: dt.date | None
+    cost_bearer: str
+
+
+class PaymentTermsOut(Schema):
+    name: str
+    valid_from: dt.date | None
+    local: bool
+    confirmed: bool
+
+
+class StayPaymentOut(Schema):
+    stay_id: int
+    person: str = Field(
+        description="Namn och maskerat nummer för personal som ser vårdtillfället; "
+        "säljarens referens (P-0001) för ekonomen"
+    )
+    unit: str
+    municipality: str
+    care_type: str
+    status: str
+    until: dt.date
+    days: int
+    amount: Decimal
+    first_day: dt.date | None
+    missing: list[str]
+    unverified: bool
+    terms: PaymentTermsOut
+    explanation: list[PaymentLineOut]
+    day_rows: list[PaymentDayOut]
+    months: list[PaymentMonthOut]
+    disputes: list[PaymentDisputeOut]
+    open_dispute: bool
+    may_dispute: bool
+
+
+class PaymentDisputeIn(Schema):
+    reason: str = Field("", max_length=4000)
+    acting_note: str = Field("", max_length=2000)
+    confirm: bool = False
+
+
+class PaymentDisputeCreatedOut(Schema):
+    dispute_id: int
+    stay_id: int
+    status: str

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from samverkan.accounts.models import Organisation, OrganisationKind, Unit, UnitKind
 from samverkan.audit.models import Action as AuditAction
 from samverkan.core.errors import Problem
-from samverkan.discharge import access, local_terms, selectors, services
+from samverkan.discharge import access, local_terms, payment_view, selectors, services
 from samverkan.discharge.file_import import import_csv, read_upload
 from samverkan.discharge.models import (
     CareType,
@@ -77,6 +77,9 @@ def board(request: HttpRequest) -> HttpResponse:
     ):
         # The forum and administrators see no stay; their part of the room is the terms.
         return redirect("discharge:terms")
+    if request.user.is_authenticated and payment_view.is_finance(request.user):
+        # The ekonom sees no stay either; her part of the room is the payment days.
+        return redirect("discharge:payments")
     _role_or_403(request, "Utskrivningstavlan")
     profile = access.staff_profile(request)
     organisation = profile.organisation
@@ -609,4 +612,99 @@ def confirm_terms(request: HttpRequest, version_id: int) -> HttpResponse:
         request,
         "discharge/terms_confirm.html",
         {"version": version, "lines": local_terms.describe(version.terms), "errors": errors},
+    )
+
+
+# --- the payment view of a stay, and a dispute about its days -------------------------------
+
+
+def payment(request: HttpRequest, stay_id: int) -> HttpResponse:
+    """Both parties' view of a stay's days of betalningsansvar (`discharge.payment_view`)."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    stay = payment_view.get_stay_for_payment(request, stay_id, why="Betalningsansvar (sida)")
+    view = payment_view.stay_payment(request, stay)
+    kommun_side = access.staff_profile(request).organisation_id == stay.municipality_id
+    return render(
+        request,
+        "discharge/payment.html",
+        {"stay": view.stay, "view": view, "kommun_side": kommun_side},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def payment_dispute(request: HttpRequest, stay_id: int) -> HttpResponse:
+    """The kommun bestrider a stay's days: the reason and a confirmation step."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    why = "Utskrivning: bestrida betalningsdagar"
+    stay = payment_view.get_stay_for_payment(request, stay_id, why=why)
+    view = payment_view.stay_payment(request, stay)
+    if not payment_view.may_dispute(request, stay):
+        access.audit(request, AuditAction.ACCESS_DENIED, stay, why)
+        raise PermissionDenied
+    if view.open_dispute:
+        messages.info(request, "Det finns redan en pågående tvist om betalningsdagarna.")
+        return redirect("discharge:payment", stay.pk)
+    errors: list[Any] = []
+    data: Any = {"acting_note": payment_view.default_acting_note(stay)}
+    if request.method == "POST":
+        data = request.POST
+        try:
+            payment_view.open_payment_dispute(
+                request,
+                stay,
+                reason=data.get("reason", ""),
+                acting_note=data.get("acting_note", ""),
+                confirm=data.get("confirm") == "on",
+            )
+        except Problem as problem:
+            errors = problem.details
+        else:
+            messages.success(
+                request,
+                "Betalningsdagarna är bestridda. De faktureras inte förrän tvisten är avgjord.",
+            )
+            return redirect("discharge:payment", stay.pk)
+    return render(
+        request,
+        "discharge/payment_dispute.html",
+        {"stay": view.stay, "view": view, "errors": errors, "data": data},
+        status=200,
+    )
+
+
+def _month_param(value: str | None) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return None
+
+
+def payments(request: HttpRequest) -> HttpResponse:
+    """A month's days of betalningsansvar per stay, for both parties' staff and ekonom."""
+    if not request.user.is_authenticated or not payment_view.may_view_payments(request):
+        if request.user.is_authenticated:
+            access.require_role(request, "Betalningsansvar per månad")
+        raise PermissionDenied
+    today = timezone.localdate()
+    month = _month_param(request.GET.get("manad")) or today.replace(day=1)
+    if not dt.date(2018, 1, 1) <= month <= today:
+        month = today.replace(day=1)
+    rows = payment_view.month_rows(request, month)
+    previous = (month - dt.timedelta(days=1)).replace(day=1)
+    following = (month + dt.timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "discharge/payments.html",
+        {
+            "month": month,
+            "rows": rows,
+            "days": sum(r.days for r in rows),
+            "amount": sum((r.amount for r in rows), Decimal(0)),
+            "previous": previous if previous >= dt.date(2018, 1, 1) else None,
+            "following": following if following <= today else None,
+            "finance": payment_view.is_finance(request),
+            "any_unverified": any(r.unverified and r.days for r in rows),
+        },
     )

@@ -47,6 +47,7 @@ __all__ = [
     "deny_record",
     "labels",
     "pseudonym_numbers",
+    "pseudonym_refs",
     "show_records",
     "shows_names",
 ]
@@ -106,6 +107,15 @@ def pseudonym_numbers(organisation_id: int, person_ids: Iterable[Any]) -> dict[A
         )
         numbers.update({pk: last + i for i, pk in enumerate(new, start=1)})
     return numbers
+
+
+def pseudonym_refs(organisation_id: int, person_ids: Iterable[Any]) -> dict[Any, str]:
+    """person id -> the person's reference at the selling organisation (``P-0001``; created
+    if missing), the one the invoices and their attachments carry."""
+    return {
+        pk: person_ref(number)
+        for pk, number in pseudonym_numbers(organisation_id, person_ids).items()
+    }
 
 
 def _numbers(organisation_id: int, person_ids: set[Any]) -> dict[Any, int]:

@@ -7,6 +7,11 @@ For the yearly follow-up report:
   service records invoiced between the parties, per performer and payer.
 - `issued_invoice_sums(agreements, first, last)`: issued invoices (not credit notes) and
   the persons on each.
+
+For a source's own pages (the discharge room's payment view of a stay):
+
+- `source_record_states(source, key_prefix)`: the records a source wrote for its items
+  whose keys start with ``key_prefix``, with their status, invoice number and hold reason.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from samverkan.purchases.bases import INVOICEABLE_MODES
@@ -25,8 +31,14 @@ from samverkan.purchases.models import (
     RecordStatus,
     ServiceRecord,
 )
+from samverkan.purchases.sources import held_reasons
 
-__all__ = ["invoiced_service_minutes", "issued_invoice_sums"]
+__all__ = [
+    "SourceRecordState",
+    "invoiced_service_minutes",
+    "issued_invoice_sums",
+    "source_record_states",
+]
 
 
 def invoiced_service_minutes(
@@ -98,4 +110,41 @@ def invoiced_records_since(
         )
         for r in records
         if r.invoice is not None
+    ]
+
+
+@dataclass(frozen=True)
+class SourceRecordState:
+    """One record a source (`purchases.sources`) wrote for one of its items."""
+
+    key: str  # the source's item key (the record's external id without "<source>:")
+    service_date: dt.date
+    minutes: int
+    status: str  # RecordStatus: draft, approved, invoiced, credited
+    invoice_number: str  # "" until invoiced
+    hold: str  # why a draft waits ("" when nothing holds it)
+
+
+def source_record_states(source: str, key_prefix: str) -> list[SourceRecordState]:
+    """The live (not withdrawn) records ``source`` wrote for the items whose keys start with
+    ``key_prefix``, oldest first. NO access check: the source's room decides who sees them
+    (the discharge room shows a stay's own records to those who see its payment days)."""
+    prefix = f"{source}:{key_prefix}"
+    records = list(
+        ServiceRecord.objects.filter(external_id__startswith=prefix)
+        .exclude(status=RecordStatus.WITHDRAWN)
+        .select_related("invoice")
+        .order_by("service_date", "pk")
+    )
+    holds = held_reasons([r.decision_id for r in records if r.status == RecordStatus.DRAFT])
+    return [
+        SourceRecordState(
+            key=r.external_id.removeprefix(f"{source}:"),
+            service_date=r.service_date,
+            minutes=r.minutes,
+            status=r.status,
+            invoice_number=r.invoice.number if r.invoice_id and r.invoice else "",
+            hold=holds.get(r.decision_id, "") if r.status == RecordStatus.DRAFT else "",
+        )
+        for r in records
     ]

@@ -7,7 +7,8 @@ Write requests pass the door and then fail on their content (or change nothing t
 matters), so one stay serves the walk: what is tested is whether the door opens (the
 expected status) or not (403/404). Beside the statuses, what the board and the stay show:
 the stay on the board only where it is visible, the region's planning basis to a receiver
-only with consent.
+only with consent. The payment view of a stay and the month list are seen also by the
+ekonom of either party; the dispute about a stay's days is the receiving kommun's.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from samverkan.accounts.models import LICENSED_ROLES, Role, Verksamhet, verksamh
 from samverkan.discharge import local_terms, services
 from samverkan.discharge.access import DISCHARGE_ROLES, READY_ROLES
 from samverkan.discharge.local_terms import TERMS_ROLES
-from samverkan.discharge.models import LocalTermsConfirmation, LocalTermsVersion
+from samverkan.discharge.models import LocalTermsConfirmation, LocalTermsVersion, StayDispute
 from samverkan.people import emergency
 from samverkan.sip import services as sip_services
 from tests.access_matrix import GROUPS, Failures, roles_where
@@ -155,6 +156,20 @@ def _endpoints(stay, units, hc_unit):
             409,
             None,
         ),
+        # The payment view of a stay and the kommun's dispute about its days.
+        ("payment month list", "get", "/utskrivning/betalning/", "payments", 200, None),
+        ("payment page", "get", f"/utskrivning/{s}/betalning/", "payment", 200, None),
+        ("dispute step", "get", f"/utskrivning/{s}/betalning/bestrid/", "dispute", 200, None),
+        ("dispute (empty)", "post", f"/utskrivning/{s}/betalning/bestrid/", "dispute", 200, {}),
+        ("api payment", "api-get", f"/api/discharge/stays/{s}/payment", "payment", 200, None),
+        (
+            "api dispute (no reason, no confirm)",
+            "api-post",
+            f"/api/discharge/stays/{s}/payment-disputes",
+            "dispute",
+            422,
+            {"reason": ""},
+        ),
         (
             "api fhir (unknown encounter)",
             "api-post",
@@ -169,8 +184,20 @@ def _endpoints(stay, units, hc_unit):
 def _expected(relation: str, role: Role, door: str, allowed: int) -> int:
     if door == "board" and role in TERMS_ROLES:
         return 302  # the forum and administrators go to the local terms
+    if door == "board" and role == Role.FINANCE_OFFICER:
+        return 302  # the ekonom goes to the payment days
+    if role == Role.FINANCE_OFFICER and door in ("payments", "payment", "dispute"):
+        # The ekonom of either party sees the days (the region's, or the kommun's that was
+        # sent the notices); she opens no dispute (she sees no stay).
+        if door == "payments":
+            return allowed
+        if relation in ("unrelated", "emergency"):
+            return 404
+        return allowed if door == "payment" else 403
     if role not in DISCHARGE_ROLES:
         return 403
+    if door == "payments":
+        return allowed
     if door == "board":
         return allowed
     health_care = verksamhet_of(role) == Verksamhet.HEALTH_CARE
@@ -181,8 +208,10 @@ def _expected(relation: str, role: Role, door: str, allowed: int) -> int:
     sees = (relation == "own" and health_care) or relation.startswith("receiver")
     if not sees:
         return 404
-    if door in ("read", "answer"):
+    if door in ("read", "answer", "payment"):
         return allowed
+    if door == "dispute":
+        return allowed if relation.startswith("receiver") else 403
     if door == "manage":
         return allowed if relation == "own" else 403
     if door == "ready":
@@ -267,10 +296,11 @@ def test_access_matrix(relation, stays, staff, orgs, units, make_staff, client_a
                     relation in ("own", "receiver_with_consent"),
                     f"{relation} {role}: the region's planning basis",
                 )
-    # Nothing the walk did changed the stays' state.
+    # Nothing the walk did changed the stays' state or opened a dispute.
     for one in stays:
         one.refresh_from_db()
         failures.expect(one.status, "admitted", f"stay {one.pk} status")
+    failures.expect(StayDispute.objects.exists(), False, "a dispute about the days")
     failures.assert_none()
 
 
