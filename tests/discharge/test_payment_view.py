@@ -284,3 +284,14 @@ def test_openapi_documents_every_status(client):
     assert {"200", "401", "403", "404", "422"} <= set(get)
     assert {"201", "401", "403", "404", "409", "422"} <= set(post)
     assert "StayPaymentOut" in str(get["200"])
+
+
+def test_a_protected_identity_is_withheld_outside_the_region(paid, staff, client_as):
+    from samverkan.people import services as people_services
+
+    people_services.mark_protected(staff.ward_nurse, paid.person, kind="confidentiality_marking")
+    for url in (f"/utskrivning/{paid.pk}/betalning/", "/utskrivning/betalning/?manad=2026-11"):
+        text = client_as(staff.assessor).get(url).content.decode()
+        assert "Sigrid" not in text and "Skyddad identitet" in text, url
+    own = client_as(staff.ward_nurse).get(f"/utskrivning/{paid.pk}/betalning/").content.decode()
+    assert "Sigrid Utskrivsson" in own
