@@ -21,7 +21,8 @@ The boundary is the same as everywhere (README "Access"): vårdgivare × verksam
 - **Protected identities** (`people.access.is_protected`): name and identifier are withheld
   from everyone outside the region that holds the stay (`WITHHELD_TEXT`).
 - Roles: the care and medical-lead roles (`people.access.WRITE_ROLES`); the ekonom, forum
-  members and administrators see no stay (403).
+  members and administrators see no stay (403). The ekonom of either party sees a stay's
+  payment days only, under the invoice's pseudonymous reference (`discharge.payment_view`).
 
 Not visible (or missing) is a 404, visible but not allowed is a 403; both are logged. A look
 by another vårdgivare than the region is logged with `owner=` the region and

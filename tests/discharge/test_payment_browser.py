@@ -1,5 +1,6 @@
 """The payment pages in a real browser at 1280 and 768 px (issue 16): no page wider than the
-window, every control a 44×44 px target, no developer words (the demo walk's measure)."""
+window, every control a 44×44 px target, no developer words (the demo walk's measure), and
+axe's WCAG 2.1 A/AA rules (the accessibility test's audit)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 
 from tests.conftest import SCREENSHOTS
 from tests.discharge.test_payment_view import ekonom, paid  # noqa: F401
+from tests.web.test_accessibility_browser import Audit
 from tests.web.test_demo_walk import DEVELOPER_WORDS, MEASURE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,6 +22,7 @@ def test_payment_pages_fit_a_tablet(page, login, staff, paid, ekonom) -> None:  
         (ekonom["ostersund"], [f"/utskrivning/{paid.pk}/betalning/", "/utskrivning/betalning/?manad=2026-11"]),
     ]  # fmt: skip
     problems = []
+    audit = Audit(page)
     for user, paths in walks:
         page.context.clear_cookies()
         login(page, user)
@@ -32,6 +35,7 @@ def test_payment_pages_fit_a_tablet(page, login, staff, paid, ekonom) -> None:  
                 where = f"{user.username} {width} px {path}"
                 assert response is not None and response.ok, where
                 seen = page.evaluate(MEASURE)
+                audit.check(where)
                 if seen["overflow"] > 0 or seen["wide"]:
                     problems.append(f"{where}: för bred {seen['overflow']} px {seen['wide'][:3]}")
                 if seen["small"]:
@@ -46,3 +50,4 @@ def test_payment_pages_fit_a_tablet(page, login, staff, paid, ekonom) -> None:  
                 if words:
                     problems.append(f"{where}: utvecklarord: {words}")
     assert not problems, "\n".join(problems)
+    audit.assert_clean()
