@@ -62,6 +62,7 @@ STATE_TEXT = {
     "approved": "Godkänd: faktureras vid nästa fakturakörning",
     "credited": "Krediterad: faktureras igen vid nästa fakturakörning",
     "not_run": "Inte med i någon fakturakörning än",
+    "draft": "Utkast: tas med när månaden granskas och faktureras",
     "disputed": invoicing.HOLD_DISPUTE,
     "region_bears": "Tvisten är avgjord: regionen står för dagarna, de faktureras inte",
     "none": "Inga dagar att fakturera",
@@ -247,20 +248,22 @@ def _state_of_month(
         return "disputed", STATE_TEXT["disputed"], ()
     if dispute == "region":
         return "region_bears", STATE_TEXT["region_bears"], ()
-    mine = [r for r in records if _month(r.service_date) == month]
-    numbers = tuple(sorted({r.invoice_number for r in mine if r.invoice_number}))
-    if not mine:
+    month_records = [r for r in records if _month(r.service_date) == month]
+    if not month_records:
         return "not_run", STATE_TEXT["not_run"], ()
-    if all(r.status == "invoiced" for r in mine):
+    # A credited record is history: a credit note leaves a draft copy of it to invoice again.
+    mine = [r for r in month_records if r.status != "credited"]
+    numbers = tuple(sorted({r.invoice_number for r in mine if r.invoice_number}))
+    if mine and all(r.status == "invoiced" for r in mine):
         return "invoiced", f"{STATE_TEXT['invoiced']} ({', '.join(numbers)})", numbers
     held = [r.hold for r in mine if r.status == "draft" and r.hold]
     if held:
         return "held", held[0], numbers
-    if any(r.status == "credited" for r in mine):
+    if len(mine) < len(month_records):
         return "credited", STATE_TEXT["credited"], numbers
     if any(r.status == "approved" for r in mine):
         return "approved", STATE_TEXT["approved"], numbers
-    return "not_run", STATE_TEXT["not_run"], numbers
+    return "draft", STATE_TEXT["draft"], numbers
 
 
 def _dispute_rows(actor: ActorLike, links: list[StayDispute]) -> tuple[list[DisputeRow], str]:

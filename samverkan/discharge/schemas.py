@@ -310,7 +310,15 @@ class PaymentMonthOut(Schema):
     days: int
     amount: Decimal
     state: Literal[
-        "invoiced", "approved", "credited", "not_run", "disputed", "region_bears", "held", "none"
+        "invoiced",
+        "approved",
+        "draft",
+        "credited",
+        "not_run",
+        "disputed",
+        "region_bears",
+        "held",
+        "none",
     ]
     text: str
     invoice_numbers: list[str]

@@ -61,3 +61,18 @@ def test_a_dispute_from_the_page_holds_the_days_in_the_run(w, march, client_as):
     )
     assert {g.label: g.records for g in preview.excluded}[invoicing.HOLD_DISPUTE] == 1
     assert _months(w.ekonom_region, stay)[MARCH].state == "disputed"
+
+
+def test_a_credited_month_then_invoiced_again(w, march):  # noqa: F811
+    stay = march["discharged"]
+    (invoice,) = [i for i in _run(w, MARCH).created if i.agreement == "lag-2017-612"]
+    services.credit_invoice(
+        w.ekonom_region, invoice, reason="Fel utskrivningsdatum", today=dt.date(2026, 12, 2)
+    )
+    after_credit = _months(w.assessor, stay)[MARCH]
+    # The credit note leaves draft copies of the days, to invoice again.
+    assert after_credit.state == "credited" and after_credit.invoice_numbers == ()
+    assert after_credit.text == payment_view.STATE_TEXT["credited"]
+    (again,) = [i for i in _run(w, MARCH).created if i.agreement == "lag-2017-612"]
+    month = _months(w.assessor, stay)[MARCH]
+    assert month.state == "invoiced" and month.invoice_numbers == (again.number,)
