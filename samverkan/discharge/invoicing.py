@@ -55,7 +55,7 @@ from samverkan.purchases.bases import (
     month_start,
     next_month,
 )
-from samverkan.purchases.sources import SourceItem, SourceResult
+from samverkan.purchases.sources import SourceItem, SourceResult, release_held
 
 SOURCE = "discharge"
 TZ = ZoneInfo("Europe/Stockholm")
@@ -344,7 +344,8 @@ def discharge_source(seller: Organisation, buyer: Organisation, month: dt.date) 
     # The facts `selectors.stay_facts` maps, read as values: the kommun's first
     # inskrivningsmeddelande and the first notice of utskrivningsklar.
     rows = list(
-        candidates.annotate(
+        candidates.values(*_STAY_COLUMNS[:-2])  # grouped by these only
+        .annotate(
             first_admission_notice=Min(
                 "notices__sent_at",
                 filter=Q(
@@ -514,6 +515,24 @@ def month_payment(user: Any, month: dt.date) -> MonthPayment:
 
 
 # --- disagreement ----------------------------------------------------------------------------
+
+
+def settle_decided_days(dispute: Any, user: Any = None) -> list[dt.date]:
+    """The decision of a dispute about a stay's days settles them at once (registered in
+    `deviations.disputes.DECISION_HOOKS`, called in the decision's transaction): the pair's
+    held records are brought up to date — the kommun bears the days: approved for the next
+    run; the region: withdrawn — and a month already invoiced and locked is reopened with a
+    correction run (`purchases.sources.release_held`). Returns the months reopened."""
+    pairs = {
+        (link.stay.organisation, link.stay.municipality)
+        for link in StayDispute.objects.filter(dispute_id=dispute.pk).select_related(
+            "stay__organisation", "stay__municipality"
+        )
+    }
+    reopened: list[dt.date] = []
+    for seller, buyer in sorted(pairs, key=lambda p: (p[0].pk, p[1].pk)):
+        reopened += release_held(None, seller=seller, buyer=buyer, open_months=True)
+    return reopened
 
 
 class PaymentDisputeError(Problem):

@@ -369,3 +369,82 @@ def test_individual_days_stay_in_samverkan_not_in_the_invoice(w, march):
             assert identity.value.replace("-", "") not in xml
     assert "AdditionalDocumentReference" not in xml or "EmbeddedDocumentBinaryObject" not in xml
     assert AttachmentRow.objects.filter(invoice=invoice).count() == 3
+
+
+def test_a_decision_after_the_month_was_locked_reopens_it_at_once(w, march):
+    """The decision itself (the disputes service) creates the correction: the locked month
+    is reopened and the days are approved before anyone opens the pair's invoicing again."""
+    from samverkan.purchases.models import InvoiceRun, RunKind, RunStatus
+
+    stay = march["died"]
+    dispute = invoicing.dispute_payment_days(
+        w.assessor,
+        stay,
+        question="Meddelandet kom inte fram.",
+        acting_note="Vård ges.",
+        month=MARCH,
+    )
+    (invoice,) = [i for i in _run(w, MARCH).created if i.agreement == DISCHARGE_AGREEMENT]
+    assert invoice.line_total_ore == 14 * 930_000
+    corrections = InvoiceRun.objects.filter(month=MARCH, kind=RunKind.CORRECTION)
+    assert not corrections.exists()
+    disputes.record_dispute_decision(
+        w.chief,
+        dispute.pk,
+        decided_on=dt.date(2022, 4, 2),
+        decided_by="Närmsta chefer",
+        reasoning="Meddelandet skickades i tid.",
+        cost_bearer="municipality",
+    )
+    # No preview or run in between: the decision opened the correction run of March …
+    (correction,) = corrections
+    assert correction.status == RunStatus.OPEN
+    assert "avgjord tvist" in correction.message
+    # … and the 4 days wait approved for it, no longer held.
+    ready = ServiceRecord.objects.get(
+        payment=PAYMENT_RESPONSIBILITY, status=RecordStatus.APPROVED, invoice__isnull=True
+    )
+    assert ready.minutes == 4 * 1440 and ready.dispute_ref == ""
+    assert not ServiceRecord.objects.filter(
+        payment=PAYMENT_RESPONSIBILITY, status=RecordStatus.DRAFT
+    ).exists()
+    (late,) = [i for i in _run(w, MARCH).created if i.agreement == DISCHARGE_AGREEMENT]
+    assert late.line_total_ore == 4 * 930_000
+
+
+def test_a_decision_in_an_open_month_settles_the_held_days_at_once(w, march):
+    """Decided before the month's run: the kommun bears one stay's days (approved at once),
+    the region another's (withdrawn at once); no correction run for an open month."""
+    from samverkan.purchases.models import InvoiceRun
+
+    services.preview_run(
+        w.ekonom_region, seller=w.orgs.region_jh, buyer=w.orgs.ostersund, month=MARCH
+    )
+    kommun, region = march["died"], march["discharged"]
+    decided = {}
+    for stay, bearer in ((kommun, "municipality"), (region, "region")):
+        dispute = invoicing.dispute_payment_days(
+            w.assessor, stay, question="Fel dag?", acting_note="Vård ges.", month=MARCH
+        )
+        services.preview_run(
+            w.ekonom_region, seller=w.orgs.region_jh, buyer=w.orgs.ostersund, month=MARCH
+        )
+        held = ServiceRecord.objects.get(dispute_ref=f"tvist-{dispute.pk}", status="draft")
+        disputes.record_dispute_decision(
+            w.chief,
+            dispute.pk,
+            decided_on=dt.date(2022, 3, 30),
+            decided_by="Närmsta chefer",
+            reasoning="Utrett.",
+            cost_bearer=bearer,
+        )
+        decided[bearer] = held
+    assert ServiceRecord.objects.get(pk=decided["municipality"].pk).status == "withdrawn"
+    assert ServiceRecord.objects.filter(
+        external_id=decided["municipality"].external_id, status="approved", dispute_ref=""
+    ).exists()
+    assert ServiceRecord.objects.get(pk=decided["region"].pk).status == "withdrawn"
+    assert not ServiceRecord.objects.filter(
+        external_id=decided["region"].external_id, status__in=("draft", "approved")
+    ).exists()
+    assert not InvoiceRun.objects.exists()
