@@ -18,7 +18,10 @@ Left out, and shown in the run's pre-lock summary with why:
 - days at an amount not yet confirmed against Socialstyrelsen's föreskrift: drafts until the
   parties confirm the amount, which the region's ekonom records by approving them in the
   month review;
-- days at a local agreement's own amount: left out (the run prices the law's amount).
+
+Days at a local agreement version's own amount per vårddygn are invoiced at that amount (the
+item's decision states it and `purchases.pricing` prices the record by it, the version named
+on the line), once the other party has confirmed the version.
 
 `month_payment(user, month)` is what both parties see per stay and month (no page yet).
 """
@@ -71,10 +74,6 @@ HOLD_UNVERIFIED = (
 HOLD_LOCAL_UNCONFIRMED = (
     "Betalningsansvar enligt en lokal överenskommelse som den andra parten inte har bekräftat: "
     "faktureras när överenskommelsen är bekräftad"
-)
-EXCLUDED_LOCAL_AMOUNT = (
-    "Betalningsansvar med ett belopp per vårddygn från en lokal överenskommelse: fakturakörningen "
-    "tar bara lagens belopp, så dagarna faktureras inte här (vårdtillfällen)"
 )
 EXCLUDED_MISSING = (
     "Betalningsansvar: kommunen har inte fått både inskrivningsmeddelande och meddelande om "
@@ -183,16 +182,11 @@ class _Terms:
     """The terms a group of stays is counted under, with what the items need of them."""
 
     terms: Any
-    law: Any  # the law's terms (its amounts: a local amount is told apart by them)
     unconfirmed_local: bool
 
     @classmethod
     def of(cls, terms: Any, local: list[dict[str, Any]] | None) -> _Terms:
-        return cls(
-            terms,
-            rules.discharge_terms(terms.on),
-            terms.local is not None and not _local_confirmed(local, terms.on),
-        )
+        return cls(terms, terms.local is not None and not _local_confirmed(local, terms.on))
 
 
 @dataclass(frozen=True)
@@ -223,10 +217,8 @@ def _stay_items(
     terms = t.terms
     items = []
     for seg in segments(stay.care_type, terms, month, first_day, days):
-        if seg.per_day != t.law.amount_on(stay.care_type, seg.first).per_day:
-            # The run prices a vårddygn at the law's amount (purchases.pricing); a local
-            # amount is not invoiced at the wrong price: left out with why (README limit).
-            return [], EXCLUDED_LOCAL_AMOUNT
+        # A local version's own amount is priced from the item's decision (per_day,
+        # amount_clause, amount_source: `purchases.pricing`), the version named on the line.
         # Not sent while the stay is counted under a local agreement version the other party
         # has not confirmed (only its confirmation releases it), or while the amount is not
         # confirmed against Socialstyrelsen's föreskrift (the parties confirm it: the

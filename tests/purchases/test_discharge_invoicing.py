@@ -448,3 +448,50 @@ def test_a_decision_in_an_open_month_settles_the_held_days_at_once(w, march):
         external_id=decided["region"].external_id, status__in=("draft", "approved")
     ).exists()
     assert not InvoiceRun.objects.exists()
+
+
+def test_a_local_agreements_own_amount_is_invoiced_at_that_amount(w, march, make_staff,
+                                                                 peppol_validator):  # fmt: skip
+    """A local version with its own amount per vårddygn: its days are invoiced at that
+    amount once the other party has confirmed the version (held until then), the version
+    named on the line and as the rate's source; a stay counted under the law on the same
+    days keeps the law's amount (two prices on the same days, each record at its own)."""
+    from samverkan.discharge import local_terms
+
+    forum_region = make_staff(Role.FORUM_MEMBER, w.orgs.region_jh, "forum.rjh")
+    forum_ost = make_staff(Role.FORUM_MEMBER, w.orgs.ostersund, "forum.ost")
+    # From 15 March: 8 000 kr per vårddygn of somatic care. Stays whose notice came before
+    # (1 and 5 March) are counted under the law; the re-admission (notice 21 March) under it.
+    version = local_terms.enter_version(
+        forum_region,
+        valid_from=dt.date(2022, 3, 15),
+        name="Lokal överenskommelse om utskrivning, Östersund",
+        terms={"amount_per_day": {"somatic": "8000.00"}},
+        municipality=w.orgs.ostersund,
+    )
+    preview = services.preview_run(
+        w.ekonom_region, seller=w.orgs.region_jh, buyer=w.orgs.ostersund, month=MARCH
+    )
+    assert {g.label: g.records for g in preview.excluded}[invoicing.HOLD_LOCAL_UNCONFIRMED] == 1
+    local_terms.confirm_version(forum_ost, version, confirm=True)
+    preview = services.preview_run(
+        w.ekonom_region, seller=w.orgs.region_jh, buyer=w.orgs.ostersund, month=MARCH
+    )
+    group = {g.label: g for g in preview.included}[
+        "Betalningsansvar vid utskrivning från sluten vård, lag (2017:612)"
+    ]
+    assert group.amount_ore == 10 * 930_000 + 8 * 800_000
+    (invoice,) = [i for i in _run(w, MARCH).created if i.agreement == DISCHARGE_AGREEMENT]
+    assert invoice.line_total_ore == 10 * 930_000 + 8 * 800_000
+    lines = list(InvoiceLine.objects.filter(invoice=invoice).order_by("position"))
+    by_price = {line.unit_price_ore: line for line in lines}
+    assert set(by_price) == {930_000, 800_000}
+    assert by_price[800_000].minutes == 8 * 1440
+    assert "Lokal överenskommelse om utskrivning, Östersund" in by_price[800_000].description
+    assert "Lokal överenskommelse" not in by_price[930_000].description
+    local_rate = invoice.rates.get(unit_price_ore=800_000)
+    assert "Lokal överenskommelse om utskrivning, Östersund" in local_rate.source
+    assert "5 kap. 6 §" in invoice.rates.get(unit_price_ore=930_000).source
+    rows = list(attachment_rows(invoice))
+    assert sum(r.amount for r in rows) == invoice.line_total
+    assert fatal(peppol_validator.validate(_xml(invoice))) == []
