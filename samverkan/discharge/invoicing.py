@@ -2,8 +2,9 @@
 
 The discharge room is a *source* of the runs (`samverkan.purchases.sources`, registered in
 `DischargeConfig.ready`): for a region (seller), a kommun (buyer) and a month, each stay's
-days of betalningsansvar in the month (`rules.payment_days` with ``since``/``until``) become
-service records of the same run, one per stay and amount (a local agreement version that
+days of betalningsansvar in the month (`rules.payment_days_batch` with ``since``/``until``,
+the stays grouped by the terms in force; `discharge_source_per_stay` is the same stay by
+stay with `rules.payment_days`) become service records of the same run, one per stay and amount (a local agreement version that
 changes the amount mid-month gives two), quantity in vårddygn (``minutes`` = 1440 a day),
 priced at the day's amount (`purchases.pricing`, Lag 2017:612 5 kap. 6 §). One invoice per
 pair and month carries them (agreement ``lag-2017-612``), next to the pair's tjänsteköp.
