@@ -495,3 +495,34 @@ def test_a_local_agreements_own_amount_is_invoiced_at_that_amount(w, march, make
     rows = list(attachment_rows(invoice))
     assert sum(r.amount for r in rows) == invoice.line_total
     assert fatal(peppol_validator.validate(_xml(invoice))) == []
+
+
+def test_a_credit_note_of_local_amount_days_reissues_them_at_the_same_amount(
+    w, march, make_staff, peppol_validator
+):
+    from samverkan.discharge import local_terms
+
+    forum_region = make_staff(Role.FORUM_MEMBER, w.orgs.region_jh, "forum.rjh")
+    forum_ost = make_staff(Role.FORUM_MEMBER, w.orgs.ostersund, "forum.ost")
+    version = local_terms.enter_version(
+        forum_region,
+        valid_from=dt.date(2022, 3, 15),
+        name="Lokal överenskommelse om utskrivning, Östersund",
+        terms={"amount_per_day": {"somatic": "8000.00"}},
+        municipality=w.orgs.ostersund,
+    )
+    local_terms.confirm_version(forum_ost, version, confirm=True)
+    (invoice,) = [i for i in _run(w, MARCH).created if i.agreement == DISCHARGE_AGREEMENT]
+    total = 10 * 930_000 + 8 * 800_000
+    assert invoice.line_total_ore == total
+    credit = services.credit_invoice(
+        w.ekonom_region, invoice, reason="Fel kostnadsställe", today=dt.date(2026, 12, 2)
+    )
+    assert credit.line_total_ore == total
+    assert fatal(peppol_validator.validate(_xml(credit))) == []
+    (reissued,) = [i for i in _run(w, MARCH).created if i.agreement == DISCHARGE_AGREEMENT]
+    assert reissued.line_total_ore == total
+    assert {line.unit_price_ore for line in InvoiceLine.objects.filter(invoice=reissued)} == {
+        930_000,
+        800_000,
+    }
