@@ -11,9 +11,11 @@ confirmed: 9 300 kr), split over Östersunds and Krokoms kommun, written with bu
 timed): admission, the inskrivningsmeddelande to the kommun (missing for 3 %), utskrivningsklar
 and its notice, discharge; about a third of the stays need the kommun's insatser. Timed:
 
-- baseline: the discharge source alone (``discharge.invoicing.discharge_source``: the stays
-  of the pair and month counted by the rules' single path, ``rules.payment_days``), twelve
-  months × two kommuner
+- baseline: the discharge source stay by stay (``discharge.invoicing.discharge_source_per_stay``:
+  the stays of the pair and month counted by the rules' single path, ``rules.payment_days``),
+  twelve months × two kommuner
+- the source the runs use (``discharge.invoicing.discharge_source``: the same items, counted
+  by the rules' batch path, ``rules.payment_days_batch`` per terms in force)
 - the twelve monthly previews of both pairs (the source written as service records)
 - the twelve monthly invoice runs of both pairs (``services.run_invoices``: one invoice of
   payment days per pair and month, with lines, attachment rows and the Peppol document)
@@ -175,7 +177,7 @@ def child(url: str, label: str, stays: int) -> None:
     _setup_django(url)
     from django.db import connection
 
-    from samverkan.discharge.invoicing import discharge_source
+    from samverkan.discharge.invoicing import discharge_source, discharge_source_per_stay
     from samverkan.purchases import services
     from samverkan.purchases.bases import DISCHARGE_AGREEMENT
     from samverkan.purchases.models import Invoice, InvoiceLine
@@ -187,17 +189,31 @@ def child(url: str, label: str, stays: int) -> None:
     months = [dt.date(YEAR, m, 1) for m in range(1, 13)]
     pairs = [(w["region"], w[k]) for k in ("ostersund", "krokom")]
 
-    def count_all() -> int:
+    def count_all(source) -> int:  # type: ignore[no-untyped-def]
         return sum(
             item.minutes // 1440
             for seller, buyer in pairs
             for month in months
-            for item in discharge_source(seller, buyer, month).items
+            for item in source(seller, buyer, month).items
         )
 
-    base_s, counted = _timed(count_all)
-    print(f"[{label}] baseline, the source alone (24 pair-months): {base_s:6.2f} s  (1×)")
+    cpu = time.process_time()
+    base_s, counted = _timed(lambda: count_all(discharge_source_per_stay))
+    base_cpu = time.process_time() - cpu
+    print(
+        f"[{label}] baseline, the source stay by stay (24 pair-months): {base_s:6.2f} s  (1×; "
+        f"CPU {base_cpu:.2f} s)"
+    )
     print(f"[{label}]   {counted:,} days of betalningsansvar counted")
+    cpu = time.process_time()
+    batch_s, batch_days = _timed(lambda: count_all(discharge_source))
+    batch_cpu = time.process_time() - cpu
+    print(
+        f"[{label}] the source by the batch path (24 pair-months):  {batch_s:6.2f} s  "
+        f"({base_s / batch_s:.1f}× faster; CPU {batch_cpu:.2f} s, {base_cpu / batch_cpu:.1f}×)"
+        f"  -> {batch_days:,} days"
+        + ("" if batch_days == counted else "  DIFFERS from the stay-by-stay count")
+    )
 
     def previews() -> None:
         for seller, buyer in pairs:

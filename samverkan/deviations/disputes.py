@@ -22,7 +22,7 @@ A decision (date, who decided, reasoning, who bears the cost) settles the ledger
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -518,6 +518,12 @@ def may_decide(actor: Any, dispute: Dispute) -> bool:
     return access.may_decide_for_party(actor, dispute)
 
 
+#: Called with (dispute, user) when a decision is recorded, in its transaction: a room above
+#: this one registers what the decision settles in it at once (the discharge room: the days
+#: of betalningsansvar it held back, `discharge.invoicing.settle_decided_days`).
+DECISION_HOOKS: list[Callable[[Dispute, Any], object]] = []
+
+
 @transaction.atomic
 def record_dispute_decision(
     actor: Any,
@@ -551,6 +557,8 @@ def record_dispute_decision(
     dispute.save()
     _step(actor, dispute, DisputeStep.What.DECISION, dispute.reasoning, step)
     ledger_bridge.settle(dispute, access.user_of(actor))
+    for hook in DECISION_HOOKS:
+        hook(dispute, access.user_of(actor))
     record(actor, Action.UPDATE, Dispute, dispute.pk, person_ref=_ref(dispute.person), why=why)
     return dispute
 

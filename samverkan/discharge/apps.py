@@ -39,3 +39,9 @@ class DischargeConfig(AppConfig):
         from samverkan.purchases.sources import register_source
 
         register_source(SOURCE, discharge_source)
+        # A dispute's decision settles the days it held back at once (reopening a locked month).
+        from samverkan.deviations.disputes import DECISION_HOOKS
+        from samverkan.discharge.invoicing import settle_decided_days
+
+        if settle_decided_days not in DECISION_HOOKS:
+            DECISION_HOOKS.append(settle_decided_days)

@@ -2,8 +2,9 @@
 
 The discharge room is a *source* of the runs (`samverkan.purchases.sources`, registered in
 `DischargeConfig.ready`): for a region (seller), a kommun (buyer) and a month, each stay's
-days of betalningsansvar in the month (`rules.payment_days` with ``since``/``until``) become
-service records of the same run, one per stay and amount (a local agreement version that
+days of betalningsansvar in the month (`rules.payment_days_batch` with ``since``/``until``,
+the stays grouped by the terms in force; `discharge_source_per_stay` is the same stay by
+stay with `rules.payment_days`) become service records of the same run, one per stay and amount (a local agreement version that
 changes the amount mid-month gives two), quantity in vårddygn (``minutes`` = 1440 a day),
 priced at the day's amount (`purchases.pricing`, Lag 2017:612 5 kap. 6 §). One invoice per
 pair and month carries them (agreement ``lag-2017-612``), next to the pair's tjänsteköp.
@@ -18,7 +19,10 @@ Left out, and shown in the run's pre-lock summary with why:
 - days at an amount not yet confirmed against Socialstyrelsen's föreskrift: drafts until the
   parties confirm the amount, which the region's ekonom records by approving them in the
   month review;
-- days at a local agreement's own amount: left out (the run prices the law's amount).
+
+Days at a local agreement version's own amount per vårddygn are invoiced at that amount (the
+item's decision states it and `purchases.pricing` prices the record by it, the version named
+on the line), once the other party has confirmed the version.
 
 `month_payment(user, month)` is what both parties see per stay and month (no page yet).
 """
@@ -26,6 +30,7 @@ Left out, and shown in the run's pre-lock summary with why:
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,7 +38,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Min, Prefetch, Q, QuerySet
 
 import samverkan.rules as rules
 from samverkan.accounts.actors import user_of
@@ -44,8 +49,8 @@ from samverkan.core.errors import Problem
 from samverkan.deviations import disputes
 from samverkan.discharge import access
 from samverkan.discharge.local_terms import local_for
-from samverkan.discharge.models import Notice, Stay, StayDispute
-from samverkan.discharge.selectors import stay_facts
+from samverkan.discharge.models import Notice, NoticeKind, Stay, StayDispute, StayStatus
+from samverkan.discharge.selectors import MUNICIPAL_RECEIVERS, stay_facts
 from samverkan.purchases.bases import (
     DISCHARGE_AGREEMENT,
     DISCHARGE_BASIS,
@@ -54,7 +59,7 @@ from samverkan.purchases.bases import (
     month_start,
     next_month,
 )
-from samverkan.purchases.sources import SourceItem, SourceResult
+from samverkan.purchases.sources import SourceItem, SourceResult, release_held
 
 SOURCE = "discharge"
 TZ = ZoneInfo("Europe/Stockholm")
@@ -71,10 +76,6 @@ HOLD_LOCAL_UNCONFIRMED = (
     "Betalningsansvar enligt en lokal överenskommelse som den andra parten inte har bekräftat: "
     "faktureras när överenskommelsen är bekräftad"
 )
-EXCLUDED_LOCAL_AMOUNT = (
-    "Betalningsansvar med ett belopp per vårddygn från en lokal överenskommelse: fakturakörningen "
-    "tar bara lagens belopp, så dagarna faktureras inte här (vårdtillfällen)"
-)
 EXCLUDED_MISSING = (
     "Betalningsansvar: kommunen har inte fått både inskrivningsmeddelande och meddelande om "
     "utskrivningsklar, så inga dagar faktureras (vårdtillfällen)"
@@ -88,7 +89,7 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=TZ)
 
 
-def _candidates(seller: Any, buyer: Any, month: dt.date) -> QuerySet[Stay]:
+def _candidate_filter(seller: Any, buyer: Any, month: dt.date) -> QuerySet[Stay]:
     """Stays of the pair that may have days in ``month``: utskrivningsklar by its end and
     not ended before it began."""
     start, end = _midnight(month), _midnight(next_month(month))
@@ -101,6 +102,14 @@ def _candidates(seller: Any, buyer: Any, month: dt.date) -> QuerySet[Stay]:
         )
         .exclude(discharged_at__lt=start)
         .exclude(died_at__lt=start)
+    )
+
+
+def _candidates(seller: Any, buyer: Any, month: dt.date) -> QuerySet[Stay]:
+    """The candidates as model objects with their notices and disputes (the stay-by-stay
+    path)."""
+    return (
+        _candidate_filter(seller, buyer, month)
         .prefetch_related(
             Prefetch("notices", queryset=Notice.objects.order_by("sent_at")),
             Prefetch(
@@ -124,17 +133,19 @@ class Segment:
     source: str | None
 
 
-def segments(facts: Any, terms: Any, month: dt.date, counted: Any) -> list[Segment]:
-    """The month's paid days of a stay split where the amount changes (the days of
-    ``counted``, the rules' `PaymentDays`, which they add up to)."""
-    if not counted.days or counted.first_day is None:
+def segments(
+    care_type: str, terms: Any, month: dt.date, first_day: dt.date | None, days: int
+) -> list[Segment]:
+    """The month's paid days of a stay split where the amount changes (``first_day`` and
+    ``days``: the rules' count of the month, `PaymentDays` or a row of the batch)."""
+    if not days or first_day is None:
         return []
-    start = max(counted.first_day, month)
+    start = max(first_day, month)
     out: list[Segment] = []
-    day, left = start, counted.days
+    day, left = start, days
     while left > 0:
-        amount = terms.amount_on(facts.care_type, day)
-        later = [a.start for a in terms.amounts[facts.care_type] if a.start > day]
+        amount = terms.amount_on(care_type, day)
+        later = [a.start for a in terms.amounts[care_type] if a.start > day]
         n = min([left, *[(d - day).days for d in later]])
         out.append(Segment(day, n, amount.per_day, amount.verified, amount.clause, amount.source))
         day += dt.timedelta(days=n)
@@ -145,11 +156,17 @@ def segments(facts: Any, terms: Any, month: dt.date, counted: Any) -> list[Segme
 def _dispute_state(stay: Stay) -> tuple[str, str]:
     """("open", ref) while a dispute about the days is open; ("region", ref) when decided
     that the region bears them; ("", "") otherwise."""
-    for link in reversed(list(stay.disputes.all())):
-        ref = f"tvist-{link.dispute_id}"
-        if link.dispute.status == "open":
+    return _state_of([(link.dispute_id, link.dispute.status, link.dispute.cost_bearer)
+                      for link in stay.disputes.all()])  # fmt: skip
+
+
+def _state_of(links: list[tuple[int, str, str]]) -> tuple[str, str]:
+    """`_dispute_state` of a stay's links (dispute id, status, cost bearer), oldest first."""
+    for dispute_id, status, cost_bearer in reversed(links):
+        ref = f"tvist-{dispute_id}"
+        if status == "open":
             return "open", ref
-        if link.dispute.cost_bearer == "region":
+        if cost_bearer == "region":
             return "region", ref
     return "", ""
 
@@ -161,38 +178,61 @@ def _local_confirmed(local: list[dict[str, Any]] | None, on: dt.date) -> bool:
     return bool(in_force) and bool(max(in_force, key=lambda v: v["from"])["verified"])
 
 
-def _items(
-    stay: Stay, month: dt.date, local: list[dict[str, Any]] | None = None
+@dataclass(frozen=True)
+class _Terms:
+    """The terms a group of stays is counted under, with what the items need of them."""
+
+    terms: Any
+    unconfirmed_local: bool
+
+    @classmethod
+    def of(cls, terms: Any, local: list[dict[str, Any]] | None) -> _Terms:
+        return cls(terms, terms.local is not None and not _local_confirmed(local, terms.on))
+
+
+@dataclass(frozen=True)
+class _StayRef:
+    """What an item names of its stay."""
+
+    pk: int
+    person_id: Any
+    unit_id: int | None
+    care_type: str
+
+
+def _stay_items(
+    stay: _StayRef,
+    month: dt.date,
+    counted: tuple[dt.date | None, int, bool],
+    dispute: tuple[str, str],
+    t: _Terms,
 ) -> tuple[list[SourceItem], str | None]:
-    facts = stay_facts(stay)
-    terms = rules.stay_terms(facts, local or None)
-    counted = rules.payment_days(facts, terms, month_end(month), since=month)
-    if counted.missing:
+    """A stay's items of the month from its count (first day, days, a notice missing), its
+    dispute state and its terms: the one mapping both paths share."""
+    first_day, days, missing = counted
+    if missing:
         return [], EXCLUDED_MISSING
-    state, ref = _dispute_state(stay)
+    state, ref = dispute
     if state == "region":
-        return [], EXCLUDED_REGION_BEARS if counted.days else None
+        return [], EXCLUDED_REGION_BEARS if days else None
+    terms = t.terms
     items = []
-    law = rules.discharge_terms(terms.on)
-    unconfirmed_local = terms.local is not None and not _local_confirmed(local, terms.on)
-    for seg in segments(facts, terms, month, counted):
-        if seg.per_day != law.amount_on(facts.care_type, seg.first).per_day:
-            # The run prices a vårddygn at the law's amount (purchases.pricing); a local
-            # amount is not invoiced at the wrong price: left out with why (README limit).
-            return [], EXCLUDED_LOCAL_AMOUNT
+    for seg in segments(stay.care_type, terms, month, first_day, days):
+        # A local version's own amount is priced from the item's decision (per_day,
+        # amount_clause, amount_source: `purchases.pricing`), the version named on the line.
         # Not sent while the stay is counted under a local agreement version the other party
         # has not confirmed (only its confirmation releases it), or while the amount is not
         # confirmed against Socialstyrelsen's föreskrift (the parties confirm it: the
         # region's ekonom approves the days in the month review).
         if state == "open":
             hold, approvable = HOLD_DISPUTE, False
-        elif unconfirmed_local:
+        elif t.unconfirmed_local:
             hold, approvable = HOLD_LOCAL_UNCONFIRMED, False
         elif not seg.verified:
             hold, approvable = HOLD_UNVERIFIED, True
         else:
             hold, approvable = "", True
-        unverified = unconfirmed_local or not seg.verified
+        unverified = t.unconfirmed_local or not seg.verified
         items.append(
             SourceItem(
                 key=f"{stay.pk}-{seg.first:%Y%m%d}",
@@ -201,7 +241,7 @@ def _items(
                 start_at=_midnight(seg.first),
                 end_at=_midnight(seg.first + dt.timedelta(days=seg.days)),
                 minutes=seg.days * MINUTES_PER_DAY,
-                intervention=f"vardygn-{facts.care_type}",
+                intervention=f"vardygn-{stay.care_type}",
                 agreement=DISCHARGE_AGREEMENT,
                 basis=DISCHARGE_BASIS,
                 payment=PAYMENT_RESPONSIBILITY,
@@ -210,7 +250,7 @@ def _items(
                     "source": SOURCE,
                     "rule": "Lag (2017:612) 5 kap.",
                     "terms": terms.local or "lagens huvudregel",
-                    "care_type": facts.care_type,
+                    "care_type": stay.care_type,
                     "per_day": str(seg.per_day),
                     "amount_clause": seg.clause,
                     "amount_source": seg.source,
@@ -225,18 +265,164 @@ def _items(
     return items, None
 
 
-def discharge_source(seller: Organisation, buyer: Organisation, month: dt.date) -> SourceResult:
-    """The purchases source: the month's payment days of the pair's stays."""
+def _items(
+    stay: Stay, month: dt.date, local: list[dict[str, Any]] | None = None
+) -> tuple[list[SourceItem], str | None]:
+    """One stay's items, counted by the rules' single path (`rules.payment_days`)."""
+    facts = stay_facts(stay)
+    terms = rules.stay_terms(facts, local or None)
+    counted = rules.payment_days(facts, terms, month_end(month), since=month)
+    return _stay_items(
+        _StayRef(stay.pk, stay.person_id, stay.unit_id, facts.care_type),
+        month,
+        (counted.first_day, counted.days, bool(counted.missing)),
+        _dispute_state(stay),
+        _Terms.of(terms, local),
+    )
+
+
+def _result(found: list[tuple[list[SourceItem], str | None]]) -> SourceResult:
     result = SourceResult()
     excluded: Counter[str] = Counter()
-    local = local_for(seller.region, buyer)
-    for stay in _candidates(seller, buyer, month_start(month)).iterator(chunk_size=2000):
-        items, why = _items(stay, month_start(month), local)
+    for items, why in found:
         result.items.extend(items)
         if why:
             excluded[why] += 1
     result.excluded = sorted(excluded.items())
     return result
+
+
+def discharge_source_per_stay(
+    seller: Organisation, buyer: Organisation, month: dt.date
+) -> SourceResult:
+    """`discharge_source` stay by stay (`rules.payment_days` per stay): the reference the
+    batch path is tested against (tests/purchases/test_discharge_source_batch.py) and the
+    benchmark's baseline."""
+    month = month_start(month)
+    local = local_for(seller.region, buyer)
+    return _result(
+        [
+            _items(stay, month, local)
+            for stay in _candidates(seller, buyer, month).iterator(chunk_size=2000)
+        ]
+    )
+
+
+_STAY_COLUMNS = (
+    "pk",
+    "person_id",
+    "unit_id",
+    "care_type",
+    "admitted_at",
+    "ready_at",
+    "discharged_at",
+    "died_at",
+    "status",
+    "needs_municipal_insatser",
+    "first_admission_notice",
+    "first_ready_notice",
+)
+
+
+def discharge_source(seller: Organisation, buyer: Organisation, month: dt.date) -> SourceResult:
+    """The purchases source: the month's payment days of the pair's stays, counted by the
+    rules' batch path (`rules.payment_days_batch`), the stays grouped by the terms in force
+    on their notice's day (`rules.terms_switch_days`: the law's defaults, each local
+    version). The same items as `discharge_source_per_stay`."""
+    import polars as pl
+
+    month = month_start(month)
+    local = local_for(seller.region, buyer)
+    candidates = _candidate_filter(seller, buyer, month)
+    # The facts `selectors.stay_facts` maps, read as values: the kommun's first
+    # inskrivningsmeddelande and the first notice of utskrivningsklar.
+    rows = list(
+        candidates.values(*_STAY_COLUMNS[:-2])  # grouped by these only
+        .annotate(
+            first_admission_notice=Min(
+                "notices__sent_at",
+                filter=Q(
+                    notices__kind=NoticeKind.ADMISSION,
+                    notices__receiver__in=MUNICIPAL_RECEIVERS,
+                ),
+            ),
+            first_ready_notice=Min("notices__sent_at", filter=Q(notices__kind=NoticeKind.READY)),
+        )
+        .order_by("pk")
+        .values_list(*_STAY_COLUMNS)
+    )
+    if not rows:
+        return SourceResult()
+    links: dict[int, list[tuple[int, str, str]]] = {}
+    for stay_id, dispute_id, status, cost_bearer in (
+        StayDispute.objects.filter(stay__in=candidates)
+        .order_by("pk")
+        .values_list("stay_id", "dispute_id", "dispute__status", "dispute__cost_bearer")
+    ):
+        links.setdefault(stay_id, []).append((dispute_id, status, cost_bearer))
+    col = dict(zip(_STAY_COLUMNS, zip(*rows, strict=True), strict=True))
+    ts = pl.Datetime("us", "UTC")
+    frame = pl.DataFrame(
+        {
+            "care_type": col["care_type"],
+            "admitted_at": col["admitted_at"],
+            "admission_notice_at": col["first_admission_notice"],
+            "ready_at": col["ready_at"],
+            "ready_notice_at": col["first_ready_notice"],
+            "needs_municipal_insatser": [bool(v) for v in col["needs_municipal_insatser"]],
+            "discharged_at": [
+                d or died for d, died in zip(col["discharged_at"], col["died_at"], strict=True)
+            ],
+            "died": [s == StayStatus.DIED for s in col["status"]],
+        },  # fmt: skip
+        schema={
+            "care_type": pl.String(),
+            "admitted_at": ts,
+            "admission_notice_at": ts,
+            "ready_at": ts,
+            "ready_notice_at": ts,
+            "needs_municipal_insatser": pl.Boolean(),
+            "discharged_at": ts,
+            "died": pl.Boolean(),
+        },
+    )
+    # Each stay is counted under the terms in force on its terms day (`rules.terms_day`);
+    # the terms change only on the switch days, so the stays of one period share them.
+    switches = rules.terms_switch_days(local or None)
+    groups: dict[int, list[int]] = {}
+    for i, (notice, admitted) in enumerate(
+        zip(col["first_ready_notice"], col["admitted_at"], strict=True)
+    ):
+        day = (notice or admitted).astimezone(TZ).date()
+        groups.setdefault(bisect_right(switches, day) - 1, []).append(i)
+    counted: dict[int, tuple[dt.date | None, int, bool]] = {}
+    group_terms: dict[int, _Terms] = {}
+    for g, indices in groups.items():
+        if g < 0:  # before the law: the single path raises its error
+            first = min(indices)
+            day = (col["first_ready_notice"][first] or col["admitted_at"][first]).astimezone(TZ)
+            rules.discharge_terms(day.date(), local or None)
+        terms = rules.discharge_terms(switches[g], local or None)
+        group_terms[g] = _Terms.of(terms, local)
+        part = frame[indices, :] if len(groups) > 1 else frame
+        out = rules.payment_days_batch(part, terms, month_end(month), since=month)
+        for i, first_day, days, missing in zip(
+            indices, out["first_day"], out["days"], out["missing"], strict=True
+        ):
+            counted[i] = (first_day, int(days), bool(missing))
+    of_row = {i: g for g, indices in groups.items() for i in indices}
+    return _result(
+        [
+            _stay_items(
+                _StayRef(pk, col["person_id"][i], col["unit_id"][i], col["care_type"][i]),
+                month,
+                counted[i],
+                _state_of(links.get(pk, [])),
+                group_terms[of_row[i]],
+            )
+            for i, pk in enumerate(col["pk"])
+        ]
+    )
 
 
 # --- what both parties see -------------------------------------------------------------------
@@ -322,6 +508,24 @@ def month_payment(user: Any, month: dt.date) -> MonthPayment:
 
 
 # --- disagreement ----------------------------------------------------------------------------
+
+
+def settle_decided_days(dispute: Any, user: Any = None) -> list[dt.date]:
+    """The decision of a dispute about a stay's days settles them at once (registered in
+    `deviations.disputes.DECISION_HOOKS`, called in the decision's transaction): the pair's
+    held records are brought up to date — the kommun bears the days: approved for the next
+    run; the region: withdrawn — and a month already invoiced and locked is reopened with a
+    correction run (`purchases.sources.release_held`). Returns the months reopened."""
+    pairs = {
+        (link.stay.organisation, link.stay.municipality)
+        for link in StayDispute.objects.filter(dispute_id=dispute.pk).select_related(
+            "stay__organisation", "stay__municipality"
+        )
+    }
+    reopened: list[dt.date] = []
+    for seller, buyer in sorted(pairs, key=lambda p: (p[0].pk, p[1].pk)):
+        reopened += release_held(None, seller=seller, buyer=buyer, open_months=True)
+    return reopened
 
 
 class PaymentDisputeError(Problem):

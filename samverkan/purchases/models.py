@@ -611,6 +611,11 @@ class InvoiceRate(models.Model):
     unit_price_ore = models.BigIntegerField()
     price = models.ForeignKey(Price, on_delete=models.PROTECT, null=True, related_name="+")
     rate_year = models.PositiveSmallIntegerField(null=True)
+    #: A rate a source's decision states (payment days at a local agreement's amount): only
+    #: the records of that decision are priced by it; None: every record of the key.
+    decision = models.ForeignKey(
+        DecisionSnapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     description = models.CharField(max_length=200)
     source = models.CharField(max_length=400, blank=True)
 

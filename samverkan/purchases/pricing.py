@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 
 from samverkan.accounts.models import Organisation
@@ -38,7 +39,7 @@ from samverkan.purchases.bases import (
 )
 from samverkan.purchases.buyers import reference_problem
 from samverkan.purchases.errors import PriceError, Problem
-from samverkan.purchases.models import Band, Price, PriceList, PriceUnit
+from samverkan.purchases.models import Band, DecisionSnapshot, Price, PriceList, PriceUnit
 from samverkan.rules import INTERVENTIONS, agreement_name, discharge_terms
 
 __all__ = [
@@ -123,8 +124,41 @@ def _describe(intervention: str, band: str, payment: str) -> str:
     return f"{INTERVENTIONS.get(intervention, intervention)}, {BAND_TEXT.get(band, band)} – {MODE_TEXT.get(payment, payment)}"
 
 
+#: Modes whose records are priced by their own decision snapshot (a source states the price
+#: of what it bills: payment days at a local agreement's amount per vårddygn).
+PRICED_BY_DECISION = frozenset({PAYMENT_RESPONSIBILITY})
+
+
+def priced_by() -> Case:
+    """The query expression of the decision a record is priced by (None: by its key)."""
+    return Case(
+        When(payment__in=sorted(PRICED_BY_DECISION), then=F("decision_id")),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+
+
+def decisions_of(ids: Iterable[int]) -> dict[int, Mapping[str, Any]]:
+    """The decision snapshots' data by id (the few a month's source records share)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    return {
+        pk: data
+        for pk, data in DecisionSnapshot.objects.filter(pk__in=wanted).values_list("pk", "data")
+        if isinstance(data, Mapping)
+    }
+
+
 def rate_for(
-    index: PriceIndex, *, payment: str, agreement: str, intervention: str, band: str, day: dt.date
+    index: PriceIndex,
+    *,
+    payment: str,
+    agreement: str,
+    intervention: str,
+    band: str,
+    day: dt.date,
+    decision: Mapping[str, Any] | None = None,
 ) -> Rate | Missing:
     key = (payment, agreement, intervention, band)
     description = _describe(intervention, band, payment)
@@ -149,7 +183,7 @@ def rate_for(
             rate_year=day.year,
         )
     if payment == PAYMENT_RESPONSIBILITY:
-        return _day_rate(key, intervention, day)
+        return _day_rate(key, intervention, day, decision)
     found = index.find(agreement, intervention, band, day)
     if not found:
         return Missing(
@@ -182,16 +216,39 @@ def rate_for(
     )
 
 
-def _day_rate(key: tuple[str, ...], intervention: str, day: dt.date) -> Rate | Missing:
+def _day_rate(
+    key: tuple[str, ...], intervention: str, day: dt.date, decision: Mapping[str, Any] | None
+) -> Rate | Missing:
     """A vårddygn of betalningsansvar at the amount of its day (Socialstyrelsen's amount of
-    the year, Lag 2017:612 5 kap. 6 §), with the rule's clause and source. Whether the amount
-    is confirmed decides whether its records are approved (the discharge source), not this."""
+    the year, Lag 2017:612 5 kap. 6 §), with the rule's clause and source; or at the amount
+    a local agreement version sets, when the record's decision (the discharge source's
+    snapshot: ``per_day``, ``amount_clause``, ``amount_source``) states one, the version
+    named in the text and as the source. Whether the amount is confirmed decides whether
+    its records are approved (the discharge source), not this."""
     care_type = intervention.removeprefix("vardygn-")
     if intervention not in DISCHARGE_INTERVENTIONS:
         return Missing(key, f"Okänd vårdform för betalningsansvar: {intervention}")
     try:
         amount = discharge_terms(day).amount_on(care_type, day)
     except LookupError:
+        amount = None
+    if decision is not None and decision.get("per_day") is not None:
+        clause = str(decision.get("amount_clause") or "")
+        per_day = to_decimal(decision["per_day"])
+        if amount is None or (per_day, clause) != (amount.per_day, amount.clause):
+            confirmed = "" if decision.get("verified") else " (beloppet är inte bekräftat)"
+            return Rate(
+                unit=PriceUnit.DAY,
+                unit_price_ore=to_ore(per_day),
+                description=f"{DISCHARGE_INTERVENTIONS[intervention]}, {clause}",
+                source=(
+                    f"{clause} (lokal överenskommelse enligt lag (2017:612) 5 kap.): "
+                    f"{format_sek(per_day)} per vårddygn{confirmed}. "
+                    f"Källa: {decision.get('amount_source') or 'ej angiven'}"
+                ),
+                rate_year=day.year,
+            )
+    if amount is None:
         return Missing(key + (str(day.year),), f"Belopp per vårddygn saknas för {day.year}")
     confirmed = "" if amount.verified else " (beloppet är inte bekräftat mot föreskriften)"
     return Rate(

@@ -19,10 +19,12 @@ is missing has no record to show). Before a run's preview and before the run its
   note, as for every record).
 
 A hold that ends after the month was invoiced and locked (a dispute decided with the kommun
-as cost bearer) reopens that month: `release_held`, called before every preview and run of
-the pair, brings the held months' records up to date and opens a correction run for a month
-that now has approved, uninvoiced source records ("Rättelse öppen" in the ekonom's work
-queue); the month's next run invoices them at their own days' amounts.
+as cost bearer) reopens that month: `release_held` brings the held months' records up to
+date and opens a correction run for a month that now has approved, uninvoiced source
+records ("Rättelse öppen" in the ekonom's work queue); the month's next run invoices them at
+their own days' amounts. The room that held the records calls it when the hold ends (the
+discharge room from the disputes service's decision, `deviations.disputes.DECISION_HOOKS`),
+so the month is reopened at the decision; every preview and run of the pair calls it too.
 
 The hold reason is kept in the record's decision snapshot (``data["hold"]``) and shown by
 the preview as the reason it is left out; a held draft with a ``dispute_ref`` cannot be
@@ -260,18 +262,37 @@ def _locked(seller: Organisation, buyer: Organisation, month: dt.date) -> bool:
     )
 
 
-def release_held(user: Any, *, seller: Organisation, buyer: Organisation) -> list[dt.date]:
+def release_held(
+    user: Any, *, seller: Organisation, buyer: Organisation, open_months: bool = False
+) -> list[dt.date]:
     """Reopen the locked months of the pair whose held source records have been released
-    (see the module docstring); returns the months reopened."""
+    (see the module docstring); returns the months reopened. ``open_months``: bring the
+    held records of the open months up to date too (a decision that settles them, called
+    from the room that held them; a preview or run does that for its own month).
+    ``user`` None: the records are written in the name of the held records' staff (the
+    ekonom whose run wrote them)."""
     if not _SOURCES:
         return []
     held = _source_records(seller, buyer).filter(status=RecordStatus.DRAFT, invoice__isnull=True)
     reopened: list[dt.date] = []
     for month in held.dates("service_date", "month"):
-        if not _locked(seller, buyer, month):
+        locked = _locked(seller, buyer, month)
+        if not (locked or open_months):
             continue  # an open month is brought up to date by its own preview and run
+        if user is None:
+            first = (
+                held.filter(service_date__gte=month, service_date__lte=month_end(month))
+                .select_related("staff")
+                .order_by("pk")
+                .first()
+            )
+            writer = first.staff if first is not None else None
+        else:
+            writer = user
         for name, fn in sorted(_SOURCES.items()):
-            _write(user, name, seller, buyer, month, fn(seller, buyer, month).items)
+            _write(writer, name, seller, buyer, month, fn(seller, buyer, month).items)
+        if not locked:
+            continue
         released = _source_records(seller, buyer).filter(
             status=RecordStatus.APPROVED,
             invoice__isnull=True,
@@ -292,7 +313,7 @@ def release_held(user: Any, *, seller: Organisation, buyer: Organisation) -> lis
                 kind=RunKind.CORRECTION,
                 sequence=last + 1,
                 status=RunStatus.OPEN,
-                started_by=user,
+                started_by=writer,
                 message=(
                     "Rättelse: underlag som hölls inne (en avgjord tvist) ska faktureras "
                     f"för {month:%Y-%m}."

@@ -224,6 +224,7 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "stay_terms": ("discharge", None),
     "terms_day": ("discharge", None),
     "payment_days_by_notice": ("discharge", None),
+    "terms_switch_days": ("discharge", None),
     "admission_notice_within": ("discharge", None),
     "admission_notice_late": ("discharge", None),
     "sip_call_within_days": ("discharge", None),
@@ -414,6 +415,7 @@ __all__ = [
     "DischargeLine",
     "stay_terms",
     "terms_day",
+    "terms_switch_days",
     "payment_days_by_notice",
     "admission_notice_within",
     "admission_notice_late",
@@ -506,6 +508,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.discharge import stay_terms as stay_terms
     from samverkan.rules.discharge import stays_frame as stays_frame
     from samverkan.rules.discharge import terms_day as terms_day
+    from samverkan.rules.discharge import terms_switch_days as terms_switch_days
     from samverkan.rules.engine import DECIDED as DECIDED
     from samverkan.rules.engine import INCOMPLETE as INCOMPLETE
     from samverkan.rules.engine import NOT_COVERED as NOT_COVERED

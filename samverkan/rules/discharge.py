@@ -940,6 +940,16 @@ def _switch_days(local: Local) -> list[dt.date]:
     return sorted(days)
 
 
+def terms_switch_days(local: Local = None) -> list[dt.date]:
+    """The days from which the terms in force can change (the law's start, the dates of its
+    values, each local version's date), sorted: between one and the next, ``stay_terms``
+    gives the same terms (apart from ``on``) for every stay, so many stays can be counted
+    with ``payment_days_batch`` under ``discharge_terms(day, local)`` of the period's first
+    day (``payment_days_by_notice`` and the invoice source group them so)."""
+    first_law_day = law_parameter("in_force").entries[0].start
+    return [d for d in _switch_days(local) if d >= first_law_day]
+
+
 def payment_days_by_notice(
     stays: pl.DataFrame | Sequence[DischargeStay],
     until: dt.date,
@@ -956,7 +966,7 @@ def payment_days_by_notice(
     moment = pl.coalesce(pl.col("ready_notice_at"), pl.col("admitted_at"))
     day = moment.dt.convert_time_zone(str(TIME_ZONE)).dt.date()
     indexed = frame.with_row_index("__row").with_columns(day.alias("__day"))
-    switches = _switch_days(local)
+    switches = terms_switch_days(local)
     first_law_day = law_parameter("in_force").entries[0].start
     early = indexed.filter(pl.col("__day") < first_law_day)
     if early.height:
@@ -968,7 +978,7 @@ def payment_days_by_notice(
             row,
         )
     parts = []
-    bounds = [d for d in switches if d >= first_law_day] + [dt.date.max]
+    bounds = [*switches, dt.date.max]
     for lo, hi in zip(bounds, bounds[1:], strict=False):
         part = indexed.filter((pl.col("__day") >= lo) & (pl.col("__day") < hi))
         if part.height:

@@ -369,3 +369,160 @@ def test_individual_days_stay_in_samverkan_not_in_the_invoice(w, march):
             assert identity.value.replace("-", "") not in xml
     assert "AdditionalDocumentReference" not in xml or "EmbeddedDocumentBinaryObject" not in xml
     assert AttachmentRow.objects.filter(invoice=invoice).count() == 3
+
+
+def test_a_decision_after_the_month_was_locked_reopens_it_at_once(w, march):
+    """The decision itself (the disputes service) creates the correction: the locked month
+    is reopened and the days are approved before anyone opens the pair's invoicing again."""
+    from samverkan.purchases.models import InvoiceRun, RunKind, RunStatus
+
+    stay = march["died"]
+    dispute = invoicing.dispute_payment_days(
+        w.assessor,
+        stay,
+        question="Meddelandet kom inte fram.",
+        acting_note="Vård ges.",
+        month=MARCH,
+    )
+    (invoice,) = [i for i in _run(w, MARCH).created if i.agreement == DISCHARGE_AGREEMENT]
+    assert invoice.line_total_ore == 14 * 930_000
+    corrections = InvoiceRun.objects.filter(month=MARCH, kind=RunKind.CORRECTION)
+    assert not corrections.exists()
+    disputes.record_dispute_decision(
+        w.chief,
+        dispute.pk,
+        decided_on=dt.date(2022, 4, 2),
+        decided_by="Närmsta chefer",
+        reasoning="Meddelandet skickades i tid.",
+        cost_bearer="municipality",
+    )
+    # No preview or run in between: the decision opened the correction run of March …
+    (correction,) = corrections
+    assert correction.status == RunStatus.OPEN
+    assert "avgjord tvist" in correction.message
+    # … and the 4 days wait approved for it, no longer held.
+    ready = ServiceRecord.objects.get(
+        payment=PAYMENT_RESPONSIBILITY, status=RecordStatus.APPROVED, invoice__isnull=True
+    )
+    assert ready.minutes == 4 * 1440 and ready.dispute_ref == ""
+    assert not ServiceRecord.objects.filter(
+        payment=PAYMENT_RESPONSIBILITY, status=RecordStatus.DRAFT
+    ).exists()
+    (late,) = [i for i in _run(w, MARCH).created if i.agreement == DISCHARGE_AGREEMENT]
+    assert late.line_total_ore == 4 * 930_000
+
+
+def test_a_decision_in_an_open_month_settles_the_held_days_at_once(w, march):
+    """Decided before the month's run: the kommun bears one stay's days (approved at once),
+    the region another's (withdrawn at once); no correction run for an open month."""
+    from samverkan.purchases.models import InvoiceRun
+
+    services.preview_run(
+        w.ekonom_region, seller=w.orgs.region_jh, buyer=w.orgs.ostersund, month=MARCH
+    )
+    kommun, region = march["died"], march["discharged"]
+    decided = {}
+    for stay, bearer in ((kommun, "municipality"), (region, "region")):
+        dispute = invoicing.dispute_payment_days(
+            w.assessor, stay, question="Fel dag?", acting_note="Vård ges.", month=MARCH
+        )
+        services.preview_run(
+            w.ekonom_region, seller=w.orgs.region_jh, buyer=w.orgs.ostersund, month=MARCH
+        )
+        held = ServiceRecord.objects.get(dispute_ref=f"tvist-{dispute.pk}", status="draft")
+        disputes.record_dispute_decision(
+            w.chief,
+            dispute.pk,
+            decided_on=dt.date(2022, 3, 30),
+            decided_by="Närmsta chefer",
+            reasoning="Utrett.",
+            cost_bearer=bearer,
+        )
+        decided[bearer] = held
+    assert ServiceRecord.objects.get(pk=decided["municipality"].pk).status == "withdrawn"
+    assert ServiceRecord.objects.filter(
+        external_id=decided["municipality"].external_id, status="approved", dispute_ref=""
+    ).exists()
+    assert ServiceRecord.objects.get(pk=decided["region"].pk).status == "withdrawn"
+    assert not ServiceRecord.objects.filter(
+        external_id=decided["region"].external_id, status__in=("draft", "approved")
+    ).exists()
+    assert not InvoiceRun.objects.exists()
+
+
+def test_a_local_agreements_own_amount_is_invoiced_at_that_amount(w, march, make_staff,
+                                                                 peppol_validator):  # fmt: skip
+    """A local version with its own amount per vårddygn: its days are invoiced at that
+    amount once the other party has confirmed the version (held until then), the version
+    named on the line and as the rate's source; a stay counted under the law on the same
+    days keeps the law's amount (two prices on the same days, each record at its own)."""
+    from samverkan.discharge import local_terms
+
+    forum_region = make_staff(Role.FORUM_MEMBER, w.orgs.region_jh, "forum.rjh")
+    forum_ost = make_staff(Role.FORUM_MEMBER, w.orgs.ostersund, "forum.ost")
+    # From 15 March: 8 000 kr per vårddygn of somatic care. Stays whose notice came before
+    # (1 and 5 March) are counted under the law; the re-admission (notice 21 March) under it.
+    version = local_terms.enter_version(
+        forum_region,
+        valid_from=dt.date(2022, 3, 15),
+        name="Lokal överenskommelse om utskrivning, Östersund",
+        terms={"amount_per_day": {"somatic": "8000.00"}},
+        municipality=w.orgs.ostersund,
+    )
+    preview = services.preview_run(
+        w.ekonom_region, seller=w.orgs.region_jh, buyer=w.orgs.ostersund, month=MARCH
+    )
+    assert {g.label: g.records for g in preview.excluded}[invoicing.HOLD_LOCAL_UNCONFIRMED] == 1
+    local_terms.confirm_version(forum_ost, version, confirm=True)
+    preview = services.preview_run(
+        w.ekonom_region, seller=w.orgs.region_jh, buyer=w.orgs.ostersund, month=MARCH
+    )
+    group = {g.label: g for g in preview.included}[
+        "Betalningsansvar vid utskrivning från sluten vård, lag (2017:612)"
+    ]
+    assert group.amount_ore == 10 * 930_000 + 8 * 800_000
+    (invoice,) = [i for i in _run(w, MARCH).created if i.agreement == DISCHARGE_AGREEMENT]
+    assert invoice.line_total_ore == 10 * 930_000 + 8 * 800_000
+    lines = list(InvoiceLine.objects.filter(invoice=invoice).order_by("position"))
+    by_price = {line.unit_price_ore: line for line in lines}
+    assert set(by_price) == {930_000, 800_000}
+    assert by_price[800_000].minutes == 8 * 1440
+    assert "Lokal överenskommelse om utskrivning, Östersund" in by_price[800_000].description
+    assert "Lokal överenskommelse" not in by_price[930_000].description
+    local_rate = invoice.rates.get(unit_price_ore=800_000)
+    assert "Lokal överenskommelse om utskrivning, Östersund" in local_rate.source
+    assert "5 kap. 6 §" in invoice.rates.get(unit_price_ore=930_000).source
+    rows = list(attachment_rows(invoice))
+    assert sum(r.amount for r in rows) == invoice.line_total
+    assert fatal(peppol_validator.validate(_xml(invoice))) == []
+
+
+def test_a_credit_note_of_local_amount_days_reissues_them_at_the_same_amount(
+    w, march, make_staff, peppol_validator
+):
+    from samverkan.discharge import local_terms
+
+    forum_region = make_staff(Role.FORUM_MEMBER, w.orgs.region_jh, "forum.rjh")
+    forum_ost = make_staff(Role.FORUM_MEMBER, w.orgs.ostersund, "forum.ost")
+    version = local_terms.enter_version(
+        forum_region,
+        valid_from=dt.date(2022, 3, 15),
+        name="Lokal överenskommelse om utskrivning, Östersund",
+        terms={"amount_per_day": {"somatic": "8000.00"}},
+        municipality=w.orgs.ostersund,
+    )
+    local_terms.confirm_version(forum_ost, version, confirm=True)
+    (invoice,) = [i for i in _run(w, MARCH).created if i.agreement == DISCHARGE_AGREEMENT]
+    total = 10 * 930_000 + 8 * 800_000
+    assert invoice.line_total_ore == total
+    credit = services.credit_invoice(
+        w.ekonom_region, invoice, reason="Fel kostnadsställe", today=dt.date(2026, 12, 2)
+    )
+    assert credit.line_total_ore == total
+    assert fatal(peppol_validator.validate(_xml(credit))) == []
+    (reissued,) = [i for i in _run(w, MARCH).created if i.agreement == DISCHARGE_AGREEMENT]
+    assert reissued.line_total_ore == total
+    assert {line.unit_price_ore for line in InvoiceLine.objects.filter(invoice=reissued)} == {
+        930_000,
+        800_000,
+    }

@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Sum, Value, When
+from django.db.models import Count, Sum
 
 from samverkan.accounts.models import Organisation
 from samverkan.core.money import format_sek, ore_to_kronor
@@ -32,7 +32,7 @@ from samverkan.purchases.bases import (
 from samverkan.purchases.bases import month_start as _month_start
 from samverkan.purchases.errors import InvoicingRefused
 from samverkan.purchases.models import PriceUnit, RecordStatus, ServiceRecord
-from samverkan.purchases.pricing import Missing, PriceIndex, Rate, rate_for
+from samverkan.purchases.pricing import Missing, PriceIndex, Rate, decisions_of, priced_by, rate_for
 from samverkan.purchases.sources import held_reasons, refresh_sources, release_held
 
 #: Payment modes whose records come from a source (`samverkan.purchases.sources`).
@@ -135,17 +135,7 @@ def preview_run(
             status__in=(RecordStatus.APPROVED, RecordStatus.DRAFT),
             invoice__isnull=True,
         )
-        .annotate(
-            held=Case(
-                When(
-                    status=RecordStatus.DRAFT,
-                    payment__in=sorted(SOURCE_MODES),
-                    then=F("decision_id"),
-                ),
-                default=Value(None),
-                output_field=IntegerField(),
-            )
-        )
+        .annotate(held=priced_by())
         .values_list(
             "status", "agreement", "payment", "intervention", "band", "service_date", "held"
         )
@@ -154,7 +144,8 @@ def preview_run(
     )
     # Records of a source held back (an open dispute, an amount to confirm) say why; other
     # records are grouped without their decision (the query groups by it only for these).
-    held = held_reasons(sorted({r[6] for r in rows if r[6] is not None}))
+    held = held_reasons(sorted({r[6] for r in rows if r[6] is not None and r[0] == "draft"}))
+    decisions = decisions_of({r[6] for r in rows if r[6] is not None and r[0] != "draft"})
     index = PriceIndex()
     included: dict[str, PreviewGroup] = {}
     excluded: dict[str, PreviewGroup] = defaultdict(lambda: PreviewGroup(""))
@@ -183,6 +174,7 @@ def preview_run(
                 intervention=intervention,
                 band=band,
                 day=day,
+                decision=decisions.get(decision_id) if decision_id is not None else None,
             )
             if isinstance(rate, Missing):
                 reason = f"Pris saknas: {rate.message} Faktureringen stoppas tills priset finns"

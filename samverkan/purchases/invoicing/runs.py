@@ -49,7 +49,7 @@ from samverkan.purchases.models import (
     RunStatus,
     ServiceRecord,
 )
-from samverkan.purchases.pricing import Missing, PriceIndex, Rate, rate_for
+from samverkan.purchases.pricing import Missing, PriceIndex, Rate, decisions_of, priced_by, rate_for
 from samverkan.purchases.sources import refresh_sources, release_held
 from samverkan.purchases.timesplit import next_banking_day
 from samverkan.purchases.ubl import InvoiceDataError, normalize_org_number, swedish_vat_number
@@ -181,7 +181,9 @@ def _ledger_open(seller_id: int, buyer_id: int, month: dt.date) -> Any:
 @dataclass
 class _Plan:
     agreement: str
-    rates: list[tuple[Rate, str, str, str, dt.date, dt.date]]  # rate, payment, intv, band, from, to
+    #: rate, payment, intervention, band, from, to, the decision it prices (None: every
+    #: record of the key; a source's records are priced by their decision, `priced_by`)
+    rates: list[tuple[Rate, str, str, str, dt.date, dt.date, int | None]]
     record_count: int
     ledger_ids: list[int]
 
@@ -201,18 +203,20 @@ def _plan(
             service_date__lte=month_end(month),
             status__in=(RecordStatus.APPROVED, RecordStatus.DRAFT),
         )
-        .values_list("agreement", "payment", "intervention", "band", "service_date")
+        .annotate(priced_by=priced_by())
+        .values_list("agreement", "payment", "intervention", "band", "priced_by", "service_date")
         .annotate(
             n=Count("id", filter=invoiceable),
             drafts=Count("id", filter=Q(status=RecordStatus.DRAFT)),
         )
-        .order_by("agreement", "payment", "intervention", "band", "service_date")
+        .order_by("agreement", "payment", "intervention", "band", "priced_by", "service_date")
     )
+    decisions = decisions_of({k[4] for k in keys if k[4] is not None and k[6]})
     counts: dict[tuple[str, str, str, str], int] = defaultdict(int)
     plans: dict[str, _Plan] = {}
     missing: dict[str, tuple[str, int]] = {}
     drafts = 0
-    for agreement, payment, intervention, band, day, n_day, drafts_day in keys:
+    for agreement, payment, intervention, band, decision_id, day, n_day, drafts_day in keys:
         drafts += drafts_day
         if not n_day:
             continue
@@ -224,6 +228,7 @@ def _plan(
             intervention=intervention,
             band=band,
             day=day,
+            decision=decisions.get(decision_id) if decision_id is not None else None,
         )
         plan = plans.setdefault(agreement, _Plan(agreement, [], 0, []))
         if isinstance(rate, Missing):
@@ -233,10 +238,15 @@ def _plan(
         last = plan.rates[-1] if plan.rates else None
         # Keys come sorted by date: a rate row spans every record day of its key until
         # the price changes (no record of the key lies between with another price).
-        if last is not None and last[0] == rate and last[1:4] == (payment, intervention, band):
-            plan.rates[-1] = (*last[:5], day)
+        if (
+            last is not None
+            and last[0] == rate
+            and last[1:4] == (payment, intervention, band)
+            and last[6] == decision_id
+        ):
+            plan.rates[-1] = (*last[:5], day, decision_id)
         else:
-            plan.rates.append((rate, payment, intervention, band, day, day))
+            plan.rates.append((rate, payment, intervention, band, day, day, decision_id))
     for (agreement, *_), n in counts.items():
         plans[agreement].record_count += n
     for entry_id, agreement in _ledger_open(seller.pk, buyer.pk, month).values_list(

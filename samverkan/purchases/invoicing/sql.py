@@ -66,12 +66,19 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
                 unit_price_ore=rate.unit_price_ore,
                 price_id=rate.price_id,
                 rate_year=rate.rate_year,
+                decision_id=decision_id,
                 description=rate.description[:200],
                 source=rate.source[:400],
             )
-            for (rate, payment, intervention, band, date_from, date_to), line_key in zip(
-                plan.rates, _line_keys(plan), strict=True
-            )
+            for (
+                rate,
+                payment,
+                intervention,
+                band,
+                date_from,
+                date_to,
+                decision_id,
+            ), line_key in zip(plan.rates, _line_keys(plan), strict=True)
         ]
     )
     rec, rate_t, line = _t(ServiceRecord), _t(InvoiceRate), _t(InvoiceLine)
@@ -94,7 +101,9 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
     rate_join = (
         f"JOIN {rate_t} k ON k.invoice_id = %s AND k.payment = r.payment "
         "AND k.intervention = r.intervention AND k.band = r.band "
-        "AND r.service_date >= k.date_from AND r.service_date <= k.date_to"
+        "AND r.service_date >= k.date_from AND r.service_date <= k.date_to "
+        # a rate a source's decision states prices that decision's records only
+        "AND (k.decision_id IS NULL OR k.decision_id = r.decision_id)"
     )
     hour, day = PriceUnit.HOUR.value, PriceUnit.DAY.value
     # A record's own amount: hours at the unit price rounded half up to öre; a visit priced
