@@ -26,7 +26,7 @@ from ninja import Router, Status
 
 from samverkan.accounts.models import Organisation, Unit
 from samverkan.agreements import access, selectors, services
-from samverkan.agreements.local_points import LOCAL_POINTS
+from samverkan.agreements.local_points import ALL_POINTS
 from samverkan.agreements.models import Bilaga2List, LocalAgreement
 from samverkan.agreements.schemas import (
     AgreementOut,
@@ -124,10 +124,12 @@ def put_settings(request: HttpRequest, agreement: str, payload: SettingsIn) -> A
 
 
 @router.get(
-    "/local-points", response={200: list[PointOut], **RESPONSES}, summary="Punkter enligt §8.3"
+    "/local-points",
+    response={200: list[PointOut], **RESPONSES},
+    summary="Punkter enligt §8.3 och bilagornas »om annat ej överenskommits«",
 )
 def local_points(request: HttpRequest) -> Any:
-    return list(LOCAL_POINTS)
+    return list(ALL_POINTS)
 
 
 @router.get(

@@ -13,7 +13,13 @@ class AgreementsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from samverkan.agreements.models import Adoption, AgreementSettings, Notice, Revision
+        from samverkan.agreements.models import (
+            Adoption,
+            AgreementSettings,
+            LocalAgreement,
+            Notice,
+            Revision,
+        )
         from samverkan.agreements.revisions import adopted_revisions, forget_revisions
         from samverkan.agreements.selectors import cached_notices, forget_notices
         from samverkan.agreements.work_queue import PROVIDERS
@@ -30,8 +36,9 @@ class AgreementsConfig(AppConfig):
         post_save.connect(
             forget_notices, sender=AgreementSettings, dispatch_uid="forget-notices-scope"
         )
-        # Adopted revisions govern each party from its date; drafts never do.
+        # Adopted revisions govern each party from its date; drafts never do. Local agreements
+        # at an annex's "om annat ej överenskommits" come as revisions of their kommun.
         use_revisions(adopted_revisions)
-        for model in (Revision, Adoption):
+        for model in (Revision, Adoption, LocalAgreement):
             post_save.connect(forget_revisions, sender=model, dispatch_uid=f"forget-rev-{model}")
             post_delete.connect(forget_revisions, sender=model, dispatch_uid=f"forget-rev-d{model}")

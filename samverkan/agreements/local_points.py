@@ -9,6 +9,15 @@ routines matrix shows them as present or missing. `scope="pair"` routines are ag
 hälsocentral and kommun (Bilaga 2: "Chef vid respektive hälsocentral ska tillsammans med
 aktuella chefer inom kommunen ..."); a routine registered for a kommun without a hälsocentral
 covers every hälsocentral that works with that kommun.
+
+`ANNEX_POINTS` are the points where an annex itself says a responsibility holds "om annat ej
+överenskommits" (Bilaga 2: specialist needs at night go via the primary-care physician on
+call "om annat ej överenskommits enligt överenskommelse mellan specialistvård och kommun").
+§8.3 allows local agreements "enbart ... på de punkter där detta särskilt anges"; the annex
+states this one in so many words, so it is a point too, cited from the annex. A local
+agreement at such a point feeds the rules: the rule that is its default
+(`Rule.unless_local` with the same key) gives way to it for that kommun from the day agreed
+(`revisions.local_revisions`).
 """
 
 from __future__ import annotations
@@ -27,14 +36,16 @@ class LocalPoint:
     anchor: str  # the point's words in §8.3
     annex_anchor: str  # the annex it stands under in §8.3
     source: Citation | None = None  # where the annex itself asks for the routine
+    opened_by: str = ""  # an annex point: the clause whose words allow it (else §8.3)
+    title: str = ""  # plain Swedish, where the anchor is no name
 
     @property
     def clause(self) -> str:
-        return LOCAL_AGREEMENTS_CLAUSE
+        return self.opened_by or LOCAL_AGREEMENTS_CLAUSE
 
     @property
     def label(self) -> str:
-        return self.anchor
+        return self.title or self.anchor
 
     @property
     def annex(self) -> str:
@@ -42,7 +53,7 @@ class LocalPoint:
 
     @property
     def citation(self) -> Citation:
-        return Citation(LOCAL_AGREEMENTS_CLAUSE, self.anchor)
+        return Citation(self.clause, self.anchor)
 
 
 BIL2 = "Bil 2 Primärvård-kommun"
@@ -86,8 +97,21 @@ LOCAL_POINTS: tuple[LocalPoint, ...] = (
     ),
     LocalPoint("cosmic_access", "Rutin för behörigheter i Cosmic", BIL4),
 )
-POINTS_BY_KEY: dict[str, LocalPoint] = {point.key: point for point in LOCAL_POINTS}
-POINT_CHOICES: list[tuple[str, str]] = [(point.key, point.label) for point in LOCAL_POINTS]
+# Points an annex opens by its own words ("om annat ej överenskommits"): the key is the
+# rules' LocalDefault.point of the rule it sets aside.
+ANNEX_POINTS: tuple[LocalPoint, ...] = (
+    LocalPoint(
+        "specialist_care_routing",
+        "om annat ej överenskommits enligt överenskommelse mellan specialistvård och kommun",
+        BIL2,
+        opened_by="jh-primarvard-kommun Tjänstgöring kvällar och nätter 17.00–08.00",
+        title="Väg för behov av specialistvård kvällar och nätter (mellan specialistvården "
+        "och kommunen)",
+    ),
+)
+ALL_POINTS: tuple[LocalPoint, ...] = LOCAL_POINTS + ANNEX_POINTS
+POINTS_BY_KEY: dict[str, LocalPoint] = {point.key: point for point in ALL_POINTS}
+POINT_CHOICES: list[tuple[str, str]] = [(point.key, point.label) for point in ALL_POINTS]
 
 # The routines the matrix tracks per hälsocentral and kommun.
 REQUIRED_ROUTINES: tuple[LocalPoint, ...] = tuple(

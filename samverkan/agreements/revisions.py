@@ -31,7 +31,8 @@ from django.utils import timezone
 
 from samverkan.accounts.models import Organisation, OrganisationKind, Role
 from samverkan.agreements import access
-from samverkan.agreements.models import Adoption, Revision, RevisionStatus
+from samverkan.agreements.local_points import ANNEX_POINTS
+from samverkan.agreements.models import Adoption, LocalAgreement, Revision, RevisionStatus
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
 from samverkan.rules import (
@@ -377,7 +378,7 @@ def _flag_retroactive(actor: Any, key: str, party: Organisation, today: dt.date)
     """For each kommun where this adoption brings the revision into force from a past day
     (the kommun itself, or every kommun that adopted before the region), what it changes."""
     assert _retroactive is not None
-    found = next((r for r in adopted_revisions() if r.key == key), None)
+    found = next((r for r in adopted_revisions() if r.key == key and r.kind == "revision"), None)
     if found is None:
         return {}
     if party.kind == OrganisationKind.REGION:
@@ -427,8 +428,44 @@ def adopted_revisions() -> tuple[AdoptedRevision, ...]:
                     str(revision.pk),
                 )
             )
-        _cache = tuple(out)
+        _cache = tuple(out) + local_revisions()
     return _cache
+
+
+def local_revisions() -> tuple[AdoptedRevision, ...]:
+    """Every recorded local agreement at a point an annex opens ("om annat ej
+    överenskommits", `local_points.ANNEX_POINTS`) as a revision of that annex for its kommun
+    alone, from the day agreed to its last day (`kind="lokal"`, version key
+    `…+lokal-<id>`): its one change, `local_agreement`, sets the default rule aside and
+    cites the local agreement. A local agreement registered for one hälsocentral applies to
+    the kommun's cases all the same (the rules know no hälsocentral)."""
+    points = {point.key: point for point in ANNEX_POINTS}
+    out = []
+    rows = LocalAgreement.objects.filter(point__in=points).select_related("municipality")
+    for local in rows.order_by("agreed_on", "pk"):
+        point = points[local.point]
+        agreement = point.clause.split(" ", 1)[0]  # the annex whose rule gives way
+        change = {
+            "op": "local_agreement",
+            "point": local.point,
+            "title": local.title,
+            "reference": local.document_ref,
+            "agreed_on": local.agreed_on.isoformat(),
+        }
+        region = str(local.municipality.region)
+        out.append(
+            AdoptedRevision(
+                str(local.pk),
+                agreement,
+                region,
+                (change,),
+                {region: local.agreed_on, party_code(local.municipality): local.agreed_on},
+                str(local.pk),
+                until=local.valid_to,
+                kind="lokal",
+            )
+        )
+    return tuple(out)
 
 
 def revisions_of(agreement: str) -> list[Revision]:

@@ -35,7 +35,7 @@ from samverkan.agreements.forms import (
     VariationForm,
     WithdrawNoticeForm,
 )
-from samverkan.agreements.local_points import LOCAL_POINTS
+from samverkan.agreements.local_points import ALL_POINTS
 from samverkan.agreements.models import Bilaga2List, LocalAgreement
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
@@ -217,14 +217,14 @@ def local_agreements(request: HttpRequest) -> HttpResponse:
     rows = LocalAgreement.objects.filter(municipality__region=region).select_related(
         "municipality", "health_centre"
     )
-    points = {p.key: p for p in LOCAL_POINTS}
+    points = {p.key: p for p in ALL_POINTS}
     return render(
         request,
         "agreements/local.html",
         {
             "form": form,
             "rows": [(r, points.get(r.point)) for r in rows],
-            "points": LOCAL_POINTS,
+            "points": ALL_POINTS,
             "refusal": refusal,
             "citation": LOCAL_ONLY_AT_POINTS,
             "may_edit": access.may_keep_records(request, region)

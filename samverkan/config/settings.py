@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samverkan.web.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "samverkan.web.middleware.UploadLimitMiddleware",  # a file stops at its kind's limit
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "samverkan.web.middleware.UploadSizeMiddleware",  # no body over the largest upload limit

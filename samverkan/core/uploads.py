@@ -47,6 +47,7 @@ __all__ = [
     "csv_rows",
     "decode_text",
     "duplicates",
+    "json_error_text",
     "jsonl_values",
     "load_json",
     "read_limited",
@@ -267,8 +268,12 @@ def csv_rows(
         yield cells
 
 
+class _ConstantError(ValueError):
+    """NaN, Infinity or -Infinity: Python's json reads them, strict JSON has no such values."""
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} är inte giltig JSON")
+    raise _ConstantError(f"{name} är inte giltig JSON")
 
 
 def _path(parts: list[str], field: str) -> str:
@@ -308,6 +313,33 @@ def check_shape(value: Any, limits: Limits, *, field: str = "body") -> Any:
     return value
 
 
+# Python's json messages (json.decoder, scanner) and what they mean, in Swedish.
+_JSON_REASONS = (
+    ("Expecting value", "ett värde väntades"),
+    ("Expecting property name", "ett namn inom dubbla citattecken väntades"),
+    ("Expecting ':' delimiter", "kolon (:) väntades"),
+    ("Expecting ',' delimiter", "kommatecken (,) väntades"),
+    ("Unterminated string", "en text inom citattecken avslutas inte"),
+    ("Invalid control character", "ett styrtecken (t.ex. radbrytning) inom citattecken"),
+    ("Invalid \\uXXXX escape", "en ogiltig \\u-kod"),
+    ("Invalid \\escape", "ett ogiltigt tecken efter \\"),
+    ("Illegal trailing comma", "kommatecken före slutet"),
+    ("Extra data", "mer text efter JSON-värdet"),
+)
+
+
+def json_error_text(error: json.JSONDecodeError, *, line: bool = True) -> str:
+    """Where and why JSON text does not parse, in Swedish: "rad 2, kolumn 5: kolon (:)
+    väntades" (``line=False``: "kolumn 5: …", for one line of a JSON lines file). The parser's
+    own English words never reach a user."""
+    reason = next(
+        (swedish for english, swedish in _JSON_REASONS if error.msg.startswith(english)),
+        "texten kan inte läsas som JSON",
+    )
+    where = f"rad {error.lineno}, kolumn {error.colno}" if line else f"kolumn {error.colno}"
+    return f"{where}: {reason}"
+
+
 def _loads(
     text: str | bytes,
     limits: Limits,
@@ -325,7 +357,19 @@ def _loads(
             f"{where}: JSON får vara nästlat högst {limits.max_depth} nivåer.",
             row=line,
         ) from None
-    except ValueError:
+    except json.JSONDecodeError as exc:
+        detail = json_error_text(exc, line=line is None)
+        raise UploadError(
+            field, "invalid_json", f"{where} är inte giltig JSON ({detail}).", row=line
+        ) from None
+    except _ConstantError:
+        raise UploadError(
+            field,
+            "invalid_json",
+            f"{where} är inte giltig JSON (NaN och Infinity är inga JSON-värden).",
+            row=line,
+        ) from None
+    except ValueError:  # e.g. a number of more digits than Python converts
         raise UploadError(
             field, "invalid_json", f"{where} är inte giltig JSON.", row=line
         ) from None

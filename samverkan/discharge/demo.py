@@ -8,6 +8,10 @@ demos. Everything is invented; the persons carry Skatteverket's test numbers.
 - Östersund person (case 2): admitted two days ago, the inskrivningsmeddelande 30 hours
   later (late).
 - Östersund person (case 0): admitted this morning, no notice sent yet.
+- Local discharge terms for the pair Region Jämtland Härjedalen – Östersund: a version from
+  2026-01-01 entered by the region's forum and confirmed by Östersund's (betalningsansvar
+  from the second day after the notice, messages after 12:00 count to the next day), and a
+  newer version from 2027-01-01 the region entered that Östersund has not confirmed yet.
 """
 
 from __future__ import annotations
@@ -20,12 +24,27 @@ from django.db import transaction
 from django.utils import timezone
 
 from samverkan.accounts.models import Organisation, Unit
-from samverkan.discharge import services
-from samverkan.discharge.models import Stay
+from samverkan.discharge import local_terms, services
+from samverkan.discharge.models import LocalTermsVersion, Stay
 from samverkan.people import access as people_access
 from samverkan.people import services as people_services
 
 WARD = "Medicinkliniken"
+# The pair's local discharge terms: (valid from, name, terms, confirmed by Östersund).
+LOCAL_TERMS = (
+    (
+        dt.date(2026, 1, 1),
+        "Lokal överenskommelse om utskrivning, Östersund 2026",
+        {"days_after_notice": {"somatic": 2, "psychiatric": 3}, "cutoff": "12:00"},
+        True,
+    ),
+    (
+        dt.date(2027, 1, 1),
+        "Förslag: lokal överenskommelse om utskrivning, Östersund 2027",
+        {"days_after_notice": {"somatic": 1, "psychiatric": 3}, "cutoff": "12:00"},
+        False,
+    ),
+)
 HEALTH_CENTRE = "Hälsocentral Centrum"
 
 
@@ -105,3 +124,28 @@ def load_demo() -> None:
             sent_at=stay.admitted_at + dt.timedelta(hours=30),
         )
     admit(0, "demo:3", 2)
+    if ostersund is not None:
+        _local_terms(ostersund)
+
+
+def _local_terms(ostersund: Organisation) -> None:
+    """The pair's two versions (idempotent: one per date); the region's forum enters them,
+    Östersund's forum confirms the first."""
+    region_forum, kommun_forum = _user("forum.jh"), _user("forum.ostersund")
+    if region_forum is None or kommun_forum is None:
+        return
+    for valid_from, name, terms, confirmed in LOCAL_TERMS:
+        version = LocalTermsVersion.objects.filter(
+            region=ostersund.region, municipality=ostersund, valid_from=valid_from
+        ).first()
+        if version is None:
+            version = local_terms.enter_version(
+                region_forum,
+                valid_from=valid_from,
+                name=name,
+                terms=terms,
+                municipality=ostersund,
+                source="Demo: påhittad överenskommelse",
+            )
+        if confirmed and not local_terms.is_confirmed(version):
+            local_terms.confirm_version(kommun_forum, version, confirm=True)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.forms import DateInput
 from samverkan.core.upload_settings import limits_for
-from samverkan.core.uploads import UploadError, load_json
+from samverkan.core.uploads import UploadError, json_error_text, load_json
 from samverkan.followup import simulation as sim
 from samverkan.followup.errors import SimulationError
 from samverkan.followup.models import PopulationSource
@@ -56,8 +56,10 @@ def _json_problem(text: str, error: UploadError) -> str:
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
-        return f"Ogiltig JSON: {exc.msg} (rad {exc.lineno})."
-    return "Ogiltig JSON."  # e.g. NaN, which strict JSON refuses
+        return f"Ogiltig JSON: {json_error_text(exc)}."  # rad, kolumn and why, in Swedish
+    except ValueError:  # e.g. a number of more digits than Python converts
+        return "Ogiltig JSON."
+    return "Ogiltig JSON: NaN och Infinity är inga JSON-värden."  # strict JSON refuses them
 
 
 _VARIANT_KEY_FIELDS = {

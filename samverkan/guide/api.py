@@ -43,7 +43,7 @@ from ninja.schema import NinjaGenerateJsonSchema
 from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from samverkan.core.documents import csv_text
 from samverkan.core.upload_settings import limits_for
-from samverkan.core.uploads import DEFAULTS, Limits, read_limited, size_text
+from samverkan.core.uploads import DEFAULTS, Limits, json_error_text, read_limited, size_text
 from samverkan.guide.schemas import (
     BatchDecision,
     Decision,
@@ -250,6 +250,9 @@ def decide(request: HttpRequest) -> HttpResponse:
         raise _unsupported(JSON_TYPES)
     try:
         raw = strict_json(body)
+    except json.JSONDecodeError as exc:  # where and why, in Swedish (core.uploads)
+        message = f"Kroppen är inte giltig JSON ({json_error_text(exc)})."
+        raise ApiError(400, "invalid_json", message) from None
     except (ValueError, RecursionError):
         raise ApiError(400, "invalid_json", "Kroppen är inte giltig JSON.") from None
     try:

@@ -182,6 +182,11 @@ class Reason(Schema):
     action: ActionName | None = Field(
         None, description="Åtgärden regeln kräver (bara när `dimension` är `actions`)."
     )
+    local_note: str | None = Field(
+        None,
+        description="Regeln gäller »om annat ej överenskommits«: en lokal överenskommelse "
+        "kan ange annat (saknas när ingen kan det).",
+    )
 
 
 class Decision(Schema):

@@ -57,6 +57,7 @@ class CitedReason:
     clause: str
     clause_url: str
     text: str
+    local_note: str = ""  # "En lokal överenskommelse … kan ange annat" (Rule.unless_local)
 
 
 @dataclass(frozen=True)
@@ -196,16 +197,16 @@ def _outcome(decision: Decision, *, open_questions: bool) -> tuple[OutcomeRow, .
 
 def _reasons(decision: Decision) -> tuple[CitedReason, ...]:
     """One entry per quoted passage; a rule that decides several dimensions is quoted once."""
-    grouped: dict[tuple[str, str, str], list[str]] = {}
+    grouped: dict[tuple[str, str, str, str], list[str]] = {}
     for reason in decision.reasons:
         about = ACTIONS[reason.action] if reason.action else DIMENSIONS[reason.dimension]
-        key = (reason.rule, reason.clause, reason.text)
+        key = (reason.rule, reason.clause, reason.text, reason.local_note)
         grouped.setdefault(key, [])
         if about not in grouped[key]:
             grouped[key].append(about)
     return tuple(
-        CitedReason(tuple(about), rule, clause, clause_url(clause), text)
-        for (rule, clause, text), about in grouped.items()
+        CitedReason(tuple(about), rule, clause, clause_url(clause), text, note)
+        for (rule, clause, text, note), about in grouped.items()
     )
 
 

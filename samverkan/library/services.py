@@ -340,7 +340,7 @@ def _revisions_key(agreement_id: str) -> tuple[object, ...]:
     """The adopted revisions of the agreement as a value: a new adoption (a new version
     for a party) or a revision of the agreement gives a new key."""
     return tuple(
-        (r.key, repr(r.changes), tuple(sorted(r.in_force.items())))
+        (r.kind, r.key, repr(r.changes), tuple(sorted(r.in_force.items())), r.until)
         for r in current_revisions()
         if r.agreement == agreement_id
     )

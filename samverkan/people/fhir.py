@@ -72,6 +72,8 @@ from fhirclient.models.goal import Goal
 from fhirclient.models.organization import Organization
 from fhirclient.models.patient import Patient
 
+from samverkan.core.upload_settings import limits_for
+from samverkan.core.uploads import UploadError, load_json
 from samverkan.people.identity import IdSystem, PersonIdentifier, parse_identifier
 
 __all__ = [
@@ -260,10 +262,15 @@ def parse_resource(data: Any, model: type[Any] | None = None) -> Any:
     if isinstance(data, FHIRAbstractBase):
         data = data.as_json()
     elif isinstance(data, str | bytes):
+        # The shared reader (core.uploads) with the `fhir` limits: size, nesting, members.
+        # A limit refused is its UploadError (413/422, its code); text that is no JSON, the
+        # structure error with where and why in Swedish.
         try:
-            data = json.loads(data)
-        except ValueError as exc:
-            raise FhirStructureError(f"Ogiltig JSON: {exc}") from None
+            data = load_json(data, limits_for("fhir"), field="body", what="Resursen")
+        except UploadError as exc:
+            if exc.code not in ("invalid_json", "encoding"):
+                raise
+            raise FhirStructureError(exc.message) from None
     if not isinstance(data, Mapping):
         raise FhirStructureError("En FHIR-resurs är ett JSON-objekt.")
     data = dict(data)

@@ -24,6 +24,7 @@ class ReasonView:
     clause: str
     rule: str
     text: str
+    local_note: str = ""  # the rule holds "om annat ej överenskommits" (Rule.unless_local)
 
 
 @dataclass
@@ -64,6 +65,7 @@ def decision_view(decision: ResponsibilityDecision) -> DecisionView:
             clause=r.get("clause", ""),
             rule=r.get("rule", ""),
             text=r.get("text", ""),
+            local_note=r.get("local_note", ""),
         )
         for r in decision.reasons
     ]

@@ -6,6 +6,12 @@ Precedence is explicit, as in Catala's default logic: the base rules of a questi
 ``label`` and an exception names the labels it ``refines``; where a label does not fit, a
 rule names the rules it ``overrides`` by id. A ``fallback`` rule applies only where no
 other rule of its dimension does. Declaration order never decides between rules.
+
+A rule the agreement gives "om annat ej överenskommits" (Bilaga 2) carries
+``unless_local``: a :class:`LocalDefault` naming the point of a local agreement that may say
+otherwise. The reason says so; where a local agreement on that point is recorded for the
+parties, the rule set of their cases has the rule's local version instead
+(``variants``' ``local_agreement``), which answers by it and cites it.
 """
 
 from __future__ import annotations
@@ -16,6 +22,34 @@ from dataclasses import dataclass, field
 
 from samverkan.rules.conditions import TRUE, Cond
 from samverkan.rules.outcome import ACTIONS, DIMENSION_VALUES
+
+
+@dataclass(frozen=True)
+class LocalDefault:
+    """A default the agreement lets a local agreement set aside ("om annat ej överenskommits").
+
+    ``point``: the local agreement's point (the agreements room's ``local_points`` key);
+    ``words``: the agreement's own words that allow it; ``parties``: who agree it locally
+    ("specialistvården och kommunen"); ``actions``: what the answer becomes where such a local
+    agreement is recorded (in place of the rule's own actions)."""
+
+    point: str
+    words: str
+    parties: str
+    actions: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for action in self.actions:
+            if action not in ACTIONS:
+                raise ValueError(f"{self.point}: okänd åtgärd {action}")
+
+    @property
+    def note(self) -> str:
+        """What the answer says while no local agreement is recorded."""
+        return (
+            f"En lokal överenskommelse mellan {self.parties} kan ange annat "
+            f"(avtalet: ”{self.words}”)."
+        )
 
 
 @dataclass(frozen=True)
@@ -38,6 +72,8 @@ class Rule:
     # the labels it ``refines`` (it overrides every rule so labelled) instead of an id list.
     label: str = ""
     refines: tuple[str, ...] = ()
+    # "om annat ej överenskommits": the default a local agreement may set aside.
+    unless_local: LocalDefault | None = None
 
     def __post_init__(self) -> None:
         for dim, value in self.decides.items():
@@ -100,6 +136,7 @@ def rule(
     silent: str = "",
     label: str = "",
     refines: str | tuple[str, ...] = (),
+    unless_local: LocalDefault | None = None,
 ) -> Rule:
     """Shorthand used by the agreement modules."""
     return Rule(
@@ -116,4 +153,5 @@ def rule(
         silent,
         label,
         (refines,) if isinstance(refines, str) else tuple(refines),
+        unless_local,
     )

@@ -36,6 +36,8 @@ class Reason:
     text: str
     action: str | None = None
     quoted: bool = True  # False: ``text`` says what the agreement does not say (Rule.silent)
+    # The rule is a default "om annat ej överenskommits": a local agreement may say otherwise.
+    local_note: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -48,6 +50,8 @@ class Reason:
             out["action"] = self.action
         if not self.quoted:
             out["quoted"] = False
+        if self.local_note:
+            out["local_note"] = self.local_note
         return out
 
 
@@ -171,9 +175,11 @@ def _evaluate(ruleset: RuleSet, ctx: Context, governing: list[Relevance]) -> Dec
 
 
 def _reason(dimension: str, r: Rule, action: str | None = None) -> Reason:
+    note = r.unless_local.note if r.unless_local is not None else ""
     if r.silent:
-        return Reason(dimension, r.id, r.clause, r.silent, action, quoted=False)
-    return Reason(dimension, r.id, r.clause, passage(r.clause, r.anchor, r.context), action)
+        return Reason(dimension, r.id, r.clause, r.silent, action, quoted=False, local_note=note)
+    text = passage(r.clause, r.anchor, r.context)
+    return Reason(dimension, r.id, r.clause, text, action, local_note=note)
 
 
 def _decide_dimension(dim: Dimension, guards: _Guards) -> tuple[str, str | None, frozenset[str]]:

@@ -101,4 +101,13 @@ def render(decision: Decision, width: int = 88) -> str:
                 f"”{reason.text}”", width=width, initial_indent="    ", subsequent_indent="    "
             )
             lines.append(quoted)
+            if reason.local_note:
+                lines.append(
+                    textwrap.fill(
+                        reason.local_note,
+                        width=width,
+                        initial_indent="    ",
+                        subsequent_indent="    ",
+                    )
+                )
     return "\n".join(lines)

@@ -75,6 +75,8 @@ ACTIONS: dict[str, str] = {
     "primary_care_physician_coordinates": "Primärvårdsläkaren har samordningsansvaret",
     "route_via_primary_care_physician_on_call": "Kvällar och nätter: behov av specialistvård "
     "går via ansvarig primärvårdsläkare i beredskap",
+    "follow_local_agreement_specialist_care": "Kvällar och nätter: behov av specialistvård "
+    "går den väg som den lokala överenskommelsen mellan specialistvården och kommunen anger",
 }
 
 

@@ -9,6 +9,11 @@ governs from the later of the region's and K's dates; where either has not adopt
 version before it still governs. The version is chosen by the case's ``date`` (the date of
 the care), never by the day the question is asked.
 
+A recorded local agreement at a point where the agreement says "om annat ej överenskommits"
+comes the same way: a revision of ``kind="lokal"`` for one kommun (from the day agreed, to
+``until``) whose one change is ``local_agreement`` (``variants``), so the single and the
+batch path choose it alike.
+
 The web app registers its record of adoptions (``use_revisions``), as it does its notices of
 termination; drafts are never in that record, so a draft never drives a decision. Without a
 source only the declared versions count. History is never edited: a revision makes a new
@@ -45,9 +50,12 @@ class AdoptedRevision:
     changes: tuple[Mapping[str, Any], ...]
     in_force: Mapping[str, dt.date] = field(default_factory=dict)
     label: str = ""
+    # A local agreement (``kind="lokal"``) ends on its last day; a revision never does.
+    until: dt.date | None = None
+    kind: str = "revision"
 
     def __hash__(self) -> int:
-        return hash((self.key, self.agreement, self.region))
+        return hash((self.key, self.agreement, self.region, self.kind))
 
     def from_date(self, municipality: str | None) -> dt.date | None:
         """The day the revision governs cases in ``municipality``: the later of the
@@ -68,11 +76,11 @@ class AdoptedRevision:
 
     def governs(self, municipality: str | None, on: dt.date) -> bool:
         start = self.from_date(municipality)
-        return start is not None and start <= on
+        return start is not None and start <= on and (self.until is None or on <= self.until)
 
     @property
     def suffix(self) -> str:
-        return f"revision-{self.label or self.key}"
+        return f"{self.kind}-{self.label or self.key}"
 
 
 _source: Callable[[], Sequence[AdoptedRevision]] | None = None
@@ -395,11 +403,14 @@ def _governs_expr(revision: AdoptedRevision) -> Any:
     )
     if all_day is not None:
         start = pl.when(pl.col("municipality").is_null()).then(pl.lit(all_day)).otherwise(start)
-    return (
+    governs = (
         (pl.col("region").cast(pl.String) == revision.region)
         & pl.col("date").is_not_null()
         & (pl.col("date") >= start)
-    ).fill_null(False)
+    )
+    if revision.until is not None:
+        governs = governs & (pl.col("date") <= pl.lit(revision.until))
+    return governs.fill_null(False)
 
 
 def decide_frame(
@@ -432,4 +443,28 @@ def decide_frame(
         }
         decided = batch.decide(rows, rulesets or None, action_list=action_list, revisions=False)
         parts.append(decided.with_columns(order.alias("__order")))
-    return pl.concat(parts, how="vertical_relaxed").sort("__order").drop("__order")
+    return pl.concat(_same_enums(parts), how="vertical_relaxed").sort("__order").drop("__order")
+
+
+def _same_enums(parts: list[Any]) -> list[Any]:
+    """The parts with each Enum column of one type, the union of their categories (a rule id
+    only one part's rule set has, e.g. a local agreement's ``….local``): Polars concatenates
+    no two Enums of different categories."""
+    import polars as pl
+
+    if len(parts) < 2:
+        return parts
+    unions: dict[str, dict[str, None]] = {}
+    for part in parts:
+        for name, dtype in part.schema.items():
+            if isinstance(dtype, pl.Enum):
+                unions.setdefault(name, {}).update(dict.fromkeys(dtype.categories.to_list()))
+    if not unions:
+        return parts
+    casts = {name: pl.Enum(list(cats)) for name, cats in unions.items()}
+    return [
+        part.with_columns(
+            [pl.col(n).cast(pl.String).cast(t) for n, t in casts.items() if part.schema[n] != t]
+        )
+        for part in parts
+    ]

@@ -44,6 +44,7 @@ from typing import Any
 
 import polars as pl
 
+from samverkan.core.uploads import json_error_text
 from samverkan.rules import batch, features
 from samverkan.rules.agreements import ALL_VERSIONS
 from samverkan.rules.conditions import (
@@ -319,7 +320,8 @@ def parse_variant(data: Mapping[str, Any] | str) -> Variant:
         try:
             data = json.loads(data)
         except json.JSONDecodeError as exc:
-            raise VariantError(None, "invalid_json", f"ogiltig JSON: {exc.msg}") from None
+            message = f"ogiltig JSON: {json_error_text(exc)}"  # rad, kolumn, why: Swedish
+            raise VariantError(None, "invalid_json", message) from None
     if not isinstance(data, Mapping):
         raise VariantError(None, "invalid_json", "varianten ska vara ett JSON-objekt")
     changes = data.get("changes")

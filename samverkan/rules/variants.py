@@ -14,7 +14,10 @@ A forum preparing a revision writes a variant such as "two ADL needs instead of 
     drop the rule (and every reference to it in ``overrides``, and ``refines`` of a label
     no rule carries any more);
 ``{"op": "add_rule", "agreement": A, "rule": {id, clause, anchor, when, decides, …}}``
-    a new rule, its condition written with :func:`conditions.from_dict`.
+    a new rule, its condition written with :func:`conditions.from_dict`;
+``{"op": "local_agreement", "point": P, "title": T, "reference": R, "agreed_on": D}``
+    a recorded local agreement: the rules that are defaults at point P ("om annat ej
+    överenskommits", ``Rule.unless_local``) give way to their local versions.
 
 The result is a new tuple of agreement versions; history is never edited.
 """
@@ -297,11 +300,59 @@ def _add_rule(
     return [dataclasses.replace(v, rules=(*v.rules, new)) if v in targets else v for v in versions]
 
 
+def _local_agreement(
+    versions: list[AgreementVersion], change: Mapping[str, Any], index: int
+) -> list[AgreementVersion]:
+    """A recorded local agreement at ``point``: every rule that is a default "om annat ej
+    överenskommits" at that point (``Rule.unless_local``) gives way to its local version
+    (id ``<rule>.local``): the local default's actions, the rule's decisions, and a reason that
+    cites the local agreement (``title``, ``reference``, ``agreed_on``) instead of the default's
+    words."""
+    point, title = change.get("point"), str(change.get("title") or "").strip()
+    if not title:
+        raise VariantError(index, "missing", "ange den lokala överenskommelsens rubrik", "title")
+    hits = 0
+    result = []
+    for v in versions:
+        rules = []
+        for r in v.rules:
+            local = r.unless_local
+            if local is None or local.point != point:
+                rules.append(r)
+                continue
+            hits += 1
+            cited = title
+            if change.get("reference"):
+                cited += f" ({change['reference']})"
+            if change.get("agreed_on"):
+                cited += f", överenskommen {change['agreed_on']}"
+            rules.append(
+                dataclasses.replace(
+                    r,
+                    id=f"{r.id}.local",
+                    actions=local.actions,
+                    silent=f"Enligt lokal överenskommelse mellan {local.parties}: {cited}. "
+                    f"Avtalet låter den gälla före huvudregeln: ”{local.words}”.",
+                    summary=f"Den lokala överenskommelsen mellan {local.parties} gäller.",
+                    label="",
+                    unless_local=None,
+                )
+            )
+        result.append(dataclasses.replace(v, rules=tuple(rules)))
+    if not hits:
+        raise VariantError(
+            index, "unknown_point", f"ingen regel gäller om inte annat överenskommits lokalt "
+            f"på punkten {point!r}", "point"
+        )  # fmt: skip
+    return result
+
+
 _OPS = {
     "set_parameter": _set_parameter,
     "set_outcome": _set_outcome,
     "disable": _disable,
     "add_rule": _add_rule,
+    "local_agreement": _local_agreement,
 }
 
 

@@ -13,7 +13,8 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from samverkan.core.upload_settings import largest_upload
+from samverkan.core import upload_handlers
+from samverkan.core.upload_settings import largest_upload, limits_for
 from samverkan.core.uploads import CHUNK, size_text
 from samverkan.web.public import is_public
 
@@ -101,3 +102,39 @@ class UploadSizeMiddleware:
             return JsonResponse({"detail": [item]}, status=413)
         message = f"Filen är för stor (högst {size_text(largest)})."
         return render(request, "413.html", {"message": message}, status=413)
+
+
+# The views that take a multipart file, by view name, and the kind of upload each takes
+# (core.uploads.DEFAULTS). tests/web/test_upload_streaming.py checks that each name resolves.
+UPLOAD_VIEWS = {
+    "purchases:import": "purchases_import",  # /tjanstekop/import/
+    "api:import_csv": "purchases_import",  # POST /api/purchases/imports
+    "discharge:import": "discharge_import",  # /utskrivning/import/
+    "api:import_file": "discharge_import",  # POST /api/discharge/import
+    "api:decide_batch": "decisions_batch",  # POST /api/decisions/batch (multipart)
+}
+
+
+class UploadLimitMiddleware:
+    """A multipart file stops at its kind's byte limit while it is received, not after Django
+    has spooled it whole (``core.upload_handlers.LimitedUploadHandler``, installed first for
+    the views of :data:`UPLOAD_VIEWS`). Listed before CsrfViewMiddleware, whose process_view
+    reads the form and with it the file."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> None:
+        match = request.resolver_match
+        kind = UPLOAD_VIEWS.get(match.view_name) if match is not None else None
+        if kind is not None and request.content_type == "multipart/form-data":
+            upload_handlers.install(request, limits_for(kind).max_bytes)

@@ -49,7 +49,9 @@ def test_lifecycle_endpoints(people, orgs, units, api_client, make_staff):
     )
     assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "reminder_lead_days"
     points = forum.get("/api/deviations/local-points").json()
-    assert len(points) == 6 and sum(p["required_routine"] for p in points) == 4
+    assert len(points) == 7 and sum(p["required_routine"] for p in points) == 4
+    # six of §8.3, one Bilaga 2 opens itself ("om annat ej överenskommits")
+    assert [p["clause"] for p in points].count("jh-hemsjukvard §8.3") == 6
     made = forum.post(
         "/api/deviations/local-agreements",
         {"point": "lab_service", "municipality_id": orgs.ostersund.pk, "health_centre_id": units.hc_centrum.pk,

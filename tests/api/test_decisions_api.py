@@ -246,6 +246,14 @@ def test_unreadable_bodies_are_4xx_in_the_error_shape(api, body, status, code):
     assert errors(response)[0]["code"] == code
 
 
+def test_a_body_that_does_not_parse_says_where_and_why_in_swedish(api):
+    response = post(api, '{"age": 80,\n "housing" "ordinary"}')
+    assert response.status_code == 400
+    assert errors(response)[0]["message"] == (
+        "Kroppen är inte giltig JSON (rad 2, kolumn 12: kolon (:) väntades)."
+    )
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", ""])
 def test_wrong_content_type_is_415(api, content_type):
     response = post(api, "{}", content_type=content_type)

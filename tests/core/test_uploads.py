@@ -8,7 +8,7 @@ import json
 import pytest
 
 from samverkan.core import uploads
-from samverkan.core.uploads import Limits, UploadError
+from samverkan.core.uploads import DEFAULTS, Limits, UploadError, load_json
 
 
 class _Counting(io.BytesIO):
@@ -163,3 +163,21 @@ def test_limits_are_settings_and_a_bad_one_stops_the_start(settings):
             parse_overrides(bad)
     with pytest.raises(ValueError):
         Limits(max_cell=131_073)
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        ("{nope", "rad 1, kolumn 2: ett namn inom dubbla citattecken väntades"),
+        ('{"a" 1}', "rad 1, kolumn 6: kolon (:) väntades"),
+        ("[1 2]", "rad 1, kolumn 4: kommatecken (,) väntades"),
+        ("[1,\n]", "rad 2, kolumn 1: ett värde väntades"),
+        ('{"a": 1} x', "rad 1, kolumn 10: mer text efter JSON-värdet"),
+        ('"abc', "rad 1, kolumn 1: en text inom citattecken avslutas inte"),
+    ],
+)
+def test_json_that_does_not_parse_says_where_and_why_in_swedish(text, detail):
+    with pytest.raises(UploadError) as exc:
+        load_json(text, DEFAULTS["json_body"])
+    assert exc.value.code == "invalid_json"
+    assert exc.value.message == f"Kroppen är inte giltig JSON ({detail})."

@@ -52,3 +52,26 @@ def test_expected_insatser_are_named_in_swedish(client):
     page = client.get(f"/utskrivning/{Stay.objects.get(source_id='demo:1').pk}/").content.decode()
     assert "Förväntade insatser: housing_support" not in page
     assert "Förväntade insatser: Boende/bostadsstöd" in page
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_confirmed_and_an_unconfirmed_local_version_for_ostersund():
+    import datetime as dt
+
+    from samverkan.accounts.models import Organisation
+    from samverkan.discharge import local_terms
+    from samverkan.discharge.models import LocalTermsVersion
+
+    accounts_demo.load_demo()
+    people_demo.load_demo()
+    demo.load_demo()
+    demo.load_demo()  # idempotent
+    ostersund = Organisation.objects.get(scb_code="2380")
+    versions = list(LocalTermsVersion.objects.order_by("valid_from"))
+    assert [(v.municipality, v.valid_from) for v in versions] == [
+        (ostersund, dt.date(2026, 1, 1)),
+        (ostersund, dt.date(2027, 1, 1)),
+    ]
+    assert [local_terms.is_confirmed(v) for v in versions] == [True, False]
+    assert versions[0].confirmation.confirmed_by_organisation == ostersund
+    assert versions[0].entered_by_organisation.kind == "region"

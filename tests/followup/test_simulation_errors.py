@@ -220,3 +220,15 @@ def test_page_refuses_a_variant_over_the_size_limit(client_as, forum_member, set
     assert response.context["form"].errors["variant_json"] == ["Texten är för stor (högst 1 kB)."]
     assert "Texten är för stor (högst 1 kB)." in response.content.decode()
     assert not Simulation.objects.exists()
+
+
+def test_a_variant_that_does_not_parse_is_described_in_swedish(client_as, forum_member) -> None:
+    """Issue 15: no English words of the JSON parser ("Expecting property name …") reach the
+    page or the API; line and column in Swedish."""
+    with pytest.raises(SimulationError) as exc:
+        services.parse_variant('{"changes": [\n  {"rule" 1}]}')
+    assert exc.value.message == "Ogiltig JSON: rad 2, kolumn 11: kolon (:) väntades."
+    response = _page(client_as(forum_member), variant_json="{nope")
+    (message,) = response.context["form"].errors["variant_json"]
+    assert message == ("Ogiltig JSON: rad 1, kolumn 2: ett namn inom dubbla citattecken väntades.")
+    assert "Expecting" not in response.content.decode()

@@ -76,3 +76,45 @@ def test_a_bad_file_is_a_counted_failure_not_a_traceback(importer, tmp_path, cap
     out = _run(bad, capsys=capsys)
     assert "fel.json: " in out.err and f"({code})" in out.err
     assert "0 nya, 0 fanns redan, 1 fel." in out.out
+
+
+# --- people.fhir.parse_resource reads text by the shared reader -----------------------------
+
+
+def _nested(depth: int) -> str:
+    resource = json.loads(GOOD.read_text("utf-8"))
+    text = json.dumps(resource)
+    return text[:-1] + ', "_deep": ' + "[" * depth + "]" * depth + "}"
+
+
+def test_parse_resource_limits_the_nesting_of_text(settings):
+    from samverkan.core.uploads import UploadError
+    from samverkan.people import fhir
+
+    settings.SAMVERKAN_UPLOAD_LIMITS = {"fhir": {"max_depth": 5}}
+    with pytest.raises(UploadError) as exc:
+        fhir.parse_resource(_nested(10))
+    assert (exc.value.code, exc.value.status) == ("too_deep", 422)
+    assert exc.value.message == "JSON får vara nästlat högst 5 nivåer."
+
+
+def test_parse_resource_limits_the_size_of_text(settings):
+    from samverkan.core.uploads import UploadError
+    from samverkan.people import fhir
+
+    settings.SAMVERKAN_UPLOAD_LIMITS = {"fhir": {"max_bytes": 100}}
+    with pytest.raises(UploadError) as exc:
+        fhir.parse_resource(GOOD.read_bytes())
+    assert (exc.value.code, exc.value.status) == ("too_large", 413)
+    assert exc.value.message == "Resursen är för stor (högst 100 byte)."
+
+
+def test_parse_resource_says_in_swedish_where_text_is_no_json():
+    from samverkan.people import fhir
+
+    with pytest.raises(fhir.FhirStructureError) as exc:
+        fhir.parse_resource('{"resourceType": "Patient",}')
+    assert str(exc.value) == (
+        "Resursen är inte giltig JSON (rad 1, kolumn 28: ett namn inom dubbla citattecken "
+        "väntades)."
+    )

@@ -15,7 +15,7 @@ from samverkan.rules.agreements.jh_hemsjukvard import (
     TERM,
 )
 from samverkan.rules.conditions import Decided, In, Is, P, TimeWithin, all_of
-from samverkan.rules.declarations import AgreementVersion, rule
+from samverkan.rules.declarations import AgreementVersion, LocalDefault, rule
 
 AGREEMENT = "jh-primarvard-kommun"
 # The annex's clock times by name (samverkan/rules/parameters/jh_primarvard_kommun.toml).
@@ -109,6 +109,12 @@ CLAUSE_TJANSTGORING_KVALLAR_OCH_NATTER_17_00_08_00 = (
         # district-nurse work is not kommunal vård: "vårdansvaret finns hos Regionen".
         all_of(Decided(HCR, "municipality"), Is("specialist_care_needed", True)),
         actions=("route_via_primary_care_physician_on_call",),
+        unless_local=LocalDefault(
+            "specialist_care_routing",
+            "om annat ej överenskommits enligt överenskommelse mellan specialistvård och kommun",
+            "specialistvården och kommunen",
+            actions=("follow_local_agreement_specialist_care",),
+        ),
         summary="Kvällar och nätter (17.00–08.00): behövs insatser från specialistvården för "
         "en patient i den kommunala vården går ärendet via ansvarig primärvårdsläkare i "
         "beredskap, om inte specialistvården och kommunen kommit överens om annat.",

@@ -30,7 +30,12 @@ Keys of a scenario (only ``name`` and ``on`` are required; every check is option
   ``first_agreement``: such a table for the first one only; ``includes_agreements``: ids
   that must be among them;
 - ``quotes``: the quoted passage of a reason: ``{ dimension = "cost", clause = "…",
-  words = "…" }`` (``dimension = "actions"`` with ``action = "…"`` for an action's reason).
+  words = "…" }`` (``dimension = "actions"`` with ``action = "…"`` for an action's reason);
+- ``local_agreement``: decide as if this local agreement were recorded for the scenario's
+  kommun from ``agreed_on`` (``{ point = "specialist_care_routing", title = "…", reference =
+  "…", agreed_on = 2026-01-15 }``; the point of a rule's ``unless_local``);
+- ``local_note``: true when a reason must say that a local agreement may say otherwise
+  ("om annat ej överenskommits"), false when none may.
 
 A bad file raises :class:`ScenarioError` naming the file, the scenario and the key.
 """
@@ -78,6 +83,8 @@ _SCENARIO_KEYS = {
     "first_agreement",
     "includes_agreements",
     "quotes",
+    "local_agreement",
+    "local_note",
 }
 _AGREEMENT_KEYS = {"id", "version", "title", "valid_from", "valid_to"}
 _QUOTE_KEYS = {"dimension", "clause", "words", "action"}
@@ -134,6 +141,8 @@ class Scenario:
     first_agreement: Mapping[str, str | None] | None = None
     includes_agreements: tuple[str, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    local_agreement: Mapping[str, str] | None = None
+    local_note: bool | None = None
 
     @property
     def clauses(self) -> tuple[str, ...]:
@@ -431,6 +440,20 @@ def _scenario(
         quote_clause = _clause(q.get("clause"), file, name, f"{key}.clause", required=True)
         assert quote_clause is not None
         quotes.append(Quote(dim, quote_clause, words, action))
+    local = table.get("local_agreement")
+    local_agreement = None
+    if local is not None:
+        if not isinstance(local, dict) or not isinstance(local.get("point"), str):
+            raise ScenarioError(
+                file, name, "local_agreement", "en tabell med point, title och agreed_on."
+            )
+        agreed = local.get("agreed_on")
+        if isinstance(agreed, dt.datetime) or not isinstance(agreed, dt.date):
+            raise ScenarioError(file, name, "local_agreement.agreed_on", "ska vara ett datum.")
+        local_agreement = {k: _json_value(v) for k, v in local.items()}
+    local_note = table.get("local_note")
+    if local_note is not None and not isinstance(local_note, bool):
+        raise ScenarioError(file, name, "local_note", "ska vara true eller false.")
     return Scenario(
         file=file,
         index=index,
@@ -457,6 +480,8 @@ def _scenario(
         first_agreement=first_agreement,
         includes_agreements=tuple(includes_agreements),
         quotes=tuple(quotes),
+        local_agreement=local_agreement,
+        local_note=local_note,
     )
 
 
@@ -478,6 +503,8 @@ def check_scenario(scenario: Scenario, ruleset: Any = None) -> list[str]:
     """
     from samverkan.rules.engine import decide
 
+    if scenario.local_agreement is not None:
+        ruleset = local_ruleset(scenario)
     d = decide(scenario.facts, ruleset)
     out: list[str] = []
 
@@ -526,7 +553,35 @@ def check_scenario(scenario: Scenario, ruleset: Any = None) -> list[str]:
             out.append(f"avtal {agreement_id!r} saknas bland {ids!r}")
     for q in scenario.quotes:
         out.extend(_check_quote(d, q))
+    if scenario.local_note is not None:
+        notes = [r.rule for r in d.reasons if r.local_note]
+        if scenario.local_note and not notes:
+            out.append("inget skäl säger att en lokal överenskommelse kan ange annat")
+        if not scenario.local_note and notes:
+            out.append(f"skälen för {notes!r} säger att en lokal överenskommelse kan ange annat")
     return out
+
+
+def local_ruleset(scenario: Scenario) -> Any:
+    """The rule set of the scenario's region and kommun with its ``local_agreement`` recorded
+    (a revision of ``kind="lokal"``, as the agreements room makes of a LocalAgreement)."""
+    from samverkan.rules.agreements import ALL_VERSIONS
+    from samverkan.rules.revisions import AdoptedRevision, ruleset_for
+
+    local = dict(scenario.local_agreement or {})
+    point = local["point"]
+    agreement = next(
+        v.agreement
+        for v in ALL_VERSIONS
+        for r in v.rules
+        if r.unless_local is not None and r.unless_local.point == point
+    )
+    region, kommun = scenario.facts["region"], scenario.facts.get("municipality")
+    agreed = dt.date.fromisoformat(local["agreed_on"])
+    parties = {region: agreed, **({kommun: agreed} if kommun else {})}
+    change = {"op": "local_agreement", **local}
+    revision = AdoptedRevision("scenario", agreement, region, (change,), parties, kind="lokal")
+    return ruleset_for(region, kommun, scenario.on, [revision])
 
 
 def _words(text: str) -> str:
