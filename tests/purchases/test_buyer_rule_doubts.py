@@ -115,7 +115,9 @@ def test_hudiksvalls_rule_and_address_are_shown_as_uncertain_until_checked(tk, c
 
 
 @pytest.mark.django_db
-def test_an_uncertain_rule_is_a_warning_when_invoicing(tk, register, monkeypatch) -> None:
+def test_an_uncertain_rule_is_a_warning_when_invoicing(
+    tk, register, monkeypatch, api_client
+) -> None:
     """The preview and the run's result say it; the invoice is still issued."""
     register(tk.nurse, tk.p1, DAY, "09:00", "10:00", approve_by=tk.ekonom)
     seed = dataclasses.replace(buyers.SEEDS["23"], uncertain=buyers.SEEDS["2184"].uncertain)
@@ -126,6 +128,10 @@ def test_an_uncertain_rule_is_a_warning_when_invoicing(tk, register, monkeypatch
     (warning,) = preview.warnings
     assert "Osäker regel för fakturor till Region Jämtland Härjedalen" in warning
     assert "granskad 2011-08-22" in warning
+    response = api_client(tk.ekonom).get(
+        "/api/purchases/runs/preview", {"buyer": "23", "month": "2026-03"}
+    )
+    assert response.status_code == 200 and response.json()["warnings"] == [warning]
     result = services.run_invoices(tk.ekonom, **kw, today=dt.date(2026, 4, 2))
     assert result.status == "created" and len(result.created) == 1
     assert warning in result.messages
