@@ -11,6 +11,10 @@ value carries where it came from:
 - ``disagree``: sources disagree;
 - ``not_found``: nothing could be verified (the value is empty here).
 
+The invoice address has one more status, ``outdated``: stated on the organisation's own page,
+but one so old it may no longer hold (Hudiksvall's, reviewed 2011-08-22). Where the address's
+sources disagree or are old, ``invoice_address_readings`` says what each source gives.
+
 An identifier that is not ``own_page`` must be confirmed by an administrator before an
 invoice to that organisation is issued (:func:`needs_confirmation`).
 """
@@ -35,6 +39,20 @@ SOURCE_CHOICES = [
     (ENTERED, "inlagd av administratör utan källa"),
 ]
 SOURCE_LABELS = dict(SOURCE_CHOICES)
+OUTDATED = "outdated"  # the invoice address only (not a model choice)
+ADDRESS_SOURCE_LABELS = {
+    **SOURCE_LABELS,
+    OUTDATED: "från organisationens egen sida, men en gammal som kan vara inaktuell",
+}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one source gives for a value: the source in Swedish, the value, its address."""
+
+    source: str
+    value: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -48,6 +66,23 @@ class Identifiers:
     invoice_address: tuple[str, ...] = ()
     invoice_postal_code: str = ""
     invoice_city: str = ""
+    #: ``disagree`` or ``outdated`` where so; else the address is ``own_page`` if there is one
+    invoice_address_source: str = ""
+    #: where the address's sources disagree or are old: what each source gives
+    invoice_address_readings: tuple[Reading, ...] = ()
+
+    @property
+    def address_status(self) -> str:
+        return self.invoice_address_source or (OWN_PAGE if self.invoice_address else NOT_FOUND)
+
+    @property
+    def address_text(self) -> str:
+        """The address as one line ("Box 910, 831 29 Östersund"), or ""."""
+        if not self.invoice_address:
+            return ""
+        code = self.invoice_postal_code
+        postal = f"{code[:3]} {code[3:]}" if len(code) == 5 else code
+        return ", ".join([*self.invoice_address, f"{postal} {self.invoice_city}".strip()])
 
     @property
     def vat_number(self) -> str:
@@ -104,7 +139,28 @@ REFERENCE: dict[str, Identifiers] = {
         ("2321", Identifiers("Åre kommun")),
         (
             "2326",
-            Identifiers("Bergs kommun", "212000-2502", OWN_PAGE, _p("212000-2502"), OWN_PAGE),
+            Identifiers(
+                "Bergs kommun",
+                "212000-2502",
+                OWN_PAGE,
+                _p("212000-2502"),
+                OWN_PAGE,
+                invoice_address_source=DISAGREE,
+                invoice_address_readings=(
+                    Reading(
+                        "kommunens nuvarande sida",
+                        "anger ingen fakturaadress",
+                        "https://berg.se/kommun-och-politik/ekonomi-och-budget/"
+                        "skicka-faktura-till-kommunen",
+                    ),
+                    Reading(
+                        "kommunens äldre sida (uppdaterad 2018-06-28)",
+                        "Bergs kommun, FE 299, 838 80 Frösön",
+                        "https://www.berg.se/medborgare/kommunochpolitik/omkommunen/"
+                        "fakturor.4.2a948e2414c4aa4dd9a20303.html",
+                    ),
+                ),
+            ),
         ),
         ("2361", Identifiers("Härjedalens kommun", "212000-2510", SECONDARY)),
         (
@@ -164,6 +220,14 @@ REFERENCE: dict[str, Identifiers] = {
                 invoice_address=("Fakturacentralen", "Box 329"),
                 invoice_postal_code="82427",
                 invoice_city="Hudiksvall",
+                invoice_address_source=OUTDATED,
+                invoice_address_readings=(
+                    Reading(
+                        "kommunens sida granskad 2011-08-22",
+                        "Hudiksvalls kommun, Fakturacentralen, Box 329, 824 27 Hudiksvall",
+                        "http://www.hudiksvall.se/Foretagare--naringsliv/Kommunens-leverantorer/",
+                    ),
+                ),
             ),
         ),
     )

@@ -245,6 +245,10 @@ class Document(FPDF):
             return super().cell(*args, **kwargs)
 
     def multi_cell(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        # Left-aligned unless a caller asks otherwise: fpdf2 justifies by default, which
+        # spreads a short line's words with wide gaps (issue 12's "wide gaps").
+        if len(args) <= 4 and "align" not in kwargs:
+            kwargs["align"] = "L"
         with self._shaped(args[2] if len(args) > 2 else kwargs.get("text", "")):
             return super().multi_cell(*args, **kwargs)
 
@@ -315,9 +319,13 @@ class Document(FPDF):
         self.set_y(-14)
         self.set_font(FONT, "", self.footer_size)
         self.set_text_color(90, 90, 90)
-        self.cell(0, 4, text(self.footer_text), align="L")
-        self.set_x(self.l_margin)
-        self.cell(0, 4, f"Sida {self.page_no()} av {{nb}}", align="R")
+        # The footer's text wraps beside the page number rather than run into it.
+        number = 24
+        self.multi_cell(
+            self.epw - number, 3.5, text(self.footer_text), align="L", new_x="RIGHT", new_y="TOP"
+        )
+        self.set_xy(self.l_margin + self.epw - number, -14)
+        self.cell(number, 3.5, f"Sida {self.page_no()} av {{nb}}", align="R")
         self.set_text_color(0, 0, 0)
 
 

@@ -12,6 +12,8 @@ from fpdf.enums import XPos, YPos
 from samverkan.core.documents import FONT, Document
 from samverkan.core.documents import text as pdf_text
 from samverkan.guide.services import Guide
+from samverkan.library.services import clause_label
+from samverkan.library.templatetags.agreement_words import named_footnotes
 
 HEADLINES = {
     "decided": "Avgjort enligt avtal som gäller {date} i {region}.",
@@ -60,11 +62,12 @@ def render(guide: Guide, share_url: str) -> bytes:
         for reason in guide.reasons:
             pdf.keep_together(16)  # the clause is not left alone at the foot of a page
             pdf.set_font(FONT, "B", 10)
-            _line(pdf, f"{reason.clause} (regel {reason.rule}): {', '.join(reason.about)}", 5.5)
+            # As the page shows it: the agreement's name, not its id nor the engine's rule.
+            _line(pdf, f"{clause_label(reason.clause)}: {', '.join(reason.about)}", 5.5)
             pdf.set_font(FONT, "I", 10)
             pdf.set_x(pdf.l_margin + 5)
             with pdf.tag("BlockQuote"):
-                _line(pdf, f'"{reason.text}"', 5, indent=5)
+                _line(pdf, f"”{named_footnotes(reason.text)}”", 5, indent=5)
             pdf.ln(2)
     _heading(pdf, "Länk till svaret")
     pdf.set_font(FONT, size=9)
@@ -79,14 +82,12 @@ def _agreements(pdf: FPDF, guide: Guide) -> None:
         if guide.status == "not_in_force":
             _line(
                 pdf,
-                f"Senast tillämpliga avtal: {agreement.title} ({agreement.id}, version "
-                f"{agreement.version}), gäller {agreement.valid_from} - {end}.",
+                f"Senast tillämpliga avtal: {agreement.title} (version {agreement.version}), "
+                f"gäller {agreement.valid_from} – {end}.",
                 5.5,
             )
         else:
-            _line(
-                pdf, f"Avtal: {agreement.title} ({agreement.id}, version {agreement.version}).", 5.5
-            )
+            _line(pdf, f"Avtal: {agreement.title} (version {agreement.version}).", 5.5)
     pdf.ln(1)
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from samverkan.accounts.actors import role_of
 from samverkan.accounts.models import Organisation, Role
+from samverkan.accounts.reference import DISAGREE, OUTDATED, Reading, reference_for
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.purchases.access import (
@@ -138,6 +139,10 @@ class BuyerRule:
     #: Swedish. Such a seed is not applied as if sure: invoices and references to the buyer
     #: are refused (``buyer_rule_disputed``) until someone settles the rule (an edited row).
     disagreement: str = ""
+    #: Where the rule comes from a page so old it may no longer hold (Hudiksvall's, 2011):
+    #: why, in Swedish. Invoices are issued, with a warning where the rule is shown and when
+    #: invoicing, until someone checks the rule and saves it (an edited row).
+    uncertain: str = ""
 
     @property
     def reference_pattern(self) -> str:
@@ -182,6 +187,10 @@ SEEDS: dict[str, BuyerRule] = {
         "alnum8",
         detail_channel=DetailChannel.SEPARATE,
         source="Hudiksvalls kommun, fakturering (sida från 2011)",
+        uncertain=(
+            "regeln kommer från kommunens sida granskad 2011-08-22, från tiden före lagen om "
+            "e-faktura till offentlig sektor (2019), och kan vara inaktuell"
+        ),
     ),
     # "SOURCES DISAGREE on the reference: current page - 'BK' followed by 2-5 digits, no
     # spaces, nothing else [...] (e.g. BK123); 2018 page - 'BK' + three digits followed by
@@ -214,6 +223,52 @@ def rule_for(buyer: Organisation) -> BuyerRule:
             row.reference_format, _types(row.attachment_types), row.detail_channel, row.source
         )
     return SEEDS.get(buyer.scb_code, BuyerRule())
+
+
+@dataclass(frozen=True)
+class AddressDoubt:
+    """The buyer's invoice address where the reference data is unsure of it: ``status`` is
+    ``disagree`` (Bergs kommun) or ``outdated`` (Hudiksvall), with what each source gives."""
+
+    status: str
+    readings: tuple[Reading, ...]
+
+    @property
+    def text(self) -> str:
+        said = "; ".join(f"{r.source}: {r.value}" for r in self.readings)
+        if self.status == DISAGREE:
+            return f"källorna är oeniga om fakturaadressen ({said})"
+        return f"fakturaadressen kommer från en gammal sida och kan vara inaktuell ({said})"
+
+
+def address_doubt(buyer: Organisation) -> AddressDoubt | None:
+    """The doubt over ``buyer``'s invoice address, until someone settles its rules (a saved
+    rule row: the Fakturamottagare page asks to check address and rule together)."""
+    ref = reference_for(buyer.scb_code)
+    if ref is None or ref.address_status not in (DISAGREE, OUTDATED):
+        return None
+    if BuyerRuleRow.objects.filter(organisation=buyer).exists():
+        return None
+    return AddressDoubt(ref.address_status, ref.invoice_address_readings)
+
+
+def rule_warnings(buyer: Organisation) -> list[str]:
+    """What is unsure of the buyer's rule and address (Swedish), shown on the rule's page, the
+    invoicing preview and the run's result; nothing here stops an invoice."""
+    warnings = []
+    rule = rule_for(buyer)
+    if rule.uncertain:
+        warnings.append(
+            f"Osäker regel för fakturor till {buyer.name}: {rule.uncertain}. Kontrollera "
+            "regeln med mottagaren och spara den under Fakturamottagare."
+        )
+    doubt = address_doubt(buyer)
+    if doubt is not None:
+        warnings.append(
+            f"Fakturaadressen till {buyer.name} är osäker: {doubt.text}. Kontrollera den med "
+            "mottagaren och spara reglerna under Fakturamottagare."
+        )
+    return warnings
 
 
 def reference_problem(

@@ -234,11 +234,12 @@ def _row(
 def _header(pdf: Document, doc: InvoiceDoc, title: str) -> None:
     top = pdf.get_y()
     # Seller, top left.
+    # Names and address lines wrap inside their column: a long name is never cut off.
     pdf.set_font(FONT, "B", 13)
-    pdf.cell(95, 7, pdf_text(doc.seller.name), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(95, 7, pdf_text(doc.seller.name), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, "", 8)
     for line in _address(doc.seller)[1:]:
-        pdf.cell(95, 4, pdf_text(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(95, 4, pdf_text(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     seller_bottom = pdf.get_y()
     # Title and document facts, top right.
     pdf.set_xy(115, top)
@@ -266,7 +267,7 @@ def _header(pdf: Document, doc: InvoiceDoc, title: str) -> None:
     for index, line in enumerate(_address(doc.buyer)):
         pdf.set_x(115)
         pdf.set_font(FONT, "B" if index == 0 else "", 10)
-        pdf.cell(80, 5, pdf_text(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(80, 5, pdf_text(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     buyer_bottom = pdf.get_y()
     # References, left of the address window.
     pdf.set_y(y)
@@ -402,15 +403,15 @@ def render_attachment_pdf(
         new_y=YPos.NEXT,
     )
     pdf.ln(2)
-    widths = (22, 24, 28, 56, 20, 30)
+    widths = (22, 24, 26, 50, 28, 30)  # "Timmar" holds a bold total of six decimals
     aligns = ("L", "L", "L", "L", "R", "R")
     header = ("Datum", "Tid", "Person (ref)", "Utförare", "Timmar", "Belopp")
     _row(pdf, widths, header, aligns, bold=True, fill=True)
-    total_minutes = 0
+    total_hours = Decimal(0)  # what the rows print: minutes / 60, else the hours given
     total_amount = Decimal(0)
     for row in rows:
         amount = round_ore(row.amount)
-        total_minutes += row.minutes or 0
+        total_hours += Decimal(row.minutes) / 60 if row.minutes is not None else row.hours
         total_amount += amount
         _row(
             pdf,
@@ -433,7 +434,7 @@ def render_attachment_pdf(
             f"{len(rows)} rader",
             "",
             "",
-            format_number_sv(Decimal(total_minutes) / 60, 6),
+            format_number_sv(total_hours, 6 if any(r.minutes is not None for r in rows) else 2),
             format_sek(total_amount),
         ),
         aligns,

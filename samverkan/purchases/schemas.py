@@ -215,6 +215,8 @@ class RunPreviewOut(Schema):
     ledger_entries: int
     ledger_amount: str
     problems: list[str]
+    #: what is unsure of the buyer's rule or address (not blocking), in Swedish
+    warnings: list[str]
 
 
 class InvoiceSummary(Schema):

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from samverkan.accounts.actors import actor_for
 from samverkan.accounts.models import Organisation, StaffProfile, Unit
-from samverkan.accounts.reference import SOURCE_LABELS
+from samverkan.accounts.reference import ADDRESS_SOURCE_LABELS, SOURCE_LABELS, reference_for
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.core import words
@@ -857,11 +857,25 @@ def _rule_summary(org: Organisation) -> dict[str, Any]:
     return {
         "reference": "Källorna är oeniga" if rule.disagreement else reference,
         "disagreement": rule.disagreement,
+        "uncertain": rule.uncertain,
+        "address_doubt": buyers.address_doubt(org),
         "attachments": buyers.type_words(rule.attachment_types) or "Alla typer",
         "channel": DetailChannel(rule.detail_channel).label,
         "source": rule.source,
         "edited": BuyerRule.objects.filter(organisation=org).select_related("updated_by").first(),
     }
+
+
+def _address(org: Organisation) -> str:
+    """The postal address the invoices carry, as one line."""
+    code = org.postal_code.replace(" ", "")
+    postal = f"{code[:3]} {code[3:]}" if len(code) == 5 else code
+    return ", ".join(p for p in (org.street_address, f"{postal} {org.city}".strip()) if p)
+
+
+def _address_source(org: Organisation) -> str:
+    ref = reference_for(org.scb_code)
+    return ADDRESS_SOURCE_LABELS[ref.address_status] if ref else ""
 
 
 def buyer_list(request: HttpRequest) -> HttpResponse:
@@ -964,6 +978,8 @@ def buyer_detail(request: HttpRequest, scb_code: str) -> HttpResponse:
             "asking": asking,
             "form": form,
             "summary": _rule_summary(org),
+            "address": _address(org),
+            "address_source": _address_source(org),
         },
         status=422 if form is not None and form.errors else 200,
     )

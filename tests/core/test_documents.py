@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -198,14 +199,40 @@ def test_a_heading_is_not_left_alone_at_the_foot_of_a_page():
     assert lines[heading_at - 1] == "Sida 1 av 2"  # the heading opens page 2
 
 
+def _stretched(content: bytes) -> bool:
+    """Justified text: fpdf2 spaces the words of a Unicode font by TJ adjustments
+    (``[(...) -158.285(...)] TJ``), of a core font by ``Tw``."""
+    return b" Tw" in content or re.search(rb"\) -?[\d.]+\(", content) is not None
+
+
 def test_bullets_are_left_aligned_not_justified():
     pdf = Document()
     pdf.set_compression(False)
     pdf.add_page()
     pdf.bullets(["ett långt punktstycke som bryts över flera rader " * 4])
     content = bytes(pdf.output())
-    assert b" Tw" not in content  # no stretched word spacing
+    assert not _stretched(content)  # no stretched word spacing
     assert "•" in text_lines(content)[0]
+
+
+def test_every_wrapped_text_is_left_aligned_unless_asked_otherwise():
+    """fpdf2 justifies ``multi_cell`` by default: the yearly report's paragraphs and the
+    invoice's note were printed with wide gaps. The layer aligns left; ``align`` still
+    chooses (a right-aligned amount)."""
+    long = "Siffror som bygger på färre än 5 personer visas inte; i stället står det så. " * 4
+    pdf = Document()
+    pdf.set_compression(False)
+    pdf.add_page()
+    pdf.set_font(FONT, "", 9)
+    pdf.multi_cell(180, 5, long)
+    pdf.multi_cell(180, 5, long, 0, "L")
+    assert not _stretched(bytes(pdf.output()))
+    justified = Document()
+    justified.set_compression(False)
+    justified.add_page()
+    justified.set_font(FONT, "", 9)
+    justified.multi_cell(180, 5, long, align="J")
+    assert _stretched(bytes(justified.output()))  # the check can fail
 
 
 def test_csv_numbers_take_a_decimal_comma_and_truth_values_words():

@@ -204,8 +204,13 @@ def test_pdf_carries_the_decision(client):
     text = _pdf_text(response.content)
     assert "Avgjort enligt avtal som gäller 2026-11-24" in text
     assert "Hälso- och sjukvårdsansvar:" in text and "Kommunen" in text
-    assert "jh-hemsjukvard §7.3" in text
+    assert "Hemsjukvårdsavtalet §7.3" in text
     assert "Bilaga 2 Samverkan och ansvar primärvård – kommun" in text  # Unicode: as it is
+    # As the page shows it (issue 13's rule): no agreement ids, no engine rule ids
+    assert "jh-hemsjukvard" not in text and "(regel " not in text
+    assert "jh-hsv." not in text
+    # a footnote's digit is named, not glued to the word ("närstående8") nor a "?"
+    assert "närstående (fotnot 8)" in " ".join(text.split()) and "närstående?" not in text
 
 
 def test_pdf_refuses_invalid_values_with_400(client):

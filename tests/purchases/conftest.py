@@ -395,7 +395,8 @@ def register(tk):
 
 
 def check_every_invoice() -> None:
-    """Arithmetic a controller can check, on every invoice a test produced (issue 12): each
+    """Arithmetic a controller can check, on every invoice a test produced (issue 12), and
+    that each passed the official Peppol rules when it was issued: each
     line's quantity as printed (hours with the minutes' precision) times its price is its
     amount to the öre, and the attachment adds up to the invoice's lines to the öre (the
     shared-cost and settlement lines included)."""
@@ -404,11 +405,16 @@ def check_every_invoice() -> None:
     from django.db import connection
 
     from samverkan.purchases.documents import attachment_rows, build_invoice_doc
-    from samverkan.purchases.models import Invoice
+    from samverkan.purchases.models import Invoice, InvoiceDocument
     from samverkan.purchases.pdf import _quantity_text
 
     if connection.needs_rollback:  # the test ended inside a broken transaction
         return
+    # Issued only through the official rules: validate_at_issue stores the XML that passed
+    # (no fatal assertion in either rule set), so an invoice or credit note without it was
+    # written past the check.
+    unchecked = Invoice.objects.exclude(documents__kind=InvoiceDocument.Kind.XML)
+    assert not unchecked.exists(), list(unchecked.values_list("number", flat=True))
     for invoice in Invoice.objects.all():
         doc = build_invoice_doc(invoice, with_attachment=False)
         for line in doc.lines:

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from samverkan.core.documents import text_lines
-from samverkan.core.money import format_sek
+from samverkan.core.money import format_number_sv, format_sek
 from samverkan.purchases.pdf import (
     ServiceRow,
     attachment_csv,
@@ -119,7 +119,10 @@ def test_invoice_and_attachment_print_every_script_and_are_pdf_a(jamtland: Examp
     from tests.pdf_checks import GE_SIGN, NAMES, assert_document_layer
 
     seller = dataclasses.replace(jamtland.doc.seller, contact_name=NAMES[0])
-    buyer = dataclasses.replace(jamtland.doc.buyer, contact_name=NAMES[1])
+    # a long name wraps in the address window instead of running off the page
+    buyer = dataclasses.replace(
+        jamtland.doc.buyer, contact_name=NAMES[1], name=f"{jamtland.doc.buyer.name} – {NAMES[2]}"
+    )
     doc = dataclasses.replace(
         jamtland.doc, seller=seller, buyer=buyer, note=" / ".join((GE_SIGN, *NAMES[2:]))
     )
@@ -138,3 +141,39 @@ def test_invoice_and_attachment_print_every_script_and_are_pdf_a(jamtland: Examp
         printed=NAMES[: len(rows)],
         archival=True,
     )
+
+
+def test_a_long_attachment_prints_its_total_hours_whole(gavleborg: Example) -> None:
+    """40 rows: 211,066667 hours in bold once broke inside the column ("211,06666" / "7")."""
+    from tests.pdf_checks import pdftotext, words_off_the_page
+
+    data = render_attachment_pdf(gavleborg.doc, gavleborg.rows * 8)
+    text = pdftotext(data)
+    total = sum((Decimal(r.minutes) for r in gavleborg.rows * 8), Decimal(0)) / 60
+    assert format_number_sv(total, 6) == "211,066667"
+    assert "211,066667" in text.split()
+    assert words_off_the_page(data) == []
+
+
+def test_the_attachment_total_hours_add_up_what_its_rows_print(gavleborg: Example) -> None:
+    """A row given in hours (no minutes) counts in the total as printed; the total once
+    summed minutes only and printed 0,000000 beside rows of 1,50 and 1,00 hours."""
+    rows = [dataclasses.replace(r, minutes=None) for r in gavleborg.rows]
+    from tests.pdf_checks import pdftotext
+
+    text = pdftotext(render_attachment_pdf(gavleborg.doc, rows))
+    total = sum((r.hours for r in rows), Decimal(0))
+    assert total > 0
+    assert format_number_sv(total, 2) in text.split()
+
+
+def test_a_long_footer_wraps_beside_the_page_number(gavleborg: Example) -> None:
+    long_name = "Hudiksvalls kommun, Social- och fritidsförvaltningen, Individ- och familjeomsorgen"
+    seller = dataclasses.replace(gavleborg.doc.seller, name=long_name, plusgiro="4100040")
+    data = render_invoice_pdf(dataclasses.replace(gavleborg.doc, seller=seller))
+    text = "\n".join(text_lines(data))
+    assert "Sida 1 av 1" in " ".join(text.split())
+    from tests.pdf_checks import words_off_the_page, words_over_the_page_number
+
+    assert words_off_the_page(data) == []
+    assert words_over_the_page_number(data) == []

@@ -181,3 +181,20 @@ def test_a_canonical_base_that_is_no_url_stops_the_start():
     )
     assert result.returncode != 0
     assert "SAMVERKAN_FHIR_CANONICAL_BASE must be an absolute http(s) URL" in result.stderr
+
+
+def test_the_claimed_profiles_are_hl7_swedens_canonical_urls(exported):
+    """HL7 Sweden basprofiler-r4: the IG's canonical is http://hl7.se/fhir/ig/base
+    (publication-request.json, path http://hl7.se/fhir/ig/base/1.0.0) and the profiles are
+    named SEBasePatient and SEBaseOrganization (input/fsh/profiles/): a receiver resolves
+    meta.profile to them only if the URL is exactly this."""
+    canonical = "http://hl7.se/fhir/ig/base/StructureDefinition/"
+    claimed = {
+        resource["resourceType"]: resource["meta"]["profile"]
+        for resource in (e["resource"] for e in exported["entry"])
+        if "profile" in resource.get("meta", {})
+    }
+    assert claimed == {
+        "Patient": [canonical + "SEBasePatient"],
+        "Organization": [canonical + "SEBaseOrganization"],
+    }

@@ -42,6 +42,13 @@ def agreement_name(agreement_id: object) -> str:
     return _agreement_name(str(agreement_id)) if agreement_id else ""
 
 
+def named_footnotes(text: str) -> str:
+    """The plain-text form of ``quoted`` for documents without markup (the guide's PDF,
+    whose font has no superscript 4-9): "närstående8 Ovanstående" → "närstående (fotnot 8)
+    Ovanstående"."""
+    return _FOOTNOTE.sub(lambda m: f" (fotnot {m.group(1)})", text)
+
+
 @register.filter(is_safe=True)
 def quoted(text: object) -> SafeString:
     escaped = escape(str(text or ""))

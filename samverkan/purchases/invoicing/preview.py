@@ -30,6 +30,7 @@ from samverkan.purchases.bases import (
     month_end,
 )
 from samverkan.purchases.bases import month_start as _month_start
+from samverkan.purchases.buyers import rule_warnings
 from samverkan.purchases.errors import InvoicingRefused
 from samverkan.purchases.models import PriceUnit, RecordStatus, ServiceRecord
 from samverkan.purchases.pricing import Missing, PriceIndex, Rate, decisions_of, priced_by, rate_for
@@ -75,6 +76,8 @@ class RunPreview:
     shared_records: int = 0
     blocking: bool = False  # missing prices or party data: the run would refuse
     problems: list[str] = field(default_factory=list)  # party data the e-invoice lacks
+    #: what is unsure of the buyer's rule or address (Hudiksvall's 2011 page); not blocking
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def included_records(self) -> int:
@@ -208,6 +211,8 @@ def preview_run(
             if p.message not in preview.problems:
                 preview.problems.append(p.message)
     preview.blocking = preview.blocking or bool(preview.problems)
+    if not preview.locked:
+        preview.warnings = rule_warnings(buyer)
     preview.included = sorted(included.values(), key=lambda g: g.label)
     preview.excluded = sorted(excluded.values(), key=lambda g: g.label)
     return preview

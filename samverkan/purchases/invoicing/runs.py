@@ -30,7 +30,12 @@ from samverkan.purchases.bases import (
     month_end,
     month_start,
 )
-from samverkan.purchases.buyers import identifier_problem, reference_problem, rule_for
+from samverkan.purchases.buyers import (
+    identifier_problem,
+    reference_problem,
+    rule_for,
+    rule_warnings,
+)
 from samverkan.purchases.dbtune import tune_for_bulk_work
 from samverkan.purchases.documents import validate_at_issue
 from samverkan.purchases.errors import InvoicingRefused, Problem
@@ -359,6 +364,8 @@ def run_invoices(
                 f"{invoice.deadline:%Y-%m-%d} (avtalets krav) men är daterad "
                 f"{invoice.issue_date:%Y-%m-%d}."
             )
+    if created:
+        messages.extend(rule_warnings(buyer))
     if drafts:
         messages.append(
             f"{words.count(drafts, 'insats', 'insatser')} är utkast och ingår inte; godkänn dem först."
