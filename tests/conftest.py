@@ -228,6 +228,12 @@ def api_client(db) -> Callable[[object], Client]:
 # --- Browser tests: Playwright driving Debian's chromium (never a downloaded browser) ---
 
 CHROMIUM = "/usr/bin/chromium"
+# Chromium's own words in its form controls (a date field's "åååå-mm-dd", the date picker's
+# button) come from the browser's language, which on Linux is read from LANGUAGE, and from
+# its translations (Debian's chromium-l10n). The page's language decides the order of a date
+# field's parts (year-month-day for lang="sv") also where the translations are missing.
+CHROMIUM_SWEDISH = Path("/usr/lib/chromium/locales/sv.pak")
+CHROMIUM_ENV = {"LANGUAGE": "sv", "LANG": "sv_SE.UTF-8"}
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -237,6 +243,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=sv-SE",
+    "--enable-blink-features=LangAttributeAwareFormControlUI",
 ]
 
 
@@ -253,19 +261,28 @@ def chromium_browser():
     # Playwright's sync API runs an event loop; Django's ORM then needs this to be allowed.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            env={**os.environ, **CHROMIUM_ENV},
+        )
         yield browser
         browser.close()
 
 
 @pytest.fixture
 def page(chromium_browser, live_server):
-    """A fresh browser context at tablet size, with `page.base_url` set to the live server."""
+    """A fresh browser context at tablet size, with `page.base_url` set to the live server,
+    in Swedish and Swedish time, as the staff's browsers are."""
     from django.urls import get_resolver
 
     _ = get_resolver().url_patterns  # import every app's views now, not on the first page load
     context = chromium_browser.new_context(
-        viewport={"width": 1024, "height": 768}, locale="sv-SE", base_url=live_server.url
+        viewport={"width": 1024, "height": 768},
+        locale="sv-SE",
+        timezone_id="Europe/Stockholm",
+        base_url=live_server.url,
     )
     pg = context.new_page()
     pg.set_default_timeout(20_000)

@@ -365,7 +365,7 @@ def adopt(actor: Any, revision: Revision, data: AdoptionInput, *, confirmed: boo
             Action.CREATE,
             Adoption,
             adoption.pk,
-            why=f"Revision {revision.pk} antagen av {data.party.name} ({data.diarienummer})",
+            why=f"Revisionen {revision.title} antagen av {data.party.name} ({data.diarienummer})",
         )
     forget_revisions()
     if retroactive and _retroactive is not None:

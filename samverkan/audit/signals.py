@@ -205,6 +205,12 @@ def _deleted(sender: type[Model], instance: Model, **kw: Any) -> None:
     record(_who(), Action.DELETE, obj_type, obj_id, why=why)
 
 
+def _username(user_id: int) -> str:
+    """The user's username (the log names staff by it); the id only for a user since removed."""
+    name = User.objects.filter(pk=user_id).values_list("username", flat=True).first()
+    return str(name) if name else f"nr {user_id}"
+
+
 def _token_saved(sender: Any, instance: ApiToken, created: bool, **kw: Any) -> None:
     if created:
         record(
@@ -212,7 +218,7 @@ def _token_saved(sender: Any, instance: ApiToken, created: bool, **kw: Any) -> N
             Action.CREATE,
             ApiToken,
             instance.pk,
-            why=f"API-token skapad för användare {instance.user_id}",
+            why=f"API-token skapad för användaren {_username(instance.user_id)}",
         )
 
 
@@ -222,19 +228,37 @@ def _token_deleted(sender: Any, instance: ApiToken, **kw: Any) -> None:
         Action.DELETE,
         ApiToken,
         instance.pk,
-        why=f"API-token återkallad för användare {instance.user_id}",
+        why=f"API-token återkallad för användaren {_username(instance.user_id)}",
     )
 
 
 def _names(model: type[Model], pks: Any) -> str:
     if model is Permission:
-        rows = Permission.objects.filter(pk__in=pks).values_list(
-            "content_type__app_label", "codename"
+        return ", ".join(
+            sorted(_permission_words(p) for p in Permission.objects.filter(pk__in=pks))
         )
-        return ", ".join(sorted(f"{app}.{code}" for app, code in rows))
     if model is Group:
         return ", ".join(sorted(Group.objects.filter(pk__in=pks).values_list("name", flat=True)))
     return ", ".join(str(pk) for pk in sorted(pks))
+
+
+# Django's four default permissions, in Swedish ("purchases.change_price" → "ändra pris").
+PERMISSION_VERB = {"add": "lägga till", "change": "ändra", "delete": "ta bort", "view": "se"}
+
+
+def _permission_words(permission: Permission) -> str:
+    """A permission as the log shows it: what it allows, on which kind of thing, in Swedish.
+
+    A custom permission is named by its own name (the project writes them in Swedish)."""
+    verb, _, model = permission.codename.partition("_")
+    model_class = permission.content_type.model_class()
+    if (
+        verb in PERMISSION_VERB
+        and model_class is not None
+        and model == model_class._meta.model_name
+    ):
+        return f"{PERMISSION_VERB[verb]} {model_class._meta.verbose_name}"
+    return str(permission.name)
 
 
 M2M_LABEL = {

@@ -41,6 +41,7 @@ from samverkan.deviations.models import (
     Dispute,
     Status,
 )
+from samverkan.rules import agreement_name
 
 PAGE_SIZE = 30
 
@@ -226,7 +227,7 @@ def followup(request: HttpRequest) -> HttpResponse:
         request,
         Action.VIEW,
         "deviations.followup",
-        why=f"Avvikelser: uppföljning {agreement} {year}",
+        why=f"Avvikelser: uppföljning av {agreement_name(agreement)} {year}",
     )
     return render(
         request,

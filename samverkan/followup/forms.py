@@ -31,9 +31,9 @@ def rule_choices(regions: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
     for info in sim.rule_catalogue():
         if info.region not in regions:
             continue
-        groups.setdefault(info.agreement_title, []).append(
-            (info.id, f"{info.id} – {info.summary[:90]}")
-        )
+        # The rule in the agreement's words; its id is the value, never shown (issue 13).
+        summary = info.summary if len(info.summary) <= 110 else f"{info.summary[:109]}…"
+        groups.setdefault(info.agreement_title, []).append((info.id, summary))
     return list(groups.items())
 
 

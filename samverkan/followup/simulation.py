@@ -36,9 +36,11 @@ from samverkan.rules import (
     RuleInfo,
     Variant,
     VariantError,
+    agreement_name,
     base_col,
     baseline_rulesets,
     case_profiles,
+    clause_label,
     decide_both,
     diff_plan,
     evaluate_both,
@@ -247,31 +249,55 @@ def intervention_label(kind: str | None) -> str:
     return INTERVENTIONS.get(kind or "", kind or "Okänd insats")
 
 
+# The numbers of a condition ``set_parameter`` changes (Parameter.name), in Swedish.
+PARAMETER_WORDS = {"n": "antal", "start": "början (minuter)", "end": "slut (minuter)"}
+
+
+def rule_words(rule_id: str) -> str:
+    """A rule as the forum reads it: its summary and the clause, never its id (issue 13)."""
+    info = rule_info(rule_id)
+    if info is None:
+        return "som lades till i varianten" if rule_id else "utan namn"
+    return f"»{info.summary}« ({clause_label(info.clause)})"
+
+
 def describe_change(change: Mapping[str, Any]) -> str:
     """A variant change in plain Swedish."""
     op = change.get("op")
     rule = str(change.get("rule", ""))
     if op == "set_parameter":
         fact = str(change.get("fact", ""))
-        label_ = FACTS[fact].label if fact in FACTS else fact
+        info = rule_info(rule)
+        condition = next(
+            (
+                p.text
+                for p in (info.parameters if info else ())
+                if p.kind == change.get("kind") and p.fact == fact
+            ),
+            FACTS[fact].label if fact in FACTS else fact,
+        )
         values = ", ".join(
-            f"{k} = {format_time(v) if change.get('kind') == 'time_within' else v}"
+            f"{PARAMETER_WORDS.get(k, k)} "
+            f"{format_time(v) if change.get('kind') == 'time_within' else v}"
             for k, v in change.items()
             if k not in ("op", "rule", "kind", "fact")
         )
-        return f"Regeln {rule}: villkoret {change.get('kind')} på {label_} får {values}."
+        return f"Regeln {rule_words(rule)}: villkoret »{condition}« får {values}."
     if op == "set_outcome":
         dim = str(change.get("dimension", ""))
         dim_label = DIMENSIONS.get(dim, dim)
         value = str(change.get("value", ""))
         return (
-            f"Regeln {rule}: {dim_label} blir {label(dim, value) if dim in DIMENSIONS else value}."
+            f"Regeln {rule_words(rule)}: {dim_label} blir "
+            f"{label(dim, value) if dim in DIMENSIONS else value}."
         )
     if op == "disable":
-        return f"Regeln {rule} tas bort."
+        return f"Regeln {rule_words(rule)} tas bort."
     if op == "add_rule":
         new = change.get("rule") or {}
-        return f"Ny regel {new.get('id', '')} i {change.get('agreement')}."
+        summary = str(new.get("summary") or "").strip()
+        agreement = str(change.get("agreement", ""))
+        return f"En ny regel{f' »{summary}«' if summary else ''} i {agreement_name(agreement)}."
     return json.dumps(dict(change), ensure_ascii=False)
 
 

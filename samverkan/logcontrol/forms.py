@@ -63,11 +63,19 @@ class EventFilterForm(forms.Form):
         """The filters used, for the audit event of this very search (no person here)."""
         data = self.cleaned_data
         parts = [
-            f"{name}={data[name]}"
+            f"{self.fields[name].label}: {self._shown(name, data[name])}"
             for name in ("user", "organisation", "action", "flag", "date_from", "date_to")
             if data.get(name)
         ]
         return "Loggkontroll" + (": " + ", ".join(parts) if parts else "")
+
+    def _shown(self, name: str, value: object) -> str:
+        """A filter's value as the form shows it: a choice by its label, a date ISO-written
+        (the log's purpose is read in log control: no field names, issue 13)."""
+        field = self.fields[name]
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 class ExportForm(forms.Form):

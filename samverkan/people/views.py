@@ -381,6 +381,21 @@ def set_fact(request: HttpRequest, person_id: Any) -> HttpResponse:
 # --- interventions and decisions --------------------------------------------------------
 
 
+def _registered_message(decision: Any) -> str:
+    """What the nurse is told after saving: never "ansvaret beslutat" while facts are missing
+    (issue 13: every answer read "Kan inte avgöras" under that message)."""
+    if decision is None:
+        return "Insatsen är registrerad."
+    missing = len(decision.missing_facts or [])
+    if missing:
+        what = "1 uppgift saknas" if missing == 1 else f"{missing} uppgifter saknas"
+        return (
+            f"Insatsen är registrerad, men ansvaret kan inte avgöras än: {what}. "
+            "Besvara frågorna nedan, en i taget."
+        )
+    return "Insatsen är registrerad och ansvaret beslutat."
+
+
 def create_intervention(request: HttpRequest, person_id: Any) -> HttpResponse:
     person = _person(request, person_id, "Registrera insats", change=True)
     if response := _redirect_if_merged(person, "people:create_intervention"):
@@ -406,17 +421,13 @@ def create_intervention(request: HttpRequest, person_id: Any) -> HttpResponse:
                 status=data["status"],
                 facts=form.intervention_facts(),
             )
-            if data["decide_now"]:
-                services.decide_intervention(request, intervention)
+            decision = (
+                services.decide_intervention(request, intervention) if data["decide_now"] else None
+            )
         except PeopleError as error:
             apply_error(form, error)
         else:
-            messages.success(
-                request,
-                "Insatsen är registrerad och ansvaret beslutat."
-                if data["decide_now"]
-                else "Insatsen är registrerad.",
-            )
+            messages.success(request, _registered_message(decision))
             return redirect(
                 "people:intervention", person_id=person.pk, intervention_id=intervention.pk
             )

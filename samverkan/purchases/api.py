@@ -436,7 +436,7 @@ def invoice_file(request: HttpRequest, invoice_id: int, kind: str) -> Any:
     if kind not in InvoiceDocument.Kind.values:
         raise _not_found()
     content = services.document_bytes(invoice, kind)
-    why = f"API: {kind} för {invoice.number}"
+    why = f"API: {InvoiceDocument.Kind(kind).label} för faktura {invoice.number}"
     audit(request, Action.EXPORT, Invoice, invoice.pk, why=why)
     _audit_invoice_persons(request, invoice, why, Action.EXPORT)
     response = HttpResponse(

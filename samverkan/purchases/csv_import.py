@@ -538,6 +538,6 @@ def _audit_persons(actor: Any, batch: ImportBatch, person_ids: set[Any]) -> None
         ServiceRecord,
         f"import:{batch.pk}",
         person_refs=sorted(refs),
-        why=f"Tjänsteköp: import {batch.pk} av utförda insatser",
+        why="Tjänsteköp: import av utförda insatser (importen är loggens objekt)",
         process="tjänsteköp",
     )

@@ -405,7 +405,7 @@ def set_price(
             Price,
             price.pk,
             why=f"Pris i prislista {agreement_name(agreement)}"
-            + (f" (ersätter {replaces.pk})" if replaces else ""),
+            + (f" (ersätter version {replaces.version})" if replaces else ""),
         )
     return price
 

@@ -687,7 +687,8 @@ def register_service(
                 ServiceRecord,
                 records[0].pk,
                 person_ref=person.ref,
-                why=f"Tjänsteköp: registrerad insats ({len(records)} del(ar))",
+                why="Tjänsteköp: registrerad insats"
+                + (f" ({len(records)} delar)" if len(records) > 1 else ""),
                 process=PURCHASES,
             )
     except IntegrityError as exc:

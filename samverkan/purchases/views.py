@@ -267,7 +267,9 @@ def withdraw(request: HttpRequest, record_id: int) -> HttpResponse:
         except PurchasesError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Insatsen är makulerad ({count} del(ar)).")
+            messages.success(
+                request, f"Insatsen är makulerad ({words.count(count, 'del', 'delar')})."
+            )
     return redirect(request.POST.get("next") or "purchases:index")
 
 
@@ -473,7 +475,10 @@ def reject(request: HttpRequest, record_id: int) -> HttpResponse:
         except PurchasesError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Insatsen är avvisad ({count} del(ar)): {reason[:250]}")
+            messages.success(
+                request,
+                f"Insatsen är avvisad ({words.count(count, 'del', 'delar')}): {reason[:250]}",
+            )
     return redirect(f"{reverse('purchases:month')}?month={month:%Y-%m}")
 
 

@@ -114,21 +114,23 @@ def test_group_and_permission_changes_are_logged(nurse):
     group.user_set.clear()
     assert _whys("auth.group", group.pk) == [
         "behörighetsgrupp skapad",
-        "behörighetsgrupp ändrad: behörigheter lagt till: audit.view_auditevent",
+        "behörighetsgrupp ändrad: behörigheter lagt till: se granskningshändelse",
     ]
     assert _whys("auth.user", nurse.pk, Action.UPDATE) == [
         "användare ändrad: behörighetsgrupper lagt till: Loggkontroll",
-        "användare ändrad: behörigheter lagt till: audit.view_auditevent",
+        "användare ändrad: behörigheter lagt till: se granskningshändelse",
         "användare ändrad: behörighetsgrupper tagit bort: Loggkontroll",
         "användare ändrad: behörighetsgrupper lagt till: Loggkontroll",
-        "användare ändrad: behörigheter tagit bort: audit.view_auditevent",
+        "användare ändrad: behörigheter tagit bort: se granskningshändelse",
         "användare ändrad: behörighetsgrupper tagit bort: Loggkontroll",
     ]
 
 
 def test_token_creation_and_revocation_are_logged_once(nurse, client_as):
     token, _ = create_token(nurse, "integration")
-    assert _whys("accounts.apitoken", token.pk) == [f"API-token skapad för användare {nurse.pk}"]
+    assert _whys("accounts.apitoken", token.pk) == [
+        f"API-token skapad för användaren {nurse.username}"
+    ]
     client = client_as(nurse)
     created = client.post("/api/tokens", {"name": "via API"}, content_type="application/json")
     assert created.status_code == 201

@@ -122,3 +122,21 @@ def test_yearly_report_query_reconciles(deviations):
     assert march[0].reporting_organisation == "Östersunds kommun"
     assert services.deviations_by_category_org_month("jh-hemsjukvard", YEAR - 1) == []
     assert services.deviations_by_category_org_month("jh-psykisk", YEAR) == []
+
+
+def test_followup_is_logged_with_the_agreements_name(deviations, people, client_as, api_client):
+    """Issue 13: the log's purpose read "Avvikelser: uppföljning jh-hemsjukvard 2025"."""
+    from samverkan.audit.models import AuditEvent
+    from samverkan.rules import agreement_name
+
+    name = agreement_name("jh-hemsjukvard")
+    assert name and name != "jh-hemsjukvard"
+    query = f"?agreement=jh-hemsjukvard&year={YEAR}"
+    assert client_as(people.forum).get(f"/avvikelser/uppfoljning/{query}").status_code == 200
+    assert api_client(people.forum).get(f"/api/deviations/followup{query}").status_code == 200
+    whys = list(
+        AuditEvent.objects.filter(object_type="deviations.followup")
+        .order_by("sequence")
+        .values_list("why", flat=True)
+    )
+    assert whys == [f"Avvikelser: uppföljning av {name} {YEAR}", f"API: uppföljning av {name}"]

@@ -67,3 +67,12 @@ def test_the_list_shows_subject_deadline_and_searches(people, report, client_as)
     # the description is not searched (it may name the person)
     page = c.get("/avvikelser/?q=utskrivning").content.decode()
     assert f"#{a.pk}<" not in page
+
+
+def test_the_deviation_page_is_headed_by_its_subject(people, report, client_as):
+    """Issue 13 (demo walk with forms): the page read "Avvikelse #41: läkemedel", the subject
+    the reporter wrote only in the list; it heads the page now, the category is a field."""
+    d = report(people.kommun_nurse, subject="Ordinerat läkemedel saknades")
+    html = client_as(people.kommun_nurse).get(f"/avvikelser/{d.pk}/").content.decode()
+    assert f"<h1>{d}: Ordinerat läkemedel saknades</h1>" in html
+    assert "<dt>Kategori</dt><dd>Läkemedel</dd>" in html

@@ -103,6 +103,7 @@ def test_the_guide_works_without_javascript(chromium_browser, live_server, scree
         java_script_enabled=False,
         viewport={"width": 768, "height": 1024},
         locale="sv-SE",
+        timezone_id="Europe/Stockholm",
         base_url=live_server.url,
     )
     page = context.new_page()

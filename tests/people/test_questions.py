@@ -111,3 +111,25 @@ def test_skipping_moves_on_and_a_bad_answer_is_refused(client_as, nurse, case):
     refused = client.post(url, {"svara": "1", "fran": str(first.pk), "value": "nonsense"})
     assert refused.status_code == 200 and "field--error" in refused.content.decode()
     assert intervention.latest_decision().pk == first.pk
+
+
+@time_machine.travel(dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC), tick=False)
+def test_saving_an_intervention_with_unknown_facts_says_what_is_missing(
+    client_as, nurse, make_person
+):
+    """Issue 13 (demo walk with forms): the form said "ansvaret beslutat" under six
+    "Kan inte avgöras"; it now says that the answer waits for the missing facts."""
+    person = make_person(nurse, 0)
+    client = client_as(nurse)
+    response = client.post(
+        f"/personer/{person.pk}/insats/ny/",
+        {"kind": "nursing", "start": "2026-12-02", "status": "active", "decide_now": "on"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    decision = ResponsibilityDecision.objects.get(intervention__person=person)
+    missing = len(decision.missing_facts)
+    assert missing > 1 and "undetermined" in decision.outcome.values()
+    assert "ansvaret beslutat" not in page
+    assert f"ansvaret kan inte avgöras än: {missing} uppgifter saknas" in page

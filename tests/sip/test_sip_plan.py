@@ -390,4 +390,15 @@ def test_pages_quote_what_the_agreements_say(client_as, staff, make_person):
     assert "Vid vård i livets slutskede ska en fast vårdkontakt vara läkare." in html  # §6.2
     sip = services.start_sip(staff.ost, person)
     html = client_as(staff.ost).get(f"/sip/{sip.pk}/").content.decode()
-    assert "jh-hemsjukvard §7.3" in html and "jh-hemsjukvard §6.2" in html
+    # Cited by the agreement's name, never its id (issue 13, the demo walk with forms).
+    assert "Hemsjukvårdsavtalet §7.3" in html and "Hemsjukvårdsavtalet §6.2" in html
+    assert "jh-hemsjukvard" not in html
+
+
+def test_a_gavleborg_plan_cites_its_agreement_by_name(client_as, staff, make_person):
+    """The SIP start page in Gävleborg said "(gvb-svart-sjuka Överenskommelse)"."""
+    person = make_person(staff.gavle, municipality="2180")
+    html = client_as(staff.gavle).get(f"/sip/ny/{person.pk}/").content.decode()
+    assert "fasta vårdkontakter med tydliga" in html
+    assert "(Överenskommelsen om svårt sjuka i hemmet)" in html
+    assert "gvb-svart-sjuka Överenskommelse" not in html

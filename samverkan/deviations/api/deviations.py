@@ -33,6 +33,7 @@ from samverkan.deviations.schemas import (
     NoteIn,
     StatusIn,
 )
+from samverkan.rules import agreement_name
 
 router = Router(tags=["Avvikelser"])
 
@@ -104,7 +105,12 @@ def followup(
         days=days,
         suppress=profile.role not in (Role.CHIEF_PHYSICIAN, Role.MAS),
     )
-    record(request, Action.VIEW, "deviations.followup", why=f"API: uppföljning {agreement}")
+    record(
+        request,
+        Action.VIEW,
+        "deviations.followup",
+        why=f"API: uppföljning av {agreement_name(agreement)}",
+    )
     tables = [
         result.by_category,
         result.by_receiving,

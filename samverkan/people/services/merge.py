@@ -55,7 +55,7 @@ def merge_persons(
         Person,
         source.pk,
         person_ref=source_ref,
-        why=f"{why}: sammanförd in i person {target.pk}",
+        why=f"{why}: sammanförd in i en annan post för samma person",
     )
     record(
         actor,
@@ -63,7 +63,7 @@ def merge_persons(
         Person,
         target.pk,
         person_ref=target_ref,
-        why=f"{why}: tog emot person {source.pk}",
+        why=f"{why}: tog emot en sammanförd post för samma person",
     )
     return target
 

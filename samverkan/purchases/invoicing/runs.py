@@ -331,7 +331,7 @@ def run_invoices(
         Action.CREATE,
         InvoiceRun,
         run.pk,
-        why=f"Fakturering {seller.scb_code}→{buyer.scb_code} {month:%Y-%m} startad",
+        why=f"Fakturering från {seller.name} till {buyer.name} för {month:%Y-%m} startad",
     )
     created: list[Invoice] = []
     for plan in sorted(plans, key=lambda p: p.agreement):

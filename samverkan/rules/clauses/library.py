@@ -135,11 +135,17 @@ def agreement_name(agreement_id: str) -> str:
 
 
 def clause_label(clause_id: str) -> str:
-    """A clause as staff cite it: "jh-hemsjukvard §7.3" → "Hemsjukvårdsavtalet §7.3"."""
+    """A clause as staff cite it: "jh-hemsjukvard §7.3" → "Hemsjukvårdsavtalet §7.3".
+
+    A section named as the document itself ("gvb-svart-sjuka Överenskommelse", the opening
+    section) is cited by the agreement's name alone, not "… i hemmet Överenskommelse"."""
     agreement, _sep, rest = clause_id.partition(" ")
     if agreement not in AGREEMENT_NAMES:
         return clause_id
-    return f"{AGREEMENT_NAMES[agreement]} {rest}".strip()
+    name = AGREEMENT_NAMES[agreement]
+    if rest and name.lower().startswith(rest.lower()):
+        return name
+    return f"{name} {rest}".strip()
 
 
 def source_text(agreement_id: str) -> str:
