@@ -73,3 +73,27 @@ _AGREEMENT_ID = re.compile(
 def agreements_named(text: object) -> str:
     """Every agreement id in `text` replaced by the agreement's name; the rest as it is."""
     return _AGREEMENT_ID.sub(lambda m: _agreement_name(m.group(1)), str(text or ""))
+
+
+_SUFFIX_WORDS = {"revision": "med revision", "lokal": "med lokal överenskommelse"}
+
+
+def _version_named(piece: str) -> str:
+    agreement, _, version = piece.strip().partition(" ")
+    base, *suffixes = version.split("+")
+    words = [_agreement_name(agreement) if agreement in AGREEMENTS else agreement]
+    if base:
+        words.append(f"version {base}")
+    for suffix in suffixes:
+        kind, _, label = suffix.partition("-")
+        words.append(f"{_SUFFIX_WORDS.get(kind, 'med ändring')} {label}".strip())
+    return " ".join(words)
+
+
+@register.filter
+def versions_named(text: object) -> str:
+    """A decision's agreement versions as the snapshot records them ("jh-hemsjukvard
+    2020-03-01+revision-7, jh-primarvard-kommun 2020-03-01+lokal-3") in words: "Hemsjukvårds-
+    avtalet version 2020-03-01 med revision 7; … med lokal överenskommelse 3"."""
+    pieces = [p for p in str(text or "").split(", ") if p.strip()]
+    return "; ".join(_version_named(p) for p in pieces)
