@@ -45,6 +45,10 @@ def test_start_sip_with_consent_and_the_invited_kommun_sees_it(
     assert "2030-03-04 13:30" in page.locator("#mote").locator("..").inner_text()
 
     page.get_by_role("link", name="Kalla deltagare").click()
+    # HTMX binds the organisation field when the page has loaded; a change before that
+    # (a slow machine) would be missed.
+    page.wait_for_url(re.compile(rf"/sip/{sip.pk}/kalla/$"))
+    page.wait_for_load_state("load")
     page.get_by_label("Organisation").select_option(label="Krokoms kommun")
     # HTMX narrows the units to Krokom's.
     unit_select = page.get_by_label("Enhet")
