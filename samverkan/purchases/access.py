@@ -27,7 +27,7 @@ from django.db.models import Q, QuerySet
 from samverkan.accounts.actors import organisation_of as organisation_of_actor
 from samverkan.accounts.actors import role_of as _role
 from samverkan.accounts.actors import user_of
-from samverkan.accounts.models import Organisation, Role
+from samverkan.accounts.models import Organisation, Role, acting_for
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
@@ -99,8 +99,8 @@ def can_approve(actor: Any, organisation: Organisation | None = None) -> bool:
 
 def can_run_invoices(actor: Any, seller: Organisation | None = None) -> bool:
     org = organisation_of_actor(actor)
-    if org is None or _role(actor) != Role.FINANCE_OFFICER:
-        return False
+    if org is None or _role(actor) != Role.FINANCE_OFFICER or org.is_private_provider:
+        return False  # a private provider's services are invoiced by its huvudman
     return seller is None or seller.pk == org.pk
 
 
@@ -158,7 +158,11 @@ def records_visible_to(actor: Any) -> QuerySet[Any]:
     org_id = profile.organisation_id
     records = ServiceRecord.objects.filter(Q(performer_org_id=org_id) | Q(payer_org_id=org_id))
     if profile.role in ALL_RECORD_ROLES:
-        return records
+        # the huvudman's ekonom and MAS invoice what its private providers performed (as
+        # pseudonymous references, like their own)
+        return ServiceRecord.objects.filter(
+            Q(performer_org_id__in=acting_for(org_id)) | Q(payer_org_id=org_id)
+        )
     # History (invoiced records) of a merged-away person is seen through the survivor.
     return records.filter(person__in=person_ids_seen_as(persons_visible_to(user)))
 

@@ -1,0 +1,129 @@
+"""Private providers ("privat utförare med avtal"): their own vårdgivare, acting for their
+contracting huvudman wherever the agreements need a region or a kommun (issue 11)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from samverkan.accounts.models import (
+    Organisation,
+    OrganisationKind,
+    Role,
+    acting_as,
+    acting_for,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _provider(**fields: object) -> Organisation:
+    values: dict[str, object] = {
+        "name": "Privata hemtjänsten AB",
+        "kind": OrganisationKind.PRIVATE_PROVIDER,
+        "region": "jamtland-harjedalen",
+        "org_number": "559900-0025",
+    }
+    values.update(fields)
+    return Organisation(**values)
+
+
+def test_a_private_provider_needs_a_huvudman_and_its_own_org_number(orgs):
+    with pytest.raises(ValidationError) as excinfo:
+        _provider(org_number="").full_clean()
+    assert set(excinfo.value.message_dict) == {"contracted_by", "org_number"}
+    assert "huvudmannen" in excinfo.value.message_dict["contracted_by"][0]
+    _provider(contracted_by=orgs.ostersund).full_clean()
+
+
+def test_a_private_provider_has_no_scb_code_of_its_own(orgs):
+    with pytest.raises(ValidationError) as excinfo:
+        _provider(contracted_by=orgs.ostersund, scb_code="2380").full_clean()
+    assert "ingen egen SCB-kod" in excinfo.value.message_dict["scb_code"][0]
+
+
+def test_its_huvudman_is_a_region_or_kommun_of_its_own_region(orgs, private_provider):
+    with pytest.raises(ValidationError) as excinfo:
+        _provider(contracted_by=private_provider).full_clean()
+    assert "region eller en kommun" in excinfo.value.message_dict["contracted_by"][0]
+    with pytest.raises(ValidationError) as excinfo:
+        _provider(contracted_by=orgs.gavle).full_clean()
+    assert "region" in excinfo.value.message_dict
+
+
+def test_region_and_kommun_need_their_scb_code_and_no_huvudman(orgs):
+    kommun = Organisation(
+        name="Åre kommun", kind=OrganisationKind.MUNICIPALITY, region="jamtland-harjedalen"
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        kommun.full_clean()
+    assert "scb_code" in excinfo.value.message_dict
+    kommun.scb_code, kommun.contracted_by = "2321", orgs.region_jh
+    with pytest.raises(ValidationError) as excinfo:
+        kommun.full_clean()
+    assert "contracted_by" in excinfo.value.message_dict
+
+
+def test_the_database_keeps_the_kinds_apart(orgs, private_provider):
+    # two private providers share the empty SCB code; a kommun without one is refused
+    Organisation.objects.create(
+        name="Annan AB", kind=OrganisationKind.PRIVATE_PROVIDER, region="jamtland-harjedalen",
+        org_number="559900-0033", contracted_by=orgs.krokom,
+    )  # fmt: skip
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        Organisation.objects.create(
+            name="Utan kod", kind=OrganisationKind.MUNICIPALITY, region="jamtland-harjedalen"
+        )
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        Organisation.objects.create(
+            name="Utan huvudman", kind=OrganisationKind.PRIVATE_PROVIDER,
+            region="jamtland-harjedalen", org_number="559900-0041",
+        )  # fmt: skip
+
+
+def test_huvudman_is_the_one_shared_answer(orgs, private_provider):
+    assert private_provider.huvudman == orgs.region_jh
+    assert orgs.ostersund.huvudman == orgs.ostersund
+    assert private_provider.is_private_provider and private_provider.is_region
+    assert not private_provider.is_municipality
+    assert private_provider.huvudman_kind == OrganisationKind.REGION
+    assert private_provider.code == "5599000017"
+    assert set(Organisation.objects.filter(acting_as(OrganisationKind.REGION))) == {
+        orgs.region_jh,
+        orgs.region_gvb,
+        private_provider,
+    }
+    assert acting_for(orgs.region_jh.pk) == [orgs.region_jh.pk, private_provider.pk]
+    assert acting_for(orgs.ostersund.pk) == [orgs.ostersund.pk]
+
+
+def test_the_rules_name_a_private_provider_as_its_huvudman(orgs, private_provider):
+    from samverkan.agreements.revisions import party_code
+
+    assert party_code(private_provider) == "jamtland-harjedalen"
+    kommun_provider = Organisation.objects.create(
+        name="Hemtjänst AB", kind=OrganisationKind.PRIVATE_PROVIDER, region="jamtland-harjedalen",
+        org_number="559900-0058", contracted_by=orgs.krokom,
+    )  # fmt: skip
+    assert party_code(kommun_provider) == "2309"
+
+
+def test_a_private_provider_keeps_no_agreement_records_and_gives_no_notice(
+    make_staff, private_provider
+):
+    from samverkan.agreements.access import may_keep_records, may_speak_for
+
+    admin = make_staff(Role.ADMINISTRATOR, private_provider)
+    assert not may_keep_records(admin, "jamtland-harjedalen")
+    assert not may_speak_for(admin, private_provider)
+
+
+def test_deviations_go_to_the_other_huvudman(orgs, private_provider):
+    from samverkan.deviations.services import counterparts
+
+    assert set(counterparts(private_provider)) == set(
+        Organisation.objects.filter(
+            kind=OrganisationKind.MUNICIPALITY, region="jamtland-harjedalen"
+        )
+    )
