@@ -127,3 +127,48 @@ def test_deviations_go_to_the_other_huvudman(orgs, private_provider):
             kind=OrganisationKind.MUNICIPALITY, region="jamtland-harjedalen"
         )
     )
+
+
+def test_a_sip_action_of_a_private_provider_is_its_huvudmans(orgs, private_provider):
+    from types import SimpleNamespace
+
+    from samverkan.accounts.models import Unit
+    from samverkan.sip.models import Huvudman
+    from samverkan.sip.plan import check_plan
+    from tests.sip.conftest import simple_plan
+
+    units = SimpleNamespace(
+        jh_hc=Unit.objects.create(organisation=orgs.region_jh, name="HC", kind="primary_care"),
+        ost_home=Unit.objects.create(
+            organisation=orgs.ostersund, name="Hemsjukvården", kind="home_health_care"
+        ),
+        ost_social=Unit.objects.create(
+            organisation=orgs.ostersund, name="Bistånd", kind="social_services"
+        ),
+    )
+    plan = simple_plan(orgs, units)
+    provider_unit = private_provider.units.get()
+    action = plan.actions[0]
+    action.organisation, action.unit = private_provider, provider_unit
+    assert check_plan(plan) == []  # the region's action, performed by its private hälsocentral
+    action.huvudman = Huvudman.MUNICIPALITY
+    (error,) = [e for e in check_plan(plan) if e.code == "huvudman_organisation"]
+    assert "privat utförare åt Region Jämtland Härjedalen (en region)" in error.message
+
+
+def test_a_private_provider_opens_a_dispute_for_its_huvudman(make_staff, orgs, private_provider):
+    from samverkan.deviations import access as deviation_access
+    from samverkan.deviations.disputes import open_dispute
+
+    nurse = make_staff(Role.NURSE, private_provider)
+    dispute = open_dispute(
+        nurse, counterparty=orgs.krokom, question="Vem ansvarar för såromläggningen?",
+        acting_organisation=private_provider, acting_note="Hälsocentralen lägger om tills vidare.",
+    )  # fmt: skip
+    assert (dispute.region_party, dispute.municipality_party) == (orgs.region_jh, orgs.krokom)
+    assert dispute in deviation_access.disputes_visible_to(nurse)
+    # the huvudman decides, not the provider
+    provider_lead = make_staff(Role.CHIEF_PHYSICIAN, private_provider)
+    region_lead = make_staff(Role.CHIEF_PHYSICIAN, orgs.region_jh)
+    assert not deviation_access.may_decide_for_party(provider_lead, dispute)
+    assert deviation_access.may_decide_for_party(region_lead, dispute)
