@@ -31,7 +31,12 @@ from samverkan.accounts.models import Organisation, Role, acting_for
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
-from samverkan.people.access import WRITE_ROLES, persons_visible_to
+from samverkan.people.access import (
+    WRITE_ROLES,
+    internally_blocked_q,
+    persons_visible_to,
+    shared_blocked_q,
+)
 from samverkan.people.selectors import person_ids_seen_as
 from samverkan.purchases.errors import NotAllowed
 
@@ -164,7 +169,20 @@ def records_visible_to(actor: Any) -> QuerySet[Any]:
             Q(performer_org_id__in=acting_for(org_id)) | Q(payer_org_id=org_id)
         )
     # History (invoiced records) of a merged-away person is seen through the survivor.
-    return records.filter(person__in=person_ids_seen_as(persons_visible_to(user)))
+    records = records.filter(person__in=person_ids_seen_as(persons_visible_to(user)))
+    # Spärr: the records of a unit under inre spärr stay with that unit (PDL 4 kap. 4 §);
+    # the paying vårdgivare's care staff do not read a performer the person kept from other
+    # vårdgivare (PDL 6 kap. 2 §). The ekonom and MAS keep them for invoicing (as references).
+    own_blocked_unit = Q(performer_org_id=org_id) & internally_blocked_q(
+        person="person_id",
+        unit="performer_unit_id",
+        organisation_id=org_id,
+        viewer_unit_id=profile.unit_id,
+    )
+    performer_kept_away = ~Q(performer_org_id=org_id) & shared_blocked_q(
+        person="person_id", owner="performer_org_id"
+    )
+    return records.exclude(own_blocked_unit | performer_kept_away)
 
 
 def invoices_visible_to(actor: Any) -> QuerySet[Any]:
