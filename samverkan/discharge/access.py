@@ -18,6 +18,9 @@ The boundary is the same as everywhere (README "Access"): vårdgivare × verksam
   (all receivers, or it by name); withdrawing it hides the others' entries again; a SHARED
   spärr (PDL 6 kap. 2 §) on the writing vårdgivare outranks the consent. Each organisation
   always sees what it wrote. Emergency access (nödåtkomst) opens no stay.
+- **Inre spärr** (PDL 4 kap. 4 §): a stay at a unit the person blocked is not the region's
+  other units' (no OWN relation); the notices sent to the region's open care still reach it
+  as a receiver, without the ward's planning entries.
 - **Protected identities** (`people.access.is_protected`): name and identifier are withheld
   from everyone outside the region that holds the stay (`WITHHELD_TEXT`).
 - Roles: the care and medical-lead roles (`people.access.WRITE_ROLES`); the ekonom, forum
