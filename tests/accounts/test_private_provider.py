@@ -172,3 +172,29 @@ def test_a_private_provider_opens_a_dispute_for_its_huvudman(make_staff, orgs, p
     region_lead = make_staff(Role.CHIEF_PHYSICIAN, orgs.region_jh)
     assert not deviation_access.may_decide_for_party(provider_lead, dispute)
     assert deviation_access.may_decide_for_party(region_lead, dispute)
+
+
+def test_the_demo_private_providers_nurse_walks_the_rooms(client_as):
+    """The demo's private hälsocentral: its nurse opens every room without an error, and
+    the rooms that list organisations by SCB code (buyers) leave it out."""
+    from django.contrib.auth import get_user_model
+
+    from samverkan.accounts.demo import load_demo
+
+    load_demo()
+    provider = Organisation.objects.get(kind=OrganisationKind.PRIVATE_PROVIDER)
+    assert provider.huvudman.name == "Region Jämtland Härjedalen"
+    nurse = get_user_model().objects.get(username="ssk.lillsjon")
+    assert nurse.staff_profile.organisation == provider
+    assert nurse.staff_profile.unit.name == "Lillsjöns hälsocentral"
+    client = client_as(nurse)
+    for url in (
+        "/", "/personer/", "/personer/ny/", "/personer/uppgifter/", "/sip/", "/utskrivning/",
+        "/utskrivning/villkor/", "/tjanstekop/", "/tjanstekop/manad/", "/avvikelser/",
+        "/guide/", "/avtal/",
+    ):  # fmt: skip
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, (url, response.status_code)
+    admin = get_user_model().objects.get(username="admin")
+    buyers = client_as(admin).get("/tjanstekop/fakturamottagare/")
+    assert buyers.status_code == 200 and provider.name not in buyers.content.decode()
