@@ -162,12 +162,14 @@ def records_visible_to(actor: Any) -> QuerySet[Any]:
         return ServiceRecord.objects.none()
     org_id = profile.organisation_id
     records = ServiceRecord.objects.filter(Q(performer_org_id=org_id) | Q(payer_org_id=org_id))
-    if profile.role in ALL_RECORD_ROLES:
-        # the huvudman's ekonom and MAS invoice what its private providers performed (as
-        # pseudonymous references, like their own)
+    if profile.role == Role.FINANCE_OFFICER:
+        # the huvudman's ekonom invoices what its private providers performed (as
+        # pseudonymous references, like its own); its MAS does not read their records
         return ServiceRecord.objects.filter(
             Q(performer_org_id__in=acting_for(org_id)) | Q(payer_org_id=org_id)
         )
+    if profile.role in ALL_RECORD_ROLES:
+        return records
     # History (invoiced records) of a merged-away person is seen through the survivor.
     records = records.filter(person__in=person_ids_seen_as(persons_visible_to(user)))
     # Spärr: the records of a unit under inre spärr stay with that unit (PDL 4 kap. 4 §);

@@ -34,7 +34,9 @@ def provider(tk, make_staff):
     return org, nurse, ekonom
 
 
-def test_the_huvudman_invoices_what_its_private_provider_performed(tk, register, provider):
+def test_the_huvudman_invoices_what_its_private_provider_performed(
+    tk, register, provider, make_staff
+):
     org, nurse, provider_ekonom = provider
     (record,) = register(nurse, tk.p1, dt.date(2026, 3, 11), "09:00", "10:00")
     # performed by the provider, ordered (and paid) by the region, the kommun's counterpart
@@ -52,6 +54,8 @@ def test_the_huvudman_invoices_what_its_private_provider_performed(tk, register,
     # the kommun's ekonom sees the record (as a reference) and invoices it to the region
     assert access.records_visible_to(tk.ekonom).filter(pk=record.pk).exists()
     assert not access.records_visible_to(tk.ekonom_krokom).filter(pk=record.pk).exists()
+    kommun_mas = make_staff(Role.MAS, tk.orgs.ostersund, "mas.ost")
+    assert not access.records_visible_to(kommun_mas).filter(pk=record.pk).exists()
     result = services.run_invoices(
         tk.ekonom, seller=tk.orgs.ostersund, buyer=tk.orgs.region_jh, month=MARCH,
         today=dt.date(2026, 4, 2),
