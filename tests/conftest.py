@@ -130,6 +130,25 @@ def orgs(db) -> SimpleNamespace:
 
 
 @pytest.fixture
+def private_provider(orgs) -> Organisation:
+    """Lillsjöns hälsocentral AB: a private provider contracted by Region Jämtland
+    Härjedalen (its own vårdgivare, no SCB code), with one hälsocentral unit."""
+    provider, _ = Organisation.objects.get_or_create(
+        kind=OrganisationKind.PRIVATE_PROVIDER,
+        org_number="559900-0017",
+        defaults={
+            "name": "Lillsjöns hälsocentral AB",
+            "region": "jamtland-harjedalen",
+            "contracted_by": orgs.region_jh,
+        },
+    )
+    Unit.objects.get_or_create(
+        organisation=provider, name="Lillsjöns hälsocentral", defaults={"kind": "primary_care"}
+    )
+    return provider
+
+
+@pytest.fixture
 def make_staff(db, orgs) -> Callable[..., object]:
     """make_staff(role, organisation=orgs.ostersund, username=None, unit=None) -> User."""
     counter = iter(range(1, 10_000))
@@ -137,7 +156,7 @@ def make_staff(db, orgs) -> Callable[..., object]:
     def make(role: Role, organisation: Organisation | None = None, username: str | None = None,
              unit: Unit | None = None, **user_fields: object):  # fmt: skip
         organisation = organisation or orgs.ostersund
-        username = username or f"{role.value}.{organisation.scb_code}.{next(counter)}"
+        username = username or f"{role.value}.{organisation.code}.{next(counter)}"
         user_fields.setdefault("first_name", "Testa")
         user_fields.setdefault("last_name", "Testsson")
         user = get_user_model().objects.create_user(
