@@ -23,6 +23,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
+from hypothesis import HealthCheck, settings
 
 from samverkan.accounts.models import Organisation, OrganisationKind, Role, StaffProfile, Unit
 from samverkan.accounts.services import create_token
@@ -37,6 +38,12 @@ allow_flush()
 # needs another day travels there itself (time_machine nests); `@pytest.mark.real_clock`
 # opts out.
 FIXED_NOW = dt.datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+
+# Property tests are bounded by example count (max_examples), never by time: a loaded CI
+# machine (two cores shared by the suite's workers) must not fail a property for being slow
+# to generate or run its examples.
+settings.register_profile("samverkan", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("samverkan")
 
 
 @pytest.fixture(autouse=True)
