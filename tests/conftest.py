@@ -23,6 +23,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
+from hypothesis import HealthCheck, settings
 
 from samverkan.accounts.models import Organisation, OrganisationKind, Role, StaffProfile, Unit
 from samverkan.accounts.services import create_token
@@ -37,6 +38,12 @@ allow_flush()
 # needs another day travels there itself (time_machine nests); `@pytest.mark.real_clock`
 # opts out.
 FIXED_NOW = dt.datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+
+# Property tests are bounded by example count (max_examples), never by time: a loaded CI
+# machine (two cores shared by the suite's workers) must not fail a property for being slow
+# to generate or run its examples.
+settings.register_profile("samverkan", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("samverkan")
 
 
 @pytest.fixture(autouse=True)
@@ -130,6 +137,25 @@ def orgs(db) -> SimpleNamespace:
 
 
 @pytest.fixture
+def private_provider(orgs) -> Organisation:
+    """Lillsjöns hälsocentral AB: a private provider contracted by Region Jämtland
+    Härjedalen (its own vårdgivare, no SCB code), with one hälsocentral unit."""
+    provider, _ = Organisation.objects.get_or_create(
+        kind=OrganisationKind.PRIVATE_PROVIDER,
+        org_number="559900-0017",
+        defaults={
+            "name": "Lillsjöns hälsocentral AB",
+            "region": "jamtland-harjedalen",
+            "contracted_by": orgs.region_jh,
+        },
+    )
+    Unit.objects.get_or_create(
+        organisation=provider, name="Lillsjöns hälsocentral", defaults={"kind": "primary_care"}
+    )
+    return provider
+
+
+@pytest.fixture
 def make_staff(db, orgs) -> Callable[..., object]:
     """make_staff(role, organisation=orgs.ostersund, username=None, unit=None) -> User."""
     counter = iter(range(1, 10_000))
@@ -137,7 +163,7 @@ def make_staff(db, orgs) -> Callable[..., object]:
     def make(role: Role, organisation: Organisation | None = None, username: str | None = None,
              unit: Unit | None = None, **user_fields: object):  # fmt: skip
         organisation = organisation or orgs.ostersund
-        username = username or f"{role.value}.{organisation.scb_code}.{next(counter)}"
+        username = username or f"{role.value}.{organisation.code}.{next(counter)}"
         user_fields.setdefault("first_name", "Testa")
         user_fields.setdefault("last_name", "Testsson")
         user = get_user_model().objects.create_user(

@@ -20,9 +20,9 @@ class UnitInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "scb_code", "region"]
+    list_display = ["name", "kind", "scb_code", "org_number", "contracted_by", "region"]
     list_filter = ["kind", "region"]
-    search_fields = ["name", "scb_code"]
+    search_fields = ["name", "scb_code", "org_number"]
     inlines = [UnitInline]
     # The buyer's reference ("Er referens") is entered on Tjänsteköp -> Fakturamottagare,
     # where it is checked against the buyer's published rule; here it would take any text.

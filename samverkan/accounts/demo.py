@@ -34,6 +34,23 @@ DEMO_ORGANISATIONS: dict[str, tuple[str, str | None]] = {
     "gavle": ("gavleborg", "2180"),
 }
 
+# A private provider ("privat utförare med avtal") with demo staff: slug -> (name, the
+# contracting huvudman's slug, organisation number, its units). Invented, like the staff.
+DEMO_PRIVATE_PROVIDERS: dict[str, tuple[str, str, str, list[tuple[str, UnitKind]]]] = {
+    "lillsjon": (
+        "Lillsjöns hälsocentral AB",
+        "regionjh",
+        "559900-0017",
+        [
+            ("Lillsjöns hälsocentral", UnitKind.PRIMARY_CARE),
+            ("Ekonomi", UnitKind.FINANCE),
+            ("Ledning", UnitKind.MANAGEMENT),
+        ],
+    ),
+}
+#: The roles of a private provider's demo staff (a nurse at its hälsocentral).
+_PRIVATE_PROVIDER_ROLES = [Role.NURSE]
+
 ROLE_USERNAME = {
     Role.NURSE: "ssk",
     Role.PHYSICIAN: "lakare",
@@ -153,6 +170,12 @@ def demo_users() -> list[DemoUser]:
             first = _FIRST_NAMES[n % len(_FIRST_NAMES)]
             last = _LAST_NAMES[(n + n // len(_FIRST_NAMES)) % len(_LAST_NAMES)]  # unique pairs
             users.append(DemoUser(username, first, last, role, slug))
+    for slug in DEMO_PRIVATE_PROVIDERS:
+        for role in _PRIVATE_PROVIDER_ROLES:
+            n = len(users)
+            first = _FIRST_NAMES[n % len(_FIRST_NAMES)]
+            last = _LAST_NAMES[(n + n // len(_FIRST_NAMES)) % len(_LAST_NAMES)]
+            users.append(DemoUser(f"{ROLE_USERNAME[role]}.{slug}", first, last, role, slug))
     return users
 
 
@@ -199,6 +222,18 @@ def _load_organisations() -> dict[str, Organisation]:
     for slug, (region_id, kommun_code) in DEMO_ORGANISATIONS.items():
         scb_code = kommun_code or REGIONS[region_id].county_code
         by_slug[slug] = Organisation.objects.get(scb_code=scb_code)
+    for slug, (name, huvudman_slug, org_number, units) in DEMO_PRIVATE_PROVIDERS.items():
+        huvudman = by_slug[huvudman_slug]
+        provider, _ = Organisation.objects.update_or_create(
+            kind=OrganisationKind.PRIVATE_PROVIDER,
+            org_number=org_number,
+            defaults={"name": name, "region": huvudman.region, "contracted_by": huvudman},
+        )
+        for unit_name, kind in units:
+            Unit.objects.get_or_create(
+                organisation=provider, name=unit_name, defaults={"kind": kind}
+            )
+        by_slug[slug] = provider
     return by_slug
 
 
@@ -214,7 +249,7 @@ def _load_user(demo: DemoUser, org: Organisation, password_hash: str) -> None:
             "is_superuser": demo.superuser,
         },
     )
-    unit_kind = _ROLE_UNIT[OrganisationKind(org.kind)][demo.role]
+    unit_kind = _ROLE_UNIT[OrganisationKind(org.huvudman_kind)][demo.role]
     unit = org.units.filter(kind=unit_kind).order_by("name").first()
     StaffProfile.objects.update_or_create(
         user=user, defaults={"organisation": org, "unit": unit, "role": demo.role}
@@ -241,6 +276,12 @@ def load_demo() -> dict[str, int]:
     }
 
 
+def _name_of(slug: str) -> str:
+    region_id, code = DEMO_ORGANISATIONS[slug]
+    region = REGIONS[region_id]
+    return organisation_name(region.municipalities[code]) if code else region.name
+
+
 def demo_users_table() -> str:
     """The Markdown table in docs/demo-users.md (a test keeps the two in step)."""
     rows = [
@@ -248,9 +289,14 @@ def demo_users_table() -> str:
         "|---|---|---|---|",
     ]
     for demo in demo_users():
-        region_id, code = DEMO_ORGANISATIONS[demo.org_slug]
-        region = REGIONS[region_id]
-        org_name = organisation_name(region.municipalities[code]) if code else region.name
+        if demo.org_slug in DEMO_PRIVATE_PROVIDERS:
+            name, huvudman, _number, _units = DEMO_PRIVATE_PROVIDERS[demo.org_slug]
+            rows.append(
+                f"| `{demo.username}` | {demo.first_name} {demo.last_name} | "
+                f"{demo.role.label} | {name} (privat utförare åt {_name_of(huvudman)}) |"
+            )
+            continue
+        org_name = _name_of(demo.org_slug)
         role = str(demo.role.label) + (" (superuser)" if demo.superuser else "")
         rows.append(
             f"| `{demo.username}` | {demo.first_name} {demo.last_name} | {role} | {org_name} |"

@@ -21,23 +21,63 @@ REGION_CHOICES = [(region.id, region.name) for region in REGIONS.values()]
 class OrganisationKind(models.TextChoices):
     REGION = "region", _("region")
     MUNICIPALITY = "municipality", _("kommun")
+    #: A private provider ("privat utförare med avtal", HSL 2017:30 15 kap. 1 §, SoL 2 kap.
+    #: 5 §): its own vårdgivare, contracted by a huvudman (a region or a kommun).
+    PRIVATE_PROVIDER = "private_provider", _("privat utförare")
+
+
+#: The kinds that are huvudman (a party to the agreements).
+HUVUDMAN_KINDS = (OrganisationKind.REGION, OrganisationKind.MUNICIPALITY)
+
+
+def acting_as(kind: str, prefix: str = "") -> models.Q:
+    """Organisations that act as a huvudman of ``kind`` (region or municipality): the
+    huvudman itself and the private providers it contracted. ``prefix`` names the path to
+    the organisation in a query (e.g. ``"organisation__"``)."""
+    return models.Q(**{f"{prefix}kind": kind}) | models.Q(
+        **{
+            f"{prefix}kind": OrganisationKind.PRIVATE_PROVIDER,
+            f"{prefix}contracted_by__kind": kind,
+        }
+    )
+
+
+def acting_for(organisation_id: int) -> list[int]:
+    """The organisation and the private providers it contracted: one seller in invoicing
+    (a private provider's services are invoiced by its huvudman)."""
+    providers = Organisation.objects.filter(contracted_by_id=organisation_id)
+    return [organisation_id, *providers.order_by("pk").values_list("pk", flat=True)]
 
 
 class Organisation(models.Model):
-    """A party to the agreements: a region (scb_code = länskod) or a kommun (kommunkod)."""
+    """A vårdgivare: a region (scb_code = länskod), a kommun (kommunkod) or a private
+    provider contracted by one of them (no SCB code; ``contracted_by`` is its huvudman).
+
+    Access is decided per organisation (a private provider's staff reach their own
+    vårdgivare's records only); where the agreements need a huvudman (SIP parties,
+    responsibility, disputes, invoicing, follow-up), ask ``huvudman``, never ``kind``."""
 
     name = models.CharField(_("namn"), max_length=200)
     kind = models.CharField(_("typ"), max_length=20, choices=OrganisationKind.choices)
     scb_code = models.CharField(
         _("SCB-kod"),
         max_length=4,
-        unique=True,
+        blank=True,
         validators=[
             RegexValidator(r"^\d{2}(\d{2})?$", _("Två (län) eller fyra (kommun) siffror."))
         ],
-        help_text=_("Kommunkod för kommuner, länskod för regioner."),
+        help_text=_("Kommunkod för kommuner, länskod för regioner; tom för en privat utförare."),
     )
     region = models.CharField(_("region"), max_length=40, choices=REGION_CHOICES)
+    contracted_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="private_providers",
+        verbose_name=_("huvudman"),
+        help_text=_("För en privat utförare: regionen eller kommunen som den har avtal med."),
+    )
     org_number = models.CharField(
         _("organisationsnummer"),
         max_length=11,
@@ -104,6 +144,22 @@ class Organisation(models.Model):
                 condition=models.Q(kind="region"),
                 name="accounts_one_organisation_per_region",
             ),
+            models.UniqueConstraint(
+                fields=["scb_code"],
+                condition=~models.Q(scb_code=""),
+                name="accounts_organisation_scb_code_unique",
+            ),
+            # A huvudman has an SCB code and no huvudman; a private provider the reverse.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="private_provider", scb_code="", contracted_by__isnull=False)
+                    | (
+                        models.Q(kind__in=["region", "municipality"], contracted_by__isnull=True)
+                        & ~models.Q(scb_code="")
+                    )
+                ),
+                name="accounts_organisation_kind_fields",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -130,8 +186,36 @@ class Organisation(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
+    def is_private_provider(self) -> bool:
+        return self.kind == OrganisationKind.PRIVATE_PROVIDER
+
+    @property
+    def huvudman(self) -> Organisation:
+        """The region or kommun this organisation acts for in the agreements: itself, or a
+        private provider's contracting huvudman."""
+        if self.kind == OrganisationKind.PRIVATE_PROVIDER and self.contracted_by is not None:
+            return self.contracted_by
+        return self
+
+    @property
+    def huvudman_kind(self) -> str:
+        """``region`` or ``municipality``: the kind of the huvudman it acts for."""
+        return str(self.huvudman.kind)
+
+    @property
     def is_region(self) -> bool:
-        return self.kind == OrganisationKind.REGION
+        """A region, or a private provider acting for one (huvudman logic)."""
+        return self.huvudman_kind == OrganisationKind.REGION
+
+    @property
+    def is_municipality(self) -> bool:
+        """A kommun, or a private provider acting for one (huvudman logic)."""
+        return self.huvudman_kind == OrganisationKind.MUNICIPALITY
+
+    @property
+    def code(self) -> str:
+        """A stable short reference: the SCB code, or (private provider) its org number."""
+        return self.scb_code or self.org_number.replace("-", "") or f"org{self.pk}"
 
     def unverified_identifiers(self) -> list[str]:
         """The identifiers an invoice to this organisation would carry that are not from its
@@ -150,7 +234,14 @@ class Organisation(models.Model):
             problem := peppol_participant_problem(self.peppol_scheme or "0007", self.peppol_id)
         ):
             raise ValidationError({"peppol_id": problem})
-        expected_len = 2 if self.is_region else 4
+        if self.kind == OrganisationKind.PRIVATE_PROVIDER:
+            self._clean_private_provider()
+            return
+        if self.contracted_by_id is not None:
+            raise ValidationError({"contracted_by": _("Bara en privat utförare har en huvudman.")})
+        if not self.scb_code:
+            raise ValidationError({"scb_code": _("Ange SCB-koden (läns- eller kommunkod).")})
+        expected_len = 2 if self.kind == OrganisationKind.REGION else 4
         if self.scb_code and len(self.scb_code) != expected_len:
             raise ValidationError({"scb_code": _("Fel längd på SCB-koden för denna typ.")})
         in_wrong_region = (
@@ -161,12 +252,30 @@ class Organisation(models.Model):
         if in_wrong_region:
             raise ValidationError({"scb_code": _("Kommunen hör inte till vald region.")})
         wrong_county = (
-            self.is_region
+            self.kind == OrganisationKind.REGION
             and self.region in REGIONS
             and REGIONS[self.region].county_code != self.scb_code
         )
         if wrong_county:
             raise ValidationError({"scb_code": _("Länskoden stämmer inte med regionen.")})
+
+    def _clean_private_provider(self) -> None:
+        errors: dict[str, object] = {}
+        if self.scb_code:
+            errors["scb_code"] = _("En privat utförare har ingen egen SCB-kod; lämna fältet tomt.")
+        huvudman = self.contracted_by
+        if huvudman is None:
+            errors["contracted_by"] = _(
+                "Ange huvudmannen (regionen eller kommunen) som den privata utföraren har avtal med."
+            )
+        elif huvudman.kind not in HUVUDMAN_KINDS:
+            errors["contracted_by"] = _("Huvudmannen måste vara en region eller en kommun.")
+        elif huvudman.region != self.region:
+            errors["region"] = _("Den privata utföraren hör till huvudmannens region.")
+        if not self.org_number:
+            errors["org_number"] = _("Ange den privata utförarens organisationsnummer.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class UnitKind(models.TextChoices):

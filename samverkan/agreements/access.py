@@ -43,7 +43,12 @@ def region_of(actor: Actor) -> str | None:
 def may_keep_records(actor: Actor, region: str) -> bool:
     found = profile(actor)
     return (
-        found is not None and found.role in LIFECYCLE_ROLES and found.organisation.region == region
+        found is not None
+        and found.role in LIFECYCLE_ROLES
+        and found.organisation.region == region
+        # the parties to the agreements keep them; a private provider is none (it acts for
+        # its huvudman in care, not in the agreements' governance)
+        and not found.organisation.is_private_provider
     )
 
 
@@ -66,7 +71,11 @@ SPEAK_FOR_PARTY_PERMISSION = "agreements.speak_for_party"
 
 def may_speak_for(actor: Actor, organisation: Organisation) -> bool:
     found = profile(actor)
-    if found is None or found.organisation_id != organisation.pk:
+    if (
+        found is None
+        or found.organisation_id != organisation.pk
+        or organisation.is_private_provider
+    ):
         return False
     if found.role in SPEAKS_FOR_PARTY_ROLES:
         return True

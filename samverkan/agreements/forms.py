@@ -9,7 +9,14 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.models import Organisation, OrganisationKind, Role, Unit, UnitKind
+from samverkan.accounts.models import (
+    Organisation,
+    OrganisationKind,
+    Role,
+    Unit,
+    UnitKind,
+    acting_as,
+)
 from samverkan.agreements.local_points import POINT_CHOICES
 from samverkan.agreements.models import AgreementSettings, ListKind
 from samverkan.core.forms import DateInput
@@ -86,8 +93,8 @@ class LocalAgreementForm(forms.Form):
             region=region, kind=OrganisationKind.MUNICIPALITY
         )
         self.fields["health_centre"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
+            acting_as(OrganisationKind.REGION, "organisation__"),
             organisation__region=region,
-            organisation__kind=OrganisationKind.REGION,
             kind=UnitKind.PRIMARY_CARE,
         )
 

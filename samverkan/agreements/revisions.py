@@ -100,7 +100,9 @@ def require_forum(actor: Any, region: str, what: Any = "agreements.revision") ->
 
 
 def party_code(organisation: Organisation) -> str:
-    """A party as the rules name it: the region by its id, a kommun by its SCB code."""
+    """A party as the rules name it: the region by its id, a kommun by its SCB code (a
+    private provider as its huvudman)."""
+    organisation = organisation.huvudman
     if organisation.kind == OrganisationKind.REGION:
         return str(organisation.region)
     return str(organisation.scb_code)

@@ -22,7 +22,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from samverkan.accounts.models import Organisation, OrganisationKind, Unit, UnitKind
+from samverkan.accounts.models import Organisation, OrganisationKind, Unit, UnitKind, acting_as
 from samverkan.agreements import access
 from samverkan.agreements.citations import (
     FOLLOWUP_CLAUSE,
@@ -470,8 +470,8 @@ def care_areas(region: str) -> list[tuple[Unit, Organisation]]:
     if areas:
         return [(a.health_centre, a.municipality) for a in areas]
     centres = Unit.objects.filter(
+        acting_as(OrganisationKind.REGION, "organisation__"),
         organisation__region=region,
-        organisation__kind=OrganisationKind.REGION,
         kind=UnitKind.PRIMARY_CARE,
     ).order_by("name")
     kommuner = Organisation.objects.filter(

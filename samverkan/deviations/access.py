@@ -172,7 +172,10 @@ def disputes_visible_to(actor: Actor) -> QuerySet[Dispute]:
     if found.role == Role.ADMINISTRATOR:
         return Dispute.objects.none()
     org = found.organisation_id
-    return Dispute.objects.filter(Q(region_party_id=org) | Q(municipality_party_id=org))
+    # a private provider's dispute is its huvudman's; the provider follows the cases it opened
+    return Dispute.objects.filter(
+        Q(region_party_id=org) | Q(municipality_party_id=org) | Q(opened_by_organisation_id=org)
+    )
 
 
 def get_dispute_for(actor: Actor, pk: Any, *, why: str) -> Dispute:
@@ -193,6 +196,17 @@ def get_dispute_for(actor: Actor, pk: Any, *, why: str) -> Dispute:
 
 
 def is_party(actor: Actor, dispute: Dispute) -> bool:
+    """Staff of one of the two huvudmän, or of the private provider that opened the case
+    for its huvudman (it takes part; the huvudman decides)."""
+    found = profile(actor)
+    return found is not None and found.organisation_id in (
+        dispute.region_party_id,
+        dispute.municipality_party_id,
+        dispute.opened_by_organisation_id,
+    )
+
+
+def is_huvudman_party(actor: Actor, dispute: Dispute) -> bool:
     found = profile(actor)
     return found is not None and found.organisation_id in (
         dispute.region_party_id,
@@ -211,7 +225,7 @@ DECIDE_PERMISSION = "deviations.decide_dispute"
 
 def may_decide_for_party(actor: Actor, dispute: Dispute) -> bool:
     found = profile(actor)
-    if found is None or not is_party(actor, dispute):
+    if found is None or not is_huvudman_party(actor, dispute):
         return False
     if found.role in PARTY_DECIDER_ROLES:
         return True

@@ -105,8 +105,9 @@ class DisputeError(Problem):
 
 
 def _parties(a: Organisation, b: Organisation) -> tuple[Organisation, Organisation] | None:
-    """(region, kommun) if the two are a region and one of its kommuner."""
-    pair = sorted((a, b), key=lambda o: o.kind != OrganisationKind.REGION)
+    """(region, kommun) if the two are a region and one of its kommuner; a private provider
+    is a party as its huvudman."""
+    pair = sorted((a.huvudman, b.huvudman), key=lambda o: o.kind != OrganisationKind.REGION)
     region, kommun = pair
     if (
         region.is_region
@@ -386,7 +387,7 @@ def open_dispute(
                 "agreement", "agreement_not_in_region", "Välj ett avtal som gäller i din region."
             )
         )
-    if parties is not None and acting_organisation not in parties:
+    if parties is not None and acting_organisation.huvudman not in parties:
         errors.append(
             Detail(
                 "acting_organisation",

@@ -18,6 +18,9 @@ The boundary is the same as everywhere (README "Access"): vårdgivare × verksam
   (all receivers, or it by name); withdrawing it hides the others' entries again; a SHARED
   spärr (PDL 6 kap. 2 §) on the writing vårdgivare outranks the consent. Each organisation
   always sees what it wrote. Emergency access (nödåtkomst) opens no stay.
+- **Inre spärr** (PDL 4 kap. 4 §): a stay at a unit the person blocked is not the region's
+  other units' (no OWN relation); the notices sent to the region's open care still reach it
+  as a receiver, without the ward's planning entries.
 - **Protected identities** (`people.access.is_protected`): name and identifier are withheld
   from everyone outside the region that holds the stay (`WITHHELD_TEXT`).
 - Roles: the care and medical-lead roles (`people.access.WRITE_ROLES`); the ekonom, forum
@@ -54,6 +57,8 @@ from samverkan.people.access import (
     PROTECTED_MARKER,
     WITHHELD_TEXT,
     WRITE_ROLES,
+    internally_blocked_q,
+    internally_blocked_units,
     is_protected,
     shared_blocked,
 )
@@ -108,8 +113,29 @@ def stays_visible_to(user: Any) -> QuerySet[Stay]:
         return Stay.objects.none()
     q = Q(Exists(_received(profile).filter(stay=OuterRef("pk"))))
     if profile.verksamhet == Verksamhet.HEALTH_CARE:
-        q |= Q(organisation_id=profile.organisation_id)
+        q |= Q(organisation_id=profile.organisation_id) & ~_blocked_for(profile)
     return Stay.objects.filter(q)
+
+
+def _blocked_for(profile: Any) -> Q:
+    """Stays at a unit of the user's vårdgivare under inre spärr (not her own unit)."""
+    return internally_blocked_q(
+        person="person_id",
+        unit="unit_id",
+        organisation_id=profile.organisation_id,
+        viewer_unit_id=profile.unit_id,
+    )
+
+
+def _unit_blocked(profile: Any, stay: Stay) -> bool:
+    """The person put the stay's unit under inre spärr (PDL 4 kap. 4 §) and the user works
+    at another unit of the vårdgivare: the stay is not hers (the law's notices to her unit
+    still reach her as a receiver)."""
+    return (
+        stay.unit_id is not None
+        and stay.unit_id != profile.unit_id
+        and stay.unit_id in internally_blocked_units(stay.person, profile.organisation_id)
+    )
 
 
 def relation(user: Any, stay: Stay) -> str | None:
@@ -120,6 +146,7 @@ def relation(user: Any, stay: Stay) -> str | None:
     if (
         profile.organisation_id == stay.organisation_id
         and profile.verksamhet == Verksamhet.HEALTH_CARE
+        and not _unit_blocked(profile, stay)
     ):
         return OWN
     if _received(profile).filter(stay=stay).exists():
@@ -193,6 +220,11 @@ def planning_visible_to(user: Any, stay: Stay) -> QuerySet[PlanningEntry]:
         return PlanningEntry.objects.none()
     org_id = profile.organisation_id
     entries = PlanningEntry.objects.filter(stay=stay)
+    if org_id == stay.organisation_id and _unit_blocked(profile, stay):
+        # inre spärr: the ward's entries (its staff's) stay with the ward
+        entries = entries.exclude(
+            organisation_id=org_id, written_by__staff_profile__unit_id=stay.unit_id
+        )
     if not consent_covers(stay, org_id):
         return entries.filter(organisation_id=org_id)
     writers = set(entries.exclude(organisation_id=org_id).values_list("organisation_id", flat=True))

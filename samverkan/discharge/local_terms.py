@@ -80,6 +80,8 @@ def party_of(actor: ActorLike) -> Organisation | None:
     profile = profile_of(user_of(actor))
     if profile is None or profile.role not in TERMS_ROLES:
         return None
+    if profile.organisation.is_private_provider:
+        return None  # the local terms are the huvudmän's agreement; it reads them only
     return profile.organisation
 
 

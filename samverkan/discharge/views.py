@@ -96,7 +96,8 @@ def board(request: HttpRequest) -> HttpResponse:
     else:
         units = Unit.objects.none()
         municipalities = Organisation.objects.none()
-        municipality = organisation
+        # a private provider sees the stays it was sent notices about (stays_visible_to)
+        municipality = organisation if organisation.kind == OrganisationKind.MUNICIPALITY else None
     status = request.GET.get("status") or None
     if status not in StayStatus.values:
         status = None

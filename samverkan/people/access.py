@@ -91,6 +91,8 @@ __all__ = [
     "get_person_for",
     "has_read_role",
     "has_write_role",
+    "internally_blocked_q",
+    "shared_blocked_q",
     "internally_blocked_units",
     "is_protected",
     "protected_person_ids",
@@ -609,6 +611,49 @@ def internally_blocked_units(person: Person, organisation: Any) -> set[int]:
         _active_blocks(person)
         .filter(kind=AccessBlockKind.INTERNAL, organisation_id=organisation_id, unit__isnull=False)
         .values_list("unit_id", flat=True)
+    )
+
+
+def internally_blocked_q(
+    *, person: str, unit: str, organisation_id: Any, viewer_unit_id: Any = None
+) -> Q:
+    """A filter for rows of another app (a stay, a service record) recorded at a unit of
+    ``organisation_id`` that the row's person has put under inre spärr (PDL 4 kap. 4 §),
+    unless it is the viewer's own unit. ``person`` and ``unit`` name the row's fields
+    (e.g. ``"person_id"``, ``"unit_id"``); exclude the rows it matches."""
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    blocks = AccessBlock.objects.filter(
+        kind=AccessBlockKind.INTERNAL,
+        organisation_id=organisation_id,
+        person_id=OuterRef(person),
+        unit_id=OuterRef(unit),
+        lifted_at__isnull=True,
+        since__lte=timezone.now(),
+    )
+    if viewer_unit_id is not None:
+        blocks = blocks.exclude(unit_id=viewer_unit_id)
+    return Q(Exists(blocks))
+
+
+def shared_blocked_q(*, person: str, owner: str) -> Q:
+    """A filter for rows of another app whose person has kept the vårdgivare named by the
+    row's ``owner`` field from other vårdgivare (spärr, PDL 6 kap. 2 §); exclude the rows it
+    matches for anyone outside that vårdgivare."""
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    return Q(
+        Exists(
+            AccessBlock.objects.filter(
+                kind=AccessBlockKind.SHARED,
+                person_id=OuterRef(person),
+                organisation_id=OuterRef(owner),
+                lifted_at__isnull=True,
+                since__lte=timezone.now(),
+            )
+        )
     )
 
 

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from samverkan.people import access
 from samverkan.people.identity import InvalidIdentifier, PersonIdentifier, parse_identifier
@@ -450,14 +451,19 @@ def decisions_made_between(
 def assessments_made_between(
     start: dt.datetime, end: dt.datetime, region: str
 ) -> QuerySet[SelfCareAssessment, tuple[Any, str, str]]:
-    """(person id, assessing organisation's name, result) of every egenvård assessment made
-    in [start, end) by an organisation in ``region``. NO access check: for the yearly report,
-    which shows only aggregates with small cells suppressed."""
+    """(person id, assessing huvudman's name, result) of every egenvård assessment made
+    in [start, end) by an organisation in ``region`` (a private provider's counts for its
+    huvudman, Organisation.huvudman). NO access check: for the yearly report, which shows
+    only aggregates with small cells suppressed."""
     return SelfCareAssessment.objects.filter(
         assessed_at__gte=start,
         assessed_at__lt=end,
         assessed_by_organisation__region=region,
-    ).values_list("person_id", "assessed_by_organisation__name", "result")
+    ).values_list(
+        "person_id",
+        Coalesce("assessed_by_organisation__contracted_by__name", "assessed_by_organisation__name"),
+        "result",
+    )
 
 
 def latest_decisions_since(

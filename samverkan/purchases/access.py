@@ -27,11 +27,16 @@ from django.db.models import Q, QuerySet
 from samverkan.accounts.actors import organisation_of as organisation_of_actor
 from samverkan.accounts.actors import role_of as _role
 from samverkan.accounts.actors import user_of
-from samverkan.accounts.models import Organisation, Role
+from samverkan.accounts.models import Organisation, Role, acting_for
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
-from samverkan.people.access import WRITE_ROLES, persons_visible_to
+from samverkan.people.access import (
+    WRITE_ROLES,
+    internally_blocked_q,
+    persons_visible_to,
+    shared_blocked_q,
+)
 from samverkan.people.selectors import person_ids_seen_as
 from samverkan.purchases.errors import NotAllowed
 
@@ -99,8 +104,8 @@ def can_approve(actor: Any, organisation: Organisation | None = None) -> bool:
 
 def can_run_invoices(actor: Any, seller: Organisation | None = None) -> bool:
     org = organisation_of_actor(actor)
-    if org is None or _role(actor) != Role.FINANCE_OFFICER:
-        return False
+    if org is None or _role(actor) != Role.FINANCE_OFFICER or org.is_private_provider:
+        return False  # a private provider's services are invoiced by its huvudman
     return seller is None or seller.pk == org.pk
 
 
@@ -157,10 +162,29 @@ def records_visible_to(actor: Any) -> QuerySet[Any]:
         return ServiceRecord.objects.none()
     org_id = profile.organisation_id
     records = ServiceRecord.objects.filter(Q(performer_org_id=org_id) | Q(payer_org_id=org_id))
+    if profile.role == Role.FINANCE_OFFICER:
+        # the huvudman's ekonom invoices what its private providers performed (as
+        # pseudonymous references, like its own); its MAS does not read their records
+        return ServiceRecord.objects.filter(
+            Q(performer_org_id__in=acting_for(org_id)) | Q(payer_org_id=org_id)
+        )
     if profile.role in ALL_RECORD_ROLES:
         return records
     # History (invoiced records) of a merged-away person is seen through the survivor.
-    return records.filter(person__in=person_ids_seen_as(persons_visible_to(user)))
+    records = records.filter(person__in=person_ids_seen_as(persons_visible_to(user)))
+    # Spärr: the records of a unit under inre spärr stay with that unit (PDL 4 kap. 4 §);
+    # the paying vårdgivare's care staff do not read a performer the person kept from other
+    # vårdgivare (PDL 6 kap. 2 §). The ekonom and MAS keep them for invoicing (as references).
+    own_blocked_unit = Q(performer_org_id=org_id) & internally_blocked_q(
+        person="person_id",
+        unit="performer_unit_id",
+        organisation_id=org_id,
+        viewer_unit_id=profile.unit_id,
+    )
+    performer_kept_away = ~Q(performer_org_id=org_id) & shared_blocked_q(
+        person="person_id", owner="performer_org_id"
+    )
+    return records.exclude(own_blocked_unit | performer_kept_away)
 
 
 def invoices_visible_to(actor: Any) -> QuerySet[Any]:

@@ -37,7 +37,7 @@ from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from samverkan.accounts.models import Organisation
+from samverkan.accounts.models import HUVUDMAN_KINDS, Organisation
 from samverkan.accounts.services import profile_of
 from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from samverkan.api.openapi import file_answer
@@ -464,7 +464,8 @@ def organisation_identifiers(request: HttpRequest) -> Any:
     (public data; ekonom, MAS and administrators)."""
     if not access.can_view_invoices(request) and not access.can_edit_prices(request):
         raise _forbidden(request, "fakturamottagare")
-    return [BuyerIdentifiersOut.of(o) for o in Organisation.objects.order_by("scb_code")]
+    buyers = Organisation.objects.filter(kind__in=HUVUDMAN_KINDS).order_by("scb_code")
+    return [BuyerIdentifiersOut.of(o) for o in buyers]
 
 
 @router.post(

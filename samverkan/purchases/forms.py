@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.models import Organisation
+from samverkan.accounts.models import HUVUDMAN_KINDS, Organisation
 from samverkan.core.forms import DateInput, TimeInput
 from samverkan.purchases.bases import basis_choices, month_start
 from samverkan.purchases.errors import PurchasesError
@@ -115,9 +115,10 @@ class ServiceForm(forms.Form):
         cast(forms.ChoiceField, self.fields["basis"]).choices = choices
         if choices and not self.is_bound:
             self.initial.setdefault("basis", choices[0][0])
+        # the other huvudmän (a private provider's orderer is not its own huvudman)
         cast(forms.ModelChoiceField, self.fields["orderer"]).queryset = Organisation.objects.filter(
-            region=organisation.region
-        ).exclude(pk=organisation.pk)
+            region=organisation.region, kind__in=HUVUDMAN_KINDS
+        ).exclude(pk=organisation.huvudman.pk)
         for name in ("date", "start", "end"):
             self.fields[name].widget.attrs["class"] = "big-input"
         if staff is not None:  # ekonom/MAS register for the organisation's staff
@@ -203,7 +204,7 @@ class RunForm(forms.Form):
     def __init__(self, *args: Any, seller: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["buyer"]).queryset = Organisation.objects.filter(
-            region=seller.region
+            region=seller.region, kind__in=HUVUDMAN_KINDS
         ).exclude(pk=seller.pk)
 
 

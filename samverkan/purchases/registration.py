@@ -213,6 +213,9 @@ class RecordBuilder:
         self.profile = profile
         self.organisation = profile.organisation
         self._org_id: int = self.organisation.id
+        #: Who sells the services in invoicing: the organisation, or a private provider's
+        #: huvudman (Organisation.huvudman).
+        self._seller_id: int = self.organisation.huvudman.id
         self._region: str = self.organisation.region
         self._default_orderer: Organisation | None = None
         self.now = now or timezone.now()
@@ -285,13 +288,12 @@ class RecordBuilder:
         return self._regions[region]
 
     def _orderer_default(self) -> Organisation:
-        """A kommun's services are ordered by its region unless said otherwise."""
+        """A kommun's services (or its private provider's) are ordered by its region unless
+        said otherwise."""
         if self._default_orderer is None:
             org = self.organisation
-            region_org = (
-                self._region_org(org.region) if org.kind == OrganisationKind.MUNICIPALITY else None
-            )
-            self._default_orderer = region_org or org
+            region_org = self._region_org(org.region) if org.is_municipality else None
+            self._default_orderer = region_org or org.huvudman
         return self._default_orderer
 
     def _staff_profile(self, staff: Any) -> StaffProfile | None:
@@ -539,7 +541,7 @@ class RecordBuilder:
                 )
             payment = decision.payment
             payer = orderer if payment in INVOICEABLE_MODES else None
-            if payer is not None and payer.id == self._org_id:
+            if payer is not None and payer.id in (self._org_id, self._seller_id):
                 raise InvalidService(
                     problem(
                         "orderer",
@@ -557,7 +559,7 @@ class RecordBuilder:
                         "överenskommelse)",
                     )
                 )
-            if payer is not None and self.is_locked(self._org_id, payer.id, month_start(day)):
+            if payer is not None and self.is_locked(self._seller_id, payer.id, month_start(day)):
                 raise InvalidService(
                     problem(
                         "date",
@@ -618,8 +620,8 @@ def _municipality(
     """Where the service is given: the performing kommun, else the ordering one, else the
     person's home kommun if it lies in the region (a visitor's does not)."""
     for org in (performer, orderer):
-        if org.kind == OrganisationKind.MUNICIPALITY:
-            return org.scb_code
+        if org.is_municipality:  # a kommun, or a private provider acting for one
+            return org.huvudman.scb_code
     home = person.home_municipality
     if home and region_of_municipality(home) == region:
         return home
@@ -818,7 +820,7 @@ def approve_records(
     )
     # Approving into a locked month is not allowed (the run would not see them anyway); the
     # month review reports those drafts as drafts of a locked month.
-    locked = locked_buyers(profile.organisation_id, start)
+    locked = locked_buyers(profile.organisation.huvudman.pk, start)
     if locked:
         records = records.exclude(payer_org_id__in=locked)
     with transaction.atomic():

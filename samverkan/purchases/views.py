@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts.actors import actor_for
-from samverkan.accounts.models import Organisation, StaffProfile, Unit
+from samverkan.accounts.models import HUVUDMAN_KINDS, Organisation, StaffProfile, Unit
 from samverkan.accounts.reference import ADDRESS_SOURCE_LABELS, SOURCE_LABELS, reference_for
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
@@ -889,9 +889,9 @@ def buyer_list(request: HttpRequest) -> HttpResponse:
     _buyer_reader(request)
     rows = [
         {"org": org, "unverified": org.unverified_identifiers(), **_rule_summary(org)}
-        for org in Organisation.objects.select_related("identifiers_confirmed_by").order_by(
-            "region", "kind", "name"
-        )
+        for org in Organisation.objects.select_related("identifiers_confirmed_by")
+        .filter(kind__in=HUVUDMAN_KINDS)  # a private provider is invoiced through its huvudman
+        .order_by("region", "kind", "name")
     ]
     return render(request, "purchases/buyers.html", {"rows": rows})
 

@@ -93,7 +93,7 @@ def careteam_id(sip: Sip) -> str:
 
 
 def org_id(organisation: Organisation) -> str:
-    return f"org-{organisation.scb_code}"
+    return f"org-{organisation.code}"
 
 
 def organisation_data(organisation: Organisation) -> fhir.OrganisationData:
@@ -245,7 +245,7 @@ def organisations_named(sip: Sip, plan: PlanData) -> list[Organisation]:
     for organisation in candidates:
         if organisation is not None:
             found.setdefault(organisation.pk, organisation)
-    return sorted(found.values(), key=lambda o: o.scb_code)
+    return sorted(found.values(), key=lambda o: o.code)
 
 
 def sip_resources(sip: Sip) -> list[Any]:

@@ -48,6 +48,15 @@ CLAUSE_CHIEF_PHYSICIAN = "jh-psykisk §6.3"
 CLAUSE_GVB_CHAIN = "gvb-svart-sjuka Vårdkedja - ansvar"
 
 
+def _huvudman_text(organisation: Organisation) -> str:
+    """What an organisation is as a huvudman, in Swedish: a private provider acts for its
+    contracting region or kommun."""
+    kind = "en region" if organisation.huvudman_kind == OrganisationKind.REGION else "en kommun"
+    if organisation.is_private_provider:
+        return f"en privat utförare åt {organisation.huvudman} ({kind})"
+    return kind
+
+
 def quote(clause_id: str, anchor: str) -> str:
     """The sentence of the clause that contains `anchor`, read from the agreement text."""
     paragraph = passage(clause_id, anchor)
@@ -294,7 +303,7 @@ def check_plan(plan: PlanData) -> list[RuleError]:
                 )
             )
         org = plan.overall_responsible_organisation
-        if org is None or org.kind != OrganisationKind.REGION:
+        if org is None or org.huvudman_kind != OrganisationKind.REGION:
             add(
                 RuleError(
                     "overall_responsible_organisation",
@@ -320,13 +329,13 @@ def check_plan(plan: PlanData) -> list[RuleError]:
         where = f"Insats {n}"
         if not action.description.strip():
             add(RuleError(f"actions.{n}.description", "required", f"{where}: beskriv insatsen."))
-        if action.huvudman != action.organisation.kind:
+        if action.huvudman != action.organisation.huvudman_kind:
             add(
                 RuleError(
                     f"actions.{n}.huvudman",
                     "huvudman_organisation",
                     f"{where}: ansvarig huvudman är {Huvudman(action.huvudman).label} men "
-                    f"{action.organisation} är {'en region' if action.organisation.kind == OrganisationKind.REGION else 'en kommun'}.",
+                    f"{action.organisation} är {_huvudman_text(action.organisation)}.",
                 )
             )
         message = _unit_error(action.unit, action.organisation, where)
@@ -407,7 +416,7 @@ def check_discharge(sip: Sip, plan: PlanData) -> list[RuleError]:
             )
         )
         return errors
-    if not any(c.organisation.kind == OrganisationKind.REGION for c in plan.care_contacts):
+    if not any(c.organisation.huvudman_kind == OrganisationKind.REGION for c in plan.care_contacts):
         errors.append(
             RuleError(
                 "care_contacts",

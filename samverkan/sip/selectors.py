@@ -20,7 +20,7 @@ __all__ = ["person_ids_with_sip_of", "sip_activity"]
 def sip_activity(
     agreements: Iterable[str], start: dt.datetime, end: dt.datetime
 ) -> list[tuple[Any, str, bool, bool]]:
-    """(person id, initiating organisation's name, started, followed up) of every SIP under
+    """(person id, initiating huvudman's name, started, followed up) of every SIP under
     ``agreements`` created in [start, end) (started) or with a follow-up version saved then
     (followed up). NO access check: for the yearly report, which shows only aggregates with
     small cells suppressed."""
@@ -33,14 +33,22 @@ def sip_activity(
             created_at__lt=end,
         ).values_list("sip_id", flat=True)
     )
-    sips = Sip.objects.filter(agreement__in=ids).select_related("initiated_by_organisation")
+    sips = Sip.objects.filter(agreement__in=ids).select_related(
+        "initiated_by_organisation__contracted_by"
+    )
     rows = []
     for sip in sips:
         started = start <= sip.created < end
         if not started and sip.pk not in followed:
             continue
         rows.append(
-            (sip.person_id, sip.initiated_by_organisation.name, started, sip.pk in followed)
+            # a private provider's SIP counts for its huvudman
+            (
+                sip.person_id,
+                sip.initiated_by_organisation.huvudman.name,
+                started,
+                sip.pk in followed,
+            )
         )
     return rows
 

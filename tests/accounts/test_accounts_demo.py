@@ -26,7 +26,7 @@ def test_load_demo_is_idempotent():
     first = _counts()
     load_demo()
     assert _counts() == first
-    assert first[0] == 20
+    assert first[0] == 21  # 2 regions, 18 kommuner, 1 private provider
 
 
 @pytest.mark.django_db

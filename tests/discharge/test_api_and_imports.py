@@ -312,3 +312,31 @@ def test_impossible_dates_are_refused_not_500(api_client, client_as, staff, pers
         f"/utskrivning/{noticed.pk}/datum/", {"on": "2026-13-45"}, follow=True
     )
     assert page.status_code == 200 and "Ange ett datum" in page.content.decode()
+
+
+def test_csv_import_answers_alike_for_another_vardgivares_number_and_an_unused_one(
+    api_client, staff, make_person
+):
+    """No existence oracle (issue 11): a personnummer held by another vårdgivare (an
+    Östersund client the region has no relation with) answers exactly as one that exists
+    nowhere; nothing is saved either way."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from samverkan.people.models import PersonIdentity
+    from tests.discharge.conftest import _NUMBERS
+
+    elsewhere = make_person(staff.home_nurse)  # Östersund's, unknown to the region
+    unused = _NUMBERS[-1]
+    assert not PersonIdentity.objects.filter(value=unused).exists()
+    client = api_client(staff.ward_nurse)
+    answers = []
+    for pnr in (elsewhere.primary_identity().value, unused):
+        data = CSV.format(pnr=pnr).encode("utf-8-sig")
+        response = client.post(
+            "/api/discharge/import", {"file": SimpleUploadedFile("x.csv", data, "text/csv")}
+        )
+        answers.append((response.status_code, response.json()))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 404
+    assert answers[0][1]["detail"][0]["code"] == "person_unknown"
+    assert not Stay.objects.exists()

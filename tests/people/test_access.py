@@ -7,6 +7,11 @@ the person (issue 11: vårdgivare × verksamhet):
   relation (OSL 8 kap. 2 §: health care and social services are separate);
 - ``elsewhere``: another vårdgivare (Krokoms kommun) with a care relation it declared
   itself: it sees the person and its own records, none of Östersund's;
+- ``private_provider``: a private provider contracted by the region (Lillsjöns hälsocentral
+  AB, its own vårdgivare) with a care relation of its own: like ``elsewhere``, it sees the
+  person and its own records, none of Östersund's (and, in
+  ``test_a_private_provider_and_its_region_keep_their_records_apart``, none of the
+  region's, nor the region its);
 - ``unrelated``: another vårdgivare without any relation;
 - ``participating_with_consent``: Krokom, invited to Östersund's SIP on the person under a
   consent that names it: the consent opens the plan (in the SIP room), not the record;
@@ -55,12 +60,15 @@ RELATIONS = (
     "own",
     "other_verksamhet",
     "elsewhere",
+    "private_provider",
     "unrelated",
     "participating_with_consent",
     "participating_without_consent",
     "emergency",
 )
-SIP_RELATIONS = RELATIONS[4:]
+SIP_RELATIONS = RELATIONS[5:]
+#: Another vårdgivare that declared a care relation of its own.
+OWN_RELATION_ELSEWHERE = ("elsewhere", "private_provider")
 
 
 @pytest.fixture
@@ -235,7 +243,7 @@ def _verksamhet(role: Role) -> str | None:
 
 def sees_person(role: Role, relation: str) -> bool:
     """The role's user sees the person: a care relation of her vårdgivare in her verksamhet."""
-    return role in READ_ROLES and relation in ("own", "elsewhere")
+    return role in READ_ROLES and relation in ("own", *OWN_RELATION_ELSEWHERE)
 
 
 def reaches_records(role: Role, relation: str) -> bool:
@@ -330,7 +338,7 @@ def _api_checks(failures: Failures, api, user, role, relation: str, c) -> None:
             )
             refusals = AuditEvent.objects.filter(user=user, action=Action.ACCESS_DENIED)
             failures.check(refusals.exists(), f"{where}: refusal not audited")
-            if endpoint.record and relation == "elsewhere" and want == 404:
+            if endpoint.record and relation in OWN_RELATION_ELSEWHERE and want == 404:
                 failures.check(
                     refusals.filter(owner_id=c.person_owner).exists(),
                     f"{where}: refusal not logged for the data owner",
@@ -401,7 +409,7 @@ def _search_and_task_checks(failures: Failures, client, api, role, relation: str
     )
 
 
-def _arrange(c, orgs, role: Role, relation: str):
+def _arrange(c, orgs, role: Role, relation: str, private_provider=None):
     """The organisation of the role's user, with the person's relations set for `relation`."""
     verksamhet = _verksamhet(role) or Verksamhet.HEALTH_CARE
     relations = CareRelation.objects.filter(person=c.person, organisation=orgs.ostersund)
@@ -424,6 +432,13 @@ def _arrange(c, orgs, role: Role, relation: str):
             defaults={"reason": "Egen vårdrelation"},
         )  # fmt: skip
         return orgs.krokom
+    if relation == "private_provider":
+        # The region's private hälsocentral declares a care relation of its own.
+        CareRelation.objects.get_or_create(
+            person=c.person, organisation=private_provider, verksamhet=verksamhet,
+            defaults={"reason": "Listad på hälsocentralen"},
+        )  # fmt: skip
+        return private_provider
     return orgs.gavle if relation == "unrelated" else orgs.ostersund
 
 
@@ -448,14 +463,16 @@ def _sip_relation_holds(failures: Failures, client, user, role, relation: str, c
 
 @pytest.mark.parametrize("relation", RELATIONS)
 @pytest.mark.parametrize("group", GROUP_NAMES)
-def test_person_matrix(case, make_staff, orgs, client_as, api_client, group, relation):
+def test_person_matrix(
+    case, make_staff, orgs, private_provider, client_as, api_client, group, relation
+):
     """Every role of the group × every person page, API endpoint, search and task list, in
     one relation to the person; one case serves the whole group."""
     failures = Failures()
     case.person_owner = orgs.ostersund.pk
     for role in GROUPS[group]:
         assert RIGHTS[role].group == group
-        organisation = _arrange(case, orgs, role, relation)
+        organisation = _arrange(case, orgs, role, relation, private_provider)
         user = make_staff(role, organisation)
         client, api = client_as(user), api_client(user)
         _sip_relation_holds(failures, client, user, role, relation, case)
@@ -541,3 +558,51 @@ def test_merged_record_redirects_to_the_survivor(case, make_staff, orgs, make_pe
     assert Person.objects.active().filter(pk=case.person.pk).count() == 0
     outsider = make_staff(Role.NURSE, orgs.gavle)
     assert client_as(outsider).get(f"/personer/{case.person.pk}/").status_code == 404
+
+
+def test_a_private_provider_and_its_region_keep_their_records_apart(
+    make_staff, orgs, private_provider, make_person, testpersons, api_client
+):
+    """A private provider contracted by the region is its own vårdgivare ("även om vården
+    utförs av privata utförare med avtal"): a care relation of its own opens its records
+    only, not the region's; the region's staff do not reach its records, with or without a
+    care relation of their own (no consent opens the record)."""
+    region_nurse = make_staff(Role.NURSE, orgs.region_jh)
+    person = make_person(region_nurse)
+    region_fact = services.set_fact(region_nurse, person, "housing", "ordinary")
+    intervention = services.create_intervention(
+        region_nurse, person, kind="nursing", start=dt.date(2026, 11, 1)
+    )
+    provider_nurse = make_staff(Role.NURSE, private_provider)
+    provider_api = api_client(provider_nurse)
+    base = f"/api/persons/{person.pk}"
+    assert provider_api.get(base).status_code == 404  # no care relation yet
+    registered = provider_api.post(
+        "/api/persons",
+        {
+            "identifier": testpersons[0]["personnummer"],
+            "given_name": "Egen",
+            "family_name": "Registrering",
+            "confirm_care_relation": True,
+            "reason": "Listad på hälsocentralen",
+        },
+        content_type="application/json",
+    )
+    assert registered.status_code == 201  # as for a number that exists nowhere
+    assert CareRelation.objects.filter(person=person, organisation=private_provider).exists()
+    provider_fact = services.set_fact(provider_nurse, person, "housing", "special_housing")
+    assert provider_fact.organisation_id == private_provider.pk
+
+    history = {f["id"] for f in provider_api.get(f"{base}/facts").json()["history"]}
+    assert provider_fact.pk in history and region_fact.pk not in history
+    assert provider_api.get(f"{base}/interventions").json() == []
+    assert provider_api.get(f"{base}/interventions/{intervention.pk}").status_code == 404
+    refused = AuditEvent.objects.filter(
+        user=provider_nurse, action=Action.ACCESS_DENIED, owner_id=orgs.region_jh.pk
+    )
+    assert refused.exists()  # the region's log control sees the attempt
+
+    region_api = api_client(region_nurse)
+    history = {f["id"] for f in region_api.get(f"{base}/facts").json()["history"]}
+    assert region_fact.pk in history and provider_fact.pk not in history
+    assert region_api.get(base).json()["facts"]["housing"] == "ordinary"

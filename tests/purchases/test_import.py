@@ -133,3 +133,45 @@ def test_the_ekonom_must_name_the_staff_member(tk) -> None:
     rows = [f"Y;2026-03-10;09:00;10:00;{p1};nursing;jh-tjanstekop;"]
     report = services.import_csv(tk.ekonom, _csv(tk, rows), mode="valid_only")
     assert [(e.field, e.code) for e in report.errors] == [("staff", "required")]
+
+
+def test_a_number_or_id_held_by_another_vardgivare_answers_as_an_unused_one(tk) -> None:
+    """No existence oracle (issue 11): in the tjänsteköp import, Gävle's person (by
+    personnummer, by Samverkan's id, and after a merge at Gävle) gets exactly the answer of
+    a number or id that exists nowhere."""
+    import uuid
+
+    from samverkan.people.models import Person, PersonIdentity
+    from samverkan.people.testpersons import synthetic_persons
+
+    unused = next(
+        p["personnummer"]
+        for p in synthetic_persons(20, seed=77)
+        if not PersonIdentity.objects.filter(value=p["personnummer"]).exists()
+    )
+    merged_away = Person.objects.create(
+        given_name="Sammanförd", family_name="Gävlesson", birth_date=tk.pg2.birth_date,
+        home_municipality="2180", merged_into=tk.pg2,
+    )  # fmt: skip
+    row = "X{};2026-03-12;09:00;10:00;{};nursing;jh-tjanstekop;ssk.ost"
+    cells = [
+        tk.pnr[tk.pg1.pk],  # Gävle's patient by number
+        unused,  # a number nobody holds
+        str(tk.pg1.pk),  # Gävle's patient by id
+        str(merged_away.pk),  # a record merged at Gävle
+        str(uuid.uuid4()),  # an id nobody holds
+    ]
+    report = services.import_csv(
+        tk.ekonom,
+        _csv(tk, [row.format(n, cell) for n, cell in enumerate(cells)]),
+        mode="valid_only",
+    )
+    answers = {}
+    for error in report.errors:
+        answers.setdefault(error.row, []).append((error.field, error.code, error.message))
+    assert len(answers) == len(cells)
+    assert len({tuple(a) for a in answers.values()}) == 1, answers
+    assert answers[2] == [
+        ("person", "person_unknown", answers[2][0][2]),
+    ]
+    assert report.saved_rows == 0

@@ -60,3 +60,60 @@ def test_invoice_files_carry_no_person_data(tk, register, protected):
             assert "P-0001" in text  # the text layer was read
         for secret in (tk.p1.family_name, number, number[2:]):
             assert secret not in text, (kind, "person data in the file")
+
+
+# --- spärr (issue 11) ---------------------------------------------------------------------
+
+
+def _spärr(user, person, kind, unit=None):
+    from samverkan.people import services as people_services
+
+    return people_services.record_block(
+        user, person, kind=kind, unit=unit, requested_by_person=True,
+        reason="Personen bad om spärr vid besöket.",
+    )  # fmt: skip
+
+
+def test_an_inre_sparr_keeps_the_units_records_from_the_other_units(
+    tk, register, make_staff, client_as, api_client
+):
+    from samverkan.accounts.models import Role, Unit, UnitKind
+    from samverkan.purchases import access
+
+    (record,) = register(tk.nurse, tk.p1, dt.date(2026, 3, 10), "09:00", "10:00")
+    housing = Unit.objects.create(
+        organisation=tk.orgs.ostersund, name="Tallgården", kind=UnitKind.SPECIAL_HOUSING
+    )
+    colleague = make_staff(Role.NURSE, tk.orgs.ostersund, "ssk.tallgarden", unit=housing)
+    assert access.records_visible_to(colleague).filter(pk=record.pk).exists()
+    _spärr(tk.nurse, tk.p1, "internal", unit=tk.nurse.staff_profile.unit)
+    assert not access.records_visible_to(colleague).filter(pk=record.pk).exists()
+    page = client_as(colleague).get(reverse("purchases:month") + "?month=2026-03")
+    assert page.status_code == 200 and tk.p1.family_name not in page.content.decode()
+    api = api_client(colleague)
+    assert api.get(f"/api/purchases/records/{record.pk}").status_code == 404
+    assert record.pk not in [r["id"] for r in api.get("/api/purchases/records").json()["items"]]
+    # the unit itself, and the ekonom invoicing it (as a reference), keep the record
+    assert access.records_visible_to(tk.nurse).filter(pk=record.pk).exists()
+    assert access.records_visible_to(tk.ekonom).filter(pk=record.pk).exists()
+
+
+def test_a_sparr_mot_andra_vardgivare_keeps_the_records_from_the_payers_care_staff(
+    tk, register, make_staff
+):
+    from samverkan.accounts.models import Role
+    from samverkan.people.models import CareRelation
+    from samverkan.purchases import access
+
+    (record,) = register(tk.nurse, tk.p1, dt.date(2026, 3, 10), "09:00", "10:00")
+    assert record.payer_org_id == tk.orgs.region_jh.pk
+    region_nurse = make_staff(Role.NURSE, tk.orgs.region_jh, "ssk.rjh")
+    CareRelation.objects.create(
+        person=tk.p1, organisation=tk.orgs.region_jh, since=dt.date(2020, 1, 1)
+    )
+    assert access.records_visible_to(region_nurse).filter(pk=record.pk).exists()
+    _spärr(tk.nurse, tk.p1, "shared")
+    assert not access.records_visible_to(region_nurse).filter(pk=record.pk).exists()
+    # the performer's own staff and the buyer's ekonom (references, for the invoice) keep it
+    assert access.records_visible_to(tk.nurse).filter(pk=record.pk).exists()
+    assert access.records_visible_to(tk.ekonom_region).filter(pk=record.pk).exists()

@@ -99,7 +99,7 @@ def test_prepare_collects_static_and_loads_demo(settings, tmp_path):
     assert (tmp_path / "static" / "web" / "htmx.min.js").is_file()
     from samverkan.accounts.models import Organisation
 
-    assert Organisation.objects.count() == 20
+    assert Organisation.objects.count() == 21  # with the demo private provider
 
 
 def _free_port() -> int:

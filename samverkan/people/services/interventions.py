@@ -202,9 +202,8 @@ def _task_target(
     performing = intervention.performing_organisation
     if kind == TaskKind.SELF_CARE_ASSESSMENT:
         code = facts.get("municipality") or intervention.person.home_municipality
-        if performing.kind == OrganisationKind.MUNICIPALITY and (
-            not code or performing.scb_code == code
-        ):
+        # a private provider contracted by that kommun is the kommun's side already
+        if performing.is_municipality and (not code or performing.huvudman.scb_code == code):
             kommun: Organisation | None = performing
         else:
             kommun = Organisation.objects.filter(
@@ -217,8 +216,8 @@ def _task_target(
             return kommun, unit
     if kind == TaskKind.BILL_HOME_REGION:
         region_org = (
-            performing
-            if performing.kind == OrganisationKind.REGION
+            performing.huvudman  # a private provider's region bills for it
+            if performing.is_region
             else Organisation.objects.filter(
                 kind=OrganisationKind.REGION, region=performing.region
             ).first()

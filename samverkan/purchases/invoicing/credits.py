@@ -9,6 +9,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from samverkan.accounts.models import acting_for
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.purchases.access import require_run_invoices
@@ -171,13 +172,15 @@ def _clone_as_drafts(original: Invoice, user: Any) -> int:
     # just released). On PostgreSQL the overlap guard refused the copies of payment days.
     prefixes = [f"{name}:%" for name in sources()]
     from_source = " OR ".join(["external_id LIKE %s"] * len(prefixes)) or "FALSE"
+    seller_ids = acting_for(original.seller_id)  # with the private providers it invoices for
+    sellers = ", ".join(["%s"] * len(seller_ids))
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             INSERT INTO {rec} ({copied}, status, occupies, replaces_id, created_by_id,
                 created_at)
             SELECT {copied}, %s, NOT ({from_source}), id, %s, %s FROM {rec}
-            WHERE performer_org_id = %s AND payer_org_id = %s AND service_date >= %s
+            WHERE performer_org_id IN ({sellers}) AND payer_org_id = %s AND service_date >= %s
                 AND service_date <= %s AND invoice_id = %s
             """,
             [
@@ -185,7 +188,7 @@ def _clone_as_drafts(original: Invoice, user: Any) -> int:
                 *prefixes,
                 user.pk,
                 connection.ops.adapt_datetimefield_value(timezone.now()),
-                original.seller_id,
+                *seller_ids,
                 original.buyer_id,
                 _date(original.period_start),
                 _date(original.period_end),

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db.models import Count, Sum
 
-from samverkan.accounts.models import Organisation
+from samverkan.accounts.models import Organisation, acting_for
 from samverkan.core.money import format_sek, ore_to_kronor
 from samverkan.purchases.access import require_run_invoices
 from samverkan.purchases.bases import (
@@ -131,7 +131,7 @@ def preview_run(
     )
     rows = (
         ServiceRecord.objects.filter(
-            performer_org_id=seller.pk,
+            performer_org_id__in=acting_for(seller.pk),
             payer_org_id=buyer.pk,
             service_date__gte=month,
             service_date__lte=month_end(month),

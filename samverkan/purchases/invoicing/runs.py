@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from samverkan.accounts.models import Organisation
+from samverkan.accounts.models import Organisation, acting_for
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.core import words
@@ -163,7 +163,7 @@ def _party(org: Organisation, *, seller: bool, agreement: str) -> dict[str, Any]
 
 def _selection(seller_id: int, buyer_id: int, month: dt.date) -> Any:
     return ServiceRecord.objects.filter(
-        performer_org_id=seller_id,
+        performer_org_id__in=acting_for(seller_id),
         payer_org_id=buyer_id,
         service_date__gte=month,
         service_date__lte=month_end(month),
@@ -202,7 +202,7 @@ def _plan(
     invoiceable = Q(status=RecordStatus.APPROVED, payment__in=sorted(INVOICEABLE_MODES))
     keys = (
         ServiceRecord.objects.filter(
-            performer_org_id=seller.pk,
+            performer_org_id__in=acting_for(seller.pk),
             payer_org_id=buyer.pk,
             service_date__gte=month,
             service_date__lte=month_end(month),
@@ -294,7 +294,7 @@ def run_invoices(
         refresh_sources(user, seller=seller, buyer=buyer, month=month)
     if run is None and _is_done(seller, buyer, month):
         drafts = ServiceRecord.objects.filter(
-            performer_org_id=seller.pk,
+            performer_org_id__in=acting_for(seller.pk),
             payer_org_id=buyer.pk,
             service_date__gte=month,
             service_date__lte=month_end(month),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
-from samverkan.accounts.models import Organisation, Unit
+from samverkan.accounts.models import Organisation, Unit, acting_for
 from samverkan.core.money import payable_rounding
 from samverkan.purchases.disclosure import pseudonym_numbers
 from samverkan.purchases.models import (
@@ -42,7 +42,7 @@ def _date(day: dt.date) -> Any:
 def _records_of(invoice: Invoice) -> Any:
     """The records on an invoice, found through the billing index."""
     return ServiceRecord.objects.filter(
-        performer_org_id=invoice.seller_id,
+        performer_org_id__in=acting_for(invoice.seller_id),
         payer_org_id=invoice.buyer_id,
         service_date__gte=invoice.period_start,
         service_date__lte=invoice.period_end,
@@ -87,12 +87,13 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
     inv = invoice.pk
     # The claimed records, found through the billing index (no index on invoice_id: an
     # index on it would be rewritten for every claimed row, the costliest part of a run).
+    sellers = acting_for(invoice.seller_id)  # the seller and the private providers it contracted
     claimed = (
-        "r.performer_org_id = %s AND r.payer_org_id = %s AND r.service_date >= %s "
-        "AND r.service_date <= %s AND r.invoice_id = %s"
+        f"r.performer_org_id IN ({', '.join(['%s'] * len(sellers))}) AND r.payer_org_id = %s "
+        "AND r.service_date >= %s AND r.service_date <= %s AND r.invoice_id = %s"
     )
     claimed_params = [
-        invoice.seller_id,
+        *sellers,
         invoice.buyer_id,
         _date(invoice.period_start),
         _date(invoice.period_end),
