@@ -16,6 +16,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -163,7 +164,8 @@ class Sip(models.Model):
         return self.versions.filter(number=self.version).first() if self.version else None
 
     def active_consents(self) -> models.QuerySet[Consent]:
-        return self.consents.filter(withdrawn_at__isnull=True)
+        """The consent in force: neither withdrawn nor superseded by a later one (at most one)."""
+        return self.consents.filter(CONSENT_IN_FORCE)
 
     @property
     def has_meeting(self) -> bool:
@@ -207,6 +209,10 @@ class AssessmentProvision(models.TextChoices):
 class ConsentScope(models.TextChoices):
     ALL_INVITED = "all_invited", _("alla kallade deltagare")
     LISTED = "listed", _("bara angivna organisationer")
+
+
+# A consent in force: neither withdrawn nor replaced by a later one.
+CONSENT_IN_FORCE = Q(withdrawn_at__isnull=True, superseded_by__isnull=True)
 
 
 class Consent(models.Model):
@@ -260,6 +266,15 @@ class Consent(models.Model):
         related_name="+",
         verbose_name=_("återkallande registrerat av"),
     )
+    # A newer consent (or assessment) replaces the one in force: only one basis is in force.
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name=_("ersatt av"),
+    )
 
     class Meta:
         ordering = ["-given_at", "-pk"]
@@ -271,7 +286,7 @@ class Consent(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.withdrawn_at is None
+        return self.withdrawn_at is None and self.superseded_by_id is None
 
     @property
     def is_consent(self) -> bool:

@@ -351,12 +351,21 @@ def record_consent(
             consent.organisations.set(organisations)
         why = "Bedömning för delning registrerad" if assessment else "Samtycke registrerat"
         audit(actor, AuditAction.CREATE, sip, why, consent)
+        # The new basis replaces the one in force (only one is in force at a time).
+        for earlier in sip.active_consents().exclude(pk=consent.pk):
+            earlier.superseded_by = consent
+            earlier.save(update_fields=["superseded_by"])
+            audit(actor, AuditAction.UPDATE, sip, "Samtycke ersatt av ett senare", earlier)
     return consent
 
 
 def withdraw_consent(actor: Actor, consent: Consent) -> Consent:
     if consent.withdrawn_at is not None:
         raise StateError.single("", "already_withdrawn", "Samtycket är redan återkallat.")
+    if consent.superseded_by_id is not None:
+        raise StateError.single(
+            "", "superseded", "Samtycket är redan ersatt av ett senare och gäller inte."
+        )
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = user_of(actor)
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
