@@ -160,6 +160,20 @@ class Sip(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def region(self) -> str:
+        """The region whose agreements the SIP is made under (the initiator's region for a SIP
+        under the law only): its parties are the organisations the SIP's forms offer."""
+        by_agreement = next(
+            (r for r, ids in AGREEMENTS_BY_REGION.items() if self.agreement in ids), None
+        )
+        return by_agreement or self.initiated_by_organisation.region
+
+    def offered_organisations(self) -> models.QuerySet[Organisation]:
+        """The parties in the SIP's region and any organisation already invited to it."""
+        invited = Organisation.objects.filter(sip_participations__sip=self)
+        return (Organisation.objects.filter(region=self.region) | invited).distinct()
+
     def current_version(self) -> PlanVersion | None:
         return self.versions.filter(number=self.version).first() if self.version else None
 

@@ -286,6 +286,13 @@ def record_consent(
         raise SipError.single(
             "organisations", "required", "Välj vilka organisationer samtycket gäller."
         )
+    offered = set(sip.offered_organisations().values_list("pk", flat=True))
+    if scope == ConsentScope.LISTED and any(o.pk not in offered for o in organisations):
+        raise SipError.single(
+            "organisations",
+            "outside_region",
+            "Samtycket kan bara gälla organisationer i länet där planen görs.",
+        )
     if given_at and given_at > timezone.now() + dt.timedelta(minutes=5):
         raise SipError.single("given_at", "future", "Samtycket kan inte vara lämnat i framtiden.")
     when = given_at or timezone.now()
