@@ -156,7 +156,7 @@ VERSION = AgreementVersion(
     ),
     forum="SVOM/Fredagsgruppen",
     dispute_path=(
-        "närmsta chef (huvudavtalet §8)",
+        "närmaste chef (huvudavtalet §8)",
         "samverkansforum med verksamhetschefer/förvaltningschefer (huvudavtalet §11)",
     ),
     follows="jh-hemsjukvard",
