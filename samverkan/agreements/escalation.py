@@ -2,7 +2,7 @@
 and `.forum`), never written per view. The agreements room owns it: the agreement decides
 how a dispute escalates; the disputes themselves are cases in `samverkan.deviations`.
 
-- jh-hemsjukvard (and its Bilaga 2): närmsta chef (§8), then the forum (SVOM/Fredagsgruppen,
+- jh-hemsjukvard (and its Bilaga 2): närmaste chef (§8), then the forum (SVOM/Fredagsgruppen,
   §11) when the question is of principle;
 - jh-psykisk: respektive ansvarig överordnad chef, then allmän domstol (§11): no forum;
 - an agreement with no dispute clause (gvb-svart-sjuka): the nearest managers, then its
@@ -19,7 +19,7 @@ from samverkan.rules import ALL_VERSIONS, AgreementVersion
 VERSIONS: dict[str, AgreementVersion] = {v.agreement: v for v in ALL_VERSIONS}
 
 # The first step when an agreement has no dispute clause of its own.
-NEAREST_MANAGERS = "närmsta chef hos respektive part"
+NEAREST_MANAGERS = "närmaste chef hos respektive part"
 
 MANAGERS, FORUM, COURT = "managers", "forum", "court"
 

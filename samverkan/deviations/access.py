@@ -217,7 +217,7 @@ def is_huvudman_party(actor: Actor, dispute: Dispute) -> bool:
 # Who records a decision taken by the parties (the managers' agreement at a managers' step,
 # or a court's judgment): the party's medical leads (MAS, chefsläkare), who answer for the
 # huvudman's health care, or a manager granted `deviations.decide_dispute` in the admin
-# (e.g. the närmsta chef of jh-hemsjukvard §8). A nurse, a physician or a SIP coordinator
+# (e.g. the närmaste chef of jh-hemsjukvard §8). A nurse, a physician or a SIP coordinator
 # takes part in the dispute but does not take the decision.
 PARTY_DECIDER_ROLES = frozenset({Role.MAS, Role.CHIEF_PHYSICIAN})
 DECIDE_PERMISSION = "deviations.decide_dispute"

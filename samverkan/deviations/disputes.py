@@ -10,7 +10,7 @@ The path is read from the agreement's declaration (`AgreementVersion.dispute_pat
 `.forum`), never written per view; the agreements room owns it
 (`samverkan.agreements.selectors.escalation_path`):
 
-- jh-hemsjukvard (and its Bilaga 2): närmsta chef (§8), then the forum (SVOM/Fredagsgruppen,
+- jh-hemsjukvard (and its Bilaga 2): närmaste chef (§8), then the forum (SVOM/Fredagsgruppen,
   §11) when the question is of principle;
 - jh-psykisk: respektive ansvarig överordnad chef, then allmän domstol (§11): no forum;
 - an agreement with no dispute clause (gvb-svart-sjuka): the nearest managers, then its

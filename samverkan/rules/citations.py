@@ -74,7 +74,7 @@ ACTION_WORDS: dict[str, tuple[str, ...]] = {
 # see, each with the reason.
 DELIBERATE: dict[str, str] = {
     "jh-hsv.dispute.individual_first": "§6 is the duty behind the escalation (the care goes "
-    "on, 'Den enskilde får aldrig bli drabbad av oenighet'); the way up to närmsta chef is "
+    "on, 'Den enskilde får aldrig bli drabbad av oenighet'); the way up to the nearest manager is "
     "§8's words, quoted by jh-hsv.dispute.shared_cost.",
     "jh-psyk.responsibility.first_line": "'Vårdgivaren' in §5.1 under 'Region Jämtland "
     "Härjedalens ansvar' is the region's primary care; the paragraph gives it the first line.",

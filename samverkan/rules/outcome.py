@@ -68,7 +68,7 @@ ACTIONS: dict[str, str] = {
     "risk_analysis": "Gör riskanalys enligt SKL:s mall",
     "discharge_checklist": "Följ checklistan före utskrivning",
     "coordinated_care_plan_chief_physician": "Samordnad vårdplan – chefsöverläkaren ansvarar",
-    "escalate_to_manager": "Lyft frågan till närmsta chef",
+    "escalate_to_manager": "Lyft frågan till närmaste chef",
     "escalate_to_forum": "Lyft frågan till samverkansforum",
     "bill_home_region": "Fakturera hemregionen",
     "contact_chief_physician_mas": "Ta direktkontakt med chefsläkare/MAS",

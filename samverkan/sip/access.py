@@ -41,6 +41,7 @@ from samverkan.audit.services import record
 from samverkan.core.errors import Problem
 from samverkan.people.access import WRITE_ROLES, shared_blocked
 from samverkan.sip.models import (
+    CONSENT_IN_FORCE,
     Consent,
     ConsentScope,
     Participant,
@@ -67,7 +68,7 @@ def participating_with_consent(organisation_id: Any) -> Q:
     participating = Participant.objects.filter(
         sip=OuterRef("pk"), organisation_id=organisation_id
     ).exclude(response=ParticipantResponse.DECLINED)
-    active = Consent.objects.filter(sip=OuterRef("pk"), withdrawn_at__isnull=True)
+    active = Consent.objects.filter(CONSENT_IN_FORCE, sip=OuterRef("pk"))
     covered = Exists(active.filter(scope=ConsentScope.ALL_INVITED)) | Exists(
         active.filter(scope=ConsentScope.LISTED, organisations=organisation_id)
     )
@@ -132,7 +133,7 @@ def consent_withdrawn_for(organisation_id: Any, sip: Sip) -> bool:
     consents = sip.consents.filter(covering)
     return (
         consents.filter(withdrawn_at__isnull=False).exists()
-        and not consents.filter(withdrawn_at__isnull=True).exists()
+        and not sip.active_consents().filter(covering).exists()
     )
 
 

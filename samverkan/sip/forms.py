@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.accounts.models import Organisation, Unit
 from samverkan.core.forms import DateInput, DateTimeInput
 from samverkan.sip.models import (
-    AGREEMENTS_BY_REGION,
     EXTENSIVE_HOME_CARE_CHOICES,
     ActionStatus,
     AgreementContext,
@@ -82,15 +81,11 @@ class UnitField(forms.ChoiceField):
         return data.pk if isinstance(data, Unit) else data
 
 
-def region_of_agreement(agreement: str) -> str | None:
-    return next((r for r, ids in AGREEMENTS_BY_REGION.items() if agreement in ids), None)
-
-
 def plan_organisations(sip: Any, plan: PlanData | None = None) -> list[Organisation]:
     """The organisations the plan form offers: the parties in the region of the agreement the
     SIP is made under (the initiator's region for a SIP under the law only), and any already
     named in the plan (an older choice stays visible)."""
-    region = region_of_agreement(sip.agreement) or sip.initiated_by_organisation.region
+    region = sip.region
     chosen: set[int] = set()
     if plan is not None:
         chosen = {
@@ -204,11 +199,14 @@ class ConsentForm(forms.Form):
         label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, initiator: Organisation, **kwargs: Any):
+    def __init__(self, *args: Any, sip: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["organisations"].queryset = Organisation.objects.exclude(  # type: ignore[attr-defined]
-            pk=initiator.pk
-        ).order_by("region", "kind", "name")
+        # The SIP's region's parties (and any invited), not both counties' organisations.
+        self.fields["organisations"].queryset = (  # type: ignore[attr-defined]
+            sip.offered_organisations()
+            .exclude(pk=sip.initiated_by_organisation_id)
+            .order_by("kind", "name")
+        )
 
 
 class EmergencyAccessForm(forms.Form):

@@ -16,6 +16,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -159,11 +160,26 @@ class Sip(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def region(self) -> str:
+        """The region whose agreements the SIP is made under (the initiator's region for a SIP
+        under the law only): its parties are the organisations the SIP's forms offer."""
+        by_agreement = next(
+            (r for r, ids in AGREEMENTS_BY_REGION.items() if self.agreement in ids), None
+        )
+        return by_agreement or self.initiated_by_organisation.region
+
+    def offered_organisations(self) -> models.QuerySet[Organisation]:
+        """The parties in the SIP's region and any organisation already invited to it."""
+        invited = Organisation.objects.filter(sip_participations__sip=self)
+        return (Organisation.objects.filter(region=self.region) | invited).distinct()
+
     def current_version(self) -> PlanVersion | None:
         return self.versions.filter(number=self.version).first() if self.version else None
 
     def active_consents(self) -> models.QuerySet[Consent]:
-        return self.consents.filter(withdrawn_at__isnull=True)
+        """The consent in force: neither withdrawn nor superseded by a later one (at most one)."""
+        return self.consents.filter(CONSENT_IN_FORCE)
 
     @property
     def has_meeting(self) -> bool:
@@ -207,6 +223,10 @@ class AssessmentProvision(models.TextChoices):
 class ConsentScope(models.TextChoices):
     ALL_INVITED = "all_invited", _("alla kallade deltagare")
     LISTED = "listed", _("bara angivna organisationer")
+
+
+# A consent in force: neither withdrawn nor replaced by a later one.
+CONSENT_IN_FORCE = Q(withdrawn_at__isnull=True, superseded_by__isnull=True)
 
 
 class Consent(models.Model):
@@ -260,6 +280,15 @@ class Consent(models.Model):
         related_name="+",
         verbose_name=_("återkallande registrerat av"),
     )
+    # A newer consent (or assessment) replaces the one in force: only one basis is in force.
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name=_("ersatt av"),
+    )
 
     class Meta:
         ordering = ["-given_at", "-pk"]
@@ -271,7 +300,7 @@ class Consent(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.withdrawn_at is None
+        return self.withdrawn_at is None and self.superseded_by_id is None
 
     @property
     def is_consent(self) -> bool:

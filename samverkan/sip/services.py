@@ -286,6 +286,13 @@ def record_consent(
         raise SipError.single(
             "organisations", "required", "Välj vilka organisationer samtycket gäller."
         )
+    offered = set(sip.offered_organisations().values_list("pk", flat=True))
+    if scope == ConsentScope.LISTED and any(o.pk not in offered for o in organisations):
+        raise SipError.single(
+            "organisations",
+            "outside_region",
+            "Samtycket kan bara gälla organisationer i länet där planen görs.",
+        )
     if given_at and given_at > timezone.now() + dt.timedelta(minutes=5):
         raise SipError.single("given_at", "future", "Samtycket kan inte vara lämnat i framtiden.")
     when = given_at or timezone.now()
@@ -351,12 +358,21 @@ def record_consent(
             consent.organisations.set(organisations)
         why = "Bedömning för delning registrerad" if assessment else "Samtycke registrerat"
         audit(actor, AuditAction.CREATE, sip, why, consent)
+        # The new basis replaces the one in force (only one is in force at a time).
+        for earlier in sip.active_consents().exclude(pk=consent.pk):
+            earlier.superseded_by = consent
+            earlier.save(update_fields=["superseded_by"])
+            audit(actor, AuditAction.UPDATE, sip, "Samtycke ersatt av ett senare", earlier)
     return consent
 
 
 def withdraw_consent(actor: Actor, consent: Consent) -> Consent:
     if consent.withdrawn_at is not None:
         raise StateError.single("", "already_withdrawn", "Samtycket är redan återkallat.")
+    if consent.superseded_by_id is not None:
+        raise StateError.single(
+            "", "superseded", "Samtycket är redan ersatt av ett senare och gäller inte."
+        )
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = user_of(actor)
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])

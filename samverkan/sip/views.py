@@ -240,9 +240,8 @@ def _service_errors(request: HttpRequest, error: services.SipError) -> None:
 def consent(request: HttpRequest, sip_id: int) -> HttpResponse:
     sip = access.get_sip_for(request, sip_id, why="Registrera samtycke", audit_view=False)
     access.require(request, access.can_manage(request.user, sip), sip, "Registrera samtycke")
-    initiator = sip.initiated_by_organisation
     if request.method == "POST":
-        form = ConsentForm(request.POST, initiator=initiator)
+        form = ConsentForm(request.POST, sip=sip)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -267,7 +266,7 @@ def consent(request: HttpRequest, sip_id: int) -> HttpResponse:
     else:
         access.audit(request, AuditAction.VIEW, sip, "Registrera samtycke")
         now = timezone.localtime().replace(second=0, microsecond=0)
-        form = ConsentForm(initiator=initiator, initial={"given_at": now})
+        form = ConsentForm(sip=sip, initial={"given_at": now})
     return render(request, "sip/consent.html", {"sip": sip, "person": sip.person, "form": form})
 
 

@@ -39,7 +39,7 @@ def open_case(user, orgs, **kwargs):
 def test_escalation_paths_come_from_the_agreements():
     hsv = disputes.escalation_path("jh-hemsjukvard")
     assert [s.kind for s in hsv] == ["managers", "forum"]
-    assert hsv[0].label == "närmsta chef (§8)"
+    assert hsv[0].label == "närmaste chef (§8)"
     assert hsv[1].forum == "SVOM/Fredagsgruppen" and "SVOM/Fredagsgruppen" in hsv[1].title
     psyk = disputes.escalation_path("jh-psykisk")
     assert [(s.kind, s.label) for s in psyk] == [
@@ -63,7 +63,7 @@ def test_open_from_engine_decision_shared_equally(people, orgs):
     assert case.acting_organisation == orgs.ostersund
     assert case.region_party == orgs.region_jh and case.municipality_party == orgs.ostersund
     assert [s.what for s in case.steps.all()] == ["opened"]
-    assert case.steps.get().step == "närmsta chef (§8)"
+    assert case.steps.get().step == "närmaste chef (§8)"
 
 
 def test_a_clear_engine_answer_opens_no_case(people, orgs):
@@ -219,7 +219,7 @@ def test_open_dispute_from_the_page_with_facts(people, orgs, client_as):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     page = client_as(people.kommun_nurse).get(response["Location"]).content.decode()
-    assert "Kostnadsansvar: Delas lika" in page and "närmsta chef (§8)" in page
+    assert "Kostnadsansvar: Delas lika" in page and "närmaste chef (§8)" in page
 
 
 def test_costs_and_settlement_reach_the_purchases_ledger(people, orgs):

@@ -32,7 +32,7 @@ def test_disputes_and_outcomes(people, orgs):
     ]
     assert (
         rows[0].disputed_amount == Decimal("100.00")
-        and rows[0].step == "närmsta chef (huvudavtalet §8)"
+        and rows[0].step == "närmaste chef (huvudavtalet §8)"
     )
     psyk = services.disputes_and_outcomes("jh-psykisk", year)
     assert [r.id for r in psyk] == [other.pk] and psyk[0].status == "open"

@@ -93,3 +93,23 @@ def test_one_mina_uppgifter(client_as, setup):
     assert response["Location"] == "/?forsenade=1#mina-uppgifter"
     people_index = client.get("/personer/").content.decode()
     assert 'href="/#mina-uppgifter"' in people_index
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_person_page_tasks_name_the_intervention(client_as, setup, orgs):
+    """Before: two egenvård tasks of one person read "Egenvårdsbedömning: sjuksköterskeinsats"
+    twice on the person page (the start page already named the intervention)."""
+    nurse, anna = setup["nurse"], setup["anna"]
+    second = services.create_intervention(nurse, anna, kind="nursing", start=dt.date(2026, 2, 1))
+    Task.objects.create(kind=TaskKind.SELF_CARE_ASSESSMENT, person=anna,
+                        organisation=orgs.ostersund, intervention=second)  # fmt: skip
+    html = client_as(nurse).get(f"/personer/{anna.pk}/").content.decode()
+    section = html[
+        html.index('id="h-att-gora"') : html.index("</section>", html.index('id="h-att-gora"'))
+    ]
+    lines = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", li)).strip()
+             for li in section.split("<li")[1:]]  # fmt: skip
+    titles = [line for line in lines if "Egenvårdsbedömning" in line]
+    assert len(titles) == 2 and titles[0] != titles[1]
+    assert any(f"insats nr {second.pk}" in t for t in titles)
+    assert any(f"insats nr {setup['iv_a'].pk}" in t for t in titles)

@@ -297,6 +297,10 @@ def _expected(relation: str, role: Role, door: str, allowed: int) -> set[int]:
 def matrix_sip(sip, staff, orgs, units, plan_factory):
     services.save_plan(staff.ost, sip, plan_factory(), base_version=1)
     services.activate(staff.ost, sip)
+    krokom = services.invite(staff.ost, sip, organisation=orgs.krokom, unit=units.krokom_social)
+    services.invite(staff.ost, sip, organisation=orgs.region_jh, unit=units.jh_hc)
+    # Invited first: a consent names only the SIP's county's parties and those invited.
+    services.invite(staff.ost, sip, organisation=orgs.region_gvb, unit=units.gvb_hc)
     withdrawn = services.record_consent(
         staff.ost,
         sip,
@@ -308,9 +312,6 @@ def matrix_sip(sip, staff, orgs, units, plan_factory):
     services.record_consent(
         staff.ost, sip, given_by="person", scope=ConsentScope.LISTED, organisations=[orgs.krokom]
     )
-    krokom = services.invite(staff.ost, sip, organisation=orgs.krokom, unit=units.krokom_social)
-    services.invite(staff.ost, sip, organisation=orgs.region_jh, unit=units.jh_hc)
-    services.invite(staff.ost, sip, organisation=orgs.region_gvb, unit=units.gvb_hc)
     services.set_meeting(staff.ost, sip, at=timezone.now() + dt.timedelta(days=5), place="Rum 1")
     letter = services.invite_by_letter(staff.ost, sip, recipient="person")
     # Emergency access to Östersund's plan by a Gävle nurse (for the review endpoints).

@@ -150,6 +150,29 @@ def test_consent_form_records_who_and_scope(client_as, sip, staff, orgs):
     assert consent.recorded_by == staff.ost
 
 
+def test_consent_form_offers_the_sips_county_only(client_as, api_client, sip, staff, orgs):
+    """Before: a Jämtland SIP's consent form listed Region Gävleborg and Gävle too."""
+    web = client_as(staff.ost)
+    page = web.get(f"/sip/{sip.pk}/samtycke/").content.decode()
+    assert orgs.krokom.name in page and orgs.region_jh.name in page
+    assert orgs.region_gvb.name not in page and orgs.gavle.name not in page
+    refused = web.post(
+        f"/sip/{sip.pk}/samtycke/",
+        {"given_by": "person", "given_at": "2026-01-02T10:00", "scope": "listed",
+         "organisations": [orgs.gavle.pk]},
+    )  # fmt: skip
+    assert refused.status_code == 200 and not sip.consents.exists()
+    # The API, which takes ids, refuses them by a stable code.
+    response = api_client(staff.ost).post(
+        f"/api/sips/{sip.pk}/consents",
+        {"given_by": "person", "scope": "listed", "organisation_ids": [orgs.gavle.pk]},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "outside_region" in response.content.decode()
+    assert not sip.consents.exists()
+
+
 def test_only_the_initiator_records_consent_or_invites(client_as, shared_sip, staff):
     krokom = client_as(staff.krokom)
     assert krokom.get(f"/sip/{shared_sip.pk}/samtycke/").status_code == 403

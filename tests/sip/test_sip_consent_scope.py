@@ -222,3 +222,23 @@ def test_a_shared_spärr_takes_the_sip_out_of_the_participants_work_queue(
         person=person, kind=AccessBlockKind.SHARED, organisation=orgs.ostersund
     )
     assert sip_tasks(staff.krokom) == []
+
+
+def test_a_newer_consent_supersedes_the_one_in_force(shared_sip, staff, client_as, orgs):
+    """Before: two consents registered after each other both showed "Gäller"."""
+    first = shared_sip.consents.get()
+    second = services.record_consent(
+        staff.ost, shared_sip, given_by="person", scope="listed", organisations=[orgs.ostersund]
+    )
+    first.refresh_from_db()
+    assert first.superseded_by == second and not first.is_active
+    assert list(shared_sip.active_consents()) == [second]
+    page = client_as(staff.ost).get(f"/sip/{shared_sip.pk}/").content.decode()
+    section = page[page.index('id="samtycke"') :]
+    assert section.count("<strong>Gäller</strong>") == 1
+    assert "Ersatt av ett senare samtycke" in section
+    assert section.count("Återkalla …") == 1  # only the consent in force
+    # The later, narrower consent is what counts: Krokom is no longer covered.
+    assert not access.can_see(staff.krokom, shared_sip)
+    with pytest.raises(services.StateError):
+        services.withdraw_consent(staff.ost, first)

@@ -127,7 +127,7 @@ CLAUSE_6 = (
         Is("parties_disagree", True),
         actions=("escalate_to_manager",),
         summary="Oenighet får aldrig drabba den enskilde: den som bedriver vården fortsätter "
-        "och frågan lyfts till närmsta chef (§8).",
+        "och frågan lyfts till närmaste chef (§8).",
     ),
 )
 
@@ -617,7 +617,7 @@ CLAUSE_8 = (
         fallback=True,
         decides={"cost": "shared_equally"},
         summary="Finns inget stöd i avtalet delar parterna på kostnaden och frågan lyfts till "
-        "närmsta chef. Gäller inte egenvård (ingen hälso- och sjukvård) eller vård som inte "
+        "närmaste chef. Gäller inte egenvård (ingen hälso- och sjukvård) eller vård som inte "
         "omfattas.",
     ),
     rule(
@@ -626,7 +626,7 @@ CLAUSE_8 = (
         "problemet lyfts till närmsta chef",
         Decided("cost", "shared_equally"),
         actions=("escalate_to_manager",),
-        summary="När kostnaden delas lika lyfts frågan till närmsta chef.",
+        summary="När kostnaden delas lika lyfts frågan till närmaste chef.",
     ),
 )
 
@@ -701,7 +701,7 @@ VERSION = AgreementVersion(
     ),
     forum="SVOM/Fredagsgruppen",
     dispute_path=(
-        "närmsta chef (§8)",
+        "närmaste chef (§8)",
         "samverkansforum med verksamhetschefer/förvaltningschefer (§11)",
     ),
     note="Bara revisionen 2020-03-01 finns som text; den tillämpas från avtalets start 2017-04-01.",

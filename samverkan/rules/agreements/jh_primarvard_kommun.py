@@ -162,7 +162,7 @@ VERSION = AgreementVersion(
     ),
     forum="SVOM/Fredagsgruppen",
     dispute_path=(
-        "närmsta chef (huvudavtalet §8)",
+        "närmaste chef (huvudavtalet §8)",
         "samverkansforum med verksamhetschefer/förvaltningschefer (huvudavtalet §11)",
     ),
     follows="jh-hemsjukvard",

@@ -1,0 +1,58 @@
+"""Issue 13, "one term for one thing": the manager the agreements' disputes go to first is
+"närmaste chef" in every template, message and rule text; "närmsta" (the hemsjukvårdsavtal's
+own spelling) survives only inside words quoted verbatim from an agreement."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import samverkan
+
+ROOT = Path(samverkan.__file__).parent
+TEXTS = ROOT / "rules" / "clauses" / "texts"
+OLD = "närmsta"
+
+
+def _agreement_text() -> str:
+    return " ".join(" ".join(p.read_text().split()) for p in TEXTS.glob("*.txt"))
+
+
+def _sources(*suffixes: str) -> list[Path]:
+    return [
+        p
+        for p in ROOT.rglob("*")
+        if p.suffix in suffixes and "migrations" not in p.parts and TEXTS not in p.parents
+    ]
+
+
+def test_templates_and_rule_files_say_naermaste():
+    found = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in _sources(".html", ".txt", ".toml", ".md")
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if OLD in line.lower()
+    ]
+    assert found == []
+
+
+def test_python_strings_say_naermaste_except_verbatim_quotes():
+    agreements = _agreement_text()
+    found = []
+    for path in _sources(".py"):
+        source = path.read_text()
+        if OLD not in source.lower():
+            continue
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                text = " ".join(node.value.split())
+                if OLD in text.lower() and text not in agreements:
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {text[:60]}")
+        comments = [c for c in re.findall(r"#.*", source) if OLD in c.lower()]
+        found += [f"{path.relative_to(ROOT)}: {c[:60]}" for c in comments]
+    assert found == []
+
+
+def test_the_quotes_that_keep_the_agreements_spelling_are_in_the_agreement():
+    assert "problemet lyfts till närmsta chef" in _agreement_text()
