@@ -925,8 +925,9 @@ def terms_day(stay: DischargeStay) -> dt.date:
 
 def stay_terms(stay: DischargeStay, local: Local = None) -> DischargeTerms:
     """``discharge_terms`` for this stay: the law and the local version in force on
-    ``terms_day(stay)`` (a local version that starts later changes the amount of the days
-    from its date, not the counting model of a stay already counting)."""
+    ``terms_day(stay)``, for the whole stay: a local version that starts later governs the
+    stays notified from its date, not the remaining days of a stay already counting (the
+    law's amount of each day still follows its year)."""
     return discharge_terms(terms_day(stay), local)
 
 
