@@ -464,14 +464,14 @@ class MonthPayment:
         return [(name, d, a) for name, (d, a) in sorted(totals.items())]
 
 
-def month_payment(user: Any, month: dt.date) -> MonthPayment:
-    """The month's days and amount per stay the user sees (the region's and the kommun's
-    staff with a discharge role, `access.stays_visible_to`), the stays that count in it."""
+def stays_counting_in(stays: QuerySet[Stay], month: dt.date) -> QuerySet[Stay]:
+    """The stays of ``stays`` whose days can count in ``month`` (needing the kommun's
+    insatser, utskrivningsklar before its end, not discharged or dead before it began),
+    with their notices, disputes and identities, by kommun and day of utskrivningsklar."""
     month = month_start(month)
     start, end = _midnight(month), _midnight(next_month(month))
-    stays = (
-        access.stays_visible_to(user)
-        .filter(needs_municipal_insatser=True, ready_at__lt=end)
+    return (
+        stays.filter(needs_municipal_insatser=True, ready_at__lt=end)
         .exclude(Q(discharged_at__lt=start) | Q(died_at__lt=start))
         .select_related("person", "unit", "municipality", "organisation")
         .prefetch_related(
@@ -481,6 +481,13 @@ def month_payment(user: Any, month: dt.date) -> MonthPayment:
         )
         .order_by("municipality__name", "ready_at", "pk")
     )
+
+
+def month_payment(user: Any, month: dt.date) -> MonthPayment:
+    """The month's days and amount per stay the user sees (the region's and the kommun's
+    staff with a discharge role, `access.stays_visible_to`), the stays that count in it."""
+    month = month_start(month)
+    stays = stays_counting_in(access.stays_visible_to(user), month)
     rows = []
     local: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for stay in stays:

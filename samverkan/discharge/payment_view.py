@@ -485,21 +485,7 @@ def month_rows(actor: ActorLike, month: dt.date) -> list[MonthListRow]:
     count in it: needing the kommun's insatser, utskrivningsklar before its end, not ended
     before it began), by kommun and day of utskrivningsklar; every stay shown is logged."""
     month = month_start(month)
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(month, dt.time(0), tzinfo=tz)
-    end = dt.datetime.combine(month_end(month) + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
-    stays = list(
-        payment_stays(actor)
-        .filter(needs_municipal_insatser=True, ready_at__lt=end)
-        .exclude(Q(discharged_at__lt=start) | Q(died_at__lt=start))
-        .select_related("person", "unit", "municipality", "organisation")
-        .prefetch_related(
-            Prefetch("notices", queryset=Notice.objects.order_by("sent_at")),
-            Prefetch("disputes", queryset=StayDispute.objects.select_related("dispute")),
-            "person__identities",
-        )
-        .order_by("municipality__name", "ready_at", "pk")
-    )
+    stays = list(invoicing.stays_counting_in(payment_stays(actor), month))
     finance = is_finance(actor)
     refs: dict[Any, str] = {}
     if finance:
