@@ -119,6 +119,29 @@ def test_two_units_with_different_references_get_an_invoice_each(
     assert copies.exists() and set(copies.values_list("orderer_unit", flat=True)) == {med.pk}
 
 
+def test_a_unit_approved_while_the_run_goes_on_gets_its_own_invoice(
+    tk, units, register, monkeypatch
+) -> None:
+    """A record approved during the run, for a reference the run had not planned, is not
+    left approved and uninvoiced in the locked month: the run plans once more."""
+    from samverkan.purchases import invoicing
+
+    hc, _med, _none = units
+    register(tk.nurse, tk.p1, dt.date(2026, 3, 10), "09:00", "10:00", approve_by=tk.ekonom)
+    sneaked: list[str] = []
+
+    def sneak_in(name: str) -> None:
+        if name == "after_invoice" and not sneaked:
+            sneaked.append(name)
+            register(tk.nurse, tk.p2, dt.date(2026, 3, 11), "09:00", "10:00", orderer_unit=hc,
+                     approve_by=tk.ekonom)  # fmt: skip
+
+    monkeypatch.setattr(invoicing, "_checkpoint", sneak_in)
+    result = _run(tk)
+    assert sorted(i.buyer_reference for i in result.created) == ["412000", "412010"]
+    assert not ServiceRecord.objects.filter(status=RecordStatus.APPROVED, band="day").exists()
+
+
 def test_a_unit_whose_reference_is_the_organisations_shares_its_invoice(
     tk, units, register
 ) -> None:

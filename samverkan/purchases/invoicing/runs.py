@@ -439,7 +439,9 @@ def run_invoices(
         why=f"Fakturering från {seller.name} till {buyer.name} för {month:%Y-%m} startad",
     )
     created: list[Invoice] = []
-    for plan in sorted(plans, key=lambda p: p.key):
+    pending, replanned = sorted(plans, key=lambda p: p.key), False
+    while pending:
+        plan = pending.pop(0)
         _checkpoint("before_invoice")
         try:
             invoice = _create_invoice(run, plan, user=user, today=today)
@@ -455,6 +457,14 @@ def run_invoices(
             created.append(invoice)
             audit(actor, Action.CREATE, Invoice, invoice.pk, why=f"Faktura {invoice.number}")
         _checkpoint("after_invoice")
+        if not pending and not replanned and _selection(seller.pk, buyer.pk, month).exists():
+            # Records approved while the run went on, for an invoice it had not planned (an
+            # ordering unit's reference, an agreement): plan once more, for them.
+            replanned = True
+            fresh, problems, drafts = _plan(seller, buyer, month)
+            if problems:
+                raise InvoicingRefused(problems)
+            pending = sorted(fresh, key=lambda p: p.key)
 
     invoices = list(Invoice.objects.filter(run=run).order_by("sequence_number"))
     late = any(i.late for i in invoices if i.kind == InvoiceKind.INVOICE)
