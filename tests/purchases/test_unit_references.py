@@ -337,3 +337,29 @@ def test_the_buyer_page_sets_up_a_units_reference(tk, units, client_as) -> None:
     denied = other.post(url, {"action": "unit_reference", "unit": hc.pk, "reference": "412099"})
     assert denied.status_code == 403
     assert OrderingUnitReference.objects.get(unit=hc).reference == "412010"
+
+
+def test_the_demo_shows_two_units_with_their_own_references() -> None:
+    from django.contrib.auth import get_user_model
+
+    from samverkan.accounts.models import Organisation
+    from samverkan.purchases.demo import load_demo
+
+    load_demo()
+    refs = dict(
+        OrderingUnitReference.objects.filter(unit__organisation__scb_code="23").values_list(
+            "unit__name", "reference"
+        )
+    )
+    assert refs == {"Hälsocentral Centrum": "412010", "Medicinkliniken": "412020"}
+    ekonom = get_user_model().objects.get(username="ekonom.ostersund")
+    demo = ServiceRecord.objects.filter(external_id__startswith="demo-ost-")
+    assert {r.orderer_unit.name for r in demo} == set(refs)
+    preview = services.preview_run(
+        ekonom,
+        seller=Organisation.objects.get(scb_code="2380"),
+        buyer=Organisation.objects.get(scb_code="23"),
+        month=demo.first().service_date.replace(day=1),
+    )
+    labels = [g.label for g in preview.included]
+    assert len(labels) == 2 and {label[-6:] for label in labels} == {"412010", "412020"}
