@@ -261,8 +261,18 @@ def simulation_pdf(view: SimulationView) -> bytes:
         pdf.bullets(view.notes, height=5, indent=0)
     pdf.add_page()
     pdf.heading("Tabeller", size=13, space=0)
-    for table in simulation_tables(view):
+    for table in [*view.tables, view.prices]:  # the whole comparison: in the CSV
         _pdf_table(pdf, table)
+    pdf.ln(2)
+    pdf.set_font(FONT, "", 8)
+    pdf.multi_cell(
+        width,
+        4,
+        f"Hela jämförelsen ({len(view.diff.rows)} rader, alla kommuner, insatser och utfall) "
+        "finns i CSV-filen.",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     return bytes(pdf.output())
 
 
