@@ -49,11 +49,19 @@ def named_choices(regions: list[str]) -> list[tuple[str, list[tuple[str, str]]]]
     return list(groups.items())
 
 
-def example_fields(example: sim.Example) -> dict[str, Any] | None:
-    """An example as the form's own fields, where its changes are one question: every change
-    the same named number to the same value, or one change of who decides or one rule
-    removed. None: the example needs the technical part (the variant as JSON)."""
-    changes = example.variant["changes"]
+def variant_fields(variant: dict[str, Any]) -> dict[str, Any] | None:
+    """A variant (an example's, a saved one's) as the form's own fields, where its changes
+    are one question: one named number changed, every change the same named number to the
+    same value, or one change of who decides or one rule removed. None: the variant needs
+    the technical part (the variant as JSON)."""
+    changes = variant.get("changes") or []
+    if not changes:
+        return None
+    if len(changes) == 1 and changes[0].get("op") == "set_parameter" and "name" in changes[0]:
+        value = changes[0].get("value")
+        if sim.named_parameter(str(changes[0]["name"])) is None or not isinstance(value, int):
+            return None
+        return {"op": NAMED, "named": changes[0]["name"], "new_value": value}
     if all(c.get("op") == "set_parameter" and "rule" in c for c in changes):
         found: set[tuple[str | None, Any]] = set()
         for c in changes:

@@ -21,7 +21,7 @@ from samverkan.audit.models import Action
 from samverkan.audit.services import record
 from samverkan.followup import access, charts, exports, presentation, report, services
 from samverkan.followup import simulation as sim
-from samverkan.followup.forms import SimulationForm, example_fields
+from samverkan.followup.forms import SimulationForm, variant_fields
 from samverkan.followup.models import PopulationSource, Simulation
 from samverkan.rules import REGIONS, agreement_name
 
@@ -134,7 +134,7 @@ def _initial(request: HttpRequest, regions: list[str]) -> dict[str, Any]:
             }
         )
         # In the form's own words where the example is one question; else the JSON.
-        fields = example_fields(example)
+        fields = variant_fields(example.variant)
         if fields is None:
             changes = example.variant["changes"]
             fields = {
@@ -149,15 +149,21 @@ def _initial(request: HttpRequest, regions: list[str]) -> dict[str, Any]:
     copy = request.GET.get("copy")
     if copy:
         saved = get_object_or_404(services.simulations_for(request.user), pk=copy)
+        n = saved.population.get("n")
         initial.update(
             {
                 "name": f"{saved.name} (kopia)",
-                "variant_json": json.dumps(saved.variant, ensure_ascii=False, indent=2),
+                "description": saved.description,
                 "region": saved.region,
                 "date": saved.population.get("date"),
                 "source": saved.source,
-                "n": saved.population.get("n"),
+                # The county's size stays the default (an empty field), not a number typed.
+                "n": None if n == services.county_size(saved.region) else n,
             }
+        )
+        initial.update(
+            variant_fields(saved.variant)
+            or {"variant_json": json.dumps(saved.variant, ensure_ascii=False, indent=2)}
         )
     return initial
 

@@ -296,3 +296,33 @@ def test_another_regions_simulation_exports_are_404(client_as, make_staff, orgs)
     gvb = client_as(make_staff(Role.FORUM_MEMBER, orgs.region_gvb))
     for suffix in ("", "csv", "pdf"):
         assert gvb.get(f"{URL}{saved.pk}/{suffix}").status_code == 404
+
+
+def test_change_and_run_again_opens_the_same_question(client_as, forum_member) -> None:
+    client = client_as(forum_member)
+    saved = _run(client)
+    form = client.get(f"{URL}?copy={saved.pk}").context["form"]
+    assert form["op"].value() == "named" and form["named"].value() == "jh_hsv.adl_needs_min"
+    assert form["new_value"].value() == 2 and not form["variant_json"].value()
+    assert form["n"].value() is None  # the county's size stays the default
+
+
+def test_the_age_limit_example_is_gavleborgs_named_age(client_as, make_staff, orgs) -> None:
+    from samverkan.accounts.models import Role
+
+    member = make_staff(Role.FORUM_MEMBER, orgs.region_gvb)
+    form = client_as(member).get(f"{URL}?example=new-age-limit").context["form"]
+    assert (form["op"].value(), form["named"].value()) == ("named", "gvb.adult_age")
+    assert form["new_value"].value() == 21
+
+
+def test_the_api_defaults_to_the_county_size(api_client, forum_member) -> None:
+    body = {
+        "variant": sim.example("lss-housing-to-municipality").variant,
+        "population": {"region": "jamtland-harjedalen", "date": "2026-01-01"},
+    }
+    response = api_client(forum_member).post(
+        "/api/followup/simulations", body, content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["result"]["summary"]["cases"] == 132_600
