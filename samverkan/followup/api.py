@@ -76,7 +76,12 @@ def create_simulation(request: HttpRequest, payload: SimulationIn) -> Status:
     # `variant.changes.<i>.<key>` or `population.<name>`; the API's one handler answers them.
     variant = services.parse_variant(payload.variant)
     spec = services.PopulationSpec(
-        pop.source, pop.region, pop.date, pop.n, pop.seed, pop.price_year
+        pop.source,
+        pop.region,
+        pop.date,
+        services.county_size(pop.region) if pop.n is None else pop.n,
+        pop.seed,
+        pop.price_year,
     )
     saved = services.run_and_save(request, variant, spec)
     return Status(201, SimulationOut.dump(saved))

@@ -1,4 +1,4 @@
-"""The yearly report as CSV and PDF. Both render the same :class:`report.YearlyReport` the
+"""The yearly report and a saved simulation as CSV and PDF. Both render the same :class:`report.YearlyReport` the
 page renders, so the small-cell rule ("<5") is the same in all three.
 
 CSV: semicolon-separated, UTF-8 with BOM and decimal comma, so that a Swedish spreadsheet
@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from typing import Any
 
 from django.utils import timezone
 from fpdf.fonts import FontFace
 
 from samverkan.core.documents import FONT, Document, csv_text
 from samverkan.followup import charts
+from samverkan.followup.presentation import DisplayTable, SimulationView
 from samverkan.followup.report import YearlyReport
 from samverkan.followup.suppression import HIDDEN_TEXT
 
@@ -153,3 +155,155 @@ def to_pdf(report: YearlyReport) -> bytes:
                 pdf.set_font(FONT, "", 7)
                 pdf.multi_cell(width, 4, table.note, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+# --- a saved simulation ------------------------------------------------------------------
+
+
+def simulation_filename(view: SimulationView, ext: str) -> str:
+    created = timezone.localtime(view.simulation.created_at)
+    return f"simulering-{view.simulation.pk}-{created:%Y-%m-%d}.{ext}"
+
+
+def simulation_tables(view: SimulationView) -> list[DisplayTable]:
+    """The tables an export carries, in the page's order (the whole comparison last)."""
+    return [*view.tables, view.prices, view.diff]
+
+
+SIMULATION_CSV_HEADER = ("Avsnitt", "Tabell", "Rad", "Kolumn", "Värde")
+
+
+def simulation_csv(view: SimulationView) -> str:
+    """The result as the page shows it, one row per cell; the tables' numbers as numbers
+    (a net change signed: minus is towards the region), hidden cells in words."""
+    return csv_text(_simulation_rows(view), SIMULATION_CSV_HEADER)
+
+
+def _simulation_rows(view: SimulationView) -> Iterator[tuple[Any, ...]]:
+    yield ("Simulering", "", "Namn", "", view.simulation.name)
+    if view.simulation.description:
+        yield ("Simulering", "", "Beskrivning", "", view.simulation.description)
+    yield ("Resultat", "", "Sammanfattning", "", view.headline)
+    for label, value in view.figures:
+        yield ("Resultat", "", label, "", value)
+    for line in view.assumptions:
+        yield ("Antaganden", "", "", "", line)
+    for change in view.changes:
+        yield ("Ändringen", "", "", "", change)
+    for label, value in view.population:
+        yield ("Fallen", "", label, "", value)
+    for note in view.notes:
+        yield ("Observera", "", "", "", note)
+    for table in simulation_tables(view):
+        if not table.raw:
+            yield ("Tabeller", table.caption, "", "", "Inga fall")
+        for row in table.raw:
+            label = " · ".join(str(c) for c in row[: table.numeric_from])
+            cells = zip(table.head[table.numeric_from :], row[table.numeric_from :], strict=True)
+            for column, cell in cells:
+                yield ("Tabeller", table.caption, label, column, cell)
+        if table.note:
+            yield ("Tabeller", table.caption, "Anmärkning", "", table.note)
+
+
+class _SimulationPdf(Document):
+    def __init__(self, view: SimulationView) -> None:
+        super().__init__(orientation="L", unit="mm", format="A4")
+        self.set_auto_page_break(True, margin=15)
+        self.set_margins(15, 15, 15)
+        self.set_title(f"Revisionssimulering: {view.simulation.name}")
+        self.set_author("Samverkan")
+        self.set_creation_date(timezone.now())
+        self.footer_text = f"Revisionssimulering – {view.simulation.name}"
+
+
+def simulation_pdf(view: SimulationView) -> bytes:
+    """The result page as a PDF on the one document layer (DejaVu Sans embedded, tagged):
+    the sentence and key figures, what the cases assume, the change, then the tables."""
+    pdf = _SimulationPdf(view)
+    pdf.add_page()
+    width = pdf.epw
+    pdf.heading(view.simulation.name, size=16, level=1, space=0)
+    pdf.set_font(FONT, "", 9)
+    pdf.set_text_color(70, 70, 70)
+    created = timezone.localtime(view.simulation.created_at)
+    pdf.multi_cell(
+        width,
+        5,
+        f"Revisionssimulering · {view.region_name} · körd {created:%Y-%m-%d}",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_text_color(0, 0, 0)
+    if view.simulation.description:
+        pdf.set_font(FONT, "", 10)
+        pdf.paragraph(view.simulation.description, height=5)
+    pdf.heading("Resultat", size=12, space=2)
+    pdf.set_font(FONT, "B", 10)
+    pdf.multi_cell(width, 5, view.headline, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 10)
+    pdf.bullets([f"{label}: {value}" for label, value in view.figures], height=5, indent=0)
+    if view.assumptions:
+        pdf.heading("En illustration, ingen prognos", size=11, level=3, space=2)
+        pdf.set_font(FONT, "", 9)
+        pdf.bullets(view.assumptions, height=5, indent=0)
+    elif view.recorded:
+        pdf.set_font(FONT, "", 9)
+        pdf.paragraph(SUPPRESSION_NOTE, height=5)
+    pdf.heading("Ändringen", size=12, space=2)
+    pdf.set_font(FONT, "", 10)
+    pdf.bullets(view.changes, height=5, indent=0)
+    pdf.set_font(FONT, "", 9)
+    pdf.bullets([f"{label}: {value}" for label, value in view.population], height=5, indent=0)
+    if view.notes:
+        pdf.heading("Observera", size=11, level=3, space=2)
+        pdf.set_font(FONT, "", 9)
+        pdf.bullets(view.notes, height=5, indent=0)
+    pdf.add_page()
+    pdf.heading("Tabeller", size=13, space=0)
+    for table in [*view.tables, view.prices]:  # the whole comparison: in the CSV
+        _pdf_table(pdf, table)
+    pdf.ln(2)
+    pdf.set_font(FONT, "", 8)
+    pdf.multi_cell(
+        width,
+        4,
+        f"Hela jämförelsen ({len(view.diff.rows)} rader, alla kommuner, insatser och utfall) "
+        "finns i CSV-filen.",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    return bytes(pdf.output())
+
+
+def _pdf_table(pdf: Document, table: DisplayTable) -> None:
+    width = pdf.epw
+    pdf.ln(2)
+    pdf.keep_together(20)  # a caption is not left alone at the foot of a page
+    with pdf.tag("Caption"):
+        pdf.set_font(FONT, "B", 9)
+        pdf.multi_cell(width, 5, table.caption, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 7 if len(table.head) > 8 else 8)
+    if not table.rows:
+        pdf.multi_cell(width, 5, "Inga fall.", new_x="LMARGIN", new_y="NEXT")
+        return
+    numeric = table.numeric
+    with (
+        pdf.tag("Table"),
+        pdf.table(
+            text_align=["RIGHT" if n else "LEFT" for n in numeric],
+            headings_style=FontFace(emphasis="BOLD", fill_color=(235, 238, 241)),
+            line_height=4.5,
+            first_row_as_headings=True,
+        ) as rows,
+    ):
+        head = rows.row()
+        for text in table.head:
+            head.cell(text)
+        for cells in table.rows:
+            row = rows.row()
+            for cell in cells:
+                row.cell(cell)
+    if table.note:
+        pdf.set_font(FONT, "", 7)
+        pdf.multi_cell(width, 4, table.note, new_x="LMARGIN", new_y="NEXT")

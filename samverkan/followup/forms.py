@@ -16,14 +16,75 @@ from samverkan.core.uploads import UploadError, json_error_text, load_json
 from samverkan.followup import simulation as sim
 from samverkan.followup.errors import SimulationError
 from samverkan.followup.models import PopulationSource
-from samverkan.followup.services import DEFAULT_SYNTHETIC, MAX_SYNTHETIC, parse_variant
-from samverkan.rules import DIMENSION_VALUES, DIMENSIONS, REGIONS
+from samverkan.followup.services import MAX_SYNTHETIC, county_size, parse_variant
+from samverkan.rules import DIMENSION_VALUES, DIMENSIONS, REGIONS, agreement_name
 
+# The forum's questions (issue 13): a named number of the agreement first, then who is
+# responsible in a situation, then a rule removed; a number of one rule's condition only is
+# the last, finer choice.
+NAMED = "named"
 OP_CHOICES = [
-    ("set_parameter", _("Ändra ett tal i regelns villkor (t.ex. antal behov, åldersgräns)")),
-    ("set_outcome", _("Ändra vad regeln avgör (t.ex. kommunen i stället för regionen)")),
-    ("disable", _("Ta bort regeln")),
+    (NAMED, _("Ändra ett tal i avtalet (t.ex. antal ADL-behov, åldersgräns)")),
+    (
+        "set_outcome",
+        _("Ändra vem som har ansvaret i en situation (t.ex. LSS-boende till kommunen)"),
+    ),
+    ("disable", _("Ta bort en regel ur avtalet")),
+    ("set_parameter", _("Ändra ett tal i en enda regels villkor")),
 ]
+
+
+def named_choices(regions: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The agreements' named numbers as questions, grouped by agreement, with today's value."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for p in sim.named_parameters():
+        if p.region not in regions:
+            continue
+        question = sim.parameter_question(p)[0]
+        now = sim.format_time(p.value) if p.is_time else p.value
+        unit = "" if p.unit in ("antal", "klockslag") else f" {p.unit}"
+        groups.setdefault(agreement_name(p.agreement), []).append(
+            (p.name, f"{question} (i dag {now}{unit})")
+        )
+    return list(groups.items())
+
+
+def variant_fields(variant: dict[str, Any]) -> dict[str, Any] | None:
+    """A variant (an example's, a saved one's) as the form's own fields, where its changes
+    are one question: one named number changed, every change the same named number to the
+    same value, or one change of who decides or one rule removed. None: the variant needs
+    the technical part (the variant as JSON)."""
+    changes = variant.get("changes") or []
+    if not changes:
+        return None
+    if len(changes) == 1 and changes[0].get("op") == "set_parameter" and "name" in changes[0]:
+        value = changes[0].get("value")
+        if sim.named_parameter(str(changes[0]["name"])) is None or not isinstance(value, int):
+            return None
+        return {"op": NAMED, "named": changes[0]["name"], "new_value": value}
+    if all(c.get("op") == "set_parameter" and "rule" in c for c in changes):
+        found: set[tuple[str | None, Any]] = set()
+        for c in changes:
+            info = sim.rule_info(str(c["rule"]))
+            found |= {
+                (p.named, c.get(p.name))
+                for p in (info.parameters if info else ())
+                if p.kind == c.get("kind") and p.fact == c.get("fact") and p.name in c
+            } or {(None, None)}
+        if len(found) == 1:
+            ((name, value),) = found
+            if name is not None and isinstance(value, int):
+                return {"op": NAMED, "named": name, "new_value": value}
+        return None
+    if len(changes) != 1:
+        return None
+    (change,) = changes
+    if change.get("op") == "set_outcome":
+        outcome = f"{change.get('dimension')}={change.get('value')}"
+        return {"op": "set_outcome", "rule": change.get("rule"), "outcome": outcome}
+    if change.get("op") == "disable":
+        return {"op": "disable", "rule": change.get("rule")}
+    return None
 
 
 def rule_choices(regions: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -72,6 +133,8 @@ _VARIANT_KEY_FIELDS = {
     "end": "new_value",
     "value": "outcome",
     "dimension": "outcome",
+    "name": "named",  # a named number's change: name, value (below), from
+    "from": "date",
 }
 
 
@@ -80,21 +143,40 @@ class SimulationForm(forms.Form):
     description = forms.CharField(
         label=_("Beskrivning (valfri)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    rule = forms.ChoiceField(
-        label=_("Regel"),
-        required=False,
-        help_text=_("Välj regeln som ändras. Villkor och utfall visas under listan."),
+    op = forms.ChoiceField(
+        label=_("Vad vill ni pröva?"), choices=OP_CHOICES, required=False, initial=NAMED
     )
-    op = forms.ChoiceField(label=_("Ändring"), choices=OP_CHOICES, required=False)
+    named = forms.ChoiceField(
+        label=_("Talet i avtalet"),
+        required=False,
+        help_text=_(
+            "För »Ändra ett tal i avtalet«: talet ändras i alla regler som läser det, från "
+            "datumet som prövas."
+        ),
+    )
+    new_value = forms.IntegerField(
+        label=_("Nytt värde"),
+        required=False,
+        min_value=0,
+        max_value=2000,
+        help_text=_("Det nya talet, t.ex. 2 (behov) eller 21 (år)."),
+    )
+    rule = forms.ChoiceField(
+        label=_("Situationen i avtalet (regeln)"),
+        required=False,
+        help_text=_(
+            "För de andra ändringarna: välj regeln som ändras. Villkor och utfall visas under "
+            "listan."
+        ),
+    )
     parameter = forms.CharField(
         label=_("Villkor att ändra"),
         required=False,
         help_text=_("Vilket tal i villkoret (fylls i när du valt regel)."),
     )
-    new_value = forms.IntegerField(
-        label=_("Nytt värde"), required=False, min_value=0, max_value=2000
+    outcome = forms.ChoiceField(
+        label=_("Ny ansvarig huvudman eller annat nytt utfall"), required=False
     )
-    outcome = forms.ChoiceField(label=_("Nytt utfall"), required=False)
     variant_json = forms.CharField(
         label=_("Eller: varianten som JSON"),
         required=False,
@@ -110,10 +192,10 @@ class SimulationForm(forms.Form):
     region = forms.ChoiceField(label=_("Län"))
     n = forms.IntegerField(
         label=_("Antal syntetiska fall"),
-        initial=DEFAULT_SYNTHETIC,
         min_value=1,
         max_value=MAX_SYNTHETIC,
         required=False,
+        help_text=_("Tomt: lika många fall som länet har invånare."),
     )
     seed = forms.IntegerField(label=_("Slumpfrö"), initial=0, min_value=0, required=False)
     date = forms.DateField(
@@ -147,8 +229,11 @@ class SimulationForm(forms.Form):
             }
         )
         outcome_field, region_field = self.fields["outcome"], self.fields["region"]
+        named_field = self.fields["named"]
         assert isinstance(outcome_field, forms.ChoiceField)
         assert isinstance(region_field, forms.ChoiceField)
+        assert isinstance(named_field, forms.ChoiceField)
+        named_field.choices = [("", _("– välj talet –")), *named_choices(regions)]
         outcome_field.choices = [("", "–"), *outcome_choices()]
         region_field.choices = [(r, REGIONS[r].name) for r in regions]
         self.variant: sim.Variant | None = None
@@ -160,6 +245,8 @@ class SimulationForm(forms.Form):
         if problem.field and problem.field.startswith("variant"):
             written = (self.data.get("variant_json") or "").strip()
             field = "variant_json" if written else _VARIANT_KEY_FIELDS.get(problem.key or "")
+            if not written and problem.key == "value" and self.data.get("op") == NAMED:
+                field = "new_value"
         else:
             field = problem.name
         self.add_error(field if field in self.fields else None, problem.message)
@@ -179,6 +266,15 @@ class SimulationForm(forms.Form):
                 parsed.setdefault("description", data.get("description") or "")
             return parsed
         rule_id, op = data.get("rule"), data.get("op")
+        if op == NAMED:
+            named = self._named_change()
+            if named is None:
+                return None
+            return {
+                "name": data.get("name") or "Variant",
+                "description": data.get("description") or "",
+                "changes": [named],
+            }
         if not rule_id:
             self.add_error("rule", _("Välj en regel (eller skriv varianten som JSON)."))
             return None
@@ -215,6 +311,26 @@ class SimulationForm(forms.Form):
             "changes": [change],
         }
 
+    def _named_change(self) -> dict[str, Any] | None:
+        """The change of a named number of the agreement, from the date that is tried."""
+        data = self.cleaned_data
+        p = sim.named_parameter(data.get("named") or "")
+        if p is None or p.region not in self.regions:
+            self.add_error("named", _("Välj talet i avtalet som ändras."))
+            return None
+        if p.region != data.get("region"):
+            self.add_error(
+                "named",
+                _("Talet hör till ett avtal i %(county)s; välj det länet under »Fallen«.")
+                % {"county": REGIONS[p.region].name},
+            )
+            return None
+        value = data.get("new_value")
+        if value is None:
+            self.add_error("new_value", _("Ange det nya värdet."))
+            return None
+        return p.change(value, data["date"])
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.errors:
@@ -226,6 +342,8 @@ class SimulationForm(forms.Form):
             self.variant = parse_variant(variant)
         except SimulationError as exc:
             self.add_problem(exc)
-        if data.get("source") == PopulationSource.SYNTHETIC and not data.get("n"):
-            self.add_error("n", _("Ange antal fall."))
         return data
+
+    def population_size(self) -> int:
+        """The number of synthetic cases: the one given, else the county's inhabitants."""
+        return self.cleaned_data.get("n") or county_size(self.cleaned_data.get("region") or "")

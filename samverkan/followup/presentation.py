@@ -1,5 +1,7 @@
-"""A saved simulation's result as the page shows it: Swedish labels, formatted numbers,
-"<5" where the stored row is suppressed."""
+"""A saved simulation's result as the page, the CSV and the PDF show it: Swedish labels,
+counts without decimals, changes in words ("ökar med 3", never "−-3" or "minskar med −3"),
+"färre än 5 personer" where the stored row is suppressed, and for synthetic cases the
+assumptions that make the result an illustration, not a forecast (issue 13)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Any
 from samverkan.followup import simulation as sim
 from samverkan.followup.models import PopulationSource, Simulation
 from samverkan.followup.suppression import HIDDEN_TEXT, format_number
-from samverkan.rules import DIMENSIONS, REGIONS
+from samverkan.rules import DIMENSIONS, REGIONS, county_population
 
 
 def _num(value: Any, kind: str = "count", hidden: bool = False) -> str:
@@ -17,18 +19,71 @@ def _num(value: Any, kind: str = "count", hidden: bool = False) -> str:
         return HIDDEN_TEXT
     if value is None:
         return "–"
+    if kind == "count":  # a count has no decimals (a shared case counts ½ in a net)
+        value = round(float(value))
     return format_number(value, kind)
 
 
-def _signed(value: Any, kind: str, hidden: bool = False) -> str:
+def change_words(value: Any, kind: str = "count", hidden: bool = False) -> str:
+    """A net change in words, the amount always positive: "ökar med 3", "minskar med
+    1 200 kr", "oförändrat" (what rounds to 0)."""
     if hidden:
         return HIDDEN_TEXT
     if value is None:
         return "pris saknas" if kind == "sek" else "–"
-    text = format_number(abs(value), kind)
     if round(float(value)) == 0:
-        return text
-    return ("+" if value > 0 else "−") + text
+        return "oförändrat"
+    amount = _num(abs(float(value)), kind)
+    if kind == "hours":
+        amount += " timmar"
+    return f"{'ökar' if value > 0 else 'minskar'} med {amount}"
+
+
+def _raw(value: Any, kind: str = "count", hidden: bool = False) -> Any:
+    """A cell's value for the CSV: a count whole, hours to a tenth, kronor whole."""
+    if hidden:
+        return HIDDEN_TEXT
+    if value is None:
+        return None
+    if kind == "hours":
+        return round(float(value), 1)
+    return round(float(value))
+
+
+COUNTY_NAMES = {"jamtland-harjedalen": "Jämtlands län", "gavleborg": "Gävleborgs län"}
+
+
+def county_name(region: str) -> str:
+    return COUNTY_NAMES.get(region) or (REGIONS[region].name if region in REGIONS else region)
+
+
+def population_assumptions(region: str, n: int | None = None) -> list[str]:
+    """What a synthetic population assumes, in plain Swedish: the same sentences on the form,
+    the result page, the CSV and the PDF (``n`` None: the default, the county's size)."""
+    size = county_population(region) if region in REGIONS else None
+    county = county_name(region)
+    if size is None:
+        first = f"Fallen är påhittade: {_num(n or 0)} syntetiska fall."
+    elif n is None or n == size:
+        first = (
+            f"Fallen är påhittade: lika många som {county} har invånare, {_num(size)} "
+            "(SCB:s folkmängd 2023, avrundad)."
+        )
+    else:
+        first = (
+            f"Fallen är påhittade: {_num(n)} syntetiska fall; {county} har {_num(size)} "
+            "invånare (SCB:s folkmängd 2023, avrundad)."
+        )
+    return [
+        first,
+        "Varje fall är en påhittad person med en insats under ett år. I verkligheten har "
+        "bara en del av invånarna hälso- och sjukvård i hemmet, och en del har flera insatser.",
+        "Ålder, boende, behov och insats dras kommun för kommun efter offentlig statistik "
+        "(SCB, Socialstyrelsen) och uppskattningar; timmar per fall och pris per timme är "
+        "antaganden som visas med resultatet.",
+        "Resultatet visar hur ändringen verkar på en befolkning av länets storlek. Det är en "
+        "illustration, ingen prognos av vad ändringen kostar.",
+    ]
 
 
 @dataclass
@@ -39,6 +94,9 @@ class DisplayTable:
     numeric_from: int = 1
     note: str = ""
     text_columns: tuple[int, ...] = ()  # columns at or after numeric_from that are text
+    # The same cells for a spreadsheet (the CSV): numbers as numbers, a net change signed,
+    # "färre än 5 personer" where hidden; one list per row of ``rows``.
+    raw: list[list[Any]] = field(default_factory=list)
 
     @property
     def numeric(self) -> list[bool]:
@@ -68,6 +126,8 @@ class SimulationView:
     changes: list[str]
     notes: list[str]
     population: list[tuple[str, str]]
+    assumptions: list[str] = field(default_factory=list)  # synthetic cases only
+    technical: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _transitions(data: dict[str, Any], dim: str, recorded: bool) -> DisplayTable:
@@ -78,20 +138,17 @@ def _transitions(data: dict[str, Any], dim: str, recorded: bool) -> DisplayTable
     table = DisplayTable(f"{DIMENSIONS[dim]}: vilka fall byter", head, numeric_from=2)
     for row in data.get("tables", {}).get(f"transitions:{dim}", []):
         hidden = bool(row.get("suppressed"))
-        cells = [
+        labels = [
             sim.short_label(dim, row.get(sim.base_col(dim))),
             sim.short_label(dim, row.get(sim.var_col(dim))),
-            _num(row.get(sim.CASES), hidden=hidden),
         ]
-        if recorded:
-            cells.append(_num(row.get(sim.PERSONS), hidden=hidden))
-        cells += [
-            _num(row.get(sim.HOURS), "hours", hidden),
-            _num(row.get(sim.SEK), "sek", hidden)
-            if row.get(sim.SEK) is not None or hidden
-            else "pris saknas",
-        ]
+        numbers = [(sim.CASES, "count"), *([(sim.PERSONS, "count")] if recorded else [])]
+        numbers += [(sim.HOURS, "hours"), (sim.SEK, "sek")]
+        cells = labels + [_num(row.get(k), kind, hidden) for k, kind in numbers]
+        if row.get(sim.SEK) is None and not hidden:
+            cells[-1] = "pris saknas"
         table.rows.append(cells)
+        table.raw.append(labels + [_raw(row.get(k), kind, hidden) for k, kind in numbers])
     return table
 
 
@@ -101,31 +158,36 @@ def _by(
     head = [head0, "Byter"]
     if recorded:
         head.append("Personer")
-    head += ["Netto fall", "Netto timmar/år", "Netto kr/år"]
     cost = key.startswith("cost_")
+    whose = "Kommunens kostnad" if cost else "Kommunens ansvar"
+    head += [f"{whose}: fall", f"{whose}: timmar/år", f"{whose}: kr/år"]
     table = DisplayTable(
         title,
         head,
         note=(
-            "Netto: kommunens andel efter minus före (kommunen 1, delas lika ½) av fallens "
-            "timmar och kronor; minus = till regionen. Underlag för skatteväxling."
+            "Kommunens andel av fallens timmar och kronor efter ändringen jämfört med före "
+            "(kommunen betalar allt, delas lika: hälften). Minskar: regionen får kostnaden. "
+            "Underlag för skatteväxling."
             if cost
-            else "Netto: det som blir kommunens hälso- och sjukvårdsansvar minus det som "
-            "slutar vara det (minus = till regionen)."
+            else "Ökar: fler fall, timmar och kronor blir kommunens hälso- och sjukvårdsansvar "
+            "än som slutar vara det. Minskar: regionen får dem."
         ),
     )
     column = "intervention" if key == "by_intervention" else "municipality"
     for row in data.get("tables", {}).get(key, []):
         hidden = bool(row.get("suppressed"))
-        cells = [label(row.get(column)), _num(row.get(sim.CASES), hidden=hidden)]
-        if recorded:
-            cells.append(_num(row.get(sim.PERSONS), hidden=hidden))
-        cells += [
-            _signed(row.get("net_cases"), "count", hidden),
-            _signed(row.get("net_hours"), "hours", hidden),
-            _signed(row.get("net_sek"), "sek", hidden),
-        ]
+        counts = [sim.CASES, *([sim.PERSONS] if recorded else [])]
+        nets = [("net_cases", "count"), ("net_hours", "hours"), ("net_sek", "sek")]
+        cells = [label(row.get(column)), *(_num(row.get(k), hidden=hidden) for k in counts)]
+        cells += [change_words(row.get(k), kind, hidden) for k, kind in nets]
         table.rows.append(cells)
+        table.raw.append(
+            [
+                label(row.get(column)),
+                *(_raw(row.get(k), hidden=hidden) for k in counts),
+                *(_raw(row.get(k), kind, hidden) for k, kind in nets),
+            ]
+        )
     return table
 
 
@@ -154,11 +216,10 @@ def _diff(data: dict[str, Any], recorded: bool) -> DisplayTable:
                 sim.short_label(d, row.get(sim.base_col(d))),
                 sim.short_label(d, row.get(sim.var_col(d))),
             ]
-        cells.append(_num(row.get(sim.CASES), hidden=hidden))
-        if recorded:
-            cells.append(_num(row.get(sim.PERSONS), hidden=hidden))
-        cells += [_num(row.get(sim.HOURS), "hours", hidden), _num(row.get(sim.SEK), "sek", hidden)]
-        table.rows.append(cells)
+        numbers = [(sim.CASES, "count"), *([(sim.PERSONS, "count")] if recorded else [])]
+        numbers += [(sim.HOURS, "hours"), (sim.SEK, "sek")]
+        table.rows.append(cells + [_num(row.get(k), kind, hidden) for k, kind in numbers])
+        table.raw.append(cells + [_raw(row.get(k), kind, hidden) for k, kind in numbers])
     return table
 
 
@@ -180,29 +241,40 @@ def _prices(data: dict[str, Any]) -> DisplayTable:
     )
     for p in data.get("prices", []):
         price = p.get("price_per_hour")
+        kind = sim.intervention_label(p["intervention"])
+        why = HOURS_REASONING.get(p["intervention"], "")
+        source = SOURCE_LABELS.get(p["source"], p["source"])
         table.rows.append(
             [
-                sim.intervention_label(p["intervention"]),
+                kind,
                 _num(p["hours_per_case"], "hours"),
-                HOURS_REASONING.get(p["intervention"], ""),
+                why,
                 format_number(float(price), "price") if price is not None else "saknas",
-                SOURCE_LABELS.get(p["source"], p["source"]),
+                source,
             ]
         )
+        hours = round(float(p["hours_per_case"]), 1)
+        table.raw.append([kind, hours, why, None if price is None else float(price), source])
     return table
 
 
-def _headline(summary: dict[str, Any], dims: list[str]) -> str:
-    """The result in one plain sentence (the basis for a skatteväxling discussion)."""
+def _headline(summary: dict[str, Any], dims: list[str], synthetic: bool = False) -> str:
+    """The result in one plain sentence (the basis for a skatteväxling discussion); for
+    synthetic cases it says that the cases are made up, so it does not read as a forecast."""
+    where = "Bland de påhittade fallen: " if synthetic else ""
     moved = summary.get("moved", {}).get(sim.HCR, {})
     if moved.get("suppressed"):
         return "Färre än 5 personer byter huvudman; siffrorna visas inte."
     cases = moved.get(sim.CASES) or 0
     if not cases:
-        return "Ändringen flyttar inget fall mellan huvudmännen."
+        return (
+            f"{where}ändringen flyttar inget fall mellan huvudmännen."
+            if where
+            else ("Ändringen flyttar inget fall mellan huvudmännen.")
+        )
     total = summary.get("cases") or 0
     share = f" ({100 * cases / total:.1f} % av fallen)".replace(".", ",") if total else ""
-    text = f"{_num(cases)} fall{share} byter hälso- och sjukvårdsansvarig huvudman."
+    text = f"{where}{_num(cases)} fall{share} byter hälso- och sjukvårdsansvarig huvudman."
     shift = summary.get("cost_shift", {})
     sek = shift.get("sek")
     if summary.get("cost_shift_suppressed") or sek is None:
@@ -211,7 +283,8 @@ def _headline(summary: dict[str, Any], dims: list[str]) -> str:
         return text + " Kostnaden flyttar inte i netto."
     who, other = ("kommunerna", "regionen") if sek > 0 else ("regionen", "kommunerna")
     return (
-        text + f" Netto flyttar {format_number(abs(sek), 'sek')} per år "
+        text + f" Med de antagna timmarna och priserna flyttar netto "
+        f"{format_number(abs(sek), 'sek')} per år "
         f"({format_number(abs(shift.get('hours') or 0), 'hours')} timmar) från {other} till {who}."
     )
 
@@ -220,7 +293,9 @@ def simulation_view(simulation: Simulation) -> SimulationView:
     data = simulation.result or {}
     recorded = simulation.source == PopulationSource.RECORDED
     summary = data.get("summary", {})
-    figures: list[tuple[str, str]] = [("Fall som prövades", _num(summary.get("cases", 0)))]
+    synthetic = simulation.source == PopulationSource.SYNTHETIC
+    tried = "Påhittade fall som prövades" if synthetic else "Fall som prövades"
+    figures: list[tuple[str, str]] = [(tried, _num(summary.get("cases", 0)))]
     if recorded and summary.get("persons") is not None:
         figures.append(("Personer", _num(summary.get("persons"))))
     for dim in data.get("dims", []):
@@ -232,19 +307,17 @@ def simulation_view(simulation: Simulation) -> SimulationView:
         figures.append((f"Fall där {DIMENSIONS[dim].lower()} ändras", text))
     shift = summary.get("cost_shift", {})
     if summary.get("cost_shift_suppressed"):
-        figures.append(("Kostnad som flyttar till kommunerna", HIDDEN_TEXT))
+        figures.append(("Kommunernas kostnad", HIDDEN_TEXT))
     elif shift.get("hours") is not None:
         sek = shift.get("sek")
         sek_text = (
-            _signed(sek, "sek")
+            change_words(sek, "sek")
             if sek is not None
-            else f"pris saknas (känt: {_signed(shift.get('sek_partial'), 'sek')})"
+            else f"pris saknas (de kända priserna: {change_words(shift.get('sek_partial'), 'sek')})"
         )
+        figures.append(("Kommunernas kostnad (netto per år)", sek_text))
         figures.append(
-            (
-                "Kostnad som flyttar till kommunerna (netto per år)",
-                f"{sek_text}, {_signed(shift.get('hours'), 'hours')} timmar",
-            )
+            ("Kommunernas timmar (netto per år)", change_words(shift.get("hours"), "hours"))
         )
     tables = [_transitions(data, d, recorded) for d in data.get("dims", [])]
     tables.append(
@@ -284,15 +357,15 @@ def simulation_view(simulation: Simulation) -> SimulationView:
         ("Län", REGIONS[simulation.region].name if simulation.region in REGIONS else ""),
         ("Datum som prövas", str(population.get("date", ""))),
     ]
-    if simulation.source == PopulationSource.SYNTHETIC:
-        pop_rows += [
-            ("Antal syntetiska fall", _num(population.get("n"))),
-            ("Slumpfrö", str(population.get("seed"))),
-        ]
+    technical: list[tuple[str, str]] = []
+    if synthetic:
+        pop_rows.append(("Antal påhittade fall", _num(population.get("n"))))
+        technical.append(("Slumpfrö", str(population.get("seed"))))
     pop_rows.append(("Prisår", str(data.get("price_year", ""))))
-    pop_rows.append(("Beräkningstid", f"{simulation.elapsed_ms} ms"))
+    technical.append(("Beräkningstid", f"{simulation.elapsed_ms} ms"))
+    n = population.get("n")
     return SimulationView(
-        headline=_headline(summary, data.get("dims", [])),
+        headline=_headline(summary, data.get("dims", []), synthetic),
         simulation=simulation,
         region_name=REGIONS[simulation.region].name if simulation.region in REGIONS else "",
         recorded=recorded,
@@ -303,4 +376,10 @@ def simulation_view(simulation: Simulation) -> SimulationView:
         changes=[sim.describe_change(c) for c in simulation.changes],
         notes=list(data.get("notes", [])),
         population=pop_rows,
+        assumptions=(
+            population_assumptions(simulation.region, n if isinstance(n, int) else None)
+            if synthetic
+            else []
+        ),
+        technical=technical,
     )

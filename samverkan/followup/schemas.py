@@ -13,7 +13,6 @@ from typing import Any
 from ninja import Schema
 
 from samverkan.api.schemas import IsoDate
-from samverkan.followup import services
 from samverkan.followup.models import PopulationSource
 
 
@@ -31,7 +30,7 @@ class PopulationIn(Schema):
     source: str = PopulationSource.SYNTHETIC
     region: str
     date: IsoDate
-    n: int = services.DEFAULT_SYNTHETIC
+    n: int | None = None  # none: as many cases as the county has inhabitants
     seed: int = 0
     price_year: int | None = None
 

@@ -26,12 +26,26 @@ from samverkan.followup.access import regions_of
 from samverkan.followup.errors import SimulationError, variant_problem
 from samverkan.followup.models import PopulationSource, Simulation
 from samverkan.followup.suppression import is_small
-from samverkan.rules import REGIONS, Variant, VariantError, generate_population, normalise_frame
+from samverkan.rules import (
+    REGIONS,
+    Variant,
+    VariantError,
+    county_population,
+    generate_population,
+    normalise_frame,
+)
 
 # The price list a region's simulation reads (tjänsteköp, Bilaga 4 / Gävleborg's list).
 PRICE_LIST_AGREEMENT = {"jamtland-harjedalen": "jh-hemsjukvard", "gavleborg": "gvb-svart-sjuka"}
 MAX_SYNTHETIC = 10_000_000
-DEFAULT_SYNTHETIC = 200_000
+DEFAULT_SYNTHETIC = 200_000  # only where no county is named (a spec's dataclass default)
+
+
+def county_size(region: str) -> int:
+    """The synthetic population's size by default: one case per inhabitant of the county
+    (SCB 2023, rounded; ``rules.county_population``), so that a result is read against a
+    county of the real size, not 200 000 cases for a county of 130 000 (issue 13)."""
+    return county_population(region) if region in REGIONS else DEFAULT_SYNTHETIC
 
 
 def parse_variant(data: Any) -> Variant:

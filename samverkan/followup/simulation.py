@@ -32,6 +32,7 @@ from samverkan.rules import (
     SIMULATED,
     UNDETERMINED,
     Example,
+    NamedParameter,
     Parameter,
     RuleInfo,
     Variant,
@@ -49,6 +50,8 @@ from samverkan.rules import (
     format_time,
     group_sums,
     municipality_name,
+    named_parameter,
+    named_parameters,
     parse_variant,
     prepare_cases,
     pruned,
@@ -70,6 +73,7 @@ __all__ = [
     "SEK",
     "SIMULATED",
     "Example",
+    "NamedParameter",
     "Parameter",
     "Result",
     "RuleInfo",
@@ -88,6 +92,9 @@ __all__ = [
     "intervention_label",
     "label",
     "municipality_label",
+    "named_parameter",
+    "named_parameters",
+    "parameter_question",
     "parse_variant",
     "pruned",
     "rule_catalogue",
@@ -249,6 +256,34 @@ def intervention_label(kind: str | None) -> str:
     return INTERVENTIONS.get(kind or "", kind or "Okänd insats")
 
 
+# The agreements' named numbers as the forum asks about them (issue 13): a short question
+# and a help text; a parameter not listed here is asked by its parameter file's label.
+PARAMETER_QUESTIONS: dict[str, tuple[str, str]] = {
+    "jh_hsv.adl_needs_min": (
+        "Antal ADL-behov för kommunens hemsjukvård",
+        "Hur många behov av stöd och hjälp över tid (äta och dricka, klä sig, förflytta sig, "
+        "hygien) en person i ordinärt boende ska ha för att kommunen ska ha hemsjukvården.",
+    ),
+    "jh_hsv.adult_age": (
+        "Åldersgräns för vuxen i hemsjukvårdsavtalet",
+        "Under den åldern räknas man som barn (t.ex. får asylsökande barn full vård).",
+    ),
+    "jh_psyk.adult_age": (
+        "Åldersgräns för vuxenpsykiatrin",
+        "Under den åldern har barn- och ungdomspsykiatrin (BUP) ansvaret.",
+    ),
+    "gvb.adult_age": (
+        "Åldersgräns för vuxen i Gävleborgs överenskommelse",
+        "Under den åldern har regionen hemsjukvården: kommunens ansvar gäller vuxna.",
+    ),
+}
+
+
+def parameter_question(p: NamedParameter) -> tuple[str, str]:
+    """A named parameter's question and help text in the forum's words."""
+    return PARAMETER_QUESTIONS.get(p.name, (p.label, ""))
+
+
 # The numbers of a condition ``set_parameter`` changes (Parameter.name), in Swedish.
 PARAMETER_WORDS = {"n": "antal", "start": "början (minuter)", "end": "slut (minuter)"}
 
@@ -261,10 +296,35 @@ def rule_words(rule_id: str) -> str:
     return f"»{info.summary}« ({clause_label(info.clause)})"
 
 
+def _unit(value: Any, unit: str) -> str:
+    if unit == "antal":
+        return str(value)
+    if unit == "klockslag":
+        return str(value) if isinstance(value, str) else format_time(int(value))
+    return f"{value} {unit}"
+
+
+def _describe_named(change: Mapping[str, Any]) -> str:
+    """A named parameter's change: "Antal ADL-behov …: 2 i stället för 1, från 2026-01-01."."""
+    p = named_parameter(str(change.get("name", "")))
+    start = change.get("from")
+    when = f", från {start}" if start else ""
+    if p is None:
+        return f"Ett tal i avtalet blir {change.get('value')}{when}."
+    question = parameter_question(p)[0]
+    now = format_time(p.value) if p.is_time else p.value
+    return (
+        f"{question} ({agreement_name(p.agreement)}): {_unit(change.get('value'), p.unit)} "
+        f"i stället för {_unit(now, p.unit)}{when}."
+    )
+
+
 def describe_change(change: Mapping[str, Any]) -> str:
     """A variant change in plain Swedish."""
     op = change.get("op")
     rule = str(change.get("rule", ""))
+    if op == "set_parameter" and "name" in change:
+        return _describe_named(change)
     if op == "set_parameter":
         fact = str(change.get("fact", ""))
         info = rule_info(rule)

@@ -11,4 +11,6 @@ urlpatterns = [
     path("simulering/", views.simulation_index, name="simulations"),
     path("simulering/regel", views.rule_detail, name="rule"),
     path("simulering/<int:pk>/", views.simulation_detail, name="simulation"),
+    path("simulering/<int:pk>/csv", views.simulation_csv, name="simulation_csv"),
+    path("simulering/<int:pk>/pdf", views.simulation_pdf, name="simulation_pdf"),
 ]

@@ -21,8 +21,8 @@ from samverkan.audit.models import Action
 from samverkan.audit.services import record
 from samverkan.followup import access, charts, exports, presentation, report, services
 from samverkan.followup import simulation as sim
-from samverkan.followup.forms import SimulationForm
-from samverkan.followup.models import PopulationSource
+from samverkan.followup.forms import SimulationForm, variant_fields
+from samverkan.followup.models import PopulationSource, Simulation
 from samverkan.rules import REGIONS, agreement_name
 
 NO_PERSONAL_DATA = "aggregerade uppgifter, inga personuppgifter"
@@ -125,33 +125,45 @@ def _initial(request: HttpRequest, regions: list[str]) -> dict[str, Any]:
             example = sim.example(key)
         except KeyError:
             raise Http404 from None
-        changes = example.variant["changes"]
         initial.update(
             {
                 "name": example.name,
                 "description": example.variant.get("description", ""),
-                "variant_json": json.dumps(example.variant, ensure_ascii=False, indent=2),
                 "region": example.region if example.region in regions else initial["region"],
                 "date": example.date,
-                "rule": changes[0]["rule"],
-                "op": changes[0]["op"],
             }
         )
+        # In the form's own words where the example is one question; else the JSON.
+        fields = variant_fields(example.variant)
+        if fields is None:
+            changes = example.variant["changes"]
+            fields = {
+                "variant_json": json.dumps(example.variant, ensure_ascii=False, indent=2),
+                "rule": changes[0].get("rule"),
+                "op": changes[0]["op"],
+            }
+        initial.update(fields)
     if request.GET.get("show_rule"):  # without JavaScript: the form sent back by GET
         fields = SimulationForm.base_fields
         initial.update({k: v for k, v in request.GET.items() if k in fields})
     copy = request.GET.get("copy")
     if copy:
         saved = get_object_or_404(services.simulations_for(request.user), pk=copy)
+        n = saved.population.get("n")
         initial.update(
             {
                 "name": f"{saved.name} (kopia)",
-                "variant_json": json.dumps(saved.variant, ensure_ascii=False, indent=2),
+                "description": saved.description,
                 "region": saved.region,
                 "date": saved.population.get("date"),
                 "source": saved.source,
-                "n": saved.population.get("n"),
+                # The county's size stays the default (an empty field), not a number typed.
+                "n": None if n == services.county_size(saved.region) else n,
             }
+        )
+        initial.update(
+            variant_fields(saved.variant)
+            or {"variant_json": json.dumps(saved.variant, ensure_ascii=False, indent=2)}
         )
     return initial
 
@@ -168,7 +180,7 @@ def simulation_index(request: HttpRequest) -> HttpResponse:
                 source=data["source"],
                 region=data["region"],
                 date=data["date"],
-                n=data.get("n") or services.DEFAULT_SYNTHETIC,
+                n=form.population_size(),
                 seed=data.get("seed") or 0,
                 price_year=data.get("price_year"),
             )
@@ -182,11 +194,19 @@ def simulation_index(request: HttpRequest) -> HttpResponse:
     else:
         form = SimulationForm(initial=_initial(request, regions), regions=regions)
     rule_id = form["rule"].value()
+    # The default population per county the user may choose, then what they all assume.
+    per_county = [presentation.population_assumptions(r) for r in regions]
+    technical = ("variant_json", "n", "seed")
     return render(
         request,
         "followup/simulation_form.html",
         {
             "form": form,
+            "assumptions": [lines[0] for lines in per_county] + per_county[0][1:]
+            if per_county
+            else [],
+            "technical_open": bool(form["variant_json"].value())
+            or any(form[name].errors for name in technical),
             "examples": _examples(request),
             "simulations": services.simulations_for(request.user)[:20],
             "rule": sim.rule_info(rule_id) if rule_id else None,
@@ -205,17 +225,42 @@ def rule_detail(request: HttpRequest) -> HttpResponse:
     return render(request, "followup/_rule.html", {"rule": info, "selected_parameter": ""})
 
 
-@require_GET
-def simulation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _simulation(request: HttpRequest, pk: int, action: str) -> Simulation:
+    """A saved simulation of the user's region (the page and its exports alike): 403
+    (audited) outside the forum's roles, 404 for another region's; the access audited."""
     access.require(request, "followup.simulation", pk)
     saved = get_object_or_404(services.simulations_for(request.user), pk=pk)
     record(
         request,
-        Action.VIEW,
+        action,
         "followup.simulation",
         saved.pk,
         why=f"Revisionssimulering ({NO_PERSONAL_DATA})",
     )
+    return saved
+
+
+@require_GET
+def simulation_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    view = presentation.simulation_view(_simulation(request, pk, Action.EXPORT))
+    response = HttpResponse(exports.simulation_csv(view), content_type="text/csv; charset=utf-8")
+    name = exports.simulation_filename(view, "csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+def simulation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    view = presentation.simulation_view(_simulation(request, pk, Action.EXPORT))
+    response = HttpResponse(exports.simulation_pdf(view), content_type="application/pdf")
+    name = exports.simulation_filename(view, "pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+def simulation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = _simulation(request, pk, Action.VIEW)
     return render(
         request,
         "followup/simulation.html",

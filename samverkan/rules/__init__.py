@@ -81,6 +81,9 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "pruned": ("simulation", None),
     "rule_catalogue": ("simulation", None),
     "rule_info": ("simulation", None),
+    "NamedParameter": ("simulation", None),
+    "named_parameters": ("simulation", None),
+    "named_parameter": ("simulation", None),
     "sum_or_null": ("simulation", None),
     "group_sums": ("simulation", None),
     "var_col": ("simulation", None),
@@ -94,6 +97,7 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "VariantError": ("variants", None),
     "apply_variant": ("variants", "apply"),
     "generate_population": ("population", "generate"),
+    "county_population": ("population", None),
     # agreements and their status
     "ALL_VERSIONS": ("agreements", None),
     "AgreementVersion": ("declarations", None),
@@ -356,6 +360,7 @@ __all__ = [
     "final_end",
     "format_time",
     "generate_population",
+    "county_population",
     "get",
     "group_sums",
     "leaves",
@@ -378,6 +383,9 @@ __all__ = [
     "rule",
     "rule_catalogue",
     "rule_info",
+    "NamedParameter",
+    "named_parameters",
+    "named_parameter",
     "scenario_baseline_labels",
     "scenario_counts",
     "scenarios_by_clause",
@@ -549,6 +557,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.params import Parameter as Parameter
     from samverkan.rules.params import parameter as parameter
     from samverkan.rules.params import parameters as parameters
+    from samverkan.rules.population import county_population as county_population
     from samverkan.rules.population import generate as generate_population
     from samverkan.rules.questions import QUESTION_ORDER as QUESTION_ORDER
     from samverkan.rules.questions import next_question as next_question
@@ -595,6 +604,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.simulation import SEK as SEK
     from samverkan.rules.simulation import SIMULATED as SIMULATED
     from samverkan.rules.simulation import Example as Example
+    from samverkan.rules.simulation import NamedParameter as NamedParameter
     from samverkan.rules.simulation import Parameter as SimulationParameter
     from samverkan.rules.simulation import RuleInfo as RuleInfo
     from samverkan.rules.simulation import base_col as base_col
@@ -606,6 +616,8 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.simulation import evaluated_plan as evaluated_plan
     from samverkan.rules.simulation import example as example
     from samverkan.rules.simulation import group_sums as group_sums
+    from samverkan.rules.simulation import named_parameter as named_parameter
+    from samverkan.rules.simulation import named_parameters as named_parameters
     from samverkan.rules.simulation import parse_variant as parse_variant
     from samverkan.rules.simulation import prepare_cases as prepare_cases
     from samverkan.rules.simulation import pruned as pruned

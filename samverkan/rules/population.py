@@ -471,6 +471,12 @@ def expected_share_80_plus(region: str | None = None) -> float:
     return sum(m.population * m.share_80_plus for m in ms) / total
 
 
+def county_population(region: str) -> int:
+    """The folkmängd of ``region``'s county (the sum of its kommuner above, SCB 2023 rounded):
+    the size of a synthetic population "as large as the county"."""
+    return sum(m.population for m in MUNICIPALITIES if m.code in REGIONS[region].municipalities)
+
+
 def _municipality_name(code: str) -> str:
     for region in REGIONS.values():
         if code in region.municipalities:

@@ -37,6 +37,7 @@ cases, where the number of distinct persons per cell is counted for the small-ce
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -116,6 +117,7 @@ class Parameter:
     name: str  # "n", "start" or "end"
     value: int
     text: str  # Swedish: the condition as it reads now
+    named: str | None = None  # the named parameter (conditions.P) the number is, if any
 
     @property
     def key(self) -> str:
@@ -158,12 +160,18 @@ def _parameters(rule: Rule) -> tuple[Parameter, ...]:
     seen: set[str] = set()
     for leaf in leaves(rule.when):
         if isinstance(leaf, AtLeast | Below | CountAtLeast):
-            p = Parameter(leaf.kind, leaf.fact, "n", _now(leaf.n), leaf.describe())
+            named = leaf.n.name if isinstance(leaf.n, P) else None
+            p = Parameter(leaf.kind, leaf.fact, "n", _now(leaf.n), leaf.describe(), named)
         elif isinstance(leaf, TimeWithin):
             for name in ("start", "end"):
-                value = _now(getattr(leaf, name))
+                number = getattr(leaf, name)
                 p = Parameter(
-                    leaf.kind, leaf.fact, name, value, f"{leaf.describe()} ({name}, minuter)"
+                    leaf.kind,
+                    leaf.fact,
+                    name,
+                    _now(number),
+                    f"{leaf.describe()} ({name}, minuter)",
+                    number.name if isinstance(number, P) else None,
                 )
                 if p.key not in seen:
                     seen.add(p.key)
@@ -202,6 +210,79 @@ def rule_catalogue(versions: Sequence[AgreementVersion] = ALL_VERSIONS) -> list[
 
 def rule_info(rule_id: str) -> RuleInfo | None:
     return next((r for r in rule_catalogue() if r.id == rule_id), None)
+
+
+@dataclass(frozen=True)
+class NamedParameter:
+    """A named number of an agreement (``parameters/*.toml``) that deciding rules read: the
+    forum's "antal ADL-behov" or "åldersgräns", changed by name with ``set_parameter``
+    (``{"op": "set_parameter", "name": …, "value": …, "from": …}``) in every rule at once."""
+
+    name: str
+    label: str  # the parameter file's Swedish label
+    unit: str
+    clause: str
+    agreement: str
+    agreement_title: str
+    region: str
+    value: int  # the latest value; a clock time in minutes after midnight
+    rules: tuple[str, ...]  # the ids of the deciding rules that read it
+
+    @property
+    def is_time(self) -> bool:
+        return self.unit == "klockslag"
+
+    def change(self, value: int, start: dt.date) -> dict[str, Any]:
+        """The variant change setting this parameter to ``value`` (minutes for a clock
+        time) from ``start``."""
+        written: Any = f"{value // 60:02d}:{value % 60:02d}" if self.is_time else value
+        return {"op": "set_parameter", "name": self.name, "value": written, "from": str(start)}
+
+
+def _named(cond: Any) -> list[P]:
+    if not dataclasses.is_dataclass(cond):
+        return []
+    return [v for f in dataclasses.fields(cond) if isinstance(v := getattr(cond, f.name), P)]
+
+
+def named_parameters(
+    versions: Sequence[AgreementVersion] = ALL_VERSIONS, dims: Sequence[str] = SIMULATED
+) -> list[NamedParameter]:
+    """The named parameters read by the rules that decide one of ``dims``, in the order the
+    agreements' rules first read them (the agreement is the first version's that reads it)."""
+    from samverkan.rules import params
+
+    found: dict[str, tuple[AgreementVersion, list[str]]] = {}
+    for v in versions:
+        for r in v.rules:
+            if not set(r.decides) & set(dims):
+                continue
+            for leaf in leaves(r.when):
+                for ref in _named(leaf):
+                    rules = found.setdefault(ref.name, (v, []))[1]
+                    if r.id not in rules:
+                        rules.append(r.id)
+    out = []
+    for name, (v, rules) in found.items():
+        spec = params.get(name)
+        out.append(
+            NamedParameter(
+                name=name,
+                label=spec.label,
+                unit=spec.unit,
+                clause=spec.clause,
+                agreement=v.agreement,
+                agreement_title=v.title,
+                region=v.region,
+                value=int(P(name).values()[-1][1]),
+                rules=tuple(rules),
+            )
+        )
+    return out
+
+
+def named_parameter(name: str) -> NamedParameter | None:
+    return next((p for p in named_parameters() if p.name == name), None)
 
 
 # --- ready-made examples --------------------------------------------------------------------

@@ -50,15 +50,23 @@ REFUSED_URLS = (
     f"{REPORT}pdf",
     "/uppfoljning/simulering/",
     "/uppfoljning/simulering/regel?rule=gvb.responsibility.child",
+    "/uppfoljning/simulering/1/",
+    "/uppfoljning/simulering/1/csv",
+    "/uppfoljning/simulering/1/pdf",
 )
 
 
 @pytest.mark.parametrize("group", [g for g, roles in GROUPS.items() if set(roles) & FOLLOWUP_ROLES])
 def test_the_forums_roles_may_open_the_app(client_as, make_staff, orgs, group) -> None:
+    saved = Simulation.objects.create(
+        name="Prövning", variant={"changes": []}, source="synthetic", region="jamtland-harjedalen"
+    )
+    simulation = f"/uppfoljning/simulering/{saved.pk}/"
+    urls = ("/uppfoljning/", REPORT, "/uppfoljning/simulering/", simulation)
     failures = Failures()
     for role in GROUPS[group]:
         client = client_as(make_staff(role, orgs.krokom))
-        for url in ("/uppfoljning/", REPORT, "/uppfoljning/simulering/"):
+        for url in (*urls, f"{simulation}csv", f"{simulation}pdf"):
             failures.expect(client.get(url).status_code, 200, f"{role.value} {url}")
     failures.assert_none()
 

@@ -30,11 +30,16 @@ def post(client, **data):
     return client.post(URL, base)
 
 
-def test_example_prefills_the_form(client_as, forum_member) -> None:
-    page = client_as(forum_member).get(f"{URL}?example=two-adl-needs").content.decode()
-    assert "Två ADL-behov i stället för ett" in page
-    assert "count_at_least" in page  # the JSON
-    assert "jh-hsv.responsibility.ordinary_with_needs" in page
+def test_example_prefills_the_form_in_its_own_words(client_as, forum_member) -> None:
+    # Issue 13: the example opens as the forum's question (the agreement's number of ADL
+    # needs, 2), not as JSON with rule ids in an open editor.
+    form = client_as(forum_member).get(f"{URL}?example=two-adl-needs").context["form"]
+    assert form["name"].value() == "Två ADL-behov i stället för ett"
+    assert form["op"].value() == "named"
+    assert form["named"].value() == "jh_hsv.adl_needs_min" and form["new_value"].value() == 2
+    assert not form["variant_json"].value()
+    lss = client_as(forum_member).get(f"{URL}?example=lss-housing-to-municipality")
+    assert lss.context["form"]["outcome"].value() == "health_care_responsibility=municipality"
 
 
 def test_running_an_example_saves_it_and_shows_who_moves(client_as, forum_member) -> None:

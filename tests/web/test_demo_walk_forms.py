@@ -301,9 +301,10 @@ def forum_member_reads_the_report_and_runs_a_simulation(w: Walker) -> None:
     page.goto("/uppfoljning/simulering/")
     w.look("simulering")
     page.get_by_label("Namn på simuleringen").fill("Prövning inför revisionen")
-    page.get_by_label("Regel").select_option(index=1)
-    page.get_by_label("Ändring").select_option(index=2)
-    page.get_by_label("Antal syntetiska fall").fill("500")
+    # The forum's question on the agreement's named number; the county-sized population.
+    page.get_by_label("Vad vill ni pröva?").select_option("named")
+    page.get_by_label("Talet i avtalet").select_option("jh_hsv.adl_needs_min")
+    page.get_by_label("Nytt värde").fill("2")
     w.click("button", "Kör simuleringen")
     w.look("simulering-klar")
     assert "/uppfoljning/simulering/" in page.url
