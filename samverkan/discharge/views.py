@@ -554,15 +554,22 @@ def terms(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("discharge:terms")
     today = timezone.localdate()
-    rows = [
-        {
-            "version": v,
-            "lines": local_terms.describe(v.terms),
-            "confirmed": local_terms.is_confirmed(v),
-            "may_confirm": local_terms.can_confirm(request.user, v),
-        }
-        for v in local_terms.visible_versions(request.user)
-    ]
+    rows = []
+    for v in local_terms.visible_versions(request.user):
+        confirmed, confirmation = local_terms.status_for(request.user, v)
+        per_kommun = v.municipality_id is None and reader.kind == OrganisationKind.REGION
+        rows.append(
+            {
+                "version": v,
+                "lines": local_terms.describe(v.terms),
+                "confirmed": confirmed,
+                "confirmation": confirmation,
+                # the region reads a region-wide version's confirmations kommun by kommun
+                "confirmations": local_terms.confirmations_of(v) if per_kommun else [],
+                "unconfirmed": local_terms.unconfirmed_municipalities(v) if per_kommun else [],
+                "may_confirm": local_terms.can_confirm(request.user, v),
+            }
+        )
     return render(
         request,
         "discharge/terms.html",
@@ -594,7 +601,8 @@ def confirm_terms(request: HttpRequest, version_id: int) -> HttpResponse:
             raise Http404 from None
         raise PermissionDenied from None
     if not local_terms.can_confirm(request.user, version):
-        if local_terms.is_confirmed(version):
+        party = local_terms.party_of(request.user)
+        if party is not None and local_terms.confirmed_by_party(version, party):
             messages.info(request, "Versionen är redan bekräftad.")
             return redirect("discharge:terms")
         raise PermissionDenied
