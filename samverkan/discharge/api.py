@@ -367,18 +367,13 @@ __all__ = ["router", "uuid"]
 # --- local terms (the parties' discharge agreement) -----------------------------------------
 
 
-def _reader_or_403(request: HttpRequest) -> None:
-    if local_terms.reader_of(request) is None:
-        raise ApiError(403, "forbidden", "Du får inte se de lokala villkoren.")
-
-
 @router.get(
     "/local-terms",
     response={200: list[LocalTermsOut], **RESPONSES},
     summary="Lokala villkor för betalningsansvar",
 )
 def list_local_terms(request: HttpRequest) -> list[Any]:
-    _reader_or_403(request)
+    local_terms.require_reader(request)  # 403 `forbidden`, by the API's one error shape
     return list(local_terms.visible_versions(request))
 
 
@@ -388,8 +383,7 @@ def list_local_terms(request: HttpRequest) -> list[Any]:
     summary="Lägg in en version av de lokala villkoren",
 )
 def enter_local_terms(request: HttpRequest, payload: LocalTermsIn) -> Any:
-    if not local_terms.can_manage(request):
-        raise ApiError(403, "forbidden", "Du får inte lägga in lokala villkor.")
+    local_terms.require_party(request)  # before the kommun is looked up: 403, not 422
     municipality = None
     if payload.municipality_id is not None:
         municipality = _organisation(payload.municipality_id, "municipality_id")

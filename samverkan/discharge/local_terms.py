@@ -96,6 +96,15 @@ def can_manage(actor: ActorLike) -> bool:
     return party_of(actor) is not None
 
 
+def require_party(actor: ActorLike) -> Organisation:
+    """The party the user enters local terms for; 403 `forbidden` for any other role (the
+    one refusal the page and the API share, through the API's error shape)."""
+    party = party_of(actor)
+    if party is None:
+        raise _error(None, "forbidden", "Du får inte lägga in lokala villkor.", 403)
+    return party
+
+
 def can_confirm(actor: ActorLike, version: LocalTermsVersion) -> bool:
     """The other party: the kommun when the region entered the version (each kommun of the
     region for itself, for a region-wide version), the region when a kommun did; never the
@@ -244,6 +253,14 @@ def reader_of(actor: ActorLike) -> Organisation | None:
     return party_of(actor) or discharge_organisation(user_of(actor))
 
 
+def require_reader(actor: ActorLike) -> Organisation:
+    """`reader_of`, or 403 `forbidden` for a role that neither owns nor works by the terms."""
+    reader = reader_of(actor)
+    if reader is None:
+        raise _error(None, "forbidden", "Du får inte se de lokala villkoren.", 403)
+    return reader
+
+
 def visible_versions(actor: ActorLike) -> QuerySet[LocalTermsVersion]:
     """The versions the user may see: those of her organisation's region (none without a
     role that owns or works by local terms)."""
@@ -256,8 +273,7 @@ def visible_versions(actor: ActorLike) -> QuerySet[LocalTermsVersion]:
 def get_version_for(actor: ActorLike, version_id: int) -> LocalTermsVersion:
     """One version for the user: 403 without a role that owns or works by local terms, 404
     outside her region (or no such version)."""
-    if reader_of(actor) is None:
-        raise _error(None, "forbidden", "Du får inte se de lokala villkoren.", 403)
+    require_reader(actor)
     found = (
         visible_versions(actor).filter(pk=version_id).first() if 0 < version_id < 2**63 else None
     )
@@ -364,9 +380,7 @@ def enter_version(
 ) -> LocalTermsVersion:
     """A new version of the local terms from ``valid_from``, for the party's region (the
     whole region, or ``municipality``), unverified until the other party confirms it."""
-    party = party_of(actor)
-    if party is None:
-        raise _error(None, "forbidden", "Du får inte lägga in lokala villkor.", 403)
+    party = require_party(actor)
     if not isinstance(valid_from, dt.date) or isinstance(valid_from, dt.datetime):
         raise _error("valid_from", "invalid_date", "Gäller från: ange ett datum (ÅÅÅÅ-MM-DD).")
     name = (name or "").strip()
