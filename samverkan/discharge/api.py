@@ -467,8 +467,10 @@ def stay_payment(request: HttpRequest, stay_id: int) -> Any:
     description="Öppnar en tvist i tvisthanteringen om vårdtillfällets dagar; de faktureras "
     'inte förrän den är avgjord. Kräver `"confirm": true` (annars 422 '
     "`confirmation_required`) och ett skäl (422 `missing`, fältet `reason`). 403 `forbidden` "
-    "för andra än kommunens personal som ser vårdtillfället, 404 för ett vårdtillfälle som "
-    "inte finns eller inte är ens, 409 `dispute_open` när en tvist redan pågår.",
+    "för andra än kommunens personal som ser vårdtillfället och kommunens ekonom, 404 för ett "
+    "vårdtillfälle som inte finns eller inte är ens, 409 `dispute_open` när en tvist redan "
+    "pågår. `month` (valfri) anger månaden tvisten gäller (422 `invalid_month` om vårdtillfället "
+    "inte har betalningsdagar den månaden).",
 )
 def open_payment_dispute(request: HttpRequest, stay_id: int, payload: PaymentDisputeIn) -> Any:
     stay = payment_view.get_stay_for_payment(
@@ -480,5 +482,6 @@ def open_payment_dispute(request: HttpRequest, stay_id: int, payload: PaymentDis
         reason=payload.reason,
         acting_note=payload.acting_note,
         confirm=payload.confirm,
+        month=payload.month,
     )
     return Status(201, {"dispute_id": dispute.pk, "stay_id": stay.pk, "status": dispute.status})

@@ -359,6 +359,7 @@ class PaymentDisputeOut(Schema):
     step: str
     decided_on: dt.date | None
     cost_bearer: str
+    month: dt.date | None  # the month the dispute names (None: the whole stay)
 
 
 class PaymentTermsOut(Schema):
@@ -397,6 +398,9 @@ class PaymentDisputeIn(Schema):
     reason: str = Field("", max_length=4000)
     acting_note: str = Field("", max_length=2000)
     confirm: bool = False
+    #: the month the dispute is about, any day of it (``months[].month`` of the payment view);
+    #: omitted: the whole stay. Not one of the stay's months with paid days: 422 `invalid_month`.
+    month: dt.date | None = None
 
 
 class PaymentDisputeCreatedOut(Schema):
