@@ -460,11 +460,13 @@ def local_revisions() -> tuple[AdoptedRevision, ...]:
     överenskommits", `local_points.ANNEX_POINTS`) as a revision of that annex for its kommun
     alone, from the day agreed to its last day (`kind="lokal"`, version key
     `…+lokal-<id>`): its one change, `local_agreement`, sets the default rule aside and
-    cites the local agreement. A local agreement registered for one hälsocentral applies to
-    the kommun's cases all the same (the rules know no hälsocentral)."""
+    cites the local agreement. One registered for one hälsocentral applies only to the
+    persons listed there (``health_centre``: the fact ``listed_health_centre``'s code)."""
     points = {point.key: point for point in ANNEX_POINTS}
     out = []
-    rows = LocalAgreement.objects.filter(point__in=points).select_related("municipality")
+    rows = LocalAgreement.objects.filter(point__in=points).select_related(
+        "municipality", "health_centre"
+    )
     for local in rows.order_by("agreed_on", "pk"):
         point = points[local.point]
         agreement = point.clause.split(" ", 1)[0]  # the annex whose rule gives way
@@ -475,6 +477,9 @@ def local_revisions() -> tuple[AdoptedRevision, ...]:
             "reference": local.document_ref,
             "agreed_on": local.agreed_on.isoformat(),
         }
+        if local.health_centre is not None:
+            change["health_centre"] = local.health_centre.fact_code
+            change["health_centre_name"] = local.health_centre.name
         region = str(local.municipality.region)
         out.append(
             AdoptedRevision(
