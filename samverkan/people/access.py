@@ -36,6 +36,7 @@ Superusers are technical administrators: they get no access to persons by that a
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -93,6 +94,7 @@ __all__ = [
     "is_protected",
     "protected_person_ids",
     "shared_blocked",
+    "shared_blocked_persons",
     "own_persons",
     "persons_visible_to",
     "intervention_verksamhet",
@@ -561,6 +563,27 @@ def shared_blocked(person: Person, owner: Any) -> bool:
         .filter(kind=AccessBlockKind.SHARED, organisation_id=owner_id)
         .exists()
     )
+
+
+def shared_blocked_persons(person_ids: Iterable[Any], owner: Any) -> set[Any]:
+    """Of these (surviving) person ids, the ones that keep `owner`'s (an Organisation or its
+    pk) data from other vårdgivare (spärr, PDL 6 kap. 2 §); one query per 2,000 ids."""
+    from django.utils import timezone
+
+    owner_id = getattr(owner, "pk", owner)
+    ids = sorted(set(person_ids), key=str)
+    found: set[Any] = set()
+    for start in range(0, len(ids), 2000):
+        found.update(
+            AccessBlock.objects.filter(
+                kind=AccessBlockKind.SHARED,
+                organisation_id=owner_id,
+                person_id__in=ids[start : start + 2000],
+                lifted_at__isnull=True,
+                since__lte=timezone.now(),
+            ).values_list("person_id", flat=True)
+        )
+    return found
 
 
 def internally_blocked_units(person: Person, organisation: Any) -> set[int]:
