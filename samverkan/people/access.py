@@ -108,9 +108,9 @@ __all__ = [
     "get_intervention_for",
 ]
 
-# Who may read persons at all (their own vårdgivare × verksamhet's). The ekonom is not here: invoicing needs service records with
-# pseudonymous references (the purchases room), not the person's record (OSL 25 kap. 1 §,
-# 26 kap. 1 §: need to know).
+# Who may read persons at all (their own vårdgivare × verksamhet's). The ekonom is not
+# here: invoicing needs service records with pseudonymous references (the purchases room),
+# not the person's record (OSL 25 kap. 1 §, 26 kap. 1 §: need to know).
 READ_ROLES: frozenset[str] = frozenset(
     {
         Role.NURSE,
@@ -192,8 +192,8 @@ def own_persons(user: Any) -> QuerySet[Person]:
 
 def persons_visible_to(user: Any) -> QuerySet[Person]:
     """Every (not merged) person the user may see: own vårdgivare × verksamhet by care
-    relation. For the ekonom: her organisation's persons (`own_persons`)
-    as the service-record and invoicing rooms need them (never a person page or record)."""
+    relation. For the ekonom: her organisation's persons (`own_persons`) as the
+    service-record and invoicing rooms need them (never a person page or record)."""
     user = _user(user)
     profile = profile_of(user)
     if profile is not None and profile.role in INVOICING_ROLES:
@@ -212,8 +212,9 @@ def can_see(user: Any, person: Person) -> bool:
 def can_change(user: Any, person: Person) -> bool:
     """May change: a write role, and the person is one of the own vårdgivare × verksamhet's.
 
-    What may be changed is the user's own records only (`Reach`): facts are recorded as hers, and another
-    vårdgivare's intervention or assessment is not found (`get_intervention_for`).
+    What may be changed is the user's own records only (`Reach`): facts are recorded as
+    hers, and another vårdgivare's intervention or assessment is not found
+    (`get_intervention_for`).
     """
     user = _user(user)
     if not has_write_role(user):
