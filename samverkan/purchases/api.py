@@ -122,7 +122,7 @@ def _shown(r: ServiceRecord, shown: dict[int, disclosure.Shown], finance: bool) 
     the care's facts (need-to-know)."""
     person = shown[r.pk]
     extras: dict[str, Any] = {"person_id": person.person_id, "person_ref": person.ref}
-    if finance:
+    if finance or person.kept_away:  # the ekonom; or a spärr (PDL 6 kap. 2–3 §§)
         extras["finance_view"] = True
     return Merged(r, **extras)
 
