@@ -70,14 +70,20 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 def _sip_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """A SIP page: an invited organisation whose consent was withdrawn is told so (403)."""
+    """A SIP page: an invited organisation that the consent no longer covers (withdrawn or
+    narrowed) is told so, with the date (403)."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
-        except access.ConsentWithdrawn:
-            return render(request, "sip/consent_withdrawn.html", status=403)
+        except access.ConsentNoLongerCovers as ended:
+            return render(
+                request,
+                "sip/consent_withdrawn.html",
+                {"withdrawn": ended.reason == access.WITHDRAWN, "since": ended.since},
+                status=403,
+            )
 
     return wrapped
 
