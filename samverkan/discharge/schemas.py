@@ -400,7 +400,7 @@ class PaymentDisputeIn(Schema):
     confirm: bool = False
     #: the month the dispute is about, any day of it (``months[].month`` of the payment view);
     #: omitted: the whole stay. Not one of the stay's months with paid days: 422 `invalid_month`.
-    month: dt.date | None = None
+    month: IsoDate | None = None
 
 
 class PaymentDisputeCreatedOut(Schema):
