@@ -310,6 +310,6 @@ class UnitReferenceForm(forms.Form):
 
     def __init__(self, *args: Any, buyer: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = Unit.objects.filter(
-            organisation=buyer
-        ).order_by("name")
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])
+        unit.queryset = Unit.objects.filter(organisation=buyer).order_by("name")
+        unit.label_from_instance = lambda u: u.name  # type: ignore[method-assign,assignment]
