@@ -8,10 +8,12 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.models import HUVUDMAN_KINDS, Organisation, Unit
+from samverkan.accounts.models import HUVUDMAN_KINDS, Organisation, OrganisationKind, Unit
 from samverkan.core.forms import DateInput, TimeInput
 from samverkan.purchases.bases import basis_choices, month_start
 from samverkan.purchases.errors import PurchasesError
@@ -136,6 +138,7 @@ class ServiceForm(forms.Form):
             .select_related("organisation")
             .order_by("organisation__name", "name")
         )
+        self._offer_units_of_chosen_orderer(organisation)
         for name in ("date", "start", "end"):
             self.fields[name].widget.attrs["class"] = "big-input"
         if staff is not None:  # ekonom/MAS register for the organisation's staff
@@ -145,6 +148,39 @@ class ServiceForm(forms.Form):
 
     #: Set by ``clean`` when the duration exceeds the maximum and is not yet confirmed.
     asks_long = False
+
+    def _offer_units_of_chosen_orderer(self, organisation: Organisation) -> None:
+        """The list offers only the chosen orderer's units (the region's when none is chosen
+        and the region is the default orderer). Validation keeps the whole region's units, so
+        a unit of another orderer gets the service's own error naming the orderer."""
+        field = cast(forms.ModelChoiceField, self.fields["orderer_unit"])
+        chosen = self.data.get("orderer") if self.is_bound else self.initial.get("orderer")
+        if isinstance(chosen, Organisation):
+            chosen = chosen.pk
+        orderers = cast(QuerySet[Organisation], self.fields["orderer"].queryset)  # type: ignore[attr-defined]
+        units = cast(QuerySet[Unit], field.queryset)
+        orderer = None
+        if chosen and str(chosen).isdigit():
+            orderer = orderers.filter(pk=int(chosen)).first()
+        elif organisation.is_municipality:  # the registration's default orderer
+            orderer = orderers.filter(kind=OrganisationKind.REGION).first()
+        # with JavaScript, choosing the orderer reloads this list (the page's "Visa enheter"
+        # button does the same without it)
+        cast(forms.ModelChoiceField, self.fields["orderer"]).widget.attrs.update(
+            {
+                "hx-get": f"{reverse('purchases:index')}?enheter=1",
+                "hx-include": "this",
+                "hx-target": "#falt-bestallande-enhet",
+                "hx-select": "#falt-bestallande-enhet",
+                "hx-swap": "outerHTML",
+            }
+        )
+        if orderer is None:
+            return
+        field.widget.choices = [
+            ("", field.empty_label),
+            *((unit.pk, unit.name) for unit in units.filter(organisation=orderer)),
+        ]
 
     def clean(self) -> dict[str, Any]:
         """Plausibility: an end before the start is refused unless the user states that the
@@ -310,6 +346,6 @@ class UnitReferenceForm(forms.Form):
 
     def __init__(self, *args: Any, buyer: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = Unit.objects.filter(
-            organisation=buyer
-        ).order_by("name")
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])
+        unit.queryset = Unit.objects.filter(organisation=buyer).order_by("name")
+        unit.label_from_instance = lambda u: u.name  # type: ignore[method-assign,assignment]

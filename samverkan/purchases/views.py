@@ -181,14 +181,29 @@ def index(request: HttpRequest) -> HttpResponse:
                 .select_related("user")
                 .order_by("user__last_name", "user__first_name")
             ]
+        data = request.POST or None
+        if request.method == "POST" and "visa_enheter" in request.POST:
+            # "Visa enheter" (without JavaScript): the form again, as filled in, with the
+            # chosen orderer's units; nothing is checked or saved yet
+            initial.update(
+                (k, v)
+                for k, v in request.POST.dict().items()
+                if k in ServiceForm.base_fields or k == "staff"
+            )
+            data = None
+        elif request.method == "GET" and request.GET.get("enheter"):
+            initial["orderer"] = request.GET.get("orderer", "")
         form = ServiceForm(
-            request.POST or None,
+            data,
             persons=persons,
             organisation=profile.organisation,
             staff=staff,
             initial=initial,
         )
-        if request.method == "POST" and form.is_valid():
+        if request.GET.get("enheter") and request.method == "GET":
+            # the orderer was changed (htmx): only the unit list, without the page
+            return render(request, "purchases/_orderer_unit.html", {"form": form})
+        if data is not None and form.is_valid():
             start, end = form.times()
             person = _chosen_person(request, form.cleaned_data["person"])
             unknown = []

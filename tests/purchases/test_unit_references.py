@@ -319,6 +319,41 @@ def test_the_registration_form_offers_the_ordering_unit(tk, units, client_as) ->
     assert ServiceRecord.objects.get().orderer_unit_id == units[1].pk
 
 
+def test_the_unit_list_follows_the_chosen_orderer(tk, units, client_as) -> None:
+    """The list offers the chosen orderer's units only: the region's by default; choosing
+    another orderer reloads the list (htmx on the field, "Visa enheter" without JavaScript,
+    which keeps what was entered and saves nothing)."""
+    Unit.objects.create(
+        organisation=tk.orgs.krokom, name="Hemtjänsten Krokom", kind=UnitKind.HOME_HEALTH_CARE
+    )
+    client = client_as(tk.nurse)
+    url = reverse("purchases:index")
+    page = client.get(url).content.decode()
+    assert "Hälsocentral Centrum" in page and "Hemtjänsten Krokom" not in page
+    assert f'hx-get="{url}?enheter=1"' in page and "Visa enheter" in page
+    part = client.get(url, {"enheter": "1", "orderer": tk.orgs.krokom.pk}).content.decode()
+    assert 'id="falt-bestallande-enhet"' in part and "Hemtjänsten Krokom" in part
+    assert "Hälsocentral Centrum" not in part and "Mina senaste registreringar" not in part
+    filled = {
+        "date": "2026-03-10",
+        "start": "09:00",
+        "end": "10:00",
+        "person": str(tk.p1.pk),
+        "intervention": "nursing",
+        "basis": "jh-tjanstekop",
+        "orderer": str(tk.orgs.krokom.pk),
+    }
+    shown = client.post(url, {**filled, "visa_enheter": "1"})
+    body = shown.content.decode()
+    assert shown.status_code == 200 and "Hemtjänsten Krokom" in body
+    assert "Hälsocentral Centrum" not in body and "Formuläret behöver rättas" not in body
+    assert 'value="2026-03-10"' in body and not ServiceRecord.objects.exists()
+    # a unit of another orderer (posted anyway) gets the service's error naming the orderer
+    wrong = client.post(url, {**filled, "orderer_unit": str(units[0].pk)})
+    assert "hör inte till beställaren" in wrong.content.decode()
+    assert not ServiceRecord.objects.exists()
+
+
 def test_the_buyer_page_sets_up_a_units_reference(tk, units, client_as) -> None:
     hc, _med, none = units
     url = reverse("purchases:buyer", args=["23"])
