@@ -68,15 +68,20 @@ GROUP_TEXT: dict[str, tuple[str, str, str, str]] = {
     MEDICAL_LEAD: (
         "MAS, chefsläkare",
         "health care",
-        "as care, in the health care of her vårdgivare; the yearly report (aggregates)",
+        "as care, in the health care of her vårdgivare; MAS: the service records her organisation "
+        "performs or pays for, a performer's under spärr mot andra vårdgivare as pseudonymous "
+        "references only (tests/purchases, relation paying_under_sparr); the yearly report "
+        "(aggregates)",
         "PDL 4 kap. 1–4 §§, 6 kap.; HSLF-FS 2016:40 4 kap. 2–4 §§; OSL 25 kap. 1 §",
     ),
     FINANCE: (
         "ekonom",
         "none",
         "no person record (403); service records and invoices of her organisation with "
-        "pseudonymous person references (tjänsteköp); the yearly report",
-        "OSL 25 kap. 1 §, 26 kap. 1 § (need to know: invoicing needs no record)",
+        "pseudonymous person references (tjänsteköp), also a performer's under spärr mot "
+        "andra vårdgivare; the yearly report",
+        "OSL 25 kap. 1 §, 26 kap. 1 § (need to know: invoicing needs no record); PDL 6 kap. "
+        "2–3 §§ (spärr)",
     ),
     FORUM: (
         "forum member",

@@ -314,6 +314,29 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
 
+    @property
+    def fact_code(self) -> str:
+        """The unit as the rules' fact ``listed_health_centre`` names it: its HSA-id, or
+        while it has none recorded Samverkan's own id (``enhet-<id>``)."""
+        return self.hsa_id.strip() or f"enhet-{self.pk}"
+
+    @classmethod
+    def by_fact_code(cls, code: str) -> Unit | None:
+        """The unit a ``fact_code`` names, if any."""
+        if code.startswith("enhet-") and code[6:].isdigit():
+            return cls.objects.filter(pk=int(code[6:]), hsa_id="").first()
+        return cls.objects.filter(hsa_id=code).first() if code else None
+
+
+def health_centres() -> list[tuple[str, str]]:
+    """(fact code, name) of every hälsocentral a person can be listed at (the rules' fact
+    ``listed_health_centre``): the primary-care units of the regions and of the private
+    providers acting for them."""
+    units = Unit.objects.filter(
+        acting_as(OrganisationKind.REGION, "organisation__"), kind=UnitKind.PRIMARY_CARE
+    )
+    return [(u.fact_code, u.name) for u in units.order_by("name", "pk")]
+
 
 class Role(models.TextChoices):
     NURSE = "nurse", _("sjuksköterska")

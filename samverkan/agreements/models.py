@@ -190,6 +190,9 @@ class LocalAgreement(models.Model):
     valid_to = models.DateField(_("gäller till och med"), null=True, blank=True)
     registered_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     registered_at = models.DateTimeField(default=timezone.now)
+    # What it changed from a past `agreed_on` (the revisions' retroactive check): per kommun,
+    # the decisions flagged with their difference and the issued invoices listed.
+    retroactive = models.JSONField(_("retroaktiv verkan"), default=dict, blank=True)
 
     class Meta:
         db_table = "deviations_localagreement"  # kept from the deviations app (issue 10)

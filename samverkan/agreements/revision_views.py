@@ -26,7 +26,14 @@ from samverkan.agreements.revision_forms import (
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
 from samverkan.core.forms import apply_errors
-from samverkan.rules import DIMENSION_VALUES, DIMENSIONS, FACTS, clause_label, municipality_name
+from samverkan.rules import (
+    ACTIONS,
+    DIMENSION_VALUES,
+    DIMENSIONS,
+    FACTS,
+    clause_label,
+    municipality_name,
+)
 
 
 def _region(request: HttpRequest) -> str:
@@ -130,32 +137,43 @@ def _context(request: HttpRequest, revision: Revision, **forms: Any) -> dict[str
 
 
 def _difference_text(diff: dict[str, Any]) -> str:
-    return "; ".join(
-        f"{DIMENSIONS.get(d, d)}: {DIMENSION_VALUES.get(d, {}).get(str(a), a)} → "
-        f"{DIMENSION_VALUES.get(d, {}).get(str(b), b)}"
-        for d, (a, b) in diff.items()
-    )
+    parts = []
+    for d, (a, b) in diff.items():
+        if d == "actions":  # [no longer due, now due]
+            gone = ", ".join(ACTIONS.get(x, x) for x in a) or "inget"
+            new = ", ".join(ACTIONS.get(x, x) for x in b) or "inget"
+            parts.append(f"Att göra: {gone} → {new}")
+            continue
+        parts.append(
+            f"{DIMENSIONS.get(d, d)}: {DIMENSION_VALUES.get(d, {}).get(str(a), a)} → "
+            f"{DIMENSION_VALUES.get(d, {}).get(str(b), b)}"
+        )
+    return "; ".join(parts)
+
+
+def retroactive_items(party: str, retroactive: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """What a past in-force date changed (an adoption's or a local agreement's
+    ``retroactive``), per kommun, with each difference in words."""
+    return [
+        {
+            "party": party,
+            "kommun": municipality_label(code),
+            "decisions": [
+                d | {"text": _difference_text(d["difference"])} for d in found.get("decisions", [])
+            ],
+            "invoices": [
+                i | {"text": _difference_text(i["difference"])} for i in found.get("invoices", [])
+            ],
+        }
+        for code, found in (retroactive or {}).items()
+    ]
 
 
 def _retroactive_rows(parties: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for p in parties:
         adoption = p["adoption"]
-        for code, found in ((adoption.retroactive if adoption else None) or {}).items():
-            rows.append(
-                {
-                    "party": p["party"].name,
-                    "kommun": municipality_label(code),
-                    "decisions": [
-                        d | {"text": _difference_text(d["difference"])}
-                        for d in found.get("decisions", [])
-                    ],
-                    "invoices": [
-                        i | {"text": _difference_text(i["difference"])}
-                        for i in found.get("invoices", [])
-                    ],
-                }
-            )
+        rows += retroactive_items(p["party"].name, adoption.retroactive if adoption else None)
     return rows
 
 

@@ -376,11 +376,15 @@ def adopt(actor: Any, revision: Revision, data: AdoptionInput, *, confirmed: boo
     return adoption
 
 
-def _flag_retroactive(actor: Any, key: str, party: Organisation, today: dt.date) -> dict[str, Any]:
+def _flag_retroactive(
+    actor: Any, key: str, party: Organisation, today: dt.date, kind: str = "revision"
+) -> dict[str, Any]:
     """For each kommun where this adoption brings the revision into force from a past day
-    (the kommun itself, or every kommun that adopted before the region), what it changes."""
+    (the kommun itself, or every kommun that adopted before the region), what it changes.
+    A local agreement (``kind="lokal"``) is the revision of its one kommun from the day
+    agreed (``flag_local_retroactive``)."""
     assert _retroactive is not None
-    found = next((r for r in adopted_revisions() if r.key == key and r.kind == "revision"), None)
+    found = next((r for r in adopted_revisions() if r.key == key and r.kind == kind), None)
     if found is None:
         return {}
     if party.kind == OrganisationKind.REGION:
@@ -393,6 +397,23 @@ def _flag_retroactive(actor: Any, key: str, party: Organisation, today: dt.date)
         if since is not None and since < today:
             out[code] = _retroactive(actor, found, code, since)
     return out
+
+
+def flag_local_retroactive(actor: Any, local: LocalAgreement) -> dict[str, Any]:
+    """A local agreement registered (or changed) with ``agreed_on`` already past: the same
+    check an adoption from a past date runs (``use_retroactive``), for its kommun from the day
+    agreed: the decisions it changes flagged with the difference, the issued invoices it would
+    change listed. Nothing is changed. Kept on the local agreement (``retroactive``); empty
+    when the day is not past or the point changes no answer (not an annex's "om annat ej
+    överenskommits", so no revision of the rules)."""
+    today = timezone.localdate()
+    if _retroactive is None or local.agreed_on >= today:
+        return {}
+    forget_revisions()
+    found = _flag_retroactive(actor, str(local.pk), local.municipality, today, kind="lokal")
+    LocalAgreement.objects.filter(pk=local.pk).update(retroactive=found)
+    local.retroactive = found
+    return found
 
 
 # --- what the rules see ----------------------------------------------------------------------
@@ -439,11 +460,13 @@ def local_revisions() -> tuple[AdoptedRevision, ...]:
     överenskommits", `local_points.ANNEX_POINTS`) as a revision of that annex for its kommun
     alone, from the day agreed to its last day (`kind="lokal"`, version key
     `…+lokal-<id>`): its one change, `local_agreement`, sets the default rule aside and
-    cites the local agreement. A local agreement registered for one hälsocentral applies to
-    the kommun's cases all the same (the rules know no hälsocentral)."""
+    cites the local agreement. One registered for one hälsocentral applies only to the
+    persons listed there (``health_centre``: the fact ``listed_health_centre``'s code)."""
     points = {point.key: point for point in ANNEX_POINTS}
     out = []
-    rows = LocalAgreement.objects.filter(point__in=points).select_related("municipality")
+    rows = LocalAgreement.objects.filter(point__in=points).select_related(
+        "municipality", "health_centre"
+    )
     for local in rows.order_by("agreed_on", "pk"):
         point = points[local.point]
         agreement = point.clause.split(" ", 1)[0]  # the annex whose rule gives way
@@ -454,6 +477,9 @@ def local_revisions() -> tuple[AdoptedRevision, ...]:
             "reference": local.document_ref,
             "agreed_on": local.agreed_on.isoformat(),
         }
+        if local.health_centre is not None:
+            change["health_centre"] = local.health_centre.fact_code
+            change["health_centre_name"] = local.health_centre.name
         region = str(local.municipality.region)
         out.append(
             AdoptedRevision(

@@ -33,6 +33,7 @@ from samverkan.agreements.models import (
     Notice,
     WorkingGroupMember,
 )
+from samverkan.agreements.revisions import flag_local_retroactive
 from samverkan.agreements.selectors import (
     LISTS_REGION,
     VERSIONS,
@@ -284,6 +285,8 @@ def register_local_agreement(
         registered_by=access.user_of(actor),
     )
     record(actor, Action.CREATE, LocalAgreement, local.pk, why=why)
+    # From a past day it may change recorded decisions: the revisions' retroactive check.
+    flag_local_retroactive(actor, local)
     return local
 
 

@@ -37,6 +37,7 @@ from samverkan.agreements.forms import (
 )
 from samverkan.agreements.local_points import ALL_POINTS
 from samverkan.agreements.models import Bilaga2List, LocalAgreement
+from samverkan.agreements.revision_views import retroactive_items
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
 from samverkan.core.forms import apply_errors
@@ -224,6 +225,7 @@ def local_agreements(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "rows": [(r, points.get(r.point)) for r in rows],
+            "retro": [item for r in rows for item in retroactive_items(r.title, r.retroactive)],
             "points": ALL_POINTS,
             "refusal": refusal,
             "citation": LOCAL_ONLY_AT_POINTS,

@@ -8,7 +8,12 @@ class DeviationsConfig(AppConfig):
 
     def ready(self) -> None:
         from samverkan.accounts.actors import actor_for
-        from samverkan.deviations.tasks import PROVIDERS
+        from samverkan.deviations.tasks import (
+            PROVIDERS,
+            describe_deviation_notifications,
+            describe_dispute_notifications,
+        )
+        from samverkan.notifications.services import register_describer
         from samverkan.web.nav import register_nav
         from samverkan.web.work_queue import register_work_queue
 
@@ -17,3 +22,5 @@ class DeviationsConfig(AppConfig):
         )
         for provider in PROVIDERS:
             register_work_queue(provider)
+        register_describer("deviations:detail", describe_deviation_notifications)
+        register_describer("deviations:dispute", describe_dispute_notifications)

@@ -89,3 +89,26 @@ def dispute_tasks(user: Any) -> list[TaskItem]:
 
 
 PROVIDERS = (deviation_tasks, dispute_tasks)
+
+
+def describe_deviation_notifications(user: Any, targets: list[dict[str, Any]]) -> list[str]:
+    """The Notiser page's text for a deviation: its kind, number and category, and its
+    subject (a heading without personal data), to a viewer who may see the case."""
+    ids = [int(t["pk"]) for t in targets]
+    found = {d.pk: d for d in access.deviations_visible_to(user).filter(pk__in=ids)}
+    texts = []
+    for pk in ids:
+        d = found.get(pk)
+        if d is None:
+            texts.append("")
+            continue
+        text = f"{_kind(d.kind).lower()} #{d.pk} ({d.get_category_display()})"
+        texts.append(f"{text} – {d.subject}" if d.subject else text)
+    return texts
+
+
+def describe_dispute_notifications(user: Any, targets: list[dict[str, Any]]) -> list[str]:
+    """The Notiser page's text for a dispute step: the number and where the case is now."""
+    ids = [int(t["pk"]) for t in targets]
+    found = {d.pk: d for d in access.disputes_visible_to(user).filter(pk__in=ids)}
+    return [f"tvist #{pk} hos {current_step(found[pk]).title}" if pk in found else "" for pk in ids]

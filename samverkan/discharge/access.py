@@ -158,6 +158,24 @@ def can_see(user: Any, stay: Stay) -> bool:
     return relation(user, stay) is not None
 
 
+def finance_party(user: Any, stay: Stay) -> bool:
+    """The ekonom of a party to the stay's payment days: of the region holding it, or of
+    its kommun once the kommun received an inskrivningsmeddelande (before that the kommun
+    was told nothing and owes nothing). She sees the days and may dispute them for the
+    kommun, never the person's record (`payment_view`)."""
+    profile = profile_of(user_of(user))
+    if profile is None or profile.role != Role.FINANCE_OFFICER:
+        return False
+    if profile.organisation_id == stay.organisation_id:
+        return True
+    return (
+        profile.organisation_id == stay.municipality_id
+        and Notice.objects.filter(
+            stay=stay, kind=NoticeKind.ADMISSION, receiver_organisation_id=profile.organisation_id
+        ).exists()
+    )
+
+
 def is_own(user: Any, stay: Stay) -> bool:
     return relation(user, stay) == OWN
 

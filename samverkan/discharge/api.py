@@ -367,18 +367,13 @@ __all__ = ["router", "uuid"]
 # --- local terms (the parties' discharge agreement) -----------------------------------------
 
 
-def _reader_or_403(request: HttpRequest) -> None:
-    if local_terms.reader_of(request) is None:
-        raise ApiError(403, "forbidden", "Du får inte se de lokala villkoren.")
-
-
 @router.get(
     "/local-terms",
     response={200: list[LocalTermsOut], **RESPONSES},
     summary="Lokala villkor för betalningsansvar",
 )
 def list_local_terms(request: HttpRequest) -> list[Any]:
-    _reader_or_403(request)
+    local_terms.require_reader(request)  # 403 `forbidden`, by the API's one error shape
     return list(local_terms.visible_versions(request))
 
 
@@ -388,8 +383,7 @@ def list_local_terms(request: HttpRequest) -> list[Any]:
     summary="Lägg in en version av de lokala villkoren",
 )
 def enter_local_terms(request: HttpRequest, payload: LocalTermsIn) -> Any:
-    if not local_terms.can_manage(request):
-        raise ApiError(403, "forbidden", "Du får inte lägga in lokala villkor.")
+    local_terms.require_party(request)  # before the kommun is looked up: 403, not 422
     municipality = None
     if payload.municipality_id is not None:
         municipality = _organisation(payload.municipality_id, "municipality_id")
@@ -473,8 +467,10 @@ def stay_payment(request: HttpRequest, stay_id: int) -> Any:
     description="Öppnar en tvist i tvisthanteringen om vårdtillfällets dagar; de faktureras "
     'inte förrän den är avgjord. Kräver `"confirm": true` (annars 422 '
     "`confirmation_required`) och ett skäl (422 `missing`, fältet `reason`). 403 `forbidden` "
-    "för andra än kommunens personal som ser vårdtillfället, 404 för ett vårdtillfälle som "
-    "inte finns eller inte är ens, 409 `dispute_open` när en tvist redan pågår.",
+    "för andra än kommunens personal som ser vårdtillfället och kommunens ekonom, 404 för ett "
+    "vårdtillfälle som inte finns eller inte är ens, 409 `dispute_open` när en tvist redan "
+    "pågår. `month` (valfri) anger månaden tvisten gäller (422 `invalid_month` om vårdtillfället "
+    "inte har betalningsdagar den månaden).",
 )
 def open_payment_dispute(request: HttpRequest, stay_id: int, payload: PaymentDisputeIn) -> Any:
     stay = payment_view.get_stay_for_payment(
@@ -486,5 +482,6 @@ def open_payment_dispute(request: HttpRequest, stay_id: int, payload: PaymentDis
         reason=payload.reason,
         acting_note=payload.acting_note,
         confirm=payload.confirm,
+        month=payload.month,
     )
     return Status(201, {"dispute_id": dispute.pk, "stay_id": stay.pk, "status": dispute.status})

@@ -39,6 +39,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Min, Prefetch, Q, QuerySet
+from django.utils import dateformat, translation
 
 import samverkan.rules as rules
 from samverkan.accounts.actors import user_of
@@ -535,6 +536,12 @@ def settle_decided_days(dispute: Any, user: Any = None) -> list[dt.date]:
     return reopened
 
 
+def month_name(month: dt.date) -> str:
+    """ "november 2026": the month in Swedish, as the dispute and the payment view name it."""
+    with translation.override("sv"):
+        return dateformat.format(month, "F Y")
+
+
 class PaymentDisputeError(Problem):
     """A refused dispute about payment days (422 unless ``status`` says otherwise)."""
 
@@ -544,11 +551,11 @@ def dispute_payment_days(
 ) -> Any:
     """Open a dispute about the stay's days of betalningsansvar in the existing dispute
     handling (`deviations.disputes.open_dispute`, the parties disagree), by staff of the
-    region or the kommun who see the stay. Until it is decided the stay's days are left out
+    region or the kommun who see the stay, or a party's ekonom (`access.finance_party`). Until it is decided the stay's days are left out
     of the invoice runs (a month already invoiced is corrected by credit note)."""
     why = "Utskrivning: bestrida betalningsdagar"
     user = user_of(actor)
-    if not access.can_see(user, stay):
+    if not (access.can_see(user, stay) or access.finance_party(user, stay)):
         access.audit(actor, AuditAction.ACCESS_DENIED, stay, why)
         raise PaymentDisputeError(None, "not_found", "Vårdtillfället finns inte.", status=404)
     profile = profile_of(user)
@@ -569,13 +576,14 @@ def dispute_payment_days(
         )
     counterparty = stay.municipality if own == stay.organisation_id else stay.organisation
     text = (question or "").strip()
+    about = f"vårdtillfälle {stay.pk}"
+    if month is not None:
+        about += f", dagarna i {month_name(month)}"
     with transaction.atomic():
         dispute = disputes.open_dispute(
             actor,
             counterparty=counterparty,
-            question=f"Betalningsansvar vid utskrivning (vårdtillfälle {stay.pk}): {text}"
-            if text
-            else "",
+            question=f"Betalningsansvar vid utskrivning ({about}): {text}" if text else "",
             acting_organisation=stay.organisation,
             acting_note=acting_note,
             # The dispute is about the stay (linked below), not opened on the person's

@@ -12,8 +12,10 @@ whether it is the region's or the kommun's, over the law's defaults.
 Who: the forum members and administrators of the region or of a kommun in the region
 (README "Discharge from inpatient care"; the agreement is the parties' common business, no
 personal data). The other party confirms: a version entered by the region is confirmed by
-its kommun (for a region-wide version, any kommun of the region on behalf of the kommuner,
-as the forum signs a länsgemensam överenskommelse), one entered by a kommun by the region.
+its kommun, one entered by a kommun by the region. A region-wide version is confirmed by
+each kommun for itself (`confirmation_for`): it is verified for a kommun's stays only once
+that kommun confirmed it; for the others it stays "Ej bekräftad" (it still applies from its
+date, every count under it marked unconfirmed, as any unverified version).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 import samverkan.rules as rules
 from samverkan.accounts.actors import ActorLike, user_of
@@ -94,11 +96,21 @@ def can_manage(actor: ActorLike) -> bool:
     return party_of(actor) is not None
 
 
-def can_confirm(actor: ActorLike, version: LocalTermsVersion) -> bool:
-    """The other party: the kommun (any of the region for a region-wide version) when the
-    region entered it, the region when a kommun did; never the one who entered it."""
+def require_party(actor: ActorLike) -> Organisation:
+    """The party the user enters local terms for; 403 `forbidden` for any other role (the
+    one refusal the page and the API share, through the API's error shape)."""
     party = party_of(actor)
-    if party is None or party.region != version.region or is_confirmed(version):
+    if party is None:
+        raise _error(None, "forbidden", "Du får inte lägga in lokala villkor.", 403)
+    return party
+
+
+def can_confirm(actor: ActorLike, version: LocalTermsVersion) -> bool:
+    """The other party: the kommun when the region entered the version (each kommun of the
+    region for itself, for a region-wide version), the region when a kommun did; never the
+    one who entered it, and a party only once."""
+    party = party_of(actor)
+    if party is None or party.region != version.region or confirmed_by_party(version, party):
         return False
     entered = version.entered_by_organisation
     if entered.kind == OrganisationKind.REGION:
@@ -108,11 +120,72 @@ def can_confirm(actor: ActorLike, version: LocalTermsVersion) -> bool:
     return party.kind == OrganisationKind.REGION
 
 
-def is_confirmed(version: LocalTermsVersion) -> bool:
-    try:
-        return version.confirmation is not None
-    except LocalTermsConfirmation.DoesNotExist:
-        return False
+def confirmations_of(version: LocalTermsVersion) -> list[LocalTermsConfirmation]:
+    """The version's confirmations, oldest first (prefetched by `versions`)."""
+    return sorted(version.confirmations.all(), key=lambda c: (c.confirmed_at, c.pk))
+
+
+def confirmation_for(
+    version: LocalTermsVersion, municipality_id: int | None
+) -> LocalTermsConfirmation | None:
+    """The confirmation that verifies the version for a kommun's stays: for a version of one
+    kommun, the other party's (its only one); for a region-wide version, that kommun's own
+    (None for the region as a whole, ``municipality_id`` None)."""
+    found = confirmations_of(version)
+    if version.municipality_id is not None:
+        return found[0] if found else None
+    return next((c for c in found if c.confirmed_by_organisation_id == municipality_id), None)
+
+
+def municipalities_of(region: str) -> list[Organisation]:
+    """The kommuner of a region (the parties that confirm a region-wide version), by name."""
+    return list(
+        Organisation.objects.filter(region=region, kind=OrganisationKind.MUNICIPALITY).order_by(
+            "name", "pk"
+        )
+    )
+
+
+def unconfirmed_municipalities(version: LocalTermsVersion) -> list[Organisation]:
+    """The kommuner for which the version is still unverified ("Ej bekräftad")."""
+    if version.municipality is not None:
+        return [] if confirmations_of(version) else [version.municipality]
+    done = {c.confirmed_by_organisation_id for c in confirmations_of(version)}
+    return [m for m in municipalities_of(version.region) if m.pk not in done]
+
+
+def is_confirmed(version: LocalTermsVersion, municipality_id: int | None = None) -> bool:
+    """Verified for ``municipality_id``'s stays (`confirmation_for`); without a kommun, for
+    every kommun it concerns (a region-wide version: each kommun of the region confirmed)."""
+    if version.municipality_id is not None or municipality_id is not None:
+        return confirmation_for(version, municipality_id) is not None
+    return not unconfirmed_municipalities(version)
+
+
+def confirmed_by_party(version: LocalTermsVersion, party: Organisation) -> bool:
+    """The party has nothing left to confirm: its own confirmation of a region-wide
+    version, or the one confirmation of a version for one kommun."""
+    if version.municipality_id is None:
+        return any(c.confirmed_by_organisation_id == party.pk for c in confirmations_of(version))
+    return bool(confirmations_of(version))
+
+
+def status_for(
+    actor: ActorLike, version: LocalTermsVersion
+) -> tuple[bool, LocalTermsConfirmation | None]:
+    """(confirmed, the confirmation) as the reader sees the version: a kommun's reader, for
+    her kommun's stays; the region's, for every kommun it concerns (the latest confirmation
+    once all confirmed)."""
+    reader = reader_of(actor)
+    if reader is not None and reader.kind == OrganisationKind.MUNICIPALITY:
+        found = confirmation_for(version, reader.pk)
+        return found is not None, found
+    if version.municipality_id is not None:
+        found = confirmation_for(version, None)
+        return found is not None, found
+    confirmed = is_confirmed(version)
+    every = confirmations_of(version)
+    return confirmed, (every[-1] if confirmed and every else None)
 
 
 # --- reads ----------------------------------------------------------------------------------
@@ -121,21 +194,29 @@ def is_confirmed(version: LocalTermsVersion) -> bool:
 def versions(region: str, municipality: Organisation | None = None) -> QuerySet[LocalTermsVersion]:
     """The versions of a region (all, or those that apply to one kommun: the region's and
     the kommun's own), oldest first."""
-    found = LocalTermsVersion.objects.filter(region=region).select_related(
-        "municipality", "entered_by_organisation", "confirmation__confirmed_by_organisation"
+    found = (
+        LocalTermsVersion.objects.filter(region=region)
+        .select_related("municipality", "entered_by_organisation")
+        .prefetch_related(
+            Prefetch(
+                "confirmations",
+                queryset=LocalTermsConfirmation.objects.select_related("confirmed_by_organisation"),
+            )
+        )
     )
     if municipality is not None:
         found = found.filter(Q(municipality__isnull=True) | Q(municipality=municipality))
     return found.order_by("valid_from", "pk")
 
 
-def as_rules(version: LocalTermsVersion) -> dict[str, Any]:
-    """One version as ``rules.discharge_terms`` takes it (verified = confirmed)."""
+def as_rules(version: LocalTermsVersion, municipality_id: int | None = None) -> dict[str, Any]:
+    """One version as ``rules.discharge_terms`` takes it for a kommun's stays (verified =
+    confirmed for that kommun, `is_confirmed`)."""
     return {
         "from": version.valid_from,
         "name": version.name,
         "source": version.source or None,
-        "verified": is_confirmed(version),
+        "verified": is_confirmed(version, municipality_id),
         **version.terms,
     }
 
@@ -145,18 +226,22 @@ def local_for(region: str, municipality: Organisation | None) -> list[dict[str, 
     ``rules.payment_days_by_notice`` and ``rules.discharge_terms`` (empty: the law)."""
     if municipality is None:
         return [as_rules(v) for v in versions(region).filter(municipality__isnull=True)]
-    return [as_rules(v) for v in versions(region, municipality)]
+    return [as_rules(v, municipality.pk) for v in versions(region, municipality)]
 
 
 def local_by_municipality(region: str) -> dict[int | None, list[dict[str, Any]]]:
-    """``local_for`` for every kommun with a version of its own (key None: the region's)."""
+    """``local_for`` for every kommun of the region (key None: the region's versions, for a
+    stay without a kommun of the region); only the key None when there is no version. A
+    region-wide version is verified per kommun, so every kommun has its own list."""
     all_versions = list(versions(region))
-    regional = [as_rules(v) for v in all_versions if v.municipality_id is None]
-    out: dict[int | None, list[dict[str, Any]]] = {None: regional}
-    for v in all_versions:
-        if v.municipality_id is not None and v.municipality_id not in out:
-            own = [w for w in all_versions if w.municipality_id in (None, v.municipality_id)]
-            out[v.municipality_id] = [as_rules(w) for w in own]
+    out: dict[int | None, list[dict[str, Any]]] = {
+        None: [as_rules(v) for v in all_versions if v.municipality_id is None]
+    }
+    if not all_versions:
+        return out
+    for kommun in municipalities_of(region):
+        own = [v for v in all_versions if v.municipality_id in (None, kommun.pk)]
+        out[kommun.pk] = [as_rules(v, kommun.pk) for v in own]
     return out
 
 
@@ -166,6 +251,14 @@ def reader_of(actor: ActorLike) -> Organisation | None:
     from samverkan.discharge.access import discharge_organisation
 
     return party_of(actor) or discharge_organisation(user_of(actor))
+
+
+def require_reader(actor: ActorLike) -> Organisation:
+    """`reader_of`, or 403 `forbidden` for a role that neither owns nor works by the terms."""
+    reader = reader_of(actor)
+    if reader is None:
+        raise _error(None, "forbidden", "Du får inte se de lokala villkoren.", 403)
+    return reader
 
 
 def visible_versions(actor: ActorLike) -> QuerySet[LocalTermsVersion]:
@@ -180,8 +273,7 @@ def visible_versions(actor: ActorLike) -> QuerySet[LocalTermsVersion]:
 def get_version_for(actor: ActorLike, version_id: int) -> LocalTermsVersion:
     """One version for the user: 403 without a role that owns or works by local terms, 404
     outside her region (or no such version)."""
-    if reader_of(actor) is None:
-        raise _error(None, "forbidden", "Du får inte se de lokala villkoren.", 403)
+    require_reader(actor)
     found = (
         visible_versions(actor).filter(pk=version_id).first() if 0 < version_id < 2**63 else None
     )
@@ -288,9 +380,7 @@ def enter_version(
 ) -> LocalTermsVersion:
     """A new version of the local terms from ``valid_from``, for the party's region (the
     whole region, or ``municipality``), unverified until the other party confirms it."""
-    party = party_of(actor)
-    if party is None:
-        raise _error(None, "forbidden", "Du får inte lägga in lokala villkor.", 403)
+    party = require_party(actor)
     if not isinstance(valid_from, dt.date) or isinstance(valid_from, dt.datetime):
         raise _error("valid_from", "invalid_date", "Gäller från: ange ett datum (ÅÅÅÅ-MM-DD).")
     name = (name or "").strip()
@@ -353,9 +443,10 @@ def confirm_version(
     actor: ActorLike, version: LocalTermsVersion, *, confirm: bool = False
 ) -> LocalTermsConfirmation:
     """The other party confirms that the version matches the signed text (irreversible)."""
-    if party_of(actor) is None:
+    party = party_of(actor)
+    if party is None:
         raise _error(None, "forbidden", "Du får inte bekräfta lokala villkor.", 403)
-    if is_confirmed(version):
+    if party.region == version.region and confirmed_by_party(version, party):
         raise _error(None, "already_confirmed", "Versionen är redan bekräftad.", 409)
     if not can_confirm(actor, version):
         raise _error(
@@ -370,8 +461,6 @@ def confirm_version(
             "confirmation_required",
             "Bekräfta att villkoren stämmer med den undertecknade överenskommelsen.",
         )
-    party = party_of(actor)
-    assert party is not None
     try:
         with transaction.atomic():
             return LocalTermsConfirmation.objects.create(

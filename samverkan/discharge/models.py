@@ -400,12 +400,15 @@ class LocalTermsVersion(AppendOnlyModel):
 
 class LocalTermsConfirmation(AppendOnlyModel):
     """The other party's confirmation that a version matches the signed text: it flips the
-    version from unverified to verified. One per version."""
+    version from unverified to verified for the confirming party. One per version and
+    confirming organisation: a version for one kommun has one (the other party's); a
+    region-wide version entered by the region is confirmed by each kommun for itself, and
+    counts as verified for a kommun only once that kommun confirmed it."""
 
     append_only_error = LocalTermsHistoryError
 
-    version = models.OneToOneField(
-        LocalTermsVersion, on_delete=models.PROTECT, related_name="confirmation"
+    version = models.ForeignKey(
+        LocalTermsVersion, on_delete=models.PROTECT, related_name="confirmations"
     )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -416,3 +419,11 @@ class LocalTermsConfirmation(AppendOnlyModel):
     confirmed_at = models.DateTimeField(_("bekräftad"), auto_now_add=True)
 
     objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "confirmed_by_organisation"],
+                name="discharge_local_terms_confirmed_once_per_party",
+            )
+        ]

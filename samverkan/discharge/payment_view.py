@@ -19,11 +19,13 @@ logged (`access.audit`: another vårdgivare's look names the region as owner).
 
 **Who opens a dispute** about a stay's days: the kommun (the party that pays), by the roles
 that open disputes in the dispute handling (`deviations.access.may_see_cases`: every role
-but forum members and administrators), who see the stay — the door of
-`invoicing.dispute_payment_days`, which does the work. So the kommun's ekonom sees the days
-and the dispute's state but the dispute is opened by the kommun's staff who see the stay
-(the service reads the stay through the discharge room's access checks). A confirmation and
-a reason are required; one open dispute per stay (409 `dispute_open`).
+but forum members and administrators) who see the stay's payment days — its staff who see
+the stay and its ekonom (`access.finance_party`) — through `invoicing.dispute_payment_days`,
+which does the work. The dispute may name the month it is about (one of the stay's months
+with paid days; `StayDispute.month`); the days of the whole stay are held until it is
+decided. The region's side sees it on the same page and in its dispute handling (it is
+the counterparty). A confirmation and a reason are required; one open dispute per stay
+(409 `dispute_open`).
 """
 
 from __future__ import annotations
@@ -76,27 +78,12 @@ class PaymentViewError(Problem):
 # --- who ---------------------------------------------------------------------------------------
 
 
-def _received_by(stay: Stay, organisation_id: Any) -> bool:
-    return Notice.objects.filter(
-        stay=stay, kind=NoticeKind.ADMISSION, receiver_organisation_id=organisation_id
-    ).exists()
-
-
 def viewer(actor: ActorLike, stay: Stay) -> str | None:
     """STAFF (sees the stay), FINANCE (the ekonom of a party), or None."""
     user = user_of(actor)
     if access.can_see(user, stay):
         return STAFF
-    profile = profile_of(user)
-    if profile is None or profile.role != Role.FINANCE_OFFICER:
-        return None
-    if profile.organisation_id == stay.organisation_id:
-        return FINANCE
-    if profile.organisation_id == stay.municipality_id and _received_by(
-        stay, profile.organisation_id
-    ):
-        return FINANCE
-    return None
+    return FINANCE if access.finance_party(user, stay) else None
 
 
 def is_finance(actor: ActorLike) -> bool:
@@ -158,13 +145,14 @@ def get_stay_for_payment(actor: ActorLike, stay_id: Any, *, why: str) -> Stay:
 
 
 def may_dispute(actor: ActorLike, stay: Stay) -> bool:
-    """The kommun's roles that open disputes (the dispute handling's rule), seeing the stay."""
+    """The kommun's roles that open disputes (the dispute handling's rule) who see the
+    stay's payment days: its staff who see the stay, and its ekonom (`viewer`)."""
     profile = profile_of(user_of(actor))
     return (
         profile is not None
         and profile.organisation_id == stay.municipality_id
         and dispute_access.may_see_cases(actor)
-        and access.can_see(user_of(actor), stay)
+        and viewer(actor, stay) is not None
     )
 
 
@@ -209,6 +197,8 @@ class DisputeRow:
     decided_on: dt.date | None
     cost_bearer: str
     shown: bool  # the viewer may open the dispute in the dispute handling
+    month: dt.date | None = None  # the month the dispute names (None: the whole stay)
+    month_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -293,6 +283,8 @@ def _dispute_rows(actor: ActorLike, links: list[StayDispute]) -> tuple[list[Disp
                 decided_on=d.decided_on,
                 cost_bearer=d.get_cost_bearer_display() if d.cost_bearer else "",
                 shown=d.pk in seen,
+                month=link.month,
+                month_text=invoicing.month_name(link.month) if link.month else "",
             )
         )
     return rows, state
@@ -421,19 +413,32 @@ def default_acting_note(stay: Stay) -> str:
     return "Patienten är utskriven; frågan gäller bara betalningsdagarna."
 
 
+def dispute_months(view: StayPayment) -> list[MonthRow]:
+    """The months a dispute may name: the stay's months with paid days."""
+    return [m for m in view.months if m.days]
+
+
 def open_payment_dispute(
-    actor: ActorLike, stay: Stay, *, reason: str, confirm: bool, acting_note: str = ""
+    actor: ActorLike,
+    stay: Stay,
+    *,
+    reason: str,
+    confirm: bool,
+    acting_note: str = "",
+    month: dt.date | None = None,
 ) -> Any:
     """Open a dispute about the stay's days in the dispute handling
-    (`invoicing.dispute_payment_days`), by the kommun's roles that open disputes; the days
-    are held out of the invoice runs until it is decided."""
+    (`invoicing.dispute_payment_days`), by the kommun's roles that open disputes (its staff
+    who see the stay and its ekonom), naming ``month`` if given (one of the stay's months
+    with paid days); the stay's days are held out of the invoice runs until it is decided."""
     why = "Utskrivning: bestrida betalningsdagar"
     if not may_dispute(actor, stay):
         access.audit(actor, AuditAction.ACCESS_DENIED, stay, why)
         raise PaymentViewError(
             None,
             "forbidden",
-            "Bara kommunens personal som ser vårdtillfället kan bestrida betalningsdagarna.",
+            "Bara kommunens personal som ser vårdtillfället och kommunens ekonom kan bestrida "
+            "betalningsdagarna.",
             status=403,
         )
     if StayDispute.objects.filter(stay=stay, dispute__status="open").exists():
@@ -456,6 +461,16 @@ def open_payment_dispute(
                 "Bekräfta att du vill bestrida betalningsdagarna (det kan inte ångras).",
             )
         )
+    if month is not None:
+        month = _month(month)
+        if month not in {m.month for m in dispute_months(stay_payment(actor, stay))}:
+            errors.append(
+                Problem(
+                    "month",
+                    "invalid_month",
+                    "Månad: välj en av vårdtillfällets månader med betalningsdagar.",
+                )
+            )
     if errors:
         raise PaymentViewError.many([e.details[0] for e in errors])
     return invoicing.dispute_payment_days(
@@ -463,6 +478,7 @@ def open_payment_dispute(
         stay,
         question=reason.strip(),
         acting_note=(acting_note or "").strip() or default_acting_note(stay),
+        month=month,
     )
 
 

@@ -248,6 +248,13 @@ class LocalTermsIn(Schema):
         return {k: getattr(self, k) for k in TERM_KEYS if getattr(self, k) is not None}
 
 
+class LocalTermsConfirmationOut(Schema):
+    """One party's confirmation of a version (each kommun's own for a region-wide one)."""
+
+    confirmed_by_organisation_id: int
+    confirmed_at: dt.datetime
+
+
 class LocalTermsOut(Schema):
     id: int
     region: str
@@ -262,23 +269,42 @@ class LocalTermsOut(Schema):
     confirmed_by_organisation_id: int | None
     confirmed_at: dt.datetime | None
 
+    confirmations: list[LocalTermsConfirmationOut]
+    unconfirmed_municipality_ids: list[int]
+
+    # `confirmed` and its confirmation as the reader sees it (`local_terms.status_for`): a
+    # kommun's user, for her kommun; the region's, for every kommun the version concerns.
     @staticmethod
-    def resolve_confirmed(obj: Any) -> bool:
-        from samverkan.discharge.local_terms import is_confirmed
+    def resolve_confirmed(obj: Any, context: Any) -> bool:
+        from samverkan.discharge.local_terms import status_for
 
-        return is_confirmed(obj)
-
-    @staticmethod
-    def resolve_confirmed_by_organisation_id(obj: Any) -> int | None:
-        from samverkan.discharge.local_terms import is_confirmed
-
-        return obj.confirmation.confirmed_by_organisation_id if is_confirmed(obj) else None
+        return status_for(context["request"], obj)[0]
 
     @staticmethod
-    def resolve_confirmed_at(obj: Any) -> dt.datetime | None:
-        from samverkan.discharge.local_terms import is_confirmed
+    def resolve_confirmed_by_organisation_id(obj: Any, context: Any) -> int | None:
+        from samverkan.discharge.local_terms import status_for
 
-        return obj.confirmation.confirmed_at if is_confirmed(obj) else None
+        found = status_for(context["request"], obj)[1]
+        return found.confirmed_by_organisation_id if found else None
+
+    @staticmethod
+    def resolve_confirmed_at(obj: Any, context: Any) -> dt.datetime | None:
+        from samverkan.discharge.local_terms import status_for
+
+        found = status_for(context["request"], obj)[1]
+        return found.confirmed_at if found else None
+
+    @staticmethod
+    def resolve_confirmations(obj: Any) -> list[Any]:
+        from samverkan.discharge.local_terms import confirmations_of
+
+        return confirmations_of(obj)
+
+    @staticmethod
+    def resolve_unconfirmed_municipality_ids(obj: Any) -> list[int]:
+        from samverkan.discharge.local_terms import unconfirmed_municipalities
+
+        return [m.pk for m in unconfirmed_municipalities(obj)]
 
 
 # --- the payment view of a stay (betalningsansvar) and a dispute about its days -------------
@@ -333,6 +359,7 @@ class PaymentDisputeOut(Schema):
     step: str
     decided_on: dt.date | None
     cost_bearer: str
+    month: dt.date | None  # the month the dispute names (None: the whole stay)
 
 
 class PaymentTermsOut(Schema):
@@ -371,6 +398,9 @@ class PaymentDisputeIn(Schema):
     reason: str = Field("", max_length=4000)
     acting_note: str = Field("", max_length=2000)
     confirm: bool = False
+    #: the month the dispute is about, any day of it (``months[].month`` of the payment view);
+    #: omitted: the whole stay. Not one of the stay's months with paid days: 422 `invalid_month`.
+    month: dt.date | None = None
 
 
 class PaymentDisputeCreatedOut(Schema):

@@ -554,15 +554,22 @@ def terms(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("discharge:terms")
     today = timezone.localdate()
-    rows = [
-        {
-            "version": v,
-            "lines": local_terms.describe(v.terms),
-            "confirmed": local_terms.is_confirmed(v),
-            "may_confirm": local_terms.can_confirm(request.user, v),
-        }
-        for v in local_terms.visible_versions(request.user)
-    ]
+    rows = []
+    for v in local_terms.visible_versions(request.user):
+        confirmed, confirmation = local_terms.status_for(request.user, v)
+        per_kommun = v.municipality_id is None and reader.kind == OrganisationKind.REGION
+        rows.append(
+            {
+                "version": v,
+                "lines": local_terms.describe(v.terms),
+                "confirmed": confirmed,
+                "confirmation": confirmation,
+                # the region reads a region-wide version's confirmations kommun by kommun
+                "confirmations": local_terms.confirmations_of(v) if per_kommun else [],
+                "unconfirmed": local_terms.unconfirmed_municipalities(v) if per_kommun else [],
+                "may_confirm": local_terms.can_confirm(request.user, v),
+            }
+        )
     return render(
         request,
         "discharge/terms.html",
@@ -594,7 +601,8 @@ def confirm_terms(request: HttpRequest, version_id: int) -> HttpResponse:
             raise Http404 from None
         raise PermissionDenied from None
     if not local_terms.can_confirm(request.user, version):
-        if local_terms.is_confirmed(version):
+        party = local_terms.party_of(request.user)
+        if party is not None and local_terms.confirmed_by_party(version, party):
             messages.info(request, "Versionen är redan bekräftad.")
             return redirect("discharge:terms")
         raise PermissionDenied
@@ -625,11 +633,10 @@ def payment(request: HttpRequest, stay_id: int) -> HttpResponse:
         raise PermissionDenied
     stay = payment_view.get_stay_for_payment(request, stay_id, why="Betalningsansvar (sida)")
     view = payment_view.stay_payment(request, stay)
-    kommun_side = access.staff_profile(request).organisation_id == stay.municipality_id
     return render(
         request,
         "discharge/payment.html",
-        {"stay": view.stay, "view": view, "kommun_side": kommun_side},
+        {"stay": view.stay, "view": view},
     )
 
 
@@ -648,9 +655,14 @@ def payment_dispute(request: HttpRequest, stay_id: int) -> HttpResponse:
         messages.info(request, "Det finns redan en pågående tvist om betalningsdagarna.")
         return redirect("discharge:payment", stay.pk)
     errors: list[Any] = []
-    data: Any = {"acting_note": payment_view.default_acting_note(stay)}
+    months = payment_view.dispute_months(view)
+    data: Any = {
+        "acting_note": payment_view.default_acting_note(stay),
+        "month": request.GET.get("manad", ""),  # from a month's row of the payment page
+    }
     if request.method == "POST":
         data = request.POST
+        chosen = (data.get("month") or "").strip()
         try:
             payment_view.open_payment_dispute(
                 request,
@@ -658,6 +670,8 @@ def payment_dispute(request: HttpRequest, stay_id: int) -> HttpResponse:
                 reason=data.get("reason", ""),
                 acting_note=data.get("acting_note", ""),
                 confirm=data.get("confirm") == "on",
+                # a value that is no month of the stay is refused by the service, named
+                month=(_month_param(chosen) or dt.date.min) if chosen else None,
             )
         except Problem as problem:
             errors = problem.details
@@ -670,7 +684,7 @@ def payment_dispute(request: HttpRequest, stay_id: int) -> HttpResponse:
     return render(
         request,
         "discharge/payment_dispute.html",
-        {"stay": view.stay, "view": view, "errors": errors, "data": data},
+        {"stay": view.stay, "view": view, "errors": errors, "data": data, "months": months},
         status=200,
     )
 

@@ -1,14 +1,15 @@
-"""Glue for the agreements room's revisions: what an adoption with a past in-force date
-changes (registered with ``agreements.revisions.use_retroactive`` in ``apps.py``).
+"""Glue for the agreements room's revisions: what an adoption with a past in-force date, or
+a local agreement registered with a past ``agreed_on``, changes (registered with
+``agreements.revisions.use_retroactive`` in ``apps.py``).
 
 This room sits above the people and purchases rooms, so it reads both through their
 selectors: the latest responsibility decisions with a care date on or after the date, and the
 invoiced service records on issued invoices. Each is decided again with the versions now in
-force (the adoption is already recorded); a decision whose outcome changes is flagged with
-the difference, an invoice whose records' payment would change is listed for a credit note or
-a dispute. Nothing is changed here: the invoice stays as issued (never changed silently), and
-the new decision is made by the unit that owns the intervention. Ids and outcomes only, never
-a person.
+force (the adoption, or the local agreement, is already recorded); a decision whose outcome
+or due actions change is flagged with the difference, an invoice whose records' payment (the
+outcome) would change is listed for a credit note or a dispute. Nothing is changed here: the
+invoice stays as issued (never changed silently), and the new decision is made by the unit
+that owns the intervention. Ids and outcomes only, never a person.
 """
 
 from __future__ import annotations
@@ -27,6 +28,15 @@ def _changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[An
     }
 
 
+def _actions_changed(before: list[str], after: list[str]) -> dict[str, list[Any]]:
+    """What is to be done differently ("actions": [no longer due, now due]): a revision or a
+    local agreement that only changes the next step (e.g. Bilaga 2's routing of specialist
+    needs at night) changes the decision all the same."""
+    gone = [a for a in before if a not in after]
+    new = [a for a in after if a not in before]
+    return {"actions": [gone, new]} if gone or new else {}
+
+
 def _decide(facts: dict[str, Any]) -> Any:
     try:
         return decide(facts)
@@ -41,13 +51,15 @@ def retroactive_effect(
     from samverkan.purchases.selectors import invoiced_records_since
 
     decisions = []
-    for intervention_id, facts, outcome, version in latest_decisions_since(revision.region, since):
+    for intervention_id, facts, outcome, version, actions in latest_decisions_since(
+        revision.region, since
+    ):
         if facts.get("municipality") != municipality:
             continue
         new = _decide(facts)
         if new is None:
             continue
-        diff = _changed(outcome, dict(new.outcome))
+        diff = _changed(outcome, dict(new.outcome)) | _actions_changed(actions, new.actions)
         if diff:
             after = next(
                 (

@@ -57,6 +57,11 @@ def question(fact: str, answers: Mapping[str, Answer]) -> Question:
     if spec.kind is Kind.CODE:
         return _municipality(fact, answers)
     as_text = _as_text(current)
+    if spec.kind is Kind.TEXT:  # the hälsocentral the person is listed at
+        from samverkan.accounts.models import health_centres
+
+        centres = tuple(Choice(code, name, code == as_text) for code, name in health_centres())
+        return Question(fact, spec.label, spec.question, "select", centres, value=as_text)
     if spec.kind in (Kind.ENUM, Kind.BOOL):
         choices = tuple(
             Choice(v, lbl, v == as_text)
@@ -111,4 +116,9 @@ def display_value(fact: str, value: Answer) -> str:
                 return f"{region.municipalities[str(value)]} ({value})"
     if spec.kind is Kind.INT:
         return f"{value} år"
+    if spec.kind is Kind.TEXT:
+        from samverkan.accounts.models import Unit
+
+        unit = Unit.by_fact_code(_as_text(value))
+        return unit.name if unit is not None else _as_text(value)
     return spec.label_of(_as_text(value))

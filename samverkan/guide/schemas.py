@@ -26,6 +26,7 @@ from samverkan.rules import (
     FACTS,
     INCOMPLETE,
     MAX_AGE,
+    MAX_TEXT,
     NOT_COVERED,
     NOT_IN_FORCE,
     REGIONS,
@@ -88,6 +89,10 @@ def _fact_field(spec: FactSpec) -> tuple[Any, Any]:
     elif kind is Kind.CODE:
         annotation = one_of(MUNICIPALITIES)
         description += " SCB:s kommunkod (fyra siffror som text), t.ex. `2380` Östersund."
+    elif kind is Kind.TEXT:
+        annotation = str
+        extra = {"min_length": 1, "max_length": MAX_TEXT}
+        description += " Hälsocentralens HSA-id (eller Samverkans id för enheten) som text."
     else:  # pragma: no cover - a new Kind must be described here
         raise AssertionError(kind)
     return annotation | None, Field(None, description=description, **extra)

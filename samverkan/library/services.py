@@ -187,13 +187,14 @@ def classification(clause: Clause) -> CoverageRow:
 @dataclass(frozen=True)
 class CitingRule:
     id: str
-    agreement_version: str
+    agreement_version: str  # technical: the agreement's id and version
     summary: str
     condition: str  # Swedish, from Cond.describe()
     decides: tuple[tuple[str, str], ...]  # (dimension label, value label)
     actions: tuple[str, ...]  # Swedish action labels
     overrides: tuple[str, ...]
     fallback: bool
+    agreement_label: str = ""  # plain: the agreement's Swedish name and version
 
 
 def citing_rules(clause: Clause) -> list[CitingRule]:
@@ -201,6 +202,7 @@ def citing_rules(clause: Clause) -> list[CitingRule]:
         CitingRule(
             id=rule.id,
             agreement_version=f"{version.agreement} (version {version.version})",
+            agreement_label=f"{agreement_name(version.agreement)}, version {version.version}",
             summary=rule.summary,
             condition=rule.when.describe(),
             decides=tuple(

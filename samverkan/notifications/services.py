@@ -4,8 +4,9 @@
     notify(unit_or_organisation_or_user, Kind.SIP_INVITATION, reverse("sip:detail", args=[pk]),
            actor=request.user)
 
-A notification is a kind (whose neutral label is all the text there is) and a link into the
-case, which keeps its own access checks. A unit reaches its staff; an organisation reaches all
+A notification is a kind (a neutral label) and a link into the case, which keeps its own
+access checks. The Notiser page adds what it is about (`lines_for`: the link's app describes
+it for the viewer, naming a person only to one who may see them); the e-mail never does. A unit reaches its staff; an organisation reaches all
 its staff, or only `roles` when given; the actor is never notified of their own act. Users who
 opted in also get an e-mail through Django's mail framework (EMAIL_* settings) once the
 transaction commits: a neutral subject and a link to the notification, never personal data,
@@ -15,15 +16,17 @@ a case number or the case's address.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from samverkan.accounts.models import Organisation, StaffProfile, Unit
@@ -40,7 +43,73 @@ MAIL_BODY = (
     "eftersom du har valt det; du kan stänga av det under Notiser i Samverkan.\n"
 )
 
-__all__ = ["Kind", "notify", "unread_count", "notifications_for", "open_notification"]
+__all__ = [
+    "Kind",
+    "Line",
+    "lines_for",
+    "notify",
+    "notifications_for",
+    "open_notification",
+    "register_describer",
+    "unread_count",
+]
+
+#: What a notification is about, as this viewer may see it: per URL name of the link (e.g.
+#: "sip:detail"), a function (viewer, [the link's URL kwargs, …]) -> [text, …] in the same
+#: order ("" where nothing can be said). The apps register theirs in AppConfig.ready(); each
+#: checks access itself (a person's name only to a viewer who may see the person, the read
+#: logged), since the notification stores only its kind and link.
+Describer = Callable[[Any, list[dict[str, Any]]], list[str]]
+_describers: dict[str, Describer] = {}
+
+
+def register_describer(url_name: str, describer: Describer) -> Describer:
+    _describers[url_name] = describer
+    return describer
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the Notiser page: the notification and its text ("Ny uppgift:
+    egenvårdsbedömning … för Sigrid Planström")."""
+
+    notification: Notification
+    text: str
+
+
+def _target(link: str) -> tuple[str, dict[str, Any]] | None:
+    try:
+        match = resolve(urlsplit(link).path)
+    except Resolver404:
+        return None
+    return match.view_name, dict(match.kwargs)
+
+
+def lines_for(user: Any, notifications: Iterable[Notification]) -> list[Line]:
+    """The notifications with their text: the kind's label, and what it is about where the
+    link's app describes it for this viewer. A describer that fails is logged and leaves the
+    label alone (the page never breaks on one app)."""
+    items = list(notifications)
+    about: dict[int, str] = {}
+    groups: dict[str, list[tuple[Notification, dict[str, Any]]]] = {}
+    for item in items:
+        target = _target(item.link)
+        if target is not None and target[0] in _describers:
+            groups.setdefault(target[0], []).append((item, target[1]))
+    for name, group in groups.items():
+        try:
+            texts = _describers[name](user, [kwargs for _, kwargs in group])
+        except Exception:
+            logger.exception("Notification describer %s failed", name)
+            continue
+        for (item, _), text in zip(group, texts, strict=False):
+            about[item.pk] = text
+    lines = []
+    for item in items:
+        label = str(item.get_kind_display())
+        text = about.get(item.pk, "")
+        lines.append(Line(item, f"{label}: {text}" if text else label))
+    return lines
 
 
 def _recipients(recipient: Any, roles: Iterable[str] | None, exclude: Any) -> list[Any]:

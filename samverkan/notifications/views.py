@@ -23,7 +23,7 @@ def index(request: HttpRequest) -> HttpResponse:
         services.mark_all_read(request.user)
         messages.success(request, "Alla notiser är markerade som lästa.")
         return HttpResponseRedirect(reverse("notifications:index"))
-    items = list(services.notifications_for(request.user)[:PAGE_SIZE])
+    items = services.lines_for(request.user, services.notifications_for(request.user)[:PAGE_SIZE])
     return render(
         request,
         "notifications/index.html",

@@ -11,9 +11,8 @@ kommun (OSL 8 kap. 2 §).
 Persons: staff see the persons their own organisation has an active care relation with *in
 their own verksamhet* (`CareRelation.verksamhet` = `StaffProfile.verksamhet`; PDL 4 kap. 1 §,
 HSLF-FS 2016:40 4 kap. 2 §). Users whose role works in no verksamhet (ekonom, forum member,
-administrator) reach no person by a care relation. Other apps widen who sees the person,
-without editing this file, by appending to `EXTRA_VISIBILITY` a callable `user -> Q` over
-`Person` (the SIP app: a participating organisation with the person's consent).
+administrator) reach no person by a care relation. Nothing else widens who sees a person: a
+SIP opens its plan in the SIP room (`samverkan.sip.access`), not the person or its record.
 
 Records: seeing a person is not seeing its record. `reach_of(actor)` gives the user's
 `Reach` (organisation, verksamhet, unit), and its querysets `facts(person)`,
@@ -21,7 +20,7 @@ Records: seeing a person is not seeing its record. `reach_of(actor)` gives the u
 are the ONE filter every view, API endpoint and selector uses: only what the user's own
 vårdgivare × verksamhet recorded, and only with an active care relation there; records of a
 unit the person blocked (inre spärr, PDL 4 kap. 4 §) are hidden from the vårdgivare's other
-units. Other apps add what the person consented to share through `EXTRA_REACH`.
+units. Another vårdgivare's records are in no `Reach`.
 
 Roles: the care and medical-lead roles may read and change persons (`READ_ROLES` =
 `WRITE_ROLES`); the ekonom, forum members and administrators see no person record here
@@ -37,7 +36,7 @@ Superusers are technical administrators: they get no access to persons by that a
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -73,8 +72,6 @@ from samverkan.people.withholding import (
 )
 
 __all__ = [
-    "EXTRA_REACH",
-    "EXTRA_VISIBILITY",
     "INVOICING_ROLES",
     "SOCIAL_SERVICES_INTERVENTIONS",
     "Reach",
@@ -97,6 +94,7 @@ __all__ = [
     "is_protected",
     "protected_person_ids",
     "shared_blocked",
+    "shared_blocked_persons",
     "own_persons",
     "persons_visible_to",
     "intervention_verksamhet",
@@ -110,10 +108,9 @@ __all__ = [
     "get_intervention_for",
 ]
 
-# Who may read persons at all (their own vårdgivare × verksamhet's, and what
-# EXTRA_VISIBILITY adds). The ekonom is not here: invoicing needs service records with
-# pseudonymous references (the purchases room), not the person's record (OSL 25 kap. 1 §,
-# 26 kap. 1 §: need to know).
+# Who may read persons at all (their own vårdgivare × verksamhet's). The ekonom is not
+# here: invoicing needs service records with pseudonymous references (the purchases room),
+# not the person's record (OSL 25 kap. 1 §, 26 kap. 1 §: need to know).
 READ_ROLES: frozenset[str] = frozenset(
     {
         Role.NURSE,
@@ -134,11 +131,6 @@ WRITE_ROLES: frozenset[str] = READ_ROLES
 # `Reach` (need to know, OSL 25 kap. 1 §, 26 kap. 1 §; the names are the purchases room's
 # to withhold).
 INVOICING_ROLES: frozenset[str] = frozenset({Role.FINANCE_OFFICER})
-
-VisibilityHook = Callable[[Any], Q]
-# Extra visibility for other apps (SIP: participating organisation with consent). Each hook
-# gets the user (with a staff profile and a read role) and returns a Q over Person.
-EXTRA_VISIBILITY: list[VisibilityHook] = []
 
 Actor = (
     ActorLike  # a request (which also gives the IP address to the audit log), a user or an Actor
@@ -200,20 +192,15 @@ def own_persons(user: Any) -> QuerySet[Person]:
 
 def persons_visible_to(user: Any) -> QuerySet[Person]:
     """Every (not merged) person the user may see: own vårdgivare × verksamhet by care
-    relation, + EXTRA_VISIBILITY. For the ekonom: her organisation's persons (`own_persons`)
-    as the service-record and invoicing rooms need them (never a person page or record)."""
+    relation. For the ekonom: her organisation's persons (`own_persons`) as the
+    service-record and invoicing rooms need them (never a person page or record)."""
     user = _user(user)
     profile = profile_of(user)
     if profile is not None and profile.role in INVOICING_ROLES:
         return own_persons(user)
     if profile is None or profile.role not in READ_ROLES:
         return Person.objects.none()
-    q = Q(pk__in=_own_relations(profile).values("person_id"))
-    for hook in EXTRA_VISIBILITY:
-        q |= hook(user)
-    # A subquery, so that hooks joining to-many relations cannot duplicate rows.
-    matching = Person.objects.filter(q).values("pk")
-    return Person.objects.active().filter(pk__in=matching)
+    return Person.objects.active().filter(pk__in=_own_relations(profile).values("person_id"))
 
 
 def can_see(user: Any, person: Person) -> bool:
@@ -225,9 +212,9 @@ def can_see(user: Any, person: Person) -> bool:
 def can_change(user: Any, person: Person) -> bool:
     """May change: a write role, and the person is one of the own vårdgivare × verksamhet's.
 
-    Visibility through EXTRA_VISIBILITY (a SIP) is for reading only. What may be changed is
-    the user's own records only (`Reach`): facts are recorded as hers, and another
-    vårdgivare's intervention or assessment is not found (`get_intervention_for`).
+    What may be changed is the user's own records only (`Reach`): facts are recorded as
+    hers, and another vårdgivare's intervention or assessment is not found
+    (`get_intervention_for`).
     """
     user = _user(user)
     if not has_write_role(user):
@@ -249,15 +236,6 @@ def intervention_verksamhet(kind: str) -> str:
     if kind in SOCIAL_SERVICES_INTERVENTIONS:
         return Verksamhet.SOCIAL_SERVICES
     return Verksamhet.HEALTH_CARE
-
-
-#: Record kinds a `Reach` answers for (the keys EXTRA_REACH hooks get).
-RECORD_KINDS = ("facts", "interventions", "assessments", "tasks")
-ReachHook = Callable[["Reach", Person, str], Q | None]
-# What another app adds to a user's reach of one person's records (SIP: what the person
-# consented to share with a participant). Each hook gets the reach, the (surviving) person
-# and one of RECORD_KINDS, and returns a Q over that kind's model, or None for nothing.
-EXTRA_REACH: list[ReachHook] = []
 
 
 @dataclass
@@ -303,22 +281,11 @@ class Reach:
             self._blocked[pk] = frozenset(units)
         return self._blocked[pk]
 
-    def _extra(self, person: Person, kind: str) -> Q | None:
-        extra: Q | None = None
-        for hook in EXTRA_REACH:
-            q = hook(self, person, kind)
-            if q is not None:
-                extra = q if extra is None else extra | q
-        return extra
-
-    def _narrow(self, queryset: QuerySet[Any], own: Q | None, person: Person, kind: str) -> Any:
-        q = own if own is not None and self.has_relation(person) else None
-        extra = self._extra(person, kind)
-        if extra is not None:
-            q = extra if q is None else q | extra
-        if q is None:
+    def _narrow(self, queryset: QuerySet[Any], own: Q | None, person: Person) -> Any:
+        """The user's own records of `queryset` (`own`), with a care relation; else none."""
+        if own is None or not self.has_relation(person):
             return queryset.none()
-        return queryset.filter(q)
+        return queryset.filter(own)
 
     # -- the records
 
@@ -331,7 +298,7 @@ class Reach:
         blocked = self.blocked_units(person)
         if blocked:
             own &= ~Q(unit_id__in=blocked)
-        return self._narrow(FactRecord.objects.filter(person=person), own, person, "facts")
+        return self._narrow(FactRecord.objects.filter(person=person), own, person)
 
     def interventions(self, person: Person) -> QuerySet[Intervention]:
         """The person's interventions the user's vårdgivare performs or ordered, of her
@@ -350,9 +317,7 @@ class Reach:
         blocked = self.blocked_units(person)
         if blocked:
             own &= ~Q(performing_unit_id__in=blocked)
-        return self._narrow(
-            Intervention.objects.filter(person=person), own, person, "interventions"
-        )
+        return self._narrow(Intervention.objects.filter(person=person), own, person)
 
     def decisions(self, intervention: Intervention) -> QuerySet[ResponsibilityDecision]:
         """The decisions of an intervention in reach (none of one out of reach)."""
@@ -370,9 +335,7 @@ class Reach:
             blocked = self.blocked_units(person)
             if blocked:
                 own &= ~Q(assessed_by__staff_profile__unit_id__in=blocked)
-        return self._narrow(
-            SelfCareAssessment.objects.filter(person=person), own, person, "assessments"
-        )
+        return self._narrow(SelfCareAssessment.objects.filter(person=person), own, person)
 
     def tasks(self, person: Person) -> QuerySet[Task]:
         """The person's tasks of the user's vårdgivare (about an intervention in reach, or
@@ -387,7 +350,7 @@ class Reach:
         blocked = self.blocked_units(person)
         if blocked:
             own &= ~Q(unit_id__in=blocked)
-        return self._narrow(Task.objects.filter(person=person), own, person, "tasks")
+        return self._narrow(Task.objects.filter(person=person), own, person)
 
     def owns_intervention(self, intervention: Intervention) -> bool:
         """The user's vårdgivare × verksamhet may change this intervention (its own)."""
@@ -601,6 +564,27 @@ def shared_blocked(person: Person, owner: Any) -> bool:
         .filter(kind=AccessBlockKind.SHARED, organisation_id=owner_id)
         .exists()
     )
+
+
+def shared_blocked_persons(person_ids: Iterable[Any], owner: Any) -> set[Any]:
+    """Of these (surviving) person ids, the ones that keep `owner`'s (an Organisation or its
+    pk) data from other vårdgivare (spärr, PDL 6 kap. 2 §); one query per 2,000 ids."""
+    from django.utils import timezone
+
+    owner_id = getattr(owner, "pk", owner)
+    ids = sorted(set(person_ids), key=str)
+    found: set[Any] = set()
+    for start in range(0, len(ids), 2000):
+        found.update(
+            AccessBlock.objects.filter(
+                kind=AccessBlockKind.SHARED,
+                organisation_id=owner_id,
+                person_id__in=ids[start : start + 2000],
+                lifted_at__isnull=True,
+                since__lte=timezone.now(),
+            ).values_list("person_id", flat=True)
+        )
+    return found
 
 
 def internally_blocked_units(person: Person, organisation: Any) -> set[int]:

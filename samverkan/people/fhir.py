@@ -32,7 +32,8 @@ Mapping decisions:
   `urn:oid:2.5.4.97` with type v2-0203 `XX`, the HSA-id (where known) as
   `urn:oid:1.2.752.29.4.19` with type `PRN` (the profile's fixed slices); `kind` as a coding
   in Samverkan's own code system; SCB kommunkod/länskod in `address.district`. A unit with an
-  HSA-id is an Organization of its own, `partOf` its organisation.
+  HSA-id is an Organization of its own, `partOf` its organisation; a private provider's
+  Organization is `partOf` its huvudman's (the caller puts both in the Bundle).
 - CarePlan: status, intent `plan`, title, subject = the Patient (a reference, plus its
   identifier so a receiver without the Bundle still knows who), created, the overall
   responsible organisation as `author`, the CareTeam in `careTeam`, goals as contained Goal
@@ -208,7 +209,8 @@ class OrganisationData:
     kind: str | None = None  # e.g. "region", "municipality" (accounts.OrganisationKind)
     scb_code: str | None = None  # länskod (region) or kommunkod (kommun)
     org_number: str | None = None  # organisationsnummer, NNNNNN-NNNN
-    part_of: str | None = None  # a unit: the id of its organisation's Organization
+    # a unit: the id of its organisation's Organization; a private provider: its huvudman's
+    part_of: str | None = None
 
 
 @dataclass

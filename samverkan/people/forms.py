@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.models import Organisation, Unit
+from samverkan.accounts.models import Organisation, Unit, health_centres
 from samverkan.core.forms import DateInput
 from samverkan.people.models import (
     ID_SYSTEM_CHOICES,
@@ -28,6 +28,10 @@ def municipality_choices() -> list[tuple[str, str]]:
         for code, name in sorted(region.municipalities.items(), key=lambda kv: kv[1]):
             choices.append((code, f"{name} ({code})"))
     return choices
+
+
+def health_centre_choices() -> list[tuple[str, str]]:
+    return [("", "– Okänd –"), *health_centres()]
 
 
 def apply_error(form: forms.Form, error: PeopleError) -> None:
@@ -156,6 +160,10 @@ def _fact_field(name: str, required: bool = False) -> forms.Field:
             help_text=help_text,
             required=required,
             widget=forms.TextInput(attrs={"type": "time"}),
+        )
+    if spec.kind is Kind.TEXT:
+        return forms.ChoiceField(
+            label=label, help_text=help_text, choices=health_centre_choices, required=required
         )
     return forms.ChoiceField(
         label=label,

@@ -24,7 +24,7 @@ from samverkan.core.models import AppendOnlyError, AppendOnlyModel, AppendOnlyQu
 from samverkan.people.identity import IdSystem, PersonIdentifier
 from samverkan.people.identity import display as display_identifier
 from samverkan.people.identity import mask as mask_identifier
-from samverkan.rules import FACTS, INTERVENTIONS
+from samverkan.rules import FACTS, INTERVENTIONS, Kind
 
 
 class ImmutableError(AppendOnlyError):
@@ -346,6 +346,9 @@ def fact_value_display(name: str, value: Any) -> str:
             return f"{municipality_name(str(value))} ({value})"
         except KeyError:
             return str(value)
+    if spec.kind is Kind.TEXT:  # a hälsocentral: its name (the HSA-id is technical)
+        unit = Unit.by_fact_code(str(value))
+        return unit.name if unit is not None else str(value)
     return spec.label_of(str(value))
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from samverkan.accounts.services import profile_of
 from samverkan.people.access import has_read_role, persons_visible_to
 from samverkan.people.models import Task, TaskKind
 from samverkan.people.services import record_task_list, tasks_for_user
@@ -71,3 +72,36 @@ def people_tasks(user: Any) -> list[TaskItem]:
             )
         )
     return items
+
+
+def describe_task_notifications(user: Any, targets: list[dict[str, Any]]) -> list[str]:
+    """The Notiser page's text for task notifications: what to do and, for a viewer who may
+    see the person, for whom ("Egenvårdsbedömning: … för Sigrid Planström"); the listing is
+    logged like "Mina uppgifter". A task of another organisation says nothing."""
+    profile = profile_of(user)
+    ids = [int(t["task_id"]) for t in targets]
+    if profile is None or not has_read_role(user):
+        return ["" for _ in ids]
+    tasks = {
+        t.pk: t
+        for t in Task.objects.filter(
+            pk__in=ids, organisation_id=profile.organisation_id
+        ).select_related("person", "intervention")
+    }
+    if tasks:
+        record_task_list(user, list(tasks.values()), f"Notiser ({len(tasks)} uppgifter)")
+    visible = set(
+        persons_visible_to(user)
+        .filter(pk__in=[t.person_id for t in tasks.values()])
+        .values_list("pk", flat=True)
+    )
+    texts = []
+    for pk in ids:
+        task = tasks.get(pk)
+        if task is None:
+            texts.append("")
+        elif task.person_id in visible:
+            texts.append(f"{task_title(task)} för {person_label(task, visible)}")
+        else:
+            texts.append(task_title(task))
+    return texts

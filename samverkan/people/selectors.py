@@ -468,12 +468,12 @@ def assessments_made_between(
 
 def latest_decisions_since(
     region: str, since: dt.date
-) -> list[tuple[Any, dict[str, Any], dict[str, Any], str]]:
-    """(intervention id, facts used, outcome, agreement version) of the latest decision of
-    every intervention performed in ``region`` (not cancelled) whose care date is on or after
-    ``since``. NO access check: for the revision room's retroactive check, which shows
-    intervention ids and outcomes only, never a person (issue 14)."""
-    out: list[tuple[Any, dict[str, Any], dict[str, Any], str]] = []
+) -> list[tuple[Any, dict[str, Any], dict[str, Any], str, list[str]]]:
+    """(intervention id, facts used, outcome, agreement version, actions) of the latest
+    decision of every intervention performed in ``region`` (not cancelled) whose care date is
+    on or after ``since``. NO access check: for the revision room's retroactive check, which
+    shows intervention ids and outcomes only, never a person (issue 14)."""
+    out: list[tuple[Any, dict[str, Any], dict[str, Any], str, list[str]]] = []
     interventions = (
         Intervention.objects.filter(performing_organisation__region=region)
         .filter(Q(end__isnull=True) | Q(end__gte=since))
@@ -487,5 +487,5 @@ def latest_decisions_since(
         day = (latest.facts_used or {}).get("date")
         if day and dt.date.fromisoformat(str(day)) >= since:
             out.append((intervention.pk, dict(latest.facts_used), dict(latest.outcome),
-                        latest.agreement_version))  # fmt: skip
+                        latest.agreement_version, list(latest.actions or [])))  # fmt: skip
     return out

@@ -11,6 +11,9 @@
 - Need-to-know: the ekonom reads persons only as the seller's pseudonymous reference
   (``P-0001``, `disclosure`), never names, identifiers, birth years or the facts of the care;
   care staff and medical leads see the names of persons people.access lets them see.
+- Spärr (PDL 6 kap. 2–3 §§): a person who keeps the performer's data from other vårdgivare
+  is, on the performer's records, only the reference for the payer's ekonom and MAS, and
+  out of reach of its care staff (`records_visible_to`, `disclosure.Shown.kept_away`).
 - Invoices carry no personal data (the same references); the seller's and buyer's ekonom,
   MAS and administrator see them. The reference → person map is shown only to MAS of the
   two parties, and only for persons she may see, each look audited.
@@ -174,7 +177,11 @@ def records_visible_to(actor: Any) -> QuerySet[Any]:
     records = records.filter(person__in=person_ids_seen_as(persons_visible_to(user)))
     # Spärr: the records of a unit under inre spärr stay with that unit (PDL 4 kap. 4 §);
     # the paying vårdgivare's care staff do not read a performer the person kept from other
-    # vårdgivare (PDL 6 kap. 2 §). The ekonom and MAS keep them for invoicing (as references).
+    # vårdgivare (PDL 6 kap. 2 §: not made available; 6 kap. 3 §: another vårdgivare
+    # processes only what was made available, with a care relation and consent). The
+    # ekonom and MAS (above) keep them to check and pay the invoice, but as the reference
+    # only: no name, person id or care facts (`disclosure.Shown.kept_away`, and
+    # `services.person_map` for the buyer's MAS).
     own_blocked_unit = Q(performer_org_id=org_id) & internally_blocked_q(
         person="person_id",
         unit="performer_unit_id",

@@ -122,7 +122,7 @@ def _shown(r: ServiceRecord, shown: dict[int, disclosure.Shown], finance: bool) 
     the care's facts (need-to-know)."""
     person = shown[r.pk]
     extras: dict[str, Any] = {"person_id": person.person_id, "person_ref": person.ref}
-    if finance:
+    if finance or person.kept_away:  # the ekonom; or a spärr (PDL 6 kap. 2–3 §§)
         extras["finance_view"] = True
     return Merged(r, **extras)
 
@@ -138,7 +138,7 @@ def _records_base(request: HttpRequest) -> Any:
     if profile is None or profile.role not in access.RECORD_ROLES:
         raise _forbidden(request, "insatser")
     return access.records_visible_to(request).select_related(
-        "performer_org", "orderer_org", "payer_org", "staff"
+        "performer_org", "orderer_org", "orderer_unit", "payer_org", "staff"
     )
 
 
@@ -206,13 +206,14 @@ def create_record(request: HttpRequest, payload: RecordIn) -> Any:
             basis=payload.basis,
             staff=staff,
             orderer=orderer,
+            orderer_unit=payload.orderer_unit,
             dispute_ref=payload.dispute_ref,
             external_id=payload.external_id,
         ),
         approve=payload.approve,
     )
     fresh = ServiceRecord.objects.select_related(
-        "performer_org", "orderer_org", "payer_org", "staff"
+        "performer_org", "orderer_org", "orderer_unit", "payer_org", "staff"
     ).filter(pk__in=[r.pk for r in records])
     return Status(
         201, _show(request, list(fresh.order_by("segment")), "API tjänsteköp: registrerad")

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from samverkan.accounts.actors import role_of
-from samverkan.accounts.models import Organisation, Role
+from samverkan.accounts.models import Organisation, Role, Unit
 from samverkan.accounts.reference import DISAGREE, OUTDATED, Reading, reference_for
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
@@ -31,7 +31,7 @@ from samverkan.purchases.access import (
 from samverkan.purchases.bases import AGREEMENT_NAMES, BILLING_TERMS
 from samverkan.purchases.errors import Problem, PurchasesError
 from samverkan.purchases.models import BuyerRule as BuyerRuleRow
-from samverkan.purchases.models import DetailChannel
+from samverkan.purchases.models import DetailChannel, OrderingUnitReference
 
 UNCONFIRMED = "buyer_identifiers_unconfirmed"
 DISPUTED = "buyer_rule_disputed"
@@ -400,6 +400,18 @@ def save_rule(
                     f"{wrong.message} Referensen står i avtalet {AGREEMENT_NAMES.get(agreement, agreement)}.",
                 )
             )
+    for unit_name, unit_reference in OrderingUnitReference.objects.filter(
+        unit__organisation=buyer
+    ).values_list("unit__name", "reference"):
+        wrong = reference_problem(buyer, unit_reference, rule, "reference_format")
+        if wrong is not None:
+            problems.append(
+                Problem(
+                    "reference_format",
+                    "buyer_reference_format",
+                    f"{wrong.message} Referensen gäller enheten {unit_name}; ändra den först.",
+                )
+            )
     if problems:
         raise PurchasesError(problems)
     with transaction.atomic():
@@ -428,6 +440,73 @@ def save_rule(
                 f"{type_words(types) or 'alla typer'}, underlag "
                 f"{DetailChannel(detail_channel).label.lower()}"
             ),
+            owner=buyer,
+        )
+    return row
+
+
+# --------------------------------------------------------------------------- ordering units
+
+
+def unit_references(buyer: Organisation) -> dict[int, str]:
+    """The "Er referens" of each of ``buyer``'s units that has one (unit id: reference)."""
+    return dict(
+        OrderingUnitReference.objects.filter(unit__organisation_id=buyer.pk).values_list(
+            "unit_id", "reference"
+        )
+    )
+
+
+def units_with_references(buyer: Organisation) -> list[tuple[Unit, str]]:
+    """Every unit of ``buyer`` with its reference ("" where it has none), by name."""
+    references = unit_references(buyer)
+    return [
+        (unit, references.get(unit.pk, ""))
+        for unit in Unit.objects.filter(organisation=buyer).order_by("name")
+    ]
+
+
+def save_unit_reference(actor: Any, unit: Unit, reference: str) -> OrderingUnitReference | None:
+    """Set up the "Er referens" of an ordering unit of a buyer (administrator or the buyer's
+    ekonom), checked against the buyer's rule; an empty reference removes it (the unit's
+    services then carry the organisation's reference). Logged."""
+    buyer = unit.organisation
+    if not can_edit_rule(actor, buyer):
+        raise _deny(
+            actor,
+            "purchases.orderingunitreference",
+            "Tjänsteköp: referenser för beställande enheter",
+            "Bara administratörer och mottagarens egen ekonom får ändra enheternas referenser.",
+        )
+    user = user_of(actor)
+    reference = reference.strip()
+    if len(reference) > 100:
+        raise PurchasesError.one("reference", "too_long", "Er referens: högst 100 tecken.")
+    if reference and (wrong := reference_problem(buyer, reference, field="reference")):
+        raise PurchasesError([wrong])
+    with transaction.atomic():
+        if not reference:
+            deleted, _rows = OrderingUnitReference.objects.filter(unit=unit).delete()
+            if deleted:
+                audit(
+                    actor,
+                    Action.DELETE,
+                    OrderingUnitReference,
+                    unit.pk,
+                    why=f"Er referens borttagen för {unit.name} ({buyer.name})",
+                    owner=buyer,
+                )
+            return None
+        row, _created = OrderingUnitReference.objects.update_or_create(
+            unit=unit,
+            defaults={"reference": reference, "updated_by": user, "updated_at": timezone.now()},
+        )
+        audit(
+            actor,
+            Action.UPDATE,
+            OrderingUnitReference,
+            row.pk,
+            why=f"Er referens för {unit.name} ({buyer.name}): {reference}",
             owner=buyer,
         )
     return row

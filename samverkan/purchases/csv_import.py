@@ -16,6 +16,8 @@ insats             code (nursing) or Swedish name (Sjuksköterskeinsats)        
 avtalsgrund        basis id, e.g. jh-tjanstekop, gvb-timersattning              yes
 utförare (staff)   user name of the staff member; empty: the importing user    no*
 beställare         SCB code of the ordering organisation; empty: the region    no
+beställande_enhet  the ordering unit (of beställare): HSA-id or name; its      no
+                   reference becomes the invoice's "Er referens"
 tvistreferens      dispute case (basis jh-delad-kostnad)                       no
 externt_id         the other system's id: a row already imported is refused    no
 =================  ==========================================================  ==========
@@ -95,6 +97,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "basis": ("avtalsgrund", "basis", "grund"),
     "staff": ("utforare", "utförare", "staff", "anvandarnamn", "användarnamn"),
     "orderer": ("bestallare", "beställare", "orderer"),
+    "orderer_unit": ("bestallande_enhet", "beställande_enhet", "orderer_unit"),
     "dispute_ref": ("tvistreferens", "dispute_ref"),
     "external_id": ("externt_id", "external_id", "extern_id", "id"),
 }
@@ -430,6 +433,7 @@ def _import_text(  # noqa: PLR0913
                     basis=row.values.get("basis", "").strip(),
                     staff=staff,
                     orderer=orderer,
+                    orderer_unit=row.values.get("orderer_unit", "").strip() or None,
                     dispute_ref=row.values.get("dispute_ref", "").strip(),
                     external_id=ext,
                     problems=row.problems,

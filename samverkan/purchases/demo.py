@@ -13,6 +13,10 @@ no facts), so the demo does not depend on the people demo's cases.
 - A closed month: Gävle kommun's November 2019 to Region Gävleborg is invoiced, the invoice
   credited and the month invoiced again (``_closed_month``), so the ekonom's path shows
   issued invoices and a credit note with their XML and PDF.
+- Ordering units: Region Jämtland Härjedalen's Hälsocentral Centrum and Medicinkliniken
+  have references of their own (``UNIT_REFERENCES``, demo codes in the region's six-digit
+  form); Östersund's demo services of last month are ordered by the two, so its invoice run
+  for the month makes two invoices, each with its unit's "Er referens".
 - Organisation numbers are the parties' own (recalled, Luhn-checked, not verified against a
   register) and are filled in only where empty; bankgiro numbers are made up.
 """
@@ -51,6 +55,8 @@ ORG_DATA = {
     "2180": ("212000-2338", "3010DEMO01", "Box 954", "80133", "Gävle"),
 }
 BANKGIRO = {"2380": "123-4566", "2180": "5050-1055"}
+#: scb_code -> {unit name: its "Er referens"} (demo codes in the buyer's published form)
+UNIT_REFERENCES = {"23": {"Hälsocentral Centrum": "412010", "Medicinkliniken": "412020"}}
 
 
 def _user(username: str) -> Any:
@@ -89,6 +95,24 @@ def _organisations() -> dict[str, Organisation]:
                 defaults={"bankgiro": BANKGIRO[code], "contact_name": "Ekonomienheten (demo)"},
             )
     return orgs
+
+
+def _unit_references(admin: Any, orgs: dict[str, Organisation]) -> int:
+    """The demo units' references, set up through the service (checked, logged); once."""
+    from samverkan.accounts.models import Unit
+    from samverkan.purchases.buyers import save_unit_reference
+    from samverkan.purchases.models import OrderingUnitReference
+
+    created = 0
+    for code, references in UNIT_REFERENCES.items():
+        org = orgs.get(code)
+        if org is None:
+            continue
+        for unit in Unit.objects.filter(organisation=org, name__in=references):
+            if not OrderingUnitReference.objects.filter(unit=unit).exists():
+                save_unit_reference(admin, unit, references[unit.name])
+                created += 1
+    return created
 
 
 def _price_lists(admin: Any) -> int:
@@ -132,8 +156,15 @@ def _persons(org: Organisation, actor: Any, count: int, offset: int) -> list[Per
     return synthetic_demo_persons(org, actor, count, DEMO_SEED + offset)
 
 
-def _register(
-    actor: Any, person: Person, day: dt.date, start: str, end: str, basis: str, ext: str
+def _register(  # noqa: PLR0913
+    actor: Any,
+    person: Person,
+    day: dt.date,
+    start: str,
+    end: str,
+    basis: str,
+    ext: str,
+    orderer_unit: str = "",
 ) -> int:
     if ServiceRecord.objects.filter(external_id=ext).exists():
         return 0
@@ -152,6 +183,7 @@ def _register(
                 end=end_at,
                 intervention="nursing",
                 basis=basis,
+                orderer_unit=orderer_unit or None,
                 external_id=ext,
             ),
         )
@@ -219,28 +251,45 @@ def load_demo() -> dict[str, int]:
     orgs = _organisations()
     admin = _user("admin.regionjh") or _user("admin")
     created_prices = _price_lists(admin) if admin else 0
+    if admin:
+        _unit_references(admin, orgs)
     records = invoices = 0
     nurse_ost, ekonom_ost = _user("ssk.ostersund"), _user("ekonom.ostersund")
     if nurse_ost is not None and "2380" in orgs:
         persons = _persons(orgs["2380"], nurse_ost, 2, 0)
         last_month = month_start(month_start(timezone.localdate()) - dt.timedelta(days=1))
         days = _weekdays(last_month, 3)
-        plan = [
-            (persons[0], days[0], "15:30", "18:15"),  # crosses 17: day paid, evening not
-            (persons[0], days[1], "09:00", "10:00"),
-            (persons[-1], days[2], "13:10", "14:40"),
+        # ordered by two of the region's units with references of their own
+        ordered = [
+            (
+                persons[0],
+                days[0],
+                "15:30",
+                "18:15",
+                "Hälsocentral Centrum",
+            ),  # day paid, evening not
+            (persons[0], days[1], "09:00", "10:00", "Medicinkliniken"),
+            (persons[-1], days[2], "13:10", "14:40", "Hälsocentral Centrum"),
         ]
-        for index, (person, day, start, end) in enumerate(plan):
+        for index, (person, day, start, end, unit) in enumerate(ordered):
             records += _register(
-                nurse_ost, person, day, start, end, "jh-tjanstekop", f"demo-ost-{day:%Y%m}-{index}"
+                nurse_ost,
+                person,
+                day,
+                start,
+                end,
+                "jh-tjanstekop",
+                f"demo-ost-{day:%Y%m}-{index}",
+                unit,
             )
         if ekonom_ost is not None:
             services.approve_records(
                 ekonom_ost,
                 month=last_month,
                 record_ids=ServiceRecord.objects.filter(
-                    external_id__startswith=f"demo-ost-{last_month:%Y%m}-", status="draft"
-                ).values_list("pk", flat=True)[:2],
+                    external_id__in=[f"demo-ost-{d:%Y%m}-{i}" for i, d in enumerate(days[:2])],
+                    status="draft",
+                ).values_list("pk", flat=True),
             )
     nurse_gvb, ekonom_gvb = _user("ssk.gavle"), _user("ekonom.gavle")
     if nurse_gvb is not None and "2180" in orgs:

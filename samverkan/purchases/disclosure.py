@@ -12,6 +12,14 @@ personnummer, birth year or the facts of the care. Care staff and the medical le
 roles that may change persons) see the name of the persons people.access lets them see
 (`shows_names`); any other person on a record stays a reference for them too.
 
+Spärr: where the person keeps the performing vårdgivare's data from other vårdgivare
+(patientdatalagen 6 kap. 2 §), another vårdgivare may process none of it (6 kap. 3 §: only
+what was made available, with a care relation and consent). The paying vårdgivare's ekonom
+and MAS still check and pay the invoice, so they keep the performer's records, but only as
+the reference (`Shown.kept_away`): no name, no person id, no care facts of the decision,
+whatever care relation the payer has of its own. (An interpretation for a PDL jurist to
+confirm, README "Protected identities and spärr".)
+
 Every read that shows persons (names or references) records one audit event per person
 (`record_many`), with the data owner (the performing vårdgivare when it is not the user's own
 organisation) and the process (``tjänsteköp`` or ``fakturering``).
@@ -30,7 +38,7 @@ from django.db.models import Max
 from samverkan.accounts.actors import organisation_of, role_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record, record_many
-from samverkan.people.access import WRITE_ROLES, persons_visible_to
+from samverkan.people.access import WRITE_ROLES, persons_visible_to, shared_blocked_persons
 from samverkan.people.selectors import person_refs, survivor_ids
 from samverkan.purchases.models import (
     InvoiceCounter,
@@ -61,11 +69,14 @@ _CHUNK = 5000
 @dataclass(frozen=True)
 class Shown:
     """One person as the reader may see them: the reference always, the name (and the
-    person's id, for a link or the API) only when `shows_names` and people.access allow."""
+    person's id, for a link or the API) only when `shows_names` and people.access allow.
+    `kept_away`: the person keeps the performer's data from the reader's vårdgivare (spärr,
+    PDL 6 kap. 2–3 §§): the reference only, and the record without the care's facts."""
 
     ref: str
     name: str | None = None
     person_id: Any = None
+    kept_away: bool = False
 
     def __str__(self) -> str:
         return self.name or self.ref
@@ -154,9 +165,13 @@ def show_records(
         for pk, number in pseudonym_numbers(org_id, ids).items()
     }
     names = _names(actor, {person_id for _, _, person_id in rows})
+    kept_away = _kept_away(actor, by_org)
     shown: dict[int, Shown] = {}
     for pk, org_id, person_id in rows:
         ref = person_ref(numbers[(org_id, person_id)])
+        if (org_id, person_id) in kept_away:
+            shown[pk] = Shown(ref=ref, kept_away=True)
+            continue
         name, visible_id = names.get(person_id, (None, None))
         shown[pk] = Shown(ref=ref, name=name, person_id=visible_id)
     owners: dict[int, set[Any]] = defaultdict(set)
@@ -168,6 +183,22 @@ def show_records(
             obj_type=obj_type, obj_id=obj_id,
         )  # fmt: skip
     return shown
+
+
+def _kept_away(actor: Any, by_org: dict[int, set[Any]]) -> set[tuple[int, Any]]:
+    """(performer, person id as stored) of the records whose person keeps that performer's
+    data from the actor's vårdgivare (spärr, PDL 6 kap. 2 §; a merged-away person by its
+    survivor's spärr). Never the actor's own organisation's records."""
+    own = organisation_of(actor)
+    others = {org_id: ids for org_id, ids in by_org.items() if own is None or org_id != own.pk}
+    if not others:
+        return set()
+    survivors = survivor_ids({pk for ids in others.values() for pk in ids})
+    out: set[tuple[int, Any]] = set()
+    for org_id, ids in others.items():
+        blocked = shared_blocked_persons({survivors[pk] for pk in ids}, org_id)
+        out.update((org_id, pk) for pk in ids if survivors[pk] in blocked)
+    return out
 
 
 def _names(actor: Any, person_ids: set[Any]) -> dict[Any, tuple[str, Any]]:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.models import HUVUDMAN_KINDS, Organisation
+from samverkan.accounts.models import HUVUDMAN_KINDS, Organisation, Unit
 from samverkan.core.forms import DateInput, TimeInput
 from samverkan.purchases.bases import basis_choices, month_start
 from samverkan.purchases.errors import PurchasesError
@@ -77,6 +77,13 @@ class ServiceForm(forms.Form):
         required=False,
         empty_label=_("Regionen (standard)"),
     )
+    orderer_unit = forms.ModelChoiceField(
+        label=_("Beställande enhet"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("– Ingen särskild enhet –"),
+        help_text=_("Enheten hos beställaren; fakturan får enhetens referens."),
+    )
     dispute_ref = forms.CharField(
         label=_("Tvistreferens"),
         max_length=64,
@@ -119,6 +126,16 @@ class ServiceForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["orderer"]).queryset = Organisation.objects.filter(
             region=organisation.region, kind__in=HUVUDMAN_KINDS
         ).exclude(pk=organisation.huvudman.pk)
+        # the units of those huvudmän; the service checks the unit is the orderer's
+        cast(forms.ModelChoiceField, self.fields["orderer_unit"]).queryset = (
+            Unit.objects.filter(
+                organisation__region=organisation.region,
+                organisation__kind__in=HUVUDMAN_KINDS,
+            )
+            .exclude(organisation=organisation.huvudman)
+            .select_related("organisation")
+            .order_by("organisation__name", "name")
+        )
         for name in ("date", "start", "end"):
             self.fields[name].widget.attrs["class"] = "big-input"
         if staff is not None:  # ekonom/MAS register for the organisation's staff
@@ -273,3 +290,26 @@ class BuyerRuleForm(forms.Form):
         assert isinstance(fmt, forms.ChoiceField) and isinstance(channel, forms.ChoiceField)
         fmt.choices = [(key, label) for key, (label, _p, _r) in REFERENCE_FORMATS.items()]
         channel.choices = DetailChannel.choices
+
+
+class UnitReferenceForm(forms.Form):
+    """The "Er referens" of one of a buyer's ordering units (buyers.save_unit_reference)."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Beställande enhet"), queryset=Unit.objects.none(), empty_label=_("– Välj enhet –")
+    )
+    reference = forms.CharField(
+        label=_("Er referens för enheten"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "Skrivs i fakturan för insatser som enheten beställt; kontrolleras mot formatet. "
+            "Tomt: organisationens fakturareferens."
+        ),
+    )
+
+    def __init__(self, *args: Any, buyer: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = Unit.objects.filter(
+            organisation=buyer
+        ).order_by("name")

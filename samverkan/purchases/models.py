@@ -203,6 +203,18 @@ class ServiceRecord(models.Model):
         related_name="+",
         verbose_name=_("betalande organisation"),
     )
+    #: The unit of the ordering organisation that ordered the service (optional); its
+    #: reference (``OrderingUnitReference``) becomes the invoice's "Er referens".
+    orderer_unit = models.ForeignKey(
+        Unit,
+        db_index=False,
+        db_constraint=False,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beställande enhet"),
+    )
     intervention = models.CharField(_("insats"), max_length=40, choices=INTERVENTION_CHOICES)
     basis = models.CharField(_("avtalsgrund"), max_length=40, choices=BASIS_CHOICES)
     agreement = models.CharField(_("avtal"), max_length=40, choices=AGREEMENT_CHOICES)
@@ -939,3 +951,29 @@ class BuyerRule(models.Model):
 
     def __str__(self) -> str:
         return f"Fakturaregel för {self.organisation}"
+
+
+class OrderingUnitReference(models.Model):
+    """The "Er referens" (BuyerReference) a buyer gives for services one of its units
+    orders: invoices for those services carry it (one invoice per agreement and reference).
+    Set up by an administrator or the buyer's ekonom, checked against the buyer's rule
+    (``BuyerRule``) when it is saved and again when an invoice is issued."""
+
+    unit = models.OneToOneField(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="invoice_reference",
+        verbose_name=_("beställande enhet"),
+    )
+    reference = models.CharField(_("Er referens"), max_length=100)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("referens för beställande enhet")
+        verbose_name_plural = _("referenser för beställande enheter")
+
+    def __str__(self) -> str:
+        return f"Er referens {self.reference} för {self.unit}"

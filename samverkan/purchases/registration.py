@@ -76,6 +76,7 @@ FIELD_LABELS = {
     "staff": "Utförare",
     "unit": "Enhet",
     "orderer": "Beställare",
+    "orderer_unit": "Beställande enhet",
     "dispute_ref": "Tvistreferens",
     "external_id": "Externt id",
 }
@@ -100,6 +101,8 @@ class ServiceInput:
     staff: Any = None  # a User; default: the registering user
     unit: Unit | None = None
     orderer: Organisation | None = None
+    #: The ordering organisation's unit: a Unit, or its HSA-id or name (CSV, API).
+    orderer_unit: Unit | str | None = None
     dispute_ref: str = ""
     external_id: str = ""
     problems: list[Problem] = field(default_factory=list)  # parse problems from a CSV row
@@ -137,6 +140,7 @@ class RecordRow(NamedTuple):
     import_batch_id: int | None = None
     invoice_id: int | None = None
     occupies: bool = True
+    orderer_unit_id: int | None = None
 
     def to_model(self) -> ServiceRecord:
         return ServiceRecord(**self._asdict())
@@ -218,6 +222,7 @@ class RecordBuilder:
         self._seller_id: int = self.organisation.huvudman.id
         self._region: str = self.organisation.region
         self._default_orderer: Organisation | None = None
+        self._units_of: dict[int, dict[str, Unit]] = {}
         self.now = now or timezone.now()
         self._latest_start = self.now + FUTURE_SLACK
         self._regions: dict[str, Organisation | None] = {}
@@ -295,6 +300,47 @@ class RecordBuilder:
             region_org = self._region_org(org.region) if org.is_municipality else None
             self._default_orderer = region_org or org.huvudman
         return self._default_orderer
+
+    def _orderer_units(self, orderer: Organisation) -> dict[str, Unit]:
+        """The ordering organisation's units by HSA-id and by name (casefolded), cached."""
+        units = self._units_of.get(orderer.id)
+        if units is None:
+            units = {}
+            for unit in Unit.objects.filter(organisation_id=orderer.id):
+                units[unit.name.casefold()] = unit
+                if unit.hsa_id:
+                    units[unit.hsa_id.casefold()] = unit
+            self._units_of[orderer.id] = units
+        return units
+
+    def _orderer_unit(
+        self, given: Unit | str | None, orderer: Organisation, problems: list[Problem]
+    ) -> Unit | None:
+        """The ordering unit, which must be a unit of the ordering organisation."""
+        if given is None or (isinstance(given, str) and not given.strip()):
+            return None
+        if isinstance(given, str):
+            found = self._orderer_units(orderer).get(given.strip().casefold())
+            if found is None:
+                problems.append(
+                    problem(
+                        "orderer_unit",
+                        "orderer_unit_unknown",
+                        f"{orderer.name} har ingen enhet med namnet eller HSA-id:t "
+                        f"{given.strip()!r}",
+                    )
+                )
+            return found
+        if given.organisation_id != orderer.id:
+            problems.append(
+                problem(
+                    "orderer_unit",
+                    "orderer_unit_other_organisation",
+                    f"enheten hör inte till beställaren {orderer.name}",
+                )
+            )
+            return None
+        return given
 
     def _staff_profile(self, staff: Any) -> StaffProfile | None:
         if staff.id not in self._profiles:
@@ -459,6 +505,7 @@ class RecordBuilder:
             problems.append(
                 problem("orderer", "orderer_other_region", "beställaren hör till en annan region")
             )
+        orderer_unit = self._orderer_unit(data.orderer_unit, orderer, problems)
         if len(data.dispute_ref) > 64 or len(data.external_id) > 64:
             problems.append(problem("external_id", "too_long", "högst 64 tecken"))
 
@@ -594,6 +641,7 @@ class RecordBuilder:
                     "",
                     self.user.id,
                     self.now,
+                    orderer_unit_id=orderer_unit.id if orderer_unit is not None else None,
                 )
             )
         assert data.start is not None and data.end is not None

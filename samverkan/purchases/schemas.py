@@ -46,6 +46,7 @@ class RecordOut(Schema):
     performer_org: str = Field(alias="performer_org.scb_code")
     staff: str = Field(alias="staff.username")
     orderer_org: str = Field(alias="orderer_org.scb_code")
+    orderer_unit: str | None = Field(description="the ordering unit's name (else null)")
     payer_org: str | None
     intervention: str
     basis: str
@@ -58,6 +59,10 @@ class RecordOut(Schema):
     @staticmethod
     def resolve_payer_org(record: Any) -> str | None:
         return record.payer_org.scb_code if record.payer_org else None
+
+    @staticmethod
+    def resolve_orderer_unit(record: Any) -> str | None:
+        return record.orderer_unit.name if record.orderer_unit_id else None
 
 
 class RecordDetail(RecordOut):
@@ -86,6 +91,12 @@ class RecordIn(Schema):
     intervention: str
     basis: str
     orderer: str | None = Field(default=None, description="SCB code of the ordering org")
+    orderer_unit: str | None = Field(
+        default=None,
+        max_length=200,
+        description="the ordering unit, a unit of the ordering org: its HSA-id or name; its "
+        "reference becomes the invoice's BuyerReference",
+    )
     dispute_ref: str = Field(default="", max_length=64)
     external_id: str = Field(default="", max_length=64)
     staff: str | None = Field(default=None, description="user name (ekonom/MAS only)")

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
-from samverkan.people.access import persons_visible_to
+from samverkan.people.access import persons_visible_to, shared_blocked_persons
 from samverkan.people.selectors import persons_in
 from samverkan.purchases.access import can_see_person_map, organisation_of_actor
 from samverkan.purchases.csv_import import ImportReport, RowError, import_csv
@@ -108,8 +108,11 @@ __all__ = [
 
 def person_map(actor: Any, invoice: Invoice) -> list[tuple[str, Person | None]]:
     """Whom the invoice's references stand for: MAS of seller or buyer only, and only
-    persons she may see (others stay ``None``). Every person shown is audited; a refused
-    attempt is audited with the persons it tried to reach."""
+    persons she may see (others stay ``None``). The buyer's MAS never sees a person who keeps
+    the seller's data from other vårdgivare (spärr, PDL 6 kap. 2 §; 6 kap. 3 §: another
+    vårdgivare processes only what was made available): the reference stays without a name,
+    enough to check the invoice. Every person shown is audited; a refused attempt is audited
+    with the persons it tried to reach."""
     rows = list(
         InvoicePerson.objects.filter(invoice=invoice)
         .order_by("number")
@@ -134,6 +137,8 @@ def person_map(actor: Any, invoice: Invoice) -> list[tuple[str, Person | None]]:
     visible = set(
         persons_visible_to(actor).filter(pk__in=[p for _, p in rows]).values_list("pk", flat=True)
     )
+    if invoice.seller_id != _org_id(actor):
+        visible -= shared_blocked_persons(visible, invoice.seller_id)
     persons = {p.pk: p for p in persons_in(visible).prefetch_related("identities")}
     result: list[tuple[str, Person | None]] = []
     for number, person_id in rows:

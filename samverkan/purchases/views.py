@@ -61,6 +61,7 @@ from samverkan.purchases.forms import (
     PriceForm,
     RunForm,
     ServiceForm,
+    UnitReferenceForm,
     WithdrawForm,
     apply_problems,
 )
@@ -209,6 +210,7 @@ def index(request: HttpRequest) -> HttpResponse:
                         intervention=form.cleaned_data["intervention"],
                         basis=form.cleaned_data["basis"],
                         orderer=form.cleaned_data["orderer"],
+                        orderer_unit=form.cleaned_data["orderer_unit"],
                         dispute_ref=form.cleaned_data["dispute_ref"],
                         staff=_staff_user(form.cleaned_data.get("staff")),
                         problems=unknown,
@@ -918,6 +920,7 @@ def buyer_detail(request: HttpRequest, scb_code: str) -> HttpResponse:
         "source": rule.source,
     }
     form = BuyerRuleForm(initial=initial) if can_edit else None
+    unit_form = UnitReferenceForm(buyer=org) if can_edit else None
     asking = False
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -969,6 +972,33 @@ def buyer_detail(request: HttpRequest, scb_code: str) -> HttpResponse:
                 else:
                     messages.success(request, f"Reglerna för fakturor till {org.name} är sparade.")
                     return redirect("purchases:buyer", scb_code=org.scb_code)
+        elif action == "unit_reference":
+            if not can_edit:
+                audit(
+                    request,
+                    Action.ACCESS_DENIED,
+                    "purchases.orderingunitreference",
+                    why="Tjänsteköp: referenser för beställande enheter",
+                )
+                raise PermissionDenied
+            unit_form = UnitReferenceForm(request.POST, buyer=org)
+            if unit_form.is_valid():
+                unit = unit_form.cleaned_data["unit"]
+                try:
+                    saved = buyers.save_unit_reference(
+                        request, unit, unit_form.cleaned_data["reference"]
+                    )
+                except PurchasesError as exc:
+                    apply_problems(unit_form, exc)
+                else:
+                    messages.success(
+                        request,
+                        f"Er referens för {unit.name} är {saved.reference}."
+                        if saved
+                        else f"{unit.name} har ingen egen referens; fakturorna får "
+                        "organisationens fakturareferens.",
+                    )
+                    return redirect("purchases:buyer", scb_code=org.scb_code)
         else:
             raise Http404
     return render(
@@ -982,9 +1012,13 @@ def buyer_detail(request: HttpRequest, scb_code: str) -> HttpResponse:
             "can_confirm": can_confirm,
             "asking": asking,
             "form": form,
+            "unit_form": unit_form,
+            "unit_references": buyers.units_with_references(org),
             "summary": _rule_summary(org),
             "address": _address(org),
             "address_source": _address_source(org),
         },
-        status=422 if form is not None and form.errors else 200,
+        status=422
+        if (form is not None and form.errors) or (unit_form is not None and unit_form.errors)
+        else 200,
     )

@@ -159,6 +159,7 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "Kind": ("facts", None),
     "INTERVENTIONS": ("facts", None),
     "MAX_AGE": ("facts", None),
+    "MAX_TEXT": ("facts", None),
     "ASSUMED_WHEN_UNKNOWN": ("facts", None),
     "facts_to_json": ("facts", None),
     # the order of questions
@@ -292,6 +293,7 @@ __all__ = [
     "QUESTION_ORDER",
     "Kind",
     "MAX_AGE",
+    "MAX_TEXT",
     "NOT_COVERED",
     "NOT_IN_FORCE",
     "Not",
@@ -532,6 +534,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from samverkan.rules.facts import FACTS as FACTS
     from samverkan.rules.facts import INTERVENTIONS as INTERVENTIONS
     from samverkan.rules.facts import MAX_AGE as MAX_AGE
+    from samverkan.rules.facts import MAX_TEXT as MAX_TEXT
     from samverkan.rules.facts import FactError as FactError
     from samverkan.rules.facts import Facts as Facts
     from samverkan.rules.facts import FactSpec as FactSpec

@@ -30,6 +30,7 @@ from samverkan.rules.facts import (
     ASSUMED_WHEN_UNKNOWN,
     FACT_ORDER,
     FACTS,
+    MAX_TEXT,
     FactError,
     InvalidFacts,
     Kind,
@@ -66,6 +67,7 @@ def fact_dtype(name: str) -> pl.DataType:
         Kind.DATE: pl.Date(),
         Kind.TIME: pl.Int32(),
         Kind.SET: pl.List(pl.String()),
+        Kind.TEXT: pl.String(),
     }[spec.kind]
 
 
@@ -147,6 +149,10 @@ def _check(df: pl.DataFrame, present: list[str]) -> None:
             checks.append(
                 (name, "out_of_range", "Värdet ska vara 0–130", (col < 0) | (col > 130), ())
             )
+        elif spec.kind is Kind.TEXT:  # as facts._parse: no blanks around it, at most MAX_TEXT
+            bad = (col.str.strip_chars() != col) | (col.str.len_chars() == 0)
+            bad = bad | (col.str.len_chars() > MAX_TEXT)
+            checks.append((name, "invalid_text", "Ska vara ett id som text", bad, ()))
         elif spec.kind is Kind.CODE:
             for region in REGIONS.values():
                 codes = list(region.municipalities)
@@ -180,6 +186,7 @@ _MALFORMED = {
     Kind.INT: ("not_an_integer", "Ska vara ett heltal"),
     Kind.BOOL: ("not_a_boolean", "Ska vara true eller false"),
     Kind.SET: ("not_a_list", "Ska vara en lista"),
+    Kind.TEXT: ("invalid_text", "Ska vara ett id som text"),
 }
 
 

@@ -25,6 +25,7 @@ class Kind(Enum):
     TIME = "time"
     CODE = "code"
     SET = "set"
+    TEXT = "text"  # an identifier the rules compare but do not list (a hälsocentral's)
 
 
 @dataclass(frozen=True)
@@ -253,6 +254,14 @@ FACTS: dict[str, FactSpec] = {
             "Behov av insatser från specialistvården",
             "Behövs insatser från specialistvården för patienten i den kommunala vården?",
         ),
+        # The hälsocentral the person is listed at (its HSA-id): a local agreement registered
+        # for one hälsocentral applies only to the persons listed there.
+        FactSpec(
+            "listed_health_centre",
+            Kind.TEXT,
+            "Listad på hälsocentral",
+            "Vid vilken hälsocentral är personen listad?",
+        ),
     )
 }
 
@@ -270,6 +279,7 @@ ASSUMED_WHEN_UNKNOWN: dict[str, object] = {
     "specialist_care_needed": False,
 }
 MAX_AGE = 130
+MAX_TEXT = 64  # an HSA-id is at most 31 characters
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
@@ -377,6 +387,12 @@ def _parse(spec: FactSpec, value: Any) -> Any:
         if code not in known:
             raise _Bad("unknown_municipality", f"Okänd kommunkod '{code}'.", known)
         return code
+    if kind is Kind.TEXT:
+        if not isinstance(value, str) or not value or value != value.strip():
+            raise _Bad("invalid_text", f"{spec.label} ska vara ett id som text, t.ex. ett HSA-id.")
+        if len(value) > MAX_TEXT:
+            raise _Bad("invalid_text", f"{spec.label} får vara högst {MAX_TEXT} tecken.")
+        return value
     if kind is Kind.SET:
         if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
             raise _Bad("not_a_list", f"{spec.label} ska vara en lista.", spec.values)

@@ -45,6 +45,7 @@ class _Needs:
     thresholds: set[object] = field(default_factory=set)  # numbers/dates/times: bands
     members: set[str] = field(default_factory=set)  # sets: Has(item)
     sizes: set[int] = field(default_factory=set)  # sets: CountAtLeast(n)
+    texts: set[str] = field(default_factory=set)  # text ids: the ones Is/In name
 
 
 leaves = conditions_leaves  # the one tree walk lives in conditions.py
@@ -80,6 +81,8 @@ def _note(leaf: Cond, out: dict[str, _Needs]) -> None:
     elif isinstance(leaf, Is | In) and FACTS[leaf.fact].kind in (Kind.INT, Kind.TIME):
         values = (leaf.value,) if isinstance(leaf, Is) else leaf.values
         out[leaf.fact].thresholds.update(v for x in values for v in (x, x + 1))
+    elif isinstance(leaf, Is | In) and FACTS[leaf.fact].kind is Kind.TEXT:
+        out[leaf.fact].texts.update((leaf.value,) if isinstance(leaf, Is) else leaf.values)
     elif isinstance(leaf, Is | In):
         out[leaf.fact].code = True
     elif isinstance(leaf, AtLeast | Below):
@@ -137,6 +140,9 @@ def features(rulesets: Iterable[RuleSet]) -> list[Feature]:
         if need.sizes:
             sizes = sorted(need.sizes)
             out.append(Feature(f"|{fact}|", len(sizes) + 2, _band(col.list.len(), sizes)))
+        if need.texts:
+            texts = sorted(need.texts)
+            out.append(Feature(fact, len(texts) + 2, _text_code(col, texts)))
     return out
 
 
@@ -168,6 +174,20 @@ def _enum_code(col: pl.Expr) -> Callable[[int, pl.DataType], pl.Expr]:
         if stride != 1:
             code = code * pl.lit(stride, dtype)
         return code.fill_null(pl.lit(0, dtype))
+
+    return scaled
+
+
+def _text_code(col: pl.Expr, texts: Sequence[str]) -> Callable[[int, pl.DataType], pl.Expr]:
+    """A text id: unknown 0, one the rules do not name 1, the i-th they name 2 + i."""
+
+    def scaled(stride: int, dtype: pl.DataType) -> pl.Expr:
+        code = col.replace_strict(
+            {t: (i + 2) * stride for i, t in enumerate(texts)},
+            default=pl.lit(stride, dtype),
+            return_dtype=dtype,
+        )
+        return pl.when(col.is_null()).then(pl.lit(0, dtype)).otherwise(code)
 
     return scaled
 

@@ -301,6 +301,7 @@ _DTYPES: dict[Kind, pl.DataType] = {
     Kind.DATE: pl.Date(),
     Kind.TIME: pl.Int32(),
     Kind.SET: pl.List(pl.String()),
+    Kind.TEXT: pl.String(),
 }
 
 

@@ -17,7 +17,9 @@ A forum preparing a revision writes a variant such as "two ADL needs instead of 
     a new rule, its condition written with :func:`conditions.from_dict`;
 ``{"op": "local_agreement", "point": P, "title": T, "reference": R, "agreed_on": D}``
     a recorded local agreement: the rules that are defaults at point P ("om annat ej
-    överenskommits", ``Rule.unless_local``) give way to their local versions.
+    överenskommits", ``Rule.unless_local``) give way to their local versions; with
+    ``"health_centre": H`` (and ``"health_centre_name"``) only for the persons listed at
+    that hälsocentral (fact ``listed_health_centre``), the default staying for the others.
 
 The result is a new tuple of agreement versions; history is never edited.
 """
@@ -311,6 +313,10 @@ def _local_agreement(
     point, title = change.get("point"), str(change.get("title") or "").strip()
     if not title:
         raise VariantError(index, "missing", "ange den lokala överenskommelsens rubrik", "title")
+    centre = change.get("health_centre")
+    if centre is not None and (not isinstance(centre, str) or not centre.strip()):
+        raise VariantError(index, "invalid_health_centre", "ange hälsocentralens id som text",
+                           "health_centre")  # fmt: skip
     hits = 0
     result = []
     for v in versions:
@@ -326,16 +332,33 @@ def _local_agreement(
                 cited += f" ({change['reference']})"
             if change.get("agreed_on"):
                 cited += f", överenskommen {change['agreed_on']}"
+            whom = ""
+            if centre is not None:
+                whom = f" för personer listade vid {change.get('health_centre_name') or centre}"
+            local_rule = dataclasses.replace(
+                r,
+                id=f"{r.id}.local",
+                actions=local.actions,
+                silent=f"Enligt lokal överenskommelse mellan {local.parties}{whom}: {cited}. "
+                f"Avtalet låter den gälla före huvudregeln: ”{local.words}”.",
+                summary=f"Den lokala överenskommelsen mellan {local.parties}{whom} gäller.",
+                label="",
+                unless_local=None,
+            )
+            if centre is None:
+                rules.append(local_rule)
+                continue
+            # One hälsocentral's: its listed persons follow it, the others the default; with
+            # the listing unknown neither is given and the decision asks for it.
+            listed = conditions.Is("listed_health_centre", centre)
+            rules.append(
+                dataclasses.replace(r, when=conditions.all_of(r.when, conditions.Not(listed)))
+            )
             rules.append(
                 dataclasses.replace(
-                    r,
-                    id=f"{r.id}.local",
-                    actions=local.actions,
-                    silent=f"Enligt lokal överenskommelse mellan {local.parties}: {cited}. "
-                    f"Avtalet låter den gälla före huvudregeln: ”{local.words}”.",
-                    summary=f"Den lokala överenskommelsen mellan {local.parties} gäller.",
-                    label="",
-                    unless_local=None,
+                    local_rule,
+                    id=f"{r.id}.local.{centre}",
+                    when=conditions.all_of(r.when, listed),
                 )
             )
         result.append(dataclasses.replace(v, rules=tuple(rules)))

@@ -13,8 +13,9 @@
 
 A SIP that is not visible (or does not exist) is a 404, a visible SIP where the user may
 not do the thing asked is a 403; both are logged as `access_denied`. An invited organisation
-whose consent was withdrawn gets `ConsentWithdrawn` (403, "Samtycket har återkallats") and
-nothing more.
+that a consent covered and no longer covers (withdrawn, or replaced by a narrower one) gets
+`ConsentNoLongerCovers` (403 `consent_no_longer_covers`, "Samtycket har återkallats den
+2026-11-03" / "Samtycket omfattar inte längre din organisation …") and nothing more.
 
 Consent opens the SIP, not the record: the plan, the person's identity as the plan shows it,
 the fasta vårdkontakter and the participants' contacts. It does not widen
@@ -27,11 +28,13 @@ and `process="sip:<id>"`.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from samverkan.accounts.actors import ActorLike, user_of
 from samverkan.accounts.models import Organisation
@@ -75,18 +78,37 @@ def participating_with_consent(organisation_id: Any) -> Q:
     return Q(Exists(participating)) & covered
 
 
-class ConsentWithdrawn(Problem):
-    """The organisation was invited and covered by a consent that has since been withdrawn:
-    it is told so, and sees nothing more of the SIP."""
+class ConsentNoLongerCovers(Problem):
+    """The organisation was invited and covered by a consent that has since been withdrawn or
+    replaced by a narrower one: it is told so, with the date, and sees nothing more of the
+    SIP (403 `consent_no_longer_covers`; `reason` "withdrawn" or "narrowed", `since` the
+    date)."""
 
     status = 403
 
-    def __init__(self) -> None:
+    def __init__(self, reason: str, since: dt.date) -> None:
+        if reason == WITHDRAWN:
+            message = f"Samtycket har återkallats den {since.isoformat()}."
+        else:
+            message = (
+                f"Samtycket omfattar inte längre din organisation (ändrat den {since.isoformat()})."
+            )
+        self.reason = reason
+        self.since = since
+        self.headline = message
         super().__init__(
             None,
-            "consent_withdrawn",
-            "Samtycket har återkallats. Din organisation kan inte längre ta del av planen.",
+            "consent_no_longer_covers",
+            f"{message} Din organisation kan inte längre ta del av planen.",
+            reason=reason,
+            since=since.isoformat(),
         )
+
+
+ConsentWithdrawn = ConsentNoLongerCovers  # the earlier name
+
+WITHDRAWN = "withdrawn"
+NARROWED = "narrowed"
 
 
 def sips_visible_to(user: Any) -> QuerySet[Sip]:
@@ -117,24 +139,40 @@ def visible_sips(user: Any, sips: Any) -> list[Sip]:
     return [sip for sip in sips if not blocked_for(organisation.pk, sip)]
 
 
-def consent_withdrawn_for(organisation_id: Any, sip: Sip) -> bool:
-    """The organisation is an invited (not declined) participant, a consent that covered it
-    was withdrawn and no active consent covers it now."""
+def consent_ended_for(organisation_id: Any, sip: Sip) -> tuple[str, dt.date] | None:
+    """Why an invited (not declined) organisation that a consent once covered is covered no
+    more, and since when: (WITHDRAWN, the day of the withdrawal) when no basis is in force,
+    (NARROWED, the day the narrower basis was given) when the one in force leaves it out.
+    None while it is covered, and for an organisation never invited or never covered (it
+    keeps the 404: no oracle of the SIP's existence)."""
     if organisation_id is None or organisation_id == sip.initiated_by_organisation_id:
-        return False
+        return None
     invited = sip.participants.filter(organisation_id=organisation_id).exclude(
         response=ParticipantResponse.DECLINED
     )
     if not invited.exists():
-        return False
+        return None
     covering = Q(scope=ConsentScope.ALL_INVITED) | Q(
         scope=ConsentScope.LISTED, organisations=organisation_id
     )
-    consents = sip.consents.filter(covering)
-    return (
-        consents.filter(withdrawn_at__isnull=False).exists()
-        and not sip.active_consents().filter(covering).exists()
+    if not sip.consents.filter(covering).exists():
+        return None  # never covered
+    in_force = sip.active_consents().first()
+    if in_force is not None:
+        if sip.active_consents().filter(covering).exists():
+            return None
+        return NARROWED, timezone.localdate(in_force.given_at)
+    withdrawn = (
+        sip.consents.filter(withdrawn_at__isnull=False).order_by("-withdrawn_at", "-pk").first()
     )
+    if withdrawn is None or withdrawn.withdrawn_at is None:
+        return None
+    return WITHDRAWN, timezone.localdate(withdrawn.withdrawn_at)
+
+
+def consent_withdrawn_for(organisation_id: Any, sip: Sip) -> bool:
+    """The organisation was covered by a consent and is no longer (withdrawn or narrowed)."""
+    return consent_ended_for(organisation_id, sip) is not None
 
 
 def is_initiator(user: Any, sip: Sip) -> bool:
@@ -206,8 +244,8 @@ def get_sip_for(actor: Actor, sip_id: Any, *, why: str, audit_view: bool = True)
     """The SIP if the user may see it; records a `view` unless `audit_view=False`.
 
     403 (PermissionDenied) for a role without SIP access, 404 for a SIP that does not exist
-    or is not visible, `ConsentWithdrawn` (403) for an invited organisation whose consent
-    was withdrawn; all logged.
+    or is not visible, `ConsentNoLongerCovers` (403) for an invited organisation that a
+    consent no longer covers; all logged.
     """
     user = user_of(actor)
     if sip_organisation(user) is None:
@@ -226,8 +264,9 @@ def get_sip_for(actor: Actor, sip_id: Any, *, why: str, audit_view: bool = True)
     if not can_see(user, sip):
         audit(actor, AuditAction.ACCESS_DENIED, sip, why)
         organisation = sip_organisation(user)
-        if organisation is not None and consent_withdrawn_for(organisation.pk, sip):
-            raise ConsentWithdrawn
+        ended = consent_ended_for(organisation.pk, sip) if organisation is not None else None
+        if ended is not None:
+            raise ConsentNoLongerCovers(*ended)
         raise Http404
     if audit_view:
         audit(actor, AuditAction.VIEW, sip, why)

@@ -346,7 +346,7 @@ def withdraw_consent(
     request: HttpRequest, sip_id: int, consent_id: int, payload: ConsentWithdrawIn
 ) -> Any:
     """Cannot be undone: asks for `{"confirm": true}`. Afterwards the invited organisations
-    get 403 `consent_withdrawn` on the SIP."""
+    get 403 `consent_no_longer_covers` (with the date) on the SIP."""
     sip = access.get_sip_for(request, sip_id, why="Återkalla samtycke (API)", audit_view=False)
     access.require(request, access.can_manage(request.user, sip), sip, "Återkalla samtycke (API)")
     consent = sip.consents.filter(pk=_db_id(consent_id)).first()

@@ -284,19 +284,50 @@ class LetterAnswerForm(forms.Form):
 
 
 class InviteForm(forms.Form):
+    """Kallelse: the organisations of the SIP's county (`Sip.offered_organisations`: its
+    region, the region's kommuner and the providers they contracted, and any already
+    invited), and no units until an organisation is chosen. Choosing one loads its units
+    (HTMX: `sip:unit_options`); without JavaScript the "Visa enheter" button posts the form
+    back with `SHOW_UNITS` and it is shown again with the chosen organisation's units."""
+
+    SHOW_UNITS = "visa_enheter"
+
     organisation = OrganisationField(_("Organisation"), required=False)
     unit = UnitField(_("Enhet"))
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args: Any, sip: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        # HTMX: choosing an organisation narrows the unit list (without JS: all units).
-        self.fields["organisation"].widget.attrs.update(
+        offered = list(sip.offered_organisations().order_by("region", "kind", "name"))
+        organisation_field = self.fields["organisation"]
+        organisation_field.queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[o.pk for o in offered]
+        ).order_by("region", "kind", "name")
+        unit_field = self.fields["unit"]
+        # Validation accepts a unit of any offered organisation (the organisation then
+        # follows from the unit); the select shows only the chosen organisation's units.
+        unit_field.choices = unit_choices(offered)  # type: ignore[attr-defined]
+        chosen = self.chosen_organisation(offered)
+        unit_field.widget.choices = (  # type: ignore[attr-defined]
+            unit_choices([chosen])
+            if chosen is not None
+            else [("", _("Välj först en organisation"))]
+        )
+        organisation_field.widget.attrs.update(
             {
-                "hx-get": reverse("sip:unit_options"),
+                "hx-get": reverse("sip:unit_options") + "?tomt_forst=1",
                 "hx-target": "#id_unit",
                 "hx-trigger": "change",
             }
         )
+
+    def chosen_organisation(self, offered: list[Organisation]) -> Organisation | None:
+        """The organisation chosen in the bound data (or the initial one), if offered."""
+        if self.is_bound:
+            value = self.data.get(self.add_prefix("organisation"))
+        else:
+            value = self.initial.get("organisation")
+        value = getattr(value, "pk", value)
+        return next((o for o in offered if str(o.pk) == str(value)), None)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

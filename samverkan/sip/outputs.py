@@ -1,6 +1,7 @@
 """The FHIR R4 (4.0.1) export of a SIP (the PDF is in `sip.pdf`).
 
-Patient, Organization (every organisation the plan names), CarePlan and CareTeam
+Patient, Organization (every organisation the plan names, and the huvudman of a private
+provider it names: the provider's Organization is `partOf` it), CarePlan and CareTeam
 through `samverkan.people.fhir` (HL7 Sweden base profiles), in a Bundle of type collection
 whose references resolve inside it: CarePlan, CareTeam and the plan's Goals refer to the
 Patient entry, the CarePlan to its CareTeam, every activity to its performing Organization.
@@ -97,6 +98,10 @@ def org_id(organisation: Organisation) -> str:
 
 
 def organisation_data(organisation: Organisation) -> fhir.OrganisationData:
+    """A private provider ("även om vården utförs av privata utförare med avtal") is its own
+    vårdgivare, `partOf` the huvudman that contracted it (`organisations_named` puts the
+    huvudman in the Bundle, so the reference resolves)."""
+    huvudman = organisation.huvudman
     return fhir.OrganisationData(
         id=org_id(organisation),
         name=organisation.name,
@@ -104,6 +109,7 @@ def organisation_data(organisation: Organisation) -> fhir.OrganisationData:
         scb_code=organisation.scb_code,
         org_number=_org_number(organisation.org_number),
         hsa_id=organisation.hsa_id.strip() or None,
+        part_of=org_id(huvudman) if huvudman.pk != organisation.pk else None,
     )
 
 
@@ -245,6 +251,8 @@ def organisations_named(sip: Sip, plan: PlanData) -> list[Organisation]:
     for organisation in candidates:
         if organisation is not None:
             found.setdefault(organisation.pk, organisation)
+            # a private provider's huvudman, whom its Organization is partOf
+            found.setdefault(organisation.huvudman.pk, organisation.huvudman)
     return sorted(found.values(), key=lambda o: o.code)
 
 

@@ -70,14 +70,20 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 def _sip_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """A SIP page: an invited organisation whose consent was withdrawn is told so (403)."""
+    """A SIP page: an invited organisation that the consent no longer covers (withdrawn or
+    narrowed) is told so, with the date (403)."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
-        except access.ConsentWithdrawn:
-            return render(request, "sip/consent_withdrawn.html", status=403)
+        except access.ConsentNoLongerCovers as ended:
+            return render(
+                request,
+                "sip/consent_withdrawn.html",
+                {"withdrawn": ended.reason == access.WITHDRAWN, "since": ended.since},
+                status=403,
+            )
 
     return wrapped
 
@@ -293,8 +299,12 @@ def withdraw_consent(request: HttpRequest, sip_id: int, consent_id: int) -> Http
 def invite(request: HttpRequest, sip_id: int) -> HttpResponse:
     sip = access.get_sip_for(request, sip_id, why="Kalla till SIP", audit_view=False)
     access.require(request, access.can_manage(request.user, sip), sip, "Kalla till SIP")
-    if request.method == "POST":
-        form = InviteForm(request.POST)
+    if request.method == "POST" and InviteForm.SHOW_UNITS in request.POST:
+        # Without JavaScript: the form again, with the chosen organisation's units.
+        chosen = request.POST.get("organisation", "")
+        form = InviteForm(initial={"organisation": chosen}, sip=sip)
+    elif request.method == "POST":
+        form = InviteForm(request.POST, sip=sip)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -326,7 +336,7 @@ def invite(request: HttpRequest, sip_id: int) -> HttpResponse:
                 return redirect(reverse("sip:detail", args=[sip.pk]) + "#deltagare")
     else:
         access.audit(request, AuditAction.VIEW, sip, "Kalla till SIP")
-        form = InviteForm()
+        form = InviteForm(sip=sip)
     return render(request, "sip/invite.html", {"sip": sip, "person": sip.person, "form": form})
 
 
@@ -479,6 +489,9 @@ def unit_options(request: HttpRequest) -> HttpResponse:
         or next((v for k, v in request.GET.items() if k.endswith("organisation")), "")
     )
     organisation = Organisation.objects.filter(pk=int(chosen) if chosen.isdigit() else 0).first()
+    if organisation is None and request.GET.get("tomt_forst"):
+        # The invitation form: no units until an organisation is chosen.
+        return render(request, "sip/_unit_options.html", {"groups": [], "choose_first": True})
     groups = unit_choices([organisation] if organisation else None)[1:]
     return render(request, "sip/_unit_options.html", {"groups": groups})
 

@@ -16,13 +16,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samverkan.accounts.services import profile_of
-from samverkan.sip.access import blocked_for, sip_organisation, sips_visible_to
+from samverkan.audit.models import Action as AuditAction
+from samverkan.people.withholding import PROTECTED_MARKER, is_protected_person
+from samverkan.sip.access import audit, blocked_for, can_see, sip_organisation, sips_visible_to
 from samverkan.sip.models import (
     OPEN_ACTION_STATUSES,
     OPEN_STATUSES,
     Action,
     Participant,
     ParticipantResponse,
+    Sip,
     SipStatus,
 )
 from samverkan.web.work_queue import TaskItem
@@ -126,3 +129,33 @@ def sip_tasks(user: Any) -> list[TaskItem]:
             )
         )
     return items
+
+
+def describe_sip_notifications(user: Any, targets: list[dict[str, Any]]) -> list[str]:
+    """The Notiser page's text for a SIP's notifications: "SIP-möte 2026-12-09 13:30 om
+    Sigrid Planström" (or "SIP om …" before a time is set) to a viewer who may see the SIP
+    (the look logged as for the page); "SIP nr 12" to one who may not (an invitation before
+    the person's consent, or after it was withdrawn): never the person's name."""
+    ids = [int(t["sip_id"]) for t in targets]
+    found = {sip.pk: sip for sip in Sip.objects.filter(pk__in=ids).select_related("person")}
+    texts = []
+    seen: set[int] = set()
+    for pk in ids:
+        sip = found.get(pk)
+        if sip is None:
+            texts.append("")
+            continue
+        if not can_see(user, sip):
+            texts.append(f"SIP nr {sip.pk}")
+            continue
+        if sip.pk not in seen:
+            audit(user, AuditAction.VIEW, sip, "Notiser")
+            seen.add(sip.pk)
+        name = sip.person.name
+        if is_protected_person(sip.person):
+            name = f"{name} ({PROTECTED_MARKER.lower()})"
+        if sip.meeting_at is not None:
+            texts.append(f"SIP-möte {timezone.localtime(sip.meeting_at):%Y-%m-%d %H:%M} om {name}")
+        else:
+            texts.append(f"SIP om {name}")
+    return texts

@@ -32,3 +32,20 @@ def test_dispute_steps_notify_the_other_party_and_the_forum(people, orgs):
                               of_principle=True)  # fmt: skip
     assert unread_count(people.forum) == 1 and unread_count(people.kommun_forum) == 1
     assert unread_count(people.region_chief) == 2
+
+
+def test_the_notice_says_which_deviation_and_where_the_dispute_is(people, report, orgs, client_as):
+    """Before: "Ny avvikelse till er" / "Ett nytt steg i en tvist" and nothing more."""
+    from samverkan.notifications.services import lines_for
+
+    deviation = report(people.kommun_nurse)
+    (line,) = lines_for(people.region_receiver, notifications_for(people.region_receiver))
+    assert line.text.startswith(f"Ny avvikelse till er: avvikelse #{deviation.pk} (")
+    page = client_as(people.region_receiver).get("/notiser/").content.decode()
+    assert f"avvikelse #{deviation.pk}" in page
+    case = open_case(people.kommun_nurse, orgs)
+    (step,) = lines_for(people.region_chief, notifications_for(people.region_chief))
+    assert step.text.startswith(f"Ett nytt steg i en tvist: tvist #{case.pk} hos ")
+    # Someone who may not see the case (the forum, before it is lifted there): the label.
+    (other,) = lines_for(people.forum, notifications_for(people.region_chief))
+    assert other.text == "Ett nytt steg i en tvist"

@@ -8,7 +8,8 @@ matters), so one stay serves the walk: what is tested is whether the door opens 
 expected status) or not (403/404). Beside the statuses, what the board and the stay show:
 the stay on the board only where it is visible, the region's planning basis to a receiver
 only with consent. The payment view of a stay and the month list are seen also by the
-ekonom of either party; the dispute about a stay's days is the receiving kommun's.
+ekonom of either party; the dispute about a stay's days is the receiving kommun's (its staff
+who see the stay, and its ekonom).
 """
 
 from __future__ import annotations
@@ -188,12 +189,14 @@ def _expected(relation: str, role: Role, door: str, allowed: int) -> int:
         return 302  # the ekonom goes to the payment days
     if role == Role.FINANCE_OFFICER and door in ("payments", "payment", "dispute"):
         # The ekonom of either party sees the days (the region's, or the kommun's that was
-        # sent the notices); she opens no dispute (she sees no stay).
+        # sent the notices); the kommun's ekonom may dispute them, the region's may not.
         if door == "payments":
             return allowed
         if relation in ("unrelated", "emergency"):
             return 404
-        return allowed if door == "payment" else 403
+        if door == "dispute":
+            return allowed if relation.startswith("receiver") else 403
+        return allowed
     if role not in DISCHARGE_ROLES:
         return 403
     if door == "payments":

@@ -73,5 +73,5 @@ def test_the_demo_has_a_confirmed_and_an_unconfirmed_local_version_for_ostersund
         (ostersund, dt.date(2027, 1, 1)),
     ]
     assert [local_terms.is_confirmed(v) for v in versions] == [True, False]
-    assert versions[0].confirmation.confirmed_by_organisation == ostersund
+    assert versions[0].confirmations.get().confirmed_by_organisation == ostersund
     assert versions[0].entered_by_organisation.kind == "region"

@@ -238,3 +238,55 @@ def test_forum_members_reach_the_terms_from_the_nav(forum, client_as):
     response = client.get("/utskrivning/")
     assert response.status_code == 302 and response.url == "/utskrivning/villkor/"
     assert 'href="/utskrivning/"' in client.get("/utskrivning/villkor/").text
+
+
+def test_a_region_wide_version_is_confirmed_by_each_kommun_for_itself(
+    ready, forum, orgs, client_as, api_client
+):
+    """Östersund confirming the region's version verifies it for Östersund's stays only:
+    Krokom has still not confirmed it, and Krokom's stays are still counted under it
+    unconfirmed (as any unverified version), until Krokom confirms it too."""
+    version = _enter(forum["region"], dt.date(2026, 11, 1), 1)
+    local_terms.confirm_version(forum["ost"], version, confirm=True)
+    assert local_terms.is_confirmed(version, orgs.ostersund.pk)
+    assert not local_terms.is_confirmed(version, orgs.krokom.pk)
+    assert not local_terms.is_confirmed(version)  # not yet by every kommun
+    assert local_terms.unconfirmed_municipalities(version) == [orgs.krokom]
+    # the count: verified for Östersund, unverified for Krokom (still applied)
+    ost = local_terms.local_for(orgs.region_jh.region, orgs.ostersund)
+    krokom = local_terms.local_for(orgs.region_jh.region, orgs.krokom)
+    assert [v["verified"] for v in ost] == [True]
+    assert [(v["name"], v["verified"]) for v in krokom] == [(version.name, False)]
+    by_kommun = local_terms.local_by_municipality(orgs.region_jh.region)
+    assert by_kommun[orgs.ostersund.pk][0]["verified"] is True
+    assert by_kommun[orgs.krokom.pk][0]["verified"] is False
+    facts = selectors.stay_facts(ready)
+    assert not selectors.terms_of(ready, facts).unverified  # an Östersund stay
+
+    # Krokom still sees it unconfirmed and may confirm it; Östersund may not again
+    page = client_as(forum["krokom"]).get("/utskrivning/villkor/").text
+    assert "Ej bekräftad" in page and "Granska och bekräfta" in page
+    assert "Granska och bekräfta" not in client_as(forum["ost"]).get("/utskrivning/villkor/").text
+    # the region reads it kommun by kommun
+    region_page = client_as(forum["region"]).get("/utskrivning/villkor/").text
+    assert "Bekräftad av Östersunds kommun" in region_page
+    assert "Ej bekräftad</span> av Krokoms kommun" in region_page
+    listed = api_client(forum["krokom"]).get("/api/discharge/local-terms").json()
+    assert [v["confirmed"] for v in listed] == [False]
+    assert listed[0]["unconfirmed_municipality_ids"] == [orgs.krokom.pk]
+    assert [c["confirmed_by_organisation_id"] for c in listed[0]["confirmations"]] == [
+        orgs.ostersund.pk
+    ]
+    assert (
+        api_client(forum["region"]).get("/api/discharge/local-terms").json()[0]["confirmed"]
+        is False
+    )
+    url = f"/api/discharge/local-terms/{version.pk}/confirm"
+    twice = api_client(forum["ost"]).post(url, {"confirm": True}, content_type="application/json")
+    assert twice.status_code == 409 and twice.json()["detail"][0]["code"] == "already_confirmed"
+
+    done = api_client(forum["krokom"]).post(url, {"confirm": True}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["confirmed"] is True
+    assert done.json()["confirmed_by_organisation_id"] == orgs.krokom.pk
+    assert local_terms.is_confirmed(version, orgs.krokom.pk) and local_terms.is_confirmed(version)
+    assert local_terms.local_for(orgs.region_jh.region, orgs.krokom)[0]["verified"] is True

@@ -202,16 +202,61 @@ def test_the_kommun_disputes_with_a_reason_and_a_confirmation(paid, staff, clien
 
 def test_only_the_kommun_disputes(paid, staff, ekonom, client_as, make_staff, orgs):
     url = f"/utskrivning/{paid.pk}/betalning/bestrid/"
-    # The region (it sells the days) and the kommun's ekonom (who sees no stay) may not.
+    # The region (it sells the days), its ekonom, and an unrelated kommun may not.
     assert client_as(staff.ward_nurse).get(url).status_code == 403
-    assert client_as(ekonom["ostersund"]).get(url).status_code == 403
+    assert client_as(ekonom["region"]).get(url).status_code == 403
     assert client_as(staff.krokom).get(url).status_code == 404
+    assert client_as(ekonom["krokom"]).get(url).status_code == 404
+    assert client_as(ekonom["ostersund"]).get(url).status_code == 200  # the kommun's ekonom
     # The page offers the button only to whom it is for.
     own = client_as(staff.ward_nurse).get(f"/utskrivning/{paid.pk}/betalning/").content.decode()
     assert url not in own
     kommun = client_as(staff.assessor).get(f"/utskrivning/{paid.pk}/betalning/").content.decode()
     assert url in kommun
     assert not StayDispute.objects.exists()
+
+
+def test_the_kommun_ekonom_disputes_a_month_and_the_region_sees_it(
+    paid, staff, ekonom, client_as, api_client
+):
+    """From the payment view the kommun's ekonom (she sees the days, not the person) opens
+    the dispute on the stay's November days; the stay and the month are linked, the days are
+    held, and the region sees the dispute on the same page and in its dispute handling."""
+    client = client_as(ekonom["ostersund"])
+    page = client.get(f"/utskrivning/{paid.pk}/betalning/").content.decode()
+    url = f"/utskrivning/{paid.pk}/betalning/bestrid/"
+    assert f"{url}?manad=2026-11" in page and "Bestrid dagarna i november" in page
+    form = client.get(f"{url}?manad=2026-11").content.decode()
+    assert '<option value="2026-11" selected>november 2026 (8 dagar)</option>' in form
+    assert "december 2026 (2 dagar)" in form and "Sigrid" not in form
+    # A month without paid days is refused by name, nothing saved.
+    wrong = client.post(url, {"reason": "Fel dag", "confirm": "on", "month": "2026-10"})
+    assert wrong.status_code == 200
+    assert "Månad: välj en av vårdtillfällets månader med betalningsdagar." in wrong.text
+    assert not StayDispute.objects.exists()
+    done = client.post(
+        url,
+        {"reason": "Meddelandet kom först den 21 november.", "confirm": "on", "month": "2026-11"},
+    )
+    assert done.status_code == 302
+    link = StayDispute.objects.select_related("dispute").get(stay=paid)
+    assert link.month == dt.date(2026, 11, 1)
+    dispute = link.dispute
+    assert dispute.status == "open" and dispute.opened_by_organisation == paid.municipality
+    assert f"vårdtillfälle {paid.pk}, dagarna i november 2026" in dispute.question
+    assert "Sigrid" not in dispute.question
+    # the region's staff see it on the payment page, with the month, the days held
+    region_view = payment_view.stay_payment(staff.ward_nurse, paid)
+    assert region_view.open_dispute
+    assert [(d.pk, d.month) for d in region_view.disputes] == [(dispute.pk, dt.date(2026, 11, 1))]
+    assert {m.state for m in region_view.months} == {"disputed"}
+    region_page = client_as(staff.ward_nurse).get(f"/utskrivning/{paid.pk}/betalning/").text
+    assert "gäller dagarna i november 2026" in region_page
+    api = api_client(ekonom["region"]).get(f"/api/discharge/stays/{paid.pk}/payment").json()
+    assert [(d["id"], d["month"]) for d in api["disputes"]] == [(dispute.pk, "2026-11-01")]
+    # … and in the region's dispute handling (the region is the counterparty)
+    assert dispute.region_party == paid.organisation
+    assert client_as(staff.ward_nurse).get(f"/avvikelser/tvister/{dispute.pk}/").status_code == 200
 
 
 # --- the API ---------------------------------------------------------------------------------
@@ -255,6 +300,15 @@ def test_api_dispute_errors_and_success(paid, staff, api_client):
     assert refused.status_code == 422
     codes = {(d["field"], d["code"]) for d in refused.json()["detail"]}
     assert codes == {("reason", "missing"), ("confirm", "confirmation_required")}
+    bad_month = client.post(
+        url,
+        {"reason": "x", "confirm": True, "month": "2026-10-15"},
+        content_type="application/json",
+    )
+    assert bad_month.status_code == 422
+    assert [(d["field"], d["code"]) for d in bad_month.json()["detail"]] == [
+        ("month", "invalid_month")
+    ]
     region = api_client(staff.ward_nurse).post(
         url, {"reason": "x", "confirm": True}, content_type="application/json"
     )

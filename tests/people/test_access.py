@@ -37,12 +37,11 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import pytest
-from django.db.models import Q
 from django.utils import timezone
 
 from samverkan.accounts.models import Role, Unit, UnitKind, Verksamhet, is_licensed, verksamhet_of
 from samverkan.audit.models import Action, AuditEvent
-from samverkan.people import access, emergency, services
+from samverkan.people import emergency, services
 from samverkan.people.models import CareRelation, FactRecord, Person, Task
 from samverkan.sip import services as sip_services
 from samverkan.sip.models import ConsentScope
@@ -522,30 +521,6 @@ def test_unknown_and_malformed_ids_are_404(make_staff, orgs, client_as, api_clie
     assert client_as(nurse).get(f"/personer/{missing}/").status_code == 404
     assert api_client(nurse).get(f"/api/persons/{missing}").status_code == 404
     assert api_client(nurse).get("/api/persons/not-a-uuid").status_code == 404
-
-
-def test_extra_visibility_hook_grants_read_only(case, make_staff, orgs, client_as, monkeypatch):
-    """Another app (SIP) widens visibility through EXTRA_VISIBILITY, read only."""
-    outsider = make_staff(Role.NURSE, orgs.gavle)
-    client = client_as(outsider)
-    assert client.get(f"/personer/{case.person.pk}/").status_code == 404
-
-    def gavle_sees_it(user):
-        profile = user.staff_profile
-        return Q(pk=case.person.pk) if profile.organisation_id == orgs.gavle.pk else Q(pk__in=[])
-
-    monkeypatch.setattr(access, "EXTRA_VISIBILITY", [*access.EXTRA_VISIBILITY, gavle_sees_it])
-    assert access.can_see(outsider, case.person)
-    assert not access.can_change(outsider, case.person)
-    assert client.get(f"/personer/{case.person.pk}/").status_code == 200
-    assert client.get(f"/personer/{case.person.pk}/uppgift/?name=housing").status_code == 404
-    # Name search stays within the own organisation; an exact identifier finds it.
-    assert (
-        str(case.person.pk)
-        not in client.get(f"/personer/?q={case.person.family_name}").content.decode()
-    )
-    number = case.person.primary_identity().value
-    assert str(case.person.pk) in client.get(f"/personer/?q={number}").content.decode()
 
 
 def test_merged_record_redirects_to_the_survivor(case, make_staff, orgs, make_person, client_as):

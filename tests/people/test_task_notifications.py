@@ -46,3 +46,31 @@ def test_a_decision_task_notifies_the_receiving_organisation(
     kinds = [(n.kind, n.link) for n in notifications_for(colleague)]
     assert ("task", f"/personer/uppgifter/{task.pk}/") in kinds
     assert unread_count(nurse) == 0  # not of one's own decision
+
+
+def test_the_notice_names_the_task_and_the_person_to_who_may_see_them(
+    make_staff, make_person, orgs, nurse, client_as
+):
+    """Before: "Ny uppgift" and nothing more. The person's name only to a viewer who may see
+    the person (a care relation of her vårdgivare); the task's kind to both."""
+    import re
+
+    from samverkan.notifications.services import notify
+
+    person = make_person(nurse, given_name="Tova", family_name="Uppgiftsson")
+    task = Task.objects.create(kind=TaskKind.SELF_CARE_ASSESSMENT, person=person,
+                               organisation=orgs.ostersund)  # fmt: skip
+    # Same kommun, social services: the task is her organisation's, the person is not hers.
+    assessor = make_staff(Role.NEEDS_ASSESSOR, orgs.ostersund)
+    outsider = make_staff(Role.NURSE, orgs.krokom)
+    for user in (nurse, assessor, outsider):
+        notify(user, "task", f"/personer/uppgifter/{task.pk}/")
+
+    def line(user) -> str:
+        page = client_as(user).get("/notiser/").content.decode()
+        assert "Tova" not in page or user == nurse
+        return re.search(r'<a href="/notiser/\d+/">([^<]*)</a>', page).group(1)
+
+    assert line(nurse) == "Ny uppgift: Egenvårdsbedömning för Tova Uppgiftsson"
+    assert line(assessor) == "Ny uppgift: Egenvårdsbedömning"
+    assert line(outsider) == "Ny uppgift"  # another organisation's task: the label only

@@ -1,7 +1,9 @@
 """The access matrix of tjänsteköp: every page and API endpoint, as every role (by role group)
 of the performing organisation, the paying organisation, an organisation that participates
 in the person's SIP with consent and one without (the paying region is invited without
-consent), and an unrelated organisation.
+consent), the paying organisation when the person keeps the performer's data from other
+vårdgivare (spärr, PDL 6 kap. 2–3 §§) although the payer has a care relation of its own, and
+an unrelated organisation.
 
 Besides the status, each answer is checked for what it shows: a name, personnummer or birth
 year of the person only to care staff and medical leads of the own organisation (the
@@ -44,8 +46,16 @@ REGISTERS = roles_where(changes_persons=True) | {Role.FINANCE_OFFICER}
 INVOICES = frozenset({Role.FINANCE_OFFICER, Role.MAS, Role.ADMINISTRATOR})
 ALL_RECORDS = frozenset({Role.FINANCE_OFFICER, Role.MAS})
 
-RELATIONS = ["own", "paying", "participating_with_consent", "unrelated"]
-PARTIES = {"own", "paying"}
+RELATIONS = ["own", "paying", "paying_under_sparr", "participating_with_consent", "unrelated"]
+PAYING = {"paying", "paying_under_sparr"}
+PARTIES = {"own"} | PAYING
+ORGANISATION = {
+    "own": "ostersund",
+    "paying": "region_jh",
+    "paying_under_sparr": "region_jh",
+    "participating_with_consent": "krokom",
+    "unrelated": "gavle",
+}
 
 
 @dataclass(frozen=True)
@@ -59,7 +69,7 @@ class Endpoint:
 def _record_status(role: Role, relation: str) -> int:
     if role not in READS:
         return 403
-    if relation == "paying" and role in ALL_RECORDS:
+    if relation in PAYING and role in ALL_RECORDS:
         return 200
     if relation == "own" and (role in NAMES or role in ALL_RECORDS):
         return 200  # not the biståndshandläggare: a health-care record (OSL 8 kap. 2 §)
@@ -117,7 +127,7 @@ def _endpoints(record, invoice) -> list[Endpoint]:
         Endpoint(
             "api run preview",
             "/api/purchases/runs/preview?month=2026-03&buyer=23",
-            lambda r, rel: (409 if rel == "paying" else 200) if r == Role.FINANCE_OFFICER else 403,
+            lambda r, rel: (409 if rel in PAYING else 200) if r == Role.FINANCE_OFFICER else 403,
             api=True,
         ),
         Endpoint(
@@ -180,15 +190,28 @@ def identifying_texts(person, personnummer: str) -> list[str]:
     return texts
 
 
+def relate(tk, relation: str):
+    """The organisation of the relation; for ``paying_under_sparr`` the region gets a care
+    relation of its own with tk.p1 (so that, without the spärr, its care staff and MAS would
+    see the person's name) and tk.p1 keeps Östersund's data from other vårdgivare."""
+    from samverkan.people import services as people_services
+    from samverkan.people.models import CareRelation
+
+    if relation == "paying_under_sparr":
+        CareRelation.objects.create(
+            person=tk.p1, organisation=tk.orgs.region_jh, since=dt.date(2020, 1, 1)
+        )
+        people_services.record_block(
+            tk.nurse, tk.p1, kind="shared", requested_by_person=True,
+            reason="Personen bad om spärr vid besöket.",
+        )  # fmt: skip
+    return getattr(tk.orgs, ORGANISATION[relation])
+
+
 @pytest.mark.parametrize("relation", RELATIONS)
 def test_access_matrix(relation, tk, world, make_staff, client_as, api_client) -> None:
     record, invoice = world
-    organisation = {
-        "own": tk.orgs.ostersund,
-        "paying": tk.orgs.region_jh,
-        "participating_with_consent": tk.orgs.krokom,
-        "unrelated": tk.orgs.gavle,
-    }[relation]
+    organisation = relate(tk, relation)
     person, pnr = tk.p1, tk.pnr[tk.p1.pk]
     secrets = identifying_texts(person, pnr)
     reference = "P-0001"
@@ -207,7 +230,12 @@ def test_access_matrix(relation, tk, world, make_staff, client_as, api_client) -
             body = response.content.decode("utf-8", errors="replace")
             if response.status_code == 200:
                 shown = [text for text in secrets if text in body]
-                may_name = role in NAMES and relation == "own"
+                # under spärr the payer's own care relation still lists the person in its own
+                # registration picker; no page shows her on the performer's records
+                may_name = role in NAMES and (
+                    relation == "own"
+                    or (relation == "paying_under_sparr" and endpoint.name == "registration page")
+                )
                 failures.check(may_name or not shown, f"{where}: shows {shown} (need-to-know)")
                 if may_name and endpoint.name in ("registration page", "month review"):
                     failures.check(person.family_name in body, f"{where}: care staff lost the name")
@@ -224,12 +252,7 @@ def test_decision_matrix(relation, tk, register, make_staff, client_as) -> None:
     reject a row (without a reason, so nothing changes), preview a run. Only the ekonom and
     MAS of the performing organisation decide rows; only an ekonom previews and runs."""
     (draft,) = register(tk.nurse, tk.p1, DAY, "09:00", "10:00")
-    organisation = {
-        "own": tk.orgs.ostersund,
-        "paying": tk.orgs.region_jh,
-        "participating_with_consent": tk.orgs.krokom,
-        "unrelated": tk.orgs.gavle,
-    }[relation]
+    organisation = relate(tk, relation)
     approvers = {Role.FINANCE_OFFICER, Role.MAS}
     failures = Failures()
     for group, role in ((g, r) for g, roles in GROUPS.items() for r in roles):

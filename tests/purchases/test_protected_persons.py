@@ -6,6 +6,7 @@ person lives or can be reached is there to withhold."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -117,3 +118,56 @@ def test_a_sparr_mot_andra_vardgivare_keeps_the_records_from_the_payers_care_sta
     # the performer's own staff and the buyer's ekonom (references, for the invoice) keep it
     assert access.records_visible_to(tk.nurse).filter(pk=record.pk).exists()
     assert access.records_visible_to(tk.ekonom_region).filter(pk=record.pk).exists()
+
+
+def test_under_sparr_the_payers_mas_sees_the_performers_records_as_references_only(
+    tk, register, make_staff, client_as, api_client
+):
+    """The payer (Region JH) treats the person too, so its MAS sees the name on Östersund's
+    records; once the person keeps Östersund's data from other vårdgivare (PDL 6 kap. 2 §,
+    6 kap. 3 §), she sees the records only by reference, enough to check and pay the invoice:
+    no name or person id on the month review, in the API (and the decision without the
+    care's facts) or on the invoice's person map."""
+    from samverkan.accounts.models import Role
+    from samverkan.people.models import CareRelation
+    from samverkan.purchases.schemas import FINANCE_DECISION_KEYS
+
+    day = dt.date(2026, 3, 10)
+    (record,) = register(tk.nurse, tk.p1, day, "09:00", "10:00", approve_by=tk.ekonom)
+    (invoice,) = services.run_invoices(
+        tk.ekonom, seller=tk.orgs.ostersund, buyer=tk.orgs.region_jh, month=day,
+        today=dt.date(2026, 4, 2),
+    ).created  # fmt: skip
+    CareRelation.objects.create(
+        person=tk.p1, organisation=tk.orgs.region_jh, since=dt.date(2020, 1, 1)
+    )
+    mas = make_staff(Role.MAS, tk.orgs.region_jh, "mas.rjh")
+    web, api = client_as(mas), api_client(mas)
+    month = reverse("purchases:month") + "?month=2026-03"
+    persons = reverse("purchases:invoice_persons", args=[invoice.pk])
+    name = tk.p1.family_name
+
+    def seen() -> tuple[bool, bool, Any, set[str]]:
+        detail = api.get(f"/api/purchases/records/{record.pk}").json()
+        return (
+            name in web.get(month).content.decode(),
+            name in web.get(persons).content.decode(),
+            detail["person_id"],
+            set(detail["decision"]),
+        )
+
+    on_month, on_map, person_id, keys = seen()
+    assert on_month and on_map and person_id == str(tk.p1.pk)
+    assert keys - FINANCE_DECISION_KEYS  # the care's facts, for a MAS who may see them
+    _spärr(tk.nurse, tk.p1, "shared")
+    on_month, on_map, person_id, keys = seen()
+    assert (on_month, on_map, person_id) == (False, False, None)
+    assert keys <= FINANCE_DECISION_KEYS
+    listed = api.get("/api/purchases/records?month=2026-03").json()["items"]
+    assert [(r["id"], r["person_id"], r["person_ref"]) for r in listed] == [
+        (record.pk, None, "P-0001")
+    ]
+    assert "P-0001" in web.get(month).content.decode()
+    # Östersund's own MAS still sees her patient
+    own_mas = make_staff(Role.MAS, tk.orgs.ostersund, "mas.ost")
+    assert name in client_as(own_mas).get(month).content.decode()

@@ -31,6 +31,7 @@ EDGE_DATES = [
 ]
 EDGE_AGES = [0, 15, 16, 17, 18, 19, 20, 21, 25, 26, 64, 65, 80, 100]
 EDGE_TIMES = ["07:59", "08:00", "16:59", "17:00", "00:00", "23:59", "12:00"]
+HEALTH_CENTRES = ["SE2321000214-E1001", "SE2321000214-E1002", "enhet-7"]
 
 
 def _maybe(strategy: st.SearchStrategy[Any], unknown: float) -> st.SearchStrategy[Any]:
@@ -56,6 +57,8 @@ def _value(name: str) -> st.SearchStrategy[Any]:
         )
     if spec.kind is Kind.SET:
         return st.sets(st.sampled_from(spec.values)).map(sorted)
+    if spec.kind is Kind.TEXT:  # a hälsocentral's HSA-id, or Samverkan's id for a unit
+        return st.sampled_from(HEALTH_CENTRES)
     raise AssertionError(name)
 
 

@@ -23,6 +23,7 @@ _RAW_DTYPES = {
     Kind.DATE: pl.String,
     Kind.TIME: pl.String,
     Kind.SET: pl.List(pl.String),
+    Kind.TEXT: pl.String,
 }
 
 
@@ -74,6 +75,40 @@ def test_both_value_compilations_agree_with_single(
     for case, row in zip(cases, result.select(columns).iter_rows(named=True), strict=True):
         expected = single_answer(case)
         assert row == {k: expected[k] for k in columns}, case
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(facts_objects(), min_size=1, max_size=40))
+def test_batch_agrees_with_single_under_one_health_centres_local_agreement(
+    cases: list[dict[str, Any]],
+) -> None:
+    """Issue 14: a local agreement for the persons listed at one hälsocentral (a fact the
+    rules compare as text) is followed alike by both paths, the listing known or not."""
+    import datetime as dt
+
+    from samverkan.rules import AdoptedRevision, use_revisions
+
+    from .strategies import HEALTH_CENTRES
+
+    jh, day = "jamtland-harjedalen", dt.date(2016, 1, 1)
+    change = {
+        "op": "local_agreement", "point": "specialist_care_routing", "title": "Nattkontakt",
+        "agreed_on": "2016-01-01", "health_centre": HEALTH_CENTRES[0],
+    }  # fmt: skip
+    local = AdoptedRevision(
+        "9", "jh-primarvard-kommun", jh, (change,), {jh: day, "2380": day, "2309": day}, "9",
+        kind="lokal",
+    )  # fmt: skip
+    use_revisions(lambda: [local])
+    try:
+        result = batch.decide(frame_of(cases), action_list=True)
+        columns = ["status", "in_force", *(c for d in DIMENSIONS for c in (d, f"{d}__rule"))]
+        for case, row in zip(
+            cases, result.select([*columns, "actions"]).iter_rows(named=True), strict=True
+        ):
+            assert row == single_answer(case), case
+    finally:
+        use_revisions(None)
 
 
 def test_batch_keeps_row_order_and_input_facts() -> None:

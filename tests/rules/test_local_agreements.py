@@ -129,3 +129,83 @@ def test_a_local_agreement_at_a_point_no_rule_has_is_refused():
     with pytest.raises(VariantError) as exc:
         apply_variant(ALL_VERSIONS, Variant("x", (CHANGE | {"title": " "},)))
     assert exc.value.code == "missing"
+
+
+# --- one hälsocentral's local agreement (fact listed_health_centre) ------------------------
+
+LILLSJON, CENTRUM = "SE2321000214-E1001", "SE2321000214-E1002"
+SCOPED = CHANGE | {"health_centre": LILLSJON, "health_centre_name": "Lillsjöns hälsocentral"}
+
+
+@pytest.fixture
+def scoped():
+    day = dt.date(2026, 1, 15)
+    revisions = [
+        AdoptedRevision(
+            "4", "jh-primarvard-kommun", JH, (SCOPED,), {JH: day, OSTERSUND: day}, "4",
+            kind="lokal",
+        )
+    ]  # fmt: skip
+    use_revisions(lambda: revisions)
+    yield revisions
+    use_revisions(None)
+
+
+def test_one_health_centres_local_agreement_applies_to_its_listed_persons_only(scoped):
+    listed = decide(_case("2026-03-01") | {"listed_health_centre": LILLSJON})
+    assert LOCAL in listed.actions and DEFAULT not in listed.actions
+    (reason,) = [r for r in listed.reasons if r.action == LOCAL]
+    assert reason.rule == f"jh-pvk.night.specialist_via_on_call_physician.local.{LILLSJON}"
+    assert reason.text.startswith(
+        "Enligt lokal överenskommelse mellan specialistvården och kommunen för personer "
+        "listade vid Lillsjöns hälsocentral: Specialistpsykiatrins nattkontakt"
+    )
+    other = decide(_case("2026-03-01") | {"listed_health_centre": CENTRUM})
+    assert DEFAULT in other.actions and LOCAL not in other.actions
+    assert "listed_health_centre" not in other.missing_facts
+    # Another kommun's case is not this agreement's, whatever the listing.
+    krokom = decide(_case("2026-03-01", KROKOM) | {"listed_health_centre": LILLSJON})
+    assert DEFAULT in krokom.actions and LOCAL not in krokom.actions
+
+
+def test_without_the_listing_it_does_not_apply_and_the_decision_asks_for_it(scoped):
+    decision = decide(_case("2026-03-01"))
+    assert LOCAL not in decision.actions
+    assert "listed_health_centre" in decision.missing_facts
+    # Without a need for specialist care the listing changes nothing: it is not asked for.
+    quiet = decide(_case("2026-03-01") | {"specialist_care_needed": False})
+    assert "listed_health_centre" not in quiet.missing_facts
+    # Without a scoped local agreement the fact is never asked for.
+    use_revisions(None)
+    assert "listed_health_centre" not in decide(_case("2026-03-01")).missing_facts
+
+
+def test_the_batch_path_agrees_for_one_health_centres_local_agreement(scoped):
+    from samverkan.rules import decide_frame
+
+    rows = [
+        _case(day, kommun) | {"listed_health_centre": centre, "specialist_care_needed": need}
+        for day in ("2026-01-14", "2026-03-01")
+        for kommun in (OSTERSUND, KROKOM, None)
+        for centre in (LILLSJON, CENTRUM, None)
+        for need in (True, False)
+    ]
+    frame = pl.DataFrame(rows, infer_schema_length=None)
+    result = decide_frame(frame, action_list=True)
+    single = [decide(r) for r in rows]
+    assert result["actions"].to_list() == [d.actions for d in single]
+    assert any(LOCAL in d.actions for d in single) and any(DEFAULT in d.actions for d in single)
+
+
+def test_a_blank_listing_is_refused_alike_in_both_paths():
+    from samverkan.rules import InvalidFacts, decide_frame
+
+    for bad in ("", " SE1"):
+        with pytest.raises(InvalidFacts) as single:
+            decide(_case("2026-03-01") | {"listed_health_centre": bad})
+        with pytest.raises(InvalidFacts) as batch:
+            decide_frame(pl.DataFrame([_case("2026-03-01") | {"listed_health_centre": bad}]))
+        assert [e.code for e in single.value.errors] == ["invalid_text"]
+        assert [(e.field, e.code) for e in batch.value.errors] == [
+            ("listed_health_centre", "invalid_text")
+        ]

@@ -60,6 +60,14 @@ def _fixed_identifier(resource: dict[str, Any], system: str, code: str) -> list[
 
 
 def test_every_exported_resource_conforms_to_401_and_the_base_profiles(exported):
+    _assert_conforms(exported)
+
+
+def _assert_conforms(
+    exported: dict[str, Any], numbers_by_name: dict[str, str] | None = None
+) -> None:
+    """Bundle and resources conform; an Organization carries the organisationsnummer known
+    for its SCB code (ORG_NUMBERS) or its name (`numbers_by_name`), and no other."""
     fhir.parse_resource(exported)  # the Bundle as a whole
     full_urls = [e["fullUrl"] for e in exported["entry"]]
     assert all(u.startswith("urn:uuid:") for u in full_urls) and len(set(full_urls)) == len(
@@ -74,7 +82,9 @@ def test_every_exported_resource_conforms_to_401_and_the_base_profiles(exported)
             assert resource["meta"]["profile"] == [fhir.SE_BASE_PATIENT]
         if kind == "Organization":
             assert resource["meta"]["profile"] == [fhir.SE_BASE_ORGANIZATION]
-            known = ORG_NUMBERS.get(resource.get("address", [{}])[0].get("district", ""))
+            known = (numbers_by_name or {}).get(resource["name"]) or ORG_NUMBERS.get(
+                resource.get("address", [{}])[0].get("district", "")
+            )
             assert _fixed_identifier(resource, fhir.ORG_NUMBER_SYSTEM, "XX") == (
                 [known] if known else []
             )
@@ -96,6 +106,56 @@ def test_a_unit_with_an_hsa_id_is_an_organization_part_of_its_organisation(expor
     [unit] = [o for o in organizations.values() if o["name"] == "Biståndsenheten"]
     assert _fixed_identifier(unit, fhir.HSA_ID_SYSTEM, "PRN") == [HSA_ID]
     assert organizations[unit["partOf"]["reference"]]["name"] == "Krokoms kommun"
+
+
+def test_a_private_provider_is_part_of_its_huvudman_in_the_bundle(
+    shared_sip, staff, orgs, units, plan_factory, private_provider
+):
+    """Lillsjöns hälsocentral AB, contracted by Region Jämtland Härjedalen, performs the
+    plan's region action: its Organization (its own organisationsnummer, no SCB code) is
+    `partOf` the region's Organization, which is in the Bundle although the plan names the
+    region nowhere else; the Bundle still conforms (SEBase profiles, references resolve)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from samverkan.sip.models import Huvudman
+    from samverkan.sip.plan import ActionRow, ContactRow
+
+    hc = private_provider.units.get()
+    plan = plan_factory(
+        actions=[
+            ActionRow(
+                "Läkemedelsgenomgång", Huvudman.REGION, private_provider, hc,
+                timezone.localdate() + dt.timedelta(days=7),
+            ),
+        ],
+        care_contacts=[ContactRow(orgs.ostersund, "Distriktssköterska", units.ost_home)],
+    )  # fmt: skip
+    services.save_plan(staff.ost, shared_sip, plan, base_version=shared_sip.version)
+    for org in (orgs.region_jh, orgs.ostersund):
+        org.org_number = ORG_NUMBERS[org.scb_code]
+        org.save(update_fields=["org_number"])
+    with override_settings(SAMVERKAN_FHIR_CANONICAL_BASE=BASE):
+        exported = json.loads(fhir.to_json(fhir_bundle(shared_sip)))
+    _assert_conforms(exported, {private_provider.name: "559900-0017"})
+    organizations = {
+        e["fullUrl"]: e["resource"]
+        for e in exported["entry"]
+        if e["resource"]["resourceType"] == "Organization"
+    }
+    [provider] = [o for o in organizations.values() if o["name"] == private_provider.name]
+    assert _fixed_identifier(provider, fhir.ORG_NUMBER_SYSTEM, "XX") == ["559900-0017"]
+    assert "address" not in provider  # no SCB code of its own
+    huvudman = organizations[provider["partOf"]["reference"]]
+    assert huvudman["name"] == orgs.region_jh.name
+    assert huvudman["address"] == [{"district": "23"}] and "partOf" not in huvudman
+    # the region is in the Bundle as the provider's huvudman only
+    careplan = next(
+        e["resource"] for e in exported["entry"] if e["resource"]["resourceType"] == "CarePlan"
+    )
+    performers = [p["reference"] for a in careplan["activity"] for p in a["detail"]["performer"]]
+    assert provider["partOf"]["reference"] not in performers
 
 
 def _references_of_extensions(node: Any) -> Iterator[str]:

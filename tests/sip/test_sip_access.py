@@ -270,7 +270,7 @@ def _expected(relation: str, role: Role, door: str, allowed: int) -> set[int]:
         if role not in emergency.REVIEWER_ROLES:
             return {403}
         return {allowed if door == "review" or relation == "own" else 404}
-    withdrawn = 403  # "Samtycket har återkallats", and nothing more
+    withdrawn = 403  # consent_no_longer_covers: "Samtycket omfattar inte längre …", no more
     table = {
         "any": {r: allowed for r in RELATIONS},
         "start": {"own": allowed},
@@ -384,6 +384,28 @@ def test_access_matrix(relation, matrix_sip, person, orgs, make_staff, client_as
                 response.status_code in expected,
                 f"{where}: {response.status_code}, expected {sorted(expected)}",
             )
+            if (
+                relation == "after_withdrawal"
+                and role in SIP_ROLES
+                and endpoint.door in ("read", "manage", "respond")
+                and response.status_code == 403
+            ):
+                # Told why, with the date; the plan itself is not shown.
+                body = response.content.decode()
+                if endpoint.method.startswith("api-"):
+                    item = response.json()["detail"][0]
+                    failures.expect(
+                        (item["code"], item["since"]),
+                        ("consent_no_longer_covers", "2026-12-02"),
+                        f"{where}: code",
+                    )
+                else:
+                    failures.check(
+                        "Samtycket omfattar inte längre din organisation sedan den 2026-12-02"
+                        in body,
+                        f"{where}: no Swedish reason with the date",
+                    )
+                failures.check("Sigrid" not in body, f"{where}: shows the person")
             if response.status_code in (403, 404):
                 version_after = type(sip).objects.get(pk=sip.pk).version
                 failures.expect(version_after, version_before, f"{where}: changed the SIP")

@@ -113,11 +113,85 @@ def test_invitation_of_another_kommuns_unit(client_as, sip, staff, orgs, units):
 
 def test_unit_of_the_wrong_organisation_is_refused(client_as, sip, staff, orgs, units):
     response = client_as(staff.ost).post(
-        f"/sip/{sip.pk}/kalla/", {"organisation": orgs.gavle.pk, "unit": units.krokom_social.pk}
+        f"/sip/{sip.pk}/kalla/", {"organisation": orgs.region_jh.pk, "unit": units.krokom_social.pk}
     )
     assert response.status_code == 200
     assert "Enheten hör inte till vald organisation" in response.content.decode()
     assert not sip.participants.exists()
+
+
+def _options(page: str, select_id: str) -> str:
+    start = page.index(f'id="{select_id}"')
+    return page[start : page.index("</select>", start)]
+
+
+def test_the_invite_form_offers_the_countys_organisations_and_no_units_at_first(
+    client_as, sip, staff, orgs, units, private_provider
+):
+    """Before: every organisation of every county and all their units, unfiltered."""
+    page = client_as(staff.ost).get(f"/sip/{sip.pk}/kalla/").content.decode()
+    organisations = _options(page, "id_organisation")
+    for name in ("Region Jämtland Härjedalen", "Östersunds kommun", "Krokoms kommun"):
+        assert name in organisations
+    assert private_provider.name in organisations  # contracted by the region
+    assert "Gävleborg" not in organisations and "Gävle kommun" not in organisations
+    unit_select = _options(page, "id_unit")
+    assert "Välj först en organisation" in unit_select
+    assert "Biståndsenheten" not in unit_select and "Hälsocentral" not in unit_select
+    # An organisation of another county is refused, in Swedish, nothing saved.
+    refused = client_as(staff.ost).post(
+        f"/sip/{sip.pk}/kalla/", {"organisation": orgs.gavle.pk, "unit": units.gavle_home.pk}
+    )
+    assert refused.status_code == 200
+    assert "giltigt" in refused.content.decode()
+    assert not sip.participants.exists()
+
+
+def test_without_javascript_visa_enheter_shows_the_chosen_organisations_units(
+    client_as, sip, staff, orgs, units
+):
+    client = client_as(staff.ost)
+    page = client.get(f"/sip/{sip.pk}/kalla/").content.decode()
+    assert 'name="visa_enheter"' in page[page.index("<noscript>") : page.index("</noscript>")]
+    shown = client.post(
+        f"/sip/{sip.pk}/kalla/", {"organisation": orgs.krokom.pk, "visa_enheter": "1"}
+    )
+    assert shown.status_code == 200
+    page = shown.content.decode()
+    unit_select = _options(page, "id_unit")
+    assert "Biståndsenheten" in unit_select and "Hemsjukvården Krokom" in unit_select
+    assert "Hälsocentral" not in unit_select and "Östersund" not in unit_select
+    assert f'value="{orgs.krokom.pk}" selected' in _options(page, "id_organisation")
+    assert "Välj en organisation" not in page.replace("Välj organisation", "")  # no errors
+    assert not sip.participants.exists()  # only shown, not sent
+    sent = client.post(
+        f"/sip/{sip.pk}/kalla/", {"organisation": orgs.krokom.pk, "unit": units.krokom_home.pk}
+    )
+    assert sent.status_code == 302
+    assert sip.participants.get().unit == units.krokom_home
+
+
+def test_with_htmx_choosing_an_organisation_loads_its_units(client_as, sip, staff, orgs):
+    client = client_as(staff.ost)
+    page = client.get(f"/sip/{sip.pk}/kalla/").content.decode()
+    select = page[page.index('id="id_organisation"') - 300 : page.index('id="id_organisation"')]
+    select += _options(page, "id_organisation")
+    assert 'hx-get="/sip/enheter/?tomt_forst=1"' in select
+    assert 'hx-target="#id_unit"' in select
+    loaded = client.get(
+        "/sip/enheter/",
+        {"tomt_forst": "1", "organisation": orgs.region_jh.pk},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Hälsocentral Centrum" in loaded and "Vuxenpsykiatriska mottagningen" in loaded
+    assert "Biståndsenheten" not in loaded
+    # The organisation unchosen again: no units.
+    empty = client.get(
+        "/sip/enheter/",
+        {"tomt_forst": "1", "organisation": ""},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Välj först en organisation" in empty and "<optgroup" not in empty
 
 
 def test_consent_opens_the_plan_not_the_person_record(client_as, sip, staff, orgs, units, person):

@@ -4,9 +4,12 @@ sharing for persons who cannot decide for themselves."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from samverkan.audit.models import AuditEvent
 from samverkan.people.models import AccessBlock, AccessBlockKind
@@ -85,7 +88,7 @@ def test_api_withdrawal_needs_confirm_and_then_tells_the_invited(shared_sip, sta
     assert own.post(url, body, content_type="application/json").status_code == 200
     answer = api_client(staff.krokom).get(f"/api/sips/{shared_sip.pk}")
     assert answer.status_code == 403
-    assert answer.json()["detail"][0]["code"] == "consent_withdrawn"
+    assert answer.json()["detail"][0]["code"] == "consent_no_longer_covers"
     assert "Sigrid" not in answer.content.decode()
     # An organisation never invited still gets the plain 404.
     assert api_client(staff.gavle).get(f"/api/sips/{shared_sip.pk}").status_code == 404
@@ -242,3 +245,58 @@ def test_a_newer_consent_supersedes_the_one_in_force(shared_sip, staff, client_a
     assert not access.can_see(staff.krokom, shared_sip)
     with pytest.raises(services.StateError):
         services.withdraw_consent(staff.ost, first)
+
+
+# --- told why the plan is gone, with the date (issue 13) -------------------------------------
+
+
+def test_after_withdrawal_the_invited_are_told_the_date(shared_sip, staff, client_as, api_client):
+    """Before: the page said "Samtycket har återkallats" without a date, the API code was
+    `consent_withdrawn` and a narrower consent answered 404 "Sidan finns inte"."""
+    with time_machine.travel(dt.datetime(2026, 11, 3, 14, 0, tzinfo=dt.UTC)):
+        services.withdraw_consent(staff.ost, shared_sip.consents.get())
+    page = client_as(staff.krokom).get(f"/sip/{shared_sip.pk}/")
+    assert page.status_code == 403
+    text = page.content.decode()
+    assert "Samtycket har återkallats den 2026-11-03." in text
+    assert "Sigrid" not in text
+    answer = api_client(staff.krokom).get(f"/api/sips/{shared_sip.pk}")
+    assert answer.status_code == 403
+    item = answer.json()["detail"][0]
+    assert (item["code"], item["reason"], item["since"]) == (
+        "consent_no_longer_covers",
+        "withdrawn",
+        "2026-11-03",
+    )
+    assert "2026-11-03" in item["message"]
+    assert client_as(staff.gavle).get(f"/sip/{shared_sip.pk}/").status_code == 404
+
+
+def test_a_narrower_consent_tells_the_left_out_organisation(
+    shared_sip, staff, client_as, api_client, orgs
+):
+    with time_machine.travel(dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)):
+        services.record_consent(
+            staff.ost,
+            shared_sip,
+            given_by="person",
+            scope="listed",
+            organisations=[orgs.ostersund],
+            given_at=timezone.now(),
+        )
+    page = client_as(staff.krokom).get(f"/sip/{shared_sip.pk}/")
+    assert page.status_code == 403
+    text = page.content.decode()
+    assert "Samtycket omfattar inte längre din organisation sedan den 2026-11-20" in text
+    assert "Sigrid" not in text
+    item = api_client(staff.krokom).get(f"/api/sips/{shared_sip.pk}").json()["detail"][0]
+    assert (item["code"], item["reason"], item["since"]) == (
+        "consent_no_longer_covers",
+        "narrowed",
+        "2026-11-20",
+    )
+    # Never invited: the plain 404 (no existence oracle).
+    assert api_client(staff.gavle).get(f"/api/sips/{shared_sip.pk}").status_code == 404
+    # Covered again by a later consent: the plan opens again.
+    services.record_consent(staff.ost, shared_sip, given_by="person")
+    assert client_as(staff.krokom).get(f"/sip/{shared_sip.pk}/").status_code == 200

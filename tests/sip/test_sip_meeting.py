@@ -136,10 +136,10 @@ def test_kallelsen_is_skickad_only_when_it_reached_someone(planned, staff, orgs,
         follow=True,
     )
     assert "Kallelsen är skickad" in response.content.decode()
-    # Nobody works at the geriatric clinic in these tests: nothing was sent.
+    # Nobody works at the psychiatric clinic in these tests: nothing was sent.
     response = client.post(
         f"/sip/{planned.pk}/kalla/",
-        {"organisation": orgs.region_gvb.pk, "unit": units.gvb_ward.pk},
+        {"organisation": orgs.region_jh.pk, "unit": units.jh_psych.pk},
         follow=True,
     )
     page = response.content.decode()

@@ -31,3 +31,40 @@ def test_the_invitation_task_filters_by_its_type(shared_sip, staff, client_as):
     assert title in client.get("/?typ=Kallelse+till+SIP").content.decode()
     assert title in client.get("/?enhet=Biståndsenheten").content.decode()
     assert title not in client.get("/?typ=Uppföljning+av+SIP").content.decode()
+
+
+def _line(client) -> str:
+    """The Notiser page's first line's text."""
+    import re
+
+    page = client.get("/notiser/").content.decode()
+    found = re.search(r'<a href="/notiser/\d+/">([^<]*)</a>', page)
+    assert found, "no notification line"
+    return found.group(1)
+
+
+def test_the_notice_names_the_sip_only_to_who_may_see_it(
+    sip, staff, orgs, units, client_as, plan_factory
+):
+    """Before: every line read "Ny kallelse till SIP", whatever it was about. Before the
+    person's consent the invited may not see the SIP: its number, never the person's name."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from samverkan.audit.models import AuditEvent
+
+    services.set_meeting(
+        staff.ost,
+        sip,
+        at=timezone.make_aware(dt.datetime(2026, 12, 9, 13, 30)),
+        place="Rum 1",
+    )
+    services.invite(staff.ost, sip, organisation=orgs.krokom, unit=units.krokom_social)
+    krokom = client_as(staff.krokom)
+    assert _line(krokom) == f"Ny kallelse till SIP: SIP nr {sip.pk}"
+    assert "Sigrid" not in krokom.get("/notiser/").content.decode()
+    services.record_consent(staff.ost, sip, given_by="person")
+    assert _line(krokom) == "Ny kallelse till SIP: SIP-möte 2026-12-09 13:30 om Sigrid Planström"
+    looked = AuditEvent.objects.filter(user=staff.krokom, action="view", why="Notiser")
+    assert looked.filter(person_ref=sip.person.ref).exists()  # the name shown is logged

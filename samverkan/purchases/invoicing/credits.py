@@ -164,7 +164,7 @@ def _clone_as_drafts(original: Invoice, user: Any) -> int:
         "service_date, start_at, end_at, minutes, band, registration, segment, person_id, "
         "performer_org_id, performer_unit_id, staff_id, orderer_org_id, payer_org_id, "
         "intervention, basis, agreement, payment, decision_id, dispute_ref, external_id, "
-        "withdrawn_reason, import_batch_id"
+        "withdrawn_reason, import_batch_id, orderer_unit_id"
     )
     rec = _t(ServiceRecord)
     # A record a source wrote (payment days: nobody's working time) never occupies its staff's

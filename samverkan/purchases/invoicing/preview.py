@@ -114,7 +114,13 @@ def preview_run(
     actor: Any, *, seller: Organisation, buyer: Organisation, month: dt.date
 ) -> RunPreview:
     """The run's selection for ``seller``→``buyer`` in ``month`` (ekonom of the seller)."""
-    from samverkan.purchases.invoicing.runs import _is_done, _ledger_open, party_problems
+    from samverkan.purchases.invoicing.runs import (
+        ReferenceSplit,
+        _is_done,
+        _ledger_open,
+        party_problems,
+        unit_names,
+    )
 
     user = require_run_invoices(actor, seller)
     if seller.pk == buyer.pk:
@@ -140,7 +146,14 @@ def preview_run(
         )
         .annotate(held=priced_by())
         .values_list(
-            "status", "agreement", "payment", "intervention", "band", "service_date", "held"
+            "status",
+            "agreement",
+            "payment",
+            "intervention",
+            "band",
+            "service_date",
+            "held",
+            "orderer_unit",
         )
         .annotate(n=Count("id"), minutes=Sum("minutes"))
         .order_by("agreement", "payment", "intervention", "band", "service_date")
@@ -150,9 +163,12 @@ def preview_run(
     held = held_reasons(sorted({r[6] for r in rows if r[6] is not None and r[0] == "draft"}))
     decisions = decisions_of({r[6] for r in rows if r[6] is not None and r[0] != "draft"})
     index = PriceIndex()
+    split = ReferenceSplit(buyer)
+    references: set[tuple[str, str]] = set()  # (agreement, a unit's reference) included
+    defaults: set[str] = set()  # agreements with included records under the default reference
     included: dict[str, PreviewGroup] = {}
     excluded: dict[str, PreviewGroup] = defaultdict(lambda: PreviewGroup(""))
-    for status, agreement, payment, intervention, band, day, decision_id, n, minutes in rows:
+    for status, agreement, payment, intervention, band, day, decision_id, unit, n, minutes in rows:
         minutes = minutes or 0
         reason: str | None = None
         rate: Rate | Missing | None = None
@@ -190,6 +206,12 @@ def preview_run(
             continue
         assert isinstance(rate, Rate)
         label = AGREEMENT_NAMES.get(agreement, agreement)
+        reference = split.reference(agreement, unit)
+        if reference:  # an invoice of its own, with the ordering unit's reference
+            references.add((agreement, reference))
+            label = f"{label}, Er referens {reference}"
+        else:
+            defaults.add(agreement)
         group = included.setdefault(label, PreviewGroup(label, amount_ore=0))
         group.records += n
         group.minutes += minutes
@@ -206,8 +228,15 @@ def preview_run(
         )
         preview.ledger_entries, preview.ledger_ore = ledger["n"] or 0, ledger["ore"] or 0
     agreements = {a for _, a, *__ in rows} if (included or preview.ledger_entries) else set()
+    # an agreement whose included records all carry their units' references needs no other
+    agreements -= {a for a, _ in references} - defaults
     for agreement in sorted(agreements):
         for p in party_problems(seller, buyer, agreement):
+            if p.message not in preview.problems:
+                preview.problems.append(p.message)
+    for agreement, reference in sorted(references):
+        names = unit_names(split.unit_ids(agreement, reference))
+        for p in party_problems(seller, buyer, agreement, reference, names):
             if p.message not in preview.problems:
                 preview.problems.append(p.message)
     preview.blocking = preview.blocking or bool(preview.problems)

@@ -1,5 +1,10 @@
 """Invoice runs: parties, the selection and plan of a month, the run and one invoice per
-agreement in one transaction (see the package docstring)."""
+agreement and "Er referens" in one transaction (see the package docstring).
+
+"Er referens" (BuyerReference): the agreement's fixed reference where it has one (all its
+services, one invoice); else the reference of the ordering unit (``OrderingUnitReference``)
+where the record names a unit of the buyer that has one; else the buyer's *fakturareferens*.
+Services ordered by two units with different references go on two invoices."""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from samverkan.accounts.models import Organisation, acting_for
+from samverkan.accounts.models import Organisation, Unit, acting_for
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.core import words
@@ -35,6 +40,7 @@ from samverkan.purchases.buyers import (
     reference_problem,
     rule_for,
     rule_warnings,
+    unit_references,
 )
 from samverkan.purchases.dbtune import tune_for_bulk_work
 from samverkan.purchases.documents import validate_at_issue
@@ -94,8 +100,16 @@ def _digits(org: Organisation) -> str | None:
         return None
 
 
-def party_problems(seller: Organisation, buyer: Organisation, agreement: str) -> list[Problem]:
-    """What the seller and buyer lack for an e-invoice (Swedish, one problem each)."""
+def party_problems(
+    seller: Organisation,
+    buyer: Organisation,
+    agreement: str,
+    unit_reference: str = "",
+    unit_names: str = "",
+) -> list[Problem]:
+    """What the seller and buyer lack for an e-invoice (Swedish, one problem each); with
+    ``unit_reference``, of the invoice carrying that ordering unit's reference instead of the
+    default one (``unit_names`` says whose it is)."""
     problems = []
     for role, org in (("säljaren", seller), ("köparen", buyer)):
         if not org.org_number:
@@ -118,6 +132,18 @@ def party_problems(seller: Organisation, buyer: Organisation, agreement: str) ->
     unconfirmed = identifier_problem(buyer)
     if unconfirmed is not None:
         problems.append(unconfirmed)
+    if unit_reference:
+        wrong = reference_problem(buyer, unit_reference)
+        if wrong is not None:
+            problems.append(
+                Problem(
+                    wrong.field,
+                    wrong.code,
+                    f"{wrong.message} Referensen gäller beställande enhet {unit_names}; ändra "
+                    "den under Fakturamottagare.",
+                )
+            )
+        return problems
     terms = BILLING_TERMS.get(agreement)
     reference = (terms.buyer_reference if terms else "") or buyer.invoice_reference
     if reference and (wrong := reference_problem(buyer, reference)) is not None:
@@ -183,6 +209,37 @@ def _ledger_open(seller_id: int, buyer_id: int, month: dt.date) -> Any:
     )
 
 
+class ReferenceSplit:
+    """Which records of a buyer go on an invoice of their own: those whose ordering unit has
+    a reference (``OrderingUnitReference``) other than the buyer's *fakturareferens*, under
+    agreements that fix no reference of their own."""
+
+    def __init__(self, buyer: Organisation) -> None:
+        self.units = {
+            unit: reference
+            for unit, reference in unit_references(buyer).items()
+            if reference != buyer.invoice_reference
+        }
+
+    def applies(self, agreement: str) -> bool:
+        terms = BILLING_TERMS.get(agreement)
+        # an agreement that fixes the reference (Gävleborg's "KST 80904") keeps it for all
+        return bool(self.units) and not (terms is not None and terms.buyer_reference)
+
+    def reference(self, agreement: str, unit_id: int | None) -> str:
+        """The unit's reference for a record, or "" for the default reference."""
+        if unit_id is None or not self.applies(agreement):
+            return ""
+        return self.units.get(unit_id, "")
+
+    def unit_ids(self, agreement: str, reference: str) -> list[int]:
+        """The units of ``reference``; for "" (the default reference's invoice), the units
+        whose records go on invoices of their own."""
+        if not self.applies(agreement):
+            return []
+        return sorted(u for u, r in self.units.items() if not reference or r == reference)
+
+
 @dataclass
 class _Plan:
     agreement: str
@@ -191,14 +248,31 @@ class _Plan:
     rates: list[tuple[Rate, str, str, str, dt.date, dt.date, int | None]]
     record_count: int
     ledger_ids: list[int]
+    #: The ordering units' reference of this invoice; "" for the default reference (the
+    #: agreement's or the buyer's), whose invoice takes the records of every other unit.
+    reference: str = ""
+    #: With a reference: the units that carry it; without: the units that go elsewhere.
+    units: list[int] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.agreement, self.reference)
+
+    def claims(self) -> Q:
+        """The records of the agreement's month that this invoice takes."""
+        if self.reference:
+            return Q(orderer_unit_id__in=self.units)
+        return ~Q(orderer_unit_id__in=self.units) if self.units else Q()
 
 
 def _plan(
     seller: Organisation, buyer: Organisation, month: dt.date
 ) -> tuple[list[_Plan], list[Problem], int]:
-    """Rates per agreement for the month's records, the problems (missing prices…) and the
-    number of drafts left out; one pass over the month's records of the pair."""
+    """Rates per agreement and reference for the month's records, the problems (missing
+    prices…) and the number of drafts left out; one pass over the month's records of the
+    pair."""
     index = PriceIndex()
+    split = ReferenceSplit(buyer)
     invoiceable = Q(status=RecordStatus.APPROVED, payment__in=sorted(INVOICEABLE_MODES))
     keys = (
         ServiceRecord.objects.filter(
@@ -209,23 +283,32 @@ def _plan(
             status__in=(RecordStatus.APPROVED, RecordStatus.DRAFT),
         )
         .annotate(priced_by=priced_by())
-        .values_list("agreement", "payment", "intervention", "band", "priced_by", "service_date")
+        .values_list(
+            "agreement",
+            "payment",
+            "intervention",
+            "band",
+            "priced_by",
+            "service_date",
+            "orderer_unit",
+        )
         .annotate(
             n=Count("id", filter=invoiceable),
             drafts=Count("id", filter=Q(status=RecordStatus.DRAFT)),
         )
         .order_by("agreement", "payment", "intervention", "band", "priced_by", "service_date")
     )
-    decisions = decisions_of({k[4] for k in keys if k[4] is not None and k[6]})
-    counts: dict[tuple[str, str, str, str], int] = defaultdict(int)
-    plans: dict[str, _Plan] = {}
+    decisions = decisions_of({k[4] for k in keys if k[4] is not None and k[7]})
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    plans: dict[tuple[str, str], _Plan] = {}
     missing: dict[str, tuple[str, int]] = {}
     drafts = 0
-    for agreement, payment, intervention, band, decision_id, day, n_day, drafts_day in keys:
+    for agreement, payment, intervention, band, decision_id, day, unit, n_day, drafts_day in keys:
         drafts += drafts_day
         if not n_day:
             continue
-        counts[(agreement, payment, intervention, band)] += n_day
+        reference = split.reference(agreement, unit)
+        counts[(agreement, reference)] += n_day
         rate = rate_for(
             index,
             payment=payment,
@@ -235,7 +318,10 @@ def _plan(
             day=day,
             decision=decisions.get(decision_id) if decision_id is not None else None,
         )
-        plan = plans.setdefault(agreement, _Plan(agreement, [], 0, []))
+        plan = plans.get((agreement, reference))
+        if plan is None:
+            units = split.unit_ids(agreement, reference)
+            plan = plans[(agreement, reference)] = _Plan(agreement, [], 0, [], reference, units)
         if isinstance(rate, Missing):
             message, n = missing.get(rate.message, (rate.message, 0))
             missing[rate.message] = (message, n + n_day)
@@ -252,19 +338,38 @@ def _plan(
             plan.rates[-1] = (*last[:5], day, decision_id)
         else:
             plan.rates.append((rate, payment, intervention, band, day, day, decision_id))
-    for (agreement, *_), n in counts.items():
-        plans[agreement].record_count += n
+    for plan_key, n in counts.items():
+        plans[plan_key].record_count += n
     for entry_id, agreement in _ledger_open(seller.pk, buyer.pk, month).values_list(
         "id", "agreement"
     ):
-        plans.setdefault(agreement, _Plan(agreement, [], 0, [])).ledger_ids.append(entry_id)
+        # An open dispute-ledger entry names no unit: the default reference's invoice takes
+        # it, else the agreement's first invoice.
+        plan = plans.get((agreement, "")) or next(
+            (p for k, p in sorted(plans.items()) if k[0] == agreement), None
+        )
+        if plan is None:
+            units = split.unit_ids(agreement, "")
+            plan = plans[(agreement, "")] = _Plan(agreement, [], 0, [], "", units)
+        plan.ledger_ids.append(entry_id)
     problems = [
         Problem("price", "price_missing", f"{message} ({n} insatser).")
         for message, n in missing.values()
     ]
-    for agreement in plans:
-        problems.extend(p for p in party_problems(seller, buyer, agreement) if p not in problems)
+    for plan in plans.values():
+        names = unit_names(plan.units) if plan.reference else ""
+        problems.extend(
+            p
+            for p in party_problems(seller, buyer, plan.agreement, plan.reference, names)
+            if p not in problems
+        )
     return list(plans.values()), problems, drafts
+
+
+def unit_names(unit_ids: Iterable[int]) -> str:
+    """The units' names, for a message ("Hälsocentral Centrum och Medicinkliniken")."""
+    names = sorted(Unit.objects.filter(pk__in=list(unit_ids)).values_list("name", flat=True))
+    return " och ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
 
 
 def run_invoices(
@@ -334,7 +439,9 @@ def run_invoices(
         why=f"Fakturering från {seller.name} till {buyer.name} för {month:%Y-%m} startad",
     )
     created: list[Invoice] = []
-    for plan in sorted(plans, key=lambda p: p.agreement):
+    pending, replanned = sorted(plans, key=lambda p: p.key), False
+    while pending:
+        plan = pending.pop(0)
         _checkpoint("before_invoice")
         try:
             invoice = _create_invoice(run, plan, user=user, today=today)
@@ -344,12 +451,20 @@ def run_invoices(
             fresh, problems, drafts = _plan(seller, buyer, month)
             if problems:
                 raise InvoicingRefused(problems) from None
-            again = next((p for p in fresh if p.agreement == plan.agreement), None)
+            again = next((p for p in fresh if p.key == plan.key), None)
             invoice = _create_invoice(run, again, user=user, today=today) if again else None
         if invoice is not None:
             created.append(invoice)
             audit(actor, Action.CREATE, Invoice, invoice.pk, why=f"Faktura {invoice.number}")
         _checkpoint("after_invoice")
+        if not pending and not replanned and _selection(seller.pk, buyer.pk, month).exists():
+            # Records approved while the run went on, for an invoice it had not planned (an
+            # ordering unit's reference, an agreement): plan once more, for them.
+            replanned = True
+            fresh, problems, drafts = _plan(seller, buyer, month)
+            if problems:
+                raise InvoicingRefused(problems)
+            pending = sorted(fresh, key=lambda p: p.key)
 
     invoices = list(Invoice.objects.filter(run=run).order_by("sequence_number"))
     late = any(i.late for i in invoices if i.kind == InvoiceKind.INVOICE)
@@ -490,7 +605,8 @@ def _create_invoice(run: InvoiceRun, plan: _Plan, *, user: Any, today: dt.date) 
                 period_end=month_end(month),
                 deadline=deadline,
                 late=bool(deadline and today > deadline),
-                buyer_reference=(terms.buyer_reference if terms and terms.buyer_reference else "")
+                buyer_reference=plan.reference
+                or (terms.buyer_reference if terms and terms.buyer_reference else "")
                 or buyer.invoice_reference,
                 contract_reference=terms.contract_reference if terms else "",
                 note=_note(plan, month, channel),
@@ -501,7 +617,7 @@ def _create_invoice(run: InvoiceRun, plan: _Plan, *, user: Any, today: dt.date) 
             )
             claimed = (
                 _selection(seller.pk, buyer.pk, month)
-                .filter(agreement=plan.agreement)
+                .filter(plan.claims(), agreement=plan.agreement)
                 .update(invoice=invoice, status=RecordStatus.INVOICED)
             )
             _checkpoint("after_claim")

@@ -53,6 +53,7 @@ _DTYPES: dict[Kind, pl.DataType] = {
     Kind.DATE: pl.Date(),
     Kind.TIME: pl.String(),
     Kind.SET: pl.List(pl.String()),
+    Kind.TEXT: pl.String(),
 }
 # Known values for facts a slice does not vary (none of them changes a rule's answer there).
 FIXED: dict[str, Any] = {
@@ -86,6 +87,7 @@ FIXED: dict[str, Any] = {
     "needs_beyond_parental_responsibility": True,
     "stay_meant_to_be_temporary": False,
     "specialist_care_needed": False,
+    "listed_health_centre": "SE2321000214-E1001",
 }
 
 
