@@ -31,6 +31,18 @@ RC: dict[str, Any] = {
 }
 
 
+ALL_HIDDEN_TEXT = (
+    "Inget diagram: alla tal här bygger på färre än 5 personer och visas inte, så att "
+    "ingen kan pekas ut."
+)
+
+
+def all_hidden(chart: Chart) -> bool:
+    """Whether the chart would draw no bar because every non-zero cell is suppressed."""
+    cells = [c for _label, series in chart.series for c in series]
+    return any(c.hidden for c in cells) and not any(c.shown for c in cells)
+
+
 def _wrap(label: str, width: int = 24) -> str:
     # Never mid-word ("information/söverföring"): a long word stays whole on its line.
     return "\n".join(textwrap.wrap(label, width, break_long_words=False)) or label
@@ -48,6 +60,11 @@ def _figure(chart: Chart) -> Figure:
         ax.set_axis_off()
         ax.text(0.5, 0.4, "Inga uppgifter för året", transform=ax.transAxes, ha="center",
                 color=TEXT, fontsize=12)  # fmt: skip
+        return fig
+    if all_hidden(chart):  # nothing to draw: say why instead of an empty frame (issue 13)
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, _wrap(ALL_HIDDEN_TEXT, 48), transform=ax.transAxes, ha="center",
+                va="center", color=TEXT, fontsize=12)  # fmt: skip
         return fig
     positions = list(range(n))
     bar_h = 0.7 if chart.stacked else 0.8 / max(len(chart.series), 1)

@@ -46,6 +46,8 @@ def _csv_rows(report: YearlyReport) -> Iterator[tuple[str, str, str, str, str]]:
     yield ("Rapport", "", "Anmärkning", "", SUPPRESSION_NOTE)
     for figure in report.key_figures:
         yield ("Nyckeltal", "", figure.label, "", figure.sentence)
+        if figure.previous:
+            yield ("Nyckeltal", "", figure.label, "Året innan", figure.previous)
     for section in report.sections:
         if not section.available:
             yield (section.title, "", "", "", section.missing_note)
@@ -92,7 +94,10 @@ def to_pdf(report: YearlyReport) -> bytes:
     pdf.ln(3)
     pdf.heading("Det viktigaste", size=12, space=0)
     pdf.set_font(FONT, "", 10)
-    pdf.bullets([figure.sentence for figure in report.key_figures], indent=0)
+    pdf.bullets(
+        [f"{figure.sentence} {figure.previous}".strip() for figure in report.key_figures],
+        indent=0,
+    )
     if report.missing_sources:
         pdf.set_font(FONT, "", 9)
         pdf.multi_cell(

@@ -303,7 +303,7 @@ def simulation_view(simulation: Simulation) -> SimulationView:
         hidden = bool(moved.get("suppressed"))
         text = _num(moved.get(sim.CASES), hidden=hidden)
         if not hidden and moved.get(sim.HOURS) is not None:
-            text += f" ({_num(moved.get(sim.HOURS), 'hours')} timmar/år)"
+            text += f" fall, {_num(moved.get(sim.HOURS), 'hours')} timmar per år"
         figures.append((f"Fall där {DIMENSIONS[dim].lower()} ändras", text))
     shift = summary.get("cost_shift", {})
     if summary.get("cost_shift_suppressed"):

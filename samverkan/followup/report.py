@@ -108,6 +108,7 @@ class KeyFigure:
     label: str
     cell: Cell
     sentence: str
+    previous: str = ""  # the same figure the year before, in words (issue 13)
 
 
 @dataclass
@@ -915,6 +916,42 @@ SECTIONS: tuple[tuple[str, str, str, Callable[[str, int], Section]], ...] = (
 )
 
 
+# What a key figure's cell counts, for "Året innan (2025): 10 ansvarsbeslut."
+KEY_FIGURE_UNITS = {
+    "Ansvarsbeslut": "ansvarsbeslut",
+    "SIP": "startade planer",
+    "Egenvård": "egenvårdsbedömningar",
+    "Tjänsteköp": "timmar",
+    "Avvikelser och tvister": "avvikelser och klagomål",
+    "Utskrivning": "vårdtillfällen",
+}
+
+
+def _previous_figures(agreement: str, year: int) -> dict[str, KeyFigure]:
+    sections = {
+        key: _guarded(key, title, app, lambda fn=fn: fn(agreement, year))  # type: ignore[misc]
+        for key, title, app, fn in SECTIONS
+        if _installed(app)
+    }
+    for key, title, _app, _fn in SECTIONS:
+        sections.setdefault(key, Section(key, title, False, ""))
+    return {f.label: f for f in _key_figures(sections)}
+
+
+def _compare_with(figures: list[KeyFigure], before: dict[str, KeyFigure], year: int) -> None:
+    """Each key figure with the same figure of ``year`` (the year before), in words; a
+    suppressed figure stays suppressed ("färre än 5 personer")."""
+    for figure in figures:
+        prior = before.get(figure.label)
+        if prior is None or prior.cell.value is None and not prior.cell.hidden:
+            figure.previous = f"Året innan ({year}): inga uppgifter."
+        elif prior.cell.hidden:
+            figure.previous = f"Året innan ({year}): {prior.cell.text()}."
+        else:
+            unit = KEY_FIGURE_UNITS.get(figure.label, "")
+            figure.previous = f"Året innan ({year}): {prior.cell.text()} {unit}".rstrip() + "."
+
+
 def build(agreement: str, year: int) -> YearlyReport:
     version = version_of(agreement)
     sections: dict[str, Section] = {}
@@ -926,6 +963,8 @@ def build(agreement: str, year: int) -> YearlyReport:
             continue
         sections[key] = _guarded(key, title, app, lambda fn=fn: fn(agreement, year))  # type: ignore[misc]
     figures = _key_figures(sections)
+    if year - 1 in years_for(agreement):
+        _compare_with(figures, _previous_figures(agreement, year - 1), year - 1)
     return YearlyReport(
         agreement=agreement,
         title=version.title,

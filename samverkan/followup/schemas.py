@@ -96,6 +96,7 @@ class CellOut(_Dumped):
 class KeyFigureOut(Schema):
     label: str
     sentence: str
+    previous: str = ""  # the same figure the year before, in words; "" when not reported
     value: Any
     text: str
     hidden: bool

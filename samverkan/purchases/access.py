@@ -54,6 +54,7 @@ __all__ = [
     "can_view_invoices",
     "invoices_visible_to",
     "organisation_of_actor",
+    "pages_open_to",
     "records_visible_to",
     "require_price_admin",
     "require_register",
@@ -153,6 +154,19 @@ def require_identifier_admin(actor: Any) -> Any:
 
 def can_view_invoices(actor: Any) -> bool:
     return _role(actor) in INVOICE_VIEW_ROLES
+
+
+def pages_open_to(actor: Any) -> dict[str, bool]:
+    """Which pages of Tjänsteköp the actor may open, by the views' own checks (the
+    sub-navigation links only these; tests/purchases/test_navigation.py opens each)."""
+    invoices_or_prices = can_view_invoices(actor) or can_edit_prices(actor)
+    return {
+        "month": can_register(actor),
+        "import": can_register(actor),
+        "invoicing": can_view_invoices(actor),
+        "prices": invoices_or_prices,
+        "buyers": invoices_or_prices,
+    }
 
 
 def records_visible_to(actor: Any) -> QuerySet[Any]:

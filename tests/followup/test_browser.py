@@ -44,8 +44,16 @@ def test_forum_member_reads_the_report_and_runs_the_two_adl_simulation(
     assert page.get_by_role("link", name="Ladda ner som PDF").is_visible()
     screenshot(page, "simulation-result")
 
-    # The HTMX rule picker shows a rule's condition and numbers.
+    # Only the chosen question's fields are shown (simulation.js): a number of the
+    # agreement first; the rule picker for the other questions.
     page.goto("/uppfoljning/simulering/")
+    assert page.get_by_label("Talet i avtalet").is_visible()
+    assert not page.get_by_label("Situationen i avtalet (regeln)").is_visible()
+    page.get_by_label("Vad vill ni pröva?").select_option("set_outcome")
+    assert not page.get_by_label("Talet i avtalet").is_visible()
+    assert page.get_by_label("Ny ansvarig huvudman eller annat nytt utfall").is_visible()
+    # The HTMX rule picker shows a rule's condition and numbers.
+    page.get_by_label("Vad vill ni pröva?").select_option("set_parameter")
     page.get_by_label("Situationen i avtalet (regeln)").select_option(
         "jh-hsv.responsibility.asylum_child"
     )

@@ -208,3 +208,41 @@ def test_pdf_is_tagged_with_figures_and_counts_its_pages(world, client_as) -> No
         assert "/Figure" in structure_types(pdf) and "/Table" in structure_types(pdf)
         pages = len(pdf.pages)
     assert f"Sida 1 av {pages}" in text
+
+
+def test_key_figures_compare_with_the_year_before(world, client_as) -> None:
+    # Issue 13: the report compared no figure with the previous year (only the discharge
+    # section did). The world's records are all of its year, so the year before has none.
+    built = report.build(AGREEMENT, world.year)
+    figures = {f.label: f for f in built.key_figures}
+    before = world.year - 1
+    assert figures["Ansvarsbeslut"].previous == f"Året innan ({before}): 0 ansvarsbeslut."
+    assert figures["Tjänsteköp"].previous == f"Året innan ({before}): 0 timmar."
+    page = client_as(world.forum).get(f"/uppfoljning/rapport/{AGREEMENT}/{world.year}/")
+    assert f"Året innan ({before}): 0 ansvarsbeslut." in page.content.decode()
+    rows = list(csv.reader(io.StringIO(exports.to_csv(built).lstrip("\ufeff")), delimiter=";"))
+    assert [
+        "Nyckeltal",
+        "",
+        "Ansvarsbeslut",
+        "Året innan",
+        f"Året innan ({before}): 0 ansvarsbeslut.",
+    ] in rows
+
+
+def test_a_suppressed_figure_of_the_year_before_stays_suppressed() -> None:
+    from samverkan.followup.suppression import Cell
+
+    now = [
+        report.KeyFigure("SIP", Cell.count(12), "12 SIP."),
+        report.KeyFigure("Egenvård", Cell.count(9), ""),
+    ]
+    before = {"SIP": report.KeyFigure("SIP", Cell.count(3), "")}
+    report._compare_with(now, before, 2025)
+    assert now[0].previous == f"Året innan (2025): {HIDDEN_TEXT}."
+    assert now[1].previous == "Året innan (2025): inga uppgifter."
+
+
+def test_the_first_year_has_nothing_before_it(db) -> None:
+    first = report.years_for(AGREEMENT)[-1]
+    assert all(not f.previous for f in report.build(AGREEMENT, first).key_figures)

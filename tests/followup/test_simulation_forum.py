@@ -219,6 +219,7 @@ def test_counts_have_no_decimals_and_changes_read_in_words() -> None:
     assert figures["Kommunernas kostnad (netto per år)"] == f"minskar med 55{NBSP}001{NBSP}kr"
     assert figures["Kommunernas timmar (netto per år)"] == "minskar med 120 timmar"
     assert figures["Påhittade fall som prövades"] == f"132{NBSP}600"
+    assert figures["Fall där hälso- och sjukvårdsansvar ändras"] == "7 fall, 120 timmar per år"
     by_kommun, by_intervention = view.tables[-2], view.tables[-1]
     assert by_kommun.rows == [
         [

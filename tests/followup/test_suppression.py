@@ -49,3 +49,21 @@ def test_a_hidden_amount_says_so_in_words_not_as_an_amount():
     for cell in (Cell.measure(12_500, 2, "sek"), Cell.measure(3.5, 3, "hours"), Cell.count(4)):
         assert cell.text() == "färre än 5 personer" and cell.csv() == "färre än 5 personer"
         assert "<" not in cell.text()
+
+
+def test_a_chart_with_every_cell_suppressed_says_why() -> None:
+    # Issue 13: a chart empty because everything is suppressed drew an empty frame.
+    from samverkan.followup import charts
+    from samverkan.followup.report import Chart
+    from samverkan.followup.suppression import Cell
+
+    hidden = Chart(
+        "k", "Beslut per kommun", ["Krokom", "Berg"], [("Beslut", [Cell.count(3), Cell.count(0)])]
+    )
+    assert charts.all_hidden(hidden)
+    drawn = charts.svg(hidden)  # one <text> per wrapped line
+    assert "Inget diagram: alla tal här bygger" in drawn and "visas inte" in drawn
+    shown = Chart(
+        "k", "Beslut per kommun", ["Krokom", "Berg"], [("Beslut", [Cell.count(3), Cell.count(7)])]
+    )
+    assert not charts.all_hidden(shown) and "Inget diagram" not in charts.svg(shown)

@@ -209,7 +209,10 @@ def test_forum_member_and_admin_pages_meet_wcag_21_aa(audit, login, world) -> No
     audit.page.wait_for_url("**/uppfoljning/rapport/**")
     assert audit.page.locator("svg.chart-svg").count() > 0
     audit.check("årsrapporten")
-    audit.visit("/uppfoljning/simulering/", "simulering")
+    audit.visit("/uppfoljning/simulering/?example=two-adl-needs", "simulering")
+    with audit.page.expect_navigation(timeout=60_000):
+        audit.page.get_by_role("button", name="Kör simuleringen").click()
+    audit.check("simuleringens resultat")  # the assumptions, the tables in words (issue 13)
     audit.visit("/utskrivning/villkor/", "lokala villkor för betalningsansvar")
     audit.page.get_by_role("button", name="Logga ut").click()
     login(audit.page, world.ekonom)
