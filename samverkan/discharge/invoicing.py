@@ -30,6 +30,7 @@ on the line), once the other party has confirmed the version.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Min, Prefetch, Q, QuerySet
 from django.utils import dateformat, translation
 
@@ -323,13 +324,47 @@ _STAY_COLUMNS = (
     "first_admission_notice",
     "first_ready_notice",
 )
+_TIMES = ("admitted_at", "ready_at", "discharged_at", "died_at")
+_NOTICE_TIMES = ("first_admission_notice", "first_ready_notice")
+
+
+def _raw_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The query's rows as the database driver gives them, without Django's conversion of
+    each value (on SQLite a datetime is its stored text, a UUID its hex, a boolean 0/1):
+    `_times` converts the datetime columns at once in Polars."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _times(values: tuple[Any, ...]) -> Any:
+    """A column of UTC datetimes as a Polars series from the driver's values: text (SQLite:
+    "YYYY-MM-DD HH:MM:SS[.ffffff]", UTC) parsed in one pass, or the driver's datetimes."""
+    import polars as pl
+
+    ts = pl.Datetime("us", "UTC")
+    if any(isinstance(v, str) for v in values):
+        return pl.Series(values, dtype=pl.String).str.to_datetime(
+            "%Y-%m-%d %H:%M:%S%.f", time_zone="UTC", time_unit="us"
+        )
+    return pl.Series(values, dtype=ts)
+
+
+def _uuid(value: Any) -> Any:
+    return uuid.UUID(value) if isinstance(value, str) else value
 
 
 def discharge_source(seller: Organisation, buyer: Organisation, month: dt.date) -> SourceResult:
     """The purchases source: the month's payment days of the pair's stays, counted by the
     rules' batch path (`rules.payment_days_batch`), the stays grouped by the terms in force
     on their notice's day (`rules.terms_switch_days`: the law's defaults, each local
-    version). The same items as `discharge_source_per_stay`."""
+    version). The same items as `discharge_source_per_stay`.
+
+    The stays are read as raw rows in one grouped query (the index
+    ``discharge_stay_pair_ready`` finds the pair's stays utskrivningsklar by the month's
+    end), their datetimes converted column by column in Polars, and only the stays with
+    days in the month or a notice missing become items in Python."""
     import polars as pl
 
     month = month_start(month)
@@ -337,7 +372,7 @@ def discharge_source(seller: Organisation, buyer: Organisation, month: dt.date) 
     candidates = _candidate_filter(seller, buyer, month)
     # The facts `selectors.stay_facts` maps, read as values: the kommun's first
     # inskrivningsmeddelande and the first notice of utskrivningsklar.
-    rows = list(
+    rows = _raw_rows(
         candidates.values(*_STAY_COLUMNS[:-2])  # grouped by these only
         .annotate(
             first_admission_notice=Min(
@@ -354,6 +389,61 @@ def discharge_source(seller: Organisation, buyer: Organisation, month: dt.date) 
     )
     if not rows:
         return SourceResult()
+    col = dict(zip(_STAY_COLUMNS, zip(*rows, strict=True), strict=True))
+    times = {name: _times(col[name]) for name in (*_TIMES, *_NOTICE_TIMES)}
+    frame = pl.DataFrame(
+        {
+            "care_type": pl.Series(col["care_type"], dtype=pl.String),
+            "admitted_at": times["admitted_at"],
+            "admission_notice_at": times["first_admission_notice"],
+            "ready_at": times["ready_at"],
+            "ready_notice_at": times["first_ready_notice"],
+            "needs_municipal_insatser": pl.Series(
+                [bool(v) for v in col["needs_municipal_insatser"]], dtype=pl.Boolean
+            ),
+            "discharged_at": times["discharged_at"].fill_null(times["died_at"]),
+            "died": pl.Series(col["status"], dtype=pl.String) == StayStatus.DIED,
+        }
+    )
+    # Each stay is counted under the terms in force on its terms day (`rules.terms_day`:
+    # the day of the notice of utskrivningsklar, else of the admission, in Swedish time);
+    # the terms change only on the switch days, so the stays of one period share them.
+    switches = rules.terms_switch_days(local or None)
+    terms_day = (
+        frame.select(
+            pl.coalesce("ready_notice_at", "admitted_at")
+            .dt.convert_time_zone(str(TZ))
+            .dt.date()
+            .alias("day")
+        )
+        .to_series()
+        .to_list()
+    )
+    groups: dict[int, list[int]] = {}
+    for i, day in enumerate(terms_day):
+        groups.setdefault(bisect_right(switches, day) - 1, []).append(i)
+    counted: dict[int, tuple[dt.date | None, int, bool]] = {}
+    group_terms: dict[int, _Terms] = {}
+    for g, indices in groups.items():
+        if g < 0:  # before the law: the single path raises its error
+            rules.discharge_terms(terms_day[min(indices)], local or None)
+        terms = rules.discharge_terms(switches[g], local or None)
+        group_terms[g] = _Terms.of(terms, local)
+        part = frame[indices, :] if len(groups) > 1 else frame
+        out = rules.payment_days_batch(part, terms, month_end(month), since=month)
+        # Only a stay with days in the month or a notice missing gives an item or an
+        # exclusion (`_stay_items`); the others are left in Polars.
+        found = (
+            out.select("first_day", "days", "missing")
+            .with_columns(pl.Series("i", indices, dtype=pl.Int64))
+            .filter((pl.col("days") > 0) | (pl.col("missing") != ""))
+        )
+        for i, first_day, days, missing in found.select(
+            "i", "first_day", "days", "missing"
+        ).iter_rows():
+            counted[i] = (first_day, int(days), bool(missing))
+    if not counted:
+        return SourceResult()
     links: dict[int, list[tuple[int, str, str]]] = {}
     for stay_id, dispute_id, status, cost_bearer in (
         StayDispute.objects.filter(stay__in=candidates)
@@ -361,67 +451,20 @@ def discharge_source(seller: Organisation, buyer: Organisation, month: dt.date) 
         .values_list("stay_id", "dispute_id", "dispute__status", "dispute__cost_bearer")
     ):
         links.setdefault(stay_id, []).append((dispute_id, status, cost_bearer))
-    col = dict(zip(_STAY_COLUMNS, zip(*rows, strict=True), strict=True))
-    ts = pl.Datetime("us", "UTC")
-    frame = pl.DataFrame(
-        {
-            "care_type": col["care_type"],
-            "admitted_at": col["admitted_at"],
-            "admission_notice_at": col["first_admission_notice"],
-            "ready_at": col["ready_at"],
-            "ready_notice_at": col["first_ready_notice"],
-            "needs_municipal_insatser": [bool(v) for v in col["needs_municipal_insatser"]],
-            "discharged_at": [
-                d or died for d, died in zip(col["discharged_at"], col["died_at"], strict=True)
-            ],
-            "died": [s == StayStatus.DIED for s in col["status"]],
-        },  # fmt: skip
-        schema={
-            "care_type": pl.String(),
-            "admitted_at": ts,
-            "admission_notice_at": ts,
-            "ready_at": ts,
-            "ready_notice_at": ts,
-            "needs_municipal_insatser": pl.Boolean(),
-            "discharged_at": ts,
-            "died": pl.Boolean(),
-        },
-    )
-    # Each stay is counted under the terms in force on its terms day (`rules.terms_day`);
-    # the terms change only on the switch days, so the stays of one period share them.
-    switches = rules.terms_switch_days(local or None)
-    groups: dict[int, list[int]] = {}
-    for i, (notice, admitted) in enumerate(
-        zip(col["first_ready_notice"], col["admitted_at"], strict=True)
-    ):
-        day = (notice or admitted).astimezone(TZ).date()
-        groups.setdefault(bisect_right(switches, day) - 1, []).append(i)
-    counted: dict[int, tuple[dt.date | None, int, bool]] = {}
-    group_terms: dict[int, _Terms] = {}
-    for g, indices in groups.items():
-        if g < 0:  # before the law: the single path raises its error
-            first = min(indices)
-            day = (col["first_ready_notice"][first] or col["admitted_at"][first]).astimezone(TZ)
-            rules.discharge_terms(day.date(), local or None)
-        terms = rules.discharge_terms(switches[g], local or None)
-        group_terms[g] = _Terms.of(terms, local)
-        part = frame[indices, :] if len(groups) > 1 else frame
-        out = rules.payment_days_batch(part, terms, month_end(month), since=month)
-        for i, first_day, days, missing in zip(
-            indices, out["first_day"], out["days"], out["missing"], strict=True
-        ):
-            counted[i] = (first_day, int(days), bool(missing))
     of_row = {i: g for g, indices in groups.items() for i in indices}
+    pks = col["pk"]
     return _result(
         [
             _stay_items(
-                _StayRef(pk, col["person_id"][i], col["unit_id"][i], col["care_type"][i]),
+                _StayRef(
+                    pks[i], _uuid(col["person_id"][i]), col["unit_id"][i], col["care_type"][i]
+                ),
                 month,
                 counted[i],
-                _state_of(links.get(pk, [])),
+                _state_of(links.get(pks[i], [])),
                 group_terms[of_row[i]],
             )
-            for i, pk in enumerate(col["pk"])
+            for i in sorted(counted)
         ]
     )
 

@@ -162,6 +162,14 @@ class Stay(models.Model):
         indexes = [
             models.Index(fields=["organisation", "unit", "status"]),
             models.Index(fields=["municipality", "status"]),
+            # The invoice source's read of a pair and month (`invoicing._candidate_filter`):
+            # the region's stays of one kommun, utskrivningsklar by the month's end, of those
+            # that need the kommun's insatser (a partial index: the query's own condition).
+            models.Index(
+                fields=["organisation", "municipality", "ready_at"],
+                condition=models.Q(needs_municipal_insatser=True),
+                name="discharge_stay_pair_ready",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -279,6 +279,8 @@ def test_api_payment_view(paid, staff, ekonom, api_client, make_staff, orgs):
     assert body["may_dispute"] is True and body["open_dispute"] is False
     finance = api_client(ekonom["region"]).get(f"/api/discharge/stays/{paid.pk}/payment").json()
     assert finance["person"] == "P-0001" and finance["may_dispute"] is False
+    kommun = api_client(ekonom["ostersund"]).get(f"/api/discharge/stays/{paid.pk}/payment").json()
+    assert kommun["person"] == "P-0001" and kommun["may_dispute"] is True
     assert (
         api_client(ekonom["krokom"]).get(f"/api/discharge/stays/{paid.pk}/payment").status_code
         == 404
