@@ -81,6 +81,10 @@ class LocalAgreementForm(forms.Form):
         queryset=Unit.objects.none(),
         required=False,
         empty_label=_("Alla som arbetar med kommunen"),
+        help_text=_(
+            "Väljer du en hälsocentral gäller överenskommelsen bara kommunens personer som är "
+            "listade där."
+        ),
     )
     title = forms.CharField(label=_("Rubrik"), max_length=200)
     agreed_on = forms.DateField(label=_("Överenskommen den"), widget=DateInput)

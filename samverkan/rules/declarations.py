@@ -74,6 +74,9 @@ class Rule:
     refines: tuple[str, ...] = ()
     # "om annat ej överenskommits": the default a local agreement may set aside.
     unless_local: LocalDefault | None = None
+    # A recorded local agreement's version of such a default (``variants``): the point it
+    # is at, so a later local agreement at the same point sets it aside in turn.
+    local_of: LocalDefault | None = None
 
     def __post_init__(self) -> None:
         for dim, value in self.decides.items():

@@ -322,7 +322,9 @@ def _local_agreement(
     for v in versions:
         rules = []
         for r in v.rules:
-            local = r.unless_local
+            # The default, or an earlier local agreement's version of it (the later
+            # agreement at the same point governs where it applies).
+            local = r.unless_local or r.local_of
             if local is None or local.point != point:
                 rules.append(r)
                 continue
@@ -344,6 +346,7 @@ def _local_agreement(
                 summary=f"Den lokala överenskommelsen mellan {local.parties}{whom} gäller.",
                 label="",
                 unless_local=None,
+                local_of=local,
             )
             if centre is None:
                 rules.append(local_rule)

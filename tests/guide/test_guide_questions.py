@@ -71,3 +71,15 @@ def test_display_values_are_swedish():
     assert display_value("adl_needs_over_time", []) == "Inget av dessa"
     assert display_value("municipality", "2380") == "Östersund (2380)"
     assert display_value("age", 82) == "82 år"
+
+
+def test_the_listing_is_asked_as_a_choice_of_health_centres_and_shown_by_name(db, private_provider):
+    """Issue 14: ``listed_health_centre`` (a text id) is a select of the hälsocentraler, the
+    private provider's included; the summary shows the name, not the id."""
+    from samverkan.accounts.models import Unit
+
+    lillsjon = Unit.objects.get(organisation=private_provider)
+    q = question("listed_health_centre", {"listed_health_centre": lillsjon.fact_code})
+    assert q.control == "select"
+    assert [(c.label, c.checked) for c in q.choices] == [("Lillsjöns hälsocentral", True)]
+    assert display_value("listed_health_centre", lillsjon.fact_code) == "Lillsjöns hälsocentral"

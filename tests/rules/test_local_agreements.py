@@ -209,3 +209,43 @@ def test_a_blank_listing_is_refused_alike_in_both_paths():
         assert [(e.field, e.code) for e in batch.value.errors] == [
             ("listed_health_centre", "invalid_text")
         ]
+
+
+@pytest.mark.parametrize(
+    "order", [("kommun", "centre"), ("centre", "kommun"), ("kommun", "kommun")]
+)
+def test_a_later_local_agreement_at_the_same_point_governs_where_it_applies(order):
+    """Two local agreements of one kommun at the same point (one for a hälsocentral, one for
+    the whole kommun, in either order, or two for the kommun): the later one governs where it
+    applies, in both paths; none makes the rules fail."""
+    from samverkan.rules import decide_frame
+
+    changes = {
+        "kommun": CHANGE | {"title": "Hela kommunen"},
+        "centre": SCOPED | {"title": "Lillsjön"},
+    }
+    revisions = [
+        AdoptedRevision(
+            str(i), "jh-primarvard-kommun", JH, (changes[kind],),
+            {JH: dt.date(2026, 1, i), OSTERSUND: dt.date(2026, 1, i)}, str(i), kind="lokal",
+        )
+        for i, kind in enumerate(order, start=1)
+    ]  # fmt: skip
+    use_revisions(lambda: revisions)
+    try:
+        rows = [
+            _case("2026-03-01") | {"listed_health_centre": centre}
+            for centre in (LILLSJON, CENTRUM, None)
+        ]
+        single = [decide(r) for r in rows]
+        texts = [next((x.text for x in d.reasons if x.action == LOCAL), "") for d in single]
+        later = changes[order[1]]["title"]
+        earlier = changes[order[0]]["title"]
+        if order[1] == "kommun":  # the later applies to all
+            assert all(later in t for t in texts[:2])
+        else:  # the later for Lillsjön's listed persons, the earlier for the others
+            assert later in texts[0] and earlier in texts[1]
+        result = decide_frame(pl.DataFrame(rows, infer_schema_length=None), action_list=True)
+        assert result["actions"].to_list() == [d.actions for d in single]
+    finally:
+        use_revisions(None)

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from samverkan.accounts.actors import require_actor
+from samverkan.accounts.models import health_centres
 from samverkan.accounts.services import profile_of
 from samverkan.core.errors import Problem
 from samverkan.people.identity import (
@@ -89,6 +90,12 @@ def _validate_fact(name: str, value: Any, allowed: Iterable[str], field: str) ->
     except InvalidFacts as exc:
         error = exc.errors[0]
         raise PeopleError(f"{field}.{name}" if field else name, error.code, error.message) from None
+    if name == "listed_health_centre" and value not in dict(health_centres()):
+        raise PeopleError(
+            f"{field}.{name}" if field else name,
+            "unknown_health_centre",
+            "Listad på hälsocentral: välj en av regionernas hälsocentraler.",
+        )
     return facts_to_json({name: typed[name]}).get(name, [] if FACTS[name].values else None)
 
 
