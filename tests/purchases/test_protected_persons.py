@@ -171,3 +171,29 @@ def test_under_sparr_the_payers_mas_sees_the_performers_records_as_references_on
     # Östersund's own MAS still sees her patient
     own_mas = make_staff(Role.MAS, tk.orgs.ostersund, "mas.ost")
     assert name in client_as(own_mas).get(month).content.decode()
+
+
+def test_under_sparr_the_payer_is_not_told_the_person_is_protected(
+    tk, register, protected, make_staff, client_as, api_client
+):
+    """A kept-away record shows nothing about the person beyond the reference: not even the
+    "Skyddad identitet" marker, which would tell the payer whether the person has a
+    protected identity (issue 11). The API and the invoice files never carried it."""
+    from samverkan.accounts.models import Role
+
+    day = dt.date(2026, 3, 10)
+    register(tk.nurse, tk.p1, day, "09:00", "10:00", approve_by=tk.ekonom)
+    month = reverse("purchases:month") + "?month=2026-03"
+    mas = make_staff(Role.MAS, tk.orgs.region_jh, "mas.rjh")
+    readers = {"mas": client_as(mas), "ekonom": client_as(tk.ekonom_region)}
+    for who, web in readers.items():
+        assert MARKER in web.get(month).content.decode(), who  # no spärr: the marker
+    _spärr(tk.nurse, tk.p1, "shared")
+    for who, web in readers.items():
+        text = web.get(month).content.decode()
+        assert "P-0001" in text and MARKER not in text, who
+        assert "badge--protected" not in text, who
+    listed = api_client(mas).get("/api/purchases/records?month=2026-03").json()["items"]
+    assert listed and all("protected" not in r for r in listed)
+    # the performer's own staff still see the marker on their own record
+    assert MARKER in client_as(tk.nurse).get(month).content.decode()
