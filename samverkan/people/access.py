@@ -598,20 +598,31 @@ def internally_blocked_units(person: Person, organisation: Any) -> set[int]:
     )
 
 
+def _block_person(person: str) -> Q:
+    """Blocks (`AccessBlock`, whose person is always a surviving one: a merge moves them)
+    that concern the outer row's person ``person`` (a field name), also where the row keeps
+    a person merged away since (history: invoiced service records, issued invoices). One
+    level suffices: a merge leaves no chains (`Person.merged_into` points at the survivor)."""
+    from django.db.models import OuterRef
+
+    return Q(person_id=OuterRef(person)) | Q(person__merged_from__pk=OuterRef(person))
+
+
 def internally_blocked_q(
     *, person: str, unit: str, organisation_id: Any, viewer_unit_id: Any = None
 ) -> Q:
     """A filter for rows of another app (a stay, a service record) recorded at a unit of
     ``organisation_id`` that the row's person has put under inre spärr (PDL 4 kap. 4 §),
     unless it is the viewer's own unit. ``person`` and ``unit`` name the row's fields
-    (e.g. ``"person_id"``, ``"unit_id"``); exclude the rows it matches."""
+    (e.g. ``"person_id"``, ``"unit_id"``); exclude the rows it matches. A row whose person
+    was merged away is matched by the survivor's blocks (`_block_person`)."""
     from django.db.models import Exists, OuterRef
     from django.utils import timezone
 
     blocks = AccessBlock.objects.filter(
+        _block_person(person),
         kind=AccessBlockKind.INTERNAL,
         organisation_id=organisation_id,
-        person_id=OuterRef(person),
         unit_id=OuterRef(unit),
         lifted_at__isnull=True,
         since__lte=timezone.now(),
@@ -624,15 +635,16 @@ def internally_blocked_q(
 def shared_blocked_q(*, person: str, owner: str) -> Q:
     """A filter for rows of another app whose person has kept the vårdgivare named by the
     row's ``owner`` field from other vårdgivare (spärr, PDL 6 kap. 2 §); exclude the rows it
-    matches for anyone outside that vårdgivare."""
+    matches for anyone outside that vårdgivare. A row whose person was merged away is
+    matched by the survivor's blocks (`_block_person`)."""
     from django.db.models import Exists, OuterRef
     from django.utils import timezone
 
     return Q(
         Exists(
             AccessBlock.objects.filter(
+                _block_person(person),
                 kind=AccessBlockKind.SHARED,
-                person_id=OuterRef(person),
                 organisation_id=OuterRef(owner),
                 lifted_at__isnull=True,
                 since__lte=timezone.now(),

@@ -38,7 +38,12 @@ from django.db.models import Max
 from samverkan.accounts.actors import organisation_of, role_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record, record_many
-from samverkan.people.access import WRITE_ROLES, persons_visible_to, shared_blocked_persons
+from samverkan.people.access import (
+    WRITE_ROLES,
+    persons_visible_to,
+    protected_person_ids,
+    shared_blocked_persons,
+)
 from samverkan.people.selectors import person_refs, survivor_ids
 from samverkan.purchases.models import (
     InvoiceCounter,
@@ -71,12 +76,16 @@ class Shown:
     """One person as the reader may see them: the reference always, the name (and the
     person's id, for a link or the API) only when `shows_names` and people.access allow.
     `kept_away`: the person keeps the performer's data from the reader's vårdgivare (spärr,
-    PDL 6 kap. 2–3 §§): the reference only, and the record without the care's facts."""
+    PDL 6 kap. 2–3 §§): the reference only, and the record without the care's facts.
+    `protected`: the person has a protected identity (the "Skyddad identitet" marker); never
+    on a kept-away record, where it would tell the payer something about the person beyond
+    the reference."""
 
     ref: str
     name: str | None = None
     person_id: Any = None
     kept_away: bool = False
+    protected: bool = False
 
     def __str__(self) -> str:
         return self.name or self.ref
@@ -166,14 +175,19 @@ def show_records(
     }
     names = _names(actor, {person_id for _, _, person_id in rows})
     kept_away = _kept_away(actor, by_org)
+    protected = _protected(
+        {person_id for _, org_id, person_id in rows if (org_id, person_id) not in kept_away}
+    )
     shown: dict[int, Shown] = {}
     for pk, org_id, person_id in rows:
         ref = person_ref(numbers[(org_id, person_id)])
         if (org_id, person_id) in kept_away:
-            shown[pk] = Shown(ref=ref, kept_away=True)
+            shown[pk] = Shown(ref=ref, kept_away=True)  # nothing beyond the reference
             continue
         name, visible_id = names.get(person_id, (None, None))
-        shown[pk] = Shown(ref=ref, name=name, person_id=visible_id)
+        shown[pk] = Shown(
+            ref=ref, name=name, person_id=visible_id, protected=person_id in protected
+        )
     owners: dict[int, set[Any]] = defaultdict(set)
     for _, org_id, person_id in rows:
         owners[org_id].add(person_id)
@@ -199,6 +213,16 @@ def _kept_away(actor: Any, by_org: dict[int, set[Any]]) -> set[tuple[int, Any]]:
         blocked = shared_blocked_persons({survivors[pk] for pk in ids}, org_id)
         out.update((org_id, pk) for pk in ids if survivors[pk] in blocked)
     return out
+
+
+def _protected(person_ids: set[Any]) -> set[Any]:
+    """Of these person ids (as stored), those whose surviving person has an active protected
+    identity (one query for the page, not one per row)."""
+    if not person_ids:
+        return set()
+    survivors = survivor_ids(person_ids)
+    found = protected_person_ids(set(survivors.values()))
+    return {pk for pk, survivor in survivors.items() if survivor in found}
 
 
 def _names(actor: Any, person_ids: set[Any]) -> dict[Any, tuple[str, Any]]:

@@ -248,6 +248,31 @@ def test_merge_moves_everything_and_keeps_history_and_audit(
     assert any("tog emot" in e.why for e in _events(survivor_ref, Action.UPDATE))
 
 
+def test_merge_carries_protected_identity_and_sparr_to_the_survivor(nurse, orgs, make_person):
+    """One person, one truth: a protected identity and a spärr set on the merged-away record
+    protect the survivor, and are found from either record (issue 11)."""
+    from samverkan.people import access
+
+    reserve, _ = services.create_person(
+        nurse, identifier=RESERVNUMMER, id_system="reservnummer", family_name="Okänd",
+        home_municipality="2380", confirm_care_relation=True, reason="Test",
+    )  # fmt: skip
+    services.mark_protected(nurse, reserve, kind="confidentiality_marking")
+    services.record_block(
+        nurse, reserve, kind="shared", requested_by_person=True, reason="Personen bad om det."
+    )
+    survivor = make_person(nurse, 2)
+    assert not access.is_protected(survivor)
+    assert not access.shared_blocked(survivor, orgs.ostersund)
+    services.merge_persons(nurse, source=reserve, target=survivor)
+    reserve.refresh_from_db()
+    for person in (survivor, reserve):
+        assert access.is_protected(person)
+        assert access.shared_blocked(person, orgs.ostersund)
+    assert access.shared_blocked_persons([survivor.pk], orgs.ostersund) == {survivor.pk}
+    assert not reserve.access_blocks.exists() and not reserve.protections.exists()
+
+
 def test_merge_refuses_self_and_other_organisations_persons(make_staff, orgs, make_person):
     nurse = make_staff(Role.NURSE, orgs.ostersund)
     other = make_staff(Role.NURSE, orgs.gavle)

@@ -2,15 +2,19 @@
 of the performing organisation, the paying organisation, an organisation that participates
 in the person's SIP with consent and one without (the paying region is invited without
 consent), the paying organisation when the person keeps the performer's data from other
-vårdgivare (spärr, PDL 6 kap. 2–3 §§) although the payer has a care relation of its own, and
-an unrelated organisation.
+vårdgivare (spärr, PDL 6 kap. 2–3 §§) although the payer has a care relation of its own, an
+unrelated organisation, and one whose licensed staff opened emergency access to the person
+(`people.emergency`: it opens the SIP plan, the fast vårdkontakt and the contacts only, so
+tjänsteköp answers as for the unrelated organisation).
 
 Besides the status, each answer is checked for what it shows: a name, personnummer or birth
 year of the person only to care staff and medical leads of the own organisation (the
 finance group's row: invoicing data with pseudonymous references only, PDL 4 kap. 1–2 §§), and
 every answer that shows the person (by name or by reference) has left an audit event with
-the person's reference for that user. Emergency access is not in the matrix: people.access
-has none yet.
+the person's reference for that user. The paying vårdgivare's care staff (every role group
+but the ekonom and MAS, who check and pay the invoice) get none of the performer's records,
+not even by reference, with or without a spärr; under the spärr although they have a care
+relation of their own (README, Protected identities and spärr).
 """
 
 from __future__ import annotations
@@ -22,11 +26,11 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from samverkan.accounts.models import Role
+from samverkan.accounts.models import Role, is_licensed
 from samverkan.audit.models import AuditEvent
 from samverkan.purchases import services
 from samverkan.sip import services as sip_services
-from samverkan.sip.models import ConsentScope
+from samverkan.sip.models import ConsentScope, Sip
 from tests.access_matrix import GROUPS, Failures, roles_where
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +50,14 @@ REGISTERS = roles_where(changes_persons=True) | {Role.FINANCE_OFFICER}
 INVOICES = frozenset({Role.FINANCE_OFFICER, Role.MAS, Role.ADMINISTRATOR})
 ALL_RECORDS = frozenset({Role.FINANCE_OFFICER, Role.MAS})
 
-RELATIONS = ["own", "paying", "paying_under_sparr", "participating_with_consent", "unrelated"]
+RELATIONS = [
+    "own",
+    "paying",
+    "paying_under_sparr",
+    "participating_with_consent",
+    "unrelated",
+    "emergency",
+]
 PAYING = {"paying", "paying_under_sparr"}
 PARTIES = {"own"} | PAYING
 ORGANISATION = {
@@ -55,7 +66,10 @@ ORGANISATION = {
     "paying_under_sparr": "region_jh",
     "participating_with_consent": "krokom",
     "unrelated": "gavle",
+    "emergency": "gavle",
 }
+#: The lists that would show the performer's record (by name or reference) to whoever gets it.
+RECORD_LISTS = {"month review", "api records"}
 
 
 @dataclass(frozen=True)
@@ -193,7 +207,8 @@ def identifying_texts(person, personnummer: str) -> list[str]:
 def relate(tk, relation: str):
     """The organisation of the relation; for ``paying_under_sparr`` the region gets a care
     relation of its own with tk.p1 (so that, without the spärr, its care staff and MAS would
-    see the person's name) and tk.p1 keeps Östersund's data from other vårdgivare."""
+    see the person's name) and tk.p1 keeps Östersund's data from other vårdgivare; for
+    ``emergency`` Östersund has a SIP on tk.p1 (the plan emergency access opens)."""
     from samverkan.people import services as people_services
     from samverkan.people.models import CareRelation
 
@@ -205,7 +220,23 @@ def relate(tk, relation: str):
             tk.nurse, tk.p1, kind="shared", requested_by_person=True,
             reason="Personen bad om spärr vid besöket.",
         )  # fmt: skip
+    if relation == "emergency" and not Sip.objects.filter(person=tk.p1).exists():
+        sip_services.start_sip(tk.nurse, tk.p1, agreement="jh-hemsjukvard")  # what it opens
     return getattr(tk.orgs, ORGANISATION[relation])
+
+
+def staff(tk, make_staff, role: Role, organisation, relation: str):
+    """A user of the role; in ``emergency`` a licensed one has opened emergency access to
+    tk.p1 (the Östersund SIP's plan, what it opens)."""
+    from samverkan.people import emergency
+
+    user = make_staff(role, organisation)
+    if relation == "emergency" and is_licensed(role):
+        opened = emergency.open_emergency_access(
+            user, tk.pnr[tk.p1.pk], reason="Akut: medvetslös.", confirmed=True, acute=True
+        )
+        assert opened, f"{role.value}: emergency access opened nothing"
+    return user
 
 
 @pytest.mark.parametrize("relation", RELATIONS)
@@ -218,7 +249,7 @@ def test_access_matrix(relation, tk, world, make_staff, client_as, api_client) -
     endpoints = _endpoints(record, invoice)
     failures = Failures()
     for group, role in ((g, r) for g, roles in GROUPS.items() for r in roles):
-        user = make_staff(role, organisation)
+        user = staff(tk, make_staff, role, organisation, relation)
         web, api = client_as(user), api_client(user)
         for endpoint in endpoints:
             seen = AuditEvent.objects.filter(user=user, person_ref=pnr)
@@ -239,6 +270,14 @@ def test_access_matrix(relation, tk, world, make_staff, client_as, api_client) -
                 failures.check(may_name or not shown, f"{where}: shows {shown} (need-to-know)")
                 if may_name and endpoint.name in ("registration page", "month review"):
                     failures.check(person.family_name in body, f"{where}: care staff lost the name")
+                if relation in PAYING and endpoint.name in RECORD_LISTS:
+                    # the payer's care staff never get the performer's record; the ekonom
+                    # and MAS keep it (by reference only under the spärr)
+                    listed = reference in body
+                    failures.check(
+                        listed == (role in ALL_RECORDS),
+                        f"{where}: the performer's record {'shown' if listed else 'missing'}",
+                    )
                 if person.family_name in body or reference in body:
                     failures.check(
                         seen.count() > before, f"{where}: showed the person without an audit event"
@@ -256,7 +295,7 @@ def test_decision_matrix(relation, tk, register, make_staff, client_as) -> None:
     approvers = {Role.FINANCE_OFFICER, Role.MAS}
     failures = Failures()
     for group, role in ((g, r) for g, roles in GROUPS.items() for r in roles):
-        web = client_as(make_staff(role, organisation))
+        web = client_as(staff(tk, make_staff, role, organisation, relation))
         where = f"{relation} {group}/{role.value}"
         visible = _record_status(role, relation) == 200
         reject = web.post(reverse("purchases:reject", args=[draft.pk]), {"reason": ""})

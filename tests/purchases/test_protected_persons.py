@@ -171,3 +171,91 @@ def test_under_sparr_the_payers_mas_sees_the_performers_records_as_references_on
     # Östersund's own MAS still sees her patient
     own_mas = make_staff(Role.MAS, tk.orgs.ostersund, "mas.ost")
     assert name in client_as(own_mas).get(month).content.decode()
+
+
+def test_under_sparr_the_payer_is_not_told_the_person_is_protected(
+    tk, register, protected, make_staff, client_as, api_client
+):
+    """A kept-away record shows nothing about the person beyond the reference: not even the
+    "Skyddad identitet" marker, which would tell the payer whether the person has a
+    protected identity (issue 11). The API and the invoice files never carried it."""
+    from samverkan.accounts.models import Role
+
+    day = dt.date(2026, 3, 10)
+    register(tk.nurse, tk.p1, day, "09:00", "10:00", approve_by=tk.ekonom)
+    month = reverse("purchases:month") + "?month=2026-03"
+    mas = make_staff(Role.MAS, tk.orgs.region_jh, "mas.rjh")
+    readers = {"mas": client_as(mas), "ekonom": client_as(tk.ekonom_region)}
+    for who, web in readers.items():
+        assert MARKER in web.get(month).content.decode(), who  # no spärr: the marker
+    _spärr(tk.nurse, tk.p1, "shared")
+    for who, web in readers.items():
+        text = web.get(month).content.decode()
+        assert "P-0001" in text and MARKER not in text, who
+        assert "badge--protected" not in text, who
+    listed = api_client(mas).get("/api/purchases/records?month=2026-03").json()["items"]
+    assert listed and all("protected" not in r for r in listed)
+    # the performer's own staff still see the marker on their own record
+    assert MARKER in client_as(tk.nurse).get(month).content.decode()
+
+
+# --- merged persons and spärr (issue 11: one person, one truth) ---------------------------
+
+
+def test_a_sparr_follows_the_merge_to_the_survivors_records_and_history(
+    tk, register, make_staff, client_as, api_client
+):
+    """A spärr set on a reservnummer record moves with the merge to the survivor, and still
+    keeps away every record of the person: the open ones (moved to the survivor) and the
+    invoiced history, which keeps the merged-away person's id. Before the fix the spärr
+    rows matched the stored person id only, so the history was open to the payer's nurse."""
+    from samverkan.accounts.models import Role, Unit, UnitKind
+    from samverkan.people import services as people
+    from samverkan.people.identity import IdSystem
+    from samverkan.people.models import AccessBlock, CareRelation
+    from samverkan.purchases import access
+
+    temporary, _ = people.create_person(
+        tk.nurse, identifier="20210325K069", id_system=IdSystem.reservnummer,
+        given_name="Okänd", family_name="Reservsson", home_municipality="2380",
+        confirm_care_relation=True, reason="Test",
+    )  # fmt: skip
+    (invoiced,) = register(
+        tk.nurse, temporary, dt.date(2026, 3, 3), "10:00", "11:00", approve_by=tk.ekonom
+    )
+    (open_record,) = register(tk.nurse, temporary, dt.date(2026, 3, 17), "10:00", "11:00")
+    services.run_invoices(
+        tk.ekonom, seller=tk.orgs.ostersund, buyer=tk.orgs.region_jh,
+        month=dt.date(2026, 3, 1), today=dt.date(2026, 4, 2),
+    )  # fmt: skip
+    housing = Unit.objects.create(
+        organisation=tk.orgs.ostersund, name="Tallgården", kind=UnitKind.SPECIAL_HOUSING
+    )
+    colleague = make_staff(Role.NURSE, tk.orgs.ostersund, "ssk.tallgarden", unit=housing)
+    region_nurse = make_staff(Role.NURSE, tk.orgs.region_jh, "ssk.rjh")
+    CareRelation.objects.create(
+        person=tk.p1, organisation=tk.orgs.region_jh, since=dt.date(2020, 1, 1)
+    )
+    _spärr(tk.nurse, temporary, "shared")
+    _spärr(tk.nurse, temporary, "internal", unit=tk.nurse.staff_profile.unit)
+    people.merge_persons(tk.nurse, source=temporary, target=tk.p1)
+    invoiced.refresh_from_db()
+    open_record.refresh_from_db()
+    assert (invoiced.person_id, open_record.person_id) == (temporary.pk, tk.p1.pk)
+    assert set(AccessBlock.objects.values_list("person_id", flat=True)) == {tk.p1.pk}
+    ids = {invoiced.pk, open_record.pk}
+
+    def visible(user) -> set[int]:
+        return set(access.records_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+    assert visible(region_nurse) == set()  # spärr mot andra vårdgivare
+    assert visible(colleague) == set()  # inre spärr on the nurse's unit
+    assert visible(tk.nurse) == ids  # the unit itself keeps them
+    api = api_client(region_nurse)
+    assert api.get(f"/api/purchases/records/{invoiced.pk}").status_code == 404
+    # the payer's ekonom keeps both, as references only
+    listed = api_client(tk.ekonom_region).get("/api/purchases/records?month=2026-03").json()
+    assert {r["id"] for r in listed["items"]} >= ids
+    mas = make_staff(Role.MAS, tk.orgs.region_jh, "mas.rjh")
+    page = client_as(mas).get(reverse("purchases:month") + "?month=2026-03").content.decode()
+    assert "Reservsson" not in page and tk.p1.family_name not in page

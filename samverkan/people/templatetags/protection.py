@@ -2,6 +2,8 @@
 
 {% load protection %}
 {% protection_marker person %}        "Skyddad identitet" next to a protected person's name
+                                      (or a bool decided by the caller, e.g. tjänsteköp's
+                                      `Shown.protected`, which is never set past a spärr)
 {% contact_text place person owner %} the value, or "Lämnas inte ut – skyddad identitet"
                                       unless the viewer is staff of `owner` (who recorded it)
 """
@@ -20,7 +22,8 @@ register = template.Library()
 
 @register.simple_tag
 def protection_marker(person: Any) -> str:
-    if not withholding.is_protected_person(person):
+    protected = person if isinstance(person, bool) else withholding.is_protected_person(person)
+    if not protected:
         return ""
     return format_html(
         '<span class="badge badge--protected" role="note" title="{}">{}</span>',
