@@ -11,7 +11,8 @@ class DischargeConfig(AppConfig):
         from samverkan.discharge.local_terms import can_manage
         from samverkan.discharge.payment_view import may_view_payments
         from samverkan.discharge.services import move_stays_on_merge
-        from samverkan.discharge.work_queue import discharge_tasks
+        from samverkan.discharge.work_queue import describe_stay_notifications, discharge_tasks
+        from samverkan.notifications.services import register_describer
         from samverkan.people.merge import HOOK, declare
         from samverkan.people.services import MERGE_HOOKS
         from samverkan.web.nav import register_nav
@@ -34,6 +35,7 @@ class DischargeConfig(AppConfig):
             ),
         )
         register_work_queue(discharge_tasks)
+        register_describer("discharge:detail", describe_stay_notifications)
         # Betalningsansvar is invoiced by tjänsteköp's runs: the discharge room is a source.
         from samverkan.discharge.invoicing import SOURCE, discharge_source
         from samverkan.purchases.sources import register_source

@@ -41,3 +41,23 @@ def discharge_tasks(user: Any) -> list[TaskItem]:
         )
         for task in tasks.order_by("due", "pk")
     ]
+
+
+def describe_stay_notifications(user: Any, targets: list[dict[str, Any]]) -> list[str]:
+    """The Notiser page's text for a stay's notices: "vårdtillfälle nr 12 på Medicinavdelning
+    1" to a viewer who may see the stay (no personal data, as the work queue's titles)."""
+    ids = [int(t["stay_id"]) for t in targets]
+    found = {
+        stay.pk: stay
+        for stay in access.stays_visible_to(user).filter(pk__in=ids).select_related("unit")
+    }
+    texts = []
+    for pk in ids:
+        stay = found.get(pk)
+        if stay is None:
+            texts.append("")
+        elif stay.unit_id is not None and stay.unit is not None:
+            texts.append(f"vårdtillfälle nr {stay.pk} på {stay.unit.name}")
+        else:
+            texts.append(f"vårdtillfälle nr {stay.pk}")
+    return texts

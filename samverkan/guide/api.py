@@ -214,7 +214,7 @@ def _response_texts(*statuses: int) -> dict[int, dict[str, str]]:
     description=(
         "Skicka fakta om en person och en insats (domänmodellens platta faktaobjekt) och få "
         "beslutet: vem som har hälso- och sjukvårdsansvaret, utför, är arbetsgivare och betalar, "
-        "vilken enhet inom regionen, ersättning, åtgärder som krävs, uppgifter som saknas och "
+        "vilken enhet inom regionen, ersättning, åtgärder som krävs, fakta som saknas och "
         "skälen med avtalens egna ord. Okända uppgifter utelämnas eller sätts till null; motorn "
         "gissar aldrig utan svarar `undetermined` och listar dem i `missing_facts`.\n\n"
         "Kräver inloggning (token eller session). Inga personuppgifter: inget loggas."

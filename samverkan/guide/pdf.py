@@ -42,7 +42,7 @@ def render(guide: Guide, share_url: str) -> bytes:
         f"Utskrivet {dt.date.today().isoformat()}. Svaret bygger på avtalstexterna i Samverkan.",
         5,
     )
-    _heading(pdf, "Uppgifter")
+    _heading(pdf, "Fakta")
     for row in guide.answered:
         _pair(pdf, row.label, row.value)
     for row in guide.skipped:

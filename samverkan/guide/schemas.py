@@ -213,7 +213,7 @@ class Decision(Schema):
     rules: DecisionRules  # type: ignore[valid-type]
     actions: list[ActionName] = Field(..., description="Åtgärder som avtalen kräver härnäst.")
     missing_facts: list[FactName] = Field(
-        ..., description="Uppgifter som behövs för att avgöra det som ännu är `undetermined`."
+        ..., description="Fakta som behövs för att avgöra det som ännu är `undetermined`."
     )
     reasons: list[Reason] = Field(..., description="Skälen, med citat ur avtalen.")
     facts: Facts = Field(  # type: ignore[valid-type]

@@ -187,7 +187,9 @@ def merge(request: HttpRequest, person_id: uuid.UUID, payload: MergeIn) -> Perso
     return services.merge_persons(request, source=source, target=target)
 
 
-@router.get("/{uuid:person_id}/facts", response={200: FactsOut, **RESPONSES}, summary="Uppgifter")
+@router.get(
+    "/{uuid:person_id}/facts", response={200: FactsOut, **RESPONSES}, summary="Fakta om personen"
+)
 def facts(request: HttpRequest, person_id: uuid.UUID) -> dict[str, Any]:
     person = _get(request, person_id, "Visa uppgifter (API)")
     reach = access.reach_of(request)
@@ -201,7 +203,7 @@ def facts(request: HttpRequest, person_id: uuid.UUID) -> dict[str, Any]:
     "/{uuid:person_id}/facts", response={201: FactRecordOut, **RESPONSES}, summary="Sätt uppgift"
 )
 def set_fact(request: HttpRequest, person_id: uuid.UUID, payload: FactIn) -> Status[FactRecord]:
-    person = _get(request, person_id, "Ändra uppgift (API)", change=True)
+    person = _get(request, person_id, "Ändra fakta (API)", change=True)
     fact = services.set_fact(
         request,
         person,
@@ -209,7 +211,7 @@ def set_fact(request: HttpRequest, person_id: uuid.UUID, payload: FactIn) -> Sta
         payload.value,
         valid_from=payload.valid_from,
         reason=payload.reason,
-        why="Ändra uppgift (API)",
+        why="Ändra fakta (API)",
     )
     return Status(201, fact)
 

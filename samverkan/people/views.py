@@ -325,7 +325,7 @@ def merge(request: HttpRequest, person_id: Any) -> HttpResponse:
 
 
 def set_fact(request: HttpRequest, person_id: Any) -> HttpResponse:
-    person = _person(request, person_id, "Ändra uppgift", change=True)
+    person = _person(request, person_id, "Ändra fakta", change=True)
     if response := _redirect_if_merged(person, "people:set_fact"):
         return response
     name = request.POST.get("name") or request.GET.get("name")

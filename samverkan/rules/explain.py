@@ -86,7 +86,7 @@ def render(decision: Decision, width: int = 88) -> str:
         open_dims = [DIMENSIONS[d] for d, v in decision.outcome.items() if v == UNDETERMINED]
         lines += [
             "",
-            f"Uppgifter som behövs för att avgöra {', '.join(open_dims).lower() or 'åtgärderna'}:",
+            f"Fakta som behövs för att avgöra {', '.join(open_dims).lower() or 'åtgärderna'}:",
         ]
         lines += [
             f"  • {q} ({f})"

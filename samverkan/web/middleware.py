@@ -105,7 +105,9 @@ class UploadSizeMiddleware:
 
 
 # The views that take a multipart file, by view name, and the kind of upload each takes
-# (core.uploads.DEFAULTS). tests/web/test_upload_streaming.py checks that each name resolves.
+# (core.uploads.DEFAULTS). tests/web/test_upload_streaming.py checks that each name resolves;
+# tests/web/test_upload_views_complete.py derives the views that take files (URL resolver,
+# request.FILES, UploadedFile parameters, forms with a FileField) and checks they are all here.
 UPLOAD_VIEWS = {
     "purchases:import": "purchases_import",  # /tjanstekop/import/
     "api:import_csv": "purchases_import",  # POST /api/purchases/imports

@@ -56,3 +56,44 @@ def test_python_strings_say_naermaste_except_verbatim_quotes():
 
 def test_the_quotes_that_keep_the_agreements_spelling_are_in_the_agreement():
     assert "problemet lyfts till närmsta chef" in _agreement_text()
+
+
+# "Uppgifter" is for tasks (Mina uppgifter, Öppna uppgifter, Ny uppgift); facts about a person
+# (and the facts the agreements ask for) are "fakta". The phrasings that used "uppgift" for a
+# fact, on the person page, decisions, interventions, disputes, the library and the guide:
+FACT_AS_UPPGIFT = re.compile(
+    r"\b(uppgift(er)? som (saknas|behövs|gäller|beslutet|avtalen)"
+    r"|registrerade uppgifter|från personens uppgifter|personens egna uppgifter"
+    r"|uppgifter ur personens"
+    r"|ändra uppgift\b|ändrade uppgifter|insatsens uppgifter|uppgifter från besluten"
+    r"|uppgifterna används när ansvaret|fler uppgifter än|alla uppgifter som avtalen"
+    r"|de uppgifter som nu finns)",
+    re.IGNORECASE,
+)
+# A heading or label that is the bare word (the person page's facts section was "Uppgifter").
+BARE_LABEL = re.compile(r"""translate ["']Uppgifter?["']""")
+
+
+def test_facts_are_fakta_and_uppgifter_are_tasks():
+    """Models' verbose names (admin only; renaming them needs migrations in their apps) are
+    left; everything else says "fakta"."""
+    found = []
+    for path in _sources(".html", ".py"):
+        if path.name == "models.py":
+            continue
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            if FACT_AS_UPPGIFT.search(line):
+                found.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()[:80]}")
+    assert found == []
+
+
+def test_no_bare_uppgifter_label_for_facts():
+    """The bare word as a label is allowed only where the list is of tasks."""
+    allowed = {"web/templates/web/start.html", "people/templates/people/overview.html"}
+    found = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in _sources(".html")
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if BARE_LABEL.search(line) and str(p.relative_to(ROOT)) not in allowed
+    ]
+    assert found == []

@@ -190,7 +190,7 @@ def test_api_decides_with_the_recorded_housing(
     assert other["person"] is None
     assert other["facts_from_record"] == [{"name": "housing", "label": "Boendeform", "value": None}]
     page = client_as(people.region_nurse).get(f"/avvikelser/tvister/{case.pk}/").content.decode()
-    assert "Uppgifter ur personens register" in page and "Särskilt boende" not in page
+    assert "Fakta ur personens register" in page and "Särskilt boende" not in page
 
 
 def test_api_entered_fact_wins(people, orgs, special_housing, api_client):
@@ -253,7 +253,7 @@ def test_page_decides_with_the_recorded_housing(people, orgs, special_housing, c
     case = Dispute.objects.get()
     assert case.engine_decision["outcome"]["health_care_responsibility"] == "municipality"
     page = client.get(response["Location"]).content.decode()
-    assert "Uppgifter ur personens register" in page
+    assert "Fakta ur personens register" in page
     assert "Boendeform: Särskilt boende (SoL)" in page
     assert "Kostnadsansvar: Delas lika" in page
     assert "cost=shared_equally" not in page  # no engine codes in the UI
@@ -275,7 +275,7 @@ def test_page_refuses_a_question_the_record_settles(people, orgs, special_housin
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Med personens registrerade uppgifter" in page
+    assert "Med personens registrerade fakta" in page
     assert "Boendeform: Särskilt boende (SoL)" in page
     assert "determined_by_record" not in page
     assert not Dispute.objects.exists()

@@ -278,3 +278,15 @@ def test_merge_moves_stays(stay, staff, make_person):
     people_services.merge_persons(staff.ward_nurse, source=stay.person, target=survivor)
     stay.refresh_from_db()
     assert stay.person_id == survivor.pk
+
+
+def test_the_notice_names_the_stay_for_who_may_see_it(noticed, staff):
+    """Before: "Nytt meddelande om utskrivning från sluten vård" and nothing more."""
+    from samverkan.notifications.services import lines_for
+
+    texts = [line.text for line in lines_for(staff.assessor, notifications_for(staff.assessor))]
+    wanted = f"Nytt meddelande om utskrivning från sluten vård: vårdtillfälle nr {noticed.pk}"
+    assert any(text.startswith(wanted) for text in texts), texts
+    # A viewer who may not see the stay: the label only.
+    other = lines_for(staff.krokom, notifications_for(staff.assessor))
+    assert {line.text for line in other} == {"Nytt meddelande om utskrivning från sluten vård"}

@@ -88,7 +88,7 @@ def test_create_person_add_facts_decide_and_redecide(page, login, nurse, orgs, t
     page.get_by_role("link", name="Ny insats").click()
     _field(page, "Insats").select_option("nursing")
     page.get_by_label("Startdatum").fill("2022-02-01")
-    page.locator("summary", has_text="Uppgifter som gäller just denna insats").click()
+    page.locator("summary", has_text="Fakta som gäller just denna insats").click()
     page.get_by_label("Klockslag").fill("10:00")
     for label in ("Dagverksamhet", "Risk kvarstår trots dosdispensering/hjälpmedel",
                   "Vård som inte kan anstå", "Tjänsteköp begärt",

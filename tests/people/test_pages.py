@@ -308,7 +308,7 @@ def test_missing_facts_link_to_their_forms_and_edit_intervention(client_as, nurs
         {"kind": "nursing", "start": "2022-02-01", "status": "active", "decide_now": "on"},
     )
     page = client.get(response["Location"]).content.decode()
-    assert "Uppgifter som saknas" in page
+    assert "Fakta som saknas" in page
     assert f"/personer/{person.pk}/uppgift/?name=residence" in page
     intervention = person.interventions.get()
     edit_url = f"/personer/{person.pk}/insats/{intervention.pk}/andra/"

@@ -53,7 +53,7 @@ def set_fact(
     *,
     valid_from: dt.date | None = None,
     reason: str = "",
-    why: str = "Ändra uppgift",
+    why: str = "Ändra fakta",
 ) -> FactRecord:
     """Record a new value of a person fact: closes the current record (valid_to = the new
     valid_from) and opens a new one. `None` records "unknown".
