@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from samverkan.audit.models import Action
 from samverkan.audit.services import record as audit
 from samverkan.people.access import persons_visible_to, shared_blocked_persons
-from samverkan.people.selectors import persons_in
+from samverkan.people.selectors import persons_in, survivor_ids
 from samverkan.purchases.access import can_see_person_map, organisation_of_actor
 from samverkan.purchases.csv_import import ImportReport, RowError, import_csv
 from samverkan.purchases.disclosure import INVOICING, audit_persons
@@ -134,15 +134,19 @@ def person_map(actor: Any, invoice: Invoice) -> list[tuple[str, Person | None]]:
             "Bara medicinskt ansvarig (MAS) hos säljaren eller köparen får se vem referenserna "
             "avser.",
         )
+    # The map is history: a person merged away since reads as the survivor.
+    survivors = survivor_ids(p for _, p in rows)
     visible = set(
-        persons_visible_to(actor).filter(pk__in=[p for _, p in rows]).values_list("pk", flat=True)
+        persons_visible_to(actor)
+        .filter(pk__in=list(set(survivors.values())))
+        .values_list("pk", flat=True)
     )
     if invoice.seller_id != _org_id(actor):
         visible -= shared_blocked_persons(visible, invoice.seller_id)
     persons = {p.pk: p for p in persons_in(visible).prefetch_related("identities")}
     result: list[tuple[str, Person | None]] = []
     for number, person_id in rows:
-        person = persons.get(person_id)
+        person = persons.get(survivors.get(person_id, person_id))
         ref = f"P-{number:04d}"
         if person is not None:
             audit(
@@ -158,8 +162,9 @@ def person_map(actor: Any, invoice: Invoice) -> list[tuple[str, Person | None]]:
         result.append((ref, person))
     # The references of persons she may not see are shown too (without a name).
     audit_persons(
-        actor, [p for _, p in rows if p not in visible], why=f"Faktura {invoice.number}: "
-        "personreferenser utan namn", process=INVOICING, owner_id=invoice.seller_id,
+        actor, [p for _, p in rows if survivors.get(p, p) not in visible],
+        why=f"Faktura {invoice.number}: personreferenser utan namn", process=INVOICING,
+        owner_id=invoice.seller_id,
         obj_type="purchases.invoice", obj_id=invoice.pk,
     )  # fmt: skip
     return result

@@ -111,3 +111,19 @@ def test_the_api_shows_the_invoiced_record_of_the_merged_away_person(tk, merged,
     response = api_client(tk.nurse).get(f"/api/purchases/records/{record.pk}")
     assert response.status_code == 200, response.content
     assert response.json()["person_id"] == str(temporary.pk)  # history, shown, not hidden
+
+
+def test_the_invoice_person_map_names_the_survivor_for_a_merged_away_reference(
+    tk, merged, make_staff
+):
+    """The seller's MAS reads whom an issued invoice's reference stands for: the
+    merged-away person's reference resolves to the survivor (history is read as the
+    survivor), instead of "not permitted"."""
+    from samverkan.accounts.models import Role
+    from samverkan.purchases.models import Invoice
+
+    temporary, survivor, *_ = merged
+    invoice = Invoice.objects.get(seller=tk.orgs.ostersund, buyer=tk.orgs.region_jh)
+    mas = make_staff(Role.MAS, tk.orgs.ostersund, "mas.ost")
+    mapping = dict(purchases.person_map(mas, invoice))
+    assert mapping == {"P-0001": survivor}
