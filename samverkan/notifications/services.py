@@ -88,19 +88,24 @@ def _target(link: str) -> tuple[str, dict[str, Any]] | None:
 def lines_for(user: Any, notifications: Iterable[Notification]) -> list[Line]:
     """The notifications with their text: the kind's label, and what it is about where the
     link's app describes it for this viewer. A describer that fails is logged and leaves the
-    label alone (the page never breaks on one app)."""
+    label alone (the page never breaks on one app). Each describer is called once, with all
+    its notifications, so what it logs is one event per case (a task list: per person)."""
     items = list(notifications)
     about: dict[int, str] = {}
-    groups: dict[str, list[tuple[Notification, dict[str, Any]]]] = {}
+    # One call per describer (not per URL name: "sip:detail" and "sip:follow_up" share
+    # one), so a describer that logs what it shows logs each case once per page view.
+    groups: dict[Describer, list[tuple[Notification, dict[str, Any]]]] = {}
     for item in items:
         target = _target(item.link)
         if target is not None and target[0] in _describers:
-            groups.setdefault(target[0], []).append((item, target[1]))
-    for name, group in groups.items():
+            groups.setdefault(_describers[target[0]], []).append((item, target[1]))
+    for describer, group in groups.items():
         try:
-            texts = _describers[name](user, [kwargs for _, kwargs in group])
+            texts = describer(user, [kwargs for _, kwargs in group])
         except Exception:
-            logger.exception("Notification describer %s failed", name)
+            logger.exception(
+                "Notification describer %s failed", getattr(describer, "__qualname__", describer)
+            )
             continue
         for (item, _), text in zip(group, texts, strict=False):
             about[item.pk] = text

@@ -467,12 +467,22 @@ def invite(
 ) -> Participant:
     """Kallelse: invite an organisation (and unit; another kommun's too) to the SIP's meeting.
     `meeting_at`/`meeting_place`, when given, set the SIP's one meeting (see `set_meeting`).
+    Only the SIP's county's organisations (`Sip.offered_organisations`: its region, the
+    region's kommuner, the providers they contracted, and any already invited); another
+    county's is refused (`participant_outside_county`), for the form and the API alike.
 
     `participant.notified` is the number of users the invitation reached in the app (0: no
     one at the unit has an account with a SIP role; the caller must not say "sent")."""
     _require_open(sip)
     if unit is not None and unit.organisation_id != organisation.pk:
         raise SipError.single("unit", "unit_organisation", "Enheten hör inte till organisationen.")
+    if not sip.offered_organisations().filter(pk=organisation.pk).exists():
+        raise SipError.single(
+            "organisation",
+            "participant_outside_county",
+            f"Organisation: {organisation.name} hör inte till länet där planen görs. Bara "
+            "regionen, länets kommuner och utförare med avtal med dem kan kallas.",
+        )
     if organisation.pk == sip.initiated_by_organisation_id and unit is None:
         raise SipError.single(
             "organisation",

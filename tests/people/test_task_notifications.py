@@ -74,3 +74,24 @@ def test_the_notice_names_the_task_and_the_person_to_who_may_see_them(
     assert line(nurse) == "Ny uppgift: Egenvårdsbedömning för Tova Uppgiftsson"
     assert line(assessor) == "Ny uppgift: Egenvårdsbedömning"
     assert line(outsider) == "Ny uppgift"  # another organisation's task: the label only
+
+
+def test_the_notiser_page_logs_each_person_once_per_view(make_person, orgs, nurse, client_as):
+    """Two tasks for one person, each notified as new and as due: one look at Notiser is one
+    `view` event for the person (the read of personal data, for the log control), not four."""
+    from samverkan.audit.models import AuditEvent
+    from samverkan.notifications.services import notify
+
+    person = make_person(nurse, given_name="Tova", family_name="Uppgiftsson")
+    for kind in (TaskKind.SELF_CARE_ASSESSMENT, TaskKind.RISK_ANALYSIS):
+        task = Task.objects.create(kind=kind, person=person, organisation=orgs.ostersund)
+        notify(nurse, "task", f"/personer/uppgifter/{task.pk}/")
+        notify(nurse, "task_due", f"/personer/uppgifter/{task.pk}/")
+    looked = AuditEvent.objects.filter(
+        user=nurse, action="view", why__startswith="Notiser", person_ref=person.ref
+    )
+    client = client_as(nurse)
+    assert client.get("/notiser/").content.decode().count("för Tova Uppgiftsson") == 4
+    assert looked.count() == 1
+    client.get("/notiser/")
+    assert looked.count() == 2

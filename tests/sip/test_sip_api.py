@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from samverkan.sip.models import Sip
+from samverkan.audit.models import AuditEvent
+from samverkan.sip.models import Participant, Sip
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +179,34 @@ def test_if_match_and_body_must_agree(api_client, staff, sip, orgs, units):
     body = _plan_body(orgs, units, base_version=1)
     response = _post(api_client(staff.ost), f"/api/sips/{sip.pk}/versions", body, if_match='"2"')
     assert response.status_code == 400
+
+
+def test_invite_refuses_another_countys_organisation(
+    api_client, staff, sip, orgs, units, private_provider
+):
+    """Before: only the form was narrowed; the API invited Gävle kommun and Region
+    Gävleborg's unit to a Jämtland SIP. Now the service refuses them for both."""
+    nurse = api_client(staff.ost)
+    url = f"/api/sips/{sip.pk}/participants"
+    for body in ({"organisation_id": orgs.gavle.pk}, {"unit_id": units.gvb_hc.pk}):
+        response = _post(nurse, url, body)
+        assert response.status_code == 400, response.content
+        (error,) = response.json()["detail"]
+        assert (error["field"], error["code"]) == ("organisation", "participant_outside_county")
+        assert error["message"].startswith("Organisation: ")
+        assert "hör inte till länet där planen görs" in error["message"]
+    sip.refresh_from_db()
+    assert not sip.participants.exists() and sip.status == "draft"
+    assert not AuditEvent.objects.filter(action="create", why="Kallelse till SIP").exists()
+    # The county's own: the region, a kommun, a provider contracted by the region.
+    for body in (
+        {"organisation_id": orgs.region_jh.pk},
+        {"unit_id": units.krokom_social.pk},
+        {"organisation_id": private_provider.pk},
+    ):
+        assert _post(nurse, url, body).status_code == 201
+    # Invited before the rule (older data): still offered, so another of its units may come.
+    Participant.objects.create(
+        sip=sip, organisation=orgs.region_gvb, unit=units.gvb_hc, invited_by=staff.ost
+    )
+    assert _post(nurse, url, {"unit_id": units.gvb_ward.pk}).status_code == 201

@@ -174,12 +174,12 @@ def test_only_licensed_staff_with_a_reason_and_a_confirmation(
 
 def test_not_acute_needs_an_invitation(clock, shared_sip, staff, person, orgs, units):
     with pytest.raises(emergency.EmergencyError) as error:
-        _open(staff.gvb, person, acute=False)
+        _open(staff.region, person, acute=False)
     assert error.value.code == "not_acute"
     from samverkan.sip import services
 
-    services.invite(staff.ost, shared_sip, organisation=orgs.region_gvb, unit=units.gvb_hc)
-    assert _open(staff.gvb, person, acute=False)  # a participant-to-be
+    services.invite(staff.ost, shared_sip, organisation=orgs.region_jh, unit=units.jh_hc)
+    assert _open(staff.region, person, acute=False)  # a participant-to-be
 
 
 def test_the_form_opens_and_redirects(clock, shared_sip, staff, person, client_as):

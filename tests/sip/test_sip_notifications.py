@@ -68,3 +68,23 @@ def test_the_notice_names_the_sip_only_to_who_may_see_it(
     assert _line(krokom) == "Ny kallelse till SIP: SIP-möte 2026-12-09 13:30 om Sigrid Planström"
     looked = AuditEvent.objects.filter(user=staff.krokom, action="view", why="Notiser")
     assert looked.filter(person_ref=sip.person.ref).exists()  # the name shown is logged
+
+
+def test_the_notiser_page_logs_each_sip_once_per_view(shared_sip, staff, client_as):
+    """A SIP's notifications may link to its page and to its follow-up (two URL names, one
+    describer). Before: the describer was called once per URL name, so one look at Notiser
+    logged the same SIP twice; now one `view` event per SIP and page view."""
+    from samverkan.audit.models import AuditEvent
+    from samverkan.notifications.services import notify
+
+    notify(staff.krokom, "sip_reminder", f"/sip/{shared_sip.pk}/#deltagare")
+    notify(staff.krokom, "sip_meeting", f"/sip/{shared_sip.pk}/uppfoljning/")
+    krokom = client_as(staff.krokom)
+    looked = AuditEvent.objects.filter(
+        user=staff.krokom, action="view", why="Notiser", person_ref=shared_sip.person.ref
+    )
+    page = krokom.get("/notiser/").content.decode()
+    assert page.count("om Sigrid Planström") == 3  # the invitation and the two above
+    assert looked.count() == 1
+    krokom.get("/notiser/")
+    assert looked.count() == 2  # every look is logged: one event per page view
