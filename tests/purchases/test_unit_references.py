@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from samverkan.accounts.models import Unit, UnitKind
 from samverkan.audit.models import AuditEvent
-from samverkan.purchases import buyers, services
+from samverkan.purchases import buyers, documents, selectors, services
 from samverkan.purchases.errors import NotAllowed, PurchasesError
 from samverkan.purchases.models import (
     Invoice,
@@ -117,6 +117,46 @@ def test_two_units_with_different_references_get_an_invoice_each(
     assert not fatal(peppol_validator.validate(services.document_bytes(credit, "xml")))
     copies = ServiceRecord.objects.filter(replaces__invoice=invoices["412020"])
     assert copies.exists() and set(copies.values_list("orderer_unit", flat=True)) == {med.pk}
+
+
+def test_the_invoice_lines_and_attachment_name_the_ordering_unit(
+    tk, units, register, client_as, peppol_validator
+) -> None:
+    """A line is per ordering unit: one person's services ordered by a unit without its own
+    reference and without a unit share the default invoice on two lines; the invoice page,
+    the lines and the attachment rows name the unit; the attachment still adds up to the
+    invoice to the öre and the e-invoice passes Peppol."""
+    hc, _med, none = units
+    register(tk.nurse, tk.p1, dt.date(2026, 3, 10), "09:00", "10:07", orderer_unit=hc,
+             approve_by=tk.ekonom)  # fmt: skip
+    register(tk.nurse2, tk.p3, dt.date(2026, 3, 12), "10:00", "11:07", approve_by=tk.ekonom)
+    register(tk.nurse2, tk.p3, dt.date(2026, 3, 13), "10:00", "10:41", orderer_unit=none,
+             approve_by=tk.ekonom)  # fmt: skip
+    invoices = {i.buyer_reference: i for i in _run(tk).created}
+    default, own = invoices["412000"], invoices["412010"]
+    lines = list(default.lines.order_by("position"))
+    assert [line.orderer_unit_id for line in lines] == [None, none.pk]
+    assert {line.person_id for line in lines} == {tk.p3.pk}
+    assert selectors.invoice_ordering_units(default) == ["Geriatriken"]
+    assert selectors.invoice_ordering_units(own) == ["Hälsocentral Centrum"]
+    for invoice in (default, own):
+        rows = list(documents.attachment_rows(invoice))
+        assert sum(round(row.amount * 100) for row in rows) == invoice.line_total_ore
+        assert not fatal(peppol_validator.validate(services.document_bytes(invoice, "xml")))
+    by_day = {row.date: row.orderer_unit for row in documents.attachment_rows(default)}
+    assert by_day == {dt.date(2026, 3, 12): "", dt.date(2026, 3, 13): "Geriatriken"}
+    csv_text = services.document_bytes(default, "attachment_csv").decode("utf-8-sig")
+    header, *body = csv_text.splitlines()
+    assert header.split(";")[5] == "Beställande enhet"
+    assert [line.split(";")[5] for line in body] == ["", "Geriatriken"]
+    assert services.document_bytes(default, "attachment_pdf").startswith(b"%PDF")
+    page = client_as(tk.ekonom).get(reverse("purchases:invoice", args=[default.pk]))
+    assert "Beställande enheter" in page.content.decode()
+    assert page.content.decode().count("Geriatriken") == 2  # the facts and its line
+    # the credit note repeats the lines and rows with their unit
+    credit = services.credit_invoice(tk.ekonom, default, reason="Fel tid", today=APRIL_2)
+    assert [line.orderer_unit_id for line in credit.lines.order_by("position")] == [None, none.pk]
+    assert {row.orderer_unit for row in documents.attachment_rows(credit)} == {"", "Geriatriken"}
 
 
 def test_a_unit_approved_while_the_run_goes_on_gets_its_own_invoice(
