@@ -371,7 +371,9 @@ def month_review(request: HttpRequest) -> HttpResponse:
         .order_by("status", "payment")
     ]
     page = Paginator(
-        records.select_related("payer_org", "performer_org", "staff").order_by("start_at", "pk"),
+        records.select_related("payer_org", "performer_org", "staff", "orderer_unit").order_by(
+            "start_at", "pk"
+        ),
         PAGE_SIZE,
     ).get_page(request.GET.get("sida"))
     rows = list(page.object_list)

@@ -394,6 +394,15 @@ def test_the_unit_list_follows_the_chosen_orderer(tk, units, client_as) -> None:
     assert not ServiceRecord.objects.exists()
 
 
+def test_the_month_review_shows_the_ordering_unit(tk, units, register, client_as) -> None:
+    _hc, med, _none = units
+    register(tk.nurse, tk.p1, dt.date(2026, 3, 10), "09:00", "10:00", orderer_unit=med)
+    register(tk.nurse, tk.p2, dt.date(2026, 3, 11), "09:00", "10:00")
+    page = client_as(tk.ekonom).get(reverse("purchases:month") + "?month=2026-03")
+    body = page.content.decode()
+    assert page.status_code == 200 and body.count("beställd av Medicinkliniken") == 1
+
+
 def test_the_buyer_page_sets_up_a_units_reference(tk, units, client_as) -> None:
     hc, _med, none = units
     url = reverse("purchases:buyer", args=["23"])
