@@ -336,6 +336,57 @@ def test_the_api_takes_the_unit_with_a_stable_code(tk, units, api_client) -> Non
     assert response.json()[0]["orderer_unit"] == "Medicinkliniken"
 
 
+def test_the_api_lists_and_sets_unit_references_with_the_pages_checks(
+    tk, units, api_client
+) -> None:
+    hc, med, none = units
+    url = "/api/purchases/organisations/23/unit-references"
+    listed = api_client(tk.ekonom).get(url)  # the seller's ekonom reads (public data)
+    assert listed.status_code == 200
+    assert {(r["unit"], r["reference"]) for r in listed.json()} == {
+        ("Hälsocentral Centrum", "412010"),
+        ("Medicinkliniken", "412020"),
+        ("Geriatriken", ""),
+    }
+    assert api_client(tk.nurse).get(url).status_code == 403
+
+    def put(user, unit, reference):
+        return api_client(user).put(
+            f"{url}/{unit.pk}",
+            json.dumps({"reference": reference}),
+            content_type="application/json",
+        )
+
+    # the buyer's ekonom sets it up; a bad code is refused with the stable code, nothing saved
+    bad = put(tk.ekonom_region, none, "G 1")
+    assert bad.status_code == 422
+    (detail,) = bad.json()["detail"]
+    assert detail["field"] == "reference" and "sex siffror" in detail["message"]
+    assert not OrderingUnitReference.objects.filter(unit=none).exists()
+    too_long = put(tk.ekonom_region, none, "4" * 101)
+    assert too_long.status_code == 422 and too_long.json()["detail"][0]["code"] == "too_long"
+    before = AuditEvent.objects.filter(object_type__icontains="orderingunitreference").count()
+    ok = put(tk.ekonom_region, none, "412030")
+    assert ok.status_code == 200 and ok.json() == {
+        "unit_id": none.pk, "unit": "Geriatriken", "hsa_id": "", "reference": "412030",
+    }  # fmt: skip
+    assert OrderingUnitReference.objects.get(unit=none).reference == "412030"
+    after = AuditEvent.objects.filter(object_type__icontains="orderingunitreference").count()
+    assert after == before + 1
+    # the seller's ekonom may not (logged), a unit of another organisation is not found
+    refused = put(tk.ekonom, hc, "412099")
+    assert refused.status_code == 403 and refused.json()["detail"][0]["code"] == "forbidden"
+    assert OrderingUnitReference.objects.get(unit=hc).reference == "412010"
+    krokom_unit = Unit.objects.create(
+        organisation=tk.orgs.krokom, name="Hemtjänsten", kind=UnitKind.HOME_HEALTH_CARE
+    )
+    assert put(tk.admin, krokom_unit, "412040").status_code == 404
+    # an administrator removes one: the organisation's reference again
+    removed = put(tk.admin, med, "")
+    assert removed.status_code == 200 and removed.json()["reference"] == ""
+    assert not OrderingUnitReference.objects.filter(unit=med).exists()
+
+
 # --------------------------------------------------------------------------- pages
 
 
