@@ -361,7 +361,8 @@ def test_the_api_lists_and_sets_unit_references_with_the_pages_checks(
     bad = put(tk.ekonom_region, none, "G 1")
     assert bad.status_code == 422
     (detail,) = bad.json()["detail"]
-    assert detail["field"] == "reference" and "sex siffror" in detail["message"]
+    assert (detail["field"], detail["code"]) == ("reference", "buyer_reference_format")
+    assert "sex siffror" in detail["message"]
     assert not OrderingUnitReference.objects.filter(unit=none).exists()
     too_long = put(tk.ekonom_region, none, "4" * 101)
     assert too_long.status_code == 422 and too_long.json()["detail"][0]["code"] == "too_long"
