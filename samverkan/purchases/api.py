@@ -19,6 +19,9 @@
     GET  /api/purchases/disputes/{ref}                   dispute ledger balance
     GET  /api/purchases/organisations                    parties' identifiers and sources
     POST /api/purchases/organisations/{scb}/confirm-identifiers   confirm them (admin, logged)
+    GET  /api/purchases/organisations/{scb}/unit-references       the buyer's units' Er referens
+    PUT  /api/purchases/organisations/{scb}/unit-references/{unit_id}   set or remove one
+                                                         (administrator or the buyer's ekonom)
 
 Refusals: 403 (role), 404 (not found or not the organisation's), 409 (invoicing refused:
 the list of what is missing), 422 (validation: one item per problem with field, code and a
@@ -37,7 +40,7 @@ from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from samverkan.accounts.models import HUVUDMAN_KINDS, Organisation
+from samverkan.accounts.models import HUVUDMAN_KINDS, Organisation, Unit
 from samverkan.accounts.services import profile_of
 from samverkan.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse
 from samverkan.api.openapi import file_answer
@@ -80,6 +83,8 @@ from samverkan.purchases.schemas import (
     RunOut,
     RunPreviewOut,
     RunRow,
+    UnitReferenceIn,
+    UnitReferenceOut,
     WithdrawIn,
 )
 from samverkan.purchases.timesplit import STOCKHOLM
@@ -481,3 +486,46 @@ def confirm_organisation_identifiers(request: HttpRequest, scb_code: str) -> Any
     if org is None:
         raise _not_found()
     return BuyerIdentifiersOut.of(buyers.confirm_identifiers(request, org))
+
+
+def _buyer_or_404(request: HttpRequest, scb_code: str, what: str) -> Organisation:
+    if not access.can_view_invoices(request) and not access.can_edit_prices(request):
+        raise _forbidden(request, what)
+    org = Organisation.objects.filter(scb_code=scb_code, kind__in=HUVUDMAN_KINDS).first()
+    if org is None:
+        raise _not_found()
+    return org
+
+
+def _unit_reference_out(unit: Unit, reference: str) -> UnitReferenceOut:
+    return UnitReferenceOut(
+        unit_id=unit.pk, unit=unit.name, hsa_id=unit.hsa_id, reference=reference
+    )
+
+
+@router.get(
+    "/organisations/{scb_code}/unit-references",
+    response={200: list[UnitReferenceOut], **RESPONSES},
+)
+def list_unit_references(request: HttpRequest, scb_code: str) -> Any:
+    """The buyer's units, each with its "Er referens" ("" where the organisation's reference
+    is used); public invoice data like the buyer page (ekonom, MAS and administrators)."""
+    org = _buyer_or_404(request, scb_code, "referenser för beställande enheter")
+    return [_unit_reference_out(u, ref) for u, ref in buyers.units_with_references(org)]
+
+
+@router.put(
+    "/organisations/{scb_code}/unit-references/{int:unit_id}",
+    response={200: UnitReferenceOut, **RESPONSES},
+)
+def set_unit_reference(
+    request: HttpRequest, scb_code: str, unit_id: int, payload: UnitReferenceIn
+) -> Any:
+    """Set (or, with "", remove) one unit's "Er referens": an administrator or the buyer's
+    own ekonom; checked against the buyer's reference rule (422 ``reference``); logged."""
+    org = _buyer_or_404(request, scb_code, "referenser för beställande enheter")
+    unit = Unit.objects.filter(pk=unit_id, organisation=org).first()
+    if unit is None:
+        raise _not_found()
+    saved = buyers.save_unit_reference(request, unit, payload.reference)
+    return _unit_reference_out(unit, saved.reference if saved is not None else "")

@@ -122,10 +122,17 @@ def attachment_rows(invoice: Invoice) -> Iterator[ServiceRow]:
         AttachmentRow.objects.filter(invoice=invoice)
         .order_by("person_no", "start_at", "pk")
         .values_list(
-            "service_date", "start_at", "end_at", "person_no", "performer", "minutes", "amount_ore"
+            "service_date",
+            "start_at",
+            "end_at",
+            "person_no",
+            "performer",
+            "orderer_unit",
+            "minutes",
+            "amount_ore",
         )
     )
-    for day, start, end, number, performer, minutes, amount in rows.iterator(chunk_size=5000):
+    for day, start, end, number, performer, unit, minutes, amount in rows.iterator(chunk_size=5000):
         yield ServiceRow(
             date=day,
             start=_local(start).time(),
@@ -135,6 +142,7 @@ def attachment_rows(invoice: Invoice) -> Iterator[ServiceRow]:
             hours=minutes_to_hours(int(minutes), 2),
             amount=ore_to_kronor(amount),
             minutes=int(minutes),
+            orderer_unit=unit,
         )
     # Lines without a person (a shared cost or a settlement from the dispute ledger): listed
     # too, so the attachment adds up to the invoice to the öre.

@@ -731,6 +731,17 @@ class InvoiceLine(models.Model):
     )
     payment = models.CharField(max_length=20, choices=PaymentMode.choices)
     dispute_ref = models.CharField(max_length=64, blank=True)
+    #: The buyer's unit that ordered the line's services (a line is per ordering unit, so
+    #: the invoice records which units, and so which reference, it covers).
+    orderer_unit = models.ForeignKey(
+        Unit,
+        db_index=False,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beställande enhet"),
+    )
     description = models.CharField(max_length=300)
     unit = models.CharField(max_length=10, choices=PriceUnit.choices)
     unit_price_ore = models.BigIntegerField()
@@ -798,6 +809,8 @@ class AttachmentRow(models.Model):
     start_at = models.DateTimeField()
     end_at = models.DateTimeField()
     performer = models.CharField(max_length=200)
+    #: The ordering unit's name at issue ("" when the record names none).
+    orderer_unit = models.CharField(max_length=200, blank=True, default="")
     minutes = models.PositiveIntegerField()
     amount_ore = models.BigIntegerField()
 

@@ -69,6 +69,8 @@ class ServiceRow:
     #: the exact minutes the amount was computed from (None: not a time row, e.g. a
     #: shared-cost line of the invoice, listed so the attachment adds up to the invoice)
     minutes: int | None = None
+    #: the buyer's unit that ordered the service ("" when none is named)
+    orderer_unit: str = ""
 
     @property
     def time_text(self) -> str:
@@ -81,7 +83,10 @@ class ServiceRow:
 
 def _check_rows(rows: Sequence[ServiceRow]) -> None:
     for index, row in enumerate(rows):
-        if contains_personnummer(row.person_ref) or contains_personnummer(row.performer):
+        if any(
+            contains_personnummer(text)
+            for text in (row.person_ref, row.performer, row.orderer_unit)
+        ):
             raise InvoiceDataError(
                 f"rows[{index}].person_ref",
                 "personnummer_in_text",
@@ -97,6 +102,7 @@ CSV_HEADER = (
     "Sluttid",
     "Person (ref)",
     "Utförare",
+    "Beställande enhet",
     "Minuter",
     "Timmar",
     "Belopp (kr)",
@@ -126,6 +132,7 @@ def attachment_csv(rows: Iterable[ServiceRow]) -> bytes:
                 f"{row.end:%H:%M}" if row.end else "",
                 row.person_ref,
                 row.performer,
+                row.orderer_unit,
                 "" if row.minutes is None else str(row.minutes),
                 _hours_text(row, grouping=False),
                 format_number_sv(round_ore(row.amount), 2, grouping=False),
@@ -403,9 +410,9 @@ def render_attachment_pdf(
         new_y=YPos.NEXT,
     )
     pdf.ln(2)
-    widths = (22, 24, 26, 50, 28, 30)  # "Timmar" holds a bold total of six decimals
-    aligns = ("L", "L", "L", "L", "R", "R")
-    header = ("Datum", "Tid", "Person (ref)", "Utförare", "Timmar", "Belopp")
+    widths = (20, 20, 20, 34, 32, 28, 26)  # "Timmar" holds a bold total of six decimals
+    aligns = ("L", "L", "L", "L", "L", "R", "R")
+    header = ("Datum", "Tid", "Person (ref)", "Utförare", "Beställande enhet", "Timmar", "Belopp")
     _row(pdf, widths, header, aligns, bold=True, fill=True)
     total_hours = Decimal(0)  # what the rows print: minutes / 60, else the hours given
     total_amount = Decimal(0)
@@ -421,6 +428,7 @@ def render_attachment_pdf(
                 row.time_text,
                 row.person_ref,
                 row.performer,
+                row.orderer_unit,
                 _hours_text(row),
                 format_sek(amount),
             ),
@@ -432,6 +440,7 @@ def render_attachment_pdf(
         (
             "Summa",
             f"{len(rows)} rader",
+            "",
             "",
             "",
             format_number_sv(total_hours, 6 if any(r.minutes is not None for r in rows) else 2),

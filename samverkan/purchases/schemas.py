@@ -376,3 +376,18 @@ class BuyerIdentifiersOut(Schema):
             confirmed_at=org.identifiers_confirmed_at,
             unconfirmed=org.unverified_identifiers(),
         )
+
+
+class UnitReferenceOut(Schema):
+    """A buyer's ordering unit and its "Er referens" ("": the organisation's reference is
+    used for its services)."""
+
+    unit_id: int
+    unit: str
+    hsa_id: str
+    reference: str
+
+
+class UnitReferenceIn(Schema):
+    #: checked against the buyer's reference rule; "" removes the unit's own reference
+    reference: str = ""

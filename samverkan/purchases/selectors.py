@@ -12,6 +12,11 @@ For a source's own pages (the discharge room's payment view of a stay):
 
 - `source_record_states(source, key_prefix)`: the records a source wrote for its items
   whose keys start with ``key_prefix``, with their status, invoice number and hold reason.
+
+For the invoice page:
+
+- `invoice_ordering_units(invoice)`: the names of the buyer's ordering units whose services
+  the invoice covers (its lines are per ordering unit).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from samverkan.purchases.bases import INVOICEABLE_MODES
 from samverkan.purchases.models import (
     Invoice,
     InvoiceKind,
+    InvoiceLine,
     InvoicePerson,
     InvoiceStatus,
     RecordStatus,
@@ -35,6 +41,7 @@ from samverkan.purchases.sources import held_reasons
 
 __all__ = [
     "SourceRecordState",
+    "invoice_ordering_units",
     "invoiced_service_minutes",
     "issued_invoice_sums",
     "source_record_states",
@@ -148,3 +155,14 @@ def source_record_states(source: str, key_prefix: str) -> list[SourceRecordState
         )
         for r in records
     ]
+
+
+def invoice_ordering_units(invoice: Invoice) -> list[str]:
+    """The ordering units an invoice covers, by name (none: no line names a unit)."""
+    return sorted(
+        set(
+            InvoiceLine.objects.filter(invoice=invoice, orderer_unit__isnull=False).values_list(
+                "orderer_unit__name", flat=True
+            )
+        )
+    )

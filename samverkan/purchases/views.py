@@ -39,6 +39,7 @@ from samverkan.purchases import (
     disclosure,
     documents,
     rates,
+    selectors,
     services,
 )
 from samverkan.purchases.bases import (
@@ -370,7 +371,9 @@ def month_review(request: HttpRequest) -> HttpResponse:
         .order_by("status", "payment")
     ]
     page = Paginator(
-        records.select_related("payer_org", "performer_org", "staff").order_by("start_at", "pk"),
+        records.select_related("payer_org", "performer_org", "staff", "orderer_unit").order_by(
+            "start_at", "pk"
+        ),
         PAGE_SIZE,
     ).get_page(request.GET.get("sida"))
     rows = list(page.object_list)
@@ -656,7 +659,10 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
     _profile(request)
     invoice = _invoice_or_404(request, invoice_id)
     lines = Paginator(
-        InvoiceLine.objects.filter(invoice=invoice).order_by("position"), PAGE_SIZE
+        InvoiceLine.objects.filter(invoice=invoice)
+        .select_related("orderer_unit")
+        .order_by("position"),
+        PAGE_SIZE,
     ).get_page(request.GET.get("sida"))
     audit(request, Action.VIEW, Invoice, invoice.pk, why=f"Faktura {invoice.number}")
     _audit_invoice_persons(
@@ -672,6 +678,7 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
         {
             "invoice": invoice,
             "lines": lines,
+            "ordering_units": selectors.invoice_ordering_units(invoice),
             "credited_by": credited_by,
             "can_credit": access.can_run_invoices(request, invoice.seller)
             and not invoice.is_credit_note

@@ -145,6 +145,12 @@ def _endpoints(record, invoice) -> list[Endpoint]:
             api=True,
         ),
         Endpoint(
+            "api unit references",
+            "/api/purchases/organisations/23/unit-references",
+            lambda r, _: 200 if r in INVOICES else 403,
+            api=True,
+        ),
+        Endpoint(
             "api invoices",
             "/api/purchases/invoices",
             lambda r, _: 200 if r in INVOICES else 403,

@@ -89,12 +89,15 @@ def test_attachment_csv_for_swedish_excel(gavleborg: Example) -> None:
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")
     lines = text.split("\r\n")
-    assert lines[0] == "Datum;Starttid;Sluttid;Person (ref);Utförare;Minuter;Timmar;Belopp (kr)"
+    assert (
+        lines[0]
+        == "Datum;Starttid;Sluttid;Person (ref);Utförare;Beställande enhet;Minuter;Timmar;Belopp (kr)"
+    )
     # the minutes the amount came from, and the hours with their precision
-    assert lines[1] == "2019-11-04;08:00;16:30;P-0017;Undersköterska 1;510;8,500000;1274,15"
+    assert lines[1] == "2019-11-04;08:00;16:30;P-0017;Undersköterska 1;;510;8,500000;1274,15"
     assert lines[-1] == ""
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))[1:]
-    total = sum(Decimal(r[7].replace(",", ".")) for r in records)
+    total = sum(Decimal(r[8].replace(",", ".")) for r in records)
     assert total == compute_totals(gavleborg.doc).line_extension
 
 

@@ -46,3 +46,31 @@ def test_the_units_references_on_the_buyer_page(page, login, tk, screenshot) -> 
     section.get_by_label("Er referens för enheten").fill("412020")
     section.get_by_role("button", name="Spara enhetens referens").click()
     assert page.get_by_role("cell", name="412020").is_visible()
+
+
+def test_the_unit_list_follows_the_chosen_orderer(page, login, tk) -> None:
+    """Choosing another orderer reloads the registration form's unit list (htmx) with that
+    orderer's units; the no-JavaScript button "Visa enheter" is not shown."""
+    from django.urls import reverse
+
+    Unit.objects.create(
+        organisation=tk.orgs.region_jh, name="Hälsocentral Centrum", kind=UnitKind.PRIMARY_CARE
+    )
+    Unit.objects.create(
+        organisation=tk.orgs.krokom, name="Hemtjänsten Krokom", kind=UnitKind.HOME_HEALTH_CARE
+    )
+    login(page, tk.nurse)
+    page.set_viewport_size({"width": 768, "height": 900})
+    page.goto(reverse("purchases:index"))
+    page.get_by_text("Beställare, beställande enhet och tvistreferens").click()
+    units = page.get_by_label("Beställande enhet")
+    assert units.locator("option", has_text="Hälsocentral Centrum").count() == 1
+    assert not page.get_by_role("button", name="Visa enheter").is_visible()
+    with page.expect_response(lambda r: "enheter=1" in r.url):
+        page.locator("#id_orderer").select_option(str(tk.orgs.krokom.pk))
+    units = page.get_by_label("Beställande enhet")
+    assert units.locator("option", has_text="Hemtjänsten Krokom").count() == 1
+    assert units.locator("option", has_text="Hälsocentral Centrum").count() == 0
+    units.select_option(label="Hemtjänsten Krokom")
+    box = units.bounding_box()
+    assert box and box["height"] >= 44

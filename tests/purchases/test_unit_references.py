@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from samverkan.accounts.models import Unit, UnitKind
 from samverkan.audit.models import AuditEvent
-from samverkan.purchases import buyers, services
+from samverkan.purchases import buyers, documents, selectors, services
 from samverkan.purchases.errors import NotAllowed, PurchasesError
 from samverkan.purchases.models import (
     Invoice,
@@ -117,6 +117,46 @@ def test_two_units_with_different_references_get_an_invoice_each(
     assert not fatal(peppol_validator.validate(services.document_bytes(credit, "xml")))
     copies = ServiceRecord.objects.filter(replaces__invoice=invoices["412020"])
     assert copies.exists() and set(copies.values_list("orderer_unit", flat=True)) == {med.pk}
+
+
+def test_the_invoice_lines_and_attachment_name_the_ordering_unit(
+    tk, units, register, client_as, peppol_validator
+) -> None:
+    """A line is per ordering unit: one person's services ordered by a unit without its own
+    reference and without a unit share the default invoice on two lines; the invoice page,
+    the lines and the attachment rows name the unit; the attachment still adds up to the
+    invoice to the öre and the e-invoice passes Peppol."""
+    hc, _med, none = units
+    register(tk.nurse, tk.p1, dt.date(2026, 3, 10), "09:00", "10:07", orderer_unit=hc,
+             approve_by=tk.ekonom)  # fmt: skip
+    register(tk.nurse2, tk.p3, dt.date(2026, 3, 12), "10:00", "11:07", approve_by=tk.ekonom)
+    register(tk.nurse2, tk.p3, dt.date(2026, 3, 13), "10:00", "10:41", orderer_unit=none,
+             approve_by=tk.ekonom)  # fmt: skip
+    invoices = {i.buyer_reference: i for i in _run(tk).created}
+    default, own = invoices["412000"], invoices["412010"]
+    lines = list(default.lines.order_by("position"))
+    assert [line.orderer_unit_id for line in lines] == [None, none.pk]
+    assert {line.person_id for line in lines} == {tk.p3.pk}
+    assert selectors.invoice_ordering_units(default) == ["Geriatriken"]
+    assert selectors.invoice_ordering_units(own) == ["Hälsocentral Centrum"]
+    for invoice in (default, own):
+        rows = list(documents.attachment_rows(invoice))
+        assert sum(round(row.amount * 100) for row in rows) == invoice.line_total_ore
+        assert not fatal(peppol_validator.validate(services.document_bytes(invoice, "xml")))
+    by_day = {row.date: row.orderer_unit for row in documents.attachment_rows(default)}
+    assert by_day == {dt.date(2026, 3, 12): "", dt.date(2026, 3, 13): "Geriatriken"}
+    csv_text = services.document_bytes(default, "attachment_csv").decode("utf-8-sig")
+    header, *body = csv_text.splitlines()
+    assert header.split(";")[5] == "Beställande enhet"
+    assert [line.split(";")[5] for line in body] == ["", "Geriatriken"]
+    assert services.document_bytes(default, "attachment_pdf").startswith(b"%PDF")
+    page = client_as(tk.ekonom).get(reverse("purchases:invoice", args=[default.pk]))
+    assert "Beställande enheter" in page.content.decode()
+    assert page.content.decode().count("Geriatriken") == 2  # the facts and its line
+    # the credit note repeats the lines and rows with their unit
+    credit = services.credit_invoice(tk.ekonom, default, reason="Fel tid", today=APRIL_2)
+    assert [line.orderer_unit_id for line in credit.lines.order_by("position")] == [None, none.pk]
+    assert {row.orderer_unit for row in documents.attachment_rows(credit)} == {"", "Geriatriken"}
 
 
 def test_a_unit_approved_while_the_run_goes_on_gets_its_own_invoice(
@@ -296,6 +336,58 @@ def test_the_api_takes_the_unit_with_a_stable_code(tk, units, api_client) -> Non
     assert response.json()[0]["orderer_unit"] == "Medicinkliniken"
 
 
+def test_the_api_lists_and_sets_unit_references_with_the_pages_checks(
+    tk, units, api_client
+) -> None:
+    hc, med, none = units
+    url = "/api/purchases/organisations/23/unit-references"
+    listed = api_client(tk.ekonom).get(url)  # the seller's ekonom reads (public data)
+    assert listed.status_code == 200
+    assert {(r["unit"], r["reference"]) for r in listed.json()} == {
+        ("Hälsocentral Centrum", "412010"),
+        ("Medicinkliniken", "412020"),
+        ("Geriatriken", ""),
+    }
+    assert api_client(tk.nurse).get(url).status_code == 403
+
+    def put(user, unit, reference):
+        return api_client(user).put(
+            f"{url}/{unit.pk}",
+            json.dumps({"reference": reference}),
+            content_type="application/json",
+        )
+
+    # the buyer's ekonom sets it up; a bad code is refused with the stable code, nothing saved
+    bad = put(tk.ekonom_region, none, "G 1")
+    assert bad.status_code == 422
+    (detail,) = bad.json()["detail"]
+    assert (detail["field"], detail["code"]) == ("reference", "buyer_reference_format")
+    assert "sex siffror" in detail["message"]
+    assert not OrderingUnitReference.objects.filter(unit=none).exists()
+    too_long = put(tk.ekonom_region, none, "4" * 101)
+    assert too_long.status_code == 422 and too_long.json()["detail"][0]["code"] == "too_long"
+    before = AuditEvent.objects.filter(object_type__icontains="orderingunitreference").count()
+    ok = put(tk.ekonom_region, none, "412030")
+    assert ok.status_code == 200 and ok.json() == {
+        "unit_id": none.pk, "unit": "Geriatriken", "hsa_id": "", "reference": "412030",
+    }  # fmt: skip
+    assert OrderingUnitReference.objects.get(unit=none).reference == "412030"
+    after = AuditEvent.objects.filter(object_type__icontains="orderingunitreference").count()
+    assert after == before + 1
+    # the seller's ekonom may not (logged), a unit of another organisation is not found
+    refused = put(tk.ekonom, hc, "412099")
+    assert refused.status_code == 403 and refused.json()["detail"][0]["code"] == "forbidden"
+    assert OrderingUnitReference.objects.get(unit=hc).reference == "412010"
+    krokom_unit = Unit.objects.create(
+        organisation=tk.orgs.krokom, name="Hemtjänsten", kind=UnitKind.HOME_HEALTH_CARE
+    )
+    assert put(tk.admin, krokom_unit, "412040").status_code == 404
+    # an administrator removes one: the organisation's reference again
+    removed = put(tk.admin, med, "")
+    assert removed.status_code == 200 and removed.json()["reference"] == ""
+    assert not OrderingUnitReference.objects.filter(unit=med).exists()
+
+
 # --------------------------------------------------------------------------- pages
 
 
@@ -352,6 +444,15 @@ def test_the_unit_list_follows_the_chosen_orderer(tk, units, client_as) -> None:
     wrong = client.post(url, {**filled, "orderer_unit": str(units[0].pk)})
     assert "hör inte till beställaren" in wrong.content.decode()
     assert not ServiceRecord.objects.exists()
+
+
+def test_the_month_review_shows_the_ordering_unit(tk, units, register, client_as) -> None:
+    _hc, med, _none = units
+    register(tk.nurse, tk.p1, dt.date(2026, 3, 10), "09:00", "10:00", orderer_unit=med)
+    register(tk.nurse, tk.p2, dt.date(2026, 3, 11), "09:00", "10:00")
+    page = client_as(tk.ekonom).get(reverse("purchases:month") + "?month=2026-03")
+    body = page.content.decode()
+    assert page.status_code == 200 and body.count("beställd av Medicinkliniken") == 1
 
 
 def test_the_buyer_page_sets_up_a_units_reference(tk, units, client_as) -> None:

@@ -136,10 +136,10 @@ def _copy_documents_rows(original: Invoice, credit: Invoice) -> None:
         cursor.execute(
             f"""
             INSERT INTO {line_t} (invoice_id, position, person_id, person_no, line_key, rate_id,
-                payment, dispute_ref, description, unit, unit_price_ore, minutes, visits,
-                record_count, amount_ore, rows_ore, last_record_id)
+                payment, dispute_ref, orderer_unit_id, description, unit, unit_price_ore,
+                minutes, visits, record_count, amount_ore, rows_ore, last_record_id)
             SELECT %s, position, person_id, person_no, line_key, rate_id, payment, dispute_ref,
-                description, unit, unit_price_ore, minutes, visits, record_count, amount_ore,
+                orderer_unit_id, description, unit, unit_price_ore, minutes, visits, record_count, amount_ore,
                 rows_ore, last_record_id
             FROM {line_t} WHERE invoice_id = %s
             """,
@@ -148,9 +148,9 @@ def _copy_documents_rows(original: Invoice, credit: Invoice) -> None:
         cursor.execute(
             f"""
             INSERT INTO {att_t} (invoice_id, position, record_id, person_no, service_date,
-                start_at, end_at, performer, minutes, amount_ore)
+                start_at, end_at, performer, orderer_unit, minutes, amount_ore)
             SELECT %s, position, record_id, person_no, service_date, start_at, end_at,
-                performer, minutes, amount_ore
+                performer, orderer_unit, minutes, amount_ore
             FROM {att_t} WHERE invoice_id = %s
             """,
             [credit.pk, original.pk],

@@ -136,18 +136,21 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
     with connection.cursor() as cursor:
         if pg:
             cursor.execute("SET LOCAL enable_nestloop = off")
-        # Lines: one per person and line key (and dispute), in the order of the persons'
+        # Lines: one per person and line key (and dispute, and ordering unit), in the order
+        # of the persons'
         # references (the seller's pseudonyms, `disclosure`; the run holds the seller's
         # counter lock, so taking new numbers here waits for nobody).
         cursor.execute(
             f"""
             INSERT INTO {line} (invoice_id, position, person_id, person_no, line_key, rate_id,
-                payment, dispute_ref, description, unit, unit_price_ore, minutes, visits,
-                record_count, amount_ore, last_record_id, rows_ore)
+                payment, dispute_ref, orderer_unit_id, description, unit, unit_price_ore,
+                minutes, visits, record_count, amount_ore, last_record_id, rows_ore)
             SELECT %s,
-                ROW_NUMBER() OVER (ORDER BY n.number, g.line_key, g.dispute_ref),
+                ROW_NUMBER() OVER (
+                    ORDER BY n.number, g.line_key, g.dispute_ref, COALESCE(g.orderer_unit_id, 0)
+                ),
                 g.person_id, n.number, g.line_key, g.rate_id,
-                k.payment, g.dispute_ref, k.description, k.unit, k.unit_price_ore, g.minutes,
+                k.payment, g.dispute_ref, g.orderer_unit_id, k.description, k.unit, k.unit_price_ore, g.minutes,
                 g.visits, g.n,
                 CASE WHEN k.unit = '{hour}' THEN (2 * g.minutes * k.unit_price_ore + 60) / 120
                      WHEN k.unit = '{day}' THEN (2 * g.minutes * k.unit_price_ore + 1440) / 2880
@@ -155,6 +158,7 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
                 g.last_record_id, g.rows_ore
             FROM (
                 SELECT r.person_id, k.line_key, MIN(k.id) AS rate_id, r.dispute_ref,
+                    r.orderer_unit_id,
                     SUM(r.minutes) AS minutes,
                     SUM(CASE WHEN r.segment = 0 THEN 1 ELSE 0 END) AS visits,
                     COUNT(*) AS n,
@@ -162,7 +166,7 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
                     SUM({row_ore}) AS rows_ore
                 FROM {rec} r {rate_join}
                 WHERE {claimed}
-                GROUP BY r.person_id, k.line_key, r.dispute_ref
+                GROUP BY r.person_id, k.line_key, r.dispute_ref, r.orderer_unit_id
             ) g
             JOIN {rate_t} k ON k.id = g.rate_id
             JOIN {pseudonym_t} n ON n.organisation_id = %s AND n.person_id = g.person_id
@@ -181,15 +185,17 @@ def _write_records_part(invoice: Invoice, plan: _Plan) -> None:
         cursor.execute(
             f"""
             INSERT INTO {att} (invoice_id, position, record_id, person_no, service_date,
-                start_at, end_at, performer, minutes, amount_ore)
+                start_at, end_at, performer, orderer_unit, minutes, amount_ore)
             SELECT %s, l.position, r.id, l.person_no, r.service_date, r.start_at, r.end_at,
                 {performer},
+                COALESCE((SELECT ou.name FROM {unit_t} ou WHERE ou.id = r.orderer_unit_id), ''),
                 r.minutes,
                 {row_ore}
                     + CASE WHEN r.id = l.last_record_id THEN l.amount_ore - l.rows_ore ELSE 0 END
             FROM {rec} r {rate_join}
             JOIN {line} l ON l.invoice_id = %s AND l.person_id = r.person_id
                 AND l.line_key = k.line_key AND l.dispute_ref = r.dispute_ref
+                AND COALESCE(l.orderer_unit_id, 0) = COALESCE(r.orderer_unit_id, 0)
             {names_join}
             WHERE {claimed}
             """,
