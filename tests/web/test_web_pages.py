@@ -196,3 +196,21 @@ def test_ids_in_form_fields_are_not_localised():
         for match in re.findall(r'value="\{\{ [a-z_.]*\.(?:pk|id) \}\}"', path.read_text("utf-8"))
     ]
     assert not bare, bare
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "prompt"),
+    [
+        (Role.NURSE, "/avvikelser/ny/", "– Välj huvudman –"),
+        (Role.NURSE, "/avvikelser/tvister/ny/", "– Välj motpart –"),
+        (Role.FINANCE_OFFICER, "/tjanstekop/fakturering/", "– Välj köpare –"),
+    ],
+)
+def test_a_choice_not_made_yet_is_asked_in_words(client_as, make_staff, orgs, role, path, prompt):
+    """Walking the roles (issue 13) found Django's "---------" as the first option of
+    "Till huvudman", "Motpart", "Vem agerar nu?" and "Köpare"."""
+    page = client_as(make_staff(role, orgs.ostersund)).get(path)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "---------" not in html
+    assert prompt in html
