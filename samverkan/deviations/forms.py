@@ -116,10 +116,10 @@ class DisputeForm(forms.Form):
     )
     of_principle = forms.BooleanField(label=_("Frågan är av principiell betydelse"), required=False)
     facts = forms.CharField(
-        label=_("Fakta till ansvarsmotorn (JSON, valfritt)"),
+        label=_("Svaren från Ansvarsguiden (valfritt)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Från Ansvarsguiden. Tomt: parterna är oense."),
+        help_text=_("Fylls i när du kommer från Ansvarsguiden. Tomt: parterna är oense."),
     )
     person = forms.CharField(label=_("Person (valfritt)"), required=False, max_length=64)
 

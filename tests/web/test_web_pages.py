@@ -214,3 +214,20 @@ def test_a_choice_not_made_yet_is_asked_in_words(client_as, make_staff, orgs, ro
     html = page.content.decode()
     assert "---------" not in html
     assert prompt in html
+
+
+def test_the_dispute_form_keeps_the_guides_data_behind_technical_information(
+    client_as, make_staff, orgs
+):
+    """Issue 13 names "Fakta till ansvarsmotorn (JSON, valfritt)": the guide's answers travel
+    to the dispute form as data; the field is folded away and speaks of Ansvarsguiden."""
+    import re
+
+    html = client_as(make_staff(Role.NURSE, orgs.ostersund)).get("/avvikelser/tvister/ny/")
+    page = html.content.decode()
+    technical = re.search(r'<details class="technical">(.*?)</details>', page, re.S)
+    assert technical and 'name="facts"' in technical.group(1)
+    outside = page.replace(technical.group(0), "")
+    assert 'name="facts"' not in outside
+    assert "JSON" not in page and "ansvarsmotor" not in page.lower()
+    assert "Svaren från Ansvarsguiden (valfritt)" in technical.group(1)
