@@ -231,3 +231,11 @@ def test_the_dispute_form_keeps_the_guides_data_behind_technical_information(
     assert 'name="facts"' not in outside
     assert "JSON" not in page and "ansvarsmotor" not in page.lower()
     assert "Svaren från Ansvarsguiden (valfritt)" in technical.group(1)
+
+
+def test_an_empty_task_list_says_so_once(client_as, make_staff, orgs):
+    """The start page with no tasks read "0 uppgifter till dig och din enhet. De som ska vara
+    klara först står överst." above "Inga uppgifter just nu." (seen walking the roles)."""
+    html = client_as(make_staff(Role.NEEDS_ASSESSOR, orgs.gavle)).get("/").content.decode()
+    assert "Inga uppgifter just nu." in html
+    assert "0 uppgifter" not in html and "står överst" not in html
