@@ -126,7 +126,11 @@ def test_only_ekonom_runs_invoices_and_downloads_work(tk, client_as, register) -
     assert invoice.number in page.content.decode()
     for viewer in (tk.ekonom, tk.ekonom_region):
         client = client_as(viewer)
-        assert client.get(reverse("purchases:invoice", args=[invoice.pk])).status_code == 200
+        shown = client.get(reverse("purchases:invoice", args=[invoice.pk]))
+        assert shown.status_code == 200
+        # One term for the pseudonym (issue 13): "Personreferens", as on the other pages.
+        assert "Personreferens" in shown.content.decode()
+        assert "Individref" not in shown.content.decode()
         for kind in ("xml", "pdf", "attachment_csv", "attachment_pdf"):
             response = client.get(reverse("purchases:invoice_file", args=[invoice.pk, kind]))
             assert response.status_code == 200
