@@ -26,7 +26,9 @@ class DeviationForm(forms.Form):
         label=_("Vad gäller det?"), choices=Kind.choices, initial=Kind.DEVIATION
     )
     receiving_organisation = forms.ModelChoiceField(
-        label=_("Till huvudman"), queryset=Organisation.objects.none()
+        label=_("Till huvudman"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("– Välj huvudman –"),
     )
     agreement = forms.ChoiceField(label=_("Avtal"), choices=())
     category = forms.ChoiceField(label=_("Kategori"), choices=Category.choices)
@@ -96,7 +98,9 @@ class FollowupForm(forms.Form):
 
 
 class DisputeForm(forms.Form):
-    counterparty = forms.ModelChoiceField(label=_("Motpart"), queryset=Organisation.objects.none())
+    counterparty = forms.ModelChoiceField(
+        label=_("Motpart"), queryset=Organisation.objects.none(), empty_label=_("– Välj motpart –")
+    )
     agreement = forms.ChoiceField(label=_("Avtal"), choices=())
     question = forms.CharField(
         label=_("Vad är oklart eller omtvistat?"), widget=forms.Textarea(attrs={"rows": 4})
@@ -104,6 +108,7 @@ class DisputeForm(forms.Form):
     acting_organisation = forms.ModelChoiceField(
         label=_("Vem agerar nu?"),
         queryset=Organisation.objects.none(),
+        empty_label=_("– Välj huvudman –"),
         help_text=_("Den enskildes behov tillgodoses först; frågan avgörs sedan."),
     )
     acting_note = forms.CharField(
@@ -111,10 +116,10 @@ class DisputeForm(forms.Form):
     )
     of_principle = forms.BooleanField(label=_("Frågan är av principiell betydelse"), required=False)
     facts = forms.CharField(
-        label=_("Fakta till ansvarsmotorn (JSON, valfritt)"),
+        label=_("Svaren från Ansvarsguiden (valfritt)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Från Ansvarsguiden. Tomt: parterna är oense."),
+        help_text=_("Fylls i när du kommer från Ansvarsguiden. Tomt: parterna är oense."),
     )
     person = forms.CharField(label=_("Person (valfritt)"), required=False, max_length=64)
 

@@ -252,7 +252,9 @@ class ImportForm(forms.Form):
 
 class RunForm(forms.Form):
     month = MonthField(label=_("Månad"))
-    buyer = forms.ModelChoiceField(label=_("Köpare"), queryset=Organisation.objects.none())
+    buyer = forms.ModelChoiceField(
+        label=_("Köpare"), queryset=Organisation.objects.none(), empty_label=_("– Välj köpare –")
+    )
 
     def __init__(self, *args: Any, seller: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -331,12 +331,12 @@ def render_invoice_pdf(doc: InvoiceDoc, *, compress: bool = True) -> bytes:
         pdf.multi_cell(180, 5, pdf_text(doc.note), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(2)
 
-    widths = (70, 24, 18, 12, 26, 30)
+    widths = (64, 30, 18, 12, 26, 30)
     aligns = ("L", "L", "R", "L", "R", "R")
     _row(
         pdf,
         widths,
-        ("Beskrivning", "Individref", "Antal", "Enhet", "À-pris", "Belopp"),
+        ("Beskrivning", "Personreferens", "Antal", "Enhet", "À-pris", "Belopp"),
         aligns,
         bold=True,
         fill=True,

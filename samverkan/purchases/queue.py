@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from samverkan.accounts.models import Role
 from samverkan.accounts.services import profile_of
+from samverkan.core import words
 from samverkan.purchases import access
 from samverkan.purchases.bases import (
     BILLING_TERMS,
@@ -99,7 +100,7 @@ def purchases_tasks(user: Any) -> list[TaskItem]:
                 TaskItem(
                     title=(
                         f"Fakturera {row['payer_org__name']} för {last_month:%Y-%m} "
-                        f"({row['n']} insatser)"
+                        f"({words.count(row['n'], 'insats', 'insatser')})"
                     ),
                     url=invoicing_url,
                     source=SOURCE,
@@ -118,7 +119,10 @@ def purchases_tasks(user: Any) -> list[TaskItem]:
     if drafts:
         items.append(
             TaskItem(
-                title=f"{drafts} insatser för {last_month:%Y-%m} väntar på godkännande",
+                title=(
+                    f"{words.count(drafts, 'insats', 'insatser')} för {last_month:%Y-%m} "
+                    "väntar på godkännande"
+                ),
                 url=f"{reverse('purchases:month')}?month={last_month:%Y-%m}",
                 source=SOURCE,
             )

@@ -119,7 +119,7 @@ def test_missing_price_refuses_with_the_list_of_what_is_missing(tk, register) ->
     (problem,) = caught.value.problems
     assert problem.code == "price_missing"
     assert "Rehabilitering" in problem.message and "dagtid 08–17" in problem.message
-    assert "(1 insatser)" in problem.message
+    assert "(1 insats)." in problem.message  # issue 13: not "1 insatser"
     assert not Invoice.objects.exists() and not InvoiceRun.objects.exists()
     assert not InvoiceCounter.objects.exists()
     assert ServiceRecord.objects.filter(status=RecordStatus.APPROVED).count() == 2

@@ -28,3 +28,12 @@ def test_every_subnav_link_opens(role, county, make_staff, orgs, client_as) -> N
     refused = {link: client.get(link).status_code for link in links}
     refused = {link: status for link, status in refused.items() if status != 200}
     assert not refused, f"{role.label} is offered pages it may not open: {refused}"
+
+
+def test_an_administrator_is_not_sent_to_the_month_review(make_staff, orgs, client_as) -> None:
+    """The administrator's Tjänsteköp page said "Använd månadsgranskning, fakturering eller
+    prislistor" though the month review answers 403 to the role."""
+    client = client_as(make_staff(Role.ADMINISTRATOR, orgs.gavle))
+    page = client.get("/tjanstekop/").content.decode()
+    assert "Din roll registrerar inte insatser. Välj en av sidorna ovan." in page
+    assert "Använd månadsgranskning" not in page and "Månadsgranskning" not in page

@@ -126,7 +126,11 @@ def test_only_ekonom_runs_invoices_and_downloads_work(tk, client_as, register) -
     assert invoice.number in page.content.decode()
     for viewer in (tk.ekonom, tk.ekonom_region):
         client = client_as(viewer)
-        assert client.get(reverse("purchases:invoice", args=[invoice.pk])).status_code == 200
+        shown = client.get(reverse("purchases:invoice", args=[invoice.pk]))
+        assert shown.status_code == 200
+        # One term for the pseudonym (issue 13): "Personreferens", as on the other pages.
+        assert "Personreferens" in shown.content.decode()
+        assert "Individref" not in shown.content.decode()
         for kind in ("xml", "pdf", "attachment_csv", "attachment_pdf"):
             response = client.get(reverse("purchases:invoice_file", args=[invoice.pk, kind]))
             assert response.status_code == 200
@@ -248,10 +252,22 @@ def test_start_page_work_queue_for_ekonom(tk, client_as, register, monkeypatch) 
     monkeypatch.setattr(queue.timezone, "localdate", lambda: dt.date(2019, 12, 22))
     items = queue.purchases_tasks(tk.ekonom_gavle)
     titles = [i.title for i in items]
-    assert any("Fakturera Region Gävleborg för 2019-11" in t for t in titles)
+    assert "Fakturera Region Gävleborg för 2019-11 (1 insats)" in titles  # not "1 insatser"
     (item,) = [i for i in items if "Fakturera" in i.title]
     assert item.urgent and item.due == dt.date(2019, 12, 25)
     assert "KST 80904" in item.detail
+
+
+def test_start_page_counts_one_draft_as_one_insats(tk, register, monkeypatch) -> None:
+    """Issue 13's plurals: the MAS's task read "1 insatser för 2026-11 väntar på godkännande"."""
+    from samverkan.purchases import queue
+
+    register(
+        tk.nurse_gavle, tk.pg1, dt.date(2019, 11, 4), "09:00", "10:00", basis="gvb-timersattning"
+    )
+    monkeypatch.setattr(queue.timezone, "localdate", lambda: dt.date(2019, 12, 22))
+    titles = [i.title for i in queue.purchases_tasks(tk.ekonom_gavle)]
+    assert "1 insats för 2019-11 väntar på godkännande" in titles
 
 
 def test_ekonom_registers_for_a_staff_member(tk, client_as) -> None:

@@ -40,6 +40,7 @@ def test_invoice_pdf_has_number_and_totals(gavleborg: Example) -> None:
     assert format_sek(compute_totals(gavleborg.doc).payable) in text
     assert "Momsfri: sjukv\xe5rd mellan offentliga huvudm\xe4n" in text
     assert "\xd6resavrundning" in text
+    assert "\nPersonreferens\n" in text and "Individref" not in text  # one term, unbroken
 
 
 def test_compressed_pdf_is_valid_and_smaller(gavleborg: Example) -> None:

@@ -11,7 +11,8 @@ would look at it:
   with their label, details toggles). Links inside running text (`p`, `dd`, `blockquote`) are
   exempt, as WCAG 2.5.8 exempts inline targets; the house rule is for controls;
 - the visible text is plain Swedish: no rule ids, agreement ids, English error codes, Python
-  literals or source-file references.
+  literals or source-file references; a select's empty choice is asked in words, not
+  Django's "---------".
 
 A screenshot of each page view (the window, not the whole page) is written to
 `test-artifacts/screenshots/` for a person to look at. The roles are split into three groups
@@ -84,7 +85,11 @@ MEASURE = r"""
     if (label) { const l = label.getBoundingClientRect(); w = Math.max(w, l.width); h = Math.max(h, l.height); }
     if (w < 43.5 || h < 43.5) small.push(`${name(el)} ${Math.round(w)}×${Math.round(h)}`);
   }
-  return {overflow: document.scrollingElement.scrollWidth - vw, wide, small, text: document.body.innerText};
+  // A choice not made yet is asked in words ("– Välj köpare –"), never Django's "---------".
+  const dashes = [...document.querySelectorAll('select')]
+    .filter(s => [...s.options].some(o => /^-{3,}$/.test(o.textContent.trim()))).map(s => s.name);
+  return {overflow: document.scrollingElement.scrollWidth - vw, wide, small, dashes,
+          text: document.body.innerText};
 }
 """
 
@@ -150,6 +155,8 @@ def _walk(page, login, shot, usernames: tuple[str, ...]) -> list[str]:
                     problems.append(f"{where}: utanför fönstret: {seen['wide'][:3]}")
                 if seen["small"]:
                     problems.append(f"{where}: mindre än 44×44 px: {seen['small'][:5]}")
+                if seen["dashes"]:
+                    problems.append(f"{where}: val som visar '---------': {seen['dashes']}")
                 words = sorted({m.group(0) for m in DEVELOPER_WORDS.finditer(seen["text"])})
                 if words:
                     problems.append(f"{where}: utvecklarord: {words}")

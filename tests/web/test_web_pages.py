@@ -196,3 +196,46 @@ def test_ids_in_form_fields_are_not_localised():
         for match in re.findall(r'value="\{\{ [a-z_.]*\.(?:pk|id) \}\}"', path.read_text("utf-8"))
     ]
     assert not bare, bare
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "prompt"),
+    [
+        (Role.NURSE, "/avvikelser/ny/", "– Välj huvudman –"),
+        (Role.NURSE, "/avvikelser/tvister/ny/", "– Välj motpart –"),
+        (Role.FINANCE_OFFICER, "/tjanstekop/fakturering/", "– Välj köpare –"),
+    ],
+)
+def test_a_choice_not_made_yet_is_asked_in_words(client_as, make_staff, orgs, role, path, prompt):
+    """Walking the roles (issue 13) found Django's "---------" as the first option of
+    "Till huvudman", "Motpart", "Vem agerar nu?" and "Köpare"."""
+    page = client_as(make_staff(role, orgs.ostersund)).get(path)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "---------" not in html
+    assert prompt in html
+
+
+def test_the_dispute_form_keeps_the_guides_data_behind_technical_information(
+    client_as, make_staff, orgs
+):
+    """Issue 13 names "Fakta till ansvarsmotorn (JSON, valfritt)": the guide's answers travel
+    to the dispute form as data; the field is folded away and speaks of Ansvarsguiden."""
+    import re
+
+    html = client_as(make_staff(Role.NURSE, orgs.ostersund)).get("/avvikelser/tvister/ny/")
+    page = html.content.decode()
+    technical = re.search(r'<details class="technical">(.*?)</details>', page, re.S)
+    assert technical and 'name="facts"' in technical.group(1)
+    outside = page.replace(technical.group(0), "")
+    assert 'name="facts"' not in outside
+    assert "JSON" not in page and "ansvarsmotor" not in page.lower()
+    assert "Svaren från Ansvarsguiden (valfritt)" in technical.group(1)
+
+
+def test_an_empty_task_list_says_so_once(client_as, make_staff, orgs):
+    """The start page with no tasks read "0 uppgifter till dig och din enhet. De som ska vara
+    klara först står överst." above "Inga uppgifter just nu." (seen walking the roles)."""
+    html = client_as(make_staff(Role.NEEDS_ASSESSOR, orgs.gavle)).get("/").content.decode()
+    assert "Inga uppgifter just nu." in html
+    assert "0 uppgifter" not in html and "står överst" not in html

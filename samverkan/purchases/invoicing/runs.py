@@ -353,7 +353,7 @@ def _plan(
             plan = plans[(agreement, "")] = _Plan(agreement, [], 0, [], "", units)
         plan.ledger_ids.append(entry_id)
     problems = [
-        Problem("price", "price_missing", f"{message} ({n} insatser).")
+        Problem("price", "price_missing", f"{message} ({words.count(n, 'insats', 'insatser')}).")
         for message, n in missing.values()
     ]
     for plan in plans.values():
