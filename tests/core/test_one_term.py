@@ -97,3 +97,19 @@ def test_no_bare_uppgifter_label_for_facts():
         if BARE_LABEL.search(line) and str(p.relative_to(ROOT)) not in allowed
     ]
     assert found == []
+
+
+#: a template variable right before a plural noun reads "1 dagar" when the number is one
+BARE_PLURAL = re.compile(r"\{\{[^}]*\}\} (dagar|insatser|fakturor|tvister|personer|timmar)\b")
+
+
+def test_templates_count_with_the_number_s_form():
+    """Numbers in templates take the noun's form through `pluralize` ("1 dag", "2 dagar"), or
+    blocktranslate's count; found by the role walks: "1 dagar" on the discharge payment pages."""
+    found = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in _sources(".html")
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if BARE_PLURAL.search(line) and "blocktranslate" not in line
+    ]
+    assert found == []
