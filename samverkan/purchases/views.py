@@ -341,7 +341,9 @@ def month_review(request: HttpRequest) -> HttpResponse:
     if profile.role not in access.RECORD_ROLES:
         audit(request, Action.ACCESS_DENIED, ServiceRecord, why="Tjänsteköp: månadsgranskning")
         raise PermissionDenied
-    filter_form = MonthForm(request.GET or None)
+    filter_form = MonthForm(
+        request.GET or None, initial={"month": month_start(timezone.localdate())}
+    )
     month = filter_form.month_or_default()
     month_records = access.records_visible_to(request).filter(
         service_date__gte=month, service_date__lte=month_end(month)

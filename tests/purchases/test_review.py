@@ -200,3 +200,16 @@ def test_api_preview_and_run_against_the_previewed_selection(tk, api_client, reg
     run["fingerprint"] = fresh["fingerprint"]
     done = client.post("/api/purchases/runs", json.dumps(run), content_type="application/json")
     assert done.status_code == 201 and Invoice.objects.count() == 1
+
+
+def test_month_review_without_a_month_shows_the_month_it_lists(tk, client_as) -> None:
+    """The role walks saw an empty month field ("--------- ----") above "2026-12": the field
+    shows the month the page lists when none was asked for."""
+    text = client_as(tk.ekonom).get(reverse("purchases:month")).content.decode()
+    assert 'name="month" value="2026-12"' in text  # the fixed clock's month
+
+
+def test_an_empty_month_says_so_once(tk, client_as) -> None:
+    """An empty month read "Inga insatser denna månad.", "0 insatser" and "Inga insatser."."""
+    text = client_as(tk.ekonom).get(reverse("purchases:month") + "?month=2026-03").content.decode()
+    assert text.count("Inga insatser") == 1 and "0 insatser" not in text
