@@ -72,10 +72,13 @@ class AgreementRow:
         return self.version.agreement
 
 
-def agreements_on(day: dt.date) -> list[AgreementRow]:
-    """Every agreement version with its status on ``day``, in the library's order."""
+def agreements_on(day: dt.date, own_region: str | None = None) -> list[AgreementRow]:
+    """Every agreement version with its status on ``day``, in the library's order; with
+    ``own_region`` (a region id) that region's agreements come first, each group in the
+    library's order."""
     counts = _clause_counts()
     notices = current_notices()  # recorded terminations end a renewing term
+    versions = sorted(ALL_VERSIONS, key=lambda version: version.region != own_region)
     return [
         AgreementRow(
             version=version,
@@ -84,7 +87,7 @@ def agreements_on(day: dt.date) -> list[AgreementRow]:
             notice_ends_term_on=_term_end_of_notice(version, st),
             clause_count=counts.get(version.agreement, 0),
         )
-        for version in ALL_VERSIONS
+        for version in versions
     ]
 
 

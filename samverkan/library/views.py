@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from samverkan.accounts.services import organisation_of
 from samverkan.library import services
 from samverkan.rules import AGREEMENTS, UnknownClause
 
@@ -28,7 +29,9 @@ def index(request: HttpRequest) -> HttpResponse:
         }
         context = {"error": error, "day": dt.date.today(), "raw_date": raw}
         return render(request, "library/index.html", context, status=400)
-    context = {"day": day, "raw_date": day.isoformat(), "rows": services.agreements_on(day)}
+    own = organisation_of(request.user)  # staff see their own county's agreements first
+    rows = services.agreements_on(day, own.region if own else None)
+    context = {"day": day, "raw_date": day.isoformat(), "rows": rows}
     return render(request, "library/index.html", context)
 
 

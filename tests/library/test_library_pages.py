@@ -7,7 +7,9 @@ import html as html_lib
 import re
 
 import pytest
+from django.test import Client
 
+from samverkan.accounts.models import Role
 from samverkan.library import services
 from samverkan.rules.clauses.library import clauses, get
 
@@ -182,3 +184,21 @@ def test_footnote_digits_are_superscripts_not_glued_to_words(client):
     assert "Hemsjukvårdsavtalet §7.3" in page
     visible = page.split("Visa teknisk information")[0]
     assert ".txt, rad" not in visible and "jh-hsv." not in visible
+
+
+def _agreement_order(html: str) -> list[str]:
+    return re.findall(r'<h3><a href="/avtal/([a-z0-9-]+)/">', html)
+
+
+def test_staff_see_their_own_countys_agreements_first(client_as, make_staff, orgs):
+    """Issue 13 (role walks): a Gävleborg nurse first saw Jämtland's agreements."""
+    anonymous = _agreement_order(Client().get("/avtal/").content.decode())
+    assert anonymous[0].startswith("jh-")  # the library's own order, unchanged
+    gavle_nurse = make_staff(Role.NURSE, orgs.gavle, "gavle.sjukskoterska")
+    html = client_as(gavle_nurse).get("/avtal/").content.decode()
+    order = _agreement_order(html)
+    assert sorted(order) == sorted(anonymous)
+    gvb = [a for a in anonymous if a.startswith("gvb-")]
+    assert gvb and order[: len(gvb)] == gvb
+    jamtland_nurse = make_staff(Role.NURSE, orgs.ostersund, "ostersund.sjukskoterska")
+    assert _agreement_order(client_as(jamtland_nurse).get("/avtal/").content.decode()) == anonymous
