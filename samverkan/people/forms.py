@@ -26,7 +26,7 @@ def municipality_choices() -> list[tuple[str, str]]:
     choices: list[tuple[str, str]] = [("", "– Okänd –")]
     for region in REGIONS.values():
         for code, name in sorted(region.municipalities.items(), key=lambda kv: kv[1]):
-            choices.append((code, f"{name} ({code})"))
+            choices.append((code, name))  # the SCB code is the value, not words on the page
     return choices
 
 

@@ -339,11 +339,11 @@ def fact_value_display(name: str, value: Any) -> str:
         return "Ja" if value else "Nej"
     if isinstance(value, list):
         return ", ".join(spec.label_of(str(v)) for v in value) or "Inga"
-    if name == "municipality":
+    if name == "municipality":  # the name only: the SCB code is an identifier, not words
         from samverkan.rules import municipality_name
 
         try:
-            return f"{municipality_name(str(value))} ({value})"
+            return municipality_name(str(value))
         except KeyError:
             return str(value)
     if spec.kind is Kind.TEXT:  # a hälsocentral: its name (the HSA-id is technical)

@@ -51,7 +51,7 @@ from samverkan.people.presentation import decision_view, diff_view
 from samverkan.people.queue import task_title
 from samverkan.people.services import PERSON_FACTS, PeopleError
 from samverkan.people.views_protection import protection_context
-from samverkan.rules import FACTS, municipality_name
+from samverkan.rules import FACTS
 
 SIP_BLOCK_TEMPLATE = "people/_sip_block.html"
 
@@ -250,12 +250,8 @@ def _own_organisation_id(request: HttpRequest) -> Any:
 
 
 def _municipality_label(code: str) -> str:
-    if not code:
-        return ""
-    try:
-        return f"{municipality_name(code)} ({code})"
-    except KeyError:
-        return code
+    # As the fact table shows it: the name, without the SCB code (an identifier, not words).
+    return fact_value_display("municipality", code) if code else ""
 
 
 def add_identity(request: HttpRequest, person_id: Any) -> HttpResponse:

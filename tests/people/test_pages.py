@@ -322,3 +322,14 @@ def test_missing_facts_link_to_their_forms_and_edit_intervention(client_as, nurs
     intervention.refresh_from_db()
     assert intervention.facts == {"time": "18:30", "urgent": True}
     assert client.get(edit_url).content.decode().count('value="18:30"') == 1
+
+
+def test_person_page_names_the_home_kommun_without_its_scb_code(client_as, nurse, make_person):
+    """Issue 13 (role walks): "Hemkommun: Östersund (2380)" showed the SCB code to staff."""
+    person = make_person(nurse)
+    client = client_as(nurse)
+    page = client.get(f"/personer/{person.pk}/").content.decode()
+    assert "Hemkommun: Östersund" in page and "(2380)" not in page
+    form = client.get("/personer/ny/").content.decode()
+    assert re.search(r'<option value="2380"[^>]*>Östersund</option>', form)
+    assert "(2380)" not in form

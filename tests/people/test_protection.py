@@ -220,7 +220,7 @@ def test_search_results_and_person_page_show_the_marker(nurse, person, make_pers
     web = client_as(nurse)
     page = web.get(f"/personer/{person.pk}/").content.decode()
     assert "Skyddad identitet" in page and "badge--protected" in page
-    assert "(2380)" in page  # the own vårdgivare sees the kommun
+    assert "Hemkommun: Östersund" in page  # the own vårdgivare sees the kommun
     assert "badge--protected" not in web.get(f"/personer/{other.pk}/").content.decode()
     results = web.get(f"/personer/?q={person.family_name}").content.decode()
     assert results.count("badge--protected") == 1

@@ -158,7 +158,7 @@ def test_participant_person_page_shows_marker_not_kommun_or_spärr(
 def test_own_person_page_shows_marker_kommun_and_section(protected_case, staff, client_as):
     person = protected_case[0]
     page = client_as(staff.ost).get(f"/personer/{person.pk}/").content.decode()
-    assert "badge--protected" in page and "(2380)" in page
+    assert "badge--protected" in page and "Hemkommun: Östersund" in page
     assert f"/personer/{person.pk}/skydd/" in page
     assert "Personen har en spärr på er organisations uppgifter." in page
 
