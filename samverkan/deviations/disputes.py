@@ -276,14 +276,14 @@ def _determined(question: Question) -> Detail:
     if question.from_record:
         recorded = "; ".join(fact_text(n, question.facts[n]) for n in question.from_record)
         message = (
-            f"Med personens registrerade fakta ({recorded}) ger ansvarsmotorn ett entydigt "
+            f"Med personens registrerade fakta ({recorded}) ger Ansvarsguiden ett entydigt "
             f"besked: {answer}. Frågan är alltså inte oklar enligt avtalet. Är parterna ändå "
             "inte överens, öppna ärendet som oenighet mellan parterna (utan fakta)."
         )
         code = "determined_by_record"
     else:
         message = (
-            f"Ansvarsmotorns besked är entydigt: {answer}. Öppna ärendet som oenighet mellan "
+            f"Ansvarsguidens besked är entydigt: {answer}. Öppna ärendet som oenighet mellan "
             "parterna (utan fakta) om ni ändå inte är överens."
         )
         code = "determined"

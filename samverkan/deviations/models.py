@@ -279,7 +279,7 @@ class ChiefContact(models.Model):
 
 
 class DisputeBasis(models.TextChoices):
-    ENGINE = "engine", _("ansvarsmotorns besked")
+    ENGINE = "engine", _("Ansvarsguidens besked")
     DISAGREEMENT = "disagreement", _("parterna är oense")
 
 
@@ -305,14 +305,14 @@ class Dispute(models.Model):
         blank=True,
         help_text=_("T.ex. cost=shared_equally."),
     )
-    engine_decision = models.JSONField(_("ansvarsmotorns besked"), null=True, blank=True)
+    engine_decision = models.JSONField(_("Ansvarsguidens besked"), null=True, blank=True)
     facts_from_record = models.JSONField(
         _("uppgifter ur personens register"),
         default=list,
         blank=True,
         help_text=_(
             "Namnen på de fakta i beslutsunderlaget som hämtades ur personens registrerade "
-            "uppgifter (värdena finns i ansvarsmotorns besked)."
+            "uppgifter (värdena finns i Ansvarsguidens besked)."
         ),
     )
     region_party = models.ForeignKey(

@@ -77,6 +77,7 @@ def test_a_clear_engine_answer_opens_no_case(people, orgs):
         open_case(people.kommun_nurse, orgs, facts=clear_facts)
     assert (exc.value.field, exc.value.code) == ("facts", "determined")
     assert "Hälso- och sjukvårdsansvar: Kommunen (jh-hemsjukvard §7.3)" in exc.value.message
+    assert exc.value.message.startswith("Ansvarsguidens besked är entydigt")
 
 
 def test_undetermined_and_not_regulated_open_cases(people, orgs):
@@ -220,6 +221,8 @@ def test_open_dispute_from_the_page_with_facts(people, orgs, client_as):
     assert response.status_code == 302, response.content.decode()[:2000]
     page = client_as(people.kommun_nurse).get(response["Location"]).content.decode()
     assert "Kostnadsansvar: Delas lika" in page and "närmaste chef (§8)" in page
+    # Issue 13 (role walks): the basis is named as staff know it, not "ansvarsmotorns besked".
+    assert "<dd>Ansvarsguidens besked (" in page and "ansvarsmotor" not in page.lower()
 
 
 def test_costs_and_settlement_reach_the_purchases_ledger(people, orgs):
