@@ -20,6 +20,7 @@ from samverkan.followup import access, report, services
 from samverkan.followup import simulation as sim
 from samverkan.followup.schemas import (
     ExampleOut,
+    NamedParameterOut,
     ReportOut,
     RuleOut,
     SimulationIn,
@@ -42,6 +43,15 @@ def rules(request: HttpRequest) -> list[Any]:
     _require(request, "followup.rules")
     regions = access.regions_of(request.user)
     return [r for r in sim.rule_catalogue() if r.region in regions]
+
+
+@router.get("/named-parameters", response={200: list[NamedParameterOut], **ERROR_RESPONSES})
+def named_parameters(request: HttpRequest) -> list[Any]:
+    """The agreements' named numbers of the user's region that a variant can change by name
+    (``{"op": "set_parameter", "name": …, "value": …, "from": …}``), with today's value."""
+    _require(request, "followup.named_parameters")
+    regions = access.regions_of(request.user)
+    return [p for p in sim.named_parameters() if p.region in regions]
 
 
 @router.get("/examples", response={200: list[dict[str, Any]], **ERROR_RESPONSES})

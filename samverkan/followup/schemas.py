@@ -13,6 +13,7 @@ from typing import Any
 from ninja import Schema
 
 from samverkan.api.schemas import IsoDate
+from samverkan.followup import simulation as sim
 from samverkan.followup.models import PopulationSource
 
 
@@ -64,6 +65,34 @@ class RuleOut(Schema):
     @staticmethod
     def resolve_parameters(rule: Any) -> list[dict[str, Any]]:
         return [ParameterOut.dump(p) for p in rule.parameters]
+
+
+class NamedParameterOut(Schema):
+    """A named number of the agreements a variant changes by name (``set_parameter`` with
+    ``name``): its question and help text as on the simulation page, and today's value as a
+    change writes it (a clock time as "HH:MM")."""
+
+    name: str
+    question: str
+    help: str
+    agreement: str
+    region: str
+    clause: str
+    unit: str
+    value: int | str
+    rules: list[str]
+
+    @staticmethod
+    def resolve_question(p: Any) -> str:
+        return sim.parameter_question(p)[0]
+
+    @staticmethod
+    def resolve_help(p: Any) -> str:
+        return sim.parameter_question(p)[1]
+
+    @staticmethod
+    def resolve_value(p: Any) -> int | str:
+        return sim.format_time(p.value) if p.is_time else int(p.value)
 
 
 class ExampleOut(_Dumped):

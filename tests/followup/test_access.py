@@ -53,6 +53,7 @@ REFUSED_URLS = (
     "/uppfoljning/simulering/1/",
     "/uppfoljning/simulering/1/csv",
     "/uppfoljning/simulering/1/pdf",
+    "/api/followup/named-parameters",  # the simulation's named numbers: as the page
 )
 
 
@@ -66,7 +67,8 @@ def test_the_forums_roles_may_open_the_app(client_as, make_staff, orgs, group) -
     failures = Failures()
     for role in GROUPS[group]:
         client = client_as(make_staff(role, orgs.krokom))
-        for url in (*urls, f"{simulation}csv", f"{simulation}pdf"):
+        api = "/api/followup/named-parameters"
+        for url in (*urls, f"{simulation}csv", f"{simulation}pdf", api):
             failures.expect(client.get(url).status_code, 200, f"{role.value} {url}")
     failures.assert_none()
 
@@ -94,6 +96,27 @@ def test_nurse_is_refused_the_api_too(api_client, nurse) -> None:
     response = api_client(nurse).get(f"/api/followup/reports/jh-hemsjukvard/{YEAR}")
     assert response.status_code == 403
     assert response.json()["detail"][0]["code"] == "forbidden"
+
+
+def test_named_parameters_api_lists_the_own_regions_numbers(api_client, make_staff, orgs):
+    """Issue 13: the simulation's named numbers (key, question, help, today's value) were on
+    the page only; the API lists them for the forum's roles, of their own region."""
+    jh = api_client(make_staff(Role.FORUM_MEMBER, orgs.region_jh)).get(
+        "/api/followup/named-parameters"
+    )
+    assert jh.status_code == 200
+    by_name = {p["name"]: p for p in jh.json()}
+    adult = by_name["jh_psyk.adult_age"]
+    assert adult["question"] == "Åldersgräns för vuxenpsykiatrin"
+    assert adult["help"].startswith("Under den åldern har barn- och ungdomspsykiatrin")
+    assert adult["agreement"] == "jh-psykisk" and adult["value"] == 18
+    assert {p["region"] for p in by_name.values()} == {"jamtland-harjedalen"}
+    assert all(p["question"] and p["rules"] for p in by_name.values())
+    gvb = api_client(make_staff(Role.FORUM_MEMBER, orgs.region_gvb)).get(
+        "/api/followup/named-parameters"
+    )
+    assert "gvb.adult_age" in {p["name"] for p in gvb.json()}
+    assert "jh_psyk.adult_age" not in {p["name"] for p in gvb.json()}
 
 
 def test_another_regions_agreement_is_refused(client_as, forum_member) -> None:
