@@ -77,3 +77,16 @@ HOME_CARE_PERSON: MappingProxyType[str, Any] = MappingProxyType(
         "wishes_health_centre": False,
     }
 )
+
+#: Bilaga 2's night case at the point "specialist_care_routing": a night visit with an ADL
+#: need over time and a specialist need; the default action, and a local agreement's action
+JH_NIGHT_SPECIALIST_NEED: MappingProxyType[str, Any] = MappingProxyType(
+    JH_CASE
+    | {
+        "time": "22:00",
+        "adl_needs_over_time": ["hygiene"],
+        "specialist_care_needed": True,
+    }
+)
+ROUTING_DEFAULT = "route_via_primary_care_physician_on_call"
+ROUTING_LOCAL = "follow_local_agreement_specialist_care"

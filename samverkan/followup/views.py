@@ -92,20 +92,26 @@ def yearly_report(request: HttpRequest, agreement: str, year: int) -> HttpRespon
     )
 
 
+CSV, PDF = "text/csv; charset=utf-8", "application/pdf"
+
+
+def _download(content: str | bytes, content_type: str, name: str) -> HttpResponse:
+    """An export as a file to save (the yearly report's and the simulation's CSV and PDF)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @require_GET
 def yearly_report_csv(request: HttpRequest, agreement: str, year: int) -> HttpResponse:
     built = _report(request, agreement, year, Action.EXPORT)
-    response = HttpResponse(exports.to_csv(built), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(built, "csv")}"'
-    return response
+    return _download(exports.to_csv(built), CSV, exports.filename(built, "csv"))
 
 
 @require_GET
 def yearly_report_pdf(request: HttpRequest, agreement: str, year: int) -> HttpResponse:
     built = _report(request, agreement, year, Action.EXPORT)
-    response = HttpResponse(exports.to_pdf(built), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(built, "pdf")}"'
-    return response
+    return _download(exports.to_pdf(built), PDF, exports.filename(built, "pdf"))
 
 
 # --- simulation ------------------------------------------------------------------------------
@@ -243,19 +249,13 @@ def _simulation(request: HttpRequest, pk: int, action: str) -> Simulation:
 @require_GET
 def simulation_csv(request: HttpRequest, pk: int) -> HttpResponse:
     view = presentation.simulation_view(_simulation(request, pk, Action.EXPORT))
-    response = HttpResponse(exports.simulation_csv(view), content_type="text/csv; charset=utf-8")
-    name = exports.simulation_filename(view, "csv")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _download(exports.simulation_csv(view), CSV, exports.simulation_filename(view, "csv"))
 
 
 @require_GET
 def simulation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     view = presentation.simulation_view(_simulation(request, pk, Action.EXPORT))
-    response = HttpResponse(exports.simulation_pdf(view), content_type="application/pdf")
-    name = exports.simulation_filename(view, "pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _download(exports.simulation_pdf(view), PDF, exports.simulation_filename(view, "pdf"))
 
 
 @require_GET

@@ -13,17 +13,13 @@ from samverkan.agreements import services
 from samverkan.agreements.local_points import POINTS_BY_KEY
 from samverkan.rules import decide
 from samverkan.rules.clauses.library import passage
-from tests.baselines import JH_CASE
+from tests.baselines import JH_NIGHT_SPECIALIST_NEED, ROUTING_DEFAULT, ROUTING_LOCAL
 
 pytestmark = pytest.mark.django_db
 D = dt.date.fromisoformat
-DEFAULT = "route_via_primary_care_physician_on_call"
-LOCAL = "follow_local_agreement_specialist_care"
-NIGHT_NEED = JH_CASE | {
-    "time": "22:00",
-    "adl_needs_over_time": ["hygiene"],
-    "specialist_care_needed": True,
-}
+DEFAULT = ROUTING_DEFAULT
+LOCAL = ROUTING_LOCAL
+NIGHT_NEED = JH_NIGHT_SPECIALIST_NEED
 
 
 def _case(day: str, kommun: str = "2380") -> dict:

@@ -15,17 +15,13 @@ from samverkan.accounts.models import Role
 from samverkan.agreements import services
 from samverkan.agreements.models import LocalAgreement
 from samverkan.rules import decide
-from tests.baselines import JH_CASE
+from tests.baselines import JH_NIGHT_SPECIALIST_NEED, ROUTING_DEFAULT, ROUTING_LOCAL
 
 pytestmark = pytest.mark.django_db
 D = dt.date.fromisoformat
-DEFAULT = "route_via_primary_care_physician_on_call"
-LOCAL = "follow_local_agreement_specialist_care"
-NIGHT_NEED = JH_CASE | {
-    "time": "22:00",
-    "adl_needs_over_time": ["hygiene"],
-    "specialist_care_needed": True,
-}
+DEFAULT = ROUTING_DEFAULT
+LOCAL = ROUTING_LOCAL
+NIGHT_NEED = JH_NIGHT_SPECIALIST_NEED
 
 
 @pytest.fixture(autouse=True)

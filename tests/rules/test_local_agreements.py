@@ -21,17 +21,13 @@ from samverkan.rules import (
     decide,
     use_revisions,
 )
-from tests.baselines import JH_CASE
+from tests.baselines import JH_NIGHT_SPECIALIST_NEED, ROUTING_DEFAULT, ROUTING_LOCAL
 
 JH = "jamtland-harjedalen"
 OSTERSUND, KROKOM = "2380", "2309"
-DEFAULT = "route_via_primary_care_physician_on_call"
-LOCAL = "follow_local_agreement_specialist_care"
-NIGHT_NEED = JH_CASE | {
-    "time": "22:00",
-    "adl_needs_over_time": ["hygiene"],
-    "specialist_care_needed": True,
-}
+DEFAULT = ROUTING_DEFAULT
+LOCAL = ROUTING_LOCAL
+NIGHT_NEED = JH_NIGHT_SPECIALIST_NEED
 CHANGE = {
     "op": "local_agreement",
     "point": "specialist_care_routing",
