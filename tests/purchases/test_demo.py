@@ -61,3 +61,18 @@ def test_demo_has_a_closed_month_with_invoices_and_a_credit_note(client_as) -> N
                 response = client.get(reverse("purchases:invoice_file", args=[invoice.pk, kind]))
                 assert response.status_code == 200, (username, invoice.number, kind)
         assert invoices[1].number in listing or username == "ekonom.regiongvb"
+
+
+def test_a_demo_without_the_validation_rules_says_why_it_has_no_invoices(monkeypatch, caplog):
+    """A checkout not beside shared/ (and no SAMVERKAN_SHARED_DIR) cannot issue invoices: the
+    demo loads without its closed month and says so in the log, with the refusal's code."""
+    from samverkan.purchases import demo
+    from samverkan.purchases.errors import PurchasesError
+
+    def refused(*args, **kwargs):
+        raise PurchasesError.one("invoice", "peppol_validation_unavailable", "Regler saknas.")
+
+    monkeypatch.setattr(demo.services, "run_invoices", refused)
+    with caplog.at_level("WARNING", logger="samverkan.purchases.demo"):
+        assert load_demo()["invoices"] == 0
+    assert "closed month is not invoiced (peppol_validation_unavailable)" in caplog.text
