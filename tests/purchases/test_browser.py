@@ -56,6 +56,12 @@ def test_register_on_a_tablet_then_invoice_and_download(
     page.get_by_role("link", name=f"Faktura {invoice.number}").first.click()
     page.wait_for_load_state()
     screenshot(page, "5-faktura")
+    # At 768 px the lines are cards: the amount was cut off at the right edge, unseen
+    page.set_viewport_size({"width": 768, "height": 1024})
+    amount = page.locator("main table tbody tr").first.locator("td").last.bounding_box()
+    assert amount is not None and amount["x"] + amount["width"] <= 768
+    screenshot(page, "5-faktura-768")
+    page.set_viewport_size({"width": 1024, "height": 768})
     with page.expect_download() as info:
         page.get_by_role("link", name="E-faktura (Peppol BIS 3.0)").click()
     download = info.value
