@@ -8,6 +8,10 @@ demos. Everything is invented; the persons carry Skatteverket's test numbers.
 - Östersund person (case 2): admitted two days ago, the inskrivningsmeddelande 30 hours
   later (late).
 - Östersund person (case 0): admitted this morning, no notice sent yet.
+- Last year's discharged stays (``_last_year``), for the forum's simulation of another number
+  of days (issue 16): residents of Östersund, Krokom, Strömsund and Härjedalen (three: a small
+  cell), written as the region's planning tool would have sent them (source "file"), with
+  their notices; a few without the kommun's insatser, one inskrivningsmeddelande late.
 - Local discharge terms for the pair Region Jämtland Härjedalen – Östersund: a version from
   2026-01-01 entered by the region's forum and confirmed by Östersund's (betalningsansvar
   from the second day after the notice, messages after 12:00 count to the next day), and a
@@ -25,7 +29,15 @@ from django.utils import timezone
 
 from samverkan.accounts.models import Organisation, Unit
 from samverkan.discharge import local_terms, services
-from samverkan.discharge.models import LocalTermsVersion, Stay
+from samverkan.discharge.models import (
+    LocalTermsVersion,
+    Notice,
+    NoticeKind,
+    Receiver,
+    Source,
+    Stay,
+    StayStatus,
+)
 from samverkan.people import access as people_access
 from samverkan.people import services as people_services
 
@@ -124,8 +136,66 @@ def load_demo() -> None:
             sent_at=stay.admitted_at + dt.timedelta(hours=30),
         )
     admit(0, "demo:3", 2)
+    if region is not None:
+        _last_year(region, ward, nurse)
     if ostersund is not None:
         _local_terms(ostersund)
+
+
+#: Last year's stays per kommun (SCB code, stays); one person each.
+HISTORY = (("2380", 14), ("2309", 7), ("2313", 6), ("2361", 3))
+HISTORY_SEED = 16_000
+
+
+def _last_year(region: Organisation, ward: Unit, nurse: Any) -> None:
+    """Discharged stays of last year, with the notices the kommun received (idempotent: by
+    source id). Each kommun's residents are synthetic persons of their own."""
+    from samverkan.people import demo as people_demo
+
+    year = timezone.localdate().year - 1
+    tz = timezone.get_current_timezone()
+    for k, (code, count) in enumerate(HISTORY):
+        kommun = Organisation.objects.filter(scb_code=code).first()
+        if kommun is None:
+            continue
+        keys = [f"demo:{year}:{code}:{i}" for i in range(count)]
+        if Stay.objects.filter(organisation=region, source_id__in=keys).count() == count:
+            continue
+        persons = people_demo.synthetic_demo_persons(kommun, nurse, count, HISTORY_SEED + k)
+        for i, (key, person) in enumerate(zip(keys, persons, strict=True)):
+            if Stay.objects.filter(organisation=region, source_id=key).exists():
+                continue
+            admitted = dt.datetime(year, 1 + (i * 5 + k) % 12, 3 + (i * 7) % 20, 8, tzinfo=tz)
+            ready = admitted + dt.timedelta(days=3 + i % 5, hours=1)
+            discharged = ready + dt.timedelta(days=2 + (i + k) % 7, hours=2)
+            stay = Stay.objects.create(
+                person=person,
+                organisation=region,
+                unit=ward,
+                municipality=kommun,
+                care_type="psychiatric" if i % 6 == 5 else "somatic",
+                admitted_at=admitted,
+                needs_municipal_insatser=i % 8 != 7,
+                status=StayStatus.DISCHARGED,
+                ready_at=ready,
+                discharged_at=discharged,
+                source=Source.FILE,
+                source_id=key,
+            )
+            late = dt.timedelta(hours=30 if i == 4 else 2)
+            for kind, sent_at, receiver in (
+                (NoticeKind.ADMISSION, admitted + late, Receiver.MUNICIPAL_SOCIAL_SERVICES),
+                (NoticeKind.READY, ready + dt.timedelta(hours=1), ""),
+            ):
+                Notice.objects.create(
+                    stay=stay,
+                    kind=kind,
+                    sent_at=sent_at,
+                    sender=region,
+                    receiver=receiver,
+                    receiver_organisation=kommun if receiver else None,
+                    source=Source.FILE,
+                )
 
 
 def _local_terms(ostersund: Organisation) -> None:

@@ -204,14 +204,52 @@ class StayFigure:
     unverified: bool  # an unconfirmed value (law or local) behind the amount
     sip_due: bool  # discharged in the year with a call to SIP due
     sip_in_time: bool  # … called (the task done) by its due date
+    care_type: str = "somatic"
+    # the revision simulation's question (``year_figures(..., days=N)``): the same stay's
+    # days and kronor in the year had betalningsansvar started N days after the notice
+    variant_payment_days: int | None = None
+    variant_amount: Decimal | None = None
+
+
+def _count_in_year(
+    stays: list[Stay],
+    facts: list[Any],
+    local: dict[int | None, list[dict[str, Any]]],
+    first: dt.date,
+    last: dt.date,
+    days: int | None = None,
+) -> list[tuple[int, Decimal, bool]]:
+    """(days, kronor, unverified) of betalningsansvar within [first, last] per stay, in
+    order: each kommun's stays under its local terms (`rules.payment_days_by_notice`), with
+    ``days`` after the notice instead of the terms' own when given."""
+    counted: dict[int, tuple[int, Decimal, bool]] = {}
+    groups: dict[int | None, list[int]] = {}
+    for i, s in enumerate(stays):
+        groups.setdefault(s.municipality_id if s.municipality_id in local else None, []).append(i)
+    for key, rows in groups.items():
+        frame = rules.payment_days_by_notice(
+            [facts[i] for i in rows], last, local[key] or None, since=first, days=days
+        )
+        for i, d, a, u in zip(
+            rows, frame["days"], frame["amount"], frame["unverified"], strict=True
+        ):
+            counted[i] = (int(d), Decimal(str(a)), bool(u))
+    return [counted[i] for i in range(len(stays))]
 
 
 def year_figures(
-    region: str, care_types: tuple[str, ...], year: int, today: dt.date | None = None
+    region: str,
+    care_types: tuple[str, ...],
+    year: int,
+    today: dt.date | None = None,
+    days: int | None = None,
 ) -> list[StayFigure]:
     """Every stay of the region's care types that ran during ``year``: its notices, days after
     utskrivningsklar and betalningsansvar within the year (counted by the rules under the
-    local terms in force for its kommun), and the SIP call after discharge."""
+    local terms in force for its kommun), and the SIP call after discharge. With ``days``
+    (the forum's revision simulation) each figure also carries what betalningsansvar would
+    have been with that many days after the notice, counted the same way (so the "now" of a
+    simulation is the yearly report's figure)."""
     from samverkan.discharge.local_terms import local_by_municipality
 
     today = today or timezone.localdate()
@@ -237,18 +275,8 @@ def year_figures(
         return []
     local = local_by_municipality(region)
     facts = [stay_facts(s) for s in stays]
-    counted: dict[int, tuple[int, Decimal, bool]] = {}
-    groups: dict[int | None, list[int]] = {}
-    for i, s in enumerate(stays):
-        groups.setdefault(s.municipality_id if s.municipality_id in local else None, []).append(i)
-    for key, rows in groups.items():
-        frame = rules.payment_days_by_notice(
-            [facts[i] for i in rows], last, local[key] or None, since=first
-        )
-        for i, d, a, u in zip(
-            rows, frame["days"], frame["amount"], frame["unverified"], strict=True
-        ):
-            counted[i] = (int(d), Decimal(str(a)), bool(u))
+    counted = _count_in_year(stays, facts, local, first, last)
+    variant = None if days is None else _count_in_year(stays, facts, local, first, last, days)
     out = []
     for i, (s, f) in enumerate(zip(stays, facts, strict=True)):
         ended = s.discharged_at or s.died_at
@@ -280,6 +308,32 @@ def year_figures(
                     and task.due is not None
                     and timezone.localdate(task.done_at) <= task.due
                 ),
+                care_type=s.care_type,
+                variant_payment_days=None if variant is None else variant[i][0],
+                variant_amount=None if variant is None else variant[i][1],
             )
         )
+    return out
+
+
+def local_terms_during(region: str, year: int) -> dict[str, list[str]]:
+    """Per kommun (SCB code) the names of the local discharge versions in force on some day
+    of ``year`` (oldest first), for the forum's simulation to say what "today's terms" are;
+    a kommun counted by the law alone is absent."""
+    from samverkan.discharge.local_terms import local_by_municipality, municipalities_of
+
+    local = local_by_municipality(region)
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    out: dict[str, list[str]] = {}
+    for kommun in municipalities_of(region):
+        found = sorted(local.get(kommun.pk) or [], key=lambda v: v["from"])
+        if not found:
+            continue
+        names = [
+            str(v["name"])
+            for v, after in zip(found, [*found[1:], None], strict=True)
+            if v["from"] <= last and (after is None or after["from"] > first)
+        ]
+        if names and kommun.scb_code:
+            out[kommun.scb_code] = names
     return out

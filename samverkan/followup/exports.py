@@ -172,7 +172,7 @@ def simulation_filename(view: SimulationView, ext: str) -> str:
 
 def simulation_tables(view: SimulationView) -> list[DisplayTable]:
     """The tables an export carries, in the page's order (the whole comparison last)."""
-    return [*view.tables, view.prices, view.diff]
+    return view.export_tables()
 
 
 SIMULATION_CSV_HEADER = ("Avsnitt", "Tabell", "Rad", "Kolumn", "Värde")
@@ -266,6 +266,10 @@ def simulation_pdf(view: SimulationView) -> bytes:
         pdf.bullets(view.notes, height=5, indent=0)
     pdf.add_page()
     pdf.heading("Tabeller", size=13, space=0)
+    if view.discharge:  # per kommun and per care type: the whole result
+        for table in view.tables:
+            _pdf_table(pdf, table)
+        return bytes(pdf.output())
     for table in [*view.tables, view.prices]:  # the whole comparison: in the CSV
         _pdf_table(pdf, table)
     pdf.ln(2)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.core.forms import DateInput
 from samverkan.core.upload_settings import limits_for
 from samverkan.core.uploads import UploadError, json_error_text, load_json
+from samverkan.followup import discharge_days
 from samverkan.followup import simulation as sim
 from samverkan.followup.errors import SimulationError
 from samverkan.followup.models import PopulationSource
@@ -23,8 +24,13 @@ from samverkan.rules import DIMENSION_VALUES, DIMENSIONS, REGIONS, agreement_nam
 # responsible in a situation, then a rule removed; a number of one rule's condition only is
 # the last, finer choice.
 NAMED = "named"
+DISCHARGE_DAYS = "discharge_days"  # the discharge question (issue 16), on recorded stays
 OP_CHOICES = [
     (NAMED, _("Ändra ett tal i avtalet (t.ex. antal ADL-behov, åldersgräns)")),
+    (
+        DISCHARGE_DAYS,
+        _("Ändra antalet dagar innan kommunen betalar för en utskrivningsklar patient"),
+    ),
     (
         "set_outcome",
         _("Ändra vem som har ansvaret i en situation (t.ex. LSS-boende till kommunen)"),
@@ -57,6 +63,8 @@ def variant_fields(variant: dict[str, Any]) -> dict[str, Any] | None:
     changes = variant.get("changes") or []
     if not changes:
         return None
+    if len(changes) == 1 and changes[0].get("op") == discharge_days.OP:
+        return {"op": DISCHARGE_DAYS, "days": changes[0].get("days")}
     if len(changes) == 1 and changes[0].get("op") == "set_parameter" and "name" in changes[0]:
         value = changes[0].get("value")
         if sim.named_parameter(str(changes[0]["name"])) is None or not isinstance(value, int):
@@ -135,6 +143,7 @@ _VARIANT_KEY_FIELDS = {
     "dimension": "outcome",
     "name": "named",  # a named number's change: name, value (below), from
     "from": "date",
+    "days": "days",  # the discharge question
 }
 
 
@@ -160,6 +169,24 @@ class SimulationForm(forms.Form):
         min_value=0,
         max_value=2000,
         help_text=_("Det nya talet, t.ex. 2 (behov) eller 21 (år)."),
+    )
+    days = forms.IntegerField(
+        label=_("Dagar efter meddelandet om utskrivningsklar"),
+        required=False,
+        min_value=0,
+        max_value=discharge_days.MAX_DAYS,
+        help_text=_(
+            "Från vilken dag kommunen betalar för en patient som är utskrivningsklar. Lagens "
+            "huvudregel: 3 kalenderdagar efter att kommunen fick meddelandet. Prövas på "
+            "regionens registrerade vårdtillfällen under året nedan, för varje kommun."
+        ),
+    )
+    discharge_year = forms.IntegerField(
+        label=_("Vårdtillfällen under år"),
+        required=False,
+        min_value=discharge_days.FIRST_YEAR,
+        max_value=2100,
+        help_text=_("Tomt: förra året."),
     )
     rule = forms.ChoiceField(
         label=_("Situationen i avtalet (regeln)"),
@@ -234,9 +261,20 @@ class SimulationForm(forms.Form):
         assert isinstance(region_field, forms.ChoiceField)
         assert isinstance(named_field, forms.ChoiceField)
         named_field.choices = [("", _("– välj talet –")), *named_choices(regions)]
+        source_field = self.fields["source"]
+        assert isinstance(source_field, forms.ChoiceField)
+        # Recorded stays are the discharge question's cases: it chooses them itself.
+        source_field.choices = [
+            c for c in PopulationSource.choices if c[0] != PopulationSource.DISCHARGES
+        ]
+        if self.data.get("op") == DISCHARGE_DAYS:  # the stays of a year are its cases
+            self.fields["date"].required = False
+            self.fields["source"].required = False
+        discharge_field = self.fields["discharge_year"]
+        discharge_field.widget.attrs["placeholder"] = str(discharge_days.default_year())
         outcome_field.choices = [("", "–"), *outcome_choices()]
         region_field.choices = [(r, REGIONS[r].name) for r in regions]
-        self.variant: sim.Variant | None = None
+        self.variant: sim.Variant | discharge_days.DischargeDays | None = None
 
     def add_problem(self, problem: SimulationError) -> None:
         """Put a refused simulation on the field it names: the JSON field when the variant was
@@ -248,7 +286,7 @@ class SimulationForm(forms.Form):
             if not written and problem.key == "value" and self.data.get("op") == NAMED:
                 field = "new_value"
         else:
-            field = problem.name
+            field = {"year": "discharge_year"}.get(problem.name, problem.name)
         self.add_error(field if field in self.fields else None, problem.message)
 
     def _variant_data(self) -> dict[str, Any] | None:
@@ -331,18 +369,43 @@ class SimulationForm(forms.Form):
             return None
         return p.change(value, data["date"])
 
+    def _discharge_question(self) -> dict[str, Any] | None:
+        data = self.cleaned_data
+        days = data.get("days")
+        if days is None:
+            self.add_error("days", _("Ange antalet dagar efter meddelandet (0–365)."))
+            return None
+        return {
+            "name": data.get("name") or "Variant",
+            "description": data.get("description") or "",
+            "changes": [{"op": discharge_days.OP, "days": days}],
+        }
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.errors:
             return data
-        variant = self._variant_data()
+        written = (data.get("variant_json") or "").strip()
+        if data.get("op") == DISCHARGE_DAYS and not written:
+            variant = self._discharge_question()
+        else:
+            variant = self._variant_data()
         if variant is None:
             return data
         try:
-            self.variant = parse_variant(variant)
+            if discharge_days.is_question(variant):
+                self.variant = discharge_days.parse(variant)
+            else:
+                self.variant = parse_variant(variant)
         except SimulationError as exc:
             self.add_problem(exc)
         return data
+
+    def cases_source(self) -> str:
+        """The cases the question runs over: the discharge question's are recorded stays."""
+        if isinstance(self.variant, discharge_days.DischargeDays):
+            return PopulationSource.DISCHARGES
+        return str(self.cleaned_data["source"])
 
     def population_size(self) -> int:
         """The number of synthetic cases: the one given, else the county's inhabitants."""

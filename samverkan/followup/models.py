@@ -20,6 +20,8 @@ from samverkan.accounts.models import REGION_CHOICES, Organisation
 class PopulationSource(models.TextChoices):
     SYNTHETIC = "synthetic", _("syntetisk befolkning")
     RECORDED = "recorded", _("registrerade insatser")
+    # the discharge question (issue 16): a year of the region's recorded stays
+    DISCHARGES = "discharges", _("registrerade utskrivningar")
 
 
 class Simulation(models.Model):

@@ -128,6 +128,15 @@ class SimulationView:
     population: list[tuple[str, str]]
     assumptions: list[str] = field(default_factory=list)  # synthetic cases only
     technical: list[tuple[str, str]] = field(default_factory=list)
+    # the discharge question (issue 16) has no shift of huvudman, hours or prices
+    tables_heading: str = "Vilka byter huvudman"
+    discharge: bool = False
+
+    def export_tables(self) -> list[DisplayTable]:
+        """The tables an export carries, in the page's order (the whole comparison last)."""
+        if self.discharge:
+            return list(self.tables)
+        return [*self.tables, self.prices, self.diff]
 
 
 def _transitions(data: dict[str, Any], dim: str, recorded: bool) -> DisplayTable:
@@ -289,7 +298,156 @@ def _headline(summary: dict[str, Any], dims: list[str], synthetic: bool = False)
     )
 
 
+def _days(n: Any) -> str:
+    return "1 dag" if n == 1 else f"{n} dagar"
+
+
+CARE_TYPE_LABELS = {"somatic": "Somatisk slutenvård", "psychiatric": "Sluten psykiatrisk vård"}
+
+
+def _discharge_table(
+    rows: list[dict[str, Any]], caption: str, head0: str, label: Any, days: str, note: str = ""
+) -> DisplayTable:
+    with_terms = head0 == "Kommun"
+    head = [
+        head0,
+        "Vårdtillfällen",
+        "Personer",
+        "Dagar med betalningsansvar",
+        f"Dagar med {days}",
+        "Betalningsansvar",
+        f"Med {days}",
+        "Skillnad",
+        *(["Villkor under året"] if with_terms else []),
+    ]
+    table = DisplayTable(caption, head, note=note, text_columns=(8,) if with_terms else ())
+    numbers = [
+        ("stays", "count"),
+        ("persons", "count"),
+        ("days_now", "count"),
+        ("days_then", "count"),
+        ("amount_now", "sek"),
+        ("amount_then", "sek"),
+    ]
+    for row in rows:
+        hidden = bool(row.get("suppressed"))
+        name = label(row)
+        terms = "; ".join(row.get("local_terms") or []) or "Lagens huvudregel"
+        values = [None if row.get(k) is None else float(row[k]) for k, _ in numbers]
+        change = None if row.get("change") is None else float(row["change"])
+        cells = [
+            name,
+            *(_num(v, kind, hidden) for v, (_, kind) in zip(values, numbers, strict=True)),
+        ]
+        cells.append(change_words(change, "sek", hidden))
+        raw = [name, *(_raw(v, kind, hidden) for v, (_, kind) in zip(values, numbers, strict=True))]
+        raw.append(_raw(change, "sek", hidden))
+        if with_terms:
+            cells.append(terms)
+            raw.append(terms)
+        table.rows.append(cells)
+        table.raw.append(raw)
+    return table
+
+
+def _discharge_headline(data: dict[str, Any], county: str) -> str:
+    total = data.get("summary", {})
+    year, days = data.get("year"), _days(data.get("days"))
+    if total.get("suppressed"):
+        return f"Färre än 5 personer hade betalningsansvar under {year}; siffrorna visas inte."
+    if not total.get("stays"):
+        return f"Inga registrerade vårdtillfällen under {year} i {county}: inget att räkna på."
+    now, then = float(total["amount_now"]), float(total["amount_then"])
+    if round(then - now) == 0:
+        return (
+            f"Med {days} efter meddelandet om utskrivningsklar hade kommunerna i {county} "
+            f"betalat lika mycket för vårdtillfällena under {year}: "
+            f"{format_number(now, 'sek')}."
+        )
+    more = "mer" if then > now else "mindre"
+    return (
+        f"Med {days} efter meddelandet om utskrivningsklar hade kommunerna i {county} betalat "
+        f"{format_number(abs(then - now), 'sek')} {more} för vårdtillfällena under {year}: "
+        f"{format_number(then, 'sek')} i stället för {format_number(now, 'sek')}."
+    )
+
+
+def discharge_view(simulation: Simulation) -> SimulationView:
+    """The discharge question's result (``followup.discharge_days``): per kommun the days and
+    kronor of betalningsansvar as counted and with the other number of days."""
+    data = simulation.result or {}
+    total = data.get("summary", {})
+    days = _days(data.get("days"))
+    year = data.get("year")
+    hidden = bool(total.get("suppressed"))
+    county = county_name(simulation.region)
+    law = data.get("law_days", {})
+
+    def value(key: str) -> float | None:
+        return None if total.get(key) is None else float(total[key])
+
+    figures = [
+        (f"Vårdtillfällen under {year}", _num(total.get("stays"), hidden=hidden)),
+        ("Dagar med betalningsansvar", _num(total.get("days_now"), hidden=hidden)),
+        (f"Dagar med betalningsansvar med {days}", _num(total.get("days_then"), hidden=hidden)),
+        ("Kommunernas betalningsansvar", _num(value("amount_now"), "sek", hidden)),
+        (f"Kommunernas betalningsansvar med {days}", _num(value("amount_then"), "sek", hidden)),
+        ("Skillnad för kommunerna", change_words(value("change"), "sek", hidden)),
+    ]
+    tables = [
+        _discharge_table(
+            data.get("tables", {}).get("by_municipality", []),
+            f"Per kommun: betalningsansvar för utskrivningsklara under {year}",
+            "Kommun",
+            lambda r: sim.municipality_label(r.get("municipality")),
+            days,
+            note="Betalningsansvar: som det räknades med villkoren under året. Skillnad: med "
+            f"{days} efter meddelandet jämfört med det. Kommuner som bygger på färre än 5 "
+            "personer visas inte (där står »färre än 5 personer«).",
+        ),
+        _discharge_table(
+            data.get("tables", {}).get("by_care_type", []),
+            "Per vårdform, hela länet",
+            "Vårdform",
+            lambda r: CARE_TYPE_LABELS.get(r.get("care_type", ""), "Okänd vårdform"),
+            days,
+        ),
+    ]
+    law_text = ", ".join(
+        f"{CARE_TYPE_LABELS[ct].lower()} {_days(n)}"
+        for ct, n in law.items()
+        if ct in CARE_TYPE_LABELS
+    )
+    change = (
+        f"Betalningsansvaret börjar {days} efter att kommunen fått meddelandet om "
+        "utskrivningsklar, för somatisk och psykiatrisk slutenvård"
+        + (f" (lagens huvudregel: {law_text})." if law_text else ".")
+    )
+    return SimulationView(
+        headline=_discharge_headline(data, county),
+        simulation=simulation,
+        region_name=REGIONS[simulation.region].name if simulation.region in REGIONS else "",
+        recorded=True,
+        figures=figures,
+        tables=tables,
+        diff=DisplayTable("", []),
+        prices=DisplayTable("", []),
+        changes=[change],
+        notes=list(data.get("notes", [])),
+        population=[
+            ("Fall", simulation.get_source_display()),
+            ("Län", REGIONS[simulation.region].name if simulation.region in REGIONS else ""),
+            ("Vårdtillfällen under år", str(year)),
+        ],
+        technical=[("Beräkningstid", f"{simulation.elapsed_ms} ms")],
+        tables_heading="Per kommun",
+        discharge=True,
+    )
+
+
 def simulation_view(simulation: Simulation) -> SimulationView:
+    if simulation.source == PopulationSource.DISCHARGES:
+        return discharge_view(simulation)
     data = simulation.result or {}
     recorded = simulation.source == PopulationSource.RECORDED
     summary = data.get("summary", {})

@@ -28,12 +28,17 @@ class _Dumped(Schema):
 
 
 class PopulationIn(Schema):
+    """The cases: ``synthetic`` or ``recorded`` cases on ``date`` (required for them), or
+    ``discharges``: the region's recorded stays of ``year`` (none: last year), for the
+    discharge question (``{"op": "set_discharge_days", "days": N}``)."""
+
     source: str = PopulationSource.SYNTHETIC
     region: str
-    date: IsoDate
+    date: IsoDate | None = None
     n: int | None = None  # none: as many cases as the county has inhabitants
     seed: int = 0
     price_year: int | None = None
+    year: int | None = None
 
 
 class SimulationIn(Schema):

@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from samverkan.accounts.services import profile_of
 from samverkan.audit.models import Action
 from samverkan.audit.services import record
+from samverkan.followup import discharge_days
 from samverkan.followup import prices as price_module
 from samverkan.followup import simulation as sim
 from samverkan.followup.access import regions_of
@@ -57,32 +58,81 @@ def parse_variant(data: Any) -> Variant:
         raise variant_problem(exc) from None
 
 
+def parse_question(data: Any, source: str) -> Variant | discharge_days.DischargeDays:
+    """What a simulation request asks, for its cases: a rule variant (``parse_variant``) on
+    synthetic or recorded cases, or the discharge question (another number of days after
+    the notice of utskrivningsklar, ``discharge_days.parse``) on recorded stays. Asking one
+    of them of the other's cases is refused naming the field."""
+    asks_days = discharge_days.is_question(data)
+    if source == PopulationSource.DISCHARGES:
+        if not asks_days:
+            raise SimulationError(
+                "variant.changes",
+                "discharges_take_days_only",
+                "På registrerade utskrivningar prövas bara antalet dagar efter meddelandet om "
+                f"utskrivningsklar (»op«: »{discharge_days.OP}«).",
+            )
+        return discharge_days.parse(data)
+    if asks_days:
+        raise SimulationError(
+            "population.source",
+            "days_need_discharges",
+            "Antalet dagar efter meddelandet om utskrivningsklar prövas på registrerade "
+            f"utskrivningar (»source«: »{PopulationSource.DISCHARGES}«).",
+        )
+    return parse_variant(data)
+
+
 @dataclass(frozen=True)
 class PopulationSpec:
+    """The cases a simulation runs over: synthetic or recorded cases on ``date``, or (source
+    ``discharges``) the region's recorded stays of ``year`` (None: last year)."""
+
     source: str
     region: str
-    date: dt.date
+    date: dt.date | None
     n: int = DEFAULT_SYNTHETIC
     seed: int = 0
     price_year: int | None = None
+    year: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        if self.source == PopulationSource.DISCHARGES:
+            return {"source": self.source, "region": self.region, "year": self.stays_year}
         return {
             "source": self.source,
             "region": self.region,
-            "date": self.date.isoformat(),
+            "date": self.date.isoformat() if self.date else None,
             "n": self.n,
             "seed": self.seed,
             "price_year": self.price_year,
         }
 
+    @property
+    def tried_on(self) -> dt.date:
+        """The date a rule variant is tried on (required for its cases)."""
+        if self.date is None:
+            raise SimulationError("population.date", "required", "Ange datumet som prövas.")
+        return self.date
+
+    @property
+    def stays_year(self) -> int:
+        return self.year if self.year is not None else discharge_days.default_year()
+
     def validate(self) -> None:
         if self.source not in PopulationSource.values:
             raise SimulationError(
-                "population.source", "invalid_choice", "Välj syntetisk eller registrerad."
+                "population.source",
+                "invalid_choice",
+                "Välj syntetiska fall, registrerade insatser eller registrerade utskrivningar.",
             )
         if self.region not in REGIONS:
             raise SimulationError("population.region", "invalid_choice", "Okänt län.")
+        if self.source == PopulationSource.DISCHARGES:
+            discharge_days.check_year(self.stays_year)
+            return
+        if self.date is None:
+            raise SimulationError("population.date", "required", "Ange datumet som prövas.")
         if self.source == PopulationSource.SYNTHETIC and not 1 <= self.n <= MAX_SYNTHETIC:
             raise SimulationError(
                 "population.n",
@@ -96,7 +146,7 @@ def price_year_for(spec: PopulationSpec) -> int:
     verified, else the latest verified year before it (stated on the result)."""
     if spec.price_year:
         return spec.price_year
-    year = spec.date.year
+    year = spec.tried_on.year
     return price_module.latest_verified_year(year) or year
 
 
@@ -138,7 +188,7 @@ def price_list_prices(region: str, year: int) -> tuple[dict[str, Decimal], list[
 
 
 def synthetic_frame(spec: PopulationSpec) -> pl.DataFrame:
-    return generate_population(spec.n, region=spec.region, seed=spec.seed, date=spec.date)
+    return generate_population(spec.n, region=spec.region, seed=spec.seed, date=spec.tried_on)
 
 
 def recorded_frame(actor: Any, spec: PopulationSpec) -> pl.DataFrame:
@@ -148,7 +198,7 @@ def recorded_frame(actor: Any, spec: PopulationSpec) -> pl.DataFrame:
     from samverkan.people.selectors import interventions_active_on
     from samverkan.people.services import facts_for_decision
 
-    day = spec.date
+    day = spec.tried_on
     interventions = interventions_active_on(spec.region, day)
     rows: list[dict[str, Any]] = []
     persons: list[str] = []
@@ -222,10 +272,10 @@ def simulate(actor: Any, variant: Variant, spec: PopulationSpec) -> Outcome:
             frame, baseline, variant_sets, prices=price_table, compress=False
         ).collect()
     elapsed = time.perf_counter() - started
-    if year != spec.date.year:
+    if year != spec.tried_on.year:
         notes.append(
-            f"Priserna är {year} års (Försäkringskassans schablonbelopp för {spec.date.year} är "
-            "inte verifierat eller saknas)."
+            f"Priserna är {year} års (Försäkringskassans schablonbelopp för "
+            f"{spec.tried_on.year} är inte verifierat eller saknas)."
         )
     missing = [p for p in price_rows if p.price_per_hour is None]
     if missing:
@@ -295,23 +345,48 @@ def serialise(outcome: Outcome) -> dict[str, Any]:
     }
 
 
-def run_and_save(actor: Any, variant: Variant, spec: PopulationSpec) -> Simulation:
-    outcome = simulate(actor, variant, spec)
-    data = serialise(outcome)
+def run_and_save(
+    actor: Any, variant: Variant | discharge_days.DischargeDays, spec: PopulationSpec
+) -> Simulation:
+    """Run the question over the spec's cases and save the result (audited)."""
+    spec.validate()
+    if isinstance(variant, discharge_days.DischargeDays):
+        if spec.source != PopulationSource.DISCHARGES:
+            raise SimulationError(
+                "population.source",
+                "days_need_discharges",
+                "Antalet dagar efter meddelandet om utskrivningsklar prövas på registrerade "
+                "utskrivningar.",
+            )
+        data = discharge_days.simulate(actor, variant, spec.region, spec.stays_year)
+        variant_json = variant.as_variant()
+        cases, moved = data["summary"].get("stays") or 0, None
+    else:
+        if spec.source == PopulationSource.DISCHARGES:
+            raise SimulationError(
+                "variant.changes",
+                "discharges_take_days_only",
+                "På registrerade utskrivningar prövas bara antalet dagar efter meddelandet om "
+                "utskrivningsklar.",
+            )
+        outcome = simulate(actor, variant, spec)
+        data = serialise(outcome)
+        variant_json = sim.variant_dict(variant)
+        cases = data["summary"].get("cases", 0)
+        moved = data["summary"].get("moved", {}).get(sim.HCR, {}).get(sim.CASES)
     user = getattr(actor, "user", actor)
     profile = profile_of(user)
-    moved = data["summary"].get("moved", {}).get(sim.HCR, {}).get(sim.CASES)
     saved = Simulation.objects.create(
         name=variant.name[:200],
         description=variant.description,
-        variant=sim.variant_dict(variant),
+        variant=variant_json,
         source=spec.source,
         region=spec.region,
         population=spec.as_dict(),
         result=data,
-        cases=data["summary"].get("cases", 0),
+        cases=cases,
         moved_cases=moved,
-        elapsed_ms=int(outcome.result.elapsed_s * 1000),
+        elapsed_ms=int(data.get("elapsed_s", 0) * 1000),
         created_by=user if getattr(user, "is_authenticated", False) else None,
         created_by_organisation=profile.organisation if profile else None,
     )

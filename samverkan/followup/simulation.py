@@ -325,6 +325,12 @@ def describe_change(change: Mapping[str, Any]) -> str:
     rule = str(change.get("rule", ""))
     if op == "set_parameter" and "name" in change:
         return _describe_named(change)
+    if op == "set_discharge_days":  # the discharge question (followup.discharge_days)
+        days = change.get("days")
+        return (
+            f"Betalningsansvaret börjar {days} {'dag' if days == 1 else 'dagar'} efter att "
+            "kommunen fått meddelandet om utskrivningsklar."
+        )
     if op == "set_parameter":
         fact = str(change.get("fact", ""))
         info = rule_info(rule)

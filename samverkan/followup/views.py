@@ -161,12 +161,19 @@ def _initial(request: HttpRequest, regions: list[str]) -> dict[str, Any]:
                 "name": f"{saved.name} (kopia)",
                 "description": saved.description,
                 "region": saved.region,
-                "date": saved.population.get("date"),
-                "source": saved.source,
-                # The county's size stays the default (an empty field), not a number typed.
-                "n": None if n == services.county_size(saved.region) else n,
             }
         )
+        if saved.source == PopulationSource.DISCHARGES:
+            initial["discharge_year"] = saved.population.get("year")
+        else:
+            initial.update(
+                {
+                    "date": saved.population.get("date"),
+                    "source": saved.source,
+                    # The county's size stays the default (an empty field), not a number.
+                    "n": None if n == services.county_size(saved.region) else n,
+                }
+            )
         initial.update(
             variant_fields(saved.variant)
             or {"variant_json": json.dumps(saved.variant, ensure_ascii=False, indent=2)}
@@ -183,12 +190,13 @@ def simulation_index(request: HttpRequest) -> HttpResponse:
         if form.is_valid() and form.variant is not None:
             data = form.cleaned_data
             spec = services.PopulationSpec(
-                source=data["source"],
+                source=form.cases_source(),
                 region=data["region"],
-                date=data["date"],
+                date=data.get("date"),
                 n=form.population_size(),
                 seed=data.get("seed") or 0,
                 price_year=data.get("price_year"),
+                year=data.get("discharge_year"),
             )
             try:
                 saved = services.run_and_save(request, form.variant, spec)

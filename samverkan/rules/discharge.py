@@ -19,8 +19,11 @@ Interface (the door exports it):
 - ``payment_days_batch(stays, terms, until, since=None) -> polars.DataFrame``: the same
   answers over many stays (a frame with the stay columns, or a sequence of stays)
 - ``average_payment(results, terms)``: the monthly average model of local agreements
+- ``payment_days_by_notice(stays, until, local, since, days=None)``: each stay under the
+  terms of its notice's day; with ``days``, what that many days after the notice would
+  have given instead (the forum's revision simulation, ``followup``)
 - ``days_cost_simulation(stays, terms, until, days, group=...)``: what another number of
-  days after the notice would have cost, per group (kommun)
+  days after the notice would have cost under one set of terms, per group (kommun)
 """
 
 from __future__ import annotations
@@ -956,12 +959,22 @@ def payment_days_by_notice(
     until: dt.date,
     local: Local = None,
     since: dt.date | None = None,
+    days: int | None = None,
 ) -> pl.DataFrame:
     """``payment_days_batch`` with each stay counted under ``stay_terms`` (the terms on the
     day of its notice): the stays are split where the terms can change (the law's
-    transitions, each local version's date), counted per part and put back in order."""
+    transitions, each local version's date), counted per part and put back in order.
+
+    ``days`` (the revision simulation's question): the same count with that many days after
+    the notice for every care type instead of the terms' own; everything else in the terms
+    (cut-off, day zero, the discharge day, the amounts) stays as each stay's terms have it."""
     import polars as pl
 
+    if days is not None:
+        try:
+            _days(days)
+        except InvalidTerms as err:
+            raise InvalidTerms("days", str(err).split(": ", 1)[1]) from None
     frame = stays if isinstance(stays, pl.DataFrame) else stays_frame(stays)
     _check_frame(frame)
     moment = pl.coalesce(pl.col("ready_notice_at"), pl.col("admitted_at"))
@@ -983,9 +996,10 @@ def payment_days_by_notice(
     for lo, hi in zip(bounds, bounds[1:], strict=False):
         part = indexed.filter((pl.col("__day") >= lo) & (pl.col("__day") < hi))
         if part.height:
-            counted = payment_days_batch(
-                part.drop("__row", "__day"), discharge_terms(lo, local), until, since
-            )
+            terms = discharge_terms(lo, local)
+            if days is not None:
+                terms = replace(terms, days_after_notice={ct: days for ct in CARE_TYPES})
+            counted = payment_days_batch(part.drop("__row", "__day"), terms, until, since)
             parts.append(counted.with_columns(part["__row"]))
     if not parts:  # no stays: the empty answer with its columns
         return payment_days_batch(frame.head(0), discharge_terms(first_law_day), until)

@@ -227,3 +227,32 @@ def test_each_stay_counts_under_the_terms_of_its_notice_day() -> None:
     ]
     assert [row for row in frame["amount"]] == [e.amount for e in expected]
     assert payment_days_by_notice([], until).height == 0
+
+
+def test_another_number_of_days_keeps_the_rest_of_each_stays_terms() -> None:
+    """The forum's question (``days``) changes only the days after the notice: the local
+    version's cut-off, day zero and amount stay; the law's stays keep the law's amount."""
+    from dataclasses import replace
+
+    from samverkan.rules import payment_days_by_notice, stay_terms
+
+    law_stay = stay(discharged="2026-04-20 10:00")  # notice 5 March 10:00: the law
+    local_stay = stay(
+        admitted="2026-04-01 08:00",
+        admission_notice="2026-04-01 09:00",
+        ready="2026-04-10 08:00",
+        ready_notice="2026-04-10 11:00",  # before the local cut-off (12:00): day zero 10 April
+        discharged="2026-04-20 10:00",
+    )
+    until = D(2026, 4, 30)
+    frame = payment_days_by_notice([law_stay, local_stay], until, STOCKHOLM_LIKE, days=0)
+    assert frame["first_day"].to_list() == [D(2026, 3, 5), D(2026, 4, 11)]
+    assert frame["days"].to_list() == [46, 9]  # 5 March–19 April; 11–19 April
+    for s, got in zip([law_stay, local_stay], frame.iter_rows(named=True), strict=True):
+        terms = stay_terms(s, STOCKHOLM_LIKE)
+        other = replace(terms, days_after_notice={"somatic": 0, "psychiatric": 0})
+        assert got["amount"] == payment_days(s, other, until).amount
+    assert frame["amount"][1] == 9 * 8000  # the local amount per day
+    with pytest.raises(InvalidTerms) as err:
+        payment_days_by_notice([law_stay], until, days=366)
+    assert err.value.field == "days"
