@@ -239,6 +239,8 @@ def test_the_kommun_ekonom_disputes_a_month_and_the_region_sees_it(
         {"reason": "Meddelandet kom först den 21 november.", "confirm": "on", "month": "2026-11"},
     )
     assert done.status_code == 302
+    after = client.get(done.url).text
+    assert "Dagarna i november 2026 är bestridda. De faktureras inte förrän" in after
     link = StayDispute.objects.select_related("dispute").get(stay=paid)
     assert link.month == dt.date(2026, 11, 1)
     dispute = link.dispute
