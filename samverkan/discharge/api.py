@@ -441,6 +441,7 @@ def _payment_out(view: Any) -> dict[str, Any]:
         "months": [{**vars(m), "invoice_numbers": list(m.invoice_numbers)} for m in view.months],
         "disputes": view.disputes,
         "open_dispute": view.open_dispute,
+        "open_dispute_month": view.open_dispute_month,
         "may_dispute": view.may_dispute,
     }
 
@@ -464,13 +465,15 @@ def stay_payment(request: HttpRequest, stay_id: int) -> Any:
     "/stays/{stay_id}/payment-disputes",
     response={201: PaymentDisputeCreatedOut, **RESPONSES},
     summary="Bestrid ett vårdtillfälles betalningsdagar (kommunen)",
-    description="Öppnar en tvist i tvisthanteringen om vårdtillfällets dagar; de faktureras "
-    'inte förrän den är avgjord. Kräver `"confirm": true` (annars 422 '
+    description="Öppnar en tvist i tvisthanteringen om vårdtillfällets dagar; de dagar den "
+    "gäller (den angivna månadens, annars hela vårdtillfällets) faktureras inte förrän den är "
+    'avgjord. Kräver `"confirm": true` (annars 422 '
     "`confirmation_required`) och ett skäl (422 `missing`, fältet `reason`). 403 `forbidden` "
     "för andra än kommunens personal som ser vårdtillfället och kommunens ekonom, 404 för ett "
     "vårdtillfälle som inte finns eller inte är ens, 409 `dispute_open` när en tvist redan "
-    "pågår. `month` (valfri) anger månaden tvisten gäller (422 `invalid_month` om vårdtillfället "
-    "inte har betalningsdagar den månaden).",
+    "pågår, vilken månad den än gäller. `month` (valfri) anger månaden tvisten gäller: bara "
+    "den månadens dagar hålls inne (422 `invalid_month` om vårdtillfället inte har "
+    "betalningsdagar den månaden).",
 )
 def open_payment_dispute(request: HttpRequest, stay_id: int, payload: PaymentDisputeIn) -> Any:
     stay = payment_view.get_stay_for_payment(

@@ -13,7 +13,9 @@ Left out, and shown in the run's pre-lock summary with why:
 
 - a stay the kommun has not received both notices for (no record: the law's condition);
 - a stay whose days are disputed (`dispute_payment_days`): a draft that cannot be approved
-  until the dispute is decided; a decision that the region bears the cost removes the days;
+  until the dispute is decided; a decision that the region bears the cost removes the days.
+  A dispute naming a month (`StayDispute.month`) holds or removes that month's days only,
+  one naming none the whole stay's (`_state_of`, shared by both paths);
 - days counted under a local agreement version the other party has not confirmed: drafts
   the month review cannot approve, released by the confirmation;
 - days at an amount not yet confirmed against Socialstyrelsen's föreskrift: drafts until the
@@ -155,22 +157,44 @@ def segments(
     return out
 
 
-def _dispute_state(stay: Stay) -> tuple[str, str]:
-    """("open", ref) while a dispute about the days is open; ("region", ref) when decided
-    that the region bears them; ("", "") otherwise."""
-    return _state_of([(link.dispute_id, link.dispute.status, link.dispute.cost_bearer)
-                      for link in stay.disputes.all()])  # fmt: skip
+#: A stay's link to a dispute about its days: (dispute id, status, cost bearer, the month the
+#: dispute names: None for the whole stay), as both paths read it (`StayDispute`).
+Link = tuple[int, str, str, dt.date | None]
 
 
-def _state_of(links: list[tuple[int, str, str]]) -> tuple[str, str]:
-    """`_dispute_state` of a stay's links (dispute id, status, cost bearer), oldest first."""
-    for dispute_id, status, cost_bearer in reversed(links):
+def dispute_links(stay: Stay) -> list[Link]:
+    """The stay's links (prefetched ``disputes`` with their dispute), oldest first."""
+    return [(link.dispute_id, link.dispute.status, link.dispute.cost_bearer, link.month)
+            for link in sorted(stay.disputes.all(), key=lambda link: link.pk)]  # fmt: skip
+
+
+def dispute_state(stay: Stay, month: dt.date) -> tuple[str, str]:
+    """`_state_of` the stay's days in ``month``."""
+    return _state_of(dispute_links(stay), month)
+
+
+def _state_of(links: list[Link], month: dt.date) -> tuple[str, str]:
+    """The dispute state of a stay's days in ``month`` from its links, oldest first: ("open",
+    ref) while a dispute covering the month is open; ("region", ref) when one covering it
+    was decided that the region bears the days; ("", "") otherwise. A dispute naming a month
+    covers that month only; one naming none covers every month of the stay. The one rule
+    of the invoice source's two paths, the payment view and the month list."""
+    month = month_start(month)
+    for dispute_id, status, cost_bearer, named in reversed(links):
+        if named is not None and month_start(named) != month:
+            continue
         ref = f"tvist-{dispute_id}"
         if status == "open":
             return "open", ref
         if cost_bearer == "region":
             return "region", ref
     return "", ""
+
+
+def has_open_dispute(stay: Stay) -> bool:
+    """Whether a dispute about the stay's days is open, whichever month it names (one open
+    dispute per stay)."""
+    return any(status == "open" for _, status, _, _ in dispute_links(stay))
 
 
 def _local_confirmed(local: list[dict[str, Any]] | None, on: dt.date) -> bool:
@@ -278,7 +302,7 @@ def _items(
         _StayRef(stay.pk, stay.person_id, stay.unit_id, facts.care_type),
         month,
         (counted.first_day, counted.days, bool(counted.missing)),
-        _dispute_state(stay),
+        dispute_state(stay, month),
         _Terms.of(terms, local),
     )
 
@@ -444,13 +468,13 @@ def discharge_source(seller: Organisation, buyer: Organisation, month: dt.date) 
             counted[i] = (first_day, int(days), bool(missing))
     if not counted:
         return SourceResult()
-    links: dict[int, list[tuple[int, str, str]]] = {}
-    for stay_id, dispute_id, status, cost_bearer in (
+    links: dict[int, list[Link]] = {}
+    for stay_id, dispute_id, status, cost_bearer, named in (
         StayDispute.objects.filter(stay__in=candidates)
         .order_by("pk")
-        .values_list("stay_id", "dispute_id", "dispute__status", "dispute__cost_bearer")
+        .values_list("stay_id", "dispute_id", "dispute__status", "dispute__cost_bearer", "month")
     ):
-        links.setdefault(stay_id, []).append((dispute_id, status, cost_bearer))
+        links.setdefault(stay_id, []).append((dispute_id, status, cost_bearer, named))
     of_row = {i: g for g, indices in groups.items() for i in indices}
     pks = col["pk"]
     return _result(
@@ -461,7 +485,7 @@ def discharge_source(seller: Organisation, buyer: Organisation, month: dt.date) 
                 ),
                 month,
                 counted[i],
-                _state_of(links.get(pks[i], [])),
+                _state_of(links.get(pks[i], []), month),
                 group_terms[of_row[i]],
             )
             for i in sorted(counted)
@@ -541,7 +565,7 @@ def month_payment(user: Any, month: dt.date) -> MonthPayment:
             local[key] = local_for(stay.organisation.region, stay.municipality)
         terms = rules.stay_terms(facts, local[key] or None)
         counted = rules.payment_days(facts, terms, month_end(month), since=month)
-        state, ref = _dispute_state(stay)
+        state, ref = dispute_state(stay, month)
         rows.append(
             StayMonth(
                 stay=stay,
@@ -566,7 +590,9 @@ def settle_decided_days(dispute: Any, user: Any = None) -> list[dt.date]:
     `deviations.disputes.DECISION_HOOKS`, called in the decision's transaction): the pair's
     held records are brought up to date — the kommun bears the days: approved for the next
     run; the region: withdrawn — and a month already invoiced and locked is reopened with a
-    correction run (`purchases.sources.release_held`). Returns the months reopened."""
+    correction run (`purchases.sources.release_held`). Only the months with held records
+    are looked at, so a dispute naming a month settles that month's days: the stay's other
+    months were never held by it and are left as they are. Returns the months reopened."""
     pairs = {
         (link.stay.organisation, link.stay.municipality)
         for link in StayDispute.objects.filter(dispute_id=dispute.pk).select_related(
@@ -594,8 +620,10 @@ def dispute_payment_days(
 ) -> Any:
     """Open a dispute about the stay's days of betalningsansvar in the existing dispute
     handling (`deviations.disputes.open_dispute`, the parties disagree), by staff of the
-    region or the kommun who see the stay, or a party's ekonom (`access.finance_party`). Until it is decided the stay's days are left out
-    of the invoice runs (a month already invoiced is corrected by credit note)."""
+    region or the kommun who see the stay, or a party's ekonom (`access.finance_party`).
+    Until it is decided the days it covers — ``month``'s if given, else the whole stay's —
+    are left out of the invoice runs (a month already invoiced is corrected by credit
+    note); one open dispute per stay, whichever month it names."""
     why = "Utskrivning: bestrida betalningsdagar"
     user = user_of(actor)
     if not (access.can_see(user, stay) or access.finance_party(user, stay)):
@@ -611,7 +639,7 @@ def dispute_payment_days(
             "Bara regionen och kommunen i vårdtillfället kan bestrida betalningsdagarna.",
             status=403,
         )
-    if _dispute_state(stay)[0] == "open":
+    if has_open_dispute(stay):
         raise PaymentDisputeError(
             "question",
             "dispute_open",

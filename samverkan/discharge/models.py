@@ -339,8 +339,9 @@ class StayTask(models.Model):
 class StayDispute(models.Model):
     """A dispute about a stay's days of betalningsansvar (opened in the deviations room's
     dispute handling, `samverkan.discharge.invoicing.dispute_payment_days`). While the
-    dispute is open the stay's days are left out of the invoice runs; its decision's cost
-    bearer settles them (the region: not invoiced; otherwise invoiced)."""
+    dispute is open the days it covers are left out of the invoice runs — ``month``'s days
+    when it names a month, else the whole stay's; its decision's cost bearer settles them
+    (the region: not invoiced; otherwise invoiced)."""
 
     stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="disputes")
     dispute = models.OneToOneField("deviations.Dispute", on_delete=models.PROTECT, related_name="+")

@@ -22,8 +22,9 @@ that open disputes in the dispute handling (`deviations.access.may_see_cases`: e
 but forum members and administrators) who see the stay's payment days — its staff who see
 the stay and its ekonom (`access.finance_party`) — through `invoicing.dispute_payment_days`,
 which does the work. The dispute may name the month it is about (one of the stay's months
-with paid days; `StayDispute.month`); the days of the whole stay are held until it is
-decided. The region's side sees it on the same page and in its dispute handling (it is
+with paid days; `StayDispute.month`): until it is decided only that month's days are held
+(the other months are invoiced as usual, and the page and the month list call only that
+month disputed); a dispute naming no month holds the whole stay's days. The region's side sees it on the same page and in its dispute handling (it is
 the counterparty). A confirmation and a reason are required; one open dispute per stay
 (409 `dispute_open`).
 """
@@ -222,7 +223,12 @@ class StayPayment:
     average_model: bool
     disputes: list[DisputeRow] = field(default_factory=list)
     open_dispute: bool = False
+    open_dispute_month: dt.date | None = None  # the month the open dispute names (None: all)
     may_dispute: bool = False
+
+    @property
+    def open_dispute_month_text(self) -> str:
+        return invoicing.month_name(self.open_dispute_month) if self.open_dispute_month else ""
 
 
 def _month(day: dt.date) -> dt.date:
@@ -256,10 +262,10 @@ def _state_of_month(
     return "draft", STATE_TEXT["draft"], numbers
 
 
-def _dispute_rows(actor: ActorLike, links: list[StayDispute]) -> tuple[list[DisputeRow], str]:
-    """The stay's disputes, newest first, and the state that governs its days ("open",
-    "region" or "")."""
-    rows, state = [], ""
+def _dispute_rows(actor: ActorLike, links: list[StayDispute]) -> list[DisputeRow]:
+    """The stay's disputes, newest first (the state of each month's days:
+    `invoicing.dispute_state`)."""
+    rows = []
     seen = set(
         dispute_access.disputes_visible_to(actor)
         .filter(pk__in=[link.dispute_id for link in links])
@@ -268,10 +274,6 @@ def _dispute_rows(actor: ActorLike, links: list[StayDispute]) -> tuple[list[Disp
     for link in reversed(links):
         d = link.dispute
         is_open = d.status == "open"
-        if not state and is_open:
-            state = "open"
-        elif not state and d.cost_bearer == "region":
-            state = "region"
         rows.append(
             DisputeRow(
                 pk=d.pk,
@@ -287,7 +289,7 @@ def _dispute_rows(actor: ActorLike, links: list[StayDispute]) -> tuple[list[Disp
                 month_text=invoicing.month_name(link.month) if link.month else "",
             )
         )
-    return rows, state
+    return rows
 
 
 def _local_day(moment: dt.datetime) -> dt.date:
@@ -331,7 +333,7 @@ def _day_rows(stay: Stay, facts: Any, terms: Any, counted: Any, until: dt.date) 
     return rows
 
 
-def _months(day_rows: list[DayRow], dispute: str, records: list[Any]) -> list[MonthRow]:
+def _months(stay: Stay, day_rows: list[DayRow], records: list[Any]) -> list[MonthRow]:
     by_month: dict[dt.date, list[DayRow]] = {}
     for row in day_rows:
         if row.paid:
@@ -339,6 +341,8 @@ def _months(day_rows: list[DayRow], dispute: str, records: list[Any]) -> list[Mo
     out = []
     for month, rows in sorted(by_month.items()):
         amount = sum((r.amount or Decimal(0) for r in rows), Decimal(0))
+        # Disputed or borne by the region only where a dispute covers the month.
+        dispute = invoicing.dispute_state(stay, month)[0]
         state, text, numbers = _state_of_month(month, len(rows), dispute, records)
         out.append(MonthRow(month, len(rows), amount, state, text, numbers))
     return out
@@ -369,7 +373,8 @@ def stay_payment(actor: ActorLike, stay: Stay, today: dt.date | None = None) -> 
     terms = rules.stay_terms(facts, stay_terms.local or None)
     counted = rules.payment_days(facts, terms, today)
     records = purchase_selectors.source_record_states(SOURCE, f"{stay.pk}-")
-    dispute_rows, dispute_state = _dispute_rows(actor, list(stay.disputes.all()))
+    dispute_rows = _dispute_rows(actor, list(stay.disputes.all()))
+    open_link = next((d for d in dispute_rows if d.open), None)
     day_rows = _day_rows(stay, facts, terms, counted, today)
     version = stay_terms.version
     person = (
@@ -389,15 +394,16 @@ def stay_payment(actor: ActorLike, stay: Stay, today: dt.date | None = None) -> 
         unverified=counted.unverified,
         explanation=counted.explanation,
         day_rows=day_rows,
-        months=_months(day_rows, dispute_state, records),
+        months=_months(stay, day_rows, records),
         terms_name=version["name"] if version else "Lagens huvudregel, lag (2017:612) 5 kap.",
         terms_from=version["from"] if version else None,
         terms_local=version is not None,
         terms_confirmed=bool(version["verified"]) if version else True,
         average_model=terms.average_days_per_month is not None,
         disputes=dispute_rows,
-        open_dispute=dispute_state == "open",
-        may_dispute=may_dispute(actor, stay) and dispute_state != "open",
+        open_dispute=open_link is not None,
+        open_dispute_month=open_link.month if open_link else None,
+        may_dispute=may_dispute(actor, stay) and open_link is None,
     )
 
 
@@ -430,7 +436,8 @@ def open_payment_dispute(
     """Open a dispute about the stay's days in the dispute handling
     (`invoicing.dispute_payment_days`), by the kommun's roles that open disputes (its staff
     who see the stay and its ekonom), naming ``month`` if given (one of the stay's months
-    with paid days); the stay's days are held out of the invoice runs until it is decided."""
+    with paid days): until it is decided that month's days are held out of the invoice
+    runs, or the whole stay's when it names none."""
     why = "Utskrivning: bestrida betalningsdagar"
     if not may_dispute(actor, stay):
         access.audit(actor, AuditAction.ACCESS_DENIED, stay, why)
@@ -517,7 +524,6 @@ def month_rows(actor: ActorLike, month: dt.date) -> list[MonthListRow]:
         local = selectors.terms_of(stay, facts, cache).local
         terms = rules.stay_terms(facts, local or None)
         counted = rules.payment_days(facts, terms, month_end(month), since=month)
-        links = list(stay.disputes.all())
         access.audit(actor, AuditAction.VIEW, stay, "Betalningsansvar per månad")
         rows.append(
             MonthListRow(
@@ -529,7 +535,7 @@ def month_rows(actor: ActorLike, month: dt.date) -> list[MonthListRow]:
                 amount=counted.amount,
                 missing=bool(counted.missing),
                 unverified=counted.unverified,
-                disputed=any(link.dispute.status == "open" for link in links),
+                disputed=invoicing.dispute_state(stay, month)[0] == "open",
             )
         )
     return rows

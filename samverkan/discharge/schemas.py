@@ -391,6 +391,8 @@ class StayPaymentOut(Schema):
     months: list[PaymentMonthOut]
     disputes: list[PaymentDisputeOut]
     open_dispute: bool
+    #: the month the open dispute names (only its days are held); null: the whole stay or none
+    open_dispute_month: dt.date | None = None
     may_dispute: bool
 
 
@@ -398,8 +400,9 @@ class PaymentDisputeIn(Schema):
     reason: str = Field("", max_length=4000)
     acting_note: str = Field("", max_length=2000)
     confirm: bool = False
-    #: the month the dispute is about, any day of it (``months[].month`` of the payment view);
-    #: omitted: the whole stay. Not one of the stay's months with paid days: 422 `invalid_month`.
+    #: the month the dispute is about, any day of it (``months[].month`` of the payment view):
+    #: only that month's days are held; omitted: the whole stay's. Not one of the stay's months
+    #: with paid days: 422 `invalid_month`.
     month: IsoDate | None = None
 
 

@@ -23,6 +23,7 @@ from samverkan.audit.models import Action as AuditAction
 from samverkan.core.errors import Problem
 from samverkan.discharge import access, local_terms, payment_view, selectors, services
 from samverkan.discharge.file_import import import_csv, read_upload
+from samverkan.discharge.invoicing import month_name
 from samverkan.discharge.models import (
     CareType,
     ConsentGiver,
@@ -663,6 +664,7 @@ def payment_dispute(request: HttpRequest, stay_id: int) -> HttpResponse:
     if request.method == "POST":
         data = request.POST
         chosen = (data.get("month") or "").strip()
+        month = (_month_param(chosen) or dt.date.min) if chosen else None
         try:
             payment_view.open_payment_dispute(
                 request,
@@ -671,14 +673,14 @@ def payment_dispute(request: HttpRequest, stay_id: int) -> HttpResponse:
                 acting_note=data.get("acting_note", ""),
                 confirm=data.get("confirm") == "on",
                 # a value that is no month of the stay is refused by the service, named
-                month=(_month_param(chosen) or dt.date.min) if chosen else None,
+                month=month,
             )
         except Problem as problem:
             errors = problem.details
         else:
+            which = f"Dagarna i {month_name(month)}" if month else "Betalningsdagarna"
             messages.success(
-                request,
-                "Betalningsdagarna är bestridda. De faktureras inte förrän tvisten är avgjord.",
+                request, f"{which} är bestridda. De faktureras inte förrän tvisten är avgjord."
             )
             return redirect("discharge:payment", stay.pk)
     return render(

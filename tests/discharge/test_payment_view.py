@@ -239,6 +239,8 @@ def test_the_kommun_ekonom_disputes_a_month_and_the_region_sees_it(
         {"reason": "Meddelandet kom först den 21 november.", "confirm": "on", "month": "2026-11"},
     )
     assert done.status_code == 302
+    after = client.get(done.url).text
+    assert "Dagarna i november 2026 är bestridda. De faktureras inte förrän" in after
     link = StayDispute.objects.select_related("dispute").get(stay=paid)
     assert link.month == dt.date(2026, 11, 1)
     dispute = link.dispute
@@ -249,11 +251,17 @@ def test_the_kommun_ekonom_disputes_a_month_and_the_region_sees_it(
     region_view = payment_view.stay_payment(staff.ward_nurse, paid)
     assert region_view.open_dispute
     assert [(d.pk, d.month) for d in region_view.disputes] == [(dispute.pk, dt.date(2026, 11, 1))]
-    assert {m.state for m in region_view.months} == {"disputed"}
+    # only November's days are held; December's are not disputed
+    assert [(m.month, m.state) for m in region_view.months] == [
+        (dt.date(2026, 11, 1), "disputed"),
+        (dt.date(2026, 12, 1), "not_run"),
+    ]
     region_page = client_as(staff.ward_nurse).get(f"/utskrivning/{paid.pk}/betalning/").text
     assert "gäller dagarna i november 2026" in region_page
     api = api_client(ekonom["region"]).get(f"/api/discharge/stays/{paid.pk}/payment").json()
     assert [(d["id"], d["month"]) for d in api["disputes"]] == [(dispute.pk, "2026-11-01")]
+    assert api["open_dispute"] is True and api["open_dispute_month"] == "2026-11-01"
+    assert [m["state"] for m in api["months"]] == ["disputed", "not_run"]
     # … and in the region's dispute handling (the region is the counterparty)
     assert dispute.region_party == paid.organisation
     assert client_as(staff.ward_nurse).get(f"/avvikelser/tvister/{dispute.pk}/").status_code == 200

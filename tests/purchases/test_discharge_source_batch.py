@@ -1,7 +1,7 @@
 """The invoice source of betalningsansvar counts by the rules' batch path (issue 16, speed):
 for random stays — over New Year (an unconfirmed amount in 2021, a confirmed one in 2022),
 under local terms (confirmed, unconfirmed, a local amount, region-wide and the kommun's own),
-with disputes (open, decided either way), missing and repeated notices, deaths, psychiatric
+with disputes (open, decided either way; naming a month or the whole stay), missing and repeated notices, deaths, psychiatric
 care and stays still in care — the batch source gives exactly the items and the reasons left
 out of the stay-by-stay source (`rules.payment_days` per stay), month by month."""
 
@@ -15,7 +15,14 @@ import pytest
 from samverkan.accounts.models import Role
 from samverkan.deviations import disputes
 from samverkan.discharge import invoicing, local_terms
-from samverkan.discharge.models import Notice, NoticeKind, Receiver, Stay, StayStatus
+from samverkan.discharge.models import (
+    Notice,
+    NoticeKind,
+    Receiver,
+    Stay,
+    StayDispute,
+    StayStatus,
+)
 from tests.purchases.test_discharge_invoicing import _clock, w  # noqa: F401  (fixtures)
 
 TZ = invoicing.TZ
@@ -111,10 +118,24 @@ def _local_terms(world, make_staff) -> None:
 
 def _disputes(world, stays: list[Stay], rng: random.Random) -> None:
     ready = [s for s in stays if s.ready_at is not None and s.municipality == world.orgs.ostersund]
-    for stay, outcome in zip(rng.sample(ready, 9), ["open"] * 3 + ["region"] * 3 +
-                             ["municipality"] * 3, strict=True):  # fmt: skip
+    chosen = rng.sample(ready, 9)
+    # The open disputes naming a month go to stays still in care: their days run on into
+    # the months the dispute does not name.
+    in_care = [s for s in ready if s.discharged_at is None and s.died_at is None]
+    for k in (1, 2):
+        chosen[k] = next(s for s in in_care if s not in chosen)
+    for k, (stay, outcome) in enumerate(zip(chosen, ["open"] * 3 + ["region"] * 3
+                                            + ["municipality"] * 3, strict=True)):  # fmt: skip
+        # One of each outcome names no month (the whole stay), one the month the stay became
+        # utskrivningsklar, one the month after (each covers that month's days only).
+        ready_month = stay.ready_at.astimezone(TZ).date().replace(day=1)
+        month = [None, ready_month, (ready_month + dt.timedelta(days=32)).replace(day=1)][k % 3]
         dispute = invoicing.dispute_payment_days(
-            world.ward_nurse, stay, question="Fel dag för meddelandet?", acting_note="Vård ges."
+            world.ward_nurse,
+            stay,
+            question="Fel dag för meddelandet?",
+            acting_note="Vård ges.",
+            month=month,
         )
         if outcome != "open":
             disputes.record_dispute_decision(
@@ -135,6 +156,8 @@ def test_batch_source_gives_the_same_items_as_the_per_stay_source(w, make_staff,
     _disputes(w, stays, rng)
     seen_reasons: set[str] = set()
     holds: set[str] = set()
+    disputed_held: dict[int, set[bool]] = {}  # a disputed stay's items: held by it or not
+    disputed = set(StayDispute.objects.values_list("stay_id", flat=True))
     items = 0
     for buyer in (w.orgs.ostersund, w.orgs.krokom):
         for month in MONTHS:
@@ -144,12 +167,17 @@ def test_batch_source_gives_the_same_items_as_the_per_stay_source(w, make_staff,
             assert batch.items == single.items, (buyer.name, month)
             seen_reasons |= {why for why, _ in batch.excluded}
             holds |= {i.hold for i in batch.items}
+            for i in batch.items:
+                if (pk := int(i.key.split("-")[0])) in disputed:
+                    disputed_held.setdefault(pk, set()).add(i.hold == invoicing.HOLD_DISPUTE)
             items += len(batch.items)
     # The random stays reached every branch the comparison is about.
     assert items > 40, items
     assert {invoicing.EXCLUDED_MISSING, invoicing.EXCLUDED_REGION_BEARS} <= seen_reasons
     assert {invoicing.HOLD_DISPUTE, invoicing.HOLD_UNVERIFIED, invoicing.HOLD_LOCAL_UNCONFIRMED,
             ""} <= holds  # fmt: skip
+    # A stay whose open dispute names a month: its other months' items are not held by it.
+    assert any(seen == {True, False} for seen in disputed_held.values()), disputed_held
 
 
 def test_batch_source_without_stays_is_empty(w):  # noqa: F811
