@@ -79,7 +79,10 @@ GROUP_TEXT: dict[str, tuple[str, str, str, str]] = {
         "none",
         "no person record (403); service records and invoices of her organisation with "
         "pseudonymous person references (tjänsteköp), also a performer's under spärr mot "
-        "andra vårdgivare; the yearly report",
+        "andra vårdgivare; the payment days of betalningsansvar per stay and month where her "
+        "organisation is a party (the region holding the stay, or the kommun once it received "
+        "the inskrivningsmeddelande), disputing them for the kommun; the yearly report and the "
+        "revision simulation",
         "OSL 25 kap. 1 §, 26 kap. 1 § (need to know: invoicing needs no record); PDL 6 kap. "
         "2–3 §§ (spärr)",
     ),
