@@ -217,15 +217,16 @@ def _notes(figures: list[Any], local: dict[str, list[str]]) -> list[str]:
         "kommunen fått både inskrivningsmeddelandet och meddelandet om utskrivningsklar; "
         "vårdtillfällen utan dem kostar inget i någon av beräkningarna.",
     ]
-    if local:
-        notes.append(
-            "Lokala villkor under året: "
-            + "; ".join(
-                f"{municipality_label(code)}: {', '.join(names)}"
-                for code, names in sorted(local.items())
-            )
-            + "."
+    notes.append(
+        "Villkor under året: lagens huvudregel för alla kommuner."
+        if not local
+        else "Villkor under året: lagens huvudregel, utom för "
+        + "; ".join(
+            f"{municipality_label(code)}: {', '.join(names)}"
+            for code, names in sorted(local.items())
         )
+        + "."
+    )
     if any(f.unverified for f in figures):
         notes.append(
             "Beloppen bygger delvis på värden som ännu inte är bekräftade (ett belopp per "

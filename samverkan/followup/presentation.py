@@ -308,22 +308,21 @@ CARE_TYPE_LABELS = {"somatic": "Somatisk slutenvård", "psychiatric": "Sluten ps
 def _discharge_table(
     rows: list[dict[str, Any]], caption: str, head0: str, label: Any, days: str, note: str = ""
 ) -> DisplayTable:
-    with_terms = head0 == "Kommun"
+    """Per kommun or care type: stays, days and kronor of betalningsansvar as counted and
+    with the other number of days, and the change in words (seven columns, so that a row
+    of "färre än 5 personer" fits at 1280 px; the terms per kommun are in the notes)."""
     head = [
         head0,
         "Vårdtillfällen",
-        "Personer",
         "Dagar med betalningsansvar",
         f"Dagar med {days}",
         "Betalningsansvar",
         f"Med {days}",
         "Skillnad",
-        *(["Villkor under året"] if with_terms else []),
     ]
-    table = DisplayTable(caption, head, note=note, text_columns=(8,) if with_terms else ())
+    table = DisplayTable(caption, head, note=note)
     numbers = [
         ("stays", "count"),
-        ("persons", "count"),
         ("days_now", "count"),
         ("days_then", "count"),
         ("amount_now", "sek"),
@@ -332,19 +331,13 @@ def _discharge_table(
     for row in rows:
         hidden = bool(row.get("suppressed"))
         name = label(row)
-        terms = "; ".join(row.get("local_terms") or []) or "Lagens huvudregel"
         values = [None if row.get(k) is None else float(row[k]) for k, _ in numbers]
         change = None if row.get("change") is None else float(row["change"])
-        cells = [
-            name,
-            *(_num(v, kind, hidden) for v, (_, kind) in zip(values, numbers, strict=True)),
-        ]
+        kinds = [kind for _, kind in numbers]
+        cells = [name, *(_num(v, k, hidden) for v, k in zip(values, kinds, strict=True))]
         cells.append(change_words(change, "sek", hidden))
-        raw = [name, *(_raw(v, kind, hidden) for v, (_, kind) in zip(values, numbers, strict=True))]
+        raw = [name, *(_raw(v, k, hidden) for v, k in zip(values, kinds, strict=True))]
         raw.append(_raw(change, "sek", hidden))
-        if with_terms:
-            cells.append(terms)
-            raw.append(terms)
         table.rows.append(cells)
         table.raw.append(raw)
     return table

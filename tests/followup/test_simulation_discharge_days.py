@@ -75,7 +75,8 @@ def test_five_days_on_last_years_stays_per_kommun_from_the_form(
     )
     page = client_as(forum_member).get(response["Location"]).content.decode()
     assert "109\u00a0000\u00a0kr mindre" in page and "Östersund" in page
-    assert "Med 5 dagar" in page and "Lagens huvudregel" in page
+    assert "Med 5 dagar" in page
+    assert "Villkor under året: lagens huvudregel för alla kommuner." in page
     assert "set_discharge_days" not in page.split("Visa teknisk information")[0]
     assert "Antaganden om timmar och priser" not in page
 
@@ -117,7 +118,7 @@ def test_csv_and_pdf_carry_the_result_in_words(year_of_stays, client_as, forum_m
     cells = list(csv.reader(io.StringIO(text), delimiter=";"))
     ost = {r[3]: r[4] for r in cells if r[2] == "Östersund" and r[1].startswith("Per kommun")}
     assert ost["Betalningsansvar"] == "381500" and ost["Med 5 dagar"] == "272500"
-    assert ost["Skillnad"] == "-109000" and ost["Villkor under året"] == "Lagens huvudregel"
+    assert ost["Skillnad"] == "-109000" and ost["Vårdtillfällen"] == "5"
     assert not any("Timmar" in c for r in cells for c in r)  # no home-care assumptions
     response = client.get(f"{URL}{saved.pk}/pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -254,3 +255,36 @@ def test_hidden_cells_say_so_on_the_page(year_of_stays, client_as, forum_member)
     saved = Simulation.objects.get()
     page = client_as(forum_member).get(f"{URL}{saved.pk}/").content.decode()
     assert HIDDEN_TEXT in page
+
+
+def test_a_local_version_governs_today_and_only_its_days_change(
+    year_of_stays, orgs, make_staff, forum_member
+) -> None:
+    """Östersund's local version for 2025 (from the second day after the notice, 8 000 kr a
+    day): "today" is counted under it, and with 5 days its amount per day stays."""
+    import datetime as dt
+
+    from samverkan.discharge import local_terms
+    from samverkan.followup import discharge_days, services
+
+    forum_ost = make_staff(Role.FORUM_MEMBER, orgs.ostersund, "forum.ost.sim")
+    local_terms.enter_version(
+        forum_ost,
+        valid_from=dt.date(2025, 1, 1),
+        name="Överenskommelse om utskrivning Östersund",
+        terms={"days_after_notice": {"somatic": 2, "psychiatric": 3}, "amount_per_day": 8000},
+        municipality=orgs.ostersund,
+    )
+    question = discharge_days.DischargeDays("Fem", "", 5)
+    spec = services.PopulationSpec("discharges", JH, None, year=2025)
+    saved = services.run_and_save(forum_member, question, spec)
+    ost = row(saved, "2380")
+    assert (ost["days_now"], ost["days_then"]) == (40, 25)  # 12–19 May; 15–19 May
+    assert Decimal(ost["amount_now"]) == 40 * 8000 and Decimal(ost["amount_then"]) == 25 * 8000
+    assert ost["local_terms"] == ["Överenskommelse om utskrivning Östersund"]
+    built = report.build("jh-hemsjukvard", 2025)
+    assert built.section("discharge").extra["amount"].value == 40 * 8000
+    assert any(
+        "utom för Östersund: Överenskommelse om utskrivning Östersund" in n
+        for n in saved.result["notes"]
+    )
