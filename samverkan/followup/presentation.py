@@ -94,6 +94,7 @@ class DisplayTable:
     numeric_from: int = 1
     note: str = ""
     text_columns: tuple[int, ...] = ()  # columns at or after numeric_from that are text
+    cards: bool = False  # one card per row below 960 px (the shared `table-cards` layout)
     # The same cells for a spreadsheet (the CSV): numbers as numbers, a net change signed,
     # "färre än 5 personer" where hidden; one list per row of ``rows``.
     raw: list[list[Any]] = field(default_factory=list)
@@ -111,6 +112,11 @@ class DisplayTable:
     @property
     def body(self) -> list[list[tuple[str, bool]]]:
         return [list(zip(row, self.numeric, strict=True)) for row in self.rows]
+
+    @property
+    def labelled_body(self) -> list[list[tuple[str, bool, str]]]:
+        """``body`` with each cell's column name (``data-label`` of a card below 960 px)."""
+        return [list(zip(row, self.numeric, self.head, strict=True)) for row in self.rows]
 
 
 @dataclass
@@ -320,7 +326,7 @@ def _discharge_table(
         f"Med {days}",
         "Skillnad",
     ]
-    table = DisplayTable(caption, head, note=note)
+    table = DisplayTable(caption, head, note=note, cards=True)
     numbers = [
         ("stays", "count"),
         ("days_now", "count"),
