@@ -62,13 +62,24 @@ def test_the_forums_roles_may_open_the_app(client_as, make_staff, orgs, group) -
     saved = Simulation.objects.create(
         name="Prövning", variant={"changes": []}, source="synthetic", region="jamtland-harjedalen"
     )
+    # the discharge question's saved result (issue 16) has its own view and exports
+    days = Simulation.objects.create(
+        name="Fem dagar",
+        variant={"changes": [{"op": "set_discharge_days", "days": 5}]},
+        source="discharges",
+        region="jamtland-harjedalen",
+        population={"source": "discharges", "region": "jamtland-harjedalen", "year": YEAR - 1},
+        result={"kind": "discharge_days", "days": 5, "year": YEAR - 1, "summary": {"stays": 0}},
+    )
     simulation = f"/uppfoljning/simulering/{saved.pk}/"
-    urls = ("/uppfoljning/", REPORT, "/uppfoljning/simulering/", simulation)
+    discharge = f"/uppfoljning/simulering/{days.pk}/"
+    urls = ("/uppfoljning/", REPORT, "/uppfoljning/simulering/", simulation, discharge)
     failures = Failures()
     for role in GROUPS[group]:
         client = client_as(make_staff(role, orgs.krokom))
         api = "/api/followup/named-parameters"
-        for url in (*urls, f"{simulation}csv", f"{simulation}pdf", api):
+        exports = (f"{simulation}csv", f"{simulation}pdf", f"{discharge}csv", f"{discharge}pdf")
+        for url in (*urls, *exports, api, f"/api/followup/simulations/{days.pk}"):
             failures.expect(client.get(url).status_code, 200, f"{role.value} {url}")
     failures.assert_none()
 
