@@ -442,6 +442,7 @@ def _payment_out(view: Any) -> dict[str, Any]:
         "disputes": view.disputes,
         "open_dispute": view.open_dispute,
         "open_dispute_month": view.open_dispute_month,
+        "open_dispute_months": [m for m in view.open_dispute_months if m is not None],
         "may_dispute": view.may_dispute,
     }
 
@@ -470,8 +471,9 @@ def stay_payment(request: HttpRequest, stay_id: int) -> Any:
     'avgjord. Kräver `"confirm": true` (annars 422 '
     "`confirmation_required`) och ett skäl (422 `missing`, fältet `reason`). 403 `forbidden` "
     "för andra än kommunens personal som ser vårdtillfället och kommunens ekonom, 404 för ett "
-    "vårdtillfälle som inte finns eller inte är ens, 409 `dispute_open` när en tvist redan "
-    "pågår, vilken månad den än gäller. `month` (valfri) anger månaden tvisten gäller: bara "
+    "vårdtillfälle som inte finns eller inte är ens, 409 `dispute_open` när en pågående tvist "
+    "redan gäller samma dagar (samma månad, eller hela vårdtillfället; en tvist om hela "
+    "vårdtillfället bara när ingen pågår). `month` (valfri) anger månaden tvisten gäller: bara "
     "den månadens dagar hålls inne (422 `invalid_month` om vårdtillfället inte har "
     "betalningsdagar den månaden).",
 )

@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connections, transaction
 from django.db.models import Min, Prefetch, Q, QuerySet
-from django.utils import dateformat, translation
+from django.utils import dateformat, timezone, translation
 
 import samverkan.rules as rules
 from samverkan.accounts.actors import user_of
@@ -54,7 +54,7 @@ from samverkan.deviations import disputes
 from samverkan.discharge import access
 from samverkan.discharge.local_terms import local_for
 from samverkan.discharge.models import Notice, NoticeKind, Stay, StayDispute, StayStatus
-from samverkan.discharge.selectors import MUNICIPAL_RECEIVERS, stay_facts
+from samverkan.discharge.selectors import MUNICIPAL_RECEIVERS, stay_facts, terms_of
 from samverkan.purchases.bases import (
     DISCHARGE_AGREEMENT,
     DISCHARGE_BASIS,
@@ -191,10 +191,45 @@ def _state_of(links: list[Link], month: dt.date) -> tuple[str, str]:
     return "", ""
 
 
-def has_open_dispute(stay: Stay) -> bool:
-    """Whether a dispute about the stay's days is open, whichever month it names (one open
-    dispute per stay)."""
-    return any(status == "open" for _, status, _, _ in dispute_links(stay))
+def open_covering(links: list[Link], month: dt.date | None) -> Link | None:
+    """The open dispute (oldest first) that covers ``month``'s days, or, with ``month`` None
+    (a dispute about the whole stay), any open one: a dispute naming no month covers every
+    month, one naming a month that month only. Two open disputes of a stay never cover the
+    same days (`dispute_payment_days` refuses the second), so the kommun can dispute
+    November's days and later December's while November's dispute is still open."""
+    for link in links:
+        named = link[3]
+        if link[1] != "open":
+            continue
+        if month is None or named is None or month_start(named) == month_start(month):
+            return link
+    return None
+
+
+def open_dispute_months(links: list[Link]) -> list[dt.date | None]:
+    """The months the stay's open disputes name, in order (None: one covers the whole stay)."""
+    named = {link[3] for link in links if link[1] == "open"}
+    if None in named:
+        return [None]
+    return [*sorted(month_start(m) for m in named if m is not None)]
+
+
+def paid_months(stay: Stay, today: dt.date | None = None) -> list[dt.date]:
+    """The months with paid days of the stay up to ``today``, as the payment view counts them
+    (the stay's own terms, `rules.payment_days`): the months a dispute may name."""
+    today = today or timezone.localdate()
+    facts = stay_facts(stay)
+    counted = rules.payment_days(
+        facts, rules.stay_terms(facts, terms_of(stay, facts).local or None), today
+    )
+    if not counted.days or counted.first_day is None:
+        return []
+    last = counted.first_day + dt.timedelta(days=counted.days - 1)
+    months, month = [], month_start(counted.first_day)
+    while month <= last:
+        months.append(month)
+        month = month_start(month + dt.timedelta(days=32))
+    return months
 
 
 def _local_confirmed(local: list[dict[str, Any]] | None, on: dt.date) -> bool:
@@ -616,14 +651,23 @@ class PaymentDisputeError(Problem):
 
 
 def dispute_payment_days(
-    actor: Any, stay: Stay, *, question: str, acting_note: str, month: dt.date | None = None
+    actor: Any,
+    stay: Stay,
+    *,
+    question: str,
+    acting_note: str,
+    month: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> Any:
     """Open a dispute about the stay's days of betalningsansvar in the existing dispute
     handling (`deviations.disputes.open_dispute`, the parties disagree), by staff of the
     region or the kommun who see the stay, or a party's ekonom (`access.finance_party`).
-    Until it is decided the days it covers — ``month``'s if given, else the whole stay's —
-    are left out of the invoice runs (a month already invoiced is corrected by credit
-    note); one open dispute per stay, whichever month it names."""
+    Until it is decided the days it covers — ``month``'s if given (one of the stay's months
+    with paid days up to ``today``, `paid_months`), else the whole stay's — are left out of
+    the invoice runs (a month already invoiced is corrected by credit note). Open disputes
+    never cover the same days (`open_covering`): a month already disputed, or any month
+    while the whole stay is, is refused (409 `dispute_open`), and the whole stay only while
+    no dispute is open."""
     why = "Utskrivning: bestrida betalningsdagar"
     user = user_of(actor)
     if not (access.can_see(user, stay) or access.finance_party(user, stay)):
@@ -639,12 +683,50 @@ def dispute_payment_days(
             "Bara regionen och kommunen i vårdtillfället kan bestrida betalningsdagarna.",
             status=403,
         )
-    if has_open_dispute(stay):
+    if month is not None and month_start(month) not in paid_months(stay, today):
         raise PaymentDisputeError(
-            "question",
-            "dispute_open",
-            "Det finns redan en pågående tvist om betalningsdagarna för vårdtillfället.",
+            "month",
+            "invalid_month",
+            "Månad: välj en av vårdtillfällets månader med betalningsdagar.",
         )
+    with transaction.atomic():
+        # Two kommun users disputing at once: the second waits here and sees the first.
+        Stay.objects.select_for_update().filter(pk=stay.pk).first()
+        links = [(link.dispute_id, link.dispute.status, link.dispute.cost_bearer, link.month)
+                 for link in StayDispute.objects.filter(stay=stay)
+                 .select_related("dispute").order_by("pk")]  # fmt: skip
+        covering = open_covering(links, month)
+        if covering is not None:
+            raise PaymentDisputeError(
+                "month" if month is not None else "question",
+                "dispute_open",
+                _open_text(covering[3], month),
+                status=409,
+            )
+        return _open_payment_dispute(actor, stay, own, question, acting_note, month, why)
+
+
+def _open_text(open_month: dt.date | None, asked: dt.date | None) -> str:
+    if open_month is None:
+        return "Det finns redan en pågående tvist om alla betalningsdagar för vårdtillfället."
+    if asked is None:
+        return (
+            f"Det finns redan en pågående tvist om dagarna i {month_name(open_month)}. Hela "
+            "vårdtillfället kan bestridas först när den är avgjord; välj en annan månad."
+        )
+    return f"Det finns redan en pågående tvist om dagarna i {month_name(open_month)}."
+
+
+def _open_payment_dispute(
+    actor: Any,
+    stay: Stay,
+    own: Any,
+    question: str,
+    acting_note: str,
+    month: dt.date | None,
+    why: str,
+) -> Any:
+    """The dispute and its link to the stay, once `dispute_payment_days` has checked."""
     counterparty = stay.municipality if own == stay.organisation_id else stay.organisation
     text = (question or "").strip()
     about = f"vårdtillfälle {stay.pk}"

@@ -25,8 +25,10 @@ which does the work. The dispute may name the month it is about (one of the stay
 with paid days; `StayDispute.month`): until it is decided only that month's days are held
 (the other months are invoiced as usual, and the page and the month list call only that
 month disputed); a dispute naming no month holds the whole stay's days. The region's side sees it on the same page and in its dispute handling (it is
-the counterparty). A confirmation and a reason are required; one open dispute per stay
-(409 `dispute_open`).
+the counterparty). A confirmation and a reason are required. Open disputes never cover the
+same days: the kommun may dispute November's days and later December's while November's is
+open, but not a month already disputed, nor the whole stay while any dispute is open, nor a
+month while the whole stay is (409 `dispute_open`, `invoicing.open_covering`).
 """
 
 from __future__ import annotations
@@ -223,12 +225,36 @@ class StayPayment:
     average_model: bool
     disputes: list[DisputeRow] = field(default_factory=list)
     open_dispute: bool = False
-    open_dispute_month: dt.date | None = None  # the month the open dispute names (None: all)
+    #: the months the open disputes name, in order; (None,): one covers the whole stay
+    open_dispute_months: tuple[dt.date | None, ...] = ()
+    #: the viewer may open a dispute, and some of the stay's days are not disputed yet
     may_dispute: bool = False
 
     @property
-    def open_dispute_month_text(self) -> str:
-        return invoicing.month_name(self.open_dispute_month) if self.open_dispute_month else ""
+    def open_dispute_month(self) -> dt.date | None:
+        """The first month an open dispute names (None: the whole stay, or none open)."""
+        return self.open_dispute_months[0] if self.open_dispute_months else None
+
+    @property
+    def open_dispute_text(self) -> str:
+        """ "Dagarna i november 2026 och december 2026 är bestridda" (or "Dagarna är …")."""
+        named = [invoicing.month_name(m) for m in self.open_dispute_months if m is not None]
+        if not named:
+            return "Dagarna är bestridda"
+        listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} och {named[-1]}"
+        return f"Dagarna i {listed} är bestridda"
+
+    @property
+    def undisputed_months(self) -> bool:
+        """Some month with paid days is covered by no open dispute (it is invoiced as usual)."""
+        if None in self.open_dispute_months:
+            return False
+        return any(m.days and m.month not in self.open_dispute_months for m in self.months)
+
+    @property
+    def whole_stay_disputable(self) -> bool:
+        """A dispute about the whole stay may be opened: none is open."""
+        return self.may_dispute and not self.open_dispute
 
 
 def _month(day: dt.date) -> dt.date:
@@ -374,8 +400,9 @@ def stay_payment(actor: ActorLike, stay: Stay, today: dt.date | None = None) -> 
     counted = rules.payment_days(facts, terms, today)
     records = purchase_selectors.source_record_states(SOURCE, f"{stay.pk}-")
     dispute_rows = _dispute_rows(actor, list(stay.disputes.all()))
-    open_link = next((d for d in dispute_rows if d.open), None)
+    open_months = tuple(invoicing.open_dispute_months(invoicing.dispute_links(stay)))
     day_rows = _day_rows(stay, facts, terms, counted, today)
+    months = _months(stay, day_rows, records)
     version = stay_terms.version
     person = (
         access.person_label(user_of(actor), stay)
@@ -394,17 +421,25 @@ def stay_payment(actor: ActorLike, stay: Stay, today: dt.date | None = None) -> 
         unverified=counted.unverified,
         explanation=counted.explanation,
         day_rows=day_rows,
-        months=_months(stay, day_rows, records),
+        months=months,
         terms_name=version["name"] if version else "Lagens huvudregel, lag (2017:612) 5 kap.",
         terms_from=version["from"] if version else None,
         terms_local=version is not None,
         terms_confirmed=bool(version["verified"]) if version else True,
         average_model=terms.average_days_per_month is not None,
         disputes=dispute_rows,
-        open_dispute=open_link is not None,
-        open_dispute_month=open_link.month if open_link else None,
-        may_dispute=may_dispute(actor, stay) and open_link is None,
+        open_dispute=bool(open_months),
+        open_dispute_months=open_months,
+        may_dispute=may_dispute(actor, stay) and _disputable(open_months, months),
     )
+
+
+def _disputable(open_months: tuple[dt.date | None, ...], months: list[MonthRow]) -> bool:
+    """Whether a dispute may still be opened: none is open (the whole stay may be disputed,
+    with or without paid days yet), or only months are and a month with paid days is not."""
+    if not open_months:
+        return True
+    return None not in open_months and any(m.days and m.month not in open_months for m in months)
 
 
 # --- a dispute about the days ------------------------------------------------------------------
@@ -420,8 +455,11 @@ def default_acting_note(stay: Stay) -> str:
 
 
 def dispute_months(view: StayPayment) -> list[MonthRow]:
-    """The months a dispute may name: the stay's months with paid days."""
-    return [m for m in view.months if m.days]
+    """The months a new dispute may name: the stay's months with paid days that no open
+    dispute covers (`invoicing.open_covering`)."""
+    if None in view.open_dispute_months:
+        return []
+    return [m for m in view.months if m.days and m.month not in view.open_dispute_months]
 
 
 def open_payment_dispute(
@@ -448,13 +486,6 @@ def open_payment_dispute(
             "betalningsdagarna.",
             status=403,
         )
-    if StayDispute.objects.filter(stay=stay, dispute__status="open").exists():
-        raise PaymentViewError(
-            "reason",
-            "dispute_open",
-            "Det finns redan en pågående tvist om betalningsdagarna för vårdtillfället.",
-            status=409,
-        )
     errors = []
     if not (reason or "").strip():
         errors.append(
@@ -470,7 +501,7 @@ def open_payment_dispute(
         )
     if month is not None:
         month = _month(month)
-        if month not in {m.month for m in dispute_months(stay_payment(actor, stay))}:
+        if month not in invoicing.paid_months(stay):
             errors.append(
                 Problem(
                     "month",

@@ -391,8 +391,12 @@ class StayPaymentOut(Schema):
     months: list[PaymentMonthOut]
     disputes: list[PaymentDisputeOut]
     open_dispute: bool
-    #: the month the open dispute names (only its days are held); null: the whole stay or none
+    #: the first month an open dispute names (kept for older clients: read
+    #: ``open_dispute_months``); null: the whole stay or none
     open_dispute_month: dt.date | None = None
+    #: the months the open disputes name, in order (only their days are held); empty while
+    #: ``open_dispute``: one dispute covers the whole stay
+    open_dispute_months: list[dt.date] = []
     may_dispute: bool
 
 

@@ -652,8 +652,11 @@ def payment_dispute(request: HttpRequest, stay_id: int) -> HttpResponse:
     if not payment_view.may_dispute(request, stay):
         access.audit(request, AuditAction.ACCESS_DENIED, stay, why)
         raise PermissionDenied
-    if view.open_dispute:
-        messages.info(request, "Det finns redan en pågående tvist om betalningsdagarna.")
+    if not view.may_dispute:
+        messages.info(
+            request,
+            "Alla betalningsdagar för vårdtillfället är redan bestridda i en pågående tvist.",
+        )
         return redirect("discharge:payment", stay.pk)
     errors: list[Any] = []
     months = payment_view.dispute_months(view)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from samverkan.discharge.models import StayDispute
 from tests.conftest import SCREENSHOTS
 from tests.discharge.test_payment_view import ekonom, paid  # noqa: F401
 from tests.web.test_accessibility_browser import Audit
@@ -51,3 +52,32 @@ def test_payment_pages_fit_a_tablet(page, login, staff, paid, ekonom) -> None:  
                     problems.append(f"{where}: utvecklarord: {words}")
     assert not problems, "\n".join(problems)
     audit.assert_clean()
+
+
+def test_the_kommun_disputes_november_then_december_in_the_browser(
+    page,
+    login,
+    staff,
+    paid,  # noqa: F811
+) -> None:
+    """The kommun's biståndshandläggare disputes November's days from the month's row, and
+    while that dispute is open December's too (issue 16: a second month was refused while any
+    dispute of the stay was open); at 768 px, as on a tablet."""
+    page.set_viewport_size({"width": 768, "height": 1024})
+    login(page, staff.assessor)
+    for month, name in (("2026-11", "november"), ("2026-12", "december")):
+        page.goto(f"/utskrivning/{paid.pk}/betalning/")
+        page.get_by_role("link", name=f"Bestrid dagarna i {name}").click()
+        assert page.get_by_label("Månad som tvisten gäller").input_value() == month
+        page.get_by_label("Skäl (obligatoriskt)").fill(f"Meddelandet kom inte fram i {name}.")
+        page.get_by_label("Jag vill bestrida betalningsdagarna").check()
+        page.get_by_role("button", name="Bestrid dagarna").click()
+        page.wait_for_url(f"**/utskrivning/{paid.pk}/betalning/")
+    text = page.inner_text("main")
+    assert "Dagarna i november 2026 och december 2026 är bestridda" in text
+    assert "Bestrid dagarna i" not in text and "Bestrid betalningsdagarna" not in text
+    seen = page.evaluate(MEASURE)
+    assert seen["overflow"] <= 0 and not seen["wide"] and not seen["small"], seen
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "payment-two-months-disputed-768.png"), full_page=True)
+    assert StayDispute.objects.filter(stay=paid, dispute__status="open").count() == 2

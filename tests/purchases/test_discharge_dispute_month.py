@@ -15,6 +15,7 @@ import pytest
 
 from samverkan.deviations import disputes
 from samverkan.discharge import invoicing, payment_view
+from samverkan.discharge.models import StayDispute
 from samverkan.purchases import services
 from samverkan.purchases.bases import DISCHARGE_AGREEMENT, PAYMENT_RESPONSIBILITY
 from samverkan.purchases.models import InvoiceRun, RecordStatus, RunKind, ServiceRecord
@@ -119,10 +120,15 @@ def test_a_later_dispute_on_another_month_keeps_the_decided_one(w, stay):  # noq
     (april_item,) = _of(_sources(w, APRIL), stay)
     assert april_item.hold == invoicing.HOLD_DISPUTE
     assert april_item.dispute_ref == f"tvist-{later.pk}"
-    # Still one open dispute per stay, whichever month it names.
+    # April's days are disputed already: not a second time while that dispute is open.
     with pytest.raises(invoicing.PaymentDisputeError) as caught:
-        _dispute(w, stay, MARCH)
-    assert caught.value.code == "dispute_open"
+        _dispute(w, stay, APRIL)
+    assert (caught.value.code, caught.value.field, caught.value.status) == (
+        "dispute_open",
+        "month",
+        409,
+    )
+    assert "dagarna i april 2022" in caught.value.message
 
 
 def test_the_payment_view_and_month_list_say_only_the_named_month_is_disputed(w, stay):  # noqa: F811
@@ -146,6 +152,7 @@ def test_the_page_and_api_name_the_disputed_month(w, stay, client_as, api_client
     with_month = client_as(w.assessor).get(f"/utskrivning/{stay.pk}/betalning/").text
     assert "Dagarna i april 2022 är bestridda" in with_month
     assert "Dagarna är bestridda" not in with_month
+    assert "de andra månaderna faktureras som vanligt" in with_month  # March is not disputed
     api = api_client(w.assessor).get(f"/api/discharge/stays/{stay.pk}/payment").json()
     assert api["open_dispute"] is True and api["open_dispute_month"] == "2022-04-01"
     assert [(m["month"], m["state"]) for m in api["months"]] == [
@@ -174,3 +181,119 @@ def test_a_decision_settles_only_the_named_month(w, stay):  # noqa: F811
     (april_invoice,) = [i for i in _run(w, APRIL).created if i.agreement == DISCHARGE_AGREEMENT]
     assert april_invoice.line_total_ore == 4 * PER_DAY_ORE
     assert _run(w, MARCH).status == "already_done"
+
+
+# --- more than one month disputed at once --------------------------------------------------
+
+
+FEBRUARY = dt.date(2022, 2, 1)
+
+
+def test_a_second_month_is_disputed_while_the_first_is_open(w, stay, client_as, api_client):  # noqa: F811
+    """The kommun disputes April's days, and while that dispute is open also March's (a
+    second question, e.g. the notice day): each holds its own month, the page and the API
+    name both, and nothing is left to dispute."""
+    april = _dispute(w, stay, APRIL)
+    march = _dispute(w, stay, MARCH)
+    (march_item,) = _of(_sources(w, MARCH), stay)
+    (april_item,) = _of(_sources(w, APRIL), stay)
+    assert (march_item.hold, march_item.dispute_ref) == (
+        invoicing.HOLD_DISPUTE,
+        f"tvist-{march.pk}",
+    )
+    assert (april_item.hold, april_item.dispute_ref) == (
+        invoicing.HOLD_DISPUTE,
+        f"tvist-{april.pk}",
+    )
+    view = payment_view.stay_payment(w.assessor, stay, dt.date(2022, 4, 30))
+    assert view.open_dispute_months == (MARCH, APRIL)
+    assert [m.state for m in view.months] == ["disputed", "disputed"]
+    assert not view.may_dispute and payment_view.dispute_months(view) == []
+    page = client_as(w.assessor).get(f"/utskrivning/{stay.pk}/betalning/").text
+    assert "Dagarna i mars 2022 och april 2022 är bestridda" in page
+    assert "de andra månaderna faktureras som vanligt" not in page  # there are none
+    assert "Bestrid dagarna i" not in page and "Bestrid betalningsdagarna</a>" not in page
+    api = api_client(w.assessor).get(f"/api/discharge/stays/{stay.pk}/payment").json()
+    assert api["open_dispute_months"] == ["2022-03-01", "2022-04-01"]
+    assert api["open_dispute_month"] == "2022-03-01" and api["may_dispute"] is False
+    again = api_client(w.assessor).post(
+        f"/api/discharge/stays/{stay.pk}/payment-disputes",
+        {"reason": "Igen", "confirm": True, "month": "2022-04-15"},
+        content_type="application/json",
+    )
+    assert again.status_code == 409
+    (error,) = again.json()["detail"]
+    assert (error["field"], error["code"]) == ("month", "dispute_open")
+
+
+def test_open_disputes_never_cover_the_same_days(w, stay):  # noqa: F811
+    """A month while the whole stay is disputed, the whole stay while a month is: refused,
+    nothing saved."""
+    whole = _dispute(w, stay)
+    for month in (MARCH, APRIL, None):
+        with pytest.raises(invoicing.PaymentDisputeError) as caught:
+            _dispute(w, stay, month)
+        assert (caught.value.code, caught.value.status) == ("dispute_open", 409), month
+        assert "alla betalningsdagar" in caught.value.message
+    _decide(w, whole, "municipality")
+    _dispute(w, stay, APRIL)
+    with pytest.raises(invoicing.PaymentDisputeError) as caught:
+        _dispute(w, stay, None)
+    assert (caught.value.code, caught.value.field) == ("dispute_open", "question")
+    assert "Hela vårdtillfället kan bestridas först när den är avgjord" in caught.value.message
+    assert StayDispute.objects.filter(stay=stay).count() == 2
+
+
+def test_the_service_refuses_a_month_without_paid_days(w, stay):  # noqa: F811
+    """February has no paid day of the stay (utskrivningsklar 21 March): refused by name,
+    whoever calls the service, nothing saved."""
+    for month in (FEBRUARY, dt.date(2022, 5, 1)):
+        with pytest.raises(invoicing.PaymentDisputeError) as caught:
+            _dispute(w, stay, month)
+        assert (caught.value.field, caught.value.code) == ("month", "invalid_month"), month
+    assert not StayDispute.objects.exists()
+    assert invoicing.paid_months(stay) == [MARCH, APRIL]
+
+
+def test_deciding_one_month_keeps_the_other_month_held(w, stay):  # noqa: F811
+    """March and April disputed; the decision on April (the kommun bears the days) approves
+    April's days only: March's stay held by its own open dispute."""
+    march, april = _dispute(w, stay, MARCH), _dispute(w, stay, APRIL)
+    for month in (MARCH, APRIL):
+        services.preview_run(
+            w.ekonom_region, seller=w.orgs.region_jh, buyer=w.orgs.ostersund, month=month
+        )
+    _decide(w, april, "municipality")
+    records = {
+        (r.service_date < APRIL, r.status, r.dispute_ref)
+        for r in ServiceRecord.objects.filter(payment=PAYMENT_RESPONSIBILITY).exclude(
+            status=RecordStatus.WITHDRAWN
+        )
+    }
+    assert records == {
+        (True, RecordStatus.DRAFT, f"tvist-{march.pk}"),
+        (False, RecordStatus.APPROVED, ""),
+    }
+    (april_invoice,) = [i for i in _run(w, APRIL).created if i.agreement == DISCHARGE_AGREEMENT]
+    assert april_invoice.line_total_ore == 4 * PER_DAY_ORE
+    assert [i for i in _run(w, MARCH).created if i.agreement == DISCHARGE_AGREEMENT] == []
+
+
+def test_the_form_offers_only_the_months_not_yet_disputed(w, stay, client_as):  # noqa: F811
+    _dispute(w, stay, APRIL)
+    client = client_as(w.assessor)
+    page = client.get(f"/utskrivning/{stay.pk}/betalning/").text
+    url = f"/utskrivning/{stay.pk}/betalning/bestrid/"
+    assert f"{url}?manad=2022-03" in page and f"{url}?manad=2022-04" not in page
+    form = client.get(url).text
+    assert '<option value="2022-03"' in form and '<option value="2022-04"' not in form
+    assert "Hela vårdtillfället" not in form
+    assert "Dagarna i april 2022 är bestridda i en pågående tvist" in form
+    # Posting April anyway: refused by name, nothing saved.
+    again = client.post(url, {"reason": "Igen", "confirm": "on", "month": "2022-04"})
+    assert again.status_code == 200
+    assert "Det finns redan en pågående tvist om dagarna i april 2022." in again.text
+    done = client.post(url, {"reason": "Fel dag i mars", "confirm": "on", "month": "2022-03"})
+    assert done.status_code == 302
+    assert StayDispute.objects.filter(stay=stay, dispute__status="open").count() == 2
+    assert client.get(url).status_code == 302  # nothing left to dispute

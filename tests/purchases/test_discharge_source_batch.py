@@ -121,15 +121,21 @@ def _disputes(world, stays: list[Stay], rng: random.Random) -> None:
     chosen = rng.sample(ready, 9)
     # The open disputes naming a month go to stays still in care: their days run on into
     # the months the dispute does not name.
+    # A dispute names only a month with paid days of the stay (`invoicing.paid_months`).
+    paid = {s.pk: invoicing.paid_months(s) for s in ready}
     in_care = [s for s in ready if s.discharged_at is None and s.died_at is None]
     for k in (1, 2):
-        chosen[k] = next(s for s in in_care if s not in chosen)
+        chosen[k] = next(s for s in in_care if s not in chosen and paid[s.pk])
+    for k in (4, 5, 7, 8):
+        if not paid[chosen[k].pk]:
+            chosen[k] = next(s for s in ready if s not in chosen and paid[s.pk])
     for k, (stay, outcome) in enumerate(zip(chosen, ["open"] * 3 + ["region"] * 3
                                             + ["municipality"] * 3, strict=True)):  # fmt: skip
-        # One of each outcome names no month (the whole stay), one the month the stay became
-        # utskrivningsklar, one the month after (each covers that month's days only).
-        ready_month = stay.ready_at.astimezone(TZ).date().replace(day=1)
-        month = [None, ready_month, (ready_month + dt.timedelta(days=32)).replace(day=1)][k % 3]
+        # One of each outcome names no month (the whole stay), one the first month with paid
+        # days, one the next (or the first again; each covers that month's days only).
+        months = paid[stay.pk]
+        month = [None, months[0] if months else None, months[min(1, len(months) - 1)]
+                 if months else None][k % 3]  # fmt: skip
         dispute = invoicing.dispute_payment_days(
             world.ward_nurse,
             stay,
