@@ -9,6 +9,7 @@ entered).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -217,11 +218,12 @@ def _count_in_year(
     local: dict[int | None, list[dict[str, Any]]],
     first: dt.date,
     last: dt.date,
-    days: int | None = None,
+    days: int | Mapping[str, int] | None = None,
 ) -> list[tuple[int, Decimal, bool]]:
     """(days, kronor, unverified) of betalningsansvar within [first, last] per stay, in
     order: each kommun's stays under its local terms (`rules.payment_days_by_notice`), with
-    ``days`` after the notice instead of the terms' own when given."""
+    ``days`` after the notice (for both care types, or per care type) instead of the terms'
+    own when given."""
     counted: dict[int, tuple[int, Decimal, bool]] = {}
     groups: dict[int | None, list[int]] = {}
     for i, s in enumerate(stays):
@@ -242,14 +244,15 @@ def year_figures(
     care_types: tuple[str, ...],
     year: int,
     today: dt.date | None = None,
-    days: int | None = None,
+    days: int | Mapping[str, int] | None = None,
 ) -> list[StayFigure]:
     """Every stay of the region's care types that ran during ``year``: its notices, days after
     utskrivningsklar and betalningsansvar within the year (counted by the rules under the
     local terms in force for its kommun), and the SIP call after discharge. With ``days``
     (the forum's revision simulation) each figure also carries what betalningsansvar would
     have been with that many days after the notice, counted the same way (so the "now" of a
-    simulation is the yearly report's figure)."""
+    simulation is the yearly report's figure); ``{"somatic": 5, "psychiatric": 30}`` counts
+    each stay with its own care type's number."""
     from samverkan.discharge.local_terms import local_by_municipality
 
     today = today or timezone.localdate()

@@ -5,13 +5,15 @@ region's recorded stays.
 The stays and their count come from the discharge room (``discharge.selectors.year_figures``
 with ``days``): each stay is counted by the rules under the terms that governed it (the
 law's huvudregel, or the local version the parties entered for its kommun), once as it is
-and once with the other number of days, everything else in the terms unchanged. So "today"
+and once with the other number of days (one for both care types, or one for somatic and
+one for psychiatric care), everything else in the terms unchanged. So "today"
 in the result is the yearly report's figure for the same year. Only aggregates leave this
 module, and a kommun resting on 1–4 persons is shown as "färre än 5 personer" (with the
 smallest other kommun hidden too when one alone would be: complementary suppression).
 
 A saved result is a `Simulation` with ``source = discharges`` and one change
-``{"op": "set_discharge_days", "days": N}``.
+``{"op": "set_discharge_days", "days": N}``, with ``"psychiatric_days": M`` when psychiatric
+care is asked another number (a change without it, as saved before, asks N for both).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -40,18 +42,44 @@ MAX_DAYS = 365
 
 @dataclass(frozen=True)
 class DischargeDays:
-    """The question: ``days`` after the notice, for every care type."""
+    """The question: ``days`` after the notice for somatic care, and for psychiatric care
+    ``psychiatric_days`` (None: the same ``days``)."""
 
     name: str
     description: str
     days: int
+    psychiatric_days: int | None = None
+
+    @property
+    def by_care_type(self) -> dict[str, int]:
+        """The days after the notice each care type is counted with."""
+        psychiatric = self.days if self.psychiatric_days is None else self.psychiatric_days
+        return {"somatic": self.days, "psychiatric": psychiatric}
 
     def as_variant(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "description": self.description,
-            "changes": [{"op": OP, "days": self.days}],
-        }
+        change: dict[str, Any] = {"op": OP, "days": self.days}
+        if self.psychiatric_days is not None:
+            change["psychiatric_days"] = self.psychiatric_days
+        return {"name": self.name, "description": self.description, "changes": [change]}
+
+
+def days_by_care_type(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A saved result's days per care type; a result saved before the question asked them
+    apart has one ``days`` for both."""
+    given = data.get("days_by_care_type")
+    if isinstance(given, Mapping):
+        return {ct: given.get(ct, data.get("days")) for ct in CARE_TYPES}
+    return dict.fromkeys(CARE_TYPES, data.get("days"))
+
+
+def days_words(by_care_type: Mapping[str, Any]) -> str:
+    """The days in words: "5 dagar" for both care types, else "5 dagar i somatisk vård, 30 i
+    psykiatrisk vård"."""
+    somatic, psychiatric = (by_care_type.get(ct) for ct in CARE_TYPES)
+    first = "1 dag" if somatic == 1 else f"{somatic} dagar"
+    if somatic == psychiatric:
+        return first
+    return f"{first} i somatisk vård, {psychiatric} i psykiatrisk vård"
 
 
 def is_question(data: Any) -> bool:
@@ -62,9 +90,25 @@ def is_question(data: Any) -> bool:
     )
 
 
+def _checked_days(change: Any, key: str, what: str) -> int | None:
+    value = change.get(key) if isinstance(change, Mapping) else None
+    if value is None and key != "days":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DAYS:
+        raise SimulationError(
+            f"variant.changes.0.{key}",
+            "out_of_range",
+            f"{what} ska vara ett heltal 0–{MAX_DAYS}.",
+            change=0,
+            key=key,
+        )
+    return value
+
+
 def parse(data: Any) -> DischargeDays:
     """The question from a variant's JSON: exactly one change, ``{"op": "set_discharge_days",
-    "days": 0–365}``; a `SimulationError` naming the key otherwise."""
+    "days": 0–365}``, optionally with ``"psychiatric_days": 0–365`` (psychiatric care asked
+    apart; absent or null: ``days`` for both); a `SimulationError` naming the key otherwise."""
     if not isinstance(data, Mapping):
         raise SimulationError("variant", "invalid_variant", "Varianten ska vara ett JSON-objekt.")
     changes = data.get("changes")
@@ -75,17 +119,13 @@ def parse(data: Any) -> DischargeDays:
             "Antalet dagar efter meddelandet om utskrivningsklar prövas ensamt: en ändring.",
         )
     (change,) = changes
-    days = change.get("days") if isinstance(change, Mapping) else None
-    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_DAYS:
-        raise SimulationError(
-            "variant.changes.0.days",
-            "out_of_range",
-            f"Antal dagar ska vara ett heltal 0–{MAX_DAYS}.",
-            change=0,
-            key="days",
-        )
-    name = str(data.get("name") or "").strip() or f"{days} dagar efter meddelandet"
-    return DischargeDays(name[:200], str(data.get("description") or ""), days)
+    days = _checked_days(change, "days", "Antal dagar")
+    assert days is not None  # required: refused above when missing
+    psychiatric = _checked_days(change, "psychiatric_days", "Antal dagar i psykiatrisk vård")
+    question = DischargeDays("", str(data.get("description") or ""), days, psychiatric)
+    name = str(data.get("name") or "").strip()
+    name = name or f"{days_words(question.by_care_type)} efter meddelandet"
+    return replace(question, name=name[:200])
 
 
 def default_year() -> int:
@@ -143,7 +183,7 @@ def _hide(row: dict[str, Any]) -> dict[str, Any]:
 def simulate(actor: Any, question: DischargeDays, region: str, year: int) -> dict[str, Any]:
     """The saved result of the question on the region's stays of ``year`` (every kommun of
     the county, 0 where none of its residents stayed): per kommun the stays, the days and
-    kronor of betalningsansvar as counted and with ``question.days``, small rows hidden.
+    kronor of betalningsansvar as counted and with ``question.by_care_type``, small rows hidden.
     One audit event records the bulk read of the stays (no person is shown or stored)."""
     from samverkan.discharge.selectors import local_terms_during, year_figures
 
@@ -151,7 +191,7 @@ def simulate(actor: Any, question: DischargeDays, region: str, year: int) -> dic
         raise SimulationError("population.region", "invalid_choice", "Okänt län.")
     check_year(year)
     started = time.perf_counter()
-    figures = year_figures(region, CARE_TYPES, year, days=question.days)
+    figures = year_figures(region, CARE_TYPES, year, days=question.by_care_type)
     local = local_terms_during(region, year)
     elapsed = time.perf_counter() - started
     record(
@@ -196,6 +236,7 @@ def simulate(actor: Any, question: DischargeDays, region: str, year: int) -> dic
     return {
         "kind": "discharge_days",
         "days": question.days,
+        "days_by_care_type": question.by_care_type,
         "year": year,
         "law_days": law_days(year),
         "summary": _hide(total) if hidden_total else total,

@@ -64,7 +64,11 @@ def variant_fields(variant: dict[str, Any]) -> dict[str, Any] | None:
     if not changes:
         return None
     if len(changes) == 1 and changes[0].get("op") == discharge_days.OP:
-        return {"op": DISCHARGE_DAYS, "days": changes[0].get("days")}
+        return {
+            "op": DISCHARGE_DAYS,
+            "days": changes[0].get("days"),
+            "psychiatric_days": changes[0].get("psychiatric_days"),  # absent: the same days
+        }
     if len(changes) == 1 and changes[0].get("op") == "set_parameter" and "name" in changes[0]:
         value = changes[0].get("value")
         if sim.named_parameter(str(changes[0]["name"])) is None or not isinstance(value, int):
@@ -144,7 +148,14 @@ _VARIANT_KEY_FIELDS = {
     "name": "named",  # a named number's change: name, value (below), from
     "from": "date",
     "days": "days",  # the discharge question
+    "psychiatric_days": "psychiatric_days",
 }
+
+
+def _days_errors(what: str) -> dict[str, str]:
+    """The discharge question's days out of range or not a number, naming the field."""
+    message = f"{what} ska vara ett heltal 0–{discharge_days.MAX_DAYS}."
+    return {"invalid": message, "min_value": message, "max_value": message}
 
 
 class SimulationForm(forms.Form):
@@ -175,10 +186,24 @@ class SimulationForm(forms.Form):
         required=False,
         min_value=0,
         max_value=discharge_days.MAX_DAYS,
+        error_messages=_days_errors("Dagar efter meddelandet om utskrivningsklar"),
         help_text=_(
             "Från vilken dag kommunen betalar för en patient som är utskrivningsklar. Lagens "
-            "huvudregel: 3 kalenderdagar efter att kommunen fick meddelandet. Prövas på "
-            "regionens registrerade vårdtillfällen under året nedan, för varje kommun."
+            "huvudregel: 3 kalenderdagar efter att kommunen fick meddelandet. Gäller somatisk "
+            "slutenvård, och psykiatrisk vård om nästa fält är tomt. Prövas på regionens "
+            "registrerade vårdtillfällen under året nedan, för varje kommun."
+        ),
+    )
+    psychiatric_days = forms.IntegerField(
+        label=_("Dagar i sluten psykiatrisk vård (valfritt)"),
+        required=False,
+        min_value=0,
+        max_value=discharge_days.MAX_DAYS,
+        error_messages=_days_errors("Dagar i sluten psykiatrisk vård"),
+        help_text=_(
+            "Ett annat antal dagar efter meddelandet för patienter i sluten psykiatrisk vård. "
+            "Tomt: samma antal som ovan. Lagen hade 30 dagar för psykiatrisk vård under 2018, "
+            "sedan 3 som för somatisk vård."
         ),
     )
     discharge_year = forms.IntegerField(
@@ -375,10 +400,13 @@ class SimulationForm(forms.Form):
         if days is None:
             self.add_error("days", _("Ange antalet dagar efter meddelandet (0–365)."))
             return None
+        change: dict[str, Any] = {"op": discharge_days.OP, "days": days}
+        if data.get("psychiatric_days") is not None:  # empty: the same days for both
+            change["psychiatric_days"] = data["psychiatric_days"]
         return {
             "name": data.get("name") or "Variant",
             "description": data.get("description") or "",
-            "changes": [{"op": discharge_days.OP, "days": days}],
+            "changes": [change],
         }
 
     def clean(self) -> dict[str, Any]:

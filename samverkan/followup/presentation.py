@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from samverkan.followup import discharge_days
 from samverkan.followup import simulation as sim
 from samverkan.followup.models import PopulationSource, Simulation
 from samverkan.followup.suppression import HIDDEN_TEXT, format_number
@@ -351,7 +352,8 @@ def _discharge_table(
 
 def _discharge_headline(data: dict[str, Any], county: str) -> str:
     total = data.get("summary", {})
-    year, days = data.get("year"), _days(data.get("days"))
+    year = data.get("year")
+    days = discharge_days.days_words(discharge_days.days_by_care_type(data))
     if total.get("suppressed"):
         return f"Färre än 5 personer hade betalningsansvar under {year}; siffrorna visas inte."
     if not total.get("stays"):
@@ -373,10 +375,16 @@ def _discharge_headline(data: dict[str, Any], county: str) -> str:
 
 def discharge_view(simulation: Simulation) -> SimulationView:
     """The discharge question's result (``followup.discharge_days``): per kommun the days and
-    kronor of betalningsansvar as counted and with the other number of days."""
+    kronor of betalningsansvar as counted and with the other number of days. When the
+    question asked psychiatric care another number than somatic care, the headline, the
+    change and the notes say which number is whose, the care types' rows carry their own,
+    and the columns say "med ändringen" (a result saved with one number reads as before)."""
     data = simulation.result or {}
     total = data.get("summary", {})
-    days = _days(data.get("days"))
+    by_care = discharge_days.days_by_care_type(data)
+    apart = len(set(by_care.values())) > 1
+    in_words = discharge_days.days_words(by_care)
+    days = "ändringen" if apart else in_words  # the columns' and figures' short name
     year = data.get("year")
     hidden = bool(total.get("suppressed"))
     county = county_name(simulation.region)
@@ -384,6 +392,11 @@ def discharge_view(simulation: Simulation) -> SimulationView:
 
     def value(key: str) -> float | None:
         return None if total.get(key) is None else float(total[key])
+
+    def care_label(care_type: str) -> str:
+        """The care type, with its own number of days when the question asked them apart."""
+        label = CARE_TYPE_LABELS.get(care_type, "Okänd vårdform")
+        return f"{label} ({_days(by_care[care_type])})" if apart and care_type in by_care else label
 
     figures = [
         (f"Vårdtillfällen under {year}", _num(total.get("stays"), hidden=hidden)),
@@ -401,15 +414,25 @@ def discharge_view(simulation: Simulation) -> SimulationView:
             lambda r: sim.municipality_label(r.get("municipality")),
             days,
             note="Betalningsansvar: som det räknades med villkoren under året. Skillnad: med "
-            f"{days} efter meddelandet jämfört med det. Kommuner som bygger på färre än 5 "
+            f"{in_words} efter meddelandet jämfört med det. Kommuner som bygger på färre än 5 "
             "personer visas inte (där står »färre än 5 personer«).",
         ),
         _discharge_table(
             data.get("tables", {}).get("by_care_type", []),
             "Per vårdform, hela länet",
             "Vårdform",
-            lambda r: CARE_TYPE_LABELS.get(r.get("care_type", ""), "Okänd vårdform"),
+            lambda r: care_label(r.get("care_type", "")),
             days,
+            note=(
+                "Med ändringen: "
+                + ", ".join(
+                    f"{CARE_TYPE_LABELS[ct].lower()} {_days(by_care[ct])}"
+                    for ct in discharge_days.CARE_TYPES
+                )
+                + " efter meddelandet."
+                if apart
+                else ""
+            ),
         ),
     ]
     law_text = ", ".join(
@@ -417,10 +440,15 @@ def discharge_view(simulation: Simulation) -> SimulationView:
         for ct, n in law.items()
         if ct in CARE_TYPE_LABELS
     )
-    change = (
-        f"Betalningsansvaret börjar {days} efter att kommunen fått meddelandet om "
-        "utskrivningsklar, för somatisk och psykiatrisk slutenvård"
-        + (f" (lagens huvudregel: {law_text})." if law_text else ".")
+    whose = (
+        f"{_days(by_care['somatic'])} efter att kommunen fått meddelandet om utskrivningsklar "
+        f"i somatisk slutenvård och {_days(by_care['psychiatric'])} i sluten psykiatrisk vård"
+        if apart
+        else f"{in_words} efter att kommunen fått meddelandet om utskrivningsklar, för "
+        "somatisk och psykiatrisk slutenvård"
+    )
+    change = f"Betalningsansvaret börjar {whose}" + (
+        f" (lagens huvudregel: {law_text})." if law_text else "."
     )
     return SimulationView(
         headline=_discharge_headline(data, county),

@@ -30,7 +30,8 @@ class _Dumped(Schema):
 class PopulationIn(Schema):
     """The cases: ``synthetic`` or ``recorded`` cases on ``date`` (required for them), or
     ``discharges``: the region's recorded stays of ``year`` (none: last year), for the
-    discharge question (``{"op": "set_discharge_days", "days": N}``)."""
+    discharge question (``{"op": "set_discharge_days", "days": N}``, optionally with
+    ``"psychiatric_days": M`` for psychiatric care apart)."""
 
     source: str = PopulationSource.SYNTHETIC
     region: str

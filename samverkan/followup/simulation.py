@@ -326,10 +326,16 @@ def describe_change(change: Mapping[str, Any]) -> str:
     if op == "set_parameter" and "name" in change:
         return _describe_named(change)
     if op == "set_discharge_days":  # the discharge question (followup.discharge_days)
-        days = change.get("days")
-        return (
+        days, psychiatric = change.get("days"), change.get("psychiatric_days")
+        text = (
             f"Betalningsansvaret börjar {days} {'dag' if days == 1 else 'dagar'} efter att "
-            "kommunen fått meddelandet om utskrivningsklar."
+            "kommunen fått meddelandet om utskrivningsklar"
+        )
+        if psychiatric is None or psychiatric == days:
+            return text + "."
+        return (
+            f"{text} i somatisk slutenvård och {psychiatric} "
+            f"{'dag' if psychiatric == 1 else 'dagar'} i sluten psykiatrisk vård."
         )
     if op == "set_parameter":
         fact = str(change.get("fact", ""))

@@ -20,8 +20,8 @@ Interface (the door exports it):
   answers over many stays (a frame with the stay columns, or a sequence of stays)
 - ``average_payment(results, terms)``: the monthly average model of local agreements
 - ``payment_days_by_notice(stays, until, local, since, days=None)``: each stay under the
-  terms of its notice's day; with ``days``, what that many days after the notice would
-  have given instead (the forum's revision simulation, ``followup``)
+  terms of its notice's day; with ``days`` (an int, or per care type), what that many
+  days after the notice would have given instead (the forum's revision simulation, ``followup``)
 - ``days_cost_simulation(stays, terms, until, days, group=...)``: what another number of
   days after the notice would have cost under one set of terms, per group (kommun)
 """
@@ -954,27 +954,34 @@ def terms_switch_days(local: Local = None) -> list[dt.date]:
     return [d for d in _switch_days(local) if d >= first_law_day]
 
 
+def _other_days(days: Any) -> dict[str, int]:
+    """The simulation's days per care type (an int for both, or a mapping of some), checked
+    as a local version's ``days_after_notice``; refused as ``days``."""
+    try:
+        return _per_care_type(days, "days", _days)
+    except InvalidTerms as err:
+        raise InvalidTerms("days", str(err).split(": ", 1)[1]) from None
+
+
 def payment_days_by_notice(
     stays: pl.DataFrame | Sequence[DischargeStay],
     until: dt.date,
     local: Local = None,
     since: dt.date | None = None,
-    days: int | None = None,
+    days: int | Mapping[str, int] | None = None,
 ) -> pl.DataFrame:
     """``payment_days_batch`` with each stay counted under ``stay_terms`` (the terms on the
     day of its notice): the stays are split where the terms can change (the law's
     transitions, each local version's date), counted per part and put back in order.
 
     ``days`` (the revision simulation's question): the same count with that many days after
-    the notice for every care type instead of the terms' own; everything else in the terms
-    (cut-off, day zero, the discharge day, the amounts) stays as each stay's terms have it."""
+    the notice instead of the terms' own, an int for every care type or per care type like
+    a local version's ``days_after_notice`` (``{"somatic": 5, "psychiatric": 30}``; a care
+    type left out keeps its terms' own days); everything else in the terms (cut-off, day
+    zero, the discharge day, the amounts) stays as each stay's terms have it."""
     import polars as pl
 
-    if days is not None:
-        try:
-            _days(days)
-        except InvalidTerms as err:
-            raise InvalidTerms("days", str(err).split(": ", 1)[1]) from None
+    other = None if days is None else _other_days(days)
     frame = stays if isinstance(stays, pl.DataFrame) else stays_frame(stays)
     _check_frame(frame)
     moment = pl.coalesce(pl.col("ready_notice_at"), pl.col("admitted_at"))
@@ -997,8 +1004,8 @@ def payment_days_by_notice(
         part = indexed.filter((pl.col("__day") >= lo) & (pl.col("__day") < hi))
         if part.height:
             terms = discharge_terms(lo, local)
-            if days is not None:
-                terms = replace(terms, days_after_notice={ct: days for ct in CARE_TYPES})
+            if other is not None:
+                terms = replace(terms, days_after_notice={**terms.days_after_notice, **other})
             counted = payment_days_batch(part.drop("__row", "__day"), terms, until, since)
             parts.append(counted.with_columns(part["__row"]))
     if not parts:  # no stays: the empty answer with its columns

@@ -28,9 +28,12 @@ def test_the_forum_asks_another_number_of_days(
     assert not page.get_by_label("Datum som prövas").is_visible()
     page.get_by_label("Namn på simuleringen").fill("Fem dagar")
     page.get_by_label("Dagar efter meddelandet om utskrivningsklar").fill("5")
+    page.get_by_label("Dagar i sluten psykiatrisk vård").fill("30")  # asked apart
     with page.expect_navigation():
         page.get_by_role("button", name="Kör simuleringen").click()
     assert page.get_by_text("109 000 kr mindre").is_visible()
+    assert page.get_by_text("5 dagar i somatisk vård, 30 i psykiatrisk vård").first.is_visible()
+    assert page.get_by_text("Sluten psykiatrisk vård (30 dagar)").first.is_visible()
     screenshot(page, f"discharge-days-{width}")
     # every table whole: no table region scrolls sideways, no cell beyond the page
     cut = page.evaluate(

@@ -288,3 +288,206 @@ def test_a_local_version_governs_today_and_only_its_days_change(
         "utom för Östersund: Överenskommelse om utskrivning Östersund" in n
         for n in saved.result["notes"]
     )
+
+
+# --- psychiatric care asked apart ---------------------------------------------------------
+
+
+@pytest.fixture
+def psychiatric_stays(year_of_stays, orgs):
+    """Four more psychiatric Östersund stays in 2026 like the fixture's one (utskrivningsklar
+    10 March, notice 10:00, discharged 20 March: 7 paid days each today), so that both care
+    types rest on 5 persons or more and their row of the result is shown."""
+    import datetime as dt
+
+    from samverkan.accounts.models import Unit, UnitKind
+    from samverkan.discharge.models import Notice, NoticeKind, Receiver, Stay, StayStatus
+    from samverkan.people import services as people
+    from samverkan.people.testpersons import test_personnummer
+
+    from .conftest import STOCKHOLM
+
+    ward = Unit.objects.create(
+        organisation=orgs.region_jh, name="Psykiatriavdelning 2", kind=UnitKind.SPECIALIST_CARE
+    )
+
+    def at(text: str) -> dt.datetime:
+        return dt.datetime.fromisoformat(text).replace(tzinfo=STOCKHOLM)
+
+    for number in test_personnummer(4, seed=1612):
+        person, _ = people.create_person(
+            year_of_stays.nurse,
+            identifier=number,
+            given_name="Sigrid",
+            family_name="Psykiatrisimuleringsdotter",
+            home_municipality=orgs.ostersund.scb_code,
+            confirm_care_relation=True,
+            reason="Inskriven",
+        )
+        s = Stay.objects.create(
+            person=person,
+            organisation=orgs.region_jh,
+            unit=ward,
+            municipality=orgs.ostersund,
+            care_type="psychiatric",
+            admitted_at=at("2026-03-01 08:00"),
+            needs_municipal_insatser=True,
+            status=StayStatus.DISCHARGED,
+            ready_at=at("2026-03-10 09:00"),
+            discharged_at=at("2026-03-20 10:00"),
+            source="board",
+        )
+        Notice.objects.create(stay=s, kind=NoticeKind.ADMISSION, sent_at=at("2026-03-01 10:00"),
+            sender=orgs.region_jh, receiver=Receiver.MUNICIPAL_SOCIAL_SERVICES,
+            receiver_organisation=orgs.ostersund, source="board")  # fmt: skip
+        Notice.objects.create(stay=s, kind=NoticeKind.READY, sent_at=at("2026-03-10 10:00"),
+            sender=orgs.region_jh, source="board")  # fmt: skip
+    return year_of_stays
+
+
+def care_row(saved: Simulation, care_type: str) -> dict:
+    return next(r for r in saved.result["tables"]["by_care_type"] if r["care_type"] == care_type)
+
+
+def test_each_care_type_is_counted_with_its_own_number(
+    psychiatric_stays, client_as, forum_member
+) -> None:
+    """5 days for somatic care, 8 for psychiatric care, on 2026's stays (notice 10 March):
+    a somatic stay pays 15–19 March (5 days), a psychiatric one 18–19 March (2 days); today
+    each pays 13–19 March (7 days) at 11 300 kr a day."""
+    client = client_as(forum_member)
+    response = ask(client, days="5", psychiatric_days="8", discharge_year="2026")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    saved = Simulation.objects.get()
+    assert saved.variant["changes"] == [
+        {"op": "set_discharge_days", "days": 5, "psychiatric_days": 8}
+    ]
+    assert saved.result["days_by_care_type"] == {"somatic": 5, "psychiatric": 8}
+    somatic, psychiatric = care_row(saved, "somatic"), care_row(saved, "psychiatric")
+    assert (somatic["stays"], somatic["days_now"], somatic["days_then"]) == (8, 56, 40)
+    assert (psychiatric["stays"], psychiatric["days_now"], psychiatric["days_then"]) == (5, 35, 10)
+    assert Decimal(somatic["amount_then"]) == 40 * 11300
+    assert Decimal(psychiatric["amount_then"]) == 10 * 11300
+    assert Decimal(psychiatric["change"]) == -25 * 11300
+    total = saved.result["summary"]
+    assert (total["days_now"], total["days_then"]) == (91, 50)  # 5 for both would give 65
+    page = client.get(response["Location"]).content.decode()
+    assert (
+        "Med 5 dagar i somatisk vård, 8 i psykiatrisk vård efter meddelandet om "
+        "utskrivningsklar hade kommunerna i Jämtlands län betalat 463\u00a0300\u00a0kr mindre"
+    ) in page
+    assert "Somatisk slutenvård (5 dagar)" in page and "Sluten psykiatrisk vård (8 dagar)" in page
+    assert (
+        "Betalningsansvaret börjar 5 dagar efter att kommunen fått meddelandet om "
+        "utskrivningsklar i somatisk slutenvård och 8 dagar i sluten psykiatrisk vård"
+    ) in page
+    assert "Med ändringen" in page and "Med 5 dagar<" not in page
+    # the exports follow the view: both numbers named
+    text = client.get(f"{URL}{saved.pk}/csv").content.decode("utf-8-sig")
+    cells = list(csv.reader(io.StringIO(text), delimiter=";"))
+    psych = {r[3]: r[4] for r in cells if r[2] == "Sluten psykiatrisk vård (8 dagar)"}
+    assert psych["Med ändringen"] == str(10 * 11300) and psych["Vårdtillfällen"] == "5"
+    assert any("Somatisk slutenvård (5 dagar)" in c for r in cells for c in r)
+    assert any("8 i psykiatrisk vård" in c for r in cells for c in r)
+    from tests.pdf_checks import flat, pdftotext
+
+    pdf = flat(pdftotext(client.get(f"{URL}{saved.pk}/pdf").content))
+    assert "8 i psykiatrisk vård" in pdf and "Sluten psykiatrisk vård (8 dagar)" in pdf
+    # "Ändra och kör igen" keeps both numbers
+    form = client.get(f"{URL}?copy={saved.pk}").content.decode()
+    assert 'name="days" value="5"' in form and 'name="psychiatric_days" value="8"' in form
+
+
+def test_an_empty_psychiatric_number_is_the_same_for_both(
+    psychiatric_stays, client_as, forum_member
+) -> None:
+    response = ask(client_as(forum_member), days="5", psychiatric_days="", discharge_year="2026")
+    assert response.status_code == 302
+    saved = Simulation.objects.get()
+    assert saved.variant["changes"] == [{"op": "set_discharge_days", "days": 5}]
+    assert saved.result["days_by_care_type"] == {"somatic": 5, "psychiatric": 5}
+    assert care_row(saved, "psychiatric")["days_then"] == 25  # 15–19 March, 5 stays
+    assert saved.result["summary"]["days_then"] == 65
+    page = client_as(forum_member).get(response["Location"]).content.decode()
+    assert "Med 5 dagar efter meddelandet" in page and "i psykiatrisk vård" not in page
+
+
+@pytest.mark.parametrize("value", ["400", "-1", "tre"])
+def test_a_bad_psychiatric_number_is_named_on_its_field(client_as, forum_member, value) -> None:
+    response = ask(client_as(forum_member), psychiatric_days=value)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["psychiatric_days"] == [
+        "Dagar i sluten psykiatrisk vård ska vara ett heltal 0–365."
+    ], errors
+    assert "days" not in errors
+    assert not Simulation.objects.exists()
+
+
+def test_the_api_asks_psychiatric_care_apart(psychiatric_stays, api_client, forum_member) -> None:
+    client = api_client(forum_member)
+    change = {"op": "set_discharge_days", "days": 5, "psychiatric_days": 8}
+    response = _api(client, {"name": "Fem och åtta", "changes": [change]}, source="discharges",
+                    year=2026)  # fmt: skip
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["variant"]["changes"] == [change]
+    assert body["result"]["days_by_care_type"] == {"somatic": 5, "psychiatric": 8}
+    assert body["result"]["summary"]["days_then"] == 50
+    # null: the same number for both, as without the key
+    same = {"op": "set_discharge_days", "days": 5, "psychiatric_days": None}
+    response = _api(client, {"changes": [same]}, source="discharges", year=2026)
+    assert response.status_code == 201, response.content
+    assert response.json()["result"]["days_by_care_type"] == {"somatic": 5, "psychiatric": 5}
+    assert response.json()["name"] == "5 dagar efter meddelandet"
+    response = _api(client, {"changes": [change]}, source="discharges", year=2026)
+    assert (
+        response.json()["name"] == "5 dagar i somatisk vård, 8 i psykiatrisk vård efter meddelandet"
+    )
+
+
+@pytest.mark.parametrize("value", [-1, 366, True, "5", 2.5])
+def test_api_refuses_a_bad_psychiatric_number(api_client, forum_member, value) -> None:
+    change = {"op": "set_discharge_days", "days": 5, "psychiatric_days": value}
+    response = _api(api_client(forum_member), {"changes": [change]}, source="discharges")
+    assert response.status_code == 422, response.content
+    (item,) = response.json()["detail"]
+    assert (item["field"], item["code"]) == ("variant.changes.0.psychiatric_days", "out_of_range")
+    assert "psykiatrisk vård" in item["message"] and "0–365" in item["message"]
+    assert not Simulation.objects.exists()
+
+
+def test_an_old_saved_result_with_one_number_still_reads(
+    year_of_stays, client_as, api_client, forum_member
+) -> None:
+    """A result saved before psychiatric care could be asked apart: its change has ``days``
+    only and its result no ``days_by_care_type``; the page, the exports, the API and the copy
+    read it as one number for both care types."""
+    from samverkan.followup import discharge_days, services
+
+    question = discharge_days.DischargeDays("Fyra dagar", "", 4)
+    spec = services.PopulationSpec("discharges", JH, None, year=2025)
+    saved = services.run_and_save(forum_member, question, spec)
+    result = dict(saved.result)
+    result.pop("days_by_care_type", None)
+    Simulation.objects.filter(pk=saved.pk).update(
+        result=result,
+        variant={
+            "name": "Fyra dagar",
+            "description": "",
+            "changes": [{"op": "set_discharge_days", "days": 4}],
+        },  # fmt: skip
+    )
+    client = client_as(forum_member)
+    page = client.get(f"{URL}{saved.pk}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Med 4 dagar efter meddelandet om utskrivningsklar" in text
+    assert "för somatisk och psykiatrisk slutenvård" in text and "i psykiatrisk vård" not in text
+    csv_text = client.get(f"{URL}{saved.pk}/csv").content.decode("utf-8-sig")
+    assert "Med 4 dagar" in csv_text
+    assert client.get(f"{URL}{saved.pk}/pdf").status_code == 200
+    assert api_client(forum_member).get(f"{API}/{saved.pk}").status_code == 200
+    form = client.get(f"{URL}?copy={saved.pk}").content.decode()
+    assert 'name="days" value="4"' in form
+    assert 'name="psychiatric_days" value=' not in form  # empty: the same number

@@ -256,3 +256,45 @@ def test_another_number_of_days_keeps_the_rest_of_each_stays_terms() -> None:
     with pytest.raises(InvalidTerms) as err:
         payment_days_by_notice([law_stay], until, days=366)
     assert err.value.field == "days"
+
+
+def test_another_number_of_days_per_care_type() -> None:
+    """``days`` per care type, like a local version's ``days_after_notice``: each stay is
+    counted with its own care type's number; a care type left out keeps its terms' own days
+    (the law's 3, the local version's 2 or 5), and the rest of each stay's terms stays."""
+    from samverkan.rules import payment_days_by_notice
+
+    def pair(care_type: str) -> list:
+        return [
+            stay(care_type=care_type, discharged="2026-04-20 10:00"),  # the law (notice 5 March)
+            stay(  # the local version: day zero 10 April
+                care_type=care_type,
+                admitted="2026-04-01 08:00",
+                admission_notice="2026-04-01 09:00",
+                ready="2026-04-10 08:00",
+                ready_notice="2026-04-10 11:00",
+                discharged="2026-04-20 10:00",
+            ),
+        ]
+
+    stays = [*pair("somatic"), *pair("psychiatric")]
+    until = D(2026, 4, 30)
+    both = payment_days_by_notice(stays, until, STOCKHOLM_LIKE, days=5)
+    apart = payment_days_by_notice(
+        stays, until, STOCKHOLM_LIKE, days={"somatic": 5, "psychiatric": 30}
+    )
+    assert both["days"].to_list() == [41, 4, 41, 4]  # from 10 March; 16–19 April
+    # somatic as with 5 for both; psychiatric from 4 April (law) and 11 May (after discharge)
+    assert apart["first_day"].to_list() == [D(2026, 3, 10), D(2026, 4, 16), D(2026, 4, 4),
+        D(2026, 5, 11)]  # fmt: skip
+    assert apart["days"].to_list() == [41, 4, 16, 0]
+    assert apart["amount"].to_list() == [41 * 11300, 4 * 8000, 16 * 11300, 0]
+    partial = payment_days_by_notice(stays, until, STOCKHOLM_LIKE, days={"psychiatric": 10})
+    # somatic keeps the law's 3 days (from 8 March) and the local version's 2 (from 13 April)
+    assert partial["first_day"].to_list() == [D(2026, 3, 8), D(2026, 4, 13), D(2026, 3, 15),
+        D(2026, 4, 21)]  # fmt: skip
+    assert partial["days"].to_list() == [43, 7, 36, 0]
+    for bad in ({"psychiatric": 366}, {"somatic": -1}, {"dental": 3}, {"psychiatric": True}):
+        with pytest.raises(InvalidTerms) as err:
+            payment_days_by_notice(stays, until, days=bad)
+        assert err.value.field == "days"
