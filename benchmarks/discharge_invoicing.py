@@ -33,19 +33,16 @@ import datetime as dt
 import os
 import platform
 import resource
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.invoicing import _pg_exec, _pg_scratch, _setup_django  # noqa: E402
+from benchmarks.invoicing import _setup_django, run_backends  # noqa: E402
 
 YEAR = 2022
 ORG_NUMBERS = {"23": "232100-0214", "2380": "212000-2528", "2309": "212000-2544"}
@@ -273,26 +270,7 @@ def main() -> None:
         f"Samverkan betalningsansvar invoicing benchmark – Python {platform.python_version()}, "
         f"{os.cpu_count()} CPU, load average {load:.1f} (wall times suffer on a busy machine)"
     )
-    tmp = tempfile.mkdtemp(prefix="samverkan-bench-")
-    runs: list[tuple[str, str, str | None]] = [("SQLite", f"sqlite:///{tmp}/bench.sqlite3", None)]
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        scratch, admin = _pg_scratch(url)
-        runs.append(("PostgreSQL", scratch, admin))
-    else:
-        print("(PostgreSQL: not measured; set DATABASE_URL=postgres://… to include it)")
-    for label, db_url, admin in runs:
-        if admin:
-            _pg_exec(admin, f'CREATE DATABASE "{urlparse(db_url).path[1:]}"')
-        try:
-            subprocess.run(
-                [sys.executable, __file__, "--child", db_url, label, "--stays", str(args.stays)],
-                check=False,
-                env={**os.environ, "DATABASE_URL": db_url},
-            )
-        finally:
-            if admin:
-                _pg_exec(admin, f'DROP DATABASE IF EXISTS "{urlparse(db_url).path[1:]}"')
+    run_backends(__file__, ["--stays", str(args.stays)])
     print("Figures only: nothing is asserted.")
 
 

@@ -48,22 +48,19 @@ import os
 import platform
 import pstats
 import re
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.invoicing import _pg_exec, _pg_scratch, _setup_django  # noqa: E402
+from benchmarks.invoicing import _setup_django, run_backends  # noqa: E402
 
 YEAR = 2022
 REGION = "jamtland-harjedalen"
@@ -403,28 +400,8 @@ def main() -> None:
         f"Samverkan discharge question benchmark – Python {platform.python_version()}, "
         f"{os.cpu_count()} CPU, /proc/loadavg {_loadavg()} (wall times suffer on a busy machine)"
     )
-    tmp = tempfile.mkdtemp(prefix="samverkan-bench-")
-    runs: list[tuple[str, str, str | None]] = [("SQLite", f"sqlite:///{tmp}/bench.sqlite3", None)]
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        scratch, admin = _pg_scratch(url)
-        runs.append(("PostgreSQL", scratch, admin))
-    else:
-        print("(PostgreSQL: not measured; set DATABASE_URL=postgres://… to include it)")
     extra = ["--stays", str(args.stays), "--rounds", str(args.rounds)]
-    extra += ["--profile"] if args.profile else []
-    for label, db_url, admin_url in runs:
-        if admin_url:
-            _pg_exec(admin_url, f'CREATE DATABASE "{urlparse(db_url).path[1:]}"')
-        try:
-            subprocess.run(
-                [sys.executable, __file__, "--child", db_url, label, *extra],
-                check=False,
-                env={**os.environ, "DATABASE_URL": db_url},
-            )
-        finally:
-            if admin_url:
-                _pg_exec(admin_url, f'DROP DATABASE IF EXISTS "{urlparse(db_url).path[1:]}"')
+    run_backends(__file__, extra + (["--profile"] if args.profile else []))
     print(f"/proc/loadavg at the end: {_loadavg()}")
     print("Figures only: nothing is asserted.")
 

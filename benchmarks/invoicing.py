@@ -408,6 +408,32 @@ def _pg_exec(admin_url: str, sql: str) -> None:
         conn.execute(sql)
 
 
+def run_backends(script: str, args: list[str]) -> None:
+    """Run ``script --child URL LABEL *args`` once per backend, each in a process of its own
+    (Django reads its settings once per process): SQLite in a scratch file, then PostgreSQL
+    in a scratch database when DATABASE_URL points at a server (dropped afterwards)."""
+    tmp = tempfile.mkdtemp(prefix="samverkan-bench-")
+    runs: list[tuple[str, str, str | None]] = [("SQLite", f"sqlite:///{tmp}/bench.sqlite3", None)]
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        scratch, admin = _pg_scratch(url)
+        runs.append(("PostgreSQL", scratch, admin))
+    else:
+        print("(PostgreSQL: not measured; set DATABASE_URL=postgres://… to include it)")
+    for label, db_url, admin_url in runs:
+        if admin_url:
+            _pg_exec(admin_url, f'CREATE DATABASE "{urlparse(db_url).path[1:]}"')
+        try:
+            subprocess.run(
+                [sys.executable, script, "--child", db_url, label, *args],
+                check=False,
+                env={**os.environ, "DATABASE_URL": db_url},
+            )
+        finally:
+            if admin_url:
+                _pg_exec(admin_url, f'DROP DATABASE IF EXISTS "{urlparse(db_url).path[1:]}"')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=1_000_000)
@@ -423,37 +449,7 @@ def main() -> None:
         f"Samverkan invoicing benchmark – Python {platform.python_version()}, "
         f"{os.cpu_count()} CPU, load average {load:.1f} (wall times suffer on a busy machine)"
     )
-    runs: list[tuple[str, str, str | None]] = []
-    tmp = tempfile.mkdtemp(prefix="samverkan-bench-")
-    runs.append(("SQLite", f"sqlite:///{tmp}/bench.sqlite3", None))
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        scratch, admin = _pg_scratch(url)
-        runs.append(("PostgreSQL", scratch, admin))
-    else:
-        print("(PostgreSQL: not measured; set DATABASE_URL=postgres://… to include it)")
-    for label, db_url, admin in runs:
-        if admin:
-            _pg_exec(admin, f'CREATE DATABASE "{urlparse(db_url).path[1:]}"')
-        try:
-            subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "--child",
-                    db_url,
-                    label,
-                    "--records",
-                    str(args.records),
-                    "--rows",
-                    str(args.rows),
-                ],
-                check=False,
-                env={**os.environ, "DATABASE_URL": db_url},
-            )
-        finally:
-            if admin:
-                _pg_exec(admin, f'DROP DATABASE IF EXISTS "{urlparse(db_url).path[1:]}"')
+    run_backends(__file__, ["--records", str(args.records), "--rows", str(args.rows)])
     print("Figures only: nothing is asserted.")
 
 
