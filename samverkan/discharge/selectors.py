@@ -290,7 +290,7 @@ def year_figures(
             after_ready = max(0, (hi - lo).days)
         task = next(iter(s.tasks.all()), None)
         sip_due = task is not None and ended is not None and start <= ended < end
-        days, amount, unverified = counted[i]
+        paid, amount, unverified = counted[i]
         out.append(
             StayFigure(
                 person=str(s.person_id),
@@ -300,9 +300,9 @@ def year_figures(
                 notice_in_time=f.admission_notice_at is not None
                 and not rules.admission_notice_late(s.admitted_at, f.admission_notice_at),
                 days_after_ready=after_ready,
-                payment_days=days,
+                payment_days=paid,
                 amount=amount,
-                unverified=unverified and days > 0,
+                unverified=unverified and paid > 0,
                 sip_due=sip_due,
                 sip_in_time=bool(
                     sip_due
