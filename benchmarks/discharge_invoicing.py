@@ -37,6 +37,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -94,6 +95,50 @@ def _world() -> dict:
     return w
 
 
+def synthetic_stay(
+    rng: Any, w: dict[str, Any], person: Any, admitted: dt.datetime, kommun: Any, created_by: Any
+) -> Any:
+    """One synthetic stay admitted at ``admitted``: utskrivningsklar after ~5 days, its notice
+    ~3 hours later, discharge ~4 days after that (still in care past the year's end), the
+    kommun drawn by ``kommun()``, 12 % psychiatric, a third needing the kommun's insatser.
+    The draws from ``rng`` come in that order (the benchmarks' figures depend on it)."""
+    from samverkan.discharge.models import Stay, StayStatus
+
+    ready = admitted + dt.timedelta(hours=rng.expovariate(1 / 120))
+    ready_notice = ready + dt.timedelta(hours=rng.expovariate(1 / 3))
+    discharged = ready_notice + dt.timedelta(hours=rng.expovariate(1 / 100))
+    still_in = discharged.year > YEAR
+    return Stay(
+        person=person,
+        organisation=w["region"],
+        unit=w["ward"],
+        municipality=kommun(),
+        care_type="psychiatric" if rng.random() < 0.12 else "somatic",
+        admitted_at=admitted,
+        needs_municipal_insatser=rng.random() < 0.35,
+        status=StayStatus.READY if still_in else StayStatus.DISCHARGED,
+        ready_at=ready,
+        discharged_at=None if still_in else discharged,
+        source="board",
+        created_by=created_by,
+    )
+
+
+def synthetic_notice(w: dict[str, Any], stay: Any, kind: str, sent_at: dt.datetime) -> Any:
+    """A notice of ``kind`` from the region to the stay's kommun's social services."""
+    from samverkan.discharge.models import Notice, Receiver
+
+    return Notice(
+        stay=stay,
+        kind=kind,
+        sent_at=sent_at,
+        sender=w["region"],
+        receiver=Receiver.MUNICIPAL_SOCIAL_SERVICES,
+        receiver_organisation=stay.municipality,
+        source="board",
+    )
+
+
 def _bulk_stays(w: dict, n: int, seed: int = 7) -> None:
     """n stays admitted during the year with their notices (bulk ORM, not timed)."""
     import random
@@ -101,7 +146,7 @@ def _bulk_stays(w: dict, n: int, seed: int = 7) -> None:
 
     from django.db import transaction
 
-    from samverkan.discharge.models import Notice, NoticeKind, Receiver, Stay, StayStatus
+    from samverkan.discharge.models import Notice, NoticeKind, Stay
     from samverkan.people.models import Person
 
     rng = random.Random(seed)
@@ -115,50 +160,26 @@ def _bulk_stays(w: dict, n: int, seed: int = 7) -> None:
         stays, notices = [], []
         for i in range(n):
             admitted = start + dt.timedelta(seconds=rng.randrange(0, 365 * 86400))
-            ready = admitted + dt.timedelta(hours=rng.expovariate(1 / 120))
-            ready_notice = ready + dt.timedelta(hours=rng.expovariate(1 / 3))
-            discharged = ready_notice + dt.timedelta(hours=rng.expovariate(1 / 100))
-            still_in = discharged.year > YEAR
-            kommun = w["ostersund"] if rng.random() < 0.7 else w["krokom"]
-            stay = Stay(
-                person=persons[i % len(persons)],
-                organisation=w["region"],
-                unit=w["ward"],
-                municipality=kommun,
-                care_type="psychiatric" if rng.random() < 0.12 else "somatic",
-                admitted_at=admitted,
-                needs_municipal_insatser=rng.random() < 0.35,
-                status=StayStatus.READY if still_in else StayStatus.DISCHARGED,
-                ready_at=ready,
-                discharged_at=None if still_in else discharged,
-                source="board",
-                created_by=w["ekonom"],
+            stays.append(
+                synthetic_stay(
+                    rng,
+                    w,
+                    persons[i % len(persons)],
+                    admitted,
+                    lambda: w["ostersund"] if rng.random() < 0.7 else w["krokom"],
+                    created_by=w["ekonom"],
+                )
             )
-            stays.append(stay)
         Stay.objects.bulk_create(stays, batch_size=2000)
         for stay in stays:
             if rng.random() > 0.03:
                 notices.append(
-                    Notice(
-                        stay=stay,
-                        kind=NoticeKind.ADMISSION,
-                        sent_at=stay.admitted_at + dt.timedelta(hours=2),
-                        sender=w["region"],
-                        receiver=Receiver.MUNICIPAL_SOCIAL_SERVICES,
-                        receiver_organisation=stay.municipality,
-                        source="board",
+                    synthetic_notice(
+                        w, stay, NoticeKind.ADMISSION, stay.admitted_at + dt.timedelta(hours=2)
                     )
                 )
             notices.append(
-                Notice(
-                    stay=stay,
-                    kind=NoticeKind.READY,
-                    sent_at=stay.ready_at + dt.timedelta(hours=1),
-                    sender=w["region"],
-                    receiver=Receiver.MUNICIPAL_SOCIAL_SERVICES,
-                    receiver_organisation=stay.municipality,
-                    source="board",
-                )
+                synthetic_notice(w, stay, NoticeKind.READY, stay.ready_at + dt.timedelta(hours=1))
             )
         Notice.objects.bulk_create(notices, batch_size=2000)
 

@@ -60,6 +60,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.discharge_invoicing import synthetic_notice, synthetic_stay  # noqa: E402
 from benchmarks.invoicing import _setup_django, run_backends  # noqa: E402
 
 YEAR = 2022
@@ -138,9 +139,7 @@ def _bulk_stays(w: dict[str, Any], n: int, seed: int = 7) -> None:
     from samverkan.discharge.models import (
         Notice,
         NoticeKind,
-        Receiver,
         Stay,
-        StayStatus,
         StayTask,
         TaskKind,
     )
@@ -159,23 +158,13 @@ def _bulk_stays(w: dict[str, Any], n: int, seed: int = 7) -> None:
         stays: list[Stay] = []
         for i in range(n):
             admitted = start + dt.timedelta(seconds=rng.randrange(0, span))
-            ready = admitted + dt.timedelta(hours=rng.expovariate(1 / 120))
-            ready_notice = ready + dt.timedelta(hours=rng.expovariate(1 / 3))
-            discharged = ready_notice + dt.timedelta(hours=rng.expovariate(1 / 100))
-            still_in = discharged.year > YEAR
             stays.append(
-                Stay(
-                    person=persons[i % len(persons)],
-                    organisation=w["region"],
-                    unit=w["ward"],
-                    municipality=rng.choices(w["kommuner"], weights)[0],
-                    care_type="psychiatric" if rng.random() < 0.12 else "somatic",
-                    admitted_at=admitted,
-                    needs_municipal_insatser=rng.random() < 0.35,
-                    status=StayStatus.READY if still_in else StayStatus.DISCHARGED,
-                    ready_at=ready,
-                    discharged_at=None if still_in else discharged,
-                    source="board",
+                synthetic_stay(
+                    rng,
+                    w,
+                    persons[i % len(persons)],
+                    admitted,
+                    lambda: rng.choices(w["kommuner"], weights)[0],
                     created_by=w["forum"],
                 )
             )
@@ -184,28 +173,11 @@ def _bulk_stays(w: dict[str, Any], n: int, seed: int = 7) -> None:
         tasks: list[StayTask] = []
         for stay in stays:
             if rng.random() > 0.03:
-                notices.append(
-                    Notice(
-                        stay=stay,
-                        kind=NoticeKind.ADMISSION,
-                        sent_at=stay.admitted_at + dt.timedelta(hours=rng.expovariate(1 / 12)),
-                        sender=w["region"],
-                        receiver=Receiver.MUNICIPAL_SOCIAL_SERVICES,
-                        receiver_organisation=stay.municipality,
-                        source="board",
-                    )
-                )
+                sent = stay.admitted_at + dt.timedelta(hours=rng.expovariate(1 / 12))
+                notices.append(synthetic_notice(w, stay, NoticeKind.ADMISSION, sent))
             assert stay.ready_at is not None
             notices.append(
-                Notice(
-                    stay=stay,
-                    kind=NoticeKind.READY,
-                    sent_at=stay.ready_at + dt.timedelta(hours=1),
-                    sender=w["region"],
-                    receiver=Receiver.MUNICIPAL_SOCIAL_SERVICES,
-                    receiver_organisation=stay.municipality,
-                    source="board",
-                )
+                synthetic_notice(w, stay, NoticeKind.READY, stay.ready_at + dt.timedelta(hours=1))
             )
             if stay.discharged_at is not None and rng.random() < 0.1:
                 due = stay.discharged_at.date() + dt.timedelta(days=14)

@@ -162,10 +162,13 @@ def segments(
 Link = tuple[int, str, str, dt.date | None]
 
 
+def _link(link: StayDispute) -> Link:
+    return (link.dispute_id, link.dispute.status, link.dispute.cost_bearer, link.month)
+
+
 def dispute_links(stay: Stay) -> list[Link]:
     """The stay's links (prefetched ``disputes`` with their dispute), oldest first."""
-    return [(link.dispute_id, link.dispute.status, link.dispute.cost_bearer, link.month)
-            for link in sorted(stay.disputes.all(), key=lambda link: link.pk)]  # fmt: skip
+    return [_link(link) for link in sorted(stay.disputes.all(), key=lambda link: link.pk)]
 
 
 def dispute_state(stay: Stay, month: dt.date) -> tuple[str, str]:
@@ -692,10 +695,9 @@ def dispute_payment_days(
     with transaction.atomic():
         # Two kommun users disputing at once: the second waits here and sees the first.
         Stay.objects.select_for_update().filter(pk=stay.pk).first()
-        links = [(link.dispute_id, link.dispute.status, link.dispute.cost_bearer, link.month)
-                 for link in StayDispute.objects.filter(stay=stay)
-                 .select_related("dispute").order_by("pk")]  # fmt: skip
-        covering = open_covering(links, month)
+        # read again under the lock, not from a prefetched ``stay.disputes``
+        fresh = StayDispute.objects.filter(stay=stay).select_related("dispute").order_by("pk")
+        covering = open_covering([_link(link) for link in fresh], month)
         if covering is not None:
             raise PaymentDisputeError(
                 "month" if month is not None else "question",

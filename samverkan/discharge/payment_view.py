@@ -247,9 +247,7 @@ class StayPayment:
     @property
     def undisputed_months(self) -> bool:
         """Some month with paid days is covered by no open dispute (it is invoiced as usual)."""
-        if None in self.open_dispute_months:
-            return False
-        return any(m.days and m.month not in self.open_dispute_months for m in self.months)
+        return bool(_months_left(self.open_dispute_months, self.months))
 
     @property
     def whole_stay_disputable(self) -> bool:
@@ -430,16 +428,18 @@ def stay_payment(actor: ActorLike, stay: Stay, today: dt.date | None = None) -> 
         disputes=dispute_rows,
         open_dispute=bool(open_months),
         open_dispute_months=open_months,
-        may_dispute=may_dispute(actor, stay) and _disputable(open_months, months),
+        # none open: the whole stay may be disputed, with or without paid days yet
+        may_dispute=may_dispute(actor, stay)
+        and (not open_months or bool(_months_left(open_months, months))),
     )
 
 
-def _disputable(open_months: tuple[dt.date | None, ...], months: list[MonthRow]) -> bool:
-    """Whether a dispute may still be opened: none is open (the whole stay may be disputed,
-    with or without paid days yet), or only months are and a month with paid days is not."""
-    if not open_months:
-        return True
-    return None not in open_months and any(m.days and m.month not in open_months for m in months)
+def _months_left(open_months: tuple[dt.date | None, ...], months: list[MonthRow]) -> list[MonthRow]:
+    """The months with paid days that no open dispute covers (`invoicing.open_covering`):
+    none while one covers the whole stay."""
+    if None in open_months:
+        return []
+    return [m for m in months if m.days and m.month not in open_months]
 
 
 # --- a dispute about the days ------------------------------------------------------------------
@@ -455,11 +455,8 @@ def default_acting_note(stay: Stay) -> str:
 
 
 def dispute_months(view: StayPayment) -> list[MonthRow]:
-    """The months a new dispute may name: the stay's months with paid days that no open
-    dispute covers (`invoicing.open_covering`)."""
-    if None in view.open_dispute_months:
-        return []
-    return [m for m in view.months if m.days and m.month not in view.open_dispute_months]
+    """The months a new dispute may name."""
+    return _months_left(view.open_dispute_months, view.months)
 
 
 def open_payment_dispute(

@@ -72,11 +72,16 @@ def days_by_care_type(data: Mapping[str, Any]) -> dict[str, Any]:
     return dict.fromkeys(CARE_TYPES, data.get("days"))
 
 
+def days_text(n: Any) -> str:
+    """ "1 dag", "5 dagar"."""
+    return "1 dag" if n == 1 else f"{n} dagar"
+
+
 def days_words(by_care_type: Mapping[str, Any]) -> str:
     """The days in words: "5 dagar" for both care types, else "5 dagar i somatisk vård, 30 i
     psykiatrisk vård"."""
     somatic, psychiatric = (by_care_type.get(ct) for ct in CARE_TYPES)
-    first = "1 dag" if somatic == 1 else f"{somatic} dagar"
+    first = days_text(somatic)
     if somatic == psychiatric:
         return first
     return f"{first} i somatisk vård, {psychiatric} i psykiatrisk vård"

@@ -152,10 +152,18 @@ _VARIANT_KEY_FIELDS = {
 }
 
 
-def _days_errors(what: str) -> dict[str, str]:
-    """The discharge question's days out of range or not a number, naming the field."""
-    message = f"{what} ska vara ett heltal 0–{discharge_days.MAX_DAYS}."
-    return {"invalid": message, "min_value": message, "max_value": message}
+def _days_field(label: Any, named: str, help_text: Any) -> forms.IntegerField:
+    """A number of days of the discharge question (0–365, optional here: `_discharge_question`
+    requires ``days``), out of range or not a number refused naming the field as ``named``."""
+    message = f"{named} ska vara ett heltal 0–{discharge_days.MAX_DAYS}."
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=discharge_days.MAX_DAYS,
+        error_messages={"invalid": message, "min_value": message, "max_value": message},
+        help_text=help_text,
+    )
 
 
 class SimulationForm(forms.Form):
@@ -181,26 +189,20 @@ class SimulationForm(forms.Form):
         max_value=2000,
         help_text=_("Det nya talet, t.ex. 2 (behov) eller 21 (år)."),
     )
-    days = forms.IntegerField(
-        label=_("Dagar efter meddelandet om utskrivningsklar"),
-        required=False,
-        min_value=0,
-        max_value=discharge_days.MAX_DAYS,
-        error_messages=_days_errors("Dagar efter meddelandet om utskrivningsklar"),
-        help_text=_(
+    days = _days_field(
+        _("Dagar efter meddelandet om utskrivningsklar"),
+        "Dagar efter meddelandet om utskrivningsklar",
+        _(
             "Från vilken dag kommunen betalar för en patient som är utskrivningsklar. Lagens "
             "huvudregel: 3 kalenderdagar efter att kommunen fick meddelandet. Gäller somatisk "
             "slutenvård, och psykiatrisk vård om nästa fält är tomt. Prövas på regionens "
             "registrerade vårdtillfällen under året nedan, för varje kommun."
         ),
     )
-    psychiatric_days = forms.IntegerField(
-        label=_("Dagar i sluten psykiatrisk vård (valfritt)"),
-        required=False,
-        min_value=0,
-        max_value=discharge_days.MAX_DAYS,
-        error_messages=_days_errors("Dagar i sluten psykiatrisk vård"),
-        help_text=_(
+    psychiatric_days = _days_field(
+        _("Dagar i sluten psykiatrisk vård (valfritt)"),
+        "Dagar i sluten psykiatrisk vård",
+        _(
             "Ett annat antal dagar efter meddelandet för patienter i sluten psykiatrisk vård. "
             "Tomt: samma antal som ovan. Lagen hade 30 dagar för psykiatrisk vård under 2018, "
             "sedan 3 som för somatisk vård."

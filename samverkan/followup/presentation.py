@@ -305,8 +305,7 @@ def _headline(summary: dict[str, Any], dims: list[str], synthetic: bool = False)
     )
 
 
-def _days(n: Any) -> str:
-    return "1 dag" if n == 1 else f"{n} dagar"
+_days = discharge_days.days_text
 
 
 CARE_TYPE_LABELS = {"somatic": "Somatisk slutenvård", "psychiatric": "Sluten psykiatrisk vård"}
